@@ -1,0 +1,57 @@
+package library
+
+import (
+	"net/http"
+	"time"
+)
+
+// Version is the schema version written to every file. Files with a higher
+// version are refused with an error; older versions are migrated on load.
+const Version = 1
+
+// A Cassette is the list of exchanges recorded for one request name. They are
+// replayed in order; what happens after the last one is the replayer's choice
+// (by default it repeats).
+type Cassette struct {
+	// Name is the cassette name (see package naming). In a directory
+	// library it is also the file name, without extension.
+	Name string
+
+	// Exchanges are the recorded exchanges, oldest first.
+	Exchanges []Exchange
+}
+
+// An Exchange is one recorded request and the response it got.
+type Exchange struct {
+	Request  Request
+	Response Response
+
+	// Latency is the time from sending the request to the end of the
+	// response body, as recorded. Zero when unknown.
+	Latency time.Duration
+
+	// RecordedAt is when the exchange was recorded. Zero when unknown.
+	RecordedAt time.Time
+}
+
+// A Request is the recorded request.
+type Request struct {
+	Method string
+	// URL is the absolute URL the request was sent to.
+	URL    string
+	Header http.Header
+	// Body is the request body, byte-exact; nil or empty for none.
+	Body []byte
+}
+
+// A Response is the recorded response, as the upstream sent it: no
+// transparent decompression, redirects not followed.
+type Response struct {
+	StatusCode int
+	// Header holds every value of every header, in order.
+	Header http.Header
+	// Trailer holds the trailers, if any.
+	Trailer http.Header
+	// Body is the response body, byte-exact; nil or empty for none.
+	Body []byte
+}
