@@ -1,41 +1,14 @@
 package recorder
 
 import (
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
-	"github.com/cassette-go/cassette/naming"
 )
-
-// An Option configures a recorder.
-type Option func(*config)
-
-type config struct {
-	transport http.RoundTripper
-	rules     naming.Rules
-	logf      func(format string, args ...any)
-	onError   func(error)
-}
-
-// Transport sets the transport used to reach the upstream. Default: for a
-// proxy a clone of [http.DefaultTransport] with compression handling
-// disabled (so bodies are stored as sent); for a recording RoundTripper
-// [http.DefaultTransport].
-func Transport(rt http.RoundTripper) Option { return func(c *config) { c.transport = rt } }
-
-// Naming sets the rules that name recorded requests. Default: [naming.Default].
-func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
-
-// Logf sets where the recorder logs each recorded exchange. Default: nowhere
-// ([New] and [NewTransport] log to t.Logf).
-func Logf(f func(format string, args ...any)) Option { return func(c *config) { c.logf = f } }
-
-// OnError sets what is called when an exchange cannot be stored (the client
-// still gets the response). Default: the error is logged. [New] and
-// [NewTransport] fail the test with it.
-func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
 
 // A Recorder is a recording reverse proxy started for a test: clients use
 // Recorder.URL as their base URL. It is closed, and its library saved, in
@@ -49,39 +22,107 @@ type Recorder struct {
 // "https://api.example.com") that stores every exchange in the library at
 // path. Everything it forwarded is in the library when the test ends, even
 // when the test fails.
+//
+// Each stored exchange is logged with t.Logf and a failure to store one
+// fails the test with t.Errorf; [Logf] and [OnError] override this. An
+// invalid upstream or library path stops the test with t.Fatalf. In
+// t.Cleanup the server is closed, waiting for the requests in flight, and
+// the library saved.
 func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
-	panic("not implemented")
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatalf("recorder: open library %s: %v", path, err)
+		return nil
+	}
+	tl := &testLog{t: t}
+	opts = append([]Option{Logf(tl.logf), OnError(tl.error)}, opts...)
+	p, err := NewProxy(upstream, lib, opts...)
+	if err != nil {
+		t.Fatalf("%v", err)
+		return nil
+	}
+	srv := httptest.NewUnstartedServer(p)
+	srv.Config.ErrorLog = log.New(logfWriter(tl.logf), "", 0)
+	srv.Start()
+	t.Cleanup(func() {
+		srv.Close()
+		p.closeIdleConnections()
+		if err := lib.Save(); err != nil {
+			t.Errorf("recorder: save library %s: %v", path, err)
+		}
+		tl.end()
+	})
+	return &Recorder{Server: srv, proxy: p}
 }
 
 // NewTransport returns a recording RoundTripper for a test: each request
 // goes to its own URL (through [http.DefaultTransport] unless [Transport]
 // names another) and the exchange is stored in the library at path, saved in
 // t.Cleanup.
+//
+// An exchange is stored when the client has read its response body to the
+// end or closed it; a body never closed is not recorded. Note that
+// [http.DefaultTransport] asks for gzip and decodes it transparently when
+// the request sets no Accept-Encoding header: the stored exchange is then
+// what the client saw, the decoded body without Content-Encoding and
+// Content-Length headers. Set Accept-Encoding on the request, or pass a
+// transport with DisableCompression, to store bodies as the server sent
+// them.
+//
+// Logging and errors are handled as by [New]. Exchanges that end after the
+// test are still stored, and logged with the standard logger.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
-	panic("not implemented")
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatalf("recorder: open library %s: %v", path, err)
+		return nil
+	}
+	tl := &testLog{t: t}
+	opts = append([]Option{Logf(tl.logf), OnError(tl.error)}, opts...)
+	rt := newRoundTripper(lib, newConfig(opts), http.DefaultTransport)
+	t.Cleanup(func() {
+		if err := lib.Save(); err != nil {
+			t.Errorf("recorder: save library %s: %v", path, err)
+		}
+		tl.end()
+	})
+	return rt
 }
 
-// A Proxy is the recording reverse proxy without a test around it: an
-// [http.Handler] that forwards each request to the upstream and appends the
-// exchange to the library, saving it after each exchange. It is safe for
-// concurrent use.
-type Proxy struct {
-	// implementation to come
+// testLog routes logs and storage errors to a test while it runs, and to
+// the standard logger once it has ended (calling t after the end panics).
+type testLog struct {
+	t testing.TB
+
+	mu    sync.RWMutex // guards ended; held for reading while calling t
+	ended bool
 }
 
-// NewProxy returns a recording reverse proxy to upstream storing into lib.
-func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, error) {
-	panic("not implemented")
+func (l *testLog) logf(format string, args ...any) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.ended {
+		log.Printf(format, args...)
+		return
+	}
+	l.t.Logf(format, args...)
 }
 
-// ServeHTTP forwards r to the upstream, streams the response to w and
-// stores the exchange.
-func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { panic("not implemented") }
+func (l *testLog) error(err error) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.ended {
+		log.Print(err)
+		return
+	}
+	l.t.Errorf("%v", err)
+}
 
-// NewRoundTripper returns a recording RoundTripper without a test around
-// it: it sends each request with the configured transport and appends the
-// exchange to lib when the response body has been read to its end (or
-// closed), saving after each exchange. It is safe for concurrent use.
-func NewRoundTripper(lib *library.Library, opts ...Option) http.RoundTripper {
-	panic("not implemented")
+// end routes everything after it to the standard logger.
+func (l *testLog) end() {
+	l.mu.Lock()
+	l.ended = true
+	l.mu.Unlock()
 }

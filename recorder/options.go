@@ -1,0 +1,86 @@
+package recorder
+
+import (
+	"log"
+	"net/http"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+)
+
+// An Option configures a recorder.
+type Option func(*config)
+
+type config struct {
+	transport http.RoundTripper
+	rules     naming.Rules
+	logf      func(format string, args ...any)
+	onError   func(error)
+	onRecord  func(name string, ex library.Exchange)
+}
+
+// newConfig applies opts in order, so a later option overrides an earlier
+// one.
+func newConfig(opts []Option) config {
+	var c config
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// logRecorded logs one stored exchange, if a Logf was given.
+func (c *config) logRecorded(name string, ex *library.Exchange) {
+	if c.logf != nil {
+		c.logf("recorded %s %s -> %d as %s", ex.Request.Method, ex.Request.URL, ex.Response.StatusCode, name)
+	}
+}
+
+// logError logs a failure to forward a request: to Logf if given, else to
+// the standard logger, so it is never silent.
+func (c *config) logError(format string, args ...any) {
+	if c.logf != nil {
+		c.logf(format, args...)
+		return
+	}
+	log.Printf(format, args...)
+}
+
+// storeFailed reports an exchange that could not be stored.
+func (c *config) storeFailed(err error) {
+	if c.onError != nil {
+		c.onError(err)
+		return
+	}
+	c.logError("%v", err)
+}
+
+// Transport sets the transport used to reach the upstream. Default: for a
+// proxy a clone of [http.DefaultTransport] with compression handling
+// disabled (so bodies are stored as sent); for a recording RoundTripper
+// [http.DefaultTransport].
+func Transport(rt http.RoundTripper) Option { return func(c *config) { c.transport = rt } }
+
+// Naming sets the rules that name recorded requests. Default: [naming.Default].
+func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
+
+// Logf sets where the recorder logs each recorded exchange, one line each:
+//
+//	recorded GET http://127.0.0.1:8080/v1/users -> 200 as GET_127.0.0.1_8080_v1_users
+//
+// and the requests it could not forward. Default: stored exchanges are not
+// logged, failures go to the standard logger ([New] and [NewTransport] log
+// both to t.Logf).
+func Logf(f func(format string, args ...any)) Option { return func(c *config) { c.logf = f } }
+
+// OnError sets what is called when an exchange cannot be stored (the client
+// still gets the response). Default: the error is logged (see [Logf]). [New]
+// and [NewTransport] fail the test with it.
+func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
+
+// OnRecord sets a function called after each exchange is stored (appended
+// to the library and saved), with the cassette name and the exchange. It
+// may be called from several goroutines at once. Default: none.
+func OnRecord(f func(name string, ex library.Exchange)) Option {
+	return func(c *config) { c.onRecord = f }
+}

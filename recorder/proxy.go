@@ -1,0 +1,115 @@
+package recorder
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// A Proxy is the recording reverse proxy without a test around it: an
+// [http.Handler] that forwards each request to the upstream and appends the
+// exchange to the library, saving it after each exchange. It is safe for
+// concurrent use.
+//
+// Responses are streamed to the client as they arrive (event streams and
+// chunked responses included) and stored when their body has ended. A
+// request the upstream cannot answer (connection refused, reset, timeout)
+// gets 502 Bad Gateway with a one-line plain-text message and is not
+// stored; neither is a response whose body breaks off. The cassette name
+// is computed from the request as sent upstream, so it names the
+// upstream's host and port, not the proxy's.
+type Proxy struct {
+	upstream *url.URL
+	cfg      config
+	rp       *httputil.ReverseProxy
+	owned    *http.Transport // the transport NewProxy made; nil if given by Transport
+}
+
+var _ http.Handler = (*Proxy)(nil)
+
+// NewProxy returns a recording reverse proxy to upstream storing into lib.
+// upstream must be an absolute http or https URL; a path in it prefixes
+// every forwarded path. The request is forwarded with its headers, the Host
+// header set to the upstream's and no X-Forwarded headers added.
+func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, error) {
+	u, err := parseUpstream(upstream)
+	if err != nil {
+		return nil, err
+	}
+	p := &Proxy{upstream: u, cfg: newConfig(opts)}
+	next := p.cfg.transport
+	if next == nil {
+		p.owned = proxyTransport()
+		next = p.owned
+	}
+	p.rp = &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(u)
+			pr.Out.Host = u.Host
+		},
+		Transport:     newRoundTripper(lib, p.cfg, next),
+		FlushInterval: -1,
+		ErrorHandler:  p.badGateway,
+	}
+	if p.cfg.logf != nil {
+		p.rp.ErrorLog = log.New(logfWriter(p.cfg.logf), "", 0)
+	}
+	return p, nil
+}
+
+// parseUpstream parses and checks an upstream URL.
+func parseUpstream(upstream string) (*url.URL, error) {
+	u, err := url.Parse(upstream)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("recorder: upstream %q: must be an absolute http or https URL", upstream)
+	}
+	return u, nil
+}
+
+// proxyTransport returns the default transport of a proxy: the default
+// transport's settings without transparent decompression, so bodies reach
+// the library and the client as the upstream sent them.
+func proxyTransport() *http.Transport {
+	var t *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = dt.Clone()
+	} else {
+		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
+	}
+	t.DisableCompression = true
+	return t
+}
+
+// ServeHTTP forwards r to the upstream, streams the response to w and
+// stores the exchange.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHTTP(w, r) }
+
+// badGateway answers a request that could not be forwarded.
+func (p *Proxy) badGateway(w http.ResponseWriter, r *http.Request, err error) {
+	msg := fmt.Sprintf("recorder: forward %s %s to upstream %s: %v", r.Method, r.URL.RequestURI(), p.upstream, err)
+	msg = strings.ReplaceAll(msg, "\n", " ")
+	p.cfg.logError("%s", msg)
+	http.Error(w, msg, http.StatusBadGateway)
+}
+
+// closeIdleConnections closes the idle connections of the transport the
+// proxy made for itself.
+func (p *Proxy) closeIdleConnections() {
+	if p.owned != nil {
+		p.owned.CloseIdleConnections()
+	}
+}
+
+// logfWriter turns a Logf function into an io.Writer for a [log.Logger].
+type logfWriter func(format string, args ...any)
+
+func (f logfWriter) Write(b []byte) (int, error) {
+	f("%s", bytes.TrimSuffix(b, []byte("\n")))
+	return len(b), nil
+}

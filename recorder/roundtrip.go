@@ -1,0 +1,216 @@
+package recorder
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+)
+
+// NewRoundTripper returns a recording RoundTripper without a test around
+// it: it sends each request with the configured transport and appends the
+// exchange to lib when the response body has been read to its end (or
+// closed), saving after each exchange. It is safe for concurrent use.
+func NewRoundTripper(lib *library.Library, opts ...Option) http.RoundTripper {
+	return newRoundTripper(lib, newConfig(opts), http.DefaultTransport)
+}
+
+// roundTripper is the recording core shared by the proxy and the
+// transport: it sends a request, hands the response body on as it is read
+// and stores the exchange once the body has ended.
+type roundTripper struct {
+	next http.RoundTripper
+	lib  *library.Library
+	cfg  config
+
+	mu sync.Mutex // serializes Append and Save on lib
+}
+
+var _ http.RoundTripper = (*roundTripper)(nil)
+
+// newRoundTripper returns a recording round tripper sending through
+// cfg.transport, or def when it is nil.
+func newRoundTripper(lib *library.Library, cfg config, def http.RoundTripper) *roundTripper {
+	next := cfg.transport
+	if next == nil {
+		next = def
+	}
+	return &roundTripper{next: next, lib: lib, cfg: cfg}
+}
+
+// RoundTrip reads the request body, sends the request and returns the
+// response with a body that records what is read from it. A transport
+// error is returned as is and nothing is stored.
+func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	start := time.Now()
+	reqBody, out, err := bufferBody(req)
+	if err != nil {
+		return nil, err
+	}
+	name := naming.Name(out, reqBody, rt.cfg.rules)
+	method := out.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	resp, err := rt.next.RoundTrip(out)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// A protocol upgrade (WebSocket) is not an exchange that can be
+		// stored; its body must stay writable for httputil.ReverseProxy.
+		return resp, nil
+	}
+	c := &capture{
+		rt:    rt,
+		body:  resp.Body,
+		resp:  resp,
+		name:  name,
+		start: start,
+		req: library.Request{
+			Method: method,
+			URL:    out.URL.String(),
+			Header: out.Header.Clone(),
+			Body:   reqBody,
+		},
+		header: resp.Header.Clone(),
+	}
+	if n := resp.ContentLength; n > 0 && n <= maxPrealloc {
+		c.buf.Grow(int(n))
+	}
+	resp.Body = c
+	return resp, nil
+}
+
+// maxPrealloc bounds the capture buffer allocated up front from a
+// response's Content-Length.
+const maxPrealloc = 64 << 20
+
+// bufferBody reads and closes req.Body and returns it with a request that
+// sends the same bytes. req itself is not modified.
+func bufferBody(req *http.Request) ([]byte, *http.Request, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, req, nil
+	}
+	body, err := io.ReadAll(req.Body)
+	if cerr := req.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("recorder: read request body of %s %s: %w", req.Method, req.URL, err)
+	}
+	out := *req
+	out.Body = io.NopCloser(bytes.NewReader(body))
+	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return body, &out, nil
+}
+
+// store appends ex to the cassette name, saves the library, then logs and
+// reports it. Errors go to OnError.
+func (rt *roundTripper) store(name string, ex library.Exchange) {
+	rt.mu.Lock()
+	err := rt.lib.Append(name, ex)
+	if err == nil {
+		err = rt.lib.Save()
+	}
+	rt.mu.Unlock()
+	if err != nil {
+		rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: %w", ex.Request.Method, ex.Request.URL, name, err))
+		return
+	}
+	rt.cfg.logRecorded(name, &ex)
+	if rt.cfg.onRecord != nil {
+		rt.cfg.onRecord(name, ex)
+	}
+}
+
+// capture is a response body that hands bytes on as they arrive and keeps
+// a copy. At the clean end of the body it stores the exchange, once; after
+// a read error it stores nothing.
+type capture struct {
+	rt     *roundTripper
+	body   io.ReadCloser  // the upstream body
+	resp   *http.Response // for its trailers, filled at the end of body
+	name   string
+	start  time.Time
+	req    library.Request
+	header http.Header // the response header as received
+
+	mu   sync.Mutex   // guards buf and done; held while reading body
+	buf  bytes.Buffer // the body read so far
+	done bool         // the exchange was stored or abandoned
+}
+
+var _ io.ReadCloser = (*capture)(nil)
+
+// Read reads from the upstream body, keeping a copy of what it returns.
+func (c *capture) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, err := c.body.Read(p)
+	if c.done {
+		return n, err
+	}
+	c.buf.Write(p[:n])
+	if err != nil {
+		c.done = true
+		if err == io.EOF {
+			c.store()
+		}
+	}
+	return n, err
+}
+
+// Close reads what is left of the body into the copy and stores the
+// exchange if it ends cleanly, then closes the upstream body. A Close
+// concurrent with a Read only closes the upstream body, which aborts the
+// Read and the recording.
+func (c *capture) Close() error {
+	if c.mu.TryLock() {
+		if !c.done {
+			c.done = true
+			if _, err := c.buf.ReadFrom(c.body); err == nil {
+				c.store()
+			}
+		}
+		c.mu.Unlock()
+	}
+	return c.body.Close()
+}
+
+// store builds the exchange from the complete body and stores it.
+// c.mu is held.
+func (c *capture) store() {
+	ex := library.Exchange{
+		Request: c.req,
+		Response: library.Response{
+			StatusCode: c.resp.StatusCode,
+			Header:     c.header,
+			Trailer:    trailers(c.resp.Trailer),
+			Body:       c.buf.Bytes(),
+		},
+		Latency:    time.Since(c.start),
+		RecordedAt: time.Now().UTC(),
+	}
+	c.rt.store(c.name, ex)
+}
+
+// trailers returns a copy of the trailers that got a value, or nil.
+func trailers(t http.Header) http.Header {
+	var out http.Header
+	for k, v := range t {
+		if len(v) == 0 {
+			continue
+		}
+		if out == nil {
+			out = http.Header{}
+		}
+		out[k] = append([]string(nil), v...)
+	}
+	return out
+}
