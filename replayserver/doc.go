@@ -1,0 +1,37 @@
+// Package replayserver answers HTTP requests from a cassette library, so
+// that tests of code that talks to real APIs run offline, fast and
+// repeatably.
+//
+// A test points its client's base URL at a [Server]:
+//
+//	srv := replayserver.New(t, "testdata/api", replayserver.Strict())
+//	client := weather.NewClient(srv.URL)
+//
+// Each request is named (see package naming) and answered byte-exact from
+// the cassette of that name; a cassette recorded several times replays its
+// exchanges in order, then the last one repeats. The server's own address
+// (a new port every run) is never part of the match: a request sent to it
+// is matched against the cassettes recorded from the upstream's host.
+//
+// # Modes
+//
+// [ModeReplay] (the default) never touches the network. [ModeRecord]
+// forwards requests no cassette answers to the [Upstream] and stores them;
+// [ModeRerecord] forwards and stores everything anew; [ModePassthrough]
+// forwards and stores nothing. The environment variable CASSETTE_MODE
+// overrides the mode for a whole run:
+//
+//	CASSETTE_MODE=record go test ./...
+//
+// # Unused cassettes
+//
+// The server counts hits. [Server.Unused] and [Server.ReportUnused] list the
+// cassettes never used, and with [Strict] they fail the test when it ends,
+// so stale fixtures are found rather than kept forever.
+//
+// # Without a test
+//
+// [Handler] is the same logic as a plain [http.Handler] for use outside
+// tests (cmd/cassette serves it); [NewTransport] replays in process,
+// without sockets, for clients whose transport can be set.
+package replayserver

@@ -1,0 +1,329 @@
+package replayserver
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/gorilla/mux"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/recorder"
+)
+
+// A Handler answers HTTP requests from a cassette library. It is the core
+// of [Server] and [NewTransport] and knows nothing of package testing:
+// cmd/cassette serves it with a plain [http.Server]. It is safe for
+// concurrent use.
+type Handler struct {
+	cfg      config
+	mode     Mode
+	lib      *library.Library
+	upstream *url.URL     // nil when no upstream was given
+	router   *mux.Router  // user routes; cassettes are its NotFoundHandler
+	forward  http.Handler      // recording or passthrough proxy; nil in replay mode
+	rt       http.RoundTripper // the same for a transport; nil in replay mode
+	fail     func(report string)
+
+	mu       sync.Mutex          // guards the fields below
+	hits     map[string]int      // times each cassette was served or recorded
+	recorded map[string]bool     // cassettes recorded by this handler
+	hostless map[string][]string // naming.WithoutHost(name) -> names, sorted
+}
+
+// NewHandler returns a handler answering from the library at path (see
+// package library for the path rule). In replay mode the library must
+// exist ([ErrNoLibrary] otherwise); record and rerecord modes need
+// [Upstream].
+func NewHandler(path string, opts ...Option) (*Handler, error) {
+	return newHandler(path, false, opts)
+}
+
+// newHandler builds a handler; forTransport makes it forward through a
+// recording RoundTripper to each request's own URL instead of a proxy to
+// the upstream.
+func newHandler(path string, forTransport bool, opts []Option) (*Handler, error) {
+	var cfg config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	mode, err := resolveMode(cfg.mode)
+	if err != nil {
+		return nil, fmt.Errorf("replayserver: %w", err)
+	}
+	var libOpts []library.Option
+	if cfg.format != "" {
+		libOpts = append(libOpts, library.WithFormat(cfg.format))
+	}
+	lib, err := library.Open(path, libOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("replayserver: %w", err)
+	}
+	h := &Handler{
+		cfg:      cfg,
+		mode:     mode,
+		lib:      lib,
+		hits:     map[string]int{},
+		recorded: map[string]bool{},
+		hostless: map[string][]string{},
+	}
+	if cfg.upstream != "" {
+		u, err := url.Parse(cfg.upstream)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("replayserver: upstream %q: must be an absolute http or https URL", cfg.upstream)
+		}
+		h.upstream = u
+	}
+	if err := h.setMode(path, forTransport); err != nil {
+		return nil, err
+	}
+	if err := h.index(); err != nil {
+		return nil, fmt.Errorf("replayserver: %w", err)
+	}
+	h.router = mux.NewRouter()
+	h.router.SkipClean(true) // replay paths as sent: no redirect for "//" or ".."
+	cassettes := http.HandlerFunc(h.serveCassette)
+	h.router.NotFoundHandler = cassettes
+	h.router.MethodNotAllowedHandler = cassettes
+	return h, nil
+}
+
+// setMode checks that the mode can work and builds what forwards requests.
+func (h *Handler) setMode(path string, forTransport bool) error {
+	if h.mode == ModeReplay {
+		if !h.lib.Exists() {
+			return fmt.Errorf("replayserver: %w: %s\n\tto record it, run the test once with %s=record and replayserver.Upstream(url) set to the real API",
+				ErrNoLibrary, path, EnvMode)
+		}
+		return nil
+	}
+	if h.mode == ModeRerecord {
+		h.lib.Clear()
+	}
+	recOpts := []recorder.Option{
+		recorder.Naming(h.cfg.rules),
+		recorder.Logf(h.logf),
+		recorder.OnRecord(func(name string, _ library.Exchange) { h.noteRecorded(name) }),
+		recorder.OnError(func(err error) { h.failf("replayserver: storing a recorded exchange: %v", err) }),
+	}
+	if forTransport {
+		h.rt = recorder.NewRoundTripper(h.lib, recOpts...)
+		if h.mode == ModePassthrough {
+			h.rt = http.DefaultTransport
+		}
+		return nil
+	}
+	if h.upstream == nil {
+		return fmt.Errorf("replayserver: mode %s forwards requests, so it needs replayserver.Upstream(url)", h.mode)
+	}
+	if h.mode == ModePassthrough {
+		up := h.upstream
+		h.forward = &httputil.ReverseProxy{
+			Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(up)
+				pr.Out.Host = up.Host
+			},
+		}
+		return nil
+	}
+	p, err := recorder.NewProxy(h.upstream.String(), h.lib, recOpts...)
+	if err != nil {
+		return fmt.Errorf("replayserver: %w", err)
+	}
+	h.forward = p
+	return nil
+}
+
+// index builds the host-less index from the library's names.
+func (h *Handler) index() error {
+	if !h.lib.Exists() && h.mode != ModeReplay {
+		return nil
+	}
+	names, err := h.lib.Names()
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		k := naming.WithoutHost(n)
+		h.hostless[k] = append(h.hostless[k], n)
+	}
+	return nil
+}
+
+// ServeHTTP answers r from the hand-written routes of [Handler.Router]
+// first, then from the cassettes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.router.ServeHTTP(w, r)
+}
+
+// Router returns the router that serves hand-written routes before the
+// recorded ones. Routes may be added at any time.
+func (h *Handler) Router() *mux.Router { return h.router }
+
+// Mode returns the mode in force (after CASSETTE_MODE).
+func (h *Handler) Mode() Mode { return h.mode }
+
+// Library returns the library the handler answers from.
+func (h *Handler) Library() *library.Library { return h.lib }
+
+// Unused returns the names of the cassettes that were never served, sorted.
+func (h *Handler) Unused() []string {
+	names, err := h.lib.Names()
+	if err != nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for _, n := range names {
+		if h.hits[n] == 0 {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// ReportUnused writes one line per unused cassette, sorted: for a
+// directory library the cassette's file path relative to the library
+// folder (so that `xargs rm < unused.log` run there prunes them), for a
+// file library its name.
+func (h *Handler) ReportUnused(w io.Writer) error {
+	var buf bytes.Buffer
+	for _, n := range h.Unused() {
+		buf.WriteString(h.lib.File(n))
+		buf.WriteByte('\n')
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Close saves what was recorded. It does not close the server serving h.
+func (h *Handler) Close() error {
+	if h.mode == ModeReplay || h.mode == ModePassthrough {
+		return nil
+	}
+	if err := h.lib.Save(); err != nil {
+		return fmt.Errorf("replayserver: save %s: %w", h.lib.Path(), err)
+	}
+	return nil
+}
+
+func (h *Handler) logf(format string, args ...any) {
+	if h.cfg.logf != nil {
+		h.cfg.logf(format, args...)
+	}
+}
+
+func (h *Handler) failf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if h.fail != nil {
+		h.fail(msg)
+		return
+	}
+	h.logf("%s", msg)
+}
+
+func (h *Handler) noteRecorded(name string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.recorded[name] {
+		h.recorded[name] = true
+		k := naming.WithoutHost(name)
+		h.hostless[k] = insertSorted(h.hostless[k], name)
+	}
+	h.hits[name]++
+}
+
+func insertSorted(s []string, v string) []string {
+	i := sort.SearchStrings(s, v)
+	if i < len(s) && s[i] == v {
+		return s
+	}
+	s = append(s, "")
+	copy(s[i+1:], s[i:])
+	s[i] = v
+	return s
+}
+
+// serveCassette answers r from the library, or forwards it, or reports a
+// miss.
+func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, "replayserver: reading request body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if h.mode == ModePassthrough || h.mode == ModeRerecord {
+		h.forward.ServeHTTP(w, r)
+		return
+	}
+	m := h.lookup(r, body)
+	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
+		if ex, ok := h.take(m.found); ok {
+			writeExchange(w, r, ex)
+			h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), ex.Response.StatusCode, m.found)
+			return
+		}
+	}
+	if h.mode == ModeRecord {
+		h.forward.ServeHTTP(w, r)
+		return
+	}
+	miss := h.missError(r, body, m.name)
+	h.logf("miss %s %s (name %s)", r.Method, r.URL.RequestURI(), m.name)
+	h.failf("%s", miss.Report)
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Cassette-Miss", m.name)
+	w.WriteHeader(http.StatusNotFound)
+	io.WriteString(w, miss.Report)
+}
+
+func (h *Handler) isRecorded(name string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.recorded[name]
+}
+
+// writeExchange writes the recorded response byte-exact.
+func writeExchange(w http.ResponseWriter, r *http.Request, ex library.Exchange) {
+	resp := ex.Response
+	hdr := w.Header()
+	for k, v := range resp.Header {
+		hdr[k] = v
+	}
+	for k := range resp.Trailer {
+		hdr.Add("Trailer", k)
+	}
+	if r.Method != http.MethodHead && bodyAllowed(resp.StatusCode) {
+		if len(resp.Trailer) == 0 {
+			// The true length, even for a hand-edited body.
+			hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
+		} else {
+			delete(hdr, "Content-Length") // trailers need chunked encoding
+		}
+	}
+	status := resp.StatusCode
+	if status == 0 {
+		status = http.StatusOK
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead && bodyAllowed(status) {
+		w.Write(resp.Body)
+	}
+	for k, v := range resp.Trailer {
+		hdr[k] = v
+	}
+}
+
+func bodyAllowed(status int) bool {
+	return !(status >= 100 && status < 200) && status != http.StatusNoContent && status != http.StatusNotModified
+}

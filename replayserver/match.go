@@ -1,0 +1,157 @@
+package replayserver
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+)
+
+// A match is the outcome of looking a request up.
+type match struct {
+	name  string // the name computed for the request
+	found string // the cassette that answers it; "" for a miss
+}
+
+// lookup finds the cassette for r, whose body is body. The request is named
+// as it was sent to the API it stands for: a request sent to the server's
+// own address is named with the upstream's host when one is given. When
+// the exact name is missing and the request's host says nothing about the
+// API (the server's own address or a loopback test server, whose port
+// changes every run), cassettes recorded from any host are considered.
+func (h *Handler) lookup(r *http.Request, body []byte) match {
+	u, anyHost := h.target(r)
+	nr := *r
+	nr.URL = u
+	nr.Host = u.Host
+	m := match{name: naming.Name(&nr, body, h.cfg.rules)}
+	if _, ok, _ := h.lib.Get(m.name); ok {
+		m.found = m.name
+		return m
+	}
+	if !anyHost && !isLoopback(u.Hostname()) {
+		return m
+	}
+	h.mu.Lock()
+	cands := h.hostless[naming.WithoutHost(m.name)]
+	h.mu.Unlock()
+	if len(cands) == 0 {
+		return m
+	}
+	m.found = cands[0]
+	return m
+}
+
+// take returns the next exchange of the cassette called name and counts
+// the hit: exchanges are served in order, then the last one repeats.
+func (h *Handler) take(name string) (library.Exchange, bool) {
+	c, ok, err := h.lib.Get(name)
+	if err != nil || !ok || len(c.Exchanges) == 0 {
+		if err != nil {
+			h.failf("replayserver: reading cassette %s: %v", name, err)
+		}
+		return library.Exchange{}, false
+	}
+	h.mu.Lock()
+	i := h.hits[name]
+	h.hits[name]++
+	h.mu.Unlock()
+	if i >= len(c.Exchanges) {
+		i = len(c.Exchanges) - 1
+	}
+	return c.Exchanges[i], true
+}
+
+// target returns the URL r stands for, and whether r was sent to the
+// server's own address (so its host says nothing about the API).
+func (h *Handler) target(r *http.Request) (*url.URL, bool) {
+	u := *r.URL
+	if u.Host != "" { // absolute-form: a proxy request for that URL
+		if u.Scheme == "" {
+			u.Scheme = "http"
+		}
+		return &u, false
+	}
+	own := isOwnAddress(r)
+	if own && h.upstream != nil {
+		return outboundURL(h.upstream, r.URL), true
+	}
+	u.Host = r.Host
+	u.Scheme = "http"
+	if r.TLS != nil {
+		u.Scheme = "https"
+	}
+	return &u, own
+}
+
+// outboundURL is the URL a reverse proxy to up sends for in, joined as
+// httputil.ProxyRequest.SetURL joins them.
+func outboundURL(up, in *url.URL) *url.URL {
+	u := *in
+	u.Scheme = up.Scheme
+	u.Host = up.Host
+	u.Path, u.RawPath = joinURLPath(up, in)
+	switch {
+	case up.RawQuery == "":
+	case in.RawQuery == "":
+		u.RawQuery = up.RawQuery
+	default:
+		u.RawQuery = up.RawQuery + "&" + in.RawQuery
+	}
+	return &u
+}
+
+func joinURLPath(a, b *url.URL) (path, rawpath string) {
+	if a.RawPath == "" && b.RawPath == "" {
+		return singleJoiningSlash(a.Path, b.Path), ""
+	}
+	apath, bpath := a.EscapedPath(), b.EscapedPath()
+	aslash, bslash := strings.HasSuffix(apath, "/"), strings.HasPrefix(bpath, "/")
+	switch {
+	case aslash && bslash:
+		return a.Path + b.Path[1:], apath + bpath[1:]
+	case !aslash && !bslash:
+		return a.Path + "/" + b.Path, apath + "/" + bpath
+	}
+	return a.Path + b.Path, apath + bpath
+}
+
+func singleJoiningSlash(a, b string) string {
+	aslash, bslash := strings.HasSuffix(a, "/"), strings.HasPrefix(b, "/")
+	switch {
+	case aslash && bslash:
+		return a + b[1:]
+	case !aslash && !bslash:
+		return a + "/" + b
+	}
+	return a + b
+}
+
+// isOwnAddress reports whether r was sent to the address of the listener
+// that accepted it (the replay server's own, whose port changes every run).
+func isOwnAddress(r *http.Request) bool {
+	la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return false
+	}
+	if r.Host == la.String() {
+		return true
+	}
+	host, port, err := net.SplitHostPort(r.Host)
+	if err != nil {
+		return false
+	}
+	_, lport, err := net.SplitHostPort(la.String())
+	return err == nil && port == lport && isLoopback(host)
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,47 @@
+package replayserver
+
+import (
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+)
+
+// An Option configures a replay server or transport.
+type Option func(*config)
+
+type config struct {
+	strict   bool
+	upstream string
+	mode     Mode
+	rules    naming.Rules
+	logf     func(format string, args ...any)
+	format   library.Format
+}
+
+// Strict makes cassettes that were never used fail the test when it ends,
+// naming each one. Default: off (use [Server.Unused] or
+// [Server.ReportUnused] to see them).
+func Strict() Option { return func(c *config) { c.strict = true } }
+
+// Upstream sets the real API that record, rerecord and passthrough modes
+// forward to, as an absolute URL such as "https://api.example.com". In
+// replay mode it is used only to name requests sent to the server's own
+// address. Default: none.
+func Upstream(url string) Option { return func(c *config) { c.upstream = url } }
+
+// WithMode sets the mode. Default: [ModeReplay]. The environment variable
+// CASSETTE_MODE, when set, overrides it for the whole run.
+func WithMode(m Mode) Option { return func(c *config) { c.mode = m } }
+
+// Naming sets the rules that name requests (and so match them to
+// cassettes). Default: [naming.Default]. Record and replay must use the
+// same rules.
+func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
+
+// Logf sets where the server logs one line per request (hit, miss, recorded).
+// Default: nowhere for [NewHandler]; t.Logf for [New] and [NewTransport].
+func Logf(f func(format string, args ...any)) Option { return func(c *config) { c.logf = f } }
+
+// Format sets the format of the files a directory library records into
+// when it has none yet. Default: the format of the files already there,
+// else JSON. A file library's extension decides its format.
+func Format(f library.Format) Option { return func(c *config) { c.format = f } }

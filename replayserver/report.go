@@ -1,0 +1,223 @@
+package replayserver
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cassette-go/cassette/naming"
+)
+
+// nearestCount is how many recorded cassettes a miss report shows.
+const nearestCount = 3
+
+// A MissError reports a request that no cassette answers. It unwraps to
+// [ErrNoMatch]. Its Error text is the report that the replay server also
+// sends as the body of its 404 answer and fails the test with.
+type MissError struct {
+	Method string   // the request's method
+	URL    string   // the request's URL as received
+	Name   string   // the cassette name computed for it
+	Near   []string // the nearest recorded cassettes, nearest first
+	Report string   // the whole plain-text report
+}
+
+func (e *MissError) Error() string { return e.Report }
+
+// Unwrap returns [ErrNoMatch].
+func (e *MissError) Unwrap() error { return ErrNoMatch }
+
+// missError builds the report for a request r (body body) named name.
+func (h *Handler) missError(r *http.Request, body []byte, name string) *MissError {
+	e := &MissError{Method: r.Method, URL: requestURL(r), Name: name}
+	var b strings.Builder
+	fmt.Fprintf(&b, "cassette: no cassette for %s %s\n", e.Method, e.URL)
+	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), h.mode)
+	fmt.Fprintf(&b, "  name:    %s\n", name)
+	got := viewOf(r.Method, e.URL, r.Header, body, h.cfg.rules)
+	names, err := h.lib.Names()
+	if err != nil {
+		fmt.Fprintf(&b, "  (the library cannot be read: %v)\n", err)
+	}
+	e.Near = nearest(name, names, nearestCount)
+	if len(e.Near) == 0 {
+		b.WriteString("  the library holds no cassettes.\n")
+	}
+	for i, n := range e.Near {
+		fmt.Fprintf(&b, "\nnearest #%d: %s\n", i+1, h.lib.File(n))
+		c, ok, err := h.lib.Get(n)
+		if err != nil || !ok || len(c.Exchanges) == 0 {
+			fmt.Fprintf(&b, "  (cannot be read: %v)\n", err)
+			continue
+		}
+		req := c.Exchanges[0].Request
+		rec := viewOf(req.Method, req.URL, req.Header, req.Body, h.cfg.rules)
+		fmt.Fprintf(&b, "  recorded: %s %s\n", req.Method, req.URL)
+		if d := cmp.Diff(rec, got); d != "" {
+			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(d, "    "))
+		} else {
+			b.WriteString("  no difference in method, path, query, significant headers or body (the host or port differs)\n")
+		}
+	}
+	b.WriteString("\nto record it, run with CASSETTE_MODE=record and replayserver.Upstream(url) set to the real API.\n")
+	e.Report = b.String()
+	return e
+}
+
+// requestURL returns the URL of r as the client meant it.
+func requestURL(r *http.Request) string {
+	if r.URL.IsAbs() {
+		return r.URL.String()
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + r.URL.RequestURI()
+}
+
+// reqView is what a miss report compares: the parts of a request that
+// tell cassettes apart.
+type reqView struct {
+	Method  string
+	Path    string
+	Query   url.Values          `cmp:",omitempty"`
+	Headers map[string][]string `cmp:",omitempty"`
+	Body    any                 // string, JSON value or "<N bytes binary>"
+}
+
+func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Rules) reqView {
+	v := reqView{Method: method}
+	if u, err := url.Parse(rawURL); err == nil {
+		v.Path = u.EscapedPath()
+		v.Query = u.Query()
+		for _, k := range rules.IgnoreQuery {
+			v.Query.Del(k)
+		}
+		if len(v.Query) == 0 {
+			v.Query = nil
+		}
+	} else {
+		v.Path = rawURL
+	}
+	for _, k := range rules.Headers {
+		if vals := hdr.Values(k); len(vals) > 0 {
+			if v.Headers == nil {
+				v.Headers = map[string][]string{}
+			}
+			v.Headers[http.CanonicalHeaderKey(k)] = vals
+		}
+	}
+	v.Body = bodyView(body)
+	return v
+}
+
+func bodyView(body []byte) any {
+	if len(body) == 0 {
+		return ""
+	}
+	var j any
+	if json.Valid(body) && json.Unmarshal(body, &j) == nil {
+		return j
+	}
+	if utf8.Valid(body) {
+		return string(body)
+	}
+	return fmt.Sprintf("<%d bytes, not text>", len(body))
+}
+
+// nearest returns up to n names from names closest to name: same method
+// and path first, then the longest shared path, then the same query.
+func nearest(name string, names []string, n int) []string {
+	want := splitName(name)
+	type scored struct {
+		name  string
+		score int
+	}
+	var all []scored
+	for _, c := range names {
+		all = append(all, scored{c, similarity(want, splitName(c))})
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].score != all[j].score {
+			return all[i].score > all[j].score
+		}
+		return all[i].name < all[j].name
+	})
+	var out []string
+	for i := 0; i < len(all) && i < n; i++ {
+		out = append(out, all[i].name)
+	}
+	return out
+}
+
+// nameParts are the fields of a cassette name (see package naming).
+type nameParts struct {
+	method, host string
+	path         []string
+	query        string
+	suffix       string
+}
+
+func splitName(name string) nameParts {
+	var p nameParts
+	head, suffix, _ := strings.Cut(name, "~")
+	p.suffix = suffix
+	head, p.query, _ = strings.Cut(head, "__")
+	f := strings.Split(head, "_")
+	p.method = f[0]
+	if len(f) >= 3 {
+		p.host = f[1] + ":" + f[2]
+		p.path = f[3:]
+	}
+	return p
+}
+
+func similarity(a, b nameParts) int {
+	s := 0
+	if a.method == b.method {
+		s += 1000
+	}
+	if strings.Join(a.path, "/") == strings.Join(b.path, "/") {
+		s += 500
+	} else {
+		for i := 0; i < len(a.path) && i < len(b.path) && a.path[i] == b.path[i]; i++ {
+			s += 50
+		}
+		if len(a.path) == len(b.path) {
+			s += 20
+		}
+	}
+	if a.query == b.query {
+		s += 10
+	}
+	if a.host == b.host {
+		s += 5
+	}
+	if a.suffix == b.suffix {
+		s++
+	}
+	return s
+}
+
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		b.WriteString(prefix)
+		b.WriteString(l)
+	}
+	if !strings.HasSuffix(s, "\n") {
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

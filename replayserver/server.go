@@ -1,0 +1,98 @@
+package replayserver
+
+import (
+	"bytes"
+	"io"
+	"log"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/mux"
+)
+
+// A Server is a replay server started for a test: an [httptest.Server]
+// (srv.URL, srv.Client() and srv.Close() work as usual) answering from a
+// cassette library. It is closed in t.Cleanup. It is safe for concurrent
+// use.
+type Server struct {
+	*httptest.Server
+	h *Handler
+}
+
+// New starts a replay server on the library at path: a path with a .json,
+// .yaml or .yml extension is a single-file library, any other path a
+// directory library with one file per cassette.
+//
+// A request that no cassette answers gets status 404 with a plain-text
+// report (the request, the name computed for it, the nearest recorded
+// cassettes with a diff) and fails the test with the same report. In replay
+// mode (the default) a library that does not exist fails the test at once
+// with a message saying how to record it.
+//
+// When the test ends the server is closed, what was recorded is saved and,
+// with [Strict], every cassette that was never used fails the test.
+func New(t testing.TB, path string, opts ...Option) *Server {
+	t.Helper()
+	h := newTestHandler(t, path, false, opts)
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.ErrorLog = log.New(logWriter{t}, "", 0)
+	ts.Start()
+	s := &Server{Server: ts, h: h}
+	t.Cleanup(func() {
+		s.Close()
+		finish(t, h)
+	})
+	return s
+}
+
+// newTestHandler builds a handler for test t: logs go to t.Logf, and what
+// the handler reports as a failure fails the test.
+func newTestHandler(t testing.TB, path string, forTransport bool, opts []Option) *Handler {
+	t.Helper()
+	all := append([]Option{Logf(t.Logf)}, opts...)
+	h, err := newHandler(path, forTransport, all)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	h.fail = func(msg string) { t.Errorf("%s", msg) }
+	return h
+}
+
+// finish saves what h recorded and applies strict mode.
+func finish(t testing.TB, h *Handler) {
+	t.Helper()
+	if err := h.Close(); err != nil {
+		t.Errorf("%v", err)
+	}
+	if !h.cfg.strict {
+		return
+	}
+	if unused := h.Unused(); len(unused) > 0 {
+		var b bytes.Buffer
+		h.ReportUnused(&b)
+		t.Errorf("replayserver: strict mode: %d cassette(s) in %s never used:\n\t%s",
+			len(unused), h.lib.Path(), strings.ReplaceAll(strings.TrimSpace(b.String()), "\n", "\n\t"))
+	}
+}
+
+// Router returns the router that serves hand-written routes before the
+// recorded ones.
+func (s *Server) Router() *mux.Router { return s.h.Router() }
+
+// Unused returns the names of the cassettes never used so far, sorted.
+func (s *Server) Unused() []string { return s.h.Unused() }
+
+// ReportUnused writes one line per unused cassette, sorted: for a
+// directory library the cassette's file path relative to the library
+// folder (so `cd testdata/api && xargs rm < unused.log` prunes them), for a
+// single-file library its name.
+func (s *Server) ReportUnused(w io.Writer) error { return s.h.ReportUnused(w) }
+
+// logWriter sends the http.Server's error log to the test log.
+type logWriter struct{ t testing.TB }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.Logf("replayserver: %s", strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
+}
