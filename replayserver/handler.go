@@ -26,8 +26,8 @@ type Handler struct {
 	cfg      config
 	mode     Mode
 	lib      *library.Library
-	upstream *url.URL     // nil when no upstream was given
-	router   *mux.Router  // user routes; cassettes are its NotFoundHandler
+	upstream *url.URL          // nil when no upstream was given
+	router   *mux.Router       // user routes; cassettes are its NotFoundHandler
 	forward  http.Handler      // recording or passthrough proxy; nil in replay mode
 	rt       http.RoundTripper // the same for a transport; nil in replay mode
 	fail     func(report string)
