@@ -1,0 +1,87 @@
+package naming
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"hash"
+	"net/http"
+	"slices"
+)
+
+// The hashes in a name are SHA-256, cut to their first bytes and written in
+// lower-case hex: the same on every run, machine and Go version.
+
+// bodyHash returns the 8 hex digits of the "~b" suffix.
+func bodyHash(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:4])
+}
+
+// hostHash returns the 6 hex digits that end a host field.
+func hostHash(host string) string {
+	sum := sha256.Sum256([]byte(host))
+	return hex.EncodeToString(sum[:3])
+}
+
+// urlHash returns the 8 hex digits of the "~u" suffix: a hash of the
+// method, the path and the significant query pairs, sorted. It leaves out
+// the host and port, so one request sent to two hosts gets one hash.
+func urlHash(method, path string, query []string) string {
+	d := newDigest()
+	d.string(method)
+	d.string(path)
+	d.strings(query)
+	return d.hex(4)
+}
+
+// headerHash returns the 8 hex digits of the "~h" suffix: a hash of the
+// significant headers of h, in canonical form and sorted, each with all its
+// values in order. It reports false when h has none of them.
+func headerHash(h http.Header, names []string) (string, bool) {
+	keys := make([]string, len(names))
+	for i, n := range names {
+		keys[i] = http.CanonicalHeaderKey(n)
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	d := newDigest()
+	present := false
+	for _, k := range keys {
+		vs := h.Values(k)
+		if len(vs) == 0 {
+			continue
+		}
+		present = true
+		d.string(k)
+		d.strings(vs)
+	}
+	return d.hex(4), present
+}
+
+// A digest hashes a sequence of strings in an unambiguous encoding: each
+// string, and each list, is preceded by its length.
+type digest struct{ h hash.Hash }
+
+func newDigest() digest { return digest{sha256.New()} }
+
+func (d digest) uint(n int) {
+	d.h.Write(binary.AppendUvarint(nil, uint64(n)))
+}
+
+func (d digest) string(s string) {
+	d.uint(len(s))
+	d.h.Write([]byte(s))
+}
+
+func (d digest) strings(ss []string) {
+	d.uint(len(ss))
+	for _, s := range ss {
+		d.string(s)
+	}
+}
+
+// hex returns the first n bytes of the hash in lower-case hex.
+func (d digest) hex(n int) string {
+	return hex.EncodeToString(d.h.Sum(nil)[:n])
+}
