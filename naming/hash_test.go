@@ -1,0 +1,51 @@
+package naming
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestNameHeaders(t *testing.T) {
+	auth := Rules{Headers: []string{"authorization"}}
+	runNameTests(t, []nameTest{
+		{"significant header is hashed",
+			spec{method: "GET", url: "http://h/", header: []string{"Authorization: Bearer a"}, rules: auth}, "GET_h_80~h########"},
+		{"absent significant header adds no hash",
+			spec{method: "GET", url: "http://h/", rules: auth}, "GET_h_80"},
+		{"other headers add no hash",
+			spec{method: "GET", url: "http://h/", header: []string{"Date: today"}, rules: auth}, "GET_h_80"},
+		{"no rules, no hash",
+			spec{method: "GET", url: "http://h/", header: []string{"Authorization: Bearer a"}}, "GET_h_80"},
+		{"header hash comes before url hash",
+			spec{method: "GET", url: "http://h/A", header: []string{"Authorization: x"}, rules: auth}, "GET_h_80_a~h########~u########"},
+	})
+}
+
+func TestNameBody(t *testing.T) {
+	runNameTests(t, []nameTest{
+		{"body is hashed", spec{method: "POST", url: "http://h/", body: "{}"}, "POST_h_80~b########"},
+		{"no body, no hash", spec{method: "POST", url: "http://h/"}, "POST_h_80"},
+		{"suffixes come in order h, b, u",
+			spec{method: "post", url: "http://h/", body: "x", header: []string{"X-V: 1"}, rules: Rules{Headers: []string{"X-V"}}},
+			"POST_h_80~h########~b########~u########"},
+	})
+}
+
+// TestHashes pins the hashes to SHA-256, so they stay the same on every
+// machine and Go version.
+func TestHashes(t *testing.T) {
+	// sha256("") = e3b0c442..., sha256("abc") = ba7816bf...
+	if got := bodyHash([]byte("abc")); got != "ba7816bf" {
+		t.Errorf(`bodyHash("abc") = %q, want "ba7816bf"`, got)
+	}
+	if got := hostHash(""); got != "e3b0c4" {
+		t.Errorf(`hostHash("") = %q, want "e3b0c4"`, got)
+	}
+	if got, ok := headerHash(nil, []string{"Accept"}); ok {
+		t.Errorf("headerHash(nil header) = %q, true; want false", got)
+	}
+	h := http.Header{"Accept": {"a"}}
+	if _, ok := headerHash(h, []string{"accept"}); !ok {
+		t.Errorf("headerHash(Accept: a, [accept]) reports no header; want one")
+	}
+}

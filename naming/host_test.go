@@ -1,0 +1,53 @@
+package naming
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNameHost(t *testing.T) {
+	runNameTests(t, []nameTest{
+		{"http default port is 80", get("http://example.com/"), "GET_example.com_80"},
+		{"https default port is 443", get("https://example.com/"), "GET_example.com_443"},
+		{"scheme case does not matter", get("HTTPS://example.com/"), "GET_example.com_443"},
+		{"explicit port is shown", get("https://example.com:8443/"), "GET_example.com_8443"},
+		{"explicit default port is shown as the default", get("http://example.com:80/"), "GET_example.com_80"},
+		{"empty port is the default", get("http://example.com:/"), "GET_example.com_80"},
+		{"server request takes the Host header", spec{method: "GET", url: "/", host: "example.com:9000"}, "GET_example.com_9000"},
+		{"server request over TLS defaults to 443", spec{method: "GET", url: "/", host: "example.com", tls: true}, "GET_example.com_443"},
+		{"server request without TLS defaults to 80", spec{method: "GET", url: "/", host: "example.com"}, "GET_example.com_80"},
+		{"proxy request takes the URL host", spec{method: "GET", url: "http://api.example.com/", host: "proxy:3128"}, "GET_api.example.com_80"},
+		{"host is lower-cased without loss", get("http://Example.COM/"), "GET_example.com_80"},
+		{"IPv4 host is shown", get("http://127.0.0.1:8080/"), "GET_127.0.0.1_8080"},
+		{"IPv6 host is cleaned and hashed", get("http://[::1]:8080/"), "GET_--1~######_8080"},
+		{"IPv6 host without port defaults", get("https://[2001:db8::1]/"), "GET_2001-db8--1~######_443"},
+		{"IPv6 zone is cleaned", get("http://[fe80::1%25en0]/"), "GET_fe80--1-en0~######_80"},
+		{"underscore in host is cleaned and hashed", get("http://my_host/"), "GET_my-host~######_80"},
+		{"unicode host is cleaned and hashed", get("http://bücher.example/"), "GET_b-cher.example~######_80"},
+		{"long host is cut and hashed", get("http://" + strings.Repeat("a", 60) + ".example/"),
+			"GET_" + strings.Repeat("a", 48) + "~######_80"},
+		{"48-byte host is shown whole", get("http://" + strings.Repeat("a", 40) + ".example/"),
+			"GET_" + strings.Repeat("a", 40) + ".example_80"},
+	})
+}
+
+func TestNameOddHosts(t *testing.T) {
+	for _, tt := range []struct {
+		why, host, want string
+	}{
+		{"empty host is a dash and hashed", "", "GET_-~######_80"},
+		{"bare IPv6 address has no port", "::1", "GET_--1~######_80"},
+		{"port of 6 digits is part of the host", "h:123456", "GET_h-123456~######_80"},
+		{"non-numeric port is part of the host", "h:http", "GET_h-http~######_80"},
+		{"junk after brackets is part of the host", "[::1]x", "GET_---1-x~######_80"},
+		{"unclosed bracket is part of the host", "[::1", "GET_---1~######_80"},
+	} {
+		t.Run(tt.why, func(t *testing.T) {
+			r := get("http://x/").request(t)
+			r.URL.Host, r.Host = "", tt.host
+			if got := Name(r, nil, Rules{}); !matchName(got, tt.want) {
+				t.Errorf("Name(GET / Host=%s) = %q, want %q", tt.host, got, tt.want)
+			}
+		})
+	}
+}
