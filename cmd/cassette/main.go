@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0 // success, or help asked for
+	exitError = 1 // the command ran and failed
+	exitUsage = 2 // bad command line
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// A command is a subcommand of cassette.
+type command struct {
+	name    string // as typed: "serve"
+	summary string // one line for the list of commands
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+// commands lists the subcommands in the order the usage shows them. It is
+// set in init because runHelp refers to it.
+var commands []command
+
+func init() {
+	commands = []command{
+		{"serve", "serve a cassette library over HTTP, for clients in any language", runServe},
+		{"record", "record exchanges with an API through a reverse proxy", runRecord},
+		{"version", "print the version of cassette", runVersion},
+		{"help", "show help for cassette or one of its commands", runHelp},
+	}
+}
+
+// run runs the cassette command line args (without the program name),
+// writing to stdout and stderr, and returns the exit status. Servers run
+// until ctx is done.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	stdout, stderr = &syncWriter{w: stdout}, &syncWriter{w: stderr}
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "cassette: missing command (see cassette -h)")
+		return exitUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		usage(stdout)
+		return exitOK
+	}
+	if c, ok := lookup(name); ok {
+		return c.run(ctx, args[1:], stdout, stderr)
+	}
+	if len(name) > 1 && name[0] == '-' {
+		fmt.Fprintf(stderr, "cassette: unknown flag %s before the command (see cassette -h)\n", name)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "cassette: unknown command %q (see cassette -h)\n", name)
+	return exitUsage
+}
+
+func lookup(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// usage writes the help of cassette itself.
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Cassette records the HTTP exchanges a program makes and replays them, so its
+tests run offline, fast and repeatably, whatever language the program is in.
+
+Usage:
+
+	cassette <command> [flags] [arguments]
+
+The commands are:
+
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Use "cassette <command> -h" or "cassette help <command>" for more about a command.
+
+Example: record once, then replay as often as needed:
+
+	cassette record -upstream https://api.example.com testdata/api
+	cassette serve -strict testdata/api
+`)
+}
+
+// runHelp runs "cassette help [command]".
+func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	switch len(args) {
+	case 0:
+		usage(stdout)
+		return exitOK
+	case 1:
+		c, ok := lookup(args[0])
+		if !ok {
+			fmt.Fprintf(stderr, "cassette help: unknown command %q (see cassette -h)\n", args[0])
+			return exitUsage
+		}
+		if c.name == "help" {
+			usage(stdout)
+			return exitOK
+		}
+		return c.run(ctx, []string{"-h"}, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "cassette help: too many arguments %q (see cassette -h)\n", args[1:])
+	return exitUsage
+}

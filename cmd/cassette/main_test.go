@@ -1,0 +1,231 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// A proc is the cassette command running in process, as a test drives it.
+type proc struct {
+	t      *testing.T
+	cancel context.CancelFunc
+	lines  chan string  // stdout, line by line; closed when run returns
+	stdout lockedBuffer // all of stdout
+	stderr lockedBuffer
+
+	once sync.Once
+	done chan int // run's exit status
+	code int
+}
+
+// start runs cassette with args until stop is called (or the test ends).
+func start(t *testing.T, args ...string) *proc {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	p := &proc{t: t, cancel: cancel, lines: make(chan string, 1024), done: make(chan int, 1)}
+	go func() {
+		code := run(ctx, args, pw, &p.stderr)
+		pw.Close()
+		p.done <- code
+	}()
+	go func() {
+		defer close(p.lines)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			p.stdout.WriteString(sc.Text() + "\n")
+			p.lines <- sc.Text()
+		}
+		io.Copy(io.Discard, pr) // never block run, even on a line too long
+	}()
+	t.Cleanup(func() { p.stop() })
+	return p
+}
+
+// waitLine returns the first line of stdout not read yet that starts with
+// prefix, failing the test if the command exits first.
+func (p *proc) waitLine(prefix string) string {
+	p.t.Helper()
+	for line := range p.lines {
+		if strings.HasPrefix(line, prefix) {
+			return line
+		}
+	}
+	code := p.stop()
+	p.t.Fatalf("cassette exited with status %d before printing %q\nstdout:\n%s\nstderr:\n%s",
+		code, prefix, p.stdout.String(), p.stderr.String())
+	return ""
+}
+
+// baseURL waits for the line announcing the server and returns its URL.
+func (p *proc) baseURL() string {
+	p.t.Helper()
+	_, u := p.announce()
+	return u
+}
+
+// announce waits for the line announcing the server and returns it and
+// the URL that ends it.
+func (p *proc) announce() (line, url string) {
+	p.t.Helper()
+	line = p.waitLine("cassette: ")
+	i := strings.LastIndex(line, " http://")
+	if i < 0 {
+		p.t.Fatalf("no URL at the end of first line %q", line)
+	}
+	return line, line[i+1:]
+}
+
+// stop cancels the command's context and returns its exit status once it
+// has returned and its output has been read.
+func (p *proc) stop() int {
+	p.once.Do(func() {
+		p.cancel()
+		p.code = <-p.done
+		for range p.lines {
+		}
+	})
+	return p.code
+}
+
+// runSync runs cassette with args to its end.
+func runSync(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// A lockedBuffer is a bytes.Buffer safe for concurrent use.
+type lockedBuffer struct {
+	mu sync.Mutex // guards b
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) WriteString(s string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.WriteString(s)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		why  string
+		args []string
+		want string // the one line on stderr
+	}{
+		{"no command", nil,
+			"cassette: missing command (see cassette -h)"},
+		{"unknown command", []string{"frobnicate"},
+			`cassette: unknown command "frobnicate" (see cassette -h)`},
+		{"flag before the command", []string{"-v", "serve"},
+			"cassette: unknown flag -v before the command (see cassette -h)"},
+		{"serve needs a library", []string{"serve"},
+			"cassette serve: missing PATH (see cassette serve -h)"},
+		{"serve takes one library", []string{"serve", "a", "b"},
+			`cassette serve: too many arguments ["b"] (see cassette serve -h)`},
+		{"unknown flag", []string{"serve", "-nope", "lib"},
+			"cassette serve: flag provided but not defined: -nope (see cassette serve -h)"},
+		{"flag without its value", []string{"serve", "lib", "-addr"},
+			"cassette serve: flag needs an argument: -addr (see cassette serve -h)"},
+		{"unknown mode", []string{"serve", "-mode", "fast", "lib"},
+			`cassette serve: unknown -mode "fast": want replay, record, rerecord or passthrough (see cassette serve -h)`},
+		{"serve upstream not a URL", []string{"serve", "-upstream", "api.example.com", "lib"},
+			`cassette serve: -upstream "api.example.com": want an absolute http or https URL such as https://api.example.com (see cassette serve -h)`},
+		{"record needs an upstream", []string{"record", "lib"},
+			"cassette record: missing -upstream URL (see cassette record -h)"},
+		{"record needs a library", []string{"record", "-upstream", "http://127.0.0.1:1"},
+			"cassette record: missing PATH (see cassette record -h)"},
+		{"record takes one library", []string{"record", "-upstream", "http://127.0.0.1:1", "a", "b", "c"},
+			`cassette record: too many arguments ["b" "c"] (see cassette record -h)`},
+		{"record upstream not http", []string{"record", "-upstream", "ftp://example.com", "lib"},
+			`cassette record: -upstream "ftp://example.com": want an absolute http or https URL such as https://api.example.com (see cassette record -h)`},
+		{"version takes no arguments", []string{"version", "now"},
+			`cassette version: too many arguments ["now"] (see cassette version -h)`},
+		{"help about an unknown command", []string{"help", "frobnicate"},
+			`cassette help: unknown command "frobnicate" (see cassette -h)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.why, func(t *testing.T) {
+			code, stdout, stderr := runSync(t, tt.args...)
+			if code != exitUsage {
+				t.Errorf("run(%q) = %d, want %d", tt.args, code, exitUsage)
+			}
+			if stderr != tt.want+"\n" {
+				t.Errorf("run(%q) stderr:\n%s\nwant the one line:\n%s", tt.args, stderr, tt.want)
+			}
+			if stdout != "" {
+				t.Errorf("run(%q) stdout = %q, want none", tt.args, stdout)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	tests := []struct {
+		why  string
+		args []string
+		want []string // in stdout
+	}{
+		{"-h lists the commands", []string{"-h"},
+			[]string{"Usage:", "cassette <command>", "serve ", "record ", "version ", "help "}},
+		{"help lists the commands", []string{"help"},
+			[]string{"Usage:", "serve ", "record ", "version "}},
+		{"serve -h shows flags, defaults and an example", []string{"serve", "-h"},
+			[]string{"Usage: cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] PATH",
+				"-addr address", `(default "127.0.0.1:0")`, "-mode mode", `(default "replay")`,
+				"-strict", "-upstream URL", "CASSETTE_MODE", "Example:", "cassette serve -addr"}},
+		{"help serve is serve -h", []string{"help", "serve"},
+			[]string{"Usage: cassette serve", "Example:"}},
+		{"-h after other flags", []string{"serve", "-strict", "-h"},
+			[]string{"Usage: cassette serve"}},
+		{"record --help shows flags and an example", []string{"record", "--help"},
+			[]string{"Usage: cassette record -upstream URL [-addr ADDR] PATH",
+				"-upstream URL", "-addr address", `(default "127.0.0.1:0")`, "Example:", "cassette record -upstream"}},
+		{"version -h", []string{"version", "-h"},
+			[]string{"Usage: cassette version"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.why, func(t *testing.T) {
+			code, stdout, stderr := runSync(t, tt.args...)
+			if code != exitOK {
+				t.Errorf("run(%q) = %d, want 0; stderr:\n%s", tt.args, code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("run(%q) stdout lacks %q:\n%s", tt.args, w, stdout)
+				}
+			}
+			if stderr != "" {
+				t.Errorf("run(%q) stderr = %q, want none", tt.args, stderr)
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, stderr := runSync(t, "version")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("run(version) = %d, stderr %q; want 0 and none", code, stderr)
+	}
+	if !strings.HasPrefix(stdout, "cassette ") || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("run(version) stdout = %q, want one line \"cassette VERSION\"", stdout)
+	}
+}

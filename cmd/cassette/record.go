@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
+)
+
+const recordAbout = `
+Record starts a recording reverse proxy to the real API at -upstream: point
+a program's base URL at the address printed on start, and every request it
+sends is forwarded to the API, answered, and stored as an exchange in the
+cassette library at PATH (created if needed; existing cassettes are kept
+and recorded requests appended). A PATH ending in .json, .yaml or .yml is a
+single-file library; any other PATH is a directory with one file per
+cassette. Each recorded exchange is logged to stderr.
+
+Record runs until interrupted (Ctrl-C or SIGTERM), then saves the library.
+Replay it with "cassette serve PATH".
+`
+
+const recordExample = `
+	cassette record -upstream https://api.example.com -addr 127.0.0.1:8080 testdata/api &
+	API_URL=http://127.0.0.1:8080 pytest
+	kill %1
+	cassette serve -strict testdata/api
+`
+
+// runRecord runs "cassette record".
+func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette record",
+		"cassette record -upstream URL [-addr ADDR] PATH",
+		recordAbout, recordExample)
+	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL` (required)")
+	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`; port 0 picks a free port, printed on start")
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case *upstream == "":
+		return c.fail(stderr, "missing -upstream URL")
+	case len(pos) == 0:
+		return c.fail(stderr, "missing PATH")
+	case len(pos) > 1:
+		return c.fail(stderr, "too many arguments %q", pos[1:])
+	}
+	if err := checkUpstream(*upstream); err != nil {
+		return c.fail(stderr, "%v", err)
+	}
+	path := pos[0]
+
+	lib, err := library.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette record: %v\n", err)
+		return exitError
+	}
+	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logTo(stderr)))
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette record: %v\n", err)
+		return exitError
+	}
+	err = serveUntilDone(ctx, *addr, p, stderr, "cassette record", func(base string) {
+		fmt.Fprintf(stdout, "cassette: recording %s into %s via %s\n", *upstream, path, base)
+	})
+	code = exitOK
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette record: %v\n", err)
+		code = exitError
+	}
+	if err := lib.Save(); err != nil {
+		fmt.Fprintf(stderr, "cassette record: save %s: %v\n", path, err)
+		return exitError
+	}
+	if lib.Exists() {
+		if names, err := lib.Names(); err == nil {
+			fmt.Fprintf(stderr, "cassette record: %s holds %d cassette(s)\n", path, len(names))
+		}
+	}
+	return code
+}

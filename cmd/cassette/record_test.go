@@ -1,0 +1,98 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestRecordThenServe(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Add("Set-Cookie", "a=1")
+		w.Header().Add("Set-Cookie", "b=2")
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, "%s %s body=%q", r.Method, r.URL.RequestURI(), body)
+	}))
+	defer upstream.Close()
+
+	for _, lib := range []string{"api", "api.yaml"} {
+		t.Run(lib, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), lib)
+
+			rec := start(t, "record", "-upstream", upstream.URL, path)
+			line, proxy := rec.announce()
+			if want := fmt.Sprintf("cassette: recording %s into %s via http://127.0.0.1:", upstream.URL, path); !strings.HasPrefix(line, want) {
+				t.Errorf("first line = %q, want it to start %q", line, want)
+			}
+			resp, err := http.Post(proxy+"/items?x=1", "text/plain", strings.NewReader("hello"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			live, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated {
+				t.Fatalf("POST through the proxy = %d, want 201", resp.StatusCode)
+			}
+			if code := rec.stop(); code != exitOK {
+				t.Fatalf("record exited with %d after cancel, want 0; stderr:\n%s", code, rec.stderr.String())
+			}
+			if rec.stderr.String() == "" {
+				t.Errorf("record logged nothing for the recorded exchange")
+			}
+
+			srv := start(t, "serve", "-strict", path)
+			base := srv.baseURL()
+			resp, err = http.Post(base+"/items?x=1", "text/plain", strings.NewReader("hello"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			replayed, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated || string(replayed) != string(live) {
+				t.Errorf("replayed POST = %d %q, want 201 %q", resp.StatusCode, replayed, live)
+			}
+			if got := resp.Header.Values("Set-Cookie"); strings.Join(got, ";") != "a=1;b=2" {
+				t.Errorf("replayed Set-Cookie = %q, want [a=1 b=2]", got)
+			}
+			if code := srv.stop(); code != exitOK {
+				t.Errorf("serve -strict exited with %d, want 0; stderr:\n%s", code, srv.stderr.String())
+			}
+			if rows := tableRows(t, srv.stdout.String()); len(rows) != 2 || rows[1][0] != "POST" || rows[1][1] != "/items?x=1" || rows[1][2] != "201" {
+				t.Errorf("route table = %q, want one POST /items?x=1 201 row", rows)
+			}
+		})
+	}
+}
+
+func TestServeRecordMode(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "live "+r.URL.Path)
+	}))
+	defer upstream.Close()
+	path := filepath.Join(t.TempDir(), "api")
+
+	p := start(t, "serve", "-mode", "record", "-upstream", upstream.URL, path)
+	if code, body := get(t, p.baseURL()+"/thing"); code != 200 || body != "live /thing" {
+		t.Fatalf("GET /thing in record mode = %d %q, want 200 \"live /thing\"", code, body)
+	}
+	if code := p.stop(); code != exitOK {
+		t.Fatalf("serve -mode record exited with %d, want 0; stderr:\n%s", code, p.stderr.String())
+	}
+	upstream.Close() // replay must not need it
+
+	p = start(t, "serve", path)
+	if code, body := get(t, p.baseURL()+"/thing"); code != 200 || body != "live /thing" {
+		t.Errorf("GET /thing replayed = %d %q, want 200 \"live /thing\"", code, body)
+	}
+	if code := p.stop(); code != exitOK {
+		t.Errorf("serve exited with %d, want 0", code)
+	}
+}

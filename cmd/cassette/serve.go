@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+const serveAbout = `
+Serve answers HTTP requests from the cassette library at PATH, so that a
+program in any language replays recorded exchanges: point its base URL at
+the address printed on start. A PATH ending in .json, .yaml or .yml is a
+single-file library; any other PATH is a directory with one file per
+cassette.
+
+On start serve prints its address and a table of the cassettes it serves.
+Each request is logged to stderr as a hit or a miss; a miss gets status 404
+and a report naming the nearest recorded requests, also logged.
+
+Modes: replay (the default) never touches the network; record forwards the
+requests no cassette answers to -upstream and stores them; rerecord forwards
+and stores everything anew; passthrough forwards and stores nothing. The
+environment variable CASSETTE_MODE, when set, overrides -mode.
+
+Serve runs until interrupted (Ctrl-C or SIGTERM), then saves what it
+recorded. With -strict it then lists the files of the cassettes never used
+on stderr, one per line, and exits with status 1 if there were any.
+`
+
+const serveExample = `
+	# Replay; fail if a cassette was not used by the test run:
+	cassette serve -addr 127.0.0.1:8080 -strict testdata/api &
+	API_URL=http://127.0.0.1:8080 pytest
+
+	# Record what is missing from the real API:
+	cassette serve -mode record -upstream https://api.example.com testdata/api
+`
+
+// runServe runs "cassette serve".
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette serve",
+		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] PATH",
+		serveAbout, serveExample)
+	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`; port 0 picks a free port, printed on start")
+	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`; needed by record, rerecord and passthrough")
+	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
+	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used and exit with status 1 if any")
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case len(pos) == 0:
+		return c.fail(stderr, "missing PATH")
+	case len(pos) > 1:
+		return c.fail(stderr, "too many arguments %q", pos[1:])
+	}
+	path := pos[0]
+	m := replayserver.Mode(*mode)
+	switch m {
+	case replayserver.ModeReplay, replayserver.ModeRecord, replayserver.ModeRerecord, replayserver.ModePassthrough:
+	default:
+		return c.fail(stderr, "unknown -mode %q: want replay, record, rerecord or passthrough", *mode)
+	}
+	if *upstream != "" {
+		if err := checkUpstream(*upstream); err != nil {
+			return c.fail(stderr, "%v", err)
+		}
+	}
+
+	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.Logf(logTo(stderr))}
+	if *upstream != "" {
+		opts = append(opts, replayserver.Upstream(*upstream))
+	}
+	if *strict {
+		opts = append(opts, replayserver.Strict())
+	}
+	h, err := replayserver.NewHandler(path, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
+		if errors.Is(err, replayserver.ErrNoLibrary) {
+			fmt.Fprintf(stderr, "\tor record it with: cassette serve -mode record -upstream URL %s\n", path)
+		}
+		return exitError
+	}
+
+	err = serveUntilDone(ctx, *addr, h, stderr, "cassette serve", func(base string) {
+		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
+		if h.Mode() != replayserver.ModeReplay {
+			fmt.Fprintf(stdout, "cassette: mode %s, forwarding to %s\n", h.Mode(), *upstream)
+		}
+		if err := printRoutes(stdout, h.Library()); err != nil {
+			fmt.Fprintf(stderr, "cassette serve: %v\n", err)
+		}
+	})
+	code = exitOK
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
+		code = exitError
+	}
+	if err := h.Close(); err != nil {
+		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
+		code = exitError
+	}
+	if *strict {
+		if unused := h.Unused(); len(unused) > 0 {
+			fmt.Fprintf(stderr, "cassette serve: strict: %d cassette(s) in %s never used:\n", len(unused), path)
+			if err := h.ReportUnused(stderr); err != nil {
+				fmt.Fprintf(stderr, "cassette serve: %v\n", err)
+			}
+			code = exitError
+		}
+	}
+	return code
+}
+
+// printRoutes writes a table of the cassettes in lib: the method, URL
+// (path and query) and status of each cassette's first exchange, its number
+// of exchanges and its name.
+func printRoutes(w io.Writer, lib *library.Library) error {
+	if !lib.Exists() {
+		fmt.Fprintln(w, "(no cassettes yet)")
+		return nil
+	}
+	names, err := lib.Names()
+	if err != nil {
+		return fmt.Errorf("list cassettes: %w", err)
+	}
+	if len(names) == 0 {
+		fmt.Fprintln(w, "(no cassettes yet)")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "METHOD\tURL\tSTATUS\tEXCHANGES\tNAME")
+	var firstErr error
+	for _, name := range names {
+		c, ok, err := lib.Get(name)
+		if err != nil || !ok || len(c.Exchanges) == 0 {
+			if err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("read cassette %s: %w", name, err)
+			}
+			fmt.Fprintf(tw, "-\t-\t-\t%d\t%s\n", len(c.Exchanges), name)
+			continue
+		}
+		ex := c.Exchanges[0]
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", ex.Request.Method, requestURI(ex.Request.URL),
+			statusText(ex.Response.StatusCode), len(c.Exchanges), name)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return firstErr
+}
+
+// requestURI returns the path and query of the absolute URL raw.
+func requestURI(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.RequestURI()
+}
+
+func statusText(code int) string {
+	if code == 0 {
+		return "-"
+	}
+	return strconv.Itoa(code)
+}

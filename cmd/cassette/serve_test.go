@@ -1,0 +1,217 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+)
+
+// A recorded is an exchange to store in a test library.
+type recorded struct {
+	method, url string
+	status      int
+	body        string
+}
+
+// writeLibrary stores one cassette per exchange in a new library at path
+// (relative to a temporary folder) and returns the library's path and the
+// cassette names in the order given.
+func writeLibrary(t *testing.T, path string, exs ...recorded) (string, []string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), path)
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatalf("library.Open(%s): %v", path, err)
+	}
+	var names []string
+	for _, e := range exs {
+		req := httptest.NewRequest(e.method, e.url, nil)
+		name := naming.Name(req, nil, naming.Default())
+		ex := library.Exchange{
+			Request: library.Request{Method: e.method, URL: e.url, Header: http.Header{}},
+			Response: library.Response{
+				StatusCode: e.status,
+				Header:     http.Header{"Content-Type": {"application/json"}},
+				Body:       []byte(e.body),
+			},
+		}
+		if err := lib.Append(name, ex); err != nil {
+			t.Fatalf("Append(%s): %v", name, err)
+		}
+		names = append(names, name)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	return path, names
+}
+
+// get sends GET url and returns the status and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading body: %v", url, err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+func TestServeAnswersFromLibrary(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, names := writeLibrary(t, "api",
+		recorded{"GET", "https://api.example.com/users/42?fields=name", 200, `{"name":"Ada"}`},
+		recorded{"DELETE", "https://api.example.com/users/7", 204, ""},
+	)
+	p := start(t, "serve", path)
+	line, base := p.announce()
+	if want := "cassette: serving " + path + " on http://127.0.0.1:"; !strings.HasPrefix(line, want) {
+		t.Errorf("first line = %q, want it to start %q", line, want)
+	}
+
+	if code, body := get(t, base+"/users/42?fields=name"); code != 200 || body != `{"name":"Ada"}` {
+		t.Errorf("GET /users/42?fields=name = %d %q, want 200 {\"name\":\"Ada\"}", code, body)
+	}
+	code, body := get(t, base+"/users/43")
+	if code != http.StatusNotFound {
+		t.Errorf("GET /users/43 (not recorded) = %d, want 404", code)
+	}
+	if !strings.Contains(body, "no cassette") {
+		t.Errorf("GET /users/43 body is not a miss report:\n%s", body)
+	}
+
+	if code := p.stop(); code != exitOK {
+		t.Errorf("serve exited with %d after cancel, want 0; stderr:\n%s", code, p.stderr.String())
+	}
+	out, errOut := p.stdout.String(), p.stderr.String()
+
+	// The route table: a header and one row per cassette, in name order.
+	rows := tableRows(t, out)
+	if len(rows) != 3 || strings.Join(rows[0], " ") != "METHOD URL STATUS EXCHANGES NAME" {
+		t.Fatalf("route table = %q, want a header and 2 rows\nstdout:\n%s", rows, out)
+	}
+	want := map[string]string{
+		names[0]: "GET /users/42?fields=name 200 1 " + names[0],
+		names[1]: "DELETE /users/7 204 1 " + names[1],
+	}
+	for _, r := range rows[1:] {
+		if got := strings.Join(r, " "); got != want[r[len(r)-1]] {
+			t.Errorf("route row = %q, want %q", got, want[r[len(r)-1]])
+		}
+	}
+
+	for _, w := range []string{"hit  GET /users/42?fields=name", "miss GET /users/43", "no cassette for GET"} {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errOut)
+		}
+	}
+}
+
+// tableRows returns the fields of the lines of the route table in stdout:
+// those from the METHOD header on.
+func tableRows(t *testing.T, stdout string) [][]string {
+	t.Helper()
+	var rows [][]string
+	in := false
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		in = in || strings.HasPrefix(line, "METHOD")
+		if in {
+			rows = append(rows, strings.Fields(line))
+		}
+	}
+	return rows
+}
+
+func TestServeStrictReportsUnused(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, names := writeLibrary(t, "api",
+		recorded{"GET", "https://api.example.com/a", 200, "a"},
+		recorded{"GET", "https://api.example.com/b", 200, "b"},
+		recorded{"GET", "https://api.example.com/c", 200, "c"},
+	)
+	p := start(t, "serve", path, "-strict") // flags may follow PATH
+	base := p.baseURL()
+	if code, body := get(t, base+"/b"); code != 200 || body != "b" {
+		t.Fatalf("GET /b = %d %q, want 200 \"b\"", code, body)
+	}
+	if code := p.stop(); code != exitError {
+		t.Errorf("serve -strict with unused cassettes exited with %d, want 1", code)
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errOut := p.stderr.String()
+	for _, unused := range []string{names[0], names[2]} {
+		if !containsLine(errOut, lib.File(unused)) {
+			t.Errorf("stderr lacks the line %q for unused cassette %s:\n%s", lib.File(unused), unused, errOut)
+		}
+	}
+	if containsLine(errOut, lib.File(names[1])) {
+		t.Errorf("stderr lists used cassette %s as unused:\n%s", lib.File(names[1]), errOut)
+	}
+}
+
+func TestServeStrictAllUsed(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, _ := writeLibrary(t, "api.json", recorded{"GET", "https://api.example.com/a", 200, "a"})
+	p := start(t, "serve", "-strict", path)
+	if code, _ := get(t, p.baseURL()+"/a"); code != 200 {
+		t.Fatalf("GET /a = %d, want 200", code)
+	}
+	if code := p.stop(); code != exitOK {
+		t.Errorf("serve -strict with every cassette used exited with %d, want 0; stderr:\n%s", code, p.stderr.String())
+	}
+}
+
+func containsLine(s, line string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if l == line {
+			return true
+		}
+	}
+	return false
+}
+
+func TestServeMissingLibrary(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path := filepath.Join(t.TempDir(), "never-recorded")
+	code, stdout, stderr := runSync(t, "serve", path)
+	if code != exitError {
+		t.Errorf("serve on a missing library = %d, want 1", code)
+	}
+	if !strings.Contains(stderr, "CASSETTE_MODE=record") || !strings.Contains(stderr, path) {
+		t.Errorf("stderr does not say how to record %s:\n%s", path, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want none", stdout)
+	}
+}
+
+func TestServeBadModeInEnvironment(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "sometimes")
+	path, _ := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/a", 200, "a"})
+	code, _, stderr := runSync(t, "serve", path)
+	if code != exitError || !strings.Contains(stderr, "CASSETTE_MODE") {
+		t.Errorf("serve with CASSETTE_MODE=sometimes = %d, stderr:\n%s\nwant 1 and an error naming CASSETTE_MODE", code, stderr)
+	}
+}
+
+func TestServeListenError(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, _ := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/a", 200, "a"})
+	code, _, stderr := runSync(t, "serve", "-addr", "127.0.0.1:notaport", path)
+	if code != exitError || !strings.HasPrefix(stderr, "cassette serve: ") {
+		t.Errorf("serve -addr 127.0.0.1:notaport = %d, stderr %q; want 1 and an error", code, stderr)
+	}
+}
