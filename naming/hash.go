@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"hash"
 	"net/http"
 	"slices"
 )
@@ -28,7 +27,7 @@ func hostHash(host string) string {
 // method, the path and the significant query pairs, sorted. It leaves out
 // the host and port, so one request sent to two hosts gets one hash.
 func urlHash(method, path string, query []string) string {
-	d := newDigest()
+	var d digest
 	d.string(method)
 	d.string(path)
 	d.strings(query)
@@ -39,13 +38,16 @@ func urlHash(method, path string, query []string) string {
 // significant headers of h, in canonical form and sorted, each with all its
 // values in order. It reports false when h has none of them.
 func headerHash(h http.Header, names []string) (string, bool) {
+	if len(names) == 0 {
+		return "", false
+	}
 	keys := make([]string, len(names))
 	for i, n := range names {
 		keys[i] = http.CanonicalHeaderKey(n)
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
-	d := newDigest()
+	var d digest
 	present := false
 	for _, k := range keys {
 		vs := h.Values(k)
@@ -56,32 +58,32 @@ func headerHash(h http.Header, names []string) (string, bool) {
 		d.string(k)
 		d.strings(vs)
 	}
-	return d.hex(4), present
+	if !present {
+		return "", false
+	}
+	return d.hex(4), true
 }
 
-// A digest hashes a sequence of strings in an unambiguous encoding: each
-// string, and each list, is preceded by its length.
-type digest struct{ h hash.Hash }
+// A digest collects strings in an unambiguous encoding, each string and
+// each list preceded by its length, to be hashed at the end.
+type digest []byte
 
-func newDigest() digest { return digest{sha256.New()} }
+func (d *digest) uint(n int) { *d = binary.AppendUvarint(*d, uint64(n)) }
 
-func (d digest) uint(n int) {
-	d.h.Write(binary.AppendUvarint(nil, uint64(n)))
-}
-
-func (d digest) string(s string) {
+func (d *digest) string(s string) {
 	d.uint(len(s))
-	d.h.Write([]byte(s))
+	*d = append(*d, s...)
 }
 
-func (d digest) strings(ss []string) {
+func (d *digest) strings(ss []string) {
 	d.uint(len(ss))
 	for _, s := range ss {
 		d.string(s)
 	}
 }
 
-// hex returns the first n bytes of the hash in lower-case hex.
+// hex returns the first n bytes of the SHA-256 of d in lower-case hex.
 func (d digest) hex(n int) string {
-	return hex.EncodeToString(d.h.Sum(nil)[:n])
+	sum := sha256.Sum256(d)
+	return hex.EncodeToString(sum[:n])
 }

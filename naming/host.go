@@ -10,14 +10,14 @@ import (
 const maxHost = 48
 
 // hostField renders the host of a request (r.URL.Host, else r.Host) as the
-// second field of a name, in lower case, without its port. A host that is
+// second field of a name, in lower case (ASCII), without its port. A host that is
 // empty, longer than maxHost or holds characters other than [a-z0-9.-] (an
 // IPv6 literal, say) is cut and its other characters replaced by "-", and
 // the field ends in "~" and 6 hex digits of a hash of the lower-cased host,
 // so that two hosts never share a field. The field never holds "_".
 func hostField(r *http.Request, u *url.URL) string {
 	host, _ := splitHostPort(requestHost(r, u))
-	host = strings.ToLower(host)
+	host = asciiLower(host)
 	if host != "" && len(host) <= maxHost && strings.Trim(host, hostChars) == "" {
 		return host
 	}
@@ -35,6 +35,19 @@ func hostField(r *http.Request, u *url.URL) string {
 		f = "-"
 	}
 	return f + "~" + hostHash(host)
+}
+
+// asciiLower returns s with its ASCII letters in lower case: hosts are
+// case-insensitive in ASCII only, and other bytes stay as they are so that
+// the hash of two different hosts differs.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
 }
 
 // hostChars are the characters a host field shows as they are.

@@ -41,6 +41,7 @@ func TestNameOddHosts(t *testing.T) {
 		{"non-numeric port is part of the host", "h:http", "GET_h-http~######_80"},
 		{"junk after brackets is part of the host", "[::1]x", "GET_---1-x~######_80"},
 		{"unclosed bracket is part of the host", "[::1", "GET_---1~######_80"},
+		{"invalid UTF-8 is one dash a byte", "a\xff\xfe", "GET_a--~######_80"},
 	} {
 		t.Run(tt.why, func(t *testing.T) {
 			r := get("http://x/").request(t)

@@ -119,6 +119,7 @@ func TestNamesDiffer(t *testing.T) {
 		{"port matters", get("http://h:8080/"), get("http://h:8081/")},
 		{"https and http default ports differ", get("https://h/"), get("http://h/")},
 		{"hosts that clean alike differ", get("http://a_b/"), get("http://a-b~/")},
+		{"invalid UTF-8 hosts differ", spec{method: "GET", url: "/", host: "a\xff"}, spec{method: "GET", url: "/", host: "a\xfe"}},
 		{"IPv6 hosts differ", get("http://[::1]/"), get("http://[::2]/")},
 		{"method case matters", spec{method: "get", url: "http://h/"}, spec{method: "Get", url: "http://h/"}},
 		{"methods differ", spec{method: "PUT", url: "http://h/"}, spec{method: "POST", url: "http://h/"}},
@@ -237,4 +238,20 @@ func TestWithoutHostAcrossHosts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNameLongest builds the longest name there is, and checks its length
+// against the documented bound.
+func TestNameLongest(t *testing.T) {
+	r := get("http://x/").request(t)
+	r.Method = "VERSION-CONTROL-EXTENDED"
+	r.URL.Host = "[" + strings.Repeat("f", 100) + "::1]:65535"
+	r.URL.Path = "/" + strings.Repeat("Long-Segment/", 50)
+	r.URL.RawQuery = strings.Repeat("k=v&", 100)
+	r.Header.Set("X-V", "1")
+	name := Name(r, []byte("body"), Rules{Headers: []string{"X-V"}})
+	if len(name) != 184 {
+		t.Errorf("Name(longest request) = %q, %d bytes; want 184 bytes", name, len(name))
+	}
+	checkFileName(t, name)
 }
