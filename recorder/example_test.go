@@ -1,0 +1,145 @@
+package recorder_test
+
+import (
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/recorder"
+)
+
+// exampleTB is the part of a *testing.T that [recorder.New] uses, so the
+// example can run outside a test. It ends like a test: cleanups last
+// first.
+type exampleTB struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (*exampleTB) Helper()                         {}
+func (*exampleTB) Logf(format string, args ...any) {}
+func (*exampleTB) Errorf(format string, args ...any) {
+	log.Printf(format, args...)
+}
+func (*exampleTB) Fatalf(format string, args ...any) { log.Fatalf(format, args...) }
+func (t *exampleTB) Cleanup(f func())                { t.cleanups = append(t.cleanups, f) }
+func (t *exampleTB) end() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
+}
+
+// newAPI starts the "real API" of the examples: a local server, so they run
+// offline.
+func newAPI() *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"path":%q}`+"\n", r.URL.Path)
+	}))
+}
+
+func ExampleNew() {
+	api := newAPI()
+	defer api.Close()
+	dir, err := os.MkdirTemp("", "cassettes")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	t := &exampleTB{} // in a test: the test's t
+	rec := recorder.New(t, api.URL, dir)
+	resp, err := http.Get(rec.URL + "/v1/users/42") // the client's base URL is rec.URL
+	if err != nil {
+		log.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Print(string(body))
+	t.end() // the end of the test: the proxy is closed, the library saved
+
+	lib, err := library.Open(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	names, _ := lib.Names()
+	for _, name := range names {
+		// The name holds the upstream's port, which changes on every run
+		// of this example.
+		fmt.Println(naming.WithoutHost(name))
+	}
+	// Output:
+	// {"path":"/v1/users/42"}
+	// GET_v1_users_42
+}
+
+func ExampleNewRoundTripper() {
+	api := newAPI()
+	defer api.Close()
+	dir, err := os.MkdirTemp("", "cassettes")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	lib, err := library.Open(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	client := &http.Client{Transport: recorder.NewRoundTripper(lib)}
+	for range 2 {
+		resp, err := client.Get(api.URL + "/v1/jobs/7?verbose=1")
+		if err != nil {
+			log.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body) // stored once read to the end (or closed)
+		resp.Body.Close()
+	}
+
+	names, _ := lib.Names()
+	for _, name := range names {
+		c, _, _ := lib.Get(name)
+		fmt.Println(naming.WithoutHost(name), len(c.Exchanges), "exchanges")
+		fmt.Print(string(c.Exchanges[0].Response.Body))
+	}
+	// Output:
+	// GET_v1_jobs_7__verbose=1 2 exchanges
+	// {"path":"/v1/jobs/7"}
+}
+
+func ExampleNewProxy() {
+	api := newAPI()
+	defer api.Close()
+	dir, err := os.MkdirTemp("", "cassettes")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	lib, err := library.Open(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := recorder.NewProxy(api.URL, lib, recorder.OnRecord(func(name string, ex library.Exchange) {
+		fmt.Println("recorded", ex.Request.Method, ex.Response.StatusCode, naming.WithoutHost(name))
+	}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(p) // or http.ListenAndServe(":8080", p)
+	resp, err := http.Post(srv.URL+"/v1/orders", "application/json", nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+	srv.Close() // waits for the exchange to be stored
+
+	// Output:
+	// recorded POST 200 POST_v1_orders
+}

@@ -1,0 +1,616 @@
+package recorder_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
+)
+
+// A recording is one way of recording: through the reverse proxy, or
+// through the RoundTripper. Every storage test runs both.
+type recording struct {
+	name string
+	// start starts recording the upstream into the library at path. The
+	// client sends requests to base; stored is called with the name of
+	// each stored exchange; wait returns once every exchange whose
+	// response the client has read is stored.
+	start func(t *testing.T, upstream, path string, stored func(string)) (client *http.Client, base string, wait func())
+}
+
+var recordings = []recording{
+	{"proxy", func(t *testing.T, upstream, path string, stored func(string)) (*http.Client, string, func()) {
+		rec := recorder.New(t, upstream, path, onRecord(stored))
+		tr := &http.Transport{DisableCompression: true}
+		t.Cleanup(tr.CloseIdleConnections)
+		// The proxy stores an exchange before its handler returns, and
+		// Close waits for the handlers.
+		return &http.Client{Transport: tr, CheckRedirect: noRedirect}, rec.URL, rec.Close
+	}},
+	{"transport", func(t *testing.T, upstream, path string, stored func(string)) (*http.Client, string, func()) {
+		rt := recorder.NewTransport(t, path, onRecord(stored))
+		// The transport stores an exchange before the body's last Read or
+		// Close returns.
+		return &http.Client{Transport: rt, CheckRedirect: noRedirect}, upstream, func() {}
+	}},
+}
+
+func onRecord(stored func(string)) recorder.Option {
+	return recorder.OnRecord(func(name string, _ library.Exchange) { stored(name) })
+}
+
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// names collects the names OnRecord reports, safe for concurrent use.
+type names struct {
+	mu  sync.Mutex // guards all
+	all []string
+}
+
+func (n *names) add(name string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.all = append(n.all, name)
+}
+
+func (n *names) list() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.Clone(n.all)
+}
+
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Bytes()
+}
+
+func randomBytes(n int) []byte {
+	r := rand.New(rand.NewChaCha8([32]byte{1}))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	b[0], b[1] = 0xff, 0xfe // never valid UTF-8
+	return b
+}
+
+// A responseCase is a request and the response the upstream answers it
+// with; both client and library must get the response byte for byte.
+type responseCase struct {
+	name      string // the outcome
+	method    string
+	reqHeader http.Header
+	reqBody   []byte
+	status    int
+	header    [][2]string // response headers, added in order
+	body      []byte
+}
+
+var responseCases = []responseCase{
+	{name: "JSON body kept as text", status: 200,
+		header: [][2]string{{"Content-Type", "application/json"}},
+		body:   []byte(`{"id":1,"name":"Besançon","tags":["a","b"]}`)},
+	{name: "binary body that is not UTF-8 kept byte-exact", status: 200,
+		header: [][2]string{{"Content-Type", "application/octet-stream"}},
+		body:   randomBytes(4096)},
+	{name: "gzip body stored compressed and not decoded", status: 200,
+		reqHeader: http.Header{"Accept-Encoding": {"gzip"}},
+		header:    [][2]string{{"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}},
+		body:      gzipped([]byte(strings.Repeat(`{"news":"all the news"}`, 50)))},
+	{name: "empty body", status: 200},
+	{name: "5 MB body", status: 200,
+		header: [][2]string{{"Content-Type", "text/plain"}},
+		body:   bytes.Repeat([]byte("0123456789abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ\n"), 5<<20/64)},
+	{name: "204 without body", status: 204},
+	{name: "301 stored and not followed", status: 301,
+		header: [][2]string{{"Location", "/elsewhere"}, {"Content-Type", "text/plain"}},
+		body:   []byte("moved\n")},
+	{name: "404 stored", status: 404, body: []byte("no such thing\n")},
+	{name: "500 stored", status: 500, body: []byte("boom\n")},
+	{name: "three Set-Cookie values kept in order", status: 200,
+		header: [][2]string{{"Set-Cookie", "b=2; Path=/"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "c=3; HttpOnly"}},
+		body:   []byte("cookies")},
+	{name: "POST request body stored", method: "POST", status: 201,
+		reqHeader: http.Header{"Content-Type": {"application/json"}},
+		reqBody:   []byte(`{"item":2,"qty":3}`),
+		body:      []byte(`{"order":77}`)},
+}
+
+// serveCase answers as tc says, after checking the request body arrived.
+func serveCase(t *testing.T, tc responseCase) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, err := io.ReadAll(r.Body)
+		if err != nil || !bytes.Equal(got, tc.reqBody) {
+			t.Errorf("upstream got request body %q, %v; want %q", got, err, tc.reqBody)
+		}
+		for _, kv := range tc.header {
+			w.Header().Add(kv[0], kv[1])
+		}
+		w.WriteHeader(tc.status)
+		w.Write(tc.body)
+	})
+}
+
+func TestRecordsByteExact(t *testing.T) {
+	for _, rc := range recordings {
+		for _, kind := range libraryKinds {
+			for _, tc := range responseCases {
+				t.Run(rc.name+"/"+kind.name+"/"+tc.name, func(t *testing.T) {
+					api := httptest.NewServer(serveCase(t, tc))
+					defer api.Close()
+					path := t.TempDir() + "/" + kind.file
+					var got names
+					client, base, wait := rc.start(t, api.URL, path, got.add)
+
+					method := cmpOr(tc.method, "GET")
+					req, err := http.NewRequest(method, base+"/v1/case?x=1", bytes.NewReader(tc.reqBody))
+					if err != nil {
+						t.Fatal(err)
+					}
+					for k, v := range tc.reqHeader {
+						req.Header[k] = v
+					}
+					req.Header.Set("X-Case", tc.name)
+					resp, err := client.Do(req)
+					if err != nil {
+						t.Fatalf("%s %s: %v", method, req.URL, err)
+					}
+					body, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err != nil {
+						t.Fatalf("reading the response: %v", err)
+					}
+					checkResponse(t, "client got", tc, resp.StatusCode, resp.Header, body)
+
+					wait()
+					name, ex := onlyExchange(t, path)
+					if !slices.Equal(got.list(), []string{name}) {
+						t.Errorf("OnRecord reported %q, want [%q]", got.list(), name)
+					}
+					checkResponse(t, "stored", tc, ex.Response.StatusCode, ex.Response.Header, ex.Response.Body)
+					if ex.Request.Method != method || ex.Request.URL != api.URL+"/v1/case?x=1" {
+						t.Errorf("stored request %s %s, want %s %s", ex.Request.Method, ex.Request.URL, method, api.URL+"/v1/case?x=1")
+					}
+					if !bytes.Equal(ex.Request.Body, tc.reqBody) {
+						t.Errorf("stored request body %q, want %q", ex.Request.Body, tc.reqBody)
+					}
+					if got := ex.Request.Header.Get("X-Case"); got != tc.name {
+						t.Errorf("stored request header X-Case = %q, want %q", got, tc.name)
+					}
+					if ex.Latency < 0 || ex.RecordedAt.IsZero() {
+						t.Errorf("stored Latency %v, RecordedAt %v; want >= 0 and set", ex.Latency, ex.RecordedAt)
+					}
+				})
+			}
+		}
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func checkResponse(t *testing.T, what string, tc responseCase, status int, header http.Header, body []byte) {
+	t.Helper()
+	if status != tc.status {
+		t.Errorf("%s status %d, want %d", what, status, tc.status)
+	}
+	if !bytes.Equal(body, tc.body) {
+		t.Errorf("%s a body of %d bytes that differs from the %d bytes sent (first bytes %q, want %q)",
+			what, len(body), len(tc.body), body[:min(len(body), 20)], tc.body[:min(len(tc.body), 20)])
+	}
+	want := http.Header{}
+	for _, kv := range tc.header {
+		want.Add(kv[0], kv[1])
+	}
+	for k, v := range want {
+		if !slices.Equal(header[k], v) {
+			t.Errorf("%s header %s: %q, want %q", what, k, header[k], v)
+		}
+	}
+}
+
+func TestRecordsTrailers(t *testing.T) {
+	for _, rc := range recordings {
+		t.Run(rc.name, func(t *testing.T) {
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Trailer", "X-Checksum")
+				w.Write([]byte("data"))
+				w.Header().Set("X-Checksum", "abc123")
+			}))
+			defer api.Close()
+			path := t.TempDir()
+			client, base, wait := rc.start(t, api.URL, path, func(string) {})
+			resp, err := client.Get(base + "/t")
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if got := resp.Trailer.Get("X-Checksum"); got != "abc123" {
+				t.Errorf("client got trailer X-Checksum %q, want %q", got, "abc123")
+			}
+			wait()
+			_, ex := onlyExchange(t, path)
+			if got := ex.Response.Trailer.Get("X-Checksum"); got != "abc123" || string(ex.Response.Body) != "data" {
+				t.Errorf("stored trailer X-Checksum %q and body %q, want %q and %q", got, ex.Response.Body, "abc123", "data")
+			}
+		})
+	}
+}
+
+func TestPostsWithDifferentBodiesGetDifferentNames(t *testing.T) {
+	for _, rc := range recordings {
+		t.Run(rc.name, func(t *testing.T) {
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(w, r.Body) // echo
+			}))
+			defer api.Close()
+			path := t.TempDir()
+			client, base, wait := rc.start(t, api.URL, path, func(string) {})
+			bodies := []string{`{"q":"a"}`, `{"q":"b"}`}
+			for _, b := range bodies {
+				resp, err := client.Post(base+"/search", "application/json", strings.NewReader(b))
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			wait()
+			lib := readLibrary(t, path)
+			var stored []string
+			for name, exs := range lib {
+				if len(exs) != 1 || string(exs[0].Request.Body) != string(exs[0].Response.Body) {
+					t.Errorf("cassette %s: %d exchanges, want 1 whose response echoes the request", name, len(exs))
+					continue
+				}
+				stored = append(stored, string(exs[0].Request.Body))
+			}
+			slices.Sort(stored)
+			if !slices.Equal(stored, bodies) {
+				t.Errorf("cassettes hold request bodies %q, want %q, one each", stored, bodies)
+			}
+		})
+	}
+}
+
+func TestSameRequestThreeTimesIsOneCassetteInOrder(t *testing.T) {
+	for _, rc := range recordings {
+		for _, kind := range libraryKinds {
+			t.Run(rc.name+"/"+kind.name, func(t *testing.T) {
+				var n atomic.Int32
+				api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					fmt.Fprintf(w, `{"status":"pending","poll":%d}`, n.Add(1))
+				}))
+				defer api.Close()
+				path := t.TempDir() + "/" + kind.file
+				recorded := make(chan string, 3)
+				client, base, wait := rc.start(t, api.URL, path, func(name string) { recorded <- name })
+				for range 3 {
+					resp, err := client.Get(base + "/v1/job/7")
+					if err != nil {
+						t.Fatal(err)
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					<-recorded // the next poll is sent after this one is stored
+				}
+				wait()
+				lib := readLibrary(t, path)
+				if len(lib) != 1 {
+					t.Fatalf("library holds %d cassettes, want 1", len(lib))
+				}
+				for name, exs := range lib {
+					var got []string
+					for _, ex := range exs {
+						got = append(got, string(ex.Response.Body))
+					}
+					want := []string{`{"status":"pending","poll":1}`, `{"status":"pending","poll":2}`, `{"status":"pending","poll":3}`}
+					if !slices.Equal(got, want) {
+						t.Errorf("cassette %s holds %q, want %q", name, got, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestStreamsTheResponse(t *testing.T) {
+	for _, rc := range recordings {
+		t.Run(rc.name, func(t *testing.T) {
+			release := make(chan struct{})
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/event-stream")
+				fmt.Fprint(w, "data: first\n\n")
+				w.(http.Flusher).Flush()
+				// Blocks until the client has read the first event through
+				// the recorder: a recorder that waited for the whole body
+				// would never get there.
+				select {
+				case <-release:
+				case <-r.Context().Done():
+					return
+				}
+				fmt.Fprint(w, "data: second\n\n")
+			}))
+			defer api.Close()
+			releaseOnce := sync.OnceFunc(func() { close(release) })
+			defer releaseOnce()
+			path := t.TempDir()
+			client, base, wait := rc.start(t, api.URL, path, func(string) {})
+			resp, err := client.Get(base + "/events")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			first := make([]byte, len("data: first\n\n"))
+			if _, err := io.ReadFull(resp.Body, first); err != nil || string(first) != "data: first\n\n" {
+				t.Fatalf("first event %q, %v; want %q", first, err, "data: first\n\n")
+			}
+			releaseOnce()
+			rest, err := io.ReadAll(resp.Body)
+			if err != nil || string(rest) != "data: second\n\n" {
+				t.Fatalf("rest %q, %v; want %q", rest, err, "data: second\n\n")
+			}
+			resp.Body.Close()
+			wait()
+			_, ex := onlyExchange(t, path)
+			if want := "data: first\n\ndata: second\n\n"; string(ex.Response.Body) != want {
+				t.Errorf("stored body %q, want %q", ex.Response.Body, want)
+			}
+		})
+	}
+}
+
+func TestStoresNothingWhenTheUpstreamBreaksOffMidBody(t *testing.T) {
+	for _, rc := range recordings {
+		t.Run(rc.name, func(t *testing.T) {
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				conn, buf, err := http.NewResponseController(w).Hijack()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: text/plain\r\n\r\n0123456789")
+				buf.Flush()
+				conn.Close()
+			}))
+			defer api.Close()
+			path := t.TempDir()
+			var got names
+			client, base, wait := rc.start(t, api.URL, path, got.add)
+			resp, err := client.Get(base + "/broken")
+			if err == nil {
+				_, err = io.ReadAll(resp.Body)
+				resp.Body.Close()
+				resp.Body.Close()
+			}
+			if err == nil {
+				t.Errorf("GET /broken read to the end without error, want an error")
+			}
+			wait()
+			if lib := readLibrary(t, path); len(lib) != 0 || len(got.list()) != 0 {
+				t.Errorf("library holds %d cassettes, OnRecord got %q; want nothing stored", len(lib), got.list())
+			}
+		})
+	}
+}
+
+func TestConcurrentClientsAreEachStoredOnce(t *testing.T) {
+	const clients = 32
+	for _, rc := range recordings {
+		for _, kind := range libraryKinds {
+			t.Run(rc.name+"/"+kind.name, func(t *testing.T) {
+				var n atomic.Int32
+				api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					fmt.Fprintf(w, "response %d to %s", n.Add(1), r.URL.Path)
+				}))
+				defer api.Close()
+				path := t.TempDir() + "/" + kind.file
+				var recorded names
+				client, base, wait := rc.start(t, api.URL, path, recorded.add)
+
+				var mu sync.Mutex
+				seen := map[string][]string{} // path -> bodies the clients got
+				var wg sync.WaitGroup
+				for i := range clients {
+					for _, p := range []string{fmt.Sprintf("/distinct/%d", i), "/same"} {
+						wg.Go(func() {
+							resp, err := client.Get(base + p)
+							if err != nil {
+								t.Error(err)
+								return
+							}
+							b, err := io.ReadAll(resp.Body)
+							resp.Body.Close()
+							if err != nil {
+								t.Error(err)
+								return
+							}
+							mu.Lock()
+							seen[p] = append(seen[p], string(b))
+							mu.Unlock()
+						})
+					}
+				}
+				wg.Wait()
+				wait()
+
+				stored := map[string][]string{}
+				total := 0
+				for name, exs := range readLibrary(t, path) {
+					for _, ex := range exs {
+						u, err := url.Parse(ex.Request.URL)
+						if err != nil {
+							t.Fatalf("cassette %s: %v", name, err)
+						}
+						stored[u.Path] = append(stored[u.Path], string(ex.Response.Body))
+						total++
+					}
+				}
+				if total != 2*clients || len(recorded.list()) != 2*clients {
+					t.Errorf("library holds %d exchanges, OnRecord was called %d times; want %d", total, len(recorded.list()), 2*clients)
+				}
+				if len(stored) != clients+1 {
+					t.Errorf("library holds exchanges for %d paths, want %d", len(stored), clients+1)
+				}
+				for p, bodies := range seen {
+					slices.Sort(bodies)
+					got := slices.Sorted(slices.Values(stored[p]))
+					if !slices.Equal(got, bodies) {
+						t.Errorf("stored for %s: %q, want what the clients got: %q", p, got, bodies)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestRoundTripperStoresEachBodyOnce(t *testing.T) {
+	body := strings.Repeat("x", 100<<10)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, body)
+	}))
+	defer api.Close()
+	for _, tc := range []struct {
+		name string
+		read int // bytes read before closing; -1 for all
+	}{
+		{"closed twice after a few bytes, the rest is read and stored", 10},
+		{"read to the end then closed twice", -1},
+		{"closed twice without reading", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := t.TempDir()
+			lib, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var recorded names
+			client := &http.Client{Transport: recorder.NewRoundTripper(lib, onRecord(recorded.add))}
+			resp, err := client.Get(api.URL + "/big")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.read < 0 {
+				io.Copy(io.Discard, resp.Body)
+			} else {
+				io.ReadFull(resp.Body, make([]byte, tc.read))
+			}
+			resp.Body.Close()
+			resp.Body.Close()
+			_, ex := onlyExchange(t, path)
+			if string(ex.Response.Body) != body || len(recorded.list()) != 1 {
+				t.Errorf("stored a body of %d bytes, OnRecord called %d times; want %d bytes, once",
+					len(ex.Response.Body), len(recorded.list()), len(body))
+			}
+		})
+	}
+}
+
+func TestRoundTripperStoresNothingWhenTheConnectionIsRefused(t *testing.T) {
+	addr := refusedAddr(t)
+	path := t.TempDir()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: recorder.NewRoundTripper(lib)}
+	if resp, err := client.Get("http://" + addr + "/x"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("GET from a closed port succeeded, want an error")
+	}
+	if got := readLibrary(t, path); len(got) != 0 {
+		t.Errorf("library holds %d cassettes, want none", len(got))
+	}
+}
+
+// refusedAddr returns a loopback address nobody listens on.
+func refusedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestRoundTripperSendsTheRequestBodyAndClosesIt(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(w, r.Body)
+	}))
+	defer api.Close()
+	path := t.TempDir()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := &closeTracker{Reader: strings.NewReader("hello upstream")}
+	req, _ := http.NewRequest("PUT", api.URL+"/echo", body)
+	resp, err := recorder.NewRoundTripper(lib).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(got) != "hello upstream" || !body.closed {
+		t.Errorf("upstream echoed %q, request body closed %v; want %q, true", got, body.closed, "hello upstream")
+	}
+	_, ex := onlyExchange(t, path)
+	if string(ex.Request.Body) != "hello upstream" {
+		t.Errorf("stored request body %q, want %q", ex.Request.Body, "hello upstream")
+	}
+}
+
+type closeTracker struct {
+	io.Reader
+	closed bool
+}
+
+func (c *closeTracker) Close() error { c.closed = true; return nil }
+
+func TestNewTransportStoresWhatTheClientSawWhenGoDecodesGzip(t *testing.T) {
+	plain := []byte(strings.Repeat("all the news ", 50))
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(gzipped(plain))
+	}))
+	defer api.Close()
+	path := t.TempDir()
+	// No Accept-Encoding set by the caller: http.DefaultTransport asks for
+	// gzip itself and decodes it.
+	client := &http.Client{Transport: recorder.NewTransport(t, path)}
+	resp, err := client.Get(api.URL + "/news")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	_, ex := onlyExchange(t, path)
+	if !bytes.Equal(got, plain) || !bytes.Equal(ex.Response.Body, plain) || ex.Response.Header.Get("Content-Encoding") != "" {
+		t.Errorf("client got %d bytes, stored %d bytes with Content-Encoding %q; want the %d decoded bytes and no Content-Encoding",
+			len(got), len(ex.Response.Body), ex.Response.Header.Get("Content-Encoding"), len(plain))
+	}
+}
