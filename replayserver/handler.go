@@ -31,6 +31,7 @@ type Handler struct {
 	forward  http.Handler      // recording or passthrough proxy; nil in replay mode
 	rt       http.RoundTripper // the same for a transport; nil in replay mode
 	fail     func(report string)
+	hint     string // how to record what is missing, for reports
 
 	mu       sync.Mutex          // guards the fields below
 	hits     map[string]int      // times each cassette was served or recorded
@@ -81,6 +82,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		}
 		h.upstream = u
 	}
+	h.hint = recordHint(forTransport)
 	if err := h.setMode(path, forTransport); err != nil {
 		return nil, err
 	}
@@ -99,8 +101,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 func (h *Handler) setMode(path string, forTransport bool) error {
 	if h.mode == ModeReplay {
 		if !h.lib.Exists() {
-			return fmt.Errorf("replayserver: %w: %s\n\tto record it, run the test once with %s=record and replayserver.Upstream(url) set to the real API",
-				ErrNoLibrary, path, EnvMode)
+			return fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, recordHint(forTransport))
 		}
 		return nil
 	}
@@ -214,6 +215,14 @@ func (h *Handler) Close() error {
 		return fmt.Errorf("replayserver: save %s: %w", h.lib.Path(), err)
 	}
 	return nil
+}
+
+// recordHint says how to record a missing library or cassette.
+func recordHint(forTransport bool) string {
+	if forTransport {
+		return "run the test with " + EnvMode + "=record: requests then go to their own URL and are stored"
+	}
+	return "run with " + EnvMode + "=record and replayserver.Upstream(url) set to the real API (cassette serve: -mode record -upstream URL)"
 }
 
 func (h *Handler) logf(format string, args ...any) {

@@ -65,7 +65,7 @@ func (h *Handler) missError(r *http.Request, body []byte, name string) *MissErro
 			b.WriteString("  no difference in method, path, query, significant headers or body (the host or port differs)\n")
 		}
 	}
-	b.WriteString("\nto record it, run with CASSETTE_MODE=record and replayserver.Upstream(url) set to the real API.\n")
+	fmt.Fprintf(&b, "\nto record it, %s.\n", h.hint)
 	e.Report = b.String()
 	return e
 }

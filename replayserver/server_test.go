@@ -502,7 +502,8 @@ func TestPassthroughStoresNothing(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	up := startUpstream(t)
 	path := filepath.Join(t.TempDir(), "lib.json")
-	srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModePassthrough), replayserver.Upstream(up.URL))
+	// Strict must not fail: passthrough serves nothing from cassettes.
+	srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModePassthrough), replayserver.Upstream(up.URL), replayserver.Strict())
 	if got := string(do(t, rawClient(), srv.URL, call{"GET", "/json", ""}).Body); !strings.Contains(got, "Lyon") {
 		t.Errorf("passthrough GET /json = %q", got)
 	}
