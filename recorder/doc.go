@@ -19,10 +19,12 @@
 // Response bodies are streamed: the client gets each byte as it arrives
 // and a copy is kept. The exchange is stored when the body has been read
 // to its end, or when it is closed early (the rest is then read from the
-// upstream first), exactly once. Nothing is stored when the request could
-// not be sent (connection refused, timeout) or the body broke off (a reset
-// mid-body): the client gets the error. Protocol upgrades (101 Switching
-// Protocols, WebSocket) are passed through and not stored.
+// upstream first, so closing an endless stream early waits until the
+// upstream ends it or the request's context is canceled), exactly once.
+// Nothing is stored when the request could not be sent (connection
+// refused, timeout) or the body broke off (a reset mid-body): the client
+// gets the error. Protocol upgrades (101 Switching Protocols, WebSocket)
+// are passed through and not stored.
 //
 // The same request recorded several times gives one cassette holding the
 // exchanges in the order their bodies ended.
