@@ -1,0 +1,141 @@
+package replayserver_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// The library in testdata/example holds two cassettes recorded from
+// https://api.example.com: GET /v1/cities and GET /v1/cities/lyon.
+
+func ExampleNew() {
+	t := newExampleT() // in a test: the test's *testing.T
+	defer t.finish()
+
+	srv := replayserver.New(t, "testdata/example")
+	// Point the client's base URL at the server: the host the cassettes
+	// were recorded from does not matter.
+	resp, err := http.Get(srv.URL + "/v1/cities")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, resp.Header.Get("Content-Type"))
+	fmt.Print(string(body))
+	// Output:
+	// 200 application/json
+	// ["Lyon","Paris"]
+}
+
+func ExampleNew_strict() {
+	t := newExampleT()
+	srv := replayserver.New(t, "testdata/example", replayserver.Strict())
+	resp, err := http.Get(srv.URL + "/v1/cities")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	resp.Body.Close()
+
+	// When the test ends, every cassette it never used fails it.
+	t.finish()
+	// Output:
+	// FAIL: replayserver: strict mode: 1 cassette(s) in testdata/example never used:
+	// 	GET_api.example.com_443_v1_cities_lyon.json
+}
+
+func ExampleNew_miss() {
+	t := newExampleT()
+	defer t.finish()
+	t.quiet = true // the test failure repeats the report printed below
+
+	srv := replayserver.New(t, "testdata/example")
+	resp, err := http.Get(srv.URL + "/v1/cities/paris")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer resp.Body.Close()
+	report, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, "failed:", t.failed)
+	// The report starts with the request and names the nearest cassettes.
+	for _, line := range strings.Split(string(report), "\n") {
+		if strings.HasPrefix(line, "cassette:") || strings.HasPrefix(line, "nearest") {
+			fmt.Println(strings.ReplaceAll(line, srv.URL, "http://127.0.0.1:PORT"))
+		}
+	}
+	// Output:
+	// 404 failed: true
+	// cassette: no cassette for GET http://127.0.0.1:PORT/v1/cities/paris
+	// nearest #1: GET_api.example.com_443_v1_cities_lyon.json
+	// nearest #2: GET_api.example.com_443_v1_cities.json
+}
+
+func ExampleServer_ReportUnused() {
+	t := newExampleT()
+	defer t.finish()
+
+	srv := replayserver.New(t, "testdata/example")
+	resp, err := http.Get(srv.URL + "/v1/cities/lyon")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	resp.Body.Close()
+
+	// One file per line, relative to the library folder: in that folder,
+	// `xargs rm < unused.log` prunes them.
+	srv.ReportUnused(os.Stdout)
+	// Output:
+	// GET_api.example.com_443_v1_cities.json
+}
+
+func ExampleNewTransport() {
+	t := newExampleT()
+	defer t.finish()
+
+	client := &http.Client{Transport: replayserver.NewTransport(t, "testdata/example")}
+	resp, err := client.Get("https://api.example.com/v1/cities/lyon")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Print(string(body))
+	// Output:
+	// {"name":"Lyon","population":522250}
+}
+
+// exampleT stands in for a test's *testing.T in the examples: it prints
+// failures and runs cleanups at finish.
+type exampleT struct {
+	testing.TB
+	cleanups []func()
+	failed   bool
+	quiet    bool // do not print failures
+}
+
+func newExampleT() *exampleT { return &exampleT{} }
+
+func (t *exampleT) Helper()                   {}
+func (t *exampleT) Name() string              { return "Example" }
+func (t *exampleT) Logf(string, ...any)       {}
+func (t *exampleT) Cleanup(f func())          { t.cleanups = append(t.cleanups, f) }
+func (t *exampleT) Fatalf(f string, a ...any) { t.Errorf(f, a...); panic("fatal") }
+
+func (t *exampleT) Errorf(format string, args ...any) {
+	t.failed = true
+	if !t.quiet {
+		fmt.Printf("FAIL: "+format+"\n", args...)
+	}
+}
+
+func (t *exampleT) finish() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
+}
