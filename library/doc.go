@@ -1,5 +1,129 @@
 // Package library stores recorded HTTP exchanges: one file holding every
 // cassette, or a directory holding one file per cassette, in JSON or YAML.
 //
-// (Format specification to be written: see the "File format" heading.)
+// A [Cassette] is the list of exchanges recorded for one request name (see
+// package naming); a [Library] holds cassettes by name. [Open] picks the
+// store from the path: a path ending in .json, .yaml or .yml is a single
+// file in that format, any other path a directory of files named after
+// their cassettes, NAME.json or NAME.yaml:
+//
+//	lib, err := library.Open("testdata/api")      // testdata/api/GET_example.com_443_.json, ...
+//	lib, err := library.Open("testdata/api.yaml") // one file
+//
+// Reading is lazy and cached for the process; changes stay in memory until
+// [Library.Save], which writes atomically. See [Library] for the details.
+//
+// # File format
+//
+// JSON and YAML files share one schema, made to be read in code review and
+// edited by hand. A single-file library is an object with the schema
+// version and the list of cassettes, sorted by name:
+//
+//	{"version": 1, "cassettes": [{"name": NAME, "exchanges": [EXCHANGE, ...]}, ...]}
+//
+// A file of a directory library holds one cassette, whose name is the file
+// name without its extension:
+//
+//	{"version": 1, "exchanges": [EXCHANGE, ...]}
+//
+// The version is required. This package writes [Version] and refuses
+// files of a later version, asking to upgrade. The exchanges of a cassette
+// are replayed in the order they are listed. An exchange is an object:
+//
+//   - "request": an object with "method" (required), "url" (the absolute
+//     URL), "headers" and "body".
+//   - "response": an object with "status" (required, 100 to 999),
+//     "headers", "body" and "trailers".
+//   - "latency": how long the exchange took, as Go's time.Duration writes
+//     it ("12.5ms"); omitted when unknown.
+//   - "recorded_at": when it was recorded, in RFC 3339 ("2024-05-01T10:00:00Z",
+//     written in UTC); omitted when unknown.
+//
+// Headers and trailers are objects from each header name to the list of
+// its values, in order (a response with three Set-Cookie headers lists
+// three values); names are written sorted, as they were recorded (no
+// change of case). Names and values are text: bytes that are not UTF-8
+// are replaced by U+FFFD.
+//
+// A body is stored byte for byte. A body that is UTF-8 text is the "body"
+// string itself; any other body (binary, compressed, another encoding) is
+// written in standard base64 with "body_encoding": "base64", the only
+// encoding. An empty body is omitted. Hand-written base64 may omit the
+// padding and contain line breaks.
+//
+// Files are written with their keys in a fixed order and two-space
+// indentation, JSON without escaping <, > and &, and YAML with text of
+// several lines as a literal block ("|"), or double-quoted where a block
+// could not hold it exactly (carriage returns, trailing spaces). Unknown
+// fields are errors, so that a misspelt field is not silently ignored.
+// Here is a cassette file of a directory library, GET_api.example.com_443_v1_users.json:
+//
+//	{
+//	  "version": 1,
+//	  "exchanges": [
+//	    {
+//	      "request": {
+//	        "method": "GET",
+//	        "url": "https://api.example.com/v1/users",
+//	        "headers": {
+//	          "Accept": ["application/json"]
+//	        }
+//	      },
+//	      "response": {
+//	        "status": 200,
+//	        "headers": {
+//	          "Content-Type": ["application/json"],
+//	          "Set-Cookie": ["a=1", "b=2"]
+//	        },
+//	        "body": "{\"users\": [\"ann\", \"bob\"]}\n"
+//	      },
+//	      "latency": "12.5ms",
+//	      "recorded_at": "2024-05-01T10:00:00Z"
+//	    }
+//	  ]
+//	}
+//
+// and a single-file library in YAML with that cassette and one more, whose
+// request has a text body and whose response a binary body and a trailer:
+//
+//	version: 1
+//	cassettes:
+//	  - name: GET_api.example.com_443_v1_users
+//	    exchanges:
+//	      - request:
+//	          method: GET
+//	          url: https://api.example.com/v1/users
+//	          headers:
+//	            Accept: [application/json]
+//	        response:
+//	          status: 200
+//	          headers:
+//	            Content-Type: [application/json]
+//	            Set-Cookie: [a=1, b=2]
+//	          body: |
+//	            {"users": ["ann", "bob"]}
+//	        latency: 12.5ms
+//	        recorded_at: "2024-05-01T10:00:00Z"
+//	  - name: POST_api.example.com_443_v1_upload~b1a2b3c4d
+//	    exchanges:
+//	      - request:
+//	          method: POST
+//	          url: https://api.example.com/v1/upload
+//	          body: |
+//	            line 1
+//	            line 2
+//	        response:
+//	          status: 201
+//	          body_encoding: base64
+//	          body: iVBORw0KGgo=
+//	          trailers:
+//	            X-Checksum: [abc]
+//
+// A directory library holds only cassette files: a file with another
+// extension, a subdirectory, two files for one cassette (x.json and
+// x.yaml) or a file name that is not a valid cassette name (see
+// [ValidName]) is an error. Files whose names start with "." (.gitkeep,
+// and the temporary files of an interrupted Save) are ignored.
+//
+// Errors name the file and, for syntax and type errors, the line.
 package library

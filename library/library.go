@@ -1,5 +1,14 @@
 package library
 
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+)
+
 // Format is an on-disk encoding.
 type Format string
 
@@ -17,8 +26,33 @@ const (
 // modification time), a directory library lists its folder on first use and
 // reads a cassette file when that cassette is first asked for.
 // Changes are held in memory until [Library.Save].
+//
+// A Library is a snapshot: it does not see changes that other libraries or
+// processes make to its files after it read them, and its Save overwrites
+// them.
 type Library struct {
-	// implementation to come
+	path  string // as given to Open
+	abs   string // absolute path: the key of the process cache
+	dir   bool   // a directory library
+	fixed Format // format set by the extension or by WithFormat; "" for a directory whose files decide
+
+	mu      sync.RWMutex      // guards the fields below and the entries
+	ready   bool              // entries holds every cassette: the file was decoded, the folder listed, or Clear called
+	format  Format            // format of new files; "" until known
+	entries map[string]*entry // every cassette, by name
+	names   []string          // sorted names of entries; nil when stale
+	gone    map[string]string // directory: file of each cassette deleted since the last Save, by name
+	cleared bool              // Clear was called since the last Save
+	changed bool              // something changed since the last Save
+}
+
+// An entry is one cassette of a library.
+type entry struct {
+	c      Cassette // the cassette, when loaded
+	loaded bool     // c is set; a directory library reads cassette files on demand
+	owned  bool     // c.Exchanges is this library's own, not shared with the cache or callers of Put: it may grow in place
+	dirty  bool     // directory: to be written by the next Save
+	file   string   // directory: the file holding the cassette, relative to the folder; "" if not written yet
 }
 
 // An Option configures [Open].
@@ -29,71 +63,355 @@ type options struct {
 }
 
 // WithFormat sets the format of files written to a directory library that
-// has none yet. Default: the format of the files already there, else JSON.
-// For a file library the extension decides and this option is ignored.
+// has none yet. Default: the format of most files already there (JSON on a
+// tie), else JSON. A cassette that already has a file keeps it, in its own
+// format. For a file library the extension decides and this option is
+// ignored.
 func WithFormat(f Format) Option { return func(o *options) { o.format = f } }
 
-// Open returns the library at path. A path ending in .json, .yaml or .yml is
-// a single-file library in that format; any other path is a directory
-// library. The path need not exist: [Library.Exists] tells, and
-// [Library.Save] creates it. Open reads nothing; errors in the files are
-// reported by the first method that needs them.
-func Open(path string, opts ...Option) (*Library, error) { panic("not implemented") }
+// Open returns the library at path. A path ending in .json, .yaml or .yml
+// (in any case) is a single-file library in that format; any other path is
+// a directory library. The path need not exist: [Library.Exists] tells,
+// and [Library.Save] creates it. Open reads nothing; errors in the files
+// are reported by the first method that needs them. Open fails only for an
+// empty path or an unknown format.
+func Open(path string, opts ...Option) (*Library, error) {
+	if path == "" {
+		return nil, errors.New("open cassette library: empty path")
+	}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.format != "" && o.format != JSON && o.format != YAML {
+		return nil, fmt.Errorf("open cassette library %s: unknown format %q (want %q or %q)", path, o.format, JSON, YAML)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open cassette library %s: %w", path, err)
+	}
+	l := &Library{path: path, abs: abs, entries: make(map[string]*entry)}
+	if f, ok := formatOf(path); ok {
+		l.fixed = f
+	} else {
+		l.dir = true
+		l.fixed = o.format
+	}
+	l.format = l.fixed
+	return l, nil
+}
 
 // Path returns the path the library was opened with.
-func (l *Library) Path() string { panic("not implemented") }
+func (l *Library) Path() string { return l.path }
 
 // IsDir reports whether l is a directory library.
-func (l *Library) IsDir() bool { panic("not implemented") }
+func (l *Library) IsDir() bool { return l.dir }
 
-// Format returns the format of files l writes.
-func (l *Library) Format() Format { panic("not implemented") }
+// Format returns the format of files l writes: for a directory library
+// without [WithFormat], that of the files it holds, so it may list the
+// folder.
+func (l *Library) Format() Format {
+	if l.fixed != "" {
+		return l.fixed
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.newFormat()
+}
 
 // Exists reports whether the library's file or directory exists on disk.
-func (l *Library) Exists() bool { panic("not implemented") }
+func (l *Library) Exists() bool {
+	fi, err := os.Stat(l.abs)
+	return err == nil && fi.IsDir() == l.dir
+}
 
 // Load reads and validates the whole library (every cassette file of a
 // directory library). It returns the first error, naming the file and, for
 // syntax errors, the line.
-func (l *Library) Load() error { panic("not implemented") }
+func (l *Library) Load() error {
+	if !l.dir {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.prepare()
+	}
+	return l.loadDir()
+}
 
 // Names returns the names of all cassettes, sorted. It does not read the
 // cassette files of a directory library.
-func (l *Library) Names() ([]string, error) { panic("not implemented") }
+func (l *Library) Names() ([]string, error) {
+	l.mu.RLock()
+	if l.ready && l.names != nil {
+		defer l.mu.RUnlock()
+		return slices.Clone(l.names), nil
+	}
+	l.mu.RUnlock()
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.prepare(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(l.sortedNames()), nil
+}
+
+// sortedNames returns the sorted names of l's entries; the caller must
+// hold l.mu and not modify the result.
+func (l *Library) sortedNames() []string {
+	if l.names == nil {
+		l.names = make([]string, 0, len(l.entries))
+		for name := range l.entries {
+			l.names = append(l.names, name)
+		}
+		slices.Sort(l.names)
+	}
+	return l.names
+}
 
 // Get returns the cassette called name. The cassette shares memory with the
 // library: callers must not modify it. ok is false when there is none.
-func (l *Library) Get(name string) (c Cassette, ok bool, err error) { panic("not implemented") }
+func (l *Library) Get(name string) (c Cassette, ok bool, err error) {
+	l.mu.RLock()
+	if l.ready {
+		e := l.entries[name]
+		if e == nil {
+			l.mu.RUnlock()
+			return Cassette{}, false, nil
+		}
+		if e.loaded {
+			c := e.c
+			l.mu.RUnlock()
+			return c, true, nil
+		}
+	}
+	l.mu.RUnlock()
+	return l.getSlow(name)
+}
+
+// getSlow is Get when the library or the cassette is not loaded yet. A
+// cassette file is read without holding l.mu, so that reading one does not
+// delay Get of others.
+func (l *Library) getSlow(name string) (Cassette, bool, error) {
+	l.mu.Lock()
+	err := l.prepare()
+	l.mu.Unlock()
+	if err != nil {
+		return Cassette{}, false, err
+	}
+	for {
+		l.mu.RLock()
+		e := l.entries[name]
+		switch {
+		case e == nil:
+			l.mu.RUnlock()
+			return Cassette{}, false, nil
+		case e.loaded:
+			c := e.c
+			l.mu.RUnlock()
+			return c, true, nil
+		}
+		file := e.file
+		l.mu.RUnlock()
+
+		c, err := l.readCassette(name, file)
+
+		l.mu.Lock()
+		if l.entries[name] == e && !e.loaded {
+			// e is unchanged: it was not deleted, replaced or written.
+			if err != nil {
+				l.mu.Unlock()
+				return Cassette{}, false, err
+			}
+			e.c, e.loaded = c, true
+			l.mu.Unlock()
+			return c, true, nil
+		}
+		// The cassette changed while it was read: look again.
+		l.mu.Unlock()
+	}
+}
+
+// prepare makes l.entries hold every cassette, decoding a file library or
+// listing a directory library; the caller must hold l.mu for writing.
+func (l *Library) prepare() error {
+	if l.ready {
+		return nil
+	}
+	if l.dir {
+		return l.list()
+	}
+	return l.decode()
+}
+
+// entryFor returns the loaded entry of the cassette called name, nil if
+// there is none; the caller must hold l.mu for writing.
+func (l *Library) entryFor(name string) (*entry, error) {
+	if err := l.prepare(); err != nil {
+		return nil, err
+	}
+	e := l.entries[name]
+	if e != nil && !e.loaded {
+		c, err := l.readCassette(name, e.file)
+		if err != nil {
+			return nil, err
+		}
+		e.c, e.loaded = c, true
+	}
+	return e, nil
+}
 
 // Append adds exchanges at the end of the cassette called name, creating
 // it if needed. It returns an error for a name that is not a valid
-// cassette name (see [ValidName]).
-func (l *Library) Append(name string, ex ...Exchange) error { panic("not implemented") }
+// cassette name (see [ValidName]) and for an exchange that could not be
+// loaded back once saved: without a method, or with a status outside
+// 100-999. The library keeps the exchanges' headers and bodies: callers
+// must not modify them afterwards.
+func (l *Library) Append(name string, ex ...Exchange) error {
+	if !ValidName(name) {
+		return fmt.Errorf("append to cassette %q: %w", name, ErrInvalidName)
+	}
+	for i := range ex {
+		if err := checkExchange(&ex[i]); err != nil {
+			return fmt.Errorf("append to cassette %q: exchange %d: %w", name, i+1, err)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, err := l.entryFor(name)
+	if err != nil {
+		return fmt.Errorf("append to cassette %q: %w", name, err)
+	}
+	if e == nil {
+		e = &entry{c: Cassette{Name: name}, loaded: true, owned: true}
+		l.entries[name] = e
+		l.names = nil
+	} else if len(ex) == 0 {
+		return nil
+	}
+	if !e.owned {
+		e.c.Exchanges = slices.Clone(e.c.Exchanges)
+		e.owned = true
+	}
+	e.c.Exchanges = append(e.c.Exchanges, ex...)
+	e.dirty = true
+	l.changed = true
+	return nil
+}
 
-// Put replaces the cassette c.Name with c.
-func (l *Library) Put(c Cassette) error { panic("not implemented") }
+// Put replaces the cassette c.Name with c, or adds it. It returns an error
+// for an invalid name or exchange, as [Library.Append] does. The library
+// keeps the exchanges' headers and bodies: callers must not modify them
+// afterwards.
+func (l *Library) Put(c Cassette) error {
+	if err := checkCassette(&c); err != nil {
+		return fmt.Errorf("put cassette: %w", err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.prepare(); err != nil {
+		return fmt.Errorf("put cassette %q: %w", c.Name, err)
+	}
+	e := &entry{
+		c:      Cassette{Name: c.Name, Exchanges: slices.Clone(c.Exchanges)},
+		loaded: true,
+		owned:  true,
+		dirty:  true,
+	}
+	if old := l.entries[c.Name]; old != nil {
+		e.file = old.file
+	} else {
+		l.names = nil
+	}
+	l.entries[c.Name] = e
+	l.changed = true
+	return nil
+}
 
 // Delete removes the cassette called name. Deleting a missing cassette is
-// not an error.
-func (l *Library) Delete(name string) error { panic("not implemented") }
+// not an error; an invalid name is.
+func (l *Library) Delete(name string) error {
+	if !ValidName(name) {
+		return fmt.Errorf("delete cassette %q: %w", name, ErrInvalidName)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.prepare(); err != nil {
+		return fmt.Errorf("delete cassette %q: %w", name, err)
+	}
+	e := l.entries[name]
+	if e == nil {
+		return nil
+	}
+	delete(l.entries, name)
+	l.names = nil
+	if e.file != "" {
+		if l.gone == nil {
+			l.gone = make(map[string]string)
+		}
+		l.gone[name] = e.file
+	}
+	l.changed = true
+	return nil
+}
 
 // Clear removes every cassette, as if the library were new: the next
-// [Library.Save] replaces what is on disk with what was added since.
-func (l *Library) Clear() { panic("not implemented") }
+// [Library.Save] replaces what is on disk with what was added since. It
+// reads nothing, so it also clears a library whose files are invalid.
+func (l *Library) Clear() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = make(map[string]*entry)
+	l.names = nil
+	l.gone = nil
+	l.ready = true
+	l.cleared = true
+	l.changed = true
+}
 
 // Save writes what changed since the last Save or load, atomically: each
 // file is written to a temporary file in the same directory and renamed.
 // A directory library writes one file per changed cassette and removes the
-// files of deleted ones; a file library rewrites the file.
-func (l *Library) Save() error { panic("not implemented") }
+// files of deleted ones (after [Library.Clear], every cassette file it
+// does not hold); a file library rewrites the file. Missing directories
+// are created. Save with nothing changed writes nothing.
+func (l *Library) Save() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.changed {
+		return nil
+	}
+	if l.dir {
+		return l.saveDir()
+	}
+	return l.saveFile()
+}
 
 // File returns where the cassette called name is stored: for a directory
-// library its file name relative to the library folder, for a file library
-// the name itself. It is what an unused report lists.
-func (l *Library) File(name string) string { panic("not implemented") }
+// library its file name relative to the library folder (the name of the
+// file it has, else the one Save would write), for a file library the name
+// itself. It is what an unused report lists.
+func (l *Library) File(name string) string {
+	if !l.dir {
+		return name
+	}
+	l.mu.RLock()
+	if l.ready {
+		if e := l.entries[name]; e != nil && e.file != "" {
+			l.mu.RUnlock()
+			return e.file
+		}
+		if l.format != "" {
+			l.mu.RUnlock()
+			return name + l.format.ext()
+		}
+	}
+	l.mu.RUnlock()
 
-// ValidName reports whether name can be stored: not empty, at most 200
-// bytes, only ASCII letters, digits and ".-_=,~%", not starting with "." or
-// "-", and not a reserved Windows device name. Every name made by package
-// naming is valid.
-func ValidName(name string) bool { panic("not implemented") }
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_ = l.prepare() // on error, answer as for a new cassette
+	if e := l.entries[name]; e != nil && e.file != "" {
+		return e.file
+	}
+	return name + l.newFormat().ext()
+}

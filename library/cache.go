@@ -1,0 +1,104 @@
+package library
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+	"time"
+)
+
+// The process cache holds decoded files so that many libraries opened on
+// one unchanged file decode it once, as test after test opens the same
+// fixtures. An entry is keyed by the file's absolute path and is valid
+// while the file keeps its size and modification time; a library that
+// saves a file forgets its entry. There is one entry per path, so the
+// cache holds at most the decoded content of every file read.
+//
+// Cached values are shared by every library that read them and are never
+// modified: a library copies a cassette before changing it.
+var cache struct {
+	mu sync.Mutex            // guards m
+	m  map[string]cacheEntry // by absolute path
+}
+
+type cacheEntry struct {
+	size int64
+	mod  time.Time
+	v    any // []Cassette for a single-file library, Cassette for a directory's file
+}
+
+func cacheLookup(abs string, fi fs.FileInfo) (any, bool) {
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	e, ok := cache.m[abs]
+	if !ok || e.size != fi.Size() || !e.mod.Equal(fi.ModTime()) {
+		return nil, false
+	}
+	return e.v, true
+}
+
+func cacheStore(abs string, fi fs.FileInfo, v any) {
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	if cache.m == nil {
+		cache.m = make(map[string]cacheEntry)
+	}
+	cache.m[abs] = cacheEntry{size: fi.Size(), mod: fi.ModTime(), v: v}
+}
+
+func cacheForget(abs string) {
+	cache.mu.Lock()
+	defer cache.mu.Unlock()
+	delete(cache.m, abs)
+}
+
+// readCached returns the content of the file at abs (called path in
+// errors) as decoded by decode, from the cache when the file has not
+// changed since it was decoded. exists is false, with no error, when there
+// is no file.
+func readCached(path, abs string, decode func([]byte) (any, error)) (v any, exists bool, err error) {
+	f, err := os.Open(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+	}
+	defer f.Close()
+	// Stat the open file: it is what is read, even if the path is
+	// replaced meanwhile.
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, true, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+	}
+	if fi.IsDir() {
+		return nil, true, fmt.Errorf("read %s: is a directory", path)
+	}
+	if v, ok := cacheLookup(abs, fi); ok {
+		return v, true, nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(int(fi.Size()) + bytes.MinRead)
+	if _, err := io.Copy(&buf, f); err != nil {
+		return nil, true, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+	}
+	if v, err = decode(buf.Bytes()); err != nil {
+		return nil, true, err
+	}
+	cacheStore(abs, fi, v)
+	return v, true, nil
+}
+
+// unwrapPath returns the cause of a *fs.PathError, whose message repeats
+// the absolute path the caller names already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

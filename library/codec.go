@@ -1,0 +1,122 @@
+package library
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+)
+
+// decodes counts the files decoded by this process, for tests of the cache.
+var decodes atomic.Int64
+
+// formatOf returns the format of a file name's extension, if it has one of
+// ours.
+func formatOf(name string) (Format, bool) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
+		return JSON, true
+	case ".yaml", ".yml":
+		return YAML, true
+	}
+	return "", false
+}
+
+// ext returns the extension of new files in format f.
+func (f Format) ext() string {
+	if f == YAML {
+		return ".yaml"
+	}
+	return ".json"
+}
+
+func decodeWire(path string, f Format, data []byte, v any) error {
+	decodes.Add(1)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fileErrorf(path, 0, "empty file")
+	}
+	if f == YAML {
+		return decodeYAML(path, data, v)
+	}
+	return decodeJSON(path, data, v)
+}
+
+// decodeFile decodes data, the content of the single-file library path in
+// format f, and returns its cassettes sorted by name.
+func decodeFile(path string, f Format, data []byte) ([]Cassette, error) {
+	var w wireFile
+	if err := decodeWire(path, f, data, &w); err != nil {
+		return nil, err
+	}
+	if w.Version != Version {
+		return nil, errVersion(path, w.Version)
+	}
+	cs := make([]Cassette, len(w.Cassettes))
+	seen := make(map[string]bool, len(w.Cassettes))
+	for i := range w.Cassettes {
+		wc := &w.Cassettes[i]
+		if !ValidName(wc.Name) {
+			return nil, fileErrorf(path, 0, "cassette %d: invalid name %q (see library.ValidName)", i+1, wc.Name)
+		}
+		if seen[wc.Name] {
+			return nil, fileErrorf(path, 0, "duplicate cassette %q", wc.Name)
+		}
+		seen[wc.Name] = true
+		xs, err := fromWireExchanges(wc.Exchanges)
+		if err != nil {
+			return nil, fileErrorf(path, 0, "cassette %q, %v", wc.Name, err)
+		}
+		cs[i] = Cassette{Name: wc.Name, Exchanges: xs}
+	}
+	sortCassettes(cs)
+	return cs, nil
+}
+
+// decodeCassette decodes data, the content of the file path of a directory
+// library in format f, which holds the cassette called name.
+func decodeCassette(path string, f Format, name string, data []byte) (Cassette, error) {
+	var w wireCassetteFile
+	if err := decodeWire(path, f, data, &w); err != nil {
+		return Cassette{}, err
+	}
+	if w.Version != Version {
+		return Cassette{}, errVersion(path, w.Version)
+	}
+	xs, err := fromWireExchanges(w.Exchanges)
+	if err != nil {
+		return Cassette{}, fileErrorf(path, 0, "%v", err)
+	}
+	return Cassette{Name: name, Exchanges: xs}, nil
+}
+
+func fromWireExchanges(ws []wireExchange) ([]Exchange, error) {
+	if len(ws) == 0 {
+		return nil, nil
+	}
+	xs := make([]Exchange, len(ws))
+	for i := range ws {
+		var err error
+		if xs[i], err = fromWireExchange(&ws[i]); err != nil {
+			return nil, fmt.Errorf("exchange %d: %w", i+1, err)
+		}
+	}
+	return xs, nil
+}
+
+// encodeFile encodes a single-file library in format f; cs must be sorted
+// by name.
+func encodeFile(f Format, cs []Cassette) ([]byte, error) {
+	if f == YAML {
+		return encodeYAMLFile(cs)
+	}
+	return encodeJSONFile(cs), nil
+}
+
+// encodeCassette encodes c as a file of a directory library in format f.
+func encodeCassette(f Format, c *Cassette) ([]byte, error) {
+	if f == YAML {
+		return encodeYAMLCassette(c)
+	}
+	return encodeJSONCassette(c), nil
+}

@@ -1,0 +1,331 @@
+package library
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/cassette-go/cassette/internal/atomicfile"
+)
+
+// This file is the directory store: a folder holds one file per cassette,
+// NAME.json or NAME.yaml (NAME.yml is read too).
+
+// A dirListing is what a directory library's folder holds.
+type dirListing struct {
+	files       map[string]string // file name of each cassette, by cassette name
+	json, yaml  int               // number of files in each format
+	problems    []dirProblem      // files that are not cassette files
+	dups        []string          // cassette files whose cassette has another file
+	notExist    bool              // there is no folder
+	notDirError error             // the path is not a folder, or cannot be read
+}
+
+type dirProblem struct {
+	file string // file name in the folder
+	msg  string
+}
+
+// scanDir lists the folder at abs. It reads no cassette file, and stats
+// only symbolic links.
+func scanDir(abs string) dirListing {
+	ls := dirListing{files: make(map[string]string)}
+	d, err := os.Open(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		ls.notExist = true
+		return ls
+	}
+	if err != nil {
+		ls.notDirError = unwrapPath(err)
+		return ls
+	}
+	defer d.Close()
+	ents, err := d.ReadDir(-1)
+	if err != nil {
+		ls.notDirError = unwrapPath(err)
+		return ls
+	}
+	for _, de := range ents {
+		file := de.Name()
+		if strings.HasPrefix(file, ".") {
+			continue // .gitkeep, .DS_Store, temporary files of Save
+		}
+		typ := de.Type()
+		if typ&fs.ModeSymlink != 0 {
+			fi, err := os.Stat(filepath.Join(abs, file))
+			if err != nil {
+				ls.problems = append(ls.problems, dirProblem{file, "broken symbolic link"})
+				continue
+			}
+			typ = fi.Mode().Type()
+		}
+		if typ.IsDir() {
+			ls.problems = append(ls.problems, dirProblem{file, "unexpected subdirectory: a directory library holds only cassette files"})
+			continue
+		}
+		f, ok := formatOf(file)
+		if !ok {
+			ls.problems = append(ls.problems, dirProblem{file, "not a cassette file: want NAME.json, NAME.yaml or NAME.yml"})
+			continue
+		}
+		if !typ.IsRegular() {
+			ls.problems = append(ls.problems, dirProblem{file, "not a regular file"})
+			continue
+		}
+		name := file[:len(file)-len(filepath.Ext(file))]
+		if !ValidName(name) {
+			ls.problems = append(ls.problems, dirProblem{file, fmt.Sprintf("invalid cassette name %q (see library.ValidName)", name)})
+			continue
+		}
+		if other, dup := ls.files[name]; dup {
+			a, b := min(file, other), max(file, other)
+			ls.problems = append(ls.problems, dirProblem{b, fmt.Sprintf("two files for cassette %q: %s and %s", name, a, b)})
+			ls.dups = append(ls.dups, file)
+			continue
+		}
+		ls.files[name] = file
+		if f == YAML {
+			ls.yaml++
+		} else {
+			ls.json++
+		}
+	}
+	return ls
+}
+
+// format returns the format of most files in the listing, "" for none.
+func (ls *dirListing) format() Format {
+	switch {
+	case ls.yaml > ls.json:
+		return YAML
+	case ls.json > 0:
+		return JSON
+	}
+	return ""
+}
+
+// err returns the error of the listing of the folder path, naming the first
+// problem file in order.
+func (ls *dirListing) err(path string) error {
+	if ls.notDirError != nil {
+		return fmt.Errorf("list cassettes in %s: %w", path, ls.notDirError)
+	}
+	if len(ls.problems) == 0 {
+		return nil
+	}
+	slices.SortFunc(ls.problems, func(a, b dirProblem) int { return strings.Compare(a.file, b.file) })
+	p := ls.problems[0]
+	err := fileErrorf(filepath.Join(path, p.file), 0, "%s", p.msg)
+	if n := len(ls.problems) - 1; n > 0 {
+		err = fmt.Errorf("%w (and %d more files)", err, n)
+	}
+	return err
+}
+
+// list lists the folder; the caller must hold l.mu for writing.
+func (l *Library) list() error {
+	ls := scanDir(l.abs)
+	if l.format == "" {
+		l.format = ls.format()
+	}
+	if err := ls.err(l.path); err != nil {
+		return err
+	}
+	if l.format == "" {
+		l.format = JSON
+	}
+	slab := make([]entry, len(ls.files))
+	l.entries = make(map[string]*entry, len(ls.files))
+	i := 0
+	for name, file := range ls.files {
+		slab[i] = entry{file: file}
+		l.entries[name] = &slab[i]
+		i++
+	}
+	l.names = nil
+	l.ready = true
+	return nil
+}
+
+// newFormat returns the format of new files, finding it if needed; the
+// caller must hold l.mu for writing.
+func (l *Library) newFormat() Format {
+	if l.format == "" {
+		// Not listed yet, or listed with errors, or cleared first.
+		ls := scanDir(l.abs)
+		l.format = ls.format()
+		if l.format == "" {
+			l.format = JSON
+		}
+	}
+	return l.format
+}
+
+// readCassette reads the cassette called name from its file, or takes it
+// from the process cache. It does not use l.mu.
+func (l *Library) readCassette(name, file string) (Cassette, error) {
+	path := filepath.Join(l.path, file)
+	f, _ := formatOf(file)
+	v, exists, err := readCached(path, filepath.Join(l.abs, file), func(data []byte) (any, error) {
+		return decodeCassette(path, f, name, data)
+	})
+	if err != nil {
+		return Cassette{}, err
+	}
+	if !exists {
+		return Cassette{}, fmt.Errorf("read cassette %q: %s was removed", name, path)
+	}
+	return v.(Cassette), nil
+}
+
+// loadDir lists the folder and reads every cassette file not read yet, a
+// few at a time.
+func (l *Library) loadDir() error {
+	type job struct {
+		name, file string
+		e          *entry
+		c          Cassette
+		err        error
+	}
+	l.mu.Lock()
+	if err := l.prepare(); err != nil {
+		l.mu.Unlock()
+		return err
+	}
+	var jobs []job
+	for _, name := range l.sortedNames() {
+		if e := l.entries[name]; !e.loaded {
+			jobs = append(jobs, job{name: name, file: e.file, e: e})
+		}
+	}
+	l.mu.Unlock()
+
+	var (
+		wg   sync.WaitGroup
+		next = make(chan int)
+	)
+	for range min(len(jobs), runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				jobs[i].c, jobs[i].err = l.readCassette(jobs[i].name, jobs[i].file)
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := range jobs {
+		j := &jobs[i]
+		if j.err != nil {
+			return j.err
+		}
+		if l.entries[j.name] == j.e && !j.e.loaded {
+			j.e.c, j.e.loaded = j.c, true
+		}
+	}
+	return nil
+}
+
+// saveDir writes the changed cassettes and removes the files of deleted
+// ones; the caller must hold l.mu for writing, and l.changed is true.
+func (l *Library) saveDir() error {
+	var dirty []string
+	for _, name := range l.sortedNames() {
+		if l.entries[name].dirty {
+			dirty = append(dirty, name)
+		}
+	}
+	if len(dirty) > 0 {
+		if err := os.MkdirAll(l.abs, 0o755); err != nil {
+			return fmt.Errorf("save cassettes in %s: %w", l.path, unwrapPath(err))
+		}
+	}
+	for _, name := range dirty {
+		e := l.entries[name]
+		file := e.file
+		if file == "" {
+			file = name + l.newFormat().ext()
+		}
+		target, err := l.inside(file)
+		if err != nil {
+			return err
+		}
+		f, _ := formatOf(file)
+		data, err := encodeCassette(f, &e.c)
+		if err != nil {
+			return fmt.Errorf("save %s: %w", filepath.Join(l.path, file), err)
+		}
+		err = atomicfile.WriteFile(target, data, 0o644)
+		cacheForget(target)
+		if err != nil {
+			return fmt.Errorf("save %s: %w", filepath.Join(l.path, file), unwrapPath(err))
+		}
+		e.file, e.dirty = file, false
+	}
+
+	// Remove what no cassette is stored in any more.
+	keep := make(map[string]bool, len(l.entries))
+	for _, e := range l.entries {
+		if e.file != "" {
+			keep[e.file] = true
+		}
+	}
+	var remove []string
+	for _, file := range l.gone {
+		if !keep[file] {
+			remove = append(remove, file)
+		}
+	}
+	if l.cleared {
+		ls := scanDir(l.abs)
+		if ls.notDirError != nil {
+			return fmt.Errorf("save cassettes in %s: %w", l.path, ls.notDirError)
+		}
+		for _, file := range ls.files {
+			if !keep[file] {
+				remove = append(remove, file)
+			}
+		}
+		for _, file := range ls.dups {
+			if !keep[file] {
+				remove = append(remove, file)
+			}
+		}
+	}
+	slices.Sort(remove)
+	for _, file := range slices.Compact(remove) {
+		target, err := l.inside(file)
+		if err != nil {
+			return err
+		}
+		err = os.Remove(target)
+		cacheForget(target)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("save cassettes in %s: remove %s: %w", l.path, file, unwrapPath(err))
+		}
+	}
+	l.gone, l.cleared, l.changed = nil, false, false
+	return nil
+}
+
+// inside returns the absolute path of file in the folder, checking that it
+// is a file right in the folder: names are validated, but a bug there must
+// not write elsewhere.
+func (l *Library) inside(file string) (string, error) {
+	target := filepath.Join(l.abs, file)
+	if filepath.Dir(target) != filepath.Clean(l.abs) || file != filepath.Base(target) {
+		return "", fmt.Errorf("save cassettes in %s: file %q is not in the folder", l.path, file)
+	}
+	return target, nil
+}

@@ -1,0 +1,43 @@
+package library
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInvalidName is returned, wrapped, by the methods that change a library
+// when they are given a name that [ValidName] refuses.
+var ErrInvalidName = errors.New("invalid cassette name")
+
+// A fileError is an error in the content of a library file. It names the
+// file and, when known, the line.
+type fileError struct {
+	path string // the file, as the user named it
+	line int    // 1-based; 0 when unknown
+	err  error
+}
+
+func (e *fileError) Error() string {
+	if e.line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.path, e.line, e.err)
+	}
+	return fmt.Sprintf("%s: %v", e.path, e.err)
+}
+
+func (e *fileError) Unwrap() error { return e.err }
+
+// fileErrorf returns a *fileError for path and line.
+func fileErrorf(path string, line int, format string, args ...any) error {
+	return &fileError{path: path, line: line, err: fmt.Errorf(format, args...)}
+}
+
+// errVersion returns the error for a file whose version is not supported.
+func errVersion(path string, v int) error {
+	if v == 0 {
+		return fileErrorf(path, 0, "missing version (this cassette writes version %d)", Version)
+	}
+	if v < 0 {
+		return fileErrorf(path, 0, "invalid version %d", v)
+	}
+	return fmt.Errorf("file %s has version %d, this cassette supports up to %d: upgrade github.com/cassette-go/cassette", path, v, Version)
+}

@@ -1,0 +1,69 @@
+package library
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/cassette-go/cassette/internal/atomicfile"
+)
+
+// This file is the single-file store: one file holds every cassette.
+
+// decode reads and decodes the library file, or takes it from the process
+// cache; a missing file is an empty library. The caller must hold l.mu for
+// writing.
+func (l *Library) decode() error {
+	v, _, err := readCached(l.path, l.abs, func(data []byte) (any, error) {
+		return decodeFile(l.path, l.fixed, data)
+	})
+	if err != nil {
+		return err
+	}
+	cs, _ := v.([]Cassette)
+	// The cassettes are shared with the cache: entries are not owned.
+	slab := make([]entry, len(cs))
+	l.entries = make(map[string]*entry, len(cs))
+	l.names = make([]string, len(cs))
+	for i, c := range cs {
+		slab[i] = entry{c: c, loaded: true}
+		l.entries[c.Name] = &slab[i]
+		l.names[i] = c.Name
+	}
+	l.ready = true
+	return nil
+}
+
+// saveFile rewrites the library file; the caller must hold l.mu for
+// writing, and l.changed is true.
+func (l *Library) saveFile() error {
+	names := l.sortedNames()
+	if l.cleared && len(names) == 0 && !l.existsLocked() {
+		// Clear on a library that has no file: nothing to replace.
+		l.cleared, l.changed = false, false
+		return nil
+	}
+	cs := make([]Cassette, len(names))
+	for i, name := range names {
+		cs[i] = l.entries[name].c
+	}
+	data, err := encodeFile(l.fixed, cs)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", l.path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(l.abs), 0o755); err != nil {
+		return fmt.Errorf("save %s: %w", l.path, unwrapPath(err))
+	}
+	err = atomicfile.WriteFile(l.abs, data, 0o644)
+	cacheForget(l.abs)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", l.path, unwrapPath(err))
+	}
+	l.cleared, l.changed = false, false
+	return nil
+}
+
+func (l *Library) existsLocked() bool {
+	_, err := os.Lstat(l.abs)
+	return err == nil
+}

@@ -1,0 +1,267 @@
+package library
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// The wire types are the schema: what is encoded to and decoded from JSON
+// and YAML (see the package documentation, "File format"). They hold
+// strings where the model holds bytes, durations and times, and are
+// converted by toWire and fromWire, which also validate.
+
+// wireFile is a single-file library.
+type wireFile struct {
+	Version   int            `json:"version" yaml:"version"`
+	Cassettes []wireCassette `json:"cassettes" yaml:"cassettes"`
+}
+
+// wireCassetteFile is one file of a directory library; the file name is the
+// cassette name.
+type wireCassetteFile struct {
+	Version   int            `json:"version" yaml:"version"`
+	Exchanges []wireExchange `json:"exchanges" yaml:"exchanges"`
+}
+
+type wireCassette struct {
+	Name      string         `json:"name" yaml:"name"`
+	Exchanges []wireExchange `json:"exchanges" yaml:"exchanges"`
+}
+
+type wireExchange struct {
+	Request    wireRequest  `json:"request" yaml:"request"`
+	Response   wireResponse `json:"response" yaml:"response"`
+	Latency    string       `json:"latency,omitempty" yaml:"latency,omitempty"`
+	RecordedAt string       `json:"recorded_at,omitempty" yaml:"recorded_at,omitempty"`
+}
+
+type wireRequest struct {
+	Method       string              `json:"method" yaml:"method"`
+	URL          string              `json:"url" yaml:"url"`
+	Headers      map[string][]string `json:"headers,omitempty" yaml:"headers,omitempty"`
+	BodyEncoding string              `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
+	Body         string              `json:"body,omitempty" yaml:"body,omitempty"`
+}
+
+type wireResponse struct {
+	Status       int                 `json:"status" yaml:"status"`
+	Headers      map[string][]string `json:"headers,omitempty" yaml:"headers,omitempty"`
+	BodyEncoding string              `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
+	Body         string              `json:"body,omitempty" yaml:"body,omitempty"`
+	Trailers     map[string][]string `json:"trailers,omitempty" yaml:"trailers,omitempty"`
+}
+
+// encodingBase64 is the body_encoding of a body stored in base64.
+const encodingBase64 = "base64"
+
+// toWireExchange converts ex for encoding. ex must have passed
+// checkExchange.
+func toWireExchange(ex *Exchange) wireExchange {
+	w := wireExchange{
+		Request: wireRequest{
+			Method:  validString(ex.Request.Method),
+			URL:     validString(ex.Request.URL),
+			Headers: toWireHeader(ex.Request.Header),
+		},
+		Response: wireResponse{
+			Status:   ex.Response.StatusCode,
+			Headers:  toWireHeader(ex.Response.Header),
+			Trailers: toWireHeader(ex.Response.Trailer),
+		},
+	}
+	w.Request.Body, w.Request.BodyEncoding = toWireBody(ex.Request.Body)
+	w.Response.Body, w.Response.BodyEncoding = toWireBody(ex.Response.Body)
+	if ex.Latency != 0 {
+		w.Latency = ex.Latency.String()
+	}
+	if !ex.RecordedAt.IsZero() {
+		w.RecordedAt = ex.RecordedAt.UTC().Format(time.RFC3339Nano)
+	}
+	return w
+}
+
+// toWireBody returns b as stored: itself if it is UTF-8 text, else its
+// base64 encoding and the encoding's name.
+func toWireBody(b []byte) (body, encoding string) {
+	if utf8.Valid(b) {
+		return string(b), ""
+	}
+	return base64.StdEncoding.EncodeToString(b), encodingBase64
+}
+
+// toWireHeader returns h with names and values made valid UTF-8: the only
+// strings, besides bodies, that are not stored byte-exact.
+func toWireHeader(h http.Header) map[string][]string {
+	if len(h) == 0 {
+		return nil
+	}
+	clean := true
+	for k, vv := range h {
+		if !utf8.ValidString(k) {
+			clean = false
+			break
+		}
+		for _, v := range vv {
+			if !utf8.ValidString(v) {
+				clean = false
+				break
+			}
+		}
+	}
+	if clean {
+		return h
+	}
+	m := make(map[string][]string, len(h))
+	for k, vv := range h {
+		k = validString(k)
+		for _, v := range vv {
+			m[k] = append(m[k], validString(v))
+		}
+		if len(vv) == 0 && m[k] == nil {
+			m[k] = nil
+		}
+	}
+	return m
+}
+
+// validString returns s with each run of invalid UTF-8 bytes replaced by
+// U+FFFD, which is what a JSON encoder would do anyway.
+func validString(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// fromWireExchange converts and validates w. The error says what is wrong
+// but not where: the caller adds the file and the exchange.
+func fromWireExchange(w *wireExchange) (Exchange, error) {
+	ex := Exchange{
+		Request: Request{
+			Method: validString(w.Request.Method),
+			URL:    validString(w.Request.URL),
+			Header: fromWireHeader(w.Request.Headers),
+		},
+		Response: Response{
+			StatusCode: w.Response.Status,
+			Header:     fromWireHeader(w.Response.Headers),
+			Trailer:    fromWireHeader(w.Response.Trailers),
+		},
+	}
+	var err error
+	if ex.Request.Body, err = fromWireBody(w.Request.Body, w.Request.BodyEncoding); err != nil {
+		return Exchange{}, fmt.Errorf("request: %w", err)
+	}
+	if ex.Response.Body, err = fromWireBody(w.Response.Body, w.Response.BodyEncoding); err != nil {
+		return Exchange{}, fmt.Errorf("response: %w", err)
+	}
+	if w.Latency != "" {
+		if ex.Latency, err = time.ParseDuration(w.Latency); err != nil {
+			return Exchange{}, fmt.Errorf("latency %q: not a duration like \"12.5ms\"", w.Latency)
+		}
+	}
+	if w.RecordedAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, w.RecordedAt)
+		if err != nil {
+			return Exchange{}, fmt.Errorf("recorded_at %q: not an RFC 3339 time like \"2006-01-02T15:04:05Z\"", w.RecordedAt)
+		}
+		ex.RecordedAt = t.UTC()
+	}
+	if err := checkExchange(&ex); err != nil {
+		return Exchange{}, err
+	}
+	return ex, nil
+}
+
+func fromWireBody(body, encoding string) ([]byte, error) {
+	switch encoding {
+	case "":
+		if body == "" {
+			return nil, nil
+		}
+		return []byte(body), nil
+	case encodingBase64:
+		b, err := base64.StdEncoding.DecodeString(body)
+		if err != nil {
+			// Accept what a hand editor may paste: no padding.
+			var err2 error
+			if b, err2 = base64.RawStdEncoding.DecodeString(body); err2 != nil {
+				return nil, fmt.Errorf("body: invalid base64: %v", err)
+			}
+		}
+		if len(b) == 0 {
+			return nil, nil
+		}
+		return b, nil
+	default:
+		return nil, fmt.Errorf("unknown body_encoding %q (want %q or none)", encoding, encodingBase64)
+	}
+}
+
+// fromWireHeader returns m as a header: lists without values are nil, and
+// names and values are valid UTF-8, as a YAML "!!binary" string may not be.
+func fromWireHeader(m map[string][]string) http.Header {
+	if len(m) == 0 {
+		return nil
+	}
+	h := http.Header(m)
+	for k, vv := range m {
+		if len(vv) == 0 {
+			m[k] = nil
+		}
+		for i, v := range vv {
+			vv[i] = validString(v)
+		}
+		if vk := validString(k); vk != k {
+			delete(h, k)
+			h[vk] = append(h[vk], vv...)
+		}
+	}
+	return h
+}
+
+// checkExchange reports what, in ex, cannot be stored and loaded back.
+func checkExchange(ex *Exchange) error {
+	if ex.Request.Method == "" {
+		return errors.New("request: empty method")
+	}
+	switch s := ex.Response.StatusCode; {
+	case s == 0:
+		return errors.New("response: missing status")
+	case s < 100 || s > 999:
+		return fmt.Errorf("response: status %d out of range 100-999", s)
+	}
+	if ex.Latency < 0 {
+		return fmt.Errorf("negative latency %v", ex.Latency)
+	}
+	if !ex.RecordedAt.IsZero() {
+		if y := ex.RecordedAt.UTC().Year(); y < 0 || y > 9999 {
+			return fmt.Errorf("recorded_at %v: year out of range 0-9999", ex.RecordedAt)
+		}
+	}
+	return nil
+}
+
+// checkCassette reports what, in c, cannot be stored and loaded back.
+func checkCassette(c *Cassette) error {
+	if !ValidName(c.Name) {
+		return fmt.Errorf("%w: %q", ErrInvalidName, c.Name)
+	}
+	for i := range c.Exchanges {
+		if err := checkExchange(&c.Exchanges[i]); err != nil {
+			return fmt.Errorf("cassette %q, exchange %d: %w", c.Name, i+1, err)
+		}
+	}
+	return nil
+}
+
+// sortCassettes sorts cs by name.
+func sortCassettes(cs []Cassette) {
+	slices.SortFunc(cs, func(a, b Cassette) int { return strings.Compare(a.Name, b.Name) })
+}

@@ -1,0 +1,240 @@
+package library
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// YAML is written from a yaml.Node tree built here, which fixes the order
+// of keys and the style of each string: multi-line text in literal block
+// style ("|") so that it reads as it is, anything else the encoder's
+// choice of plain or quoted, and double quotes, whose escapes round-trip
+// every string, whenever a block would not.
+
+func yamlScalar(tag, value string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value}
+}
+
+// yamlString returns the node of s, which must be valid UTF-8.
+func yamlString(s string) *yaml.Node {
+	n := yamlScalar("!!str", s)
+	if strings.ContainsAny(s, "\r\n\u0085\u2028\u2029") {
+		// Line breaks: the encoder's plain and single-quoted styles fold
+		// them, so use a literal block where it reads back exactly, else
+		// double quotes. (The encoder itself falls back from a literal
+		// block to double quotes for trailing spaces, a space before a
+		// line break and non-printable characters.)
+		n.Style = yaml.DoubleQuotedStyle
+		if literalSafe(s) {
+			n.Style = yaml.LiteralStyle
+		}
+	}
+	return n
+}
+
+// literalSafe reports whether s, which has a line break, may be written as a
+// literal block and read back unchanged. YAML parsers turn "\r\n" and "\r"
+// into "\n" and read the Unicode line breaks as "\n" too, so s must break
+// lines with "\n" alone; and a block that starts with white space needs an
+// indentation indicator, which yaml.v3 gets wrong when the block has no
+// other text, so s must start with text. Other cases yaml.v3's encoder
+// handles itself by falling back to double quotes.
+func literalSafe(s string) bool {
+	if s == "" || s[0] == ' ' || s[0] == '\t' || s[0] == '\n' {
+		return false
+	}
+	return !strings.ContainsAny(s, "\r\u0085\u2028\u2029")
+}
+
+func yamlMap(kv ...*yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: kv}
+}
+
+func yamlKey(k string) *yaml.Node { return yamlScalar("!!str", k) }
+
+func yamlHeaders(h map[string][]string) *yaml.Node {
+	n := yamlMap()
+	n.Content = make([]*yaml.Node, 0, 2*len(h))
+	for _, k := range sortedKeys(h) {
+		vs := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+		for _, v := range h[k] {
+			vs.Content = append(vs.Content, yamlString(v))
+		}
+		n.Content = append(n.Content, yamlString(k), vs)
+	}
+	return n
+}
+
+func yamlBody(n *yaml.Node, body, encoding string) {
+	if encoding != "" {
+		n.Content = append(n.Content, yamlKey("body_encoding"), yamlString(encoding))
+	}
+	if body != "" {
+		n.Content = append(n.Content, yamlKey("body"), yamlString(body))
+	}
+}
+
+func yamlExchanges(xs []Exchange) *yaml.Node {
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: make([]*yaml.Node, len(xs))}
+	if len(xs) == 0 {
+		seq.Style = yaml.FlowStyle // []
+	}
+	for i := range xs {
+		x := toWireExchange(&xs[i])
+		req := yamlMap(
+			yamlKey("method"), yamlString(x.Request.Method),
+			yamlKey("url"), yamlString(x.Request.URL),
+		)
+		if len(x.Request.Headers) > 0 {
+			req.Content = append(req.Content, yamlKey("headers"), yamlHeaders(x.Request.Headers))
+		}
+		yamlBody(req, x.Request.Body, x.Request.BodyEncoding)
+
+		resp := yamlMap(yamlKey("status"), yamlScalar("!!int", strconv.Itoa(x.Response.Status)))
+		if len(x.Response.Headers) > 0 {
+			resp.Content = append(resp.Content, yamlKey("headers"), yamlHeaders(x.Response.Headers))
+		}
+		yamlBody(resp, x.Response.Body, x.Response.BodyEncoding)
+		if len(x.Response.Trailers) > 0 {
+			resp.Content = append(resp.Content, yamlKey("trailers"), yamlHeaders(x.Response.Trailers))
+		}
+
+		ex := yamlMap(yamlKey("request"), req, yamlKey("response"), resp)
+		if x.Latency != "" {
+			ex.Content = append(ex.Content, yamlKey("latency"), yamlString(x.Latency))
+		}
+		if x.RecordedAt != "" {
+			ex.Content = append(ex.Content, yamlKey("recorded_at"), yamlString(x.RecordedAt))
+		}
+		seq.Content[i] = ex
+	}
+	return seq
+}
+
+func encodeYAML(root *yaml.Node) (_ []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("encode YAML: %v", r)
+		}
+	}()
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func yamlVersion() *yaml.Node { return yamlScalar("!!int", strconv.Itoa(Version)) }
+
+// encodeYAMLFile encodes a single-file library; cs must be sorted by name.
+func encodeYAMLFile(cs []Cassette) ([]byte, error) {
+	list := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: make([]*yaml.Node, len(cs))}
+	if len(cs) == 0 {
+		list.Style = yaml.FlowStyle
+	}
+	for i := range cs {
+		list.Content[i] = yamlMap(
+			yamlKey("name"), yamlString(cs[i].Name),
+			yamlKey("exchanges"), yamlExchanges(cs[i].Exchanges),
+		)
+	}
+	return encodeYAML(yamlMap(yamlKey("version"), yamlVersion(), yamlKey("cassettes"), list))
+}
+
+// encodeYAMLCassette encodes one file of a directory library.
+func encodeYAMLCassette(c *Cassette) ([]byte, error) {
+	return encodeYAML(yamlMap(yamlKey("version"), yamlVersion(), yamlKey("exchanges"), yamlExchanges(c.Exchanges)))
+}
+
+// decodeYAML decodes data, the content of the file path, into v, a pointer
+// to wireFile or wireCassetteFile. Errors name the file and the line.
+func decodeYAML(path string, data []byte, v any) (err error) {
+	defer func() {
+		// yaml.v3 has panicked on some inputs in the past: never let a
+		// cassette file crash a test binary.
+		if r := recover(); r != nil {
+			err = fileErrorf(path, 0, "cannot parse YAML: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err = dec.Decode(v)
+	if err == nil {
+		var extra yaml.Node
+		switch err := dec.Decode(&extra); {
+		case err == io.EOF:
+			return nil
+		case err == nil:
+			return fileErrorf(path, extra.Line, "more than one YAML document")
+		default:
+			return yamlError(path, err)
+		}
+	}
+	if err == io.EOF {
+		return fileErrorf(path, 0, "empty file")
+	}
+	// A file of a later version may well fail to decode: say that first.
+	var probe struct {
+		Version any `yaml:"version"`
+	}
+	if yaml.Unmarshal(data, &probe) == nil {
+		switch pv := probe.Version.(type) {
+		case nil:
+			return errVersion(path, 0)
+		case int:
+			if pv != Version {
+				return errVersion(path, pv)
+			}
+		}
+	}
+	return yamlError(path, err)
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+
+// yamlTypes renames the schema's Go types in yaml.v3's messages.
+var yamlTypes = strings.NewReplacer(
+	"[]library.wireCassette", "a list of cassettes",
+	"[]library.wireExchange", "a list of exchanges",
+	"library.wireFile", "a file object",
+	"library.wireCassetteFile", "a file object",
+	"library.wireCassette", "a cassette object",
+	"library.wireExchange", "an exchange object",
+	"library.wireRequest", "a request object",
+	"library.wireResponse", "a response object",
+	"map[string][]string", "a header object",
+	"[]string", "a list of strings",
+)
+
+// yamlError converts an error of yaml.v3 into one naming path and the
+// line.
+func yamlError(path string, err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+		if n := len(te.Errors) - 1; n > 0 {
+			msg += fmt.Sprintf(" (and %d more errors)", n)
+		}
+	}
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = yamlTypes.Replace(msg)
+	return fileErrorf(path, line, "%s", msg)
+}
