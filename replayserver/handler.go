@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"sort"
 	"strconv"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
-	"github.com/cassette-go/cassette/recorder"
 )
 
 // A Handler answers HTTP requests from a cassette library. It is the core
@@ -23,15 +21,16 @@ import (
 // cmd/cassette serves it with a plain [http.Server]. It is safe for
 // concurrent use.
 type Handler struct {
-	cfg      config
-	mode     Mode
-	lib      *library.Library
-	upstream *url.URL          // nil when no upstream was given
-	router   *mux.Router       // user routes; cassettes are its NotFoundHandler
-	forward  http.Handler      // recording or passthrough proxy; nil in replay mode
-	rt       http.RoundTripper // the same for a transport; nil in replay mode
-	fail     func(report string)
-	hint     string // how to record what is missing, for reports
+	cfg        config
+	mode       Mode
+	lib        *library.Library
+	dest       *library.Library // when rerecording: the library lib replaces at Close
+	upstream   *url.URL         // nil when no upstream was given
+	router     *mux.Router      // user routes; cassettes are its NotFoundHandler
+	fwd        *forwarder       // forwards requests; nil in replay mode
+	stagingDir string           // when rerecording: where lib lives until Close
+	fail       func(report string)
+	hint       string // how to record what is missing, for reports
 
 	mu       sync.Mutex          // guards the fields below
 	hits     map[string]int      // times each cassette was served or recorded
@@ -83,8 +82,17 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		h.upstream = u
 	}
 	h.hint = recordHint(forTransport)
-	if err := h.setMode(path, forTransport); err != nil {
-		return nil, err
+	h.mode = effectiveMode(mode, lib.Exists(), h.upstream != nil || forTransport)
+	if h.mode == ModeReplay && !lib.Exists() {
+		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, h.hint)
+	}
+	if h.mode != ModeReplay {
+		if !forTransport && h.upstream == nil {
+			return nil, fmt.Errorf("replayserver: mode %s forwards requests, so it needs replayserver.Upstream(url)", h.mode)
+		}
+		if err := h.startForwarding(forTransport); err != nil {
+			return nil, err
+		}
 	}
 	if err := h.index(); err != nil {
 		return nil, fmt.Errorf("replayserver: %w", err)
@@ -97,54 +105,9 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	return h, nil
 }
 
-// setMode checks that the mode can work and builds what forwards requests.
-func (h *Handler) setMode(path string, forTransport bool) error {
-	if h.mode == ModeReplay {
-		if !h.lib.Exists() {
-			return fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, recordHint(forTransport))
-		}
-		return nil
-	}
-	if h.mode == ModeRerecord {
-		h.lib.Clear()
-	}
-	recOpts := []recorder.Option{
-		recorder.Naming(h.cfg.rules),
-		recorder.Logf(h.logf),
-		recorder.OnRecord(func(name string, _ library.Exchange) { h.noteRecorded(name) }),
-		recorder.OnError(func(err error) { h.failf("replayserver: storing a recorded exchange: %v", err) }),
-	}
-	if forTransport {
-		h.rt = recorder.NewRoundTripper(h.lib, recOpts...)
-		if h.mode == ModePassthrough {
-			h.rt = http.DefaultTransport
-		}
-		return nil
-	}
-	if h.upstream == nil {
-		return fmt.Errorf("replayserver: mode %s forwards requests, so it needs replayserver.Upstream(url)", h.mode)
-	}
-	if h.mode == ModePassthrough {
-		up := h.upstream
-		h.forward = &httputil.ReverseProxy{
-			Rewrite: func(pr *httputil.ProxyRequest) {
-				pr.SetURL(up)
-				pr.Out.Host = up.Host
-			},
-		}
-		return nil
-	}
-	p, err := recorder.NewProxy(h.upstream.String(), h.lib, recOpts...)
-	if err != nil {
-		return fmt.Errorf("replayserver: %w", err)
-	}
-	h.forward = p
-	return nil
-}
-
 // index builds the host-less index from the library's names.
 func (h *Handler) index() error {
-	if !h.lib.Exists() && h.mode != ModeReplay {
+	if !h.lib.Exists() {
 		return nil
 	}
 	names, err := h.lib.Names()
@@ -168,7 +131,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // recorded ones. Routes may be added at any time.
 func (h *Handler) Router() *mux.Router { return h.router }
 
-// Mode returns the mode in force (after CASSETTE_MODE).
+// Mode returns the mode in force: after CASSETTE_MODE, and with
+// [ModeOnce] resolved to [ModeReplay] or [ModeRecord].
 func (h *Handler) Mode() Mode { return h.mode }
 
 // Library returns the library the handler answers from.
@@ -206,13 +170,16 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 	return err
 }
 
-// Close saves what was recorded. It does not close the server serving h.
+// Close saves what was recorded; after a rerecord it replaces the library
+// on disk with what was recorded. It does not close the server serving h.
 func (h *Handler) Close() error {
-	if h.mode == ModeReplay || h.mode == ModePassthrough {
-		return nil
-	}
-	if err := h.lib.Save(); err != nil {
-		return fmt.Errorf("replayserver: save %s: %w", h.lib.Path(), err)
+	switch h.mode {
+	case ModeRecord:
+		if err := h.lib.Save(); err != nil {
+			return fmt.Errorf("replayserver: save %s: %w", h.lib.Path(), err)
+		}
+	case ModeRerecord:
+		return h.replaceLibrary()
 	}
 	return nil
 }
@@ -272,7 +239,8 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
-		h.forward.ServeHTTP(w, r)
+		target, _ := h.target(r)
+		h.fwd.serve(w, r, target)
 		return
 	}
 	m := h.lookup(r, body)
@@ -284,10 +252,10 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.mode == ModeRecord {
-		h.forward.ServeHTTP(w, r)
+		h.fwd.serve(w, r, m.target)
 		return
 	}
-	miss := h.missError(r, body, m.name)
+	miss := h.missError(r, body, m)
 	h.logf("miss %s %s (name %s)", r.Method, r.URL.RequestURI(), m.name)
 	h.failf("%s", miss.Report)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -12,8 +12,9 @@ import (
 
 // A match is the outcome of looking a request up.
 type match struct {
-	name  string // the name computed for the request
-	found string // the cassette that answers it; "" for a miss
+	name   string   // the name computed for the request
+	found  string   // the cassette that answers it; "" for a miss
+	target *url.URL // the URL the request stands for
 }
 
 // lookup finds the cassette for r, whose body is body. The request is named
@@ -27,7 +28,7 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	nr := *r
 	nr.URL = u
 	nr.Host = u.Host
-	m := match{name: naming.Name(&nr, body, h.cfg.rules)}
+	m := match{name: naming.Name(&nr, body, h.cfg.rules), target: u}
 	if _, ok, _ := h.lib.Get(m.name); ok {
 		m.found = m.name
 		return m
@@ -46,7 +47,8 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 }
 
 // take returns the next exchange of the cassette called name and counts
-// the hit: exchanges are served in order, then the last one repeats.
+// the hit: exchanges are served in order, then the last one repeats (with
+// NoRepeat, ok is false once they are all served).
 func (h *Handler) take(name string) (library.Exchange, bool) {
 	c, ok, err := h.lib.Get(name)
 	if err != nil || !ok || len(c.Exchanges) == 0 {
@@ -57,6 +59,10 @@ func (h *Handler) take(name string) (library.Exchange, bool) {
 	}
 	h.mu.Lock()
 	i := h.hits[name]
+	if i >= len(c.Exchanges) && h.cfg.noRepeat {
+		h.mu.Unlock()
+		return library.Exchange{}, false
+	}
 	h.hits[name]++
 	h.mu.Unlock()
 	if i >= len(c.Exchanges) {
@@ -80,11 +86,24 @@ func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 		return outboundURL(h.upstream, r.URL), true
 	}
 	u.Host = r.Host
-	u.Scheme = "http"
-	if r.TLS != nil {
-		u.Scheme = "https"
-	}
+	u.Scheme = schemeOf(r)
 	return &u, own
+}
+
+// schemeHeader carries the scheme of a request that [Server.Transport]
+// sent to the server for another host: http or https.
+const schemeHeader = "X-Cassette-Scheme"
+
+// schemeOf returns the scheme r was meant for.
+func schemeOf(r *http.Request) string {
+	switch s := r.Header.Get(schemeHeader); s {
+	case "http", "https":
+		return s
+	}
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
 }
 
 // outboundURL is the URL a reverse proxy to up sends for in, joined as

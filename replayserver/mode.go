@@ -10,6 +10,12 @@ type Mode string
 
 // The modes.
 const (
+	// ModeOnce, the default, records a library that does not exist yet
+	// (when there is somewhere to record from: an [Upstream], or for
+	// [NewTransport] the requests' own URLs) and replays one that does.
+	// When the environment variable CI is set it never records: a missing
+	// library fails the test, as in replay mode.
+	ModeOnce Mode = "once"
 	// ModeReplay answers from the library only and never touches the
 	// network: a request with no cassette is a miss.
 	ModeReplay Mode = "replay"
@@ -17,7 +23,8 @@ const (
 	// upstream, storing what it answers.
 	ModeRecord Mode = "record"
 	// ModeRerecord forwards every request to the upstream and stores the
-	// exchanges anew, replacing the library when the server closes.
+	// exchanges anew. The library on disk is replaced when the server
+	// closes, so an interrupted run leaves the old library intact.
 	ModeRerecord Mode = "rerecord"
 	// ModePassthrough forwards every request to the upstream and stores
 	// nothing.
@@ -28,16 +35,20 @@ const (
 // run, e.g. CASSETTE_MODE=record go test ./...
 const EnvMode = "CASSETTE_MODE"
 
+// EnvCI is the environment variable, set by CI services, that keeps
+// [ModeOnce] from recording.
+const EnvCI = "CI"
+
 func parseMode(s string) (Mode, error) {
 	switch m := Mode(s); m {
-	case ModeReplay, ModeRecord, ModeRerecord, ModePassthrough:
+	case ModeOnce, ModeReplay, ModeRecord, ModeRerecord, ModePassthrough:
 		return m, nil
 	}
-	return "", fmt.Errorf("unknown mode %q: want replay, record, rerecord or passthrough", s)
+	return "", fmt.Errorf("unknown mode %q: want once, replay, record, rerecord or passthrough", s)
 }
 
-// resolveMode returns the mode in force: the environment's, else the
-// option's, else replay.
+// resolveMode returns the mode asked for: the environment's, else the
+// option's, else once.
 func resolveMode(opt Mode) (Mode, error) {
 	if env := os.Getenv(EnvMode); env != "" {
 		m, err := parseMode(env)
@@ -47,7 +58,27 @@ func resolveMode(opt Mode) (Mode, error) {
 		return m, nil
 	}
 	if opt == "" {
-		return ModeReplay, nil
+		return ModeOnce, nil
 	}
 	return parseMode(string(opt))
+}
+
+// effectiveMode resolves [ModeOnce]: record when the library does not
+// exist, there is somewhere to record from and this is not CI; else
+// replay. Other modes are returned unchanged.
+func effectiveMode(m Mode, libraryExists, canForward bool) Mode {
+	if m != ModeOnce {
+		return m
+	}
+	if !libraryExists && canForward && !inCI() {
+		return ModeRecord
+	}
+	return ModeReplay
+}
+
+// inCI reports whether the CI environment variable is set to anything but
+// "false" or "0".
+func inCI() bool {
+	v := os.Getenv(EnvCI)
+	return v != "" && v != "false" && v != "0"
 }

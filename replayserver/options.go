@@ -15,6 +15,8 @@ type config struct {
 	rules    naming.Rules
 	logf     func(format string, args ...any)
 	format   library.Format
+	tls      bool
+	noRepeat bool
 }
 
 // Strict makes cassettes that were never used fail the test when it ends,
@@ -45,3 +47,13 @@ func Logf(f func(format string, args ...any)) Option { return func(c *config) { 
 // when it has none yet. Default: the format of the files already there,
 // else JSON. A file library's extension decides its format.
 func Format(f library.Format) Option { return func(c *config) { c.format = f } }
+
+// TLS makes [New] serve HTTPS, with HTTP/2, for clients that insist on it;
+// srv.Client() and srv.Transport() trust its certificate. Default: plain
+// HTTP/1.1.
+func TLS() Option { return func(c *config) { c.tls = true } }
+
+// NoRepeat makes a request for a cassette whose exchanges have all been
+// served a miss. Default: the last exchange repeats (a polling endpoint
+// recorded until "done" keeps answering "done").
+func NoRepeat() Option { return func(c *config) { c.noRepeat = true } }

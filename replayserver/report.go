@@ -34,12 +34,18 @@ func (e *MissError) Error() string { return e.Report }
 func (e *MissError) Unwrap() error { return ErrNoMatch }
 
 // missError builds the report for a request r (body body) named name.
-func (h *Handler) missError(r *http.Request, body []byte, name string) *MissError {
+func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
+	name := m.name
 	e := &MissError{Method: r.Method, URL: requestURL(r), Name: name}
 	var b strings.Builder
 	fmt.Fprintf(&b, "cassette: no cassette for %s %s\n", e.Method, e.URL)
 	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), h.mode)
 	fmt.Fprintf(&b, "  name:    %s\n", name)
+	if m.found != "" {
+		c, _, _ := h.lib.Get(m.found)
+		fmt.Fprintf(&b, "  cassette %s matches, but its %d exchange(s) were all served and replayserver.NoRepeat is set\n",
+			h.lib.File(m.found), len(c.Exchanges))
+	}
 	got := viewOf(r.Method, e.URL, r.Header, body, h.cfg.rules)
 	names, err := h.lib.Names()
 	if err != nil {

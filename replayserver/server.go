@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -13,11 +15,13 @@ import (
 
 // A Server is a replay server started for a test: an [httptest.Server]
 // (srv.URL, srv.Client() and srv.Close() work as usual) answering from a
-// cassette library. It is closed in t.Cleanup. It is safe for concurrent
+// cassette library. srv.Client() sends requests for any URL to the server
+// (see [Server.Transport]). It is closed in t.Cleanup. It is safe for concurrent
 // use.
 type Server struct {
 	*httptest.Server
-	h *Handler
+	h         *Handler
+	transport *hostRouter
 }
 
 // New starts a replay server on the library at path: a path with a .json,
@@ -37,8 +41,15 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 	h := newTestHandler(t, path, false, opts)
 	ts := httptest.NewUnstartedServer(h)
 	ts.Config.ErrorLog = log.New(logWriter{t}, "", 0)
-	ts.Start()
-	s := &Server{Server: ts, h: h}
+	if h.cfg.tls {
+		ts.EnableHTTP2 = true
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
+	u, _ := url.Parse(ts.URL)
+	s := &Server{Server: ts, h: h, transport: &hostRouter{base: ts.Client().Transport, server: u}}
+	ts.Client().Transport = s.transport
 	t.Cleanup(func() {
 		s.Close()
 		finish(t, h)
@@ -95,4 +106,44 @@ type logWriter struct{ t testing.TB }
 func (w logWriter) Write(p []byte) (int, error) {
 	w.t.Logf("replayserver: %s", strings.TrimSuffix(string(p), "\n"))
 	return len(p), nil
+}
+
+// Transport returns a RoundTripper that sends every request to the server,
+// whatever its URL: a client with hard-coded URLs such as
+// https://api.example.com/v1/x is answered from the cassettes recorded from
+// that host (and, in record mode, forwarded to it). srv.Client() uses it.
+func (s *Server) Transport() http.RoundTripper { return s.transport }
+
+// hostRouter sends requests for any URL to the server, keeping the host
+// they were meant for in the Host header and their scheme in schemeHeader.
+type hostRouter struct {
+	base   http.RoundTripper // the httptest client's transport
+	server *url.URL
+}
+
+var _ http.RoundTripper = (*hostRouter)(nil)
+
+func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Host == t.server.Host {
+		return t.base.RoundTrip(req)
+	}
+	r := req.Clone(req.Context())
+	if r.Host == "" {
+		r.Host = req.URL.Host
+	}
+	r.Header.Set(schemeHeader, req.URL.Scheme)
+	r.URL.Scheme, r.URL.Host = t.server.Scheme, t.server.Host
+	resp, err := t.base.RoundTrip(r)
+	if resp != nil {
+		resp.Request = req
+	}
+	return resp, err
+}
+
+// CloseIdleConnections closes the idle connections of the underlying
+// transport.
+func (t *hostRouter) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }

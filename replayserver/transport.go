@@ -42,7 +42,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
-		return h.rt.RoundTrip(withBody(req, body))
+		return h.fwd.rt.RoundTrip(withBody(req, body))
 	}
 	m := h.lookup(req, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
@@ -52,9 +52,9 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if h.mode == ModeRecord {
-		return h.rt.RoundTrip(withBody(req, body))
+		return h.fwd.rt.RoundTrip(withBody(req, body))
 	}
-	miss := h.missError(req, body, m.name)
+	miss := h.missError(req, body, m)
 	h.logf("%s", miss.Report)
 	return nil, miss
 }

@@ -1,0 +1,112 @@
+package replayserver
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
+)
+
+// A forwarder sends requests on to the API they stand for: recording them
+// (record and rerecord modes) or not (passthrough).
+type forwarder struct {
+	rt    http.RoundTripper      // recording, or plain in passthrough mode
+	proxy *httputil.ReverseProxy // rt behind a reverse proxy, for the server
+}
+
+// targetKey is the context key of the URL a forwarded request goes to.
+type targetKey struct{}
+
+// serve forwards r to target and streams the answer to w.
+func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.URL) {
+	f.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), targetKey{}, target)))
+}
+
+// startForwarding builds the forwarder of h's mode. Rerecording goes to a
+// staging library that replaces the real one at Close.
+func (h *Handler) startForwarding(forTransport bool) error {
+	if h.mode == ModeRerecord {
+		dir, err := os.MkdirTemp("", "cassette-rerecord-*")
+		if err != nil {
+			return fmt.Errorf("replayserver: rerecord: %w", err)
+		}
+		staging, err := library.Open(filepath.Join(dir, "staging"), library.WithFormat(h.lib.Format()))
+		if err != nil {
+			os.RemoveAll(dir)
+			return fmt.Errorf("replayserver: rerecord: %w", err)
+		}
+		h.dest, h.lib, h.stagingDir = h.lib, staging, dir
+	}
+	// What is stored is what the upstream sent: the server does not
+	// decompress. The in-process transport sends as its caller would.
+	var base http.RoundTripper = http.DefaultTransport
+	if !forTransport {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.DisableCompression = true
+		base = t
+	}
+	rt := base
+	if h.mode != ModePassthrough {
+		rt = recorder.NewRoundTripper(h.lib,
+			recorder.Transport(base),
+			recorder.Naming(h.cfg.rules),
+			recorder.Logf(h.logf),
+			recorder.OnRecord(func(name string, _ library.Exchange) { h.noteRecorded(name) }),
+			recorder.OnError(func(err error) { h.failf("replayserver: storing a recorded exchange: %v", err) }),
+		)
+	}
+	h.fwd = &forwarder{rt: rt, proxy: &httputil.ReverseProxy{
+		Rewrite:       rewriteToTarget,
+		Transport:     rt,
+		FlushInterval: -1, // stream as it arrives: event streams, chunked answers
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			h.logf("replayserver: forwarding %s %s: %v", r.Method, r.URL, err)
+			http.Error(w, fmt.Sprintf("replayserver: forwarding %s %s: %v", r.Method, r.URL, err), http.StatusBadGateway)
+		},
+	}}
+	return nil
+}
+
+// rewriteToTarget points the outgoing request at the target in its
+// context.
+func rewriteToTarget(pr *httputil.ProxyRequest) {
+	target, _ := pr.In.Context().Value(targetKey{}).(*url.URL)
+	if target == nil {
+		return
+	}
+	u := *target
+	pr.Out.URL = &u
+	pr.Out.Host = u.Host
+	pr.Out.Header.Del(schemeHeader)
+}
+
+// replaceLibrary replaces the library on disk with what was rerecorded.
+func (h *Handler) replaceLibrary() error {
+	defer os.RemoveAll(h.stagingDir)
+	names, err := h.lib.Names()
+	if err != nil {
+		return fmt.Errorf("replayserver: rerecord: %w", err)
+	}
+	h.dest.Clear()
+	for _, n := range names {
+		c, ok, err := h.lib.Get(n)
+		if err != nil {
+			return fmt.Errorf("replayserver: rerecord: %w", err)
+		}
+		if ok {
+			if err := h.dest.Put(c); err != nil {
+				return fmt.Errorf("replayserver: rerecord: %w", err)
+			}
+		}
+	}
+	if err := h.dest.Save(); err != nil {
+		return fmt.Errorf("replayserver: rerecord: save %s: %w", h.dest.Path(), err)
+	}
+	return nil
+}
