@@ -93,12 +93,19 @@ func readCached(path, abs string, decode func([]byte) (any, error)) (v any, exis
 	return v, true, nil
 }
 
-// unwrapPath returns the cause of a *fs.PathError, whose message repeats
-// the absolute path the caller names already.
+// unwrapPath returns the cause of a *fs.PathError or *os.LinkError, whose
+// message repeats an absolute or temporary path where the caller names the
+// file already.
 func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	var (
+		pe *fs.PathError
+		le *os.LinkError
+	)
+	switch {
+	case errors.As(err, &pe):
 		return pe.Err
+	case errors.As(err, &le):
+		return le.Err
 	}
 	return err
 }

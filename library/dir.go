@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/cassette-go/cassette/internal/atomicfile"
 )
 
 // This file is the directory store: a folder holds one file per cassette,
@@ -266,10 +264,8 @@ func (l *Library) saveDir() error {
 		if err != nil {
 			return fmt.Errorf("save %s: %w", filepath.Join(l.path, file), err)
 		}
-		err = atomicfile.WriteFile(target, data, 0o644)
-		cacheForget(target)
-		if err != nil {
-			return fmt.Errorf("save %s: %w", filepath.Join(l.path, file), unwrapPath(err))
+		if err := saveFileAt(filepath.Join(l.path, file), target, data); err != nil {
+			return err
 		}
 		e.file, e.dirty = file, false
 	}

@@ -54,12 +54,23 @@ func (l *Library) saveFile() error {
 	if err := os.MkdirAll(filepath.Dir(l.abs), 0o755); err != nil {
 		return fmt.Errorf("save %s: %w", l.path, unwrapPath(err))
 	}
-	err = atomicfile.WriteFile(l.abs, data, 0o644)
-	cacheForget(l.abs)
-	if err != nil {
-		return fmt.Errorf("save %s: %w", l.path, unwrapPath(err))
+	if err := saveFileAt(l.path, l.abs, data); err != nil {
+		return err
 	}
 	l.cleared, l.changed = false, false
+	return nil
+}
+
+// saveFileAt writes data to the file at abs, called path in errors,
+// atomically, and makes the process cache forget it.
+func saveFileAt(path, abs string, data []byte) error {
+	defer cacheForget(abs)
+	if fi, err := os.Lstat(abs); err == nil && fi.IsDir() {
+		return fmt.Errorf("save %s: is a directory", path)
+	}
+	if err := atomicfile.WriteFile(abs, data, 0o644); err != nil {
+		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+	}
 	return nil
 }
 

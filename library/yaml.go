@@ -202,21 +202,63 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 	return yamlError(path, err)
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-
-// yamlTypes renames the schema's Go types in yaml.v3's messages.
-var yamlTypes = strings.NewReplacer(
-	"[]library.wireCassette", "a list of cassettes",
-	"[]library.wireExchange", "a list of exchanges",
-	"library.wireFile", "a file object",
-	"library.wireCassetteFile", "a file object",
-	"library.wireCassette", "a cassette object",
-	"library.wireExchange", "an exchange object",
-	"library.wireRequest", "a request object",
-	"library.wireResponse", "a response object",
-	"map[string][]string", "a header object",
-	"[]string", "a list of strings",
+var (
+	yamlLine      = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+	yamlUnmarshal = regexp.MustCompile("^cannot unmarshal !!(\\w+)( `.*`)? into (.*)$")
+	yamlField     = regexp.MustCompile(`^field (.*) not found in type (.*)$`)
 )
+
+// yamlParserProblems are the messages of yaml.v3's parser (rather than
+// its scanner).
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
+// yamlKinds names the YAML tags of yaml.v3's messages.
+var yamlKinds = map[string]string{
+	"str":       "a string",
+	"int":       "an integer",
+	"float":     "a number",
+	"bool":      "a boolean",
+	"null":      "null",
+	"seq":       "a list",
+	"map":       "a mapping",
+	"timestamp": "a timestamp",
+	"binary":    "binary data",
+}
+
+// yamlTypes names the schema's Go types of yaml.v3's messages.
+var yamlTypes = map[string]string{
+	"library.wireFile":         "the file",
+	"library.wireCassetteFile": "the file",
+	"[]library.wireCassette":   "the list of cassettes",
+	"library.wireCassette":     "a cassette",
+	"[]library.wireExchange":   "the list of exchanges",
+	"library.wireExchange":     "an exchange",
+	"library.wireRequest":      "a request",
+	"library.wireResponse":     "a response",
+	"map[string][]string":      "headers (a mapping of names to lists of values)",
+	"[]string":                 "a list of header values",
+	"string":                   "a string",
+	"int":                      "an integer",
+}
+
+func yamlName(m map[string]string, k string) string {
+	if v, ok := m[k]; ok {
+		return v
+	}
+	return k
+}
 
 // yamlError converts an error of yaml.v3 into one naming path and the
 // line.
@@ -235,6 +277,16 @@ func yamlError(path string, err error) error {
 		msg = msg[len(m[0]):]
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	msg = yamlTypes.Replace(msg)
+	if yamlParserProblems[msg] {
+		// yaml.v3 counts the lines of these from 0, and leaves line 0
+		// out. The line is that of the start of the enclosing
+		// collection, or else of the problem.
+		line++
+	}
+	if m := yamlUnmarshal.FindStringSubmatch(msg); m != nil {
+		msg = "cannot use " + yamlName(yamlKinds, m[1]) + m[2] + " as " + yamlName(yamlTypes, m[3])
+	} else if m := yamlField.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("unknown field %q in %s", m[1], yamlName(yamlTypes, m[2]))
+	}
 	return fileErrorf(path, line, "%s", msg)
 }

@@ -4,7 +4,6 @@
 package atomicfile
 
 import (
-	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,10 +19,7 @@ const TempPattern = ".cassette-*.tmp"
 // permission bits perm; an existing file keeps its own. On failure the
 // temporary file is removed and name is unchanged.
 func WriteFile(name string, data []byte, perm fs.FileMode) (err error) {
-	if fi, err := os.Stat(name); err == nil {
-		if !fi.Mode().IsRegular() {
-			return &fs.PathError{Op: "write", Path: name, Err: errors.New("not a regular file")}
-		}
+	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {
 		perm = fi.Mode().Perm()
 	}
 	f, err := os.CreateTemp(filepath.Dir(name), TempPattern)
