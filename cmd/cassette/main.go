@@ -38,6 +38,8 @@ func init() {
 	commands = []command{
 		{"serve", "serve a cassette library over HTTP, for clients in any language", runServe},
 		{"record", "record exchanges with an API through a reverse proxy", runRecord},
+		{"ls", "list the cassettes of a library", runLs},
+		{"show", "show one cassette for a reader", runShow},
 		{"version", "print the version of cassette", runVersion},
 		{"help", "show help for cassette or one of its commands", runHelp},
 	}

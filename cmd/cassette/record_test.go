@@ -58,8 +58,14 @@ func TestRecordThenServe(t *testing.T) {
 			if resp.StatusCode != http.StatusCreated || string(replayed) != string(live) {
 				t.Errorf("replayed POST = %d %q, want 201 %q", resp.StatusCode, replayed, live)
 			}
-			if got := resp.Header.Values("Set-Cookie"); strings.Join(got, ";") != "a=1;b=2" {
-				t.Errorf("replayed Set-Cookie = %q, want [a=1 b=2]", got)
+			// Values may be redacted by the recorder; names and order stay.
+			var cookies []string
+			for _, v := range resp.Header.Values("Set-Cookie") {
+				name, _, _ := strings.Cut(v, "=")
+				cookies = append(cookies, name)
+			}
+			if strings.Join(cookies, ";") != "a;b" {
+				t.Errorf("replayed Set-Cookie = %q, want cookies a and b in order", resp.Header.Values("Set-Cookie"))
 			}
 			if code := srv.stop(); code != exitOK {
 				t.Errorf("serve -strict exited with %d, want 0; stderr:\n%s", code, srv.stderr.String())

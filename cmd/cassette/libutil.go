@@ -1,0 +1,113 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// now is the clock of ls and audit; tests replace it.
+var now = time.Now
+
+// isTerminal reports whether w is a terminal, so that progress is shown; tests
+// replace it.
+var isTerminal = func(w io.Writer) bool {
+	if s, ok := w.(*syncWriter); ok {
+		w = s.w
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// errNoLibrary is returned by openExisting for a library not on disk.
+var errNoLibrary = errors.New("no cassette library there")
+
+// openExisting opens the library at path, which must exist.
+func openExisting(path string) (*library.Library, error) {
+	lib, err := library.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if !lib.Exists() {
+		return nil, fmt.Errorf("%s: %w", path, errNoLibrary)
+	}
+	return lib, nil
+}
+
+// cassettes returns every cassette of lib, in name order, reporting progress
+// of the reading to p (which may be nil).
+func cassettes(lib *library.Library, p *progress) ([]library.Cassette, error) {
+	names, err := lib.Names()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]library.Cassette, 0, len(names))
+	for i, name := range names {
+		c, ok, err := lib.Get(name)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, c)
+		}
+		p.step(i+1, len(names))
+	}
+	return out, nil
+}
+
+// newest returns the latest RecordedAt of the exchanges of c, zero if none
+// is known.
+func newest(c library.Cassette) time.Time {
+	var t time.Time
+	for _, ex := range c.Exchanges {
+		if ex.RecordedAt.After(t) {
+			t = ex.RecordedAt
+		}
+	}
+	return t
+}
+
+// A progress shows "\rVERB i/n" on a terminal, and nothing elsewhere. A nil
+// *progress shows nothing.
+type progress struct {
+	w    io.Writer
+	verb string // "converting"
+	last int    // last count shown
+}
+
+// newProgress returns a progress on w when w is a terminal, else nil.
+func newProgress(w io.Writer, verb string) *progress {
+	if !isTerminal(w) {
+		return nil
+	}
+	return &progress{w: w, verb: verb}
+}
+
+// step shows that i of n are done. It writes at most about 100 updates.
+func (p *progress) step(i, n int) {
+	if p == nil || n == 0 {
+		return
+	}
+	if i != n && i-p.last < max(1, n/100) {
+		return
+	}
+	p.last = i
+	fmt.Fprintf(p.w, "\r%s %d/%d", p.verb, i, n)
+}
+
+// done ends the progress line.
+func (p *progress) done() {
+	if p == nil || p.last == 0 {
+		return
+	}
+	fmt.Fprint(p.w, "\n")
+	p.last = 0
+}

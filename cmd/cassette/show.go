@@ -1,0 +1,238 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+const showAbout = `
+Show prints the cassette NAME of the library at PATH for a reader: for each
+exchange, the request line, headers and body, then the response status,
+headers, trailers and body. JSON bodies are indented; bodies that are not
+text (images, compressed bodies) are summarized as "<N bytes, TYPE>"
+unless -raw, which writes every body as stored.
+
+"cassette ls PATH" lists the names. An unknown NAME is an error (exit
+status 1) that lists the nearest names.
+`
+
+const showExample = `
+	cassette show testdata/api GET_api.example.com_443_v1_users
+	cassette show -raw testdata/api.yaml GET_api.example.com_443_logo.png > logo.png
+`
+
+// runShow runs "cassette show".
+func runShow(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette show", "cassette show [-raw] PATH NAME", showAbout, showExample)
+	raw := c.fs.Bool("raw", false, "write bodies as stored: no indentation, no summary of binary bodies")
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case len(pos) == 0:
+		return c.fail(stderr, "missing PATH and NAME")
+	case len(pos) == 1:
+		return c.fail(stderr, "missing NAME")
+	case len(pos) > 2:
+		return c.fail(stderr, "too many arguments %q", pos[2:])
+	}
+	path, name := pos[0], pos[1]
+	lib, err := openExisting(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette show: %v\n", err)
+		return exitError
+	}
+	names, err := lib.Names()
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette show: %v\n", err)
+		return exitError
+	}
+	cs, found, err := lib.Get(name)
+	if err == nil && !found {
+		// A directory library's file name works too.
+		for _, n := range names {
+			if lib.File(n) == name {
+				cs, found, err = lib.Get(n)
+				break
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette show: %v\n", err)
+		return exitError
+	}
+	if !found {
+		msg := fmt.Sprintf("cassette show: no cassette %q in %s", name, path)
+		if near := nearest(name, names, 3); len(near) > 0 {
+			msg += "; nearest: " + strings.Join(near, ", ")
+		}
+		fmt.Fprintln(stderr, msg)
+		return exitError
+	}
+	writeCassette(stdout, cs, *raw)
+	return exitOK
+}
+
+// writeCassette writes cs for a reader (see showAbout).
+func writeCassette(w io.Writer, cs library.Cassette, raw bool) {
+	fmt.Fprintf(w, "cassette %s: %d exchange(s)\n", cs.Name, len(cs.Exchanges))
+	for i, ex := range cs.Exchanges {
+		fmt.Fprintf(w, "\n=== exchange %d of %d", i+1, len(cs.Exchanges))
+		if !ex.RecordedAt.IsZero() {
+			fmt.Fprintf(w, ", recorded %s", ex.RecordedAt.UTC().Format(time.RFC3339))
+		}
+		if ex.Latency > 0 {
+			fmt.Fprintf(w, ", took %s", ex.Latency)
+		}
+		fmt.Fprint(w, "\n\n")
+		fmt.Fprintf(w, "%s %s\n", ex.Request.Method, ex.Request.URL)
+		writeHeader(w, ex.Request.Header)
+		writeBody(w, ex.Request.Header, ex.Request.Body, raw)
+
+		fmt.Fprintf(w, "\n%d %s\n", ex.Response.StatusCode, http.StatusText(ex.Response.StatusCode))
+		writeHeader(w, ex.Response.Header)
+		writeBody(w, ex.Response.Header, ex.Response.Body, raw)
+		if len(ex.Response.Trailer) > 0 {
+			fmt.Fprint(w, "trailers:\n")
+			writeHeader(w, ex.Response.Trailer)
+		}
+	}
+}
+
+// writeHeader writes h sorted by name, each value on its own line.
+func writeHeader(w io.Writer, h http.Header) {
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, v := range h[k] {
+			fmt.Fprintf(w, "%s: %s\n", k, v)
+		}
+	}
+}
+
+// writeBody writes a blank line and body, if any, for a reader: indented
+// when JSON, summarized when not text, unless raw.
+func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
+	if len(body) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	ctype := headerValue(h, "Content-Type")
+	switch {
+	case raw:
+		w.Write(body)
+	case !isText(body) || headerValue(h, "Content-Encoding") != "":
+		if ctype == "" {
+			ctype = http.DetectContentType(body)
+		}
+		if enc := headerValue(h, "Content-Encoding"); enc != "" {
+			ctype += ", " + enc
+		}
+		fmt.Fprintf(w, "<%d bytes, %s>", len(body), ctype)
+	case isJSON(ctype, body):
+		var b bytes.Buffer
+		if err := json.Indent(&b, body, "", "  "); err == nil {
+			b.WriteTo(w)
+		} else {
+			w.Write(body)
+		}
+	default:
+		w.Write(body)
+	}
+	if raw || body[len(body)-1] != '\n' {
+		fmt.Fprintln(w)
+	}
+}
+
+// headerValue returns the first value of the header key, in any case.
+func headerValue(h http.Header, key string) string {
+	if v := h.Get(key); v != "" {
+		return v
+	}
+	for k, vs := range h {
+		if strings.EqualFold(k, key) && len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// isJSON reports whether a body of type ctype is JSON: a type ending in
+// "json" (application/json, application/problem+json), or no type and a
+// body that is valid JSON.
+func isJSON(ctype string, body []byte) bool {
+	if mt, _, err := mime.ParseMediaType(ctype); err == nil {
+		return strings.HasSuffix(mt, "json")
+	}
+	return ctype == "" && json.Valid(body)
+}
+
+// isText reports whether body is UTF-8 text without control characters
+// other than tab, line feed and carriage return.
+func isText(body []byte) bool {
+	if !utf8.Valid(body) {
+		return false
+	}
+	for _, r := range string(body) {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// nearest returns up to n names closest to name: those it is a prefix of
+// or that are a prefix of it first, then by edit distance.
+func nearest(name string, names []string, n int) []string {
+	type cand struct {
+		name  string
+		score int
+	}
+	var cs []cand
+	for _, c := range names {
+		s := levenshtein(name, c)
+		if strings.HasPrefix(c, name) || strings.HasPrefix(name, c) {
+			s = -1_000_000 + s
+		}
+		cs = append(cs, cand{c, s})
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return a.score - b.score })
+	var out []string
+	for _, c := range cs[:min(n, len(cs))] {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+// levenshtein returns the edit distance between a and b, in bytes.
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
