@@ -31,11 +31,13 @@ type Handler struct {
 	stagingDir string           // when rerecording: where lib lives until Close
 	fail       func(report string)
 	hint       string // how to record what is missing, for reports
+	testName   string // the test using the handler, for reports; "" outside tests
 
 	mu       sync.Mutex          // guards the fields below
 	hits     map[string]int      // times each cassette was served or recorded
 	recorded map[string]bool     // cassettes recorded by this handler
 	hostless map[string][]string // naming.WithoutHost(name) -> names, sorted
+	closed   bool                // Close was called
 }
 
 // NewHandler returns a handler answering from the library at path (see
@@ -171,8 +173,22 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 }
 
 // Close saves what was recorded; after a rerecord it replaces the library
-// on disk with what was recorded. It does not close the server serving h.
+// on disk with what was recorded. It counts the cassettes used for
+// [ReportUnusedIn]. It does not close the server serving h. Calls after the
+// first do nothing.
 func (h *Handler) Close() error {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil
+	}
+	h.closed = true
+	path := h.lib.Path()
+	if h.dest != nil {
+		path = h.dest.Path()
+	}
+	noteUsage(path, h.hits)
+	h.mu.Unlock()
 	switch h.mode {
 	case ModeRecord:
 		if err := h.lib.Save(); err != nil {

@@ -39,6 +39,9 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	e := &MissError{Method: r.Method, URL: requestURL(r), Name: name}
 	var b strings.Builder
 	fmt.Fprintf(&b, "cassette: no cassette for %s %s\n", e.Method, e.URL)
+	if h.testName != "" {
+		fmt.Fprintf(&b, "  test:    %s\n", h.testName)
+	}
 	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), h.mode)
 	fmt.Fprintf(&b, "  name:    %s\n", name)
 	if m.found != "" {

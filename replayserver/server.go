@@ -67,6 +67,7 @@ func newTestHandler(t testing.TB, path string, forTransport bool, opts []Option)
 		t.Fatalf("%v", err)
 	}
 	h.fail = func(msg string) { t.Errorf("%s", msg) }
+	h.testName = t.Name()
 	return h
 }
 

@@ -1,0 +1,105 @@
+package replayserver
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// usage records, for the whole process, which cassettes of each library
+// were used by any handler, so that a package's tests can report the
+// cassettes none of them used (see [ReportUnusedIn]).
+var usage struct {
+	mu   sync.Mutex                 // guards used
+	used map[string]map[string]bool // absolute library path -> used names
+}
+
+// noteUsage adds the cassettes hits counts as used in the library at path.
+func noteUsage(path string, hits map[string]int) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	usage.mu.Lock()
+	defer usage.mu.Unlock()
+	if usage.used == nil {
+		usage.used = map[string]map[string]bool{}
+	}
+	u := usage.used[abs]
+	if u == nil {
+		u = map[string]bool{}
+		usage.used[abs] = u
+	}
+	for n, c := range hits {
+		if c > 0 {
+			u[n] = true
+		}
+	}
+}
+
+// UnusedIn returns the names of the cassettes of the library at path that
+// no server or transport of this process has used, sorted. Only servers
+// and transports that were closed (their test ended) count, so call it
+// after the tests ran, typically in TestMain after m.Run.
+func UnusedIn(path string) ([]string, error) {
+	lib, err := library.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("replayserver: %w", err)
+	}
+	names, err := lib.Names()
+	if err != nil {
+		return nil, fmt.Errorf("replayserver: %w", err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	usage.mu.Lock()
+	used := usage.used[abs]
+	var out []string
+	for _, n := range names {
+		if !used[n] {
+			out = append(out, n)
+		}
+	}
+	usage.mu.Unlock()
+	sort.Strings(out)
+	return out, nil
+}
+
+// ReportUnusedIn writes the cassettes of the library at path that no test
+// of this process used, in the format of [Server.ReportUnused]: one line
+// each, sorted, a file path relative to the library folder for a directory
+// library, a name for a file library. It is the package-wide report:
+//
+//	func TestMain(m *testing.M) {
+//		code := m.Run()
+//		f, _ := os.Create("unused.log")
+//		replayserver.ReportUnusedIn("testdata/api", f)
+//		f.Close()
+//		os.Exit(code)
+//	}
+//
+// then `cd testdata/api && xargs rm < ../../unused.log` prunes them.
+func ReportUnusedIn(path string, w io.Writer) error {
+	unused, err := UnusedIn(path)
+	if err != nil {
+		return err
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		return fmt.Errorf("replayserver: %w", err)
+	}
+	var b bytes.Buffer
+	for _, n := range unused {
+		b.WriteString(lib.File(n))
+		b.WriteByte('\n')
+	}
+	_, err = w.Write(b.Bytes())
+	return err
+}

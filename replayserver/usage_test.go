@@ -1,0 +1,76 @@
+package replayserver_test
+
+import (
+	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+func TestReportUnusedInCollectsAcrossTests(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	dir := filepath.Join(t.TempDir(), "api")
+	writeLibrary(t, dir, "api.example.com", "/a", "/b", "/c", "/d")
+
+	// Two tests share the library, each using one cassette; strict mode
+	// would fail each of them, the package-wide report does not.
+	for _, p := range []string{"/a", "/b"} {
+		t.Run("uses "+p, func(t *testing.T) {
+			srv := replayserver.New(t, dir)
+			resp, err := http.Get(srv.URL + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+	}
+	unused, err := replayserver.UnusedIn(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"GET_api.example.com_80_c", "GET_api.example.com_80_d"}, unused); diff != "" {
+		t.Errorf("UnusedIn after both tests (-want +got):\n%s", diff)
+	}
+	var report bytes.Buffer
+	if err := replayserver.ReportUnusedIn(dir, &report); err != nil {
+		t.Fatal(err)
+	}
+	// The report drives a prune that leaves exactly the used cassettes.
+	for _, f := range strings.Fields(report.String()) {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatalf("rm %s: %v", f, err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if diff := cmp.Diff([]string{"GET_api.example.com_80_a.json", "GET_api.example.com_80_b.json"}, left); diff != "" {
+		t.Errorf("files left after pruning with the package-wide report (-want +got):\n%s", diff)
+	}
+}
+
+func TestMissReportNamesTheTest(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a")
+	ft := newFakeTB(t)
+	ft.do(func() {
+		srv := replayserver.New(ft, path)
+		resp, err := http.Get(srv.URL + "/zzz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	})
+	ft.finish()
+	if got := ft.errors(); !strings.Contains(got, "test:    "+t.Name()) {
+		t.Errorf("miss failure does not name the test %s:\n%s", t.Name(), got)
+	}
+}
