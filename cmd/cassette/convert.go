@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+const convertAbout = `
+Convert copies every cassette of the library at SRC into a new library at
+DST, losslessly: bodies byte for byte (binary ones included), every value
+of every header in order, trailers, latencies and recording times. It
+converts between JSON and YAML and between a single-file library and a
+directory library, as the paths say: a path ending in .json, .yaml or .yml
+is a single file in that format, any other path a directory with one file
+per cassette, written in the -format given (default json).
+
+Convert refuses to overwrite a DST that exists and is not empty, unless
+-force: then DST holds exactly the cassettes of SRC afterwards (other
+cassette files of a directory DST are removed).
+`
+
+const convertExample = `
+	# One JSON file to a directory of YAML files, one per cassette:
+	cassette convert -format yaml testdata/api.json testdata/api
+
+	# And back to a single YAML file:
+	cassette convert testdata/api testdata/api.yaml
+`
+
+// runConvert runs "cassette convert".
+func runConvert(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette convert", "cassette convert [-format json|yaml] [-force] SRC DST", convertAbout, convertExample)
+	format := c.fs.String("format", "", "`format` of the files of a directory DST: json or yaml (default json)")
+	force := c.fs.Bool("force", false, "overwrite a DST that exists and is not empty")
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case len(pos) < 2:
+		return c.fail(stderr, "want SRC and DST")
+	case len(pos) > 2:
+		return c.fail(stderr, "too many arguments %q", pos[2:])
+	}
+	src, dst := pos[0], pos[1]
+	opts, err := dstOptions(dst, *format)
+	if err != nil {
+		return c.fail(stderr, "%v", err)
+	}
+	if sameFile(src, dst) {
+		return c.fail(stderr, "SRC and DST are the same library %s", src)
+	}
+
+	in, err := openExisting(src)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
+		return exitError
+	}
+	out, err := openTarget(dst, *force, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
+		return exitError
+	}
+	p := newProgress(stderr, "converting")
+	all, err := cassettes(in, p)
+	p.done()
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
+		return exitError
+	}
+	if err := putAll(out, all); err != nil {
+		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "converted %d cassette(s) from %s to %s\n", len(all), src, dst)
+	return exitOK
+}
+
+// dstOptions returns the library options for a new library at dst in
+// format ("" for the default), or an error if format does not fit dst.
+func dstOptions(dst, format string) ([]library.Option, error) {
+	explicit := format != ""
+	switch format {
+	case "":
+		format = string(library.JSON)
+	case string(library.JSON), string(library.YAML):
+	default:
+		return nil, fmt.Errorf("unknown -format %q: want json or yaml", format)
+	}
+	lib, err := library.Open(dst)
+	if err != nil {
+		return nil, err
+	}
+	if !lib.IsDir() {
+		if explicit && string(lib.Format()) != format {
+			return nil, fmt.Errorf("-format %s does not fit %s: the extension of a file library gives its format", format, dst)
+		}
+		return nil, nil
+	}
+	return []library.Option{library.WithFormat(library.Format(format))}, nil
+}
+
+// sameFile reports whether a and b name the same file or directory.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// openTarget opens the library at path to be written anew: it refuses a
+// library that exists and is not empty, unless force, and clears it.
+func openTarget(path string, force bool, opts ...library.Option) (*library.Library, error) {
+	lib, err := library.Open(path, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if !force {
+		if nonEmpty, err := hasContent(path); err != nil {
+			return nil, err
+		} else if nonEmpty {
+			return nil, fmt.Errorf("%s exists and is not empty; use -force to overwrite it", path)
+		}
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() != lib.IsDir() {
+		if lib.IsDir() {
+			return nil, fmt.Errorf("%s is a file, not a directory library (a path without extension)", path)
+		}
+		return nil, fmt.Errorf("%s is a directory, not a file library", path)
+	}
+	lib.Clear()
+	return lib, nil
+}
+
+// hasContent reports whether path is a file that is not empty or a
+// directory that holds anything.
+func hasContent(path string) (bool, error) {
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if !fi.IsDir() {
+		return fi.Size() > 0, nil
+	}
+	ents, err := os.ReadDir(path)
+	return len(ents) > 0, err
+}
+
+// putAll puts every cassette into lib and saves it.
+func putAll(lib *library.Library, all []library.Cassette) error {
+	for _, c := range all {
+		if err := lib.Put(c); err != nil {
+			return err
+		}
+	}
+	if err := lib.Save(); err != nil {
+		return fmt.Errorf("save %s: %w", lib.Path(), err)
+	}
+	return nil
+}
