@@ -40,6 +40,7 @@ func init() {
 		{"record", "record exchanges with an API through a reverse proxy", runRecord},
 		{"ls", "list the cassettes of a library", runLs},
 		{"show", "show one cassette for a reader", runShow},
+		{"prune", "remove the cassettes an unused report lists", runPrune},
 		{"convert", "convert a library between JSON and YAML, one file and a directory", runConvert},
 		{"version", "print the version of cassette", runVersion},
 		{"help", "show help for cassette or one of its commands", runHelp},

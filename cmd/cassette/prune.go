@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+const pruneAbout = `
+Prune removes from the library at PATH the cassettes listed in an unused
+report (-unused FILE), as written by "cassette serve -strict" or by
+replayserver's ReportUnused: one entry per line, for a directory library
+the file of a cassette relative to the library folder
+("GET_api.example.com_443_v1_users.json"), for a single-file library a
+cassette name. Cassette names are accepted for both. Blank lines and lines
+starting with "#" are skipped.
+
+Prune is a dry run unless -force: it prints what it would remove. An entry
+that is not in the library is a warning on stderr, not an error.
+`
+
+const pruneExample = `
+	cassette serve -strict testdata/api 2> unused.log &
+	go test ./... ; kill %1
+	cassette prune -unused unused.log testdata/api          # what would go
+	cassette prune -unused unused.log -force testdata/api   # remove it
+`
+
+// runPrune runs "cassette prune".
+func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette prune", "cassette prune -unused FILE [-force] PATH", pruneAbout, pruneExample)
+	unused := c.fs.String("unused", "", "the unused report: a `file` with one cassette file or name per line (required)")
+	force := c.fs.Bool("force", false, "remove the cassettes; without it prune only prints what it would remove")
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case *unused == "":
+		return c.fail(stderr, "missing -unused FILE")
+	case len(pos) == 0:
+		return c.fail(stderr, "missing PATH")
+	case len(pos) > 1:
+		return c.fail(stderr, "too many arguments %q", pos[1:])
+	}
+	path := pos[0]
+	entries, err := readReport(*unused)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette prune: %v\n", err)
+		return exitError
+	}
+	lib, err := openExisting(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette prune: %v\n", err)
+		return exitError
+	}
+	names, err := lib.Names()
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette prune: %v\n", err)
+		return exitError
+	}
+	byEntry := make(map[string]string, 2*len(names)) // cassette name by file and by name
+	for _, n := range names {
+		byEntry[n] = n
+		byEntry[filepath.ToSlash(lib.File(n))] = n
+	}
+
+	removed := make(map[string]bool)
+	for _, e := range entries {
+		name, ok := byEntry[filepath.ToSlash(filepath.Clean(e))]
+		if !ok {
+			fmt.Fprintf(stderr, "cassette prune: warning: %s is not in %s\n", e, path)
+			continue
+		}
+		if removed[name] {
+			continue
+		}
+		removed[name] = true
+		if !*force {
+			fmt.Fprintf(stdout, "would remove %s\n", lib.File(name))
+			continue
+		}
+		if err := lib.Delete(name); err != nil {
+			fmt.Fprintf(stderr, "cassette prune: %v\n", err)
+			return exitError
+		}
+		fmt.Fprintf(stdout, "removed %s\n", lib.File(name))
+	}
+	if !*force {
+		fmt.Fprintf(stdout, "dry run: %d of %d cassette(s) would be removed from %s; use -force to remove them\n", len(removed), len(names), path)
+		return exitOK
+	}
+	if err := lib.Save(); err != nil {
+		fmt.Fprintf(stderr, "cassette prune: save %s: %v\n", path, err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "removed %d of %d cassette(s) from %s\n", len(removed), len(names), path)
+	return exitOK
+}
+
+// readReport returns the entries of the unused report at path.
+func readReport(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read unused report: %w", err)
+	}
+	defer f.Close()
+	var entries []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		entries = append(entries, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read unused report %s: %w", path, err)
+	}
+	return entries, nil
+}

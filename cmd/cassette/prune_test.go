@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// TestPruneUnusedReport prunes with a report written by the replay server:
+// exactly the cassettes the test used are left.
+func TestPruneUnusedReport(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	for _, lib := range []string{"api", "api.json", "api.yaml"} {
+		t.Run(lib, func(t *testing.T) {
+			path := writeSample(t, lib)
+			ex := sampleExchanges(t)
+			var report bytes.Buffer
+			t.Run("replay", func(t *testing.T) {
+				srv := replayserver.New(t, path)
+				for _, e := range []int{2, 3} { // POST /v1/orders, GET /logo.png
+					req := ex[e].Request
+					hreq, err := http.NewRequest(req.Method, req.URL, bytes.NewReader(req.Body))
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp, err := srv.Client().Do(hreq)
+					if err != nil {
+						t.Fatal(err)
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != ex[e].Response.StatusCode {
+						t.Fatalf("%s %s replayed = %d, want %d", req.Method, req.URL, resp.StatusCode, ex[e].Response.StatusCode)
+					}
+				}
+				if err := srv.ReportUnused(&report); err != nil {
+					t.Fatal(err)
+				}
+			})
+			used := []string{nameOf(ex[2]), nameOf(ex[3])}
+			slices.Sort(used)
+			unused := filepath.Join(t.TempDir(), "unused.log")
+			if err := os.WriteFile(unused, append(report.Bytes(), "GET_gone.example.com_443_x.json\n"...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+
+			// A dry run lists and removes nothing.
+			code, stdout, stderr := runSync(t, "prune", "-unused", unused, path)
+			if code != exitOK {
+				t.Fatalf("prune (dry run) = %d, stderr %q", code, stderr)
+			}
+			if got := len(loadAll(t, path)); got != 5 {
+				t.Errorf("dry run left %d cassettes, want all 5", got)
+			}
+			if n := strings.Count(stdout, "would remove "); n != 3 || !strings.Contains(stdout, "dry run: 3 of 5") {
+				t.Errorf("dry run stdout lists %d cassettes, want 3 and a summary:\n%s", n, stdout)
+			}
+			if !strings.Contains(stderr, "warning: GET_gone.example.com_443_x.json is not in") || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("dry run stderr = %q, want one warning about the entry not in the library", stderr)
+			}
+
+			code, stdout, stderr = runSync(t, "prune", "-force", "-unused", unused, path)
+			if code != exitOK {
+				t.Fatalf("prune -force = %d, stderr %q", code, stderr)
+			}
+			var left []string
+			for _, c := range loadAll(t, path) {
+				left = append(left, c.Name)
+			}
+			if !slices.Equal(left, used) {
+				t.Errorf("prune -force left %q, want exactly the used %q\nstdout:\n%s", left, used, stdout)
+			}
+			if !strings.Contains(stdout, "removed 3 of 5 cassette(s)") {
+				t.Errorf("prune -force stdout = %q, want a count of 3 removed", stdout)
+			}
+		})
+	}
+}
+
+func TestPruneUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"prune", "lib"}, "cassette prune: missing -unused FILE (see cassette prune -h)"},
+		{[]string{"prune", "-unused", "u.log"}, "cassette prune: missing PATH (see cassette prune -h)"},
+		{[]string{"prune", "-unused", "u.log", "a", "b"}, `cassette prune: too many arguments ["b"] (see cassette prune -h)`},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runSync(t, tt.args...)
+		if code != exitUsage || stderr != tt.want+"\n" || stdout != "" {
+			t.Errorf("run(%q) = %d, stdout %q, stderr %q; want 2 and the line %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+	path := writeSample(t, "api")
+	code, _, stderr := runSync(t, "prune", "-unused", filepath.Join(t.TempDir(), "none.log"), path)
+	if code != exitError || !strings.Contains(stderr, "none.log") {
+		t.Errorf("prune with a missing report = %d, stderr %q; want 1 naming it", code, stderr)
+	}
+}
