@@ -10,11 +10,12 @@
 //
 // For each exchange the library gets the request (method, absolute URL,
 // headers as sent, body) and the response (status, every header value in
-// order, trailers, body), the latency from sending the request to the end
-// of the response body, and the time of recording. The exchange is
-// appended to the cassette named by [naming.Name] for the request as sent
-// (the proxy's outbound request, so the upstream's host and port), and the
-// library is saved at once.
+// order, trailers, body), redacted (see Secrets below), the latency from
+// sending the request to the end of the response body, and the time of
+// recording. The exchange is appended to the cassette named by
+// [naming.Name] for the redacted request as sent (the proxy's outbound
+// request, so the upstream's host and port), and the library is saved at
+// once.
 //
 // Response bodies are streamed: the client gets each byte as it arrives
 // and a copy is kept. The exchange is stored when the body has been read
@@ -28,4 +29,36 @@
 //
 // The same request recorded several times gives one cassette holding the
 // exchanges in the order their bodies ended.
+//
+// # Secrets
+//
+// Credentials are never written to disk: what is named and stored is
+// redacted, each secret value replaced by the placeholder "REDACTED". The
+// request sent upstream and the response handed to the client are not
+// changed (the client still gets its real Set-Cookie).
+//
+// By default these headers are redacted, their names in any case:
+// Authorization and Proxy-Authorization keep their scheme word ("Bearer
+// REDACTED", "AWS4-HMAC-SHA256 REDACTED"); Cookie keeps each cookie's name
+// ("a=REDACTED; b=REDACTED"); Set-Cookie keeps the name and attributes
+// ("session=REDACTED; Path=/; HttpOnly"); X-Api-Key, X-Auth-Token and
+// X-Amz-Security-Token are replaced whole. So are these query parameters,
+// their decoded names in any case, in the request URL and in URL-valued
+// headers (Location, Content-Location, Referer): access_token, api_key,
+// apikey, token, key, signature, sig, client_secret, password,
+// X-Amz-Signature, X-Amz-Credential and X-Amz-Security-Token. The rest of
+// the query is kept byte for byte. The password of a URL's user
+// information ("https://me:REDACTED@host/") is redacted with
+// Authorization. Empty values, which hide nothing, are kept.
+//
+// [RedactHeaders] and [RedactQuery] add names to these; [NoDefaultRedaction]
+// drops the defaults. Bodies are stored as they are: a [BeforeSave] hook
+// rewrites them (a "password" field of a JSON body, say), or refuses to
+// store an exchange.
+//
+// The cassette name is that of the redacted request, so a redacted value
+// is never part of a name or file name, and the same call made with other
+// credentials gets the same name (the replay server names requests the
+// same way). A non-empty request body is hashed into the name as it was
+// sent, before BeforeSave hooks run.
 package recorder

@@ -4,6 +4,7 @@ import (
 	"log"
 	"net/http"
 
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -17,6 +18,11 @@ type config struct {
 	logf      func(format string, args ...any)
 	onError   func(error)
 	onRecord  func(name string, ex library.Exchange)
+
+	redactHeaders []string
+	redactQuery   []string
+	noDefaults    bool // NoDefaultRedaction was given
+	beforeSave    []func(*library.Exchange) error
 }
 
 // newConfig applies opts in order, so a later option overrides an earlier
@@ -27,6 +33,17 @@ func newConfig(opts []Option) config {
 		o(&c)
 	}
 	return c
+}
+
+// redaction returns the redaction rules the options give: the defaults
+// (unless NoDefaultRedaction), the names added by RedactHeaders and
+// RedactQuery, and the BeforeSave hooks in order.
+func (c *config) redaction() redact.Rules {
+	var base redact.Rules
+	if !c.noDefaults {
+		base = redact.Default()
+	}
+	return base.With(redact.Rules{Headers: c.redactHeaders, Query: c.redactQuery, Hooks: c.beforeSave})
 }
 
 // logRecorded logs one stored exchange, if a Logf was given.
@@ -61,7 +78,9 @@ func (c *config) storeFailed(err error) {
 // [http.DefaultTransport].
 func Transport(rt http.RoundTripper) Option { return func(c *config) { c.transport = rt } }
 
-// Naming sets the rules that name recorded requests. Default: [naming.Default].
+// Naming sets the rules that name recorded requests. Names are computed
+// from the redacted request, so a significant credential header hashes to
+// the same name whatever its value. Default: [naming.Default].
 func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
 
 // Logf sets where the recorder logs each recorded exchange, one line each:
@@ -79,8 +98,46 @@ func Logf(f func(format string, args ...any)) Option { return func(c *config) { 
 func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
 
 // OnRecord sets a function called after each exchange is stored (appended
-// to the library and saved), with the cassette name and the exchange. It
-// may be called from several goroutines at once. Default: none.
+// to the library and saved), with the cassette name and the exchange as
+// stored, redacted. It may be called from several goroutines at once.
+// Default: none.
 func OnRecord(f func(name string, ex library.Exchange)) Option {
 	return func(c *config) { c.onRecord = f }
+}
+
+// RedactHeaders adds header names, in any case, to those whose values are
+// replaced by "REDACTED" in what is named and stored; it may be given
+// several times. Default: Authorization, Proxy-Authorization, Cookie,
+// Set-Cookie, X-Api-Key, X-Auth-Token and X-Amz-Security-Token (see the
+// package documentation), unless [NoDefaultRedaction].
+func RedactHeaders(names ...string) Option {
+	return func(c *config) { c.redactHeaders = append(c.redactHeaders, names...) }
+}
+
+// RedactQuery adds query parameter names, in any case, to those whose
+// values are replaced by "REDACTED" in what is named and stored; it may be
+// given several times. Default: access_token, api_key, apikey, token, key,
+// signature, sig, client_secret, password, X-Amz-Signature,
+// X-Amz-Credential and X-Amz-Security-Token, unless [NoDefaultRedaction].
+func RedactQuery(names ...string) Option {
+	return func(c *config) { c.redactQuery = append(c.redactQuery, names...) }
+}
+
+// NoDefaultRedaction drops the default header and query names, leaving
+// only those given by [RedactHeaders] and [RedactQuery]. Default: the
+// defaults apply.
+func NoDefaultRedaction() Option { return func(c *config) { c.noDefaults = true } }
+
+// BeforeSave adds a hook run on each exchange before it is stored, after
+// its URL and headers are redacted: it may rewrite anything, such as a
+// field of a JSON body. Hooks run in the order given, possibly from
+// several goroutines at once. An error stops the exchange from being
+// stored and is reported to [OnError]; the client still gets its
+// response. Default: none.
+func BeforeSave(hook func(*library.Exchange) error) Option {
+	return func(c *config) {
+		if hook != nil {
+			c.beforeSave = append(c.beforeSave, hook)
+		}
+	}
 }

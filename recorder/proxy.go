@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -29,6 +30,7 @@ type Proxy struct {
 	cfg      config
 	rp       *httputil.ReverseProxy
 	owned    *http.Transport // the transport NewProxy made; nil if given by Transport
+	redact   redact.Rules    // for the messages of requests not forwarded
 }
 
 var _ http.Handler = (*Proxy)(nil)
@@ -48,12 +50,14 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 		p.owned = proxyTransport()
 		next = p.owned
 	}
+	rt := newRoundTripper(lib, p.cfg, next)
+	p.redact = rt.redact
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(u)
 			pr.Out.Host = u.Host
 		},
-		Transport:     newRoundTripper(lib, p.cfg, next),
+		Transport:     rt,
 		FlushInterval: -1,
 		ErrorHandler:  p.badGateway,
 	}
@@ -92,7 +96,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHT
 
 // badGateway answers a request that could not be forwarded.
 func (p *Proxy) badGateway(w http.ResponseWriter, r *http.Request, err error) {
-	msg := fmt.Sprintf("recorder: forward %s %s to upstream %s: %v", r.Method, r.URL.RequestURI(), p.upstream, err)
+	msg := fmt.Sprintf("recorder: forward %s %s to upstream %s: %v", r.Method, p.redact.URL(r.URL).RequestURI(), p.upstream.Redacted(), err)
 	msg = strings.ReplaceAll(msg, "\n", " ")
 	p.cfg.logError("%s", msg)
 	http.Error(w, msg, http.StatusBadGateway)

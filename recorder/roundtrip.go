@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -24,9 +25,10 @@ func NewRoundTripper(lib *library.Library, opts ...Option) http.RoundTripper {
 // transport: it sends a request, hands the response body on as it is read
 // and stores the exchange once the body has ended.
 type roundTripper struct {
-	next http.RoundTripper
-	lib  *library.Library
-	cfg  config
+	next   http.RoundTripper
+	lib    *library.Library
+	cfg    config
+	redact redact.Rules // from cfg
 
 	mu sync.Mutex // serializes Append and Save on lib
 }
@@ -40,19 +42,21 @@ func newRoundTripper(lib *library.Library, cfg config, def http.RoundTripper) *r
 	if next == nil {
 		next = def
 	}
-	return &roundTripper{next: next, lib: lib, cfg: cfg}
+	return &roundTripper{next: next, lib: lib, cfg: cfg, redact: cfg.redaction()}
 }
 
 // RoundTrip reads the request body, sends the request and returns the
 // response with a body that records what is read from it. A transport
-// error is returned as is and nothing is stored.
+// error is returned as is and nothing is stored. The request sent and the
+// response returned are not redacted; the name is that of the redacted
+// request, and the exchange is redacted when it is stored.
 func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	reqBody, out, err := bufferBody(req)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("recorder: read request body of %s %s: %w", req.Method, rt.redact.URL(req.URL), err)
 	}
-	name := naming.Name(out, reqBody, rt.cfg.rules)
+	name := naming.Name(rt.redact.Request(out), reqBody, rt.cfg.rules)
 	method := out.Method
 	if method == "" {
 		method = http.MethodGet
@@ -102,7 +106,7 @@ func bufferBody(req *http.Request) ([]byte, *http.Request, error) {
 		err = cerr
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("recorder: read request body of %s %s: %w", req.Method, req.URL, err)
+		return nil, nil, err
 	}
 	out := *req
 	out.Body = io.NopCloser(bytes.NewReader(body))
@@ -183,8 +187,8 @@ func (c *capture) Close() error {
 	return c.body.Close()
 }
 
-// store builds the exchange from the complete body and stores it.
-// c.mu is held.
+// store builds the exchange from the complete body, redacts it and stores
+// it. c.mu is held.
 func (c *capture) store() {
 	ex := library.Exchange{
 		Request: c.req,
@@ -196,6 +200,16 @@ func (c *capture) store() {
 		},
 		Latency:    time.Since(c.start),
 		RecordedAt: time.Now().UTC(),
+	}
+	if len(c.rt.redact.Hooks) > 0 {
+		// The transport may still be reading the request body it sent
+		// (an upstream may answer before reading it all): hooks get a
+		// copy they may change in place.
+		ex.Request.Body = bytes.Clone(ex.Request.Body)
+	}
+	if err := c.rt.redact.Exchange(&ex); err != nil {
+		c.rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: before save: %w", ex.Request.Method, ex.Request.URL, c.name, err))
+		return
 	}
 	c.rt.store(c.name, ex)
 }

@@ -27,21 +27,22 @@ type recording struct {
 	// start starts recording the upstream into the library at path. The
 	// client sends requests to base; stored is called with the name of
 	// each stored exchange; wait returns once every exchange whose
-	// response the client has read is stored.
-	start func(t *testing.T, upstream, path string, stored func(string)) (client *http.Client, base string, wait func())
+	// response the client has read is stored. opts come after the
+	// recording's own options.
+	start func(t *testing.T, upstream, path string, stored func(string), opts ...recorder.Option) (client *http.Client, base string, wait func())
 }
 
 var recordings = []recording{
-	{"proxy", func(t *testing.T, upstream, path string, stored func(string)) (*http.Client, string, func()) {
-		rec := recorder.New(t, upstream, path, onRecord(stored))
+	{"proxy", func(t *testing.T, upstream, path string, stored func(string), opts ...recorder.Option) (*http.Client, string, func()) {
+		rec := recorder.New(t, upstream, path, append([]recorder.Option{onRecord(stored)}, opts...)...)
 		tr := &http.Transport{DisableCompression: true}
 		t.Cleanup(tr.CloseIdleConnections)
 		// The proxy stores an exchange before its handler returns, and
 		// Close waits for the handlers.
 		return &http.Client{Transport: tr, CheckRedirect: noRedirect}, rec.URL, rec.Close
 	}},
-	{"transport", func(t *testing.T, upstream, path string, stored func(string)) (*http.Client, string, func()) {
-		rt := recorder.NewTransport(t, path, onRecord(stored))
+	{"transport", func(t *testing.T, upstream, path string, stored func(string), opts ...recorder.Option) (*http.Client, string, func()) {
+		rt := recorder.NewTransport(t, path, append([]recorder.Option{onRecord(stored)}, opts...)...)
 		// The transport stores an exchange before the body's last Read or
 		// Close returns.
 		return &http.Client{Transport: rt, CheckRedirect: noRedirect}, upstream, func() {}
@@ -99,6 +100,7 @@ type responseCase struct {
 	reqBody   []byte
 	status    int
 	header    [][2]string // response headers, added in order
+	stored    [][2]string // response headers as stored, when redaction changes them
 	body      []byte
 }
 
@@ -123,8 +125,9 @@ var responseCases = []responseCase{
 		body:   []byte("moved\n")},
 	{name: "404 stored", status: 404, body: []byte("no such thing\n")},
 	{name: "500 stored", status: 500, body: []byte("boom\n")},
-	{name: "three Set-Cookie values kept in order", status: 200,
+	{name: "three Set-Cookie values kept in order, redacted when stored", status: 200,
 		header: [][2]string{{"Set-Cookie", "b=2; Path=/"}, {"Set-Cookie", "a=1"}, {"Set-Cookie", "c=3; HttpOnly"}},
+		stored: [][2]string{{"Set-Cookie", "b=REDACTED; Path=/"}, {"Set-Cookie", "a=REDACTED"}, {"Set-Cookie", "c=REDACTED; HttpOnly"}},
 		body:   []byte("cookies")},
 	{name: "POST request body stored", method: "POST", status: 201,
 		reqHeader: http.Header{"Content-Type": {"application/json"}},
@@ -176,14 +179,18 @@ func TestRecordsByteExact(t *testing.T) {
 					if err != nil {
 						t.Fatalf("reading the response: %v", err)
 					}
-					checkResponse(t, "client got", tc, resp.StatusCode, resp.Header, body)
+					checkResponse(t, "client got", tc, tc.header, resp.StatusCode, resp.Header, body)
 
 					wait()
 					name, ex := onlyExchange(t, path)
 					if !slices.Equal(got.list(), []string{name}) {
 						t.Errorf("OnRecord reported %q, want [%q]", got.list(), name)
 					}
-					checkResponse(t, "stored", tc, ex.Response.StatusCode, ex.Response.Header, ex.Response.Body)
+					stored := tc.stored
+					if stored == nil {
+						stored = tc.header
+					}
+					checkResponse(t, "stored", tc, stored, ex.Response.StatusCode, ex.Response.Header, ex.Response.Body)
 					if ex.Request.Method != method || ex.Request.URL != api.URL+"/v1/case?x=1" {
 						t.Errorf("stored request %s %s, want %s %s", ex.Request.Method, ex.Request.URL, method, api.URL+"/v1/case?x=1")
 					}
@@ -209,7 +216,7 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-func checkResponse(t *testing.T, what string, tc responseCase, status int, header http.Header, body []byte) {
+func checkResponse(t *testing.T, what string, tc responseCase, wantHeader [][2]string, status int, header http.Header, body []byte) {
 	t.Helper()
 	if status != tc.status {
 		t.Errorf("%s status %d, want %d", what, status, tc.status)
@@ -219,7 +226,7 @@ func checkResponse(t *testing.T, what string, tc responseCase, status int, heade
 			what, len(body), len(tc.body), body[:min(len(body), 20)], tc.body[:min(len(tc.body), 20)])
 	}
 	want := http.Header{}
-	for _, kv := range tc.header {
+	for _, kv := range wantHeader {
 		want.Add(kv[0], kv[1])
 	}
 	for k, v := range want {

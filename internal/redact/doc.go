@@ -1,0 +1,39 @@
+// Package redact keeps secrets out of cassettes: it replaces the values of
+// credential headers and query parameters with [Placeholder] in what is
+// named and in what is stored, and runs user hooks on each exchange before
+// it is saved.
+//
+// It is shared by the recorder, which names and stores redacted
+// exchanges, and the replay server, which names incoming requests the
+// same way, so a request carrying another developer's token finds the
+// cassette recorded with yours. A redacted value is never part of a
+// cassette name or file name.
+//
+// # What is replaced
+//
+// A header is redacted when its name is in [Rules.Headers], in any case.
+// Each of its values is replaced, keeping what tells a reader what it was:
+//
+//	Cookie:        a=1; b=2                   -> a=REDACTED; b=REDACTED
+//	Set-Cookie:    session=abc; Path=/        -> session=REDACTED; Path=/
+//	Authorization: Bearer abc                 -> Bearer REDACTED
+//	Authorization: AWS4-HMAC-SHA256 Cred=...  -> AWS4-HMAC-SHA256 REDACTED
+//	X-Api-Key:     abc                        -> REDACTED
+//
+// Authorization and Proxy-Authorization keep their scheme word (a token
+// of letters, digits and "-_." starting with a letter, at most 32 bytes,
+// followed by a space and the credentials); any other value is replaced
+// whole. Empty values, which hide nothing, are kept.
+//
+// A query parameter is redacted when its decoded name is in
+// [Rules.Query], in any case: its value becomes the placeholder and every
+// other byte of the query stays as it was (order, escapes, other
+// parameters). A parameter without a value, or with an empty one, is kept.
+// The same applies to the query of URL-valued headers (Location,
+// Content-Location, Referer), and, when the rules redact Authorization, to
+// the password of a URL's user information ("https://me:REDACTED@host/"),
+// which Go's client sends as Basic credentials.
+//
+// Redacting is idempotent: a value that is already the placeholder is
+// left alone, so redacting a redacted request returns it unchanged.
+package redact

@@ -1,0 +1,413 @@
+package redact
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// Placeholder replaces every redacted value.
+const Placeholder = "REDACTED"
+
+// Rules say what is redacted. The zero Rules redacts nothing. Rules are
+// values: copying them is safe, and they are safe for concurrent use as
+// long as nobody modifies the slices (the hooks must be safe for
+// concurrent use themselves).
+type Rules struct {
+	// Headers are the names, in any case, of the headers whose values are
+	// replaced (see the package documentation for how).
+	Headers []string
+
+	// Query are the names, in any case, of the query parameters whose
+	// values are replaced. They are matched against the decoded name.
+	Query []string
+
+	// Hooks run on each exchange before it is saved, in order, after the
+	// URL and headers are redacted. They may rewrite anything (a JSON body
+	// field, say). The first error stops the exchange from being saved.
+	Hooks []func(*library.Exchange) error
+}
+
+// Default returns the rules that apply unless the user opts out: the
+// common credential headers and query parameters. Each call returns new
+// slices.
+func Default() Rules {
+	return Rules{
+		Headers: []string{
+			"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+			"X-Api-Key", "X-Auth-Token", "X-Amz-Security-Token",
+		},
+		Query: []string{
+			"access_token", "api_key", "apikey", "token", "key", "signature", "sig",
+			"client_secret", "password", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
+		},
+	}
+}
+
+// With returns the union of r and o: the header and query names of both
+// (each once, in any case, r's first) and r's hooks followed by o's. It
+// does not modify r or o.
+func (r Rules) With(o Rules) Rules {
+	return Rules{
+		Headers: union(r.Headers, o.Headers),
+		Query:   union(r.Query, o.Query),
+		Hooks:   append(append([]func(*library.Exchange) error(nil), r.Hooks...), o.Hooks...),
+	}
+}
+
+// union returns the names of a then those of b not already there, in any
+// case, in a new slice.
+func union(a, b []string) []string {
+	var out []string
+	for _, list := range [][]string{a, b} {
+		for _, n := range list {
+			if !containsFold(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// containsFold reports whether list holds s in any ASCII case.
+func containsFold(list []string, s string) bool {
+	for _, n := range list {
+		if equalFold(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalFold reports whether a and b are equal in ASCII case folding, the
+// case-insensitivity of header and parameter names (unlike
+// [strings.EqualFold], "\u212a" is not "K").
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if lower(a[i]) != lower(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// Request returns a shallow copy of req whose URL, RequestURI and Header
+// are redacted, or req itself when there is nothing to redact. This is
+// the request to name. The body is not read.
+func (r Rules) Request(req *http.Request) *http.Request {
+	if req == nil {
+		return nil
+	}
+	u := r.URL(req.URL)
+	h, hchanged := r.header(req.Header)
+	uri, uchanged := r.requestURI(req.RequestURI)
+	if u == req.URL && !hchanged && !uchanged {
+		return req
+	}
+	out := new(http.Request)
+	*out = *req
+	out.URL, out.Header, out.RequestURI = u, h, uri
+	return out
+}
+
+// requestURI redacts the query of a server request's RequestURI.
+func (r Rules) requestURI(uri string) (string, bool) {
+	path, q, ok := strings.Cut(uri, "?")
+	if !ok {
+		return uri, false
+	}
+	q, changed := r.query(q)
+	if !changed {
+		return uri, false
+	}
+	return path + "?" + q, true
+}
+
+// URL returns a copy of u with the values of redacted query parameters
+// (and the password of its user information, when Authorization is
+// redacted) replaced by the placeholder, or u itself, without allocating,
+// when nothing matches. RawQuery keeps every other byte as it was.
+func (r Rules) URL(u *url.URL) *url.URL {
+	if u == nil {
+		return nil
+	}
+	q, qchanged := r.query(u.RawQuery)
+	user, uchanged := r.userinfo(u.User)
+	if !qchanged && !uchanged {
+		return u
+	}
+	v := *u
+	v.RawQuery, v.User = q, user
+	return &v
+}
+
+// userinfo redacts the password of u when the rules redact Authorization.
+func (r Rules) userinfo(u *url.Userinfo) (*url.Userinfo, bool) {
+	if u == nil {
+		return u, false
+	}
+	if p, ok := u.Password(); !ok || p == "" || p == Placeholder || !r.redactsAuthorization() {
+		return u, false
+	}
+	return url.UserPassword(u.Username(), Placeholder), true
+}
+
+func (r Rules) redactsAuthorization() bool { return containsFold(r.Headers, "Authorization") }
+
+// query returns raw with the values of redacted parameters replaced, and
+// whether anything changed. It allocates only when something changes.
+func (r Rules) query(raw string) (string, bool) {
+	if len(r.Query) == 0 || raw == "" {
+		return raw, false
+	}
+	var b strings.Builder
+	written := 0 // raw[:written] is in b
+	pos := 0     // start of the current pair in raw
+	for pair := range strings.SplitSeq(raw, "&") {
+		start := pos
+		pos += len(pair) + 1
+		key, value, ok := strings.Cut(pair, "=")
+		if !ok || value == "" || value == Placeholder || !r.secretParam(key) {
+			continue
+		}
+		if written == 0 {
+			b.Grow(len(raw))
+		}
+		b.WriteString(raw[written:start])
+		b.WriteString(key)
+		b.WriteString("=" + Placeholder)
+		written = start + len(pair)
+	}
+	if written == 0 {
+		return raw, false
+	}
+	b.WriteString(raw[written:])
+	return b.String(), true
+}
+
+// secretParam reports whether the query parameter called key (escaped, as
+// sent) is redacted.
+func (r Rules) secretParam(key string) bool {
+	if strings.ContainsAny(key, "%+") {
+		if d, err := url.QueryUnescape(key); err == nil {
+			key = d
+		}
+	}
+	return containsFold(r.Query, key)
+}
+
+// urlString redacts a URL given as a string, keeping every byte but the
+// redacted values.
+func (r Rules) urlString(s string) string {
+	rest, frag, hasFrag := strings.Cut(s, "#")
+	base, q, hasQuery := strings.Cut(rest, "?")
+	q, qchanged := r.query(q)
+	base, uchanged := r.userinfoString(base)
+	if !qchanged && !uchanged {
+		return s
+	}
+	out := base
+	if hasQuery {
+		out += "?" + q
+	}
+	if hasFrag {
+		out += "#" + frag
+	}
+	return out
+}
+
+// userinfoString redacts the password in "scheme://user:password@host/..."
+// when the rules redact Authorization.
+func (r Rules) userinfoString(base string) (string, bool) {
+	i := strings.Index(base, "://")
+	if i < 0 || !r.redactsAuthorization() {
+		return base, false
+	}
+	start := i + len("://")
+	auth := base[start:]
+	if j := strings.IndexByte(auth, '/'); j >= 0 {
+		auth = auth[:j]
+	}
+	at := strings.LastIndexByte(auth, '@')
+	if at < 0 {
+		return base, false
+	}
+	user, pass, ok := strings.Cut(auth[:at], ":")
+	if !ok || pass == "" || pass == Placeholder {
+		return base, false
+	}
+	return base[:start] + user + ":" + Placeholder + base[start+at:], true
+}
+
+// Header returns a copy of h with the values of redacted headers
+// replaced, or h itself when nothing matches. h is not modified.
+func (r Rules) Header(h http.Header) http.Header {
+	out, _ := r.header(h)
+	return out
+}
+
+// header is Header, also reporting whether anything changed.
+func (r Rules) header(h http.Header) (http.Header, bool) {
+	var out http.Header
+	for k, vs := range h {
+		redact := r.headerRedactor(k)
+		if redact == nil {
+			continue
+		}
+		for i, v := range vs {
+			nv := redact(r, v)
+			if nv == v {
+				continue
+			}
+			if out == nil {
+				out = h.Clone()
+			}
+			out[k][i] = nv
+		}
+	}
+	if out == nil {
+		return h, false
+	}
+	return out, true
+}
+
+// headerRedactor returns how values of the header called name are
+// redacted, or nil if they are kept.
+func (r Rules) headerRedactor(name string) func(Rules, string) string {
+	switch {
+	case !containsFold(r.Headers, name):
+		if len(r.Query) > 0 && containsFold(urlHeaders, name) {
+			return Rules.urlString
+		}
+		return nil
+	case equalFold(name, "Cookie"):
+		return redactCookie
+	case equalFold(name, "Set-Cookie"):
+		return redactSetCookie
+	case equalFold(name, "Authorization"), equalFold(name, "Proxy-Authorization"):
+		return redactAuthorization
+	}
+	return redactWhole
+}
+
+// urlHeaders are the headers whose value is a URL, whose query is
+// redacted.
+var urlHeaders = []string{"Location", "Content-Location", "Referer"}
+
+func redactWhole(_ Rules, v string) string {
+	if v == "" {
+		return v
+	}
+	return Placeholder
+}
+
+// redactCookie replaces the value of each cookie of a Cookie header,
+// keeping names, separators and spacing.
+func redactCookie(_ Rules, v string) string {
+	var b strings.Builder
+	first := true
+	for part := range strings.SplitSeq(v, ";") {
+		if !first {
+			b.WriteByte(';')
+		}
+		first = false
+		b.WriteString(redactCookiePair(part))
+	}
+	return b.String()
+}
+
+// redactCookiePair redacts "name=value" (with the spaces around it kept),
+// or a lone value.
+func redactCookiePair(p string) string {
+	trimmed := strings.Trim(p, " \t")
+	if trimmed == "" {
+		return p
+	}
+	lead := p[:len(p)-len(strings.TrimLeft(p, " \t"))]
+	trail := p[len(lead)+len(trimmed):]
+	name, value, ok := strings.Cut(trimmed, "=")
+	switch {
+	case !ok:
+		return lead + redactWhole(Rules{}, trimmed) + trail
+	case value == "" || value == Placeholder:
+		return p
+	}
+	return lead + name + "=" + Placeholder + trail
+}
+
+// redactSetCookie replaces the value of a Set-Cookie header, keeping the
+// cookie's name and attributes.
+func redactSetCookie(_ Rules, v string) string {
+	pair, attrs, ok := strings.Cut(v, ";")
+	pair = redactCookiePair(pair)
+	if !ok {
+		return pair
+	}
+	return pair + ";" + attrs
+}
+
+// maxScheme is the longest authentication scheme kept in the clear.
+const maxScheme = 32
+
+// redactAuthorization replaces the credentials of an Authorization
+// header, keeping its scheme.
+func redactAuthorization(_ Rules, v string) string {
+	scheme, creds, ok := strings.Cut(strings.TrimSpace(v), " ")
+	creds = strings.TrimSpace(creds)
+	switch {
+	case v == "":
+		return v
+	case !ok || !isScheme(scheme) || creds == "":
+		return Placeholder
+	}
+	return scheme + " " + Placeholder
+}
+
+// isScheme reports whether s looks like an authentication scheme rather
+// than a secret: a short token starting with a letter.
+func isScheme(s string) bool {
+	if s == "" || len(s) > maxScheme || !isLetter(s[0]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isLetter(c) && !('0' <= c && c <= '9') && c != '-' && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// Exchange redacts ex in place: the request URL and headers, the response
+// headers and trailers, then runs the hooks in order. It returns the first
+// error of a hook, after which the other hooks do not run. Bodies are
+// changed only by hooks.
+func (r Rules) Exchange(ex *library.Exchange) error {
+	if ex == nil {
+		return nil
+	}
+	ex.Request.URL = r.urlString(ex.Request.URL)
+	ex.Request.Header = r.Header(ex.Request.Header)
+	ex.Response.Header = r.Header(ex.Response.Header)
+	ex.Response.Trailer = r.Header(ex.Response.Trailer)
+	for _, hook := range r.Hooks {
+		if err := hook(ex); err != nil {
+			return err
+		}
+	}
+	return nil
+}
