@@ -53,13 +53,12 @@ func (h *Handler) startForwarding(forTransport bool) error {
 	}
 	rt := base
 	if h.mode != ModePassthrough {
-		rt = recorder.NewRoundTripper(h.lib,
+		rt = recorder.NewRoundTripper(h.lib, append(h.cfg.recorderOptions(),
 			recorder.Transport(base),
-			recorder.Naming(h.cfg.rules),
 			recorder.Logf(h.logf),
 			recorder.OnRecord(func(name string, _ library.Exchange) { h.noteRecorded(name) }),
 			recorder.OnError(func(err error) { h.failf("replayserver: storing a recorded exchange: %v", err) }),
-		)
+		)...)
 	}
 	h.fwd = &forwarder{rt: rt, proxy: &httputil.ReverseProxy{
 		Rewrite:       rewriteToTarget,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -30,8 +31,9 @@ type Handler struct {
 	fwd        *forwarder       // forwards requests; nil in replay mode
 	stagingDir string           // when rerecording: where lib lives until Close
 	fail       func(report string)
-	hint       string // how to record what is missing, for reports
-	testName   string // the test using the handler, for reports; "" outside tests
+	hint       string       // how to record what is missing, for reports
+	testName   string       // the test using the handler, for reports; "" outside tests
+	redact     redact.Rules // applied to requests before they are named
 
 	mu       sync.Mutex          // guards the fields below
 	hits     map[string]int      // times each cassette was served or recorded
@@ -75,6 +77,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		hits:     map[string]int{},
 		recorded: map[string]bool{},
 		hostless: map[string][]string{},
+		redact:   cfg.redaction(),
 	}
 	if cfg.upstream != "" {
 		u, err := url.Parse(cfg.upstream)

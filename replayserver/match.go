@@ -28,7 +28,7 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	nr := *r
 	nr.URL = u
 	nr.Host = u.Host
-	m := match{name: naming.Name(&nr, body, h.cfg.rules), target: u}
+	m := match{name: naming.Name(h.redact.Request(&nr), body, h.cfg.rules), target: u}
 	if _, ok, _ := h.lib.Get(m.name); ok {
 		m.found = m.name
 		return m

@@ -1,8 +1,10 @@
 package replayserver
 
 import (
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/recorder"
 )
 
 // An Option configures a replay server or transport.
@@ -17,6 +19,36 @@ type config struct {
 	format   library.Format
 	tls      bool
 	noRepeat bool
+
+	redactHeaders, redactQuery []string
+	noDefaultRedaction         bool
+	beforeSave                 []func(*library.Exchange) error
+}
+
+// redaction returns the redaction rules the options ask for.
+func (c *config) redaction() redact.Rules {
+	r := redact.Rules{Headers: c.redactHeaders, Query: c.redactQuery, Hooks: c.beforeSave}
+	if c.noDefaultRedaction {
+		return r
+	}
+	return redact.Default().With(r)
+}
+
+// recorderOptions passes the options that recording shares on to package
+// recorder.
+func (c *config) recorderOptions() []recorder.Option {
+	opts := []recorder.Option{
+		recorder.Naming(c.rules),
+		recorder.RedactHeaders(c.redactHeaders...),
+		recorder.RedactQuery(c.redactQuery...),
+	}
+	if c.noDefaultRedaction {
+		opts = append(opts, recorder.NoDefaultRedaction())
+	}
+	for _, hook := range c.beforeSave {
+		opts = append(opts, recorder.BeforeSave(hook))
+	}
+	return opts
 }
 
 // Strict makes cassettes that were never used fail the test when it ends,
@@ -57,3 +89,39 @@ func TLS() Option { return func(c *config) { c.tls = true } }
 // served a miss. Default: the last exchange repeats (a polling endpoint
 // recorded until "done" keeps answering "done").
 func NoRepeat() Option { return func(c *config) { c.noRepeat = true } }
+
+// RedactHeaders adds header names, in any case, to those whose values are
+// replaced by "REDACTED" before an exchange is stored or a request named.
+// Default: Authorization, Proxy-Authorization, Cookie, Set-Cookie,
+// X-Api-Key, X-Auth-Token and X-Amz-Security-Token, unless
+// [NoDefaultRedaction]. Because names are computed from redacted requests,
+// a request with another developer's credentials replays the same
+// cassette.
+func RedactHeaders(names ...string) Option {
+	return func(c *config) { c.redactHeaders = append(c.redactHeaders, names...) }
+}
+
+// RedactQuery adds query parameter names, in any case, to those whose
+// values are replaced by "REDACTED" before an exchange is stored or a
+// request named. Default: access_token, api_key, apikey, token, key,
+// signature, sig, client_secret, password, X-Amz-Signature,
+// X-Amz-Credential and X-Amz-Security-Token, unless [NoDefaultRedaction].
+func RedactQuery(names ...string) Option {
+	return func(c *config) { c.redactQuery = append(c.redactQuery, names...) }
+}
+
+// NoDefaultRedaction drops the default header and query names, leaving
+// only those given by [RedactHeaders] and [RedactQuery].
+func NoDefaultRedaction() Option { return func(c *config) { c.noDefaultRedaction = true } }
+
+// BeforeSave adds a hook run on each recorded exchange before it is
+// stored, after its URL and headers are redacted: it may rewrite anything,
+// such as a token in a JSON body. An error keeps the exchange from being
+// stored and fails the test. Default: none.
+func BeforeSave(hook func(*library.Exchange) error) Option {
+	return func(c *config) {
+		if hook != nil {
+			c.beforeSave = append(c.beforeSave, hook)
+		}
+	}
+}
