@@ -841,3 +841,88 @@ func listDir(t testing.TB, dir string) []string {
 	}
 	return names
 }
+
+// TestTestdata loads the committed libraries, which hold the same
+// cassettes in each store and format.
+func TestTestdata(t *testing.T) {
+	var first map[string][]Exchange
+	for _, path := range []string{"testdata/library.yaml", "testdata/library.json", "testdata/api"} {
+		l, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Load(); err != nil {
+			t.Fatalf("Load(%s): %v", path, err)
+		}
+		names, _ := l.Names()
+		got := map[string][]Exchange{}
+		for _, name := range names {
+			c, _, _ := l.Get(name)
+			got[name] = c.Exchanges
+		}
+		if first == nil {
+			first = got
+			continue
+		}
+		wantCassettes(t, l, first)
+	}
+}
+
+// benchLibrary returns a loaded file library of 1,000 cassettes and their
+// names.
+func benchLibrary(b *testing.B) (*Library, []string) {
+	path := filepath.Join(b.TempDir(), "lib.json")
+	l, err := Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range benchCassettes(4000) {
+		if err := l.Put(c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	mustSave(b, l)
+	l, _ = Open(path)
+	names, err := l.Names()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return l, names
+}
+
+func BenchmarkGet(b *testing.B) {
+	l, names := benchLibrary(b)
+	i := 0
+	for b.Loop() {
+		if _, ok, err := l.Get(names[i%len(names)]); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+		i++
+	}
+}
+
+func BenchmarkGetParallel(b *testing.B) {
+	l, names := benchLibrary(b)
+	b.RunParallel(func(pb *testing.PB) {
+		i := 0
+		for pb.Next() {
+			if _, ok, err := l.Get(names[i%len(names)]); !ok || err != nil {
+				b.Error(ok, err)
+				return
+			}
+			i++
+		}
+	})
+}
+
+// BenchmarkOpenCached opens a library whose file the process has decoded
+// already, as each test of a package does.
+func BenchmarkOpenCached(b *testing.B) {
+	l, names := benchLibrary(b)
+	for b.Loop() {
+		l, _ := Open(l.Path())
+		if _, ok, err := l.Get(names[0]); !ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package library_test
+
+import (
+	"fmt"
+	"log"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+func ExampleOpen() {
+	dir, err := os.MkdirTemp("", "cassette-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	// A path without an extension is a directory library: one file per
+	// cassette.
+	lib, err := library.Open(filepath.Join(dir, "api"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = lib.Append("GET_api.example.com_443_v1_ping", library.Exchange{
+		Request: library.Request{Method: "GET", URL: "https://api.example.com/v1/ping"},
+		Response: library.Response{
+			StatusCode: 200,
+			Header:     http.Header{"Content-Type": {"text/plain"}},
+			Body:       []byte("pong\n"),
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		log.Fatal(err)
+	}
+
+	file := lib.File("GET_api.example.com_443_v1_ping")
+	data, err := os.ReadFile(filepath.Join(dir, "api", file))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s:\n%s", file, data)
+	// Output:
+	// GET_api.example.com_443_v1_ping.json:
+	// {
+	//   "version": 1,
+	//   "exchanges": [
+	//     {
+	//       "request": {
+	//         "method": "GET",
+	//         "url": "https://api.example.com/v1/ping"
+	//       },
+	//       "response": {
+	//         "status": 200,
+	//         "headers": {
+	//           "Content-Type": ["text/plain"]
+	//         },
+	//         "body": "pong\n"
+	//       }
+	//     }
+	//   ]
+	// }
+}
+
+func ExampleLibrary_Get() {
+	// A path with an extension is a single-file library.
+	lib, err := library.Open("testdata/library.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, name := range names {
+		c, _, err := lib.Get(name)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, ex := range c.Exchanges {
+			fmt.Printf("%s %s: %d, %d bytes\n", ex.Request.Method, ex.Request.URL, ex.Response.StatusCode, len(ex.Response.Body))
+		}
+	}
+	// Output:
+	// GET https://api.example.com/v1/users: 200, 26 bytes
+	// POST https://api.example.com/v1/upload: 201, 8 bytes
+}
+
+func ExampleLibrary_File() {
+	// In a directory library, File names a cassette's file in the folder:
+	// what to remove to prune an unused cassette.
+	lib, err := library.Open("testdata/api")
+	if err != nil {
+		log.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, name := range names {
+		fmt.Println(lib.File(name))
+	}
+	// Output:
+	// GET_api.example.com_443_v1_users.json
+	// POST_api.example.com_443_v1_upload~b1a2b3c4d.yaml
+}

@@ -1,0 +1,88 @@
+package library
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestBodyEncoding(t *testing.T) {
+	for _, tc := range []struct {
+		body     []byte
+		text     string
+		encoding string
+	}{
+		{nil, "", ""},
+		{[]byte("hello\n"), "hello\n", ""},
+		{[]byte("caf\xc3\xa9"), "café", ""},
+		{[]byte("\x00\x01 control characters are UTF-8"), "\x00\x01 control characters are UTF-8", ""},
+		{[]byte("caf\xe9"), "Y2Fm6Q==", "base64"},
+		{[]byte{0xff}, "/w==", "base64"},
+	} {
+		text, enc := toWireBody(tc.body)
+		if text != tc.text || enc != tc.encoding {
+			t.Errorf("toWireBody(%q) = %q, %q; want %q, %q", tc.body, text, enc, tc.text, tc.encoding)
+		}
+		back, err := fromWireBody(text, enc)
+		if err != nil || !bytes.Equal(back, tc.body) {
+			t.Errorf("fromWireBody(%q, %q) = %q, %v; want %q", text, enc, back, err, tc.body)
+		}
+	}
+}
+
+func TestBase64Lenient(t *testing.T) {
+	for _, in := range []string{"aGVsbG8=", "aGVsbG8", "aGVs\nbG8=\n", "aGVs\r\nbG8="} {
+		b, err := fromWireBody(in, "base64")
+		if err != nil || string(b) != "hello" {
+			t.Errorf("fromWireBody(%q, base64) = %q, %v; want hello", in, b, err)
+		}
+	}
+	for _, in := range []string{"!!", "aGVsbG8==="} {
+		if _, err := fromWireBody(in, "base64"); err == nil {
+			t.Errorf("fromWireBody(%q, base64) = nil error", in)
+		}
+	}
+}
+
+// TestHeaderNotUTF8 shows the one loss of a round trip: header names and
+// values, which are text in both formats, get U+FFFD for bytes that are
+// not UTF-8.
+func TestHeaderNotUTF8(t *testing.T) {
+	for _, f := range []Format{JSON, YAML} {
+		c := Cassette{Name: "x", Exchanges: []Exchange{{
+			Request:  Request{Method: "GET", URL: "http://x/\xff", Header: http.Header{"X-Latin1": {"caf\xe9"}, "\xfe": {"a"}}},
+			Response: Response{StatusCode: 200},
+		}}}
+		data, err := encodeCassette(f, &c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeCassette("x", f, "x", data)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", f, err, data)
+		}
+		r := got.Exchanges[0].Request
+		if r.URL != "http://x/\uFFFD" || r.Header.Get("X-Latin1") != "caf\uFFFD" || r.Header["\uFFFD"][0] != "a" {
+			t.Errorf("%s: read back %+q", f, r)
+		}
+	}
+}
+
+func TestHeaderOrder(t *testing.T) {
+	h := http.Header{"Set-Cookie": {"c=3", "a=1", "b=2"}, "B": {"x"}, "A": {"y"}}
+	c := Cassette{Name: "x", Exchanges: []Exchange{{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200, Header: h}}}}
+	for _, f := range []Format{JSON, YAML} {
+		data, err := encodeCassette(f, &c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(data)
+		if !(strings.Index(s, "A") < strings.Index(s, "B") && strings.Index(s, "B") < strings.Index(s, "Set-Cookie")) {
+			t.Errorf("%s: header names not sorted:\n%s", f, s)
+		}
+		if !strings.Contains(s, `c=3", "a=1", "b=2"]`) && !strings.Contains(s, `[c=3, a=1, b=2]`) {
+			t.Errorf("%s: Set-Cookie values not in order:\n%s", f, s)
+		}
+	}
+}
