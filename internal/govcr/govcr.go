@@ -1,0 +1,213 @@
+// Package govcr reads the cassettes of go-vcr (gopkg.in/dnaeon/go-vcr.v4,
+// and the format of its earlier versions), so that they can be imported
+// into a cassette library.
+//
+// A go-vcr cassette is a YAML file:
+//
+//	version: 2
+//	interactions:
+//	  - id: 0
+//	    request:
+//	      proto: HTTP/1.1
+//	      ...
+//	      body: '{"item":2}'
+//	      headers: {Content-Type: [application/json]}
+//	      url: https://api.example.com/v1/orders
+//	      method: POST
+//	    response:
+//	      ...
+//	      body: '{"order":77}'
+//	      headers: {Content-Type: [application/json]}
+//	      status: 201 Created
+//	      code: 201
+//	      duration: 12.5ms
+//
+// [Import] turns each interaction into an exchange: the request's method,
+// url, headers and body, the response's code (or the number starting
+// status), headers, trailer and body (byte for byte: go-vcr writes bodies
+// that are not UTF-8 with the YAML tag !!binary, in base64), and the
+// duration as latency. go-vcr records no time, so the exchanges have none.
+// The other fields (proto, content_length, host, form, ...) say nothing
+// the exchange does not. Versions 1 and 2 are read.
+//
+// vcrpy's cassettes look alike but differ ("uri" for the URL, a status
+// object, bodies as {string: ...}); Import refuses them with an error
+// that says so.
+package govcr
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+	"gopkg.in/yaml.v3"
+)
+
+// file is a go-vcr cassette file, as far as Import reads it.
+type file struct {
+	Version      int           `yaml:"version"`
+	Interactions []interaction `yaml:"interactions"`
+}
+
+type interaction struct {
+	ID       int      `yaml:"id"`
+	Request  request  `yaml:"request"`
+	Response response `yaml:"response"`
+}
+
+type request struct {
+	Body    string      `yaml:"body"`
+	Headers http.Header `yaml:"headers"`
+	URL     string      `yaml:"url"`
+	Method  string      `yaml:"method"`
+}
+
+type response struct {
+	Body     string      `yaml:"body"`
+	Headers  http.Header `yaml:"headers"`
+	Trailer  http.Header `yaml:"trailer"`
+	Status   string      `yaml:"status"`
+	Code     int         `yaml:"code"`
+	Duration duration    `yaml:"duration"`
+}
+
+// A duration is go-vcr's duration: "12.5ms" as time.Duration writes it, a
+// number of nanoseconds, or "" for none.
+type duration time.Duration
+
+func (d *duration) UnmarshalYAML(n *yaml.Node) error {
+	s := strings.TrimSpace(n.Value)
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: duration: want a scalar", n.Line)
+	}
+	if s == "" {
+		*d = 0
+		return nil
+	}
+	if ns, err := strconv.ParseInt(s, 10, 64); err == nil {
+		*d = duration(ns)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("line %d: duration: %w", n.Line, err)
+	}
+	*d = duration(v)
+	return nil
+}
+
+// probe is enough of a file to tell vcrpy's cassettes.
+type probe struct {
+	Interactions []struct {
+		Request map[string]any `yaml:"request"`
+	} `yaml:"interactions"`
+}
+
+// ErrVcrpy is returned, wrapped, by Import for a cassette of vcrpy.
+var ErrVcrpy = errors.New("a vcrpy cassette, not a go-vcr one")
+
+// Import returns the cassettes of the go-vcr cassette data: each
+// interaction an exchange, appended to the cassette its request names
+// (package naming, default rules), in the order of the interactions.
+func Import(data []byte) ([]library.Cassette, error) {
+	var p probe
+	if err := yaml.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("read go-vcr cassette: %w", err)
+	}
+	for _, in := range p.Interactions {
+		if _, ok := in.Request["uri"]; ok {
+			return nil, fmt.Errorf("read go-vcr cassette: %w: import it through HAR, or re-record it", ErrVcrpy)
+		}
+	}
+	var f file
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("read go-vcr cassette: %w", err)
+	}
+	switch {
+	case f.Version == 0 && !bytes.Contains(data, []byte("interactions")):
+		return nil, errors.New("read go-vcr cassette: no version and no interactions: not a go-vcr cassette")
+	case f.Version < 0 || f.Version > 2:
+		return nil, fmt.Errorf("read go-vcr cassette: version %d, want 1 or 2", f.Version)
+	}
+	var out []library.Cassette
+	index := make(map[string]int) // position in out, by name
+	for i, in := range f.Interactions {
+		ex, err := exchange(in)
+		if err != nil {
+			return nil, fmt.Errorf("read go-vcr cassette: interaction %d (id %d): %w", i+1, in.ID, err)
+		}
+		name, err := nameOf(ex.Request)
+		if err != nil {
+			return nil, fmt.Errorf("read go-vcr cassette: interaction %d (id %d): %w", i+1, in.ID, err)
+		}
+		j, ok := index[name]
+		if !ok {
+			j = len(out)
+			index[name] = j
+			out = append(out, library.Cassette{Name: name})
+		}
+		out[j].Exchanges = append(out[j].Exchanges, ex)
+	}
+	return out, nil
+}
+
+func exchange(in interaction) (library.Exchange, error) {
+	if in.Request.Method == "" {
+		return library.Exchange{}, errors.New("no request method")
+	}
+	code := in.Response.Code
+	if code == 0 {
+		// Early cassettes may hold only "status: 200 OK".
+		n, _, _ := strings.Cut(strings.TrimSpace(in.Response.Status), " ")
+		code, _ = strconv.Atoi(n)
+	}
+	if code < 100 || code > 999 {
+		return library.Exchange{}, fmt.Errorf("response code %d", code)
+	}
+	ex := library.Exchange{
+		Request: library.Request{
+			Method: in.Request.Method,
+			URL:    in.Request.URL,
+			Header: nonEmpty(in.Request.Headers),
+			Body:   bytesOf(in.Request.Body),
+		},
+		Response: library.Response{
+			StatusCode: code,
+			Header:     nonEmpty(in.Response.Headers),
+			Trailer:    nonEmpty(in.Response.Trailer),
+			Body:       bytesOf(in.Response.Body),
+		},
+		Latency: max(time.Duration(in.Response.Duration), 0),
+	}
+	return ex, nil
+}
+
+func nonEmpty(h http.Header) http.Header {
+	if len(h) == 0 {
+		return nil
+	}
+	return h
+}
+
+func bytesOf(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	return []byte(s)
+}
+
+// nameOf returns the cassette name of r with the default rules.
+func nameOf(r library.Request) (string, error) {
+	req, err := http.NewRequest(r.Method, r.URL, nil)
+	if err != nil {
+		return "", fmt.Errorf("invalid request: %w", err)
+	}
+	req.Header = r.Header
+	return naming.Name(req, r.Body, naming.Default()), nil
+}

@@ -1,0 +1,173 @@
+package govcr
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestImport(t *testing.T) {
+	const cassette = `---
+version: 2
+interactions:
+    - id: 0
+      request:
+        proto: HTTP/1.1
+        proto_major: 1
+        proto_minor: 1
+        content_length: 18
+        host: api.example.com
+        body: '{"item":2,"qty":3}'
+        form: {}
+        headers:
+            Content-Type:
+                - application/json
+        url: https://api.example.com/v1/orders
+        method: POST
+      response:
+        proto: HTTP/1.1
+        proto_major: 1
+        proto_minor: 1
+        content_length: 12
+        body: '{"order":77}'
+        headers:
+            Content-Type:
+                - application/json
+            Set-Cookie:
+                - a=1
+                - b=2
+        status: 201 Created
+        code: 201
+        duration: 12.5ms
+    - id: 1
+      request:
+        proto: HTTP/1.1
+        proto_major: 1
+        proto_minor: 1
+        content_length: 0
+        host: cdn.example.com
+        url: https://cdn.example.com/logo.png
+        method: GET
+      response:
+        proto: HTTP/1.1
+        proto_major: 1
+        proto_minor: 1
+        content_length: 4
+        trailer:
+            X-Checksum:
+                - abc
+        body: !!binary iVBORw==
+        headers:
+            Content-Type:
+                - image/png
+        status: 200 OK
+        code: 200
+        duration: 1ms
+    - id: 2
+      request:
+        body: ""
+        url: https://cdn.example.com/logo.png
+        method: GET
+      response:
+        body: ""
+        headers: {}
+        status: 404 Not Found
+        code: 0
+        duration: 0s
+`
+	cs, err := Import([]byte(cassette))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []library.Cassette{
+		{Name: "POST_api.example.com_443_v1_orders~b" + cs[0].Name[len("POST_api.example.com_443_v1_orders~b"):], Exchanges: []library.Exchange{{
+			Request: library.Request{Method: "POST", URL: "https://api.example.com/v1/orders",
+				Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"item":2,"qty":3}`)},
+			Response: library.Response{StatusCode: 201,
+				Header: http.Header{"Content-Type": {"application/json"}, "Set-Cookie": {"a=1", "b=2"}},
+				Body:   []byte(`{"order":77}`)},
+			Latency: 12500 * time.Microsecond,
+		}}},
+		{Name: "GET_cdn.example.com_443_logo.png", Exchanges: []library.Exchange{{
+			Request: library.Request{Method: "GET", URL: "https://cdn.example.com/logo.png"},
+			Response: library.Response{StatusCode: 200,
+				Header:  http.Header{"Content-Type": {"image/png"}},
+				Trailer: http.Header{"X-Checksum": {"abc"}},
+				Body:    []byte{0x89, 'P', 'N', 'G'}},
+			Latency: time.Millisecond,
+		}, {
+			// code 0: the status line gives it.
+			Request:  library.Request{Method: "GET", URL: "https://cdn.example.com/logo.png"},
+			Response: library.Response{StatusCode: 404},
+		}}},
+	}
+	if !strings.HasPrefix(cs[0].Name, "POST_api.example.com_443_v1_orders~b") {
+		t.Errorf("POST cassette name = %s, want it to hash the body", cs[0].Name)
+	}
+	if diff := cmp.Diff(want, cs); diff != "" {
+		t.Errorf("Import (-want +got):\n%s", diff)
+	}
+}
+
+func TestImportVersion1(t *testing.T) {
+	const v1 = `---
+version: 1
+interactions:
+- request:
+    body: ""
+    form: {}
+    headers: {}
+    url: http://127.0.0.1:8080/a
+    method: GET
+  response:
+    body: hello
+    headers:
+      Content-Type:
+      - text/plain
+    status: 200 OK
+    code: 200
+    duration: ""
+`
+	cs, err := Import([]byte(v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || cs[0].Name != "GET_127.0.0.1_8080_a" || string(cs[0].Exchanges[0].Response.Body) != "hello" {
+		t.Errorf("Import(version 1) = %+v", cs)
+	}
+}
+
+func TestImportRefuses(t *testing.T) {
+	const vcrpy = `interactions:
+- request:
+    body: null
+    headers:
+      Accept: ['*/*']
+    method: GET
+    uri: http://httpbin.org/get
+  response:
+    body: {string: 'hello'}
+    headers: {}
+    status: {code: 200, message: OK}
+version: 1
+`
+	if _, err := Import([]byte(vcrpy)); !errors.Is(err, ErrVcrpy) || !strings.Contains(err.Error(), "HAR") {
+		t.Errorf("Import(vcrpy cassette) = %v, want ErrVcrpy suggesting HAR", err)
+	}
+	for _, bad := range []string{
+		"version: 3\ninteractions: []\n",
+		"just: text\n",
+		"version: 2\ninteractions:\n  - request: {url: 'http://x/', method: ''}\n    response: {code: 200}\n",
+		"version: 2\ninteractions:\n  - request: {url: 'http://x/', method: GET}\n    response: {code: 0, status: ''}\n",
+		"version: [\n",
+	} {
+		if _, err := Import([]byte(bad)); err == nil {
+			t.Errorf("Import(%q) succeeded, want an error", bad)
+		}
+	}
+}

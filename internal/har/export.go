@@ -1,0 +1,150 @@
+package har
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// Export returns the cassettes as a HAR 1.2 log, indented, as the package
+// documentation describes.
+func Export(cassettes []library.Cassette) ([]byte, error) {
+	a := archive{Log: harLog{
+		Version: "1.2",
+		Creator: creator{Name: "cassette", Version: creatorVersion()},
+		Entries: []entry{},
+	}}
+	for _, c := range cassettes {
+		for _, ex := range c.Exchanges {
+			a.Log.Entries = append(a.Log.Entries, exportExchange(ex))
+		}
+	}
+	b, err := json.MarshalIndent(a, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+func exportExchange(ex library.Exchange) entry {
+	ms := float64(ex.Latency) / float64(time.Millisecond)
+	e := entry{
+		StartedDateTime: formatTime(ex.RecordedAt),
+		Time:            ms,
+		Request: request{
+			Method:      ex.Request.Method,
+			URL:         ex.Request.URL,
+			HTTPVersion: "HTTP/1.1",
+			Cookies:     requestCookies(ex.Request.Header),
+			Headers:     headerList(ex.Request.Header),
+			QueryString: queryList(ex.Request.URL),
+			HeadersSize: -1,
+			BodySize:    len(ex.Request.Body),
+		},
+		Response: response{
+			Status:      ex.Response.StatusCode,
+			StatusText:  http.StatusText(ex.Response.StatusCode),
+			HTTPVersion: "HTTP/1.1",
+			Cookies:     responseCookies(ex.Response.Header),
+			Headers:     headerList(ex.Response.Header),
+			RedirectURL: ex.Response.Header.Get("Location"),
+			HeadersSize: -1,
+			BodySize:    len(ex.Response.Body),
+			Content: content{
+				Size:     len(ex.Response.Body),
+				MimeType: ex.Response.Header.Get("Content-Type"),
+			},
+		},
+		Timings: timings{Wait: ms},
+	}
+	if len(ex.Response.Trailer) > 0 {
+		e.Response.Trailers = headerList(ex.Response.Trailer)
+	}
+	if len(ex.Request.Body) > 0 {
+		text, enc := encodeText(ex.Request.Body)
+		ctype := ex.Request.Header.Get("Content-Type")
+		e.Request.PostData = &postData{MimeType: ctype, Params: formParams(ctype, ex.Request.Body, enc), Text: text, Encoding: enc}
+	}
+	if len(ex.Response.Body) > 0 {
+		e.Response.Content.Text, e.Response.Content.Encoding = encodeText(ex.Response.Body)
+	}
+	return e
+}
+
+// encodeText returns body as HAR text: itself when UTF-8, else base64.
+func encodeText(body []byte) (text, encoding string) {
+	if utf8.Valid(body) {
+		return string(body), ""
+	}
+	return base64.StdEncoding.EncodeToString(body), "base64"
+}
+
+func queryList(raw string) []nvPair {
+	out := []nvPair{}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return out
+	}
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(v); err == nil {
+			v = dv
+		}
+		out = append(out, nvPair{k, v})
+	}
+	return out
+}
+
+// formParams returns the parameters of a URL-encoded form body.
+func formParams(ctype string, body []byte, enc string) []nvPair {
+	out := []nvPair{}
+	if mt, _, _ := mime.ParseMediaType(ctype); mt != "application/x-www-form-urlencoded" || enc != "" {
+		return out
+	}
+	return queryList("?" + string(body))
+}
+
+func requestCookies(h http.Header) []cookie {
+	out := []cookie{}
+	r := http.Request{Header: h}
+	for _, c := range r.Cookies() {
+		out = append(out, cookie{Name: c.Name, Value: c.Value})
+	}
+	return out
+}
+
+func responseCookies(h http.Header) []cookie {
+	out := []cookie{}
+	r := http.Response{Header: h}
+	for _, c := range r.Cookies() {
+		hc := cookie{Name: c.Name, Value: c.Value, Path: c.Path, Domain: c.Domain, HTTPOnly: c.HttpOnly, Secure: c.Secure}
+		if !c.Expires.IsZero() {
+			hc.Expires = c.Expires.UTC().Format(time.RFC3339)
+		}
+		out = append(out, hc)
+	}
+	return out
+}
+
+// creatorVersion returns the version of the main module, or "devel".
+func creatorVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok || info.Main.Version == "" || info.Main.Version == "(devel)" {
+		return "devel"
+	}
+	return info.Main.Version
+}

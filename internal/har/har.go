@@ -1,0 +1,165 @@
+// Package har converts between cassettes and HAR 1.2, the HTTP Archive
+// format that browsers' developer tools write ("Save all as HAR") and many
+// HTTP tools read.
+//
+// # Import
+//
+// [Import] turns each entry of a HAR log into an exchange, and groups the
+// exchanges into cassettes named by package naming's default rules, in the
+// order of the entries:
+//
+//   - request.method, request.url and request.headers (a list: order and
+//     duplicates are kept, names are canonicalized as Go's net/http does)
+//     make the request; HTTP/2 pseudo-headers (":authority", ":path", ...)
+//     are skipped. request.postData.text is the request body.
+//   - response.status, response.headers and response.content.text make the
+//     response; a text with "encoding": "base64" is decoded.
+//   - startedDateTime is the recording time, time (milliseconds) the
+//     latency.
+//
+// Browsers store bodies decoded: a response sent with Content-Encoding:
+// gzip has its uncompressed text in the HAR, and keeps its
+// Content-Encoding header. Replayed as is, such a response would announce
+// gzip and send plain text, which clients fail to read. So when a response
+// has a Content-Encoding (gzip, x-gzip, deflate, br, zstd) and its body is
+// not in that encoding (a gzip, zlib or zstd body starts with its magic
+// bytes; a br body in a HAR is always decoded), Import stores the decoded
+// body, removes Content-Encoding and sets Content-Length, if present, to
+// the decoded length. A body that really is encoded (as [Export] writes a
+// body recorded encoded) is kept byte for byte with its header.
+//
+// Fields Import does not use (cookies, which repeat the headers; timings
+// other than time; cache; pages) are ignored.
+//
+// # Export
+//
+// [Export] writes a HAR 1.2 log with creator "cassette": one entry per
+// exchange, cassette after cassette. Bodies that are UTF-8 text are
+// written as text, others in base64 with "encoding": "base64" (for a
+// request body, whose postData has no encoding field in HAR 1.2, as the
+// custom field "_encoding"). Trailers, which HAR cannot hold, are written
+// in the custom field "_trailers" of the response. An unknown recording
+// time is written as 0001-01-01T00:00:00Z, and the latency as the "wait"
+// timing. Import reads all of these back, so Export then Import gives the
+// same cassettes.
+package har
+
+import (
+	"maps"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// The HAR 1.2 schema, as far as this package reads and writes it.
+// Optional fields are omitted when empty; required ones are always
+// written.
+
+type archive struct {
+	Log harLog `json:"log"`
+}
+
+type harLog struct {
+	Version string  `json:"version"`
+	Creator creator `json:"creator"`
+	Entries []entry `json:"entries"`
+}
+
+type creator struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type entry struct {
+	StartedDateTime string   `json:"startedDateTime"`
+	Time            float64  `json:"time"`
+	Request         request  `json:"request"`
+	Response        response `json:"response"`
+	Cache           struct{} `json:"cache"`
+	Timings         timings  `json:"timings"`
+}
+
+type request struct {
+	Method      string    `json:"method"`
+	URL         string    `json:"url"`
+	HTTPVersion string    `json:"httpVersion"`
+	Cookies     []cookie  `json:"cookies"`
+	Headers     []nvPair  `json:"headers"`
+	QueryString []nvPair  `json:"queryString"`
+	PostData    *postData `json:"postData,omitempty"`
+	HeadersSize int       `json:"headersSize"`
+	BodySize    int       `json:"bodySize"`
+}
+
+type response struct {
+	Status      int      `json:"status"`
+	StatusText  string   `json:"statusText"`
+	HTTPVersion string   `json:"httpVersion"`
+	Cookies     []cookie `json:"cookies"`
+	Headers     []nvPair `json:"headers"`
+	Content     content  `json:"content"`
+	RedirectURL string   `json:"redirectURL"`
+	HeadersSize int      `json:"headersSize"`
+	BodySize    int      `json:"bodySize"`
+	Trailers    []nvPair `json:"_trailers,omitempty"`
+}
+
+type nvPair struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+type cookie struct {
+	Name     string `json:"name"`
+	Value    string `json:"value"`
+	Path     string `json:"path,omitempty"`
+	Domain   string `json:"domain,omitempty"`
+	Expires  string `json:"expires,omitempty"`
+	HTTPOnly bool   `json:"httpOnly,omitempty"`
+	Secure   bool   `json:"secure,omitempty"`
+}
+
+type postData struct {
+	MimeType string   `json:"mimeType"`
+	Params   []nvPair `json:"params"`
+	Text     string   `json:"text"`
+	Encoding string   `json:"_encoding,omitempty"`
+	// Encoding2 is "encoding", which some tools write in postData too.
+	Encoding2 string `json:"encoding,omitempty"`
+}
+
+type content struct {
+	Size     int    `json:"size"`
+	MimeType string `json:"mimeType"`
+	Text     string `json:"text,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
+}
+
+type timings struct {
+	Send    float64 `json:"send"`
+	Wait    float64 `json:"wait"`
+	Receive float64 `json:"receive"`
+}
+
+// headerList returns the pairs of h, names sorted, each value in order.
+func headerList(h http.Header) []nvPair {
+	out := []nvPair{}
+	for _, k := range sortedKeys(h) {
+		for _, v := range h[k] {
+			out = append(out, nvPair{k, v})
+		}
+	}
+	return out
+}
+
+// zeroTime is how Export writes an unknown recording time.
+const zeroTime = "0001-01-01T00:00:00Z"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return zeroTime
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func sortedKeys(h http.Header) []string { return slices.Sorted(maps.Keys(h)) }

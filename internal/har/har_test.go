@@ -1,0 +1,319 @@
+package har
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/google/go-cmp/cmp"
+)
+
+func readSample(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile("../../testdata/chromium-sample.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// byName returns the cassettes by name, failing if one holds other than
+// one exchange.
+func byName(t *testing.T, cs []library.Cassette) map[string]library.Exchange {
+	t.Helper()
+	m := make(map[string]library.Exchange)
+	for _, c := range cs {
+		if len(c.Exchanges) != 1 {
+			t.Errorf("cassette %s has %d exchanges, want 1", c.Name, len(c.Exchanges))
+			continue
+		}
+		m[c.Name] = c.Exchanges[0]
+	}
+	return m
+}
+
+func TestImportChromium(t *testing.T) {
+	cs, err := Import(readSample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := byName(t, cs)
+	const host = "GET_127.0.0.1_40099"
+	want := []string{host, host + "_v2_cities", host + "_v2_forecast__city=lyon,days=3",
+		"POST_127.0.0.1_40099_v2_alerts~b", host + "_v2_map.png", host + "_v2_bulletin"}
+	if len(cs) != len(want) {
+		t.Fatalf("Import(chromium-sample.har) gave %d cassettes, want %d: %v", len(cs), len(want), names(cs))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(cs[i].Name, w) {
+			t.Errorf("cassette %d = %s, want a name starting %s", i, cs[i].Name, w)
+		}
+	}
+
+	cities := got[host+"_v2_cities"]
+	if b := string(cities.Response.Body); b != `[{"id":1,"name":"Besançon"},{"id":2,"name":"apple"}]` {
+		t.Errorf("cities body = %q", b)
+	}
+	if w := time.Date(2026, 11, 24, 18, 45, 57, 95e6, time.UTC); !cities.RecordedAt.Equal(w) {
+		t.Errorf("cities RecordedAt = %v, want %v", cities.RecordedAt, w)
+	}
+	if cities.Latency != 13598*time.Microsecond {
+		t.Errorf("cities Latency = %v, want 13.598ms", cities.Latency)
+	}
+	if v := cities.Request.Header["Sec-Ch-Ua-Mobile"]; len(v) != 1 || v[0] != "?0" {
+		t.Errorf("request header sec-ch-ua-mobile = %q, want [?0] under its canonical name", v)
+	}
+
+	post := cs[3].Exchanges[0]
+	if post.Request.Method != "POST" || string(post.Request.Body) != `{"item":2,"qty":3}` || post.Response.StatusCode != 201 {
+		t.Errorf("POST = %s %q -> %d, want POST {\"item\":2,\"qty\":3} -> 201", post.Request.Method, post.Request.Body, post.Response.StatusCode)
+	}
+
+	png := got[host+"_v2_map.png"]
+	// The bytes are those of the base64 text (they are not a valid image:
+	// they are compared, never decoded as one).
+	var raw struct {
+		Log struct {
+			Entries []entry `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(readSample(t), &raw); err != nil {
+		t.Fatal(err)
+	}
+	c := raw.Log.Entries[4].Response.Content
+	wantPNG, err := base64.StdEncoding.DecodeString(c.Text)
+	if err != nil || c.Encoding != "base64" || len(wantPNG) != 71 {
+		t.Fatalf("sample map.png content: %d bytes, encoding %q, %v; want 71 bytes of base64", len(wantPNG), c.Encoding, err)
+	}
+	if !bytes.Equal(png.Response.Body, wantPNG) {
+		t.Errorf("map.png body = %x, want the base64-decoded bytes %x", png.Response.Body, wantPNG)
+	}
+
+	news := got[host+"_v2_bulletin"]
+	if !strings.HasPrefix(string(news.Response.Body), "all the news all the news") || len(news.Response.Body) != 650 {
+		t.Errorf("bulletin body = %d bytes %.30q, want the 650 decoded bytes", len(news.Response.Body), news.Response.Body)
+	}
+	if ce := news.Response.Header.Values("Content-Encoding"); ce != nil {
+		t.Errorf("bulletin Content-Encoding = %q, want it removed (the HAR holds the decoded body)", ce)
+	}
+	if cl := news.Response.Header.Get("Content-Length"); cl != "650" {
+		t.Errorf("bulletin Content-Length = %q, want 650", cl)
+	}
+	if ct := news.Response.Header.Get("Content-Type"); ct != "text/plain" {
+		t.Errorf("bulletin Content-Type = %q, want text/plain", ct)
+	}
+}
+
+func names(cs []library.Cassette) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+func TestRoundTripChromium(t *testing.T) {
+	first, err := Import(readSample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := Export(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Import(data)
+	if err != nil {
+		t.Fatalf("Import(Export(...)): %v\n%s", err, data)
+	}
+	if diff := cmp.Diff(first, again); diff != "" {
+		t.Errorf("Import(Export(Import(chromium-sample.har))) differs (-first +again):\n%s", diff)
+	}
+}
+
+func gzipBytes(s string) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(s))
+	zw.Close()
+	return b.Bytes()
+}
+
+// TestRoundTripLossless exports what HAR cannot say natively (binary
+// request bodies, trailers, encoded bodies, unknown times) and reads it
+// back unchanged.
+func TestRoundTripLossless(t *testing.T) {
+	exs := []library.Exchange{{
+		Request: library.Request{Method: "PUT", URL: "https://example.com/up?x=1&y=%C3%A9",
+			Header: http.Header{"Content-Type": {"application/octet-stream"}, "X-Multi": {"1", "2", "1"}},
+			Body:   []byte{0, 1, 0xff, 0xfe}},
+		Response: library.Response{StatusCode: 200,
+			Header:  http.Header{"Content-Encoding": {"gzip"}, "Set-Cookie": {"a=1; Path=/", "b=2"}},
+			Trailer: http.Header{"X-Checksum": {"abc"}},
+			Body:    gzipBytes("hello")},
+	}, {
+		Request:    library.Request{Method: "GET", URL: "https://example.com/up?x=1&y=%C3%A9"},
+		Response:   library.Response{StatusCode: 304},
+		Latency:    1234567 * time.Nanosecond,
+		RecordedAt: time.Date(2026, 1, 2, 3, 4, 5, 678e6, time.UTC),
+	}, {
+		Request:  library.Request{Method: "GET", URL: "https://example.com/up?x=1&y=%C3%A9"},
+		Response: library.Response{StatusCode: 200, Body: []byte("second")},
+	}}
+	var cs []library.Cassette
+	for i, ex := range exs {
+		name, err := nameOf(ex.Request)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			cs[1].Exchanges = append(cs[1].Exchanges, ex)
+			continue
+		}
+		cs = append(cs, library.Cassette{Name: name, Exchanges: []library.Exchange{ex}})
+	}
+	data, err := Export(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Import(data)
+	if err != nil {
+		t.Fatalf("Import: %v\n%s", err, data)
+	}
+	if diff := cmp.Diff(cs, got); diff != "" {
+		t.Errorf("Import(Export(cs)) differs (-cs +got):\n%s\nHAR:\n%s", diff, data)
+	}
+}
+
+// TestExportSchema checks the fields HAR 1.2 requires.
+func TestExportSchema(t *testing.T) {
+	cs, err := Import(readSample(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := Export(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Log struct {
+			Version string                       `json:"version"`
+			Creator map[string]string            `json:"creator"`
+			Entries []map[string]json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Log.Version != "1.2" || v.Log.Creator["name"] != "cassette" || v.Log.Creator["version"] == "" {
+		t.Errorf("log version %q creator %v, want 1.2 and cassette with a version", v.Log.Version, v.Log.Creator)
+	}
+	if len(v.Log.Entries) != 6 {
+		t.Fatalf("%d entries, want 6", len(v.Log.Entries))
+	}
+	required := map[string][]string{
+		"":         {"startedDateTime", "time", "request", "response", "cache", "timings"},
+		"request":  {"method", "url", "httpVersion", "cookies", "headers", "queryString", "headersSize", "bodySize"},
+		"response": {"status", "statusText", "httpVersion", "cookies", "headers", "content", "redirectURL", "headersSize", "bodySize"},
+		"timings":  {"send", "wait", "receive"},
+	}
+	for i, e := range v.Log.Entries {
+		for obj, fields := range required {
+			m := e
+			if obj != "" {
+				if err := json.Unmarshal(e[obj], &m); err != nil {
+					t.Fatalf("entry %d %s: %v", i, obj, err)
+				}
+			}
+			for _, f := range fields {
+				if _, ok := m[f]; !ok {
+					t.Errorf("entry %d %s lacks %q", i, obj, f)
+				}
+			}
+		}
+	}
+	var post struct {
+		Request struct {
+			PostData map[string]any `json:"postData"`
+			Query    []nvPair       `json:"queryString"`
+		} `json:"request"`
+		Response struct {
+			Content content `json:"content"`
+		} `json:"response"`
+		Timings timings `json:"timings"`
+	}
+	json.Unmarshal(mustJSON(t, v.Log.Entries[3]), &post)
+	if post.Request.PostData["text"] != `{"item":2,"qty":3}` || post.Request.PostData["mimeType"] != "application/json" {
+		t.Errorf("POST postData = %v", post.Request.PostData)
+	}
+	if post.Response.Content.Size != 37 || post.Response.Content.MimeType != "application/json" {
+		t.Errorf("POST content = %+v", post.Response.Content)
+	}
+	if post.Timings.Wait != 7.228 {
+		t.Errorf("POST timings.wait = %v, want the latency 7.228", post.Timings.Wait)
+	}
+	var q struct {
+		Request struct {
+			Query []nvPair `json:"queryString"`
+		} `json:"request"`
+	}
+	json.Unmarshal(mustJSON(t, v.Log.Entries[2]), &q)
+	if diff := cmp.Diff([]nvPair{{"city", "Lyon"}, {"days", "3"}}, q.Request.Query); diff != "" {
+		t.Errorf("forecast queryString (-want +got):\n%s", diff)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestImportEdges(t *testing.T) {
+	const har = `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[
+	{"startedDateTime":"2026-01-01T00:00:00.5+01:00","time":2,
+	 "request":{"method":"GET","url":"https://h.example/a","headers":[
+	   {"name":":authority","value":"h.example"},{"name":"accept","value":"a"},{"name":"Accept","value":"b"}]},
+	 "response":{"status":200,"headers":[{"name":"content-encoding","value":"gzip"},{"name":"content-length","value":"3"}],
+	   "content":{"size":5,"mimeType":"text/plain","text":"hello"}}},
+	{"startedDateTime":"2026-01-01T00:00:00Z","time":1,
+	 "request":{"method":"GET","url":"https://h.example/a"},
+	 "response":{"status":200,"headers":[{"name":"Content-Encoding","value":"br"}],"content":{"size":0,"mimeType":""}}}
+	]}}`
+	cs, err := Import([]byte(har))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || len(cs[0].Exchanges) != 2 {
+		t.Fatalf("Import gave %d cassettes, want 1 with the 2 exchanges of one request", len(cs))
+	}
+	ex := cs[0].Exchanges[0]
+	if diff := cmp.Diff(http.Header{"Accept": {"a", "b"}}, ex.Request.Header); diff != "" {
+		t.Errorf("request header: pseudo-header kept or duplicates lost (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(http.Header{"Content-Length": {"5"}}, ex.Response.Header); diff != "" {
+		t.Errorf("decoded gzip body: header (-want +got):\n%s", diff)
+	}
+	if !ex.RecordedAt.Equal(time.Date(2025, 12, 31, 23, 0, 0, 5e8, time.UTC)) {
+		t.Errorf("RecordedAt = %v", ex.RecordedAt)
+	}
+	// An empty body says nothing about its encoding: the header stays.
+	if ce := cs[0].Exchanges[1].Response.Header.Get("Content-Encoding"); ce != "br" {
+		t.Errorf("empty br body: Content-Encoding = %q, want br kept", ce)
+	}
+
+	for _, bad := range []string{`not json`, `{}`, `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"http://x/"},"response":{"status":0}}]}}`} {
+		if _, err := Import([]byte(bad)); err == nil {
+			t.Errorf("Import(%s) succeeded, want an error", bad)
+		}
+	}
+}

@@ -1,0 +1,184 @@
+package har
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+)
+
+// Import returns the cassettes of the HAR log data, as the package
+// documentation describes: each entry an exchange, appended to the
+// cassette its request names. Cassettes are in the order their first
+// entry appears.
+func Import(data []byte) ([]library.Cassette, error) {
+	var a archive
+	if err := json.Unmarshal(data, &a); err != nil {
+		return nil, fmt.Errorf("read HAR: %w", err)
+	}
+	if a.Log.Version == "" && a.Log.Entries == nil {
+		return nil, errors.New("read HAR: no log: not a HAR file")
+	}
+	var out []library.Cassette
+	index := make(map[string]int) // position in out, by name
+	for i, e := range a.Log.Entries {
+		ex, err := importEntry(e)
+		if err != nil {
+			return nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, e.Request.URL, err)
+		}
+		name, err := nameOf(ex.Request)
+		if err != nil {
+			return nil, fmt.Errorf("read HAR: entry %d: %w", i+1, err)
+		}
+		j, ok := index[name]
+		if !ok {
+			j = len(out)
+			index[name] = j
+			out = append(out, library.Cassette{Name: name})
+		}
+		out[j].Exchanges = append(out[j].Exchanges, ex)
+	}
+	return out, nil
+}
+
+// nameOf returns the cassette name of r with the default rules.
+func nameOf(r library.Request) (string, error) {
+	req, err := http.NewRequest(r.Method, r.URL, nil)
+	if err != nil {
+		return "", fmt.Errorf("invalid request: %w", err)
+	}
+	req.Header = r.Header
+	return naming.Name(req, r.Body, naming.Default()), nil
+}
+
+func importEntry(e entry) (library.Exchange, error) {
+	if e.Request.Method == "" {
+		return library.Exchange{}, errors.New("no request method")
+	}
+	if e.Response.Status < 100 || e.Response.Status > 999 {
+		// Requests that got no response (blocked, aborted) have status 0.
+		return library.Exchange{}, fmt.Errorf("response status %d: the request got no response", e.Response.Status)
+	}
+	ex := library.Exchange{
+		Request: library.Request{
+			Method: e.Request.Method,
+			URL:    e.Request.URL,
+			Header: headerOf(e.Request.Headers),
+		},
+		Response: library.Response{
+			StatusCode: e.Response.Status,
+			Header:     headerOf(e.Response.Headers),
+		},
+	}
+	if len(e.Response.Trailers) > 0 {
+		ex.Response.Trailer = headerOf(e.Response.Trailers)
+	}
+	if pd := e.Request.PostData; pd != nil && pd.Text != "" {
+		enc := pd.Encoding
+		if enc == "" {
+			enc = pd.Encoding2
+		}
+		body, err := decodeText(pd.Text, enc)
+		if err != nil {
+			return ex, fmt.Errorf("request body: %w", err)
+		}
+		ex.Request.Body = body
+	}
+	if e.Response.Content.Text != "" {
+		body, err := decodeText(e.Response.Content.Text, e.Response.Content.Encoding)
+		if err != nil {
+			return ex, fmt.Errorf("response body: %w", err)
+		}
+		ex.Response.Body = body
+	}
+	fixEncoding(&ex.Response)
+	if e.StartedDateTime != "" && e.StartedDateTime != zeroTime {
+		t, err := time.Parse(time.RFC3339Nano, e.StartedDateTime)
+		if err != nil {
+			return ex, fmt.Errorf("startedDateTime: %w", err)
+		}
+		ex.RecordedAt = t
+	}
+	if e.Time > 0 && !math.IsInf(e.Time, 0) {
+		ex.Latency = time.Duration(math.Round(e.Time * float64(time.Millisecond)))
+	}
+	return ex, nil
+}
+
+// headerOf returns the header of the pairs, in order, without HTTP/2
+// pseudo-headers; nil for none.
+func headerOf(pairs []nvPair) http.Header {
+	var h http.Header
+	for _, p := range pairs {
+		if strings.HasPrefix(p.Name, ":") || p.Name == "" {
+			continue
+		}
+		if h == nil {
+			h = make(http.Header)
+		}
+		k := http.CanonicalHeaderKey(p.Name)
+		h[k] = append(h[k], p.Value)
+	}
+	return h
+}
+
+// decodeText returns the bytes of a HAR text in encoding ("" or "base64").
+func decodeText(text, encoding string) ([]byte, error) {
+	switch encoding {
+	case "":
+		return []byte(text), nil
+	case "base64":
+		b, err := base64.StdEncoding.DecodeString(text)
+		if err != nil {
+			// Some tools drop the padding.
+			if b2, err2 := base64.RawStdEncoding.DecodeString(strings.TrimRight(text, "=")); err2 == nil {
+				return b2, nil
+			}
+			return nil, fmt.Errorf("invalid base64: %w", err)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("unknown encoding %q", encoding)
+}
+
+// fixEncoding makes a response whose body a browser stored decoded
+// consistent: without Content-Encoding, with the decoded Content-Length.
+func fixEncoding(r *library.Response) {
+	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
+	if enc == "" || enc == "identity" || len(r.Body) == 0 || encoded(enc, r.Body) {
+		return
+	}
+	r.Header.Del("Content-Encoding")
+	if r.Header.Get("Content-Length") != "" {
+		r.Header.Set("Content-Length", strconv.Itoa(len(r.Body)))
+	}
+}
+
+// encoded reports whether body looks encoded with enc, a Content-Encoding
+// (possibly a list, of which the last coding was applied last).
+func encoded(enc string, body []byte) bool {
+	if i := strings.LastIndexByte(enc, ','); i >= 0 {
+		enc = strings.TrimSpace(enc[i+1:])
+	}
+	switch enc {
+	case "gzip", "x-gzip":
+		return bytes.HasPrefix(body, []byte{0x1f, 0x8b})
+	case "zstd":
+		return bytes.HasPrefix(body, []byte{0x28, 0xb5, 0x2f, 0xfd})
+	case "deflate":
+		// zlib: CM 8, and the header is a multiple of 31.
+		return len(body) >= 2 && body[0]&0x0f == 8 && (uint16(body[0])<<8|uint16(body[1]))%31 == 0
+	case "br":
+		return false // no magic; browsers store it decoded
+	}
+	return true // an encoding we do not know: keep everything as is
+}
