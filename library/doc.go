@@ -33,7 +33,10 @@
 //   - "request": an object with "method" (required), "url" (the absolute
 //     URL), "headers" and "body".
 //   - "response": an object with "status" (required, 100 to 999),
-//     "headers", "body" and "trailers".
+//     "headers", "body", "trailers" and, for a body that was streamed
+//     (sent without a Content-Length), "chunks": how it arrived, a list of
+//     "SIZE@TIME" strings ("128@15ms": 128 bytes, 15ms after the request
+//     was sent) whose sizes add up to the body's length.
 //   - "latency": how long the exchange took, as Go's time.Duration writes
 //     it ("12.5ms"); omitted when unknown.
 //   - "recorded_at": when it was recorded, in RFC 3339 ("2024-05-01T10:00:00Z",

@@ -54,4 +54,37 @@ type Response struct {
 	Trailer http.Header
 	// Body is the response body, byte-exact; nil or empty for none.
 	Body []byte
+
+	// Chunks describe how a streamed body (one sent without a
+	// Content-Length: chunked, or a text/event-stream) arrived, piece by
+	// piece, so that it can be replayed as a stream and, on request, with
+	// its recorded timing. Nil for a body that was not streamed. Their
+	// sizes add up to len(Body); when they do not (a hand-edited body),
+	// replayers ignore them.
+	Chunks []Chunk
+}
+
+// A Chunk is one piece of a streamed response body as it arrived.
+type Chunk struct {
+	// Size is the length of the piece in bytes.
+	Size int
+	// At is when the piece arrived, counted from when the request was
+	// sent.
+	At time.Duration
+}
+
+// ChunksValid reports whether the chunks of r describe its body: there
+// are some, none is empty and their sizes add up to len(r.Body).
+func (r *Response) ChunksValid() bool {
+	if len(r.Chunks) == 0 {
+		return false
+	}
+	total := 0
+	for _, c := range r.Chunks {
+		if c.Size <= 0 {
+			return false
+		}
+		total += c.Size
+	}
+	return total == len(r.Body)
 }

@@ -161,6 +161,17 @@ func (w *jsonWriter) exchange(depth int, ex *Exchange) {
 		w.key(d+1, false, "trailers")
 		w.headers(d+1, x.Response.Trailers)
 	}
+	if len(x.Response.Chunks) > 0 {
+		w.key(d+1, false, "chunks")
+		w.buf = append(w.buf, '[')
+		for i, c := range x.Response.Chunks {
+			if i > 0 {
+				w.buf = append(w.buf, ", "...)
+			}
+			w.str(c)
+		}
+		w.buf = append(w.buf, ']')
+	}
 	w.indent(d)
 	w.buf = append(w.buf, '}')
 

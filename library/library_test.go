@@ -214,6 +214,12 @@ var roundTrips = []struct {
 		Response: Response{StatusCode: 500, Body: []byte("\n")},
 	}}},
 	{"a cassette with no exchanges", "GET_none", nil},
+	{"a streamed body keeps how it arrived", "GET_events", []Exchange{{
+		Request: get("/events", ""),
+		Response: Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
+			Body:   []byte("data: 1\n\ndata: 2\n\n"),
+			Chunks: []Chunk{{Size: 9, At: 1500 * time.Microsecond}, {Size: 9, At: 2 * time.Second}}},
+	}}},
 }
 
 func TestRoundTrip(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -55,6 +56,7 @@ type wireResponse struct {
 	BodyEncoding string              `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
 	Body         string              `json:"body,omitempty" yaml:"body,omitempty"`
 	Trailers     map[string][]string `json:"trailers,omitempty" yaml:"trailers,omitempty"`
+	Chunks       []string            `json:"chunks,omitempty" yaml:"chunks,omitempty"`
 }
 
 // encodingBase64 is the body_encoding of a body stored in base64.
@@ -73,6 +75,7 @@ func toWireExchange(ex *Exchange) wireExchange {
 			Status:   ex.Response.StatusCode,
 			Headers:  toWireHeader(ex.Response.Header),
 			Trailers: toWireHeader(ex.Response.Trailer),
+			Chunks:   toWireChunks(ex.Response.Chunks),
 		},
 	}
 	w.Request.Body, w.Request.BodyEncoding = toWireBody(ex.Request.Body)
@@ -155,6 +158,9 @@ func fromWireExchange(w *wireExchange) (Exchange, error) {
 		},
 	}
 	var err error
+	if ex.Response.Chunks, err = fromWireChunks(w.Response.Chunks); err != nil {
+		return Exchange{}, fmt.Errorf("response: %w", err)
+	}
 	if ex.Request.Body, err = fromWireBody(w.Request.Body, w.Request.BodyEncoding); err != nil {
 		return Exchange{}, fmt.Errorf("request: %w", err)
 	}
@@ -264,4 +270,33 @@ func checkCassette(c *Cassette) error {
 // sortCassettes sorts cs by name.
 func sortCassettes(cs []Cassette) {
 	slices.SortFunc(cs, func(a, b Cassette) int { return strings.Compare(a.Name, b.Name) })
+}
+
+// toWireChunks writes each chunk as "SIZE@AT", e.g. "128@15ms".
+func toWireChunks(cs []Chunk) []string {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = strconv.Itoa(c.Size) + "@" + c.At.String()
+	}
+	return out
+}
+
+func fromWireChunks(ss []string) ([]Chunk, error) {
+	if len(ss) == 0 {
+		return nil, nil
+	}
+	out := make([]Chunk, len(ss))
+	for i, s := range ss {
+		size, at, ok := strings.Cut(s, "@")
+		n, err1 := strconv.Atoi(size)
+		d, err2 := time.ParseDuration(at)
+		if !ok || err1 != nil || err2 != nil || n <= 0 || d < 0 {
+			return nil, fmt.Errorf("chunk %d %q: want SIZE@TIME like \"128@15ms\"", i+1, s)
+		}
+		out[i] = Chunk{Size: n, At: d}
+	}
+	return out, nil
 }

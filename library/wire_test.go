@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestBodyEncoding(t *testing.T) {
@@ -83,6 +84,36 @@ func TestHeaderOrder(t *testing.T) {
 		}
 		if !strings.Contains(s, `c=3", "a=1", "b=2"]`) && !strings.Contains(s, `[c=3, a=1, b=2]`) {
 			t.Errorf("%s: Set-Cookie values not in order:\n%s", f, s)
+		}
+	}
+}
+
+func TestChunksErrors(t *testing.T) {
+	for _, bad := range []string{"12", "x@1ms", "12@soon", "0@1ms", "-3@1ms", "3@-1ms"} {
+		if _, err := fromWireChunks([]string{"1@1ms", bad}); err == nil || !strings.Contains(err.Error(), "chunk 2") {
+			t.Errorf("fromWireChunks(%q) error = %v, want one naming chunk 2", bad, err)
+		}
+	}
+	cs, err := fromWireChunks([]string{"128@15ms", "1@2h0m0s"})
+	if err != nil || len(cs) != 2 || cs[0] != (Chunk{128, 15 * time.Millisecond}) || cs[1].At != 2*time.Hour {
+		t.Errorf("fromWireChunks = %v, %v", cs, err)
+	}
+}
+
+func TestChunksValid(t *testing.T) {
+	tests := []struct {
+		why  string
+		r    Response
+		want bool
+	}{
+		{"no chunks", Response{Body: []byte("abc")}, false},
+		{"sizes add up", Response{Body: []byte("abc"), Chunks: []Chunk{{1, 0}, {2, 1}}}, true},
+		{"a hand-edited body no longer matches", Response{Body: []byte("abcd"), Chunks: []Chunk{{1, 0}, {2, 1}}}, false},
+		{"an empty chunk", Response{Body: []byte("abc"), Chunks: []Chunk{{0, 0}, {3, 1}}}, false},
+	}
+	for _, tc := range tests {
+		if got := tc.r.ChunksValid(); got != tc.want {
+			t.Errorf("%s: ChunksValid() = %v, want %v", tc.why, got, tc.want)
 		}
 	}
 }

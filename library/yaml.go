@@ -105,6 +105,13 @@ func yamlExchanges(xs []Exchange) *yaml.Node {
 		if len(x.Response.Trailers) > 0 {
 			resp.Content = append(resp.Content, yamlKey("trailers"), yamlHeaders(x.Response.Trailers))
 		}
+		if len(x.Response.Chunks) > 0 {
+			chunks := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+			for _, c := range x.Response.Chunks {
+				chunks.Content = append(chunks.Content, yamlString(c))
+			}
+			resp.Content = append(resp.Content, yamlKey("chunks"), chunks)
+		}
 
 		ex := yamlMap(yamlKey("request"), req, yamlKey("response"), resp)
 		if x.Latency != "" {

@@ -83,6 +83,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 			Body:   reqBody,
 		},
 		header: resp.Header.Clone(),
+		// A body without a length is a stream (chunked, event stream):
+		// keep how it arrived.
+		streamed: resp.ContentLength < 0 && !resp.Uncompressed,
 	}
 	if n := resp.ContentLength; n > 0 && n <= maxPrealloc {
 		c.buf.Grow(int(n))
@@ -148,6 +151,29 @@ type capture struct {
 	mu   sync.Mutex   // guards buf and done; held while reading body
 	buf  bytes.Buffer // the body read so far
 	done bool         // the exchange was stored or abandoned
+
+	streamed bool            // the body has no Content-Length: keep chunks
+	chunks   []library.Chunk // how the body arrived, when streamed
+}
+
+// A read of a streamed body is merged into the chunk before it when that
+// chunk already holds chunkBulk bytes and the read came less than
+// chunkMerge after it: a bulk download is not stored read by read, while
+// an event stream, whose events are small, keeps one chunk per read.
+const (
+	chunkMerge = time.Millisecond
+	chunkBulk  = 16 << 10
+)
+
+// addChunk appends a read of n bytes at time at, or merges it into the
+// last chunk (see chunkMerge).
+func addChunk(chunks []library.Chunk, n int, at time.Duration) []library.Chunk {
+	if k := len(chunks); k > 0 && chunks[k-1].Size >= chunkBulk && at-chunks[k-1].At < chunkMerge {
+		chunks[k-1].Size += n
+		chunks[k-1].At = at
+		return chunks
+	}
+	return append(chunks, library.Chunk{Size: n, At: at})
 }
 
 var _ io.ReadCloser = (*capture)(nil)
@@ -161,6 +187,9 @@ func (c *capture) Read(p []byte) (int, error) {
 		return n, err
 	}
 	c.buf.Write(p[:n])
+	if n > 0 && c.streamed {
+		c.chunks = addChunk(c.chunks, n, time.Since(c.start))
+	}
 	if err != nil {
 		c.done = true
 		if err == io.EOF {
@@ -178,7 +207,11 @@ func (c *capture) Close() error {
 	if c.mu.TryLock() {
 		if !c.done {
 			c.done = true
-			if _, err := c.buf.ReadFrom(c.body); err == nil {
+			n, err := c.buf.ReadFrom(c.body)
+			if n > 0 && c.streamed {
+				c.chunks = addChunk(c.chunks, int(n), time.Since(c.start))
+			}
+			if err == nil {
 				c.store()
 			}
 		}
@@ -197,6 +230,7 @@ func (c *capture) store() {
 			Header:     c.header,
 			Trailer:    trailers(c.resp.Trailer),
 			Body:       c.buf.Bytes(),
+			Chunks:     c.chunks,
 		},
 		Latency:    time.Since(c.start),
 		RecordedAt: time.Now().UTC(),

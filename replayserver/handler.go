@@ -2,13 +2,14 @@ package replayserver
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"sync"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -31,9 +32,10 @@ type Handler struct {
 	fwd        *forwarder       // forwards requests; nil in replay mode
 	stagingDir string           // when rerecording: where lib lives until Close
 	fail       func(report string)
-	hint       string       // how to record what is missing, for reports
-	testName   string       // the test using the handler, for reports; "" outside tests
-	redact     redact.Rules // applied to requests before they are named
+	hint       string                                          // how to record what is missing, for reports
+	testName   string                                          // the test using the handler, for reports; "" outside tests
+	redact     redact.Rules                                    // applied to requests before they are named
+	sleep      func(ctx context.Context, d time.Duration) bool // waits for RecordedTiming
 
 	mu       sync.Mutex          // guards the fields below
 	hits     map[string]int      // times each cassette was served or recorded
@@ -78,6 +80,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		recorded: map[string]bool{},
 		hostless: map[string][]string{},
 		redact:   cfg.redaction(),
+		sleep:    sleepCtx,
 	}
 	if cfg.upstream != "" {
 		u, err := url.Parse(cfg.upstream)
@@ -265,7 +268,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	m := h.lookup(r, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(m.found); ok {
-			writeExchange(w, r, ex)
+			h.writeExchange(w, r, ex)
 			h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), ex.Response.StatusCode, m.found)
 			return
 		}
@@ -287,37 +290,6 @@ func (h *Handler) isRecorded(name string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.recorded[name]
-}
-
-// writeExchange writes the recorded response byte-exact.
-func writeExchange(w http.ResponseWriter, r *http.Request, ex library.Exchange) {
-	resp := ex.Response
-	hdr := w.Header()
-	for k, v := range resp.Header {
-		hdr[k] = v
-	}
-	for k := range resp.Trailer {
-		hdr.Add("Trailer", k)
-	}
-	if r.Method != http.MethodHead && bodyAllowed(resp.StatusCode) {
-		if len(resp.Trailer) == 0 {
-			// The true length, even for a hand-edited body.
-			hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
-		} else {
-			delete(hdr, "Content-Length") // trailers need chunked encoding
-		}
-	}
-	status := resp.StatusCode
-	if status == 0 {
-		status = http.StatusOK
-	}
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead && bodyAllowed(status) {
-		w.Write(resp.Body)
-	}
-	for k, v := range resp.Trailer {
-		hdr[k] = v
-	}
 }
 
 func bodyAllowed(status int) bool {

@@ -19,6 +19,7 @@ type config struct {
 	format   library.Format
 	tls      bool
 	noRepeat bool
+	timing   bool
 
 	redactHeaders, redactQuery []string
 	noDefaultRedaction         bool
@@ -125,3 +126,10 @@ func BeforeSave(hook func(*library.Exchange) error) Option {
 		}
 	}
 }
+
+// RecordedTiming replays with the recorded timing: each piece of a
+// streamed body (an event of an event stream, a chunk of a chunked body)
+// is written when it arrived while recording, and other responses are
+// delayed by their recorded latency. Default: off, replay is as fast as
+// possible (streams are still written and flushed piece by piece).
+func RecordedTiming() Option { return func(c *config) { c.timing = true } }

@@ -2,10 +2,12 @@ package replayserver
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -48,7 +50,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(m.found); ok {
 			h.logf("hit  %s %s -> %d from %s", req.Method, req.URL, ex.Response.StatusCode, m.found)
-			return responseFor(req, ex), nil
+			return h.responseFor(req, ex)
 		}
 	}
 	if h.mode == ModeRecord {
@@ -72,8 +74,10 @@ func withBody(req *http.Request, body []byte) *http.Request {
 }
 
 // responseFor builds the response to req from a recorded exchange. Headers
-// are copied, so a client changing them does not change the library.
-func responseFor(req *http.Request, ex library.Exchange) *http.Response {
+// are copied, so a client changing them does not change the library. A
+// streamed body has no length and, with RecordedTiming, its pieces arrive
+// at their recorded times.
+func (h *Handler) responseFor(req *http.Request, ex library.Exchange) (*http.Response, error) {
 	status := ex.Response.StatusCode
 	if status == 0 {
 		status = http.StatusOK
@@ -92,9 +96,60 @@ func responseFor(req *http.Request, ex library.Exchange) *http.Response {
 	if resp.Header == nil {
 		resp.Header = http.Header{}
 	}
-	if req.Method != http.MethodHead && bodyAllowed(status) && len(ex.Response.Body) > 0 {
-		resp.Body = io.NopCloser(bytes.NewReader(ex.Response.Body))
-		resp.ContentLength = int64(len(ex.Response.Body))
+	body := ex.Response.Body
+	if req.Method == http.MethodHead || !bodyAllowed(status) {
+		return resp, nil
 	}
-	return resp
+	pieces := streamPieces(&ex.Response)
+	switch {
+	case pieces != nil:
+		resp.Header.Del("Content-Length")
+		resp.ContentLength = -1
+		if h.cfg.timing {
+			resp.Body = &pacedBody{ctx: req.Context(), body: body, pieces: pieces, start: time.Now(), sleep: h.sleep}
+		} else {
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+		}
+	default:
+		if h.cfg.timing && !h.sleep(req.Context(), ex.Latency) {
+			return nil, req.Context().Err()
+		}
+		if len(body) > 0 {
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		resp.ContentLength = int64(len(body))
+	}
+	return resp, nil
 }
+
+// pacedBody hands out a streamed body piece by piece, each at its
+// recorded time.
+type pacedBody struct {
+	ctx    context.Context
+	body   []byte
+	pieces []piece
+	start  time.Time
+	sleep  func(context.Context, time.Duration) bool
+	off    int // bytes handed out
+	next   int // index of the piece being handed out
+}
+
+func (b *pacedBody) Read(p []byte) (int, error) {
+	if b.next >= len(b.pieces) {
+		return 0, io.EOF
+	}
+	pc := b.pieces[b.next]
+	if b.off == 0 || b.off == b.pieces[max(b.next-1, 0)].end {
+		if !b.sleep(b.ctx, pc.at-time.Since(b.start)) {
+			return 0, b.ctx.Err()
+		}
+	}
+	n := copy(p, b.body[b.off:pc.end])
+	b.off += n
+	if b.off == pc.end {
+		b.next++
+	}
+	return n, nil
+}
+
+func (b *pacedBody) Close() error { return nil }

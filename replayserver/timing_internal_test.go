@@ -1,0 +1,75 @@
+package replayserver
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+)
+
+// TestRecordedTimingWaitsForEachPiece checks what the handler waits for,
+// through a fake sleep: no test here depends on the clock.
+func TestRecordedTimingWaitsForEachPiece(t *testing.T) {
+	t.Setenv(EnvMode, "")
+	path := filepath.Join(t.TempDir(), "lib.json")
+	lib, _ := library.Open(path)
+	stream := httptest.NewRequest("GET", "http://api.example.com/stream", nil)
+	plain := httptest.NewRequest("GET", "http://api.example.com/plain", nil)
+	lib.Append(naming.Name(stream, nil, naming.Default()), library.Exchange{
+		Request: library.Request{Method: "GET", URL: stream.URL.String()},
+		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}},
+			Body: []byte("data: a\n\ndata: b\n\n"), Chunks: []library.Chunk{{Size: 9, At: time.Hour}, {Size: 9, At: 2 * time.Hour}}},
+	})
+	lib.Append(naming.Name(plain, nil, naming.Default()), library.Exchange{
+		Request:  library.Request{Method: "GET", URL: plain.URL.String()},
+		Response: library.Response{StatusCode: 200, Body: []byte("x")},
+		Latency:  3 * time.Hour,
+	})
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for _, timing := range []bool{false, true} {
+		opts := []Option{}
+		if timing {
+			opts = append(opts, RecordedTiming())
+		}
+		for _, viaTransport := range []bool{false, true} {
+			h, err := newHandler(path, viaTransport, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var waits []time.Duration
+			h.sleep = func(_ context.Context, d time.Duration) bool {
+				// Round away the little time the test itself takes.
+				waits = append(waits, d.Round(time.Hour))
+				return true
+			}
+			for _, r := range []*http.Request{stream, plain} {
+				if viaTransport {
+					resp, err := (&transport{h: h}).RoundTrip(r.Clone(context.Background()))
+					if err != nil {
+						t.Fatal(err)
+					}
+					io.ReadAll(resp.Body)
+				} else {
+					h.ServeHTTP(httptest.NewRecorder(), r.Clone(context.Background()))
+				}
+			}
+			var want []time.Duration
+			if timing {
+				want = []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour}
+			}
+			if diff := cmp.Diff(want, waits); diff != "" {
+				t.Errorf("timing=%v transport=%v: waits (-want +got):\n%s", timing, viaTransport, diff)
+			}
+		}
+	}
+}

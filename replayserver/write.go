@@ -1,0 +1,160 @@
+package replayserver
+
+import (
+	"bytes"
+	"context"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// writeExchange writes the recorded response byte-exact. A streamed body
+// is written piece by piece, each piece flushed: one per event for an
+// event stream, one per recorded chunk otherwise. With RecordedTiming each
+// piece is written at its recorded time (and a body that was not streamed
+// after the recorded latency).
+func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex library.Exchange) {
+	resp := &ex.Response
+	status := resp.StatusCode
+	if status == 0 {
+		status = http.StatusOK
+	}
+	hdr := w.Header()
+	for k, v := range resp.Header {
+		hdr[k] = v
+	}
+	for k := range resp.Trailer {
+		hdr.Add("Trailer", k)
+	}
+	withBody := r.Method != http.MethodHead && bodyAllowed(status)
+	var pieces []piece
+	if withBody {
+		pieces = streamPieces(resp)
+		if pieces == nil && len(resp.Trailer) == 0 {
+			// The true length, even for a hand-edited body.
+			hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
+		} else {
+			delete(hdr, "Content-Length") // streamed, or trailers: chunked
+		}
+	}
+	start := time.Now()
+	if h.cfg.timing && pieces == nil && !h.sleep(r.Context(), ex.Latency) {
+		return
+	}
+	w.WriteHeader(status)
+	if withBody {
+		if pieces == nil {
+			w.Write(resp.Body)
+		} else {
+			rc := http.NewResponseController(w)
+			from := 0
+			for _, p := range pieces {
+				if h.cfg.timing && !h.sleep(r.Context(), p.at-time.Since(start)) {
+					return
+				}
+				if _, err := w.Write(resp.Body[from:p.end]); err != nil {
+					return
+				}
+				rc.Flush()
+				from = p.end
+			}
+		}
+	}
+	for k, v := range resp.Trailer {
+		hdr[k] = v
+	}
+}
+
+// A piece is a part of a streamed body: it ends at byte end and was
+// received at time at after the request was sent.
+type piece struct {
+	end int
+	at  time.Duration
+}
+
+// streamPieces returns how to write a streamed body, or nil for a body
+// that was not streamed. An event stream is cut after each event (a blank
+// line); other bodies follow their recorded chunks.
+func streamPieces(resp *library.Response) []piece {
+	valid := resp.ChunksValid()
+	if isEventStream(resp.Header) && len(resp.Body) > 0 {
+		var ends []int
+		body := resp.Body
+		for off := 0; off < len(body); {
+			i, sep := nextEventEnd(body[off:])
+			if i < 0 {
+				break
+			}
+			off += i + sep
+			ends = append(ends, off)
+		}
+		if len(ends) == 0 || ends[len(ends)-1] != len(body) {
+			ends = append(ends, len(body))
+		}
+		pieces := make([]piece, len(ends))
+		for i, end := range ends {
+			pieces[i] = piece{end: end}
+			if valid {
+				pieces[i].at = arrival(resp.Chunks, end)
+			}
+		}
+		return pieces
+	}
+	if !valid {
+		return nil
+	}
+	pieces := make([]piece, len(resp.Chunks))
+	end := 0
+	for i, c := range resp.Chunks {
+		end += c.Size
+		pieces[i] = piece{end: end, at: c.At}
+	}
+	return pieces
+}
+
+// nextEventEnd returns the index of the blank line ending the first event
+// of b and the length of its separator, or -1.
+func nextEventEnd(b []byte) (int, int) {
+	best, sep := -1, 0
+	for _, s := range [][]byte{[]byte("\n\n"), []byte("\r\n\r\n"), []byte("\r\r")} {
+		if i := bytes.Index(b, s); i >= 0 && (best < 0 || i < best) {
+			best, sep = i, len(s)
+		}
+	}
+	return best, sep
+}
+
+// arrival returns when the byte before end arrived.
+func arrival(chunks []library.Chunk, end int) time.Duration {
+	total := 0
+	for _, c := range chunks {
+		total += c.Size
+		if total >= end {
+			return c.At
+		}
+	}
+	return chunks[len(chunks)-1].At
+}
+
+func isEventStream(h http.Header) bool {
+	mt, _, err := mime.ParseMediaType(h.Get("Content-Type"))
+	return err == nil && mt == "text/event-stream"
+}
+
+// sleepCtx waits d, or until ctx is done; it reports whether d passed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
