@@ -42,6 +42,8 @@ func init() {
 		{"show", "show one cassette for a reader", runShow},
 		{"prune", "remove the cassettes an unused report lists", runPrune},
 		{"convert", "convert a library between JSON and YAML, one file and a directory", runConvert},
+		{"import", "import the cassettes of go-vcr or a HAR file", runImport},
+		{"export", "export a library as a HAR file", runExport},
 		{"version", "print the version of cassette", runVersion},
 		{"help", "show help for cassette or one of its commands", runHelp},
 	}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/cassette-go/cassette/internal/har"
+)
+
+const exportAbout = `
+Export writes the cassettes of the library at SRC in the format of another
+tool, to the file DST ("-" for stdout). It refuses to overwrite a DST that
+exists and is not empty, unless -force.
+
+-to har writes a HAR 1.2 log that browsers' developer tools and HTTP
+tools open: one entry per exchange, cassette after cassette, with the
+recording time as startedDateTime and the latency as the time waited.
+Bodies that are not UTF-8 text are written in base64. What HAR cannot hold
+(trailers, the encoding of a binary request body) is kept in custom
+fields, so "cassette import -from har" gives back the same cassettes.
+`
+
+const exportExample = `
+	cassette export -to har testdata/api api.har
+	cassette export -to har testdata/api.yaml - | jq '.log.entries | length'
+`
+
+// runExport runs "cassette export".
+func runExport(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette export", "cassette export -to har [-force] SRC DST", exportAbout, exportExample)
+	to := c.fs.String("to", "", "the `format` to write: har (required)")
+	force := c.fs.Bool("force", false, "overwrite a DST that exists and is not empty")
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case *to == "":
+		return c.fail(stderr, "missing -to har")
+	case *to != "har":
+		return c.fail(stderr, "unknown -to %q: want har", *to)
+	case len(pos) < 2:
+		return c.fail(stderr, "want SRC and DST")
+	case len(pos) > 2:
+		return c.fail(stderr, "too many arguments %q", pos[2:])
+	}
+	src, dst := pos[0], pos[1]
+	if dst != "-" && !*force {
+		if nonEmpty, err := hasContent(dst); err != nil {
+			fmt.Fprintf(stderr, "cassette export: %v\n", err)
+			return exitError
+		} else if nonEmpty {
+			fmt.Fprintf(stderr, "cassette export: %s exists and is not empty; use -force to overwrite it\n", dst)
+			return exitError
+		}
+	}
+	lib, err := openExisting(src)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette export: %v\n", err)
+		return exitError
+	}
+	p := newProgress(stderr, "exporting")
+	all, err := cassettes(lib, p)
+	p.done()
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette export: %v\n", err)
+		return exitError
+	}
+	data, err := har.Export(all)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette export: %v\n", err)
+		return exitError
+	}
+	if dst == "-" {
+		if _, err := stdout.Write(data); err != nil {
+			fmt.Fprintf(stderr, "cassette export: %v\n", err)
+			return exitError
+		}
+		return exitOK
+	}
+	if err := writeFileAtomic(dst, data); err != nil {
+		fmt.Fprintf(stderr, "cassette export: %v\n", err)
+		return exitError
+	}
+	n := 0
+	for _, c := range all {
+		n += len(c.Exchanges)
+	}
+	fmt.Fprintf(stdout, "exported %d exchange(s) of %d cassette(s) to %s\n", n, len(all), dst)
+	return exitOK
+}
+
+// writeFileAtomic writes data to a temporary file beside path, then renames
+// it to path.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".cassette-export-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/cassette-go/cassette/internal/govcr"
+	"github.com/cassette-go/cassette/internal/har"
+	"github.com/cassette-go/cassette/library"
+)
+
+const importAbout = `
+Import brings into the library at DST the exchanges recorded by another
+tool, read from SRC: a file, or a directory whose files of that tool are
+read in name order, subdirectories included. Each exchange goes to the
+cassette its request names, as if cassette had recorded it; the requests
+of one name are kept in order as exchanges of one cassette. DST is created
+if needed; its cassettes of other names are kept, and those of an imported
+name are replaced, so importing again gives the same library. -format sets
+the format of the files of a new directory DST.
+
+-from go-vcr reads go-vcr cassettes (version 2, as go-vcr v4 writes them,
+or version 1), the *.yaml and *.yml files of a directory. go-vcr stores no
+recording times: the exchanges have none. vcrpy's cassettes are not read
+(convert them through HAR).
+
+-from har reads HAR 1.2 files (*.har in a directory), as browsers' "Save all
+as HAR" writes them. A browser stores a compressed body decoded: such a
+response is imported decoded, without its Content-Encoding header and with
+its Content-Length set to the decoded length, so that it replays
+consistently. Requests that got no response are an error.
+`
+
+const importExample = `
+	# The go-vcr fixtures of a Go project:
+	cassette import -from go-vcr testdata/fixtures testdata/api
+
+	# What the browser did, from DevTools' "Save all as HAR with content":
+	cassette import -from har -format yaml session.har testdata/api
+`
+
+// An importer reads the cassettes of another tool from one file.
+type importer struct {
+	exts []string // file extensions read from a directory
+	read func([]byte) ([]library.Cassette, error)
+}
+
+var importers = map[string]importer{
+	"go-vcr": {[]string{".yaml", ".yml"}, govcr.Import},
+	"har":    {[]string{".har"}, har.Import},
+}
+
+// runImport runs "cassette import".
+func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette import", "cassette import -from go-vcr|har [-format json|yaml] SRC DST", importAbout, importExample)
+	from := c.fs.String("from", "", "the `tool` that wrote SRC: go-vcr or har (required)")
+	format := c.fs.String("format", "", "`format` of the files of a new directory DST: json or yaml (default json)")
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	imp, known := importers[*from]
+	switch {
+	case *from == "":
+		return c.fail(stderr, "missing -from go-vcr|har")
+	case !known:
+		return c.fail(stderr, "unknown -from %q: want go-vcr or har", *from)
+	case len(pos) < 2:
+		return c.fail(stderr, "want SRC and DST")
+	case len(pos) > 2:
+		return c.fail(stderr, "too many arguments %q", pos[2:])
+	}
+	src, dst := pos[0], pos[1]
+	var opts []library.Option
+	if *format != "" {
+		var err error
+		if opts, err = dstOptions(dst, *format); err != nil {
+			return c.fail(stderr, "%v", err)
+		}
+	}
+
+	files, err := sourceFiles(src, imp.exts)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette import: %v\n", err)
+		return exitError
+	}
+	var all []library.Cassette
+	index := make(map[string]int) // position in all, by name
+	exchanges := 0
+	p := newProgress(stderr, "reading")
+	for i, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			p.done()
+			fmt.Fprintf(stderr, "cassette import: %v\n", err)
+			return exitError
+		}
+		cs, err := imp.read(data)
+		if err != nil {
+			p.done()
+			fmt.Fprintf(stderr, "cassette import: %s: %v\n", f, err)
+			return exitError
+		}
+		for _, c := range cs {
+			exchanges += len(c.Exchanges)
+			if j, ok := index[c.Name]; ok {
+				all[j].Exchanges = append(all[j].Exchanges, c.Exchanges...)
+				continue
+			}
+			index[c.Name] = len(all)
+			all = append(all, c)
+		}
+		p.step(i+1, len(files))
+	}
+	p.done()
+
+	lib, err := library.Open(dst, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette import: %v\n", err)
+		return exitError
+	}
+	replaced := 0
+	p = newProgress(stderr, "importing")
+	for i, c := range all {
+		if _, ok, err := lib.Get(c.Name); err != nil {
+			p.done()
+			fmt.Fprintf(stderr, "cassette import: %v\n", err)
+			return exitError
+		} else if ok {
+			replaced++
+		}
+		if err := lib.Put(c); err != nil {
+			p.done()
+			fmt.Fprintf(stderr, "cassette import: %v\n", err)
+			return exitError
+		}
+		p.step(i+1, len(all))
+	}
+	p.done()
+	if err := lib.Save(); err != nil {
+		fmt.Fprintf(stderr, "cassette import: save %s: %v\n", dst, err)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "imported %d exchange(s) from %d file(s) into %d cassette(s) in %s", exchanges, len(files), len(all), dst)
+	if replaced > 0 {
+		fmt.Fprintf(stdout, " (%d replaced)", replaced)
+	}
+	fmt.Fprintln(stdout)
+	return exitOK
+}
+
+// sourceFiles returns src if it is a file, else the files under the
+// directory src with one of the extensions exts (in any case), sorted.
+func sourceFiles(src string, exts []string) ([]string, error) {
+	fi, err := os.Stat(src)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return []string{src}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && slices.Contains(exts, strings.ToLower(filepath.Ext(path))) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no %s file in %s", strings.Join(exts, " or "), src)
+	}
+	slices.Sort(files)
+	return files, nil
+}

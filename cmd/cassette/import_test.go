@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/replayserver"
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	chromiumHAR = "../../testdata/chromium-sample.har"
+	govcrSample = "../../testdata/interop/govcr-sample.yaml" // written by go-vcr (see interop)
+)
+
+func TestImportHARThenReplay(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	dst := filepath.Join(t.TempDir(), "api")
+	code, stdout, stderr := runSync(t, "import", "-from", "har", "-format", "yaml", chromiumHAR, dst)
+	if code != exitOK || stderr != "" {
+		t.Fatalf("import -from har = %d, stderr %q", code, stderr)
+	}
+	if want := "imported 6 exchange(s) from 1 file(s) into 6 cassette(s) in " + dst + "\n"; stdout != want {
+		t.Errorf("stdout = %q, want %q", stdout, want)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "GET_127.0.0.1_40099_v2_cities.yaml")); err != nil {
+		t.Errorf("import -format yaml: %v", err)
+	}
+
+	srv := replayserver.New(t, dst)
+	resp, err := srv.Client().Get(srv.URL + "/v2/bulletin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(body) != 650 || !strings.HasPrefix(string(body), "all the news") {
+		t.Errorf("replayed gzip-in-HAR bulletin = %d, %d bytes %.20q; want 200 and the 650 decoded bytes", resp.StatusCode, len(body), body)
+	}
+	resp, err = srv.Client().Post(srv.URL+"/v2/alerts", "application/json", strings.NewReader(`{"item":2,"qty":3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 201 || string(body) != `{"order":77,"got":{"item":2,"qty":3}}` {
+		t.Errorf("replayed POST /v2/alerts = %d %q", resp.StatusCode, body)
+	}
+
+	// Importing again replaces, not duplicates.
+	code, stdout, _ = runSync(t, "import", "-from", "har", chromiumHAR, dst)
+	if code != exitOK || !strings.Contains(stdout, "(6 replaced)") {
+		t.Errorf("import again = %d, stdout %q; want 6 replaced", code, stdout)
+	}
+	for _, c := range loadAll(t, dst) {
+		if len(c.Exchanges) != 1 {
+			t.Errorf("after a second import %s has %d exchanges, want 1", c.Name, len(c.Exchanges))
+		}
+	}
+}
+
+func TestImportGoVCR(t *testing.T) {
+	for _, src := range []string{govcrSample, filepath.Dir(govcrSample)} {
+		dst := filepath.Join(t.TempDir(), "api.json")
+		code, stdout, stderr := runSync(t, "import", "-from", "go-vcr", src, dst)
+		if code != exitOK || stderr != "" {
+			t.Fatalf("import -from go-vcr %s = %d, stderr %q", src, code, stderr)
+		}
+		if !strings.HasPrefix(stdout, "imported 4 exchange(s) from 1 file(s) into 4 cassette(s)") {
+			t.Errorf("stdout = %q", stdout)
+		}
+		all := loadAll(t, dst)
+		statuses := map[int]int{}
+		for _, c := range all {
+			ex := c.Exchanges[0]
+			statuses[ex.Response.StatusCode]++
+			switch {
+			case strings.HasSuffix(c.Name, "_logo.png"):
+				if want := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe\x00\x01"); !bytes.Equal(ex.Response.Body, want) {
+					t.Errorf("logo body = %q, want %q", ex.Response.Body, want)
+				}
+			case strings.HasPrefix(c.Name, "POST_"):
+				if string(ex.Request.Body) != `{"item":2,"qty":3}` || ex.Latency <= 0 {
+					t.Errorf("POST exchange: request body %q, latency %v", ex.Request.Body, ex.Latency)
+				}
+			case strings.HasSuffix(c.Name, "_v1_users"):
+				if got := ex.Response.Header["Set-Cookie"]; strings.Join(got, ";") != "a=1;b=2" {
+					t.Errorf("users Set-Cookie = %q, want [a=1 b=2]", got)
+				}
+			}
+		}
+		if statuses[200] != 2 || statuses[201] != 1 || statuses[404] != 1 {
+			t.Errorf("statuses = %v, want two 200, one 201, one 404", statuses)
+		}
+	}
+}
+
+func TestImportErrors(t *testing.T) {
+	dir := t.TempDir()
+	vcrpy := filepath.Join(dir, "vcrpy.yaml")
+	os.WriteFile(vcrpy, []byte("interactions:\n- request: {uri: 'http://x/', method: GET, body: null, headers: {}}\n  response: {status: {code: 200, message: OK}, headers: {}, body: {string: ''}}\nversion: 1\n"), 0o644)
+	dst := filepath.Join(dir, "out")
+	code, _, stderr := runSync(t, "import", "-from", "go-vcr", vcrpy, dst)
+	if code != exitError || !strings.Contains(stderr, "vcrpy") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("import of a vcrpy cassette = %d, stderr %q; want 1 and one line naming vcrpy", code, stderr)
+	}
+	if _, err := os.Stat(dst); err == nil {
+		t.Errorf("failed import created %s", dst)
+	}
+	code, _, stderr = runSync(t, "import", "-from", "har", dir, dst)
+	if code != exitError || !strings.Contains(stderr, "no .har file in") {
+		t.Errorf("import -from har of a folder without HAR = %d, stderr %q", code, stderr)
+	}
+
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", "a.har", "lib"}, "cassette import: missing -from go-vcr|har (see cassette import -h)"},
+		{[]string{"import", "-from", "vcrpy", "a", "lib"}, `cassette import: unknown -from "vcrpy": want go-vcr or har (see cassette import -h)`},
+		{[]string{"import", "-from", "har", "a.har"}, "cassette import: want SRC and DST (see cassette import -h)"},
+		{[]string{"export", "lib", "a.har"}, "cassette export: missing -to har (see cassette export -h)"},
+		{[]string{"export", "-to", "postman", "lib", "a.json"}, `cassette export: unknown -to "postman": want har (see cassette export -h)`},
+		{[]string{"export", "-to", "har", "lib", "a.har", "b"}, `cassette export: too many arguments ["b"] (see cassette export -h)`},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runSync(t, tt.args...)
+		if code != exitUsage || stderr != tt.want+"\n" || stdout != "" {
+			t.Errorf("run(%q) = %d, stdout %q, stderr %q; want 2 and the line %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+}
+
+// TestExportImportRoundTrip exports a library to HAR and imports it back:
+// the same cassettes.
+func TestExportImportRoundTrip(t *testing.T) {
+	src := writeSample(t, "api")
+	har := filepath.Join(t.TempDir(), "out.har")
+	code, stdout, stderr := runSync(t, "export", "-to", "har", src, har)
+	if code != exitOK || stderr != "" || stdout != "exported 6 exchange(s) of 5 cassette(s) to "+har+"\n" {
+		t.Fatalf("export = %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	data, _ := os.ReadFile(har)
+	var v struct {
+		Log struct {
+			Version string
+			Creator struct{ Name string }
+			Entries []json.RawMessage
+		}
+	}
+	if err := json.Unmarshal(data, &v); err != nil || v.Log.Version != "1.2" || v.Log.Creator.Name != "cassette" || len(v.Log.Entries) != 6 {
+		t.Errorf("exported HAR: %v, version %q, creator %q, %d entries", err, v.Log.Version, v.Log.Creator.Name, len(v.Log.Entries))
+	}
+
+	dst := filepath.Join(t.TempDir(), "back.yaml")
+	if code, _, stderr := runSync(t, "import", "-from", "har", har, dst); code != exitOK {
+		t.Fatalf("import = %d, stderr %q", code, stderr)
+	}
+	if diff := cmp.Diff(loadAll(t, src), loadAll(t, dst)); diff != "" {
+		t.Errorf("library -> HAR -> library differs (-src +dst):\n%s", diff)
+	}
+
+	// No overwrite without -force; "-" is stdout.
+	if code, _, stderr := runSync(t, "export", "-to", "har", src, har); code != exitError || !strings.Contains(stderr, "-force") {
+		t.Errorf("export onto a file = %d, stderr %q; want 1 and a hint at -force", code, stderr)
+	}
+	if code, _, stderr := runSync(t, "export", "-to", "har", "-force", src, har); code != exitOK {
+		t.Errorf("export -force = %d, stderr %q", code, stderr)
+	}
+	code, stdout, _ = runSync(t, "export", "-to", "har", src, "-")
+	if code != exitOK || stdout != string(data) {
+		t.Errorf("export to - = %d, stdout differs from the file", code)
+	}
+}
+
+func TestImportProgress(t *testing.T) {
+	for _, term := range []bool{false, true} {
+		setTerminal(t, term)
+		var out, errOut bytes.Buffer
+		dst := filepath.Join(t.TempDir(), "api")
+		if code := run(context.Background(), []string{"import", "-from", "har", chromiumHAR, dst}, &out, &errOut); code != exitOK {
+			t.Fatalf("import = %d, stderr %q", code, errOut.String())
+		}
+		got := errOut.String()
+		if !term && got != "" {
+			t.Errorf("import with stderr not a terminal wrote %q, want nothing", got)
+		}
+		if term && !strings.Contains(got, "\rimporting 6/6") {
+			t.Errorf("import with stderr a terminal wrote %q, want progress up to \\rimporting 6/6", got)
+		}
+	}
+}
+
