@@ -196,4 +196,3 @@ func TestImportProgress(t *testing.T) {
 		}
 	}
 }
-
