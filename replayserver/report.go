@@ -44,6 +44,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	}
 	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), h.mode)
 	fmt.Fprintf(&b, "  name:    %s\n", name)
+	writeRequest(&b, h.redact.Request(r), body) // no secrets in test logs
 	if m.found != "" {
 		c, _, _ := h.lib.Get(m.found)
 		fmt.Fprintf(&b, "  cassette %s matches, but its %d exchange(s) were all served and replayserver.NoRepeat is set\n",
@@ -77,6 +78,35 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	fmt.Fprintf(&b, "\nto record it, %s.\n", h.hint)
 	e.Report = b.String()
 	return e
+}
+
+// bodyPreview is how much of a body a report shows.
+const bodyPreview = 512
+
+// writeRequest writes the request as received: its headers, sorted, and
+// the start of its body.
+func writeRequest(b *strings.Builder, r *http.Request, body []byte) {
+	b.WriteString("  request headers:\n")
+	keys := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range r.Header[k] {
+			fmt.Fprintf(b, "    %s: %s\n", k, v)
+		}
+	}
+	switch {
+	case len(body) == 0:
+		b.WriteString("  request body: none\n")
+	case !utf8.Valid(body):
+		fmt.Fprintf(b, "  request body: %d bytes, not text\n", len(body))
+	case len(body) > bodyPreview:
+		fmt.Fprintf(b, "  request body (%d bytes, first %d shown):\n%s\n", len(body), bodyPreview, indent(string(body[:bodyPreview]), "    "))
+	default:
+		fmt.Fprintf(b, "  request body:\n%s", indent(string(body), "    "))
+	}
 }
 
 // requestURL returns the URL of r as the client meant it.
