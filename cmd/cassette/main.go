@@ -44,6 +44,7 @@ func init() {
 		{"convert", "convert a library between JSON and YAML, one file and a directory", runConvert},
 		{"import", "import the cassettes of go-vcr or a HAR file", runImport},
 		{"export", "export a library as a HAR file", runExport},
+		{"audit", "find secrets and stale recordings in libraries (a pre-commit check)", runAudit},
 		{"version", "print the version of cassette", runVersion},
 		{"help", "show help for cassette or one of its commands", runHelp},
 	}

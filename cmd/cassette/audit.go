@@ -1,0 +1,343 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+const auditAbout = `
+Audit scans the libraries at PATH for secrets that should not be
+committed, and exits with status 1 if it finds any, 0 when they are clean:
+run it as a pre-commit check, or in CI.
+
+It reports, one line each,
+
+	FILE: cassette NAME exchange N: KIND in WHERE (SECRET masked)
+
+  - sensitive headers not redacted: Authorization and Proxy-Authorization
+    (a bearer token, or other credentials), Cookie, Set-Cookie, X-Api-Key,
+    X-Auth-Token, in requests and responses, whose value is not the
+    placeholder REDACTED that the recorder writes ("Bearer REDACTED",
+    "a=REDACTED; b=REDACTED" and "session=REDACTED; Path=/" are redacted);
+  - API keys of known shapes anywhere in URLs, headers and bodies: AWS
+    access key ids (AKIA...), sk-... secret keys, GitHub tokens (ghp_...),
+    Slack tokens (xoxb-...);
+  - private keys ("-----BEGIN ... PRIVATE KEY-----");
+  - JWTs: three base64url segments whose first decodes to JSON with "alg";
+  - long hex or base64 values of query parameters named like token, key,
+    secret, signature or password.
+
+Compressed (gzip) bodies are scanned decoded. With -max-age, a cassette
+whose newest exchange was recorded longer ago than that is reported too
+(cassettes of unknown age are not): stale recordings hide API changes.
+`
+
+const auditExample = `
+	cassette audit testdata/api
+	cassette audit -max-age 90d testdata/api testdata/other.yaml
+
+	# As a git pre-commit hook (.git/hooks/pre-commit):
+	#!/bin/sh
+	exec cassette audit testdata/api
+`
+
+// runAudit runs "cassette audit".
+func runAudit(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette audit", "cassette audit [-max-age AGE] PATH...", auditAbout, auditExample)
+	maxAgeFlag := c.fs.String("max-age", "", "also report cassettes recorded longer ago than `AGE`: 90d, 12h, 1h30m")
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	if len(pos) == 0 {
+		return c.fail(stderr, "missing PATH")
+	}
+	var maxAge time.Duration
+	if *maxAgeFlag != "" {
+		d, err := parseAge(*maxAgeFlag)
+		if err != nil {
+			return c.fail(stderr, "-max-age %q: %v", *maxAgeFlag, err)
+		}
+		maxAge = d
+	}
+
+	findings, scanned := 0, 0
+	t := now()
+	for _, path := range pos {
+		lib, err := openExisting(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "cassette audit: %v\n", err)
+			return exitError
+		}
+		all, err := cassettes(lib, nil)
+		if err != nil {
+			fmt.Fprintf(stderr, "cassette audit: %v\n", err)
+			return exitError
+		}
+		for _, cs := range all {
+			scanned++
+			file := path
+			if lib.IsDir() {
+				file = filepath.Join(path, lib.File(cs.Name))
+			}
+			for i, ex := range cs.Exchanges {
+				for _, f := range auditExchange(ex) {
+					fmt.Fprintf(stdout, "%s: cassette %s exchange %d: %s\n", file, cs.Name, i+1, f)
+					findings++
+				}
+			}
+			if maxAge > 0 {
+				if at := newest(cs); !at.IsZero() && t.Sub(at) > maxAge {
+					fmt.Fprintf(stdout, "%s: cassette %s: recorded %s ago, older than -max-age %s\n", file, cs.Name, age(t, at), *maxAgeFlag)
+					findings++
+				}
+			}
+		}
+	}
+	if findings > 0 {
+		fmt.Fprintf(stderr, "cassette audit: %d finding(s) in %d cassette(s)\n", findings, scanned)
+		return exitError
+	}
+	fmt.Fprintf(stdout, "cassette audit: nothing found in %d cassette(s)\n", scanned)
+	return exitOK
+}
+
+// parseAge parses a Go duration, or a whole number of days: "90d".
+func parseAge(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil || days <= 0 {
+			return 0, errors.New("want a positive number of days such as 90d, or a duration such as 12h")
+		}
+		return time.Duration(days) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, errors.New("want a positive number of days such as 90d, or a duration such as 12h")
+	}
+	return d, nil
+}
+
+// placeholder is the value the recorder writes for a redacted secret.
+const placeholder = "REDACTED"
+
+// sensitiveHeaders are the headers whose values must be redacted.
+var sensitiveHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-Auth-Token"}
+
+// auditExchange returns the findings in ex, each "KIND in WHERE (MASKED)".
+func auditExchange(ex library.Exchange) []string {
+	var out []string
+	report := func(kind, where, secret string) {
+		out = append(out, fmt.Sprintf("%s in %s (%s)", kind, where, mask(secret)))
+	}
+	header := func(side string, h http.Header) {
+		for _, k := range slices.Sorted(maps.Keys(h)) {
+			for _, v := range h[k] {
+				where := side + " header " + k
+				if kind, secret, ok := unredacted(k, v); ok {
+					report(kind, where, secret)
+					continue
+				}
+				for _, f := range scanText([]byte(v)) {
+					report(f.kind, where, f.secret)
+				}
+			}
+		}
+	}
+	header("request", ex.Request.Header)
+	for _, f := range scanURL(ex.Request.URL) {
+		report(f.kind, f.where, f.secret)
+	}
+	for _, f := range scanText(decoded(ex.Request.Header, ex.Request.Body)) {
+		report(f.kind, "request body", f.secret)
+	}
+	header("response", ex.Response.Header)
+	for _, f := range scanText(decoded(ex.Response.Header, ex.Response.Body)) {
+		report(f.kind, "response body", f.secret)
+	}
+	header("response trailer", ex.Response.Trailer)
+	return out
+}
+
+// unredacted reports whether the value v of header k is a secret that
+// should have been redacted, with its kind and the secret part.
+func unredacted(k, v string) (kind, secret string, ok bool) {
+	i := slices.IndexFunc(sensitiveHeaders, func(s string) bool { return strings.EqualFold(s, k) })
+	if i < 0 || strings.TrimSpace(v) == "" {
+		return "", "", false
+	}
+	name := sensitiveHeaders[i]
+	switch name {
+	case "Authorization", "Proxy-Authorization":
+		scheme, cred, found := strings.Cut(strings.TrimSpace(v), " ")
+		if !found {
+			scheme, cred = "", scheme
+		}
+		cred = strings.TrimSpace(cred)
+		if cred == placeholder {
+			return "", "", false
+		}
+		if strings.EqualFold(scheme, "Bearer") {
+			return "bearer token", cred, true
+		}
+		return "unredacted " + name + " credentials", cred, true
+	case "Cookie":
+		for _, pair := range strings.Split(v, ";") {
+			if _, val, _ := strings.Cut(strings.TrimSpace(pair), "="); val != "" && val != placeholder {
+				return "unredacted cookie", strings.TrimSpace(pair), true
+			}
+		}
+		return "", "", false
+	case "Set-Cookie":
+		first, _, _ := strings.Cut(v, ";")
+		if _, val, _ := strings.Cut(strings.TrimSpace(first), "="); val != placeholder && val != "" {
+			return "unredacted cookie", strings.TrimSpace(first), true
+		}
+		return "", "", false
+	}
+	if strings.TrimSpace(v) == placeholder {
+		return "", "", false
+	}
+	return "unredacted " + name + " header", v, true
+}
+
+// A finding is a secret found by scanText or scanURL.
+type finding struct {
+	kind, where, secret string
+}
+
+// patterns are the shapes of API keys and private keys.
+var patterns = []struct {
+	kind string
+	re   *regexp.Regexp
+}{
+	{"AWS access key id", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+	{"secret key (sk-)", regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`)},
+	{"GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})`)},
+	{"Slack token", regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
+	{"private key", regexp.MustCompile(`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----`)},
+}
+
+// jwtRE matches what may be a JWT; isJWT decides.
+var jwtRE = regexp.MustCompile(`[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`)
+
+// scanText returns the secrets of known shapes in b.
+func scanText(b []byte) []finding {
+	var out []finding
+	seen := make(map[string]bool)
+	add := func(kind, secret string) {
+		if !seen[secret] {
+			seen[secret] = true
+			out = append(out, finding{kind: kind, secret: secret})
+		}
+	}
+	for _, p := range patterns {
+		for _, m := range p.re.FindAll(b, -1) {
+			add(p.kind, string(m))
+		}
+	}
+	for _, m := range jwtRE.FindAll(b, -1) {
+		if isJWT(string(m)) {
+			add("JWT", string(m))
+		}
+	}
+	return out
+}
+
+// isJWT reports whether s is three base64url segments, the first decoding
+// to a JSON object with "alg".
+func isJWT(s string) bool {
+	head, _, _ := strings.Cut(s, ".")
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
+	if err != nil {
+		return false
+	}
+	var h map[string]any
+	if json.Unmarshal(b, &h) != nil {
+		return false
+	}
+	_, ok := h["alg"]
+	return ok
+}
+
+// secretParam reports whether a query parameter called name holds secrets.
+func secretParam(name string) bool {
+	n := strings.ToLower(name)
+	for _, s := range []string{"token", "key", "secret", "signature", "sig", "password", "passwd"} {
+		if strings.Contains(n, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenRE matches a long hex or base64 value.
+var tokenRE = regexp.MustCompile(`^[A-Za-z0-9+/_=.-]{16,}$`)
+
+// scanURL returns the secrets in the request URL raw: known shapes, and
+// long values of query parameters named like secrets.
+func scanURL(raw string) []finding {
+	var out []finding
+	seen := make(map[string]bool)
+	u, err := url.Parse(raw)
+	if err == nil {
+		for _, kv := range strings.Split(u.RawQuery, "&") {
+			k, v, _ := strings.Cut(kv, "=")
+			dk, err1 := url.QueryUnescape(k)
+			dv, err2 := url.QueryUnescape(v)
+			if err1 != nil || err2 != nil {
+				dk, dv = k, v
+			}
+			if secretParam(dk) && dv != placeholder && tokenRE.MatchString(dv) {
+				out = append(out, finding{kind: "token", where: "request query parameter " + dk, secret: dv})
+				seen[dv] = true
+			}
+		}
+	}
+	for _, f := range scanText([]byte(raw)) {
+		if !seen[f.secret] {
+			f.where = "request URL"
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// decoded returns body, decompressed if its header says gzip and it is.
+func decoded(h http.Header, body []byte) []byte {
+	if !strings.Contains(strings.ToLower(h.Get("Content-Encoding")), "gzip") {
+		return body
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return body
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, 64<<20))
+	if err != nil {
+		return body
+	}
+	return b
+}
+
+// mask shows the first 4 bytes of a secret (fewer when it is short).
+func mask(s string) string {
+	n := min(4, len(s)/3)
+	return s[:n] + "…"
+}

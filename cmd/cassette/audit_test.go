@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/base64"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// jwt is a JWT whose header is {"alg":"HS256","typ":"JWT"}.
+var jwt = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." +
+	base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"1234567890"}`)) + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+
+func TestAuditFindsSecrets(t *testing.T) {
+	useClock(t)
+	clean := exchange("GET", "https://api.example.com/v1/clean?page=2&token=REDACTED", "", 200, "application/json", []byte(`{"ok":true}`), fixedNow)
+	clean.Request.Header = http.Header{
+		"Authorization": {"Bearer REDACTED"},
+		"Cookie":        {"a=REDACTED; b=REDACTED"},
+		"X-Api-Key":     {"REDACTED"},
+	}
+	clean.Response.Header["Set-Cookie"] = []string{"session=REDACTED; Path=/; HttpOnly", "gone=; Max-Age=0"}
+
+	leaky := exchange("POST", "https://api.example.com/v1/login?api_key=0123456789abcdef0123456789abcdef&page=3", `{"aws":"AKIAIOSFODNN7EXAMPLE"}`, 200,
+		"application/json", []byte(`{"token":"`+jwt+`","gh":"ghp_abcdefghijklmnopqrstuvwxyz0123456789"}`), fixedNow)
+	leaky.Request.Header["Authorization"] = []string{"Bearer s3cr3t-t0ken"}
+	leaky.Response.Header["Set-Cookie"] = []string{"session=abc123; Path=/"}
+
+	keys := exchange("GET", "https://api.example.com/v1/keys", "", 200, "text/plain",
+		gzipped(t, "-----BEGIN RSA PRIVATE KEY-----\nMIIE...\n"), fixedNow)
+	keys.Response.Header.Set("Content-Encoding", "gzip")
+	keys.Request.Header["Proxy-Authorization"] = []string{"Basic dXNlcjpwYXNz"}
+	keys.Request.Header["X-Slack"] = []string{"xoxb-1234567890-abcdefghij"}
+
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, clean, leaky, keys)
+
+	code, stdout, stderr := runSync(t, "audit", path)
+	if code != exitError {
+		t.Errorf("audit of a leaky library = %d, want 1", code)
+	}
+	leakyFile := filepath.Join(path, nameOf(leaky)+".json")
+	keysFile := filepath.Join(path, nameOf(keys)+".json")
+	want := []string{
+		leakyFile + ": cassette " + nameOf(leaky) + " exchange 1: bearer token in request header Authorization (s3cr…)",
+		leakyFile + ": cassette " + nameOf(leaky) + " exchange 1: token in request query parameter api_key (0123…)",
+		leakyFile + ": cassette " + nameOf(leaky) + " exchange 1: AWS access key id in request body (AKIA…)",
+		leakyFile + ": cassette " + nameOf(leaky) + " exchange 1: unredacted cookie in response header Set-Cookie (sess…)",
+		leakyFile + ": cassette " + nameOf(leaky) + " exchange 1: GitHub token in response body (ghp_…)",
+		leakyFile + ": cassette " + nameOf(leaky) + " exchange 1: JWT in response body (eyJh…)",
+		keysFile + ": cassette " + nameOf(keys) + " exchange 1: unredacted Proxy-Authorization credentials in request header Proxy-Authorization (dXNl…)",
+		keysFile + ": cassette " + nameOf(keys) + " exchange 1: Slack token in request header X-Slack (xoxb…)",
+		keysFile + ": cassette " + nameOf(keys) + " exchange 1: private key in response body (----…)",
+	}
+	got := strings.Split(strings.TrimSpace(stdout), "\n")
+	for _, w := range want {
+		if !containsLine(stdout, w) {
+			t.Errorf("audit output lacks\n\t%s", w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("audit reported %d findings, want %d:\n%s", len(got), len(want), stdout)
+	}
+	if strings.Contains(stdout, nameOf(clean)) {
+		t.Errorf("audit reported the redacted exchange:\n%s", stdout)
+	}
+	// (The api_key is in the cassette name, a finding of its own.)
+	for _, secret := range []string{"s3cr3t", "abc123", "IOSFODNN7", "ghp_abcdefgh", "RSA PRIVATE"} {
+		if strings.Contains(stdout, secret) {
+			t.Errorf("audit output shows the secret %q unmasked", secret)
+		}
+	}
+	if stderr != "cassette audit: 9 finding(s) in 3 cassette(s)\n" {
+		t.Errorf("stderr = %q", stderr)
+	}
+}
+
+// writeClean writes the sample exchanges without their (unredacted)
+// cookies to a new library at path, and returns the library's path.
+func writeClean(t *testing.T, path string) string {
+	t.Helper()
+	exs := sampleExchanges(t)
+	for _, ex := range exs {
+		ex.Response.Header.Del("Set-Cookie")
+	}
+	path = filepath.Join(t.TempDir(), path)
+	writeExchanges(t, path, exs...)
+	return path
+}
+
+func TestAuditClean(t *testing.T) {
+	useClock(t)
+	path := writeClean(t, "api.yaml")
+	code, stdout, stderr := runSync(t, "audit", path)
+	if code != exitOK || stderr != "" || stdout != "cassette audit: nothing found in 5 cassette(s)\n" {
+		t.Errorf("audit of a clean library = %d, stdout %q, stderr %q; want 0", code, stdout, stderr)
+	}
+}
+
+func TestAuditMaxAge(t *testing.T) {
+	useClock(t)
+	path := writeClean(t, "api.yaml") // cassettes 5h, 40d, 100d, 1m old and one of unknown age
+	ex := sampleExchanges(t)
+	tests := []struct {
+		maxAge string
+		stale  []string
+	}{
+		{"90d", []string{nameOf(ex[3]) + ": recorded 100d ago, older than -max-age 90d"}},
+		{"720h", []string{nameOf(ex[2]) + ": recorded 40d ago", nameOf(ex[3]) + ": recorded 100d ago"}},
+		{"365d", nil},
+	}
+	for _, tt := range tests {
+		code, stdout, _ := runSync(t, "audit", "-max-age", tt.maxAge, path)
+		if want := map[bool]int{true: exitError, false: exitOK}[len(tt.stale) > 0]; code != want {
+			t.Errorf("audit -max-age %s = %d, want %d", tt.maxAge, code, want)
+		}
+		for _, s := range tt.stale {
+			if !strings.Contains(stdout, path+": cassette "+s) {
+				t.Errorf("audit -max-age %s output lacks %q:\n%s", tt.maxAge, s, stdout)
+			}
+		}
+		if n := strings.Count(stdout, "older than"); n != len(tt.stale) {
+			t.Errorf("audit -max-age %s reported %d stale cassettes, want %d:\n%s", tt.maxAge, n, len(tt.stale), stdout)
+		}
+	}
+}
+
+func TestAuditUsage(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"audit"}, "cassette audit: missing PATH (see cassette audit -h)"},
+		{[]string{"audit", "-max-age", "soon", "lib"}, `cassette audit: -max-age "soon": want a positive number of days such as 90d, or a duration such as 12h (see cassette audit -h)`},
+		{[]string{"audit", "-max-age", "-3d", "lib"}, `cassette audit: -max-age "-3d": want a positive number of days such as 90d, or a duration such as 12h (see cassette audit -h)`},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runSync(t, tt.args...)
+		if code != exitUsage || stderr != tt.want+"\n" || stdout != "" {
+			t.Errorf("run(%q) = %d, stdout %q, stderr %q; want 2 and the line %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+	if d, err := parseAge("90d"); err != nil || d != 90*24*time.Hour {
+		t.Errorf("parseAge(90d) = %v, %v", d, err)
+	}
+	if d, err := parseAge("1h30m"); err != nil || d != 90*time.Minute {
+		t.Errorf("parseAge(1h30m) = %v, %v", d, err)
+	}
+}
+
+func TestUnredacted(t *testing.T) {
+	tests := []struct {
+		k, v string
+		want bool
+	}{
+		{"Authorization", "Bearer REDACTED", false},
+		{"authorization", "REDACTED", false},
+		{"Authorization", "AWS4-HMAC-SHA256 REDACTED", false},
+		{"Authorization", "Bearer abc", true},
+		{"Authorization", "token", true},
+		{"Cookie", "a=REDACTED; b=REDACTED", false},
+		{"Cookie", "a=REDACTED; b=2", true},
+		{"Set-Cookie", "session=REDACTED; Path=/", false},
+		{"Set-Cookie", "session=; Max-Age=0", false},
+		{"Set-Cookie", "session=x; Path=/", true},
+		{"X-Auth-Token", "REDACTED", false},
+		{"X-Auth-Token", "abc", true},
+		{"Content-Type", "text/plain", false},
+		{"X-Api-Key", "", false},
+	}
+	for _, tt := range tests {
+		if _, _, got := unredacted(tt.k, tt.v); got != tt.want {
+			t.Errorf("unredacted(%s: %s) = %v, want %v", tt.k, tt.v, got, tt.want)
+		}
+	}
+	if !isJWT(jwt) || isJWT("api.example.com.something") {
+		t.Errorf("isJWT misjudges")
+	}
+}
