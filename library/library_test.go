@@ -608,6 +608,8 @@ func TestInvalidExchanges(t *testing.T) {
 		{"status below 100", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 99}}},
 		{"status above 999", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 1000}}},
 		{"negative latency", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200}, Latency: -1}},
+		{"an empty chunk", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200, Body: []byte("a"), Chunks: []Chunk{{0, 0}, {1, 0}}}}},
+		{"a chunk before the request", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200, Body: []byte("a"), Chunks: []Chunk{{1, -1}}}}},
 		{"year 10000", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200}, RecordedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}},
 	}
 	l, err := Open(t.TempDir())

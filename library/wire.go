@@ -246,6 +246,11 @@ func checkExchange(ex *Exchange) error {
 	if ex.Latency < 0 {
 		return fmt.Errorf("negative latency %v", ex.Latency)
 	}
+	for i, c := range ex.Response.Chunks {
+		if c.Size <= 0 || c.At < 0 {
+			return fmt.Errorf("response: chunk %d: size %d at %v: want a size above 0 at a time not below 0", i+1, c.Size, c.At)
+		}
+	}
 	if !ex.RecordedAt.IsZero() {
 		if y := ex.RecordedAt.UTC().Year(); y < 0 || y > 9999 {
 			return fmt.Errorf("recorded_at %v: year out of range 0-9999", ex.RecordedAt)
