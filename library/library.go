@@ -50,7 +50,7 @@ type Library struct {
 type entry struct {
 	c      Cassette // the cassette, when loaded
 	loaded bool     // c is set; a directory library reads cassette files on demand
-	owned  bool     // c.Exchanges is this library's own, not shared with the cache or callers of Put: it may grow in place
+	owned  bool     // c.Exchanges was allocated by this library, not shared with the process cache: it may grow in place
 	dirty  bool     // directory: to be written by the next Save
 	file   string   // directory: the file holding the cassette, relative to the folder; "" if not written yet
 }
@@ -62,11 +62,10 @@ type options struct {
 	format Format
 }
 
-// WithFormat sets the format of files written to a directory library that
-// has none yet. Default: the format of most files already there (JSON on a
-// tie), else JSON. A cassette that already has a file keeps it, in its own
-// format. For a file library the extension decides and this option is
-// ignored.
+// WithFormat sets the format of the files a directory library creates for
+// new cassettes. Default: the format of most files already there (JSON on a
+// tie), else JSON. A cassette that has a file keeps it, in its own format.
+// For a file library the extension decides and this option is ignored.
 func WithFormat(f Format) Option { return func(o *options) { o.format = f } }
 
 // Open returns the library at path. A path ending in .json, .yaml or .yml

@@ -98,13 +98,14 @@ func toWireBody(b []byte) (body, encoding string) {
 	return base64.StdEncoding.EncodeToString(b), encodingBase64
 }
 
-// toWireHeader returns h with names and values made valid UTF-8: the only
-// strings, besides bodies, that are not stored byte-exact.
+// toWireHeader returns h with names and values made valid UTF-8 (see
+// validString).
 func toWireHeader(h http.Header) map[string][]string {
 	if len(h) == 0 {
 		return nil
 	}
 	clean := true
+check:
 	for k, vv := range h {
 		if !utf8.ValidString(k) {
 			clean = false
@@ -113,7 +114,7 @@ func toWireHeader(h http.Header) map[string][]string {
 		for _, v := range vv {
 			if !utf8.ValidString(v) {
 				clean = false
-				break
+				break check
 			}
 		}
 	}
@@ -134,7 +135,9 @@ func toWireHeader(h http.Header) map[string][]string {
 }
 
 // validString returns s with each run of invalid UTF-8 bytes replaced by
-// U+FFFD, which is what a JSON encoder would do anyway.
+// U+FFFD, which is what a JSON encoder would do anyway. Strings other than
+// bodies (method, URL, header names and values) are text in both formats:
+// they are the only data not stored byte-exact.
 func validString(s string) string {
 	if utf8.ValidString(s) {
 		return s
