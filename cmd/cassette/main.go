@@ -45,6 +45,7 @@ func init() {
 		{"import", "import the cassettes of go-vcr or a HAR file", runImport},
 		{"export", "export a library as a HAR file", runExport},
 		{"audit", "find secrets and stale recordings in libraries (a pre-commit check)", runAudit},
+		{"drift", "compare a library with the live API: what changed since recording", runDrift},
 		{"version", "print the version of cassette", runVersion},
 		{"help", "show help for cassette or one of its commands", runHelp},
 	}

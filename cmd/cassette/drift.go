@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/google/go-cmp/cmp"
+)
+
+const driftAbout = `
+Drift tells whether the API has changed since the library at PATH was
+recorded. It sends the request of the first exchange of each cassette to
+the live -upstream (same method, path and query, headers and body; the
+scheme and host are those of -upstream; hop-by-hop headers and Host are
+not sent) and compares the response with the recorded one:
+
+  - the status;
+  - the headers that matter: Content-Type, and those of -headers, less
+    those of -ignore-headers;
+  - the body: JSON bodies structurally (key order and spacing do not
+    matter), ignoring the object keys of -ignore-fields at any depth (ids,
+    timestamps); other bodies byte for byte. Compressed (gzip) bodies are
+    compared decoded.
+
+It prints one block per cassette that drifted, with the differences
+(-recorded +live), and exits with status 1 if any did or if a request
+failed (the error names the cassette), 0 when everything matches.
+Redirects are not followed. Recorded credentials are usually redacted: set
+real ones with -H.
+`
+
+const driftExample = `
+	cassette drift -upstream https://api.example.com -ignore-fields id,updated_at testdata/api
+	cassette drift -upstream https://api.example.com -H "Authorization: Bearer $TOKEN" \
+		-headers Cache-Control -ignore-headers Content-Type testdata/api.yaml
+`
+
+// hopHeaders are not sent again: they concern one connection.
+var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate",
+	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Content-Length"}
+
+// driftClient is the client of drift; tests may replace it.
+var driftClient = &http.Client{
+	Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, DisableCompression: true},
+	CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	},
+}
+
+// runDrift runs "cassette drift".
+func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	c := newCmdline("cassette drift",
+		"cassette drift -upstream URL [-ignore-fields F,...] [-headers H,...] [-ignore-headers H,...] [-H 'Name: value'] PATH",
+		driftAbout, driftExample)
+	upstream := c.fs.String("upstream", "", "the live API as an absolute `URL` (required)")
+	ignoreFields := c.fs.String("ignore-fields", "", "comma-separated JSON object `keys` to ignore at any depth")
+	headers := c.fs.String("headers", "", "comma-separated response `headers` to compare, besides Content-Type")
+	ignoreHeaders := c.fs.String("ignore-headers", "", "comma-separated response `headers` not to compare")
+	var set []string
+	c.fs.Func("H", "set a request `header` (\"Name: value\") on every request, replacing the recorded one; repeatable", func(s string) error {
+		if name, _, ok := strings.Cut(s, ":"); !ok || strings.TrimSpace(name) == "" {
+			return fmt.Errorf("want \"Name: value\", got %q", s)
+		}
+		set = append(set, s)
+		return nil
+	})
+	pos, code, ok := c.parseOrFail(args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	switch {
+	case *upstream == "":
+		return c.fail(stderr, "missing -upstream URL")
+	case len(pos) == 0:
+		return c.fail(stderr, "missing PATH")
+	case len(pos) > 1:
+		return c.fail(stderr, "too many arguments %q", pos[1:])
+	}
+	if err := checkUpstream(*upstream); err != nil {
+		return c.fail(stderr, "%v", err)
+	}
+	base, _ := url.Parse(*upstream)
+	d := &drifter{
+		base:   base,
+		fields: splitList(*ignoreFields),
+		set:    set,
+	}
+	d.headers = []string{"Content-Type"}
+	for _, h := range splitList(*headers) {
+		d.headers = append(d.headers, http.CanonicalHeaderKey(h))
+	}
+	d.headers = slices.DeleteFunc(d.headers, func(h string) bool {
+		return slices.ContainsFunc(splitList(*ignoreHeaders), func(i string) bool { return strings.EqualFold(i, h) })
+	})
+	slices.Sort(d.headers)
+	d.headers = slices.Compact(d.headers)
+
+	lib, err := openExisting(pos[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette drift: %v\n", err)
+		return exitError
+	}
+	all, err := cassettes(lib, nil)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette drift: %v\n", err)
+		return exitError
+	}
+	drifted, failed := 0, 0
+	for _, cs := range all {
+		if len(cs.Exchanges) == 0 {
+			continue
+		}
+		ex := cs.Exchanges[0]
+		diffs, err := d.check(ctx, ex)
+		if err != nil {
+			fmt.Fprintf(stderr, "cassette drift: cassette %s: %v\n", cs.Name, err)
+			failed++
+			continue
+		}
+		if len(diffs) == 0 {
+			continue
+		}
+		drifted++
+		fmt.Fprintf(stdout, "drifted: cassette %s (%s %s)\n", cs.Name, ex.Request.Method, requestURI(ex.Request.URL))
+		for _, s := range diffs {
+			fmt.Fprintf(stdout, "  %s\n", strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  "))
+		}
+		fmt.Fprintln(stdout)
+	}
+	fmt.Fprintf(stdout, "cassette drift: %d of %d cassette(s) drifted from %s", drifted, len(all), *upstream)
+	if failed > 0 {
+		fmt.Fprintf(stdout, ", %d could not be checked", failed)
+	}
+	fmt.Fprintln(stdout)
+	if drifted > 0 || failed > 0 {
+		return exitError
+	}
+	return exitOK
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// A drifter compares recorded exchanges with the live upstream.
+type drifter struct {
+	base    *url.URL // scheme and host of the upstream
+	fields  []string // JSON keys to ignore
+	headers []string // response headers to compare, canonical
+	set     []string // request headers to set, "Name: value"
+}
+
+// check sends ex's request upstream and returns the differences of the
+// response, each a line or a block.
+func (d *drifter) check(ctx context.Context, ex library.Exchange) ([]string, error) {
+	req, err := d.request(ctx, ex.Request)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := driftClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: read body: %w", req.Method, req.URL, err)
+	}
+
+	var diffs []string
+	if resp.StatusCode != ex.Response.StatusCode {
+		diffs = append(diffs, fmt.Sprintf("status: %d -> %d", ex.Response.StatusCode, resp.StatusCode))
+	}
+	for _, h := range d.headers {
+		was, is := ex.Response.Header.Values(h), resp.Header.Values(h)
+		if !slices.Equal(was, is) {
+			diffs = append(diffs, fmt.Sprintf("header %s: %s -> %s", h, quoteValues(was), quoteValues(is)))
+		}
+	}
+	if diff := d.bodyDiff(ex.Response.Header, ex.Response.Body, resp.Header, body); diff != "" {
+		diffs = append(diffs, "body (-recorded +live):\n"+diff)
+	}
+	return diffs, nil
+}
+
+// request returns the request of r to send upstream.
+func (d *drifter) request(ctx context.Context, r library.Request) (*http.Request, error) {
+	u, err := url.Parse(r.URL)
+	if err != nil {
+		return nil, fmt.Errorf("recorded URL %q: %w", r.URL, err)
+	}
+	u.Scheme, u.Host, u.User = d.base.Scheme, d.base.Host, d.base.User
+	req, err := http.NewRequestWithContext(ctx, r.Method, u.String(), bytes.NewReader(r.Body))
+	if err != nil {
+		return nil, err
+	}
+	if len(r.Body) == 0 {
+		req.Body, req.ContentLength = http.NoBody, 0
+	}
+	for k, vs := range r.Header {
+		if !slices.ContainsFunc(hopHeaders, func(h string) bool { return strings.EqualFold(h, k) }) {
+			req.Header[k] = slices.Clone(vs)
+		}
+	}
+	for _, s := range d.set {
+		name, value, _ := strings.Cut(s, ":")
+		req.Header.Set(strings.TrimSpace(name), strings.TrimSpace(value))
+	}
+	return req, nil
+}
+
+func quoteValues(vs []string) string {
+	if len(vs) == 0 {
+		return "(none)"
+	}
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
+}
+
+// bodyDiff returns the difference of the recorded and live bodies, "" if
+// none: structural for JSON, else of their lines (text) or sizes.
+func (d *drifter) bodyDiff(wasH http.Header, was []byte, isH http.Header, is []byte) string {
+	was, is = decoded(wasH, was), decoded(isH, is)
+	if isJSON(wasH.Get("Content-Type"), was) || isJSON(isH.Get("Content-Type"), is) {
+		var a, b any
+		if json.Unmarshal(was, &a) == nil && json.Unmarshal(is, &b) == nil {
+			return cmp.Diff(a, b, ignoreKeys(d.fields))
+		}
+	}
+	if bytes.Equal(was, is) {
+		return ""
+	}
+	if isText(was) && isText(is) {
+		return cmp.Diff(lines(was), lines(is))
+	}
+	return fmt.Sprintf("%d bytes -> %d bytes, not the same", len(was), len(is))
+}
+
+// ignoreKeys is a cmp option ignoring the values of the JSON object keys
+// names, at any depth.
+func ignoreKeys(names []string) cmp.Option {
+	return cmp.FilterPath(func(p cmp.Path) bool {
+		mi, ok := p.Last().(cmp.MapIndex)
+		return ok && slices.Contains(names, mi.Key().String())
+	}, cmp.Ignore())
+}
+
+// lines splits text after each line feed.
+func lines(text []byte) []string {
+	l := strings.SplitAfter(string(text), "\n")
+	if l[len(l)-1] == "" {
+		l = l[:len(l)-1]
+	}
+	return l
+}
