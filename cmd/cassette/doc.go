@@ -1,6 +1,9 @@
 // Command cassette serves and records cassette libraries over HTTP, so that
 // programs in any language get the record/replay testing of package
 // replayserver: point the program's base URL at the address cassette prints.
+// It also inspects libraries (ls, show, audit, drift), maintains them
+// (prune, convert) and exchanges cassettes with other tools (import from
+// go-vcr and HAR, export to HAR).
 //
 // Usage:
 //
@@ -52,6 +55,78 @@
 //
 // logs each recorded exchange to stderr and, on SIGINT or SIGTERM, stops
 // gracefully and saves the library. Replay the result with cassette serve.
+//
+// # ls
+//
+//	cassette ls PATH
+//
+// Ls lists the cassettes of a library in a table: NAME, then the METHOD,
+// URL, STATUS and response body SIZE of the last exchange, TIMES (the
+// number of exchanges) and AGE (since the newest was recorded, "3d", "5h",
+// or "-" when unknown).
+//
+// # show
+//
+//	cassette show [-raw] PATH NAME
+//
+// Show prints one cassette for a reader: each exchange's request line,
+// headers and body, then its response status, headers, trailers and body.
+// JSON bodies are indented and bodies that are not text summarized as
+// "<N bytes, TYPE>", unless -raw. An unknown NAME is an error (exit status
+// 1) listing the nearest names.
+//
+// # prune
+//
+//	cassette prune -unused FILE [-force] PATH
+//
+// Prune removes the cassettes listed in an unused report (one file of a
+// directory library, or one cassette name, per line, as serve -strict and
+// replayserver's ReportUnused write it). It is a dry run unless -force.
+// Entries not in the library are warnings.
+//
+// # convert
+//
+//	cassette convert [-format json|yaml] [-force] SRC DST
+//
+// Convert copies a library losslessly between JSON and YAML and between a
+// single file and a directory (the paths decide; -format sets the format of
+// a directory DST). It refuses to overwrite a DST that is not empty unless
+// -force.
+//
+// # import and export
+//
+//	cassette import -from go-vcr|har [-format json|yaml] SRC DST
+//	cassette export -to har [-force] SRC DST
+//
+// Import reads go-vcr cassettes (versions 1 and 2) or HAR 1.2 files, a
+// file or a directory of them, and stores each exchange in the cassette its
+// request names; cassettes of the same names in DST are replaced. A
+// response that a browser stored decoded in a HAR loses its
+// Content-Encoding header, so that it replays consistently. Export writes
+// a library as a HAR 1.2 file ("-" for stdout) that import reads back
+// unchanged.
+//
+// # audit
+//
+//	cassette audit [-max-age AGE] PATH...
+//
+// Audit reports likely secrets (unredacted credential headers and cookies,
+// API keys of known shapes, private keys, JWTs, tokens in query
+// parameters), one line per finding with the secret masked, and with
+// -max-age the cassettes recorded longer ago than AGE ("90d", "12h"). It
+// exits with status 1 if it found anything: a pre-commit check.
+//
+// # drift
+//
+//	cassette drift -upstream URL [-ignore-fields F,...] [-headers H,...] [-ignore-headers H,...] [-H 'Name: value'] PATH
+//
+// Drift sends the first recorded request of each cassette to the live API
+// and reports what changed: status, Content-Type and the -headers, and the
+// body (JSON structurally, ignoring -ignore-fields at any depth). It exits
+// with status 1 if anything drifted or a request failed.
+//
+// Import, export and convert show their progress on stderr when it is a
+// terminal, and nothing otherwise.
 //
 // # version
 //
