@@ -95,12 +95,14 @@
 //
 // # import and export
 //
-//	cassette import -from go-vcr|har [-format json|yaml] SRC DST
+//	cassette import -from go-vcr|har [-format json|yaml] [-no-redact] SRC DST
 //	cassette export -to har [-force] SRC DST
 //
 // Import reads go-vcr cassettes (versions 1 and 2) or HAR 1.2 files, a
 // file or a directory of them, and stores each exchange in the cassette its
-// request names; cassettes of the same names in DST are replaced. A
+// request names; cassettes of the same names in DST are replaced.
+// Credentials are redacted first, as the recorder redacts them, unless
+// -no-redact. A
 // response that a browser stored decoded in a HAR loses its
 // Content-Encoding header, so that it replays consistently. Export writes
 // a library as a HAR 1.2 file ("-" for stdout) that import reads back

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/cassette-go/cassette/internal/govcr"
 	"github.com/cassette-go/cassette/internal/har"
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
 )
 
 const importAbout = `
@@ -24,6 +27,14 @@ of one name are kept in order as exchanges of one cassette. DST is created
 if needed; its cassettes of other names are kept, and those of an imported
 name are replaced, so importing again gives the same library. -format sets
 the format of the files of a new directory DST.
+
+Credentials are redacted as the recorder redacts them, before the
+exchanges are named: the values of the Authorization, Proxy-Authorization,
+Cookie, Set-Cookie, X-Api-Key, X-Auth-Token and X-Amz-Security-Token headers
+and of query parameters such as token, api_key, key, signature and
+password become REDACTED ("Bearer REDACTED"), so that the library is safe
+to commit and replays requests that carry other credentials. -no-redact
+keeps them.
 
 -from go-vcr reads go-vcr cassettes (version 2, as go-vcr v4 writes them,
 or version 1), the *.yaml and *.yml files of a directory. go-vcr stores no
@@ -58,9 +69,10 @@ var importers = map[string]importer{
 
 // runImport runs "cassette import".
 func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	c := newCmdline("cassette import", "cassette import -from go-vcr|har [-format json|yaml] SRC DST", importAbout, importExample)
+	c := newCmdline("cassette import", "cassette import -from go-vcr|har [-format json|yaml] [-no-redact] SRC DST", importAbout, importExample)
 	from := c.fs.String("from", "", "the `tool` that wrote SRC: go-vcr or har (required)")
 	format := c.fs.String("format", "", "`format` of the files of a new directory DST: json or yaml (default json)")
+	noRedact := c.fs.Bool("no-redact", false, "keep credentials as they are in SRC, instead of replacing them with REDACTED")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -94,6 +106,10 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	index := make(map[string]int) // position in all, by name
 	exchanges := 0
 	p := newProgress(stderr, "reading")
+	rules := redact.Default()
+	if *noRedact {
+		rules = redact.Rules{}
+	}
 	for i, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -102,6 +118,9 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitError
 		}
 		cs, err := imp.read(data)
+		if err == nil {
+			cs, err = redactAll(cs, rules)
+		}
 		if err != nil {
 			p.done()
 			fmt.Fprintf(stderr, "cassette import: %s: %v\n", f, err)
@@ -183,4 +202,36 @@ func sourceFiles(src string, exts []string) ([]string, error) {
 	}
 	slices.Sort(files)
 	return files, nil
+}
+
+// redactAll redacts the exchanges of cs with rules and groups them again
+// by the names of their redacted requests (a redacted query changes the
+// name), keeping their order.
+func redactAll(cs []library.Cassette, rules redact.Rules) ([]library.Cassette, error) {
+	if len(rules.Headers) == 0 && len(rules.Query) == 0 && len(rules.Hooks) == 0 {
+		return cs, nil
+	}
+	var out []library.Cassette
+	index := make(map[string]int) // position in out, by name
+	for _, c := range cs {
+		for _, ex := range c.Exchanges {
+			if err := rules.Exchange(&ex); err != nil {
+				return nil, err
+			}
+			req, err := http.NewRequest(ex.Request.Method, ex.Request.URL, nil)
+			if err != nil {
+				return nil, err
+			}
+			req.Header = ex.Request.Header
+			name := naming.Name(req, ex.Request.Body, naming.Default())
+			j, ok := index[name]
+			if !ok {
+				j = len(out)
+				index[name] = j
+				out = append(out, library.Cassette{Name: name})
+			}
+			out[j].Exchanges = append(out[j].Exchanges, ex)
+		}
+	}
+	return out, nil
 }

@@ -90,8 +90,8 @@ func TestImportGoVCR(t *testing.T) {
 					t.Errorf("POST exchange: request body %q, latency %v", ex.Request.Body, ex.Latency)
 				}
 			case strings.HasSuffix(c.Name, "_v1_users"):
-				if got := ex.Response.Header["Set-Cookie"]; strings.Join(got, ";") != "a=1;b=2" {
-					t.Errorf("users Set-Cookie = %q, want [a=1 b=2]", got)
+				if got := ex.Response.Header["Set-Cookie"]; strings.Join(got, ";") != "a=REDACTED;b=REDACTED" {
+					t.Errorf("users Set-Cookie = %q, want [a=REDACTED b=REDACTED]", got)
 				}
 			}
 		}
@@ -159,7 +159,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 
 	dst := filepath.Join(t.TempDir(), "back.yaml")
-	if code, _, stderr := runSync(t, "import", "-from", "har", har, dst); code != exitOK {
+	if code, _, stderr := runSync(t, "import", "-from", "har", "-no-redact", har, dst); code != exitOK {
 		t.Fatalf("import = %d, stderr %q", code, stderr)
 	}
 	if diff := cmp.Diff(loadAll(t, src), loadAll(t, dst)); diff != "" {
@@ -194,5 +194,57 @@ func TestImportProgress(t *testing.T) {
 		if term && !strings.Contains(got, "\rimporting 6/6") {
 			t.Errorf("import with stderr a terminal wrote %q, want progress up to \\rimporting 6/6", got)
 		}
+	}
+}
+
+// TestImportRedacts imports credentials as the recorder stores them:
+// redacted, and named after the redacted request, so the replay server
+// (which names incoming requests the same way) finds them.
+func TestImportRedacts(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	useClock(t)
+	const har = `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[
+	{"startedDateTime":"2026-05-01T00:00:00Z","time":1,
+	 "request":{"method":"GET","url":"https://api.example.com/v1/me?api_key=0123456789abcdef0123456789abcdef&page=1",
+	   "headers":[{"name":"Authorization","value":"Bearer s3cr3t-t0ken"},{"name":"Cookie","value":"sid=abc123"}]},
+	 "response":{"status":200,"headers":[{"name":"Set-Cookie","value":"sid=def456; Path=/"},{"name":"Content-Type","value":"application/json"}],
+	   "content":{"size":11,"mimeType":"application/json","text":"{\"me\":\"ada\"}"}}}]}}`
+	src := filepath.Join(t.TempDir(), "session.har")
+	os.WriteFile(src, []byte(har), 0o644)
+	dst := filepath.Join(t.TempDir(), "api")
+	if code, _, stderr := runSync(t, "import", "-from", "har", src, dst); code != exitOK {
+		t.Fatalf("import = %d, stderr %q", code, stderr)
+	}
+	all := loadAll(t, dst)
+	if len(all) != 1 || !strings.HasPrefix(all[0].Name, "GET_api.example.com_443_v1_me__api-key=redacted,page=1~u") {
+		t.Fatalf("imported cassettes %v, want one named after the redacted query", all)
+	}
+	ex := all[0].Exchanges[0]
+	if got := ex.Request.Header.Get("Authorization") + "|" + ex.Request.Header.Get("Cookie") + "|" + ex.Response.Header.Get("Set-Cookie"); got != "Bearer REDACTED|sid=REDACTED|sid=REDACTED; Path=/" {
+		t.Errorf("imported credentials = %q, want them redacted", got)
+	}
+	if code, stdout, _ := runSync(t, "audit", dst); code != exitOK {
+		t.Errorf("audit of the imported library = %d:\n%s", code, stdout)
+	}
+
+	// Another developer's key finds the cassette.
+	srv := replayserver.New(t, dst)
+	resp, err := srv.Client().Get(srv.URL + "/v1/me?api_key=another&page=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != `{"me":"ada"}` {
+		t.Errorf("replayed GET /v1/me with another key = %d %q", resp.StatusCode, body)
+	}
+
+	// -no-redact keeps everything.
+	raw := filepath.Join(t.TempDir(), "raw.json")
+	if code, _, stderr := runSync(t, "import", "-from", "har", "-no-redact", src, raw); code != exitOK {
+		t.Fatalf("import -no-redact = %d, stderr %q", code, stderr)
+	}
+	if code, _, _ := runSync(t, "audit", raw); code != exitError {
+		t.Errorf("audit of a library imported with -no-redact = %d, want 1", code)
 	}
 }
