@@ -76,6 +76,7 @@ func sampleExchanges(t *testing.T) []library.Exchange {
 	users2 := users
 	users2.Response.Body = []byte(`{"users":[],"next":null}`)
 	users2.RecordedAt = fixedNow.Add(-5 * time.Hour)
+	users2.Response.Chunks = []library.Chunk{{Size: 10, At: time.Millisecond}, {Size: 14, At: 3 * time.Millisecond}} // streamed
 	post := exchange("POST", "https://api.example.com/v1/orders", `{"item":2,"qty":3}`, 201, "application/json",
 		[]byte(`{"order":77}`), fixedNow.Add(-40*24*time.Hour))
 	post.Response.Trailer = http.Header{"X-Checksum": {"abc"}}

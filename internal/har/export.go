@@ -68,6 +68,9 @@ func exportExchange(ex library.Exchange) entry {
 	if len(ex.Response.Trailer) > 0 {
 		e.Response.Trailers = headerList(ex.Response.Trailer)
 	}
+	for _, c := range ex.Response.Chunks {
+		e.Response.Chunks = append(e.Response.Chunks, chunk{Size: c.Size, At: c.At.String()})
+	}
 	if len(ex.Request.Body) > 0 {
 		text, enc := encodeText(ex.Request.Body)
 		ctype := ex.Request.Header.Get("Content-Type")

@@ -38,7 +38,8 @@
 // written as text, others in base64 with "encoding": "base64" (for a
 // request body, whose postData has no encoding field in HAR 1.2, as the
 // custom field "_encoding"). Trailers, which HAR cannot hold, are written
-// in the custom field "_trailers" of the response. An unknown recording
+// in the custom field "_trailers" of the response, and the pieces a
+// streamed body arrived in in "_chunks" ([{"size": 12, "at": "1.5ms"}]). An unknown recording
 // time is written as 0001-01-01T00:00:00Z, and the latency as the "wait"
 // timing. Import reads all of these back, so Export then Import gives the
 // same cassettes.
@@ -102,6 +103,14 @@ type response struct {
 	HeadersSize int      `json:"headersSize"`
 	BodySize    int      `json:"bodySize"`
 	Trailers    []nvPair `json:"_trailers,omitempty"`
+	Chunks      []chunk  `json:"_chunks,omitempty"`
+}
+
+// A chunk is a piece of a streamed body: its size, and when it arrived
+// (as Go's time.Duration writes it, counted from the request).
+type chunk struct {
+	Size int    `json:"size"`
+	At   string `json:"at"`
 }
 
 type nvPair struct {

@@ -163,8 +163,9 @@ func TestRoundTripLossless(t *testing.T) {
 		Latency:    1234567 * time.Nanosecond,
 		RecordedAt: time.Date(2026, 1, 2, 3, 4, 5, 678e6, time.UTC),
 	}, {
-		Request:  library.Request{Method: "GET", URL: "https://example.com/up?x=1&y=%C3%A9"},
-		Response: library.Response{StatusCode: 200, Body: []byte("second")},
+		Request: library.Request{Method: "GET", URL: "https://example.com/up?x=1&y=%C3%A9"},
+		Response: library.Response{StatusCode: 200, Body: []byte("second"),
+			Chunks: []library.Chunk{{Size: 2, At: time.Millisecond}, {Size: 4, At: 2500 * time.Microsecond}}},
 	}}
 	var cs []library.Cassette
 	for i, ex := range exs {

@@ -82,6 +82,13 @@ func importEntry(e entry) (library.Exchange, error) {
 	if len(e.Response.Trailers) > 0 {
 		ex.Response.Trailer = headerOf(e.Response.Trailers)
 	}
+	for _, c := range e.Response.Chunks {
+		at, err := time.ParseDuration(c.At)
+		if err != nil {
+			return ex, fmt.Errorf("_chunks: %w", err)
+		}
+		ex.Response.Chunks = append(ex.Response.Chunks, library.Chunk{Size: c.Size, At: at})
+	}
 	if pd := e.Request.PostData; pd != nil && pd.Text != "" {
 		enc := pd.Encoding
 		if enc == "" {
