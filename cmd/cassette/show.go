@@ -106,6 +106,9 @@ func writeCassette(w io.Writer, cs library.Cassette, raw bool) {
 		fmt.Fprintf(w, "\n%d %s\n", ex.Response.StatusCode, http.StatusText(ex.Response.StatusCode))
 		writeHeader(w, ex.Response.Header)
 		writeBody(w, ex.Response.Header, ex.Response.Body, raw)
+		if n := len(ex.Response.Chunks); n > 0 {
+			fmt.Fprintf(w, "(streamed in %d chunk(s), the last at %s)\n", n, ex.Response.Chunks[n-1].At)
+		}
 		if len(ex.Response.Trailer) > 0 {
 			fmt.Fprint(w, "trailers:\n")
 			writeHeader(w, ex.Response.Trailer)

@@ -19,7 +19,7 @@ func TestShow(t *testing.T) {
 			[]string{"2 exchange(s)", "=== exchange 1 of 2, recorded 2026-05-07T12:00:00Z, took 12.5ms",
 				"GET https://api.example.com/v1/users?page=2", "Accept: */*",
 				"200 OK", "Set-Cookie: a=1\nSet-Cookie: b=2\nSet-Cookie: c=3",
-				"{\n  \"users\": [\n    {\n      \"id\": 1,", "=== exchange 2 of 2", `"next": null`},
+				"{\n  \"users\": [\n    {\n      \"id\": 1,", "=== exchange 2 of 2", `"next": null`, "(streamed in 2 chunk(s), the last at 3ms)"},
 			nil},
 		{"request body and trailers",
 			[]string{nameOf(ex[2])},
