@@ -21,9 +21,10 @@
 // (the values of a repeated key keep their order), each as sent ("k=v",
 // or "k"), joined by ",". Then come the hash suffixes, each "~", a letter
 // and 8 lower-case hex digits, in this order: "~h" hashes the significant
-// headers (see [Rules]), "~b" the request body when it is not empty, "~u"
-// the method, path and query when the fields above could not show them
-// faithfully.
+// headers (see [Rules]), "~b" the request body as its body rule gives it
+// (under the default rules, the body as sent, when it is not empty; see
+// below), "~u" the method, path and query when the fields above could not
+// show them faithfully.
 //
 //   - Method: upper case; letters, digits and "-", at most 12 bytes,
 //     starting with a letter or digit. An empty method is GET.
@@ -62,4 +63,46 @@
 // Hashes are SHA-256 cut short, the same on every run, machine and Go
 // version. A name holds only ASCII letters, digits and ".-_=,~%+", starts
 // with its method, and is at most 184 bytes long.
+//
+// # Body rules
+//
+// By default the "~b" suffix hashes the body byte for byte, so two JSON
+// bodies that differ only in key order or whitespace get two cassettes.
+// [Rules.Bodies] chooses a [BodyRule] by the media type of the request
+// (its Content-Type without parameters, "application/json"), a structured
+// suffix ("+json") or a fallback for any type (""). A rule returns the
+// bytes to hash, or nil when the body does not tell cassettes apart (no
+// "~b" suffix at all):
+//
+//   - [ExactBody]: the body as sent (the default);
+//   - [JSONBody]: canonical JSON, key order and whitespace ignored;
+//   - [FormBody]: URL-encoded form fields, in sorted order;
+//   - [MultipartBody]: multipart form parts by name, file name,
+//     Content-Type and content, boundary ignored;
+//   - [IgnoreBody]: nothing;
+//   - a func of one's own, such as JSON without a "timestamp" field,
+//     usually ending in one of the above.
+//
+// [Rules.CanonicalBody] returns what the rule gives for a request: what
+// the name hashes, and what a report of a missing cassette can show.
+//
+// # Routes
+//
+// [Rules.Routes] give other rules to some requests: a [Route] pairs a
+// pattern written as for net/http.ServeMux ("POST /v1/search",
+// "/v1/items/{id}", "/v1/files/{path...}", "/v1/") with the rules for the
+// requests it matches, used whole instead of the enclosing ones. The first
+// route that matches wins; [Rules.For] returns the rules that apply to a
+// request, and [Rules.Route] appends a route:
+//
+//	rules := naming.Rules{Headers: []string{"Accept"}}.
+//		Route("POST /v1/search", naming.Rules{Bodies: map[string]naming.BodyRule{"": naming.IgnoreBody}})
+//
+// A pattern that is not valid matches nothing, so Name never fails;
+// [Rules.Validate] reports it, for programs that take rules to check them
+// early.
+//
+// Name and the predefined body rules are safe for concurrent use. Under
+// the default rules, and with routes, Name allocates only its result: a
+// replay server calls it on every request.
 package naming

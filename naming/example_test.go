@@ -1,7 +1,9 @@
 package naming_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"log"
 	"net/http"
 
 	"github.com/cassette-go/cassette/naming"
@@ -45,4 +47,76 @@ func ExampleWithoutHost() {
 	// GET_v1_users__page=2
 	// GET_v1_users__page=2
 	// POST~bbc7941df
+}
+
+func ExampleJSONBody() {
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{
+		"application/json": naming.JSONBody,
+		"+json":            naming.JSONBody, // application/vnd.api+json, ...
+	}}
+	r, _ := http.NewRequest("POST", "https://api.example.com/v1/orders", nil)
+	r.Header.Set("Content-Type", "application/json; charset=utf-8")
+	a := []byte(`{"item": 42, "gift": true}`)
+	b := []byte(`{"gift":true,"item":42}`)
+	fmt.Println(naming.Name(r, a, rules))
+	fmt.Println(naming.Name(r, b, rules))
+	fmt.Printf("%s\n", rules.CanonicalBody(r, a)) // what the "~b" suffix hashes
+
+	// Under the default rules, the bytes count.
+	fmt.Println(naming.Name(r, a, naming.Default()))
+	// Output:
+	// POST_api.example.com_443_v1_orders~b2e00f40f
+	// POST_api.example.com_443_v1_orders~b2e00f40f
+	// {"gift":true,"item":42}
+	// POST_api.example.com_443_v1_orders~b609db76e
+}
+
+// A body rule of one's own: a JSON body whose "timestamp" field changes on
+// every run names the same without it.
+func ExampleBodyRule() {
+	withoutTimestamp := func(contentType string, body []byte) []byte {
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(body, &fields) != nil {
+			return naming.JSONBody(contentType, body) // not an object
+		}
+		delete(fields, "timestamp")
+		body, _ = json.Marshal(fields)
+		return naming.JSONBody(contentType, body)
+	}
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": withoutTimestamp}}
+	r, _ := http.NewRequest("POST", "https://api.example.com/v1/events", nil)
+	r.Header.Set("Content-Type", "application/json")
+	fmt.Println(naming.Name(r, []byte(`{"event":"login","timestamp":1700000000}`), rules))
+	fmt.Println(naming.Name(r, []byte(`{"event":"login","timestamp":1700000042}`), rules))
+	// Output:
+	// POST_api.example.com_443_v1_events~b04ce4bf2
+	// POST_api.example.com_443_v1_events~b04ce4bf2
+}
+
+func ExampleRules_Route() {
+	// Search requests carry a random nonce in their body: ignore it there,
+	// and only there. Everything else keeps the default rules.
+	rules := naming.Default().
+		Route("POST /v1/search", naming.Rules{Bodies: map[string]naming.BodyRule{"": naming.IgnoreBody}}).
+		Route("/v1/reports/", naming.Rules{IgnoreQuery: []string{"_"}})
+	if err := rules.Validate(); err != nil {
+		log.Fatal(err)
+	}
+	search, _ := http.NewRequest("POST", "https://api.example.com/v1/search", nil)
+	fmt.Println(naming.Name(search, []byte(`{"q":"go","nonce":"8f1c"}`), rules))
+	orders, _ := http.NewRequest("POST", "https://api.example.com/v1/orders", nil)
+	fmt.Println(naming.Name(orders, []byte(`{"item":42}`), rules))
+	report, _ := http.NewRequest("GET", "https://api.example.com/v1/reports/2024?_=1699999999", nil)
+	fmt.Println(naming.Name(report, nil, rules))
+	// Output:
+	// POST_api.example.com_443_v1_search
+	// POST_api.example.com_443_v1_orders~bbc7941df
+	// GET_api.example.com_443_v1_reports_2024
+}
+
+func ExampleRules_Validate() {
+	rules := naming.Default().Route("POST /v1/search/{q", naming.Rules{})
+	fmt.Println(rules.Validate())
+	// Output:
+	// route 0 "POST /v1/search/{q": wildcard must be a whole segment: {name}
 }

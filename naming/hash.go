@@ -9,81 +9,79 @@ import (
 )
 
 // The hashes in a name are SHA-256, cut to their first bytes and written in
-// lower-case hex: the same on every run, machine and Go version.
+// lower-case hex: the same on every run, machine and Go version. They are
+// computed only for the suffixes a name has.
 
-// bodyHash returns the 8 hex digits of the "~b" suffix.
-func bodyHash(body []byte) string {
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:4])
+// appendSum appends the first n bytes of the SHA-256 of data in lower-case
+// hex.
+func appendSum(b []byte, n int, data []byte) []byte {
+	sum := sha256.Sum256(data)
+	return hex.AppendEncode(b, sum[:n])
 }
 
-// hostHash returns the 6 hex digits that end a host field.
-func hostHash(host string) string {
-	sum := sha256.Sum256([]byte(host))
-	return hex.EncodeToString(sum[:3])
+// appendHash appends the first n bytes of the SHA-256 of s in lower-case
+// hex.
+func appendHash(b []byte, n int, s string) []byte {
+	var buf [64]byte
+	return appendSum(b, n, append(buf[:0], s...))
 }
 
-// urlHash returns the 8 hex digits of the "~u" suffix: a hash of the
-// method, the path and the significant query pairs, sorted. It leaves out
-// the host and port, so one request sent to two hosts gets one hash.
-func urlHash(method, path string, query []string) string {
-	var d digest
-	d.string(method)
-	d.string(path)
-	d.strings(query)
-	return d.hex(4)
-}
+// appendBodyHash appends the 8 hex digits of the "~b" suffix.
+func appendBodyHash(b, body []byte) []byte { return appendSum(b, 4, body) }
 
-// headerHash returns the 8 hex digits of the "~h" suffix: a hash of the
-// significant headers of h, in canonical form and sorted, each with all its
-// values in order. It reports false when h has none of them.
-func headerHash(h http.Header, names []string) (string, bool) {
-	if len(names) == 0 {
-		return "", false
+// appendURLHash appends the 8 hex digits of the "~u" suffix: a hash of
+// the method, the path and the significant query pairs, sorted. It leaves
+// out the host and port, so one request sent to two hosts gets one hash.
+func appendURLHash(b []byte, method, path string, query []queryPair) []byte {
+	var buf [256]byte
+	d := appendString(buf[:0], method)
+	d = appendString(d, path)
+	d = binary.AppendUvarint(d, uint64(len(query)))
+	for _, p := range query {
+		d = appendString(d, p.raw)
 	}
-	keys := make([]string, len(names))
-	for i, n := range names {
-		keys[i] = http.CanonicalHeaderKey(n)
+	return appendSum(b, 4, d)
+}
+
+// appendHeaderHash appends "~h" and the 8 hex digits of a hash of the
+// significant headers of h, in canonical form and sorted, each with all
+// its values in order; it appends nothing when h has none of them.
+func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
+	if len(names) == 0 || len(h) == 0 {
+		return b
+	}
+	var keysBuf [8]string
+	keys := keysBuf[:0]
+	for _, n := range names {
+		keys = append(keys, http.CanonicalHeaderKey(n))
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
-	var d digest
+	var buf [256]byte
+	d := buf[:0]
 	present := false
 	for _, k := range keys {
-		vs := h.Values(k)
+		vs := h[k]
 		if len(vs) == 0 {
 			continue
 		}
 		present = true
-		d.string(k)
-		d.strings(vs)
+		d = appendString(d, k)
+		d = binary.AppendUvarint(d, uint64(len(vs)))
+		for _, v := range vs {
+			d = appendString(d, v)
+		}
 	}
 	if !present {
-		return "", false
+		return b
 	}
-	return d.hex(4), true
+	b = append(b, "~h"...)
+	return appendSum(b, 4, d)
 }
 
-// A digest collects strings in an unambiguous encoding, each string and
-// each list preceded by its length, to be hashed at the end.
-type digest []byte
-
-func (d *digest) uint(n int) { *d = binary.AppendUvarint(*d, uint64(n)) }
-
-func (d *digest) string(s string) {
-	d.uint(len(s))
-	*d = append(*d, s...)
-}
-
-func (d *digest) strings(ss []string) {
-	d.uint(len(ss))
-	for _, s := range ss {
-		d.string(s)
-	}
-}
-
-// hex returns the first n bytes of the SHA-256 of d in lower-case hex.
-func (d digest) hex(n int) string {
-	sum := sha256.Sum256(d)
-	return hex.EncodeToString(sum[:n])
+// appendString appends s to the digest d in an unambiguous encoding:
+// preceded by its length. Lists are preceded by their length too.
+func appendString(d []byte, s string) []byte {
+	d = binary.AppendUvarint(d, uint64(len(s)))
+	return append(d, s...)
 }

@@ -2,6 +2,7 @@ package naming
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -35,17 +36,21 @@ func TestNameBody(t *testing.T) {
 // machine and Go version.
 func TestHashes(t *testing.T) {
 	// sha256("") = e3b0c442..., sha256("abc") = ba7816bf...
-	if got := bodyHash([]byte("abc")); got != "ba7816bf" {
-		t.Errorf(`bodyHash("abc") = %q, want "ba7816bf"`, got)
+	if got := string(appendBodyHash(nil, []byte("abc"))); got != "ba7816bf" {
+		t.Errorf(`appendBodyHash(nil, "abc") = %q, want "ba7816bf"`, got)
 	}
-	if got := hostHash(""); got != "e3b0c4" {
-		t.Errorf(`hostHash("") = %q, want "e3b0c4"`, got)
+	if got := string(appendHash(nil, 3, "")); got != "e3b0c4" {
+		t.Errorf(`appendHash(nil, 3, "") = %q, want "e3b0c4"`, got)
 	}
-	if got, ok := headerHash(nil, []string{"Accept"}); ok {
-		t.Errorf("headerHash(nil header) = %q, true; want false", got)
+	long := strings.Repeat("a", 100) // longer than the buffer on the stack
+	if got, want := string(appendHash(nil, 4, long)), string(appendSum(nil, 4, []byte(long))); got != want {
+		t.Errorf("appendHash(nil, 4, 100 bytes) = %q, want %q", got, want)
+	}
+	if got := appendHeaderHash(nil, nil, []string{"Accept"}); got != nil {
+		t.Errorf("appendHeaderHash(nil, nil header, [Accept]) = %q, want nothing", got)
 	}
 	h := http.Header{"Accept": {"a"}}
-	if _, ok := headerHash(h, []string{"accept"}); !ok {
-		t.Errorf("headerHash(Accept: a, [accept]) reports no header; want one")
+	if got := string(appendHeaderHash(nil, h, []string{"accept"})); !matchName(got, "~h########") {
+		t.Errorf("appendHeaderHash(nil, Accept: a, [accept]) = %q, want a hash", got)
 	}
 }

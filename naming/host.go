@@ -9,41 +9,70 @@ import (
 // maxHost is the longest host a name shows in full, in bytes.
 const maxHost = 48
 
-// hostField renders the host of a request (r.URL.Host, else r.Host) as the
-// second field of a name, in lower case (ASCII), without its port. A host that is
-// empty, longer than maxHost or holds characters other than [a-z0-9.-] (an
-// IPv6 literal, say) is cut and its other characters replaced by "-", and
-// the field ends in "~" and 6 hex digits of a hash of the lower-cased host,
-// so that two hosts never share a field. The field never holds "_".
-func hostField(r *http.Request, u *url.URL) string {
+// appendHost appends the host of a request (r.URL.Host, else r.Host) as
+// the second field of a name, in lower case (ASCII), without its port. A
+// host that is empty, longer than maxHost or holds characters other than
+// [a-z0-9.-] (an IPv6 literal, say) is cut and its other characters
+// replaced by "-", and the field ends in "~" and 6 hex digits of a hash of
+// the lower-cased host, so that two hosts never share a field. The field
+// never holds "_".
+func appendHost(b []byte, r *http.Request, u *url.URL) []byte {
 	host, _ := splitHostPort(requestHost(r, u))
-	host = asciiLower(host)
-	if host != "" && len(host) <= maxHost && strings.Trim(host, hostChars) == "" {
-		return host
+	if host != "" && len(host) <= maxHost {
+		start := len(b)
+		for i := 0; i < len(host); i++ {
+			c := host[i]
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '.', c == '-':
+				b = append(b, c)
+			case 'A' <= c && c <= 'Z':
+				b = append(b, c-'A'+'a')
+			default:
+				return appendHashedHost(b[:start], asciiLower(host))
+			}
+		}
+		return b
 	}
-	var b strings.Builder
+	return appendHashedHost(b, asciiLower(host))
+}
+
+// appendHashedHost appends the field of a host (in lower case) that
+// cannot be shown as it is: cut to maxHost bytes, every character other
+// than [a-z0-9.-] (a rune, or an invalid byte) a "-", then "~" and the
+// host's hash.
+func appendHashedHost(b []byte, host string) []byte {
+	start := len(b)
 	for _, c := range host {
+		if len(b)-start == maxHost {
+			break
+		}
 		if c < 0x80 && strings.IndexByte(hostChars, byte(c)) >= 0 {
-			b.WriteRune(c)
+			b = append(b, byte(c))
 		} else {
-			b.WriteByte('-')
+			b = append(b, '-')
 		}
 	}
-	f := b.String()
-	f = f[:min(len(f), maxHost)]
-	if f == "" {
-		f = "-"
+	if len(b) == start {
+		b = append(b, '-')
 	}
-	return f + "~" + hostHash(host)
+	b = append(b, '~')
+	return appendHash(b, 3, host)
 }
 
 // asciiLower returns s with its ASCII letters in lower case: hosts are
 // case-insensitive in ASCII only, and other bytes stay as they are so that
 // the hash of two different hosts differs.
 func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && !('A' <= s[i] && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
 	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
+	for ; i < len(b); i++ {
+		if c := b[i]; 'A' <= c && c <= 'Z' {
 			b[i] = c - 'A' + 'a'
 		}
 	}
@@ -53,18 +82,31 @@ func asciiLower(s string) string {
 // hostChars are the characters a host field shows as they are.
 const hostChars = "abcdefghijklmnopqrstuvwxyz0123456789.-"
 
-// portField returns the port of a request as the third field of a name:
+// appendPort appends the port of a request as the third field of a name:
 // the explicit port, else 443 for https (or, when the scheme is not set,
 // for a request that came over TLS), else 80.
-func portField(r *http.Request, u *url.URL) string {
+func appendPort(b []byte, r *http.Request, u *url.URL) []byte {
 	if _, port := splitHostPort(requestHost(r, u)); port != "" {
-		return port
+		return append(b, port...)
 	}
-	scheme := strings.ToLower(u.Scheme)
-	if scheme == "https" || scheme == "" && r.TLS != nil {
-		return "443"
+	if isHTTPS(u.Scheme) || u.Scheme == "" && r.TLS != nil {
+		return append(b, "443"...)
 	}
-	return "80"
+	return append(b, "80"...)
+}
+
+// isHTTPS reports whether scheme is "https" in any ASCII case.
+func isHTTPS(scheme string) bool {
+	const https = "https"
+	if len(scheme) != len(https) {
+		return false
+	}
+	for i := range len(https) {
+		if c := scheme[i]; c != https[i] && c != https[i]-'a'+'A' {
+			return false
+		}
+	}
+	return true
 }
 
 // requestHost returns the host and port a request was sent to.

@@ -1,7 +1,5 @@
 package naming
 
-import "strings"
-
 // maxMethod is the longest method field, in bytes.
 const maxMethod = 12
 
@@ -14,31 +12,33 @@ func requestMethod(m string) string {
 	return m
 }
 
-// methodField renders method as the first field of a name: upper-case
+// appendMethod appends method as the first field of a name: upper-case
 // letters, digits and "-", starting with a letter or digit, at most
-// maxMethod bytes. It reports whether that lost information (a method not
-// already in upper case, say).
-func methodField(method string) (string, bool) {
-	var b strings.Builder
+// maxMethod bytes; every other character (a rune, or an invalid byte) is
+// one "-". It reports whether that lost information (a method not already
+// in upper case, say). method is not empty.
+func appendMethod(b []byte, method string) ([]byte, bool) {
+	start := len(b)
 	lossy := false
 	for _, c := range method {
+		if len(b)-start == maxMethod {
+			lossy = true
+			break
+		}
 		switch {
 		case 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-':
-			b.WriteRune(c)
+			b = append(b, byte(c))
 		case 'a' <= c && c <= 'z':
-			b.WriteRune(c - 'a' + 'A')
+			b = append(b, byte(c-'a'+'A'))
 			lossy = true
 		default:
-			b.WriteByte('-')
+			b = append(b, '-')
 			lossy = true
 		}
 	}
-	f := b.String()
-	if len(f) > maxMethod {
-		f, lossy = f[:maxMethod], true
+	if b[start] == '-' {
+		b[start] = 'X'
+		lossy = true
 	}
-	if f[0] == '-' { // f is not empty: method is not
-		f, lossy = "X"+f[1:], true
-	}
-	return f, lossy
+	return b, lossy
 }

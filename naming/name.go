@@ -8,8 +8,11 @@ import (
 
 // Rules say which parts of a request, beyond method, host, port, path and
 // query, tell cassettes apart. The zero Rules is valid and equal to
-// [Default]. Rules are values: copying them is safe, and they are safe for
-// concurrent use as long as nobody modifies the slices.
+// [Default].
+//
+// Rules are values: copying them is safe, and they are safe for concurrent
+// use as long as nobody modifies their slices and maps and every
+// [BodyRule] in them is safe for concurrent use (the predefined ones are).
 type Rules struct {
 	// Headers are the significant request headers, in any case. Their
 	// values (all of them, in order) are hashed into the "~h" suffix. A
@@ -23,10 +26,29 @@ type Rules struct {
 	// decoded name, that are left out of the name (cache busters,
 	// timestamps). Default: none.
 	IgnoreQuery []string
+
+	// Bodies are the body rules by media type: the request's Content-Type
+	// without parameters, in lower case ("application/json"). A request
+	// takes the rule of its media type; else, for a media type with a
+	// structured syntax suffix ("application/vnd.api+json"), the rule of
+	// the suffix ("+json"); else the rule of "", else that of "*/*", the
+	// fallbacks for any media type, a missing Content-Type included. A nil
+	// map, no matching key or a nil rule mean [ExactBody]. Keys are
+	// matched as they are: write them in lower case, without parameters
+	// ([Rules.Validate] reports those that are not).
+	Bodies map[string]BodyRule
+
+	// Routes give the rules for the requests their patterns match, instead
+	// of the rules above: the first route whose pattern matches a request
+	// wins, and its Rules are used whole (a route that names no headers
+	// has none, whatever Headers above says). The Routes of a route's
+	// Rules are not consulted. Default: none. See [Route] and [Rules.For].
+	Routes []Route
 }
 
 // Default returns the default rules: no significant headers, every query
-// parameter significant, the request body hashed when it is not empty.
+// parameter significant, the request body hashed as it is when it is not
+// empty, no routes.
 func Default() Rules { return Rules{} }
 
 // maxTail is the longest path and query part of a name, in bytes. It does
@@ -34,12 +56,19 @@ func Default() Rules { return Rules{} }
 // for one request sent to any host.
 const maxTail = 80
 
+// maxName is the longest name there is, in bytes (see the package
+// documentation): a name is built in a buffer of this size on the stack.
+const maxName = 184
+
 // Name returns the cassette name of r, whose body is body (r.Body is not
-// read). The host is r.URL.Host when set (a client-side or proxy request),
-// else r.Host; the port is the explicit one or the scheme's default (443
-// for https or, when r.URL.Scheme is empty, when r.TLS is set; else 80).
-// An empty method means GET. A nil r or r.URL counts as empty. The format
-// is specified in the package documentation.
+// read). The rules that apply are rules.For(r): those of the first route
+// that matches r, else rules; the "~b" suffix hashes
+// rules.CanonicalBody(r, body). The host is r.URL.Host when set (a
+// client-side or proxy request), else r.Host; the port is the explicit
+// one or the scheme's default (443 for https or, when r.URL.Scheme is
+// empty, when r.TLS is set; else 80). An empty method means GET. A nil r
+// or r.URL counts as empty. The format is specified in the package
+// documentation.
 func Name(r *http.Request, body []byte, rules Rules) string {
 	if r == nil {
 		r = new(http.Request)
@@ -50,47 +79,63 @@ func Name(r *http.Request, body []byte, rules Rules) string {
 	}
 	method := requestMethod(r.Method)
 	path := requestPath(u)
-	query := significantQuery(u.RawQuery, rules.IgnoreQuery)
+	rules = rules.route(method, path)
 
-	mfield, lossyMethod := methodField(method)
-	tail, lossyTail := tailField(path, query)
-	readable := mfield + "_" + hostField(r, u) + "_" + portField(r, u) + tail
-	lossy := lossyMethod || lossyTail || strings.HasSuffix(readable, ".")
+	var pairsBuf [16]queryPair
+	query := significantQuery(pairsBuf[:0], u.RawQuery, rules.IgnoreQuery)
 
-	var b strings.Builder
-	b.WriteString(readable)
-	if h, ok := headerHash(r.Header, rules.Headers); ok {
-		b.WriteString("~h" + h)
-	}
-	if len(body) > 0 {
-		b.WriteString("~b" + bodyHash(body))
+	var buf [maxName]byte
+	b, lossy := appendMethod(buf[:0], method)
+	b = append(b, '_')
+	b = appendHost(b, r, u)
+	b = append(b, '_')
+	b = appendPort(b, r, u)
+	b, lossyTail := appendTail(b, path, query)
+	lossy = lossy || lossyTail || b[len(b)-1] == '.'
+
+	b = appendHeaderHash(b, r.Header, rules.Headers)
+	if cb := rules.canonicalBody(r, body); cb != nil {
+		b = append(b, "~b"...)
+		b = appendBodyHash(b, cb)
 	}
 	if lossy {
-		b.WriteString("~u" + urlHash(method, path, query))
+		b = append(b, "~u"...)
+		b = appendURLHash(b, method, path, query)
 	}
-	return b.String()
+	return string(b)
 }
 
-// tailField renders the path and query part of a name, cut to maxTail
-// bytes, and reports whether it lost information.
-func tailField(path string, query []string) (string, bool) {
-	p, lossyPath := pathField(path)
-	q, lossyQuery := queryField(query)
-	tail, cut := cutTail(p + q)
-	return tail, lossyPath || lossyQuery || cut
+// appendTail appends the path and query part of a name, cut to maxTail
+// bytes, and reports whether it lost information. It stops rendering as
+// soon as the part is known to be cut: a cut is lossy whatever follows.
+func appendTail(b []byte, path string, query []queryPair) ([]byte, bool) {
+	start := len(b)
+	limit := start + maxTail
+	b, lossyPath := appendPath(b, path, limit)
+	lossyQuery := false
+	if len(b) <= limit {
+		b, lossyQuery = appendQuery(b, query, limit)
+	}
+	if len(b) <= limit {
+		return b, lossyPath || lossyQuery
+	}
+	return cutTail(b, start), true
 }
 
-// cutTail cuts tail to maxTail bytes, and reports whether it did. A cut
+// cutTail cuts the tail that starts at b[start:] to maxTail bytes. A cut
 // tail does not end in a separator or inside a %XX escape.
-func cutTail(tail string) (string, bool) {
-	if len(tail) <= maxTail {
-		return tail, false
+func cutTail(b []byte, start int) []byte {
+	b = b[:start+maxTail]
+	for i := len(b) - 1; i >= len(b)-2; i-- {
+		if b[i] == '%' {
+			b = b[:i]
+			break
+		}
 	}
-	t := tail[:maxTail]
-	if i := strings.LastIndexByte(t, '%'); i >= len(t)-2 {
-		t = t[:i]
+	for len(b) > start && (b[len(b)-1] == '_' || b[len(b)-1] == ',') {
+		b = b[:len(b)-1]
 	}
-	return strings.TrimRight(t, "_,"), true
+	return b
 }
 
 // WithoutHost returns name with its host and port fields removed:

@@ -5,9 +5,9 @@ import (
 	"strings"
 )
 
-// pathChars are the characters other than lower-case letters and digits
-// that a path segment shows as they are.
-const pathChars = ".=%-"
+// pathChars are the characters a path segment shows as they are: lower-
+// case letters, digits and ".=%-".
+var pathChars = newCharSet(".=%-")
 
 // requestPath returns the path of u as sent on the wire: the opaque part
 // when set, else the escaped path, and "/" for an empty path.
@@ -22,32 +22,33 @@ func requestPath(u *url.URL) string {
 	return p
 }
 
-// pathField renders path as "_" and a field for each segment ("" for the
-// root path), and reports whether that lost information: a path not
-// starting with "/", an empty segment ("/a//b", "/a/"), a segment "." or
-// ".." (shown as "-"), or a segment that [clean] changed.
-func pathField(path string) (string, bool) {
+// appendPath appends path as "_" and a field for each segment (nothing
+// for the root path), and reports whether that lost information: a path
+// not starting with "/", an empty segment ("/a//b", "/a/"), a segment "."
+// or ".." (shown as "-"), or a segment that [appendClean] changed. It
+// stops once b is longer than limit, the fields after that unrendered.
+func appendPath(b []byte, path string, limit int) ([]byte, bool) {
 	rest, ok := strings.CutPrefix(path, "/")
 	lossy := !ok
 	if rest == "" && ok {
-		return "", false
+		return b, false
 	}
-	var b strings.Builder
-	for seg := range strings.SplitSeq(rest, "/") {
-		f, changed := segmentField(seg)
-		b.WriteString("_" + f)
-		lossy = lossy || changed
+	for len(b) <= limit {
+		seg, after, more := strings.Cut(rest, "/")
+		b = append(b, '_')
+		switch seg {
+		case "", ".", "..":
+			b = append(b, '-')
+			lossy = true
+		default:
+			var changed bool
+			b, changed = appendClean(b, seg, pathChars, limit)
+			lossy = lossy || changed
+		}
+		if !more {
+			break
+		}
+		rest = after
 	}
-	return b.String(), lossy
-}
-
-// segmentField renders one path segment, and reports whether that lost
-// information. It is never empty, so "_" separates segments and "__" is
-// left to announce the query.
-func segmentField(seg string) (string, bool) {
-	switch seg {
-	case "", ".", "..":
-		return "-", true
-	}
-	return clean(seg, pathChars)
+	return b, lossy
 }

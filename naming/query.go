@@ -7,18 +7,22 @@ import (
 	"strings"
 )
 
-// queryChars are the characters other than lower-case letters and digits
-// that a query pair shows as they are.
-const queryChars = ".=%-+"
+// queryChars are the characters a query pair shows as they are: lower-
+// case letters, digits and ".=%-+".
+var queryChars = newCharSet(".=%-+")
 
-// significantQuery splits the raw query into its pairs ("k=v", or "k"),
-// drops empty pairs and those whose decoded key is in ignore, and sorts
-// the rest by decoded key; the values of a repeated key keep their order.
-// The pairs stay as they were sent, escaped.
-func significantQuery(raw string, ignore []string) []string {
-	type pair struct{ key, raw string }
-	var pairs []pair
-	for p := range strings.SplitSeq(raw, "&") {
+// A queryPair is one pair of a raw query, as sent ("k=v", or "k"), with
+// its decoded key.
+type queryPair struct{ key, raw string }
+
+// significantQuery appends to dst the pairs of the raw query, without
+// empty pairs and those whose decoded key is in ignore, sorted by decoded
+// key; the values of a repeated key keep their order. The pairs stay as
+// they were sent, escaped.
+func significantQuery(dst []queryPair, raw string, ignore []string) []queryPair {
+	for raw != "" {
+		var p string
+		p, raw, _ = strings.Cut(raw, "&")
 		if p == "" {
 			continue
 		}
@@ -29,28 +33,29 @@ func significantQuery(raw string, ignore []string) []string {
 		if slices.Contains(ignore, k) {
 			continue
 		}
-		pairs = append(pairs, pair{k, p})
+		dst = append(dst, queryPair{k, p})
 	}
-	slices.SortStableFunc(pairs, func(a, b pair) int { return cmp.Compare(a.key, b.key) })
-	out := make([]string, len(pairs))
-	for i, p := range pairs {
-		out[i] = p.raw
-	}
-	return out
+	slices.SortStableFunc(dst, func(a, b queryPair) int { return cmp.Compare(a.key, b.key) })
+	return dst
 }
 
-// queryField renders the sorted pairs as "__" and the pairs joined by ","
-// ("" when there are none), and reports whether [clean] changed a pair.
-func queryField(pairs []string) (string, bool) {
-	if len(pairs) == 0 {
-		return "", false
-	}
+// appendQuery appends the sorted pairs as "__" and the pairs joined by ","
+// (nothing when there are none), and reports whether [appendClean] changed
+// a pair. It stops once b is longer than limit.
+func appendQuery(b []byte, pairs []queryPair, limit int) ([]byte, bool) {
 	lossy := false
-	fields := make([]string, len(pairs))
 	for i, p := range pairs {
+		if len(b) > limit {
+			break
+		}
+		if i == 0 {
+			b = append(b, "__"...)
+		} else {
+			b = append(b, ',')
+		}
 		var changed bool
-		fields[i], changed = clean(p, queryChars)
+		b, changed = appendClean(b, p.raw, queryChars, limit)
 		lossy = lossy || changed
 	}
-	return "__" + strings.Join(fields, ","), lossy
+	return b, lossy
 }

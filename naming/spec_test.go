@@ -4,8 +4,12 @@ import (
 	"bufio"
 	"crypto/tls"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -49,7 +53,27 @@ func (s spec) String() string {
 	if len(s.rules.IgnoreQuery) > 0 {
 		b.WriteString(" ignore=" + strings.Join(s.rules.IgnoreQuery, ","))
 	}
+	if len(s.rules.Bodies) > 0 {
+		var bodies []string
+		for _, k := range slices.Sorted(maps.Keys(s.rules.Bodies)) {
+			bodies = append(bodies, k+":"+funcName(s.rules.Bodies[k]))
+		}
+		b.WriteString(" bodies=" + strings.Join(bodies, ","))
+	}
+	for _, r := range s.rules.Routes {
+		fmt.Fprintf(&b, " route=%q", r.Pattern)
+	}
 	return b.String()
+}
+
+// funcName returns the name of a body rule, without its package path:
+// "naming.JSONBody".
+func funcName(f BodyRule) string {
+	if f == nil {
+		return "nil"
+	}
+	name := runtime.FuncForPC(reflect.ValueOf(f).Pointer()).Name()
+	return name[strings.LastIndexByte(name, '/')+1:]
 }
 
 // shorten abbreviates a URL too long to read in a test log.

@@ -1,0 +1,104 @@
+package naming
+
+import (
+	"net/http"
+	"strings"
+)
+
+// A BodyRule says what of a request body tells cassettes apart: it returns
+// the bytes hashed into the "~b" suffix of a name. contentType is the
+// request's Content-Type header as sent, parameters included ("" when
+// there is none); body is the request body, never empty. Returning nil (or
+// an empty slice) means the body does not tell cassettes apart: the name
+// has no "~b" suffix.
+//
+// A rule must be deterministic, must not modify body, and must be safe for
+// concurrent use: the replay server calls it for every request. It may
+// return body itself. The predefined rules are [ExactBody], [JSONBody],
+// [FormBody], [MultipartBody] and [IgnoreBody]; they never panic, and
+// those that parse a body fall back to its exact bytes when it does not
+// parse. A rule of one's own often builds on one of them (see the
+// example).
+type BodyRule func(contentType string, body []byte) []byte
+
+// ExactBody is the default body rule: the body as it was sent, byte for
+// byte.
+func ExactBody(contentType string, body []byte) []byte { return body }
+
+// IgnoreBody is the body rule of bodies that do not tell cassettes apart
+// (a random nonce, a signed token): it returns nil, so the name of a
+// request has no "~b" suffix whatever its body.
+func IgnoreBody(contentType string, body []byte) []byte { return nil }
+
+// For returns the rules that apply to req: those of the first route in
+// r.Routes whose pattern matches req, else r. A nil req counts as an
+// empty GET request of "/".
+func (r Rules) For(req *http.Request) Rules {
+	if len(r.Routes) == 0 {
+		return r
+	}
+	method, path := "GET", "/"
+	if req != nil {
+		method = requestMethod(req.Method)
+		if req.URL != nil {
+			path = requestPath(req.URL)
+		}
+	}
+	return r.route(method, path)
+}
+
+// CanonicalBody returns the bytes that the body rule of req produces from
+// body, those hashed into the "~b" suffix of req's name: the rules are
+// r.For(req), and the body rule is chosen by req's media type as
+// [Rules.Bodies] says. It returns nil when body is empty or the rule
+// ignores it (returns nil or an empty slice), and never an empty slice.
+// The result may be body itself: do not modify it.
+func (r Rules) CanonicalBody(req *http.Request, body []byte) []byte {
+	return r.For(req).canonicalBody(req, body)
+}
+
+// canonicalBody is CanonicalBody with rules already chosen for req.
+func (r Rules) canonicalBody(req *http.Request, body []byte) []byte {
+	if len(body) == 0 {
+		return nil
+	}
+	if len(r.Bodies) == 0 {
+		return body
+	}
+	var contentType string
+	if req != nil {
+		contentType = req.Header.Get("Content-Type")
+	}
+	rule := r.bodyRule(mediaType(contentType))
+	if rule == nil {
+		return body
+	}
+	out := rule(contentType, body)
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// bodyRule returns the rule for a media type, as Bodies says, or nil.
+func (r Rules) bodyRule(mt string) BodyRule {
+	if rule, ok := r.Bodies[mt]; ok {
+		return rule
+	}
+	if i := strings.LastIndexByte(mt, '+'); i >= 0 {
+		if rule, ok := r.Bodies[mt[i:]]; ok {
+			return rule
+		}
+	}
+	if rule, ok := r.Bodies[""]; ok {
+		return rule
+	}
+	return r.Bodies["*/*"]
+}
+
+// mediaType returns the media type of a Content-Type header: without
+// parameters and surrounding space, ASCII letters in lower case.
+func mediaType(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return asciiLower(strings.TrimSpace(mt))
+}
