@@ -1,10 +1,10 @@
-// Package interop tests that cassette works with the cassettes of other
-// tools, written by those tools themselves. It is a module of its own so
-// that their dependencies (go-vcr) stay out of cassette's go.mod.
+// Package interop holds the tests that need third-party code: that
+// cassette works with the cassettes of other tools, written by those tools
+// themselves (go-vcr), and that its servers leak no goroutines (goleak). It
+// is a module of its own so that these dependencies stay out of cassette's
+// go.mod; the repository's go.work lets the root run its tests with
 //
-// Run its tests from this folder with
-//
-//	go test -race ./...
+//	go test -race ./... ./interop/...
 //
 // and regenerate the go-vcr sample that cassette's own tests import,
 // ../testdata/interop/govcr-sample.yaml, with
