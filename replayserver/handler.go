@@ -64,6 +64,9 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	if err != nil {
 		return nil, fmt.Errorf("replayserver: %w", err)
 	}
+	if err := cfg.rules.Validate(); err != nil {
+		return nil, fmt.Errorf("replayserver: naming rules: %w", err)
+	}
 	var libOpts []library.Option
 	if cfg.format != "" {
 		libOpts = append(libOpts, library.WithFormat(cfg.format))

@@ -50,7 +50,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		fmt.Fprintf(&b, "  cassette %s matches, but its %d exchange(s) were all served and replayserver.NoRepeat is set\n",
 			h.lib.File(m.found), len(c.Exchanges))
 	}
-	got := viewOf(r.Method, e.URL, r.Header, body, h.cfg.rules)
+	got := viewOf(r.Method, m.target.String(), r.Header, body, h.cfg.rules)
 	names, err := h.lib.Names()
 	if err != nil {
 		fmt.Fprintf(&b, "  (the library cannot be read: %v)\n", err)
@@ -122,28 +122,34 @@ func requestURL(r *http.Request) string {
 }
 
 // reqView is what a miss report compares: the parts of a request that
-// tell cassettes apart.
+// tell cassettes apart, under the rules that apply to it.
 type reqView struct {
 	Method  string
 	Path    string
-	Query   url.Values          `cmp:",omitempty"`
-	Headers map[string][]string `cmp:",omitempty"`
-	Body    any                 // string, JSON value or "<N bytes binary>"
+	Query   url.Values
+	Headers map[string][]string
+	Body    any // "", a JSON value, text, or a summary of a binary body
 }
 
+// viewOf returns the view of a request under rules (narrowed to the route
+// it matches).
 func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Rules) reqView {
 	v := reqView{Method: method}
+	req := &http.Request{Method: method, Header: hdr, URL: &url.URL{}}
 	if u, err := url.Parse(rawURL); err == nil {
+		req.URL = u
 		v.Path = u.EscapedPath()
-		v.Query = u.Query()
-		for _, k := range rules.IgnoreQuery {
-			v.Query.Del(k)
-		}
-		if len(v.Query) == 0 {
-			v.Query = nil
-		}
 	} else {
 		v.Path = rawURL
+	}
+	rules = rules.For(req)
+	if q := req.URL.Query(); len(q) > 0 {
+		for _, k := range rules.IgnoreQuery {
+			q.Del(k)
+		}
+		if len(q) > 0 {
+			v.Query = q
+		}
 	}
 	for _, k := range rules.Headers {
 		if vals := hdr.Values(k); len(vals) > 0 {
@@ -153,7 +159,12 @@ func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Ru
 			v.Headers[http.CanonicalHeaderKey(k)] = vals
 		}
 	}
-	v.Body = bodyView(body)
+	switch canon := rules.CanonicalBody(req, body); {
+	case len(body) > 0 && canon == nil:
+		v.Body = "(ignored by the naming rules)"
+	default:
+		v.Body = bodyView(canon)
+	}
 	return v
 }
 
@@ -171,8 +182,8 @@ func bodyView(body []byte) any {
 	return fmt.Sprintf("<%d bytes, not text>", len(body))
 }
 
-// nearest returns up to n names from names closest to name: same method
-// and path first, then the longest shared path, then the same query.
+// nearest returns up to n names from names closest to name (see
+// similarity).
 func nearest(name string, names []string, n int) []string {
 	want := splitName(name)
 	type scored struct {
@@ -218,13 +229,13 @@ func splitName(name string) nameParts {
 	return p
 }
 
+// similarity scores how near two names are: same method and path first,
+// then the same path, then the same method, then the longest shared
+// leading path, then the same query, host and suffixes.
 func similarity(a, b nameParts) int {
 	s := 0
-	if a.method == b.method {
-		s += 1000
-	}
 	if strings.Join(a.path, "/") == strings.Join(b.path, "/") {
-		s += 500
+		s += 2000
 	} else {
 		for i := 0; i < len(a.path) && i < len(b.path) && a.path[i] == b.path[i]; i++ {
 			s += 50
@@ -232,6 +243,9 @@ func similarity(a, b nameParts) int {
 		if len(a.path) == len(b.path) {
 			s += 20
 		}
+	}
+	if a.method == b.method {
+		s += 1000
 	}
 	if a.query == b.query {
 		s += 10

@@ -1,0 +1,227 @@
+package replayserver_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// echoAPI answers every request with its method, path and body.
+func echoAPI(t *testing.T) *upstream {
+	u := startUpstream(t)
+	u.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.hits.Add(1)
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "%s %s %d bytes", r.Method, r.URL.Path, len(b))
+	})
+	return u
+}
+
+func multipartBody(boundary, file string) (string, string) {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	w.SetBoundary(boundary)
+	w.WriteField("title", "report")
+	fw, _ := w.CreateFormFile("file", "a.txt")
+	io.WriteString(fw, file)
+	w.Close()
+	return b.String(), w.FormDataContentType()
+}
+
+func TestBodyRulesDecideWhatMatches(t *testing.T) {
+	mp1, mpType1 := multipartBody("boundary-one", "hello")
+	mp2, mpType2 := multipartBody("boundary-two", "hello")
+	mp3, mpType3 := multipartBody("boundary-three", "other content")
+	tests := []struct {
+		why                string
+		rules              naming.Rules
+		recType, recBody   string
+		playType, playBody string
+		wantHit            bool
+	}{
+		{"by default bodies must be byte-equal", naming.Default(),
+			"application/json", `{"a":1,"b":2}`, "application/json", `{"b":2, "a":1}`, false},
+		{"JSON compared canonically ignores key order and whitespace",
+			naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody}},
+			"application/json", `{"a":1,"b":2}`, "application/json; charset=utf-8", `{ "b": 2, "a": 1 }`, true},
+		{"JSON compared canonically still tells values apart",
+			naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody}},
+			"application/json", `{"a":1}`, "application/json", `{"a":2}`, false},
+		{"forms compared as sorted pairs ignore field order",
+			naming.Rules{Bodies: map[string]naming.BodyRule{"application/x-www-form-urlencoded": naming.FormBody}},
+			"application/x-www-form-urlencoded", "a=1&b=2", "application/x-www-form-urlencoded", "b=2&a=1", true},
+		{"multipart compared by parts ignores the boundary",
+			naming.Rules{Bodies: map[string]naming.BodyRule{"multipart/form-data": naming.MultipartBody}},
+			mpType1, mp1, mpType2, mp2, true},
+		{"multipart compared by parts tells file contents apart",
+			naming.Rules{Bodies: map[string]naming.BodyRule{"multipart/form-data": naming.MultipartBody}},
+			mpType1, mp1, mpType3, mp3, false},
+		{"an ignored body matches any body",
+			naming.Rules{Bodies: map[string]naming.BodyRule{"": naming.IgnoreBody}},
+			"text/plain", "first", "text/plain", "second", true},
+		{"a custom rule drops a volatile field",
+			naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": dropField("sent_at")}},
+			"application/json", `{"q":"x","sent_at":1}`, "application/json", `{"q":"x","sent_at":2}`, true},
+		{"a route can ignore bodies while others stay exact",
+			naming.Default().Route("POST /v1/search", naming.Rules{Bodies: map[string]naming.BodyRule{"": naming.IgnoreBody}}),
+			"text/plain", "first", "text/plain", "second", true},
+		{"a route elsewhere does not loosen this one",
+			naming.Default().Route("POST /v1/other", naming.Rules{Bodies: map[string]naming.BodyRule{"": naming.IgnoreBody}}),
+			"text/plain", "first", "text/plain", "second", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.why, func(t *testing.T) {
+			t.Setenv("CASSETTE_MODE", "")
+			up := echoAPI(t)
+			path := filepath.Join(t.TempDir(), "lib.json")
+			post := func(base, ctype, body string) int {
+				resp, err := http.Post(base+"/v1/search", ctype, strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			ft := newFakeTB(t)
+			ft.do(func() {
+				srv := replayserver.New(ft, path, replayserver.Naming(tc.rules), replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL))
+				post(srv.URL, tc.recType, tc.recBody)
+			})
+			ft.finish()
+			if ft.Failed() {
+				t.Fatalf("recording: %s", ft.errors())
+			}
+			ft = newFakeTB(t)
+			var status int
+			ft.do(func() {
+				srv := replayserver.New(ft, path, replayserver.Naming(tc.rules))
+				status = post(srv.URL, tc.playType, tc.playBody)
+			})
+			ft.finish()
+			if hit := status == http.StatusOK; hit != tc.wantHit {
+				t.Errorf("POST %q after recording %q: status %d, want a hit=%v\n%s", tc.playBody, tc.recBody, status, tc.wantHit, ft.errors())
+			}
+		})
+	}
+}
+
+// dropField is a body rule comparing JSON bodies without one field.
+func dropField(field string) naming.BodyRule {
+	return func(ctype string, body []byte) []byte {
+		var v map[string]any
+		if json.Unmarshal(body, &v) != nil {
+			return body
+		}
+		delete(v, field)
+		return naming.JSONBody(ctype, mustJSON(v))
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
+
+func TestInvalidRulesFailAtOnce(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a")
+	ft := newFakeTB(t)
+	completed := ft.do(func() {
+		replayserver.New(ft, path, replayserver.Naming(naming.Default().Route("GET /a/{", naming.Rules{})))
+	})
+	if completed || !strings.Contains(ft.errors(), "naming rules") {
+		t.Errorf("an invalid route pattern: completed=%v, failure %q", completed, ft.errors())
+	}
+}
+
+func TestMissReportParts(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	up := echoAPI(t)
+	path := filepath.Join(t.TempDir(), "api")
+	rules := naming.Rules{Headers: []string{"X-Tenant"}}
+	record := func(method, p, tenant, body string) {
+		ft := newFakeTB(t)
+		ft.do(func() {
+			srv := replayserver.New(ft, path, replayserver.Naming(rules), replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL))
+			req, _ := http.NewRequest(method, srv.URL+p, strings.NewReader(body))
+			req.Header.Set("X-Tenant", tenant)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+		ft.finish()
+	}
+	record("POST", "/v1/orders?page=1", "acme", `{"item":1,"qty":2}`)
+	record("GET", "/v1/orders", "acme", "")
+	record("POST", "/v1/invoices", "acme", `{"n":1}`)
+	record("DELETE", "/v2/zzz", "acme", "")
+
+	ft := newFakeTB(t)
+	var report string
+	ft.do(func() {
+		srv := replayserver.New(ft, path, replayserver.Naming(rules))
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/orders?page=2", strings.NewReader(`{"item":1,"qty":3}`))
+		req.Header.Set("X-Tenant", "globex")
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer secret-token")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		report = string(b)
+	})
+	ft.finish()
+
+	checks := []struct{ why, want string }{
+		{"the request line", "no cassette for POST http://127.0.0.1:"},
+		{"the computed name", "name:    POST_127.0.0.1_"},
+		{"the headers as received", "X-Tenant: globex"},
+		{"secrets stay out of test logs", "Authorization: Bearer REDACTED"},
+		{"the body as received", `{"item":1,"qty":3}`},
+		{"nearest first: same method and path", "nearest #1: POST_127.0.0.1_"},
+		{"a diff labelled (-recorded +got)", "diff (-recorded +got):"},
+		{"the query differs", `"page": {"1"}`},
+		{"a significant header differs", `"X-Tenant": {"acme"}`},
+		{"JSON bodies are diffed as JSON, field by field", `"qty":  float64(2)`},
+	}
+	for _, c := range checks {
+		if !strings.Contains(report, c.want) {
+			t.Errorf("%s: report lacks %q:\n%s", c.why, c.want, report)
+		}
+	}
+	if strings.Contains(report, "secret-token") {
+		t.Errorf("the report leaks the token:\n%s", report)
+	}
+	// Nearest are ordered: POST /v1/orders, then GET /v1/orders (same
+	// path), then POST /v1/invoices (same method); DELETE /v2/zzz is not
+	// among the three.
+	near := regexp.MustCompile(`nearest #\d: (\w+)_127\.0\.0\.1_\d+_([a-z0-9_=]+)`).FindAllStringSubmatch(report, -1)
+	var order []string
+	for _, m := range near {
+		order = append(order, m[1]+" "+m[2])
+	}
+	if want := []string{"POST v1_orders__page=1", "GET v1_orders", "POST v1_invoices"}; strings.Join(order, "; ") != strings.Join(want, "; ") {
+		t.Errorf("nearest cassettes: %q, want %q", order, want)
+	}
+	if strings.Contains(report, "v2_zzz") {
+		t.Errorf("nearest cassettes are not in the expected order:\n%s", report)
+	}
+	if !strings.Contains(ft.errors(), report) {
+		t.Errorf("the test failure is not the same report")
+	}
+}
