@@ -30,6 +30,16 @@
 // The same request recorded several times gives one cassette holding the
 // exchanges in the order their bodies ended.
 //
+// # Limits
+//
+// An exchange whose request or response body is larger than [MaxBodySize]
+// (64 MiB by default) is forwarded whole but not stored, and [OnError] is
+// told; no copy of a body is kept past the limit. The transports the
+// recorder makes wait [UpstreamTimeout] (60 seconds by default) for the
+// response headers: the proxy answers a request that timed out with 504
+// Gateway Timeout, one it could not forward with 502 Bad Gateway, and
+// stores neither.
+//
 // # Secrets
 //
 // Credentials are never written to disk: what is named and stored is

@@ -3,6 +3,7 @@ package recorder
 import (
 	"log"
 	"net/http"
+	"time"
 
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
@@ -23,12 +24,21 @@ type config struct {
 	redactQuery   []string
 	noDefaults    bool // NoDefaultRedaction was given
 	beforeSave    []func(*library.Exchange) error
+
+	maxBody int64         // MaxBodySize; 0 or less: no limit
+	timeout time.Duration // UpstreamTimeout; 0 or less: none
 }
+
+// The defaults of MaxBodySize and UpstreamTimeout.
+const (
+	defaultMaxBody = 64 << 20
+	defaultTimeout = 60 * time.Second
+)
 
 // newConfig applies opts in order, so a later option overrides an earlier
 // one.
 func newConfig(opts []Option) config {
-	var c config
+	c := config{maxBody: defaultMaxBody, timeout: defaultTimeout}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -72,10 +82,12 @@ func (c *config) storeFailed(err error) {
 	c.logError("%v", err)
 }
 
-// Transport sets the transport used to reach the upstream. Default: for a
-// proxy a clone of [http.DefaultTransport] with compression handling
-// disabled (so bodies are stored as sent); for a recording RoundTripper
-// [http.DefaultTransport].
+// Transport sets the transport used to reach the upstream. It is used as
+// it is: [UpstreamTimeout] does not change it. Default: for a proxy a clone
+// of [http.DefaultTransport] with compression handling disabled (so bodies
+// are stored as sent); for a recording RoundTripper a clone of
+// [http.DefaultTransport]; both wait for response headers as long as
+// [UpstreamTimeout] says.
 func Transport(rt http.RoundTripper) Option { return func(c *config) { c.transport = rt } }
 
 // Naming sets the rules that name recorded requests. Names are computed
@@ -141,3 +153,21 @@ func BeforeSave(hook func(*library.Exchange) error) Option {
 		}
 	}
 }
+
+// MaxBodySize sets the largest request or response body, in bytes, that is
+// stored. An exchange with a larger body is forwarded as usual, the client
+// getting the whole response, but not stored: [OnError] gets an error
+// naming the limit, which wraps [ErrBodyTooLarge]. The recorder keeps no
+// copy of a body past the limit, so a huge download does not fill memory.
+// 0 or less: no limit. Default: 64 MiB.
+func MaxBodySize(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// UpstreamTimeout sets how long the recorder waits for the upstream's
+// response headers once the request is sent (the
+// ResponseHeaderTimeout of the transport it makes); the body may take
+// longer. An upstream that does not answer in time fails the request with
+// a timeout error, which the proxy answers with 504 Gateway Timeout, and
+// nothing is stored. It does not apply to a transport given by
+// [Transport], which keeps its own settings. 0 or less: no limit.
+// Default: 60 seconds.
+func UpstreamTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }

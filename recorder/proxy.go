@@ -2,12 +2,16 @@ package recorder
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
@@ -20,9 +24,12 @@ import (
 //
 // Responses are streamed to the client as they arrive (event streams and
 // chunked responses included) and stored when their body has ended. A
-// request the upstream cannot answer (connection refused, reset, timeout)
-// gets 502 Bad Gateway with a one-line plain-text message and is not
-// stored; neither is a response whose body breaks off. The cassette name
+// request the upstream cannot answer (connection refused, reset) gets 502
+// Bad Gateway, one that times out (see [UpstreamTimeout]) 504 Gateway
+// Timeout, with a one-line plain-text message, and is not stored. A
+// response whose body breaks off after its headers were sent is cut off
+// for the client too (the connection is closed before the body's end) and
+// not stored. The cassette name
 // is computed from the request as sent upstream, so it names the
 // upstream's host and port, not the proxy's.
 type Proxy struct {
@@ -47,7 +54,7 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 	p := &Proxy{upstream: u, cfg: newConfig(opts)}
 	next := p.cfg.transport
 	if next == nil {
-		p.owned = proxyTransport()
+		p.owned = proxyTransport(p.cfg.timeout)
 		next = p.owned
 	}
 	rt := newRoundTripper(lib, p.cfg, next)
@@ -78,8 +85,9 @@ func parseUpstream(upstream string) (*url.URL, error) {
 
 // proxyTransport returns the default transport of a proxy: the default
 // transport's settings without transparent decompression, so bodies reach
-// the library and the client as the upstream sent them.
-func proxyTransport() *http.Transport {
+// the library and the client as the upstream sent them, waiting timeout
+// for response headers (0 or less: no limit).
+func proxyTransport(timeout time.Duration) *http.Transport {
 	var t *http.Transport
 	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
 		t = dt.Clone()
@@ -87,6 +95,7 @@ func proxyTransport() *http.Transport {
 		t = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true}
 	}
 	t.DisableCompression = true
+	t.ResponseHeaderTimeout = max(timeout, 0)
 	return t
 }
 
@@ -94,12 +103,27 @@ func proxyTransport() *http.Transport {
 // stores the exchange.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHTTP(w, r) }
 
-// badGateway answers a request that could not be forwarded.
+// badGateway answers a request that could not be forwarded: 504 Gateway
+// Timeout when the upstream did not answer in time, else 502 Bad Gateway.
 func (p *Proxy) badGateway(w http.ResponseWriter, r *http.Request, err error) {
 	msg := fmt.Sprintf("recorder: forward %s %s to upstream %s: %v", r.Method, p.redact.URL(r.URL).RequestURI(), p.upstream.Redacted(), err)
+	code := http.StatusBadGateway
+	if isTimeout(err) && r.Context().Err() == nil {
+		code = http.StatusGatewayTimeout
+		if p.owned != nil && strings.Contains(err.Error(), "awaiting response headers") {
+			msg += fmt.Sprintf(" (none within %v; raise it with recorder.UpstreamTimeout)", p.cfg.timeout)
+		}
+	}
 	msg = strings.ReplaceAll(msg, "\n", " ")
 	p.cfg.logError("%s", msg)
-	http.Error(w, msg, http.StatusBadGateway)
+	http.Error(w, msg, code)
+}
+
+// isTimeout reports whether err is a timeout: a network timeout or a
+// deadline exceeded.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // closeIdleConnections closes the idle connections of the transport the

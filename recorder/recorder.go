@@ -57,9 +57,9 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 }
 
 // NewTransport returns a recording RoundTripper for a test: each request
-// goes to its own URL (through [http.DefaultTransport] unless [Transport]
-// names another) and the exchange is stored in the library at path, saved in
-// t.Cleanup.
+// goes to its own URL (through a clone of [http.DefaultTransport] unless
+// [Transport] names another) and the exchange is stored in the library at
+// path, saved in t.Cleanup.
 //
 // An exchange is stored when the client has read its response body to the
 // end or closed it; a body never closed is not recorded. Note that
@@ -71,7 +71,8 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 // them.
 //
 // Logging and errors are handled as by [New]. Exchanges that end after the
-// test are still stored, and logged with the standard logger.
+// test are still stored, and logged with the standard logger. The idle
+// connections of the transport it made are closed in t.Cleanup.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
 	lib, err := library.Open(path)
@@ -81,8 +82,12 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	}
 	tl := &testLog{t: t}
 	opts = append([]Option{Logf(tl.logf), OnError(tl.error)}, opts...)
-	rt := newRoundTripper(lib, newConfig(opts), http.DefaultTransport)
+	cfg := newConfig(opts)
+	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	t.Cleanup(func() {
+		if cfg.transport == nil {
+			rt.CloseIdleConnections()
+		}
 		if err := lib.Save(); err != nil {
 			t.Errorf("recorder: save library %s: %v", path, err)
 		}

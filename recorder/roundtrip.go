@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -17,8 +18,28 @@ import (
 // it: it sends each request with the configured transport and appends the
 // exchange to lib when the response body has been read to its end (or
 // closed), saving after each exchange. It is safe for concurrent use.
+//
+// Without [Transport] it sends through a transport of its own, a clone of
+// [http.DefaultTransport]; an [http.Client] using it closes that
+// transport's idle connections with CloseIdleConnections.
 func NewRoundTripper(lib *library.Library, opts ...Option) http.RoundTripper {
-	return newRoundTripper(lib, newConfig(opts), http.DefaultTransport)
+	cfg := newConfig(opts)
+	return newRoundTripper(lib, cfg, clientTransport(cfg))
+}
+
+// clientTransport returns the default transport of a recording
+// RoundTripper: a clone of [http.DefaultTransport] that waits for response
+// headers as long as cfg says, or http.DefaultTransport itself when a
+// Transport option names another (it is not used) or when it is not an
+// [*http.Transport] (it cannot be cloned).
+func clientTransport(cfg config) http.RoundTripper {
+	dt, ok := http.DefaultTransport.(*http.Transport)
+	if cfg.transport != nil || !ok {
+		return http.DefaultTransport
+	}
+	t := dt.Clone()
+	t.ResponseHeaderTimeout = max(cfg.timeout, 0)
+	return t
 }
 
 // roundTripper is the recording core shared by the proxy and the
@@ -34,6 +55,15 @@ type roundTripper struct {
 }
 
 var _ http.RoundTripper = (*roundTripper)(nil)
+
+// CloseIdleConnections closes the idle connections of the transport the
+// round tripper sends through, if it has such a method; [http.Client]
+// calls it.
+func (rt *roundTripper) CloseIdleConnections() {
+	if c, ok := rt.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
 
 // newRoundTripper returns a recording round tripper sending through
 // cfg.transport, or def when it is nil.
@@ -52,15 +82,25 @@ func newRoundTripper(lib *library.Library, cfg config, def http.RoundTripper) *r
 // request, and the exchange is redacted when it is stored.
 func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
-	reqBody, out, err := bufferBody(req)
-	if err != nil {
-		return nil, fmt.Errorf("recorder: read request body of %s %s: %w", req.Method, rt.redact.URL(req.URL), err)
-	}
-	name := naming.Name(rt.redact.Request(out), reqBody, rt.cfg.rules)
-	method := out.Method
+	method := req.Method
 	if method == "" {
 		method = http.MethodGet
 	}
+	reqBody, out, whole, err := bufferBody(req, rt.cfg.maxBody)
+	if err != nil {
+		return nil, fmt.Errorf("recorder: read request body of %s %s: %w", method, rt.redact.URL(req.URL), err)
+	}
+	if !whole {
+		// The request body is too large to store: send it as it comes
+		// and hand the response on untouched.
+		resp, err := rt.next.RoundTrip(out)
+		if err != nil {
+			return nil, err
+		}
+		rt.cfg.storeFailed(rt.tooLarge("request", method, out.URL))
+		return resp, nil
+	}
+	name := naming.Name(rt.redact.Request(out), reqBody, rt.cfg.rules)
 	resp, err := rt.next.RoundTrip(out)
 	if err != nil {
 		return nil, err
@@ -76,6 +116,8 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp:  resp,
 		name:  name,
 		start: start,
+		url:   out.URL,
+		limit: rt.cfg.maxBody,
 		req: library.Request{
 			Method: method,
 			URL:    out.URL.String(),
@@ -87,7 +129,10 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		// keep how it arrived.
 		streamed: resp.ContentLength < 0 && !resp.Uncompressed,
 	}
-	if n := resp.ContentLength; n > 0 && n <= maxPrealloc {
+	switch n := resp.ContentLength; {
+	case c.limit > 0 && n > c.limit:
+		c.tooLarge = true // known at once: keep no copy
+	case n > 0 && n <= maxPrealloc:
 		c.buf.Grow(int(n))
 	}
 	resp.Body = c
@@ -98,23 +143,41 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 // response's Content-Length.
 const maxPrealloc = 64 << 20
 
-// bufferBody reads and closes req.Body and returns it with a request that
-// sends the same bytes. req itself is not modified.
-func bufferBody(req *http.Request) ([]byte, *http.Request, error) {
+// bufferBody reads req.Body and returns it with a request that sends the
+// same bytes; req itself is not modified. A body larger than limit bytes
+// (when limit > 0) is not kept: whole is false, body nil, and the request
+// returned sends what was read then the rest of req.Body as it comes.
+func bufferBody(req *http.Request, limit int64) (body []byte, out *http.Request, whole bool, err error) {
 	if req.Body == nil || req.Body == http.NoBody {
-		return nil, req, nil
+		return nil, req, true, nil
 	}
-	body, err := io.ReadAll(req.Body)
-	if cerr := req.Body.Close(); err == nil {
-		err = cerr
+	if limit > 0 && req.ContentLength > limit {
+		return nil, req, false, nil
 	}
+	r := io.Reader(req.Body)
+	if limit > 0 {
+		r = io.LimitReader(r, limit+1)
+	}
+	body, err = io.ReadAll(r)
 	if err != nil {
-		return nil, nil, err
+		req.Body.Close()
+		return nil, nil, false, err
 	}
-	out := *req
-	out.Body = io.NopCloser(bytes.NewReader(body))
-	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	return body, &out, nil
+	o := *req
+	if limit > 0 && int64(len(body)) > limit {
+		o.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(body), req.Body), req.Body}
+		o.GetBody = nil
+		return nil, &o, false, nil
+	}
+	if err := req.Body.Close(); err != nil {
+		return nil, nil, false, err
+	}
+	o.Body = io.NopCloser(bytes.NewReader(body))
+	o.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return body, &o, true, nil
 }
 
 // store appends ex to the cassette name, saves the library, then logs and
@@ -145,12 +208,15 @@ type capture struct {
 	resp   *http.Response // for its trailers, filled at the end of body
 	name   string
 	start  time.Time
+	url    *url.URL // the request's URL, for errors (redacted there)
 	req    library.Request
 	header http.Header // the response header as received
+	limit  int64       // MaxBodySize; 0 or less: none
 
-	mu   sync.Mutex   // guards buf and done; held while reading body
-	buf  bytes.Buffer // the body read so far
-	done bool         // the exchange was stored or abandoned
+	mu       sync.Mutex   // guards the fields below; held while reading body
+	buf      bytes.Buffer // the body read so far
+	done     bool         // the exchange was stored or abandoned
+	tooLarge bool         // the body is over limit: buf and chunks are dropped
 
 	streamed bool            // the body has no Content-Length: keep chunks
 	chunks   []library.Chunk // how the body arrived, when streamed
@@ -186,38 +252,74 @@ func (c *capture) Read(p []byte) (int, error) {
 	if c.done {
 		return n, err
 	}
-	c.buf.Write(p[:n])
-	if n > 0 && c.streamed {
-		c.chunks = addChunk(c.chunks, n, time.Since(c.start))
+	if n > 0 && !c.tooLarge {
+		if c.limit > 0 && int64(c.buf.Len())+int64(n) > c.limit {
+			c.dropCopy()
+		} else {
+			c.buf.Write(p[:n])
+			if c.streamed {
+				c.chunks = addChunk(c.chunks, n, time.Since(c.start))
+			}
+		}
 	}
 	if err != nil {
 		c.done = true
 		if err == io.EOF {
-			c.store()
+			c.end()
 		}
 	}
 	return n, err
 }
 
+// dropCopy gives up the copy of a body found to be over the limit. c.mu
+// is held.
+func (c *capture) dropCopy() {
+	c.tooLarge = true
+	c.buf = bytes.Buffer{}
+	c.chunks = nil
+}
+
 // Close reads what is left of the body into the copy and stores the
-// exchange if it ends cleanly, then closes the upstream body. A Close
+// exchange if it ends cleanly, then closes the upstream body; reading
+// stops at the size limit, the exchange being too large to store. A Close
 // concurrent with a Read only closes the upstream body, which aborts the
 // Read and the recording.
 func (c *capture) Close() error {
 	if c.mu.TryLock() {
 		if !c.done {
 			c.done = true
-			n, err := c.buf.ReadFrom(c.body)
-			if n > 0 && c.streamed {
-				c.chunks = addChunk(c.chunks, int(n), time.Since(c.start))
+			var err error
+			if !c.tooLarge {
+				r := io.Reader(c.body)
+				if c.limit > 0 {
+					r = io.LimitReader(r, c.limit-int64(c.buf.Len())+1)
+				}
+				var n int64
+				n, err = c.buf.ReadFrom(r)
+				switch {
+				case c.limit > 0 && int64(c.buf.Len()) > c.limit:
+					c.dropCopy()
+				case n > 0 && c.streamed:
+					c.chunks = addChunk(c.chunks, int(n), time.Since(c.start))
+				}
 			}
 			if err == nil {
-				c.store()
+				c.end()
 			}
 		}
 		c.mu.Unlock()
 	}
 	return c.body.Close()
+}
+
+// end ends a body read without error: it stores the exchange, or reports
+// it too large to store. c.mu is held.
+func (c *capture) end() {
+	if c.tooLarge {
+		c.rt.cfg.storeFailed(c.rt.tooLarge("response", c.req.Method, c.url))
+		return
+	}
+	c.store()
 }
 
 // store builds the exchange from the complete body, redacts it and stores

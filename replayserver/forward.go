@@ -2,12 +2,15 @@ package replayserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -45,10 +48,12 @@ func (h *Handler) startForwarding(forTransport bool) error {
 	}
 	// What is stored is what the upstream sent: the server does not
 	// decompress. The in-process transport sends as its caller would.
+	// Both wait for response headers as long as UpstreamTimeout says.
 	var base http.RoundTripper = http.DefaultTransport
-	if !forTransport {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.DisableCompression = true
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		t := dt.Clone()
+		t.DisableCompression = !forTransport
+		t.ResponseHeaderTimeout = h.cfg.upstreamTimeout()
 		base = t
 	}
 	rt := base
@@ -65,11 +70,26 @@ func (h *Handler) startForwarding(forTransport bool) error {
 		Transport:     rt,
 		FlushInterval: -1, // stream as it arrives: event streams, chunked answers
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			h.logf("replayserver: forwarding %s %s: %v", r.Method, r.URL, err)
-			http.Error(w, fmt.Sprintf("replayserver: forwarding %s %s: %v", r.Method, r.URL, err), http.StatusBadGateway)
+			msg := fmt.Sprintf("replayserver: forwarding %s %s: %v", r.Method, h.redact.URL(r.URL), err)
+			code := http.StatusBadGateway
+			if isTimeout(err) && r.Context().Err() == nil {
+				code = http.StatusGatewayTimeout
+				if strings.Contains(err.Error(), "awaiting response headers") {
+					msg += fmt.Sprintf(" (none within %v; raise it with replayserver.UpstreamTimeout)", h.cfg.upstreamTimeout())
+				}
+			}
+			h.logf("%s", msg)
+			http.Error(w, msg, code)
 		},
 	}}
 	return nil
+}
+
+// isTimeout reports whether err is a timeout: a network timeout (such as
+// the transport's ResponseHeaderTimeout) or a deadline exceeded.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // rewriteToTarget points the outgoing request at the target in its

@@ -1,6 +1,8 @@
 package replayserver
 
 import (
+	"time"
+
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
@@ -24,6 +26,23 @@ type config struct {
 	redactHeaders, redactQuery []string
 	noDefaultRedaction         bool
 	beforeSave                 []func(*library.Exchange) error
+
+	maxBody    int64 // MaxBodySize, when maxBodySet
+	maxBodySet bool
+	timeout    time.Duration // UpstreamTimeout, when timeoutSet
+	timeoutSet bool
+}
+
+// defaultTimeout is the default of UpstreamTimeout, as in package recorder.
+const defaultTimeout = 60 * time.Second
+
+// upstreamTimeout returns how long forwarding waits for response headers;
+// 0 for no limit.
+func (c *config) upstreamTimeout() time.Duration {
+	if !c.timeoutSet {
+		return defaultTimeout
+	}
+	return max(c.timeout, 0)
 }
 
 // redaction returns the redaction rules the options ask for.
@@ -48,6 +67,14 @@ func (c *config) recorderOptions() []recorder.Option {
 	}
 	for _, hook := range c.beforeSave {
 		opts = append(opts, recorder.BeforeSave(hook))
+	}
+	if c.maxBodySet {
+		opts = append(opts, recorder.MaxBodySize(c.maxBody))
+	}
+	if c.timeoutSet {
+		// The forwarder's own transport applies it; passed on for
+		// completeness, recorder does not apply it to a given Transport.
+		opts = append(opts, recorder.UpstreamTimeout(c.timeout))
 	}
 	return opts
 }
@@ -133,3 +160,21 @@ func BeforeSave(hook func(*library.Exchange) error) Option {
 // delayed by their recorded latency. Default: off, replay is as fast as
 // possible (streams are still written and flushed piece by piece).
 func RecordedTiming() Option { return func(c *config) { c.timing = true } }
+
+// MaxBodySize sets the largest request or response body, in bytes, that
+// record and rerecord modes store. An exchange with a larger body is
+// forwarded, the client getting the whole response, but not stored, and
+// the test fails saying so. 0 or less: no limit. Default: 64 MiB (see
+// [recorder.MaxBodySize]).
+func MaxBodySize(n int64) Option {
+	return func(c *config) { c.maxBody, c.maxBodySet = n, true }
+}
+
+// UpstreamTimeout sets how long record, rerecord and passthrough modes
+// wait for the upstream's response headers once a request is sent; the
+// body may take longer. A request the upstream does not answer in time
+// gets 504 Gateway Timeout ([NewTransport]: a timeout error) and nothing
+// is stored. 0 or less: no limit. Default: 60 seconds.
+func UpstreamTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout, c.timeoutSet = d, true }
+}

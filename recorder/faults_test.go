@@ -1,0 +1,130 @@
+package recorder_test
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/cassette-go/cassette/recorder"
+)
+
+// resetConn closes conn with a TCP reset rather than an orderly close.
+func resetConn(t *testing.T, conn net.Conn) {
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0)
+	} else {
+		t.Errorf("hijacked a %T, want a *net.TCPConn", conn)
+	}
+	conn.Close()
+}
+
+// resettingUpstream resets the connection of every request: before
+// answering, or, midBody, after the headers and the first bytes of a
+// chunked body, once the test says the client has them (headersSeen).
+func resettingUpstream(t *testing.T, midBody bool) (api *httptest.Server, headersSeen chan<- struct{}) {
+	seen := make(chan struct{}, 1)
+	api = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if midBody {
+			buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n")
+			buf.Flush()
+			select {
+			case <-seen:
+			case <-time.After(time.Minute): // a bound, not a synchronization
+				t.Error("the client never saw the headers")
+			}
+		}
+		resetConn(t, conn)
+	}))
+	t.Cleanup(api.Close)
+	return api, seen
+}
+
+func TestUpstreamFaultsStoreNothing(t *testing.T) {
+	for _, rc := range recordings {
+		t.Run(rc.name+"/connection refused", func(t *testing.T) {
+			path := t.TempDir()
+			var recorded names
+			client, base, wait := rc.start(t, "http://"+refusedAddr(t), path, recorded.add, quietErrors())
+			checkGatewayError(t, rc.name, client, base+"/refused", http.StatusBadGateway)
+			wait()
+			checkNothingStored(t, path, &recorded)
+		})
+		t.Run(rc.name+"/reset before the headers", func(t *testing.T) {
+			api, _ := resettingUpstream(t, false)
+			path := t.TempDir()
+			var recorded names
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors())
+			checkGatewayError(t, rc.name, client, base+"/reset", http.StatusBadGateway)
+			wait()
+			checkNothingStored(t, path, &recorded)
+		})
+		t.Run(rc.name+"/reset mid-body", func(t *testing.T) {
+			api, headersSeen := resettingUpstream(t, true)
+			path := t.TempDir()
+			var recorded names
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors())
+			resp, err := client.Get(base + "/reset-mid-body")
+			if err != nil {
+				t.Fatalf("GET /reset-mid-body = %v, want the headers (they were sent)", err)
+			}
+			headersSeen <- struct{}{}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || err == nil {
+				t.Errorf("GET /reset-mid-body = %d, read %q, %v; want 200 and a failing body read", resp.StatusCode, body, err)
+			}
+			wait()
+			checkNothingStored(t, path, &recorded)
+		})
+		t.Run(rc.name+"/header timeout", func(t *testing.T) {
+			api := hangingUpstream(t)
+			path := t.TempDir()
+			var recorded names
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors(), recorder.UpstreamTimeout(time.Millisecond))
+			checkGatewayError(t, rc.name, client, base+"/hang", http.StatusGatewayTimeout)
+			wait()
+			checkNothingStored(t, path, &recorded)
+		})
+	}
+}
+
+// quietErrors keeps the failures to forward out of the test log.
+func quietErrors() recorder.Option { return recorder.Logf(func(string, ...any) {}) }
+
+// checkGatewayError checks that GET url fails: for the proxy with status
+// code, for the transport with an error.
+func checkGatewayError(t *testing.T, recording string, client *http.Client, url string, code int) {
+	t.Helper()
+	resp, err := client.Get(url)
+	if recording == "transport" {
+		if err == nil {
+			resp.Body.Close()
+			t.Errorf("GET %s through the transport = %d, want an error", url, resp.StatusCode)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("GET %s through the proxy = %v, want status %d", url, err, code)
+	}
+	b, err := io.ReadAll(bufio.NewReader(resp.Body))
+	resp.Body.Close()
+	if resp.StatusCode != code || err != nil {
+		t.Errorf("GET %s through the proxy = %d %q, %v; want %d", url, resp.StatusCode, b, err, code)
+	}
+}
+
+func checkNothingStored(t *testing.T, path string, recorded *names) {
+	t.Helper()
+	if lib := readLibrary(t, path); len(lib) != 0 || len(recorded.list()) != 0 {
+		t.Errorf("library holds %d cassettes, OnRecord got %q; want nothing stored", len(lib), recorded.list())
+	}
+}
