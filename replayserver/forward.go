@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -21,6 +22,31 @@ import (
 type forwarder struct {
 	rt    http.RoundTripper      // recording, or plain in passthrough mode
 	proxy *httputil.ReverseProxy // rt behind a reverse proxy, for the server
+
+	mu        sync.Mutex      // guards forwarded
+	forwarded map[string]bool // names of requests forwarded to be recorded
+}
+
+// noteForwarding notes that a request named name is forwarded to be
+// recorded, before the recorder stores it: from then on its cassette is
+// one being recorded, which record mode forwards again rather than
+// replays, even while its first exchange is in the library but not yet
+// reported recorded.
+func (f *forwarder) noteForwarding(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.forwarded == nil {
+		f.forwarded = map[string]bool{}
+	}
+	f.forwarded[name] = true
+}
+
+// isForwarded reports whether a request named name was forwarded to be
+// recorded.
+func (f *forwarder) isForwarded(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.forwarded[name]
 }
 
 // targetKey is the context key of the URL a forwarded request goes to.

@@ -277,6 +277,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.mode == ModeRecord {
+		h.fwd.noteForwarding(m.name)
 		h.fwd.serve(w, r, m.target)
 		return
 	}
@@ -290,6 +291,9 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) isRecorded(name string) bool {
+	if h.fwd != nil && h.fwd.isForwarded(name) {
+		return true // being recorded, maybe not reported yet
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.recorded[name]

@@ -54,6 +54,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if h.mode == ModeRecord {
+		h.fwd.noteForwarding(m.name)
 		return h.fwd.rt.RoundTrip(withBody(req, body))
 	}
 	miss := h.missError(req, body, m)
