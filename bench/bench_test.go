@@ -15,6 +15,7 @@ import (
 func TestShort(t *testing.T) {
 	cfg := shortConfig()
 	cfg.work = t.TempDir()
+	cfg.isolate = false // the test binary cannot measure a target as a child
 	cfg.log = io.Discard
 	if testing.Verbose() {
 		cfg.log = tWriter{t}

@@ -63,6 +63,9 @@ func itemExchange(i, size int) library.Exchange {
 // cassette each, with library.Append and Save; the extension of path
 // (.json or .yaml) decides the format.
 func writeFileLibrary(path string, n, size int) error {
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		return err
+	}
 	lib, err := library.Open(path)
 	if err != nil {
 		return err

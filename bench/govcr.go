@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -70,35 +71,33 @@ func (l *latest) replay(ops int) (time.Duration, error) {
 	return time.Since(start), nil
 }
 
+// load collects garbage before each load, outside the time measured, so
+// that every load starts from the same heap.
 func (l *latest) load(name string, ops int) (time.Duration, error) {
-	start := time.Now()
+	var el time.Duration
 	for range ops {
+		runtime.GC()
+		start := time.Now()
 		if _, err := cassette.Load(name); err != nil {
 			return 0, err
 		}
+		el += time.Since(start)
 	}
-	return time.Since(start), nil
+	return el, nil
 }
 
-// sub drives the govcr406 program over its standard input and output.
+// A sub is a driver process: the govcr406 program, or this program with
+// -driver. It takes one command per line on its standard input and
+// answers each with one line, "error: ..." on failure.
 type sub struct {
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Scanner
+	name string // for errors
+	cmd  *exec.Cmd
+	in   io.WriteCloser
+	out  *bufio.Scanner
 }
 
-// startGoVCR406 builds and starts the govcr406 program.
-func startGoVCR406(cfg config) (*sub, error) {
-	bin := filepath.Join(cfg.work, "govcr406.bin")
-	if _, err := os.Stat(bin); err != nil {
-		fmt.Fprintf(cfg.log, "bench: building %s\n", cfg.govcr406)
-		build := exec.Command("go", "build", "-o", bin, ".")
-		build.Dir = cfg.govcr406
-		if out, err := build.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("build go-vcr v4.0.6 driver in %s: %v\n%s", cfg.govcr406, err, out)
-		}
-	}
-	cmd := exec.Command(bin)
+// startSub starts a driver process.
+func startSub(name string, cmd *exec.Cmd) (*sub, error) {
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -113,19 +112,34 @@ func startGoVCR406(cfg config) (*sub, error) {
 	}
 	sc := bufio.NewScanner(out)
 	sc.Buffer(nil, 1<<20)
-	return &sub{cmd: cmd, in: in, out: sc}, nil
+	return &sub{name: name, cmd: cmd, in: in, out: sc}, nil
+}
+
+// startGoVCR406 builds and starts the govcr406 program.
+func startGoVCR406(cfg config) (*sub, error) {
+	bin := filepath.Join(cfg.work, "govcr406.bin")
+	if _, err := os.Stat(bin); err != nil {
+		fmt.Fprintf(cfg.log, "bench: building %s\n", cfg.govcr406)
+		build := exec.Command("go", "build", "-o", bin, ".")
+		build.Dir = cfg.govcr406
+		build.Env = append(os.Environ(), "GOWORK=off") // a module of its own, whatever go.work says
+		if out, err := build.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("build go-vcr v4.0.6 driver in %s: %v\n%s", cfg.govcr406, err, out)
+		}
+	}
+	return startSub("go-vcr v4.0.6 driver", exec.Command(bin))
 }
 
 func (s *sub) ask(format string, args ...any) (string, error) {
 	if _, err := fmt.Fprintf(s.in, format+"\n", args...); err != nil {
-		return "", fmt.Errorf("go-vcr v4.0.6 driver: %w", err)
+		return "", fmt.Errorf("%s: %w", s.name, err)
 	}
 	if !s.out.Scan() {
-		return "", fmt.Errorf("go-vcr v4.0.6 driver: no answer: %v", s.out.Err())
+		return "", fmt.Errorf("%s: no answer: %v", s.name, s.out.Err())
 	}
 	answer := s.out.Text()
 	if msg, ok := strings.CutPrefix(answer, "error: "); ok {
-		return "", fmt.Errorf("go-vcr v4.0.6: %s", msg)
+		return "", fmt.Errorf("%s: %s", s.name, msg)
 	}
 	return answer, nil
 }
@@ -164,11 +178,10 @@ func replayRun(d govcrDriver) runFunc {
 // size bytes and returns its name (the path without .yaml).
 func govcrFile(cfg config, n, size int) string {
 	name := filepath.Join(cfg.work, fmt.Sprintf("govcr-%d-%d", n, size))
-	if !libraryDone[name] {
+	generate(cfg, name, func() error {
 		fmt.Fprintf(cfg.log, "bench: writing go-vcr cassette of %d interactions\n", n)
-		must(writeGoVCR(name, n, size))
-		libraryDone[name] = true
-	}
+		return writeGoVCR(name, n, size)
+	})
 	return name
 }
 
@@ -195,18 +208,18 @@ func target3(cfg config) []row {
 		must(l.open(name, n, 1<<10))
 		must(v406.open(name, n, 1<<10))
 		fmt.Fprintf(cfg.log, "bench: replaying %d exchanges\n", n)
-		ns := cfg.timer.compare(cass, replayRun(v406), replayRun(l))
+		cmp := cfg.timer.compare(cass, replayRun(v406), replayRun(l))
 		must(t.close())
-		r406, rLatest := ns[1]/ns[0], ns[2]/ns[0]
+		r406, rLatest := cmp.ratio(1, 0), cmp.ratio(2, 0)
 		rows = append(rows, row{
 			target:   fmt.Sprintf("3. in-process replay, %d exchanges: go-vcr v4.0.6 time / Cassette time", n),
-			measured: fmt.Sprintf("%.1f× (Cassette %s, go-vcr v4.0.6 %s per request)", r406, fmtNs(ns[0]), fmtNs(ns[1])),
+			measured: fmt.Sprintf("%.1f× (Cassette %s, go-vcr v4.0.6 %s per request)", r406, fmtNs(cmp.ns(0)), fmtNs(cmp.ns(1))),
 			goal:     "> 1× (Cassette faster)",
 			result:   passIf(r406 > 1),
 		})
 		latestRow := row{
 			target:   fmt.Sprintf("3. in-process replay, %d exchanges: go-vcr latest (v4.0.7) time / Cassette time", n),
-			measured: fmt.Sprintf("%.0f× (go-vcr v4.0.7 %s per request)", rLatest, fmtNs(ns[2])),
+			measured: fmt.Sprintf("%.0f× (go-vcr v4.0.7 %s per request)", rLatest, fmtNs(cmp.ns(2))),
 			goal:     "(≥ 100× at 10,000)",
 			result:   resultInfo,
 		}
@@ -267,6 +280,7 @@ func target4(cfg config) []row {
 				// library must not answer.
 				touch = touch.Add(time.Second)
 				must(os.Chtimes(path, touch, touch))
+				runtime.GC() // as before each go-vcr load
 				start := time.Now()
 				lib := mustV(library.Open(path))
 				names := mustV(lib.Names())
@@ -283,22 +297,22 @@ func target4(cfg config) []row {
 	}
 	fmt.Fprintf(cfg.log, "bench: decoding %d exchanges\n", cfg.decodeN)
 	tm := timer{batch: cfg.timer.batch, rounds: cfg.loads}
-	ns := tm.compare(decode(jsonPath), decode(yamlPath), load(v406), load(l))
-	govcrBest, which := ns[2], "v4.0.6"
-	if ns[3] < govcrBest {
-		govcrBest, which = ns[3], "v4.0.7"
+	cmp := tm.compare(decode(jsonPath), decode(yamlPath), load(v406), load(l))
+	best, which := 2, "v4.0.6"
+	if cmp.ns(3) < cmp.ns(2) {
+		best, which = 3, "v4.0.7"
 	}
-	rJSON, rYAML := govcrBest/ns[0], govcrBest/ns[1]
+	rJSON, rYAML := cmp.ratio(best, 0), cmp.ratio(best, 1)
 	rows = append(rows,
 		row{
 			target:   fmt.Sprintf("4. decode a single JSON file of %d exchanges: go-vcr load time / Cassette decode time", cfg.decodeN),
-			measured: fmt.Sprintf("%.2f× (Cassette JSON %s; go-vcr YAML v4.0.6 %s, v4.0.7 %s; against the faster, %s)", rJSON, fmtNs(ns[0]), fmtNs(ns[2]), fmtNs(ns[3]), which),
+			measured: fmt.Sprintf("%.2f× (Cassette JSON %s; go-vcr YAML v4.0.6 %s, v4.0.7 %s; against the faster, %s)", rJSON, fmtNs(cmp.ns(0)), fmtNs(cmp.ns(2)), fmtNs(cmp.ns(3)), which),
 			goal:     "≥ 3×",
 			result:   passIf(rJSON >= 3),
 		},
 		row{
 			target:   fmt.Sprintf("4. decode a single YAML file of %d exchanges: go-vcr load time / Cassette decode time", cfg.decodeN),
-			measured: fmt.Sprintf("%.2f× (Cassette YAML %s)", rYAML, fmtNs(ns[1])),
+			measured: fmt.Sprintf("%.2f× (Cassette YAML %s)", rYAML, fmtNs(cmp.ns(1))),
 			goal:     "≥ 1×",
 			result:   passIf(rYAML >= 1),
 		},

@@ -20,13 +20,17 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,6 +50,8 @@ type config struct {
 	work     string // folder for the generated libraries
 	govcr406 string // folder of the go-vcr v4.0.6 module
 	targets  map[int]bool
+	isolate  bool      // run each target in a process of its own
+	args     []string  // the command line, for those processes
 	log      io.Writer // progress
 }
 
@@ -57,10 +63,11 @@ func defaultConfig() config {
 		decodeN:  10000,
 		memTotal: 1 << 30,
 		huge:     1 << 30,
-		timer:    timer{batch: 100 * time.Millisecond, rounds: 9},
-		loads:    5,
+		timer:    timer{batch: 50 * time.Millisecond, rounds: 21},
+		loads:    7,
 		govcr406: sourceDir("govcr406"),
 		targets:  map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true},
+		isolate:  true,
 		log:      os.Stderr,
 	}
 }
@@ -95,6 +102,9 @@ func main() {
 		sizes   = flag.String("n", "100,1000,10000", "numbers of exchanges compared with go-vcr (target 3)")
 		targets = flag.String("targets", "1,2,3,4,5,6,7", "targets to measure")
 		work    = flag.String("work", "", "folder for the generated libraries (default: a temporary folder, removed)")
+		isolate = flag.Bool("isolate", true, "measure each target in a process of its own, so that what one leaves in the heap does not weigh on the next")
+		child   = flag.Int("child", 0, "measure this target and print its rows as JSON lines (used by -isolate)")
+		driver  = flag.Bool("driver", false, "replay a library on commands read from standard input (used by target 2)")
 	)
 	big := flag.Int("big", cfg.big, "cassettes of the large directory library (targets 2 and 4)")
 	decodeN := flag.Int("decode", cfg.decodeN, "exchanges of the single files decoded in target 4")
@@ -105,6 +115,10 @@ func main() {
 	govcr406 := flag.String("govcr406", cfg.govcr406, "folder of the go-vcr v4.0.6 module")
 	testing.Init() // for testing.Benchmark, used in target 1
 	flag.Parse()
+	if *driver {
+		replayDriver()
+		return
+	}
 
 	if *short {
 		cfg = shortConfig()
@@ -118,6 +132,7 @@ func main() {
 		}
 	}
 	cfg.govcr406 = *govcr406
+	cfg.isolate, cfg.args = *isolate, os.Args[1:]
 	ts, err := parseInts(*targets)
 	if err != nil {
 		fatalf("-targets: %v", err)
@@ -136,6 +151,16 @@ func main() {
 		cfg.work = dir
 	} else if err := os.MkdirAll(cfg.work, 0o755); err != nil {
 		fatalf("%v", err)
+	}
+
+	if *child != 0 {
+		cfg.targets = map[int]bool{*child: true}
+		cfg.isolate = false
+		enc := json.NewEncoder(os.Stdout)
+		for _, r := range run(cfg) {
+			must(enc.Encode([]string{r.target, r.measured, r.goal, r.result}))
+		}
+		return
 	}
 
 	start := time.Now()
@@ -216,10 +241,38 @@ func run(cfg config) []row {
 		}
 		fmt.Fprintf(cfg.log, "bench: target %d: %s\n", s.target, s.name)
 		t0 := time.Now()
-		rows = append(rows, guard(s.target, s.name, func() []row { return s.f(cfg) })...)
+		if cfg.isolate {
+			rows = append(rows, guard(s.target, s.name, func() []row { return runChild(cfg, s.target) })...)
+		} else {
+			rows = append(rows, guard(s.target, s.name, func() []row { return s.f(cfg) })...)
+		}
 		fmt.Fprintf(cfg.log, "bench: target %d done in %s\n", s.target, time.Since(t0).Round(time.Millisecond))
 		runtime.GC()
 		debug.FreeOSMemory()
+	}
+	return rows
+}
+
+// runChild measures target in a new process of this program and returns
+// its rows.
+func runChild(cfg config, target int) []row {
+	exe := mustV(os.Executable())
+	args := append(slices.Clone(cfg.args), "-work", cfg.work, "-child", strconv.Itoa(target))
+	cmd := exec.Command(exe, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		must(fmt.Errorf("target %d: %v", target, err))
+	}
+	var rows []row
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for dec.More() {
+		var f []string
+		must(dec.Decode(&f))
+		if len(f) != 4 {
+			must(fmt.Errorf("target %d: bad row %q", target, f))
+		}
+		rows = append(rows, row{f[0], f[1], f[2], f[3]})
 	}
 	return rows
 }

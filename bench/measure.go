@@ -37,8 +37,26 @@ func (t timer) calibrate(run runFunc) int {
 	}
 }
 
-// compare returns the median nanoseconds per operation of each contender.
-func (t timer) compare(runs ...runFunc) []float64 {
+// A comparison holds the batches of contenders measured together: the
+// nanoseconds per operation of each batch, by contender and round.
+type comparison struct{ samples [][]float64 }
+
+// ns returns the median nanoseconds per operation of contender i.
+func (c comparison) ns(i int) float64 { return median(c.samples[i]) }
+
+// ratio returns the median over rounds of the cost of contender i over
+// that of contender j in the same round: batches run back to back share
+// the load of the machine.
+func (c comparison) ratio(i, j int) float64 {
+	rs := make([]float64, len(c.samples[i]))
+	for r := range rs {
+		rs[r] = c.samples[i][r] / c.samples[j][r]
+	}
+	return median(rs)
+}
+
+// compare measures the contenders in interleaved batches.
+func (t timer) compare(runs ...runFunc) comparison {
 	ns := make([]int, len(runs))
 	for i, r := range runs {
 		ns[i] = t.calibrate(r)
@@ -51,11 +69,7 @@ func (t timer) compare(runs ...runFunc) []float64 {
 			samples[i] = append(samples[i], float64(el.Nanoseconds())/float64(ns[i]))
 		}
 	}
-	out := make([]float64, len(runs))
-	for i, s := range samples {
-		out[i] = median(s)
-	}
-	return out
+	return comparison{samples}
 }
 
 func median(s []float64) float64 {

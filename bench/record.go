@@ -56,7 +56,8 @@ func target6(cfg config) []row {
 	}))
 	defer up.Close()
 	upURL := mustV(url.Parse(up.URL))
-	plain := httptest.NewServer(plainProxy(upURL))
+	plainRP := plainProxy(upURL)
+	plain := httptest.NewServer(plainRP)
 	defer plain.Close()
 
 	for _, kind := range []struct {
@@ -69,7 +70,8 @@ func target6(cfg config) []row {
 		path := filepath.Join(cfg.work, kind.path)
 		os.RemoveAll(path)
 		lib := mustV(library.Open(path))
-		rec := httptest.NewServer(mustV(recorder.NewProxy(up.URL, lib, recorder.Transport(proxyTransport()), recorder.Logf(discardLogf))))
+		recTransport := proxyTransport()
+		rec := httptest.NewServer(mustV(recorder.NewProxy(up.URL, lib, recorder.Transport(recTransport), recorder.Logf(discardLogf))))
 		rc, pc := newClient(), newClient()
 		seq := 0
 		recOp := func(i int) error {
@@ -78,16 +80,18 @@ func target6(cfg config) []row {
 		}
 		plainOp := func(i int) error { return get(pc, plain.URL+itemPath(i), 1<<10) }
 		fmt.Fprintf(cfg.log, "bench: recording into a %s\n", kind.name)
-		ns := cfg.timer.compare(sequential(recOp), sequential(plainOp))
+		cmp := cfg.timer.compare(
+			fresh(sequential(recOp), rc, recTransport),
+			fresh(sequential(plainOp), pc, plainRP.Transport.(*http.Transport)))
 		names := mustV(lib.Names())
 		rec.Close()
 		rc.CloseIdleConnections()
 		pc.CloseIdleConnections()
-		ratio := ns[0] / ns[1]
+		ratio := cmp.ratio(0, 1)
 		r := row{
 			target: fmt.Sprintf("6. record an exchange (recording proxy, 1 KiB, %s) against httputil.ReverseProxy", kind.name),
 			measured: fmt.Sprintf("%.1f× (recording %s, plain proxy %s per exchange; %d exchanges recorded)",
-				ratio, fmtNs(ns[0]), fmtNs(ns[1]), len(names)),
+				ratio, fmtNs(cmp.ns(0)), fmtNs(cmp.ns(1)), len(names)),
 			goal:   "≤ 1.3×",
 			result: passIf(ratio <= 1.3),
 		}

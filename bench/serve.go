@@ -1,14 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -50,6 +55,20 @@ func get(c *http.Client, url string, want int) error {
 	return nil
 }
 
+// fresh returns r closing the idle connections of clients before each
+// batch. How fast a loopback connection carries a large body depends on
+// its state (TCP buffers tune themselves as it goes): with connections
+// kept for a whole run, two identical servers differ by up to 2×. Each
+// batch of each contender starts with new connections instead.
+func fresh(r runFunc, clients ...interface{ CloseIdleConnections() }) runFunc {
+	return func(n int) time.Duration {
+		for _, c := range clients {
+			c.CloseIdleConnections()
+		}
+		return r(n)
+	}
+}
+
 func discardLogf(string, ...any) {}
 
 // replayOpts are the options of every replay: replay mode, requests to the
@@ -86,12 +105,10 @@ func mapServer(n, size int) *httptest.Server {
 // size bytes under cfg.work and returns its path.
 func dirLibrary(cfg config, n, size int) string {
 	dir := filepath.Join(cfg.work, fmt.Sprintf("dir-%d-%d", n, size))
-	if libraryDone[dir] {
-		return dir
-	}
-	fmt.Fprintf(cfg.log, "bench: writing directory library of %d cassettes of %d bytes\n", n, size)
-	must(writeDirLibrary(dir, n, size))
-	libraryDone[dir] = true
+	generate(cfg, dir, func() error {
+		fmt.Fprintf(cfg.log, "bench: writing directory library of %d cassettes of %d bytes\n", n, size)
+		return writeDirLibrary(dir, n, size)
+	})
 	return dir
 }
 
@@ -99,16 +116,23 @@ func dirLibrary(cfg config, n, size int) string {
 // .yaml) of n cassettes of size bytes and returns its path.
 func fileLibrary(cfg config, n, size int, ext string) string {
 	path := filepath.Join(cfg.work, fmt.Sprintf("file-%d-%d%s", n, size, ext))
-	if libraryDone[path] {
-		return path
-	}
-	fmt.Fprintf(cfg.log, "bench: writing %s library of %d cassettes\n", ext, n)
-	must(writeFileLibrary(path, n, size))
-	libraryDone[path] = true
+	generate(cfg, path, func() error {
+		fmt.Fprintf(cfg.log, "bench: writing %s library of %d cassettes\n", ext, n)
+		return writeFileLibrary(path, n, size)
+	})
 	return path
 }
 
-var libraryDone = map[string]bool{}
+// generate runs write to make path, unless an earlier target of the run
+// (maybe in another process) made it: a marker file in cfg.work says so.
+func generate(cfg config, path string, write func() error) {
+	marker := filepath.Join(cfg.work, ".done-"+filepath.Base(path))
+	if _, err := os.Stat(marker); err == nil {
+		return
+	}
+	must(write())
+	must(os.WriteFile(marker, nil, 0o644))
+}
 
 // target1: replay over loopback costs at most 1.05× a bare map server,
 // sequential and with 8 concurrent clients, for 1 KiB and 1 MiB bodies.
@@ -139,11 +163,11 @@ func target1(cfg config) []row {
 			{"sequential", sequential},
 			{"8 concurrent clients", func(op func(int) error) runFunc { return concurrent(8, op) }},
 		} {
-			ns := cfg.timer.compare(mode.run(cass), mode.run(base))
-			ratio := ns[0] / ns[1]
+			cmp := cfg.timer.compare(fresh(mode.run(cass), cc), fresh(mode.run(base), bc))
+			ratio := cmp.ratio(0, 1)
 			rows = append(rows, row{
 				target:   fmt.Sprintf("1. replay over loopback, %s bodies, %s (%d cassettes)", s.name, mode.name, s.n),
-				measured: fmt.Sprintf("%.2f× (Cassette %s, bare map server %s per request)", ratio, fmtNs(ns[0]), fmtNs(ns[1])),
+				measured: fmt.Sprintf("%.2f× (Cassette %s, bare map server %s per request)", ratio, fmtNs(cmp.ns(0)), fmtNs(cmp.ns(1))),
 				goal:     "≤ 1.05×",
 				result:   passIf(ratio <= 1.05),
 			})
@@ -152,9 +176,33 @@ func target1(cfg config) []row {
 		bc.CloseIdleConnections()
 		bare.Close()
 		must(t.close())
+		rows = append(rows, noiseFloor(cfg, s.name, s.n, s.size))
 	}
 	rows = append(rows, defaultLogging(cfg))
 	return rows
+}
+
+// noiseFloor compares the bare map server with a second one, as target 1
+// compares Cassette with it: the ratio tells how precise a ratio of this
+// run is (1.00× on a quiet machine).
+func noiseFloor(cfg config, name string, n, size int) row {
+	a, b := mapServer(n, size), mapServer(n, size)
+	defer a.Close()
+	defer b.Close()
+	ac, bc := newClient(), newClient()
+	defer ac.CloseIdleConnections()
+	defer bc.CloseIdleConnections()
+	ord := order(n)
+	cmp := cfg.timer.compare(
+		fresh(sequential(func(i int) error { return get(ac, a.URL+itemPath(ord[i%n]), size) }), ac),
+		fresh(sequential(func(i int) error { return get(bc, b.URL+itemPath(ord[i%n]), size) }), bc),
+	)
+	return row{
+		target:   fmt.Sprintf("1. noise floor: a bare map server against another, %s bodies, sequential", name),
+		measured: fmt.Sprintf("%.2f× (%s against %s per request)", cmp.ratio(0, 1), fmtNs(cmp.ns(0)), fmtNs(cmp.ns(1))),
+		goal:     "(1.00× on a quiet machine)",
+		result:   resultInfo,
+	}
 }
 
 // defaultLogging measures what New's default log line per request (to
@@ -198,50 +246,109 @@ func defaultLogging(cfg config) row {
 // cost at 100. Each request is for a cassette drawn in a fixed random order
 // over the whole library, after every cassette was served once. Measured
 // in process (without sockets, where a lookup cost shows most) and over
-// loopback.
+// loopback. Each library is replayed in a process of its own (a driver,
+// see replayDriver), so that the cost of a large library in the heap (the
+// garbage collector marks it) counts against it alone.
 func target2(cfg config) []row {
 	const smallN = 100
-	t := newTB("target2")
-	defer t.close()
-	warm := func(n int, op func(int) error) runFunc {
-		fmt.Fprintf(cfg.log, "bench: serving each of %d cassettes once\n", n)
-		for i := range n {
-			must(op(i))
-		}
-		return sequential(op)
-	}
-	inProcess := func(n int) runFunc {
-		dir := dirLibrary(cfg, n, 1<<10)
-		c := &http.Client{Transport: replayserver.NewTransport(t, dir, replayOpts()...)}
-		ord := order(n)
-		return warm(n, func(i int) error { return get(c, itemURL(ord[i%n]), 1<<10) })
-	}
-	loopback := func(n int) runFunc {
-		dir := dirLibrary(cfg, n, 1<<10)
-		srv := replayserver.New(t, dir, replayOpts()...)
-		c := newClient()
-		t.Cleanup(c.CloseIdleConnections)
-		ord := order(n)
-		return warm(n, func(i int) error { return get(c, srv.URL+itemPath(ord[i%n]), 1<<10) })
-	}
 	var rows []row
-	for _, way := range []struct {
-		name string
-		run  func(n int) runFunc
-	}{
-		{"in process (NewTransport)", inProcess},
-		{"over loopback (New)", loopback},
+	for _, way := range []struct{ name, kind string }{
+		{"in process (NewTransport)", "transport"},
+		{"over loopback (New)", "loopback"},
 	} {
-		ns := cfg.timer.compare(way.run(cfg.big), way.run(smallN))
-		ratio := ns[0] / ns[1]
+		big, closeBig := replayer(cfg, way.kind, cfg.big)
+		small, closeSmall := replayer(cfg, way.kind, smallN)
+		cmp := cfg.timer.compare(big, small)
+		closeBig()
+		closeSmall()
+		ratio := cmp.ratio(0, 1)
 		rows = append(rows, row{
 			target:   fmt.Sprintf("2. replay %s at %d cassettes against 100 (directory libraries, 1 KiB)", way.name, cfg.big),
-			measured: fmt.Sprintf("%.2f× (%s against %s per request)", ratio, fmtNs(ns[0]), fmtNs(ns[1])),
+			measured: fmt.Sprintf("%.2f× (%s against %s per request)", ratio, fmtNs(cmp.ns(0)), fmtNs(cmp.ns(1))),
 			goal:     "≤ 1.1×",
 			result:   passIf(ratio <= 1.1),
 		})
 	}
 	return rows
+}
+
+// replayer returns a runFunc replaying the directory library of n
+// cassettes of 1 KiB, kind "transport" or "loopback", in a driver process
+// when cfg.isolate, else in this one.
+func replayer(cfg config, kind string, n int) (runFunc, func()) {
+	dir := dirLibrary(cfg, n, 1<<10)
+	if !cfg.isolate {
+		t := newTB("target2")
+		return openReplay(cfg.log, t, kind, dir, n), func() { must(t.close()) }
+	}
+	s := mustV(startSub("replay driver", exec.Command(mustV(os.Executable()), "-driver")))
+	mustV(s.ask("open %s %s %d", kind, dir, n))
+	return func(ops int) time.Duration { return mustV(s.duration("replay %d", ops)) }, s.close
+}
+
+// openReplay opens the directory library dir of n cassettes of 1 KiB for
+// replay (kind "transport": NewTransport; "loopback": New) and serves
+// every cassette once.
+func openReplay(log io.Writer, t *tb, kind, dir string, n int) runFunc {
+	var op func(i int) error
+	var c *http.Client
+	ord := order(n)
+	switch kind {
+	case "transport":
+		c = &http.Client{Transport: replayserver.NewTransport(t, dir, replayOpts()...)}
+		op = func(i int) error { return get(c, itemURL(ord[i%n]), 1<<10) }
+	case "loopback":
+		srv := replayserver.New(t, dir, replayOpts()...)
+		c = newClient()
+		t.Cleanup(c.CloseIdleConnections)
+		op = func(i int) error { return get(c, srv.URL+itemPath(ord[i%n]), 1<<10) }
+	default:
+		must(fmt.Errorf("unknown kind of replay %q", kind))
+	}
+	fmt.Fprintf(log, "bench: serving each of %d cassettes once\n", n)
+	for i := range n {
+		must(op(i))
+	}
+	return fresh(sequential(op), c)
+}
+
+// replayDriver is the -driver mode: it replays one library on commands
+// read from standard input, answering each with one line:
+//
+//	open KIND DIR N   open the library (see openReplay); answers "ok"
+//	replay OPS        replay OPS requests; answers the nanoseconds
+func replayDriver() {
+	in := bufio.NewScanner(os.Stdin)
+	t := newTB("driver")
+	defer t.close()
+	var run runFunc
+	for in.Scan() {
+		answer, err := func() (answer string, err error) {
+			defer func() {
+				if v := recover(); v != nil {
+					fl, ok := v.(failure)
+					if !ok {
+						panic(v)
+					}
+					err = fl.err
+				}
+			}()
+			f := strings.Fields(in.Text())
+			switch {
+			case len(f) == 4 && f[0] == "open":
+				run = openReplay(os.Stderr, t, f[1], f[2], mustV(strconv.Atoi(f[3])))
+				return "ok", nil
+			case len(f) == 2 && f[0] == "replay" && run != nil:
+				return strconv.FormatInt(run(mustV(strconv.Atoi(f[1]))).Nanoseconds(), 10), nil
+			}
+			return "", fmt.Errorf("bad command %q", in.Text())
+		}()
+		if err != nil {
+			fmt.Printf("error: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+			continue
+		}
+		fmt.Println(answer)
+	}
 }
 
 // target7: the in-process replay RoundTripper answers a 1 KiB body in
@@ -269,17 +376,17 @@ func target7(cfg config) []row {
 	for i := range cfg.small {
 		must(op(i))
 	}
-	ns := cfg.timer.compare(sequential(op), sequential(direct))
+	cmp := cfg.timer.compare(sequential(op), sequential(direct))
 	return []row{
 		{
 			target:   fmt.Sprintf("7. in-process replay (NewTransport), 1 KiB body, through an http.Client (%d cassettes)", cfg.small),
-			measured: fmtNs(ns[0]) + " per request",
+			measured: fmtNs(cmp.ns(0)) + " per request",
 			goal:     "< 5 µs",
-			result:   passIf(ns[0] < 5000),
+			result:   passIf(cmp.ns(0) < 5000),
 		},
 		{
 			target:   "7. the same, calling RoundTrip directly",
-			measured: fmtNs(ns[1]) + " per request",
+			measured: fmtNs(cmp.ns(1)) + " per request",
 			goal:     "(the client's own cost is the difference)",
 			result:   resultInfo,
 		},
