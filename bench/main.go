@@ -89,7 +89,7 @@ func shortConfig() config {
 // sourceDir returns the folder elem beside this source file.
 func sourceDir(elem string) string {
 	_, file, _, ok := runtime.Caller(0)
-	if !ok {
+	if !ok || !filepath.IsAbs(file) { // -trimpath: relative to the working directory
 		return elem
 	}
 	return filepath.Join(filepath.Dir(file), elem)
