@@ -1,0 +1,297 @@
+package library
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// moreBadCases extend badCases (see TestErrors) with inputs a fuzzer or a
+// bad merge could produce.
+var moreBadCases = []badCase{
+	{
+		why: "binary garbage",
+		whole: map[Format]map[bool]string{
+			JSON: both("\x00\x01\x02\xff\xfe{\"version\": 1}"),
+			YAML: both("\x00\x01\x02\xff\xfe version: 1"),
+		},
+	},
+	{
+		why: "null at the top",
+		whole: map[Format]map[bool]string{
+			JSON: both("null"),
+			YAML: both("~\n"),
+		},
+	},
+	{
+		why: "a version of the wrong type",
+		whole: map[Format]map[bool]string{
+			JSON: {false: `{"version": "1", "cassettes": []}`, true: `{"version": "1", "exchanges": []}`},
+			YAML: {false: "version: [1]\ncassettes: []\n", true: "version: [1]\nexchanges: []\n"},
+		},
+		want: "version",
+		line: map[Format]int{JSON: 1, YAML: 1},
+	},
+	{
+		why: "a version too large for an int",
+		whole: map[Format]map[bool]string{
+			JSON: both(`{"version": 99999999999999999999999}`),
+			YAML: both("version: 99999999999999999999999\n"),
+		},
+		want: "version",
+	},
+	{
+		why: "invalid base64 in a request body",
+		exchanges: map[Format]string{
+			JSON: `{"request": {"method": "GET", "url": "u", "body_encoding": "base64", "body": "%%%"}, "response": {"status": 200}}`,
+			YAML: "- request: {method: GET, url: u, body_encoding: base64, body: '%%%'}\n  response: {status: 200}",
+		},
+		want: "exchange 1: request: body: invalid base64",
+	},
+	{
+		why: "exchanges of the wrong type",
+		whole: map[Format]map[bool]string{
+			JSON: {false: "{\"version\": 1,\n\"cassettes\": [{\"name\": \"a\", \"exchanges\": {}}]}", true: "{\"version\": 1,\n\"exchanges\": 7}"},
+			YAML: {false: "version: 1\ncassettes:\n- name: a\n  exchanges: 7\n", true: "version: 1\nexchanges: {a: b}\n"},
+		},
+		line: map[Format]int{JSON: 2},
+	},
+	{
+		why: "nesting deeper than any decoder should follow",
+		whole: map[Format]map[bool]string{
+			JSON: both(`{"version": 1, "x": ` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "}"),
+			YAML: both("version: 1\nx: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"),
+		},
+	},
+	{
+		why: "a YAML alias bomb",
+		whole: map[Format]map[bool]string{
+			JSON: both(`{"version": 1, "cassettes": "bomb"}`),
+			YAML: {false: yamlBomb(false), true: yamlBomb(true)},
+		},
+	},
+	{
+		why:   "a stray file among valid cassettes",
+		only:  "dir",
+		extra: map[string]string{"b.json": `{"version": 1, "exchanges": []}`, "README.md": "# notes"},
+		file:  "README.md",
+		want:  "not a cassette file",
+	},
+	{
+		why:   "two files for one cassette, in different case extensions",
+		only:  "dir",
+		extra: map[string]string{"b.JSON": `{"version": 1, "exchanges": []}`, "b.yaml": "version: 1\nexchanges: []\n"},
+		file:  "b.yaml",
+		want:  `two files for cassette "b"`,
+	},
+	{
+		why:   "a file named after a Windows device",
+		only:  "dir",
+		extra: map[string]string{"con.json": `{"version": 1, "exchanges": []}`},
+		file:  "con.json",
+		want:  `invalid cassette name "con"`,
+	},
+}
+
+// yamlBomb returns a YAML file whose aliases, in header values, expand to
+// a billion strings.
+func yamlBomb(dir bool) string {
+	var b strings.Builder
+	b.WriteString("version: 1\n")
+	indent := ""
+	if !dir {
+		b.WriteString("cassettes:\n- name: a\n  ")
+		indent = "  "
+	}
+	b.WriteString("exchanges:\n" + indent + "- request:\n" + indent + "    method: GET\n" + indent + "    url: u\n" + indent + "    headers:\n")
+	fmt.Fprintf(&b, "%s      A0: &a0 [x, x, x, x, x, x, x, x, x, x]\n", indent)
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "%s      A%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", indent, i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString(indent + "  response: {status: 200}\n")
+	return b.String()
+}
+
+// TestBadInputNeverPanicsNorChangesAFile reads every bad library of
+// badCases and moreBadCases through each way in (Load, Get, Names, File,
+// Format, Exists), each on a library opened afresh: none panics, each
+// error names the file (and the line where the case says), Load fails,
+// and no file on disk changes or appears.
+func TestBadInputNeverPanicsNorChangesAFile(t *testing.T) {
+	cases := append(slices.Clone(badCases), moreBadCases...)
+	for _, s := range stores {
+		for _, bc := range cases {
+			if bc.only != "" && !strings.HasPrefix(s.name, bc.only) {
+				continue
+			}
+			t.Run(s.name+"/"+bc.why, func(t *testing.T) {
+				root := t.TempDir()
+				lib := s.path(root)
+				target := lib
+				if s.dir {
+					target = filepath.Join(lib, "a."+string(s.format))
+				}
+				var content string
+				switch {
+				case bc.whole != nil:
+					content = bc.whole[s.format][s.dir]
+				case bc.exchanges != nil:
+					content = wrap(s.format, s.dir, bc.exchanges[s.format])
+				default:
+					content = validFile(s)
+				}
+				writeFile(t, target, content)
+				for name, c := range bc.extra {
+					writeFile(t, filepath.Join(lib, name), c)
+				}
+				if bc.file != "" {
+					target = filepath.Join(lib, bc.file)
+				}
+				before := hashTree(t, root)
+
+				// check checks the error of one way in.
+				check := func(call string, err error) {
+					t.Helper()
+					if err == nil {
+						return
+					}
+					msg := err.Error()
+					if !strings.Contains(msg, target) {
+						t.Errorf("%s = %q, does not name %s", call, msg, target)
+					}
+					if line := bc.line[s.format]; line > 0 && !strings.Contains(msg, fmt.Sprintf("%s:%d: ", target, line)) {
+						t.Errorf("%s = %q, does not name line %d", call, msg, line)
+					}
+				}
+				ways := []struct {
+					call string
+					f    func(l *Library) error
+				}{
+					{"Load()", func(l *Library) error { return l.Load() }},
+					{"Get(a)", func(l *Library) error { _, _, err := l.Get("a"); return err }},
+					{"Get(b)", func(l *Library) error { _, _, err := l.Get("b"); return err }},
+					{"Names()", func(l *Library) error { _, err := l.Names(); return err }},
+					{"File(a), Format(), Exists()", func(l *Library) error { l.File("a"); l.Format(); l.Exists(); return nil }},
+					{"Names() then Get of each", func(l *Library) error {
+						names, err := l.Names()
+						if err != nil {
+							return err
+						}
+						for _, n := range names {
+							if _, _, err := l.Get(n); err != nil {
+								return err
+							}
+						}
+						return nil
+					}},
+				}
+				for _, w := range ways {
+					err := func() (err error) {
+						defer func() {
+							if p := recover(); p != nil {
+								t.Errorf("%s panicked: %v\n%s", w.call, p, debug.Stack())
+							}
+						}()
+						return w.f(s.open(t, root))
+					}()
+					if w.call == "Load()" {
+						if err == nil {
+							t.Fatalf("Load() = nil, want an error")
+						}
+						t.Logf("Load() = %.300v", err)
+						if !strings.Contains(err.Error(), bc.want) {
+							t.Errorf("Load() = %q, want it to say %q", err, bc.want)
+						}
+					}
+					check(w.call, err)
+				}
+				if after := hashTree(t, root); after != before {
+					t.Errorf("reading changed the files:\nbefore:\n%s\nafter:\n%s", before, after)
+				}
+			})
+		}
+	}
+}
+
+// TestBadLibraryPaths opens libraries whose path is the wrong kind of
+// thing: every way in fails naming the path, and nothing changes.
+func TestBadLibraryPaths(t *testing.T) {
+	for _, tc := range []struct {
+		why, path string
+		mkdir     bool // make path a directory, else a file
+	}{
+		{"a file library that is a directory", "lib.json", true},
+		{"a YAML file library that is a directory", "lib.yaml", true},
+		{"a directory library that is a file", "lib", false},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			root := t.TempDir()
+			path := filepath.Join(root, tc.path)
+			if tc.mkdir {
+				if err := os.Mkdir(path, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				writeFile(t, path, "not a folder")
+			}
+			before := hashTree(t, root)
+			for _, call := range []string{"Load", "Names", "Get"} {
+				l, err := Open(path)
+				if err != nil {
+					t.Fatalf("Open(%s) = %v, want no error (Open reads nothing)", path, err)
+				}
+				switch call {
+				case "Load":
+					err = l.Load()
+				case "Names":
+					_, err = l.Names()
+				case "Get":
+					_, _, err = l.Get("a")
+				}
+				if err == nil || !strings.Contains(err.Error(), path) {
+					t.Errorf("%s() = %v, want an error naming %s", call, err, path)
+				}
+			}
+			if after := hashTree(t, root); after != before {
+				t.Errorf("reading changed the files:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}
+
+// hashTree lists every file and folder under root with its mode, time
+// and, for files, size and SHA-256.
+func hashTree(t *testing.T, root string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.IsDir() {
+			fmt.Fprintf(&b, "%s/ %v\n", rel, fi.Mode())
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "%s %v %v %d %x\n", rel, fi.Mode(), fi.ModTime(), fi.Size(), sha256.Sum256(data))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
