@@ -95,7 +95,11 @@ func sourceDir(elem string) string {
 	return filepath.Join(filepath.Dir(file), elem)
 }
 
-func main() {
+func main() { os.Exit(bench()) }
+
+// bench is the program; it returns the exit status, after its deferred
+// cleanups ran.
+func bench() int {
 	cfg := defaultConfig()
 	var (
 		short   = flag.Bool("short", false, "smoke run: tiny libraries and batches (numbers meaningless)")
@@ -117,7 +121,7 @@ func main() {
 	flag.Parse()
 	if *driver {
 		replayDriver()
-		return
+		return 0
 	}
 
 	if *short {
@@ -160,7 +164,7 @@ func main() {
 		for _, r := range run(cfg) {
 			must(enc.Encode([]string{r.target, r.measured, r.goal, r.result}))
 		}
-		return
+		return 0
 	}
 
 	start := time.Now()
@@ -170,9 +174,11 @@ func main() {
 	writeReport(os.Stdout, cfg, rows, strings.Join(os.Args[1:], " "), time.Since(start))
 	for _, r := range rows {
 		if r.result == resultError {
-			os.Exit(1)
+			fmt.Fprintln(os.Stderr, "bench: some targets could not be measured")
+			return 1
 		}
 	}
+	return 0
 }
 
 func fatalf(format string, args ...any) {
