@@ -35,7 +35,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		"cassette record -upstream URL [-addr ADDR] PATH",
 		recordAbout, recordExample)
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL` (required)")
-	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`; port 0 picks a free port, printed on start")
+	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -50,6 +50,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if err := checkUpstream(*upstream); err != nil {
 		return c.fail(stderr, "%v", err)
+	}
+	if err := checkLoopback(*addr); err != nil {
+		fmt.Fprintf(stderr, "cassette record: %v\n", err)
+		return exitUsage
 	}
 	path := pos[0]
 

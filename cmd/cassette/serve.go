@@ -48,7 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	c := newCmdline("cassette serve",
 		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] PATH",
 		serveAbout, serveExample)
-	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`; port 0 picks a free port, printed on start")
+	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`; needed by record, rerecord and passthrough")
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
 	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used and exit with status 1 if any")
@@ -61,6 +61,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return c.fail(stderr, "missing PATH")
 	case len(pos) > 1:
 		return c.fail(stderr, "too many arguments %q", pos[1:])
+	}
+	if err := checkLoopback(*addr); err != nil {
+		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
+		return exitUsage
 	}
 	path := pos[0]
 	m := replayserver.Mode(*mode)
