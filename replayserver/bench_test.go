@@ -114,15 +114,13 @@ func get(c *http.Client, url string) error {
 	return err
 }
 
-func discardLogf(string, ...any) {}
-
 // replayOpts are the options of every benchmark: replay, requests to the
-// server's address named as sent to the upstream, no per-request log.
+// server's address named as sent to the upstream, and the default log (no
+// line per hit).
 func replayOpts() []replayserver.Option {
 	return []replayserver.Option{
 		replayserver.WithMode(replayserver.ModeReplay),
 		replayserver.Upstream(benchUpstream),
-		replayserver.Logf(discardLogf),
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -36,6 +37,8 @@ type Handler struct {
 	testName   string                                          // the test using the handler, for reports; "" outside tests
 	redact     redact.Rules                                    // applied to requests before they are named
 	sleep      func(ctx context.Context, d time.Duration) bool // waits for RecordedTiming
+	prepared   sync.Map                                        // *library.Exchange -> *prepared
+	routed     atomic.Bool                                     // Router was called: routes may exist
 
 	mu       sync.Mutex          // guards the fields below
 	hits     map[string]int      // times each cassette was served or recorded
@@ -108,11 +111,11 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	if err := h.index(); err != nil {
 		return nil, fmt.Errorf("replayserver: %w", err)
 	}
+	// Hand-written routes come first; what they do not match goes to the
+	// cassettes without another pass through the router (see ServeHTTP),
+	// so a hit costs one map lookup whatever the size of the library.
 	h.router = mux.NewRouter()
 	h.router.SkipClean(true) // replay paths as sent: no redirect for "//" or ".."
-	cassettes := http.HandlerFunc(h.serveCassette)
-	h.router.NotFoundHandler = cassettes
-	h.router.MethodNotAllowedHandler = cassettes
 	return h, nil
 }
 
@@ -135,12 +138,22 @@ func (h *Handler) index() error {
 // ServeHTTP answers r from the hand-written routes of [Handler.Router]
 // first, then from the cassettes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h.router.ServeHTTP(w, r)
+	if h.routed.Load() {
+		var m mux.RouteMatch
+		if h.router.Match(r, &m) {
+			h.router.ServeHTTP(w, r)
+			return
+		}
+	}
+	h.serveCassette(w, r)
 }
 
 // Router returns the router that serves hand-written routes before the
 // recorded ones. Routes may be added at any time.
-func (h *Handler) Router() *mux.Router { return h.router }
+func (h *Handler) Router() *mux.Router {
+	h.routed.Store(true)
+	return h.router
+}
 
 // Mode returns the mode in force: after CASSETTE_MODE, and with
 // [ModeOnce] resolved to [ModeReplay] or [ModeRecord].
@@ -257,12 +270,16 @@ func insertSorted(s []string, v string) []string {
 // serveCassette answers r from the library, or forwards it, or reports a
 // miss.
 func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, "replayserver: reading request body: "+err.Error(), http.StatusBadRequest)
-		return
+	var body []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "replayserver: reading request body: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		body = b
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
 		target, _ := h.target(r)
 		h.fwd.serve(w, r, target)
@@ -270,9 +287,11 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	}
 	m := h.lookup(r, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
-		if ex, ok := h.take(m.found); ok {
+		if ex, ok := h.take(m.found, m.cassette); ok {
 			h.writeExchange(w, r, ex)
-			h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), ex.Response.StatusCode, m.found)
+			if h.cfg.logHits {
+				h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), ex.Response.StatusCode, m.found)
+			}
 			return
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/cassette-go/cassette/library"
@@ -12,9 +13,10 @@ import (
 
 // A match is the outcome of looking a request up.
 type match struct {
-	name   string   // the name computed for the request
-	found  string   // the cassette that answers it; "" for a miss
-	target *url.URL // the URL the request stands for
+	name     string           // the name computed for the request
+	found    string           // the cassette that answers it; "" for a miss
+	cassette library.Cassette // the cassette found
+	target   *url.URL         // the URL the request stands for
 }
 
 // lookup finds the cassette for r, whose body is body. The request is named
@@ -29,8 +31,8 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	nr.URL = u
 	nr.Host = u.Host
 	m := match{name: naming.Name(h.redact.Request(&nr), body, h.cfg.rules), target: u}
-	if _, ok, _ := h.lib.Get(m.name); ok {
-		m.found = m.name
+	if c, ok, _ := h.lib.Get(m.name); ok {
+		m.found, m.cassette = m.name, c
 		return m
 	}
 	if !anyHost && !isLoopback(u.Hostname()) {
@@ -42,33 +44,31 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	if len(cands) == 0 {
 		return m
 	}
-	m.found = cands[0]
+	if c, ok, _ := h.lib.Get(cands[0]); ok {
+		m.found, m.cassette = cands[0], c
+	}
 	return m
 }
 
-// take returns the next exchange of the cassette called name and counts
+// take returns the next exchange of the cassette c called name and counts
 // the hit: exchanges are served in order, then the last one repeats (with
 // NoRepeat, ok is false once they are all served).
-func (h *Handler) take(name string) (library.Exchange, bool) {
-	c, ok, err := h.lib.Get(name)
-	if err != nil || !ok || len(c.Exchanges) == 0 {
-		if err != nil {
-			h.failf("replayserver: reading cassette %s: %v", name, err)
-		}
-		return library.Exchange{}, false
+func (h *Handler) take(name string, c library.Cassette) (*library.Exchange, bool) {
+	if len(c.Exchanges) == 0 {
+		return nil, false
 	}
 	h.mu.Lock()
 	i := h.hits[name]
 	if i >= len(c.Exchanges) && h.cfg.noRepeat {
 		h.mu.Unlock()
-		return library.Exchange{}, false
+		return nil, false
 	}
 	h.hits[name]++
 	h.mu.Unlock()
 	if i >= len(c.Exchanges) {
 		i = len(c.Exchanges) - 1
 	}
-	return c.Exchanges[i], true
+	return &c.Exchanges[i], true
 }
 
 // target returns the URL r stands for, and whether r was sent to the
@@ -152,19 +152,19 @@ func singleJoiningSlash(a, b string) string {
 // isOwnAddress reports whether r was sent to the address of the listener
 // that accepted it (the replay server's own, whose port changes every run).
 func isOwnAddress(r *http.Request) bool {
-	la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	la, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
 	if !ok {
 		return false
 	}
-	if r.Host == la.String() {
-		return true
+	host, port := r.Host, ""
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host, port = host[:i], host[i+1:]
 	}
-	host, port, err := net.SplitHostPort(r.Host)
-	if err != nil {
+	p, err := strconv.Atoi(port)
+	if err != nil || p != la.Port {
 		return false
 	}
-	_, lport, err := net.SplitHostPort(la.String())
-	return err == nil && port == lport && isLoopback(host)
+	return isLoopback(host) || net.ParseIP(strings.Trim(host, "[]")).Equal(la.IP)
 }
 
 func isLoopback(host string) bool {

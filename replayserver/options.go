@@ -18,6 +18,7 @@ type config struct {
 	mode     Mode
 	rules    naming.Rules
 	logf     func(format string, args ...any)
+	logHits  bool // log hits too, not only misses and recordings
 	format   library.Format
 	tls      bool
 	noRepeat bool
@@ -99,9 +100,13 @@ func WithMode(m Mode) Option { return func(c *config) { c.mode = m } }
 // same rules.
 func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
 
-// Logf sets where the server logs one line per request (hit, miss, recorded).
-// Default: nowhere for [NewHandler]; t.Logf for [New] and [NewTransport].
-func Logf(f func(format string, args ...any)) Option { return func(c *config) { c.logf = f } }
+// Logf sets where the server logs one line per request: hit, miss (with its
+// report) or recorded. Default: nowhere for [NewHandler]; for [New] and
+// [NewTransport], misses and recordings go to t.Logf, hits are not logged
+// (a replayed suite stays quiet and fast).
+func Logf(f func(format string, args ...any)) Option {
+	return func(c *config) { c.logf, c.logHits = f, true }
+}
 
 // Format sets the format of the files a directory library records into
 // when it has none yet. Default: the format of the files already there,

@@ -61,7 +61,7 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 // the handler reports as a failure fails the test.
 func newTestHandler(t testing.TB, path string, forTransport bool, opts []Option) *Handler {
 	t.Helper()
-	all := append([]Option{Logf(t.Logf)}, opts...)
+	all := append([]Option{func(c *config) { c.logf = t.Logf }}, opts...)
 	h, err := newHandler(path, forTransport, all)
 	if err != nil {
 		t.Fatalf("%v", err)

@@ -48,8 +48,10 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	m := h.lookup(req, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
-		if ex, ok := h.take(m.found); ok {
-			h.logf("hit  %s %s -> %d from %s", req.Method, req.URL, ex.Response.StatusCode, m.found)
+		if ex, ok := h.take(m.found, m.cassette); ok {
+			if h.cfg.logHits {
+				h.logf("hit  %s %s -> %d from %s", req.Method, req.URL, ex.Response.StatusCode, m.found)
+			}
 			return h.responseFor(req, ex)
 		}
 	}
@@ -78,7 +80,7 @@ func withBody(req *http.Request, body []byte) *http.Request {
 // are copied, so a client changing them does not change the library. A
 // streamed body has no length and, with RecordedTiming, its pieces arrive
 // at their recorded times.
-func (h *Handler) responseFor(req *http.Request, ex library.Exchange) (*http.Response, error) {
+func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Response, error) {
 	status := ex.Response.StatusCode
 	if status == 0 {
 		status = http.StatusOK

@@ -16,56 +16,85 @@ import (
 // event stream, one per recorded chunk otherwise. With RecordedTiming each
 // piece is written at its recorded time (and a body that was not streamed
 // after the recorded latency).
-func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex library.Exchange) {
+func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *library.Exchange) {
+	p := h.prepare(ex, r.Method == http.MethodHead)
 	resp := &ex.Response
-	status := resp.StatusCode
-	if status == 0 {
-		status = http.StatusOK
-	}
 	hdr := w.Header()
-	for k, v := range resp.Header {
+	for k, v := range p.header {
 		hdr[k] = v
 	}
-	for k := range resp.Trailer {
-		hdr.Add("Trailer", k)
-	}
-	withBody := r.Method != http.MethodHead && bodyAllowed(status)
-	var pieces []piece
-	if withBody {
-		pieces = streamPieces(resp)
-		if pieces == nil && len(resp.Trailer) == 0 {
-			// The true length, even for a hand-edited body.
-			hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
-		} else {
-			delete(hdr, "Content-Length") // streamed, or trailers: chunked
-		}
-	}
 	start := time.Now()
-	if h.cfg.timing && pieces == nil && !h.sleep(r.Context(), ex.Latency) {
+	if h.cfg.timing && p.pieces == nil && !h.sleep(r.Context(), ex.Latency) {
 		return
 	}
-	w.WriteHeader(status)
-	if withBody {
-		if pieces == nil {
+	w.WriteHeader(p.status)
+	if p.withBody {
+		if p.pieces == nil {
 			w.Write(resp.Body)
 		} else {
 			rc := http.NewResponseController(w)
 			from := 0
-			for _, p := range pieces {
-				if h.cfg.timing && !h.sleep(r.Context(), p.at-time.Since(start)) {
+			for _, pc := range p.pieces {
+				if h.cfg.timing && !h.sleep(r.Context(), pc.at-time.Since(start)) {
 					return
 				}
-				if _, err := w.Write(resp.Body[from:p.end]); err != nil {
+				if _, err := w.Write(resp.Body[from:pc.end]); err != nil {
 					return
 				}
 				rc.Flush()
-				from = p.end
+				from = pc.end
 			}
 		}
 	}
 	for k, v := range resp.Trailer {
 		hdr[k] = v
 	}
+}
+
+// A prepared response is what writeExchange sends for an exchange,
+// worked out once: the header to send, the status, and how to write the
+// body.
+type prepared struct {
+	header   http.Header
+	status   int
+	withBody bool
+	pieces   []piece // nil: the body in one write
+}
+
+// prepare returns the prepared response for ex, cached for GET-like
+// requests (the exchanges of a library are not modified in place: a change
+// makes new ones).
+func (h *Handler) prepare(ex *library.Exchange, head bool) *prepared {
+	if !head {
+		if p, ok := h.prepared.Load(ex); ok {
+			return p.(*prepared)
+		}
+	}
+	resp := &ex.Response
+	p := &prepared{status: resp.StatusCode, header: make(http.Header, len(resp.Header)+2)}
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	for k, v := range resp.Header {
+		p.header[k] = v
+	}
+	for k := range resp.Trailer {
+		p.header.Add("Trailer", k)
+	}
+	p.withBody = !head && bodyAllowed(p.status)
+	if p.withBody {
+		p.pieces = streamPieces(resp)
+		if p.pieces == nil && len(resp.Trailer) == 0 {
+			// The true length, even for a hand-edited body.
+			p.header["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
+		} else {
+			delete(p.header, "Content-Length") // streamed, or trailers: chunked
+		}
+	}
+	if !head {
+		h.prepared.Store(ex, p)
+	}
+	return p
 }
 
 // A piece is a part of a streamed body: it ends at byte end and was
