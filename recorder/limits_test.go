@@ -207,6 +207,7 @@ func TestMaxBodySizeZeroIsNoLimit(t *testing.T) {
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
+	flush(t, rt)
 	if _, ex := onlyExchange(t, path); len(ex.Response.Body) != 100000 {
 		t.Errorf("stored %d bytes, want 100000", len(ex.Response.Body))
 	}

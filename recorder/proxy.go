@@ -38,6 +38,7 @@ type Proxy struct {
 	rp       *httputil.ReverseProxy
 	owned    *http.Transport // the transport NewProxy made; nil if given by Transport
 	redact   redact.Rules    // for the messages of requests not forwarded
+	rt       *roundTripper
 }
 
 var _ http.Handler = (*Proxy)(nil)
@@ -58,6 +59,7 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 		next = p.owned
 	}
 	rt := newRoundTripper(lib, p.cfg, next)
+	p.rt = rt
 	p.redact = rt.redact
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
@@ -102,6 +104,15 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 // ServeHTTP forwards r to the upstream, streams the response to w and
 // stores the exchange.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHTTP(w, r) }
+
+// Close waits for the exchanges recorded so far to be saved, saves what is
+// left and closes the idle connections of the transport NewProxy made.
+// Call it after the server serving p has shut down; the proxy can still
+// be used afterwards.
+func (p *Proxy) Close() error {
+	p.closeIdleConnections()
+	return p.rt.Close()
+}
 
 // badGateway answers a request that could not be forwarded: 504 Gateway
 // Timeout when the upstream did not answer in time, else 502 Bad Gateway.

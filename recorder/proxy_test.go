@@ -65,6 +65,9 @@ func TestProxyForwardsToTheUpstreamAsItIs(t *testing.T) {
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	rec.Close()
+	if err := rec.Save(); err != nil {
+		t.Fatal(err)
+	}
 
 	seen := <-requests
 	upstream, _ := url.Parse(api.URL)

@@ -27,7 +27,8 @@ type Recorder struct {
 // fails the test with t.Errorf; [Logf] and [OnError] override this. An
 // invalid upstream or library path stops the test with t.Fatalf. In
 // t.Cleanup the server is closed, waiting for the requests in flight, and
-// the library saved.
+// the library saved. Exchanges are saved in the background as they are
+// recorded; see [Recorder.Save].
 func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	t.Helper()
 	lib, err := library.Open(path)
@@ -47,19 +48,27 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
-		p.closeIdleConnections()
-		if err := lib.Save(); err != nil {
-			t.Errorf("recorder: save library %s: %v", path, err)
+		if err := p.Close(); err != nil {
+			t.Errorf("%v", err)
 		}
 		tl.end()
 	})
 	return &Recorder{Server: srv, proxy: p}
 }
 
+// Save waits for the exchanges recorded so far to be saved, and saves what
+// is left: after it returns, the library on disk holds every exchange whose
+// response was read to its end. The recorder saves in the background after
+// each exchange and in t.Cleanup, so a test needs Save only to read the
+// library while it runs.
+func (r *Recorder) Save() error { return r.proxy.rt.Close() }
+
 // NewTransport returns a recording RoundTripper for a test: each request
 // goes to its own URL (through a clone of [http.DefaultTransport] unless
 // [Transport] names another) and the exchange is stored in the library at
-// path, saved in t.Cleanup.
+// path, saved in the background as exchanges are recorded and in
+// t.Cleanup. The RoundTripper is also an [io.Closer]: Close waits until
+// what was recorded so far is saved.
 //
 // An exchange is stored when the client has read its response body to the
 // end or closed it; a body never closed is not recorded. Note that
@@ -88,8 +97,8 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 		if cfg.transport == nil {
 			rt.CloseIdleConnections()
 		}
-		if err := lib.Save(); err != nil {
-			t.Errorf("recorder: save library %s: %v", path, err)
+		if err := rt.Close(); err != nil {
+			t.Errorf("%v", err)
 		}
 		tl.end()
 	})

@@ -17,7 +17,9 @@ import (
 // NewRoundTripper returns a recording RoundTripper without a test around
 // it: it sends each request with the configured transport and appends the
 // exchange to lib when the response body has been read to its end (or
-// closed), saving after each exchange. It is safe for concurrent use.
+// closed); the library is saved in the background after each exchange.
+// The RoundTripper is also an [io.Closer]: Close waits until what was
+// recorded so far is saved. It is safe for concurrent use.
 //
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
@@ -50,8 +52,9 @@ type roundTripper struct {
 	lib    *library.Library
 	cfg    config
 	redact redact.Rules // from cfg
+	saver  *saver       // saves lib after each exchange, in the background
 
-	mu sync.Mutex // serializes Append and Save on lib
+	mu sync.Mutex // serializes Append on lib, so exchanges keep their order
 }
 
 var _ http.RoundTripper = (*roundTripper)(nil)
@@ -72,7 +75,20 @@ func newRoundTripper(lib *library.Library, cfg config, def http.RoundTripper) *r
 	if next == nil {
 		next = def
 	}
-	return &roundTripper{next: next, lib: lib, cfg: cfg, redact: cfg.redaction()}
+	rt := &roundTripper{next: next, lib: lib, cfg: cfg, redact: cfg.redaction()}
+	rt.saver = newSaver(lib, func(err error) {
+		cfg.storeFailed(fmt.Errorf("recorder: save %s: %w", lib.Path(), err))
+	})
+	return rt
+}
+
+// Close waits for the exchanges recorded so far to be saved and saves what
+// is left. The round tripper can still be used afterwards.
+func (rt *roundTripper) Close() error {
+	if err := rt.saver.flush(); err != nil {
+		return fmt.Errorf("recorder: save %s: %w", rt.lib.Path(), err)
+	}
+	return nil
 }
 
 // RoundTrip reads the request body, sends the request and returns the
@@ -180,15 +196,15 @@ func bufferBody(req *http.Request, limit int64) (body []byte, out *http.Request,
 	return body, &o, true, nil
 }
 
-// store appends ex to the cassette name, saves the library, then logs and
-// reports it. Errors go to OnError.
+// store appends ex to the cassette name, has the library saved in the
+// background, then logs and reports it. Errors go to OnError.
 func (rt *roundTripper) store(name string, ex library.Exchange) {
 	rt.mu.Lock()
 	err := rt.lib.Append(name, ex)
-	if err == nil {
-		err = rt.lib.Save()
-	}
 	rt.mu.Unlock()
+	if err == nil {
+		rt.saver.request()
+	}
 	if err != nil {
 		rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: %w", ex.Request.Method, ex.Request.URL, name, err))
 		return

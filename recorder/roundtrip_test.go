@@ -37,15 +37,24 @@ var recordings = []recording{
 		rec := recorder.New(t, upstream, path, append([]recorder.Option{onRecord(stored)}, opts...)...)
 		tr := &http.Transport{DisableCompression: true}
 		t.Cleanup(tr.CloseIdleConnections)
-		// The proxy stores an exchange before its handler returns, and
-		// Close waits for the handlers.
-		return &http.Client{Transport: tr, CheckRedirect: noRedirect}, rec.URL, rec.Close
+		// The proxy stores an exchange before its handler returns, Close
+		// waits for the handlers, and Save for the library on disk.
+		return &http.Client{Transport: tr, CheckRedirect: noRedirect}, rec.URL, func() {
+			rec.Close()
+			if err := rec.Save(); err != nil {
+				t.Error(err)
+			}
+		}
 	}},
 	{"transport", func(t *testing.T, upstream, path string, stored func(string), opts ...recorder.Option) (*http.Client, string, func()) {
 		rt := recorder.NewTransport(t, path, append([]recorder.Option{onRecord(stored)}, opts...)...)
 		// The transport stores an exchange before the body's last Read or
-		// Close returns.
-		return &http.Client{Transport: rt, CheckRedirect: noRedirect}, upstream, func() {}
+		// Close returns; Close waits for the library on disk.
+		return &http.Client{Transport: rt, CheckRedirect: noRedirect}, upstream, func() {
+			if err := rt.(io.Closer).Close(); err != nil {
+				t.Error(err)
+			}
+		}
 	}},
 }
 
@@ -514,7 +523,8 @@ func TestRoundTripperStoresEachBodyOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			var recorded names
-			client := &http.Client{Transport: recorder.NewRoundTripper(lib, onRecord(recorded.add))}
+			rt := recorder.NewRoundTripper(lib, onRecord(recorded.add))
+			client := &http.Client{Transport: rt}
 			resp, err := client.Get(api.URL + "/big")
 			if err != nil {
 				t.Fatal(err)
@@ -526,6 +536,7 @@ func TestRoundTripperStoresEachBodyOnce(t *testing.T) {
 			}
 			resp.Body.Close()
 			resp.Body.Close()
+			flush(t, rt)
 			_, ex := onlyExchange(t, path)
 			if string(ex.Response.Body) != body || len(recorded.list()) != 1 {
 				t.Errorf("stored a body of %d bytes, OnRecord called %d times; want %d bytes, once",
@@ -576,7 +587,8 @@ func TestRoundTripperSendsTheRequestBodyAndClosesIt(t *testing.T) {
 	}
 	body := &closeTracker{Reader: strings.NewReader("hello upstream")}
 	req, _ := http.NewRequest("PUT", api.URL+"/echo", body)
-	resp, err := recorder.NewRoundTripper(lib).RoundTrip(req)
+	rt := recorder.NewRoundTripper(lib)
+	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,6 +597,7 @@ func TestRoundTripperSendsTheRequestBodyAndClosesIt(t *testing.T) {
 	if string(got) != "hello upstream" || !body.closed {
 		t.Errorf("upstream echoed %q, request body closed %v; want %q, true", got, body.closed, "hello upstream")
 	}
+	flush(t, rt)
 	_, ex := onlyExchange(t, path)
 	if string(ex.Request.Body) != "hello upstream" {
 		t.Errorf("stored request body %q, want %q", ex.Request.Body, "hello upstream")
@@ -608,16 +621,27 @@ func TestNewTransportStoresWhatTheClientSawWhenGoDecodesGzip(t *testing.T) {
 	path := t.TempDir()
 	// No Accept-Encoding set by the caller: http.DefaultTransport asks for
 	// gzip itself and decodes it.
-	client := &http.Client{Transport: recorder.NewTransport(t, path)}
+	rt := recorder.NewTransport(t, path)
+	client := &http.Client{Transport: rt}
 	resp, err := client.Get(api.URL + "/news")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	flush(t, rt)
 	_, ex := onlyExchange(t, path)
 	if !bytes.Equal(got, plain) || !bytes.Equal(ex.Response.Body, plain) || ex.Response.Header.Get("Content-Encoding") != "" {
 		t.Errorf("client got %d bytes, stored %d bytes with Content-Encoding %q; want the %d decoded bytes and no Content-Encoding",
 			len(got), len(ex.Response.Body), ex.Response.Header.Get("Content-Encoding"), len(plain))
+	}
+}
+
+// flush waits until what rt recorded is saved: the library is saved in the
+// background, and these tests read it from disk.
+func flush(t *testing.T, rt http.RoundTripper) {
+	t.Helper()
+	if err := rt.(io.Closer).Close(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -211,6 +211,14 @@ func (h *Handler) Close() error {
 	}
 	noteUsage(path, h.hits)
 	h.mu.Unlock()
+	if h.fwd != nil {
+		if c, ok := h.fwd.rt.(io.Closer); ok {
+			// The recorder saves in the background: wait for it.
+			if err := c.Close(); err != nil {
+				return fmt.Errorf("replayserver: %w", err)
+			}
+		}
+	}
 	switch h.mode {
 	case ModeRecord:
 		if err := h.lib.Save(); err != nil {

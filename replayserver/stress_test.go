@@ -78,8 +78,12 @@ func TestStressReplay(t *testing.T) {
 	if sent.Load() != clients*requests {
 		t.Errorf("%d requests answered, want %d", sent.Load(), clients*requests)
 	}
-	if conns.Load() > clients {
-		t.Errorf("%d connections for %d keep-alive clients, want at most one each", conns.Load(), clients)
+	// net/http's Transport puts a connection back in its idle pool from
+	// another goroutine after the body's end, so a client's next request
+	// sometimes dials anew: a few extra connections are normal, one per
+	// request would not be.
+	if conns.Load() > 2*clients {
+		t.Errorf("%d connections for %d keep-alive clients, want about one each", conns.Load(), clients)
 	}
 	if unused := srv.Unused(); len(unused) != 0 {
 		t.Errorf("unused cassettes %q, want none", unused)

@@ -75,8 +75,8 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		code = exitError
 	}
-	if err := lib.Save(); err != nil {
-		fmt.Fprintf(stderr, "cassette record: save %s: %v\n", path, err)
+	if err := p.Close(); err != nil { // waits for the background saves, saves the rest
+		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
 	}
 	if lib.Exists() {

@@ -1,0 +1,72 @@
+package recorder
+
+import (
+	"sync"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// A saver saves a library in the background after exchanges are recorded,
+// so that a client never waits for the disk: one save runs at a time, and
+// the exchanges recorded while it runs are saved together by the next one.
+// What was recorded reaches the disk moments later, and at the latest when
+// flush returns.
+type saver struct {
+	lib   *library.Library
+	onErr func(error)
+
+	mu      sync.Mutex // guards running and pending
+	idle    sync.Cond  // signalled, with mu, when running turns false
+	running bool       // a goroutine is saving
+	pending bool       // something was recorded since the last save began
+}
+
+func newSaver(lib *library.Library, onErr func(error)) *saver {
+	s := &saver{lib: lib, onErr: onErr}
+	s.idle.L = &s.mu
+	return s
+}
+
+// request asks for a save, starting the saving goroutine if none runs.
+func (s *saver) request() {
+	s.mu.Lock()
+	s.pending = true
+	if s.running {
+		s.mu.Unlock()
+		return
+	}
+	s.running = true
+	s.mu.Unlock()
+	go s.loop()
+}
+
+// loop saves until nothing more was asked for, then ends.
+func (s *saver) loop() {
+	for {
+		s.mu.Lock()
+		if !s.pending {
+			s.running = false
+			s.idle.Broadcast()
+			s.mu.Unlock()
+			return
+		}
+		s.pending = false
+		s.mu.Unlock()
+		if err := s.lib.Save(); err != nil {
+			s.onErr(err)
+		}
+	}
+}
+
+// flush waits for the background save to end, then saves what is left. No
+// goroutine of the saver runs when it returns, unless more was recorded
+// meanwhile.
+func (s *saver) flush() error {
+	s.mu.Lock()
+	for s.running {
+		s.idle.Wait()
+	}
+	s.pending = false
+	s.mu.Unlock()
+	return s.lib.Save()
+}
