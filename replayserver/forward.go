@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -95,6 +96,8 @@ func (h *Handler) startForwarding(forTransport bool) error {
 		Rewrite:       rewriteToTarget,
 		Transport:     rt,
 		FlushInterval: -1, // stream as it arrives: event streams, chunked answers
+		// Errors after the headers, such as a body broken off.
+		ErrorLog: log.New(logfWriter(h.logf), "", 0),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			msg := fmt.Sprintf("replayserver: forwarding %s %s: %v", r.Method, h.redact.URL(r.URL), err)
 			code := http.StatusBadGateway
@@ -154,4 +157,12 @@ func (h *Handler) replaceLibrary() error {
 		return fmt.Errorf("replayserver: rerecord: save %s: %w", h.dest.Path(), err)
 	}
 	return nil
+}
+
+// logfWriter turns a Logf function into an io.Writer for a [log.Logger].
+type logfWriter func(format string, args ...any)
+
+func (f logfWriter) Write(b []byte) (int, error) {
+	f("%s", strings.TrimSuffix(string(b), "\n"))
+	return len(b), nil
 }

@@ -131,8 +131,11 @@ func TestForwardingFaultsStoreNothing(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "lib")
 				ft := newFakeTB(t)
 				ft.do(func() {
-					srv := replayserver.New(ft, path, replayserver.WithMode(mode), replayserver.Upstream(tc.upstream),
-						replayserver.UpstreamTimeout(time.Millisecond), replayserver.Logf(func(string, ...any) {}))
+					opts := []replayserver.Option{replayserver.WithMode(mode), replayserver.Upstream(tc.upstream), replayserver.Logf(func(string, ...any) {})}
+					if tc.status == http.StatusGatewayTimeout {
+						opts = append(opts, replayserver.UpstreamTimeout(time.Millisecond))
+					}
+					srv := replayserver.New(ft, path, opts...)
 					resp, err := rawClient().Get(srv.URL + tc.path)
 					if err != nil {
 						t.Fatalf("GET %s = %v, want an answer", tc.path, err)
