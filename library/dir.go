@@ -235,40 +235,46 @@ func (l *Library) loadDir() error {
 	return nil
 }
 
-// saveDir writes the changed cassettes and removes the files of deleted
-// ones; the caller must hold l.mu for writing, and l.changed is true.
-func (l *Library) saveDir() error {
-	var dirty []string
+// A dirPlan is what a Save of a directory library writes and removes,
+// worked out under the library's lock so that the files can be written
+// without holding it: recording goes on while the disk works.
+type dirPlan struct {
+	mkdir  bool
+	writes []dirWrite
+	remove []string // files, relative to the folder
+}
+
+type dirWrite struct {
+	name, file, target string
+	data               []byte
+}
+
+// planDir encodes the changed cassettes and lists the files to remove,
+// marking the library clean. l.mu is held. If the plan then fails,
+// failedDir marks its cassettes changed again.
+func (l *Library) planDir() (*dirPlan, error) {
+	p := &dirPlan{}
 	for _, name := range l.sortedNames() {
-		if l.entries[name].dirty {
-			dirty = append(dirty, name)
-		}
-	}
-	if len(dirty) > 0 {
-		if err := os.MkdirAll(l.abs, 0o755); err != nil {
-			return fmt.Errorf("save cassettes in %s: %w", l.path, unwrapPath(err))
-		}
-	}
-	for _, name := range dirty {
 		e := l.entries[name]
+		if !e.dirty {
+			continue
+		}
 		file := e.file
 		if file == "" {
 			file = name + l.newFormat().ext()
 		}
 		target, err := l.inside(file)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		f, _ := formatOf(file)
 		data, err := encodeCassette(f, &e.c)
 		if err != nil {
-			return fmt.Errorf("save %s: %w", filepath.Join(l.path, file), err)
+			return nil, fmt.Errorf("save %s: %w", filepath.Join(l.path, file), err)
 		}
-		if err := saveFileAt(filepath.Join(l.path, file), target, data); err != nil {
-			return err
-		}
-		e.file, e.dirty = file, false
+		p.writes = append(p.writes, dirWrite{name: name, file: file, target: target, data: data})
 	}
+	p.mkdir = len(p.writes) > 0
 
 	// Remove what no cassette is stored in any more.
 	keep := make(map[string]bool, len(l.entries))
@@ -277,30 +283,58 @@ func (l *Library) saveDir() error {
 			keep[e.file] = true
 		}
 	}
-	var remove []string
+	for _, w := range p.writes {
+		keep[w.file] = true
+	}
 	for _, file := range l.gone {
 		if !keep[file] {
-			remove = append(remove, file)
+			p.remove = append(p.remove, file)
 		}
 	}
 	if l.cleared {
 		ls := scanDir(l.abs)
 		if ls.notDirError != nil {
-			return fmt.Errorf("save cassettes in %s: %w", l.path, ls.notDirError)
+			return nil, fmt.Errorf("save cassettes in %s: %w", l.path, ls.notDirError)
 		}
 		for _, file := range ls.files {
 			if !keep[file] {
-				remove = append(remove, file)
+				p.remove = append(p.remove, file)
 			}
 		}
 		for _, file := range ls.dups {
 			if !keep[file] {
-				remove = append(remove, file)
+				p.remove = append(p.remove, file)
 			}
 		}
 	}
-	slices.Sort(remove)
-	for _, file := range slices.Compact(remove) {
+	slices.Sort(p.remove)
+	p.remove = slices.Compact(p.remove)
+	for _, file := range p.remove {
+		if _, err := l.inside(file); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range p.writes {
+		e := l.entries[w.name]
+		e.file, e.dirty = w.file, false
+	}
+	l.gone, l.cleared, l.changed = nil, false, false
+	return p, nil
+}
+
+// write carries the plan out; l.mu is not held.
+func (p *dirPlan) write(l *Library) error {
+	if p.mkdir {
+		if err := os.MkdirAll(l.abs, 0o755); err != nil {
+			return fmt.Errorf("save cassettes in %s: %w", l.path, unwrapPath(err))
+		}
+	}
+	for _, w := range p.writes {
+		if err := saveFileAt(filepath.Join(l.path, w.file), w.target, w.data); err != nil {
+			return err
+		}
+	}
+	for _, file := range p.remove {
 		target, err := l.inside(file)
 		if err != nil {
 			return err
@@ -311,8 +345,24 @@ func (l *Library) saveDir() error {
 			return fmt.Errorf("save cassettes in %s: remove %s: %w", l.path, file, unwrapPath(err))
 		}
 	}
-	l.gone, l.cleared, l.changed = nil, false, false
 	return nil
+}
+
+// failedDir marks what a failed plan was to write as changed again, so
+// that the next Save tries again. l.mu is held.
+func (l *Library) failedDir(p *dirPlan) {
+	for _, w := range p.writes {
+		if e := l.entries[w.name]; e != nil {
+			e.dirty = true
+		}
+	}
+	for _, file := range p.remove {
+		if l.gone == nil {
+			l.gone = map[string]string{}
+		}
+		l.gone["\x00"+file] = file
+	}
+	l.changed = true
 }
 
 // inside returns the absolute path of file in the folder, checking that it

@@ -36,6 +36,8 @@ type Library struct {
 	dir   bool   // a directory library
 	fixed Format // format set by the extension or by WithFormat; "" for a directory whose files decide
 
+	saveMu sync.Mutex // serializes Save
+
 	mu      sync.RWMutex      // guards the fields below and the entries
 	ready   bool              // entries holds every cassette: the file was decoded, the folder listed, or Clear called
 	format  Format            // format of new files; "" until known
@@ -374,15 +376,31 @@ func (l *Library) Clear() {
 // does not hold); a file library rewrites the file. Missing directories
 // are created. Save with nothing changed writes nothing.
 func (l *Library) Save() error {
+	l.saveMu.Lock()
+	defer l.saveMu.Unlock()
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	if !l.changed {
+		l.mu.Unlock()
 		return nil
 	}
-	if l.dir {
-		return l.saveDir()
+	if !l.dir {
+		defer l.mu.Unlock()
+		return l.saveFile()
 	}
-	return l.saveFile()
+	// A directory library writes its files without holding l.mu, so that
+	// Get and Append go on meanwhile.
+	plan, err := l.planDir()
+	l.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	if err := plan.write(l); err != nil {
+		l.mu.Lock()
+		l.failedDir(plan)
+		l.mu.Unlock()
+		return err
+	}
+	return nil
 }
 
 // File returns where the cassette called name is stored: for a directory

@@ -92,7 +92,9 @@ func ExampleNewRoundTripper() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	client := &http.Client{Transport: recorder.NewRoundTripper(lib)}
+	rt := recorder.NewRoundTripper(lib)
+	defer rt.(io.Closer).Close() // waits for the library to be saved
+	client := &http.Client{Transport: rt}
 	for range 2 {
 		resp, err := client.Get(api.URL + "/v1/jobs/7?verbose=1")
 		if err != nil {
@@ -139,6 +141,7 @@ func ExampleNewProxy() {
 	}
 	resp.Body.Close()
 	srv.Close() // waits for the exchange to be stored
+	p.Close()   // waits for the library to be saved
 
 	// Output:
 	// recorded POST 200 POST_v1_orders

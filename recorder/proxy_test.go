@@ -108,6 +108,7 @@ func TestProxyAnswers502WhenTheUpstreamRefuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer p.Close() // waits for the background save before the folder goes
 	srv := httptest.NewServer(p)
 	resp, err := http.Get(srv.URL + "/v1/x")
 	if err != nil {
@@ -198,6 +199,7 @@ func BenchmarkProxy(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		defer p.Close()
 		run(b, p)
 	})
 }

@@ -327,6 +327,7 @@ func TestProxyErrorsHoldNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer p.Close() // waits for the background save before the folder goes
 	srv := httptest.NewServer(p)
 	defer srv.Close()
 	resp, err := http.Get(srv.URL + "/v1/x?page=1&access_token=s3cr3t")
