@@ -45,7 +45,7 @@
 //
 // # record
 //
-//	cassette record -upstream URL [-addr ADDR] PATH
+//	cassette record -upstream URL [-addr ADDR] [-strict] PATH
 //
 // Record is a recording reverse proxy to -upstream (required): each request
 // is forwarded, answered and stored in the library at PATH, which is created
@@ -54,7 +54,9 @@
 //	cassette: recording URL into PATH via http://127.0.0.1:PORT
 //
 // logs each recorded exchange to stderr and, on SIGINT or SIGTERM, stops
-// gracefully and saves the library. Replay the result with cassette serve.
+// gracefully and saves the library. With -strict it then lists the
+// cassettes the library held before that were not recorded again, and exits
+// with status 1 if any. Replay the result with cassette serve.
 //
 // # ls
 //

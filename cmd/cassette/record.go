@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -19,7 +20,10 @@ single-file library; any other PATH is a directory with one file per
 cassette. Each recorded exchange is logged to stderr.
 
 Record runs until interrupted (Ctrl-C or SIGTERM), then saves the library.
-Replay it with "cassette serve PATH".
+Replay it with "cassette serve PATH". With -strict it then lists on stderr,
+one file per line, the cassettes the library held before that were not
+recorded again in this session (stale ones, for "cassette prune"), and
+exits with status 1 if there were any.
 `
 
 const recordExample = `
@@ -32,10 +36,11 @@ const recordExample = `
 // runRecord runs "cassette record".
 func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette record",
-		"cassette record -upstream URL [-addr ADDR] PATH",
+		"cassette record -upstream URL [-addr ADDR] [-strict] PATH",
 		recordAbout, recordExample)
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL` (required)")
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
+	strict := c.fs.Bool("strict", false, "on exit, list the cassettes that were there before and were not recorded again, and exit with status 1 if any")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -62,7 +67,21 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
 	}
-	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logTo(stderr)))
+	var before []string // the cassettes there before, for -strict
+	if *strict && lib.Exists() {
+		if before, err = lib.Names(); err != nil {
+			fmt.Fprintf(stderr, "cassette record: %v\n", err)
+			return exitError
+		}
+	}
+	var mu sync.Mutex
+	recorded := map[string]bool{}
+	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logTo(stderr)),
+		recorder.OnRecord(func(name string, _ library.Exchange) {
+			mu.Lock()
+			recorded[name] = true
+			mu.Unlock()
+		}))
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
@@ -83,6 +102,19 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if names, err := lib.Names(); err == nil {
 			fmt.Fprintf(stderr, "cassette record: %s holds %d cassette(s)\n", path, len(names))
 		}
+	}
+	var stale []string
+	for _, name := range before {
+		if !recorded[name] {
+			stale = append(stale, lib.File(name))
+		}
+	}
+	if len(stale) > 0 {
+		fmt.Fprintf(stderr, "cassette record: strict: %d cassette(s) in %s not recorded again:\n", len(stale), path)
+		for _, f := range stale {
+			fmt.Fprintln(stderr, f)
+		}
+		code = exitError
 	}
 	return code
 }

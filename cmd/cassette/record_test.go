@@ -102,3 +102,43 @@ func TestServeRecordMode(t *testing.T) {
 		t.Errorf("serve exited with %d, want 0", code)
 	}
 }
+
+func TestRecordStrictListsCassettesNotRecordedAgain(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "answer for %s", r.URL.Path)
+	}))
+	defer upstream.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	session := func(strict bool, paths ...string) (*proc, int) {
+		args := []string{"record", "-upstream", upstream.URL}
+		if strict {
+			args = append(args, "-strict")
+		}
+		rec := start(t, append(args, path)...)
+		_, proxy := rec.announce()
+		for _, p := range paths {
+			resp, err := http.Get(proxy + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		return rec, rec.stop()
+	}
+	if _, code := session(false, "/keep", "/stale"); code != exitOK {
+		t.Fatalf("first recording exited %d", code)
+	}
+	rec, code := session(true, "/keep")
+	if code != exitError {
+		t.Errorf("record -strict with a stale cassette exited %d, want %d", code, exitError)
+	}
+	out := rec.stderr.String()
+	if !strings.Contains(out, "1 cassette(s)") || !strings.Contains(out, "_stale.json\n") || strings.Contains(out, "_keep.json\n") {
+		t.Errorf("record -strict stderr does not list exactly the stale cassette:\n%s", out)
+	}
+	if _, code := session(true, "/keep", "/stale"); code != exitOK {
+		t.Errorf("record -strict recording everything again exited %d, want 0", code)
+	}
+}
