@@ -212,6 +212,9 @@ func (h *Handler) Close() error {
 	noteUsage(path, h.hits)
 	h.mu.Unlock()
 	if h.fwd != nil {
+		if c, ok := h.fwd.rt.(interface{ CloseIdleConnections() }); ok {
+			c.CloseIdleConnections() // of the transport to the upstream
+		}
 		if c, ok := h.fwd.rt.(io.Closer); ok {
 			// The recorder saves in the background: wait for it.
 			if err := c.Close(); err != nil {
