@@ -132,8 +132,9 @@ func target5(cfg config) []row {
 		start := time.Now()
 		must(get(c, ps.URL+"/download", int(cfg.huge)))
 		took = time.Since(start)
-		peak, live = w.end()
 		ps.Close()
+		must(p.Close()) // the recorder saves in the background: wait for it
+		peak, live = w.end()
 		c.CloseIdleConnections()
 		mu.Lock()
 		defer mu.Unlock()
