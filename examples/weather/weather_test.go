@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"sort"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -43,14 +44,16 @@ func TestClient(t *testing.T) {
 	c := weather.NewClient(srv.URL, weather.WithHTTPClient(&http.Client{Jar: jar}))
 	exercise(t, c)
 
-	// Both cookies set by GET /v2/cities were replayed.
+	// Both cookies set by GET /v2/cities were replayed. Their values were
+	// redacted when recorded (Set-Cookie is a secret by default), so only
+	// their names are the upstream's.
 	u, _ := url.Parse(srv.URL)
-	got := map[string]string{}
+	var got []string
 	for _, ck := range jar.Cookies(u) {
-		got[ck.Name] = ck.Value
+		got = append(got, ck.Name)
 	}
-	want := map[string]string{"session": "s-4f2a9c", "prefs": "units-metric"}
-	if !reflect.DeepEqual(got, want) {
+	sort.Strings(got)
+	if want := []string{"prefs", "session"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("cookies after Cities = %v, want %v", got, want)
 	}
 }
