@@ -74,8 +74,8 @@ func (h *Handler) take(name string, c library.Cassette) (*library.Exchange, bool
 // target returns the URL r stands for, and whether r was sent to the
 // server's own address (so its host says nothing about the API).
 func (h *Handler) target(r *http.Request) (*url.URL, bool) {
-	u := *r.URL
-	if u.Host != "" { // absolute-form: a proxy request for that URL
+	if r.URL.Host != "" { // absolute-form: a proxy request for that URL
+		u := *r.URL
 		if u.Scheme == "" {
 			u.Scheme = "http"
 		}
@@ -85,6 +85,7 @@ func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 	if own && h.upstream != nil {
 		return outboundURL(h.upstream, r.URL), true
 	}
+	u := *r.URL
 	u.Host = r.Host
 	u.Scheme = schemeOf(r)
 	return &u, own
