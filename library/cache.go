@@ -15,15 +15,25 @@ import (
 // one unchanged file decode it once, as test after test opens the same
 // fixtures. An entry is keyed by the file's absolute path and is valid
 // while the file keeps its size and modification time; a library that
-// saves a file forgets its entry. There is one entry per path, so the
-// cache holds at most the decoded content of every file read.
+// saves a file forgets its entry. There is one entry per path, and the
+// cache is bounded: it holds files of at most cacheBudget bytes in all
+// (the oldest entries go first), and none larger than cacheMaxFile, so a
+// process that replays large bodies does not keep them all.
 //
 // Cached values are shared by every library that read them and are never
 // modified: a library copies a cassette before changing it.
 var cache struct {
-	mu sync.Mutex            // guards m
-	m  map[string]cacheEntry // by absolute path
+	mu    sync.Mutex            // guards the fields below
+	m     map[string]cacheEntry // by absolute path
+	order []string              // paths, oldest first (may hold paths no longer in m)
+	bytes int64                 // total size of the files in m
 }
+
+// The bounds of the process cache, in bytes of the files cached.
+const (
+	cacheBudget  = 256 << 20
+	cacheMaxFile = 16 << 20
+)
 
 type cacheEntry struct {
 	size int64
@@ -42,18 +52,55 @@ func cacheLookup(abs string, fi fs.FileInfo) (any, bool) {
 }
 
 func cacheStore(abs string, fi fs.FileInfo, v any) {
+	if fi.Size() > cacheMaxFile {
+		return
+	}
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
 	if cache.m == nil {
 		cache.m = make(map[string]cacheEntry)
 	}
+	if old, ok := cache.m[abs]; ok {
+		cache.bytes -= old.size
+	} else {
+		cache.order = append(cache.order, abs)
+	}
 	cache.m[abs] = cacheEntry{size: fi.Size(), mod: fi.ModTime(), v: v}
+	cache.bytes += fi.Size()
+	for cache.bytes > cacheBudget && len(cache.order) > 1 {
+		oldest := cache.order[0]
+		cache.order = cache.order[1:]
+		if e, ok := cache.m[oldest]; ok && oldest != abs {
+			cache.bytes -= e.size
+			delete(cache.m, oldest)
+		}
+	}
+	if len(cache.order) > 2*len(cache.m)+64 {
+		cacheCompact()
+	}
+}
+
+// cacheCompact drops from cache.order the paths no longer cached, and
+// repeated ones. cache.mu is held.
+func cacheCompact() {
+	seen := make(map[string]bool, len(cache.m))
+	order := cache.order[:0]
+	for _, p := range cache.order {
+		if _, ok := cache.m[p]; ok && !seen[p] {
+			seen[p] = true
+			order = append(order, p)
+		}
+	}
+	cache.order = order
 }
 
 func cacheForget(abs string) {
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
-	delete(cache.m, abs)
+	if e, ok := cache.m[abs]; ok {
+		cache.bytes -= e.size
+		delete(cache.m, abs)
+	}
 }
 
 // readCached returns the content of the file at abs (called path in
