@@ -31,8 +31,8 @@ var cache struct {
 
 // The bounds of the process cache, in bytes of the files cached.
 const (
-	cacheBudget  = 256 << 20
-	cacheMaxFile = 16 << 20
+	cacheBudget  = 64 << 20
+	cacheMaxFile = 1 << 20
 )
 
 type cacheEntry struct {

@@ -28,8 +28,8 @@ func TestProcessCacheIsBounded(t *testing.T) {
 		cache.mu.Unlock()
 	})
 
-	// Files of 8 MiB: the budget holds only the newest of them.
-	const size = 8 << 20
+	// Files of half the largest cached size: the budget holds only the newest of them.
+	const size = cacheMaxFile / 2
 	n := 3 * cacheBudget / size
 	for i := range n {
 		cacheStore(fmt.Sprintf("/lib/f%d.json", i), sizedInfo{size: size}, i)
@@ -38,7 +38,7 @@ func TestProcessCacheIsBounded(t *testing.T) {
 	total, entries := cache.bytes, len(cache.m)
 	cache.mu.Unlock()
 	if total > cacheBudget || int64(entries)*size != total {
-		t.Errorf("after %d files of 8 MiB the cache holds %d entries, %d bytes; want at most %d bytes, counted right", n, entries, total, cacheBudget)
+		t.Errorf("after %d files of %d bytes the cache holds %d entries, %d bytes; want at most %d bytes, counted right", n, size, entries, total, cacheBudget)
 	}
 	if _, ok := cacheLookup(fmt.Sprintf("/lib/f%d.json", n-1), sizedInfo{size: size}); !ok {
 		t.Errorf("the newest file was evicted")

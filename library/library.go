@@ -46,6 +46,10 @@ type Library struct {
 	gone    map[string]string // directory: file of each cassette deleted since the last Save, by name
 	cleared bool              // Clear was called since the last Save
 	changed bool              // something changed since the last Save
+
+	large      []string         // directory: large cassettes read from disk, oldest first
+	largeBytes map[string]int64 // their body bytes, by name
+	largeTotal int64            // the sum of largeBytes
 }
 
 // An entry is one cassette of a library.
@@ -224,6 +228,7 @@ func (l *Library) getSlow(name string) (Cassette, bool, error) {
 				return Cassette{}, false, err
 			}
 			e.c, e.loaded = c, true
+			l.noteLarge(name, &c)
 			l.mu.Unlock()
 			return c, true, nil
 		}
@@ -431,4 +436,47 @@ func (l *Library) File(name string) string {
 		return e.file
 	}
 	return name + l.newFormat().ext()
+}
+
+// Large cassettes (bodies of largeCassette bytes or more) read from a
+// directory library's files are kept in memory up to largeBudget bytes of
+// bodies in all; past it the oldest are dropped and read again when next
+// asked for. Small cassettes stay, so that a library of many small
+// cassettes is served from memory.
+const (
+	largeCassette = 256 << 10
+	largeBudget   = 32 << 20
+)
+
+// noteLarge counts the cassette c, just read from disk, against the
+// budget of large cassettes, dropping the oldest when over it. l.mu is
+// held.
+func (l *Library) noteLarge(name string, c *Cassette) {
+	var n int64
+	for i := range c.Exchanges {
+		n += int64(len(c.Exchanges[i].Request.Body) + len(c.Exchanges[i].Response.Body))
+	}
+	if n < largeCassette {
+		return
+	}
+	if l.largeBytes == nil {
+		l.largeBytes = map[string]int64{}
+	}
+	if old, ok := l.largeBytes[name]; ok {
+		l.largeTotal -= old
+	} else {
+		l.large = append(l.large, name)
+	}
+	l.largeBytes[name] = n
+	l.largeTotal += n
+	for l.largeTotal > largeBudget && len(l.large) > 1 {
+		oldest := l.large[0]
+		l.large = l.large[1:]
+		l.largeTotal -= l.largeBytes[oldest]
+		delete(l.largeBytes, oldest)
+		// Only a cassette that is on disk as it is in memory is dropped.
+		if e := l.entries[oldest]; e != nil && e.loaded && !e.dirty && !e.owned && e.file != "" && oldest != name {
+			e.c, e.loaded = Cassette{}, false
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"weak"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -61,12 +62,16 @@ type prepared struct {
 	pieces   []piece // nil: the body in one write
 }
 
+// maxPrepared bounds the number of prepared responses cached.
+const maxPrepared = 1 << 16
+
 // prepare returns the prepared response for ex, cached for GET-like
 // requests (the exchanges of a library are not modified in place: a change
 // makes new ones).
 func (h *Handler) prepare(ex *library.Exchange, head bool) *prepared {
+	key := weak.Make(ex) // a weak key: the cache does not keep exchanges alive
 	if !head {
-		if p, ok := h.prepared.Load(ex); ok {
+		if p, ok := h.prepared.Load(key); ok {
 			return p.(*prepared)
 		}
 	}
@@ -92,7 +97,13 @@ func (h *Handler) prepare(ex *library.Exchange, head bool) *prepared {
 		}
 	}
 	if !head {
-		h.prepared.Store(ex, p)
+		if h.preparedCount.Add(1) > maxPrepared {
+			// Entries of exchanges gone from memory pile up when a large
+			// library is read again and again: start afresh.
+			h.prepared.Clear()
+			h.preparedCount.Store(1)
+		}
+		h.prepared.Store(key, p)
 	}
 	return p
 }
