@@ -34,19 +34,27 @@ func (l *Library) decode() error {
 	return nil
 }
 
-// saveFile rewrites the library file; the caller must hold l.mu for
-// writing, and l.changed is true.
-func (l *Library) saveFile() error {
+// snapshotFile returns the cassettes a Save of a file library writes, and
+// marks the library clean; ok is false when there is nothing to write.
+// l.mu is held. The cassettes share memory with the library, which never
+// changes an exchange in place, so they can be encoded without l.mu.
+func (l *Library) snapshotFile() (cs []Cassette, ok bool) {
 	names := l.sortedNames()
 	if l.cleared && len(names) == 0 && !l.existsLocked() {
 		// Clear on a library that has no file: nothing to replace.
 		l.cleared, l.changed = false, false
-		return nil
+		return nil, false
 	}
-	cs := make([]Cassette, len(names))
+	cs = make([]Cassette, len(names))
 	for i, name := range names {
 		cs[i] = l.entries[name].c
 	}
+	l.cleared, l.changed = false, false
+	return cs, true
+}
+
+// writeFile encodes cs and writes them as the library's file, atomically.
+func (l *Library) writeFile(cs []Cassette) error {
 	data, err := encodeFile(l.fixed, cs)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", l.path, err)
@@ -54,11 +62,7 @@ func (l *Library) saveFile() error {
 	if err := os.MkdirAll(filepath.Dir(l.abs), 0o755); err != nil {
 		return fmt.Errorf("save %s: %w", l.path, unwrapPath(err))
 	}
-	if err := saveFileAt(l.path, l.abs, data); err != nil {
-		return err
-	}
-	l.cleared, l.changed = false, false
-	return nil
+	return saveFileAt(l.path, l.abs, data)
 }
 
 // saveFileAt writes data to the file at abs, called path in errors,

@@ -388,12 +388,22 @@ func (l *Library) Save() error {
 		l.mu.Unlock()
 		return nil
 	}
+	// The files are encoded and written without holding l.mu, so that Get
+	// and Append go on meanwhile (saveMu keeps saves in order).
 	if !l.dir {
-		defer l.mu.Unlock()
-		return l.saveFile()
+		cs, ok := l.snapshotFile()
+		l.mu.Unlock()
+		if !ok {
+			return nil
+		}
+		if err := l.writeFile(cs); err != nil {
+			l.mu.Lock()
+			l.changed = true
+			l.mu.Unlock()
+			return err
+		}
+		return nil
 	}
-	// A directory library writes its files without holding l.mu, so that
-	// Get and Append go on meanwhile.
 	plan, err := l.planDir()
 	l.mu.Unlock()
 	if err != nil {
