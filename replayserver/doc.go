@@ -15,7 +15,9 @@
 //
 // # Modes
 //
-// [ModeReplay] (the default) never touches the network. [ModeRecord]
+// [ModeOnce], the default, records a library that does not exist yet and
+// replays one that does (and never records when the CI environment
+// variable is set). [ModeReplay] never touches the network. [ModeRecord]
 // forwards requests no cassette answers to the [Upstream] and stores them;
 // [ModeRerecord] forwards and stores everything anew; [ModePassthrough]
 // forwards and stores nothing. The environment variable CASSETTE_MODE

@@ -50,7 +50,7 @@ type Handler struct {
 
 // NewHandler returns a handler answering from the library at path (see
 // package library for the path rule). In replay mode the library must
-// exist ([ErrNoLibrary] otherwise); record and rerecord modes need
+// exist ([ErrNoLibrary] otherwise); record, rerecord and passthrough need
 // [Upstream].
 func NewHandler(path string, opts ...Option) (*Handler, error) {
 	return newHandler(path, false, opts)

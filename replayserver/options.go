@@ -91,7 +91,7 @@ func Strict() Option { return func(c *config) { c.strict = true } }
 // address. Default: none.
 func Upstream(url string) Option { return func(c *config) { c.upstream = url } }
 
-// WithMode sets the mode. Default: [ModeReplay]. The environment variable
+// WithMode sets the mode. Default: [ModeOnce]. The environment variable
 // CASSETTE_MODE, when set, overrides it for the whole run.
 func WithMode(m Mode) Option { return func(c *config) { c.mode = m } }
 

@@ -30,9 +30,10 @@ type Server struct {
 //
 // A request that no cassette answers gets status 404 with a plain-text
 // report (the request, the name computed for it, the nearest recorded
-// cassettes with a diff) and fails the test with the same report. In replay
-// mode (the default) a library that does not exist fails the test at once
-// with a message saying how to record it.
+// cassettes with a diff) and fails the test with the same report. A library
+// that does not exist, in replay mode or in the default once mode with no
+// [Upstream] (or under CI), fails the test at once with a message saying how
+// to record it.
 //
 // When the test ends the server is closed, what was recorded is saved and,
 // with [Strict], every cassette that was never used fails the test.
