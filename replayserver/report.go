@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -215,10 +216,16 @@ type nameParts struct {
 	suffix       string
 }
 
+// hashSuffixes matches the hash suffixes that end a name ("~h", "~b",
+// "~u" and 8 hex digits); a "~" inside the host field is not one.
+var hashSuffixes = regexp.MustCompile(`(~[hbu][0-9a-f]{8})+$`)
+
 func splitName(name string) nameParts {
 	var p nameParts
-	head, suffix, _ := strings.Cut(name, "~")
-	p.suffix = suffix
+	head := name
+	if m := hashSuffixes.FindStringIndex(name); m != nil {
+		head, p.suffix = name[:m[0]], name[m[0]:]
+	}
 	head, p.query, _ = strings.Cut(head, "__")
 	f := strings.Split(head, "_")
 	p.method = f[0]
