@@ -63,6 +63,9 @@ func scanDir(abs string) dirListing {
 			}
 			typ = fi.Mode().Type()
 		}
+		if typ.IsDir() && file == bodiesDir {
+			continue // the body files
+		}
 		if typ.IsDir() {
 			ls.problems = append(ls.problems, dirProblem{file, "unexpected subdirectory: a directory library holds only cassette files"})
 			continue
@@ -171,7 +174,9 @@ func (l *Library) readCassette(name, file string) (Cassette, error) {
 	path := filepath.Join(l.path, file)
 	f, _ := formatOf(file)
 	v, exists, err := readCached(path, filepath.Join(l.abs, file), func(data []byte) (any, error) {
-		return decodeCassette(path, f, name, data)
+		c, err := decodeCassette(path, f, name, data)
+		absBodies(l.abs, []Cassette{c})
+		return c, err
 	})
 	if err != nil {
 		return Cassette{}, err
@@ -246,10 +251,10 @@ type dirPlan struct {
 
 type dirWrite struct {
 	name, file, target string
-	data               []byte
+	c                  Cassette // as it was when planned: exchanges are never changed in place
 }
 
-// planDir encodes the changed cassettes and lists the files to remove,
+// planDir lists the changed cassettes and the files to remove,
 // marking the library clean. l.mu is held. If the plan then fails,
 // failedDir marks its cassettes changed again.
 func (l *Library) planDir() (*dirPlan, error) {
@@ -267,12 +272,7 @@ func (l *Library) planDir() (*dirPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		f, _ := formatOf(file)
-		data, err := encodeCassette(f, &e.c)
-		if err != nil {
-			return nil, fmt.Errorf("save %s: %w", filepath.Join(l.path, file), err)
-		}
-		p.writes = append(p.writes, dirWrite{name: name, file: file, target: target, data: data})
+		p.writes = append(p.writes, dirWrite{name: name, file: file, target: target, c: e.c})
 	}
 	p.mkdir = len(p.writes) > 0
 
@@ -329,8 +329,22 @@ func (p *dirPlan) write(l *Library) error {
 			return fmt.Errorf("save cassettes in %s: %w", l.path, unwrapPath(err))
 		}
 	}
-	for _, w := range p.writes {
-		if err := saveFileAt(filepath.Join(l.path, w.file), w.target, w.data); err != nil {
+	cs := make([]Cassette, len(p.writes))
+	for i := range p.writes {
+		cs[i] = p.writes[i].c
+	}
+	cs, err := l.prepareBodies(cs)
+	if err != nil {
+		return fmt.Errorf("save cassettes in %s: %w", l.path, err)
+	}
+	for i, w := range p.writes {
+		path := filepath.Join(l.path, w.file)
+		f, _ := formatOf(w.file)
+		data, err := encodeCassette(f, &cs[i])
+		if err != nil {
+			return fmt.Errorf("save %s: %w", path, err)
+		}
+		if err := saveFileAt(path, w.target, data); err != nil {
 			return err
 		}
 	}

@@ -33,7 +33,8 @@
 //   - "request": an object with "method" (required), "url" (the absolute
 //     URL), "headers" and "body".
 //   - "response": an object with "status" (required, 100 to 999),
-//     "headers", "body", "trailers" and, for a body that was streamed
+//     "headers", "body" (or "body_file", see "Body files" below),
+//     "trailers" and, for a body that was streamed
 //     (sent without a Content-Length), "chunks": how it arrived, a list of
 //     "SIZE@TIME" strings ("128@15ms": 128 bytes, 15ms after the request
 //     was sent) whose sizes add up to the body's length.
@@ -122,11 +123,39 @@
 //	          trailers:
 //	            X-Checksum: [abc]
 //
-// A directory library holds only cassette files: a file with another
-// extension, a subdirectory, two files for one cassette (x.json and
-// x.yaml) or a file name that is not a valid cassette name (see
-// [ValidName]) is an error. Files whose names start with "." (.gitkeep,
-// and the temporary files of an interrupted Save) are ignored.
+// # Body files
+//
+// A response body may be stored in a file of its own instead of the
+// cassette: "body_file" then names that file, relative to the folder of the
+// cassette file, with "/" between folders, and "body" and "body_encoding"
+// are absent. The file holds the body byte for byte. The recorder stores
+// this way every response body larger than a few MiB (see package
+// recorder), so that a body of any size is written to disk as it arrives
+// and replayed from disk without being held in memory; a hand-written
+// cassette may point at any file inside its folder:
+//
+//	"response": {
+//	  "status": 200,
+//	  "headers": {"Content-Type": ["application/octet-stream"]},
+//	  "body_file": "bodies/5d41402abc4b2a76b9719d911017c592.bin"
+//	}
+//
+// The files a library writes are named after their content (the first 128
+// bits of their SHA-256, in hex, then ".bin") and kept in a folder beside
+// the cassettes: "bodies" inside a directory library, NAME.bodies beside a
+// single-file library NAME.json or NAME.yaml. Putting a cassette read from
+// another library copies its body files into this one on [Library.Save].
+// Save removes the body files that no cassette refers to any more when it
+// knows every cassette (a single-file library, or a directory library whose
+// cassettes were all read or cleared); `cassette prune` removes the rest.
+//
+// # Directory libraries
+//
+// A directory library holds only cassette files and its "bodies" folder: a
+// file with another extension, another subdirectory, two files for one
+// cassette (x.json and x.yaml) or a file name that is not a valid cassette
+// name (see [ValidName]) is an error. Files whose names start with "."
+// (.gitkeep, and the temporary files of an interrupted Save) are ignored.
 //
 // Errors name the file and, for syntax and type errors, the line.
 package library

@@ -52,15 +52,23 @@ type Response struct {
 	Header http.Header
 	// Trailer holds the trailers, if any.
 	Trailer http.Header
-	// Body is the response body, byte-exact; nil or empty for none.
+	// Body is the response body, byte-exact; nil or empty for none, and
+	// nil when the body is in BodyFile.
 	Body []byte
+
+	// BodyFile is the absolute path of the file holding the body when it
+	// is stored apart from the cassette (see "Body files" in the package
+	// documentation): the recorder writes large bodies there, so that
+	// they are never held in memory. Read it with [Response.OpenBody] or
+	// [Response.ReadBody]. Empty when the body is Body.
+	BodyFile string
 
 	// Chunks describe how a streamed body (one sent without a
 	// Content-Length: chunked, or a text/event-stream) arrived, piece by
 	// piece, so that it can be replayed as a stream and, on request, with
 	// its recorded timing. Nil for a body that was not streamed. Their
 	// sizes add up to len(Body); when they do not (a hand-edited body),
-	// replayers ignore them.
+	// replayers ignore them, as they do for a body in BodyFile.
 	Chunks []Chunk
 }
 
@@ -76,7 +84,7 @@ type Chunk struct {
 // ChunksValid reports whether the chunks of r describe its body: there
 // are some, none is empty and their sizes add up to len(r.Body).
 func (r *Response) ChunksValid() bool {
-	if len(r.Chunks) == 0 {
+	if len(r.Chunks) == 0 || r.BodyFile != "" {
 		return false
 	}
 	total := 0

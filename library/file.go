@@ -15,7 +15,9 @@ import (
 // writing.
 func (l *Library) decode() error {
 	v, _, err := readCached(l.path, l.abs, func(data []byte) (any, error) {
-		return decodeFile(l.path, l.fixed, data)
+		cs, err := decodeFile(l.path, l.fixed, data)
+		absBodies(l.baseDir(), cs)
+		return cs, err
 	})
 	if err != nil {
 		return err
@@ -55,6 +57,10 @@ func (l *Library) snapshotFile() (cs []Cassette, ok bool) {
 
 // writeFile encodes cs and writes them as the library's file, atomically.
 func (l *Library) writeFile(cs []Cassette) error {
+	cs, err := l.prepareBodies(cs)
+	if err != nil {
+		return fmt.Errorf("save %s: %w", l.path, err)
+	}
 	data, err := encodeFile(l.fixed, cs)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", l.path, err)

@@ -157,6 +157,10 @@ func (w *jsonWriter) exchange(depth int, ex *Exchange) {
 		w.headers(d+1, x.Response.Headers)
 	}
 	w.body(d+1, x.Response.Body, x.Response.BodyEncoding)
+	if x.Response.BodyFile != "" {
+		w.key(d+1, false, "body_file")
+		w.str(x.Response.BodyFile)
+	}
 	if len(x.Response.Trailers) > 0 {
 		w.key(d+1, false, "trailers")
 		w.headers(d+1, x.Response.Trailers)

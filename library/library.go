@@ -50,6 +50,9 @@ type Library struct {
 	large      []string         // directory: large cassettes read from disk, oldest first
 	largeBytes map[string]int64 // their body bytes, by name
 	largeTotal int64            // the sum of largeBytes
+
+	dropped map[string]bool // body files of exchanges deleted or replaced since the last Save
+	fresh   map[string]bool // body files committed by NewBody: never swept, their exchange may be on its way
 }
 
 // An entry is one cassette of a library.
@@ -325,6 +328,7 @@ func (l *Library) Put(c Cassette) error {
 	}
 	if old := l.entries[c.Name]; old != nil {
 		e.file = old.file
+		l.drop(old)
 	} else {
 		l.names = nil
 	}
@@ -349,6 +353,7 @@ func (l *Library) Delete(name string) error {
 		return nil
 	}
 	delete(l.entries, name)
+	l.drop(e)
 	l.names = nil
 	if e.file != "" {
 		if l.gone == nil {
@@ -388,6 +393,7 @@ func (l *Library) Save() error {
 		l.mu.Unlock()
 		return nil
 	}
+	sw := l.planSweep()
 	// The files are encoded and written without holding l.mu, so that Get
 	// and Append go on meanwhile (saveMu keeps saves in order).
 	if !l.dir {
@@ -402,7 +408,7 @@ func (l *Library) Save() error {
 			l.mu.Unlock()
 			return err
 		}
-		return nil
+		return l.sweep(sw)
 	}
 	plan, err := l.planDir()
 	l.mu.Unlock()
@@ -415,7 +421,7 @@ func (l *Library) Save() error {
 		l.mu.Unlock()
 		return err
 	}
-	return nil
+	return l.sweep(sw)
 }
 
 // File returns where the cassette called name is stored: for a directory

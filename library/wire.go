@@ -55,6 +55,7 @@ type wireResponse struct {
 	Headers      map[string][]string `json:"headers,omitempty" yaml:"headers,omitempty"`
 	BodyEncoding string              `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
 	Body         string              `json:"body,omitempty" yaml:"body,omitempty"`
+	BodyFile     string              `json:"body_file,omitempty" yaml:"body_file,omitempty"`
 	Trailers     map[string][]string `json:"trailers,omitempty" yaml:"trailers,omitempty"`
 	Chunks       []string            `json:"chunks,omitempty" yaml:"chunks,omitempty"`
 }
@@ -80,6 +81,9 @@ func toWireExchange(ex *Exchange) wireExchange {
 	}
 	w.Request.Body, w.Request.BodyEncoding = toWireBody(ex.Request.Body)
 	w.Response.Body, w.Response.BodyEncoding = toWireBody(ex.Response.Body)
+	// A body file is written as the library saving it made it: relative
+	// to the folder of the cassette file (see Library.relBodies).
+	w.Response.BodyFile = validString(ex.Response.BodyFile)
 	if ex.Latency != 0 {
 		w.Latency = ex.Latency.String()
 	}
@@ -169,6 +173,16 @@ func fromWireExchange(w *wireExchange) (Exchange, error) {
 	}
 	if ex.Response.Body, err = fromWireBody(w.Response.Body, w.Response.BodyEncoding); err != nil {
 		return Exchange{}, fmt.Errorf("response: %w", err)
+	}
+	if ref := w.Response.BodyFile; ref != "" {
+		if w.Response.Body != "" || w.Response.BodyEncoding != "" {
+			return Exchange{}, fmt.Errorf("response: both body and body_file: keep one")
+		}
+		if _, err := resolveBodyFile("", ref); err != nil {
+			return Exchange{}, fmt.Errorf("response: %w", err)
+		}
+		// Made absolute by the library that read the file.
+		ex.Response.BodyFile = ref
 	}
 	if w.Latency != "" {
 		if ex.Latency, err = time.ParseDuration(w.Latency); err != nil {

@@ -102,6 +102,9 @@ func yamlExchanges(xs []Exchange) *yaml.Node {
 			resp.Content = append(resp.Content, yamlKey("headers"), yamlHeaders(x.Response.Headers))
 		}
 		yamlBody(resp, x.Response.Body, x.Response.BodyEncoding)
+		if x.Response.BodyFile != "" {
+			resp.Content = append(resp.Content, yamlKey("body_file"), yamlString(x.Response.BodyFile))
+		}
 		if len(x.Response.Trailers) > 0 {
 			resp.Content = append(resp.Content, yamlKey("trailers"), yamlHeaders(x.Response.Trailers))
 		}

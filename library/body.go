@@ -1,0 +1,453 @@
+package library
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/cassette-go/cassette/internal/atomicfile"
+)
+
+// This file is the store of body files: response bodies kept in files of
+// their own beside the cassettes (see "Body files" in the package
+// documentation), so that a body of any size is written and served
+// without being held in memory.
+
+// bodyFolder returns the absolute path of the folder where l keeps body
+// files: "bodies" in a directory library, NAME.bodies beside a file
+// library NAME.json.
+func (l *Library) bodyFolder() string {
+	if l.dir {
+		return filepath.Join(l.abs, bodiesDir)
+	}
+	stem := strings.TrimSuffix(filepath.Base(l.abs), filepath.Ext(l.abs))
+	return filepath.Join(filepath.Dir(l.abs), stem+".bodies")
+}
+
+// bodiesDir is the name of the body folder of a directory library.
+const bodiesDir = "bodies"
+
+// baseDir returns the absolute path of the folder that the body_file
+// paths of l's cassette files are relative to: the folder of the cassette
+// files.
+func (l *Library) baseDir() string {
+	if l.dir {
+		return l.abs
+	}
+	return filepath.Dir(l.abs)
+}
+
+// bodyFileName matches the names of the body files a library writes: the
+// first 128 bits of the SHA-256 of the content, in hex.
+var bodyFileName = regexp.MustCompile(`^[0-9a-f]{32}\.bin$`)
+
+// A BodyWriter writes a body file into a library: the bytes go to a
+// temporary file in the library's body folder, which [BodyWriter.Commit]
+// names after its content. It is not safe for concurrent use.
+type BodyWriter struct {
+	l    *Library
+	f    *os.File
+	h    hash.Hash
+	n    int64
+	done bool
+}
+
+// NewBody starts a body file in l's body folder, creating the folder if
+// needed. The caller writes the body, then calls [BodyWriter.Commit] and
+// stores the path it returns as a [Response.BodyFile], or calls
+// [BodyWriter.Abort].
+func (l *Library) NewBody() (*BodyWriter, error) {
+	dir := l.bodyFolder()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err))
+	}
+	f, err := os.CreateTemp(dir, atomicfile.TempPattern)
+	if err != nil {
+		return nil, fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err))
+	}
+	return &BodyWriter{l: l, f: f, h: sha256.New()}, nil
+}
+
+// Write writes p to the body file.
+func (w *BodyWriter) Write(p []byte) (int, error) {
+	if w.done {
+		return 0, errors.New("write body file: already committed or aborted")
+	}
+	n, err := w.f.Write(p)
+	w.h.Write(p[:n])
+	w.n += int64(n)
+	if err != nil {
+		return n, fmt.Errorf("write body file %s: %w", w.f.Name(), unwrapPath(err))
+	}
+	return n, nil
+}
+
+// Size returns the number of bytes written so far.
+func (w *BodyWriter) Size() int64 { return w.n }
+
+// Commit syncs the body file to disk and gives it its final name, after
+// its content, and returns its absolute path. A body file with the same
+// content already there is kept and the new one dropped.
+func (w *BodyWriter) Commit() (path string, err error) {
+	if w.done {
+		return "", errors.New("commit body file: already committed or aborted")
+	}
+	w.done = true
+	tmp := w.f.Name()
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	if err := w.f.Sync(); err != nil {
+		w.f.Close()
+		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
+	}
+	if err := w.f.Close(); err != nil {
+		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
+	}
+	path = filepath.Join(filepath.Dir(tmp), hex.EncodeToString(w.h.Sum(nil)[:16])+".bin")
+	if err := os.Chmod(tmp, 0o644); err != nil {
+		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("commit body file %s: %w", path, unwrapPath(err))
+	}
+	w.l.mu.Lock()
+	if w.l.fresh == nil {
+		w.l.fresh = map[string]bool{}
+	}
+	w.l.fresh[path] = true
+	w.l.mu.Unlock()
+	return path, nil
+}
+
+// Abort drops the body file. It does nothing after Commit or Abort.
+func (w *BodyWriter) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	w.f.Close()
+	os.Remove(w.f.Name())
+}
+
+// OpenBody opens the body of r for reading and returns its size: the body
+// file when r has one, else r.Body. The caller closes the reader.
+func (r *Response) OpenBody() (io.ReadCloser, int64, error) {
+	if r.BodyFile == "" {
+		return io.NopCloser(bytes.NewReader(r.Body)), int64(len(r.Body)), nil
+	}
+	f, err := os.Open(r.BodyFile)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open body file: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, fmt.Errorf("open body file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("open body file %s: not a regular file", r.BodyFile)
+	}
+	return f, fi.Size(), nil
+}
+
+// ReadBody returns the whole body of r: r.Body, or the content of its
+// body file (read into memory: for tools, not for serving).
+func (r *Response) ReadBody() ([]byte, error) {
+	if r.BodyFile == "" {
+		return r.Body, nil
+	}
+	b, err := os.ReadFile(r.BodyFile)
+	if err != nil {
+		return nil, fmt.Errorf("read body file: %w", err)
+	}
+	return b, nil
+}
+
+// bodyRef returns how a cassette file in the folder base refers to the
+// body file path: a slash-separated path relative to base, and whether it
+// is inside base (else the file must be imported first).
+func bodyRef(base, path string) (string, bool) {
+	rel, err := filepath.Rel(base, path)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// resolveBodyFile returns the absolute path of the body_file ref of a
+// cassette file in the folder base, refusing a path that leaves it.
+func resolveBodyFile(base, ref string) (string, error) {
+	p := filepath.FromSlash(ref)
+	if strings.Contains(ref, "\\") || !filepath.IsLocal(p) {
+		return "", fmt.Errorf("body_file %q: want a relative path with / inside the folder of the cassette file, such as \"bodies/NAME.bin\"", ref)
+	}
+	return filepath.Join(base, p), nil
+}
+
+// importBodies copies into l's body folder every body file that cs refer
+// to outside the folder of l's cassette files (a cassette put from
+// another library), and returns the cassettes referring to the copies.
+// Cassettes are not modified in place: those that change are copied.
+// Files are copied without holding l.mu.
+func (l *Library) importBodies(cs []Cassette) ([]Cassette, error) {
+	base := l.baseDir()
+	done := map[string]string{} // copy of each source, by source path
+	for i := range cs {
+		c := &cs[i]
+		copied := false
+		for j := range c.Exchanges {
+			src := c.Exchanges[j].Response.BodyFile
+			if src == "" {
+				continue
+			}
+			if _, ok := bodyRef(base, src); ok {
+				continue
+			}
+			dst, ok := done[src]
+			if !ok {
+				var err error
+				if dst, err = l.copyBody(src); err != nil {
+					return nil, fmt.Errorf("cassette %q, exchange %d: %w", c.Name, j+1, err)
+				}
+				done[src] = dst
+			}
+			if !copied {
+				c.Exchanges = append([]Exchange(nil), c.Exchanges...)
+				copied = true
+			}
+			c.Exchanges[j].Response.BodyFile = dst
+		}
+	}
+	return cs, nil
+}
+
+// copyBody copies the body file src into l's body folder and returns the
+// copy's path. A body file of ours (named after its content) already
+// there is not copied again.
+func (l *Library) copyBody(src string) (string, error) {
+	if name := filepath.Base(src); bodyFileName.MatchString(name) {
+		dst := filepath.Join(l.bodyFolder(), name)
+		if _, err := os.Stat(dst); err == nil {
+			return dst, nil
+		}
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return "", fmt.Errorf("copy body file: %w", err)
+	}
+	defer in.Close()
+	w, err := l.NewBody()
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(w, in); err != nil {
+		w.Abort()
+		return "", fmt.Errorf("copy body file %s: %w", src, err)
+	}
+	return w.Commit()
+}
+
+// sweepBodies removes from l's body folder the body files of ours that
+// the cassettes cs no longer refer to: those of dropped exchanges, and
+// after a Clear any. Files committed by this library are kept (their
+// exchange may not be appended yet).
+func (l *Library) sweepBodies(cs []Cassette, dropped map[string]bool, cleared bool, fresh map[string]bool) error {
+	dir := l.bodyFolder()
+	candidates := dropped
+	if cleared {
+		ents, err := os.ReadDir(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("list body files in %s: %w", dir, unwrapPath(err))
+		}
+		candidates = map[string]bool{}
+		for p := range dropped {
+			candidates[p] = true
+		}
+		for _, de := range ents {
+			if de.Type().IsRegular() && bodyFileName.MatchString(de.Name()) {
+				candidates[filepath.Join(dir, de.Name())] = true
+			}
+		}
+	}
+	if len(candidates) == 0 {
+		return nil
+	}
+	for i := range cs {
+		for j := range cs[i].Exchanges {
+			delete(candidates, cs[i].Exchanges[j].Response.BodyFile)
+		}
+	}
+	for p := range candidates {
+		if fresh[p] || filepath.Dir(p) != dir || !bodyFileName.MatchString(filepath.Base(p)) {
+			continue
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("remove body file %s: %w", p, unwrapPath(err))
+		}
+	}
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
+		os.Remove(dir)
+	}
+	return nil
+}
+
+// absBodies makes the body_file references of freshly decoded cassettes,
+// relative to base, absolute paths. They were checked by fromWireExchange.
+func absBodies(base string, cs []Cassette) {
+	for i := range cs {
+		for j := range cs[i].Exchanges {
+			r := &cs[i].Exchanges[j].Response
+			if r.BodyFile != "" {
+				r.BodyFile = filepath.Join(base, filepath.FromSlash(r.BodyFile))
+			}
+		}
+	}
+}
+
+// relBodies returns cs with the paths of body files made relative to base,
+// as a cassette file in base refers to them; the cassettes that change are
+// copied. Every body file must be inside base (see importBodies).
+func relBodies(base string, cs []Cassette) ([]Cassette, error) {
+	out := cs
+	for i := range cs {
+		copied := false
+		for j := range cs[i].Exchanges {
+			path := cs[i].Exchanges[j].Response.BodyFile
+			if path == "" {
+				continue
+			}
+			ref, ok := bodyRef(base, path)
+			if !ok {
+				return nil, fmt.Errorf("cassette %q, exchange %d: body file %s is outside %s", cs[i].Name, j+1, path, base)
+			}
+			if !copied {
+				if &out[0] == &cs[0] {
+					out = append([]Cassette(nil), cs...)
+				}
+				out[i].Exchanges = append([]Exchange(nil), cs[i].Exchanges...)
+				copied = true
+			}
+			out[i].Exchanges[j].Response.BodyFile = ref
+		}
+	}
+	return out, nil
+}
+
+// hasBodyFiles reports whether any exchange of cs has a body file.
+func hasBodyFiles(cs []Cassette) bool {
+	for i := range cs {
+		for j := range cs[i].Exchanges {
+			if cs[i].Exchanges[j].Response.BodyFile != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// drop notes the body files of a cassette deleted or replaced; l.mu is
+// held. The body files of a cassette not read (a directory library's) are
+// not known: `cassette prune` finds those left behind.
+func (l *Library) drop(e *entry) {
+	if !e.loaded {
+		return
+	}
+	for i := range e.c.Exchanges {
+		if p := e.c.Exchanges[i].Response.BodyFile; p != "" {
+			if l.dropped == nil {
+				l.dropped = map[string]bool{}
+			}
+			l.dropped[p] = true
+		}
+	}
+}
+
+// A sweepPlan is what a Save removes from the body folder once the
+// cassettes are written.
+type sweepPlan struct {
+	all     []Cassette      // every cassette; nil when not all are loaded: no sweep
+	dropped map[string]bool // see Library.dropped
+	cleared bool            // the library was cleared: any body file not referred to goes
+	fresh   map[string]bool // see Library.fresh
+}
+
+// planSweep returns the sweep of the coming Save, nil for none; l.mu is
+// held.
+func (l *Library) planSweep() *sweepPlan {
+	dropped, cleared := l.dropped, l.cleared
+	l.dropped = nil
+	if len(dropped) == 0 && !cleared {
+		return nil
+	}
+	sw := &sweepPlan{dropped: dropped, cleared: cleared, fresh: maps.Clone(l.fresh)}
+	sw.all = make([]Cassette, 0, len(l.entries))
+	for _, e := range l.entries {
+		if !e.loaded {
+			return nil
+		}
+		sw.all = append(sw.all, e.c)
+	}
+	return sw
+}
+
+// sweep carries out sw, if any, after a successful Save.
+func (l *Library) sweep(sw *sweepPlan) error {
+	if sw == nil {
+		return nil
+	}
+	if err := l.sweepBodies(sw.all, sw.dropped, sw.cleared, sw.fresh); err != nil {
+		return fmt.Errorf("save %s: %w", l.path, err)
+	}
+	return nil
+}
+
+// adoptImports makes the cassettes of l that were saved as orig refer to
+// the imported body files of imported, unless they changed meanwhile.
+func (l *Library) adoptImports(orig, imported []Cassette) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := range orig {
+		a, b := orig[i].Exchanges, imported[i].Exchanges
+		if len(a) == 0 || &a[0] == &b[0] {
+			continue
+		}
+		e := l.entries[orig[i].Name]
+		if e != nil && e.loaded && len(e.c.Exchanges) == len(a) && &e.c.Exchanges[0] == &a[0] {
+			e.c.Exchanges, e.owned = b, true
+		}
+	}
+}
+
+// prepareBodies readies cs, about to be encoded by a Save, for their body
+// files: it imports those outside the library (adopted by l's cassettes)
+// and returns the cassettes with the references a cassette file holds.
+func (l *Library) prepareBodies(cs []Cassette) ([]Cassette, error) {
+	if !hasBodyFiles(cs) {
+		return cs, nil
+	}
+	orig := slices.Clone(cs)
+	imported, err := l.importBodies(cs)
+	if err != nil {
+		return nil, err
+	}
+	l.adoptImports(orig, imported)
+	return relBodies(l.baseDir(), imported)
+}

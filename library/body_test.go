@@ -1,0 +1,339 @@
+package library
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeBody writes content as a body file of l and returns its path.
+func writeBody(t testing.TB, l *Library, content []byte) string {
+	t.Helper()
+	w, err := l.NewBody()
+	if err != nil {
+		t.Fatalf("NewBody: %v", err)
+	}
+	// In pieces, as a recorder writes.
+	for chunk := range slicesChunk(content, 1000) {
+		if _, err := w.Write(chunk); err != nil {
+			t.Fatalf("Write: %v", err)
+		}
+	}
+	if w.Size() != int64(len(content)) {
+		t.Errorf("Size() = %d, want %d", w.Size(), len(content))
+	}
+	path, err := w.Commit()
+	if err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	return path
+}
+
+func slicesChunk(b []byte, n int) func(func([]byte) bool) {
+	return func(yield func([]byte) bool) {
+		for len(b) > 0 {
+			k := min(n, len(b))
+			if !yield(b[:k]) {
+				return
+			}
+			b = b[k:]
+		}
+	}
+}
+
+// fileExchange returns an exchange whose response body is in the file
+// path.
+func fileExchange(path string) Exchange {
+	return Exchange{
+		Request:  Request{Method: "GET", URL: "https://api.example.com/big"},
+		Response: Response{StatusCode: 200, BodyFile: path},
+	}
+}
+
+// readBody reads the body of r through OpenBody, checking the size it
+// returns.
+func readBody(t *testing.T, r *Response) []byte {
+	t.Helper()
+	rc, size, err := r.OpenBody()
+	if err != nil {
+		t.Fatalf("OpenBody: %v", err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if size != int64(len(b)) {
+		t.Errorf("OpenBody size = %d, want %d", size, len(b))
+	}
+	return b
+}
+
+func TestBodyFileRoundTrip(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		root := t.TempDir()
+		l := s.open(t, root)
+		content := append(bigBody(3000), 0xff, 0x00) // binary: stored raw, not base64
+		path := writeBody(t, l, content)
+		if !filepath.IsAbs(path) || filepath.Dir(path) != l.bodyFolder() {
+			t.Errorf("Commit() = %s, want a file in %s", path, l.bodyFolder())
+		}
+		mustAppend(t, l, "GET_big", fileExchange(path), exchange(2))
+		mustSave(t, l)
+
+		// The cassette file refers to the body file, relative and with /.
+		onDisk := readAll(t, s.path(root))
+		if !s.dir {
+			data, _ := os.ReadFile(s.path(root))
+			onDisk = string(data)
+		}
+		rel, _ := filepath.Rel(l.baseDir(), path)
+		if !strings.Contains(onDisk, "body_file") || !strings.Contains(onDisk, filepath.ToSlash(rel)) {
+			t.Errorf("library file does not refer to %s:\n%s", filepath.ToSlash(rel), onDisk)
+		}
+		if strings.Contains(onDisk, "body_encoding") {
+			t.Errorf("the body file's content went into the cassette file:\n%s", onDisk)
+		}
+
+		l2 := s.open(t, root)
+		c, ok, err := l2.Get("GET_big")
+		if err != nil || !ok {
+			t.Fatalf("Get(GET_big) = _, %v, %v", ok, err)
+		}
+		r := &c.Exchanges[0].Response
+		if r.BodyFile != path || r.Body != nil {
+			t.Errorf("reopened: BodyFile = %q, Body %d bytes; want %q and none", r.BodyFile, len(r.Body), path)
+		}
+		if got := readBody(t, r); !bytes.Equal(got, content) {
+			t.Errorf("body file holds %d bytes, want the %d written", len(got), len(content))
+		}
+		if got, err := r.ReadBody(); err != nil || !bytes.Equal(got, content) {
+			t.Errorf("ReadBody = %d bytes, %v; want %d", len(got), err, len(content))
+		}
+		if got := readBody(t, &c.Exchanges[1].Response); string(got) != "answer 2\n" {
+			t.Errorf("OpenBody of an inline body = %q", got)
+		}
+		if err := l2.Load(); err != nil {
+			t.Errorf("Load with a body folder: %v", err)
+		}
+	})
+}
+
+// TestBodyFileSameContent: two bodies with the same content share one
+// file, and committing twice is harmless.
+func TestBodyFileSameContent(t *testing.T) {
+	l := stores[2].open(t, t.TempDir())
+	a := writeBody(t, l, []byte("same"))
+	b := writeBody(t, l, []byte("same"))
+	c := writeBody(t, l, []byte("other"))
+	if a != b || a == c {
+		t.Errorf("paths %s, %s, %s: want the first two equal, the third apart", a, b, c)
+	}
+	if got := listDir(t, l.bodyFolder()); len(got) != 2 {
+		t.Errorf("body folder holds %q, want 2 files", got)
+	}
+}
+
+func TestBodyFileAbort(t *testing.T) {
+	l := stores[0].open(t, t.TempDir())
+	w, err := l.NewBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("partial"))
+	w.Abort()
+	if _, err := w.Commit(); err == nil {
+		t.Error("Commit after Abort: no error")
+	}
+	if _, err := w.Write([]byte("more")); err == nil {
+		t.Error("Write after Abort: no error")
+	}
+	if got := listDir(t, l.bodyFolder()); len(got) != 0 {
+		t.Errorf("Abort left %q", got)
+	}
+}
+
+// TestBodyFileCopiedBetweenLibraries: a cassette put into another library
+// (convert, rerecord) takes its body file along, so that removing the
+// first library loses nothing.
+func TestBodyFileCopiedBetweenLibraries(t *testing.T) {
+	for _, from := range stores {
+		for _, to := range stores {
+			t.Run(from.name+"->"+to.name, func(t *testing.T) {
+				src := from.open(t, t.TempDir())
+				content := bigBody(5000)
+				mustAppend(t, src, "GET_big", fileExchange(writeBody(t, src, content)))
+				mustSave(t, src)
+				got, ok, err := from.open(t, filepath.Dir(filepath.Clean(src.Path()))).Get("GET_big")
+				if err != nil || !ok {
+					t.Fatalf("Get = %v, %v", ok, err)
+				}
+
+				dstRoot := t.TempDir()
+				dst := to.open(t, dstRoot)
+				if err := dst.Put(got); err != nil {
+					t.Fatal(err)
+				}
+				mustSave(t, dst)
+				// The copy serves at once, and after the source is gone.
+				after, _, _ := dst.Get("GET_big")
+				if p := after.Exchanges[0].Response.BodyFile; filepath.Dir(p) != dst.bodyFolder() {
+					t.Errorf("after Save, BodyFile = %s, want a file in %s", p, dst.bodyFolder())
+				}
+				if err := os.RemoveAll(filepath.Dir(src.bodyFolder())); err != nil {
+					t.Fatal(err)
+				}
+				again, ok, err := to.open(t, dstRoot).Get("GET_big")
+				if err != nil || !ok {
+					t.Fatalf("reopened Get = %v, %v", ok, err)
+				}
+				if b := readBody(t, &again.Exchanges[0].Response); !bytes.Equal(b, content) {
+					t.Errorf("copied body: %d bytes, want %d", len(b), len(content))
+				}
+			})
+		}
+	}
+}
+
+// TestBodyFileSwept: Save removes body files no cassette refers to any
+// more, and keeps the others.
+func TestBodyFileSwept(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		root := t.TempDir()
+		l := s.open(t, root)
+		keep := writeBody(t, l, []byte("kept"))
+		gone := writeBody(t, l, []byte("deleted"))
+		replaced := writeBody(t, l, []byte("replaced"))
+		mustAppend(t, l, "GET_keep", fileExchange(keep))
+		mustAppend(t, l, "GET_gone", fileExchange(gone))
+		mustAppend(t, l, "GET_replaced", fileExchange(replaced))
+		mustSave(t, l)
+
+		// A library that did not commit the files (a later test run).
+		l2 := s.open(t, root)
+		if err := l2.Load(); err != nil {
+			t.Fatal(err)
+		}
+		if err := l2.Delete("GET_gone"); err != nil {
+			t.Fatal(err)
+		}
+		if err := l2.Put(Cassette{Name: "GET_replaced", Exchanges: []Exchange{exchange(1)}}); err != nil {
+			t.Fatal(err)
+		}
+		mustSave(t, l2)
+		for path, want := range map[string]bool{keep: true, gone: false, replaced: false} {
+			if _, err := os.Stat(path); (err == nil) != want {
+				t.Errorf("after Save, %s exists: %v, want %v", filepath.Base(path), err == nil, want)
+			}
+		}
+
+		// Clear, then put back one cassette: the other body files go.
+		l3 := s.open(t, root)
+		c, _, _ := l3.Get("GET_keep")
+		l3.Clear()
+		other := writeBody(t, l3, []byte("new"))
+		mustAppend(t, l3, "GET_new", fileExchange(other))
+		mustSave(t, l3)
+		if _, err := os.Stat(keep); err == nil {
+			t.Errorf("after Clear and Save, %s still exists", filepath.Base(keep))
+		}
+		l3.Put(c)
+		mustSave(t, l3)
+		if _, err := os.Stat(other); err != nil {
+			t.Errorf("a body file committed and stored was removed: %v", err)
+		}
+	})
+}
+
+// TestBodyFileLeftWhenUnknown: a directory library does not sweep when it
+// has not read every cassette: another cassette may share the file.
+func TestBodyFileLeftWhenUnknown(t *testing.T) {
+	root := t.TempDir()
+	l := stores[2].open(t, root)
+	shared := writeBody(t, l, []byte("shared"))
+	mustAppend(t, l, "GET_a", fileExchange(shared))
+	mustAppend(t, l, "GET_b", fileExchange(shared))
+	mustSave(t, l)
+
+	l2 := stores[2].open(t, root)
+	if _, _, err := l2.Get("GET_a"); err != nil {
+		t.Fatal(err)
+	}
+	l2.Delete("GET_a")
+	mustSave(t, l2)
+	c, ok, err := stores[2].open(t, root).Get("GET_b")
+	if err != nil || !ok {
+		t.Fatalf("Get(GET_b) = %v, %v", ok, err)
+	}
+	if b := readBody(t, &c.Exchanges[0].Response); string(b) != "shared" {
+		t.Errorf("GET_b's body = %q, want %q", b, "shared")
+	}
+}
+
+func TestBodyFileInvalid(t *testing.T) {
+	cases := []struct {
+		why, response, want string
+	}{
+		{"a path out of the folder would read any file", `"body_file": "../secret"`, `body_file "../secret": want a relative path`},
+		{"an absolute path would not move with the library", `"body_file": "/etc/passwd"`, `want a relative path`},
+		{"Windows separators are not portable", `"body_file": "bodies\\x.bin"`, `want a relative path with /`},
+		{"two bodies: which one?", `"body": "x", "body_file": "bodies/x.bin"`, `both body and body_file`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.why, func(t *testing.T) {
+			root := t.TempDir()
+			writeFile(t, filepath.Join(root, "lib", "GET_x.json"),
+				`{"version": 1, "exchanges": [{"request": {"method": "GET", "url": "http://x/"}, "response": {"status": 200, `+tc.response+`}}]}`)
+			l, _ := Open(filepath.Join(root, "lib"))
+			_, _, err := l.Get("GET_x")
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "GET_x.json") {
+				t.Errorf("Get = %v, want an error naming GET_x.json and saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestBodyFileHandWritten: a cassette may point at any file in its
+// folder; a missing one is an error when the body is opened.
+func TestBodyFileHandWritten(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "fixtures", "report.pdf"), "%PDF-1.7 ...")
+	writeFile(t, filepath.Join(root, "lib.yaml"), `version: 1
+cassettes:
+  - name: GET_report
+    exchanges:
+      - request: {method: GET, url: "http://x/report"}
+        response: {status: 200, body_file: fixtures/report.pdf}
+  - name: GET_missing
+    exchanges:
+      - request: {method: GET, url: "http://x/missing"}
+        response: {status: 200, body_file: fixtures/missing.bin}
+`)
+	l, _ := Open(filepath.Join(root, "lib.yaml"))
+	c, _, err := l.Get("GET_report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := readBody(t, &c.Exchanges[0].Response); string(b) != "%PDF-1.7 ..." {
+		t.Errorf("body = %q", b)
+	}
+	m, _, _ := l.Get("GET_missing")
+	if _, _, err := m.Exchanges[0].Response.OpenBody(); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("OpenBody of a missing file = %v, want fs.ErrNotExist", err)
+	}
+	// Saved again, the references stay as written.
+	mustAppend(t, l, "GET_report", exchange(1))
+	mustSave(t, l)
+	data, _ := os.ReadFile(filepath.Join(root, "lib.yaml"))
+	if !strings.Contains(string(data), "body_file: fixtures/report.pdf") {
+		t.Errorf("saved file lost the reference:\n%s", data)
+	}
+	if _, err := os.Stat(filepath.Join(root, "fixtures", "report.pdf")); err != nil {
+		t.Errorf("a hand-placed body file was removed: %v", err)
+	}
+}
