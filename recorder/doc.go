@@ -40,6 +40,19 @@
 // Gateway Timeout, one it could not forward with 502 Bad Gateway, and
 // stores neither.
 //
+// # Large bodies
+//
+// A response body of up to 1 MiB is kept in memory and stored in the
+// cassette. A larger one is written to disk as it arrives, into a body
+// file of the library (see "Body files" in package library), and the
+// cassette refers to that file: recording holds at most 1 MiB of a body
+// in memory, whatever its size, so with [MaxBodySize] raised a download
+// of gigabytes is recorded without filling memory (and replayed from disk
+// by package replayserver). A body in a file is replayed as one stream:
+// its recorded chunks are not kept. Request bodies are always kept in
+// memory and in the cassette, up to [MaxBodySize]; [BeforeSave] sees a
+// large response body as [library.Response.BodyFile], not as Body.
+//
 // # Secrets
 //
 // Credentials are never written to disk: what is named and stored is

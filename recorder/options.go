@@ -158,8 +158,10 @@ func BeforeSave(hook func(*library.Exchange) error) Option {
 // stored. An exchange with a larger body is forwarded as usual, the client
 // getting the whole response, but not stored: [OnError] gets an error
 // naming the limit, which wraps [ErrBodyTooLarge]. The recorder keeps no
-// copy of a body past the limit, so a huge download does not fill memory.
-// 0 or less: no limit. Default: 64 MiB.
+// copy of a body past the limit, and writes a response body of over 1 MiB
+// to a body file as it arrives (see "Large bodies" in the package
+// documentation), so a huge download does not fill memory. 0 or less: no
+// limit. Default: 64 MiB.
 func MaxBodySize(n int64) Option { return func(c *config) { c.maxBody = n } }
 
 // UpstreamTimeout sets how long the recorder waits for the upstream's

@@ -148,16 +148,20 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	switch n := resp.ContentLength; {
 	case c.limit > 0 && n > c.limit:
 		c.tooLarge = true // known at once: keep no copy
-	case n > 0 && n <= maxPrealloc:
+	case n > spillSize:
+		c.toFile = true // straight to a body file
+	case n > 0:
 		c.buf.Grow(int(n))
 	}
 	resp.Body = c
 	return resp, nil
 }
 
-// maxPrealloc bounds the capture buffer allocated up front from a
-// response's Content-Length.
-const maxPrealloc = 64 << 20
+// spillSize is the size above which a response body is written to a body
+// file of the library (see "Body files" in package library) as it
+// arrives, instead of being kept in memory: a recording holds at most this
+// much of a body in memory, whatever its size.
+const spillSize = 1 << 20
 
 // bufferBody reads req.Body and returns it with a request that sends the
 // same bytes; req itself is not modified. A body larger than limit bytes
@@ -216,8 +220,9 @@ func (rt *roundTripper) store(name string, ex library.Exchange) {
 }
 
 // capture is a response body that hands bytes on as they arrive and keeps
-// a copy. At the clean end of the body it stores the exchange, once; after
-// a read error it stores nothing.
+// a copy: in memory, or past spillSize in a body file. At the clean end of
+// the body it stores the exchange, once; after a read error it stores
+// nothing.
 type capture struct {
 	rt     *roundTripper
 	body   io.ReadCloser  // the upstream body
@@ -230,12 +235,16 @@ type capture struct {
 	limit  int64       // MaxBodySize; 0 or less: none
 
 	mu       sync.Mutex   // guards the fields below; held while reading body
-	buf      bytes.Buffer // the body read so far
-	done     bool         // the exchange was stored or abandoned
-	tooLarge bool         // the body is over limit: buf and chunks are dropped
+	buf      bytes.Buffer // the body read so far, when kept in memory
+	file     *library.BodyWriter
+	toFile   bool  // the copy goes to a body file (file, once created)
+	size     int64 // bytes of the body read so far
+	done     bool  // the exchange was stored or abandoned
+	tooLarge bool  // the body is over limit: the copy is dropped
+	failed   bool  // the body file could not be written: the copy is dropped
 
 	streamed bool            // the body has no Content-Length: keep chunks
-	chunks   []library.Chunk // how the body arrived, when streamed
+	chunks   []library.Chunk // how the body arrived, when streamed and in memory
 }
 
 // A read of a streamed body is merged into the chunk before it when that
@@ -268,31 +277,77 @@ func (c *capture) Read(p []byte) (int, error) {
 	if c.done {
 		return n, err
 	}
-	if n > 0 && !c.tooLarge {
-		if c.limit > 0 && int64(c.buf.Len())+int64(n) > c.limit {
-			c.dropCopy()
-		} else {
-			c.buf.Write(p[:n])
-			if c.streamed {
-				c.chunks = addChunk(c.chunks, n, time.Since(c.start))
-			}
-		}
-	}
+	c.keep(p[:n])
 	if err != nil {
 		c.done = true
 		if err == io.EOF {
 			c.end()
+		} else {
+			c.dropCopy()
 		}
 	}
 	return n, err
 }
 
-// dropCopy gives up the copy of a body found to be over the limit. c.mu
-// is held.
+// keep adds p, just read, to the copy: in memory, or in the body file once
+// the body is larger than spillSize. c.mu is held.
+func (c *capture) keep(p []byte) {
+	if len(p) == 0 || c.tooLarge || c.failed {
+		return
+	}
+	c.size += int64(len(p))
+	if c.limit > 0 && c.size > c.limit {
+		c.tooLarge = true
+		c.dropCopy()
+		return
+	}
+	if !c.toFile && c.size > spillSize {
+		c.toFile = true
+	}
+	if !c.toFile {
+		c.buf.Write(p)
+		if c.streamed {
+			c.chunks = addChunk(c.chunks, len(p), time.Since(c.start))
+		}
+		return
+	}
+	if c.file == nil {
+		// The body goes on disk from here on; a body file is replayed as
+		// a plain stream, without its chunks.
+		f, err := c.rt.lib.NewBody()
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		c.file = f
+		c.chunks = nil
+		if _, err := c.file.Write(c.buf.Bytes()); err != nil {
+			c.fail(err)
+			return
+		}
+		c.buf = bytes.Buffer{}
+	}
+	if _, err := c.file.Write(p); err != nil {
+		c.fail(err)
+	}
+}
+
+// fail gives up the copy after a body file could not be written, and
+// reports it. c.mu is held.
+func (c *capture) fail(err error) {
+	c.failed = true
+	c.dropCopy()
+	c.rt.cfg.storeFailed(fmt.Errorf("recorder: %s %s: %w; the exchange was not stored", c.req.Method, c.rt.redact.URL(c.url), err))
+}
+
+// dropCopy gives up the copy of the body. c.mu is held.
 func (c *capture) dropCopy() {
-	c.tooLarge = true
 	c.buf = bytes.Buffer{}
 	c.chunks = nil
+	if c.file != nil {
+		c.file.Abort()
+		c.file = nil
+	}
 }
 
 // Close reads what is left of the body into the copy and stores the
@@ -305,22 +360,20 @@ func (c *capture) Close() error {
 		if !c.done {
 			c.done = true
 			var err error
-			if !c.tooLarge {
-				r := io.Reader(c.body)
-				if c.limit > 0 {
-					r = io.LimitReader(r, c.limit-int64(c.buf.Len())+1)
-				}
-				var n int64
-				n, err = c.buf.ReadFrom(r)
-				switch {
-				case c.limit > 0 && int64(c.buf.Len()) > c.limit:
-					c.dropCopy()
-				case n > 0 && c.streamed:
-					c.chunks = addChunk(c.chunks, int(n), time.Since(c.start))
+			buf := make([]byte, 32<<10)
+			for !c.tooLarge && !c.failed {
+				var n int
+				n, err = c.body.Read(buf)
+				c.keep(buf[:n])
+				if err != nil {
+					break
 				}
 			}
-			if err == nil {
+			switch {
+			case err == io.EOF || c.tooLarge:
 				c.end()
+			case err != nil:
+				c.dropCopy()
 			}
 		}
 		c.mu.Unlock()
@@ -331,11 +384,12 @@ func (c *capture) Close() error {
 // end ends a body read without error: it stores the exchange, or reports
 // it too large to store. c.mu is held.
 func (c *capture) end() {
-	if c.tooLarge {
+	switch {
+	case c.tooLarge:
 		c.rt.cfg.storeFailed(c.rt.tooLarge("response", c.req.Method, c.url))
-		return
+	case !c.failed:
+		c.store()
 	}
-	c.store()
 }
 
 // store builds the exchange from the complete body, redacts it and stores
@@ -352,6 +406,14 @@ func (c *capture) store() {
 		},
 		Latency:    time.Since(c.start),
 		RecordedAt: time.Now().UTC(),
+	}
+	if c.file != nil {
+		path, err := c.file.Commit()
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		ex.Response.Body, ex.Response.BodyFile = nil, path
 	}
 	if len(c.rt.redact.Hooks) > 0 {
 		// The transport may still be reading the request body it sent

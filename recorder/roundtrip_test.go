@@ -199,7 +199,16 @@ func TestRecordsByteExact(t *testing.T) {
 					if stored == nil {
 						stored = tc.header
 					}
-					checkResponse(t, "stored", tc, stored, ex.Response.StatusCode, ex.Response.Header, ex.Response.Body)
+					storedBody, err := ex.Response.ReadBody()
+					if err != nil {
+						t.Fatalf("reading the stored body: %v", err)
+					}
+					checkResponse(t, "stored", tc, stored, ex.Response.StatusCode, ex.Response.Header, storedBody)
+					// Past spillSize a body is in a body file, never in the
+					// cassette.
+					if inFile := ex.Response.BodyFile != ""; inFile != (len(tc.body) > recorder.SpillSize) {
+						t.Errorf("stored a body of %d bytes in a body file: %v, want %v (above %d bytes)", len(tc.body), inFile, !inFile, recorder.SpillSize)
+					}
 					if ex.Request.Method != method || ex.Request.URL != api.URL+"/v1/case?x=1" {
 						t.Errorf("stored request %s %s, want %s %s", ex.Request.Method, ex.Request.URL, method, api.URL+"/v1/case?x=1")
 					}

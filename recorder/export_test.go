@@ -1,0 +1,4 @@
+package recorder
+
+// SpillSize is spillSize, for the tests of the external test package.
+const SpillSize = spillSize
