@@ -124,13 +124,19 @@ func (w *BodyWriter) Commit() (path string, err error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("commit body file %s: %w", path, unwrapPath(err))
 	}
-	w.l.mu.Lock()
-	if w.l.fresh == nil {
-		w.l.fresh = map[string]bool{}
-	}
-	w.l.fresh[path] = true
-	w.l.mu.Unlock()
+	w.l.markFresh(path)
 	return path, nil
+}
+
+// markFresh notes that the body file path is about to be referred to by a
+// cassette: Save does not sweep it.
+func (l *Library) markFresh(path string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fresh == nil {
+		l.fresh = map[string]bool{}
+	}
+	l.fresh[path] = true
 }
 
 // Abort drops the body file. It does nothing after Commit or Abort.
@@ -243,6 +249,7 @@ func (l *Library) copyBody(src string) (string, error) {
 	if name := filepath.Base(src); bodyFileName.MatchString(name) {
 		dst := filepath.Join(l.bodyFolder(), name)
 		if _, err := os.Stat(dst); err == nil {
+			l.markFresh(dst)
 			return dst, nil
 		}
 	}
@@ -386,7 +393,6 @@ type sweepPlan struct {
 	all     []Cassette      // every cassette; nil when not all are loaded: no sweep
 	dropped map[string]bool // see Library.dropped
 	cleared bool            // the library was cleared: any body file not referred to goes
-	fresh   map[string]bool // see Library.fresh
 }
 
 // planSweep returns the sweep of the coming Save, nil for none; l.mu is
@@ -397,7 +403,7 @@ func (l *Library) planSweep() *sweepPlan {
 	if len(dropped) == 0 && !cleared {
 		return nil
 	}
-	sw := &sweepPlan{dropped: dropped, cleared: cleared, fresh: maps.Clone(l.fresh)}
+	sw := &sweepPlan{dropped: dropped, cleared: cleared}
 	sw.all = make([]Cassette, 0, len(l.entries))
 	for _, e := range l.entries {
 		if !e.loaded {
@@ -413,7 +419,12 @@ func (l *Library) sweep(sw *sweepPlan) error {
 	if sw == nil {
 		return nil
 	}
-	if err := l.sweepBodies(sw.all, sw.dropped, sw.cleared, sw.fresh); err != nil {
+	// Body files imported by this Save, or committed while it ran, are
+	// fresh by now.
+	l.mu.RLock()
+	fresh := maps.Clone(l.fresh)
+	l.mu.RUnlock()
+	if err := l.sweepBodies(sw.all, sw.dropped, sw.cleared, fresh); err != nil {
 		return fmt.Errorf("save %s: %w", l.path, err)
 	}
 	return nil

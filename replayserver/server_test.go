@@ -557,6 +557,9 @@ func checkFormat(t *testing.T, path, kind string) {
 		}
 		files = files[:0]
 		for _, e := range entries {
+			if e.IsDir() && e.Name() == "bodies" {
+				continue // the body files of large bodies (/big)
+			}
 			files = append(files, filepath.Join(path, e.Name()))
 		}
 	}

@@ -118,6 +118,15 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Re
 		if h.cfg.timing && !h.sleep(req.Context(), ex.Latency) {
 			return nil, req.Context().Err()
 		}
+		if ex.Response.BodyFile != "" {
+			// Read from disk as the client reads, never whole.
+			f, size, err := h.openBody(req, ex)
+			if err != nil {
+				return nil, err
+			}
+			resp.Body, resp.ContentLength = f, size
+			return resp, nil
+		}
 		if len(body) > 0 {
 			resp.Body = io.NopCloser(bytes.NewReader(body))
 		}

@@ -3,6 +3,8 @@ package replayserver
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -28,6 +30,10 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	if h.cfg.timing && p.pieces == nil && !h.sleep(r.Context(), ex.Latency) {
 		return
 	}
+	if p.withBody && resp.BodyFile != "" {
+		h.writeBodyFile(w, r, ex, p)
+		return
+	}
 	w.WriteHeader(p.status)
 	if p.withBody {
 		if p.pieces == nil {
@@ -50,6 +56,41 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	for k, v := range resp.Trailer {
 		hdr[k] = v
 	}
+}
+
+// writeBodyFile writes a response whose body is in a body file, copying
+// it from disk as the client takes it (the body is never held in memory):
+// the file's size is the Content-Length. A body file that cannot be read
+// fails the test and answers 500.
+func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p *prepared) {
+	f, size, err := h.openBody(r, ex)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	defer f.Close()
+	hdr := w.Header()
+	if len(ex.Response.Trailer) == 0 {
+		hdr["Content-Length"] = []string{strconv.FormatInt(size, 10)}
+	}
+	w.WriteHeader(p.status)
+	if _, err := io.Copy(w, f); err != nil {
+		return // the client went away
+	}
+	for k, v := range ex.Response.Trailer {
+		hdr[k] = v
+	}
+}
+
+// openBody opens the body file of ex, the answer to r. An error fails the
+// test: the library is broken.
+func (h *Handler) openBody(r *http.Request, ex *library.Exchange) (io.ReadCloser, int64, error) {
+	f, size, err := ex.Response.OpenBody()
+	if err != nil {
+		err = fmt.Errorf("replayserver: %s %s: the recorded response's body file cannot be read (%w); record it again or fix the cassette's body_file", r.Method, h.redact.URL(r.URL), err)
+		h.failf("%v", err)
+	}
+	return f, size, err
 }
 
 // A prepared response is what writeExchange sends for an exchange,
@@ -89,7 +130,7 @@ func (h *Handler) prepare(ex *library.Exchange, head bool) *prepared {
 	p.withBody = !head && bodyAllowed(p.status)
 	if p.withBody {
 		p.pieces = streamPieces(resp)
-		if p.pieces == nil && len(resp.Trailer) == 0 {
+		if p.pieces == nil && len(resp.Trailer) == 0 && resp.BodyFile == "" {
 			// The true length, even for a hand-edited body.
 			p.header["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
 		} else {
