@@ -462,3 +462,41 @@ func (l *Library) prepareBodies(cs []Cassette) ([]Cassette, error) {
 	l.adoptImports(orig, imported)
 	return relBodies(l.baseDir(), imported)
 }
+
+// UnusedBodies returns the body files in l's body folder that no cassette
+// of l refers to, sorted: what a crash or an edit left behind, which
+// [Library.Save] could not remove. It reads every cassette. Files
+// committed by l since it was opened are not listed. Removing them is the
+// caller's choice (`cassette prune -force` does).
+func (l *Library) UnusedBodies() ([]string, error) {
+	if err := l.Load(); err != nil {
+		return nil, err
+	}
+	dir := l.bodyFolder()
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list body files in %s: %w", dir, unwrapPath(err))
+	}
+	l.mu.RLock()
+	used := maps.Clone(l.fresh)
+	if used == nil {
+		used = map[string]bool{}
+	}
+	for _, e := range l.entries {
+		for i := range e.c.Exchanges {
+			used[e.c.Exchanges[i].Response.BodyFile] = true
+		}
+	}
+	l.mu.RUnlock()
+	var out []string
+	for _, de := range ents {
+		p := filepath.Join(dir, de.Name())
+		if de.Type().IsRegular() && bodyFileName.MatchString(de.Name()) && !used[p] {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}

@@ -98,6 +98,12 @@ func runAudit(_ context.Context, args []string, stdout, stderr io.Writer) int {
 				file = filepath.Join(path, lib.File(cs.Name))
 			}
 			for i, ex := range cs.Exchanges {
+				ex, err := withBody(ex)
+				if err != nil {
+					fmt.Fprintf(stdout, "%s: cassette %s exchange %d: %v\n", file, cs.Name, i+1, err)
+					findings++
+					continue
+				}
 				for _, f := range auditExchange(ex) {
 					fmt.Fprintf(stdout, "%s: cassette %s exchange %d: %s\n", file, cs.Name, i+1, f)
 					findings++

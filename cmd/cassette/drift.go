@@ -168,6 +168,10 @@ type drifter struct {
 // check sends ex's request upstream and returns the differences of the
 // response, each a line or a block.
 func (d *drifter) check(ctx context.Context, ex library.Exchange) ([]string, error) {
+	ex, err := withBody(ex)
+	if err != nil {
+		return nil, err
+	}
 	req, err := d.request(ctx, ex.Request)
 	if err != nil {
 		return nil, err

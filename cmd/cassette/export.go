@@ -69,6 +69,14 @@ func runExport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cassette export: %v\n", err)
 		return exitError
 	}
+	for i := range all {
+		for j := range all[i].Exchanges {
+			if all[i].Exchanges[j], err = withBody(all[i].Exchanges[j]); err != nil {
+				fmt.Fprintf(stderr, "cassette export: cassette %s: %v\n", all[i].Name, err)
+				return exitError
+			}
+		}
+	}
 	data, err := har.Export(all)
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette export: %v\n", err)

@@ -111,3 +111,31 @@ func (p *progress) done() {
 	fmt.Fprint(p.w, "\n")
 	p.last = 0
 }
+
+// withBody returns ex with the content of its response's body file, if it
+// has one, in Response.Body: for the tools that need the bytes (audit,
+// drift, export), not for serving.
+func withBody(ex library.Exchange) (library.Exchange, error) {
+	if ex.Response.BodyFile == "" {
+		return ex, nil
+	}
+	b, err := ex.Response.ReadBody()
+	if err != nil {
+		return ex, fmt.Errorf("%s %s: %w", ex.Request.Method, ex.Request.URL, err)
+	}
+	ex.Response.Body, ex.Response.BodyFile = b, ""
+	return ex, nil
+}
+
+// bodySize returns the size of the response body of ex, -1 when its body
+// file cannot be read.
+func bodySize(r *library.Response) int64 {
+	if r.BodyFile == "" {
+		return int64(len(r.Body))
+	}
+	fi, err := os.Stat(r.BodyFile)
+	if err != nil {
+		return -1
+	}
+	return fi.Size()
+}

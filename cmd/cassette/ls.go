@@ -59,7 +59,7 @@ func runLs(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		last := cs.Exchanges[len(cs.Exchanges)-1]
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", cs.Name, last.Request.Method, last.Request.URL,
-			statusText(last.Response.StatusCode), humanSize(len(last.Response.Body)), len(cs.Exchanges), age(t, newest(cs)))
+			statusText(last.Response.StatusCode), humanSize(bodySize(&last.Response)), len(cs.Exchanges), age(t, newest(cs)))
 	}
 	if err := tw.Flush(); err != nil {
 		fmt.Fprintf(stderr, "cassette ls: %v\n", err)
@@ -69,10 +69,13 @@ func runLs(_ context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // humanSize writes n bytes as "512 B", "1.5 KB", "23 MB" (powers of 1024).
-func humanSize(n int) string {
+func humanSize(n int64) string {
 	const units = "KMGTPE"
-	if n < 1024 {
-		return strconv.Itoa(n) + " B"
+	switch {
+	case n < 0:
+		return "?"
+	case n < 1024:
+		return strconv.FormatInt(n, 10) + " B"
 	}
 	f := float64(n)
 	i := -1

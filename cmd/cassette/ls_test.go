@@ -56,15 +56,17 @@ func TestLsErrors(t *testing.T) {
 
 func TestHumanSize(t *testing.T) {
 	tests := []struct {
-		n    int
+		n    int64
 		want string
 	}{
+		{-1, "?"}, // a body file that cannot be read
 		{0, "0 B"},
 		{1023, "1023 B"},
 		{1024, "1.0 KB"},
 		{1536, "1.5 KB"},
 		{20 << 10, "20 KB"},
 		{3 << 20, "3.0 MB"},
+		{1 << 30, "1.0 GB"}, // a body file
 	}
 	for _, tt := range tests {
 		if got := humanSize(tt.n); got != tt.want {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cassette-go/cassette/library"
 )
 
 const pruneAbout = `
@@ -18,6 +20,9 @@ the file of a cassette relative to the library folder
 ("GET_api.example.com_443_v1_users.json"), for a single-file library a
 cassette name. Cassette names are accepted for both. Blank lines and lines
 starting with "#" are skipped.
+
+Prune also removes the body files (large bodies kept beside the
+cassettes) that no cassette refers to any more.
 
 Prune is a dry run unless -force: it prints what it would remove. An entry
 that is not in the library is a warning on stderr, not an error.
@@ -91,6 +96,9 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "removed %s\n", lib.File(name))
 	}
 	if !*force {
+		if !pruneBodies(lib, false, stdout, stderr) {
+			return exitError
+		}
 		fmt.Fprintf(stdout, "dry run: %d of %d cassette(s) would be removed from %s; use -force to remove them\n", len(removed), len(names), path)
 		return exitOK
 	}
@@ -98,8 +106,39 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cassette prune: save %s: %v\n", path, err)
 		return exitError
 	}
+	if !pruneBodies(lib, true, stdout, stderr) {
+		return exitError
+	}
 	fmt.Fprintf(stdout, "removed %d of %d cassette(s) from %s\n", len(removed), len(names), path)
 	return exitOK
+}
+
+// pruneBodies removes (or with force false, lists) the body files of lib
+// that no cassette refers to: those of cassettes just removed from a
+// directory library, and any a crash left behind. It reports success.
+func pruneBodies(lib *library.Library, force bool, stdout, stderr io.Writer) bool {
+	unused, err := lib.UnusedBodies()
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette prune: %v\n", err)
+		return false
+	}
+	wd, _ := os.Getwd()
+	for _, p := range unused {
+		shown := p
+		if rel, err := filepath.Rel(wd, p); err == nil && filepath.IsLocal(rel) {
+			shown = rel
+		}
+		if !force {
+			fmt.Fprintf(stdout, "would remove body file %s\n", shown)
+			continue
+		}
+		if err := os.Remove(p); err != nil {
+			fmt.Fprintf(stderr, "cassette prune: %v\n", err)
+			return false
+		}
+		fmt.Fprintf(stdout, "removed body file %s\n", shown)
+	}
+	return true
 }
 
 // readReport returns the entries of the unused report at path.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -103,5 +104,57 @@ func TestPruneUsage(t *testing.T) {
 	code, _, stderr := runSync(t, "prune", "-unused", filepath.Join(t.TempDir(), "none.log"), path)
 	if code != exitError || !strings.Contains(stderr, "none.log") {
 		t.Errorf("prune with a missing report = %d, stderr %q; want 1 naming it", code, stderr)
+	}
+}
+
+// TestPruneRemovesUnusedBodyFiles: the body files of pruned cassettes go,
+// and those a crash left behind, but not the ones still in use.
+func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bodyFile := func(content string) string {
+		w, err := lib.NewBody()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(content))
+		p, err := w.Commit()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	keep, gone := bodyFile("kept"), bodyFile("pruned")
+	for name, p := range map[string]string{"GET_keep": keep, "GET_gone": gone} {
+		ex := library.Exchange{Request: library.Request{Method: "GET", URL: "http://x/"}, Response: library.Response{StatusCode: 200, BodyFile: p}}
+		if err := lib.Append(name, ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	crashed := filepath.Join(filepath.Dir(keep), strings.Repeat("0", 32)+".bin")
+	if err := os.WriteFile(crashed, []byte("left behind"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	unused := filepath.Join(t.TempDir(), "unused.log")
+	os.WriteFile(unused, []byte("GET_gone.json\n"), 0o644)
+
+	code, stdout, stderr := runSync(t, "prune", "-unused", unused, dir)
+	if code != exitOK || !strings.Contains(stdout, "would remove body file") || !strings.Contains(stdout, filepath.Base(crashed)) {
+		t.Errorf("prune (dry run) = %d, stdout %q, stderr %q; want the left-behind body file listed", code, stdout, stderr)
+	}
+	code, stdout, stderr = runSync(t, "prune", "-force", "-unused", unused, dir)
+	if code != exitOK {
+		t.Fatalf("prune -force = %d, stderr %q", code, stderr)
+	}
+	for p, want := range map[string]bool{keep: true, gone: false, crashed: false} {
+		if _, err := os.Stat(p); (err == nil) != want {
+			t.Errorf("after prune -force, %s exists: %v, want %v\nstdout:\n%s", filepath.Base(p), err == nil, want, stdout)
+		}
 	}
 }

@@ -105,7 +105,11 @@ func writeCassette(w io.Writer, cs library.Cassette, raw bool) {
 
 		fmt.Fprintf(w, "\n%d %s\n", ex.Response.StatusCode, http.StatusText(ex.Response.StatusCode))
 		writeHeader(w, ex.Response.Header)
-		writeBody(w, ex.Response.Header, ex.Response.Body, raw)
+		if ex.Response.BodyFile != "" {
+			writeBodyFile(w, &ex.Response, raw)
+		} else {
+			writeBody(w, ex.Response.Header, ex.Response.Body, raw)
+		}
 		if n := len(ex.Response.Chunks); n > 0 {
 			fmt.Fprintf(w, "(streamed in %d chunk(s), the last at %s)\n", n, ex.Response.Chunks[n-1].At)
 		}
@@ -238,4 +242,22 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// writeBodyFile writes a response body kept in a body file: its size and
+// where it is, or with raw the bytes themselves.
+func writeBodyFile(w io.Writer, r *library.Response, raw bool) {
+	fmt.Fprintln(w)
+	if raw {
+		rc, _, err := r.OpenBody()
+		if err == nil {
+			_, err = io.Copy(w, rc)
+			rc.Close()
+		}
+		if err != nil {
+			fmt.Fprintf(w, "<%v>", err)
+		}
+		return
+	}
+	fmt.Fprintf(w, "<%s in body file %s>", humanSize(bodySize(r)), r.BodyFile)
 }

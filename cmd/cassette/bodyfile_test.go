@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// writeBodyFileLibrary writes a directory library whose one cassette has
+// its response body, content, in a body file, and returns its path.
+func writeBodyFileLibrary(t *testing.T, content string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := lib.NewBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(content))
+	p, err := w.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://api.example.com/export"},
+		Response: library.Response{StatusCode: 200, BodyFile: p},
+	}
+	if err := lib.Append("GET_api.example.com_443_export", ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestToolsReadBodyFiles: ls, show and export see a body kept in a body
+// file as they see one in the cassette.
+func TestToolsReadBodyFiles(t *testing.T) {
+	content := "id,total\n" + strings.Repeat("1,2\n", 1000)
+	dir := writeBodyFileLibrary(t, content)
+
+	code, stdout, stderr := runSync(t, "ls", dir)
+	if code != exitOK || !strings.Contains(stdout, "3.9 KB") {
+		t.Errorf("ls = %d, %q, %q; want the body file's size, 3.9 KB", code, stdout, stderr)
+	}
+	code, stdout, stderr = runSync(t, "show", dir, "GET_api.example.com_443_export")
+	if code != exitOK || !strings.Contains(stdout, "in body file") || !strings.Contains(stdout, filepath.Join(dir, "bodies")) {
+		t.Errorf("show = %d, %q, %q; want the size and path of the body file", code, stdout, stderr)
+	}
+	code, stdout, stderr = runSync(t, "show", "-raw", dir, "GET_api.example.com_443_export")
+	if code != exitOK || !strings.Contains(stdout, content) {
+		t.Errorf("show -raw = %d, stderr %q; want the body itself in:\n%s", code, stderr, stdout)
+	}
+
+	out := filepath.Join(t.TempDir(), "api.har")
+	if code, _, stderr := runSync(t, "export", "-to", "har", dir, out); code != exitOK {
+		t.Fatalf("export = %d, stderr %q", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var har struct {
+		Log struct {
+			Entries []struct {
+				Response struct {
+					Content struct{ Text string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &har); err != nil {
+		t.Fatal(err)
+	}
+	if len(har.Log.Entries) != 1 || har.Log.Entries[0].Response.Content.Text != content {
+		t.Errorf("exported HAR does not hold the body of the body file:\n%.300s", data)
+	}
+}
