@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -107,4 +108,54 @@ func ExampleLibrary_File() {
 	// Output:
 	// GET_api.example.com_443_v1_users.json
 	// POST_api.example.com_443_v1_upload~b1a2b3c4d.yaml
+}
+
+// A body too large to hold in memory is written to a body file, which the
+// cassette refers to.
+func ExampleLibrary_NewBody() {
+	dir, err := os.MkdirTemp("", "cassette-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	lib, err := library.Open(filepath.Join(dir, "api"))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	w, err := lib.NewBody()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for range 3 { // as the body arrives, piece by piece
+		fmt.Fprintln(w, "a line of a large export")
+	}
+	path, err := w.Commit()
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = lib.Append("GET_api.example.com_443_export", library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://api.example.com/export"},
+		Response: library.Response{StatusCode: 200, BodyFile: path},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		log.Fatal(err)
+	}
+
+	cassette, _ := os.ReadFile(filepath.Join(dir, "api", "GET_api.example.com_443_export.json"))
+	for _, line := range strings.Split(string(cassette), "\n") {
+		if strings.Contains(line, "body_file") {
+			fmt.Println(strings.TrimSpace(line))
+		}
+	}
+	body, _ := os.ReadFile(path)
+	fmt.Print(string(body))
+	// Output:
+	// "body_file": "bodies/a7403a6b51e8c7d86aa59b36258d9b61.bin"
+	// a line of a large export
+	// a line of a large export
+	// a line of a large export
 }
