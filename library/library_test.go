@@ -610,6 +610,7 @@ func TestInvalidExchanges(t *testing.T) {
 		{"negative latency", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200}, Latency: -1}},
 		{"an empty chunk", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200, Body: []byte("a"), Chunks: []Chunk{{0, 0}, {1, 0}}}}},
 		{"a chunk before the request", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200, Body: []byte("a"), Chunks: []Chunk{{1, -1}}}}},
+		{"a body both inline and in a file: which one is it?", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200, Body: []byte("a"), BodyFile: "/tmp/x.bin"}}},
 		{"year 10000", Exchange{Request: Request{Method: "GET"}, Response: Response{StatusCode: 200}, RecordedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}},
 	}
 	l, err := Open(t.TempDir())

@@ -263,6 +263,9 @@ func checkExchange(ex *Exchange) error {
 	if ex.Latency < 0 {
 		return fmt.Errorf("negative latency %v", ex.Latency)
 	}
+	if ex.Response.BodyFile != "" && len(ex.Response.Body) > 0 {
+		return errors.New("response: both Body and BodyFile are set: keep one")
+	}
 	for i, c := range ex.Response.Chunks {
 		if c.Size <= 0 || c.At < 0 {
 			return fmt.Errorf("response: chunk %d: size %d at %v: want a size above 0 at a time not below 0", i+1, c.Size, c.At)
