@@ -7,9 +7,10 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
-	"weak"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -20,12 +21,9 @@ import (
 // piece is written at its recorded time (and a body that was not streamed
 // after the recorded latency).
 func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *library.Exchange) {
-	p := h.prepare(ex, r.Method == http.MethodHead)
 	resp := &ex.Response
 	hdr := w.Header()
-	for k, v := range p.header {
-		hdr[k] = v
-	}
+	p := prepare(hdr, ex, r.Method == http.MethodHead)
 	start := time.Now()
 	if h.cfg.timing && p.pieces == nil && !h.sleep(r.Context(), ex.Latency) {
 		return
@@ -62,7 +60,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 // it from disk as the client takes it (the body is never held in memory):
 // the file's size is the Content-Length. A body file that cannot be read
 // fails the test and answers 500.
-func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p *prepared) {
+func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p prepared) {
 	f, size, err := h.openBody(r, ex)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -93,58 +91,41 @@ func (h *Handler) openBody(r *http.Request, ex *library.Exchange) (io.ReadCloser
 	return f, size, err
 }
 
-// A prepared response is what writeExchange sends for an exchange,
-// worked out once: the header to send, the status, and how to write the
-// body.
+// A prepared response says how writeExchange sends an exchange whose
+// header is set: the status, and how to write the body.
 type prepared struct {
-	header   http.Header
 	status   int
 	withBody bool
 	pieces   []piece // nil: the body in one write
 }
 
-// maxPrepared bounds the number of prepared responses cached.
-const maxPrepared = 1 << 16
-
-// prepare returns the prepared response for ex, cached for GET-like
-// requests (the exchanges of a library are not modified in place: a change
-// makes new ones).
-func (h *Handler) prepare(ex *library.Exchange, head bool) *prepared {
-	key := weak.Make(ex) // a weak key: the cache does not keep exchanges alive
-	if !head {
-		if p, ok := h.prepared.Load(key); ok {
-			return p.(*prepared)
-		}
-	}
+// prepare sets the header of the response to ex in hdr and returns how to
+// send the rest. It is worked out for each request rather than cached:
+// copying the recorded header into hdr is the work a cache would save, and
+// a cache costs a lookup, memory per exchange and, with a large library,
+// cache misses (see bench/RESULTS.md).
+func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 	resp := &ex.Response
-	p := &prepared{status: resp.StatusCode, header: make(http.Header, len(resp.Header)+2)}
+	p := prepared{status: resp.StatusCode}
 	if p.status == 0 {
 		p.status = http.StatusOK
 	}
 	for k, v := range resp.Header {
-		p.header[k] = v
+		hdr[k] = v // the values are not modified: net/http only reads them
 	}
 	for k := range resp.Trailer {
-		p.header.Add("Trailer", k)
+		// Clipped: appending never writes into the recorded header.
+		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
 	}
 	p.withBody = !head && bodyAllowed(p.status)
 	if p.withBody {
 		p.pieces = streamPieces(resp)
 		if p.pieces == nil && len(resp.Trailer) == 0 && resp.BodyFile == "" {
 			// The true length, even for a hand-edited body.
-			p.header["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
+			hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
 		} else {
-			delete(p.header, "Content-Length") // streamed, or trailers: chunked
+			delete(hdr, "Content-Length") // streamed, or trailers: chunked
 		}
-	}
-	if !head {
-		if h.preparedCount.Add(1) > maxPrepared {
-			// Entries of exchanges gone from memory pile up when a large
-			// library is read again and again: start afresh.
-			h.prepared.Clear()
-			h.preparedCount.Store(1)
-		}
-		h.prepared.Store(key, p)
 	}
 	return p
 }
@@ -221,8 +202,23 @@ func arrival(chunks []library.Chunk, end int) time.Duration {
 }
 
 func isEventStream(h http.Header) bool {
-	mt, _, err := mime.ParseMediaType(h.Get("Content-Type"))
+	ct := h.Get("Content-Type")
+	// Most responses are not streams: skip the parse, which allocates.
+	if !containsFold(ct, "text/event-stream") {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(ct)
 	return err == nil && mt == "text/event-stream"
+}
+
+// containsFold reports whether s contains substr in any ASCII case.
+func containsFold(s, substr string) bool {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
+			return true
+		}
+	}
+	return false
 }
 
 // sleepCtx waits d, or until ctx is done; it reports whether d passed.
