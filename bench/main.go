@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -109,6 +110,7 @@ func bench() int {
 		isolate = flag.Bool("isolate", true, "measure each target in a process of its own, so that what one leaves in the heap does not weigh on the next")
 		child   = flag.Int("child", 0, "measure this target and print its rows as JSON lines (used by -isolate)")
 		driver  = flag.Bool("driver", false, "replay a library on commands read from standard input (used by target 2)")
+		cpuprof = flag.String("cpuprofile", "", "write a CPU profile of the measurements to this file (use with -isolate=false; target 2's libraries are replayed in driver processes all the same)")
 	)
 	big := flag.Int("big", cfg.big, "cassettes of the large directory library (targets 2 and 4)")
 	decodeN := flag.Int("decode", cfg.decodeN, "exchanges of the single files decoded in target 4")
@@ -167,6 +169,19 @@ func bench() int {
 		return 0
 	}
 
+	if *cpuprof != "" {
+		f, err := os.Create(*cpuprof)
+		if err != nil {
+			fatalf("%v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fatalf("%v", err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	start := time.Now()
 	load := loadAverage()
 	rows := run(cfg)
