@@ -40,9 +40,9 @@ type Handler struct {
 	routed     atomic.Bool                                     // Router was called: routes may exist
 
 	mu       sync.Mutex          // guards the fields below
-	hits     map[string]int      // times each cassette was served or recorded
+	hits     map[string]*int     // times each cassette was served or recorded; a pointer, so a hit costs one map lookup
 	recorded map[string]bool     // cassettes recorded by this handler
-	hostless map[string][]string // naming.WithoutHost(name) -> names, sorted
+	hostless map[string][]string // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
 	closed   bool                // Close was called
 }
 
@@ -81,9 +81,8 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		cfg:      cfg,
 		mode:     mode,
 		lib:      lib,
-		hits:     map[string]int{},
+		hits:     map[string]*int{},
 		recorded: map[string]bool{},
-		hostless: map[string][]string{},
 		redact:   cfg.redaction(),
 		sleep:    sleepCtx,
 	}
@@ -107,8 +106,12 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 			return nil, err
 		}
 	}
-	if err := h.index(); err != nil {
-		return nil, fmt.Errorf("replayserver: %w", err)
+	if lib.Exists() {
+		// List the library now, so that an unreadable one fails here
+		// rather than at the first request.
+		if _, err := lib.Names(); err != nil {
+			return nil, fmt.Errorf("replayserver: %w", err)
+		}
 	}
 	// Hand-written routes come first; what they do not match goes to the
 	// cassettes without another pass through the router (see ServeHTTP),
@@ -118,20 +121,28 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	return h, nil
 }
 
-// index builds the host-less index from the library's names.
-func (h *Handler) index() error {
-	if !h.lib.Exists() {
-		return nil
+// hostlessNames returns the names of the cassettes whose name without
+// host is k, sorted. The index is built on first use, from the library's
+// names and those recorded since: only requests whose host says nothing
+// about the API need it, and built ahead it would keep two more objects
+// per cassette on the heap (which the garbage collector marks on every
+// cycle) in every test. h.mu must be held.
+func (h *Handler) hostlessNames(k string) []string {
+	if h.hostless == nil {
+		h.hostless = map[string][]string{}
+		names, _ := h.lib.Names() // an error was reported when h was made
+		for n := range h.recorded {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			hk := naming.WithoutHost(n)
+			if l := h.hostless[hk]; len(l) == 0 || l[len(l)-1] != n {
+				h.hostless[hk] = append(l, n)
+			}
+		}
 	}
-	names, err := h.lib.Names()
-	if err != nil {
-		return err
-	}
-	for _, n := range names {
-		k := naming.WithoutHost(n)
-		h.hostless[k] = append(h.hostless[k], n)
-	}
-	return nil
+	return h.hostless[k]
 }
 
 // ServeHTTP answers r from the hand-written routes of [Handler.Router]
@@ -171,7 +182,7 @@ func (h *Handler) Unused() []string {
 	defer h.mu.Unlock()
 	var out []string
 	for _, n := range names {
-		if h.hits[n] == 0 {
+		if c := h.hits[n]; c == nil || *c == 0 {
 			out = append(out, n)
 		}
 	}
@@ -260,10 +271,24 @@ func (h *Handler) noteRecorded(name string) {
 	defer h.mu.Unlock()
 	if !h.recorded[name] {
 		h.recorded[name] = true
-		k := naming.WithoutHost(name)
-		h.hostless[k] = insertSorted(h.hostless[k], name)
+		if h.hostless != nil {
+			k := naming.WithoutHost(name)
+			h.hostless[k] = insertSorted(h.hostless[k], name)
+		}
 	}
-	h.hits[name]++
+	h.countHit(name)
+}
+
+// countHit adds a hit of the cassette called name and returns the hits
+// before it: one map lookup once the cassette was hit. h.mu must be held.
+func (h *Handler) countHit(name string) int {
+	c := h.hits[name]
+	if c == nil {
+		c = new(int)
+		h.hits[name] = c
+	}
+	*c++
+	return *c - 1
 }
 
 func insertSorted(s []string, v string) []string {

@@ -39,7 +39,7 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 		return m
 	}
 	h.mu.Lock()
-	cands := h.hostless[naming.WithoutHost(m.name)]
+	cands := h.hostlessNames(naming.WithoutHost(m.name))
 	h.mu.Unlock()
 	if len(cands) == 0 {
 		return m
@@ -58,12 +58,13 @@ func (h *Handler) take(name string, c library.Cassette) (*library.Exchange, bool
 		return nil, false
 	}
 	h.mu.Lock()
-	i := h.hits[name]
-	if i >= len(c.Exchanges) && h.cfg.noRepeat {
-		h.mu.Unlock()
-		return nil, false
+	if h.cfg.noRepeat {
+		if n := h.hits[name]; n != nil && *n >= len(c.Exchanges) {
+			h.mu.Unlock()
+			return nil, false
+		}
 	}
-	h.hits[name]++
+	i := h.countHit(name)
 	h.mu.Unlock()
 	if i >= len(c.Exchanges) {
 		i = len(c.Exchanges) - 1

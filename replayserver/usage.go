@@ -20,7 +20,7 @@ var usage struct {
 }
 
 // noteUsage adds the cassettes hits counts as used in the library at path.
-func noteUsage(path string, hits map[string]int) {
+func noteUsage(path string, hits map[string]*int) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
@@ -36,7 +36,7 @@ func noteUsage(path string, hits map[string]int) {
 		usage.used[abs] = u
 	}
 	for n, c := range hits {
-		if c > 0 {
+		if *c > 0 {
 			u[n] = true
 		}
 	}
