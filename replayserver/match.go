@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -31,21 +32,27 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	nr.URL = u
 	nr.Host = u.Host
 	m := match{name: naming.Name(h.redact.Request(&nr), body, h.cfg.rules), target: u}
-	if c, ok, _ := h.lib.Get(m.name); ok {
-		m.found, m.cassette = m.name, c
+	pick := m.name
+	if anyHost || isLoopback(u.Hostname()) {
+		// Any host will do: the cassette of that name if there is one,
+		// else the first of the same request to another host. One look
+		// in the index of names without host, then one Get.
+		h.mu.Lock()
+		cands := h.hostlessNames(naming.WithoutHost(m.name))
+		switch i := sort.SearchStrings(cands, m.name); {
+		case i < len(cands) && cands[i] == m.name:
+		case len(cands) > 0:
+			pick = cands[0]
+		default:
+			pick = ""
+		}
+		h.mu.Unlock()
+	}
+	if pick == "" {
 		return m
 	}
-	if !anyHost && !isLoopback(u.Hostname()) {
-		return m
-	}
-	h.mu.Lock()
-	cands := h.hostlessNames(naming.WithoutHost(m.name))
-	h.mu.Unlock()
-	if len(cands) == 0 {
-		return m
-	}
-	if c, ok, _ := h.lib.Get(cands[0]); ok {
-		m.found, m.cassette = cands[0], c
+	if c, ok, _ := h.lib.Get(pick); ok {
+		m.found, m.cassette = pick, c
 	}
 	return m
 }
