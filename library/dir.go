@@ -145,7 +145,7 @@ func (l *Library) list() error {
 	l.entries = make(map[string]*entry, len(ls.files))
 	i := 0
 	for name, file := range ls.files {
-		slab[i] = entry{file: file}
+		slab[i] = entry{file: file, name: name}
 		l.entries[name] = &slab[i]
 		i++
 	}

@@ -62,6 +62,7 @@ type entry struct {
 	owned  bool     // c.Exchanges was allocated by this library, not shared with the process cache: it may grow in place
 	dirty  bool     // directory: to be written by the next Save
 	file   string   // directory: the file holding the cassette, relative to the folder; "" if not written yet
+	name   string   // directory: the cassette name, as listed (the key in the map); read cassettes share it
 }
 
 // An Option configures [Open].
@@ -219,6 +220,10 @@ func (l *Library) getSlow(name string) (Cassette, bool, error) {
 			return c, true, nil
 		}
 		file := e.file
+		if e.name != "" {
+			// The cassette keeps the library's string, not the caller's.
+			name = e.name
+		}
 		l.mu.RUnlock()
 
 		c, err := l.readCassette(name, file)

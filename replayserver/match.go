@@ -52,7 +52,8 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 		return m
 	}
 	if c, ok, _ := h.lib.Get(pick); ok {
-		m.found, m.cassette = pick, c
+		// The library's string: hit tracking keeps it, not the request's.
+		m.found, m.cassette = c.Name, c
 	}
 	return m
 }
