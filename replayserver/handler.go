@@ -38,11 +38,15 @@ type Handler struct {
 	redact     redact.Rules                                    // applied to requests before they are named
 	sleep      func(ctx context.Context, d time.Duration) bool // waits for RecordedTiming
 	routed     atomic.Bool                                     // Router was called: routes may exist
+	own        atomic.Pointer[ownAddr]                         // the last Host found to be the server's own address
+
+	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
 	mu       sync.Mutex          // guards the fields below
 	hits     map[string]*int     // times each cassette was served or recorded; a pointer, so a hit costs one map lookup
 	recorded map[string]bool     // cassettes recorded by this handler
 	hostless map[string][]string // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
+	picks    map[string]string   // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
 	closed   bool                // Close was called
 }
 
@@ -85,6 +89,8 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		recorded: map[string]bool{},
 		redact:   cfg.redaction(),
 		sleep:    sleepCtx,
+
+		namesReadHeaders: readsHeaders(cfg.rules),
 	}
 	if cfg.upstream != "" {
 		u, err := url.Parse(cfg.upstream)
@@ -275,6 +281,7 @@ func (h *Handler) noteRecorded(name string) {
 			k := naming.WithoutHost(name)
 			h.hostless[k] = insertSorted(h.hostless[k], name)
 		}
+		h.picks = nil // a request may now get the new cassette
 	}
 	h.countHit(name)
 }

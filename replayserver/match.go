@@ -31,21 +31,22 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	nr := *r
 	nr.URL = u
 	nr.Host = u.Host
-	m := match{name: naming.Name(h.redact.Request(&nr), body, h.cfg.rules), target: u}
+	named := &nr
+	if h.namesReadHeaders || len(body) > 0 {
+		named = h.redact.Request(&nr)
+	} else {
+		// The name reads no header (a body rule would read Content-Type):
+		// only the URL needs redacting.
+		nr.URL = h.redact.URL(u)
+	}
+	m := match{name: naming.Name(named, body, h.cfg.rules), target: u}
 	pick := m.name
 	if anyHost || isLoopback(u.Hostname()) {
 		// Any host will do: the cassette of that name if there is one,
 		// else the first of the same request to another host. One look
 		// in the index of names without host, then one Get.
 		h.mu.Lock()
-		cands := h.hostlessNames(naming.WithoutHost(m.name))
-		switch i := sort.SearchStrings(cands, m.name); {
-		case i < len(cands) && cands[i] == m.name:
-		case len(cands) > 0:
-			pick = cands[0]
-		default:
-			pick = ""
-		}
+		pick = h.pickAnyHost(m.name)
 		h.mu.Unlock()
 	}
 	if pick == "" {
@@ -56,6 +57,46 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 		m.found, m.cassette = c.Name, c
 	}
 	return m
+}
+
+// readsHeaders reports whether naming with rules reads request headers
+// other than Content-Type, which only a body's rule reads.
+func readsHeaders(rules naming.Rules) bool {
+	if len(rules.Headers) > 0 {
+		return true
+	}
+	for _, r := range rules.Routes {
+		if len(r.Rules.Headers) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// maxPicks bounds the memory of pickAnyHost.
+const maxPicks = 1 << 16
+
+// pickAnyHost returns the cassette for the request called name when any
+// host will do: that name if there is such a cassette, else the first of
+// the same request to another host, else "". The answers are remembered
+// (a test sends the same requests again and again). h.mu is held.
+func (h *Handler) pickAnyHost(name string) string {
+	if pick, ok := h.picks[name]; ok {
+		return pick
+	}
+	cands := h.hostlessNames(naming.WithoutHost(name))
+	pick := ""
+	switch i := sort.SearchStrings(cands, name); {
+	case i < len(cands) && cands[i] == name:
+		pick = name
+	case len(cands) > 0:
+		pick = cands[0]
+	}
+	if h.picks == nil || len(h.picks) >= maxPicks {
+		h.picks = make(map[string]string)
+	}
+	h.picks[name] = pick
+	return pick
 }
 
 // take returns the next exchange of the cassette c called name and counts
@@ -90,7 +131,7 @@ func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 		}
 		return &u, false
 	}
-	own := isOwnAddress(r)
+	own := h.isOwnAddress(r)
 	if own && h.upstream != nil {
 		return outboundURL(h.upstream, r.URL), true
 	}
@@ -157,6 +198,31 @@ func singleJoiningSlash(a, b string) string {
 		return a + "/" + b
 	}
 	return a + b
+}
+
+// An ownAddr is a Host header that named the server's own address, and
+// the port of the listener it came to.
+type ownAddr struct {
+	host string
+	port int
+}
+
+// isOwnAddress is isOwnAddress with a memory of the last Host header that
+// named the server's own address: every request of a test sends the same
+// one, which then costs a string comparison.
+func (h *Handler) isOwnAddress(r *http.Request) bool {
+	la, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
+	if !ok {
+		return false
+	}
+	if o := h.own.Load(); o != nil && o.host == r.Host && o.port == la.Port {
+		return true
+	}
+	if !isOwnAddress(r) {
+		return false
+	}
+	h.own.Store(&ownAddr{host: r.Host, port: la.Port})
+	return true
 }
 
 // isOwnAddress reports whether r was sent to the address of the listener

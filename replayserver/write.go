@@ -24,7 +24,10 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	resp := &ex.Response
 	hdr := w.Header()
 	p := prepare(hdr, ex, r.Method == http.MethodHead)
-	start := time.Now()
+	var start time.Time
+	if h.cfg.timing {
+		start = time.Now()
+	}
 	if h.cfg.timing && p.pieces == nil && !h.sleep(r.Context(), ex.Latency) {
 		return
 	}
@@ -121,8 +124,11 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 	if p.withBody {
 		p.pieces = streamPieces(resp)
 		if p.pieces == nil && len(resp.Trailer) == 0 && resp.BodyFile == "" {
-			// The true length, even for a hand-edited body.
-			hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
+			// The true length, even for a hand-edited body; the recorded
+			// one, already in hdr, when it is true.
+			if v := hdr["Content-Length"]; len(v) != 1 || !isLength(v[0], len(resp.Body)) {
+				hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
+			}
 		} else {
 			delete(hdr, "Content-Length") // streamed, or trailers: chunked
 		}
@@ -202,7 +208,10 @@ func arrival(chunks []library.Chunk, end int) time.Duration {
 }
 
 func isEventStream(h http.Header) bool {
-	ct := h.Get("Content-Type")
+	var ct string
+	if v := h["Content-Type"]; len(v) > 0 { // as Get would: names are as recorded
+		ct = v[0]
+	}
 	// Most responses are not streams: skip the parse, which allocates.
 	if !containsFold(ct, "text/event-stream") {
 		return false
@@ -234,4 +243,14 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// isLength reports whether s is n written in decimal, as strconv.Itoa
+// writes it (no sign, no leading zeros).
+func isLength(s string, n int) bool {
+	if s == "" || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	v, err := strconv.Atoi(s)
+	return err == nil && v == n && s[0] != '+'
 }
