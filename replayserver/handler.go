@@ -43,7 +43,7 @@ type Handler struct {
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
 	mu       sync.Mutex          // guards the fields below
-	hits     map[string]*int     // times each cassette was served or recorded; a pointer, so a hit costs one map lookup
+	hits     map[string]*served  // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
 	recorded map[string]bool     // cassettes recorded by this handler
 	hostless map[string][]string // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
 	picks    map[string]string   // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
@@ -85,7 +85,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		cfg:      cfg,
 		mode:     mode,
 		lib:      lib,
-		hits:     map[string]*int{},
+		hits:     map[string]*served{},
 		recorded: map[string]bool{},
 		redact:   cfg.redaction(),
 		sleep:    sleepCtx,
@@ -188,7 +188,7 @@ func (h *Handler) Unused() []string {
 	defer h.mu.Unlock()
 	var out []string
 	for _, n := range names {
-		if c := h.hits[n]; c == nil || *c == 0 {
+		if s := h.hits[n]; s == nil || s.n == 0 {
 			out = append(out, n)
 		}
 	}
@@ -283,19 +283,29 @@ func (h *Handler) noteRecorded(name string) {
 		}
 		h.picks = nil // a request may now get the new cassette
 	}
-	h.countHit(name)
+	s := h.servedOf(name)
+	s.n++
+	s.kept = false // the cassette changed: read it again
 }
 
-// countHit adds a hit of the cassette called name and returns the hits
-// before it: one map lookup once the cassette was hit. h.mu must be held.
-func (h *Handler) countHit(name string) int {
-	c := h.hits[name]
-	if c == nil {
-		c = new(int)
-		h.hits[name] = c
+// A served is what the handler knows of a cassette it served or
+// recorded: how many times, and the cassette itself when it is small, so
+// that the next hit needs no look in the library.
+type served struct {
+	n    int              // times served or recorded
+	c    library.Cassette // the cassette as last read from the library, when kept
+	kept bool             // c is set: the cassette is small (large ones the library may drop from memory) and unchanged since
+}
+
+// servedOf returns the state of the cassette called name, adding it if
+// needed. h.mu must be held.
+func (h *Handler) servedOf(name string) *served {
+	s := h.hits[name]
+	if s == nil {
+		s = &served{}
+		h.hits[name] = s
 	}
-	*c++
-	return *c - 1
+	return s
 }
 
 func insertSorted(s []string, v string) []string {
@@ -329,7 +339,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	}
 	m := h.lookup(r, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
-		if ex, ok := h.take(m.found, m.cassette); ok {
+		if ex, ok := h.take(&m); ok {
 			h.writeExchange(w, r, ex)
 			if h.cfg.logHits {
 				h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), ex.Response.StatusCode, m.found)

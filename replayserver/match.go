@@ -17,6 +17,7 @@ type match struct {
 	name     string           // the name computed for the request
 	found    string           // the cassette that answers it; "" for a miss
 	cassette library.Cassette // the cassette found
+	served   *served          // its state, to count the hit
 	target   *url.URL         // the URL the request stands for
 }
 
@@ -41,22 +42,51 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	}
 	m := match{name: naming.Name(named, body, h.cfg.rules), target: u}
 	pick := m.name
+	h.mu.Lock()
 	if anyHost || isLoopback(u.Hostname()) {
 		// Any host will do: the cassette of that name if there is one,
-		// else the first of the same request to another host. One look
-		// in the index of names without host, then one Get.
-		h.mu.Lock()
+		// else the first of the same request to another host.
 		pick = h.pickAnyHost(m.name)
-		h.mu.Unlock()
 	}
-	if pick == "" {
+	if s := h.hits[pick]; s != nil && s.kept {
+		// Served before: no look in the library.
+		m.found, m.cassette, m.served = s.c.Name, s.c, s
+	}
+	h.mu.Unlock()
+	if m.served != nil || pick == "" {
 		return m
 	}
-	if c, ok, _ := h.lib.Get(pick); ok {
-		// The library's string: hit tracking keeps it, not the request's.
-		m.found, m.cassette = c.Name, c
+	c, ok, _ := h.lib.Get(pick)
+	if !ok {
+		return m
 	}
+	h.mu.Lock()
+	// The library's string: hit tracking keeps it, not the request's.
+	s := h.servedOf(c.Name)
+	if small(c) {
+		s.c, s.kept = c, true
+	}
+	h.mu.Unlock()
+	m.found, m.cassette, m.served = c.Name, c, s
 	return m
+}
+
+// keptBytes is the most body bytes of a cassette that the handler keeps
+// for its next hits: a larger one the library may drop from memory, and
+// reads again when asked (see package library), which a copy here would
+// prevent.
+const keptBytes = 256 << 10
+
+// small reports whether c's bodies add up to less than keptBytes.
+func small(c library.Cassette) bool {
+	n := 0
+	for i := range c.Exchanges {
+		n += len(c.Exchanges[i].Request.Body) + len(c.Exchanges[i].Response.Body)
+		if n >= keptBytes {
+			return false
+		}
+	}
+	return true
 }
 
 // readsHeaders reports whether naming with rules reads request headers
@@ -99,21 +129,21 @@ func (h *Handler) pickAnyHost(name string) string {
 	return pick
 }
 
-// take returns the next exchange of the cassette c called name and counts
-// the hit: exchanges are served in order, then the last one repeats (with
+// take returns the next exchange of the cassette m found and counts the
+// hit: exchanges are served in order, then the last one repeats (with
 // NoRepeat, ok is false once they are all served).
-func (h *Handler) take(name string, c library.Cassette) (*library.Exchange, bool) {
+func (h *Handler) take(m *match) (*library.Exchange, bool) {
+	c := m.cassette
 	if len(c.Exchanges) == 0 {
 		return nil, false
 	}
 	h.mu.Lock()
-	if h.cfg.noRepeat {
-		if n := h.hits[name]; n != nil && *n >= len(c.Exchanges) {
-			h.mu.Unlock()
-			return nil, false
-		}
+	if h.cfg.noRepeat && m.served.n >= len(c.Exchanges) {
+		h.mu.Unlock()
+		return nil, false
 	}
-	i := h.countHit(name)
+	i := m.served.n
+	m.served.n++
 	h.mu.Unlock()
 	if i >= len(c.Exchanges) {
 		i = len(c.Exchanges) - 1

@@ -49,7 +49,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	m := h.lookup(req, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
-		if ex, ok := h.take(m.found, m.cassette); ok {
+		if ex, ok := h.take(&m); ok {
 			if h.cfg.logHits {
 				h.logf("hit  %s %s -> %d from %s", req.Method, req.URL, ex.Response.StatusCode, m.found)
 			}

@@ -20,7 +20,7 @@ var usage struct {
 }
 
 // noteUsage adds the cassettes hits counts as used in the library at path.
-func noteUsage(path string, hits map[string]*int) {
+func noteUsage(path string, hits map[string]*served) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
@@ -35,8 +35,8 @@ func noteUsage(path string, hits map[string]*int) {
 		u = map[string]bool{}
 		usage.used[abs] = u
 	}
-	for n, c := range hits {
-		if *c > 0 {
+	for n, s := range hits {
+		if s.n > 0 {
 			u[n] = true
 		}
 	}
