@@ -11,13 +11,18 @@ import (
 	"github.com/cassette-go/cassette/replayserver"
 )
 
+// nopWriter is a ResponseWriter that keeps nothing but the header.
 type nopWriter struct{ h http.Header }
 
 func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) Write(p []byte) (int, error) { return len(p), nil }
 func (w *nopWriter) WriteHeader(int)             {}
 
-func BenchmarkZZHandler(b *testing.B) {
+// BenchmarkHandler is the handler's own cost, without sockets: a request
+// for the server's own address (with an upstream, as a test sends it)
+// answered from a library of 1000 cassettes of 1 KiB, against a bare
+// handler serving the same bodies from a map.
+func BenchmarkHandler(b *testing.B) {
 	b.Setenv("CASSETTE_MODE", "")
 	bl := newBenchLib(b, b.TempDir(), 1000, 1<<10)
 	h, err := replayserver.NewHandler(bl.path, replayOpts()...)
