@@ -19,6 +19,22 @@ func writeBodyFileLibrary(t *testing.T, content string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ex := library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://api.example.com/export"},
+		Response: library.Response{StatusCode: 200, BodyFile: commitBody(t, lib, content)},
+	}
+	if err := lib.Append("GET_api.example.com_443_export", ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// commitBody writes content as a body file of lib and returns its path.
+func commitBody(t *testing.T, lib *library.Library, content string) string {
+	t.Helper()
 	w, err := lib.NewBody()
 	if err != nil {
 		t.Fatal(err)
@@ -28,17 +44,7 @@ func writeBodyFileLibrary(t *testing.T, content string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex := library.Exchange{
-		Request:  library.Request{Method: "GET", URL: "https://api.example.com/export"},
-		Response: library.Response{StatusCode: 200, BodyFile: p},
-	}
-	if err := lib.Append("GET_api.example.com_443_export", ex); err != nil {
-		t.Fatal(err)
-	}
-	if err := lib.Save(); err != nil {
-		t.Fatal(err)
-	}
-	return dir
+	return p
 }
 
 // TestToolsReadBodyFiles: ls, show and export see a body kept in a body

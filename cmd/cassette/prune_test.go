@@ -115,19 +115,7 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bodyFile := func(content string) string {
-		w, err := lib.NewBody()
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write([]byte(content))
-		p, err := w.Commit()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	keep, gone := bodyFile("kept"), bodyFile("pruned")
+	keep, gone := commitBody(t, lib, "kept"), commitBody(t, lib, "pruned")
 	for name, p := range map[string]string{"GET_keep": keep, "GET_gone": gone} {
 		ex := library.Exchange{Request: library.Request{Method: "GET", URL: "http://x/"}, Response: library.Response{StatusCode: 200, BodyFile: p}}
 		if err := lib.Append(name, ex); err != nil {
