@@ -25,14 +25,14 @@ import (
 // without being held in memory.
 
 // bodyFolder returns the absolute path of the folder where l keeps body
-// files: "bodies" in a directory library, NAME.bodies beside a file
-// library NAME.json.
+// files: "bodies" in a directory library, NAME.json.bodies beside a file
+// library NAME.json (the extension kept, so that api.json and api.yaml in
+// one folder do not share one).
 func (l *Library) bodyFolder() string {
 	if l.dir {
 		return filepath.Join(l.abs, bodiesDir)
 	}
-	stem := strings.TrimSuffix(filepath.Base(l.abs), filepath.Ext(l.abs))
-	return filepath.Join(filepath.Dir(l.abs), stem+".bodies")
+	return l.abs + ".bodies"
 }
 
 // bodiesDir is the name of the body folder of a directory library.
@@ -221,7 +221,7 @@ func (l *Library) importBodies(cs []Cassette) ([]Cassette, error) {
 			if src == "" {
 				continue
 			}
-			if _, ok := bodyRef(base, src); ok {
+			if !l.foreignBody(base, src) {
 				continue
 			}
 			dst, ok := done[src]
@@ -240,6 +240,18 @@ func (l *Library) importBodies(cs []Cassette) ([]Cassette, error) {
 		}
 	}
 	return cs, nil
+}
+
+// foreignBody reports whether the body file path belongs to another
+// library and must be copied into l's body folder: it is outside base, the
+// folder l's cassette files refer from, or it is a body file written by a
+// library (named after its content) in another body folder, which that
+// library may remove. A file placed by hand inside base stays where it is.
+func (l *Library) foreignBody(base, path string) bool {
+	if _, ok := bodyRef(base, path); !ok {
+		return true
+	}
+	return bodyFileName.MatchString(filepath.Base(path)) && filepath.Dir(path) != l.bodyFolder()
 }
 
 // copyBody copies the body file src into l's body folder and returns the

@@ -359,3 +359,35 @@ func TestUnusedBodies(t *testing.T) {
 		}
 	})
 }
+
+// TestBodyFileLibrariesSideBySide: two file libraries in one folder (a
+// conversion from JSON to YAML) keep their body files apart, so that
+// clearing one loses nothing of the other.
+func TestBodyFileLibrariesSideBySide(t *testing.T) {
+	root := t.TempDir()
+	src := stores[0].open(t, root) // lib.json
+	mustAppend(t, src, "GET_big", fileExchange(writeBody(t, src, []byte("converted"))))
+	mustSave(t, src)
+	c, _, err := stores[0].open(t, root).Get("GET_big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := stores[1].open(t, root) // lib.yaml, beside it
+	if err := dst.Put(c); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, dst)
+	if src.bodyFolder() == dst.bodyFolder() {
+		t.Fatalf("lib.json and lib.yaml share the body folder %s", src.bodyFolder())
+	}
+
+	src.Clear()
+	mustSave(t, src) // sweeps lib.json's body folder
+	got, _, err := stores[1].open(t, root).Get("GET_big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := got.Exchanges[0].Response.ReadBody(); err != nil || string(b) != "converted" {
+		t.Errorf("lib.yaml's body after lib.json was cleared = %q, %v; want %q", b, err, "converted")
+	}
+}

@@ -142,10 +142,11 @@
 //
 // The files a library writes are named after their content (the first 128
 // bits of their SHA-256, in hex, then ".bin") and kept in a folder beside
-// the cassettes: "bodies" inside a directory library, NAME.bodies beside a
-// single-file library NAME.json or NAME.yaml. Putting a cassette read from
-// another library copies its body files into this one on [Library.Save].
-// Save removes the body files that no cassette refers to any more when it
+// the cassettes: "bodies" inside a directory library, NAME.json.bodies
+// beside a single-file library NAME.json (NAME.yaml.bodies beside
+// NAME.yaml). Putting a cassette read from another library copies its
+// body files into this one on [Library.Save]; a file placed by hand and
+// named in a hand-written body_file stays where it is. Save removes the body files that no cassette refers to any more when it
 // knows every cassette (a single-file library, or a directory library whose
 // cassettes were all read or cleared); `cassette prune` removes the rest.
 //

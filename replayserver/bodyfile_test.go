@@ -204,7 +204,7 @@ func TestRerecordMovesBodyFilesIntoTheLibrary(t *testing.T) {
 			// Only the body file of the cassette kept is left.
 			bodies := filepath.Join(path, "bodies")
 			if !strings.HasPrefix(kind, "libdir") {
-				bodies = strings.TrimSuffix(path, filepath.Ext(path)) + ".bodies"
+				bodies = path + ".bodies"
 			}
 			ents, err := os.ReadDir(bodies)
 			if err != nil || len(ents) != 1 {
