@@ -45,7 +45,9 @@ recording times: the exchanges have none. vcrpy's cassettes are not read
 as HAR" writes them. A browser stores a compressed body decoded: such a
 response is imported decoded, without its Content-Encoding header and with
 its Content-Length set to the decoded length, so that it replays
-consistently. Requests that got no response are an error.
+consistently. Requests that got no response (status 0: blocked, aborted
+or failed) have nothing to replay: they are skipped, each with a warning
+on stderr.
 `
 
 const importExample = `
@@ -59,11 +61,14 @@ const importExample = `
 // An importer reads the cassettes of another tool from one file.
 type importer struct {
 	exts []string // file extensions read from a directory
-	read func([]byte) ([]library.Cassette, error)
+	read func([]byte) (cs []library.Cassette, skipped []string, err error) // skipped: warnings, a line each
 }
 
 var importers = map[string]importer{
-	"go-vcr": {[]string{".yaml", ".yml"}, govcr.Import},
+	"go-vcr": {[]string{".yaml", ".yml"}, func(data []byte) ([]library.Cassette, []string, error) {
+		cs, err := govcr.Import(data)
+		return cs, nil, err
+	}},
 	"har":    {[]string{".har"}, har.Import},
 }
 
@@ -117,7 +122,11 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "cassette import: %v\n", err)
 			return exitError
 		}
-		cs, err := imp.read(data)
+		cs, skipped, err := imp.read(data)
+		for _, s := range skipped {
+			p.done() // end the progress line first
+			fmt.Fprintf(stderr, "cassette import: %s: warning: %s\n", f, s)
+		}
 		if err == nil {
 			cs, err = redactAll(cs, rules)
 		}

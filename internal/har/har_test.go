@@ -40,7 +40,7 @@ func byName(t *testing.T, cs []library.Cassette) map[string]library.Exchange {
 }
 
 func TestImportChromium(t *testing.T) {
-	cs, err := Import(readSample(t))
+	cs, _, err := Import(readSample(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func names(cs []library.Cassette) []string {
 }
 
 func TestRoundTripChromium(t *testing.T) {
-	first, err := Import(readSample(t))
+	first, _, err := Import(readSample(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestRoundTripChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := Import(data)
+	again, _, err := Import(data)
 	if err != nil {
 		t.Fatalf("Import(Export(...)): %v\n%s", err, data)
 	}
@@ -183,7 +183,7 @@ func TestRoundTripLossless(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := Import(data)
+	got, _, err := Import(data)
 	if err != nil {
 		t.Fatalf("Import: %v\n%s", err, data)
 	}
@@ -194,7 +194,7 @@ func TestRoundTripLossless(t *testing.T) {
 
 // TestExportSchema checks the fields HAR 1.2 requires.
 func TestExportSchema(t *testing.T) {
-	cs, err := Import(readSample(t))
+	cs, _, err := Import(readSample(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +290,7 @@ func TestImportEdges(t *testing.T) {
 	 "request":{"method":"GET","url":"https://h.example/a"},
 	 "response":{"status":200,"headers":[{"name":"Content-Encoding","value":"br"}],"content":{"size":0,"mimeType":""}}}
 	]}}`
-	cs, err := Import([]byte(har))
+	cs, _, err := Import([]byte(har))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,9 +312,28 @@ func TestImportEdges(t *testing.T) {
 		t.Errorf("empty br body: Content-Encoding = %q, want br kept", ce)
 	}
 
-	for _, bad := range []string{`not json`, `{}`, `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"http://x/"},"response":{"status":0}}]}}`} {
-		if _, err := Import([]byte(bad)); err == nil {
+	for _, bad := range []string{`not json`, `{}`, `{"log":{"version":"1.2","entries":[{"request":{"method":"GET","url":"http://x/"},"response":{"status":1000}}]}}`} {
+		if _, _, err := Import([]byte(bad)); err == nil {
 			t.Errorf("Import(%s) succeeded, want an error", bad)
 		}
+	}
+}
+
+// TestImportSkipsRequestsWithoutResponse: a browser logs requests that got
+// no response (status 0); they have nothing to replay and are skipped,
+// each said, and the rest is imported.
+func TestImportSkipsRequestsWithoutResponse(t *testing.T) {
+	data := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"GET","url":"http://x/blocked"},"response":{"status":0}},
+		{"request":{"method":"GET","url":"http://x/ok"},"response":{"status":200,"content":{"text":"fine"}}}]}}`
+	cs, skipped, err := Import([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || len(cs[0].Exchanges) != 1 || string(cs[0].Exchanges[0].Response.Body) != "fine" {
+		t.Errorf("Import gave %v, want the one answered request", names(cs))
+	}
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "entry 1 (GET http://x/blocked)") || !strings.Contains(skipped[0], "no response") {
+		t.Errorf("skipped = %q, want entry 1 named, with why", skipped)
 	}
 }

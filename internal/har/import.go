@@ -19,25 +19,31 @@ import (
 // Import returns the cassettes of the HAR log data, as the package
 // documentation describes: each entry an exchange, appended to the
 // cassette its request names. Cassettes are in the order their first
-// entry appears.
-func Import(data []byte) ([]library.Cassette, error) {
+// entry appears. An entry whose request got no response (status 0: a
+// request blocked, aborted or failed, which browsers log too) has nothing
+// to replay: it is skipped, and skipped says which, one line each.
+func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
 	if err := json.Unmarshal(data, &a); err != nil {
-		return nil, fmt.Errorf("read HAR: %w", err)
+		return nil, nil, fmt.Errorf("read HAR: %w", err)
 	}
 	if a.Log.Version == "" && a.Log.Entries == nil {
-		return nil, errors.New("read HAR: no log: not a HAR file")
+		return nil, nil, errors.New("read HAR: no log: not a HAR file")
 	}
 	var out []library.Cassette
 	index := make(map[string]int) // position in out, by name
 	for i, e := range a.Log.Entries {
+		if e.Response.Status == 0 && e.Request.Method != "" {
+			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): skipped: the request got no response (status 0)", i+1, e.Request.Method, e.Request.URL))
+			continue
+		}
 		ex, err := importEntry(e)
 		if err != nil {
-			return nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, e.Request.URL, err)
+			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, e.Request.URL, err)
 		}
 		name, err := nameOf(ex.Request)
 		if err != nil {
-			return nil, fmt.Errorf("read HAR: entry %d: %w", i+1, err)
+			return nil, nil, fmt.Errorf("read HAR: entry %d: %w", i+1, err)
 		}
 		j, ok := index[name]
 		if !ok {
@@ -47,7 +53,7 @@ func Import(data []byte) ([]library.Cassette, error) {
 		}
 		out[j].Exchanges = append(out[j].Exchanges, ex)
 	}
-	return out, nil
+	return out, skipped, nil
 }
 
 // nameOf returns the cassette name of r with the default rules.
@@ -65,8 +71,7 @@ func importEntry(e entry) (library.Exchange, error) {
 		return library.Exchange{}, errors.New("no request method")
 	}
 	if e.Response.Status < 100 || e.Response.Status > 999 {
-		// Requests that got no response (blocked, aborted) have status 0.
-		return library.Exchange{}, fmt.Errorf("response status %d: the request got no response", e.Response.Status)
+		return library.Exchange{}, fmt.Errorf("response status %d out of range 100-999", e.Response.Status)
 	}
 	ex := library.Exchange{
 		Request: library.Request{
