@@ -60,7 +60,7 @@ const importExample = `
 
 // An importer reads the cassettes of another tool from one file.
 type importer struct {
-	exts []string // file extensions read from a directory
+	exts []string                                                          // file extensions read from a directory
 	read func([]byte) (cs []library.Cassette, skipped []string, err error) // skipped: warnings, a line each
 }
 
@@ -69,7 +69,7 @@ var importers = map[string]importer{
 		cs, err := govcr.Import(data)
 		return cs, nil, err
 	}},
-	"har":    {[]string{".har"}, har.Import},
+	"har": {[]string{".har"}, har.Import},
 }
 
 // runImport runs "cassette import".
