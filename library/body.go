@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
 )
@@ -508,6 +509,30 @@ func (l *Library) UnusedBodies() ([]string, error) {
 		p := filepath.Join(dir, de.Name())
 		if de.Type().IsRegular() && bodyFileName.MatchString(de.Name()) && !used[p] {
 			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// Leftovers returns the temporary files that an interrupted Save or
+// recording (a crash, a killed test) left in l's folders: the folder of
+// its cassette files and its body folder. Only files last written more
+// than age ago are listed, so that those of a Save or recording still
+// running (in this process or another) are not. The files are ignored
+// when the library is read; removing them is the caller's choice
+// (`cassette prune -force` does).
+func (l *Library) Leftovers(age time.Duration) ([]string, error) {
+	var out []string
+	for _, dir := range []string{l.baseDir(), l.bodyFolder()} {
+		matches, err := filepath.Glob(filepath.Join(dir, atomicfile.TempPattern))
+		if err != nil {
+			return nil, fmt.Errorf("list temporary files in %s: %w", dir, err)
+		}
+		for _, p := range matches {
+			fi, err := os.Lstat(p)
+			if err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > age {
+				out = append(out, p)
+			}
 		}
 	}
 	return out, nil

@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // writeBody writes content as a body file of l and returns its path.
@@ -390,4 +392,29 @@ func TestBodyFileLibrariesSideBySide(t *testing.T) {
 	if b, err := got.Exchanges[0].Response.ReadBody(); err != nil || string(b) != "converted" {
 		t.Errorf("lib.yaml's body after lib.json was cleared = %q, %v; want %q", b, err, "converted")
 	}
+}
+
+func TestLeftovers(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		root := t.TempDir()
+		l := s.open(t, root)
+		mustAppend(t, l, "GET_a", fileExchange(writeBody(t, l, []byte("kept"))))
+		mustSave(t, l)
+		old := time.Now().Add(-2 * time.Hour)
+		var want []string
+		for _, dir := range []string{l.baseDir(), l.bodyFolder()} {
+			stale := filepath.Join(dir, ".cassette-123.tmp")
+			writeFile(t, stale, "half a save")
+			if err := os.Chtimes(stale, old, old); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, stale)
+			// One being written now, by a save still running.
+			writeFile(t, filepath.Join(dir, ".cassette-456.tmp"), "a save going on")
+		}
+		got, err := l.Leftovers(time.Hour)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("Leftovers(1h) = %q, %v; want %q", got, err, want)
+		}
+	})
 }

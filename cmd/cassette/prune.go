@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -22,7 +23,8 @@ cassette name. Cassette names are accepted for both. Blank lines and lines
 starting with "#" are skipped.
 
 Prune also removes the body files (large bodies kept beside the
-cassettes) that no cassette refers to any more.
+cassettes) that no cassette refers to any more, and the temporary files
+(.cassette-*.tmp) that saves interrupted over an hour ago left behind.
 
 Prune is a dry run unless -force: it prints what it would remove. An entry
 that is not in the library is a warning on stderr, not an error.
@@ -113,30 +115,47 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// leftoverAge is how old a temporary file must be for prune to take it
+// for one an interrupted save left behind, not one being written.
+const leftoverAge = time.Hour
+
 // pruneBodies removes (or with force false, lists) the body files of lib
-// that no cassette refers to: those of cassettes just removed from a
-// directory library, and any a crash left behind. It reports success.
+// that no cassette refers to (those of cassettes just removed from a
+// directory library, and any a crash left behind) and the temporary files
+// of saves and recordings that were interrupted. It reports success.
 func pruneBodies(lib *library.Library, force bool, stdout, stderr io.Writer) bool {
 	unused, err := lib.UnusedBodies()
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette prune: %v\n", err)
 		return false
 	}
+	temp, err := lib.Leftovers(leftoverAge)
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette prune: %v\n", err)
+		return false
+	}
+	return removeFiles("body file", unused, force, stdout, stderr) &&
+		removeFiles("temporary file", temp, force, stdout, stderr)
+}
+
+// removeFiles removes (or with force false, lists) the files of paths, of
+// the kind what. It reports success.
+func removeFiles(what string, paths []string, force bool, stdout, stderr io.Writer) bool {
 	wd, _ := os.Getwd()
-	for _, p := range unused {
+	for _, p := range paths {
 		shown := p
 		if rel, err := filepath.Rel(wd, p); err == nil && filepath.IsLocal(rel) {
 			shown = rel
 		}
 		if !force {
-			fmt.Fprintf(stdout, "would remove body file %s\n", shown)
+			fmt.Fprintf(stdout, "would remove %s %s\n", what, shown)
 			continue
 		}
 		if err := os.Remove(p); err != nil {
 			fmt.Fprintf(stderr, "cassette prune: %v\n", err)
 			return false
 		}
-		fmt.Fprintf(stdout, "removed body file %s\n", shown)
+		fmt.Fprintf(stdout, "removed %s %s\n", what, shown)
 	}
 	return true
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
@@ -129,6 +130,14 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	if err := os.WriteFile(crashed, []byte("left behind"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A save interrupted long ago, and one going on now.
+	stale, fresh := filepath.Join(dir, ".cassette-1.tmp"), filepath.Join(dir, ".cassette-2.tmp")
+	os.WriteFile(stale, []byte("half"), 0o644)
+	os.WriteFile(fresh, []byte("half"), 0o644)
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
 	unused := filepath.Join(t.TempDir(), "unused.log")
 	os.WriteFile(unused, []byte("GET_gone.json\n"), 0o644)
 
@@ -140,7 +149,7 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("prune -force = %d, stderr %q", code, stderr)
 	}
-	for p, want := range map[string]bool{keep: true, gone: false, crashed: false} {
+	for p, want := range map[string]bool{keep: true, gone: false, crashed: false, stale: false, fresh: true} {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Errorf("after prune -force, %s exists: %v, want %v\nstdout:\n%s", filepath.Base(p), err == nil, want, stdout)
 		}
