@@ -129,7 +129,7 @@
 // cassette: "body_file" then names that file, relative to the folder of the
 // cassette file, with "/" between folders, and "body" and "body_encoding"
 // are absent. The file holds the body byte for byte. The recorder stores
-// this way every response body larger than 1 MiB (see package
+// this way every response body larger than 8 MiB (see package
 // recorder), so that a body of any size is written to disk as it arrives
 // and replayed from disk without being held in memory; a hand-written
 // cassette may point at any file inside its folder:

@@ -40,7 +40,7 @@ func bodyFolderFiles(t *testing.T, path string) (done, temp []os.FileInfo) {
 // written to disk while it arrives, not gathered in memory, and stored as
 // a body file.
 func TestLargeBodiesStreamToABodyFile(t *testing.T) {
-	half := int64(3 * recorder.SpillSize)
+	half := int64(2 * recorder.SpillSize)
 	for _, rc := range recordings {
 		for _, chunked := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/chunked=%v", rc.name, chunked), func(t *testing.T) {

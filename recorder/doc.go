@@ -42,10 +42,10 @@
 //
 // # Large bodies
 //
-// A response body of up to 1 MiB is kept in memory and stored in the
+// A response body of up to 8 MiB is kept in memory and stored in the
 // cassette. A larger one is written to disk as it arrives, into a body
 // file of the library (see "Body files" in package library), and the
-// cassette refers to that file: recording holds at most 1 MiB of a body
+// cassette refers to that file: recording holds at most 8 MiB of a body
 // in memory, whatever its size, so with [MaxBodySize] raised a download
 // of gigabytes is recorded without filling memory (and replayed from disk
 // by package replayserver). A body in a file is replayed as one stream:

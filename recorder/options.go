@@ -158,7 +158,7 @@ func BeforeSave(hook func(*library.Exchange) error) Option {
 // stored. An exchange with a larger body is forwarded as usual, the client
 // getting the whole response, but not stored: [OnError] gets an error
 // naming the limit, which wraps [ErrBodyTooLarge]. The recorder keeps no
-// copy of a body past the limit, and writes a response body of over 1 MiB
+// copy of a body past the limit, and writes a response body of over 8 MiB
 // to a body file as it arrives (see "Large bodies" in the package
 // documentation), so a huge download does not fill memory. 0 or less: no
 // limit. Default: 64 MiB.

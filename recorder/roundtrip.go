@@ -161,7 +161,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 // file of the library (see "Body files" in package library) as it
 // arrives, instead of being kept in memory: a recording holds at most this
 // much of a body in memory, whatever its size.
-const spillSize = 1 << 20
+const spillSize = 8 << 20
 
 // bufferBody reads req.Body and returns it with a request that sends the
 // same bytes; req itself is not modified. A body larger than limit bytes
