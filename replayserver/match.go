@@ -18,6 +18,9 @@ type match struct {
 	found    string           // the cassette that answers it; "" for a miss
 	cassette library.Cassette // the cassette found
 	served   *served          // its state, to count the hit
+	taken    bool             // the hit was counted by lookup: ex and ok are take's answer
+	ex       *library.Exchange
+	ok       bool
 	target   *url.URL         // the URL the request stands for
 }
 
@@ -51,6 +54,7 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	if s := h.hits[pick]; s != nil && s.kept {
 		// Served before: no look in the library.
 		m.found, m.cassette, m.served = s.c.Name, s.c, s
+		h.takeEarly(&m)
 	}
 	h.mu.Unlock()
 	if m.served != nil || pick == "" {
@@ -66,9 +70,20 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	if small(c) {
 		s.c, s.kept = c, true
 	}
-	h.mu.Unlock()
 	m.found, m.cassette, m.served = c.Name, c, s
+	h.takeEarly(&m)
+	h.mu.Unlock()
 	return m
+}
+
+// takeEarly counts the hit of m while lookup holds h.mu, saving take a
+// second lock, unless the mode may forward the request instead (record
+// mode forwards the cassettes it recorded).
+func (h *Handler) takeEarly(m *match) {
+	if h.mode != ModeRecord {
+		m.ex, m.ok = h.takeLocked(m)
+		m.taken = true
+	}
 }
 
 // keptBytes is the most body bytes of a cassette that the handler keeps
@@ -133,18 +148,25 @@ func (h *Handler) pickAnyHost(name string) string {
 // hit: exchanges are served in order, then the last one repeats (with
 // NoRepeat, ok is false once they are all served).
 func (h *Handler) take(m *match) (*library.Exchange, bool) {
+	if m.taken {
+		return m.ex, m.ok
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.takeLocked(m)
+}
+
+// takeLocked is take with h.mu held.
+func (h *Handler) takeLocked(m *match) (*library.Exchange, bool) {
 	c := m.cassette
 	if len(c.Exchanges) == 0 {
 		return nil, false
 	}
-	h.mu.Lock()
 	if h.cfg.noRepeat && m.served.n >= len(c.Exchanges) {
-		h.mu.Unlock()
 		return nil, false
 	}
 	i := m.served.n
 	m.served.n++
-	h.mu.Unlock()
 	if i >= len(c.Exchanges) {
 		i = len(c.Exchanges) - 1
 	}
