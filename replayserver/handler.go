@@ -42,12 +42,13 @@ type Handler struct {
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
-	mu       sync.Mutex          // guards the fields below
-	hits     map[string]*served  // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
-	recorded map[string]bool     // cassettes recorded by this handler
-	hostless map[string][]string // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
-	picks    map[string]string   // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
-	closed   bool                // Close was called
+	mu       sync.Mutex               // guards the fields below
+	hits     map[string]*served       // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
+	recorded map[string]bool          // cassettes recorded by this handler
+	hostless map[string][]string      // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
+	picks    map[string]string        // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
+	names    map[nameKey]namedRequest // the names of requests already named (see nameKey); at most maxNames
+	closed   bool                     // Close was called
 }
 
 // NewHandler returns a handler answering from the library at path (see

@@ -31,7 +31,24 @@ type match struct {
 // API (the server's own address or a loopback test server, whose port
 // changes every run), cassettes recorded from any host are considered.
 func (h *Handler) lookup(r *http.Request, body []byte) match {
-	u, anyHost := h.target(r)
+	var m match
+	var anyHost bool
+	key, memo := h.nameKey(r, body)
+	if memo {
+		h.mu.Lock()
+		if n, ok := h.names[key]; ok {
+			// Named before: one critical section for the whole hit.
+			m.name, m.target = n.name, n.target
+			pick := h.findLocked(&m, n.anyHost)
+			h.mu.Unlock()
+			return h.findSlow(m, pick)
+		}
+		h.mu.Unlock()
+	}
+	u, own := h.target(r)
+	// The host says nothing about the API: the server's own address, or a
+	// loopback test server, whose port changes every run.
+	anyHost = own || isLoopback(u.Hostname())
 	nr := *r
 	nr.URL = u
 	nr.Host = u.Host
@@ -43,10 +60,66 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 		// only the URL needs redacting.
 		nr.URL = h.redact.URL(u)
 	}
-	m := match{name: naming.Name(named, body, h.cfg.rules), target: u}
-	pick := m.name
+	m = match{name: naming.Name(named, body, h.cfg.rules), target: u}
+	if memo {
+		h.mu.Lock()
+		if h.names == nil {
+			h.names = make(map[nameKey]namedRequest)
+		}
+		if len(h.names) < maxNames {
+			h.names[key] = namedRequest{name: m.name, target: u, anyHost: anyHost}
+		}
+		h.mu.Unlock()
+	}
+	return h.find(m, anyHost)
+}
+
+// A nameKey is what the name of a request depends on when it has no body
+// and the naming rules read no header: a request of the same key gets the
+// same name and target (see Handler.names).
+type nameKey struct {
+	method, host, uri, scheme string
+}
+
+// A namedRequest is the outcome of naming a request: its name, the URL it
+// stands for (not to be modified: it is shared) and whether any host will
+// do.
+type namedRequest struct {
+	name    string
+	target  *url.URL
+	anyHost bool
+}
+
+// maxNames bounds the names a handler remembers: enough for the requests
+// of a test suite against one API, not a copy of a library of 100,000.
+const maxNames = 1 << 12
+
+// nameKey returns the key of r in the memory of names, and whether r can
+// be remembered: a request read by a server (RequestURI set), without a
+// body, named by rules that read no header. The scheme is in the key
+// (schemeOf reads a header), the server's own address in the host.
+func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
+	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" {
+		return nameKey{}, false
+	}
+	return nameKey{method: r.Method, host: r.Host, uri: r.RequestURI, scheme: schemeOf(r)}, true
+}
+
+// find looks up the cassette for the request named in m; with anyHost,
+// one recorded from another host will do.
+func (h *Handler) find(m match, anyHost bool) match {
 	h.mu.Lock()
-	if anyHost || isLoopback(u.Hostname()) {
+	pick := h.findLocked(&m, anyHost)
+	h.mu.Unlock()
+	return h.findSlow(m, pick)
+}
+
+// findLocked finds the cassette of m among those served before, and
+// otherwise returns the name to ask the library for ("" for none). h.mu
+// is held.
+func (h *Handler) findLocked(m *match, anyHost bool) (pick string) {
+	pick = m.name
+	if anyHost {
 		// Any host will do: the cassette of that name if there is one,
 		// else the first of the same request to another host.
 		pick = h.pickAnyHost(m.name)
@@ -54,10 +127,16 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	if s := h.hits[pick]; s != nil && s.kept {
 		// Served before: no look in the library.
 		m.found, m.cassette, m.served = s.c.Name, s.c, s
-		h.takeEarly(&m)
+		h.takeEarly(m)
+		return ""
 	}
-	h.mu.Unlock()
-	if m.served != nil || pick == "" {
+	return pick
+}
+
+// findSlow asks the library for the cassette called pick, if any, when
+// findLocked did not find it among those served before.
+func (h *Handler) findSlow(m match, pick string) match {
+	if pick == "" {
 		return m
 	}
 	c, ok, _ := h.lib.Get(pick)
@@ -199,7 +278,11 @@ const schemeHeader = "X-Cassette-Scheme"
 
 // schemeOf returns the scheme r was meant for.
 func schemeOf(r *http.Request) string {
-	switch s := r.Header.Get(schemeHeader); s {
+	var s string
+	if v := r.Header[schemeHeader]; len(v) > 0 { // as Get: the name is canonical
+		s = v[0]
+	}
+	switch s {
 	case "http", "https":
 		return s
 	}

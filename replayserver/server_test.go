@@ -586,3 +586,53 @@ func diffAnswers(a, b answer) string {
 }
 
 func trim(b []byte) []byte { return b[:min(len(b), 64)] }
+
+// TestRepeatedRequestsKeepTheirOwnCassette: the server remembers the names
+// of requests it has seen; a request that differs only in what the name
+// reads (scheme, host, method, query) must still get its own cassette, the
+// second time as the first.
+func TestRepeatedRequestsKeepTheirOwnCassette(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "api.json")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	urls := []string{
+		"http://api.example.com/x",
+		"https://api.example.com/x",
+		"https://other.example.com/x",
+		"https://api.example.com/x?page=2",
+	}
+	for _, u := range urls {
+		for _, method := range []string{"GET", "DELETE"} {
+			req := httptest.NewRequest(method, u, nil)
+			ex := library.Exchange{
+				Request:  library.Request{Method: method, URL: u},
+				Response: library.Response{StatusCode: 200, Body: []byte(method + " " + u)},
+			}
+			if err := lib.Append(nameOf(req, nil), ex); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	srv := replayserver.New(t, path, replayserver.Strict())
+	for range 2 {
+		for _, u := range urls {
+			for _, method := range []string{"GET", "DELETE"} {
+				req, _ := http.NewRequest(method, u, nil)
+				resp, err := srv.Client().Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if want := method + " " + u; string(body) != want {
+					t.Errorf("%s %s answered %q, want %q", method, u, body, want)
+				}
+			}
+		}
+	}
+}
