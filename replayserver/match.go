@@ -21,7 +21,7 @@ type match struct {
 	taken    bool             // the hit was counted by lookup: ex and ok are take's answer
 	ex       *library.Exchange
 	ok       bool
-	target   *url.URL         // the URL the request stands for
+	target   *url.URL // the URL the request stands for
 }
 
 // lookup finds the cassette for r, whose body is body. The request is named
