@@ -39,16 +39,19 @@ type Handler struct {
 	sleep      func(ctx context.Context, d time.Duration) bool // waits for RecordedTiming
 	routed     atomic.Bool                                     // Router was called: routes may exist
 	own        atomic.Pointer[ownAddr]                         // the last Host found to be the server's own address
+	namesOff   atomic.Bool                                     // the memory of names was dropped (see Handler.remember)
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
-	mu       sync.Mutex               // guards the fields below
-	hits     map[string]*served       // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
-	recorded map[string]bool          // cassettes recorded by this handler
-	hostless map[string][]string      // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
-	picks    map[string]string        // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
-	names    map[nameKey]namedRequest // the names of requests already named (see nameKey); at most maxNames
-	closed   bool                     // Close was called
+	mu        sync.Mutex               // guards the fields below
+	hits      map[string]*served       // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
+	recorded  map[string]bool          // cassettes recorded by this handler
+	hostless  map[string][]string      // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
+	picks     map[string]string        // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
+	names     map[nameKey]namedRequest // the names of requests already named (see nameKey); at most maxNames
+	namesUse  int                      // hits in names once it was full
+	namesMiss int                      // requests not in names once it was full
+	closed    bool                     // Close was called
 }
 
 // NewHandler returns a handler answering from the library at path (see

@@ -38,6 +38,7 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 		h.mu.Lock()
 		if n, ok := h.names[key]; ok {
 			// Named before: one critical section for the whole hit.
+			h.namesUse++
 			m.name, m.target = n.name, n.target
 			pick := h.findLocked(&m, n.anyHost)
 			h.mu.Unlock()
@@ -63,12 +64,7 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	m = match{name: naming.Name(named, body, h.cfg.rules), target: u}
 	if memo {
 		h.mu.Lock()
-		if h.names == nil {
-			h.names = make(map[nameKey]namedRequest)
-		}
-		if len(h.names) < maxNames {
-			h.names[key] = namedRequest{name: m.name, target: u, anyHost: anyHost}
-		}
+		h.remember(key, namedRequest{name: m.name, target: u, anyHost: anyHost})
 		h.mu.Unlock()
 	}
 	return h.find(m, anyHost)
@@ -94,12 +90,35 @@ type namedRequest struct {
 // of a test suite against one API, not a copy of a library of 100,000.
 const maxNames = 1 << 12
 
+// remember adds a request just named to the memory of names. Once it is
+// full, a request not in it is one more miss; when the misses outnumber
+// the hits by more than maxNames (the requests walk a library much larger
+// than the memory, and looking costs more than it saves), the memory is
+// dropped for good. h.mu is held.
+func (h *Handler) remember(key nameKey, n namedRequest) {
+	if h.namesOff.Load() {
+		return
+	}
+	if h.names == nil {
+		h.names = make(map[nameKey]namedRequest)
+	}
+	if len(h.names) < maxNames {
+		h.names[key] = n
+		return
+	}
+	h.namesMiss++
+	if h.namesMiss-h.namesUse > maxNames {
+		h.names = nil
+		h.namesOff.Store(true)
+	}
+}
+
 // nameKey returns the key of r in the memory of names, and whether r can
 // be remembered: a request read by a server (RequestURI set), without a
 // body, named by rules that read no header. The scheme is in the key
 // (schemeOf reads a header), the server's own address in the host.
 func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
-	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" {
+	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" || h.namesOff.Load() {
 		return nameKey{}, false
 	}
 	return nameKey{method: r.Method, host: r.Host, uri: r.RequestURI, scheme: schemeOf(r)}, true

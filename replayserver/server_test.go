@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -633,6 +634,44 @@ func TestRepeatedRequestsKeepTheirOwnCassette(t *testing.T) {
 					t.Errorf("%s %s answered %q, want %q", method, u, body, want)
 				}
 			}
+		}
+	}
+}
+
+// TestManyDistinctRequests walks more distinct requests than the server
+// remembers the names of (past that it stops remembering): every answer
+// stays right.
+func TestManyDistinctRequests(t *testing.T) {
+	const n = 9000
+	path := filepath.Join(t.TempDir(), "api.json")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		u := fmt.Sprintf("http://api.example.com/items/%d", i)
+		ex := library.Exchange{
+			Request:  library.Request{Method: "GET", URL: u},
+			Response: library.Response{StatusCode: 200, Body: []byte(strconv.Itoa(i))},
+		}
+		if err := lib.Append(nameOf(httptest.NewRequest("GET", u, nil), nil), ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	srv := replayserver.New(t, path, replayserver.Upstream("http://api.example.com"))
+	c := rawClient()
+	for _, i := range append(rand.Perm(n), 0, 1, n-1) {
+		resp, err := c.Get(fmt.Sprintf("%s/items/%d", srv.URL, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(body) != strconv.Itoa(i) {
+			t.Fatalf("GET /items/%d answered %d %q", i, resp.StatusCode, body)
 		}
 	}
 }
