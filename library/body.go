@@ -70,10 +70,17 @@ type BodyWriter struct {
 // [BodyWriter.Abort].
 func (l *Library) NewBody() (*BodyWriter, error) {
 	dir := l.bodyFolder()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err))
+	var f *os.File
+	var err error
+	// Twice: a Save may remove the folder, found empty, in between.
+	for range 2 {
+		if err = os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err))
+		}
+		if f, err = os.CreateTemp(dir, atomicfile.TempPattern); !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
 	}
-	f, err := os.CreateTemp(dir, atomicfile.TempPattern)
 	if err != nil {
 		return nil, fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err))
 	}
