@@ -25,6 +25,11 @@ func yamlScalar(tag, value string) *yaml.Node {
 // yamlString returns the node of s, which must be valid UTF-8.
 func yamlString(s string) *yaml.Node {
 	n := yamlScalar("!!str", s)
+	if s == "<<" {
+		// Plain, it is the merge key of YAML 1.1 where a key goes (a
+		// header named "<<"), which yaml.v3 reads as such.
+		n.Style = yaml.DoubleQuotedStyle
+	}
 	if strings.ContainsAny(s, "\r\n\u0085\u2028\u2029") {
 		// Line breaks: the encoder's plain and single-quoted styles fold
 		// them, so use a literal block where it reads back exactly, else
