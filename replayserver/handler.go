@@ -43,15 +43,15 @@ type Handler struct {
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
-	mu        sync.Mutex               // guards the fields below
-	hits      map[string]*served       // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
-	recorded  map[string]bool          // cassettes recorded by this handler
-	hostless  map[string][]string      // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
-	picks     map[string]string        // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
-	names     map[nameKey]namedRequest // the names of requests already named (see nameKey); at most maxNames
-	namesUse  int                      // hits in names once it was full
-	namesMiss int                      // requests not in names once it was full
-	closed    bool                     // Close was called
+	mu        sync.Mutex                // guards the fields below
+	hits      map[string]*served        // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
+	recorded  map[string]bool           // cassettes recorded by this handler
+	hostless  map[string][]string       // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
+	picks     map[string]string         // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
+	names     map[nameKey]*namedRequest // the names of requests already named (see nameKey); at most maxNames
+	namesUse  int                       // hits in names once it was full
+	namesMiss int                       // requests not in names once it was full
+	closed    bool                      // Close was called
 }
 
 // NewHandler returns a handler answering from the library at path (see
@@ -286,6 +286,7 @@ func (h *Handler) noteRecorded(name string) {
 			h.hostless[k] = insertSorted(h.hostless[k], name)
 		}
 		h.picks = nil // a request may now get the new cassette
+		h.names = nil // (they remember the cassettes found)
 	}
 	s := h.servedOf(name)
 	s.n++

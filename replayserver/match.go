@@ -40,9 +40,17 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 			// Named before: one critical section for the whole hit.
 			h.namesUse++
 			m.name, m.target = n.name, n.target
+			if s := n.served; s != nil && s.kept {
+				// And found before: not even a look in the hits.
+				m.found, m.cassette, m.served = s.c.Name, s.c, s
+				h.takeEarly(&m)
+				h.mu.Unlock()
+				return m
+			}
 			pick := h.findLocked(&m, n.anyHost)
+			n.served = m.served
 			h.mu.Unlock()
-			return h.findSlow(m, pick)
+			return h.findSlow(m, pick, n)
 		}
 		h.mu.Unlock()
 	}
@@ -62,12 +70,14 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 		nr.URL = h.redact.URL(u)
 	}
 	m = match{name: naming.Name(named, body, h.cfg.rules), target: u}
+	var n *namedRequest
 	if memo {
+		n = &namedRequest{name: m.name, target: u, anyHost: anyHost}
 		h.mu.Lock()
-		h.remember(key, namedRequest{name: m.name, target: u, anyHost: anyHost})
+		h.remember(key, n)
 		h.mu.Unlock()
 	}
-	return h.find(m, anyHost)
+	return h.find(m, anyHost, n)
 }
 
 // A nameKey is what the name of a request depends on when it has no body
@@ -79,11 +89,12 @@ type nameKey struct {
 
 // A namedRequest is the outcome of naming a request: its name, the URL it
 // stands for (not to be modified: it is shared) and whether any host will
-// do.
+// do; and once found, the cassette it gets.
 type namedRequest struct {
 	name    string
 	target  *url.URL
 	anyHost bool
+	served  *served // guarded by Handler.mu; nil until found (names is reset when a cassette is recorded)
 }
 
 // maxNames bounds the names a handler remembers: enough for the requests
@@ -95,12 +106,12 @@ const maxNames = 1 << 12
 // the hits by more than maxNames (the requests walk a library much larger
 // than the memory, and looking costs more than it saves), the memory is
 // dropped for good. h.mu is held.
-func (h *Handler) remember(key nameKey, n namedRequest) {
+func (h *Handler) remember(key nameKey, n *namedRequest) {
 	if h.namesOff.Load() {
 		return
 	}
 	if h.names == nil {
-		h.names = make(map[nameKey]namedRequest)
+		h.names = make(map[nameKey]*namedRequest)
 	}
 	if len(h.names) < maxNames {
 		h.names[key] = n
@@ -125,12 +136,16 @@ func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
 }
 
 // find looks up the cassette for the request named in m; with anyHost,
-// one recorded from another host will do.
-func (h *Handler) find(m match, anyHost bool) match {
+// one recorded from another host will do. The cassette found is noted in
+// n, the request's entry in the memory of names, if any.
+func (h *Handler) find(m match, anyHost bool, n *namedRequest) match {
 	h.mu.Lock()
 	pick := h.findLocked(&m, anyHost)
+	if n != nil {
+		n.served = m.served
+	}
 	h.mu.Unlock()
-	return h.findSlow(m, pick)
+	return h.findSlow(m, pick, n)
 }
 
 // findLocked finds the cassette of m among those served before, and
@@ -154,7 +169,7 @@ func (h *Handler) findLocked(m *match, anyHost bool) (pick string) {
 
 // findSlow asks the library for the cassette called pick, if any, when
 // findLocked did not find it among those served before.
-func (h *Handler) findSlow(m match, pick string) match {
+func (h *Handler) findSlow(m match, pick string, n *namedRequest) match {
 	if pick == "" {
 		return m
 	}
@@ -169,6 +184,9 @@ func (h *Handler) findSlow(m match, pick string) match {
 		s.c, s.kept = c, true
 	}
 	m.found, m.cassette, m.served = c.Name, c, s
+	if n != nil {
+		n.served = s
+	}
 	h.takeEarly(&m)
 	h.mu.Unlock()
 	return m
