@@ -80,61 +80,6 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	return h.find(m, anyHost, n)
 }
 
-// A nameKey is what the name of a request depends on when it has no body
-// and the naming rules read no header: a request of the same key gets the
-// same name and target (see Handler.names).
-type nameKey struct {
-	method, host, uri, scheme string
-}
-
-// A namedRequest is the outcome of naming a request: its name, the URL it
-// stands for (not to be modified: it is shared) and whether any host will
-// do; and once found, the cassette it gets.
-type namedRequest struct {
-	name    string
-	target  *url.URL
-	anyHost bool
-	served  *served // guarded by Handler.mu; nil until found (names is reset when a cassette is recorded)
-}
-
-// maxNames bounds the names a handler remembers: enough for the requests
-// of a test suite against one API, not a copy of a library of 100,000.
-const maxNames = 1 << 12
-
-// remember adds a request just named to the memory of names. Once it is
-// full, a request not in it is one more miss; when the misses outnumber
-// the hits by more than maxNames (the requests walk a library much larger
-// than the memory, and looking costs more than it saves), the memory is
-// dropped for good. h.mu is held.
-func (h *Handler) remember(key nameKey, n *namedRequest) {
-	if h.namesOff.Load() {
-		return
-	}
-	if h.names == nil {
-		h.names = make(map[nameKey]*namedRequest)
-	}
-	if len(h.names) < maxNames {
-		h.names[key] = n
-		return
-	}
-	h.namesMiss++
-	if h.namesMiss-h.namesUse > maxNames {
-		h.names = nil
-		h.namesOff.Store(true)
-	}
-}
-
-// nameKey returns the key of r in the memory of names, and whether r can
-// be remembered: a request read by a server (RequestURI set), without a
-// body, named by rules that read no header. The scheme is in the key
-// (schemeOf reads a header), the server's own address in the host.
-func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
-	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" || h.namesOff.Load() {
-		return nameKey{}, false
-	}
-	return nameKey{method: r.Method, host: r.Host, uri: r.RequestURI, scheme: schemeOf(r)}, true
-}
-
 // find looks up the cassette for the request named in m; with anyHost,
 // one recorded from another host will do. The cassette found is noted in
 // n, the request's entry in the memory of names, if any.
