@@ -64,13 +64,14 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 // the file's size is the Content-Length. A body file that cannot be read
 // fails the test and answers 500.
 func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p prepared) {
+	hdr := w.Header()
 	f, size, err := h.openBody(r, ex)
 	if err != nil {
+		clear(hdr) // the recorded header is not this answer's
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
 	defer f.Close()
-	hdr := w.Header()
 	if len(ex.Response.Trailer) == 0 {
 		hdr["Content-Length"] = []string{strconv.FormatInt(size, 10)}
 	}
