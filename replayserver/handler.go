@@ -16,7 +16,6 @@ import (
 
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
-	"github.com/cassette-go/cassette/naming"
 )
 
 // A Handler answers HTTP requests from a cassette library. It is the core
@@ -46,8 +45,8 @@ type Handler struct {
 	mu        sync.Mutex                // guards the fields below
 	hits      map[string]*served        // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
 	recorded  map[string]bool           // cassettes recorded by this handler
-	hostless  map[string][]string       // naming.WithoutHost(name) -> names, sorted; nil until a lookup needs it
-	picks     map[string]string         // name of a request to any host -> the cassette it gets ("" none); reset when one is recorded
+	hostless  *hostIndex                // the cassettes by name without host; nil until a lookup needs it
+	picks     map[string]*picked        // name of a request to any host whose own name is no cassette's -> the cassette it gets; reset when one is recorded
 	names     map[nameKey]*namedRequest // the names of requests already named (see nameKey); at most maxNames
 	namesUse  int                       // hits in names once it was full
 	namesMiss int                       // requests not in names once it was full
@@ -133,26 +132,18 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 
 // hostlessNames returns the names of the cassettes whose name without
 // host is k, sorted. The index is built on first use, from the library's
-// names and those recorded since: only requests whose host says nothing
-// about the API need it, and built ahead it would keep two more objects
-// per cassette on the heap (which the garbage collector marks on every
-// cycle) in every test. h.mu must be held.
+// names and those recorded since: only a request whose host says nothing
+// about the API, and whose own name is not a cassette's, needs it. h.mu
+// must be held.
 func (h *Handler) hostlessNames(k string) []string {
 	if h.hostless == nil {
-		h.hostless = map[string][]string{}
 		names, _ := h.lib.Names() // an error was reported when h was made
 		for n := range h.recorded {
 			names = append(names, n)
 		}
-		sort.Strings(names)
-		for _, n := range names {
-			hk := naming.WithoutHost(n)
-			if l := h.hostless[hk]; len(l) == 0 || l[len(l)-1] != n {
-				h.hostless[hk] = append(l, n)
-			}
-		}
+		h.hostless = newHostIndex(names)
 	}
-	return h.hostless[k]
+	return h.hostless.names(k)
 }
 
 // ServeHTTP answers r from the hand-written routes of [Handler.Router]
@@ -282,8 +273,7 @@ func (h *Handler) noteRecorded(name string) {
 	if !h.recorded[name] {
 		h.recorded[name] = true
 		if h.hostless != nil {
-			k := naming.WithoutHost(name)
-			h.hostless[k] = insertSorted(h.hostless[k], name)
+			h.hostless.add(name)
 		}
 		h.picks = nil // a request may now get the new cassette
 		h.names = nil // (they remember the cassettes found)
@@ -310,17 +300,6 @@ func (h *Handler) servedOf(name string) *served {
 		s = &served{}
 		h.hits[name] = s
 	}
-	return s
-}
-
-func insertSorted(s []string, v string) []string {
-	i := sort.SearchStrings(s, v)
-	if i < len(s) && s[i] == v {
-		return s
-	}
-	s = append(s, "")
-	copy(s[i+1:], s[i:])
-	s[i] = v
 	return s
 }
 

@@ -50,7 +50,7 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 			pick := h.findLocked(&m, n.anyHost)
 			n.served = m.served
 			h.mu.Unlock()
-			return h.findSlow(m, pick, n)
+			return h.findSlow(m, pick, n.anyHost, n)
 		}
 		h.mu.Unlock()
 	}
@@ -90,20 +90,25 @@ func (h *Handler) find(m match, anyHost bool, n *namedRequest) match {
 		n.served = m.served
 	}
 	h.mu.Unlock()
-	return h.findSlow(m, pick, n)
+	return h.findSlow(m, pick, anyHost, n)
 }
 
 // findLocked finds the cassette of m among those served before, and
 // otherwise returns the name to ask the library for ("" for none). h.mu
-// is held.
+// is held. The cassette of the request's own name comes first, even when
+// any host will do: looking for one recorded from another host needs an
+// index of the whole library (see pickAnyHost), which findSlow builds only
+// when that name is missing.
 func (h *Handler) findLocked(m *match, anyHost bool) (pick string) {
 	pick = m.name
-	if anyHost {
-		// Any host will do: the cassette of that name if there is one,
-		// else the first of the same request to another host.
-		pick = h.pickAnyHost(m.name)
+	var s *served
+	if p := h.picks[pick]; anyHost && p != nil {
+		// Another host's cassette, or none, picked before.
+		pick, s = p.name, p.served
+	} else {
+		s = h.hits[pick]
 	}
-	if s := h.hits[pick]; s != nil && s.kept {
+	if s != nil && s.kept {
 		// Served before: no look in the library.
 		m.found, m.cassette, m.served = s.c.Name, s.c, s
 		h.takeEarly(m)
@@ -113,12 +118,22 @@ func (h *Handler) findLocked(m *match, anyHost bool) (pick string) {
 }
 
 // findSlow asks the library for the cassette called pick, if any, when
-// findLocked did not find it among those served before.
-func (h *Handler) findSlow(m match, pick string, n *namedRequest) match {
+// findLocked did not find it among those served before; with anyHost and
+// no such cassette, for the same request recorded from another host.
+func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) match {
 	if pick == "" {
 		return m
 	}
 	c, ok, _ := h.lib.Get(pick)
+	var p *picked
+	if !ok && anyHost && pick == m.name {
+		h.mu.Lock()
+		p = h.pickAnyHost(m.name)
+		h.mu.Unlock()
+		if p.name != "" && p.name != m.name {
+			c, ok, _ = h.lib.Get(p.name)
+		}
+	}
 	if !ok {
 		return m
 	}
@@ -127,6 +142,9 @@ func (h *Handler) findSlow(m match, pick string, n *namedRequest) match {
 	s := h.servedOf(c.Name)
 	if small(c) {
 		s.c, s.kept = c, true
+	}
+	if p != nil && p.name == c.Name {
+		p.served = s // the next time, no look in the hits
 	}
 	m.found, m.cassette, m.served = c.Name, c, s
 	if n != nil {
@@ -179,30 +197,41 @@ func readsHeaders(rules naming.Rules) bool {
 	return false
 }
 
-// maxPicks bounds the memory of pickAnyHost.
+// maxPicks bounds the memory of pickAnyHost, unless the library holds
+// more cassettes: requests that walk a large library would then find it
+// full again and again, and work their picks out anew.
 const maxPicks = 1 << 16
 
+// A picked is the cassette a request to any host gets when no cassette has
+// its own name: the name ("" for none) and, once served, its state.
+type picked struct {
+	name   string
+	served *served
+}
+
 // pickAnyHost returns the cassette for the request called name when any
-// host will do: that name if there is such a cassette, else the first of
-// the same request to another host, else "". The answers are remembered
-// (a test sends the same requests again and again). h.mu is held.
-func (h *Handler) pickAnyHost(name string) string {
-	if pick, ok := h.picks[name]; ok {
-		return pick
+// host will do and no cassette has that name: the first of the same
+// request to another host, if any. The answers are remembered (a test
+// sends the same requests again and again), with the state of the
+// cassette once served, so that the next time costs one map lookup as a
+// request of the cassette's own name does. h.mu is held.
+func (h *Handler) pickAnyHost(name string) *picked {
+	if p, ok := h.picks[name]; ok {
+		return p
 	}
 	cands := h.hostlessNames(naming.WithoutHost(name))
-	pick := ""
+	p := &picked{}
 	switch i := sort.SearchStrings(cands, name); {
 	case i < len(cands) && cands[i] == name:
-		pick = name
+		p.name = name // recorded by this handler, not in the library yet
 	case len(cands) > 0:
-		pick = cands[0]
+		p.name = cands[0]
 	}
-	if h.picks == nil || len(h.picks) >= maxPicks {
-		h.picks = make(map[string]string)
+	if h.picks == nil || len(h.picks) >= max(maxPicks, 2*h.hostless.size) {
+		h.picks = make(map[string]*picked)
 	}
-	h.picks[name] = pick
-	return pick
+	h.picks[name] = p
+	return p
 }
 
 // take returns the next exchange of the cassette m found and counts the
