@@ -38,20 +38,28 @@ const (
 type cacheEntry struct {
 	size int64
 	mod  time.Time
-	v    any // []Cassette for a single-file library, Cassette for a directory's file
+	v    decoded
 }
 
-func cacheLookup(abs string, fi fs.FileInfo) (any, bool) {
+// A decoded file: every cassette of a single-file library, or the one of
+// a directory's file. A struct rather than an interface value, which would
+// cost one more object per cached file for the garbage collector to mark.
+type decoded struct {
+	all []Cassette // a single-file library
+	one Cassette   // a directory's file
+}
+
+func cacheLookup(abs string, fi fs.FileInfo) (decoded, bool) {
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
 	e, ok := cache.m[abs]
 	if !ok || e.size != fi.Size() || !e.mod.Equal(fi.ModTime()) {
-		return nil, false
+		return decoded{}, false
 	}
 	return e.v, true
 }
 
-func cacheStore(abs string, fi fs.FileInfo, v any) {
+func cacheStore(abs string, fi fs.FileInfo, v decoded) {
 	if fi.Size() > cacheMaxFile {
 		return
 	}
@@ -107,23 +115,23 @@ func cacheForget(abs string) {
 // errors) as decoded by decode, from the cache when the file has not
 // changed since it was decoded. exists is false, with no error, when there
 // is no file.
-func readCached(path, abs string, decode func([]byte) (any, error)) (v any, exists bool, err error) {
+func readCached(path, abs string, decode func([]byte) (decoded, error)) (v decoded, exists bool, err error) {
 	f, err := os.Open(abs)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
+		return decoded{}, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+		return decoded{}, false, fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
 	defer f.Close()
 	// Stat the open file: it is what is read, even if the path is
 	// replaced meanwhile.
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, true, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+		return decoded{}, true, fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
 	if fi.IsDir() {
-		return nil, true, fmt.Errorf("read %s: is a directory", path)
+		return decoded{}, true, fmt.Errorf("read %s: is a directory", path)
 	}
 	if v, ok := cacheLookup(abs, fi); ok {
 		return v, true, nil
@@ -131,10 +139,10 @@ func readCached(path, abs string, decode func([]byte) (any, error)) (v any, exis
 	var buf bytes.Buffer
 	buf.Grow(int(fi.Size()) + bytes.MinRead)
 	if _, err := io.Copy(&buf, f); err != nil {
-		return nil, true, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+		return decoded{}, true, fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
 	if v, err = decode(buf.Bytes()); err != nil {
-		return nil, true, err
+		return decoded{}, true, err
 	}
 	cacheStore(abs, fi, v)
 	return v, true, nil

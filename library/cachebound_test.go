@@ -32,7 +32,7 @@ func TestProcessCacheIsBounded(t *testing.T) {
 	const size = cacheMaxFile / 2
 	n := 3 * cacheBudget / size
 	for i := range n {
-		cacheStore(fmt.Sprintf("/lib/f%d.json", i), sizedInfo{size: size}, i)
+		cacheStore(fmt.Sprintf("/lib/f%d.json", i), sizedInfo{size: size}, decoded{one: Cassette{Name: fmt.Sprint(i)}})
 	}
 	cache.mu.Lock()
 	total, entries := cache.bytes, len(cache.m)
@@ -46,7 +46,7 @@ func TestProcessCacheIsBounded(t *testing.T) {
 	if _, ok := cacheLookup("/lib/f0.json", sizedInfo{size: size}); ok {
 		t.Errorf("the oldest file is still cached")
 	}
-	cacheStore("/lib/huge.json", sizedInfo{size: cacheMaxFile + 1}, "huge")
+	cacheStore("/lib/huge.json", sizedInfo{size: cacheMaxFile + 1}, decoded{one: Cassette{Name: "huge"}})
 	if _, ok := cacheLookup("/lib/huge.json", sizedInfo{size: cacheMaxFile + 1}); ok {
 		t.Errorf("a file larger than cacheMaxFile was cached")
 	}

@@ -173,10 +173,10 @@ func (l *Library) newFormat() Format {
 func (l *Library) readCassette(name, file string) (Cassette, error) {
 	path := filepath.Join(l.path, file)
 	f, _ := formatOf(file)
-	v, exists, err := readCached(path, filepath.Join(l.abs, file), func(data []byte) (any, error) {
+	v, exists, err := readCached(path, filepath.Join(l.abs, file), func(data []byte) (decoded, error) {
 		c, err := decodeCassette(path, f, name, data)
 		absBodies(l.abs, []Cassette{c})
-		return c, err
+		return decoded{one: c}, err
 	})
 	if err != nil {
 		return Cassette{}, err
@@ -184,7 +184,7 @@ func (l *Library) readCassette(name, file string) (Cassette, error) {
 	if !exists {
 		return Cassette{}, fmt.Errorf("read cassette %q: %s was removed", name, path)
 	}
-	return v.(Cassette), nil
+	return v.one, nil
 }
 
 // loadDir lists the folder and reads every cassette file not read yet, a

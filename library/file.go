@@ -14,15 +14,15 @@ import (
 // cache; a missing file is an empty library. The caller must hold l.mu for
 // writing.
 func (l *Library) decode() error {
-	v, _, err := readCached(l.path, l.abs, func(data []byte) (any, error) {
+	v, _, err := readCached(l.path, l.abs, func(data []byte) (decoded, error) {
 		cs, err := decodeFile(l.path, l.fixed, data)
 		absBodies(l.baseDir(), cs)
-		return cs, err
+		return decoded{all: cs}, err
 	})
 	if err != nil {
 		return err
 	}
-	cs, _ := v.([]Cassette)
+	cs := v.all
 	// The cassettes are shared with the cache: entries are not owned.
 	slab := make([]entry, len(cs))
 	l.entries = make(map[string]*entry, len(cs))

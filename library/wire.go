@@ -199,6 +199,7 @@ func fromWireExchange(w *wireExchange) (Exchange, error) {
 	if err := checkExchange(&ex); err != nil {
 		return Exchange{}, err
 	}
+	pack(&ex)
 	return ex, nil
 }
 
