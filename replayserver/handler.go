@@ -23,22 +23,23 @@ import (
 // cmd/cassette serves it with a plain [http.Server]. It is safe for
 // concurrent use.
 type Handler struct {
-	cfg        config
-	mode       Mode
-	lib        *library.Library
-	dest       *library.Library // when rerecording: the library lib replaces at Close
-	upstream   *url.URL         // nil when no upstream was given
-	router     *mux.Router      // user routes; cassettes are its NotFoundHandler
-	fwd        *forwarder       // forwards requests; nil in replay mode
-	stagingDir string           // when rerecording: where lib lives until Close
-	fail       func(report string)
-	hint       string                                          // how to record what is missing, for reports
-	testName   string                                          // the test using the handler, for reports; "" outside tests
-	redact     redact.Rules                                    // applied to requests before they are named
-	sleep      func(ctx context.Context, d time.Duration) bool // waits for RecordedTiming
-	routed     atomic.Bool                                     // Router was called: routes may exist
-	own        atomic.Pointer[ownAddr]                         // the last Host found to be the server's own address
-	namesOff   atomic.Bool                                     // the memory of names was dropped (see Handler.remember)
+	cfg          config
+	mode         Mode
+	lib          *library.Library
+	dest         *library.Library // when rerecording: the library lib replaces at Close
+	upstream     *url.URL         // nil when no upstream was given
+	router       *mux.Router      // user routes; cassettes are its NotFoundHandler
+	fwd          *forwarder       // forwards requests; nil in replay mode
+	stagingDir   string           // when rerecording: where lib lives until Close
+	fail         func(report string)
+	hint         string                                          // how to record what is missing, for reports
+	testName     string                                          // the test using the handler, for reports; "" outside tests
+	redact       redact.Rules                                    // applied to requests before they are named
+	sleep        func(ctx context.Context, d time.Duration) bool // waits for RecordedTiming
+	routed       atomic.Bool                                     // Router was called: routes may exist
+	own          atomic.Pointer[ownAddr]                         // the last Host found to be the server's own address
+	namesOff     atomic.Bool                                     // the memory of names was dropped (see Handler.remember)
+	namesSkipped atomic.Int64                                    // requests since it was dropped
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 

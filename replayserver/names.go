@@ -31,11 +31,17 @@ type namedRequest struct {
 // of a test suite against one API, not a copy of a library of 100,000.
 const maxNames = 1 << 12
 
+// namesRetry is how many requests go by, once the memory of names was
+// dropped, before it is tried again: the requests that walked a large
+// library may be over, and the next ones (another test of the same
+// server, say) ask for a few cassettes again and again.
+const namesRetry = 1 << 14
+
 // remember adds a request just named to the memory of names. Once it is
 // full, a request not in it is one more miss; when the misses outnumber
 // the hits by more than maxNames (the requests walk a library much larger
 // than the memory, and looking costs more than it saves), the memory is
-// dropped for good. h.mu is held.
+// dropped, until namesRetry requests later (see nameKey). h.mu is held.
 func (h *Handler) remember(key nameKey, n *namedRequest) {
 	if h.namesOff.Load() {
 		return
@@ -49,9 +55,21 @@ func (h *Handler) remember(key nameKey, n *namedRequest) {
 	}
 	h.namesMiss++
 	if h.namesMiss-h.namesUse > maxNames {
-		h.names = nil
+		h.names, h.namesUse, h.namesMiss = nil, 0, 0
+		h.namesSkipped.Store(0)
 		h.namesOff.Store(true)
 	}
+}
+
+// retryNames counts a request that the memory of names, dropped, did not
+// see, and takes the memory up again after namesRetry of them.
+func (h *Handler) retryNames() {
+	if h.namesSkipped.Add(1) < namesRetry {
+		return
+	}
+	h.mu.Lock()
+	h.namesOff.Store(false) // remember starts an empty memory
+	h.mu.Unlock()
 }
 
 // nameKey returns the key of r in the memory of names, and whether r can
@@ -59,7 +77,11 @@ func (h *Handler) remember(key nameKey, n *namedRequest) {
 // body, named by rules that read no header. The scheme is in the key
 // (schemeOf reads a header), the server's own address in the host.
 func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
-	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" || h.namesOff.Load() {
+	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" {
+		return nameKey{}, false
+	}
+	if h.namesOff.Load() {
+		h.retryNames()
 		return nameKey{}, false
 	}
 	return nameKey{method: r.Method, host: r.Host, uri: r.RequestURI, scheme: schemeOf(r)}, true
