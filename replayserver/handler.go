@@ -282,16 +282,17 @@ func (h *Handler) noteRecorded(name string) {
 	}
 	s := h.servedOf(name)
 	s.n++
-	s.kept = false // the cassette changed: read it again
+	s.kept, s.replies = false, nil // the cassette changed: read it again
 }
 
 // A served is what the handler knows of a cassette it served or
 // recorded: how many times, and the cassette itself when it is small, so
 // that the next hit needs no look in the library.
 type served struct {
-	n    int              // times served or recorded
-	c    library.Cassette // the cassette as last read from the library, when kept
-	kept bool             // c is set: the cassette is small (large ones the library may drop from memory) and unchanged since
+	n       int              // times served or recorded
+	c       library.Cassette // the cassette as last read from the library, when kept
+	kept    bool             // c is set: the cassette is small (large ones the library may drop from memory) and unchanged since
+	replies []reply          // when kept, and every exchange is plain: one for each (see reply)
 }
 
 // servedOf returns the state of the cassette called name, adding it if
@@ -332,7 +333,11 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	m := h.lookup(r, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
-			h.writeExchange(w, r, ex)
+			if m.reply != nil && r.Method != http.MethodHead && !h.cfg.timing {
+				writeReply(w, m.reply)
+			} else {
+				h.writeExchange(w, r, ex)
+			}
 			if h.cfg.logHits {
 				h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), ex.Response.StatusCode, m.found)
 			}

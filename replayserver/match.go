@@ -21,6 +21,7 @@ type match struct {
 	taken    bool             // the hit was counted by lookup: ex and ok are take's answer
 	ex       *library.Exchange
 	ok       bool
+	reply    *reply   // ex made ready to write, when the cassette's state has one
 	target   *url.URL // the URL the request stands for
 }
 
@@ -141,7 +142,7 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 	// The library's string: hit tracking keeps it, not the request's.
 	s := h.servedOf(c.Name)
 	if small(c) {
-		s.c, s.kept = c, true
+		s.c, s.kept, s.replies = c, true, repliesOf(c)
 	}
 	if p != nil && p.name == c.Name {
 		p.served = s // the next time, no look in the hits
@@ -259,6 +260,9 @@ func (h *Handler) takeLocked(m *match) (*library.Exchange, bool) {
 	m.served.n++
 	if i >= len(c.Exchanges) {
 		i = len(c.Exchanges) - 1
+	}
+	if reps := m.served.replies; len(reps) == len(c.Exchanges) && m.served.c.Exchanges != nil && &m.served.c.Exchanges[0] == &c.Exchanges[0] {
+		m.reply = &reps[i]
 	}
 	return &c.Exchanges[i], true
 }

@@ -1,0 +1,62 @@
+package replayserver
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestReplyWritesAsWriteExchange: a plain exchange made ready to write
+// (reply) is written byte for byte as writeExchange writes it.
+func TestReplyWritesAsWriteExchange(t *testing.T) {
+	plain := map[string]library.Response{
+		"json":                           {StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}, "Content-Length": {"7"}}, Body: []byte(`{"a":1}`)},
+		"hand-edited body, wrong length": {StatusCode: 200, Header: http.Header{"Content-Length": {"3"}}, Body: []byte("longer than 3")},
+		"several values":                 {StatusCode: 201, Header: http.Header{"Set-Cookie": {"a=1", "b=2"}, "Vary": {"Accept", "Origin"}}, Body: []byte("made")},
+		"no content":                     {StatusCode: 204, Header: http.Header{"X-Id": {"1"}}},
+		"not modified":                   {StatusCode: 304, Header: http.Header{"Etag": {`"x"`}}},
+		"no status":                      {Body: []byte("status 0 is 200")},
+		"empty body":                     {StatusCode: 200},
+	}
+	for name, resp := range plain {
+		t.Run(name, func(t *testing.T) {
+			c := library.Cassette{Name: "c", Exchanges: []library.Exchange{{Response: resp}}}
+			reps := repliesOf(c)
+			if len(reps) != 1 {
+				t.Fatalf("repliesOf gave %d replies, want 1", len(reps))
+			}
+			h := &Handler{}
+			req := httptest.NewRequest("GET", "/", nil)
+			want := httptest.NewRecorder()
+			h.writeExchange(want, req, &c.Exchanges[0])
+			got := httptest.NewRecorder()
+			writeReply(got, &reps[0])
+			if got.Code != want.Code || got.Body.String() != want.Body.String() {
+				t.Errorf("reply wrote %d %q, writeExchange %d %q", got.Code, got.Body, want.Code, want.Body)
+			}
+			if diff := cmp.Diff(want.Header(), got.Header()); diff != "" {
+				t.Errorf("header (-writeExchange +reply):\n%s", diff)
+			}
+		})
+	}
+
+	notPlain := map[string]library.Response{
+		"trailers":     {StatusCode: 200, Trailer: http.Header{"X-Sum": {"1"}}, Body: []byte("x")},
+		"chunks":       {StatusCode: 200, Body: []byte("ab"), Chunks: []library.Chunk{{Size: 1, At: time.Millisecond}, {Size: 1, At: 2 * time.Millisecond}}},
+		"event stream": {StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: []byte("data: 1\n\n")},
+		"body file":    {StatusCode: 200, BodyFile: "/nowhere/x.bin"},
+	}
+	for name, resp := range notPlain {
+		c := library.Cassette{Name: "c", Exchanges: []library.Exchange{
+			{Response: library.Response{StatusCode: 200, Body: []byte("plain")}},
+			{Response: resp},
+		}}
+		if reps := repliesOf(c); reps != nil {
+			t.Errorf("%s: repliesOf gave %d replies, want none (writeExchange sends it)", name, len(reps))
+		}
+	}
+}
