@@ -48,7 +48,7 @@ type Handler struct {
 	slab      []served                  // where servedOf takes new ones from
 	recorded  map[string]bool           // cassettes recorded by this handler
 	hostless  *hostIndex                // the cassettes by name without host; nil until a lookup needs it
-	picks     map[string]*picked        // name of a request to any host whose own name is no cassette's -> the cassette it gets; reset when one is recorded
+	picks     map[string]picked         // name of a request to any host whose own name is no cassette's -> the cassette it gets; reset when one is recorded
 	names     map[nameKey]*namedRequest // the names of requests already named (see nameKey); at most maxNames
 	namesUse  int                       // hits in names once it was full
 	namesMiss int                       // requests not in names once it was full
@@ -293,6 +293,13 @@ type served struct {
 	c       library.Cassette // the cassette as last read from the library, when kept
 	kept    bool             // c is set: the cassette is small (large ones the library may drop from memory) and unchanged since
 	replies []reply          // when kept, and every exchange is plain: one for each (see reply)
+	one     [1]reply         // where replies is for a cassette of one exchange, saving an object
+}
+
+// keep keeps c, small, in s with its replies.
+func (s *served) keep(c library.Cassette) {
+	s.one = [1]reply{}
+	s.c, s.kept, s.replies = c, true, repliesOf(c, s.one[:])
 }
 
 // servedOf returns the state of the cassette called name, adding it if

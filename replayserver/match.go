@@ -103,7 +103,7 @@ func (h *Handler) find(m match, anyHost bool, n *namedRequest) match {
 func (h *Handler) findLocked(m *match, anyHost bool) (pick string) {
 	pick = m.name
 	var s *served
-	if p := h.picks[pick]; anyHost && p != nil {
+	if p, ok := h.picks[pick]; anyHost && ok {
 		// Another host's cassette, or none, picked before.
 		pick, s = p.name, p.served
 	} else {
@@ -126,8 +126,9 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 		return m
 	}
 	c, ok, _ := h.lib.Get(pick)
-	var p *picked
-	if !ok && anyHost && pick == m.name {
+	var p picked
+	picking := !ok && anyHost && pick == m.name
+	if picking {
 		h.mu.Lock()
 		p = h.pickAnyHost(m.name)
 		h.mu.Unlock()
@@ -142,10 +143,10 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 	// The library's string: hit tracking keeps it, not the request's.
 	s := h.servedOf(c.Name)
 	if small(c) {
-		s.c, s.kept, s.replies = c, true, repliesOf(c)
+		s.keep(c)
 	}
-	if p != nil && p.name == c.Name {
-		p.served = s // the next time, no look in the hits
+	if _, still := h.picks[m.name]; picking && still && p.name == c.Name {
+		h.picks[m.name] = picked{p.name, s} // the next time, no look in the hits
 	}
 	m.found, m.cassette, m.served = c.Name, c, s
 	if n != nil {
@@ -216,12 +217,12 @@ type picked struct {
 // sends the same requests again and again), with the state of the
 // cassette once served, so that the next time costs one map lookup as a
 // request of the cassette's own name does. h.mu is held.
-func (h *Handler) pickAnyHost(name string) *picked {
+func (h *Handler) pickAnyHost(name string) picked {
 	if p, ok := h.picks[name]; ok {
 		return p
 	}
 	cands := h.hostlessNames(naming.WithoutHost(name))
-	p := &picked{}
+	var p picked
 	switch i := sort.SearchStrings(cands, name); {
 	case i < len(cands) && cands[i] == name:
 		p.name = name // recorded by this handler, not in the library yet
@@ -229,7 +230,7 @@ func (h *Handler) pickAnyHost(name string) *picked {
 		p.name = cands[0]
 	}
 	if h.picks == nil || len(h.picks) >= max(maxPicks, 2*h.hostless.size) {
-		h.picks = make(map[string]*picked)
+		h.picks = make(map[string]picked)
 	}
 	h.picks[name] = p
 	return p

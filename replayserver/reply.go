@@ -30,9 +30,13 @@ type field struct {
 }
 
 // repliesOf returns the replies of c's exchanges, or nil if one is not
-// plain.
-func repliesOf(c library.Cassette) []reply {
-	reps := make([]reply, len(c.Exchanges))
+// plain. They are written in buf when it is long enough.
+func repliesOf(c library.Cassette, buf []reply) []reply {
+	reps := buf[:0]
+	if len(c.Exchanges) > len(buf) {
+		reps = make([]reply, 0, len(c.Exchanges))
+	}
+	reps = reps[:len(c.Exchanges)]
 	for i := range c.Exchanges {
 		ex := &c.Exchanges[i]
 		resp := &ex.Response

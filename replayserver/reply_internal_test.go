@@ -25,9 +25,13 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 	for name, resp := range plain {
 		t.Run(name, func(t *testing.T) {
 			c := library.Cassette{Name: "c", Exchanges: []library.Exchange{{Response: resp}}}
-			reps := repliesOf(c)
+			var buf [1]reply
+			reps := repliesOf(c, buf[:])
 			if len(reps) != 1 {
 				t.Fatalf("repliesOf gave %d replies, want 1", len(reps))
+			}
+			if &reps[0] != &buf[0] {
+				t.Errorf("repliesOf allocated the reply of a cassette of one exchange, given room for it")
 			}
 			h := &Handler{}
 			req := httptest.NewRequest("GET", "/", nil)
@@ -55,7 +59,7 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 			{Response: library.Response{StatusCode: 200, Body: []byte("plain")}},
 			{Response: resp},
 		}}
-		if reps := repliesOf(c); reps != nil {
+		if reps := repliesOf(c, nil); reps != nil {
 			t.Errorf("%s: repliesOf gave %d replies, want none (writeExchange sends it)", name, len(reps))
 		}
 	}
