@@ -293,13 +293,24 @@ type served struct {
 	c       library.Cassette // the cassette as last read from the library, when kept
 	kept    bool             // c is set: the cassette is small (large ones the library may drop from memory) and unchanged since
 	replies []reply          // when kept, and every exchange is plain: one for each (see reply)
-	one     [1]reply         // where replies is for a cassette of one exchange, saving an object
+	one     [1]reply         // where replies is for a cassette of one exchange, saving an object; written once
+	oneUsed bool             // one was written: a request may still be writing it, so it is never written again
 }
 
-// keep keeps c, small, in s with its replies.
+// keep keeps c, small, in s with its replies, unless a request kept it
+// meanwhile. h.mu is held.
 func (s *served) keep(c library.Cassette) {
-	s.one = [1]reply{}
-	s.c, s.kept, s.replies = c, true, repliesOf(c, s.one[:])
+	if s.kept {
+		return
+	}
+	buf := s.one[:]
+	if s.oneUsed {
+		buf = nil
+	}
+	s.c, s.kept, s.replies = c, true, repliesOf(c, buf)
+	if len(s.replies) > 0 && &s.replies[0] == &s.one[0] {
+		s.oneUsed = true
+	}
 }
 
 // servedOf returns the state of the cassette called name, adding it if
