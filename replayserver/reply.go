@@ -2,6 +2,7 @@ package replayserver
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -19,7 +20,8 @@ import (
 type reply struct {
 	status int
 	header []field
-	body   []byte // nil when the status allows none
+	body   []byte    // nil when the status allows none
+	length [1]string // the values of Content-Length when the recorded one is not true
 }
 
 // A field is a header's name and values, shared with the cassette (net/http
@@ -48,14 +50,19 @@ func repliesOf(c library.Cassette, buf []reply) []reply {
 		if p.pieces != nil {
 			return nil
 		}
-		rep := reply{status: p.status, header: make([]field, 0, len(hdr))}
+		rep := &reps[i]
+		*rep = reply{status: p.status, header: make([]field, 0, len(hdr))}
 		for k, v := range hdr {
+			if k == "Content-Length" && !slices.Equal(v, resp.Header[k]) {
+				// Worked out by prepare: kept in the reply, one object less.
+				rep.length[0] = v[0]
+				v = rep.length[:]
+			}
 			rep.header = append(rep.header, field{k, v})
 		}
 		if p.withBody {
 			rep.body = resp.Body
 		}
-		reps[i] = rep
 	}
 	return reps
 }
