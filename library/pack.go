@@ -9,10 +9,11 @@ import (
 // body file, header names and values) share one allocation, and the value
 // lists of its headers another. As decoded, every string and every list
 // of values is an object of its own, some forty for a response with ten
-// headers; a library of 100,000 cassettes held millions, which the garbage
-// collector marks on every cycle, slowing every request of a test that
-// replays a large library. Packed, an exchange is a few objects whatever
-// its headers: the strings, the lists, a map per header and the bodies.
+// headers; a library of 100,000 cassettes held over a million, which the
+// garbage collector marks on every cycle, slowing every request of a test
+// that replays a large library. Packed, an exchange is a few objects
+// whatever its headers: the strings, the lists, a map for each of its
+// request header, response header and trailer, and the bodies.
 
 // pack rebuilds the strings and headers of ex in few objects. The value
 // lists are clipped (len == cap), so appending to one never writes into

@@ -16,8 +16,10 @@ import (
 // namesRetry requests later, so that a test asking for a few cassettes
 // after a large walk gets them from memory again. Every answer is right
 // throughout.
-func TestMemoryOfNamesComesBack(t *testing.T) {
-	n := 2*maxNames + 1000
+// itemsLibrary writes a single-file library of n cassettes, GET
+// http://api.example.com/items/I answered with I, and returns its path.
+func itemsLibrary(t testing.TB, n int) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "api.json")
 	lib, err := library.Open(path)
 	if err != nil {
@@ -36,6 +38,12 @@ func TestMemoryOfNamesComesBack(t *testing.T) {
 	if err := lib.Save(); err != nil {
 		t.Fatal(err)
 	}
+	return path
+}
+
+func TestMemoryOfNamesComesBack(t *testing.T) {
+	n := 2*maxNames + 1000
+	path := itemsLibrary(t, n)
 	h, err := NewHandler(path, Logf(func(string, ...any) {}))
 	if err != nil {
 		t.Fatal(err)

@@ -643,24 +643,7 @@ func TestRepeatedRequestsKeepTheirOwnCassette(t *testing.T) {
 // stays right.
 func TestManyDistinctRequests(t *testing.T) {
 	const n = 9000
-	path := filepath.Join(t.TempDir(), "api.json")
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range n {
-		u := fmt.Sprintf("http://api.example.com/items/%d", i)
-		ex := library.Exchange{
-			Request:  library.Request{Method: "GET", URL: u},
-			Response: library.Response{StatusCode: 200, Body: []byte(strconv.Itoa(i))},
-		}
-		if err := lib.Append(nameOf(httptest.NewRequest("GET", u, nil), nil), ex); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := lib.Save(); err != nil {
-		t.Fatal(err)
-	}
+	path := replayserver.ItemsLibrary(t, n)
 	srv := replayserver.New(t, path, replayserver.Upstream("http://api.example.com"))
 	c := rawClient()
 	for _, i := range append(rand.Perm(n), 0, 1, n-1) {
