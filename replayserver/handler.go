@@ -299,7 +299,7 @@ type served struct {
 
 // keep keeps c, small, in s with its replies, unless a request kept it
 // meanwhile. h.mu is held.
-func (s *served) keep(c library.Cassette) {
+func (h *Handler) keep(s *served, c library.Cassette) {
 	if s.kept {
 		return
 	}
@@ -307,9 +307,17 @@ func (s *served) keep(c library.Cassette) {
 	if s.oneUsed {
 		buf = nil
 	}
-	s.c, s.kept, s.replies = c, true, repliesOf(c, buf)
+	var name string
+	s.c, s.kept = c, true
+	s.replies, name = repliesOf(c, buf)
 	if len(s.replies) > 0 && &s.replies[0] == &s.one[0] {
 		s.oneUsed = true
+	}
+	if name != "" && h.hits[name] == s {
+		// Keyed by the copy of the name beside the replies' headers: a hit
+		// compares the name there, and reads the header next to it.
+		delete(h.hits, name)
+		h.hits[name] = s
 	}
 }
 
@@ -351,13 +359,16 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	m := h.lookup(r, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
+			var status int
 			if m.reply != nil && r.Method != http.MethodHead && !h.cfg.timing {
 				writeReply(w, m.reply)
+				status = m.reply.status // ex is not read: one place less in memory
 			} else {
 				h.writeExchange(w, r, ex)
+				status = ex.Response.StatusCode
 			}
 			if h.cfg.logHits {
-				h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), ex.Response.StatusCode, m.found)
+				h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), status, m.found)
 			}
 			return
 		}

@@ -143,7 +143,7 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 	// The library's string: hit tracking keeps it, not the request's.
 	s := h.servedOf(c.Name)
 	if small(c) {
-		s.keep(c)
+		h.keep(s, c)
 	}
 	if _, still := h.picks[m.name]; picking && still && p.name == c.Name {
 		h.picks[m.name] = picked{p.name, s} // the next time, no look in the hits

@@ -26,7 +26,10 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := library.Cassette{Name: "c", Exchanges: []library.Exchange{{Response: resp}}}
 			var buf [1]reply
-			reps := repliesOf(c, buf[:])
+			reps, key := repliesOf(c, buf[:])
+			if key != c.Name {
+				t.Errorf("repliesOf gave the name %q, want %q", key, c.Name)
+			}
 			if len(reps) != 1 {
 				t.Fatalf("repliesOf gave %d replies, want 1", len(reps))
 			}
@@ -48,6 +51,45 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 		})
 	}
 
+	// A cassette of all of them: its replies share one string and one
+	// slice, each its own part.
+	all := library.Cassette{Name: "all"}
+	for _, resp := range plain {
+		all.Exchanges = append(all.Exchanges, library.Exchange{Response: resp})
+	}
+	reps, key := repliesOf(all, nil)
+	if len(reps) != len(all.Exchanges) || key != all.Name {
+		t.Fatalf("repliesOf gave %d replies and the name %q, want %d and %q", len(reps), key, len(all.Exchanges), all.Name)
+	}
+	for i := range all.Exchanges {
+		h := &Handler{}
+		req := httptest.NewRequest("GET", "/", nil)
+		want := httptest.NewRecorder()
+		h.writeExchange(want, req, &all.Exchanges[i])
+		got := httptest.NewRecorder()
+		writeReply(got, &reps[i])
+		if got.Code != want.Code || got.Body.String() != want.Body.String() {
+			t.Errorf("exchange %d of %d: reply wrote %d %q, writeExchange %d %q", i, len(reps), got.Code, got.Body, want.Code, want.Body)
+		}
+		if diff := cmp.Diff(want.Header(), got.Header()); diff != "" {
+			t.Errorf("exchange %d of %d: header (-writeExchange +reply):\n%s", i, len(reps), diff)
+		}
+		// What a middleware appends to a value list goes to a copy.
+		hdr := got.Header()
+		for k := range hdr {
+			hdr[k] = append(hdr[k], "appended")
+		}
+	}
+	for i := range reps {
+		want := httptest.NewRecorder()
+		(&Handler{}).writeExchange(want, httptest.NewRequest("GET", "/", nil), &all.Exchanges[i])
+		again := httptest.NewRecorder()
+		writeReply(again, &reps[i])
+		if diff := cmp.Diff(want.Header(), again.Header()); diff != "" {
+			t.Errorf("exchange %d, after appending to the value lists written: header (-writeExchange +reply):\n%s", i, diff)
+		}
+	}
+
 	notPlain := map[string]library.Response{
 		"trailers":     {StatusCode: 200, Trailer: http.Header{"X-Sum": {"1"}}, Body: []byte("x")},
 		"chunks":       {StatusCode: 200, Body: []byte("ab"), Chunks: []library.Chunk{{Size: 1, At: time.Millisecond}, {Size: 1, At: 2 * time.Millisecond}}},
@@ -59,7 +101,7 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 			{Response: library.Response{StatusCode: 200, Body: []byte("plain")}},
 			{Response: resp},
 		}}
-		if reps := repliesOf(c, nil); reps != nil {
+		if reps, _ := repliesOf(c, nil); reps != nil {
 			t.Errorf("%s: repliesOf gave %d replies, want none (writeExchange sends it)", name, len(reps))
 		}
 	}
