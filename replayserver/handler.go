@@ -298,27 +298,32 @@ type served struct {
 }
 
 // keep keeps c, small, in s with its replies, unless a request kept it
-// meanwhile. h.mu is held.
-func (h *Handler) keep(s *served, c library.Cassette) {
+// meanwhile, and returns the copy of pick (see repliesOf), or pick. h.mu
+// is held.
+func (h *Handler) keep(s *served, c library.Cassette, pick string) string {
 	if s.kept {
-		return
+		return pick
 	}
 	buf := s.one[:]
 	if s.oneUsed {
 		buf = nil
 	}
-	var name string
+	var keys [2]string
 	s.c, s.kept = c, true
-	s.replies, name = repliesOf(c, buf)
+	s.replies, keys = repliesOf(c, buf, pick)
 	if len(s.replies) > 0 && &s.replies[0] == &s.one[0] {
 		s.oneUsed = true
 	}
-	if name != "" && h.hits[name] == s {
+	if keys[0] != "" && h.hits[keys[0]] == s {
 		// Keyed by the copy of the name beside the replies' headers: a hit
 		// compares the name there, and reads the header next to it.
-		delete(h.hits, name)
-		h.hits[name] = s
+		delete(h.hits, keys[0])
+		h.hits[keys[0]] = s
 	}
+	if keys[1] != "" {
+		return keys[1]
+	}
+	return pick
 }
 
 // servedOf returns the state of the cassette called name, adding it if

@@ -142,11 +142,18 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 	h.mu.Lock()
 	// The library's string: hit tracking keeps it, not the request's.
 	s := h.servedOf(c.Name)
-	if small(c) {
-		h.keep(s, c)
+	var key string // of the pick, if any
+	if picking && p.name == c.Name {
+		key = m.name
 	}
-	if _, still := h.picks[m.name]; picking && still && p.name == c.Name {
-		h.picks[m.name] = picked{p.name, s} // the next time, no look in the hits
+	if small(c) {
+		key = h.keep(s, c, key)
+	}
+	if _, still := h.picks[m.name]; key != "" && still {
+		// The next time, no look in the hits; keyed by the copy of the
+		// name beside the cassette's replies, if any, which a hit reads.
+		delete(h.picks, m.name)
+		h.picks[key] = picked{p.name, s}
 	}
 	m.found, m.cassette, m.served = c.Name, c, s
 	if n != nil {

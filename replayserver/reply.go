@@ -18,7 +18,8 @@ import (
 // a microsecond on the machine of bench/RESULTS.md). The header's names
 // and values of all a cassette's replies are copied into one string, with
 // the cassette's name (the key of its hit count, so that finding it reads
-// that string too), and listed in one slice.
+// that string too; and the name of a request of another host that gets
+// it, the key of that pick), and listed in one slice.
 //
 // A response is plain when writeExchange would send it in one write: no
 // trailers, no recorded chunks, not an event stream, not in a body file.
@@ -31,31 +32,32 @@ type reply struct {
 }
 
 // repliesOf returns the replies of c's exchanges, or nil if one is not
-// plain, and c's name copied beside their headers. The replies are
-// written in buf when it is long enough.
-func repliesOf(c library.Cassette, buf []reply) ([]reply, string) {
-	reps := buf[:0]
+// plain, and, copied beside their headers, c's name and pick (the name of
+// a request of another host that gets c, if any). The replies are written
+// in buf when it is long enough.
+func repliesOf(c library.Cassette, buf []reply, pick string) (reps []reply, keys [2]string) {
+	reps = buf[:0]
 	if len(c.Exchanges) > len(buf) {
 		reps = make([]reply, 0, len(c.Exchanges))
 	}
 	reps = reps[:len(c.Exchanges)]
 	hdrs := make([]http.Header, len(c.Exchanges))
-	size, strs := len(c.Name), 0
+	size, strs := len(c.Name)+len(pick), 0
 	for i := range c.Exchanges {
 		ex := &c.Exchanges[i]
 		resp := &ex.Response
 		if len(resp.Trailer) > 0 || len(resp.Chunks) > 0 || resp.BodyFile != "" || isEventStream(resp.Header) {
-			return nil, ""
+			return nil, keys
 		}
 		hdr := make(http.Header, len(resp.Header)+1)
 		p := prepare(hdr, ex, false)
 		if p.pieces != nil {
-			return nil, ""
+			return nil, keys
 		}
 		size += len(hdr)
 		for k, vv := range hdr {
 			if len(vv) > maxReplyValues {
-				return nil, ""
+				return nil, keys
 			}
 			size += len(k)
 			for _, v := range vv {
@@ -76,7 +78,7 @@ func repliesOf(c library.Cassette, buf []reply) ([]reply, string) {
 		b.WriteString(s)
 		return b.String()[start:]
 	}
-	name := str(c.Name)
+	keys = [2]string{str(c.Name), str(pick)}
 	kv := make([]string, 0, strs)
 	for i, hdr := range hdrs {
 		keys := slices.Sorted(maps.Keys(hdr))
@@ -93,7 +95,7 @@ func repliesOf(c library.Cassette, buf []reply) ([]reply, string) {
 		}
 		reps[i].kv = kv[start:len(kv):len(kv)]
 	}
-	return reps, name
+	return reps, keys
 }
 
 // maxReplyValues is the most values a header field of a reply can have

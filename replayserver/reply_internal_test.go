@@ -26,9 +26,9 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := library.Cassette{Name: "c", Exchanges: []library.Exchange{{Response: resp}}}
 			var buf [1]reply
-			reps, key := repliesOf(c, buf[:])
-			if key != c.Name {
-				t.Errorf("repliesOf gave the name %q, want %q", key, c.Name)
+			reps, keys := repliesOf(c, buf[:], "")
+			if keys != [2]string{c.Name, ""} {
+				t.Errorf("repliesOf gave the names %q, want %q and none", keys, c.Name)
 			}
 			if len(reps) != 1 {
 				t.Fatalf("repliesOf gave %d replies, want 1", len(reps))
@@ -57,9 +57,9 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 	for _, resp := range plain {
 		all.Exchanges = append(all.Exchanges, library.Exchange{Response: resp})
 	}
-	reps, key := repliesOf(all, nil)
-	if len(reps) != len(all.Exchanges) || key != all.Name {
-		t.Fatalf("repliesOf gave %d replies and the name %q, want %d and %q", len(reps), key, len(all.Exchanges), all.Name)
+	reps, keys := repliesOf(all, nil, "GET 127.0.0.1/x")
+	if len(reps) != len(all.Exchanges) || keys != [2]string{all.Name, "GET 127.0.0.1/x"} {
+		t.Fatalf("repliesOf gave %d replies and the names %q, want %d and %q, %q", len(reps), keys, len(all.Exchanges), all.Name, "GET 127.0.0.1/x")
 	}
 	for i := range all.Exchanges {
 		h := &Handler{}
@@ -101,7 +101,7 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 			{Response: library.Response{StatusCode: 200, Body: []byte("plain")}},
 			{Response: resp},
 		}}
-		if reps, _ := repliesOf(c, nil); reps != nil {
+		if reps, _ := repliesOf(c, nil, ""); reps != nil {
 			t.Errorf("%s: repliesOf gave %d replies, want none (writeExchange sends it)", name, len(reps))
 		}
 	}
