@@ -81,13 +81,13 @@ func repliesOf(c library.Cassette, buf []reply, pick string) (reps []reply, keys
 	keys = [2]string{str(c.Name), str(pick)}
 	kv := make([]string, 0, strs)
 	for i, hdr := range hdrs {
-		keys := slices.Sorted(maps.Keys(hdr))
+		fields := slices.Sorted(maps.Keys(hdr))
 		start, counts := len(kv), b.Len()
-		for _, k := range keys {
+		for _, k := range fields {
 			b.WriteByte(byte(len(hdr[k])))
 		}
 		reps[i].counts = b.String()[counts:]
-		for _, k := range keys {
+		for _, k := range fields {
 			kv = append(kv, str(k))
 			for _, v := range hdr[k] {
 				kv = append(kv, str(v))

@@ -95,6 +95,7 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 		"chunks":       {StatusCode: 200, Body: []byte("ab"), Chunks: []library.Chunk{{Size: 1, At: time.Millisecond}, {Size: 1, At: 2 * time.Millisecond}}},
 		"event stream": {StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}}, Body: []byte("data: 1\n\n")},
 		"body file":    {StatusCode: 200, BodyFile: "/nowhere/x.bin"},
+		"a field of more values than a reply counts": {StatusCode: 200, Header: http.Header{"X-Many": make([]string, maxReplyValues+1)}},
 	}
 	for name, resp := range notPlain {
 		c := library.Cassette{Name: "c", Exchanges: []library.Exchange{
