@@ -112,7 +112,9 @@ func target6(cfg config) []row {
 		w.Write(itemBody(2, 1<<10))
 	}))
 	defer slow.Close()
-	lib := mustV(library.Open(filepath.Join(cfg.work, "rec-stream")))
+	streamDir := filepath.Join(cfg.work, "rec-stream")
+	os.RemoveAll(streamDir) // left by an earlier run with the same -work
+	lib := mustV(library.Open(streamDir))
 	rec := httptest.NewServer(mustV(recorder.NewProxy(slow.URL, lib, recorder.Logf(discardLogf))))
 	defer rec.Close()
 	slowURL := mustV(url.Parse(slow.URL))
