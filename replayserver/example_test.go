@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -108,6 +110,35 @@ func ExampleNewTransport() {
 	fmt.Print(string(body))
 	// Output:
 	// {"name":"Lyon","population":522250}
+}
+
+// An API that a test stands in for with an httptest TLS server is trusted
+// only by that server's own client: record through its transport.
+func ExampleUpstreamTransport() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "hello from ", r.URL.Path)
+	}))
+	defer api.Close()
+	t := newExampleT()
+	defer t.finish() // the library is saved here
+
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord),
+		replayserver.Upstream(api.URL),
+		replayserver.UpstreamTransport(api.Client().Transport))
+	resp, err := http.Get(srv.URL + "/v1/hello")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(string(body))
+	fmt.Println(srv.Unused()) // recorded, and used by the request that recorded it
+	// Output:
+	// hello from /v1/hello
+	// []
 }
 
 // exampleT stands in for a test's *testing.T in the examples: it prints

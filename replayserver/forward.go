@@ -2,6 +2,7 @@ package replayserver
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log"
@@ -76,8 +77,11 @@ func (h *Handler) startForwarding(forTransport bool) error {
 	// What is stored is what the upstream sent: the server does not
 	// decompress. The in-process transport sends as its caller would.
 	// Both wait for response headers as long as UpstreamTimeout says.
-	var base http.RoundTripper = http.DefaultTransport
-	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+	base := h.cfg.transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if dt, ok := base.(*http.Transport); ok {
 		t := dt.Clone()
 		t.DisableCompression = !forTransport
 		t.ResponseHeaderTimeout = h.cfg.upstreamTimeout()
@@ -106,6 +110,10 @@ func (h *Handler) startForwarding(forTransport bool) error {
 				if strings.Contains(err.Error(), "awaiting response headers") {
 					msg += fmt.Sprintf(" (none within %v; raise it with replayserver.UpstreamTimeout)", h.cfg.upstreamTimeout())
 				}
+			}
+			var cerr *tls.CertificateVerificationError
+			if errors.As(err, &cerr) {
+				msg += " (the upstream's certificate is not trusted here: for a test server, pass its Client().Transport with replayserver.UpstreamTransport)"
 			}
 			h.logf("%s", msg)
 			http.Error(w, msg, code)

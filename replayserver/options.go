@@ -1,6 +1,7 @@
 package replayserver
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/redact"
@@ -32,6 +33,7 @@ type config struct {
 	maxBodySet bool
 	timeout    time.Duration // UpstreamTimeout, when timeoutSet
 	timeoutSet bool
+	transport  http.RoundTripper // UpstreamTransport; nil: http.DefaultTransport
 }
 
 // defaultTimeout is the default of UpstreamTimeout, as in package recorder.
@@ -182,4 +184,16 @@ func MaxBodySize(n int64) Option {
 // is stored. 0 or less: no limit. Default: 60 seconds.
 func UpstreamTimeout(d time.Duration) Option {
 	return func(c *config) { c.timeout, c.timeoutSet = d, true }
+}
+
+// UpstreamTransport sets the RoundTripper that record, rerecord and
+// passthrough modes send requests through, in place of
+// [http.DefaultTransport]: the Client().Transport of an
+// [httptest.NewTLSServer] standing in for the API, or a transport with a
+// proxy or client certificates. An *[http.Transport] is cloned and set up
+// as the default one is ([UpstreamTimeout] applies, and the server stores
+// bodies as the upstream sent them, never decompressed); any other
+// RoundTripper is used as given.
+func UpstreamTransport(rt http.RoundTripper) Option {
+	return func(c *config) { c.transport = rt }
 }

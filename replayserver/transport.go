@@ -19,7 +19,8 @@ import (
 // same report as [New]'s 404 answer, which unwraps to [ErrNoMatch] (the
 // report is also logged to the test). In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
-// [http.DefaultTransport] that waits [UpstreamTimeout] for response headers.
+// [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
+// [UpstreamTimeout] for response headers.
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
