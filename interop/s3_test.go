@@ -1,6 +1,7 @@
 package interop
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -27,6 +28,7 @@ import (
 type fakeS3 struct {
 	mu      sync.Mutex
 	objects map[string][]byte // "bucket/key"
+	expect  bool              // a PUT came with "Expect: 100-continue"
 }
 
 func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -60,6 +62,7 @@ func (f *fakeS3) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.objects[bucket+"/"+key] = body
+		f.expect = f.expect || r.Header.Get("Expect") == "100-continue"
 		w.Header().Set("ETag", etag(body))
 		w.WriteHeader(http.StatusOK)
 	case key != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead):
@@ -101,6 +104,10 @@ func s3Error(w http.ResponseWriter, status int, code, msg string) {
 // photo is a binary object: not UTF-8, with a NUL byte.
 const photo = "\x89PNG\r\n\x1a\n\x00\xff binary photo"
 
+// bigObject is an upload large enough for the SDK to send it with
+// "Expect: 100-continue".
+var bigObject = bytes.Repeat([]byte("0123456789abcdef\x00\xff"), 3<<20/18)
+
 // s3Client is the AWS SDK's own S3 client with its defaults (signing,
 // checksums, retries, invocation ids that change every run), pointed at
 // base.
@@ -129,6 +136,20 @@ func s3Session(t *testing.T, c *s3.Client) []string {
 		}
 		seen = append(seen, "put "+obj.key+" "+aws.ToString(out.ETag))
 	}
+	// Over 2 MiB, the SDK asks "Expect: 100-continue" before sending it.
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("backup"), Key: aws.String("big.bin"), Body: bytes.NewReader(bigObject)}); err != nil {
+		t.Fatalf("PutObject of %d bytes: %v", len(bigObject), err)
+	}
+	big, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("backup"), Key: aws.String("big.bin")})
+	if err != nil {
+		t.Fatalf("GetObject big.bin: %v", err)
+	}
+	bigBack, err := io.ReadAll(big.Body)
+	big.Body.Close()
+	if err != nil {
+		t.Fatalf("GetObject big.bin body: %v", err)
+	}
+	seen = append(seen, fmt.Sprintf("big object back whole: %v", bytes.Equal(bigBack, bigObject)))
 	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("album")})
 	if err != nil {
 		t.Fatalf("ListObjectsV2: %v", err)
@@ -174,13 +195,15 @@ func TestS3(t *testing.T) {
 	want := []string{
 		`put notes/hello.txt "` + md5hex("hello, S3\n") + `"`,
 		`put photos/cat 1.png "` + md5hex(photo) + `"`,
+		"big object back whole: true",
 		"list notes/hello.txt 10",
 		"list photos/cat 1.png 23",
 		fmt.Sprintf("get %q 23", photo),
 		`head 10 "` + md5hex("hello, S3\n") + `"`,
 		"get deleted: NoSuchKey",
 	}
-	recordReplay(t, &fakeS3{objects: map[string][]byte{}}, 7, want,
+	api := &fakeS3{objects: map[string][]byte{}}
+	recordReplay(t, api, 9, want,
 		func(t *testing.T, upstream string) []string {
 			srv := replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(upstream))
 			return s3Session(t, s3Client(srv.URL))
@@ -189,6 +212,9 @@ func TestS3(t *testing.T) {
 			srv := replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict(), replayserver.NoRepeat())
 			return s3Session(t, s3Client(srv.URL))
 		})
+	if !api.expect {
+		t.Errorf(`no PUT reached the API with "Expect: 100-continue"`)
+	}
 }
 
 func md5hex(s string) string {
