@@ -123,3 +123,37 @@ func TestUpstreamTransportIsUsedAsGivenInPassthrough(t *testing.T) {
 		t.Errorf("passthrough stored %v", got)
 	}
 }
+
+func TestUpstreamTransportRecordsFromAnHTTP2Server(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	up := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Trailer", "Grpc-Status")
+		io.WriteString(w, r.Proto+" "+r.URL.Path)
+		w.Header().Set("Grpc-Status", "0")
+	}))
+	up.EnableHTTP2 = true
+	up.StartTLS()
+	defer up.Close()
+	path := filepath.Join(t.TempDir(), "h2.yaml")
+
+	t.Run("record", func(t *testing.T) {
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL),
+			replayserver.UpstreamTransport(up.Client().Transport))
+		if code, body := fetch(t, srv.Client(), srv.URL+"/v1/h2"); code != 200 || body != "HTTP/2.0 /v1/h2" {
+			t.Errorf("recording: %d %q", code, body)
+		}
+	})
+	up.Close()
+	t.Run("replay", func(t *testing.T) {
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())
+		resp, err := srv.Client().Get(srv.URL + "/v1/h2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if string(b) != "HTTP/2.0 /v1/h2" || resp.Trailer.Get("Grpc-Status") != "0" {
+			t.Errorf("replay: %q, trailer %v; want the HTTP/2 answer and Grpc-Status 0", b, resp.Trailer)
+		}
+	})
+}
