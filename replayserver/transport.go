@@ -16,8 +16,9 @@ import (
 // in process, without sockets, with the same options, hit tracking and
 // strict mode as [New]. Requests are named by their own URL. A request no
 // cassette answers is an error from RoundTrip: a [*MissError] carrying the
-// same report as [New]'s 404 answer, which unwraps to [ErrNoMatch] (the
-// report is also logged to the test). In record, rerecord and passthrough
+// same report as [New]'s 404 answer, which unwraps to [ErrNoMatch]; as with
+// [New], the miss also fails the test with that report (t.Errorf), so a
+// client that swallows transport errors cannot hide it. In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
 // [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
 // [UpstreamTimeout] for response headers.
@@ -62,7 +63,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return h.fwd.rt.RoundTrip(withBody(req, body))
 	}
 	miss := h.missError(req, body, m)
-	h.logf("%s", miss.Report)
+	h.failf("%s", miss.Report)
 	return nil, miss
 }
 
