@@ -71,13 +71,16 @@ func (r *Recorder) Save() error { return r.proxy.rt.Close() }
 // what was recorded so far is saved.
 //
 // An exchange is stored when the client has read its response body to the
-// end or closed it; a body never closed is not recorded. Note that
-// [http.DefaultTransport] asks for gzip and decodes it transparently when
-// the request sets no Accept-Encoding header: the stored exchange is then
-// what the client saw, the decoded body without Content-Encoding and
-// Content-Length headers. Set Accept-Encoding on the request, or pass a
-// transport with DisableCompression, to store bodies as the server sent
-// them.
+// end or closed it (a body never closed is not recorded), or at once when
+// the response has no body (204, 304, HEAD, Content-Length: 0). As
+// [http.Transport] does, a request that sets no Accept-Encoding (and no
+// Range, and is not a HEAD) is sent asking for gzip, and a gzip answer is
+// decoded for the client; what is stored is what the server sent, gzip
+// and its Content-Encoding included, so the library replays the same
+// through replayserver.New and replayserver.NewTransport alike. This
+// holds for the default transport and for any [*http.Transport] given
+// with [Transport] (it is cloned with compression off); another
+// RoundTripper is used as given.
 //
 // Logging and errors are handled as by [New]. Exchanges that end after the
 // test are still stored, and logged with the standard logger. The idle
@@ -93,8 +96,9 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	opts = append([]Option{Logf(tl.logf), OnError(tl.error)}, opts...)
 	cfg := newConfig(opts)
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
+	owned := rt.takeOverGzip() || cfg.transport == nil
 	t.Cleanup(func() {
-		if cfg.transport == nil {
+		if owned {
 			rt.CloseIdleConnections()
 		}
 		if err := rt.Close(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
@@ -23,10 +24,13 @@ import (
 //
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
-// transport's idle connections with CloseIdleConnections.
+// transport's idle connections with CloseIdleConnections. Gzip is asked
+// for and decoded as by [NewTransport], and stored as the server sent it.
 func NewRoundTripper(lib *library.Library, opts ...Option) http.RoundTripper {
 	cfg := newConfig(opts)
-	return newRoundTripper(lib, cfg, clientTransport(cfg))
+	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
+	rt.takeOverGzip()
+	return rt
 }
 
 // clientTransport returns the default transport of a recording
@@ -53,6 +57,7 @@ type roundTripper struct {
 	cfg    config
 	redact redact.Rules // from cfg
 	saver  *saver       // saves lib after each exchange, in the background
+	gzip   bool         // ask for gzip and decode it, as http.Transport does (see takeOverGzip)
 
 	mu sync.Mutex // serializes Append on lib, so exchanges keep their order
 }
@@ -80,6 +85,23 @@ func newRoundTripper(lib *library.Library, cfg config, def http.RoundTripper) *r
 		cfg.storeFailed(fmt.Errorf("recorder: save %s: %w", lib.Path(), err))
 	})
 	return rt
+}
+
+// takeOverGzip keeps the answers of an [*http.Transport] that would
+// decode gzip transparently as the server sent them: rt sends through a
+// clone of it with compression off, and itself asks for gzip and decodes
+// it for its caller exactly when the transport would have. What the
+// caller gets is unchanged; what is stored is the gzip the server sent.
+// It reports whether rt now owns the transport it sends through.
+func (rt *roundTripper) takeOverGzip() bool {
+	t, ok := rt.next.(*http.Transport)
+	if !ok || t.DisableCompression {
+		return false
+	}
+	c := t.Clone()
+	c.DisableCompression = true
+	rt.next, rt.gzip = c, true
+	return true
 }
 
 // Close waits for the exchanges recorded so far to be saved and saves what
@@ -117,7 +139,17 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	name := naming.Name(rt.redact.Request(out), reqBody, rt.cfg.rules)
-	resp, err := rt.next.RoundTrip(out)
+	send := out
+	askedGzip := rt.gzip && gunzip.Asks(out)
+	if askedGzip {
+		// As http.Transport would, on the wire only: the request stored
+		// and named is the caller's.
+		o := *out
+		o.Header = out.Header.Clone()
+		o.Header.Set("Accept-Encoding", "gzip")
+		send = &o
+	}
+	resp, err := rt.next.RoundTrip(send)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +177,16 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		// keep how it arrived.
 		streamed: resp.ContentLength < 0 && !resp.Uncompressed,
 	}
+	if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
+		// No body to wait for (204, 304, HEAD, Content-Length: 0): the
+		// exchange is complete and stored now, whether or not the
+		// client ever closes the body.
+		c.mu.Lock()
+		c.done = true
+		c.end()
+		c.mu.Unlock()
+		return resp, nil
+	}
 	switch n := resp.ContentLength; {
 	case c.limit > 0 && n > c.limit:
 		c.tooLarge = true // known at once: keep no copy
@@ -154,6 +196,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		c.buf.Grow(int(n))
 	}
 	resp.Body = c
+	if askedGzip {
+		gunzip.Decode(resp)
+	}
 	return resp, nil
 }
 

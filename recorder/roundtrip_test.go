@@ -620,29 +620,120 @@ type closeTracker struct {
 
 func (c *closeTracker) Close() error { c.closed = true; return nil }
 
-func TestNewTransportStoresWhatTheClientSawWhenGoDecodesGzip(t *testing.T) {
+func TestNewTransportStoresGzipAsSentAndDecodesItForTheClient(t *testing.T) {
 	plain := []byte(strings.Repeat("all the news ", 50))
+	var asked []string
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.Header.Get("Accept-Encoding"))
+		if r.Header.Get("Accept-Encoding") != "gzip" {
+			w.Write(plain)
+			return
+		}
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Write(gzipped(plain))
 	}))
 	defer api.Close()
+	for _, c := range []struct {
+		name          string
+		acceptEnc     string // set by the caller
+		wantUncompr   bool   // the client gets the decoded body, as from http.Transport
+		wantClientEnc string // Content-Encoding the client sees
+	}{
+		{"caller sets no Accept-Encoding", "", true, ""},
+		{"caller asks for gzip itself", "gzip", false, "gzip"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			asked = nil
+			path := t.TempDir()
+			rt := recorder.NewTransport(t, path)
+			req, _ := http.NewRequest("GET", api.URL+"/news", nil)
+			if c.acceptEnc != "" {
+				req.Header.Set("Accept-Encoding", c.acceptEnc)
+			}
+			resp, err := (&http.Client{Transport: rt}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if c.wantUncompr {
+				if !bytes.Equal(got, plain) || !resp.Uncompressed || resp.Header.Get("Content-Encoding") != "" || resp.ContentLength != -1 {
+					t.Errorf("client got %d bytes, Uncompressed %v, Content-Encoding %q, ContentLength %d; want the %d decoded bytes as http.Transport gives them",
+						len(got), resp.Uncompressed, resp.Header.Get("Content-Encoding"), resp.ContentLength, len(plain))
+				}
+			} else if !bytes.Equal(got, gzipped(plain)) || resp.Header.Get("Content-Encoding") != c.wantClientEnc {
+				t.Errorf("client that asked for gzip got %d bytes, Content-Encoding %q; want the gzip as sent", len(got), resp.Header.Get("Content-Encoding"))
+			}
+			if len(asked) != 1 || asked[0] != "gzip" {
+				t.Errorf("the API was asked Accept-Encoding %q, want gzip", asked)
+			}
+			flush(t, rt)
+			_, ex := onlyExchange(t, path)
+			if !bytes.Equal(ex.Response.Body, gzipped(plain)) || ex.Response.Header.Get("Content-Encoding") != "gzip" {
+				t.Errorf("stored %d bytes with Content-Encoding %q; want the %d gzip bytes the API sent, with Content-Encoding gzip",
+					len(ex.Response.Body), ex.Response.Header.Get("Content-Encoding"), len(gzipped(plain)))
+			}
+			if got := ex.Request.Header.Get("Accept-Encoding"); got != c.acceptEnc {
+				t.Errorf("stored request Accept-Encoding %q, want the caller's %q", got, c.acceptEnc)
+			}
+		})
+	}
+}
+
+func TestNewTransportDoesNotAskGzipForHEADOrRange(t *testing.T) {
+	var asked []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.Header.Get("Accept-Encoding"))
+		io.WriteString(w, "0123456789")
+	}))
+	defer api.Close()
+	rt := recorder.NewTransport(t, t.TempDir())
+	c := &http.Client{Transport: rt}
+	head, _ := http.NewRequest("HEAD", api.URL+"/h", nil)
+	rng, _ := http.NewRequest("GET", api.URL+"/r", nil)
+	rng.Header.Set("Range", "bytes=0-3")
+	for _, req := range []*http.Request{head, rng} {
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	if len(asked) != 2 || asked[0] != "" || asked[1] != "" {
+		t.Errorf("Accept-Encoding sent for HEAD and Range requests: %q, want none", asked)
+	}
+}
+
+func TestNewTransportStoresABodilessAnswerNeverClosed(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/nocontent":
+			w.WriteHeader(http.StatusNoContent)
+		case "/empty":
+			w.Header().Set("Content-Length", "0")
+		default:
+			io.WriteString(w, "a body")
+		}
+	}))
+	defer api.Close()
 	path := t.TempDir()
-	// No Accept-Encoding set by the caller: http.DefaultTransport asks for
-	// gzip itself and decodes it.
 	rt := recorder.NewTransport(t, path)
-	client := &http.Client{Transport: rt}
-	resp, err := client.Get(api.URL + "/news")
+	c := &http.Client{Transport: rt}
+	for _, req := range []struct{ method, path string }{{"GET", "/nocontent"}, {"GET", "/empty"}, {"HEAD", "/head"}} {
+		r, _ := http.NewRequest(req.method, api.URL+req.path, nil)
+		if _, err := c.Do(r); err != nil { // the body is never closed
+			t.Fatal(err)
+		}
+	}
+	flush(t, rt)
+	lib, err := library.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	flush(t, rt)
-	_, ex := onlyExchange(t, path)
-	if !bytes.Equal(got, plain) || !bytes.Equal(ex.Response.Body, plain) || ex.Response.Header.Get("Content-Encoding") != "" {
-		t.Errorf("client got %d bytes, stored %d bytes with Content-Encoding %q; want the %d decoded bytes and no Content-Encoding",
-			len(got), len(ex.Response.Body), ex.Response.Header.Get("Content-Encoding"), len(plain))
+	names, _ := lib.Names()
+	if len(names) != 3 {
+		t.Errorf("stored %v; want the 204, the empty 200 and the HEAD, all three never closed", names)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -18,7 +19,10 @@ import (
 // cassette answers is an error from RoundTrip: a [*MissError] carrying the
 // same report as [New]'s 404 answer, which unwraps to [ErrNoMatch]; as with
 // [New], the miss also fails the test with that report (t.Errorf), so a
-// client that swallows transport errors cannot hide it. In record, rerecord and passthrough
+// client that swallows transport errors cannot hide it. Like
+// [http.Transport], it decodes a gzip-encoded answer to a request that
+// set no Accept-Encoding (nor Range, and is not a HEAD); the library keeps
+// the gzip the server sent. In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
 // [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
 // [UpstreamTimeout] for response headers.
@@ -55,7 +59,13 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if h.cfg.logHits {
 				h.logf("hit  %s %s -> %d from %s", req.Method, req.URL, ex.Response.StatusCode, m.found)
 			}
-			return h.responseFor(req, ex)
+			resp, err := h.responseFor(req, ex)
+			if err == nil && gunzip.Asks(req) {
+				// As http.Transport, which this transport stands in for,
+				// would have asked for gzip and decoded it.
+				gunzip.Decode(resp)
+			}
+			return resp, err
 		}
 	}
 	if h.mode == ModeRecord {

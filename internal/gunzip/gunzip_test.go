@@ -1,0 +1,79 @@
+package gunzip
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"testing"
+)
+
+func gz(s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	io.WriteString(w, s)
+	w.Close()
+	return b.Bytes()
+}
+
+func TestAsks(t *testing.T) {
+	for _, c := range []struct {
+		method string
+		header http.Header
+		want   bool
+	}{
+		{"GET", http.Header{}, true},
+		{"POST", http.Header{}, true},
+		{"HEAD", http.Header{}, false},
+		{"GET", http.Header{"Accept-Encoding": {"identity"}}, false},
+		{"GET", http.Header{"Accept-Encoding": {"gzip"}}, false},
+		{"GET", http.Header{"Range": {"bytes=0-9"}}, false},
+	} {
+		if got := Asks(&http.Request{Method: c.method, Header: c.header}); got != c.want {
+			t.Errorf("Asks(%s %v) = %v, want %v", c.method, c.header, got, c.want)
+		}
+	}
+}
+
+func TestDecode(t *testing.T) {
+	raw := gz("hello, decoded")
+	resp := &http.Response{
+		Header:        http.Header{"Content-Encoding": {"GZIP"}, "Content-Length": {"40"}, "Content-Type": {"text/plain"}},
+		ContentLength: int64(len(raw)),
+		Body:          io.NopCloser(bytes.NewReader(raw)),
+	}
+	if !Decode(resp) {
+		t.Fatal("Decode of a gzip response = false")
+	}
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || string(b) != "hello, decoded" {
+		t.Errorf("body = %q, %v", b, err)
+	}
+	if resp.Header.Get("Content-Encoding") != "" || resp.Header.Get("Content-Length") != "" || resp.ContentLength != -1 || !resp.Uncompressed {
+		t.Errorf("after Decode: header %v, ContentLength %d, Uncompressed %v", resp.Header, resp.ContentLength, resp.Uncompressed)
+	}
+	if resp.Header.Get("Content-Type") != "text/plain" {
+		t.Errorf("Decode dropped Content-Type: %v", resp.Header)
+	}
+}
+
+func TestDecodeLeavesOthersAlone(t *testing.T) {
+	for _, resp := range []*http.Response{
+		{Header: http.Header{"Content-Encoding": {"br"}}, Body: io.NopCloser(bytes.NewReader([]byte("x")))},
+		{Header: http.Header{}, Body: io.NopCloser(bytes.NewReader([]byte("x")))},
+		{Header: http.Header{"Content-Encoding": {"gzip"}}, Body: http.NoBody},
+	} {
+		before := resp.Body
+		if Decode(resp) || resp.Body != before {
+			t.Errorf("Decode changed a response encoded %q", resp.Header.Get("Content-Encoding"))
+		}
+	}
+}
+
+func TestDecodeOfBrokenGzipIsAReadError(t *testing.T) {
+	resp := &http.Response{Header: http.Header{"Content-Encoding": {"gzip"}}, Body: io.NopCloser(bytes.NewReader([]byte("not gzip")))}
+	Decode(resp)
+	if _, err := io.ReadAll(resp.Body); err == nil {
+		t.Error("reading a body that is not gzip gave no error")
+	}
+}

@@ -1,0 +1,139 @@
+package replayserver_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+func gz(b []byte) []byte {
+	var out bytes.Buffer
+	w := gzip.NewWriter(&out)
+	w.Write(b)
+	w.Close()
+	return out.Bytes()
+}
+
+// gzipAPI answers with gzip when asked for it, as most APIs do.
+func gzipAPI(t *testing.T, plain []byte) *httptest.Server {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Accept-Encoding") != "gzip" {
+			w.Write(plain)
+			return
+		}
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(gz(plain))
+	}))
+	t.Cleanup(up.Close)
+	return up
+}
+
+// storedBody is the one response body of the library at path.
+func storedBody(t *testing.T, path string) library.Response {
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil || len(names) != 1 {
+		t.Fatalf("library %s holds %v, %v; want one cassette", path, names, err)
+	}
+	c, ok, err := lib.Get(names[0])
+	if err != nil || !ok || len(c.Exchanges) != 1 {
+		t.Fatalf("cassette %s: %v", names[0], err)
+	}
+	return c.Exchanges[0].Response
+}
+
+// A library moves between the recording paths and the replay paths: each
+// stores the gzip the API sent, and each replay gives a Go client what
+// http.Transport would have given it, the decoded body.
+func TestGzipRecordedAnyWayReplaysAnyWay(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	plain := []byte(strings.Repeat("gzip me, ", 100))
+	up := gzipAPI(t, plain)
+	record := map[string]func(t *testing.T, lib string){
+		"replayserver.New": func(t *testing.T, lib string) {
+			srv := replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL))
+			fetchPlain(t, http.DefaultClient, srv.URL+"/news", plain)
+		},
+		"replayserver.NewTransport": func(t *testing.T, lib string) {
+			rt := replayserver.NewTransport(t, lib, replayserver.WithMode(replayserver.ModeRecord))
+			fetchPlain(t, &http.Client{Transport: rt}, up.URL+"/news", plain)
+		},
+		"recorder.NewTransport": func(t *testing.T, lib string) {
+			fetchPlain(t, &http.Client{Transport: recorder.NewTransport(t, lib)}, up.URL+"/news", plain)
+		},
+		"recorder.New": func(t *testing.T, lib string) {
+			fetchPlain(t, http.DefaultClient, recorder.New(t, up.URL, lib).URL+"/news", plain)
+		},
+	}
+	for rname, rec := range record {
+		t.Run(rname, func(t *testing.T) {
+			lib := filepath.Join(t.TempDir(), "api")
+			t.Run("record", func(t *testing.T) { rec(t, lib) })
+			if r := storedBody(t, lib); !bytes.Equal(r.Body, gz(plain)) || r.Header.Get("Content-Encoding") != "gzip" {
+				t.Errorf("stored %d bytes, Content-Encoding %q; want the API's %d gzip bytes", len(r.Body), r.Header.Get("Content-Encoding"), len(gz(plain)))
+			}
+			t.Run("replay through New", func(t *testing.T) {
+				srv := replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())
+				fetchPlain(t, http.DefaultClient, srv.URL+"/news", plain)
+			})
+			t.Run("replay through NewTransport", func(t *testing.T) {
+				rt := replayserver.NewTransport(t, lib, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())
+				resp := fetchPlain(t, &http.Client{Transport: rt}, up.URL+"/news", plain)
+				if !resp.Uncompressed || resp.ContentLength != -1 || resp.Header.Get("Content-Encoding") != "" {
+					t.Errorf("Uncompressed %v, ContentLength %d, Content-Encoding %q; want them as http.Transport sets them", resp.Uncompressed, resp.ContentLength, resp.Header.Get("Content-Encoding"))
+				}
+			})
+		})
+	}
+}
+
+// A client that asks for gzip itself gets it as stored, from either path.
+func TestGzipAskedForIsReplayedEncoded(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	plain := []byte(strings.Repeat("raw, ", 100))
+	up := gzipAPI(t, plain)
+	lib := filepath.Join(t.TempDir(), "api.json")
+	t.Run("record", func(t *testing.T) {
+		fetchPlain(t, &http.Client{Transport: recorder.NewTransport(t, lib)}, up.URL+"/raw", plain)
+	})
+	rt := replayserver.NewTransport(t, lib, replayserver.WithMode(replayserver.ModeReplay))
+	req, _ := http.NewRequest("GET", up.URL+"/raw", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	resp, err := (&http.Client{Transport: rt}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(b, gz(plain)) || resp.Header.Get("Content-Encoding") != "gzip" || resp.Uncompressed {
+		t.Errorf("a client asking for gzip got %d bytes, Content-Encoding %q, Uncompressed %v; want the gzip as stored", len(b), resp.Header.Get("Content-Encoding"), resp.Uncompressed)
+	}
+}
+
+// fetchPlain GETs url with c and checks that the body read is plain.
+func fetchPlain(t *testing.T, c *http.Client, url string, plain []byte) *http.Response {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.Equal(b, plain) {
+		t.Errorf("GET %s: %d bytes (%q...), %v; want the %d plain bytes", url, len(b), b[:min(len(b), 20)], err, len(plain))
+	}
+	return resp
+}
