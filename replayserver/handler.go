@@ -373,7 +373,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 				status = ex.Response.StatusCode
 			}
 			if h.cfg.logHits {
-				h.logf("hit  %s %s -> %d from %s", r.Method, r.URL.RequestURI(), status, m.found)
+				h.logf("hit  %s %s -> %d from %s", r.Method, h.redact.URL(r.URL).RequestURI(), status, m.found)
 			}
 			return
 		}
@@ -384,7 +384,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	miss := h.missError(r, body, m)
-	h.logf("miss %s %s (name %s)", r.Method, r.URL.RequestURI(), m.name)
+	h.logf("miss %s %s (name %s)", r.Method, h.redact.URL(r.URL).RequestURI(), m.name)
 	h.failf("%s", miss.Report)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Cassette-Miss", m.name)

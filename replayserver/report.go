@@ -37,7 +37,18 @@ func (e *MissError) Unwrap() error { return ErrNoMatch }
 // missError builds the report for a request r (body body) named name.
 func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	name := m.name
-	e := &MissError{Method: r.Method, URL: requestURL(r), Name: name}
+	// The report goes to test logs, 404 bodies and serve's log: it shows
+	// the request redacted, without the header Server.Transport adds.
+	rr := h.redact.Request(r)
+	if _, ok := rr.Header[schemeHeader]; ok {
+		if rr == r {
+			c := *r
+			rr = &c
+		}
+		rr.Header = rr.Header.Clone()
+		delete(rr.Header, schemeHeader)
+	}
+	e := &MissError{Method: r.Method, URL: requestURL(r, rr), Name: name}
 	var b strings.Builder
 	fmt.Fprintf(&b, "cassette: no cassette for %s %s\n", e.Method, e.URL)
 	if h.testName != "" {
@@ -45,13 +56,13 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	}
 	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), h.mode)
 	fmt.Fprintf(&b, "  name:    %s\n", name)
-	writeRequest(&b, h.redact.Request(r), body) // no secrets in test logs
+	writeRequest(&b, rr, body)
 	if m.found != "" {
 		c, _, _ := h.lib.Get(m.found)
 		fmt.Fprintf(&b, "  cassette %s matches, but its %d exchange(s) were all served and replayserver.NoRepeat is set\n",
 			h.lib.File(m.found), len(c.Exchanges))
 	}
-	got := viewOf(r.Method, m.target.String(), r.Header, body, h.cfg.rules)
+	got := viewOf(r.Method, h.redact.URL(m.target).String(), rr.Header, body, h.cfg.rules)
 	names, err := h.lib.Names()
 	if err != nil {
 		fmt.Fprintf(&b, "  (the library cannot be read: %v)\n", err)
@@ -110,16 +121,13 @@ func writeRequest(b *strings.Builder, r *http.Request, body []byte) {
 	}
 }
 
-// requestURL returns the URL of r as the client meant it.
-func requestURL(r *http.Request) string {
-	if r.URL.IsAbs() {
-		return r.URL.String()
+// requestURL returns the URL of r as the client meant it (its scheme as
+// sent by Server.Transport), with the URL of rr, r redacted.
+func requestURL(r, rr *http.Request) string {
+	if rr.URL.IsAbs() {
+		return rr.URL.String()
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + r.URL.RequestURI()
+	return schemeOf(r) + "://" + r.Host + rr.URL.RequestURI()
 }
 
 // reqView is what a miss report compares: the parts of a request that

@@ -57,7 +57,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
 			if h.cfg.logHits {
-				h.logf("hit  %s %s -> %d from %s", req.Method, req.URL, ex.Response.StatusCode, m.found)
+				h.logf("hit  %s %s -> %d from %s", req.Method, h.redact.URL(req.URL), ex.Response.StatusCode, m.found)
 			}
 			resp, err := h.responseFor(req, ex)
 			if err == nil && gunzip.Asks(req) {
