@@ -63,6 +63,9 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 	p.redact = rt.redact
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
+			// ReverseProxy drops query parameters it cannot parse
+			// ("%zz", ";"); a recorder forwards the request as made.
+			pr.Out.URL.RawQuery = pr.In.URL.RawQuery
 			pr.SetURL(u)
 			pr.Out.Host = u.Host
 		},

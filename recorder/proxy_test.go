@@ -203,3 +203,40 @@ func BenchmarkProxy(b *testing.B) {
 		run(b, p)
 	})
 }
+
+// Go's ReverseProxy drops a query it cannot parse; the recorder forwards
+// and stores it as the client made it, as the replay server does in
+// record mode, so the request replays.
+func TestProxyKeepsAQueryGoCannotParse(t *testing.T) {
+	var seen []string
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.URL.RawQuery)
+	}))
+	defer api.Close()
+	path := t.TempDir()
+	rec := recorder.New(t, api.URL, path)
+	queries := []string{"x=%zz", "a=1;b=2"}
+	for _, q := range queries {
+		resp, err := http.Get(rec.URL + "/q?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if err := rec.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(seen, " ") != strings.Join(queries, " ") {
+		t.Errorf("the upstream got queries %q, want %q", seen, queries)
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		r, _ := http.NewRequest("GET", api.URL+"/q?"+q, nil)
+		if c, ok, err := lib.Get(naming.Name(r, nil, naming.Default())); err != nil || !ok || c.Exchanges[0].Request.URL != api.URL+"/q?"+q {
+			t.Errorf("no cassette stored for the request with query %q (%v)", q, err)
+		}
+	}
+}
