@@ -47,6 +47,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	srv.Config.ErrorLog = log.New(logfWriter(tl.logf), "", 0)
 	srv.Start()
 	t.Cleanup(func() {
+		t.Helper() // failures at the end point at the line that called New
 		srv.Close()
 		if err := p.Close(); err != nil {
 			t.Errorf("%v", err)
@@ -98,6 +99,7 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	owned := rt.takeOverGzip() || cfg.transport == nil
 	t.Cleanup(func() {
+		t.Helper() // failures at the end point at the line that called NewTransport
 		if owned {
 			rt.CloseIdleConnections()
 		}

@@ -52,6 +52,7 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 	s := &Server{Server: ts, h: h, transport: &hostRouter{base: ts.Client().Transport, server: u}}
 	ts.Client().Transport = s.transport
 	t.Cleanup(func() {
+		t.Helper() // failures at the end point at the line that called New
 		s.Close()
 		finish(t, h)
 	})

@@ -30,7 +30,10 @@ import (
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
 	h := newTestHandler(t, path, true, opts)
-	t.Cleanup(func() { finish(t, h) })
+	t.Cleanup(func() {
+		t.Helper() // failures at the end point at the caller of NewTransport
+		finish(t, h)
+	})
 	return &transport{h: h}
 }
 
