@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cassette-go/cassette/internal/redact"
+	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -69,9 +70,10 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 			pr.SetURL(u)
 			pr.Out.Host = u.Host
 		},
-		Transport:     rt,
-		FlushInterval: -1,
-		ErrorHandler:  p.badGateway,
+		Transport:      rt,
+		FlushInterval:  -1,
+		ModifyResponse: trailer.Unsized, // the client waits for the trailers, and the end
+		ErrorHandler:   p.badGateway,
 	}
 	if p.cfg.logf != nil {
 		p.rp.ErrorLog = log.New(logfWriter(p.cfg.logf), "", 0)

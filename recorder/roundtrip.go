@@ -325,13 +325,21 @@ func (c *capture) Read(p []byte) (int, error) {
 	c.keep(p[:n])
 	if err != nil {
 		c.done = true
-		if err == io.EOF {
+		if err == io.EOF || c.whole() {
 			c.end()
 		} else {
 			c.dropCopy()
 		}
 	}
 	return n, err
+}
+
+// whole reports whether the body read so far is all its Content-Length
+// announced. An error after that (an HTTP/2 stream whose end, or
+// trailers, the client did not wait for: its request's context is then
+// canceled) leaves the exchange complete, and it is stored. c.mu is held.
+func (c *capture) whole() bool {
+	return c.resp.ContentLength >= 0 && c.size == c.resp.ContentLength && !c.tooLarge && !c.failed
 }
 
 // keep adds p, just read, to the copy: in memory, or in the body file once
@@ -415,7 +423,7 @@ func (c *capture) Close() error {
 				}
 			}
 			switch {
-			case err == io.EOF || c.tooLarge:
+			case err == io.EOF || c.tooLarge || c.whole():
 				c.end()
 			case err != nil:
 				c.dropCopy()

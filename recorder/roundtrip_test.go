@@ -3,6 +3,7 @@ package recorder_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -11,10 +12,12 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -743,5 +746,50 @@ func flush(t *testing.T, rt http.RoundTripper) {
 	t.Helper()
 	if err := rt.(io.Closer).Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// cutAfter is a transport whose answer announces length bytes, delivers
+// them, and then fails as an HTTP/2 stream does when the client hung up
+// before the stream's end: the request's context is canceled.
+type cutAfter struct{ body string }
+
+func (c cutAfter) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{
+		StatusCode:    200,
+		Header:        http.Header{"Content-Length": {strconv.Itoa(len(c.body))}},
+		ContentLength: int64(len(c.body)),
+		Body:          io.NopCloser(io.MultiReader(strings.NewReader(c.body), iotest.ErrReader(context.Canceled))),
+		Request:       r,
+	}, nil
+}
+
+func TestABodyReadToItsLengthIsStoredWhateverComesAfter(t *testing.T) {
+	for _, closeEarly := range []bool{false, true} {
+		t.Run(fmt.Sprintf("close early %v", closeEarly), func(t *testing.T) {
+			path := t.TempDir()
+			lib, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rt := recorder.NewRoundTripper(lib, recorder.Transport(cutAfter{"all 15 of them."}))
+			resp, err := rt.RoundTrip(httptest.NewRequest("GET", "http://api.example.com/v1/cut", nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if closeEarly {
+				resp.Body.Close() // the recorder reads the rest itself
+			} else {
+				b, _ := io.ReadAll(resp.Body) // ends in context.Canceled
+				resp.Body.Close()
+				if string(b) != "all 15 of them." {
+					t.Fatalf("body %q", b)
+				}
+			}
+			flush(t, rt)
+			if _, ex := onlyExchange(t, path); string(ex.Response.Body) != "all 15 of them." {
+				t.Errorf("stored body %q", ex.Response.Body)
+			}
+		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -97,9 +98,10 @@ func (h *Handler) startForwarding(forTransport bool) error {
 		)...)
 	}
 	h.fwd = &forwarder{rt: rt, proxy: &httputil.ReverseProxy{
-		Rewrite:       rewriteToTarget,
-		Transport:     rt,
-		FlushInterval: -1, // stream as it arrives: event streams, chunked answers
+		Rewrite:        rewriteToTarget,
+		Transport:      rt,
+		FlushInterval:  -1,              // stream as it arrives: event streams, chunked answers
+		ModifyResponse: trailer.Unsized, // the client waits for the trailers, and the end
 		// Errors after the headers, such as a body broken off.
 		ErrorLog: log.New(logfWriter(h.logf), "", 0),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {

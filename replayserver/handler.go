@@ -104,7 +104,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		}
 		h.upstream = u
 	}
-	h.hint = recordHint(forTransport)
+	h.hint = recordHint(forTransport, h.upstream)
 	h.mode = effectiveMode(mode, lib.Exists(), h.upstream != nil || forTransport)
 	if h.mode == ModeReplay && !lib.Exists() {
 		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, h.hint)
@@ -247,9 +247,12 @@ func (h *Handler) Close() error {
 }
 
 // recordHint says how to record a missing library or cassette.
-func recordHint(forTransport bool) string {
-	if forTransport {
+func recordHint(forTransport bool, upstream *url.URL) string {
+	switch {
+	case forTransport:
 		return "run the test with " + EnvMode + "=record: requests then go to their own URL and are stored"
+	case upstream != nil:
+		return "run with " + EnvMode + "=record (cassette serve: -mode record): requests then go to " + upstream.Redacted() + " and are stored"
 	}
 	return "run with " + EnvMode + "=record and replayserver.Upstream(url) set to the real API (cassette serve: -mode record -upstream URL)"
 }

@@ -23,6 +23,7 @@ type match struct {
 	ok       bool
 	reply    *reply   // ex made ready to write, when the cassette's state has one
 	target   *url.URL // the URL the request stands for
+	loadErr  error    // the cassette of the request's name exists but cannot be read
 }
 
 // lookup finds the cassette for r, whose body is body. The request is named
@@ -125,7 +126,11 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 	if pick == "" {
 		return m
 	}
-	c, ok, _ := h.lib.Get(pick)
+	c, ok, err := h.lib.Get(pick)
+	if err != nil {
+		m.loadErr = err
+		return m
+	}
 	var p picked
 	picking := !ok && anyHost && pick == m.name
 	if picking {
@@ -133,7 +138,11 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 		p = h.pickAnyHost(m.name)
 		h.mu.Unlock()
 		if p.name != "" && p.name != m.name {
-			c, ok, _ = h.lib.Get(p.name)
+			c, ok, err = h.lib.Get(p.name)
+			if err != nil {
+				m.loadErr = err
+				return m
+			}
 		}
 	}
 	if !ok {

@@ -50,7 +50,12 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	}
 	e := &MissError{Method: r.Method, URL: requestURL(r, rr), Name: name}
 	var b strings.Builder
-	fmt.Fprintf(&b, "cassette: no cassette for %s %s\n", e.Method, e.URL)
+	if m.loadErr != nil {
+		fmt.Fprintf(&b, "cassette: the cassette for %s %s cannot be read: %v\n", e.Method, e.URL, m.loadErr)
+		b.WriteString("  fix the file (it may have been edited by hand, or cut short), or delete it and record it again\n")
+	} else {
+		fmt.Fprintf(&b, "cassette: no cassette for %s %s\n", e.Method, e.URL)
+	}
 	if h.testName != "" {
 		fmt.Fprintf(&b, "  test:    %s\n", h.testName)
 	}
@@ -58,9 +63,11 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	fmt.Fprintf(&b, "  name:    %s\n", name)
 	writeRequest(&b, rr, body)
 	if m.found != "" {
-		c, _, _ := h.lib.Get(m.found)
-		fmt.Fprintf(&b, "  cassette %s matches, but its %d exchange(s) were all served and replayserver.NoRepeat is set\n",
-			h.lib.File(m.found), len(c.Exchanges))
+		if n := len(m.cassette.Exchanges); n == 0 {
+			fmt.Fprintf(&b, "  cassette %s matches, but it holds no exchanges: add one, or delete it and record it again\n", h.lib.File(m.found))
+		} else {
+			fmt.Fprintf(&b, "  cassette %s matches, but its %d exchange(s) were all served and replayserver.NoRepeat is set\n", h.lib.File(m.found), n)
+		}
 	}
 	got := viewOf(r.Method, h.redact.URL(m.target).String(), rr.Header, body, h.cfg.rules)
 	names, err := h.lib.Names()
@@ -74,8 +81,15 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	for i, n := range e.Near {
 		fmt.Fprintf(&b, "\nnearest #%d: %s\n", i+1, h.lib.File(n))
 		c, ok, err := h.lib.Get(n)
-		if err != nil || !ok || len(c.Exchanges) == 0 {
+		switch {
+		case err != nil:
 			fmt.Fprintf(&b, "  (cannot be read: %v)\n", err)
+			continue
+		case !ok:
+			b.WriteString("  (gone from the library since it was listed)\n")
+			continue
+		case len(c.Exchanges) == 0:
+			b.WriteString("  (holds no exchanges)\n")
 			continue
 		}
 		req := c.Exchanges[0].Request
