@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -74,7 +73,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	if err != nil {
 		fmt.Fprintf(&b, "  (the library cannot be read: %v)\n", err)
 	}
-	e.Near = nearest(name, names, nearestCount)
+	e.Near = h.nearest(name, names, got, nearestCount)
 	if len(e.Near) == 0 {
 		b.WriteString("  the library holds no cassettes.\n")
 	}
@@ -147,11 +146,12 @@ func requestURL(r, rr *http.Request) string {
 // reqView is what a miss report compares: the parts of a request that
 // tell cassettes apart, under the rules that apply to it.
 type reqView struct {
-	Method  string
-	Path    string
-	Query   url.Values
-	Headers map[string][]string
-	Body    any // "", a JSON value, text, or a summary of a binary body
+	Method   string
+	Path     string
+	BadQuery string // a query that does not parse, as it is
+	Query    url.Values
+	Headers  map[string][]string
+	Body     any // "", a JSON value, text, or a summary of a binary body
 }
 
 // viewOf returns the view of a request under rules (narrowed to the route
@@ -166,6 +166,9 @@ func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Ru
 		v.Path = rawURL
 	}
 	rules = rules.For(req)
+	if _, err := url.ParseQuery(req.URL.RawQuery); err != nil {
+		v.BadQuery = req.URL.RawQuery
+	}
 	if q := req.URL.Query(); len(q) > 0 {
 		for _, k := range rules.IgnoreQuery {
 			q.Del(k)
@@ -203,89 +206,6 @@ func bodyView(body []byte) any {
 		return string(body)
 	}
 	return fmt.Sprintf("<%d bytes, not text>", len(body))
-}
-
-// nearest returns up to n names from names closest to name (see
-// similarity).
-func nearest(name string, names []string, n int) []string {
-	want := splitName(name)
-	type scored struct {
-		name  string
-		score int
-	}
-	var all []scored
-	for _, c := range names {
-		all = append(all, scored{c, similarity(want, splitName(c))})
-	}
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].score != all[j].score {
-			return all[i].score > all[j].score
-		}
-		return all[i].name < all[j].name
-	})
-	var out []string
-	for i := 0; i < len(all) && i < n; i++ {
-		out = append(out, all[i].name)
-	}
-	return out
-}
-
-// nameParts are the fields of a cassette name (see package naming).
-type nameParts struct {
-	method, host string
-	path         []string
-	query        string
-	suffix       string
-}
-
-// hashSuffixes matches the hash suffixes that end a name ("~h", "~b",
-// "~u" and 8 hex digits); a "~" inside the host field is not one.
-var hashSuffixes = regexp.MustCompile(`(~[hbu][0-9a-f]{8})+$`)
-
-func splitName(name string) nameParts {
-	var p nameParts
-	head := name
-	if m := hashSuffixes.FindStringIndex(name); m != nil {
-		head, p.suffix = name[:m[0]], name[m[0]:]
-	}
-	head, p.query, _ = strings.Cut(head, "__")
-	f := strings.Split(head, "_")
-	p.method = f[0]
-	if len(f) >= 3 {
-		p.host = f[1] + ":" + f[2]
-		p.path = f[3:]
-	}
-	return p
-}
-
-// similarity scores how near two names are: same method and path first,
-// then the same path, then the same method, then the longest shared
-// leading path, then the same query, host and suffixes.
-func similarity(a, b nameParts) int {
-	s := 0
-	if strings.Join(a.path, "/") == strings.Join(b.path, "/") {
-		s += 2000
-	} else {
-		for i := 0; i < len(a.path) && i < len(b.path) && a.path[i] == b.path[i]; i++ {
-			s += 50
-		}
-		if len(a.path) == len(b.path) {
-			s += 20
-		}
-	}
-	if a.method == b.method {
-		s += 1000
-	}
-	if a.query == b.query {
-		s += 10
-	}
-	if a.host == b.host {
-		s += 5
-	}
-	if a.suffix == b.suffix {
-		s++
-	}
-	return s
 }
 
 func indent(s, prefix string) string {

@@ -1,0 +1,128 @@
+package replayserver_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// writeRequests stores one cassette per request (method, URL, JSON body)
+// under rules.
+func writeRequests(t *testing.T, path string, rules naming.Rules, reqs [][3]string) {
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reqs {
+		req := httptest.NewRequest(r[0], r[1], strings.NewReader(r[2]))
+		hdr := http.Header{}
+		if r[2] != "" {
+			req.Header.Set("Content-Type", "application/json")
+			hdr.Set("Content-Type", "application/json")
+		}
+		ex := library.Exchange{
+			Request:  library.Request{Method: r[0], URL: r[1], Header: hdr, Body: []byte(r[2])},
+			Response: library.Response{StatusCode: 200, Body: []byte("ok")},
+		}
+		if err := lib.Append(naming.Name(req, []byte(r[2]), rules), ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// missReport sends a request no cassette answers and returns the report.
+func missReport(t *testing.T, path string, rules naming.Rules, method, target, body string) string {
+	t.Helper()
+	ft := newFakeTB(t)
+	var report string
+	ft.do(func() {
+		srv := replayserver.New(ft, path, replayserver.Naming(rules), replayserver.WithMode(replayserver.ModeReplay))
+		req, _ := http.NewRequest(method, srv.URL+target, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		report = string(b)
+	})
+	ft.finish()
+	if !ft.Failed() {
+		t.Fatalf("the request %s %s was not a miss", method, target)
+	}
+	return report
+}
+
+// nearestURLs returns the "recorded:" lines of a report, nearest first.
+func nearestURLs(report string) []string {
+	var out []string
+	for _, l := range strings.Split(report, "\n") {
+		if s, ok := strings.CutPrefix(strings.TrimSpace(l), "recorded: "); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Among cassettes of the same method and path, the nearest is the one the
+// request differs from in the fewest parts: GraphQL queries to one path
+// that differ in one variable, and queries that differ in one parameter.
+func TestNearestIsTheCassetteThatDiffersLeast(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody}}
+	ops := []string{"users", "reviews", "orders", "items", "carts", "tags", "shops", "notes"}
+	var reqs [][3]string
+	for _, op := range ops {
+		reqs = append(reqs, [3]string{"POST", "https://api.example.com/graphql",
+			fmt.Sprintf(`{"query":"query { %s(first: $first) { id } }","variables":{"first":10}}`, op)})
+	}
+	path := filepath.Join(t.TempDir(), "gql.json")
+	writeRequests(t, path, rules, reqs)
+	for _, op := range ops {
+		body := fmt.Sprintf(`{"query":"query { %s(first: $first) { id } }","variables":{"first":11}}`, op)
+		report := missReport(t, path, rules, "POST", "/graphql", body)
+		_, first, _ := strings.Cut(report, "nearest #1")
+		first, _, _ = strings.Cut(first, "nearest #2")
+		if !strings.Contains(first, op+"(first") {
+			t.Errorf("the %s query with one variable changed: nearest #1 is not the %s cassette:\n%s", op, op, report)
+		}
+	}
+
+	qpath := filepath.Join(t.TempDir(), "q.json")
+	writeRequests(t, qpath, rules, [][3]string{
+		{"GET", "https://api.example.com/v1/s?a=0&b=0&c=0", ""},
+		{"GET", "https://api.example.com/v1/s?a=1&b=7&c=7", ""},
+		{"GET", "https://api.example.com/v1/s?a=1&b=8&c=8", ""},
+		{"GET", "https://api.example.com/v1/s?a=9&b=1&c=1", ""},
+	})
+	got := nearestURLs(missReport(t, qpath, rules, "GET", "/v1/s?a=1&b=1&c=1", ""))
+	if len(got) == 0 || got[0] != "GET https://api.example.com/v1/s?a=9&b=1&c=1" {
+		t.Errorf("nearest to ?a=1&b=1&c=1: %q; want ?a=9&b=1&c=1 (one parameter differs) first", got)
+	}
+}
+
+// A query Go cannot parse still shows in the diff.
+func TestMissReportDiffShowsAQueryThatDoesNotParse(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "q.json")
+	writeRequests(t, path, naming.Rules{}, [][3]string{{"GET", "https://api.example.com/q?x=%zz", ""}})
+	report := missReport(t, path, naming.Rules{}, "GET", "/q?x=%yy", "")
+	if !strings.Contains(report, `"x=%zz"`) || !strings.Contains(report, `"x=%yy"`) || strings.Contains(report, "no difference") {
+		t.Errorf("the diff does not show the two queries:\n%s", report)
+	}
+}
