@@ -118,6 +118,11 @@ func runHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return exitOK
 	case 1:
+		switch args[0] {
+		case "-h", "-help", "--help":
+			usage(stdout)
+			return exitOK
+		}
 		c, ok := lookup(args[0])
 		if !ok {
 			fmt.Fprintf(stderr, "cassette help: unknown command %q (see cassette -h)\n", args[0])

@@ -198,6 +198,8 @@ func TestHelp(t *testing.T) {
 			[]string{"Usage:", "cassette <command>", "serve ", "record ", "version ", "help "}},
 		{"help lists the commands", []string{"help"},
 			[]string{"Usage:", "serve ", "record ", "version "}},
+		{"help -h lists the commands", []string{"help", "-h"},
+			[]string{"Usage:", "serve ", "record ", "version "}},
 		{"serve -h shows flags, defaults and an example", []string{"serve", "-h"},
 			[]string{"Usage: cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] PATH",
 				"-addr address", `(default "127.0.0.1:0")`, "-mode mode", `(default "replay")`,

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"strconv"
 	"text/tabwriter"
 
@@ -77,6 +78,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err := checkUpstream(*upstream); err != nil {
 			return c.fail(stderr, "%v", err)
 		}
+	} else if m != replayserver.ModeReplay {
+		return c.fail(stderr, "-mode %s forwards requests: it needs -upstream URL", m)
+	} else if env := replayserver.Mode(os.Getenv(replayserver.EnvMode)); env != "" && env != replayserver.ModeReplay && env != replayserver.ModeOnce {
+		return c.fail(stderr, "%s=%s forwards requests: it needs -upstream URL", replayserver.EnvMode, env)
 	}
 
 	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.Logf(logTo(stderr))}

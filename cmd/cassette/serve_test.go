@@ -215,3 +215,22 @@ func TestServeListenError(t *testing.T) {
 		t.Errorf("serve -addr 127.0.0.1:notaport = %d, stderr %q; want 1 and an error", code, stderr)
 	}
 }
+
+func TestServeForwardingModesNeedAnUpstream(t *testing.T) {
+	path, _ := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/a", 200, "a"})
+	for _, c := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		{"", []string{"serve", "-mode", "record", path}, "-mode record forwards requests: it needs -upstream URL"},
+		{"", []string{"serve", "-mode", "passthrough", path}, "-mode passthrough forwards requests: it needs -upstream URL"},
+		{"rerecord", []string{"serve", path}, "CASSETTE_MODE=rerecord forwards requests: it needs -upstream URL"},
+	} {
+		t.Setenv("CASSETTE_MODE", c.env)
+		code, _, stderr := runSync(t, c.args...)
+		if code != exitUsage || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+			t.Errorf("CASSETTE_MODE=%q cassette %q = %d, stderr %q; want 2 and one line saying %q", c.env, c.args, code, stderr, c.want)
+		}
+	}
+}
