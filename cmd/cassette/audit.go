@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -41,8 +42,12 @@ It reports, one line each,
     Slack tokens (xoxb-...);
   - private keys ("-----BEGIN ... PRIVATE KEY-----");
   - JWTs: three base64url segments whose first decodes to JSON with "alg";
-  - long hex or base64 values of query parameters named like token, key,
-    secret, signature or password.
+  - values of the query parameters the recorder redacts (access_token,
+    api_key, token, key, signature, password, ...), however short, and
+    long hex or base64 values of other query parameters named like token,
+    key, secret, signature or password, in the request URL and in the URLs
+    of the Location, Content-Location and Referer headers;
+  - a password in a URL's user information (https://user:PASSWORD@host).
 
 Compressed (gzip) bodies are scanned decoded. With -max-age, a cassette
 whose newest exchange was recorded longer ago than that is reported too
@@ -161,6 +166,12 @@ func auditExchange(ex library.Exchange) []string {
 					report(kind, where, secret)
 					continue
 				}
+				if slices.ContainsFunc(urlHeaders, func(u string) bool { return strings.EqualFold(u, k) }) {
+					for _, f := range scanURL(v, where) {
+						report(f.kind, f.where, f.secret)
+					}
+					continue
+				}
 				for _, f := range scanText([]byte(v)) {
 					report(f.kind, where, f.secret)
 				}
@@ -168,7 +179,7 @@ func auditExchange(ex library.Exchange) []string {
 		}
 	}
 	header("request", ex.Request.Header)
-	for _, f := range scanURL(ex.Request.URL) {
+	for _, f := range scanURL(ex.Request.URL, "request") {
 		report(f.kind, f.where, f.secret)
 	}
 	for _, f := range scanText(decoded(ex.Request.Header, ex.Request.Body)) {
@@ -297,13 +308,24 @@ func secretParam(name string) bool {
 // tokenRE matches a long hex or base64 value.
 var tokenRE = regexp.MustCompile(`^[A-Za-z0-9+/_=.-]{16,}$`)
 
-// scanURL returns the secrets in the request URL raw: known shapes, and
-// long values of query parameters named like secrets.
-func scanURL(raw string) []finding {
+// redactedParams are the query parameters the recorder redacts by
+// default: any value of theirs but the placeholder is a finding, however
+// short.
+var redactedParams = redact.Default().Query
+
+// scanURL returns the secrets in the URL raw, of where ("request",
+// "response header Location"): known shapes, a password in its user
+// information, values of the query parameters the recorder redacts, and
+// long values of other query parameters named like secrets.
+func scanURL(raw, where string) []finding {
 	var out []finding
 	seen := make(map[string]bool)
 	u, err := url.Parse(raw)
 	if err == nil {
+		if pw, ok := u.User.Password(); ok && pw != "" && pw != placeholder {
+			out = append(out, finding{kind: "password", where: where + " URL user information", secret: pw})
+			seen[pw] = true
+		}
 		for _, kv := range strings.Split(u.RawQuery, "&") {
 			k, v, _ := strings.Cut(kv, "=")
 			dk, err1 := url.QueryUnescape(k)
@@ -311,20 +333,27 @@ func scanURL(raw string) []finding {
 			if err1 != nil || err2 != nil {
 				dk, dv = k, v
 			}
-			if secretParam(dk) && dv != placeholder && tokenRE.MatchString(dv) {
-				out = append(out, finding{kind: "token", where: "request query parameter " + dk, secret: dv})
+			if dv == "" || dv == placeholder {
+				continue
+			}
+			named := slices.ContainsFunc(redactedParams, func(p string) bool { return strings.EqualFold(p, dk) })
+			if named || secretParam(dk) && tokenRE.MatchString(dv) {
+				out = append(out, finding{kind: "token", where: where + " query parameter " + dk, secret: dv})
 				seen[dv] = true
 			}
 		}
 	}
 	for _, f := range scanText([]byte(raw)) {
 		if !seen[f.secret] {
-			f.where = "request URL"
+			f.where = where + " URL"
 			out = append(out, f)
 		}
 	}
 	return out
 }
+
+// urlHeaders are the headers whose values are URLs, scanned as URLs.
+var urlHeaders = []string{"Location", "Content-Location", "Referer"}
 
 // decoded returns body, decompressed if its header says gzip and it is.
 func decoded(h http.Header, body []byte) []byte {

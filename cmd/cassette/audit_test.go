@@ -179,3 +179,35 @@ func TestUnredacted(t *testing.T) {
 		t.Errorf("isJWT misjudges")
 	}
 }
+
+// Secrets the recorder would have redacted are found however short, in
+// the request URL's query and user information and in URLs of response
+// headers.
+func TestAuditFindsShortAndURLSecrets(t *testing.T) {
+	shortPw := exchange("GET", "https://api.example.com/v1/a?password=hunter2&token=short1&page=2", "", 200, "text/plain", []byte("ok"), fixedNow)
+	userinfo := exchange("GET", "https://me:hunter2secretpw@a.example.com/v1/b", "", 200, "text/plain", []byte("ok"), fixedNow)
+	location := exchange("GET", "https://api.example.com/v1/c", "", 302, "text/plain", nil, fixedNow)
+	location.Response.Header.Set("Location", "https://api.example.com/done?access_token=tok123&x=1")
+	clean := exchange("GET", "https://api.example.com/v1/d?password=REDACTED&page=1", "", 302, "text/plain", nil, fixedNow)
+	clean.Response.Header.Set("Location", "https://api.example.com/done?access_token=REDACTED")
+
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, shortPw, userinfo, location, clean)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError {
+		t.Errorf("audit = %d, want 1", code)
+	}
+	for _, w := range []string{
+		"token in request query parameter password (hu…)",
+		"token in request query parameter token (sh…)",
+		"password in request URL user information (hunt…)",
+		"token in response header Location query parameter access_token (to…)",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if strings.Contains(stdout, nameOf(clean)) {
+		t.Errorf("audit reports the redacted cassette:\n%s", stdout)
+	}
+}
