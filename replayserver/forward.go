@@ -144,31 +144,6 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	pr.Out.Header.Del(schemeHeader)
 }
 
-// replaceLibrary replaces the library on disk with what was rerecorded.
-func (h *Handler) replaceLibrary() error {
-	defer os.RemoveAll(h.stagingDir)
-	names, err := h.lib.Names()
-	if err != nil {
-		return fmt.Errorf("replayserver: rerecord: %w", err)
-	}
-	h.dest.Clear()
-	for _, n := range names {
-		c, ok, err := h.lib.Get(n)
-		if err != nil {
-			return fmt.Errorf("replayserver: rerecord: %w", err)
-		}
-		if ok {
-			if err := h.dest.Put(c); err != nil {
-				return fmt.Errorf("replayserver: rerecord: %w", err)
-			}
-		}
-	}
-	if err := h.dest.Save(); err != nil {
-		return fmt.Errorf("replayserver: rerecord: save %s: %w", h.dest.Path(), err)
-	}
-	return nil
-}
-
 // logfWriter turns a Logf function into an io.Writer for a [log.Logger].
 type logfWriter func(format string, args ...any)
 
