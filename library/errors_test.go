@@ -132,6 +132,15 @@ var badCases = []badCase{
 		want: "bdy",
 	},
 	{
+		why: "a misspelt field names its line",
+		exchanges: map[Format]string{
+			JSON: "{\"request\": {\"method\": \"GET\", \"url\": \"u\"},\n \"response\": {\"status\": 200,\n  \"bodyy\": \"x\"}}",
+			YAML: "- request: {method: GET, url: u}\n  response:\n    status: 200\n    bodyy: x",
+		},
+		want: "bodyy",
+		line: map[Format]int{JSON: 5, YAML: 8},
+	},
+	{
 		why: "data after the end",
 		whole: map[Format]map[bool]string{
 			JSON: {false: "{\"version\": 1, \"cassettes\": []}\n\n{}", true: "{\"version\": 1, \"exchanges\": []}\n\n{}"},

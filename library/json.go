@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -287,7 +288,17 @@ func decodeJSON(path string, data []byte, v any) error {
 	case err == io.ErrUnexpectedEOF:
 		return fileErrorf(path, lineAt(data, int64(len(data))), "unexpected end of file")
 	}
-	return fileErrorf(path, 0, "%s", strings.TrimPrefix(err.Error(), "json: "))
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if field, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		// The decoder does not say where: the field's first use as a key.
+		if name, err := strconv.Unquote(field); err == nil {
+			re := regexp.MustCompile(`"` + regexp.QuoteMeta(name) + `"\s*:`)
+			if loc := re.FindIndex(data); loc != nil {
+				return fileErrorf(path, lineAt(data, int64(loc[0])), "%s", msg)
+			}
+		}
+	}
+	return fileErrorf(path, 0, "%s", msg)
 }
 
 // jsonKind names what t is in JSON.
