@@ -35,6 +35,12 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 		h.writeBodyFile(w, r, ex, p)
 		return
 	}
+	if p.badField != "" {
+		// A hand-edited value that would break the client's parsing of
+		// the whole response: sent without the control characters, and
+		// the test fails saying where.
+		h.failf("replayserver: the recorded response to %s %s has a control character in %s, which HTTP does not allow: it was sent as a space; edit the cassette", r.Method, h.redact.URL(r.URL).RequestURI(), p.badField)
+	}
 	w.WriteHeader(p.status)
 	if p.withBody {
 		if p.pieces == nil {
@@ -55,8 +61,41 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 		}
 	}
 	for k, v := range resp.Trailer {
+		v, _ = fieldValues(v)
 		hdr[k] = v
 	}
+}
+
+// fieldValues returns the values vv of a header field as they may be
+// sent: each control character HTTP forbids in a field value (all but tab;
+// line breaks, which net/http turns into spaces itself, are left to it)
+// replaced by a space. bad reports whether there was any; vv itself is
+// never modified.
+func fieldValues(vv []string) (out []string, bad bool) {
+	for i, v := range vv {
+		if strings.IndexFunc(v, forbiddenInValue) < 0 {
+			continue
+		}
+		if !bad {
+			out, bad = slices.Clone(vv), true
+		}
+		out[i] = strings.Map(func(r rune) rune {
+			if forbiddenInValue(r) {
+				return ' '
+			}
+			return r
+		}, v)
+	}
+	if !bad {
+		return vv, false
+	}
+	return out, true
+}
+
+// forbiddenInValue reports whether r is a control character HTTP forbids
+// in a field value, other than the line breaks net/http replaces itself.
+func forbiddenInValue(r rune) bool {
+	return r < ' ' && r != '\t' && r != '\r' && r != '\n' || r == 0x7f
 }
 
 // writeBodyFile writes a response whose body is in a body file, copying
@@ -101,6 +140,7 @@ type prepared struct {
 	status   int
 	withBody bool
 	pieces   []piece // nil: the body in one write
+	badField string  // a header or trailer field whose value had a control character HTTP forbids
 }
 
 // prepare sets the header of the response to ex in hdr and returns how to
@@ -116,6 +156,14 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 	}
 	for k, v := range resp.Header {
 		hdr[k] = v // the values are not modified: net/http only reads them
+		if v, bad := fieldValues(v); bad {
+			hdr[k], p.badField = v, "header "+k
+		}
+	}
+	for k, v := range resp.Trailer {
+		if _, bad := fieldValues(v); bad {
+			p.badField = "trailer " + k
+		}
 	}
 	for k := range resp.Trailer {
 		// Clipped: appending never writes into the recorded header.
