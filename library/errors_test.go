@@ -132,6 +132,15 @@ var badCases = []badCase{
 		want: "bdy",
 	},
 	{
+		why:  "a tab in the indentation names its line",
+		only: "file",
+		whole: map[Format]map[bool]string{
+			YAML: both("version: 1\ncassettes:\n- name: a\n  exchanges:\n  - request: {method: GET, url: u}\n    response:\n      status: 200\n\tbody: x\n"),
+		},
+		want: "tab",
+		line: map[Format]int{YAML: 8},
+	},
+	{
 		why: "a misspelt field names its line",
 		exchanges: map[Format]string{
 			JSON: "{\"request\": {\"method\": \"GET\", \"url\": \"u\"},\n \"response\": {\"status\": 200,\n  \"bodyy\": \"x\"}}",

@@ -194,7 +194,7 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 		case err == nil:
 			return fileErrorf(path, extra.Line, "more than one YAML document")
 		default:
-			return yamlError(path, err)
+			return yamlError(path, data, err)
 		}
 	}
 	if err == io.EOF {
@@ -214,7 +214,7 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 			}
 		}
 	}
-	return yamlError(path, err)
+	return yamlError(path, data, err)
 }
 
 var (
@@ -277,7 +277,22 @@ func yamlName(m map[string]string, k string) string {
 
 // yamlError converts an error of yaml.v3 into one naming path and the
 // line.
-func yamlError(path string, err error) error {
+// tabLine returns the first line, from line from on, whose indentation
+// holds a tab; from if there is none.
+func tabLine(data []byte, from int) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if i+1 < from {
+			continue
+		}
+		indent := l[:len(l)-len(bytes.TrimLeft(l, " \t"))]
+		if bytes.IndexByte(indent, '\t') >= 0 {
+			return i + 1
+		}
+	}
+	return from
+}
+
+func yamlError(path string, data []byte, err error) error {
 	msg := err.Error()
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
@@ -297,6 +312,11 @@ func yamlError(path string, err error) error {
 		// out. The line is that of the start of the enclosing
 		// collection, or else of the problem.
 		line++
+	}
+	if strings.Contains(msg, "tab character") {
+		// yaml.v3 names the line before; the tab is in the indentation
+		// of the first line from there that has one.
+		line = tabLine(data, line)
 	}
 	if m := yamlUnmarshal.FindStringSubmatch(msg); m != nil {
 		msg = "cannot use " + yamlName(yamlKinds, m[1]) + m[2] + " as " + yamlName(yamlTypes, m[3])
