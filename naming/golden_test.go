@@ -55,6 +55,9 @@ var goldenSpecs = []spec{
 	get("http://example.com/a+b/c=d;e"),
 	get("http://example.com/v1.2."),
 	{method: "OPTIONS", url: "*", host: "example.com"},
+	{method: "GET", url: "https://storage.example.com/b/o", header: []string{"Range: bytes=0-4"}},
+	{method: "GET", url: "https://storage.example.com/b/o", header: []string{"Range: bytes=6-8"}},
+	{method: "GET", url: "https://storage.example.com/b/o", header: []string{"range: bytes=6-8"}, rules: Rules{Headers: []string{"range"}}},
 }
 
 // TestGolden pins the names of goldenSpecs: a change of naming renames

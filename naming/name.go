@@ -19,7 +19,9 @@ type Rules struct {
 	// header absent from the request adds nothing to the hash, so a request
 	// that has none of them gets no "~h" suffix. Default: none, so headers
 	// that change on every run (Date, User-Agent, signatures, request ids)
-	// never change a name.
+	// never change a name. Range always counts, named here or not: a
+	// range of a resource is another answer than the whole, or another
+	// range.
 	Headers []string
 
 	// IgnoreQuery lists query parameter names, matched exactly against the
@@ -93,7 +95,13 @@ func Name(r *http.Request, body []byte, rules Rules) string {
 	b, lossyTail := appendTail(b, path, query)
 	lossy = lossy || lossyTail || b[len(b)-1] == '.'
 
-	b = appendHeaderHash(b, r.Header, rules.Headers)
+	headers := rules.Headers
+	if len(r.Header["Range"]) > 0 {
+		// A range is another answer: always significant.
+		var namesBuf [8]string
+		headers = append(append(namesBuf[:0], headers...), "Range")
+	}
+	b = appendHeaderHash(b, r.Header, headers)
 	if cb := rules.canonicalBody(r, body); cb != nil {
 		b = append(b, "~b"...)
 		b = appendBodyHash(b, cb)

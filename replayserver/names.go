@@ -74,10 +74,11 @@ func (h *Handler) retryNames() {
 
 // nameKey returns the key of r in the memory of names, and whether r can
 // be remembered: a request read by a server (RequestURI set), without a
-// body, named by rules that read no header. The scheme is in the key
-// (schemeOf reads a header), the server's own address in the host.
+// body or a Range (which names read whatever the rules say), named by
+// rules that read no header. The scheme is in the key (schemeOf reads a
+// header), the server's own address in the host.
 func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
-	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" {
+	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" || len(r.Header["Range"]) > 0 {
 		return nameKey{}, false
 	}
 	if h.namesOff.Load() {

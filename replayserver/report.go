@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -177,7 +178,7 @@ func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Ru
 			v.Query = q
 		}
 	}
-	for _, k := range rules.Headers {
+	for _, k := range append(slices.Clip(rules.Headers), "Range") { // Range always counts (see naming.Rules)
 		if vals := hdr.Values(k); len(vals) > 0 {
 			if v.Headers == nil {
 				v.Headers = map[string][]string{}
