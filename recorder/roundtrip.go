@@ -138,7 +138,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		rt.cfg.storeFailed(rt.tooLarge("request", method, out.URL))
 		return resp, nil
 	}
-	name := naming.Name(rt.redact.Request(out), reqBody, rt.cfg.rules)
+	name := naming.Name(rt.redact.Request(out), rt.redact.Body(out.Header, reqBody), rt.cfg.rules)
 	send := out
 	askedGzip := rt.gzip && gunzip.Asks(out)
 	if askedGzip {

@@ -71,7 +71,7 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 		// only the URL needs redacting.
 		nr.URL = h.redact.URL(u)
 	}
-	m = match{name: naming.Name(named, body, h.cfg.rules), target: u}
+	m = match{name: naming.Name(named, h.redact.Body(r.Header, body), h.cfg.rules), target: u}
 	var n *namedRequest
 	if memo {
 		n = &namedRequest{name: m.name, target: u, anyHost: anyHost}

@@ -141,6 +141,8 @@ func RedactHeaders(names ...string) Option {
 // request named. Default: access_token, api_key, apikey, token, key,
 // signature, sig, client_secret, password, X-Amz-Signature,
 // X-Amz-Credential and X-Amz-Security-Token, unless [NoDefaultRedaction].
+// The same names are redacted in form bodies
+// (application/x-www-form-urlencoded).
 func RedactQuery(names ...string) Option {
 	return func(c *config) { c.redactQuery = append(c.redactQuery, names...) }
 }

@@ -61,6 +61,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	}
 	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), h.mode)
 	fmt.Fprintf(&b, "  name:    %s\n", name)
+	body = h.redact.Body(r.Header, body)
 	writeRequest(&b, rr, body)
 	if m.found != "" {
 		if n := len(m.cassette.Exchanges); n == 0 {

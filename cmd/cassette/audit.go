@@ -47,7 +47,8 @@ It reports, one line each,
     long hex or base64 values of other query parameters named like token,
     key, secret, signature or password, in the request URL and in the URLs
     of the Location, Content-Location and Referer headers;
-  - a password in a URL's user information (https://user:PASSWORD@host).
+  - a password in a URL's user information (https://user:PASSWORD@host);
+  - the same secret fields in form bodies (client_secret, token, ...).
 
 Compressed (gzip) bodies are scanned decoded. With -max-age, a cassette
 whose newest exchange was recorded longer ago than that is reported too
@@ -182,8 +183,17 @@ func auditExchange(ex library.Exchange) []string {
 	for _, f := range scanURL(ex.Request.URL, "request") {
 		report(f.kind, f.where, f.secret)
 	}
-	for _, f := range scanText(decoded(ex.Request.Header, ex.Request.Body)) {
-		report(f.kind, "request body", f.secret)
+	reqBody := decoded(ex.Request.Header, ex.Request.Body)
+	if mt, _, _ := strings.Cut(ex.Request.Header.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
+		// A form is a query: its secret fields are found as in a URL.
+		for _, f := range scanURL("/?"+string(reqBody), "request body") {
+			f.where = strings.Replace(f.where, "request body query parameter", "request body form field", 1)
+			report(f.kind, f.where, f.secret)
+		}
+	} else {
+		for _, f := range scanText(reqBody) {
+			report(f.kind, "request body", f.secret)
+		}
 	}
 	header("response", ex.Response.Header)
 	for _, f := range scanText(decoded(ex.Response.Header, ex.Response.Body)) {

@@ -211,3 +211,14 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 		t.Errorf("audit reports the redacted cassette:\n%s", stdout)
 	}
 }
+
+func TestAuditFindsSecretFormFields(t *testing.T) {
+	form := exchange("POST", "https://auth.example.com/oauth/token", "grant_type=client_credentials&client_secret=abc123", 200, "application/json", []byte(`{}`), fixedNow)
+	form.Request.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, form)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError || !strings.Contains(stdout, "token in request body form field client_secret (ab…)") {
+		t.Errorf("audit = %d:\n%s\nwant 1 and the client_secret form field", code, stdout)
+	}
+}

@@ -392,14 +392,34 @@ func isScheme(s string) bool {
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-// Exchange redacts ex in place: the request URL and headers, the response
-// headers and trailers, then runs the hooks in order. It returns the first
-// error of a hook, after which the other hooks do not run. Bodies are
-// changed only by hooks.
+// Body returns body, the body of a request with header h, with the values
+// of redacted parameters replaced when it is a form
+// (application/x-www-form-urlencoded: OAuth's client_secret, Slack's
+// token), as in a query; else, or when nothing matches, body itself. A
+// changed body is a new slice: body is never modified.
+func (r Rules) Body(h http.Header, body []byte) []byte {
+	if len(body) == 0 || len(r.Query) == 0 {
+		return body
+	}
+	ct := h.Get("Content-Type")
+	if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
+		return body
+	}
+	if q, changed := r.query(string(body)); changed {
+		return []byte(q)
+	}
+	return body
+}
+
+// Exchange redacts ex in place: the request URL, headers and form body
+// (see [Rules.Body]), the response headers and trailers, then runs the
+// hooks in order. It returns the first error of a hook, after which the
+// other hooks do not run. Other bodies are changed only by hooks.
 func (r Rules) Exchange(ex *library.Exchange) error {
 	if ex == nil {
 		return nil
 	}
+	ex.Request.Body = r.Body(ex.Request.Header, ex.Request.Body)
 	ex.Request.URL = r.urlString(ex.Request.URL)
 	ex.Request.Header = r.Header(ex.Request.Header)
 	ex.Response.Header = r.Header(ex.Response.Header)

@@ -321,3 +321,23 @@ func BenchmarkURLSecret(b *testing.B) {
 		rules.URL(u)
 	}
 }
+
+func TestBodyRedactsSecretFormFields(t *testing.T) {
+	r := redact.Default()
+	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded; charset=utf-8"}}
+	body := []byte("grant_type=client_credentials&client_id=app&client_secret=s3cr3t&token=xoxb-1")
+	got := r.Body(form, body)
+	if string(got) != "grant_type=client_credentials&client_id=app&client_secret=REDACTED&token=REDACTED" {
+		t.Errorf("Body(form) = %q", got)
+	}
+	if string(body) != "grant_type=client_credentials&client_id=app&client_secret=s3cr3t&token=xoxb-1" {
+		t.Errorf("Body modified its argument: %q", body)
+	}
+	json := []byte(`{"client_secret":"s3cr3t"}`)
+	if got := r.Body(http.Header{"Content-Type": {"application/json"}}, json); &got[0] != &json[0] {
+		t.Errorf("Body changed a JSON body: %q", got)
+	}
+	if got := (redact.Rules{}).Body(form, body); &got[0] != &body[0] {
+		t.Errorf("Body without rules changed the body: %q", got)
+	}
+}
