@@ -3,6 +3,8 @@ package naming
 import (
 	"net/http"
 	"strings"
+
+	"github.com/cassette-go/cassette/internal/gunzip"
 )
 
 // A BodyRule says what of a request body tells cassettes apart: it returns
@@ -73,6 +75,10 @@ func (r Rules) canonicalBody(req *http.Request, body []byte) []byte {
 	if rule == nil {
 		return body
 	}
+	if req != nil {
+		// A rule reads the body the client encoded, not its gzip.
+		body = gunzip.RequestBody(req.Header, body)
+	}
 	out := rule(contentType, body)
 	if len(out) == 0 {
 		return nil
@@ -87,6 +93,11 @@ func (r Rules) bodyRule(mt string) BodyRule {
 	}
 	if i := strings.LastIndexByte(mt, '+'); i >= 0 {
 		if rule, ok := r.Bodies[mt[i:]]; ok {
+			return rule
+		}
+	}
+	if i := strings.IndexByte(mt, '/'); i > 0 {
+		if rule, ok := r.Bodies[mt[:i]+"/*"]; ok {
 			return rule
 		}
 	}

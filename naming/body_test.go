@@ -2,6 +2,7 @@ package naming
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
@@ -274,8 +275,13 @@ func TestMultipartBody(t *testing.T) {
 		{"no Content-Type is returned as it is", "", body, body},
 		{"another boundary is returned as it is", "multipart/form-data; boundary=other", body, body},
 		{"a missing closing boundary is returned as it is", ct, strings.TrimSuffix(body, "--\r\n"), strings.TrimSuffix(body, "--\r\n")},
-		{"a part without Content-Disposition is returned as it is",
-			"multipart/form-data; boundary=XyZ", "--XyZ\r\n\r\nx\r\n--XyZ--\r\n", "--XyZ\r\n\r\nx\r\n--XyZ--\r\n"},
+		{"a part without Content-Disposition has no name",
+			"multipart/form-data; boundary=XyZ", "--XyZ\r\n\r\nx\r\n--XyZ--\r\n", "part name=\"\" size=1\nx\n"},
+		{"a malformed Content-Disposition is returned as it is",
+			"multipart/form-data; boundary=XyZ", "--XyZ\r\nContent-Disposition: ;;\r\n\r\nx\r\n--XyZ--\r\n", "--XyZ\r\nContent-Disposition: ;;\r\n\r\nx\r\n--XyZ--\r\n"},
+		{"the parts of a multipart/related upload keep their order, whatever the boundary",
+			"multipart/related; boundary=8f3a", "--8f3a\r\nContent-Type: application/json\r\n\r\n{\"name\":\"o\"}\r\n--8f3a\r\nContent-Type: text/plain\r\n\r\nhello\r\n--8f3a--\r\n",
+			"part name=\"\" type=\"application/json\" size=12\n{\"name\":\"o\"}\npart name=\"\" type=\"text/plain\" size=5\nhello\n"},
 	} {
 		t.Run(tt.why, func(t *testing.T) {
 			if got := string(MultipartBody(tt.contentType, []byte(tt.body))); got != tt.want {
@@ -298,6 +304,7 @@ func TestCanonicalBody(t *testing.T) {
 		"":                  mark("fallback"),
 	}}
 	star := Rules{Bodies: map[string]BodyRule{"*/*": mark("star"), "text/plain": IgnoreBody}}
+	typ := Rules{Bodies: map[string]BodyRule{"multipart/*": mark("multipart"), "multipart/form-data": mark("form"), "+xml": mark("+xml"), "": mark("fallback")}}
 	for _, tt := range []struct {
 		why         string
 		rules       Rules
@@ -317,6 +324,11 @@ func TestCanonicalBody(t *testing.T) {
 		{"empty body is nil, whatever the rule", rules, "application/json", "", "<nil>"},
 		{"*/* is a fallback", star, "image/png", "x", "star"},
 		{"*/* comes after the media type", star, "text/plain", "x", "<nil>"},
+		{"type/* for any subtype", typ, "multipart/related; boundary=x", "x", "multipart"},
+		{"type/* comes after the media type", typ, "multipart/form-data; boundary=x", "x", "form"},
+		{"type/* comes after the suffix", Rules{Bodies: map[string]BodyRule{"application/*": mark("app"), "+xml": mark("+xml")}}, "application/atom+xml", "x", "+xml"},
+		{"type/* comes before the fallback", typ, "multipart/mixed", "x", "multipart"},
+		{"another type takes the fallback", typ, "text/plain", "x", "fallback"},
 		{"no rules, exact body", Rules{}, "application/json", `{"b":1, "a":2}`, `{"b":1, "a":2}`},
 		{"no match, exact body", Rules{Bodies: map[string]BodyRule{"text/csv": IgnoreBody}}, "text/plain", "x", "x"},
 	} {
@@ -349,5 +361,29 @@ func TestCanonicalBodyInName(t *testing.T) {
 	}
 	if got := Name(r, body, Rules{}); got == want {
 		t.Errorf("Name(POST application/json %s, default rules) = %q; want the hash of the exact body", body, got)
+	}
+}
+
+// A body rule reads a gzip-encoded request body decoded: two encodings of
+// one JSON document, with keys in another order, share a name.
+func TestBodyRulesReadGzipBodiesDecoded(t *testing.T) {
+	enc := func(s string, level int) []byte {
+		var b bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&b, level)
+		w.Write([]byte(s))
+		w.Close()
+		return b.Bytes()
+	}
+	name := func(body []byte) string {
+		r, _ := http.NewRequest("POST", "https://es.example.com/i/_search", nil)
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Content-Encoding", "gzip")
+		return Name(r, body, jsonRules)
+	}
+	a := name(enc(`{"query":{"match_all":{}},"size":10}`, gzip.BestSpeed))
+	b := name(enc(`{"size":10, "query":{"match_all":{}}}`, gzip.BestCompression))
+	c := name(enc(`{"size":11, "query":{"match_all":{}}}`, gzip.BestCompression))
+	if a != b || a == c {
+		t.Errorf("names %s, %s, %s: want the first two equal, the third apart", a, b, c)
 	}
 }

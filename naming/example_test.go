@@ -120,3 +120,20 @@ func ExampleRules_Validate() {
 	// Output:
 	// route 0 "POST /v1/search/{q": wildcard must be a whole segment: {name}
 }
+
+// A form whose nonce changes on every run (and a JSON body with a
+// timestamp) names the same run after run without those fields.
+func ExampleFormBodyWithout() {
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{
+		"application/x-www-form-urlencoded": naming.FormBodyWithout("nonce", "metadata[run_id]"),
+		"application/json":                  naming.JSONBodyWithout("timestamp"),
+	}}
+	r, _ := http.NewRequest("POST", "https://api.example.com/v1/customers", nil)
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	fmt.Printf("%s\n", rules.CanonicalBody(r, []byte("nonce=8f1e&email=ada%40example.com&metadata[run_id]=r-77")))
+	r.Header.Set("Content-Type", "application/json")
+	fmt.Printf("%s\n", rules.CanonicalBody(r, []byte(`{"email":"ada@example.com","timestamp":1764000000}`)))
+	// Output:
+	// email=ada%40example.com
+	// {"email":"ada@example.com"}
+}

@@ -62,9 +62,12 @@ func FormBody(contentType string, body []byte) []byte {
 // where the names are quoted as strconv.QuoteToASCII does, filename and
 // type are left out when the part has none, and size is the length of
 // the content in bytes, so that two different forms never give the same
-// bytes. A form without parts is no body. A body that does not parse (no
-// boundary in contentType, a part without Content-Disposition, a missing
-// closing boundary) is returned as it is.
+// bytes. Parts without Content-Disposition (the parts of a
+// multipart/related or multipart/mixed body, such as the metadata and
+// media of a Google API upload) have the name "" and keep their order. A
+// form without parts is no body. A body that does not parse (no boundary
+// in contentType, a malformed Content-Disposition, a missing closing
+// boundary) is returned as it is.
 func MultipartBody(contentType string, body []byte) []byte {
 	parts, err := readParts(contentType, body)
 	if err != nil {
@@ -120,10 +123,14 @@ func readParts(contentType string, body []byte) ([]formPart, error) {
 			return nil, err
 		}
 		// Not p.FormName and p.FileName: FileName keeps only the base
-		// name, as the host's path/filepath sees it.
-		_, disp, err := mime.ParseMediaType(p.Header.Get("Content-Disposition"))
-		if err != nil {
-			return nil, err
+		// name, as the host's path/filepath sees it. A part of a body
+		// that is not a form (multipart/related, multipart/mixed) has
+		// no Content-Disposition: it has no name, and keeps its place.
+		var disp map[string]string
+		if cd := p.Header.Get("Content-Disposition"); cd != "" {
+			if _, disp, err = mime.ParseMediaType(cd); err != nil {
+				return nil, err
+			}
 		}
 		content, err := io.ReadAll(p)
 		if err != nil {

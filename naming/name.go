@@ -33,7 +33,8 @@ type Rules struct {
 	// without parameters, in lower case ("application/json"). A request
 	// takes the rule of its media type; else, for a media type with a
 	// structured syntax suffix ("application/vnd.api+json"), the rule of
-	// the suffix ("+json"); else the rule of "", else that of "*/*", the
+	// the suffix ("+json"); else the rule of its type ("multipart/*" for
+	// any multipart body); else the rule of "", else that of "*/*", the
 	// fallbacks for any media type, a missing Content-Type included. A nil
 	// map, no matching key or a nil rule mean [ExactBody]. Keys are
 	// matched as they are: write them in lower case, without parameters

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/naming"
 )
 
@@ -62,7 +63,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), h.mode)
 	fmt.Fprintf(&b, "  name:    %s\n", name)
 	body = h.redact.Body(r.Header, body)
-	writeRequest(&b, rr, body)
+	writeRequest(&b, rr, gunzip.RequestBody(r.Header, body))
 	if m.found != "" {
 		if n := len(m.cassette.Exchanges); n == 0 {
 			fmt.Fprintf(&b, "  cassette %s matches, but it holds no exchanges: add one, or delete it and record it again\n", h.lib.File(m.found))
@@ -191,7 +192,7 @@ func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Ru
 	case len(body) > 0 && canon == nil:
 		v.Body = "(ignored by the naming rules)"
 	default:
-		v.Body = bodyView(canon)
+		v.Body = bodyView(gunzip.RequestBody(hdr, canon)) // a gzip body shown decoded
 	}
 	return v
 }

@@ -1,9 +1,11 @@
 // Package gunzip does for cassette's transports what [http.Transport] does
 // for its callers: ask for gzip when a request names no encoding, and hand
-// the caller the decoded body, while what was on the wire stays gzip.
+// the caller the decoded body, while what was on the wire stays gzip. It
+// also decodes gzip-encoded request bodies for the naming rules.
 package gunzip
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
 	"net/http"
@@ -53,3 +55,26 @@ func (b *body) Read(p []byte) (int, error) {
 }
 
 func (b *body) Close() error { return b.src.Close() }
+
+// maxRequestBody is the most of a gzip-encoded request body that
+// RequestBody decodes.
+const maxRequestBody = 64 << 20
+
+// RequestBody returns body, a request body sent with header h, decoded
+// when h says it is gzip-encoded (Content-Encoding: gzip, as
+// Elasticsearch's client sends with CompressRequestBody) and it decodes,
+// up to 64 MiB; else body itself.
+func RequestBody(h http.Header, body []byte) []byte {
+	if len(body) == 0 || !strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") {
+		return body
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return body
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, maxRequestBody+1))
+	if err != nil || len(out) > maxRequestBody {
+		return body
+	}
+	return out
+}

@@ -1,0 +1,52 @@
+package naming
+
+import (
+	"net/http"
+	"testing"
+)
+
+func TestFormBodyWithout(t *testing.T) {
+	rule := FormBodyWithout("metadata[run_id]", "nonce")
+	for _, c := range []struct{ body, want string }{
+		{"email=a%40b.c&metadata%5Brun_id%5D=r-1&nonce=9", "email=a%40b.c"},
+		{"nonce=1&metadata[run_id]=r-2&email=a@b.c", "email=a%40b.c"},
+		{"nonce=1", ""},
+		{"a=%zz", "a=%zz"},
+	} {
+		if got := string(rule("application/x-www-form-urlencoded", []byte(c.body))); got != c.want {
+			t.Errorf("FormBodyWithout(%q) = %q, want %q", c.body, got, c.want)
+		}
+	}
+}
+
+func TestJSONBodyWithout(t *testing.T) {
+	rule := JSONBodyWithout("ts", "request_id")
+	for _, c := range []struct{ body, want string }{
+		{`{"q":"x","ts":1764000000,"page":{"n":2,"ts":"now"}}`, `{"page":{"n":2},"q":"x"}`},
+		{`[{"request_id":"a","v":1},{"request_id":"b","v":1}]`, `[{"v":1},{"v":1}]`},
+		{`not json`, `not json`},
+	} {
+		if got := string(rule("application/json", []byte(c.body))); got != c.want {
+			t.Errorf("JSONBodyWithout(%q) = %q, want %q", c.body, got, c.want)
+		}
+	}
+}
+
+// Two runs whose forms differ only in a per-run field share a name under
+// FormBodyWithout, and not under FormBody.
+func TestFormBodyWithoutGivesOneNameAcrossRuns(t *testing.T) {
+	name := func(rules Rules, body string) string {
+		r, _ := http.NewRequest("POST", "https://api.stripe.example/v1/customers", nil)
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return Name(r, []byte(body), rules)
+	}
+	with := Rules{Bodies: map[string]BodyRule{"application/x-www-form-urlencoded": FormBodyWithout("metadata[run_id]")}}
+	plain := Rules{Bodies: map[string]BodyRule{"application/x-www-form-urlencoded": FormBody}}
+	a, b := "email=a%40b.c&metadata[run_id]=1", "metadata[run_id]=2&email=a%40b.c"
+	if name(with, a) != name(with, b) {
+		t.Errorf("FormBodyWithout: %s and %s differ", name(with, a), name(with, b))
+	}
+	if name(plain, a) == name(plain, b) {
+		t.Errorf("FormBody gave one name to forms with different run ids")
+	}
+}
