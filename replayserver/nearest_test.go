@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,5 +125,51 @@ func TestMissReportDiffShowsAQueryThatDoesNotParse(t *testing.T) {
 	report := missReport(t, path, naming.Rules{}, "GET", "/q?x=%yy", "")
 	if !strings.Contains(report, `"x=%zz"`) || !strings.Contains(report, `"x=%yy"`) || strings.Contains(report, "no difference") {
 		t.Errorf("the diff does not show the two queries:\n%s", report)
+	}
+}
+
+// Forms are compared field by field: the nearest cassette is the one
+// that differs in the fewest fields, the diff names the field, and the
+// report says how to leave a per-run field out of names.
+func TestMissReportComparesFormsFieldByField(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	defer up.Close()
+	path := filepath.Join(t.TempDir(), "forms.json")
+	t.Run("record", func(t *testing.T) {
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL))
+		for _, email := range []string{"ann", "bob", "cyd", "dee"} {
+			resp, err := srv.Client().PostForm(srv.URL+"/v1/customers", url.Values{"email": {email + "@example.com"}, "metadata[run_id]": {"run-1"}, "plan": {"basic"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+	})
+	ft := newFakeTB(t)
+	ft.do(func() {
+		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay))
+		resp, err := srv.Client().PostForm(srv.URL+"/v1/customers", url.Values{"email": {"cyd@example.com"}, "metadata[run_id]": {"run-2"}, "plan": {"basic"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	})
+	ft.finish()
+	report := ft.errors()
+	_, first, _ := strings.Cut(report, "nearest #1")
+	first, _, _ = strings.Cut(first, "nearest #2")
+	var changed []string // the fields on the diff's - and + lines
+	for _, l := range strings.Split(first, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "+ ") {
+			field, _, _ := strings.Cut(strings.TrimSpace(l[2:]), ":")
+			changed = append(changed, field)
+		}
+	}
+	if !strings.Contains(first, "cyd@example.com") || strings.Join(changed, " ") != `"metadata[run_id]" "metadata[run_id]"` {
+		t.Errorf("nearest #1 is not cyd's cassette with a diff of metadata[run_id] alone (changed %q):\n%s", changed, report)
+	}
+	if !strings.Contains(report, "naming.FormBodyWithout") {
+		t.Errorf("the report does not say how to leave a per-run field out:\n%s", report)
 	}
 }

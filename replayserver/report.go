@@ -80,6 +80,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	if len(e.Near) == 0 {
 		b.WriteString("  the library holds no cassettes.\n")
 	}
+	samePath := false // the nearest cassette is of the request's method and path
 	for i, n := range e.Near {
 		fmt.Fprintf(&b, "\nnearest #%d: %s\n", i+1, h.lib.File(n))
 		c, ok, err := h.lib.Get(n)
@@ -96,12 +97,20 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		}
 		req := c.Exchanges[0].Request
 		rec := viewOf(req.Method, req.URL, req.Header, req.Body, h.cfg.rules)
+		if i == 0 && rec.Method == got.Method && rec.Path == got.Path {
+			samePath = true
+		}
 		fmt.Fprintf(&b, "  recorded: %s %s\n", req.Method, req.URL)
 		if d := cmp.Diff(rec, got); d != "" {
 			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(d, "    "))
 		} else {
 			b.WriteString("  no difference in method, path, query, significant headers or body (the host or port differs)\n")
 		}
+	}
+	if samePath {
+		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +
+			"name rather than record again: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a\n" +
+			"body rule such as naming.JSONBodyWithout or naming.FormBodyWithout.\n")
 	}
 	fmt.Fprintf(&b, "\nto record it, %s.\n", h.hint)
 	e.Report = b.String()
@@ -192,14 +201,31 @@ func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Ru
 	case len(body) > 0 && canon == nil:
 		v.Body = "(ignored by the naming rules)"
 	default:
-		v.Body = bodyView(gunzip.RequestBody(hdr, canon)) // a gzip body shown decoded
+		mt, _, _ := strings.Cut(hdr.Get("Content-Type"), ";")
+		form := strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
+		v.Body = bodyView(gunzip.RequestBody(hdr, canon), form) // a gzip body shown decoded
 	}
 	return v
 }
 
-func bodyView(body []byte) any {
+// bodyView is what a report shows and compares of a body: a JSON value,
+// a form's fields (when form is true: the request says it sends one), text,
+// or a summary of bytes that are not text.
+func bodyView(body []byte, form bool) any {
 	if len(body) == 0 {
 		return ""
+	}
+	if q, err := url.ParseQuery(string(body)); form && err == nil {
+		// Field by field, as a query: a diff names the field that differs.
+		m := make(map[string]any, len(q))
+		for k, vs := range q {
+			l := make([]any, len(vs))
+			for i, v := range vs {
+				l[i] = v
+			}
+			m[k] = l
+		}
+		return m
 	}
 	var j any
 	if json.Valid(body) && json.Unmarshal(body, &j) == nil {
