@@ -48,7 +48,9 @@ It reports, one line each,
     key, secret, signature or password, in the request URL and in the URLs
     of the Location, Content-Location and Referer headers;
   - a password in a URL's user information (https://user:PASSWORD@host);
-  - the same secret fields in form bodies (client_secret, token, ...).
+  - the same secret fields in form bodies (client_secret, token, ...),
+    and their string values, and those of refresh_token and id_token, as
+    members of JSON bodies, at any depth (an OAuth token response).
 
 Compressed (gzip) bodies are scanned decoded. With -max-age, a cassette
 whose newest exchange was recorded longer ago than that is reported too
@@ -156,8 +158,12 @@ var sensitiveHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie"
 // auditExchange returns the findings in ex, each "KIND in WHERE (MASKED)".
 func auditExchange(ex library.Exchange) []string {
 	var out []string
+	seen := make(map[[2]string]bool) // where and secret: one finding each
 	report := func(kind, where, secret string) {
-		out = append(out, fmt.Sprintf("%s in %s (%s)", kind, where, mask(secret)))
+		if k := [2]string{where, secret}; !seen[k] {
+			seen[k] = true
+			out = append(out, fmt.Sprintf("%s in %s (%s)", kind, where, mask(secret)))
+		}
 	}
 	header := func(side string, h http.Header) {
 		for _, k := range slices.Sorted(maps.Keys(h)) {
@@ -194,9 +200,16 @@ func auditExchange(ex library.Exchange) []string {
 		for _, f := range scanText(reqBody) {
 			report(f.kind, "request body", f.secret)
 		}
+		for _, f := range scanJSON(reqBody) {
+			report(f.kind, "request body", f.secret)
+		}
 	}
 	header("response", ex.Response.Header)
-	for _, f := range scanText(decoded(ex.Response.Header, ex.Response.Body)) {
+	respBody := decoded(ex.Response.Header, ex.Response.Body)
+	for _, f := range scanText(respBody) {
+		report(f.kind, "response body", f.secret)
+	}
+	for _, f := range scanJSON(respBody) {
 		report(f.kind, "response body", f.secret)
 	}
 	header("response trailer", ex.Response.Trailer)
@@ -359,6 +372,40 @@ func scanURL(raw, where string) []finding {
 			out = append(out, f)
 		}
 	}
+	return out
+}
+
+// secretMembers are the JSON members whose string values are secrets:
+// the query parameters the recorder redacts, and OAuth's tokens.
+var secretMembers = append(slices.Clone(redactedParams), "refresh_token", "id_token")
+
+// scanJSON returns the string values of secret members (access_token,
+// client_secret, password, ...) of body, at any depth, when it is JSON.
+func scanJSON(body []byte) []finding {
+	var v any
+	if len(body) == 0 || !json.Valid(body) || json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	var out []finding
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				secret, ok := x[k].(string)
+				if ok && secret != "" && secret != placeholder && slices.ContainsFunc(secretMembers, func(m string) bool { return strings.EqualFold(m, k) }) {
+					out = append(out, finding{kind: "secret JSON member " + k, secret: secret})
+					continue
+				}
+				walk(x[k])
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
 	return out
 }
 

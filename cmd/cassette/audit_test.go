@@ -222,3 +222,24 @@ func TestAuditFindsSecretFormFields(t *testing.T) {
 		t.Errorf("audit = %d:\n%s\nwant 1 and the client_secret form field", code, stdout)
 	}
 }
+
+func TestAuditFindsSecretJSONMembers(t *testing.T) {
+	tok := exchange("POST", "https://auth.example.com/oauth/token", `{"grant_type":"password","password":"pw-1"}`, 200, "application/json",
+		[]byte(`{"token_type":"bearer","access_token":"at-123","refresh_token":"rt-456","expires_in":3600}`), fixedNow)
+	clean := exchange("POST", "https://auth.example.com/oauth/other", `{"password":"REDACTED"}`, 200, "application/json", []byte(`{"token_type":"bearer"}`), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, tok, clean)
+	code, stdout, _ := runSync(t, "audit", path)
+	for _, w := range []string{
+		"secret JSON member password in request body (p…)",
+		"secret JSON member access_token in response body (at…)",
+		"secret JSON member refresh_token in response body (rt…)",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if code != exitError || strings.Contains(stdout, "token_type") || strings.Contains(stdout, nameOf(clean)) {
+		t.Errorf("audit = %d, or it reports token_type or the clean cassette:\n%s", code, stdout)
+	}
+}
