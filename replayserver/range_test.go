@@ -46,7 +46,8 @@ func TestRangeReadsReplayTheirOwnBytesInAnyOrder(t *testing.T) {
 	up.Close()
 	for _, via := range []string{"New", "NewTransport"} {
 		t.Run("replay through "+via, func(t *testing.T) {
-			c, base := http.DefaultClient, up.URL
+			var c *http.Client
+			base := up.URL
 			if via == "New" {
 				srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())
 				c, base = srv.Client(), srv.URL
