@@ -74,14 +74,18 @@
 // information ("https://me:REDACTED@host/") is redacted with
 // Authorization. Empty values, which hide nothing, are kept.
 //
+// The same parameters are redacted in form request bodies
+// (application/x-www-form-urlencoded: OAuth's client_secret, Slack's
+// token).
+//
 // [RedactHeaders] and [RedactQuery] add names to these; [NoDefaultRedaction]
-// drops the defaults. Bodies are stored as they are: a [BeforeSave] hook
-// rewrites them (a "password" field of a JSON body, say), or refuses to
-// store an exchange.
+// drops the defaults. Other bodies are stored as they are: a [BeforeSave]
+// hook rewrites them (a "password" field of a JSON body, say), or refuses
+// to store an exchange.
 //
 // The cassette name is that of the redacted request, so a redacted value
 // is never part of a name or file name, and the same call made with other
 // credentials gets the same name (the replay server names requests the
 // same way). A non-empty request body is hashed into the name as it was
-// sent, before BeforeSave hooks run.
+// sent (a form redacted), before BeforeSave hooks run.
 package recorder
