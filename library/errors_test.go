@@ -19,7 +19,7 @@ type badCase struct {
 	exchanges map[Format]string
 	whole     map[Format]map[bool]string // by format, then by dir
 	extra     map[string]string          // directory: more files, by name
-	only      string                     // "dir" or "file" if the case applies to one store
+	only      string                     // "dir" or "file" (or "file/yaml", ...) if the case applies to one store
 	want      string                     // in the error
 	line      map[Format]int             // line the error names, if any
 	file      string                     // directory: the file the error names; default a.json or a.yaml
@@ -133,12 +133,21 @@ var badCases = []badCase{
 	},
 	{
 		why:  "a tab in the indentation names its line",
-		only: "file",
+		only: "file/yaml",
 		whole: map[Format]map[bool]string{
 			YAML: both("version: 1\ncassettes:\n- name: a\n  exchanges:\n  - request: {method: GET, url: u}\n    response:\n      status: 200\n\tbody: x\n"),
 		},
 		want: "tab",
 		line: map[Format]int{YAML: 8},
+	},
+	{
+		why:  "a control character names its line",
+		only: "file/yaml",
+		whole: map[Format]map[bool]string{
+			YAML: both("version: 1\ncassettes:\n- name: a\n  exchanges:\n  - request:\n      method: GET\n      url: \"http://a/\x01\"\n"),
+		},
+		want: "control characters",
+		line: map[Format]int{YAML: 7},
 	},
 	{
 		why: "a misspelt field names its line",

@@ -318,6 +318,12 @@ func yamlError(path string, data []byte, err error) error {
 		// of the first line from there that has one.
 		line = tabLine(data, line)
 	}
+	if line == 0 && strings.Contains(msg, "control characters are not allowed") {
+		// yaml.v3 names no line: the first that holds one.
+		if i := bytes.IndexFunc(data, func(r rune) bool { return r < ' ' && r != '\t' && r != '\n' && r != '\r' || r == 0x7f }); i >= 0 {
+			line = bytes.Count(data[:i], []byte("\n")) + 1
+		}
+	}
 	if m := yamlUnmarshal.FindStringSubmatch(msg); m != nil {
 		msg = "cannot use " + yamlName(yamlKinds, m[1]) + m[2] + " as " + yamlName(yamlTypes, m[3])
 	} else if m := yamlField.FindStringSubmatch(msg); m != nil {
