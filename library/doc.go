@@ -10,8 +10,8 @@
 //	lib, err := library.Open("testdata/api")      // testdata/api/GET_example.com_443_.json, ...
 //	lib, err := library.Open("testdata/api.yaml") // one file
 //
-// Reading is lazy and cached for the process; changes stay in memory until
-// [Library.Save], which writes atomically. See [Library] for the details.
+// Reading is lazy, and files of up to 1 MiB are cached for the process;
+// changes stay in memory until [Library.Save], which writes atomically. See [Library] for the details.
 //
 // # File format
 //

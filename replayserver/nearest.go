@@ -65,9 +65,6 @@ func distance(a, b reqView) int {
 	if a.Path != b.Path {
 		d++
 	}
-	if a.BadQuery != b.BadQuery {
-		d++
-	}
 	d += valuesDistance(a.Query, b.Query)
 	d += valuesDistance(a.Headers, b.Headers)
 	return d + leafDistance(a.Body, b.Body)

@@ -158,12 +158,11 @@ func requestURL(r, rr *http.Request) string {
 // reqView is what a miss report compares: the parts of a request that
 // tell cassettes apart, under the rules that apply to it.
 type reqView struct {
-	Method   string
-	Path     string
-	BadQuery string // a query that does not parse, as it is
-	Query    url.Values
-	Headers  map[string][]string
-	Body     any // "", a JSON value, text, or a summary of a binary body
+	Method  string
+	Path    string
+	Query   url.Values
+	Headers map[string][]string
+	Body    any // "", a JSON value, text, or a summary of a binary body
 }
 
 // viewOf returns the view of a request under rules (narrowed to the route
@@ -179,9 +178,9 @@ func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Ru
 	}
 	rules = rules.For(req)
 	if _, err := url.ParseQuery(req.URL.RawQuery); err != nil {
-		v.BadQuery = req.URL.RawQuery
-	}
-	if q := req.URL.Query(); len(q) > 0 {
+		// Shown, and compared, as it is.
+		v.Query = url.Values{"<unparsed>": {req.URL.RawQuery}}
+	} else if q := req.URL.Query(); len(q) > 0 {
 		for _, k := range rules.IgnoreQuery {
 			q.Del(k)
 		}
