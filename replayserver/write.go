@@ -31,15 +31,15 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	if h.cfg.timing && p.pieces == nil && !h.sleep(r.Context(), ex.Latency) {
 		return
 	}
-	if p.withBody && resp.BodyFile != "" {
-		h.writeBodyFile(w, r, ex, p)
-		return
-	}
 	if p.badField != "" {
 		// A hand-edited value that would break the client's parsing of
 		// the whole response: sent without the control characters, and
 		// the test fails saying where.
 		h.failf("replayserver: the recorded response to %s %s has a control character in %s, which HTTP does not allow: it was sent as a space; edit the cassette", r.Method, h.redact.URL(r.URL).RequestURI(), p.badField)
+	}
+	if p.withBody && resp.BodyFile != "" {
+		h.writeBodyFile(w, r, ex, p)
+		return
 	}
 	w.WriteHeader(p.status)
 	if p.withBody {
