@@ -84,7 +84,9 @@ func (h *Handler) startForwarding(forTransport bool) error {
 	}
 	if dt, ok := base.(*http.Transport); ok {
 		t := dt.Clone()
-		t.DisableCompression = !forTransport
+		if !forTransport {
+			t.DisableCompression = true // the server stores what the upstream sent
+		}
 		t.ResponseHeaderTimeout = h.cfg.upstreamTimeout()
 		base = t
 	}

@@ -117,6 +117,15 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Re
 	}
 	body := ex.Response.Body
 	if req.Method == http.MethodHead || !bodyAllowed(status) {
+		// As http.Transport: a HEAD answer's length is that of its
+		// Content-Length header (-1 without one); other answers without
+		// a body have none.
+		if req.Method == http.MethodHead && bodyAllowed(status) {
+			resp.ContentLength = -1
+			if n, err := strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
+				resp.ContentLength = n
+			}
+		}
 		return resp, nil
 	}
 	pieces := streamPieces(&ex.Response)

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -64,5 +66,36 @@ func TestTransportStrictFailsOnUnused(t *testing.T) {
 	ft.finish()
 	if got := ft.errors(); !strings.Contains(got, "GET_api.example.com_80_v1_never") || strings.Contains(got, "v1_a\n") {
 		t.Errorf("strict transport failure = %q, want it to name only the unused cassette", got)
+	}
+}
+
+// A HEAD answer replayed in process has the length of its Content-Length
+// header, as http.Transport gives it, and no body.
+func TestTransportHEADHasTheRecordedLength(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path := filepath.Join(t.TempDir(), "api.json")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("HEAD", "http://api.example.com/v1/object", nil)
+	if err := lib.Append(nameOf(req, nil), library.Exchange{
+		Request:  library.Request{Method: "HEAD", URL: "http://api.example.com/v1/object"},
+		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Length": {"17"}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Transport: replayserver.NewTransport(t, path, replayserver.WithMode(replayserver.ModeReplay))}
+	resp, err := c.Head("http://api.example.com/v1/object")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.ContentLength != 17 || len(b) != 0 {
+		t.Errorf("HEAD: ContentLength %d, %d body bytes; want 17 and none", resp.ContentLength, len(b))
 	}
 }

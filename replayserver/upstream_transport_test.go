@@ -166,3 +166,28 @@ func TestUpstreamTransportRecordsFromAnHTTP2Server(t *testing.T) {
 		}
 	})
 }
+
+// The in-process transport keeps the given transport's own choice about
+// compression: one with DisableCompression asks for no gzip.
+func TestUpstreamTransportKeepsItsCompressionSetting(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	var asked []string
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked = append(asked, r.Header.Get("Accept-Encoding"))
+		io.WriteString(w, "plain")
+	}))
+	defer up.Close()
+	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModePassthrough} {
+		t.Run(string(mode), func(t *testing.T) {
+			asked = nil
+			rt := replayserver.NewTransport(t, filepath.Join(t.TempDir(), "api"), replayserver.WithMode(mode),
+				replayserver.UpstreamTransport(&http.Transport{DisableCompression: true}))
+			if code, body := fetch(t, &http.Client{Transport: rt}, up.URL+"/x"); code != 200 || body != "plain" {
+				t.Errorf("%d %q", code, body)
+			}
+			if len(asked) != 1 || asked[0] != "" {
+				t.Errorf("the API was asked Accept-Encoding %q, want none", asked)
+			}
+		})
+	}
+}
