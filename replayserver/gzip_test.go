@@ -137,3 +137,21 @@ func fetchPlain(t *testing.T, c *http.Client, url string, plain []byte) *http.Re
 	}
 	return resp
 }
+
+// storedRequest is the request of the one exchange of the library at path.
+func storedRequest(t *testing.T, path string) library.Request {
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil || len(names) != 1 {
+		t.Fatalf("library %s holds %v, %v; want one cassette", path, names, err)
+	}
+	c, ok, err := lib.Get(names[0])
+	if err != nil || !ok || len(c.Exchanges) != 1 {
+		t.Fatalf("cassette %s: %v", names[0], err)
+	}
+	return c.Exchanges[0].Request
+}

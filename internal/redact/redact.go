@@ -1,10 +1,13 @@
 package redact
 
 import (
+	"bytes"
+	"compress/gzip"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -395,7 +398,8 @@ func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 // Body returns body, the body of a request with header h, with the values
 // of redacted parameters replaced when it is a form
 // (application/x-www-form-urlencoded: OAuth's client_secret, Slack's
-// token), as in a query; else, or when nothing matches, body itself. A
+// token), as in a query; a gzip-encoded form is decoded, redacted and
+// encoded again. Else, or when nothing matches, body itself. A
 // changed body is a new slice: body is never modified.
 func (r Rules) Body(h http.Header, body []byte) []byte {
 	if len(body) == 0 || len(r.Query) == 0 {
@@ -405,10 +409,21 @@ func (r Rules) Body(h http.Header, body []byte) []byte {
 	if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
 		return body
 	}
-	if q, changed := r.query(string(body)); changed {
+	plain := gunzip.RequestBody(h, body) // a gzip-encoded form is redacted decoded
+	q, changed := r.query(string(plain))
+	if !changed {
+		return body
+	}
+	if &plain[0] == &body[0] {
 		return []byte(q)
 	}
-	return body
+	// Encoded again, deterministically, so that it is named the same on
+	// every run.
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte(q))
+	zw.Close()
+	return b.Bytes()
 }
 
 // Exchange redacts ex in place: the request URL, headers and form body

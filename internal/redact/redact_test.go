@@ -1,7 +1,10 @@
 package redact_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -339,5 +342,28 @@ func TestBodyRedactsSecretFormFields(t *testing.T) {
 	}
 	if got := (redact.Rules{}).Body(form, body); &got[0] != &body[0] {
 		t.Errorf("Body without rules changed the body: %q", got)
+	}
+}
+
+func TestBodyRedactsAGzipEncodedForm(t *testing.T) {
+	enc := func(s string) []byte {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write([]byte(s))
+		w.Close()
+		return b.Bytes()
+	}
+	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Content-Encoding": {"gzip"}}
+	got := redact.Default().Body(h, enc("grant_type=x&client_secret=SUPERSECRET1"))
+	zr, err := gzip.NewReader(bytes.NewReader(got))
+	if err != nil {
+		t.Fatalf("the redacted body is not gzip: %v", err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if string(plain) != "grant_type=x&client_secret=REDACTED" {
+		t.Errorf("decoded redacted body = %q", plain)
+	}
+	if other := redact.Default().Body(h, enc("grant_type=x&client_secret=OTHER")); !bytes.Equal(other, got) {
+		t.Errorf("two secrets give different redacted bodies: they would be named apart")
 	}
 }
