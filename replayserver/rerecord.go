@@ -38,6 +38,9 @@ func (h *Handler) replace() error {
 		return h.dest.Save()
 	}
 	dir := filepath.Clean(h.dest.Path())
+	if target, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = target // a linked library folder: the link stays, the folder it names is replaced
+	}
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err

@@ -103,3 +103,32 @@ func TestRerecordReplacesALibraryWhateverItHeld(t *testing.T) {
 		t.Errorf("after rerecord the library folder holds %q; want only the /json cassette", names)
 	}
 }
+
+// A library folder reached through a symbolic link (testdata/api ->
+// shared/api) is replaced where it lives: the link stays.
+func TestRerecordThroughASymbolicLinkKeepsTheLink(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	up := startUpstream(t)
+	root := t.TempDir()
+	real := writeLibrary(t, filepath.Join(root, "shared", "api"), "api.example.com", "/gone")
+	link := filepath.Join(root, "api")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	ft := newFakeTB(t)
+	ft.do(func() {
+		srv := replayserver.New(ft, link, replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up.URL))
+		do(t, rawClient(), srv.URL, call{"GET", "/json", ""})
+	})
+	ft.finish()
+	if ft.Failed() {
+		t.Fatalf("rerecord failed: %s", ft.errors())
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a folder: %v, %v", fi.Mode(), err)
+	}
+	entries, _ := os.ReadDir(real)
+	if len(entries) != 1 || !strings.HasSuffix(entries[0].Name(), "_json.json") {
+		t.Errorf("the linked folder holds %d entries (%v); want only the new /json cassette", len(entries), entries)
+	}
+}

@@ -17,8 +17,12 @@ const TempPattern = ".cassette-*.tmp"
 // WriteFile writes data to the file name: to a new temporary file in the
 // same directory, synced to disk, then renamed over name. A new file gets
 // permission bits perm; an existing file keeps its own. On failure the
-// temporary file is removed and name is unchanged.
+// temporary file is removed and name is unchanged. When name is a
+// symbolic link, the file it points to is replaced and the link kept.
 func WriteFile(name string, data []byte, perm fs.FileMode) (err error) {
+	if target, err := filepath.EvalSymlinks(name); err == nil {
+		name = target
+	}
 	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {
 		perm = fi.Mode().Perm()
 	}
