@@ -62,7 +62,9 @@ func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
 	present := false
 	for _, k := range keys {
 		vs := h[k]
-		if len(vs) == 0 {
+		if len(vs) == 0 || k == "User-Agent" && !slices.ContainsFunc(vs, func(v string) bool { return v != "" }) {
+			// An empty User-Agent is how Go says "send none" (a reverse
+			// proxy sets one when the client sent none): it is absent.
 			continue
 		}
 		present = true

@@ -17,7 +17,8 @@ type Rules struct {
 	// Headers are the significant request headers, in any case. Their
 	// values (all of them, in order) are hashed into the "~h" suffix. A
 	// header absent from the request adds nothing to the hash, so a request
-	// that has none of them gets no "~h" suffix. Default: none, so headers
+	// that has none of them gets no "~h" suffix; an empty User-Agent, which
+	// is how Go asks to send none, counts as absent. Default: none, so headers
 	// that change on every run (Date, User-Agent, signatures, request ids)
 	// never change a name. Range always counts, named here or not: a
 	// range of a resource is another answer than the whole, or another

@@ -255,3 +255,19 @@ func TestNameLongest(t *testing.T) {
 	}
 	checkFileName(t, name)
 }
+
+// An empty User-Agent is how Go asks to send none, and what a reverse
+// proxy forwards for a client that sent none: it names as absent.
+func TestAnEmptyUserAgentIsAbsent(t *testing.T) {
+	rules := Rules{Headers: []string{"User-Agent"}}
+	r, _ := http.NewRequest("GET", "http://h/", nil)
+	absent := Name(r, nil, rules)
+	r.Header["User-Agent"] = []string{""}
+	if got := Name(r, nil, rules); got != absent {
+		t.Errorf("empty User-Agent named %s, absent %s", got, absent)
+	}
+	r.Header.Set("User-Agent", "curl/8")
+	if Name(r, nil, rules) == absent {
+		t.Errorf("a User-Agent made no difference")
+	}
+}
