@@ -33,7 +33,17 @@ func (l *Library) bodyFolder() string {
 	if l.dir {
 		return filepath.Join(l.abs, bodiesDir)
 	}
-	return l.abs + ".bodies"
+	return l.realFile() + ".bodies"
+}
+
+// realFile returns the absolute path of a file library's file: the file a
+// symbolic link names, when l.abs is one, so that a linked library keeps
+// its body files, and names them, beside the file it lives in.
+func (l *Library) realFile() string {
+	if target, err := filepath.EvalSymlinks(l.abs); err == nil {
+		return target
+	}
+	return l.abs
 }
 
 // bodiesDir is the name of the body folder of a directory library.
@@ -46,7 +56,7 @@ func (l *Library) baseDir() string {
 	if l.dir {
 		return l.abs
 	}
-	return filepath.Dir(l.abs)
+	return filepath.Dir(l.realFile())
 }
 
 // bodyFileName matches the names of the body files a library writes: the

@@ -418,3 +418,45 @@ func TestLeftovers(t *testing.T) {
 		}
 	})
 }
+
+// A file library reached through a symbolic link keeps its body files
+// beside the file the link names: it reads the same through the link and
+// through the file itself, and saving keeps the link.
+func TestBodyFilesOfALinkedFileLibrary(t *testing.T) {
+	root := t.TempDir()
+	real := filepath.Join(root, "shared", "real.json")
+	os.MkdirAll(filepath.Dir(real), 0o755)
+	link := filepath.Join(root, "lib.json")
+	lib, err := Open(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, lib, "GET_a", exchange(1))
+	mustSave(t, lib)
+	if err := os.Symlink(real, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	l, err := Open(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := bigBody(3000)
+	mustAppend(t, l, "GET_big", fileExchange(writeBody(t, l, content)))
+	mustSave(t, l)
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("saving replaced the link: %v, %v", fi.Mode(), err)
+	}
+	for _, path := range []string{link, real} {
+		l2, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, ok, err := l2.Get("GET_big")
+		if err != nil || !ok {
+			t.Fatalf("%s: Get(GET_big) = _, %v, %v", path, ok, err)
+		}
+		if got, err := c.Exchanges[0].Response.ReadBody(); err != nil || !bytes.Equal(got, content) {
+			t.Errorf("%s: ReadBody = %d bytes, %v; want %d", path, len(got), err, len(content))
+		}
+	}
+}
