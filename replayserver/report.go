@@ -68,7 +68,9 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		if n := len(m.cassette.Exchanges); n == 0 {
 			fmt.Fprintf(&b, "  cassette %s matches, but it holds no exchanges: add one, or delete it and record it again\n", h.lib.File(m.found))
 		} else {
-			fmt.Fprintf(&b, "  cassette %s matches, but its %d exchange(s) were all served and replayserver.NoRepeat is set\n", h.lib.File(m.found), n)
+			fmt.Fprintf(&b, "  cassette %s matches, but its %d exchange(s) were all served and replayserver.NoRepeat is set:\n"+
+				"  the test makes more of these requests than were recorded; record the cassette again whole\n"+
+				"  (%s=rerecord) rather than add to it, or drop NoRepeat to repeat the last answer\n", h.lib.File(m.found), n, EnvMode)
 		}
 	}
 	got := viewOf(r.Method, h.redact.URL(m.target).String(), rr.Header, body, h.cfg.rules)
@@ -104,15 +106,19 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		if d := cmp.Diff(rec, got); d != "" {
 			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(d, "    "))
 		} else {
-			b.WriteString("  no difference in method, path, query, significant headers or body (the host or port differs)\n")
+			b.WriteString("  no difference in method, path, query, significant headers or body under the rules in use:\n" +
+				"  the host or port differs, or the cassette was named under other naming rules\n" +
+				"  (record and replay must use the same replayserver.Naming / recorder.Naming)\n")
 		}
 	}
-	if samePath {
+	if samePath && m.found == "" {
 		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +
 			"name rather than record again: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a\n" +
 			"body rule such as naming.JSONBodyWithout or naming.FormBodyWithout.\n")
 	}
-	fmt.Fprintf(&b, "\nto record it, %s.\n", h.hint)
+	if m.found == "" {
+		fmt.Fprintf(&b, "\nto record it, %s.\n", h.hint)
+	}
 	e.Report = b.String()
 	return e
 }
