@@ -2,8 +2,12 @@ package library
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
+	"time"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
 )
@@ -22,6 +26,7 @@ func (l *Library) decode() error {
 	if err != nil {
 		return err
 	}
+	l.disk = stampOf(l.abs)
 	cs := v.all
 	// The cassettes are shared with the cache: entries are not owned.
 	slab := make([]entry, len(cs))
@@ -36,27 +41,135 @@ func (l *Library) decode() error {
 	return nil
 }
 
-// snapshotFile returns the cassettes a Save of a file library writes, and
-// marks the library clean; ok is false when there is nothing to write.
-// l.mu is held. The cassettes share memory with the library, which never
-// changes an exchange in place, so they can be encoded without l.mu.
-func (l *Library) snapshotFile() (cs []Cassette, ok bool) {
+// A fileSnapshot is what a Save of a file library writes, and what it
+// needs to merge it with cassettes another writer saved meanwhile.
+type fileSnapshot struct {
+	cs      []Cassette      // every cassette of the library, sorted
+	mine    map[string]bool // cassettes changed by this library since it last read or wrote the file
+	removed map[string]bool // cassettes deleted by this library since then
+	cleared bool            // Clear was called: the file is replaced whatever it holds
+	disk    fileStamp       // the file as this library last read or wrote it
+}
+
+// snapshotFile returns what a Save of a file library writes, and marks the
+// library clean; ok is false when there is nothing to write. l.mu is held.
+// The cassettes share memory with the library, which never changes an
+// exchange in place, so they can be encoded without l.mu.
+func (l *Library) snapshotFile() (snap fileSnapshot, ok bool) {
 	names := l.sortedNames()
 	if l.cleared && len(names) == 0 && !l.existsLocked() {
 		// Clear on a library that has no file: nothing to replace.
 		l.cleared, l.changed = false, false
-		return nil, false
+		return snap, false
 	}
-	cs = make([]Cassette, len(names))
+	snap = fileSnapshot{cs: make([]Cassette, len(names)), mine: map[string]bool{}, removed: l.removed, cleared: l.cleared, disk: l.disk}
 	for i, name := range names {
-		cs[i] = l.entries[name].c
+		e := l.entries[name]
+		snap.cs[i] = e.c
+		if e.dirty {
+			snap.mine[name] = true
+			e.dirty = false
+		}
 	}
-	l.cleared, l.changed = false, false
+	l.cleared, l.changed, l.removed = false, false, nil
+	return snap, true
+}
+
+// A fileStamp tells whether a file changed: its size and modification
+// time, or that it did not exist.
+type fileStamp struct {
+	exists bool
+	size   int64
+	mod    time.Time
+}
+
+func stampOf(abs string) fileStamp {
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return fileStamp{}
+	}
+	return fileStamp{exists: true, size: fi.Size(), mod: fi.ModTime()}
+}
+
+// fileLocks serialize, by absolute path, the saves of the libraries of
+// this process that write one file, so that each merges what the one
+// before it wrote.
+var fileLocks sync.Map // string -> *sync.Mutex
+
+// mergeDisk returns snap's cassettes merged with the file on disk when
+// another writer (another library of this process: parallel tests
+// recording into one file; or another process) saved it since this library
+// read or wrote it: the cassettes this library changed are its own, those
+// it deleted stay deleted, every other one is as on disk (one missing
+// there was deleted by the other writer). This library's entries follow. merged reports whether
+// the file had changed; a file that cannot be read is replaced as before.
+func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
+	if snap.cleared || stampOf(l.abs) == snap.disk {
+		return snap.cs, false
+	}
+	data, err := os.ReadFile(l.abs)
+	if err != nil {
+		return snap.cs, false
+	}
+	disk, err := decodeFile(l.path, l.fixed, data)
+	if err != nil {
+		return snap.cs, false
+	}
+	absBodies(l.baseDir(), disk)
+	// Ours: the cassettes this library changed. Theirs: the file, for
+	// every other cassette (one missing there was deleted by the writer).
+	byName := make(map[string]Cassette, len(snap.cs)+len(disk))
+	onDisk := make(map[string]bool, len(disk))
+	for _, c := range snap.cs {
+		if snap.mine[c.Name] {
+			byName[c.Name] = c
+		}
+	}
+	l.mu.Lock()
+	for _, c := range disk {
+		onDisk[c.Name] = true
+		if snap.mine[c.Name] || snap.removed[c.Name] {
+			continue
+		}
+		byName[c.Name] = c
+		if e := l.entries[c.Name]; e == nil || !e.dirty {
+			l.entries[c.Name] = &entry{c: c, loaded: true}
+			l.names = nil
+		}
+	}
+	for _, c := range snap.cs {
+		if e := l.entries[c.Name]; !snap.mine[c.Name] && !onDisk[c.Name] && e != nil && !e.dirty {
+			delete(l.entries, c.Name)
+			l.names = nil
+		}
+	}
+	l.mu.Unlock()
+	cs = make([]Cassette, 0, len(byName))
+	for _, n := range slices.Sorted(maps.Keys(byName)) {
+		cs = append(cs, byName[n])
+	}
 	return cs, true
 }
 
-// writeFile encodes cs and writes them as the library's file, atomically.
-func (l *Library) writeFile(cs []Cassette) error {
+// writeFile encodes what snap holds, merged with what another writer
+// saved meanwhile (see mergeDisk), and writes it as the library's file,
+// atomically.
+func (l *Library) writeFile(snap fileSnapshot) (merged bool, err error) {
+	mu, _ := fileLocks.LoadOrStore(l.abs, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+	cs, merged := l.mergeDisk(snap)
+	if err := l.saveFile(cs); err != nil {
+		return merged, err
+	}
+	l.mu.Lock()
+	l.disk = stampOf(l.abs)
+	l.mu.Unlock()
+	return merged, nil
+}
+
+// saveFile encodes cs and writes them as the library's file, atomically.
+func (l *Library) saveFile(cs []Cassette) error {
 	cs, err := l.prepareBodies(cs)
 	if err != nil {
 		return fmt.Errorf("save %s: %w", l.path, err)

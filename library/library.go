@@ -53,6 +53,9 @@ type Library struct {
 
 	dropped map[string]bool // body files of exchanges deleted or replaced since the last Save
 	fresh   map[string]bool // body files committed by NewBody: never swept, their exchange may be on its way
+
+	disk    fileStamp       // file: the library file as this library last read or wrote it
+	removed map[string]bool // file: cassettes deleted since the last Save
 }
 
 // An entry is one cassette of a library.
@@ -366,6 +369,12 @@ func (l *Library) Delete(name string) error {
 		}
 		l.gone[name] = e.file
 	}
+	if !l.dir {
+		if l.removed == nil {
+			l.removed = make(map[string]bool)
+		}
+		l.removed[name] = true
+	}
 	l.changed = true
 	return nil
 }
@@ -388,8 +397,12 @@ func (l *Library) Clear() {
 // file is written to a temporary file in the same directory and renamed.
 // A directory library writes one file per changed cassette and removes the
 // files of deleted ones (after [Library.Clear], every cassette file it
-// does not hold); a file library rewrites the file. Missing directories
-// are created. Save with nothing changed writes nothing.
+// does not hold); a file library rewrites the file, merged with what
+// another writer saved since this library read it (another Library of
+// the same file, say a parallel test's): the cassettes this library
+// changed or deleted are its own, every other is as the file has it. Saves
+// of one file by the libraries of one process take turns. Missing
+// directories are created. Save with nothing changed writes nothing.
 func (l *Library) Save() error {
 	l.saveMu.Lock()
 	defer l.saveMu.Unlock()
@@ -402,16 +415,22 @@ func (l *Library) Save() error {
 	// The files are encoded and written without holding l.mu, so that Get
 	// and Append go on meanwhile (saveMu keeps saves in order).
 	if !l.dir {
-		cs, ok := l.snapshotFile()
+		snap, ok := l.snapshotFile()
 		l.mu.Unlock()
 		if !ok {
 			return nil
 		}
-		if err := l.writeFile(cs); err != nil {
+		merged, err := l.writeFile(snap)
+		if err != nil {
 			l.mu.Lock()
 			l.changed = true
 			l.mu.Unlock()
 			return err
+		}
+		if merged {
+			// Cassettes another writer saved came in: their body files
+			// are not all known here, so none is removed this time.
+			return nil
 		}
 		return l.sweep(sw)
 	}
