@@ -37,22 +37,10 @@ func gzipAPI(t *testing.T, plain []byte) *httptest.Server {
 	return up
 }
 
-// storedBody is the one response body of the library at path.
+// storedBody is the one response of the library at path.
 func storedBody(t *testing.T, path string) library.Response {
 	t.Helper()
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := lib.Names()
-	if err != nil || len(names) != 1 {
-		t.Fatalf("library %s holds %v, %v; want one cassette", path, names, err)
-	}
-	c, ok, err := lib.Get(names[0])
-	if err != nil || !ok || len(c.Exchanges) != 1 {
-		t.Fatalf("cassette %s: %v", names[0], err)
-	}
-	return c.Exchanges[0].Response
+	return storedExchange(t, path).Response
 }
 
 // A library moves between the recording paths and the replay paths: each
@@ -141,6 +129,12 @@ func fetchPlain(t *testing.T, c *http.Client, url string, plain []byte) *http.Re
 // storedRequest is the request of the one exchange of the library at path.
 func storedRequest(t *testing.T, path string) library.Request {
 	t.Helper()
+	return storedExchange(t, path).Request
+}
+
+// storedExchange is the one exchange of the library at path.
+func storedExchange(t *testing.T, path string) library.Exchange {
+	t.Helper()
 	lib, err := library.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -153,5 +147,5 @@ func storedRequest(t *testing.T, path string) library.Request {
 	if err != nil || !ok || len(c.Exchanges) != 1 {
 		t.Fatalf("cassette %s: %v", names[0], err)
 	}
-	return c.Exchanges[0].Request
+	return c.Exchanges[0]
 }
