@@ -33,6 +33,7 @@ type Handler struct {
 	stagingDir   string           // when rerecording: where lib lives until Close
 	fail         func(report string)
 	hint         string                                          // how to record what is missing, for reports
+	asked        Mode                                            // the mode asked for (option or CASSETTE_MODE), before once is resolved
 	testName     string                                          // the test using the handler, for reports; "" outside tests
 	redact       redact.Rules                                    // applied to requests before they are named
 	sleep        func(ctx context.Context, d time.Duration) bool // waits for RecordedTiming
@@ -105,6 +106,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		h.upstream = u
 	}
 	h.hint = recordHint(forTransport, h.upstream)
+	h.asked = mode
 	h.mode = effectiveMode(mode, lib.Exists(), h.upstream != nil || forTransport)
 	if h.mode == ModeReplay && !lib.Exists() {
 		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, h.hint)

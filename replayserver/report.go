@@ -60,7 +60,11 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	if h.testName != "" {
 		fmt.Fprintf(&b, "  test:    %s\n", h.testName)
 	}
-	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), h.mode)
+	mode := string(h.mode)
+	if h.asked == ModeOnce && h.mode == ModeReplay {
+		mode = "once, replaying: the library exists"
+	}
+	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), mode)
 	fmt.Fprintf(&b, "  name:    %s\n", name)
 	body = h.redact.Body(r.Header, body)
 	writeRequest(&b, rr, gunzip.RequestBody(r.Header, body))

@@ -82,3 +82,31 @@ func TestMissReportShowsTheRequestAsTheClientMadeIt(t *testing.T) {
 		t.Errorf("the report shows the server's own header or the key:\n%s", report)
 	}
 }
+
+// The report says which mode answered, and why when the default (once)
+// replays because the library exists.
+func TestMissReportSaysTheModeAsked(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/v1/x")
+	for _, c := range []struct {
+		opts []replayserver.Option
+		want string
+	}{
+		{nil, "(mode once, replaying: the library exists)"},
+		{[]replayserver.Option{replayserver.WithMode(replayserver.ModeReplay)}, "(mode replay)"},
+	} {
+		ft := newFakeTB(t)
+		ft.do(func() {
+			srv := replayserver.New(ft, path, c.opts...)
+			resp, err := srv.Client().Get("https://api.example.com/v1/nope")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+		ft.finish()
+		if !strings.Contains(ft.errors(), c.want) {
+			t.Errorf("the report does not say %q:\n%s", c.want, ft.errors())
+		}
+	}
+}
