@@ -50,6 +50,7 @@ func ExampleNew_strict() {
 	// Output:
 	// FAIL: replayserver: strict mode: 1 cassette(s) in testdata/example never used:
 	// 	GET_api.example.com_443_v1_cities_lyon.json
+	// if no test needs them, delete them (cassette prune, or xargs rm on Server.ReportUnused's list; see README "Unused cassettes")
 }
 
 func ExampleNew_miss() {

@@ -85,7 +85,8 @@ func finish(t testing.TB, h *Handler) {
 	if unused := h.Unused(); len(unused) > 0 {
 		var b bytes.Buffer
 		h.ReportUnused(&b)
-		t.Errorf("replayserver: strict mode: %d cassette(s) in %s never used:\n\t%s",
+		t.Errorf("replayserver: strict mode: %d cassette(s) in %s never used:\n\t%s\n"+
+			"if no test needs them, delete them (cassette prune, or xargs rm on Server.ReportUnused's list; see README \"Unused cassettes\")",
 			len(unused), h.lib.Path(), strings.ReplaceAll(strings.TrimSpace(b.String()), "\n", "\n\t"))
 	}
 }

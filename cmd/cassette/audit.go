@@ -127,6 +127,7 @@ func runAudit(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if findings > 0 {
 		fmt.Fprintf(stderr, "cassette audit: %d finding(s) in %d cassette(s)\n", findings, scanned)
+		fmt.Fprintln(stderr, "\tredact them when recording (replayserver or recorder RedactHeaders, RedactQuery, BeforeSave), then record again, or edit the files")
 		return exitError
 	}
 	fmt.Fprintf(stdout, "cassette audit: nothing found in %d cassette(s)\n", scanned)
