@@ -75,6 +75,27 @@ func (l *Library) snapshotFile() (snap fileSnapshot, ok bool) {
 	return snap, true
 }
 
+// unsnapshotFile undoes what snapshotFile marked after a Save that
+// failed, so that the next Save writes, and merges, the same changes.
+// l.mu is held.
+func (l *Library) unsnapshotFile(snap fileSnapshot) {
+	l.changed = true
+	l.cleared = l.cleared || snap.cleared
+	for name := range snap.mine {
+		if e := l.entries[name]; e != nil {
+			e.dirty = true
+		}
+	}
+	for name := range snap.removed {
+		if _, back := l.entries[name]; !back {
+			if l.removed == nil {
+				l.removed = make(map[string]bool)
+			}
+			l.removed[name] = true
+		}
+	}
+}
+
 // A fileStamp tells whether a file changed: its size and modification
 // time, or that it did not exist.
 type fileStamp struct {
@@ -101,8 +122,9 @@ var fileLocks sync.Map // string -> *sync.Mutex
 // recording into one file; or another process) saved it since this library
 // read or wrote it: the cassettes this library changed are its own, those
 // it deleted stay deleted, every other one is as on disk (one missing
-// there was deleted by the other writer). This library's entries follow. merged reports whether
-// the file had changed; a file that cannot be read is replaced as before.
+// there was deleted by the other writer). This library's entries follow.
+// merged reports whether the file had changed; a file that cannot be read
+// is replaced as before.
 func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 	if snap.cleared || stampOf(l.abs) == snap.disk {
 		return snap.cs, false

@@ -423,7 +423,7 @@ func (l *Library) Save() error {
 		merged, err := l.writeFile(snap)
 		if err != nil {
 			l.mu.Lock()
-			l.changed = true
+			l.unsnapshotFile(snap)
 			l.mu.Unlock()
 			return err
 		}

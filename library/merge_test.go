@@ -2,6 +2,7 @@ package library
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -71,5 +72,30 @@ func TestFileLibrariesSavingOneFileMergeTheirCassettes(t *testing.T) {
 				t.Errorf("the second library's cassette is missing")
 			}
 		})
+	}
+}
+
+// A Save that fails keeps its changes as this library's own: the next
+// Save still writes them, merged with what another writer saved between.
+func TestAFailedSaveKeepsItsChangesForTheMerge(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lib.json")
+	a, _ := Open(path)
+	mustAppend(t, a, "GET_a", exchange(1))
+	if err := os.Mkdir(path, 0o755); err != nil { // in the way of the save
+		t.Fatal(err)
+	}
+	if err := a.Save(); err == nil {
+		t.Fatal("Save over a folder succeeded")
+	}
+	os.Remove(path)
+	b, _ := Open(path)
+	mustAppend(t, b, "GET_b", exchange(2))
+	mustSave(t, b)
+	mustSave(t, a)
+	c, _ := Open(path)
+	for _, n := range []string{"GET_a", "GET_b"} {
+		if _, ok, err := c.Get(n); !ok || err != nil {
+			t.Errorf("%s is missing (%v)", n, err)
+		}
 	}
 }
