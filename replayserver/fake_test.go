@@ -16,6 +16,7 @@ type fakeTB struct {
 	mu       sync.Mutex // guards the fields below
 	errs     []string
 	fatal    bool
+	skipped  bool
 	cleanups []func()
 }
 
@@ -35,6 +36,23 @@ func (f *fakeTB) Fatalf(format string, args ...any) {
 	f.fatal = true
 	f.mu.Unlock()
 	runtime.Goexit()
+}
+
+func (f *fakeTB) SkipNow() {
+	f.mu.Lock()
+	f.skipped = true
+	f.mu.Unlock()
+	runtime.Goexit()
+}
+
+func (f *fakeTB) Skip(args ...any) { f.SkipNow() }
+
+func (f *fakeTB) Skipf(format string, args ...any) { f.SkipNow() }
+
+func (f *fakeTB) Skipped() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.skipped
 }
 
 func (f *fakeTB) Cleanup(fn func()) {

@@ -31,6 +31,7 @@ type Handler struct {
 	router       *mux.Router      // user routes; cassettes are its NotFoundHandler
 	fwd          *forwarder       // forwards requests; nil in replay mode
 	stagingDir   string           // when rerecording: where lib lives until Close
+	keepOld      string           // when rerecording: why Close keeps the old library ("" to replace it)
 	fail         func(report string)
 	hint         string                                          // how to record what is missing, for reports
 	asked        Mode                                            // the mode asked for (option or CASSETTE_MODE), before once is resolved
@@ -243,6 +244,9 @@ func (h *Handler) Close() error {
 			return fmt.Errorf("replayserver: save %s: %w", h.lib.Path(), err)
 		}
 	case ModeRerecord:
+		if h.keepOld != "" {
+			return h.dropRerecorded()
+		}
 		return h.replaceLibrary()
 	}
 	return nil

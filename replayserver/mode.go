@@ -24,7 +24,9 @@ const (
 	ModeRecord Mode = "record"
 	// ModeRerecord forwards every request to the upstream and stores the
 	// exchanges anew. The library on disk is replaced when the server
-	// closes, so an interrupted run leaves the old library intact.
+	// closes, so an interrupted run leaves the old library intact; so does
+	// a test that failed or was skipped (New and NewTransport), which may
+	// not have sent every request.
 	ModeRerecord Mode = "rerecord"
 	// ModePassthrough forwards every request to the upstream and stores
 	// nothing.

@@ -25,6 +25,37 @@ func (h *Handler) replaceLibrary() error {
 	return nil
 }
 
+// keepOldLibrary makes a rerecording Close keep the library on disk as it
+// was, for reason (a test that failed or was skipped rerecorded only part
+// of it, if anything); in other modes it does nothing.
+func (h *Handler) keepOldLibrary(reason string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.mode == ModeRerecord && !h.closed {
+		h.keepOld = reason
+	}
+}
+
+// dropRerecorded ends a rerecording whose library is not replaced: the
+// old library stays; what was recorded is saved in the staging folder and
+// kept there, and the log says where.
+func (h *Handler) dropRerecorded() error {
+	names, _ := h.lib.Names()
+	if len(names) == 0 {
+		os.RemoveAll(h.stagingDir)
+		h.logf("replayserver: rerecord %s: %s, so the library is left unchanged (nothing was recorded)", h.dest.Path(), h.keepOld)
+		return nil
+	}
+	where := filepath.Join(h.stagingDir, "staging")
+	if err := h.lib.Save(); err != nil {
+		return fmt.Errorf("replayserver: rerecord %s: %s, so the library is left unchanged; saving what was recorded in %s failed: %w",
+			h.dest.Path(), h.keepOld, where, err)
+	}
+	h.logf("replayserver: rerecord %s: %s, so the library is left unchanged; the %d cassette(s) recorded are kept in %s (fix the test and rerecord, or delete that folder)",
+		h.dest.Path(), h.keepOld, len(names), where)
+	return nil
+}
+
 // replace writes the staging library's cassettes in place of the
 // library's: a file library by its own Save (one new file renamed over
 // the old); a directory library by a new folder, made beside the old one,

@@ -1,12 +1,17 @@
 package replayserver_test
 
 import (
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -131,4 +136,77 @@ func TestRerecordThroughASymbolicLinkKeepsTheLink(t *testing.T) {
 	if len(entries) != 1 || !strings.HasSuffix(entries[0].Name(), "_json.json") {
 		t.Errorf("the linked folder holds %d entries (%v); want only the new /json cassette", len(entries), entries)
 	}
+}
+
+// A rerecording test that fails or is skipped replaces nothing: it may have
+// stopped after a few requests (t.Fatal, a panic) or before any (no
+// credentials, t.Skip), and swapping in what it recorded would drop every
+// cassette it did not get to. The old library stays as it was.
+func TestRerecordKeepsTheOldLibraryWhenTheTestFailsOrIsSkipped(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		file      string // the library's name in its folder
+		transport bool   // NewTransport rather than New
+		end       func(ft *fakeTB)
+		wantLog   string
+	}{
+		{"failed test, directory library", "api", false, func(ft *fakeTB) { ft.Fatalf("boom") }, "the test failed"},
+		{"failed test, file library", "api.json", false, func(ft *fakeTB) { ft.Errorf("boom") }, "the test failed"},
+		{"failed test, in-process transport", "api", true, func(ft *fakeTB) { ft.Fatalf("boom") }, "the test failed"},
+		{"skipped test", "api", false, func(ft *fakeTB) { ft.Skip("no credentials") }, "the test was skipped"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("CASSETTE_MODE", "")
+			up := startUpstream(t)
+			path := writeLibrary(t, filepath.Join(t.TempDir(), tc.file), "api.example.com", "/a", "/b", "/c")
+			before := libraryNames(t, path)
+			var (
+				mu   sync.Mutex // guards logs
+				logs strings.Builder
+			)
+			ft := newFakeTB(t)
+			ft.do(func() {
+				opts := []replayserver.Option{replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up.URL),
+					replayserver.Logf(func(format string, args ...any) {
+						mu.Lock()
+						defer mu.Unlock()
+						fmt.Fprintf(&logs, format+"\n", args...)
+					})}
+				if tc.transport {
+					c := &http.Client{Transport: replayserver.NewTransport(ft, path, opts...)}
+					if _, err := c.Get(up.URL + "/json"); err != nil {
+						t.Errorf("GET /json through the rerecording transport: %v", err)
+					}
+				} else {
+					srv := replayserver.New(ft, path, opts...)
+					do(t, rawClient(), srv.URL, call{"GET", "/json", ""})
+				}
+				tc.end(ft)
+			})
+			ft.finish()
+			if after := libraryNames(t, path); !slices.Equal(after, before) {
+				t.Errorf("after a rerecord whose test did not pass, the library holds %q; want the old %q", after, before)
+			}
+			mu.Lock()
+			log := logs.String()
+			mu.Unlock()
+			if !strings.Contains(log, tc.wantLog+", so the library is left unchanged") {
+				t.Errorf("log = %q; want it to say %q and that the library is left unchanged", log, tc.wantLog)
+			}
+		})
+	}
+}
+
+// libraryNames returns the names of the cassettes in the library at path.
+func libraryNames(t *testing.T, path string) []string {
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
 }
