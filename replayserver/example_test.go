@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/cassette-go/cassette/replayserver"
+	"github.com/gorilla/mux"
 )
 
 // The library in testdata/example holds two cassettes recorded from
@@ -34,6 +35,34 @@ func ExampleNew() {
 	// Output:
 	// 200 application/json
 	// ["Lyon","Paris"]
+}
+
+func ExampleServer_Router() {
+	t := newExampleT()
+	defer t.finish()
+
+	srv := replayserver.New(t, "testdata/example")
+	// A hand-written answer the real API would not give on demand, served
+	// before the recorded cassettes. Add routes before sending requests.
+	srv.Router().HandleFunc("/v1/cities/{city}", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "no such city: "+mux.Vars(r)["city"], http.StatusNotFound)
+	}).Methods("GET").Queries("strict", "1")
+
+	for _, path := range []string{"/v1/cities/atlantis?strict=1", "/v1/cities"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fmt.Printf("%s: %d %s", path, resp.StatusCode, body)
+		if !strings.HasSuffix(string(body), "\n") {
+			fmt.Println()
+		}
+	}
+	// Output:
+	// /v1/cities/atlantis?strict=1: 404 no such city: atlantis
+	// /v1/cities: 200 ["Lyon","Paris"]
 }
 
 func ExampleNew_strict() {

@@ -165,7 +165,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Router returns the router that serves hand-written routes before the
-// recorded ones. Routes may be added at any time.
+// recorded ones. Add routes before sending the requests they answer: as
+// any [mux.Router], it must not be changed while it serves requests (a
+// route added during traffic is a data race).
 func (h *Handler) Router() *mux.Router {
 	h.routed.Store(true)
 	return h.router

@@ -210,3 +210,19 @@ func libraryNames(t *testing.T, path string) []string {
 	}
 	return names
 }
+
+// A testing.TB of the caller's own, embedding a nil testing.TB and lacking
+// Skipped and Failed, still rerecords: asking whether it passed does not
+// panic, and the library is replaced.
+func TestRerecordWithAMinimalTestingTB(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	up := startUpstream(t)
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/gone")
+	et := newExampleT()
+	srv := replayserver.New(et, path, replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up.URL))
+	do(t, rawClient(), srv.URL, call{"GET", "/json", ""})
+	et.finish()
+	if names := libraryNames(t, path); len(names) != 1 || !strings.HasSuffix(names[0], "_json") {
+		t.Errorf("after rerecord the library holds %q; want only the /json cassette", names)
+	}
+}
