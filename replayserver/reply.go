@@ -51,7 +51,7 @@ func repliesOf(c library.Cassette, buf []reply, pick string) (reps []reply, keys
 		}
 		hdr := make(http.Header, len(resp.Header)+1)
 		p := prepare(hdr, ex, false)
-		if p.pieces != nil || p.badField != "" {
+		if p.pieces != nil || p.bad != "" {
 			return nil, keys
 		}
 		size += len(hdr)

@@ -115,6 +115,9 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Re
 	if resp.Header == nil {
 		resp.Header = http.Header{}
 	}
+	// As http.Transport, which keeps the framing out of the header (see
+	// prepare).
+	delete(resp.Header, "Transfer-Encoding")
 	body := ex.Response.Body
 	if req.Method == http.MethodHead || !bodyAllowed(status) {
 		// As http.Transport: a HEAD answer's length is that of its

@@ -31,11 +31,11 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	if h.cfg.timing && p.pieces == nil && !h.sleep(r.Context(), ex.Latency) {
 		return
 	}
-	if p.badField != "" {
-		// A hand-edited value that would break the client's parsing of
-		// the whole response: sent without the control characters, and
-		// the test fails saying where.
-		h.failf("replayserver: the recorded response to %s %s has a control character in %s, which HTTP does not allow: it was sent as a space; edit the cassette", r.Method, h.redact.URL(r.URL).RequestURI(), p.badField)
+	if p.bad != "" {
+		// A hand-edited field that would break the client's parsing of
+		// the whole response: sent mended or left out, and the test fails
+		// saying where.
+		h.failf("replayserver: the recorded response to %s %s has %s; edit the cassette", r.Method, h.redact.URL(r.URL).RequestURI(), p.bad)
 	}
 	if p.withBody && resp.BodyFile != "" {
 		h.writeBodyFile(w, r, ex, p)
@@ -60,11 +60,60 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 			}
 		}
 	}
-	for k, v := range resp.Trailer {
+	setTrailers(hdr, resp.Trailer)
+}
+
+// setTrailers sets the recorded trailers in hdr, once the body is written,
+// as prepare announced them: without the fields HTTP forbids as trailers,
+// values mended by fieldValues.
+func setTrailers(hdr, trailer http.Header) {
+	for k, v := range trailer {
+		if forbiddenTrailer(k) {
+			continue
+		}
 		v, _ = fieldValues(v)
 		hdr[k] = v
 	}
 }
+
+// forbiddenTrailer reports whether HTTP forbids the field named k (as
+// recorded) as a trailer: a client rejects the whole response for it.
+func forbiddenTrailer(k string) bool {
+	switch http.CanonicalHeaderKey(k) {
+	case "Content-Length", "Transfer-Encoding", "Trailer", "Host":
+		return true
+	}
+	return false
+}
+
+// validFieldName reports whether k is a field name HTTP allows (a token):
+// net/http leaves out a header of another name without a word.
+func validFieldName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= 0x80 || !tokenChar[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenChar tells the characters of an HTTP token (RFC 9110, section 5.6.2).
+var tokenChar = func() (t [128]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "!#$%&'*+-.^_`|~" {
+		t[c] = true
+	}
+	return t
+}()
 
 // fieldValues returns the values vv of a header field as they may be
 // sent: each control character HTTP forbids in a field value (all but tab;
@@ -118,9 +167,7 @@ func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *libr
 	if _, err := io.Copy(w, f); err != nil {
 		return // the client went away
 	}
-	for k, v := range ex.Response.Trailer {
-		hdr[k] = v
-	}
+	setTrailers(hdr, ex.Response.Trailer)
 }
 
 // openBody opens the body file of ex, the answer to r. An error fails the
@@ -140,7 +187,7 @@ type prepared struct {
 	status   int
 	withBody bool
 	pieces   []piece // nil: the body in one write
-	badField string  // a header or trailer field whose value had a control character HTTP forbids
+	bad      string  // what in the recorded header or trailers HTTP forbids, mended or left out, for the failure message
 }
 
 // prepare sets the header of the response to ex in hdr and returns how to
@@ -155,17 +202,33 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 		p.status = http.StatusOK
 	}
 	for k, v := range resp.Header {
+		if len(k) == len("Transfer-Encoding") && strings.EqualFold(k, "Transfer-Encoding") {
+			// The framing is the replay server's own (the body's true
+			// length, or chunks): a recorded Transfer-Encoding (a HAR
+			// keeps it; hop by hop, it is no part of the answer) would
+			// contradict it.
+			continue
+		}
 		hdr[k] = v // the values are not modified: net/http only reads them
 		if v, bad := fieldValues(v); bad {
-			hdr[k], p.badField = v, "header "+k
+			hdr[k], p.bad = v, "a control character in header "+k+", which HTTP does not allow: it was sent as a space"
+		}
+		if !validFieldName(k) {
+			p.bad = fmt.Sprintf("a header named %q, which HTTP does not allow (a name is letters, digits and !#$%%&'*+-.^_`|~): it was left out", k)
 		}
 	}
 	for k, v := range resp.Trailer {
-		if _, bad := fieldValues(v); bad {
-			p.badField = "trailer " + k
+		switch {
+		case forbiddenTrailer(k):
+			p.bad = "a trailer " + k + ", which HTTP does not allow as a trailer: it was left out"
+			continue
+		case !validFieldName(k):
+			p.bad = fmt.Sprintf("a trailer named %q, which HTTP does not allow: it was left out", k)
+			continue
 		}
-	}
-	for k := range resp.Trailer {
+		if _, bad := fieldValues(v); bad {
+			p.bad = "a control character in trailer " + k + ", which HTTP does not allow: it was sent as a space"
+		}
 		// Clipped: appending never writes into the recorded header.
 		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
 	}
