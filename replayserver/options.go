@@ -110,9 +110,11 @@ func Logf(f func(format string, args ...any)) Option {
 	return func(c *config) { c.logf, c.logHits = f, true }
 }
 
-// Format sets the format of the files a directory library records into
-// when it has none yet. Default: the format of the files already there,
-// else JSON. A file library's extension decides its format.
+// Format sets the format of the files a directory library creates for the
+// cassettes it records, even when its files so far are in the other one (a
+// cassette that has a file keeps it, in its own format). Default: the
+// format of most files already there, else JSON. A file library's
+// extension decides its format.
 func Format(f library.Format) Option { return func(c *config) { c.format = f } }
 
 // TLS makes [New] serve HTTPS, with HTTP/2, for clients that insist on it;
