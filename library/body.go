@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
@@ -168,39 +169,116 @@ func (w *BodyWriter) Abort() {
 }
 
 // OpenBody opens the body of r for reading and returns its size: the body
-// file when r has one, else r.Body. The caller closes the reader.
+// file when r has one, else r.Body. The caller closes the reader. A body
+// file named by a cassette file is opened inside the folder of that
+// cassette file: one that leads out of it, through a symbolic link, is an
+// error.
 func (r *Response) OpenBody() (io.ReadCloser, int64, error) {
 	if r.BodyFile == "" {
 		return io.NopCloser(bytes.NewReader(r.Body)), int64(len(r.Body)), nil
 	}
-	f, err := os.Open(r.BodyFile)
+	f, size, err := openBodyFile(r.BodyFile)
 	if err != nil {
-		return nil, 0, fmt.Errorf("open body file: %w", err)
+		return nil, 0, fmt.Errorf("open body file %s: %w", r.BodyFile, err)
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, fmt.Errorf("open body file: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, 0, fmt.Errorf("open body file %s: not a regular file", r.BodyFile)
-	}
-	return f, fi.Size(), nil
+	return f, size, nil
 }
 
 // ReadBody returns the whole body of r: r.Body, or the content of its
-// body file (read into memory: for tools, not for serving).
+// body file (read into memory: for tools, not for serving), opened as
+// [Response.OpenBody] opens it.
 func (r *Response) ReadBody() ([]byte, error) {
 	if r.BodyFile == "" {
 		return r.Body, nil
 	}
-	b, err := os.ReadFile(r.BodyFile)
+	f, size, err := openBodyFile(r.BodyFile)
 	if err != nil {
-		return nil, fmt.Errorf("read body file: %w", err)
+		return nil, fmt.Errorf("read body file %s: %w", r.BodyFile, err)
 	}
-	return b, nil
+	defer f.Close()
+	// As os.ReadFile: room for the whole file, and one byte to see its end.
+	b := make([]byte, 0, size+1)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read body file %s: %w", r.BodyFile, unwrapPath(err))
+		}
+		if len(b) == cap(b) { // the file grew
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
+
+// bodyRoots holds, for the path of each body file that a cassette file
+// names (made absolute by absBodies), the folder of that cassette file,
+// which opening the body file must not leave. The check is not textual
+// only: a cassette from a pull request could otherwise name a symbolic
+// link, bodies/x.bin -> /etc/passwd, and have any file served. A path
+// named from two folders (a library inside another) keeps the deeper one.
+// Paths a program set itself, such as a body file it committed, are not
+// here, and are opened as they are. Entries stay for the process: one per
+// body file named by a cassette file read.
+var bodyRoots sync.Map // absolute path -> absolute folder
+
+// noteBodyRoot records that the body file path, named by a cassette file
+// in the folder root, must be opened inside root.
+func noteBodyRoot(path, root string) {
+	for {
+		v, loaded := bodyRoots.LoadOrStore(path, root)
+		if !loaded {
+			return
+		}
+		if old := v.(string); len(old) >= len(root) || bodyRoots.CompareAndSwap(path, old, root) {
+			return
+		}
+	}
+}
+
+// openBodyFile opens the body file path for reading, inside the folder of
+// the cassette file that named it (see bodyRoots), and returns its size.
+// Errors do not repeat the path.
+func openBodyFile(path string) (*os.File, int64, error) {
+	var (
+		f   *os.File
+		err error
+	)
+	if v, ok := bodyRoots.Load(path); ok {
+		root := v.(string)
+		rel, relErr := filepath.Rel(root, path)
+		if relErr != nil || !filepath.IsLocal(rel) {
+			// absBodies joined them: a bug, not a cassette, got here.
+			return nil, 0, fmt.Errorf("not inside %s, the folder of its cassette file", root)
+		}
+		f, err = os.OpenInRoot(root, rel)
+		if err != nil && unwrapPath(err).Error() == errPathEscapes {
+			return nil, 0, fmt.Errorf("it leads out of %s, the folder of its cassette file, through a symbolic link: "+
+				"a body file must be inside that folder (put the file there, or make the link relative to a file there)", root)
+		}
+	} else {
+		f, err = os.Open(path)
+	}
+	if err != nil {
+		return nil, 0, unwrapPath(err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, unwrapPath(err)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, errors.New("not a regular file")
+	}
+	return f, fi.Size(), nil
+}
+
+// errPathEscapes is the message of the error of an [os.Root] asked for a
+// path that leads out of it, which the os package does not export.
+const errPathEscapes = "path escapes from parent"
 
 // bodyRef returns how a cassette file in the folder base refers to the
 // body file path: a slash-separated path relative to base, and whether it
@@ -278,14 +356,15 @@ func (l *Library) foreignBody(base, path string) bool {
 func (l *Library) copyBody(src string) (string, error) {
 	if name := filepath.Base(src); bodyFileName.MatchString(name) {
 		dst := filepath.Join(l.bodyFolder(), name)
-		if _, err := os.Stat(dst); err == nil {
+		// Lstat: a link placed there is replaced by a copy, not trusted.
+		if fi, err := os.Lstat(dst); err == nil && fi.Mode().IsRegular() {
 			l.markFresh(dst)
 			return dst, nil
 		}
 	}
-	in, err := os.Open(src)
+	in, _, err := openBodyFile(src)
 	if err != nil {
-		return "", fmt.Errorf("copy body file: %w", err)
+		return "", fmt.Errorf("copy body file %s: %w", src, err)
 	}
 	defer in.Close()
 	w, err := l.NewBody()
@@ -347,13 +426,15 @@ func (l *Library) sweepBodies(cs []Cassette, dropped map[string]bool, cleared bo
 }
 
 // absBodies makes the body_file references of freshly decoded cassettes,
-// relative to base, absolute paths. They were checked by fromWireExchange.
+// relative to base, absolute paths, to be opened inside base (see
+// bodyRoots). They were checked by fromWireExchange.
 func absBodies(base string, cs []Cassette) {
 	for i := range cs {
 		for j := range cs[i].Exchanges {
 			r := &cs[i].Exchanges[j].Response
 			if r.BodyFile != "" {
 				r.BodyFile = filepath.Join(base, filepath.FromSlash(r.BodyFile))
+				noteBodyRoot(r.BodyFile, base)
 			}
 		}
 	}

@@ -460,3 +460,104 @@ func TestBodyFilesOfALinkedFileLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestBodyFileLinkedOutOfTheFolder: a body file is opened inside the
+// folder of its cassette file, symbolic links included, so that a cassette
+// from a pull request cannot have a file from elsewhere served, shown or
+// copied into a library; a relative link to a file inside the folder
+// works.
+func TestBodyFileLinkedOutOfTheFolder(t *testing.T) {
+	const secret = "outside the library"
+	cases := []struct {
+		why  string
+		link func(t *testing.T, base, outside string) // makes base/bodies/data.bin lead where it should
+		out  bool                                     // it leads out of base
+	}{
+		{"an absolute link to a file outside would serve it", func(t *testing.T, base, outside string) {
+			symlink(t, filepath.Join(outside, "secret.txt"), filepath.Join(base, "bodies", "data.bin"))
+		}, true},
+		{"a relative link up and out would serve it", func(t *testing.T, base, outside string) {
+			rel, _ := filepath.Rel(filepath.Join(base, "bodies"), filepath.Join(outside, "secret.txt"))
+			symlink(t, rel, filepath.Join(base, "bodies", "data.bin"))
+		}, true},
+		{"a linked folder outside would serve its files", func(t *testing.T, base, outside string) {
+			writeFile(t, filepath.Join(outside, "data.bin"), secret)
+			symlink(t, outside, filepath.Join(base, "bodies"))
+		}, true},
+		{"a relative link to a file inside is followed", func(t *testing.T, base, outside string) {
+			writeFile(t, filepath.Join(base, "bodies", "real.bin"), "inside")
+			symlink(t, "real.bin", filepath.Join(base, "bodies", "data.bin"))
+		}, false},
+	}
+	for _, s := range []store{stores[0], stores[2]} {
+		for _, tc := range cases {
+			t.Run(s.name+"/"+tc.why, func(t *testing.T) {
+				root := t.TempDir()
+				outside := t.TempDir()
+				writeFile(t, filepath.Join(outside, "secret.txt"), secret)
+				base, file := root, filepath.Join(root, "lib.json")
+				cassette := `{"version": 1, "cassettes": [{"name": "GET_x", "exchanges": [EX]}]}`
+				if s.dir {
+					base = filepath.Join(root, "lib")
+					file = filepath.Join(base, "GET_x.json")
+					cassette = `{"version": 1, "exchanges": [EX]}`
+				}
+				writeFile(t, file, strings.Replace(cassette, "EX",
+					`{"request": {"method": "GET", "url": "http://x/"}, "response": {"status": 200, "body_file": "bodies/data.bin"}}`, 1))
+				if tc.why != "a linked folder outside would serve its files" {
+					os.MkdirAll(filepath.Join(base, "bodies"), 0o755)
+				}
+				tc.link(t, base, outside)
+
+				l := s.open(t, root)
+				c, ok, err := l.Get("GET_x")
+				if err != nil || !ok {
+					t.Fatalf("Get(GET_x) = _, %v, %v", ok, err)
+				}
+				r := &c.Exchanges[0].Response
+				if !tc.out {
+					if b := readBody(t, r); string(b) != "inside" {
+						t.Errorf("OpenBody read %q, want %q", b, "inside")
+					}
+					return
+				}
+				rc, _, err := r.OpenBody()
+				if err == nil {
+					b, _ := io.ReadAll(rc)
+					rc.Close()
+					t.Fatalf("OpenBody read %q, want an error", b)
+				}
+				t.Logf("OpenBody: %v", err)
+				if msg := err.Error(); !strings.Contains(msg, r.BodyFile) || !strings.Contains(msg, "leads out of "+base) {
+					t.Errorf("OpenBody = %v, want an error naming %s and saying it leads out of %s", err, r.BodyFile, base)
+				}
+				if b, err := r.ReadBody(); err == nil || !strings.Contains(err.Error(), "leads out of") {
+					t.Errorf("ReadBody = %q, %v; want an error saying it leads out of the folder", b, err)
+				}
+				// Copied into another library, the file is not read either.
+				other, err := Open(filepath.Join(t.TempDir(), "other"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = other.Put(c)
+				if err == nil {
+					err = other.Save()
+				}
+				if err == nil || !strings.Contains(err.Error(), "leads out of") {
+					t.Errorf("Put and Save into another library = %v, want an error saying the body file leads out of the folder", err)
+				}
+				if tree := readAll(t, filepath.Dir(other.Path())); strings.Contains(tree, secret) {
+					t.Errorf("the other library holds the file from outside:\n%s", tree)
+				}
+			})
+		}
+	}
+}
+
+// symlink makes a symbolic link, or skips the test where there are none.
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+}

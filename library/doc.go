@@ -146,7 +146,11 @@
 // beside a single-file library NAME.json (NAME.yaml.bodies beside
 // NAME.yaml). Putting a cassette read from another library copies its
 // body files into this one on [Library.Save]; a file placed by hand and
-// named in a hand-written body_file stays where it is. Save removes the body files that no cassette refers to any more when it
+// named in a hand-written body_file stays where it is. Symbolic links
+// included, a body file does not lead out of the folder of its cassette
+// file: a link there must be relative and lead to a file inside it, and
+// opening a body file that leads out is an error, so that a cassette
+// cannot have any other file served. Save removes the body files that no cassette refers to any more when it
 // knows every cassette (a single-file library, or a directory library whose
 // cassettes were all read or cleared); `cassette prune` removes the rest.
 //

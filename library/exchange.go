@@ -60,7 +60,9 @@ type Response struct {
 	// is stored apart from the cassette (see "Body files" in the package
 	// documentation): the recorder writes large bodies there, so that
 	// they are never held in memory. Read it with [Response.OpenBody] or
-	// [Response.ReadBody]. Empty when the body is Body.
+	// [Response.ReadBody], which open a body file named by a cassette
+	// file inside the folder of that file, symbolic links included.
+	// Empty when the body is Body.
 	BodyFile string
 
 	// Chunks describe how a streamed body (one sent without a
