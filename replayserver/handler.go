@@ -51,6 +51,7 @@ type Handler struct {
 	recorded  map[string]bool           // cassettes recorded by this handler
 	hostless  *hostIndex                // the cassettes by name without host; nil until a lookup needs it
 	picks     map[string]picked         // name of a request to any host whose own name is no cassette's -> the cassette it gets; reset when one is recorded
+	hosts     hostBinder                // which recorded host a request's host stands for, when several answer it
 	names     map[nameKey]*namedRequest // the names of requests already named (see nameKey); at most maxNames
 	namesUse  int                       // hits in names once it was full
 	namesMiss int                       // requests not in names once it was full

@@ -3,6 +3,7 @@ package replayserver
 import (
 	"hash/maphash"
 	"slices"
+	"strings"
 
 	"github.com/cassette-go/cassette/naming"
 )
@@ -67,4 +68,96 @@ func (x *hostIndex) names(hostless string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// hostOf returns the host and port fields of a cassette name
+// ("127.0.0.1_46349"), or "" if it has none.
+func hostOf(name string) string {
+	rest := naming.WithoutHost(name)
+	method, _, ok := strings.Cut(name, "_")
+	if rest == name || !ok {
+		return ""
+	}
+	return name[len(method)+1 : len(name)-(len(rest)-len(method))]
+}
+
+// A hostBinder chooses among the cassettes of one request recorded from
+// several hosts, for a request whose host says nothing of its API: the
+// server's own address, or a loopback test server whose port changed
+// since the recording. Each such host (as named: "127.0.0.1_41523") is
+// bound to the recorded host of the cassettes it gets: for sure when only
+// one recorded host answers a request of it (the others being bound to
+// other hosts, if need be), as a guess otherwise. A host
+// bound for sure gets that host's cassettes when several answer; one not
+// bound for sure gets a host no other is bound to: two loopback test
+// servers recorded together (an auth server and an API, say) are told
+// apart by the requests only one of them answers.
+type hostBinder struct {
+	sure       map[string]string // request host -> recorded host
+	sureOwner  map[string]string // recorded host -> request host bound to it for sure
+	guess      map[string]string // request host -> recorded host picked among several
+	guessOwner map[string]string // recorded host -> request host that guessed it
+}
+
+// choose returns which of cands (names of one request recorded from
+// several hosts, sorted, at least one) answers a request sent to reqHost.
+// guessed reports that nothing bound reqHost to the host chosen; rebound,
+// that a new sure binding may have made earlier guesses wrong.
+func (b *hostBinder) choose(reqHost string, cands []string) (name string, guessed, rebound bool) {
+	if b.sure == nil {
+		b.sure, b.sureOwner = map[string]string{}, map[string]string{}
+		b.guess, b.guessOwner = map[string]string{}, map[string]string{}
+	}
+	if rh, ok := b.sure[reqHost]; ok && len(cands) > 1 {
+		for _, c := range cands {
+			if hostOf(c) == rh {
+				return c, false, false
+			}
+		}
+	}
+	// The hosts not bound for sure to another request host; all of them
+	// if none is left.
+	avail := cands
+	if len(b.sureOwner) > 0 && len(cands) > 1 {
+		avail = make([]string, 0, len(cands))
+		for _, c := range cands {
+			if o := b.sureOwner[hostOf(c)]; o == "" || o == reqHost {
+				avail = append(avail, c)
+			}
+		}
+		if len(avail) == 0 {
+			avail = cands
+		}
+	}
+	if len(avail) == 1 {
+		// The only one: reqHost stands for its host.
+		rh := hostOf(avail[0])
+		if _, ok := b.sure[reqHost]; !ok && b.sureOwner[rh] == "" {
+			b.sure[reqHost], b.sureOwner[rh] = rh, reqHost
+			rebound = len(b.guess) > 0
+		}
+		return avail[0], false, rebound
+	}
+	pick := avail[0]
+	if g, ok := b.guess[reqHost]; ok {
+		for _, c := range avail {
+			if hostOf(c) == g {
+				return c, true, false
+			}
+		}
+	}
+	for _, c := range avail {
+		if o := b.guessOwner[hostOf(c)]; o == "" || o == reqHost {
+			pick = c
+			break
+		}
+	}
+	rh := hostOf(pick)
+	if _, ok := b.guess[reqHost]; !ok {
+		b.guess[reqHost] = rh
+	}
+	if b.guessOwner[rh] == "" {
+		b.guessOwner[rh] = reqHost
+	}
+	return pick, true, false
 }

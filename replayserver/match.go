@@ -1,6 +1,7 @@
 package replayserver
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -135,8 +136,12 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 	picking := !ok && anyHost && pick == m.name
 	if picking {
 		h.mu.Lock()
-		p = h.pickAnyHost(m.name)
+		var note string
+		p, note = h.pickAnyHost(m.name)
 		h.mu.Unlock()
+		if note != "" {
+			h.logf("%s", note)
+		}
 		if p.name != "" && p.name != m.name {
 			c, ok, err = h.lib.Get(p.name)
 			if err != nil {
@@ -228,28 +233,43 @@ type picked struct {
 }
 
 // pickAnyHost returns the cassette for the request called name when any
-// host will do and no cassette has that name: the first of the same
-// request to another host, if any. The answers are remembered (a test
+// host will do and no cassette has that name: the same request recorded
+// from another host, if any; from several, the one h.hosts chooses, with
+// a note to log when that was a guess. The answers are remembered (a test
 // sends the same requests again and again), with the state of the
 // cassette once served, so that the next time costs one map lookup as a
 // request of the cassette's own name does. h.mu is held.
-func (h *Handler) pickAnyHost(name string) picked {
+func (h *Handler) pickAnyHost(name string) (p picked, note string) {
 	if p, ok := h.picks[name]; ok {
-		return p
+		return p, ""
 	}
 	cands := h.hostlessNames(naming.WithoutHost(name))
-	var p picked
 	switch i := sort.SearchStrings(cands, name); {
 	case i < len(cands) && cands[i] == name:
 		p.name = name // recorded by this handler, not in the library yet
 	case len(cands) > 0:
-		p.name = cands[0]
+		var guessed, rebound bool
+		p.name, guessed, rebound = h.hosts.choose(hostOf(name), cands)
+		if rebound {
+			// Requests picked by a guess may now get another host's
+			// cassette.
+			h.picks, h.names = nil, nil
+		}
+		if guessed {
+			hosts := make([]string, len(cands))
+			for i, c := range cands {
+				hosts[i] = hostOf(c)
+			}
+			note = fmt.Sprintf("replayserver: %s: recorded from several hosts (%s), and nothing tells which one %s stands for (the server's own address, or a loopback test server whose port changed); answered from %s. "+
+				"To choose, give the test servers fixed ports, set replayserver.Upstream, or make the requests differ",
+				name, strings.Join(hosts, ", "), hostOf(name), hostOf(p.name))
+		}
 	}
 	if h.picks == nil || len(h.picks) >= max(maxPicks, 2*h.hostless.size) {
 		h.picks = make(map[string]picked)
 	}
 	h.picks[name] = p
-	return p
+	return p, note
 }
 
 // take returns the next exchange of the cassette m found and counts the

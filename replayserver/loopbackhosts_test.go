@@ -1,0 +1,178 @@
+package replayserver_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// Two loopback test servers recorded together, an auth server and an API,
+// both answering GET /health: in the next run their ports are new, and
+// each request must get its own server's cassettes. The requests only one
+// of them answers (POST /token, GET /items) tell which new port stands for
+// which recorded one; before, both got the cassette of the lower port, and
+// Strict then called the other unused.
+func TestTwoLoopbackServersWithNewPortsAreToldApart(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	const auth, api = "127.0.0.1:40001", "127.0.0.1:40002" // as recorded
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct{ method, url, body string }{
+		{"POST", "http://" + auth + "/token", "auth token"},
+		{"GET", "http://" + auth + "/health", "auth healthy"},
+		{"GET", "http://" + api + "/items", "api items"},
+		{"GET", "http://" + api + "/health", "api healthy"},
+	} {
+		req, _ := http.NewRequest(r.method, r.url, nil)
+		if err := lib.Append(nameOf(req, nil), library.Exchange{
+			Request:  library.Request{Method: r.method, URL: r.url},
+			Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte(r.body)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name     string
+		requests []string // "METHOD host path", in order
+		want     []string // the bodies
+		guesses  int      // choices logged as guesses
+	}{
+		{
+			name:     "each server first sends a request only it answers",
+			requests: []string{"POST auth /token", "GET api /items", "GET api /health", "GET auth /health"},
+			want:     []string{"auth token", "api items", "api healthy", "auth healthy"},
+		},
+		{
+			name:     "the API's health before any request only it answers",
+			requests: []string{"POST auth /token", "GET api /health", "GET api /items", "GET api /health", "GET auth /health"},
+			// The auth server's port is known from /token: the other
+			// recorded port is the API's.
+			want: []string{"auth token", "api healthy", "api items", "api healthy", "auth healthy"},
+		},
+		{
+			name:     "nothing known yet: a guess, logged, then mended",
+			requests: []string{"GET api /health", "GET api /items", "GET api /health", "POST auth /token", "GET auth /health"},
+			// The first /health is a guess, the lower recorded port (the
+			// auth server's): wrong, and logged. /items then tells the
+			// API's port, and the guess is dropped.
+			want:    []string{"auth healthy", "api items", "api healthy", "auth token", "auth healthy"},
+			guesses: 1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var (
+				mu   sync.Mutex // guards logs
+				logs []string
+			)
+			ft := newFakeTB(t)
+			ft.do(func() {
+				rt := replayserver.NewTransport(ft, path, replayserver.Strict(), replayserver.Logf(func(format string, args ...any) {
+					mu.Lock()
+					defer mu.Unlock()
+					logs = append(logs, fmt.Sprintf(format, args...))
+				}))
+				c := &http.Client{Transport: rt}
+				// This run's ports: the API's is the lower one, so that
+				// sorting alone would give it the auth server's cassettes.
+				hosts := map[string]string{"auth": "127.0.0.1:50002", "api": "127.0.0.1:50001"}
+				for i, r := range tc.requests {
+					f := strings.Fields(r)
+					req, _ := http.NewRequest(f[0], "http://"+hosts[f[1]]+f[2], nil)
+					resp, err := c.Do(req)
+					if err != nil {
+						t.Fatalf("%s: %v", r, err)
+					}
+					b, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if string(b) != tc.want[i] {
+						t.Errorf("request %d, %s = %q; want %q", i+1, r, b, tc.want[i])
+					}
+				}
+			})
+			ft.finish()
+			if ft.Failed() {
+				t.Errorf("the test failed: %s", ft.errors())
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			guesses := 0
+			for _, l := range logs {
+				if strings.Contains(l, "recorded from several hosts") {
+					guesses++
+				}
+			}
+			if guesses != tc.guesses {
+				t.Errorf("%d choice(s) logged as guesses; want %d. Log:\n%s", guesses, tc.guesses, strings.Join(logs, "\n"))
+			}
+		})
+	}
+}
+
+// When nothing tells which recorded host a request stands for, the
+// server still answers (one of them), and says so in the log, naming the
+// hosts and how to choose.
+func TestAGuessBetweenRecordedHostsIsLogged(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"http://127.0.0.1:40001/health", "http://127.0.0.1:40002/health"} {
+		req, _ := http.NewRequest("GET", u, nil)
+		if err := lib.Append(nameOf(req, nil), library.Exchange{
+			Request:  library.Request{Method: "GET", URL: u},
+			Response: library.Response{StatusCode: 200, Body: []byte("ok " + u)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu   sync.Mutex // guards logs
+		logs []string
+	)
+	ft := newFakeTB(t)
+	ft.do(func() {
+		c := &http.Client{Transport: replayserver.NewTransport(ft, path, replayserver.Logf(func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			logs = append(logs, fmt.Sprintf(format, args...))
+		}))}
+		for range 2 {
+			resp, err := c.Get("http://127.0.0.1:50001/health")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		}
+	})
+	ft.finish()
+	mu.Lock()
+	defer mu.Unlock()
+	var notes []string
+	for _, l := range logs {
+		if strings.Contains(l, "recorded from several hosts") {
+			notes = append(notes, l)
+		}
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "(127.0.0.1_40001, 127.0.0.1_40002)") || !strings.Contains(notes[0], "fixed ports") {
+		t.Errorf("logged %q; want one note naming both recorded hosts and how to choose", notes)
+	}
+}
