@@ -280,6 +280,25 @@ func openBodyFile(path string) (*os.File, int64, error) {
 // path that leads out of it, which the os package does not export.
 const errPathEscapes = "path escapes from parent"
 
+// checkBodyFile reports why the body file of ex, if it has one, cannot be
+// read, as a Save must read it to copy it into the library: Append and
+// Put refuse such an exchange rather than have every Save fail on it.
+func checkBodyFile(ex *Exchange) error {
+	p := ex.Response.BodyFile
+	if p == "" {
+		return nil
+	}
+	if !filepath.IsAbs(p) {
+		return fmt.Errorf("response: body file %q is not an absolute path (set BodyFile to the path BodyWriter.Commit returns)", p)
+	}
+	f, _, err := openBodyFile(p)
+	if err != nil {
+		return fmt.Errorf("response: body file %s: %w (a body file must exist when its exchange is added: write it with Library.NewBody)", p, err)
+	}
+	f.Close()
+	return nil
+}
+
 // bodyRef returns how a cassette file in the folder base refers to the
 // body file path: a slash-separated path relative to base, and whether it
 // is inside base (else the file must be imported first).
@@ -304,27 +323,29 @@ func resolveBodyFile(base, ref string) (string, error) {
 // importBodies copies into l's body folder every body file that cs refer
 // to outside the folder of l's cassette files (a cassette put from
 // another library), and returns the cassettes referring to the copies.
-// Cassettes are not modified in place: those that change are copied.
-// Files are copied without holding l.mu.
-func (l *Library) importBodies(cs []Cassette) ([]Cassette, error) {
+// A cassette whose body files cannot all be copied is returned as it was,
+// with the error in failed, by name. Cassettes are not modified in place:
+// those that change are copied. Files are copied without holding l.mu.
+func (l *Library) importBodies(cs []Cassette) (out []Cassette, failed map[string]error) {
 	base := l.baseDir()
 	done := map[string]string{} // copy of each source, by source path
 	for i := range cs {
-		c := &cs[i]
+		c := cs[i]
 		copied := false
 		for j := range c.Exchanges {
 			src := c.Exchanges[j].Response.BodyFile
-			if src == "" {
-				continue
-			}
-			if !l.foreignBody(base, src) {
+			if src == "" || !l.foreignBody(base, src) {
 				continue
 			}
 			dst, ok := done[src]
 			if !ok {
 				var err error
 				if dst, err = l.copyBody(src); err != nil {
-					return nil, fmt.Errorf("cassette %q, exchange %d: %w", c.Name, j+1, err)
+					if failed == nil {
+						failed = map[string]error{}
+					}
+					failed[c.Name] = fmt.Errorf("exchange %d: %w", j+1, err)
+					break
 				}
 				done[src] = dst
 			}
@@ -334,8 +355,11 @@ func (l *Library) importBodies(cs []Cassette) ([]Cassette, error) {
 			}
 			c.Exchanges[j].Response.BodyFile = dst
 		}
+		if copied && failed[c.Name] == nil {
+			cs[i] = c
+		}
 	}
-	return cs, nil
+	return cs, failed
 }
 
 // foreignBody reports whether the body file path belongs to another
@@ -442,9 +466,11 @@ func absBodies(base string, cs []Cassette) {
 
 // relBodies returns cs with the paths of body files made relative to base,
 // as a cassette file in base refers to them; the cassettes that change are
-// copied. Every body file must be inside base (see importBodies).
-func relBodies(base string, cs []Cassette) ([]Cassette, error) {
-	out := cs
+// copied. Every body file must be inside base (see importBodies): a
+// cassette with one outside is left out, with the error in failed, by
+// name.
+func relBodies(base string, cs []Cassette) (out []Cassette, failed map[string]error) {
+	out = cs
 	for i := range cs {
 		copied := false
 		for j := range cs[i].Exchanges {
@@ -454,7 +480,11 @@ func relBodies(base string, cs []Cassette) ([]Cassette, error) {
 			}
 			ref, ok := bodyRef(base, path)
 			if !ok {
-				return nil, fmt.Errorf("cassette %q, exchange %d: body file %s is outside %s", cs[i].Name, j+1, path, base)
+				if failed == nil {
+					failed = map[string]error{}
+				}
+				failed[cs[i].Name] = fmt.Errorf("exchange %d: body file %s is outside %s", j+1, path, base)
+				break
 			}
 			if !copied {
 				if &out[0] == &cs[0] {
@@ -466,7 +496,10 @@ func relBodies(base string, cs []Cassette) ([]Cassette, error) {
 			out[i].Exchanges[j].Response.BodyFile = ref
 		}
 	}
-	return out, nil
+	if len(failed) > 0 {
+		out = slices.DeleteFunc(slices.Clone(out), func(c Cassette) bool { return failed[c.Name] != nil })
+	}
+	return out, failed
 }
 
 // hasBodyFiles reports whether any exchange of cs has a body file.
@@ -515,19 +548,35 @@ func (l *Library) planSweep() *sweepPlan {
 		return nil
 	}
 	sw := &sweepPlan{dropped: dropped, cleared: cleared}
-	sw.all = make([]Cassette, 0, len(l.entries))
+	all := make([]Cassette, 0, len(l.entries))
 	for _, e := range l.entries {
 		if !e.loaded {
-			return nil
+			return sw // all nil: no sweep
 		}
-		sw.all = append(sw.all, e.c)
+		all = append(all, e.c)
 	}
+	sw.all = all
 	return sw
+}
+
+// keepSweep gives back to l the body files that sw was to remove, after a
+// Save that did not save everything: a file on disk may still refer to
+// them. A later Save removes them. l.mu is held.
+func (l *Library) keepSweep(sw *sweepPlan) {
+	if sw == nil || len(sw.dropped) == 0 {
+		return
+	}
+	if l.dropped == nil {
+		l.dropped = map[string]bool{}
+	}
+	for p := range sw.dropped {
+		l.dropped[p] = true
+	}
 }
 
 // sweep carries out sw, if any, after a successful Save.
 func (l *Library) sweep(sw *sweepPlan) error {
-	if sw == nil {
+	if sw == nil || sw.all == nil {
 		return nil
 	}
 	// Body files imported by this Save, or committed while it ran, are
@@ -535,10 +584,7 @@ func (l *Library) sweep(sw *sweepPlan) error {
 	l.mu.RLock()
 	fresh := maps.Clone(l.fresh)
 	l.mu.RUnlock()
-	if err := l.sweepBodies(sw.all, sw.dropped, sw.cleared, fresh); err != nil {
-		return fmt.Errorf("save %s: %w", l.path, err)
-	}
-	return nil
+	return l.sweepBodies(sw.all, sw.dropped, sw.cleared, fresh)
 }
 
 // adoptImports makes the cassettes of l that were saved as orig refer to
@@ -561,17 +607,36 @@ func (l *Library) adoptImports(orig, imported []Cassette) {
 // prepareBodies readies cs, about to be encoded by a Save, for their body
 // files: it imports those outside the library (adopted by l's cassettes)
 // and returns the cassettes with the references a cassette file holds.
-func (l *Library) prepareBodies(cs []Cassette) ([]Cassette, error) {
+// A cassette whose body files cannot be imported or referred to is left
+// out, with the error in failed, by name: the others are saved without it.
+func (l *Library) prepareBodies(cs []Cassette) (out []Cassette, failed map[string]error) {
 	if !hasBodyFiles(cs) {
 		return cs, nil
 	}
 	orig := slices.Clone(cs)
-	imported, err := l.importBodies(cs)
-	if err != nil {
-		return nil, err
-	}
+	imported, failed := l.importBodies(cs)
 	l.adoptImports(orig, imported)
-	return relBodies(l.baseDir(), imported)
+	if len(failed) > 0 {
+		imported = slices.DeleteFunc(slices.Clone(imported), func(c Cassette) bool { return failed[c.Name] != nil })
+	}
+	out, relFailed := relBodies(l.baseDir(), imported)
+	for name, err := range relFailed {
+		if failed == nil {
+			failed = map[string]error{}
+		}
+		failed[name] = err
+	}
+	return out, failed
+}
+
+// notSaved returns the error of a Save for the cassettes that it could not
+// save, by name, in order of name.
+func notSaved(failed map[string]error) error {
+	errs := make([]error, 0, len(failed))
+	for _, name := range slices.Sorted(maps.Keys(failed)) {
+		errs = append(errs, fmt.Errorf("cassette %q not saved (the next Save tries again: fix or delete it): %w", name, failed[name]))
+	}
+	return errors.Join(errs...)
 }
 
 // UnusedBodies returns the body files in l's body folder that no cassette

@@ -561,3 +561,107 @@ func symlink(t *testing.T, target, link string) {
 		t.Skip("no symbolic links here:", err)
 	}
 }
+
+// TestAddingAnUnreadableBodyFileFails: Append and Put refuse an exchange
+// whose body file a Save could not read, saying which and why, rather
+// than take it and fail every Save after.
+func TestAddingAnUnreadableBodyFileFails(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "moved.bin")
+	cases := []struct {
+		why, bodyFile, want string
+	}{
+		{"a missing file cannot be copied into the library", missing, missing + ": no such file or directory"},
+		{"a relative path depends on the working directory", "rel.bin", `body file "rel.bin" is not an absolute path`},
+		{"a folder is not a body", t.TempDir(), "not a regular file"},
+	}
+	forEachStore(t, func(t *testing.T, s store) {
+		for _, tc := range cases {
+			l := s.open(t, t.TempDir())
+			err := l.Append("GET_bad", fileExchange(tc.bodyFile))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), `append to cassette "GET_bad": exchange 1`) {
+				t.Errorf("%s: Append = %v, want an error naming GET_bad, exchange 1 and saying %q", tc.why, err, tc.want)
+			}
+			err = l.Put(Cassette{Name: "GET_bad", Exchanges: []Exchange{exchange(1), fileExchange(tc.bodyFile)}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), `cassette "GET_bad": exchange 2`) {
+				t.Errorf("%s: Put = %v, want an error naming GET_bad, exchange 2 and saying %q", tc.why, err, tc.want)
+			}
+			mustAppend(t, l, "GET_good", exchange(1))
+			mustSave(t, l)
+			wantCassettes(t, s.open(t, filepath.Dir(filepath.Clean(l.Path()))), map[string][]Exchange{"GET_good": {exchange(1)}})
+		}
+	})
+}
+
+// TestSaveSavesEveryCassetteItCan: a cassette that cannot be saved (the
+// body file to copy into the library was removed after it was added)
+// does not keep the others from disk; the error names it, once each, and
+// it stays as the disk had it, its body file included, until it is fixed
+// or deleted.
+func TestSaveSavesEveryCassetteItCan(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		root := t.TempDir()
+		l0 := s.open(t, root)
+		mustAppend(t, l0, "GET_a", exchange(1))
+		old := writeBody(t, l0, []byte("old body"))
+		mustAppend(t, l0, "GET_old", fileExchange(old))
+		mustSave(t, l0)
+		l := s.open(t, root) // one that did not write old: it may remove it
+		if err := l.Load(); err != nil {
+			t.Fatal(err)
+		}
+
+		// Two cassettes whose body files, in another library, go away
+		// between Append and Save: one new, one replacing GET_old.
+		src := stores[2].open(t, t.TempDir())
+		gone1, gone2 := writeBody(t, src, []byte("gone 1")), writeBody(t, src, []byte("gone 2"))
+		mustAppend(t, l, "GET_new", fileExchange(gone1))
+		if err := l.Put(Cassette{Name: "GET_old", Exchanges: []Exchange{fileExchange(gone2)}}); err != nil {
+			t.Fatal(err)
+		}
+		mustAppend(t, l, "GET_b", exchange(2))
+		if err := os.RemoveAll(src.Path()); err != nil {
+			t.Fatal(err)
+		}
+
+		for i, b := range [][]Exchange{{exchange(2)}, {exchange(2), exchange(3)}} {
+			if i > 0 {
+				mustAppend(t, l, "GET_b", exchange(3)) // changes go on being saved
+			}
+			err := l.Save()
+			if err == nil {
+				t.Fatalf("Save #%d = nil, want an error for GET_new and GET_old", i+1)
+			}
+			msg := err.Error()
+			t.Logf("Save #%d: %v", i+1, err)
+			for _, want := range []string{`cassette "GET_new" not saved`, gone1, `cassette "GET_old" not saved`, gone2, "fix or delete it"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("Save #%d = %v, want it to say %q", i+1, err, want)
+				}
+			}
+			if n := strings.Count(msg, root); n > 2 {
+				t.Errorf("Save #%d = %v: names the library %d times", i+1, err, n)
+			}
+			// On disk: the others, and GET_old as it was.
+			got := s.open(t, root)
+			wantCassettes(t, got, map[string][]Exchange{"GET_a": {exchange(1)}, "GET_b": b}, "GET_old")
+			if c, _, err := got.Get("GET_old"); err != nil {
+				t.Errorf("Get(GET_old) = %v", err)
+			} else if b, err := c.Exchanges[0].Response.ReadBody(); err != nil || string(b) != "old body" {
+				t.Errorf("GET_old on disk: body %q, %v; want %q", b, err, "old body")
+			}
+		}
+
+		// Deleted, they no longer fail a Save, and the body file of the
+		// old GET_old goes.
+		for _, name := range []string{"GET_new", "GET_old"} {
+			if err := l.Delete(name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustSave(t, l)
+		wantCassettes(t, s.open(t, root), map[string][]Exchange{"GET_a": {exchange(1)}, "GET_b": {exchange(2), exchange(3)}})
+		if _, err := os.Stat(old); err == nil {
+			t.Errorf("the body file of the deleted GET_old is still there")
+		}
+	})
+}

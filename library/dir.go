@@ -294,7 +294,7 @@ func (l *Library) planDir() (*dirPlan, error) {
 	if l.cleared {
 		ls := scanDir(l.abs)
 		if ls.notDirError != nil {
-			return nil, fmt.Errorf("save cassettes in %s: %w", l.path, ls.notDirError)
+			return nil, fmt.Errorf("list cassettes in %s: %w", l.path, ls.notDirError)
 		}
 		for _, file := range ls.files {
 			if !keep[file] {
@@ -322,55 +322,79 @@ func (l *Library) planDir() (*dirPlan, error) {
 	return p, nil
 }
 
-// write carries the plan out; l.mu is not held.
-func (p *dirPlan) write(l *Library) error {
+// A dirFailure is what of a dirPlan a Save could not carry out.
+type dirFailure struct {
+	writes  map[string]bool // cassettes not written, by name; nil for all
+	removes []string        // files not removed
+}
+
+// write carries the plan out; l.mu is not held. A cassette that cannot
+// be written does not keep the others from being written: err names
+// each, and failed tells what failedDir marks changed again.
+func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	if p.mkdir {
 		if err := os.MkdirAll(l.abs, 0o755); err != nil {
-			return fmt.Errorf("save cassettes in %s: %w", l.path, unwrapPath(err))
+			return dirFailure{removes: p.remove}, fmt.Errorf("create folder %s: %w", l.path, unwrapPath(err))
 		}
 	}
 	cs := make([]Cassette, len(p.writes))
 	for i := range p.writes {
 		cs[i] = p.writes[i].c
 	}
-	cs, err := l.prepareBodies(cs)
-	if err != nil {
-		return fmt.Errorf("save cassettes in %s: %w", l.path, err)
-	}
-	for i, w := range p.writes {
+	// Ready in the order of the writes, without those that failed.
+	ready, bad := l.prepareBodies(cs)
+	failed.writes = map[string]bool{}
+	for _, w := range p.writes {
+		if bad[w.name] != nil {
+			continue
+		}
+		c := &ready[0]
+		ready = ready[1:]
 		path := filepath.Join(l.path, w.file)
 		f, _ := formatOf(w.file)
-		data, err := encodeCassette(f, &cs[i])
+		data, err := encodeCassette(f, c)
+		if err == nil {
+			err = saveFileAt(path, w.target, data)
+		} else {
+			err = fmt.Errorf("encode %s: %w", path, err)
+		}
 		if err != nil {
-			return fmt.Errorf("save %s: %w", path, err)
+			if bad == nil {
+				bad = map[string]error{}
+			}
+			bad[w.name] = err
 		}
-		if err := saveFileAt(path, w.target, data); err != nil {
-			return err
-		}
+	}
+	for name := range bad {
+		failed.writes[name] = true
+	}
+	var errs []error
+	if len(bad) > 0 {
+		errs = append(errs, notSaved(bad))
 	}
 	for _, file := range p.remove {
 		target, err := l.inside(file)
-		if err != nil {
-			return err
+		if err == nil {
+			err = os.Remove(target)
+			cacheForget(target)
 		}
-		err = os.Remove(target)
-		cacheForget(target)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("save cassettes in %s: remove %s: %w", l.path, file, unwrapPath(err))
+			failed.removes = append(failed.removes, file)
+			errs = append(errs, fmt.Errorf("remove %s: %w", filepath.Join(l.path, file), unwrapPath(err)))
 		}
 	}
-	return nil
+	return failed, errors.Join(errs...)
 }
 
-// failedDir marks what a failed plan was to write as changed again, so
-// that the next Save tries again. l.mu is held.
-func (l *Library) failedDir(p *dirPlan) {
+// failedDir marks what a plan failed to write or remove as changed again,
+// so that the next Save tries again. l.mu is held.
+func (l *Library) failedDir(p *dirPlan, failed dirFailure) {
 	for _, w := range p.writes {
-		if e := l.entries[w.name]; e != nil {
+		if e := l.entries[w.name]; e != nil && (failed.writes == nil || failed.writes[w.name]) {
 			e.dirty = true
 		}
 	}
-	for _, file := range p.remove {
+	for _, file := range failed.removes {
 		if l.gone == nil {
 			l.gone = map[string]string{}
 		}
@@ -385,7 +409,7 @@ func (l *Library) failedDir(p *dirPlan) {
 func (l *Library) inside(file string) (string, error) {
 	target := filepath.Join(l.abs, file)
 	if filepath.Dir(target) != filepath.Clean(l.abs) || file != filepath.Base(target) {
-		return "", fmt.Errorf("save cassettes in %s: file %q is not in the folder", l.path, file)
+		return "", fmt.Errorf("cassette file %q is not right in the folder %s", file, l.path)
 	}
 	return target, nil
 }

@@ -175,35 +175,77 @@ func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 
 // writeFile encodes what snap holds, merged with what another writer
 // saved meanwhile (see mergeDisk), and writes it as the library's file,
-// atomically.
-func (l *Library) writeFile(snap fileSnapshot) (merged bool, err error) {
+// atomically. The cassettes that cannot be saved are in failed, by name,
+// and the file keeps them as it had them (see saveFile).
+func (l *Library) writeFile(snap fileSnapshot) (merged bool, failed map[string]error, err error) {
 	mu, _ := fileLocks.LoadOrStore(l.abs, new(sync.Mutex))
 	mu.(*sync.Mutex).Lock()
 	defer mu.(*sync.Mutex).Unlock()
 	cs, merged := l.mergeDisk(snap)
-	if err := l.saveFile(cs); err != nil {
-		return merged, err
+	failed, err = l.saveFile(cs)
+	if err != nil {
+		return merged, nil, err
 	}
 	l.mu.Lock()
 	l.disk = stampOf(l.abs)
 	l.mu.Unlock()
-	return merged, nil
+	return merged, failed, nil
 }
 
 // saveFile encodes cs and writes them as the library's file, atomically.
-func (l *Library) saveFile(cs []Cassette) error {
-	cs, err := l.prepareBodies(cs)
-	if err != nil {
-		return fmt.Errorf("save %s: %w", l.path, err)
+// A cassette that cannot be saved (see prepareBodies) is in failed, by
+// name, and is written as the file on disk has it, or left out if the
+// file does not have it: the others are saved, and nothing on disk is
+// lost.
+func (l *Library) saveFile(cs []Cassette) (failed map[string]error, err error) {
+	cs, failed = l.prepareBodies(cs)
+	if len(failed) > 0 {
+		cs = l.keepOnDisk(cs, failed)
 	}
 	data, err := encodeFile(l.fixed, cs)
 	if err != nil {
-		return fmt.Errorf("save %s: %w", l.path, err)
+		return nil, fmt.Errorf("encode %s: %w", l.path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(l.abs), 0o755); err != nil {
-		return fmt.Errorf("save %s: %w", l.path, unwrapPath(err))
+		return nil, fmt.Errorf("create folder %s: %w", filepath.Dir(l.path), unwrapPath(err))
 	}
-	return saveFileAt(l.path, l.abs, data)
+	if err := saveFileAt(l.path, l.abs, data); err != nil {
+		return nil, err
+	}
+	return failed, nil
+}
+
+// keepOnDisk returns cs, ready to encode, with the cassettes of failed
+// (which cs lacks) as the library's file on disk has them. l.mu is not
+// held.
+func (l *Library) keepOnDisk(cs []Cassette, failed map[string]error) []Cassette {
+	data, err := os.ReadFile(l.abs)
+	if err != nil {
+		return cs
+	}
+	disk, err := decodeFile(l.path, l.fixed, data)
+	if err != nil {
+		return cs // a file that cannot be read is replaced
+	}
+	disk = slices.DeleteFunc(disk, func(c Cassette) bool { return failed[c.Name] == nil })
+	absBodies(l.baseDir(), disk)
+	// Their body files are where the file has them: nothing to import.
+	disk, _ = relBodies(l.baseDir(), disk)
+	cs = append(slices.Clone(cs), disk...)
+	sortCassettes(cs)
+	return cs
+}
+
+// refailFile marks the cassettes of snap that the Save of snap could not
+// save as changed again, so that the next Save tries them again. l.mu is
+// held.
+func (l *Library) refailFile(snap fileSnapshot, failed map[string]error) {
+	for name := range failed {
+		if e := l.entries[name]; e != nil && snap.mine[name] {
+			e.dirty = true
+			l.changed = true
+		}
+	}
 }
 
 // saveFileAt writes data to the file at abs, called path in errors,
@@ -211,10 +253,10 @@ func (l *Library) saveFile(cs []Cassette) error {
 func saveFileAt(path, abs string, data []byte) error {
 	defer cacheForget(abs)
 	if fi, err := os.Lstat(abs); err == nil && fi.IsDir() {
-		return fmt.Errorf("save %s: is a directory", path)
+		return fmt.Errorf("write %s: is a directory", path)
 	}
 	if err := atomicfile.WriteFile(abs, data, 0o644); err != nil {
-		return fmt.Errorf("save %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
 	}
 	return nil
 }

@@ -280,15 +280,19 @@ func (l *Library) entryFor(name string) (*entry, error) {
 // Append adds exchanges at the end of the cassette called name, creating
 // it if needed. It returns an error for a name that is not a valid
 // cassette name (see [ValidName]) and for an exchange that could not be
-// loaded back once saved: without a method, or with a status outside
-// 100-999. The library keeps the exchanges' headers and bodies: callers
+// saved and loaded back: without a method, with a status outside
+// 100-999, or with a [Response.BodyFile] that cannot be read. The library keeps the exchanges' headers and bodies: callers
 // must not modify them afterwards.
 func (l *Library) Append(name string, ex ...Exchange) error {
 	if !ValidName(name) {
 		return fmt.Errorf("append to cassette %q: %w", name, ErrInvalidName)
 	}
 	for i := range ex {
-		if err := checkExchange(&ex[i]); err != nil {
+		err := checkExchange(&ex[i])
+		if err == nil {
+			err = checkBodyFile(&ex[i])
+		}
+		if err != nil {
 			return fmt.Errorf("append to cassette %q: exchange %d: %w", name, i+1, err)
 		}
 	}
@@ -322,6 +326,11 @@ func (l *Library) Append(name string, ex ...Exchange) error {
 func (l *Library) Put(c Cassette) error {
 	if err := checkCassette(&c); err != nil {
 		return fmt.Errorf("put cassette: %w", err)
+	}
+	for i := range c.Exchanges {
+		if err := checkBodyFile(&c.Exchanges[i]); err != nil {
+			return fmt.Errorf("put cassette %q: exchange %d: %w", c.Name, i+1, err)
+		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -403,6 +412,14 @@ func (l *Library) Clear() {
 // changed or deleted are its own, every other is as the file has it. Saves
 // of one file by the libraries of one process take turns. Missing
 // directories are created. Save with nothing changed writes nothing.
+//
+// A cassette that cannot be saved (a body file of it was removed since it
+// was added, say) does not keep the others from being saved: Save writes
+// every other one and returns an error naming each cassette it could not
+// save, which stays changed, so that the next Save tries it again. Until
+// then its file in a directory library, or its entry in a library file,
+// stays as it was (a new cassette is not written at all). Errors name the
+// files and cassettes concerned; they do not repeat the library's path.
 func (l *Library) Save() error {
 	l.saveMu.Lock()
 	defer l.saveMu.Unlock()
@@ -420,12 +437,20 @@ func (l *Library) Save() error {
 		if !ok {
 			return nil
 		}
-		merged, err := l.writeFile(snap)
-		if err != nil {
+		merged, failed, err := l.writeFile(snap)
+		if err != nil || len(failed) > 0 {
 			l.mu.Lock()
-			l.unsnapshotFile(snap)
+			if err != nil {
+				l.unsnapshotFile(snap)
+			} else {
+				l.refailFile(snap, failed)
+			}
+			l.keepSweep(sw)
 			l.mu.Unlock()
-			return err
+			if err != nil {
+				return err
+			}
+			return notSaved(failed)
 		}
 		if merged {
 			// Cassettes another writer saved came in: their body files
@@ -435,13 +460,16 @@ func (l *Library) Save() error {
 		return l.sweep(sw)
 	}
 	plan, err := l.planDir()
-	l.mu.Unlock()
 	if err != nil {
+		l.keepSweep(sw)
+		l.mu.Unlock()
 		return err
 	}
-	if err := plan.write(l); err != nil {
+	l.mu.Unlock()
+	if failed, err := plan.write(l); err != nil {
 		l.mu.Lock()
-		l.failedDir(plan)
+		l.failedDir(plan, failed)
+		l.keepSweep(sw)
 		l.mu.Unlock()
 		return err
 	}
