@@ -66,7 +66,9 @@ var bodyFileName = regexp.MustCompile(`^[0-9a-f]{32}\.bin$`)
 
 // A BodyWriter writes a body file into a library: the bytes go to a
 // temporary file in the library's body folder, which [BodyWriter.Commit]
-// names after its content. It is not safe for concurrent use.
+// names after its content. It is not safe for concurrent use. Make one
+// with [Library.NewBody]: the zero BodyWriter writes nothing, and its
+// methods return an error.
 type BodyWriter struct {
 	l    *Library
 	f    *os.File
@@ -74,6 +76,9 @@ type BodyWriter struct {
 	n    int64
 	done bool
 }
+
+// errNoBody is the error of a BodyWriter that NewBody did not make.
+var errNoBody = errors.New("no body file: make the BodyWriter with Library.NewBody")
 
 // NewBody starts a body file in l's body folder, creating the folder if
 // needed. The caller writes the body, then calls [BodyWriter.Commit] and
@@ -100,6 +105,9 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 
 // Write writes p to the body file.
 func (w *BodyWriter) Write(p []byte) (int, error) {
+	if w == nil || w.f == nil {
+		return 0, fmt.Errorf("write body file: %w", errNoBody)
+	}
 	if w.done {
 		return 0, errors.New("write body file: already committed or aborted")
 	}
@@ -113,12 +121,20 @@ func (w *BodyWriter) Write(p []byte) (int, error) {
 }
 
 // Size returns the number of bytes written so far.
-func (w *BodyWriter) Size() int64 { return w.n }
+func (w *BodyWriter) Size() int64 {
+	if w == nil {
+		return 0
+	}
+	return w.n
+}
 
 // Commit syncs the body file to disk and gives it its final name, after
 // its content, and returns its absolute path. A body file with the same
 // content already there is kept and the new one dropped.
 func (w *BodyWriter) Commit() (path string, err error) {
+	if w == nil || w.f == nil {
+		return "", fmt.Errorf("commit body file: %w", errNoBody)
+	}
 	if w.done {
 		return "", errors.New("commit body file: already committed or aborted")
 	}
@@ -160,7 +176,7 @@ func (l *Library) markFresh(path string) {
 
 // Abort drops the body file. It does nothing after Commit or Abort.
 func (w *BodyWriter) Abort() {
-	if w.done {
+	if w == nil || w.f == nil || w.done {
 		return
 	}
 	w.done = true

@@ -160,6 +160,25 @@ func TestBodyFileAbort(t *testing.T) {
 	}
 }
 
+// TestBodyWriterNotFromNewBody: a BodyWriter that NewBody did not make
+// (a zero value, a nil pointer) fails each call with an error, as one
+// after Commit does, rather than panic.
+func TestBodyWriterNotFromNewBody(t *testing.T) {
+	var zero BodyWriter
+	for _, w := range []*BodyWriter{&zero, nil} {
+		if n, err := w.Write([]byte("x")); n != 0 || err == nil || !strings.Contains(err.Error(), "Library.NewBody") {
+			t.Errorf("%#v.Write = %d, %v; want 0 and an error pointing at Library.NewBody", w, n, err)
+		}
+		if p, err := w.Commit(); p != "" || err == nil || !strings.Contains(err.Error(), "Library.NewBody") {
+			t.Errorf("%#v.Commit = %q, %v; want an error pointing at Library.NewBody", w, p, err)
+		}
+		w.Abort()
+		if n := w.Size(); n != 0 {
+			t.Errorf("%#v.Size() = %d, want 0", w, n)
+		}
+	}
+}
+
 // TestBodyFileCopiedBetweenLibraries: a cassette put into another library
 // (convert, rerecord) takes its body file along, so that removing the
 // first library loses nothing.
