@@ -90,8 +90,8 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 	var err error
 	// Twice: a Save may remove the folder, found empty, in between.
 	for range 2 {
-		if err = os.MkdirAll(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err))
+		if err = mkdirAll(dir, dir); err != nil {
+			return nil, fmt.Errorf("create body file: %w", err)
 		}
 		if f, err = os.CreateTemp(dir, atomicfile.TempPattern); !errors.Is(err, fs.ErrNotExist) {
 			break

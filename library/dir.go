@@ -333,8 +333,8 @@ type dirFailure struct {
 // each, and failed tells what failedDir marks changed again.
 func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	if p.mkdir {
-		if err := os.MkdirAll(l.abs, 0o755); err != nil {
-			return dirFailure{removes: p.remove}, fmt.Errorf("create folder %s: %w", l.path, unwrapPath(err))
+		if err := mkdirAll(l.path, l.abs); err != nil {
+			return dirFailure{removes: p.remove}, err
 		}
 	}
 	cs := make([]Cassette, len(p.writes))
@@ -401,6 +401,33 @@ func (l *Library) failedDir(p *dirPlan, failed dirFailure) {
 		l.gone["\x00"+file] = file
 	}
 	l.changed = true
+}
+
+// mkdirAll creates the folder abs, called path in errors, and the missing
+// folders above it. An error says when what is in the way is a symbolic
+// link to nothing, which os.MkdirAll reports as "file exists".
+func mkdirAll(path, abs string) error {
+	err := os.MkdirAll(abs, 0o755)
+	if err == nil {
+		return nil
+	}
+	// The folder in the way: abs, or one above it.
+	at := abs
+	var pe *fs.PathError
+	if errors.As(err, &pe) && filepath.IsAbs(pe.Path) {
+		at = pe.Path
+	}
+	if fi, lerr := os.Lstat(at); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if _, serr := os.Stat(at); errors.Is(serr, fs.ErrNotExist) {
+			target, _ := os.Readlink(at)
+			what := at + " is"
+			if at == abs {
+				what = "it is"
+			}
+			return fmt.Errorf("create folder %s: %s a symbolic link to %s, which does not exist: create that folder, or remove the link", path, what, target)
+		}
+	}
+	return fmt.Errorf("create folder %s: %w", path, unwrapPath(err))
 }
 
 // inside returns the absolute path of file in the folder, checking that it

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -211,4 +212,36 @@ func BenchmarkDirNames(b *testing.B) {
 			b.Fatalf("Names() = %d names, %v", len(names), err)
 		}
 	}
+}
+
+// TestSaveThroughADanglingLink: a library path, or a folder above it, that
+// is a symbolic link to nothing fails Save with an error that says so,
+// rather than os.MkdirAll's "file exists".
+func TestSaveThroughADanglingLink(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		root := t.TempDir()
+		missing := filepath.Join(root, "missing")
+		link := filepath.Join(root, "link")
+		symlink(t, missing, link)
+		paths := []string{s.path(link)} // a library in the linked folder
+		if s.dir {
+			paths = append(paths, link) // the library is the link
+		}
+		for _, path := range paths {
+			l, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustAppend(t, l, "GET_a", exchange(1))
+			err = l.Save()
+			want := link + " is a symbolic link to " + missing + ", which does not exist"
+			if path == link || !s.dir { // the folder to create is the link
+				want = "create folder " + link + ": it is a symbolic link to " + missing + ", which does not exist"
+			}
+			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "create folder") {
+				t.Errorf("Save of %s = %v, want an error saying %q", path, err, want)
+			}
+			t.Logf("Save of %s: %v", path, err)
+		}
+	})
 }

@@ -206,8 +206,8 @@ func (l *Library) saveFile(cs []Cassette) (failed map[string]error, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", l.path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(l.abs), 0o755); err != nil {
-		return nil, fmt.Errorf("create folder %s: %w", filepath.Dir(l.path), unwrapPath(err))
+	if err := mkdirAll(filepath.Dir(l.path), filepath.Dir(l.abs)); err != nil {
+		return nil, err
 	}
 	if err := saveFileAt(l.path, l.abs, data); err != nil {
 		return nil, err
