@@ -60,8 +60,10 @@ type Handler struct {
 
 // NewHandler returns a handler answering from the library at path (see
 // package library for the path rule). In replay mode the library must
-// exist ([ErrNoLibrary] otherwise); record, rerecord and passthrough need
-// [Upstream].
+// exist ([ErrNoLibrary] otherwise). Record, rerecord and passthrough
+// forward requests sent to the handler's own address to [Upstream] (such a
+// request, without Upstream, is answered 502) and requests for another
+// host (proxy requests; see [Server.Transport]) to their own URL.
 func NewHandler(path string, opts ...Option) (*Handler, error) {
 	return newHandler(path, false, opts)
 }
@@ -114,9 +116,10 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, h.hint)
 	}
 	if h.mode != ModeReplay {
-		if !forTransport && h.upstream == nil {
-			return nil, fmt.Errorf("replayserver: mode %s forwards requests, so it needs replayserver.Upstream(url)", h.mode)
-		}
+		// Without Upstream, requests for another host (through
+		// Server.Transport, or a proxy request) still go to their own
+		// URL; one sent to the server's own address is refused (see
+		// noUpstream).
 		if err := h.startForwarding(forTransport); err != nil {
 			return nil, err
 		}
@@ -369,6 +372,9 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
+		if h.noUpstream(w, r) {
+			return
+		}
 		target, _ := h.target(r)
 		h.fwd.serve(w, r, target)
 		return
@@ -391,6 +397,9 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if h.mode == ModeRecord {
+		if h.noUpstream(w, r) {
+			return
+		}
 		h.fwd.noteForwarding(m.name)
 		h.fwd.serve(w, r, m.target)
 		return
@@ -402,6 +411,20 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Cassette-Miss", m.name)
 	w.WriteHeader(http.StatusNotFound)
 	io.WriteString(w, miss.Report)
+}
+
+// noUpstream answers r, to be forwarded, with 502 and fails the test if
+// r was sent to the server's own address and no [Upstream] says where it
+// goes; it reports whether it did.
+func (h *Handler) noUpstream(w http.ResponseWriter, r *http.Request) bool {
+	if h.upstream != nil || r.URL.Host != "" || !h.isOwnAddress(r) {
+		return false
+	}
+	msg := fmt.Sprintf("replayserver: %s %s: mode %s forwards this request, but it was sent to the server's own address and no replayserver.Upstream(url) says where to (cassette serve: -upstream URL): "+
+		"set Upstream to the real API, or send requests with the API's own URLs through srv.Client()", r.Method, h.redact.URL(r.URL).RequestURI(), h.mode)
+	h.failf("%s", msg)
+	http.Error(w, msg, http.StatusBadGateway)
+	return true
 }
 
 func (h *Handler) isRecorded(name string) bool {

@@ -88,9 +88,12 @@ func (c *config) recorderOptions() []recorder.Option {
 func Strict() Option { return func(c *config) { c.strict = true } }
 
 // Upstream sets the real API that record, rerecord and passthrough modes
-// forward to, as an absolute URL such as "https://api.example.com". In
-// replay mode it is used only to name requests sent to the server's own
-// address. Default: none.
+// forward the requests sent to the server's own address to, as an
+// absolute URL such as "https://api.example.com". In replay mode it is
+// used only to name those requests. Default: none; then forwarding modes
+// send only requests for another host (through [Server.Transport]) to
+// their own URL, and answer those sent to the server's own address with
+// 502, failing the test.
 func Upstream(url string) Option { return func(c *config) { c.upstream = url } }
 
 // WithMode sets the mode. Default: [ModeOnce]. The environment variable

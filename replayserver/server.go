@@ -141,7 +141,8 @@ func (w logWriter) Write(p []byte) (int, error) {
 // Transport returns a RoundTripper that sends every request to the server,
 // whatever its URL: a client with hard-coded URLs such as
 // https://api.example.com/v1/x is answered from the cassettes recorded from
-// that host (and, in record mode, forwarded to it). srv.Client() uses it.
+// that host (and, in record mode, forwarded to it, whether or not
+// [Upstream] is set). srv.Client() uses it.
 func (s *Server) Transport() http.RoundTripper { return s.transport }
 
 // hostRouter sends requests for any URL to the server, keeping the host
