@@ -23,7 +23,8 @@ per cassette, written in the -format given (default json).
 
 Convert refuses to overwrite a DST that exists and is not empty, unless
 -force: then DST holds exactly the cassettes of SRC afterwards (other
-cassette files of a directory DST are removed).
+cassette files of a directory DST are removed). It refuses, before writing
+anything, a DST inside a directory SRC and a SRC inside a directory DST.
 `
 
 const convertExample = `
@@ -56,6 +57,12 @@ func runConvert(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if sameFile(src, dst) {
 		return c.fail(stderr, "SRC and DST are the same library %s", src)
+	}
+	if inside(dst, src) {
+		return c.fail(stderr, "DST %s is inside the directory library SRC %s, which it would corrupt; choose a DST outside %s", dst, src, src)
+	}
+	if inside(src, dst) {
+		return c.fail(stderr, "SRC %s is inside the directory DST %s, whose files convert replaces; choose a DST that does not hold SRC", src, dst)
 	}
 
 	in, err := openExisting(src)

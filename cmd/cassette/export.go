@@ -13,7 +13,8 @@ import (
 const exportAbout = `
 Export writes the cassettes of the library at SRC in the format of another
 tool, to the file DST ("-" for stdout). It refuses to overwrite a DST that
-exists and is not empty, unless -force.
+exists and is not empty, unless -force, and refuses a DST inside a
+directory SRC.
 
 -to har writes a HAR 1.2 log that browsers' developer tools and HTTP
 tools open: one entry per exchange, cassette after cassette, with the
@@ -48,6 +49,12 @@ func runExport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.fail(stderr, "too many arguments %q", pos[2:])
 	}
 	src, dst := pos[0], pos[1]
+	if dst != "-" && sameFile(src, dst) {
+		return c.fail(stderr, "SRC and DST are both %s", src)
+	}
+	if dst != "-" && inside(dst, src) {
+		return c.fail(stderr, "DST %s is inside the directory library SRC %s, which it would corrupt; choose a DST outside %s", dst, src, src)
+	}
 	if dst != "-" && !*force {
 		if nonEmpty, err := hasContent(dst); err != nil {
 			fmt.Fprintf(stderr, "cassette export: %v\n", err)

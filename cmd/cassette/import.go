@@ -26,7 +26,9 @@ cassette its request names, as if cassette had recorded it; the requests
 of one name are kept in order as exchanges of one cassette. DST is created
 if needed; its cassettes of other names are kept, and those of an imported
 name are replaced, so importing again gives the same library. -format sets
-the format of the files of a new directory DST.
+the format of the files of a new directory DST. A DST inside a directory
+SRC is refused when SRC's files and DST's share an extension (a YAML
+library among go-vcr cassettes): the next import would read it back.
 
 Credentials are redacted as the recorder redacts them, before the
 exchanges are named: the values of the Authorization, Proxy-Authorization,
@@ -94,12 +96,18 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.fail(stderr, "too many arguments %q", pos[2:])
 	}
 	src, dst := pos[0], pos[1]
+	if sameFile(src, dst) {
+		return c.fail(stderr, "SRC and DST are both %s", src)
+	}
 	var opts []library.Option
 	if *format != "" {
 		var err error
 		if opts, err = dstOptions(dst, *format); err != nil {
 			return c.fail(stderr, "%v", err)
 		}
+	}
+	if ext, ok := readBack(src, dst, imp.exts, opts); ok {
+		return c.fail(stderr, "DST %s is inside the directory SRC %s, and import would read its %s files as %s files; choose a DST outside %s", dst, src, ext, *from, src)
 	}
 
 	files, err := sourceFiles(src, imp.exts)
@@ -181,6 +189,24 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout)
 	return exitOK
+}
+
+// readBack reports whether the library at dst, opened with opts, lies
+// inside the directory src and writes files of an extension in exts, that
+// an import from src reads; it returns that extension.
+func readBack(src, dst string, exts []string, opts []library.Option) (ext string, ok bool) {
+	if !inside(dst, src) {
+		return "", false
+	}
+	lib, err := library.Open(dst, opts...)
+	if err != nil {
+		return "", false // reported when dst is opened to be written
+	}
+	ext = strings.ToLower(filepath.Ext(dst))
+	if lib.IsDir() {
+		ext = "." + string(lib.Format())
+	}
+	return ext, slices.Contains(exts, ext)
 }
 
 // sourceFiles returns src if it is a file, else the files under the

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cassette-go/cassette/library"
@@ -40,6 +43,49 @@ func openExisting(path string) (*library.Library, error) {
 		return nil, fmt.Errorf("%s: %w", path, errNoLibrary)
 	}
 	return lib, nil
+}
+
+// inside reports whether path is the directory dir or lies inside it, as
+// the file system resolves them: both paths are made absolute and cleaned,
+// and the symbolic links of their existing parts resolved. It is false
+// when dir is not an existing directory.
+func inside(path, dir string) bool {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return false
+	}
+	d, errD := resolve(dir)
+	p, errP := resolve(path)
+	if errD != nil || errP != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// resolve returns path absolute and cleaned, with the symbolic links of
+// its longest existing part resolved; the parts that do not exist yet
+// follow as they are.
+func resolve(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	var rest []string // the parts that do not exist, last first
+	for p := abs; ; {
+		real, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			for i := len(rest) - 1; i >= 0; i-- {
+				real = filepath.Join(real, rest[i])
+			}
+			return real, nil
+		}
+		parent := filepath.Dir(p)
+		if parent == p || !errors.Is(err, fs.ErrNotExist) {
+			return abs, nil // nothing to resolve, or a part that cannot be read
+		}
+		rest = append(rest, filepath.Base(p))
+		p = parent
+	}
 }
 
 // cassettes returns every cassette of lib, in name order, reporting progress
