@@ -131,18 +131,15 @@ func openTarget(path string, force bool, opts ...library.Option) (*library.Libra
 	if err != nil {
 		return nil, err
 	}
+	if err := checkKind(lib); err != nil {
+		return nil, err
+	}
 	if !force {
 		if nonEmpty, err := hasContent(path); err != nil {
 			return nil, err
 		} else if nonEmpty {
 			return nil, fmt.Errorf("%s exists and is not empty; use -force to overwrite it", path)
 		}
-	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() != lib.IsDir() {
-		if lib.IsDir() {
-			return nil, fmt.Errorf("%s is a file, not a directory library (a path without extension)", path)
-		}
-		return nil, fmt.Errorf("%s is a directory, not a file library", path)
 	}
 	lib.Clear()
 	return lib, nil

@@ -110,6 +110,13 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.fail(stderr, "DST %s is inside the directory SRC %s, and import would read its %s files as %s files; choose a DST outside %s", dst, src, ext, *from, src)
 	}
 
+	if lib, err := library.Open(dst, opts...); err == nil {
+		if err := checkKind(lib); err != nil {
+			fmt.Fprintf(stderr, "cassette import: %v\n", err)
+			return exitError
+		}
+	}
+
 	files, err := sourceFiles(src, imp.exts)
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette import: %v\n", err)

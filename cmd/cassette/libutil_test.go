@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"os"
@@ -167,5 +169,66 @@ func TestWritersRefuseDSTInsideSRC(t *testing.T) {
 				t.Errorf("run(%q) changed %s (-before +after):\n%s", args, root, diff)
 			}
 		})
+	}
+}
+
+// TestCommandsSayAFileIsNotALibrary gives each command that reads or
+// writes a library a plain file whose path has no library extension, or a
+// directory whose path has one: the error must say which it is and what
+// path a library of that kind has, where it used to say "no cassette
+// library there" (or, for record, record and then fail to save).
+func TestCommandsSayAFileIsNotALibrary(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "afile")
+	if err := os.WriteFile(file, []byte("not a library\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	folder := filepath.Join(dir, "folder.json")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(dir, "unused.txt")
+	if err := os.WriteFile(report, []byte("x.json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lib := writeSample(t, "lib")
+	const (
+		isFile = "afile is a file, not a cassette library: a file library's path ends in .json, .yaml or .yml"
+		isDir  = "folder.json is a directory, not a file library: a directory library's path does not end in .json, .yaml or .yml"
+	)
+	tests := []struct {
+		why  string
+		args []string
+		want string
+	}{
+		{"ls of a file", []string{"ls", file}, isFile},
+		{"ls of a directory", []string{"ls", folder}, isDir},
+		{"show from a file", []string{"show", file, "x"}, isFile},
+		{"prune of a file", []string{"prune", "-unused", report, file}, isFile},
+		{"export of a file", []string{"export", "-to", "har", file, "-"}, isFile},
+		{"drift of a file", []string{"drift", "-upstream", "http://127.0.0.1:1", file}, isFile},
+		{"convert from a file", []string{"convert", file, filepath.Join(dir, "out.json")}, isFile},
+		{"convert to a file", []string{"convert", lib, file}, isFile},
+		{"convert to a directory", []string{"convert", lib, folder}, isDir},
+		{"import into a file", []string{"import", "-from", "har", chromiumHAR, file}, isFile},
+		{"record into a file", []string{"record", "-upstream", "http://127.0.0.1:1", file}, isFile},
+		{"serve a file", []string{"serve", file}, isFile},
+		{"serve -mode record into a file", []string{"serve", "-mode", "record", "-upstream", "http://127.0.0.1:1", file}, isFile},
+	}
+	for _, tt := range tests {
+		t.Run(tt.why, func(t *testing.T) {
+			// A server that does start stops at once, and the test fails.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			var stdout, stderr bytes.Buffer
+			code := run(ctx, tt.args, &stdout, &stderr)
+			if code != exitError || !strings.Contains(stderr.String(), tt.want) || strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("run(%q) = %d, stderr %q; want 1 and one line saying %q", tt.args, code, stderr.String(), tt.want)
+			}
+		})
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "not a library\n" {
+		t.Errorf("the commands changed %s: %q, %v", file, b, err)
 	}
 }

@@ -63,6 +63,9 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	path := pos[0]
 
 	lib, err := library.Open(path)
+	if err == nil {
+		err = checkKind(lib) // before recording what could not be saved
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError

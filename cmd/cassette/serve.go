@@ -91,6 +91,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *strict {
 		opts = append(opts, replayserver.Strict())
 	}
+	if lib, err := library.Open(path); err == nil {
+		if err := checkKind(lib); err != nil {
+			fmt.Fprintf(stderr, "cassette serve: %v\n", err)
+			return exitError
+		}
+	}
 	h, err := replayserver.NewHandler(path, opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
