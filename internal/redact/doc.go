@@ -11,14 +11,38 @@
 //
 // # What is replaced
 //
-// A header is redacted when its name is in [Rules.Headers], in any case.
-// Each of its values is replaced, keeping what tells a reader what it was:
+// A header is redacted when its name is in [Rules.Headers], in any case,
+// or, with [Rules.CredentialHeaders] (a default), when its name looks like
+// a credential's: in lower case with "-" and "_" dropped, it contains
+// token, secret, password, passwd, apikey, accesskey, privatekey,
+// subscriptionkey, authkey, appkey or applicationkey (X-Vault-Token,
+// Private-Token, X-Shopify-Access-Token, X-Subject-Token, X-Goog-Api-Key,
+// Ocp-Apim-Subscription-Key, DD-Application-Key). Two kinds of names with
+// token are not credentials':
+//
+//   - token directly followed by "s", a count (X-Usage-Prompt-Tokens);
+//   - a name whose only such part is token and that also contains
+//     ratelimit, pagetoken, nexttoken, continuationtoken, synctoken,
+//     expir, csrf or xsrf: rate limits (X-RateLimit-Remaining-Tokens);
+//     pagination and sync tokens, which a client sends back in its next
+//     request, which would no longer match its cassette once redacted
+//     (X-Next-Page-Token); a token's expiry
+//     (GitHub-Authentication-Token-Expiration); anti-forgery tokens,
+//     worthless without the session cookie (X-CSRF-Token).
+//
+// See [CredentialHeader]. The rule is the same for request and response
+// headers and trailers: a response header such as X-Subject-Token carries
+// a token too.
+//
+// Each value of a redacted header is replaced, keeping what tells a
+// reader what it was:
 //
 //	Cookie:        a=1; b=2                   -> a=REDACTED; b=REDACTED
 //	Set-Cookie:    session=abc; Path=/        -> session=REDACTED; Path=/
 //	Authorization: Bearer abc                 -> Bearer REDACTED
 //	Authorization: AWS4-HMAC-SHA256 Cred=...  -> AWS4-HMAC-SHA256 REDACTED
 //	X-Api-Key:     abc                        -> REDACTED
+//	X-Vault-Token: hvs.abc                    -> REDACTED
 //
 // Authorization and Proxy-Authorization keep their scheme word (a token
 // of letters, digits and "-_." starting with a letter, at most 32 bytes,

@@ -23,6 +23,11 @@ type Rules struct {
 	// replaced (see the package documentation for how).
 	Headers []string
 
+	// CredentialHeaders, when true, also redacts, as Headers are, the
+	// headers whose names look like a credential's (see
+	// [CredentialHeader]): X-Vault-Token, Private-Token, X-Goog-Api-Key.
+	CredentialHeaders bool
+
 	// Query are the names, in any case, of the query parameters whose
 	// values are replaced. They are matched against the decoded name.
 	Query []string
@@ -34,14 +39,16 @@ type Rules struct {
 }
 
 // Default returns the rules that apply unless the user opts out: the
-// common credential headers and query parameters. Each call returns new
-// slices.
+// common credential headers, the headers named like credentials (see
+// [CredentialHeader]) and the common credential query parameters. Each
+// call returns new slices.
 func Default() Rules {
 	return Rules{
 		Headers: []string{
 			"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
 			"X-Api-Key", "X-Auth-Token", "X-Amz-Security-Token",
 		},
+		CredentialHeaders: true,
 		Query: []string{
 			"access_token", "api_key", "apikey", "token", "key", "signature", "sig",
 			"client_secret", "password", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
@@ -50,14 +57,22 @@ func Default() Rules {
 }
 
 // With returns the union of r and o: the header and query names of both
-// (each once, in any case, r's first) and r's hooks followed by o's. It
-// does not modify r or o.
+// (each once, in any case, r's first), CredentialHeaders if either has it,
+// and r's hooks followed by o's. It does not modify r or o.
 func (r Rules) With(o Rules) Rules {
 	return Rules{
-		Headers: union(r.Headers, o.Headers),
-		Query:   union(r.Query, o.Query),
-		Hooks:   append(append([]func(*library.Exchange) error(nil), r.Hooks...), o.Hooks...),
+		Headers:           union(r.Headers, o.Headers),
+		CredentialHeaders: r.CredentialHeaders || o.CredentialHeaders,
+		Query:             union(r.Query, o.Query),
+		Hooks:             append(append([]func(*library.Exchange) error(nil), r.Hooks...), o.Hooks...),
 	}
+}
+
+// RedactsHeader reports whether the values of the header called name are
+// redacted: its name is in r.Headers, in any case, or r.CredentialHeaders
+// is set and [CredentialHeader] reports it.
+func (r Rules) RedactsHeader(name string) bool {
+	return containsFold(r.Headers, name) || r.CredentialHeaders && CredentialHeader(name)
 }
 
 // union returns the names of a then those of b not already there, in any
@@ -290,7 +305,7 @@ func (r Rules) header(h http.Header) (http.Header, bool) {
 // redacted, or nil if they are kept.
 func (r Rules) headerRedactor(name string) func(Rules, string) string {
 	switch {
-	case !containsFold(r.Headers, name):
+	case !r.RedactsHeader(name):
 		if len(r.Query) > 0 && containsFold(urlHeaders, name) {
 			return Rules.urlString
 		}
