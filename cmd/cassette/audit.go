@@ -32,14 +32,19 @@ It reports, one line each,
 
 	FILE: cassette NAME exchange N: KIND in WHERE (SECRET masked)
 
-  - sensitive headers not redacted: Authorization and Proxy-Authorization
-    (a bearer token, or other credentials), Cookie, Set-Cookie, X-Api-Key,
-    X-Auth-Token, in requests and responses, whose value is not the
+  - sensitive headers not redacted, the headers the recorder redacts:
+    Authorization and Proxy-Authorization (a bearer token, or other
+    credentials), Cookie, Set-Cookie, X-Api-Key, X-Auth-Token,
+    X-Amz-Security-Token, and those named like credentials (X-Vault-Token,
+    Private-Token, X-Goog-Api-Key, X-Client-Secret: a name holding token,
+    secret, password, api-key, access-key, private-key, subscription-key,
+    ...; not X-RateLimit-Remaining-Tokens, X-Next-Page-Token or
+    X-CSRF-Token), in requests and responses, whose value is not the
     placeholder REDACTED that the recorder writes ("Bearer REDACTED",
     "a=REDACTED; b=REDACTED" and "session=REDACTED; Path=/" are redacted);
   - API keys of known shapes anywhere in URLs, headers and bodies: AWS
     access key ids (AKIA...), sk-... secret keys, GitHub tokens (ghp_...),
-    Slack tokens (xoxb-...);
+    Slack tokens (xoxb-...), Vault tokens (hvs....);
   - private keys ("-----BEGIN ... PRIVATE KEY-----");
   - JWTs: three base64url segments whose first decodes to JSON with "alg";
   - values of the query parameters the recorder redacts (access_token,
@@ -49,8 +54,13 @@ It reports, one line each,
     of the Location, Content-Location and Referer headers;
   - a password in a URL's user information (https://user:PASSWORD@host);
   - the same secret fields in form bodies (client_secret, token, ...),
-    and their string values, and those of refresh_token and id_token, as
-    members of JSON bodies, at any depth (an OAuth token response).
+    and their string values, and those of refresh_token, id_token,
+    client_token (Vault), session_token, auth_token, secret_access_key
+    (AWS) and private_key, as members of JSON bodies, at any depth, their
+    names in any case and with or without "_" or "-" (an OAuth token
+    response, a Vault login, AWS credentials: sessionToken,
+    SecretAccessKey). Pagination tokens (next_page_token, pageToken) are
+    not secrets.
 
 Compressed (gzip) bodies are scanned decoded. With -max-age, a cassette
 whose newest exchange was recorded longer ago than that is reported too
@@ -153,8 +163,9 @@ func parseAge(s string) (time.Duration, error) {
 // placeholder is the value the recorder writes for a redacted secret.
 const placeholder = "REDACTED"
 
-// sensitiveHeaders are the headers whose values must be redacted.
-var sensitiveHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key", "X-Auth-Token"}
+// recorderRules are the redaction rules the recorder applies by default:
+// the values of the headers they redact must be the placeholder.
+var recorderRules = redact.Default()
 
 // auditExchange returns the findings in ex, each "KIND in WHERE (MASKED)".
 func auditExchange(ex library.Exchange) []string {
@@ -220,11 +231,10 @@ func auditExchange(ex library.Exchange) []string {
 // unredacted reports whether the value v of header k is a secret that
 // should have been redacted, with its kind and the secret part.
 func unredacted(k, v string) (kind, secret string, ok bool) {
-	i := slices.IndexFunc(sensitiveHeaders, func(s string) bool { return strings.EqualFold(s, k) })
-	if i < 0 || strings.TrimSpace(v) == "" {
+	if !recorderRules.RedactsHeader(k) || strings.TrimSpace(v) == "" {
 		return "", "", false
 	}
-	name := sensitiveHeaders[i]
+	name := http.CanonicalHeaderKey(k)
 	switch name {
 	case "Authorization", "Proxy-Authorization":
 		scheme, cred, found := strings.Cut(strings.TrimSpace(v), " ")
@@ -273,6 +283,7 @@ var patterns = []struct {
 	{"secret key (sk-)", regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`)},
 	{"GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})`)},
 	{"Slack token", regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
+	{"Vault token", regexp.MustCompile(`\bhv[sbr]\.[A-Za-z0-9_-]{20,}`)},
 	{"private key", regexp.MustCompile(`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----`)},
 }
 
@@ -377,8 +388,34 @@ func scanURL(raw, where string) []finding {
 }
 
 // secretMembers are the JSON members whose string values are secrets:
-// the query parameters the recorder redacts, and OAuth's tokens.
-var secretMembers = append(slices.Clone(redactedParams), "refresh_token", "id_token")
+// the query parameters the recorder redacts, OAuth's tokens, Vault's
+// client_token, AWS credentials and others. They match a member name in
+// any case, "_" and "-" ignored (see memberKey), and whole: a pagination
+// token (next_page_token, pageToken) is not a secret, and reporting one
+// would teach people to ignore audit.
+var secretMembers = func() map[string]bool {
+	m := make(map[string]bool)
+	for _, n := range append(slices.Clone(redactedParams),
+		"refresh_token", "id_token", "client_token", "session_token", "auth_token",
+		"api_key", "apikey", "secret_access_key", "private_key") {
+		m[memberKey(n)] = true
+	}
+	return m
+}()
+
+// memberKey is the JSON member name k in lower case without "_" and "-":
+// client_token, clientToken and Client-Token are one.
+func memberKey(k string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '_' || r == '-' {
+			return -1
+		}
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, k)
+}
 
 // scanJSON returns the string values of secret members (access_token,
 // client_secret, password, ...) of body, at any depth, when it is JSON.
@@ -394,7 +431,7 @@ func scanJSON(body []byte) []finding {
 		case map[string]any:
 			for _, k := range slices.Sorted(maps.Keys(x)) {
 				secret, ok := x[k].(string)
-				if ok && secret != "" && secret != placeholder && slices.ContainsFunc(secretMembers, func(m string) bool { return strings.EqualFold(m, k) }) {
+				if ok && secret != "" && secret != placeholder && secretMembers[memberKey(k)] {
 					out = append(out, finding{kind: "secret JSON member " + k, secret: secret})
 					continue
 				}

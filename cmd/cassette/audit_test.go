@@ -169,6 +169,14 @@ func TestUnredacted(t *testing.T) {
 		{"X-Auth-Token", "abc", true},
 		{"Content-Type", "text/plain", false},
 		{"X-Api-Key", "", false},
+		{"X-Amz-Security-Token", "FwoGZXIvYXdzEJr", true},
+		{"X-Vault-Token", "s.Xk3dLq9pW2", true},
+		{"x-vault-token", "REDACTED", false},
+		{"Private-Token", "glpat-abc", true},
+		{"Ocp-Apim-Subscription-Key", "0123abcd", true},
+		{"X-Next-Page-Token", "cGFnZT0y", false},
+		{"X-Ratelimit-Remaining-Tokens", "149984", false},
+		{"X-Csrf-Token", "abc", false},
 	}
 	for _, tt := range tests {
 		if _, _, got := unredacted(tt.k, tt.v); got != tt.want {
@@ -241,5 +249,58 @@ func TestAuditFindsSecretJSONMembers(t *testing.T) {
 	}
 	if code != exitError || strings.Contains(stdout, "token_type") || strings.Contains(stdout, nameOf(clean)) {
 		t.Errorf("audit = %d, or it reports token_type or the clean cassette:\n%s", code, stdout)
+	}
+}
+
+// Vault's client sends its token in X-Vault-Token and gets it in the
+// client_token member of a login response; other APIs name their
+// credential headers and members alike. Pagination tokens are no secret.
+func TestAuditFindsCredentialHeadersAndMembers(t *testing.T) {
+	login := exchange("POST", "https://vault.example.com/v1/auth/approle/login", `{"role_id":"r","secret_id":"x"}`, 200, "application/json",
+		[]byte(`{"auth":{"client_token":"s.Xk3dLq9pW2mN","accessor":"a1","policies":["default"]},"next_page_token":"cGFnZT0yMDAwMDAwMDA="}`), fixedNow)
+	read := exchange("GET", "https://vault.example.com/v1/secret/data/app", "", 200, "application/json",
+		[]byte(`{"data":{"nextPageToken":"bmV4dHBhZ2UyMzQ1Njc4OQ","page_token":"cGFnZTM0NTY3ODkwMTIz"}}`), fixedNow)
+	read.Request.Header.Set("X-Vault-Token", "s.Xk3dLq9pW2mN")
+	read.Request.Header.Set("X-Ratelimit-Remaining-Tokens", "149984")
+	gitlab := exchange("GET", "https://gitlab.example.com/api/v4/projects", "", 200, "application/json", []byte(`[]`), fixedNow)
+	gitlab.Request.Header.Set("Private-Token", "glpat-0123456789")
+	gitlab.Response.Header.Set("X-Subject-Token", "gAAAAABkeystone")
+	aws := exchange("GET", "http://169.254.170.2/v2/credentials", "", 200, "application/json",
+		[]byte(`{"RoleArn":"arn:aws:iam::1:role/r","SecretAccessKey":"wJalrXUtnFEMI","Token":"FwoGZXIv","sessionToken":"IQoJb3JpZ2lu"}`), fixedNow)
+	vault := exchange("GET", "https://vault.example.com/v1/auth/token/lookup-self", "", 200, "application/json",
+		[]byte(`{"data":{"id":"hvs.CAESIJ0123456789abcdefghijklmnopqrstuv"}}`), fixedNow)
+	clean := exchange("GET", "https://vault.example.com/v1/secret/data/other", "", 200, "application/json",
+		[]byte(`{"auth":{"client_token":"REDACTED"},"next_page_token":"cGFnZT0yMDAwMDAwMDA="}`), fixedNow)
+	clean.Request.Header.Set("X-Vault-Token", "REDACTED")
+	clean.Request.Header.Set("X-Csrf-Token", "abc123")
+	clean.Response.Header.Set("X-Next-Page-Token", "cGFnZT0yMDAwMDAwMDA=")
+
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, login, read, gitlab, aws, vault, clean)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError {
+		t.Errorf("audit = %d, want 1", code)
+	}
+	for _, w := range []string{
+		nameOf(login) + " exchange 1: secret JSON member client_token in response body (s.Xk…)",
+		nameOf(read) + " exchange 1: unredacted X-Vault-Token header in request header X-Vault-Token (s.Xk…)",
+		nameOf(gitlab) + " exchange 1: unredacted Private-Token header in request header Private-Token (glpa…)",
+		nameOf(gitlab) + " exchange 1: unredacted X-Subject-Token header in response header X-Subject-Token (gAAA…)",
+		nameOf(aws) + " exchange 1: secret JSON member SecretAccessKey in response body (wJal…)",
+		nameOf(aws) + " exchange 1: secret JSON member sessionToken in response body (IQoJ…)",
+		nameOf(aws) + " exchange 1: secret JSON member Token in response body (Fw…)",
+		nameOf(vault) + " exchange 1: Vault token in response body (hvs.…)",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if n := strings.Count(stdout, "\n"); n != 8 {
+		t.Errorf("audit reported %d findings, want 8:\n%s", n, stdout)
+	}
+	for _, fp := range []string{"page_token", "nextPageToken", "Page-Token", "Tokens", "Csrf", "accessor", "RoleArn", nameOf(clean)} {
+		if strings.Contains(stdout, fp) {
+			t.Errorf("audit reports %s, which is no secret:\n%s", fp, stdout)
+		}
 	}
 }
