@@ -133,10 +133,15 @@ func NoRepeat() Option { return func(c *config) { c.noRepeat = true } }
 // RedactHeaders adds header names, in any case, to those whose values are
 // replaced by "REDACTED" before an exchange is stored or a request named.
 // Default: Authorization, Proxy-Authorization, Cookie, Set-Cookie,
-// X-Api-Key, X-Auth-Token and X-Amz-Security-Token, unless
-// [NoDefaultRedaction]. Because names are computed from redacted requests,
-// a request with another developer's credentials replays the same
-// cassette.
+// X-Api-Key, X-Auth-Token and X-Amz-Security-Token, and the headers named
+// like credentials, whose names in any case, "-" and "_" dropped, hold
+// token, secret, password, passwd, apikey, accesskey, privatekey,
+// subscriptionkey, authkey, appkey or applicationkey (X-Vault-Token,
+// Private-Token, X-Goog-Api-Key), but for token counts, rate limits,
+// pagination, sync, expiry and CSRF tokens (X-RateLimit-Remaining-Tokens,
+// X-Next-Page-Token, X-CSRF-Token); unless [NoDefaultRedaction]. Because
+// names are computed from redacted requests, a request with another
+// developer's credentials replays the same cassette.
 func RedactHeaders(names ...string) Option {
 	return func(c *config) { c.redactHeaders = append(c.redactHeaders, names...) }
 }
