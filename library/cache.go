@@ -14,8 +14,14 @@ import (
 // The process cache holds decoded files so that many libraries opened on
 // one unchanged file decode it once, as test after test opens the same
 // fixtures. An entry is keyed by the file's absolute path and is valid
-// while the file keeps its size and modification time; a library that
-// saves a file forgets its entry. There is one entry per path, and the
+// while the file keeps its size, modification time and, on systems that
+// tell them with the size (Linux, macOS, the BSDs, Solaris), its change
+// time and inode number (see fileKey); a library that saves a file
+// forgets its entry. The change time is what catches a rewrite of the same
+// size that keeps the modification time (cp -p, rsync -a, tar extracting,
+// a file system with coarse timestamps): no program can set it. Elsewhere
+// (Windows) such a rewrite is seen only once the file's size or
+// modification time differs. There is one entry per path, and the
 // cache is bounded: it holds files of at most cacheBudget bytes in all
 // (the oldest entries go first), and none larger than cacheMaxFile, so a
 // process that replays large bodies does not keep them all.
@@ -36,9 +42,30 @@ const (
 )
 
 type cacheEntry struct {
-	size int64
-	mod  time.Time
-	v    decoded
+	key fileKey
+	v   decoded
+}
+
+// A fileKey tells whether a file changed since it was read: its size and
+// modification time, and where the system tells them (see changeOf) its
+// change time, which every write, rename or chmod sets to the current time
+// and no program can set otherwise, and its inode number, which a file
+// replaced by a rename does not keep.
+type fileKey struct {
+	size  int64
+	mod   time.Time
+	ctime int64  // Unix nanoseconds; 0 where unknown
+	ino   uint64 // 0 where unknown
+}
+
+func keyOf(fi fs.FileInfo) fileKey {
+	ctime, ino := changeOf(fi)
+	return fileKey{size: fi.Size(), mod: fi.ModTime(), ctime: ctime, ino: ino}
+}
+
+// same reports whether k and o are the keys of one unchanged file.
+func (k fileKey) same(o fileKey) bool {
+	return k.size == o.size && k.mod.Equal(o.mod) && k.ctime == o.ctime && k.ino == o.ino
 }
 
 // A decoded file: every cassette of a single-file library, or the one of
@@ -53,7 +80,7 @@ func cacheLookup(abs string, fi fs.FileInfo) (decoded, bool) {
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
 	e, ok := cache.m[abs]
-	if !ok || e.size != fi.Size() || !e.mod.Equal(fi.ModTime()) {
+	if !ok || !e.key.same(keyOf(fi)) {
 		return decoded{}, false
 	}
 	return e.v, true
@@ -69,17 +96,17 @@ func cacheStore(abs string, fi fs.FileInfo, v decoded) {
 		cache.m = make(map[string]cacheEntry)
 	}
 	if old, ok := cache.m[abs]; ok {
-		cache.bytes -= old.size
+		cache.bytes -= old.key.size
 	} else {
 		cache.order = append(cache.order, abs)
 	}
-	cache.m[abs] = cacheEntry{size: fi.Size(), mod: fi.ModTime(), v: v}
+	cache.m[abs] = cacheEntry{key: keyOf(fi), v: v}
 	cache.bytes += fi.Size()
 	for cache.bytes > cacheBudget && len(cache.order) > 1 {
 		oldest := cache.order[0]
 		cache.order = cache.order[1:]
 		if e, ok := cache.m[oldest]; ok && oldest != abs {
-			cache.bytes -= e.size
+			cache.bytes -= e.key.size
 			delete(cache.m, oldest)
 		}
 	}
@@ -106,7 +133,7 @@ func cacheForget(abs string) {
 	cache.mu.Lock()
 	defer cache.mu.Unlock()
 	if e, ok := cache.m[abs]; ok {
-		cache.bytes -= e.size
+		cache.bytes -= e.key.size
 		delete(cache.m, abs)
 	}
 }

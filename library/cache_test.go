@@ -139,3 +139,66 @@ func indexOf(t *testing.T, data []byte, s string) int {
 	t.Fatalf("%q not found in\n%s", s, data)
 	return 0
 }
+
+// TestCacheSeesARewriteThatKeepsTheModificationTime: a file rewritten with
+// the same size and its old modification time put back (cp -p, rsync -a,
+// tar) is read again, not answered from the cache: its change time, which
+// no program can set, differs.
+func TestCacheSeesARewriteThatKeepsTheModificationTime(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		root := t.TempDir()
+		l := s.open(t, root)
+		mustAppend(t, l, "a", exchange(1))
+		mustSave(t, l)
+		wantCassettes(t, s.open(t, root), map[string][]Exchange{"a": {exchange(1)}}) // cached
+
+		file := s.path(root)
+		if s.dir {
+			file = filepath.Join(file, "a."+string(s.format))
+		}
+		before, err := os.Stat(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ctime, _ := changeOf(before); ctime == 0 {
+			t.Skip("this system does not tell the change time of a file")
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(data[indexOf(t, data, "answer 1")+len("answer "):], "9")
+		// In place, as cp -p does: the inode stays.
+		if err := os.WriteFile(file, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// The old modification time back, until the change time (set by
+		// the clock's tick, which may be coarse) differs.
+		c0, _ := changeOf(before)
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if err := os.Chtimes(file, before.ModTime(), before.ModTime()); err != nil {
+				t.Fatal(err)
+			}
+			after, err := os.Stat(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) {
+				t.Fatalf("rewritten: size %d, modified %v; want %d, %v", after.Size(), after.ModTime(), before.Size(), before.ModTime())
+			}
+			if c1, _ := changeOf(after); c1 != c0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the change time of the file did not change in 5s")
+			}
+		}
+		want := exchange(1)
+		want.Response.Body = []byte("answer 9\n")
+		n := decodes.Load()
+		wantCassettes(t, s.open(t, root), map[string][]Exchange{"a": {want}})
+		if got := decodes.Load() - n; got != 1 {
+			t.Errorf("after a rewrite that kept the size and modification time, decoded %d files, want 1", got)
+		}
+	})
+}

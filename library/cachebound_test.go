@@ -15,6 +15,7 @@ type sizedInfo struct {
 
 func (s sizedInfo) Size() int64        { return s.size }
 func (s sizedInfo) ModTime() time.Time { return time.Unix(1, 0) }
+func (s sizedInfo) Sys() any           { return nil }
 
 func TestProcessCacheIsBounded(t *testing.T) {
 	cache.mu.Lock()

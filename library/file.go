@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
 )
@@ -96,12 +95,11 @@ func (l *Library) unsnapshotFile(snap fileSnapshot) {
 	}
 }
 
-// A fileStamp tells whether a file changed: its size and modification
-// time, or that it did not exist.
+// A fileStamp tells whether a file changed: its key, as the process cache
+// has it, or that it did not exist.
 type fileStamp struct {
 	exists bool
-	size   int64
-	mod    time.Time
+	key    fileKey
 }
 
 func stampOf(abs string) fileStamp {
@@ -109,7 +107,13 @@ func stampOf(abs string) fileStamp {
 	if err != nil {
 		return fileStamp{}
 	}
-	return fileStamp{exists: true, size: fi.Size(), mod: fi.ModTime()}
+	return fileStamp{exists: true, key: keyOf(fi)}
+}
+
+// same reports whether s and o are the stamps of one unchanged file, or
+// both of none.
+func (s fileStamp) same(o fileStamp) bool {
+	return s.exists == o.exists && (!s.exists || s.key.same(o.key))
 }
 
 // fileLocks serialize, by absolute path, the saves of the libraries of
@@ -126,7 +130,7 @@ var fileLocks sync.Map // string -> *sync.Mutex
 // merged reports whether the file had changed; a file that cannot be read
 // is replaced as before.
 func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
-	if snap.cleared || stampOf(l.abs) == snap.disk {
+	if snap.cleared || stampOf(l.abs).same(snap.disk) {
 		return snap.cs, false
 	}
 	data, err := os.ReadFile(l.abs)

@@ -22,8 +22,9 @@ const (
 // files, one per cassette. It is safe for concurrent use.
 //
 // Reading is lazy: nothing is read by [Open]; a file library is decoded on
-// first use (and cached for the process, keyed by path, size and
-// modification time), a directory library lists its folder on first use and
+// first use (and cached for the process, keyed by path, size,
+// modification time and, where the system tells them, change time and
+// inode), a directory library lists its folder on first use and
 // reads a cassette file when that cassette is first asked for.
 // Changes are held in memory until [Library.Save].
 //

@@ -1,0 +1,18 @@
+//go:build linux || openbsd || dragonfly || solaris || illumos
+
+package library
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// changeOf returns the change time (in Unix nanoseconds) and the inode
+// number of the file fi describes, zero when they are unknown.
+func changeOf(fi fs.FileInfo) (ctime int64, ino uint64) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, 0
+	}
+	return st.Ctim.Nano(), uint64(st.Ino)
+}
