@@ -56,7 +56,7 @@ func TestProxyForwardsToTheUpstreamAsItIs(t *testing.T) {
 	path := t.TempDir()
 	rec := recorder.New(t, api.URL+"/api", path)
 	req, _ := http.NewRequest("GET", rec.URL+"/v1/x?b=2&a=1", nil)
-	req.Header.Set("X-Token", "t1")
+	req.Header.Set("X-Trace", "t1")
 	req.Header.Set("X-Forwarded-For", "10.0.0.1")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -88,9 +88,9 @@ func TestProxyForwardsToTheUpstreamAsItIs(t *testing.T) {
 	if name != wantName {
 		t.Errorf("stored as %q, want %q", name, wantName)
 	}
-	if ex.Request.URL != api.URL+"/api/v1/x?b=2&a=1" || ex.Request.Header.Get("X-Token") != "t1" || ex.Request.Header.Get("X-Forwarded-For") != "" {
-		t.Errorf("stored request %s with X-Token %q, X-Forwarded-For %q; want %s, %q, none",
-			ex.Request.URL, ex.Request.Header.Get("X-Token"), ex.Request.Header.Get("X-Forwarded-For"), api.URL+"/api/v1/x?b=2&a=1", "t1")
+	if ex.Request.URL != api.URL+"/api/v1/x?b=2&a=1" || ex.Request.Header.Get("X-Trace") != "t1" || ex.Request.Header.Get("X-Forwarded-For") != "" {
+		t.Errorf("stored request %s with X-Trace %q, X-Forwarded-For %q; want %s, %q, none",
+			ex.Request.URL, ex.Request.Header.Get("X-Trace"), ex.Request.Header.Get("X-Forwarded-For"), api.URL+"/api/v1/x?b=2&a=1", "t1")
 	}
 }
 
