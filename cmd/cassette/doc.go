@@ -39,9 +39,9 @@
 // error (exit status 1).
 //
 // Serve runs until SIGINT or SIGTERM, then stops gracefully and saves what it
-// recorded. With -strict it then writes the cassettes never used to stderr,
-// one file per line (relative to a directory library), and exits with
-// status 1 if there were any.
+// recorded (see "Stopping" below). With -strict it then writes the
+// cassettes never used to stderr, one file per line (relative to a
+// directory library), and exits with status 1 if there were any.
 //
 // # record
 //
@@ -54,9 +54,21 @@
 //	cassette: recording URL into PATH via http://127.0.0.1:PORT
 //
 // logs each recorded exchange to stderr and, on SIGINT or SIGTERM, stops
-// gracefully and saves the library. With -strict it then lists the
-// cassettes the library held before that were not recorded again, and exits
-// with status 1 if any. Replay the result with cassette serve.
+// gracefully and saves the library (see "Stopping" below). With -strict it
+// then lists the cassettes the library held before that were not recorded
+// again, and exits with status 1 if any. Replay the result with cassette
+// serve.
+//
+// # Stopping
+//
+// On the first SIGINT (Ctrl-C) or SIGTERM, serve and record stop taking
+// requests and wait up to 10 seconds for those still open (an event
+// stream, a long download), saying so on stderr; a second signal stops
+// them at once. Requests still open then are cut off, their connections
+// closed: a stream is stored as far as it had come (replay ends it there),
+// any other response is not recorded. What was recorded is saved either
+// way; stderr says how many requests were cut off, and the exit status is
+// 1 if any was not recorded.
 //
 // # ls
 //

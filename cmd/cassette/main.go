@@ -17,10 +17,28 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
+	first, second := interrupts()
+	code := run(withStopNow(first, second), os.Args[1:], os.Stdout, os.Stderr)
 	os.Exit(code)
+}
+
+// interrupts returns a context done on the first SIGINT or SIGTERM, which
+// stops a server gracefully, and one done on the second, which stops it at
+// once. Later ones are ignored, so that what was recorded is saved.
+func interrupts() (first, second context.Context) {
+	c := make(chan os.Signal, 2)
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	first, stop := context.WithCancel(context.Background())
+	second, stopNow := context.WithCancel(context.Background())
+	go func() {
+		<-c
+		stop()
+		<-c
+		stopNow()
+		for range c {
+		}
+	}()
+	return first, second
 }
 
 // A command is a subcommand of cassette.

@@ -5,17 +5,23 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // A proc is the cassette command running in process, as a test drives it.
 type proc struct {
 	t      *testing.T
-	cancel context.CancelFunc
-	lines  chan string  // stdout, line by line; closed when run returns
-	stdout lockedBuffer // all of stdout
+	cancel context.CancelFunc // the first interrupt
+	now    context.CancelFunc // the second interrupt
+	lines  chan string        // stdout, line by line; closed when run returns
+	stdout lockedBuffer       // all of stdout
 	stderr lockedBuffer
 
 	once sync.Once
@@ -27,10 +33,11 @@ type proc struct {
 func start(t *testing.T, args ...string) *proc {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	now, stopNow := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	p := &proc{t: t, cancel: cancel, lines: make(chan string, 1024), done: make(chan int, 1)}
+	p := &proc{t: t, cancel: cancel, now: stopNow, lines: make(chan string, 1024), done: make(chan int, 1)}
 	go func() {
-		code := run(ctx, args, pw, &p.stderr)
+		code := run(withStopNow(ctx, now), args, pw, &p.stderr)
 		pw.Close()
 		p.done <- code
 	}()
@@ -89,8 +96,22 @@ func (p *proc) stop() int {
 		p.code = <-p.done
 		for range p.lines {
 		}
+		p.now()
 	})
 	return p.code
+}
+
+// exited waits up to d for the command to return after an interrupt (see
+// the fields cancel and now) and returns its exit status; ok is false if
+// it is still running.
+func (p *proc) exited(d time.Duration) (code int, ok bool) {
+	select {
+	case code := <-p.done:
+		p.done <- code // for stop
+		return p.stop(), true
+	case <-time.After(d):
+		return 0, false
+	}
 }
 
 // runSync runs cassette with args to its end.
@@ -257,5 +278,90 @@ func TestVersion(t *testing.T) {
 	}
 	if !strings.HasPrefix(stdout, "cassette ") || strings.Count(stdout, "\n") != 1 {
 		t.Errorf("run(version) stdout = %q, want one line \"cassette VERSION\"", stdout)
+	}
+}
+
+// TestInterruptTwiceStopsTheBinaryAtOnce builds cassette and interrupts
+// "cassette record" twice with SIGINT while a client holds an event stream
+// open through it: the first interrupt must say that it waits and that
+// Ctrl-C again stops at once, the second must stop it within seconds
+// (where it used to be ignored, the stop taking the whole 10 seconds), and
+// the stream must be saved as far as it had come.
+func TestInterruptTwiceStopsTheBinaryAtOnce(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no SIGINT to send on windows")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to build cassette: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	bin := filepath.Join(t.TempDir(), "cassette")
+	if out, err := exec.CommandContext(ctx, goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	api := endlessAPI(t)
+	lib := filepath.Join(t.TempDir(), "api")
+	cmd := exec.CommandContext(ctx, bin, "record", "-upstream", api, lib)
+	var stderr lockedBuffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	base := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if i := strings.LastIndex(sc.Text(), " via http://"); i >= 0 {
+				base <- sc.Text()[i+len(" via "):]
+			}
+		}
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	var proxy string
+	select {
+	case proxy = <-base:
+	case err := <-exited:
+		exited <- err
+		t.Fatalf("cassette record exited before announcing its address: %v; stderr:\n%s", err, stderr.String())
+	}
+
+	open(t, proxy+"/events", "data: one\n\n")
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	waitStderr(t, &stderr, "cassette record: stopping: waiting up to 10s for 1 open request(s) to end; Ctrl-C again stops at once\n")
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		exited <- err
+		if err != nil {
+			t.Errorf("cassette record after two interrupts: %v, want status 0 (the stream it cut off is stored); stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("cassette record did not exit within 5s of the second interrupt; stderr:\n%s", stderr.String())
+	}
+	for _, want := range []string{
+		"cassette record: stopped at once, cutting off 1 open request(s)\n",
+		"cassette record: 1 request(s) cut off by the stop, stored as far as it had come",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
+		}
+	}
+	if cs := loadAll(t, lib); len(cs) != 1 || len(cs[0].Exchanges) != 1 || string(cs[0].Exchanges[0].Response.Body) != "data: one\n\n" {
+		t.Errorf("%s after two interrupts holds %+v, want the stream as far as it had come", lib, cs)
 	}
 }

@@ -20,10 +20,16 @@ single-file library; any other PATH is a directory with one file per
 cassette. Each recorded exchange is logged to stderr.
 
 Record runs until interrupted (Ctrl-C or SIGTERM), then saves the library.
-Replay it with "cassette serve PATH". With -strict it then lists on stderr,
-one file per line, the cassettes the library held before that were not
-recorded again in this session (stale ones, for "cassette prune"), and
-exits with status 1 if there were any.
+Replay it with "cassette serve PATH". With -strict it then lists on
+stderr, one file per line, the cassettes the library held before that
+were not recorded again in this session (stale ones, for "cassette
+prune"), and exits with status 1 if there were any.
+
+On the first interrupt record waits up to 10 seconds for the requests
+still open (an event stream), saying so; a second Ctrl-C stops at once.
+Requests still open then are cut off: a stream is stored as far as it had
+come, any other response is not recorded. Record says how many on stderr
+and exits with status 1 if any was not recorded.
 `
 
 const recordExample = `
@@ -77,20 +83,29 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return exitError
 		}
 	}
-	var mu sync.Mutex
-	recorded := map[string]bool{}
+	var (
+		mu       sync.Mutex // guards recorded, stored and storedAt
+		recorded = map[string]bool{}
+		stored   int // exchanges stored
+		storedAt int // stored when requests were cut off
+	)
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logTo(stderr)),
 		recorder.OnRecord(func(name string, _ library.Exchange) {
 			mu.Lock()
 			recorded[name] = true
+			stored++
 			mu.Unlock()
 		}))
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
 	}
-	err = serveUntilDone(ctx, *addr, p, stderr, "cassette record", func(base string) {
+	cut, err := serveUntilDone(ctx, *addr, p, stderr, "cassette record", func(base string) {
 		fmt.Fprintf(stdout, "cassette: recording %s into %s via %s\n", *upstream, path, base)
+	}, func() {
+		mu.Lock()
+		storedAt = stored
+		mu.Unlock()
 	})
 	code = exitOK
 	if err != nil {
@@ -101,6 +116,9 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
 	}
+	mu.Lock()
+	code = max(code, reportCut(stderr, "cassette record", cut, stored-storedAt, true))
+	mu.Unlock()
 	if lib.Exists() {
 		if names, err := lib.Names(); err == nil {
 			fmt.Fprintf(stderr, "cassette record: %s holds %d cassette(s)\n", path, len(names))

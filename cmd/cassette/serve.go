@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/cassette-go/cassette/library"
@@ -33,6 +34,12 @@ environment variable CASSETTE_MODE, when set, overrides -mode.
 Serve runs until interrupted (Ctrl-C or SIGTERM), then saves what it
 recorded. With -strict it then lists the files of the cassettes never used
 on stderr, one per line, and exits with status 1 if there were any.
+
+On the first interrupt serve waits up to 10 seconds for the requests still
+open (an event stream), saying so; a second Ctrl-C stops at once. Requests
+still open then are cut off: in the modes that record, a stream is stored
+as far as it had come and any other response is not recorded. Serve says
+how many on stderr and exits with status 1 if any was not recorded.
 `
 
 const serveExample = `
@@ -91,6 +98,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if *strict {
 		opts = append(opts, replayserver.Strict())
 	}
+	var (
+		mu       sync.Mutex // guards stored and storedAt
+		stored   int        // exchanges stored
+		storedAt int        // stored when requests were cut off
+	)
+	opts = append(opts, replayserver.BeforeSave(func(*library.Exchange) error {
+		mu.Lock()
+		stored++
+		mu.Unlock()
+		return nil
+	}))
 	if lib, err := library.Open(path); err == nil {
 		if err := checkKind(lib); err != nil {
 			fmt.Fprintf(stderr, "cassette serve: %v\n", err)
@@ -106,7 +124,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitError
 	}
 
-	err = serveUntilDone(ctx, *addr, h, stderr, "cassette serve", func(base string) {
+	m = h.Mode()
+	recording := m == replayserver.ModeRecord || m == replayserver.ModeRerecord || (m == replayserver.ModeOnce && !h.Library().Exists())
+	cut, err := serveUntilDone(ctx, *addr, h, stderr, "cassette serve", func(base string) {
 		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
 		if h.Mode() != replayserver.ModeReplay {
 			fmt.Fprintf(stdout, "cassette: mode %s, forwarding to %s\n", h.Mode(), *upstream)
@@ -114,6 +134,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err := printRoutes(stdout, h.Library()); err != nil {
 			fmt.Fprintf(stderr, "cassette serve: %v\n", err)
 		}
+	}, func() {
+		mu.Lock()
+		storedAt = stored
+		mu.Unlock()
 	})
 	code = exitOK
 	if err != nil {
@@ -124,6 +148,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
 		code = exitError
 	}
+	mu.Lock()
+	code = max(code, reportCut(stderr, "cassette serve", cut, stored-storedAt, recording))
+	mu.Unlock()
 	if *strict {
 		if unused := h.Unused(); len(unused) > 0 {
 			fmt.Fprintf(stderr, "cassette serve: strict: %d cassette(s) in %s never used:\n", len(unused), path)

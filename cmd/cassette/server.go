@@ -9,26 +9,55 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 )
 
-// shutdownTimeout bounds how long a stopping server waits for requests in
-// flight before it closes their connections.
-const shutdownTimeout = 10 * time.Second
+// shutdownTimeout bounds how long a stopping server waits for the requests
+// in flight before it closes their connections; tests shorten it.
+var shutdownTimeout = 10 * time.Second
+
+// cutGrace bounds how long a server that closed the connections of the
+// requests in flight waits for their handlers to return, so that what they
+// recorded is saved.
+const cutGrace = 5 * time.Second
+
+type stopNowKey struct{}
+
+// withStopNow returns a copy of ctx telling the servers that stop when ctx
+// is done to stop at once when now is done, cutting off the requests in
+// flight rather than waiting up to shutdownTimeout for them: main makes a
+// second interrupt end now.
+func withStopNow(ctx, now context.Context) context.Context {
+	return context.WithValue(ctx, stopNowKey{}, now)
+}
+
+// stopNow returns the context set by withStopNow, nil if none.
+func stopNow(ctx context.Context) context.Context {
+	now, _ := ctx.Value(stopNowKey{}).(context.Context)
+	return now
+}
 
 // serveUntilDone listens on addr and serves h until ctx is done, then shuts
-// down gracefully. Once listening it calls started with the server's base
-// URL. The server's own errors are logged to stderr with prefix.
-func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.Writer, prefix string, started func(baseURL string)) error {
+// down gracefully: it waits for the requests in flight for up to
+// shutdownTimeout, or until the context of withStopNow is done, then
+// closes their connections, calling cutting first. Once listening it calls
+// started with the server's base URL. It returns the number of requests
+// cut off. The server's own errors and its stopping are logged to stderr
+// with prefix.
+func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.Writer, prefix string, started func(baseURL string), cutting func()) (cut int, err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	var open inflight
+	base, cutAll := context.WithCancel(context.WithoutCancel(ctx))
+	defer cutAll()
 	srv := &http.Server{
-		Handler:           h,
+		Handler:           open.wrap(h),
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          log.New(stderr, prefix+": ", 0),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -36,19 +65,135 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 
 	select {
 	case err := <-served:
-		return err // Serve never returns nil
+		return 0, err // Serve never returns nil
 	case <-ctx.Done():
+	}
+	now := stopNow(ctx)
+	if n := open.count(); n > 0 {
+		again := ""
+		if now != nil {
+			again = "; Ctrl-C again stops at once"
+		}
+		fmt.Fprintf(stderr, "%s: stopping: waiting up to %v for %d open request(s) to end%s\n", prefix, shutdownTimeout, n, again)
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		srv.Close()
-		fmt.Fprintf(stderr, "%s: shutdown: %v\n", prefix, err)
+	if now != nil {
+		defer context.AfterFunc(now, cancel)()
+	}
+	// Shutdown waits for the connections, open.idle for the handlers, of
+	// hijacked connections too (a WebSocket).
+	srv.Shutdown(sctx) // returns when sctx is done, at the latest
+	select {
+	case <-open.idle():
+	case <-sctx.Done():
+	}
+	if cut = open.count(); cut > 0 {
+		if cutting != nil {
+			cutting()
+		}
+		why := fmt.Sprintf("after waiting %v", shutdownTimeout)
+		if now != nil && now.Err() != nil {
+			why = "at once"
+		}
+		fmt.Fprintf(stderr, "%s: stopped %s, cutting off %d open request(s)\n", prefix, why, cut)
+		cutAll() // ends hijacked connections, that Close leaves open
+	}
+	srv.Close()
+	if cut > 0 {
+		select {
+		case <-open.idle():
+		case <-time.After(cutGrace):
+			fmt.Fprintf(stderr, "%s: %d request(s) still running %v after their connections were closed; saving without them\n", prefix, open.count(), cutGrace)
+		}
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
+		return cut, err
 	}
-	return nil
+	return cut, nil
+}
+
+// reportCut tells on stderr what became of the cut requests cut off by a
+// stop, stored of which were stored nonetheless (a stream, as far as it
+// had come), by a server that records if recording. It returns the exit
+// status this calls for: exitError when requests were not recorded.
+func reportCut(stderr io.Writer, prefix string, cut, stored int, recording bool) int {
+	if cut == 0 {
+		return exitOK
+	}
+	if !recording {
+		fmt.Fprintf(stderr, "%s: %d request(s) cut off by the stop\n", prefix, cut)
+		return exitOK
+	}
+	stored = min(stored, cut) // requests that ended meanwhile may have been stored too
+	lost := cut - stored
+	them := "them"
+	if lost == 1 {
+		them = "it"
+	}
+	switch {
+	case lost == 0 && stored == 1:
+		fmt.Fprintf(stderr, "%s: 1 request(s) cut off by the stop, stored as far as it had come (a stream: replay ends it there)\n", prefix)
+		return exitOK
+	case lost == 0:
+		fmt.Fprintf(stderr, "%s: %d request(s) cut off by the stop, stored as far as they had come (streams: replay ends them there)\n", prefix, cut)
+		return exitOK
+	case stored == 0:
+		fmt.Fprintf(stderr, "%s: %d request(s) cut off by the stop and not recorded (the log above says why); record %s again and let %s end before stopping\n", prefix, cut, them, them)
+	case stored == 1:
+		fmt.Fprintf(stderr, "%s: %d request(s) cut off by the stop: 1 stored as far as it had come (a stream), %d not recorded (the log above says why); record %s again and let %s end before stopping\n", prefix, cut, lost, them, them)
+	default:
+		fmt.Fprintf(stderr, "%s: %d request(s) cut off by the stop: %d stored as far as they had come (streams), %d not recorded (the log above says why); record %s again and let %s end before stopping\n", prefix, cut, stored, lost, them, them)
+	}
+	return exitError
+}
+
+// An inflight counts the requests a handler is serving. It is safe for
+// concurrent use; the zero value is ready to use.
+type inflight struct {
+	mu    sync.Mutex    // guards n and empty
+	n     int           // requests in the handler
+	empty chan struct{} // closed when n drops to 0; nil while it is 0
+}
+
+// wrap returns h counting its requests in f.
+func (f *inflight) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		if f.n == 0 {
+			f.empty = make(chan struct{})
+		}
+		f.n++
+		f.mu.Unlock()
+		defer func() {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if f.n--; f.n == 0 {
+				close(f.empty)
+				f.empty = nil
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// count returns the number of requests in the handler.
+func (f *inflight) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n
+}
+
+// idle returns a channel closed when no request is in the handler.
+func (f *inflight) idle() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.empty == nil {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return f.empty
 }
 
 // baseURL returns the URL clients use to reach a server listening on a.
