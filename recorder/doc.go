@@ -18,17 +18,47 @@
 // once.
 //
 // Response bodies are streamed: the client gets each byte as it arrives
-// and a copy is kept. The exchange is stored when the body has been read
-// to its end, or when it is closed early (the rest is then read from the
-// upstream first, so closing an endless stream early waits until the
-// upstream ends it or the request's context is canceled), exactly once.
-// Nothing is stored when the request could not be sent (connection
-// refused, timeout) or the body broke off (a reset mid-body): the client
-// gets the error. Protocol upgrades (101 Switching Protocols, WebSocket)
-// are passed through and not stored.
+// and a copy is kept. The exchange is stored, exactly once, when the body
+// has been read to its end; for a body the client stops reading before
+// its end, see below. Nothing is stored when the request could not be
+// sent (connection refused, timeout) or the body broke off (a reset or a
+// timeout mid-body): the client gets the error, and the log (see [Logf])
+// says the exchange was not stored. Protocol upgrades (101 Switching
+// Protocols, WebSocket) are passed through and not stored.
 //
 // The same request recorded several times gives one cassette holding the
 // exchanges in the order their bodies ended.
+//
+// # Bodies the client stops reading
+//
+// A client may stop reading a response before its end: it closes the
+// body, cancels the request's context, or leaves the proxy. Closing never
+// waits for the upstream: the recorder takes what the upstream goes on
+// sending only while it keeps coming (until it pauses for 100 ms, for a
+// second at most), then closes the upstream body.
+//
+// A stream, a response without Content-Length (chunked, or a server-sent
+// event stream: a Kubernetes watch, an LLM's streamed answer), is then
+// stored as far as it arrived, as a complete stream: replay sends those
+// pieces and ends it, so the client gets the events it got while
+// recording. The log line of the exchange says so:
+//
+//	recorded GET https://k8s.example/api/v1/pods?watch=true -> 200 as NAME, a stream the client stopped (the client closed the body), stored up to there: 3 pieces, 551 bytes; replay ends it there
+//
+// A body of known length (Content-Length) that has not all arrived when
+// the client closes it is read to its end in the background, up to
+// [MaxBodySize] and for at most [UpstreamTimeout], and stored whole: the
+// client, replayed, reads what it needs of it as it did. Closing the
+// RoundTripper (or the end of the test, or [Recorder.Save]) waits for it.
+// A body of known length is not stored cut short, which would not replay:
+// if the request's context ends before the rest has arrived (the client
+// canceled it, or left the proxy), the upstream fails or the time is up,
+// the exchange is not stored and the log says why and what to do.
+//
+// A request whose context ended while its body was being read is ended
+// when the RoundTripper is closed, at the latest (waiting up to a second
+// for a Read in progress): a test that stops a watch by canceling its
+// context finds the watch recorded when the test ends.
 //
 // # Limits
 //
@@ -65,7 +95,14 @@
 // REDACTED", "AWS4-HMAC-SHA256 REDACTED"); Cookie keeps each cookie's name
 // ("a=REDACTED; b=REDACTED"); Set-Cookie keeps the name and attributes
 // ("session=REDACTED; Path=/; HttpOnly"); X-Api-Key, X-Auth-Token and
-// X-Amz-Security-Token are replaced whole. So are these query parameters,
+// X-Amz-Security-Token are replaced whole. So is every header named like
+// a credential, in requests and responses (X-Vault-Token, Private-Token,
+// X-Goog-Api-Key, Ocp-Apim-Subscription-Key): a name holding, in any case
+// with "-" and "_" dropped, token, secret, password, passwd, apikey,
+// accesskey, privatekey, subscriptionkey, authkey, appkey or
+// applicationkey; not token counts, rate limits, pagination, sync, expiry
+// or CSRF tokens (X-RateLimit-Remaining-Tokens, X-Next-Page-Token,
+// X-CSRF-Token). So are these query parameters,
 // their decoded names in any case, in the request URL and in URL-valued
 // headers (Location, Content-Location, Referer): access_token, api_key,
 // apikey, token, key, signature, sig, client_secret, password,

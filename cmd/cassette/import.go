@@ -32,7 +32,8 @@ library among go-vcr cassettes): the next import would read it back.
 
 Credentials are redacted as the recorder redacts them, before the
 exchanges are named: the values of the Authorization, Proxy-Authorization,
-Cookie, Set-Cookie, X-Api-Key, X-Auth-Token and X-Amz-Security-Token headers
+Cookie, Set-Cookie, X-Api-Key, X-Auth-Token and X-Amz-Security-Token headers,
+of headers named like credentials (X-Vault-Token, Private-Token, ...)
 and of query parameters such as token, api_key, key, signature and
 password become REDACTED ("Bearer REDACTED"), so that the library is safe
 to commit and replays requests that carry other credentials. -no-redact
