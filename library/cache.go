@@ -142,37 +142,39 @@ func cacheForget(abs string) {
 // errors) as decoded by decode, from the cache when the file has not
 // changed since it was decoded. exists is false, with no error, when there
 // is no file.
-func readCached(path, abs string, decode func([]byte) (decoded, error)) (v decoded, exists bool, err error) {
+func readCached(path, abs string, decode func([]byte) (decoded, error)) (v decoded, st fileStamp, err error) {
 	f, err := os.Open(abs)
 	if errors.Is(err, fs.ErrNotExist) {
-		return decoded{}, false, nil
+		return decoded{}, fileStamp{}, nil
 	}
 	if err != nil {
-		return decoded{}, false, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+		return decoded{}, fileStamp{}, fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
 	defer f.Close()
 	// Stat the open file: it is what is read, even if the path is
-	// replaced meanwhile.
+	// replaced meanwhile (a save renames a new file over it), and its
+	// stamp is that of what was read.
 	fi, err := f.Stat()
 	if err != nil {
-		return decoded{}, true, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+		return decoded{}, fileStamp{exists: true}, fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
+	st = fileStamp{exists: true, key: keyOf(fi)}
 	if fi.IsDir() {
-		return decoded{}, true, fmt.Errorf("read %s: is a directory", path)
+		return decoded{}, st, fmt.Errorf("read %s: is a directory", path)
 	}
 	if v, ok := cacheLookup(abs, fi); ok {
-		return v, true, nil
+		return v, st, nil
 	}
 	var buf bytes.Buffer
 	buf.Grow(int(fi.Size()) + bytes.MinRead)
 	if _, err := io.Copy(&buf, f); err != nil {
-		return decoded{}, true, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+		return decoded{}, st, fmt.Errorf("read %s: %w", path, unwrapPath(err))
 	}
 	if v, err = decode(buf.Bytes()); err != nil {
-		return decoded{}, true, err
+		return decoded{}, st, err
 	}
 	cacheStore(abs, fi, v)
-	return v, true, nil
+	return v, st, nil
 }
 
 // unwrapPath returns the cause of a *fs.PathError or *os.LinkError, whose

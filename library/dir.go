@@ -173,7 +173,7 @@ func (l *Library) newFormat() Format {
 func (l *Library) readCassette(name, file string) (Cassette, error) {
 	path := filepath.Join(l.path, file)
 	f, _ := formatOf(file)
-	v, exists, err := readCached(path, filepath.Join(l.abs, file), func(data []byte) (decoded, error) {
+	v, st, err := readCached(path, filepath.Join(l.abs, file), func(data []byte) (decoded, error) {
 		c, err := decodeCassette(path, f, name, data)
 		absBodies(l.abs, []Cassette{c})
 		return decoded{one: c}, err
@@ -181,7 +181,7 @@ func (l *Library) readCassette(name, file string) (Cassette, error) {
 	if err != nil {
 		return Cassette{}, err
 	}
-	if !exists {
+	if !st.exists {
 		return Cassette{}, fmt.Errorf("read cassette %q: %s was removed", name, path)
 	}
 	return v.one, nil

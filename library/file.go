@@ -17,7 +17,7 @@ import (
 // cache; a missing file is an empty library. The caller must hold l.mu for
 // writing.
 func (l *Library) decode() error {
-	v, _, err := readCached(l.path, l.abs, func(data []byte) (decoded, error) {
+	v, st, err := readCached(l.path, l.abs, func(data []byte) (decoded, error) {
 		cs, err := decodeFile(l.path, l.fixed, data)
 		absBodies(l.baseDir(), cs)
 		return decoded{all: cs}, err
@@ -25,7 +25,9 @@ func (l *Library) decode() error {
 	if err != nil {
 		return err
 	}
-	l.disk = stampOf(l.abs)
+	// The stamp of what was read, not of the file now: another writer
+	// may have saved since, and the next Save must merge what it saved.
+	l.disk = st
 	cs := v.all
 	// The cassettes are shared with the cache: entries are not owned.
 	slab := make([]entry, len(cs))
