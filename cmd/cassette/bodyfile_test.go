@@ -90,3 +90,31 @@ func TestToolsReadBodyFiles(t *testing.T) {
 		t.Errorf("exported HAR does not hold the body of the body file:\n%.300s", data)
 	}
 }
+
+// TestToolsDoNotReadBodyFilesLinkedOutOfTheLibrary: a body file that is a
+// symbolic link to a file outside the library (a cassette from a pull
+// request) is neither shown nor measured: ls and show give its size as
+// unknown, not the outside file's.
+func TestToolsDoNotReadBodyFilesLinkedOutOfTheLibrary(t *testing.T) {
+	dir := writeBodyFileLibrary(t, "inside")
+	outside := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(outside, []byte(strings.Repeat("s", 5000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bodies, _ := filepath.Glob(filepath.Join(dir, "bodies", "*"))
+	if len(bodies) != 1 {
+		t.Fatalf("body files: %q; want one", bodies)
+	}
+	if err := os.Remove(bodies[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, bodies[0]); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	for _, args := range [][]string{{"ls", dir}, {"show", dir, "GET_api.example.com_443_export"}} {
+		_, stdout, stderr := runSync(t, args...)
+		if strings.Contains(stdout, "4.9 KB") || strings.Contains(stdout, "5000") || strings.Contains(stdout, "sss") {
+			t.Errorf("%s shows the outside file: %q, %q", args[0], stdout, stderr)
+		}
+	}
+}

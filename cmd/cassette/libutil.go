@@ -194,14 +194,15 @@ func withBody(ex library.Exchange) (library.Exchange, error) {
 }
 
 // bodySize returns the size of the response body of ex, -1 when its body
-// file cannot be read.
+// file cannot be read (or leads out of the library's folder).
 func bodySize(r *library.Response) int64 {
 	if r.BodyFile == "" {
 		return int64(len(r.Body))
 	}
-	fi, err := os.Stat(r.BodyFile)
+	f, size, err := r.OpenBody()
 	if err != nil {
 		return -1
 	}
-	return fi.Size()
+	f.Close()
+	return size
 }
