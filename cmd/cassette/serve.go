@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -33,7 +34,9 @@ environment variable CASSETTE_MODE, when set, overrides -mode.
 
 Serve runs until interrupted (Ctrl-C or SIGTERM), then saves what it
 recorded. With -strict it then lists the files of the cassettes never used
-on stderr, one per line, and exits with status 1 if there were any.
+on stderr, one per line, and exits with status 1 if there were any. With
+-unused FILE it writes that list, and nothing else, to FILE (empty when
+every cassette was used), for "cassette prune -unused FILE" or xargs rm.
 
 On the first interrupt serve waits up to 10 seconds for the requests still
 open (an event stream), saying so; a second Ctrl-C stops at once. Requests
@@ -47,6 +50,11 @@ const serveExample = `
 	cassette serve -addr 127.0.0.1:8080 -strict testdata/api &
 	API_URL=http://127.0.0.1:8080 pytest
 
+	# The same, keeping the list of unused cassettes to prune them:
+	cassette serve -addr 127.0.0.1:8080 -unused unused.log testdata/api &
+	API_URL=http://127.0.0.1:8080 pytest; kill -INT %1; wait
+	cassette prune -unused unused.log -force testdata/api
+
 	# Record what is missing from the real API:
 	cassette serve -mode record -upstream https://api.example.com testdata/api
 `
@@ -54,12 +62,13 @@ const serveExample = `
 // runServe runs "cassette serve".
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette serve",
-		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] PATH",
+		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] PATH",
 		serveAbout, serveExample)
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`; needed by record, rerecord and passthrough")
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
 	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used and exit with status 1 if any")
+	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -151,6 +160,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	mu.Lock()
 	code = max(code, reportCut(stderr, "cassette serve", cut, stored-storedAt, recording))
 	mu.Unlock()
+	if *unusedFile != "" {
+		if err := writeUnused(*unusedFile, h); err != nil {
+			fmt.Fprintf(stderr, "cassette serve: -unused: %v\n", err)
+			code = exitError
+		}
+	}
 	if *strict {
 		if unused := h.Unused(); len(unused) > 0 {
 			fmt.Fprintf(stderr, "cassette serve: strict: %d cassette(s) in %s never used:\n", len(unused), path)
@@ -161,6 +176,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	return code
+}
+
+// writeUnused writes h's unused report to the file at path, replacing it.
+func writeUnused(path string, h *replayserver.Handler) error {
+	var b bytes.Buffer
+	if err := h.ReportUnused(&b); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
 }
 
 // printRoutes writes a table of the cassettes in lib: the method, URL

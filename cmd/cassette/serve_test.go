@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -232,5 +233,45 @@ func TestServeForwardingModesNeedAnUpstream(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
 			t.Errorf("CASSETTE_MODE=%q cassette %q = %d, stderr %q; want 2 and one line saying %q", c.env, c.args, code, stderr, c.want)
 		}
+	}
+}
+
+// serve -unused FILE writes the unused report, and nothing else, to FILE:
+// what cassette prune -unused reads, and xargs rm from the library's folder.
+func TestServeWritesTheUnusedReportToAFile(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, names := writeLibrary(t, "api",
+		recorded{"GET", "https://api.example.com/a", 200, "a"},
+		recorded{"GET", "https://api.example.com/b", 200, "b"},
+		recorded{"GET", "https://api.example.com/c", 200, "c"},
+	)
+	report := filepath.Join(t.TempDir(), "unused.log")
+	p := start(t, "serve", "-unused", report, path)
+	if code, body := get(t, p.baseURL()+"/b"); code != 200 || body != "b" {
+		t.Fatalf("GET /b = %d %q, want 200 \"b\"", code, body)
+	}
+	if code := p.stop(); code != exitOK {
+		t.Errorf("serve -unused (without -strict) exited with %d, want 0; stderr:\n%s", code, p.stderr.String())
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := lib.File(names[0]) + "\n" + lib.File(names[2]) + "\n"; string(got) != want {
+		t.Errorf("-unused file = %q; want exactly the unused cassettes' files %q", got, want)
+	}
+	if code, stdout, stderr := runSync(t, "prune", "-unused", report, "-force", path); code != exitOK {
+		t.Fatalf("prune -unused of that file = %d, %q, %q", code, stdout, stderr)
+	}
+	after, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := after.Names(); len(left) != 1 || left[0] != names[1] {
+		t.Errorf("after prune the library holds %q; want only %s", left, names[1])
 	}
 }
