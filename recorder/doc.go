@@ -53,7 +53,10 @@
 // A body of known length is not stored cut short, which would not replay:
 // if the request's context ends before the rest has arrived (the client
 // canceled it, or left the proxy), the upstream fails or the time is up,
-// the exchange is not stored and the log says why and what to do.
+// the exchange is not stored and the log says why and what to do. The
+// same holds when the client closes the body while another of its
+// goroutines is reading it: the upstream body is then closed at once, to
+// end that Read, and the rest cannot be read.
 //
 // A request whose context ended while its body was being read is ended
 // when the RoundTripper is closed, at the latest (waiting up to a second

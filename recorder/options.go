@@ -56,10 +56,11 @@ func (c *config) redaction() redact.Rules {
 	return base.With(redact.Rules{Headers: c.redactHeaders, Query: c.redactQuery, Hooks: c.beforeSave})
 }
 
-// logRecorded logs one stored exchange, if a Logf was given.
-func (c *config) logRecorded(name string, ex *library.Exchange) {
+// logRecorded logs one stored exchange, if a Logf was given; note, if
+// not empty, ends the line.
+func (c *config) logRecorded(name string, ex *library.Exchange, note string) {
 	if c.logf != nil {
-		c.logf("recorded %s %s -> %d as %s", ex.Request.Method, ex.Request.URL, ex.Response.StatusCode, name)
+		c.logf("recorded %s %s -> %d as %s%s", ex.Request.Method, ex.Request.URL, ex.Response.StatusCode, name, note)
 	}
 }
 
@@ -99,9 +100,11 @@ func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
 //
 //	recorded GET http://127.0.0.1:8080/v1/users -> 200 as GET_127.0.0.1_8080_v1_users
 //
-// and the requests it could not forward. Default: stored exchanges are not
-// logged, failures go to the standard logger ([New] and [NewTransport] log
-// both to t.Logf).
+// and the requests it could not forward and the responses it did not
+// store (a body the upstream broke off, or one of known length the client
+// cut short: see "Bodies the client stops reading" in the package
+// documentation). Default: stored exchanges are not logged, failures go
+// to the standard logger ([New] and [NewTransport] log both to t.Logf).
 func Logf(f func(format string, args ...any)) Option { return func(c *config) { c.logf = f } }
 
 // OnError sets what is called when an exchange cannot be stored (the client
@@ -177,7 +180,10 @@ func MaxBodySize(n int64) Option { return func(c *config) { c.maxBody = n } }
 // ResponseHeaderTimeout of the transport it makes); the body may take
 // longer. An upstream that does not answer in time fails the request with
 // a timeout error, which the proxy answers with 504 Gateway Timeout, and
-// nothing is stored. It does not apply to a transport given by
-// [Transport], which keeps its own settings. 0 or less: no limit.
-// Default: 60 seconds.
+// nothing is stored. The wait for headers is not changed in a transport
+// given by [Transport], which keeps its own settings. Whatever the
+// transport, UpstreamTimeout also bounds how long the recorder goes on
+// reading a body of known length the client closed before its end (see
+// "Bodies the client stops reading" in the package documentation). 0 or
+// less: no limit. Default: 60 seconds.
 func UpstreamTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }

@@ -30,7 +30,10 @@ import (
 // Timeout, with a one-line plain-text message, and is not stored. A
 // response whose body breaks off after its headers were sent is cut off
 // for the client too (the connection is closed before the body's end) and
-// not stored. The cassette name
+// not stored, which is logged. A client that goes away before the end of
+// a stream (a watch, an event stream) has it stored as far as it arrived
+// (see "Bodies the client stops reading" in the package documentation).
+// The cassette name
 // is computed from the request as sent upstream, so it names the
 // upstream's host and port, not the proxy's.
 type Proxy struct {

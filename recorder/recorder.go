@@ -59,7 +59,8 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 
 // Save waits for the exchanges recorded so far to be saved, and saves what
 // is left: after it returns, the library on disk holds every exchange whose
-// response was read to its end. The recorder saves in the background after
+// response was read to its end, or stopped by its client (see "Bodies the
+// client stops reading" in the package documentation). The recorder saves in the background after
 // each exchange and in t.Cleanup, so a test needs Save only to read the
 // library while it runs.
 func (r *Recorder) Save() error { return r.proxy.rt.Close() }
@@ -72,8 +73,10 @@ func (r *Recorder) Save() error { return r.proxy.rt.Close() }
 // what was recorded so far is saved.
 //
 // An exchange is stored when the client has read its response body to the
-// end or closed it (a body never closed is not recorded), or at once when
-// the response has no body (204, 304, HEAD, Content-Length: 0). As
+// end, closed it or canceled its request (see "Bodies the client stops
+// reading" in the package documentation; a body never closed, whose
+// request goes on, is not recorded), or at once when the response has no
+// body (204, 304, HEAD, Content-Length: 0). As
 // [http.Transport] does, a request that sets no Accept-Encoding (and no
 // Range, and is not a HEAD) is sent asking for gzip, and a gzip answer is
 // decoded for the client; what is stored is what the server sent, gzip

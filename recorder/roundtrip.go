@@ -2,11 +2,13 @@ package recorder
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
@@ -18,9 +20,11 @@ import (
 // NewRoundTripper returns a recording RoundTripper without a test around
 // it: it sends each request with the configured transport and appends the
 // exchange to lib when the response body has been read to its end (or
-// closed); the library is saved in the background after each exchange.
-// The RoundTripper is also an [io.Closer]: Close waits until what was
-// recorded so far is saved. It is safe for concurrent use.
+// closed: see "Bodies the client stops reading" in the package
+// documentation); the library is saved in the background after each
+// exchange. The RoundTripper is also an [io.Closer]: Close waits until
+// what was recorded so far is saved, bodies still being read to their end
+// after the client closed them included. It is safe for concurrent use.
 //
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
@@ -58,8 +62,12 @@ type roundTripper struct {
 	redact redact.Rules // from cfg
 	saver  *saver       // saves lib after each exchange, in the background
 	gzip   bool         // ask for gzip and decode it, as http.Transport does (see takeOverGzip)
+	drains pending      // bodies read to their end after the client closed them (see capture.Close)
 
 	mu sync.Mutex // serializes Append on lib, so exchanges keep their order
+
+	openMu sync.Mutex            // guards open
+	open   map[*capture]struct{} // bodies whose exchange has not ended (see endStopped)
 }
 
 var _ http.RoundTripper = (*roundTripper)(nil)
@@ -104,9 +112,14 @@ func (rt *roundTripper) takeOverGzip() bool {
 	return true
 }
 
-// Close waits for the exchanges recorded so far to be saved and saves what
-// is left. The round tripper can still be used afterwards.
+// Close ends the exchanges whose request's context has ended (see
+// endStopped), waits for the bodies the recorder is still reading after
+// their client closed them (see capture.Close), then for the exchanges
+// recorded so far to be saved, and saves what is left. The round tripper
+// can still be used afterwards.
 func (rt *roundTripper) Close() error {
+	rt.endStopped()
+	rt.drains.wait()
 	if err := rt.saver.flush(); err != nil {
 		return fmt.Errorf("recorder: save %s: %w", rt.lib.Path(), err)
 	}
@@ -159,13 +172,15 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	c := &capture{
-		rt:    rt,
-		body:  resp.Body,
-		resp:  resp,
-		name:  name,
-		start: start,
-		url:   out.URL,
-		limit: rt.cfg.maxBody,
+		rt:     rt,
+		body:   resp.Body,
+		resp:   resp,
+		ctx:    out.Context(),
+		length: resp.ContentLength,
+		name:   name,
+		start:  start,
+		url:    out.URL,
+		limit:  rt.cfg.maxBody,
 		req: library.Request{
 			Method: method,
 			URL:    out.URL.String(),
@@ -195,6 +210,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	case n > 0:
 		c.buf.Grow(int(n))
 	}
+	rt.track(c)
 	resp.Body = c
 	if askedGzip {
 		gunzip.Decode(resp)
@@ -246,8 +262,9 @@ func bufferBody(req *http.Request, limit int64) (body []byte, out *http.Request,
 }
 
 // store appends ex to the cassette name, has the library saved in the
-// background, then logs and reports it. Errors go to OnError.
-func (rt *roundTripper) store(name string, ex library.Exchange) {
+// background, then logs and reports it; note, if not empty, ends the log
+// line. Errors go to OnError.
+func (rt *roundTripper) store(name string, ex library.Exchange, note string) {
 	rt.mu.Lock()
 	err := rt.lib.Append(name, ex)
 	rt.mu.Unlock()
@@ -258,7 +275,7 @@ func (rt *roundTripper) store(name string, ex library.Exchange) {
 		rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: %w", ex.Request.Method, ex.Request.URL, name, err))
 		return
 	}
-	rt.cfg.logRecorded(name, &ex)
+	rt.cfg.logRecorded(name, &ex, note)
 	if rt.cfg.onRecord != nil {
 		rt.cfg.onRecord(name, ex)
 	}
@@ -266,12 +283,17 @@ func (rt *roundTripper) store(name string, ex library.Exchange) {
 
 // capture is a response body that hands bytes on as they arrive and keeps
 // a copy: in memory, or past spillSize in a body file. At the clean end of
-// the body it stores the exchange, once; after a read error it stores
-// nothing.
+// the body it stores the exchange, once. When the client stops reading
+// early, a stream is stored as far as it arrived, and a body of known
+// length is read to its end by the recorder (see Close); after an
+// upstream error nothing is stored. Either way a body that is not stored
+// is logged.
 type capture struct {
 	rt     *roundTripper
-	body   io.ReadCloser  // the upstream body
-	resp   *http.Response // for its trailers, filled at the end of body
+	body   io.ReadCloser   // the upstream body
+	resp   *http.Response  // for its trailers, filled at the end of body
+	ctx    context.Context // the request's: when it ends, the client has stopped
+	length int64           // the Content-Length received; -1: a stream
 	name   string
 	start  time.Time
 	url    *url.URL // the request's URL, for errors (redacted there)
@@ -279,14 +301,22 @@ type capture struct {
 	header http.Header // the response header as received
 	limit  int64       // MaxBodySize; 0 or less: none
 
-	mu       sync.Mutex   // guards the fields below; held while reading body
+	closed    atomic.Bool   // the client closed the body
+	closeOnce sync.Once     // closes body, once (see closeBody)
+	closeErr  error         // what closing body returned
+	ended     chan struct{} // closed when the exchange has ended (see roundTripper.track)
+
+	// mu guards the fields below; it is held while reading body. Once
+	// done is set by Close, a drain owns them (see capture.Close).
+	mu       sync.Mutex
 	buf      bytes.Buffer // the body read so far, when kept in memory
 	file     *library.BodyWriter
-	toFile   bool  // the copy goes to a body file (file, once created)
-	size     int64 // bytes of the body read so far
-	done     bool  // the exchange was stored or abandoned
-	tooLarge bool  // the body is over limit: the copy is dropped
-	failed   bool  // the body file could not be written: the copy is dropped
+	toFile   bool   // the copy goes to a body file (file, once created)
+	size     int64  // bytes of the body read so far
+	done     bool   // the exchange was stored or abandoned, or a drain owns it
+	note     string // how far a stopped stream was stored, for the log line
+	tooLarge bool   // the body is over limit: the copy is dropped
+	failed   bool   // the body file could not be written: the copy is dropped
 
 	streamed bool            // the body has no Content-Length: keep chunks
 	chunks   []library.Chunk // how the body arrived, when streamed and in memory
@@ -315,22 +345,41 @@ func addChunk(chunks []library.Chunk, n int, at time.Duration) []library.Chunk {
 var _ io.ReadCloser = (*capture)(nil)
 
 // Read reads from the upstream body, keeping a copy of what it returns.
+// A read that fails because the client stopped (it closed the body from
+// another goroutine, or its request's context ended) ends the exchange as
+// [capture.stopped] says; any other error is the upstream's, and nothing
+// is stored.
 func (c *capture) Read(p []byte) (int, error) {
+	if c.closed.Load() {
+		return c.readClosed()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closed.Load() {
+		// Closed while this Read waited for the lock.
+		c.stopIfOpen("the client closed the body")
+		return 0, errClosedBody
+	}
 	n, err := c.body.Read(p)
 	if c.done {
 		return n, err
 	}
 	c.keep(p[:n])
-	if err != nil {
-		c.done = true
-		if err == io.EOF || c.whole() {
-			c.end()
-		} else {
-			c.dropCopy()
-		}
+	if err == nil && !c.closed.Load() {
+		return n, nil
 	}
+	// The body ended, or the client closed it during this Read (from
+	// another goroutine, whose Close waits for this).
+	c.done = true
+	switch {
+	case err == io.EOF || c.whole():
+		c.end()
+	case c.closed.Load() || c.ctx.Err() != nil:
+		c.stopped(c.stopCause())
+	default:
+		c.broken(err)
+	}
+	c.rt.forget(c)
 	return n, err
 }
 
@@ -339,7 +388,7 @@ func (c *capture) Read(p []byte) (int, error) {
 // trailers, the client did not wait for: its request's context is then
 // canceled) leaves the exchange complete, and it is stored. c.mu is held.
 func (c *capture) whole() bool {
-	return c.resp.ContentLength >= 0 && c.size == c.resp.ContentLength && !c.tooLarge && !c.failed
+	return c.length >= 0 && c.size == c.length && !c.tooLarge && !c.failed
 }
 
 // keep adds p, just read, to the copy: in memory, or in the body file once
@@ -403,37 +452,6 @@ func (c *capture) dropCopy() {
 	}
 }
 
-// Close reads what is left of the body into the copy and stores the
-// exchange if it ends cleanly, then closes the upstream body; reading
-// stops at the size limit, the exchange being too large to store. A Close
-// concurrent with a Read only closes the upstream body, which aborts the
-// Read and the recording.
-func (c *capture) Close() error {
-	if c.mu.TryLock() {
-		if !c.done {
-			c.done = true
-			var err error
-			buf := make([]byte, 32<<10)
-			for !c.tooLarge && !c.failed {
-				var n int
-				n, err = c.body.Read(buf)
-				c.keep(buf[:n])
-				if err != nil {
-					break
-				}
-			}
-			switch {
-			case err == io.EOF || c.tooLarge || c.whole():
-				c.end()
-			case err != nil:
-				c.dropCopy()
-			}
-		}
-		c.mu.Unlock()
-	}
-	return c.body.Close()
-}
-
 // end ends a body read without error: it stores the exchange, or reports
 // it too large to store. c.mu is held.
 func (c *capture) end() {
@@ -478,7 +496,7 @@ func (c *capture) store() {
 		c.rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: before save: %w", ex.Request.Method, ex.Request.URL, c.name, err))
 		return
 	}
-	c.rt.store(c.name, ex)
+	c.rt.store(c.name, ex, c.note)
 }
 
 // trailers returns a copy of the trailers that got a value, or nil.

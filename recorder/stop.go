@@ -1,0 +1,378 @@
+package recorder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// How long Close goes on reading what the upstream sends after the
+// client closed a body: until the upstream pauses for drainPause, and for
+// drainMax in all. What is readily there (the rest of a body the upstream
+// already sent) is taken; a stream that goes on, or a body still far from
+// its end, is not waited for.
+const (
+	drainPause = 100 * time.Millisecond
+	drainMax   = time.Second
+)
+
+// errClosedBody is what a Read after Close returns, as for a body of
+// [http.Transport].
+var errClosedBody = errors.New("http: read on closed response body")
+
+// Close ends the client's reading of the body; it never waits for the
+// upstream longer than drainMax. A Close concurrent with a Read in another
+// goroutine closes the upstream body, which ends that Read, and the Read
+// ends the exchange (see stopped) before Close returns. Otherwise Close
+// reads what the upstream goes on sending while it keeps coming (see
+// drainPause):
+//
+//   - a body that ends is stored whole (or reported too large, reading
+//     stopping at the size limit);
+//   - a stream (no Content-Length) that goes on is stored as far as it
+//     arrived, as a complete stream;
+//   - a body of known length that has not arrived whole is read to its end
+//     in the background, up to the size limit and for at most
+//     UpstreamTimeout, and stored whole: the round tripper's Close waits
+//     for it. If the request's context ends first, or the upstream fails,
+//     it is not stored, and the log says why.
+//
+// The upstream body is closed when Close returns, or when the background
+// read ends.
+func (c *capture) Close() error {
+	if !c.closed.CompareAndSwap(false, true) {
+		return nil // the first Close closes the upstream body
+	}
+	if !c.mu.TryLock() {
+		// A Read in progress: closing the upstream body ends it, and the
+		// Read ends the exchange. Wait for that (a little, should the
+		// body not end its Read), so that what the client closed is
+		// recorded when Close returns.
+		err := c.closeBody()
+		limit := time.NewTimer(drainMax)
+		defer limit.Stop()
+		select {
+		case <-c.ended:
+		case <-limit.C:
+		}
+		return err
+	}
+	if c.done {
+		c.mu.Unlock()
+		return c.closeBody()
+	}
+	c.done = true
+	defer c.rt.forget(c) // once the exchange is ended, or a drain owns it
+	if c.tooLarge || c.failed {
+		c.end() // too large to store, or already reported
+		c.mu.Unlock()
+		return c.closeBody()
+	}
+	seen := c.size
+	// The drain owns the copy and the upstream body until it sends on
+	// finished; c.mu stays locked until then, or until the background
+	// read takes them over.
+	finished := make(chan error, 1)
+	progress := make(chan struct{}, 1)
+	go func() { finished <- c.drain(progress) }()
+	err, cut := waitDrain(finished, progress)
+	switch {
+	case !cut:
+		c.drained(err)
+	case c.length < 0:
+		// A stream that goes on: it ends where it is.
+		c.closeBody()
+		if err := <-finished; err == nil || err == io.EOF {
+			c.end() // it ended, or reached the size limit, meanwhile
+		} else {
+			c.stopped("the client closed the body")
+		}
+	default:
+		c.rt.drains.add()
+		c.mu.Unlock()
+		go c.finish(finished, seen)
+		return nil
+	}
+	c.mu.Unlock()
+	return c.closeBody()
+}
+
+// closeBody closes the upstream body, once; every call returns what the
+// first returned.
+func (c *capture) closeBody() error {
+	c.closeOnce.Do(func() { c.closeErr = c.body.Close() })
+	return c.closeErr
+}
+
+// readClosed answers a Read after Close. A Close that found another
+// goroutine's Read in progress closed the upstream body and left the
+// exchange to that Read; if it returned before the upstream body was
+// closed, this Read ends the exchange. It does not wait for a drain that
+// owns the body.
+func (c *capture) readClosed() (int, error) {
+	if c.mu.TryLock() {
+		c.stopIfOpen("the client closed the body")
+		c.mu.Unlock()
+	}
+	return 0, errClosedBody
+}
+
+// stopIfOpen ends the exchange of a body the client stopped reading (cause
+// says how), unless it has ended (or a drain owns it). c.mu is held.
+func (c *capture) stopIfOpen(cause string) {
+	if !c.done {
+		c.done = true
+		c.stopped(cause)
+		c.rt.forget(c)
+	}
+}
+
+// drain reads the rest of the body into the copy until its end, an error
+// or the size limit (it then returns nil), telling progress after each
+// read that got bytes. It runs in a goroutine of its own, owning the copy
+// and the upstream body (see Close).
+func (c *capture) drain(progress chan<- struct{}) error {
+	buf := make([]byte, 32<<10)
+	for !c.tooLarge && !c.failed {
+		n, err := c.body.Read(buf)
+		c.keep(buf[:n])
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			select {
+			case progress <- struct{}{}:
+			default:
+			}
+		}
+	}
+	return nil
+}
+
+// waitDrain waits for a drain to finish while it keeps making progress:
+// cut reports that the upstream paused for drainPause, or that drainMax
+// passed, before the drain finished with err.
+func waitDrain(finished <-chan error, progress <-chan struct{}) (err error, cut bool) {
+	pause := time.NewTimer(drainPause)
+	defer pause.Stop()
+	all := time.NewTimer(drainMax)
+	defer all.Stop()
+	for {
+		select {
+		case err := <-finished:
+			return err, false
+		case <-progress:
+			pause.Reset(drainPause)
+		case <-pause.C:
+			return nil, true
+		case <-all.C:
+			return nil, true
+		}
+	}
+}
+
+// drained ends the exchange after a drain finished with err (nil: it
+// stopped at the size limit, or the copy failed). c.mu is held.
+func (c *capture) drained(err error) {
+	switch {
+	case err == nil || err == io.EOF || c.whole():
+		c.end()
+	case c.ctx.Err() != nil:
+		c.stopped(c.stopCause())
+	default:
+		c.broken(err)
+	}
+}
+
+// finish waits for a drain reading, after the client closed it, the rest
+// of a body of known length, and ends the exchange: stored whole, or
+// logged as not stored. It gives up after UpstreamTimeout. seen is what
+// the client had read. It runs in a goroutine of its own, owning the copy
+// and the upstream body.
+func (c *capture) finish(finished <-chan error, seen int64) {
+	defer c.rt.drains.done()
+	defer c.closeBody()
+	var timedOut atomic.Bool
+	if d := c.rt.cfg.timeout; d > 0 {
+		t := time.AfterFunc(d, func() {
+			timedOut.Store(true)
+			c.closeBody() // ends the read in progress
+		})
+		defer t.Stop()
+	}
+	err := <-finished
+	switch {
+	case err == nil || err == io.EOF || c.whole():
+		c.end()
+	case timedOut.Load():
+		c.dropCopy()
+		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and the rest did not arrive within %v; to record it, read the body to its end, or raise recorder.UpstreamTimeout (or replayserver.UpstreamTimeout)",
+			c.req.Method, c.rt.redact.URL(c.url), seen, c.length, c.rt.cfg.timeout)
+	case c.ctx.Err() != nil:
+		c.dropCopy()
+		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and its request ended (%v) before the recorder had read the rest; to record it, read the body to its end before ending the request",
+			c.req.Method, c.rt.redact.URL(c.url), seen, c.length, context.Cause(c.ctx))
+	default:
+		c.broken(err)
+	}
+}
+
+// stopCause says how the client stopped reading a body: the error of its
+// request's context, or its Close.
+func (c *capture) stopCause() string {
+	if c.ctx.Err() != nil {
+		return fmt.Sprintf("the client's request ended: %v", context.Cause(c.ctx))
+	}
+	return "the client closed the body"
+}
+
+// stopped ends the exchange of a body the client stopped reading before
+// its end (cause says how). A stream is stored as far as it arrived, as
+// a complete stream: replay sends those pieces and ends it. A body of
+// known length cut short would replay as a broken response: it is not
+// stored, and the log says so. c.mu is held, or a drain owns the copy.
+func (c *capture) stopped(cause string) {
+	switch {
+	case c.tooLarge || c.failed:
+		c.end() // too large to store, or already reported
+	case c.length < 0:
+		c.note = fmt.Sprintf(", a stream the client stopped (%s), stored up to there: %s; replay ends it there", cause, c.amount())
+		c.store()
+	default:
+		c.dropCopy()
+		c.rt.cfg.logError("recorder: %s %s: response not stored: the client stopped reading it after %d of its %d bytes (%s), and a body cut short would not replay; to record it, read the body to its end before ending the request",
+			c.req.Method, c.rt.redact.URL(c.url), c.size, c.length, cause)
+	}
+}
+
+// amount says how much of a stream was kept: its pieces, when kept, and
+// bytes.
+func (c *capture) amount() string {
+	switch n := len(c.chunks); n {
+	case 0:
+		return fmt.Sprintf("%d bytes", c.size)
+	case 1:
+		return fmt.Sprintf("1 piece, %d bytes", c.size)
+	default:
+		return fmt.Sprintf("%d pieces, %d bytes", n, c.size)
+	}
+}
+
+// broken ends the exchange of a body the upstream broke off (a reset, a
+// timeout): nothing is stored, and the log says so. c.mu is held, or a
+// drain owns the copy.
+func (c *capture) broken(err error) {
+	c.dropCopy()
+	if c.failed {
+		return // reported
+	}
+	got := fmt.Sprintf("%d bytes", c.size)
+	switch {
+	case c.tooLarge:
+		got = "more than " + formatSize(c.limit)
+	case c.length >= 0:
+		got = fmt.Sprintf("%d of its %d bytes", c.size, c.length)
+	}
+	c.rt.cfg.logError("recorder: %s %s: response not stored: the upstream broke off its body after %s: %v",
+		c.req.Method, c.rt.redact.URL(c.url), got, err)
+}
+
+// track notes that the exchange of c has not ended: see endStopped.
+func (rt *roundTripper) track(c *capture) {
+	c.ended = make(chan struct{})
+	rt.openMu.Lock()
+	defer rt.openMu.Unlock()
+	if rt.open == nil {
+		rt.open = map[*capture]struct{}{}
+	}
+	rt.open[c] = struct{}{}
+}
+
+// forget notes that the exchange of c, tracked, has ended (or a drain owns
+// it). It is called once, when c.done is set.
+func (rt *roundTripper) forget(c *capture) {
+	rt.openMu.Lock()
+	delete(rt.open, c)
+	rt.openMu.Unlock()
+	close(c.ended)
+}
+
+// endStopped ends the exchanges whose request's context has ended while
+// their body was open (a watch stopped by canceling its context, a client
+// gone): a stream is stored as far as it arrived. A Read in progress
+// returns soon, the transport ending it with the context: endStopped
+// waits for it, for at most drainMax in all. So a client that canceled
+// its request before Close finds it recorded, though its reading
+// goroutine may not have seen the end yet.
+func (rt *roundTripper) endStopped() {
+	rt.openMu.Lock()
+	var stopped []*capture
+	for c := range rt.open {
+		if c.ctx.Err() != nil {
+			stopped = append(stopped, c)
+		}
+	}
+	rt.openMu.Unlock()
+	if len(stopped) == 0 {
+		return
+	}
+	limit := time.NewTimer(drainMax)
+	defer limit.Stop()
+	for _, c := range stopped {
+		if c.mu.TryLock() {
+			open := !c.done
+			c.stopIfOpen(c.stopCause())
+			c.mu.Unlock()
+			if open {
+				c.closeBody()
+			}
+			continue
+		}
+		select {
+		case <-c.ended:
+		case <-limit.C:
+			return
+		}
+	}
+}
+
+// pending counts work in flight, and waits for none to be left. The zero
+// value is ready to use.
+type pending struct {
+	mu   sync.Mutex    // guards n and idle
+	n    int           // work in flight
+	idle chan struct{} // closed when n drops to 0; nil while it is 0
+}
+
+func (p *pending) add() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.n == 0 {
+		p.idle = make(chan struct{})
+	}
+	p.n++
+}
+
+func (p *pending) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.n--
+	if p.n == 0 {
+		close(p.idle)
+		p.idle = nil
+	}
+}
+
+// wait returns when no work is in flight.
+func (p *pending) wait() {
+	p.mu.Lock()
+	idle := p.idle
+	p.mu.Unlock()
+	if idle != nil {
+		<-idle
+	}
+}
