@@ -110,7 +110,11 @@ func writeReply(w http.ResponseWriter, rep *reply) {
 	kv := rep.kv
 	for i := 0; i < len(rep.counts); i++ {
 		n := 1 + int(rep.counts[i])
-		hdr[kv[0]] = kv[1:n:n]
+		if n == 1 {
+			hdr[kv[0]] = nil // a Content-Type left out: no sniffing (see prepare)
+		} else {
+			hdr[kv[0]] = kv[1:n:n]
+		}
 		kv = kv[n:]
 	}
 	w.WriteHeader(rep.status)

@@ -136,6 +136,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Re
 	case pieces != nil:
 		resp.Header.Del("Content-Length")
 		resp.ContentLength = -1
+		resp.TransferEncoding = []string{"chunked"} // as http.Transport reports a streamed HTTP/1.1 answer
 		if h.cfg.timing {
 			resp.Body = &pacedBody{ctx: req.Context(), body: body, pieces: pieces, start: time.Now(), sleep: h.sleep}
 		} else {
@@ -152,12 +153,18 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Re
 				return nil, err
 			}
 			resp.Body, resp.ContentLength = f, size
-			return resp, nil
+		} else {
+			if len(body) > 0 {
+				resp.Body = io.NopCloser(bytes.NewReader(body))
+			}
+			resp.ContentLength = int64(len(body))
 		}
-		if len(body) > 0 {
-			resp.Body = io.NopCloser(bytes.NewReader(body))
+		if len(ex.Response.Trailer) > 0 {
+			// Trailers come after a chunked body, of no length given.
+			resp.Header.Del("Content-Length")
+			resp.ContentLength = -1
+			resp.TransferEncoding = []string{"chunked"}
 		}
-		resp.ContentLength = int64(len(body))
 	}
 	return resp, nil
 }

@@ -233,6 +233,10 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
 	}
 	p.withBody = !head && bodyAllowed(p.status)
+	if _, ok := hdr["Content-Type"]; !ok && p.withBody {
+		// The upstream sent none: net/http would sniff one and add it.
+		hdr["Content-Type"] = nil
+	}
 	if p.withBody {
 		p.pieces = streamPieces(resp)
 		if p.pieces == nil && len(resp.Trailer) == 0 && resp.BodyFile == "" {
