@@ -65,6 +65,29 @@ func ExampleServer_Router() {
 	// /v1/cities: 200 ["Lyon","Paris"]
 }
 
+func ExampleStrict() {
+	t := newExampleT()
+	// In a test: replayserver.New(t, "testdata/example", replayserver.Strict()).
+	// The test uses every cassette of the library, so Strict is satisfied;
+	// one it never used would fail the test when it ends (see
+	// ExampleNew_strict), so stale cassettes do not stay in the library.
+	srv := replayserver.New(t, "testdata/example", replayserver.Strict())
+	for _, path := range []string{"/v1/cities", "/v1/cities/lyon"} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		resp.Body.Close()
+		fmt.Println(path, resp.StatusCode)
+	}
+	t.finish()
+	fmt.Println("unused:", len(srv.Unused()), "failed:", t.failed)
+	// Output:
+	// /v1/cities 200
+	// /v1/cities/lyon 200
+	// unused: 0 failed: false
+}
+
 func ExampleNew_strict() {
 	t := newExampleT()
 	srv := replayserver.New(t, "testdata/example", replayserver.Strict())
