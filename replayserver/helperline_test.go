@@ -2,6 +2,7 @@ package replayserver_test
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,5 +49,28 @@ func TestEndOfTestFailuresPointAtTheCallersLine(t *testing.T) {
 		if !strings.Contains(string(out), at+": replayserver: strict mode") {
 			t.Errorf("no strict-mode failure reported at %s:\n%s", at, out)
 		}
+	}
+}
+
+// A miss is reported from the server's goroutine, where t.Helper cannot
+// point at the test's line: the failure says which test made the server,
+// and where.
+func TestAMissFailureSaysWhereTheServerWasMade(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/v1/users")
+	ft := newFakeTB(t)
+	var at string
+	ft.do(func() {
+		srv, where := replayserver.New(ft, path), line()
+		at = where
+		resp, err := http.Get(srv.URL + "/v1/nobody")
+		if err == nil {
+			resp.Body.Close()
+		}
+	})
+	ft.finish()
+	want := "(" + t.Name() + ": this server was made at " + at + ")"
+	if !strings.Contains(ft.errors(), want) {
+		t.Errorf("failures = %q; want them to say %q", ft.errors(), want)
 	}
 }

@@ -2,11 +2,14 @@ package replayserver
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -69,7 +72,14 @@ func newTestHandler(t testing.TB, path string, forTransport bool, opts []Option)
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
-	h.fail = func(msg string) { t.Errorf("%s", msg) }
+	// A failure during the test (a miss) is reported from the server's
+	// goroutine, where t.Helper cannot point at the test's line: it says
+	// where the server was made.
+	where := ""
+	if _, file, line, ok := runtime.Caller(2); ok { // the caller of New or NewTransport
+		where = fmt.Sprintf("\n(%s: this server was made at %s:%d)", t.Name(), filepath.Base(file), line)
+	}
+	h.fail = func(msg string) { t.Errorf("%s%s", msg, where) }
 	h.testName = t.Name()
 	return h
 }
