@@ -84,11 +84,15 @@ func (c *config) storeFailed(err error) {
 }
 
 // Transport sets the transport used to reach the upstream. It is used as
-// it is: [UpstreamTimeout] does not change it. Default: for a proxy a clone
-// of [http.DefaultTransport] with compression handling disabled (so bodies
-// are stored as sent); for a recording RoundTripper a clone of
-// [http.DefaultTransport]; both wait for response headers as long as
-// [UpstreamTimeout] says.
+// it is ([UpstreamTimeout] does not change it), but for its transparent
+// gzip: an [*http.Transport] that would ask for gzip and decode the answer
+// is cloned with compression handling disabled, so that requests go
+// upstream as sent and bodies are stored as the upstream sent them (a
+// recording RoundTripper then asks for gzip and decodes it for its caller
+// itself, as the transport would have). Default: for a proxy a clone of
+// [http.DefaultTransport] with compression handling disabled; for a
+// recording RoundTripper a clone of [http.DefaultTransport]; both wait for
+// response headers as long as [UpstreamTimeout] says.
 func Transport(rt http.RoundTripper) Option { return func(c *config) { c.transport = rt } }
 
 // Naming sets the rules that name recorded requests. Names are computed

@@ -40,7 +40,7 @@ type Proxy struct {
 	upstream *url.URL
 	cfg      config
 	rp       *httputil.ReverseProxy
-	owned    *http.Transport // the transport NewProxy made; nil if given by Transport
+	owned    *http.Transport // the transport NewProxy made (or cloned from Transport's); nil if Transport's is used as given
 	redact   redact.Rules    // for the messages of requests not forwarded
 	rt       *roundTripper
 }
@@ -57,6 +57,15 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 		return nil, err
 	}
 	p := &Proxy{upstream: u, cfg: newConfig(opts)}
+	if t, ok := p.cfg.transport.(*http.Transport); ok && !t.DisableCompression {
+		// As given, it would ask for gzip for a client that did not and
+		// decode the answer: the request would not go upstream as the
+		// client sent it, nor the answer be stored as the upstream sent
+		// it. A clone without that does both.
+		c := t.Clone()
+		c.DisableCompression = true
+		p.cfg.transport, p.owned = c, c
+	}
 	next := p.cfg.transport
 	if next == nil {
 		p.owned = proxyTransport(p.cfg.timeout)
