@@ -175,3 +175,78 @@ func TestMissReportComparesFormsFieldByField(t *testing.T) {
 		t.Errorf("the report does not say how to leave a per-run field out:\n%s", report)
 	}
 }
+
+// When the nearest cassette's values equal the request's (the report's
+// diff compares decoded JSON, form fields and query parameters) but the
+// bytes the name hashes do not, the report says where the bytes differ
+// and which rule compares values, instead of "no difference".
+func TestMissReportExplainsBytesThatDifferWhereValuesDoNot(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	for _, tc := range []struct {
+		name          string
+		rules         naming.Rules
+		recorded, got [3]string // method, URL, body
+		want          []string
+	}{
+		{
+			name:     "JSON keys in another order, default rules",
+			recorded: [3]string{"POST", "https://api.example.com/v1/search", `{"a":1,"b":2}`},
+			got:      [3]string{"POST", "/v1/search", `{"b":2,"a":1}`},
+			want:     []string{"the bodies differ in their bytes", `from byte 2`, `"{\"a\":1,\"b\":2}"`, "naming.JSONBody compares JSON values"},
+		},
+		{
+			name:     "a number written otherwise, JSONBody",
+			rules:    naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody}},
+			recorded: [3]string{"POST", "https://api.example.com/v1/pay", `{"amount":1}`},
+			got:      [3]string{"POST", "/v1/pay", `{"amount":1.0}`},
+			want:     []string{"the bodies differ in their bytes", `"{\"amount\":1.0}"`},
+		},
+		{
+			name:     "a space written + or %20",
+			recorded: [3]string{"GET", "https://api.example.com/v1/find?q=new+york", ""},
+			got:      [3]string{"GET", "/v1/find?q=new%20york", ""},
+			want:     []string{"the query holds the same parameters, written differently", `"q=new+york"`, `"q=new%20york"`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "api")
+			writeRequests(t, path, tc.rules, [][3]string{tc.recorded})
+			report := missReport(t, path, tc.rules, tc.got[0], tc.got[1], tc.got[2])
+			if strings.Contains(report, "the host or port differs") {
+				t.Errorf("the report blames the host or the rules:\n%s", report)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(report, w) {
+					t.Errorf("report lacks %q:\n%s", w, report)
+				}
+			}
+		})
+	}
+}
+
+// A request that differs from the nearest cassette in thousands of JSON
+// fields gets a report of a few kilobytes, not megabytes: the diff of each
+// cassette is cut, saying how much was left out.
+func TestMissReportDiffIsBounded(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody}}
+	var rec, got strings.Builder
+	rec.WriteString("{")
+	got.WriteString("{")
+	for i := range 5000 {
+		if i > 0 {
+			rec.WriteString(",")
+			got.WriteString(",")
+		}
+		fmt.Fprintf(&rec, `"f%d":%d`, i, i)
+		fmt.Fprintf(&got, `"f%d":%d`, i, i+1)
+	}
+	rec.WriteString("}")
+	got.WriteString("}")
+	path := filepath.Join(t.TempDir(), "api")
+	writeRequests(t, path, rules, [][3]string{{"POST", "https://api.example.com/v1/bulk", rec.String()}})
+	report := missReport(t, path, rules, "POST", "/v1/bulk", got.String())
+	if len(report) > 32<<10 || !strings.Contains(report, "more lines of diff left out") {
+		t.Errorf("report of %d bytes; want at most 32 KiB, saying the diff was cut:\n%.2000s", len(report), report)
+	}
+}

@@ -108,7 +108,10 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		}
 		fmt.Fprintf(&b, "  recorded: %s %s\n", req.Method, req.URL)
 		if d := cmp.Diff(rec, got); d != "" {
-			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(d, "    "))
+			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(clipDiff(d), "    "))
+		} else if same := sameViewDifferences(rawSide{req.Method, req.URL, req.Header, req.Body},
+			rawSide{r.Method, h.redact.URL(m.target).String(), rr.Header, body}, h.cfg.rules); same != "" {
+			b.WriteString("  no difference in the values of method, path, query, significant headers or body, but:\n" + same)
 		} else {
 			b.WriteString("  no difference in method, path, query, significant headers or body under the rules in use:\n" +
 				"  the host or port differs, or the cassette was named under other naming rules\n" +
@@ -244,6 +247,29 @@ func bodyView(body []byte, form bool) any {
 		return string(body)
 	}
 	return fmt.Sprintf("<%d bytes, not text>", len(body))
+}
+
+// Bounds of the diff a report shows of one cassette: a request that
+// differs in thousands of JSON fields must not make a report of
+// megabytes, which nobody reads in one look.
+const (
+	diffLines = 80
+	diffBytes = 8 << 10
+)
+
+// clipDiff returns d cut after diffLines lines or diffBytes bytes, saying
+// how much was left out.
+func clipDiff(d string) string {
+	lines := strings.SplitAfter(d, "\n")
+	n, size := 0, 0
+	for n < len(lines) && n < diffLines && size+len(lines[n]) <= diffBytes {
+		size += len(lines[n])
+		n++
+	}
+	if n == len(lines) || (n == len(lines)-1 && lines[n] == "") {
+		return d
+	}
+	return strings.Join(lines[:n], "") + fmt.Sprintf("… (%d more lines of diff left out)\n", len(lines)-n)
 }
 
 func indent(s, prefix string) string {
