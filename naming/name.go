@@ -14,8 +14,10 @@ import (
 // use as long as nobody modifies their slices and maps and every
 // [BodyRule] in them is safe for concurrent use (the predefined ones are).
 type Rules struct {
-	// Headers are the significant request headers, in any case. Their
-	// values (all of them, in order) are hashed into the "~h" suffix. A
+	// Headers are the significant request headers, in any case (here and
+	// in the request's Header, whose keys a client may set in a form that
+	// is not canonical). Their values (all of them, in order) are hashed
+	// into the "~h" suffix. A
 	// header absent from the request adds nothing to the hash, so a request
 	// that has none of them gets no "~h" suffix; an empty User-Agent, which
 	// is how Go asks to send none, counts as absent. Default: none, so headers

@@ -202,7 +202,13 @@ func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Ru
 		}
 	}
 	for _, k := range append(slices.Clip(rules.Headers), "Range") { // Range always counts (see naming.Rules)
-		if vals := hdr.Values(k); len(vals) > 0 {
+		vals := hdr.Values(k)
+		for hk, hv := range hdr {
+			if len(vals) == 0 && strings.EqualFold(hk, k) { // a key not in canonical form, as naming reads it
+				vals = hv
+			}
+		}
+		if len(vals) > 0 {
 			if v.Headers == nil {
 				v.Headers = map[string][]string{}
 			}
