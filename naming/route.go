@@ -43,7 +43,8 @@ func (r Rules) Route(pattern string, rr Rules) Rules {
 // Validate reports what in r cannot work as written: invalid route
 // patterns (they match nothing), routes inside a route's rules (they are
 // not consulted) and keys of Bodies that are not a media type in lower
-// case without parameters (they select nothing). Name never fails on such
+// case without parameters, a "+suffix", a "type/*" or "" (they select
+// nothing). Name never fails on such
 // rules; Validate lets a program that takes rules fail early with a clear
 // error.
 func (r Rules) Validate() error {
@@ -65,8 +66,12 @@ func (r Rules) Validate() error {
 func validateBodies(where string, bodies map[string]BodyRule) []error {
 	var errs []error
 	for _, k := range slices.Sorted(maps.Keys(bodies)) {
-		if mt := mediaType(k); k != mt {
+		switch mt := mediaType(k); {
+		case k != mt:
 			errs = append(errs, fmt.Errorf("%sbody rule key %q: want a media type in lower case without parameters, like %q", where, k, mt))
+		case k != "" && k[0] != '+' && !strings.Contains(k, "/"):
+			// A Content-Type is type/subtype: this selects nothing.
+			errs = append(errs, fmt.Errorf("%sbody rule key %q: want a media type (\"application/%s\"), a suffix (\"+%s\"), a type (\"%s/*\") or \"\" for any body", where, k, k, k, k))
 		}
 	}
 	return errs

@@ -125,7 +125,9 @@ func TestValidate(t *testing.T) {
 		{"zero rules are valid", Rules{}, ""},
 		{"valid patterns", Default().Route("POST /v1/search", Rules{}).Route("/v1/items/{id}", Rules{}).
 			Route("/v1/files/{path...}", Rules{}).Route("/v1/", Rules{}).Route("/v1/{$}", Rules{}).Route("/", Rules{}), ""},
-		{"valid body keys", Rules{Bodies: map[string]BodyRule{"application/json": JSONBody, "+json": JSONBody, "": nil, "*/*": nil}}, ""},
+		{"valid body keys", Rules{Bodies: map[string]BodyRule{"application/json": JSONBody, "+json": JSONBody, "multipart/*": nil, "": nil, "*/*": nil}}, ""},
+		{"body key that is no media type selects nothing", Rules{Bodies: map[string]BodyRule{"json": JSONBody}},
+			`body rule key "json": want a media type ("application/json"), a suffix ("+json"), a type ("json/*") or "" for any body`},
 		{"empty pattern", Default().Route("", Rules{}), `route 0 "": empty pattern`},
 		{"no path", Default().Route("GET", Rules{}), `route 0 "GET": path missing`},
 		{"host", Default().Route("example.com/v1", Rules{}), `host or text before the path`},
