@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
 )
 
 // A Handler answers HTTP requests from a cassette library. It is the core
@@ -108,6 +110,10 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 			return nil, fmt.Errorf("replayserver: upstream %q: must be an absolute http or https URL", cfg.upstream)
 		}
 		h.upstream = u
+	}
+	for _, k := range redactedSignificant(cfg.rules, h.redact) {
+		h.logf("replayserver: naming: header %s is significant but redacted: its value is REDACTED before a request is named, so cassettes are told apart only by whether it is present, not by whose it is; "+
+			"to tell callers apart, make another header significant (a tenant or user id), or keep its value with NoDefaultRedaction", k)
 	}
 	h.hint = recordHint(forTransport, h.upstream)
 	h.asked = mode
@@ -256,6 +262,25 @@ func (h *Handler) Close() error {
 		return h.replaceLibrary()
 	}
 	return nil
+}
+
+// redactedSignificant returns the significant headers of rules (its
+// routes' included), canonical and sorted, whose values red redacts.
+func redactedSignificant(rules naming.Rules, red redact.Rules) []string {
+	var out []string
+	add := func(hs []string) {
+		for _, k := range hs {
+			if k := http.CanonicalHeaderKey(k); red.RedactsHeader(k) && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	add(rules.Headers)
+	for _, r := range rules.Routes {
+		add(r.Rules.Headers)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // recordHint says how to record a missing library or cassette.

@@ -225,3 +225,32 @@ func TestMissReportParts(t *testing.T) {
 		t.Errorf("the test failure is not the same report")
 	}
 }
+
+// A significant header that is also redacted tells cassettes apart only by
+// its presence: the server says so when it starts, rather than let two
+// users' answers share a cassette silently.
+func TestASignificantRedactedHeaderIsReported(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/me")
+	for _, tc := range []struct {
+		name string
+		opts []replayserver.Option
+		want bool
+	}{
+		{"default redaction", nil, true},
+		{"no default redaction", []replayserver.Option{replayserver.NoDefaultRedaction()}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs []string
+			opts := append([]replayserver.Option{
+				replayserver.Naming(naming.Rules{Headers: []string{"authorization", "X-Tenant"}}),
+				replayserver.Logf(func(format string, args ...any) { logs = append(logs, fmt.Sprintf(format, args...)) }),
+			}, tc.opts...)
+			replayserver.New(t, path, opts...)
+			said := strings.Contains(strings.Join(logs, "\n"), "header Authorization is significant but redacted")
+			if said != tc.want {
+				t.Errorf("logged %q; want a warning about Authorization: %v", logs, tc.want)
+			}
+		})
+	}
+}
