@@ -15,8 +15,9 @@ const refineLimit = 1000
 // name, whose view is got: first by name (see similarity), then, among the
 // cassettes of the request's method and path, by how many parts of the
 // request differ (see distance), so that a body or query differing in one
-// field comes before one differing in many.
-func (h *Handler) nearest(name string, names []string, got reqView, n int) []string {
+// field comes before one differing in many. Of those, it ranks the first
+// refineLimit by name; left says how many more there were.
+func (h *Handler) nearest(name string, names []string, got reqView, n int) (near []string, left int) {
 	want := splitName(name)
 	type scored struct {
 		name        string
@@ -42,12 +43,14 @@ func (h *Handler) nearest(name string, names []string, got reqView, n int) []str
 		}
 		tier++
 	}
-	sort.SliceStable(all[:tier], func(i, j int) bool { return all[i].dist < all[j].dist })
-	var out []string
-	for i := 0; i < len(all) && i < n; i++ {
-		out = append(out, all[i].name)
+	for i := tier; i < len(all) && all[i].score >= sameMethodAndPath; i++ {
+		left++
 	}
-	return out
+	sort.SliceStable(all[:tier], func(i, j int) bool { return all[i].dist < all[j].dist })
+	for i := 0; i < len(all) && i < n; i++ {
+		near = append(near, all[i].name)
+	}
+	return near, left
 }
 
 // unreadable is the distance of a cassette that cannot be read: after

@@ -250,3 +250,24 @@ func TestMissReportDiffIsBounded(t *testing.T) {
 		t.Errorf("report of %d bytes; want at most 32 KiB, saying the diff was cut:\n%.2000s", len(report), report)
 	}
 }
+
+// In a library with more cassettes of the request's method and path than a
+// report ranks, the report says so: a nearer one may be among the others.
+func TestMissReportSaysWhenNotEveryCassetteWasRanked(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	var reqs [][3]string
+	for i := range 1005 {
+		reqs = append(reqs, [3]string{"GET", fmt.Sprintf("https://api.example.com/v1/items?id=%d", i), ""})
+	}
+	path := filepath.Join(t.TempDir(), "api.json")
+	writeRequests(t, path, naming.Rules{}, reqs)
+	report := missReport(t, path, naming.Rules{}, "GET", "/v1/items?id=x", "")
+	if want := "ranked among the first 1000 of the 1005 cassettes of GET /v1/items, by name: a nearer one may be among the 5 others"; !strings.Contains(report, want) {
+		t.Errorf("report lacks %q:\n%.3000s", want, report)
+	}
+	small := filepath.Join(t.TempDir(), "small.json")
+	writeRequests(t, small, naming.Rules{}, reqs[:10])
+	if report := missReport(t, small, naming.Rules{}, "GET", "/v1/items?id=x", ""); strings.Contains(report, "ranked among") {
+		t.Errorf("a report ranking every cassette says it did not:\n%s", report)
+	}
+}

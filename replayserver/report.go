@@ -82,9 +82,14 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	if err != nil {
 		fmt.Fprintf(&b, "  (the library cannot be read: %v)\n", err)
 	}
-	e.Near = h.nearest(name, names, got, nearestCount)
+	var left int
+	e.Near, left = h.nearest(name, names, got, nearestCount)
 	if len(e.Near) == 0 {
 		b.WriteString("  the library holds no cassettes.\n")
+	}
+	if left > 0 {
+		fmt.Fprintf(&b, "  (the nearest are ranked among the first %d of the %d cassettes of %s %s, by name: a nearer one may be among the %d others)\n",
+			refineLimit, refineLimit+left, got.Method, got.Path, left)
 	}
 	samePath := false // the nearest cassette is of the request's method and path
 	for i, n := range e.Near {
