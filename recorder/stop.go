@@ -53,10 +53,22 @@ func (c *capture) Close() error {
 		// body not end its Read), so that what the client closed is
 		// recorded when Close returns.
 		err := c.closeBody()
+		// The Read may also have returned just before Close set closed,
+		// leaving the exchange open: whoever gets the lock first ends it
+		// (stopIfOpen does nothing once it has ended). The lock is taken
+		// in a goroutine of its own, should the body not end its Read.
+		locked := make(chan struct{})
+		go func() {
+			c.mu.Lock()
+			c.stopIfOpen("the client closed the body")
+			c.mu.Unlock()
+			close(locked)
+		}()
 		limit := time.NewTimer(drainMax)
 		defer limit.Stop()
 		select {
 		case <-c.ended:
+		case <-locked:
 		case <-limit.C:
 		}
 		return err
@@ -86,10 +98,20 @@ func (c *capture) Close() error {
 	case c.length < 0:
 		// A stream that goes on: it ends where it is.
 		c.closeBody()
-		if err := <-finished; err == nil || err == io.EOF {
-			c.end() // it ended, or reached the size limit, meanwhile
-		} else {
-			c.stopped("the client closed the body")
+		limit := time.NewTimer(drainMax)
+		defer limit.Stop()
+		select {
+		case err := <-finished:
+			if err == nil || err == io.EOF {
+				c.end() // it ended, or reached the size limit, meanwhile
+			} else {
+				c.stopped("the client closed the body")
+			}
+		case <-limit.C:
+			// The body did not end its Read when closed (a transport of
+			// the caller's own): the drain still owns the copy.
+			c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body, and the upstream body did not stop when closed (its transport's Close does not end a Read in progress)",
+				c.req.Method, c.rt.redact.URL(c.url))
 		}
 	default:
 		c.rt.drains.add()
@@ -204,7 +226,16 @@ func (c *capture) finish(finished <-chan error, seen int64) {
 		})
 		defer t.Stop()
 	}
-	err := <-finished
+	var err error
+	select {
+	case err = <-finished:
+	case <-c.rt.giveUp(c.rt.cfg.timeout + drainMax):
+		// The body did not end its Read when closed (a transport of the
+		// caller's own): the drain still owns the copy.
+		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and the upstream body did not stop when closed (its transport's Close does not end a Read in progress)",
+			c.req.Method, c.rt.redact.URL(c.url), seen, c.length)
+		return
+	}
 	switch {
 	case err == nil || err == io.EOF || c.whole():
 		c.end()
@@ -219,6 +250,15 @@ func (c *capture) finish(finished <-chan error, seen int64) {
 	default:
 		c.broken(err)
 	}
+}
+
+// giveUp returns a channel that is closed after d, or never when d is not
+// positive (no UpstreamTimeout: the read may take as long as it takes).
+func (rt *roundTripper) giveUp(d time.Duration) <-chan time.Time {
+	if d <= drainMax {
+		return nil
+	}
+	return time.After(d)
 }
 
 // stopCause says how the client stopped reading a body: the error of its
