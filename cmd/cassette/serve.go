@@ -42,7 +42,10 @@ On the first interrupt serve waits up to 10 seconds for the requests still
 open (an event stream), saying so; a second Ctrl-C stops at once. Requests
 still open then are cut off: in the modes that record, a stream is stored
 as far as it had come and any other response is not recorded. Serve says
-how many on stderr and exits with status 1 if any was not recorded.
+how many on stderr. When every request is forwarded (rerecord, or record
+into a library that did not exist) it exits with status 1 if any was not
+recorded; otherwise a request cut off may have been a replayed hit, and
+the log says which recordings were not stored.
 `
 
 const serveExample = `
@@ -134,7 +137,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	m = h.Mode()
-	recording := m == replayserver.ModeRecord || m == replayserver.ModeRerecord || (m == replayserver.ModeOnce && !h.Library().Exists())
+	// Whether every request is forwarded and recorded, so that one cut off
+	// is one not recorded. In record mode over an existing library a
+	// request cut off may be a hit being replayed: the count is said, the
+	// log says which forwarded ones were not stored.
+	recording := m == replayserver.ModeRerecord || ((m == replayserver.ModeRecord || m == replayserver.ModeOnce) && !h.Library().Exists())
 	cut, err := serveUntilDone(ctx, *addr, h, stderr, "cassette serve", func(base string) {
 		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
 		if h.Mode() != replayserver.ModeReplay {
