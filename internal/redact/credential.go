@@ -15,14 +15,16 @@ var (
 		"authkey", "appkey", "applicationkey",
 	}
 	// notCredentials make a name with "token" (and no other part) not a
-	// credential's: rate limits counted in tokens; pagination and sync
+	// credential's (rate limits are counted in "tokens", see above):
+	// pagination, cursor, resume and sync
 	// tokens, which a client sends back in its next request (redacted,
 	// that request would no longer match its cassette); a token's
 	// expiry; anti-forgery tokens, worthless without the session cookie
 	// (which is redacted).
 	notCredentials = []string{
-		"ratelimit", "pagetoken", "nexttoken", "continuationtoken", "synctoken",
-		"expir", "csrf", "xsrf",
+		"pagetoken", "nexttoken", "continuationtoken", "synctoken",
+		"paginationtoken", "pagingtoken", "cursortoken", "resumetoken",
+		"tokenexpir", "csrf", "xsrf",
 	}
 )
 

@@ -20,15 +20,17 @@
 // Ocp-Apim-Subscription-Key, DD-Application-Key). Two kinds of names with
 // token are not credentials':
 //
-//   - token directly followed by "s", a count (X-Usage-Prompt-Tokens);
+//   - token directly followed by "s", a count (X-Usage-Prompt-Tokens,
+//     rate limits such as X-RateLimit-Remaining-Tokens);
 //   - a name whose only such part is token and that also contains
-//     ratelimit, pagetoken, nexttoken, continuationtoken, synctoken,
-//     expir, csrf or xsrf: rate limits (X-RateLimit-Remaining-Tokens);
-//     pagination and sync tokens, which a client sends back in its next
-//     request, which would no longer match its cassette once redacted
-//     (X-Next-Page-Token); a token's expiry
-//     (GitHub-Authentication-Token-Expiration); anti-forgery tokens,
-//     worthless without the session cookie (X-CSRF-Token).
+//     pagetoken, nexttoken, continuationtoken, synctoken,
+//     paginationtoken, pagingtoken, cursortoken, resumetoken,
+//     tokenexpir, csrf or xsrf: pagination, cursor, resume and sync
+//     tokens, which a client sends back in its next request, which would
+//     no longer match its cassette once redacted (X-Next-Page-Token); a
+//     token's expiry (GitHub-Authentication-Token-Expiration);
+//     anti-forgery tokens, worthless without the session cookie
+//     (X-CSRF-Token).
 //
 // See [CredentialHeader]. The rule is the same for request and response
 // headers and trailers: a response header such as X-Subject-Token carries
