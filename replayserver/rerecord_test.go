@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -224,5 +225,33 @@ func TestRerecordWithAMinimalTestingTB(t *testing.T) {
 	et.finish()
 	if names := libraryNames(t, path); len(names) != 1 || !strings.HasSuffix(names[0], "_json") {
 		t.Errorf("after rerecord the library holds %q; want only the /json cassette", names)
+	}
+}
+
+// A rerecording test that panics replaces nothing either. The testing
+// package runs the cleanups of a panicking test before it marks the test
+// failed, so Failed does not tell: the test runs in a child process, where
+// it panics for real.
+func TestRerecordKeepsTheOldLibraryWhenTheTestPanics(t *testing.T) {
+	if path := os.Getenv("CASSETTE_PANIC_CHILD_LIBRARY"); path != "" {
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(os.Getenv("CASSETTE_PANIC_CHILD_UPSTREAM")))
+		do(t, rawClient(), srv.URL, call{"GET", "/json", ""})
+		panic("boom")
+	}
+	t.Setenv("CASSETTE_MODE", "")
+	up := startUpstream(t)
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a", "/b", "/c")
+	before := libraryNames(t, path)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRerecordKeepsTheOldLibraryWhenTheTestPanics$", "-test.v")
+	cmd.Env = append(os.Environ(), "CASSETTE_PANIC_CHILD_LIBRARY="+path, "CASSETTE_PANIC_CHILD_UPSTREAM="+up.URL)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "boom") {
+		t.Fatalf("the child test did not panic (%v):\n%s", err, out)
+	}
+	if after := libraryNames(t, path); !slices.Equal(after, before) {
+		t.Errorf("after a rerecord whose test panicked, the library holds %q; want the old %q", after, before)
+	}
+	if !strings.Contains(string(out), "the test panicked, so the library is left unchanged") {
+		t.Errorf("the child's log does not say why the library was kept:\n%s", out)
 	}
 }

@@ -122,8 +122,20 @@ func notPassed(t testing.TB) (why string) {
 		return "the test was skipped"
 	case t.Failed():
 		return "the test failed"
+	case panicking():
+		// The testing package runs the cleanups of a test that panicked
+		// before it marks the test failed.
+		return "the test panicked"
 	}
 	return ""
+}
+
+// panicking reports whether the calling goroutine is panicking: a test's
+// cleanup, run while its test panics, has the panic's frame below it.
+func panicking() bool {
+	buf := make([]byte, 64<<10)
+	n := runtime.Stack(buf, false)
+	return bytes.Contains(buf[:n], []byte("\npanic("))
 }
 
 // Router returns the router that serves hand-written routes before the
