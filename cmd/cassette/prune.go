@@ -15,8 +15,9 @@ import (
 
 const pruneAbout = `
 Prune removes from the library at PATH the cassettes listed in an unused
-report (-unused FILE), as written by "cassette serve -strict" or by
-replayserver's ReportUnused: one entry per line, for a directory library
+report (-unused FILE), as written by "cassette serve -unused FILE" or by
+replayserver's ReportUnused (the list "cassette serve -strict" prints on
+stderr is accepted too; the log lines around it are warnings): one entry per line, for a directory library
 the file of a cassette relative to the library folder
 ("GET_api.example.com_443_v1_users.json"), for a single-file library a
 cassette name. Cassette names are accepted for both. Blank lines and lines
@@ -31,8 +32,8 @@ that is not in the library is a warning on stderr, not an error.
 `
 
 const pruneExample = `
-	cassette serve -strict testdata/api 2> unused.log &
-	go test ./... ; kill %1
+	cassette serve -unused unused.log testdata/api &
+	go test ./... ; kill -INT %1; wait
 	cassette prune -unused unused.log testdata/api          # what would go
 	cassette prune -unused unused.log -force testdata/api   # remove it
 `
