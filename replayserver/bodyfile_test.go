@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -138,9 +139,18 @@ func TestMissingBodyFileFailsTheTest(t *testing.T) {
 			ft := newFakeTB(t)
 			var status int
 			var rtErr error
+			var (
+				mu   sync.Mutex // guards logs
+				logs []string
+			)
+			logf := replayserver.Logf(func(format string, args ...any) {
+				mu.Lock()
+				defer mu.Unlock()
+				logs = append(logs, fmt.Sprintf(format, args...))
+			})
 			ft.do(func() {
 				if how == "server" {
-					srv := replayserver.New(ft, dir)
+					srv := replayserver.New(ft, dir, logf)
 					resp, err := srv.Client().Get("https://api.example.com/report")
 					if err != nil {
 						t.Fatal(err)
@@ -157,6 +167,11 @@ func TestMissingBodyFileFailsTheTest(t *testing.T) {
 			if how == "server" && status != http.StatusInternalServerError {
 				t.Errorf("status %d, want 500", status)
 			}
+			mu.Lock()
+			if log := strings.Join(logs, "\n"); how == "server" && !strings.Contains(log, "/report -> 500") {
+				t.Errorf("log %q; want the hit logged with the 500 it answered, not the recorded 200", log)
+			}
+			mu.Unlock()
 			if how == "transport" && rtErr == nil {
 				t.Error("RoundTrip: no error")
 			}

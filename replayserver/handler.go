@@ -412,8 +412,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 				writeReply(w, m.reply)
 				status = m.reply.status // ex is not read: one place less in memory
 			} else {
-				h.writeExchange(w, r, ex)
-				status = ex.Response.StatusCode
+				status = h.writeExchange(w, r, ex)
 			}
 			if h.cfg.logHits {
 				h.logf("hit  %s %s -> %d from %s", r.Method, h.redact.URL(r.URL).RequestURI(), status, m.found)

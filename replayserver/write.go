@@ -19,8 +19,8 @@ import (
 // is written piece by piece, each piece flushed: one per event for an
 // event stream, one per recorded chunk otherwise. With RecordedTiming each
 // piece is written at its recorded time (and a body that was not streamed
-// after the recorded latency).
-func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *library.Exchange) {
+// after the recorded latency). It returns the status it sent.
+func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *library.Exchange) (status int) {
 	resp := &ex.Response
 	hdr := w.Header()
 	p := prepare(hdr, ex, r.Method == http.MethodHead)
@@ -29,7 +29,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 		start = time.Now()
 	}
 	if h.cfg.timing && p.pieces == nil && !h.sleep(r.Context(), ex.Latency) {
-		return
+		return p.status // the client went away
 	}
 	if p.bad != "" {
 		// A hand-edited field that would break the client's parsing of
@@ -38,8 +38,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 		h.failf("replayserver: the recorded response to %s %s has %s; edit the cassette", r.Method, h.redact.URL(r.URL).RequestURI(), p.bad)
 	}
 	if p.withBody && resp.BodyFile != "" {
-		h.writeBodyFile(w, r, ex, p)
-		return
+		return h.writeBodyFile(w, r, ex, p)
 	}
 	w.WriteHeader(p.status)
 	if p.withBody {
@@ -50,10 +49,10 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 			from := 0
 			for _, pc := range p.pieces {
 				if h.cfg.timing && !h.sleep(r.Context(), pc.at-time.Since(start)) {
-					return
+					return p.status
 				}
 				if _, err := w.Write(resp.Body[from:pc.end]); err != nil {
-					return
+					return p.status
 				}
 				rc.Flush()
 				from = pc.end
@@ -61,6 +60,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 		}
 	}
 	setTrailers(hdr, resp.Trailer)
+	return p.status
 }
 
 // setTrailers sets the recorded trailers in hdr, once the body is written,
@@ -150,14 +150,14 @@ func forbiddenInValue(r rune) bool {
 // writeBodyFile writes a response whose body is in a body file, copying
 // it from disk as the client takes it (the body is never held in memory):
 // the file's size is the Content-Length. A body file that cannot be read
-// fails the test and answers 500.
-func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p prepared) {
+// fails the test and answers 500. It returns the status it sent.
+func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p prepared) int {
 	hdr := w.Header()
 	f, size, err := h.openBody(r, ex)
 	if err != nil {
 		clear(hdr) // the recorded header is not this answer's
 		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+		return http.StatusInternalServerError
 	}
 	defer f.Close()
 	if len(ex.Response.Trailer) == 0 {
@@ -165,9 +165,10 @@ func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *libr
 	}
 	w.WriteHeader(p.status)
 	if _, err := io.Copy(w, f); err != nil {
-		return // the client went away
+		return p.status // the client went away
 	}
 	setTrailers(hdr, ex.Response.Trailer)
+	return p.status
 }
 
 // openBody opens the body file of ex, the answer to r. An error fails the
