@@ -380,11 +380,18 @@ func (l *Library) importBodies(cs []Cassette) (out []Cassette, failed map[string
 
 // foreignBody reports whether the body file path belongs to another
 // library and must be copied into l's body folder: it is outside base, the
-// folder l's cassette files refer from, or it is a body file written by a
-// library (named after its content) in another body folder, which that
-// library may remove. A file placed by hand inside base stays where it is.
+// folder l's cassette files refer from; or a cassette file of another
+// folder named it; or it is a body file written by a library (named after
+// its content) in another body folder, which that library may remove. A
+// file placed by hand inside base, and named from there, stays where it is.
 func (l *Library) foreignBody(base, path string) bool {
 	if _, ok := bodyRef(base, path); !ok {
+		return true
+	}
+	if root, ok := bodyRoots.Load(path); ok && root.(string) != base {
+		// Named by the cassette file of another library in a folder
+		// inside base (a directory library beside a file library, say):
+		// that library may move or remove it.
 		return true
 	}
 	return bodyFileName.MatchString(filepath.Base(path)) && filepath.Dir(path) != l.bodyFolder()
