@@ -45,12 +45,15 @@ recording times: the exchanges have none. vcrpy's cassettes are not read
 (convert them through HAR).
 
 -from har reads HAR 1.2 files (*.har in a directory), as browsers' "Save all
-as HAR" writes them. A browser stores a compressed body decoded: such a
+as HAR" writes them. A form request given as postData.params is rebuilt as
+its URL-encoded body, and postData.mimeType is the request's Content-Type
+when no header gives one, so that its fields are redacted. A browser stores a compressed body decoded: such a
 response is imported decoded, without its Content-Encoding header and with
 its Content-Length set to the decoded length, so that it replays
 consistently. Requests that got no response (status 0: blocked, aborted
 or failed) have nothing to replay: they are skipped, each with a warning
-on stderr.
+on stderr. A SRC with nothing to import is an error when DST does not
+exist yet: no empty library is made.
 `
 
 const importExample = `
@@ -187,6 +190,12 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		p.step(i+1, len(all))
 	}
 	p.done()
+	if len(all) == 0 && !lib.Exists() {
+		// Most likely the wrong SRC: say so rather than report a library
+		// that was never made.
+		fmt.Fprintf(stderr, "cassette import: %s holds no exchange to import (no entries, or only requests without a response): %s was not created\n", src, dst)
+		return exitError
+	}
 	if err := lib.Save(); err != nil {
 		fmt.Fprintf(stderr, "cassette import: save %s: %v\n", dst, err)
 		return exitError

@@ -248,3 +248,39 @@ func TestImportRedacts(t *testing.T) {
 		t.Errorf("audit of a library imported with -no-redact = %d, want 1", code)
 	}
 }
+
+// TestImportHARFormsAndNothing: a HAR form given as postData.params (and a
+// body typed only by postData.mimeType) is imported with its body, its
+// password redacted; a HAR with nothing to import is an error, not a
+// success that made no library.
+func TestImportHARFormsAndNothing(t *testing.T) {
+	dir := t.TempDir()
+	forms := filepath.Join(dir, "forms.har")
+	os.WriteFile(forms, []byte(`{"log":{"version":"1.2","entries":[
+		{"request":{"method":"POST","url":"https://api.example.com/login","postData":{"mimeType":"application/x-www-form-urlencoded","params":[{"name":"user","value":"bob"},{"name":"password","value":"hunter2"}]}},
+		 "response":{"status":200,"content":{"text":"ok"}}},
+		{"request":{"method":"POST","url":"https://api.example.com/login2","postData":{"mimeType":"application/x-www-form-urlencoded","text":"user=bob&password=hunter2"}},
+		 "response":{"status":200,"content":{"text":"ok"}}}]}}`), 0o644)
+	dst := filepath.Join(dir, "lib")
+	if code, _, stderr := runSync(t, "import", "-from", "har", forms, dst); code != exitOK {
+		t.Fatalf("import = %d, stderr %q", code, stderr)
+	}
+	files, _ := filepath.Glob(filepath.Join(dst, "*.json"))
+	if len(files) != 2 {
+		t.Fatalf("imported files %q; want 2", files)
+	}
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		if strings.Contains(string(data), "hunter2") || !strings.Contains(string(data), "user=bob&password=REDACTED") {
+			t.Errorf("%s: want the form body with its password redacted:\n%s", f, data)
+		}
+	}
+
+	empty := filepath.Join(dir, "empty.har")
+	os.WriteFile(empty, []byte(`{"log":{"version":"1.2","entries":[]}}`), 0o644)
+	nothing := filepath.Join(dir, "nothing")
+	code, _, stderr := runSync(t, "import", "-from", "har", empty, nothing)
+	if code != exitError || !strings.Contains(stderr, "holds no exchange to import") {
+		t.Errorf("import of an empty HAR = %d, stderr %q; want 1 saying there is nothing to import", code, stderr)
+	}
+}

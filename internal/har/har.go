@@ -11,7 +11,10 @@
 //   - request.method, request.url and request.headers (a list: order and
 //     duplicates are kept, names are canonicalized as Go's net/http does)
 //     make the request; HTTP/2 pseudo-headers (":authority", ":path", ...)
-//     are skipped. request.postData.text is the request body.
+//     are skipped. request.postData.text is the request body; a form given
+//     as postData.params instead is rebuilt URL-encoded, and
+//     postData.mimeType is the request's Content-Type when no header
+//     gives one.
 //   - response.status, response.headers and response.content.text make the
 //     response; a text with "encoding": "base64" is decoded.
 //   - startedDateTime is the recording time, time (milliseconds) the

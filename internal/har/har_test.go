@@ -337,3 +337,38 @@ func TestImportSkipsRequestsWithoutResponse(t *testing.T) {
 		t.Errorf("skipped = %q, want entry 1 named, with why", skipped)
 	}
 }
+
+// TestImportFormBodies: HAR 1.2 gives a form as postData.params instead of
+// text, and a body's type as postData.mimeType, which a request header may
+// not repeat. A form of params is rebuilt as its URL-encoded body; the
+// mimeType becomes the Content-Type header, which naming and redaction
+// read (before, the params were lost and a form's password was stored
+// unredacted).
+func TestImportFormBodies(t *testing.T) {
+	data := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"POST","url":"http://x/params","postData":{"mimeType":"application/x-www-form-urlencoded","params":[{"name":"user","value":"bob"},{"name":"pass word","value":"a&b"}]}},
+		 "response":{"status":200,"content":{"text":"ok"}}},
+		{"request":{"method":"POST","url":"http://x/text","postData":{"mimeType":"application/x-www-form-urlencoded","text":"user=bob&password=hunter2"}},
+		 "response":{"status":200,"content":{"text":"ok"}}},
+		{"request":{"method":"POST","url":"http://x/multipart","postData":{"mimeType":"multipart/form-data; boundary=B","params":[{"name":"f","fileName":"a.txt"}]}},
+		 "response":{"status":200,"content":{"text":"ok"}}}]}}`
+	if _, _, err := Import([]byte(data)); err == nil || !strings.Contains(err.Error(), "params but no text") {
+		t.Errorf("Import of multipart params without text: %v; want an error saying it cannot be rebuilt", err)
+	}
+	i := strings.Index(data, `,
+		{"request":{"method":"POST","url":"http://x/multipart"`)
+	cs, _, err := Import([]byte(data[:i] + "]}}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]library.Request{}
+	for _, c := range cs {
+		got[c.Exchanges[0].Request.URL] = c.Exchanges[0].Request
+	}
+	if r := got["http://x/params"]; string(r.Body) != "user=bob&pass+word=a%26b" || r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
+		t.Errorf("params: body %q, Content-Type %q; want the URL-encoded form and its type", r.Body, r.Header.Get("Content-Type"))
+	}
+	if r := got["http://x/text"]; r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
+		t.Errorf("text with mimeType only: Content-Type %q; want the mimeType", r.Header.Get("Content-Type"))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -94,16 +95,43 @@ func importEntry(e entry) (library.Exchange, error) {
 		}
 		ex.Response.Chunks = append(ex.Response.Chunks, library.Chunk{Size: c.Size, At: at})
 	}
-	if pd := e.Request.PostData; pd != nil && pd.Text != "" {
-		enc := pd.Encoding
-		if enc == "" {
-			enc = pd.Encoding2
+	if pd := e.Request.PostData; pd != nil {
+		switch {
+		case pd.Text != "":
+			enc := pd.Encoding
+			if enc == "" {
+				enc = pd.Encoding2
+			}
+			body, err := decodeText(pd.Text, enc)
+			if err != nil {
+				return ex, fmt.Errorf("request body: %w", err)
+			}
+			ex.Request.Body = body
+		case len(pd.Params) > 0 && isForm(pd.MimeType):
+			// HAR 1.2 allows a form as params instead of text.
+			var body strings.Builder
+			for i, p := range pd.Params {
+				if i > 0 {
+					body.WriteByte('&')
+				}
+				body.WriteString(url.QueryEscape(p.Name) + "=" + url.QueryEscape(p.Value))
+			}
+			ex.Request.Body = []byte(body.String())
+		case len(pd.Params) > 0:
+			return ex, fmt.Errorf("request body: postData of type %q has params but no text, which only a form (application/x-www-form-urlencoded) can be rebuilt from", pd.MimeType)
 		}
-		body, err := decodeText(pd.Text, enc)
-		if err != nil {
-			return ex, fmt.Errorf("request body: %w", err)
+		mt := pd.MimeType
+		if mt == "" && pd.Text == "" && len(pd.Params) > 0 {
+			mt = "application/x-www-form-urlencoded"
 		}
-		ex.Request.Body = body
+		if mt != "" && len(ex.Request.Body) > 0 && ex.Request.Header.Get("Content-Type") == "" {
+			// The body's type, which names and redaction read from the
+			// header, when the HAR gave it only here.
+			if ex.Request.Header == nil {
+				ex.Request.Header = http.Header{}
+			}
+			ex.Request.Header.Set("Content-Type", mt)
+		}
 	}
 	if e.Response.Content.Text != "" {
 		body, err := decodeText(e.Response.Content.Text, e.Response.Content.Encoding)
@@ -124,6 +152,14 @@ func importEntry(e entry) (library.Exchange, error) {
 		ex.Latency = time.Duration(math.Round(e.Time * float64(time.Millisecond)))
 	}
 	return ex, nil
+}
+
+// isForm reports whether the media type mt is a URL-encoded form (or is
+// not given, as a HAR may leave it for params).
+func isForm(mt string) bool {
+	mt, _, _ = strings.Cut(mt, ";")
+	mt = strings.TrimSpace(mt)
+	return mt == "" || strings.EqualFold(mt, "application/x-www-form-urlencoded")
 }
 
 // headerOf returns the header of the pairs, in order, without HTTP/2
