@@ -74,9 +74,9 @@ func (r *Recorder) Save() error { return r.proxy.rt.Close() }
 //
 // An exchange is stored when the client has read its response body to the
 // end, closed it or canceled its request (see "Bodies the client stops
-// reading" in the package documentation; a body never closed, whose
-// request goes on, is not recorded), or at once when the response has no
-// body (204, 304, HEAD, Content-Length: 0). As
+// reading" in the package documentation; a body the test never closed is
+// closed when the test ends, which the log says, and stored then), or at
+// once when the response has no body (204, 304, HEAD, Content-Length: 0). As
 // [http.Transport] does, a request that sets no Accept-Encoding (and no
 // Range, and is not a HEAD) is sent asking for gzip, and a gzip answer is
 // decoded for the client; what is stored is what the server sent, gzip
@@ -103,6 +103,8 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	owned := rt.takeOverGzip() || cfg.transport == nil
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called NewTransport
+		// The test is over: the bodies it left open are closed now.
+		rt.closeForgotten()
 		if owned {
 			rt.CloseIdleConnections()
 		}

@@ -380,6 +380,25 @@ func (rt *roundTripper) endStopped() {
 	}
 }
 
+// closeForgotten closes, as the client would have, the bodies it never
+// closed nor read to their end (a test that forgot resp.Body.Close): each
+// is then stored as Close stores it (a body of known length read to its
+// end, a stream as far as it arrived), and the log says so. Before, such
+// an exchange was lost without a word.
+func (rt *roundTripper) closeForgotten() {
+	rt.openMu.Lock()
+	open := make([]*capture, 0, len(rt.open))
+	for c := range rt.open {
+		open = append(open, c)
+	}
+	rt.openMu.Unlock()
+	for _, c := range open {
+		rt.cfg.logError("recorder: %s %s: the client never closed the response body: closed when recording ends, and stored as Close stores it",
+			c.req.Method, rt.redact.URL(c.url))
+		c.Close()
+	}
+}
+
 // pending counts work in flight, and waits for none to be left. The zero
 // value is ready to use.
 type pending struct {
