@@ -52,8 +52,17 @@
 // RoundTripper (or the end of the test, or [Recorder.Save]) waits for it.
 // A body of known length is not stored cut short, which would not replay:
 // if the request's context ends before the rest has arrived (the client
-// canceled it, or left the proxy), the upstream fails or the time is up,
-// the exchange is not stored and the log says why and what to do. The
+// canceled it), the upstream fails or the time is up, the exchange is not
+// stored and the log says why and what to do.
+//
+// Through the recording proxy ([New], [NewProxy]) a client that closes a
+// body of known length before its end leaves: Go's client drops its
+// connection, which a server cannot tell from a canceled request. The
+// proxy then goes on reading the rest from the upstream while it keeps
+// coming, and stores the body whole; it gives up, storing nothing and
+// saying so in the log, once nothing more has come for a second, or after
+// [UpstreamTimeout] in all. A stream is stored as far as it arrived, as
+// above. The
 // same holds when the client closes the body while another of its
 // goroutines is reading it: the upstream body is then closed at once, to
 // end that Read, and the rest cannot be read.

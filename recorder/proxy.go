@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
@@ -31,9 +32,10 @@ import (
 // response whose body breaks off after its headers were sent is cut off
 // for the client too (the connection is closed before the body's end) and
 // not stored, which is logged. A client that goes away before the end of
-// a stream (a watch, an event stream) has it stored as far as it arrived
-// (see "Bodies the client stops reading" in the package documentation).
-// The cassette name
+// a stream (a watch, an event stream) has it stored as far as it arrived;
+// one that goes away before the end of a body of known length has the
+// rest read while it keeps coming, and stored whole (see "Bodies the
+// client stops reading" in the package documentation). The cassette name
 // is computed from the request as sent upstream, so it names the
 // upstream's host and port, not the proxy's.
 type Proxy struct {
@@ -81,6 +83,9 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 			pr.Out.URL.RawQuery = pr.In.URL.RawQuery
 			pr.SetURL(u)
 			pr.Out.Host = u.Host
+			// A client that closes a body of known length unread drops
+			// its connection: the recorder may still read the rest.
+			pr.Out = detach.Request(pr.Out)
 		},
 		Transport:      rt,
 		FlushInterval:  -1,

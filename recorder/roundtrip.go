@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
@@ -211,6 +212,11 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		c.buf.Grow(int(n))
 	}
 	rt.track(c)
+	if c.length > 0 && !c.tooLarge {
+		// Through a recording proxy, a client that closes the body
+		// before its end leaves: read the rest while it keeps coming.
+		detach.Keep(c.ctx, &c.arrived, leftPause, rt.cfg.timeout)
+	}
 	resp.Body = c
 	if askedGzip {
 		gunzip.Decode(resp)
@@ -302,6 +308,7 @@ type capture struct {
 	limit  int64       // MaxBodySize; 0 or less: none
 
 	closed    atomic.Bool   // the client closed the body
+	arrived   atomic.Int64  // bytes of the body arrived so far (for package detach)
 	closeOnce sync.Once     // closes body, once (see closeBody)
 	closeErr  error         // what closing body returned
 	ended     chan struct{} // closed when the exchange has ended (see roundTripper.track)
@@ -394,6 +401,7 @@ func (c *capture) whole() bool {
 // keep adds p, just read, to the copy: in memory, or in the body file once
 // the body is larger than spillSize. c.mu is held.
 func (c *capture) keep(p []byte) {
+	c.arrived.Add(int64(len(p)))
 	if len(p) == 0 || c.tooLarge || c.failed {
 		return
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/cassette-go/cassette/internal/detach"
 )
 
 // How long Close goes on reading what the upstream sends after the
@@ -18,6 +20,9 @@ import (
 const (
 	drainPause = 100 * time.Millisecond
 	drainMax   = time.Second
+	// leftPause is how long a recording proxy whose client has gone
+	// waits for more of a body of known length before it gives up.
+	leftPause = time.Second
 )
 
 // errClosedBody is what a Read after Close returns, as for a body of
@@ -126,7 +131,10 @@ func (c *capture) Close() error {
 // closeBody closes the upstream body, once; every call returns what the
 // first returned.
 func (c *capture) closeBody() error {
-	c.closeOnce.Do(func() { c.closeErr = c.body.Close() })
+	c.closeOnce.Do(func() {
+		c.closeErr = c.body.Close()
+		detach.Release(c.ctx) // the exchange is over: so is a proxy's request
+	})
 	return c.closeErr
 }
 

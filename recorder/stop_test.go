@@ -294,11 +294,16 @@ func TestReplayServerRecordsAStoppedStream(t *testing.T) {
 
 // sizedSlowUpstream answers with a Content-Length of 20 bytes, sends the
 // first 10, and the rest once rest is closed; it never sends them if the
-// test does not close it. The test ends its requests.
+// test does not close it. The test ends its requests. GET /other is
+// answered at once.
 func sizedSlowUpstream(t *testing.T) (api *httptest.Server, rest chan struct{}) {
 	rest = make(chan struct{})
 	testEnd := make(chan struct{})
 	api = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/other" {
+			io.WriteString(w, "other")
+			return
+		}
 		w.Header().Set("Content-Length", "20")
 		io.WriteString(w, "0123456789")
 		w.(http.Flusher).Flush()
@@ -382,9 +387,10 @@ func TestABodyOfKnownLengthClosedEarly(t *testing.T) {
 }
 
 // TestABodyOfKnownLengthCutShortIsNotStored: a client stops reading a body
-// with a Content-Length by canceling its request or leaving the proxy, so
-// nobody can read the rest. A body cut short would not replay: nothing is
-// stored, and the log says why and what to do.
+// with a Content-Length by canceling its request or leaving the proxy, and
+// the rest never comes (the proxy gives up once nothing has come for a
+// second). A body cut short would not replay: nothing is stored, and the
+// log says why and what to do.
 func TestABodyOfKnownLengthCutShortIsNotStored(t *testing.T) {
 	for _, rc := range recordings {
 		t.Run(rc.name, func(t *testing.T) {
@@ -419,6 +425,64 @@ func TestABodyOfKnownLengthCutShortIsNotStored(t *testing.T) {
 			want := "to record it, read the body to its end before ending the request"
 			if got := logged.with("response not stored"); len(got) != 1 || !strings.Contains(got[0], "10 of its 20 bytes") || !strings.HasSuffix(got[0], want) {
 				t.Errorf("logged %q; want one line saying the body was not stored after 10 of its 20 bytes, ending %q", logged.list(), want)
+			}
+		})
+	}
+}
+
+// TestARecordingServerStoresABodyItsClientClosedEarly: Go's client drops
+// its connection when it closes a body of known length before its end, so
+// a recording server sees its client leave. The rest, arriving after that,
+// is still read and the body stored whole, through both recording servers.
+func TestARecordingServerStoresABodyItsClientClosedEarly(t *testing.T) {
+	for _, server := range []struct {
+		name  string
+		start func(t *testing.T, upstream, path string) (base string)
+	}{
+		{"recorder.New", func(t *testing.T, upstream, path string) string {
+			return recorder.New(t, upstream, path).URL
+		}},
+		{"replayserver.New recording", func(t *testing.T, upstream, path string) string {
+			t.Setenv(replayserver.EnvMode, "")
+			return replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(upstream)).URL
+		}},
+	} {
+		t.Run(server.name, func(t *testing.T) {
+			api, rest := sizedSlowUpstream(t)
+			path := t.TempDir()
+			t.Run("record", func(t *testing.T) {
+				base := server.start(t, api.URL, path)
+				tr := &http.Transport{}
+				defer tr.CloseIdleConnections()
+				resp, err := (&http.Client{Transport: tr}).Get(base + "/download")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := io.ReadFull(resp.Body, make([]byte, 10)); err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close() // 10 bytes unread: the client drops the connection
+				// Another request through the server, on a connection of
+				// its own, gives it the time to see the first client gone
+				// before the rest arrives.
+				other, err := http.Get(base + "/other")
+				if err != nil {
+					t.Fatal(err)
+				}
+				other.Body.Close()
+				close(rest)
+			}) // the recording ends with the subtest
+			lib := readLibrary(t, path)
+			var got []string
+			for _, exs := range lib {
+				for _, ex := range exs {
+					if strings.HasSuffix(ex.Request.URL, "/download") {
+						got = append(got, string(ex.Response.Body))
+					}
+				}
+			}
+			if len(got) != 1 || got[0] != "0123456789abcdefghij" {
+				t.Errorf("stored bodies %q for /download, want one, the whole body", got)
 			}
 		})
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -136,6 +137,9 @@ func isTimeout(err error) bool {
 // rewriteToTarget points the outgoing request at the target in its
 // context.
 func rewriteToTarget(pr *httputil.ProxyRequest) {
+	// A client that closes a body of known length unread drops its
+	// connection: the recorder may still read the rest.
+	pr.Out = detach.Request(pr.Out)
 	target, _ := pr.In.Context().Value(targetKey{}).(*url.URL)
 	if target == nil {
 		return

@@ -1,0 +1,135 @@
+package detach
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// bound is how long a test waits for what must happen soon: a failure
+// rather than a hung test, never a timing assertion.
+const bound = time.Minute
+
+type valueKey struct{}
+
+// request returns a request detached by Request, the cancel of its
+// client's context, and its state.
+func request(t *testing.T) (*http.Request, context.CancelFunc, *state) {
+	t.Helper()
+	client, cancel := context.WithCancel(context.WithValue(context.Background(), valueKey{}, "kept"))
+	t.Cleanup(cancel)
+	r, err := http.NewRequestWithContext(client, "GET", "http://example.com/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Request(r)
+	s, _ := out.Context().Value(key{}).(*state)
+	if s == nil {
+		t.Fatal("Request did not put its state in the context")
+	}
+	if got := out.Context().Value(valueKey{}); got != "kept" {
+		t.Errorf("the detached context carries %v for the client's value, want %q", got, "kept")
+	}
+	return out, cancel, s
+}
+
+// ended waits for ctx to end and returns its cause.
+func ended(t *testing.T, ctx context.Context) error {
+	t.Helper()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-time.After(bound):
+		t.Fatalf("the detached context has not ended after %v", bound)
+		return nil
+	}
+}
+
+func gone(t *testing.T, s *state) {
+	t.Helper()
+	select {
+	case <-s.gone:
+	case <-time.After(bound):
+		t.Fatalf("the client's leaving was not seen after %v", bound)
+	}
+}
+
+func TestWithoutKeepTheClientLeavingEndsTheRequest(t *testing.T) {
+	r, cancel, _ := request(t)
+	if err := r.Context().Err(); err != nil {
+		t.Fatalf("the detached context ended before the client left: %v", err)
+	}
+	cancel()
+	if err := ended(t, r.Context()); err != context.Canceled {
+		t.Errorf("cause %v, want the client's, %v", err, context.Canceled)
+	}
+}
+
+func TestKeptRequestOutlivesTheClientWhileTheBodyArrives(t *testing.T) {
+	r, cancel, s := request(t)
+	var arrived atomic.Int64
+	Keep(r.Context(), &arrived, bound, 0)
+	cancel()
+	gone(t, s)
+	if err := r.Context().Err(); err != nil {
+		t.Fatalf("a kept request ended when its client left: %v", err)
+	}
+	Release(r.Context())
+	if err := ended(t, r.Context()); err != context.Canceled {
+		t.Errorf("cause %v after Release, want %v", err, context.Canceled)
+	}
+	Release(r.Context()) // a second Release does nothing
+}
+
+func TestKeptRequestEndsWhenTheBodyStopsComing(t *testing.T) {
+	r, cancel, _ := request(t)
+	var arrived atomic.Int64
+	arrived.Store(10)
+	Keep(r.Context(), &arrived, 10*time.Millisecond, 0)
+	cancel()
+	err := ended(t, r.Context())
+	if err == nil || !strings.Contains(err.Error(), "the client left, and the rest of the body stopped coming for 10ms") {
+		t.Errorf("cause %v, want one saying the body stopped coming", err)
+	}
+}
+
+func TestKeptRequestEndsAfterItsLimit(t *testing.T) {
+	r, cancel, _ := request(t)
+	var arrived atomic.Int64
+	Keep(r.Context(), &arrived, bound, 10*time.Millisecond)
+	cancel()
+	err := ended(t, r.Context())
+	if err == nil || !strings.Contains(err.Error(), "the client left, and the rest of the body did not arrive within 10ms") {
+		t.Errorf("cause %v, want one saying the limit passed", err)
+	}
+}
+
+func TestReleaseBeforeTheClientLeaves(t *testing.T) {
+	r, cancel, s := request(t)
+	var arrived atomic.Int64
+	Keep(r.Context(), &arrived, bound, 0)
+	Release(r.Context())
+	if err := ended(t, r.Context()); err != context.Canceled {
+		t.Errorf("cause %v after Release, want %v", err, context.Canceled)
+	}
+	cancel()
+	select {
+	case <-s.gone:
+		t.Error("the watch of the client's context ran after Release")
+	default:
+	}
+}
+
+func TestPlainContextsAreLeftAlone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var arrived atomic.Int64
+	Keep(ctx, &arrived, time.Millisecond, time.Millisecond)
+	Release(ctx)
+	if err := ctx.Err(); err != nil {
+		t.Errorf("Release ended a context Request did not make: %v", err)
+	}
+}
