@@ -33,15 +33,17 @@
 //
 // A client may stop reading a response before its end: it closes the
 // body, cancels the request's context, or leaves the proxy. Closing never
-// waits for the upstream: the recorder takes what the upstream goes on
+// waits for the upstream: the recorder reads what the upstream goes on
 // sending only while it keeps coming (until it pauses for 100 ms, for a
-// second at most), then closes the upstream body.
+// second at most), to see whether the body ends, then closes the upstream
+// body.
 //
 // A stream, a response without Content-Length (chunked, or a server-sent
-// event stream: a Kubernetes watch, an LLM's streamed answer), is then
-// stored as far as it arrived, as a complete stream: replay sends those
-// pieces and ends it, so the client gets the events it got while
-// recording. The log line of the exchange says so:
+// event stream: a Kubernetes watch, an LLM's streamed answer), that ends
+// meanwhile is stored whole. One that goes on is stored as far as the
+// client read it, as a complete stream: replay sends those pieces and ends
+// it, so the client gets the events it got while recording. The log line
+// of the exchange says so:
 //
 //	recorded GET https://k8s.example/api/v1/pods?watch=true -> 200 as NAME, a stream the client stopped (the client closed the body), stored up to there: 3 pieces, 551 bytes; replay ends it there
 //
@@ -53,19 +55,20 @@
 // A body of known length is not stored cut short, which would not replay:
 // if the request's context ends before the rest has arrived (the client
 // canceled it), the upstream fails or the time is up, the exchange is not
-// stored and the log says why and what to do.
+// stored and the log says why and what to do. The same holds when the
+// client closes the body while another of its goroutines is reading it:
+// the upstream body is then closed at once, to end that Read, and the
+// rest cannot be read.
 //
 // Through the recording proxy ([New], [NewProxy]) a client that closes a
 // body of known length before its end leaves: Go's client drops its
 // connection, which a server cannot tell from a canceled request. The
 // proxy then goes on reading the rest from the upstream while it keeps
 // coming, and stores the body whole; it gives up, storing nothing and
-// saying so in the log, once nothing more has come for a second, or after
-// [UpstreamTimeout] in all. A stream is stored as far as it arrived, as
-// above. The
-// same holds when the client closes the body while another of its
-// goroutines is reading it: the upstream body is then closed at once, to
-// end that Read, and the rest cannot be read.
+// saying so in the log, once nothing more has come for a second, or
+// [UpstreamTimeout] after the client left. The end of the test and
+// [Recorder.Save] wait for it. A stream whose client leaves is stored as
+// far as it arrived, at once.
 //
 // A request whose context ended while its body was being read is ended
 // when the RoundTripper is closed, at the latest (waiting up to a second

@@ -110,6 +110,9 @@ func (c *capture) Close() error {
 			if err == nil || err == io.EOF {
 				c.end() // it ended, or reached the size limit, meanwhile
 			} else {
+				// What came after the client closed was only read to
+				// see whether the stream ends: keep what the client saw.
+				c.cutTo(seen)
 				c.stopped("the client closed the body")
 			}
 		case <-limit.C:
@@ -126,6 +129,30 @@ func (c *capture) Close() error {
 	}
 	c.mu.Unlock()
 	return c.closeBody()
+}
+
+// cutTo drops from the copy of a stream what was read after its first n
+// bytes, so that replay gives what the client read. A copy already in a
+// body file (a stream over spillSize) is kept as it is. c.mu is held, or
+// a drain owns the copy.
+func (c *capture) cutTo(n int64) {
+	if c.file != nil || c.tooLarge || c.failed || n >= c.size {
+		return
+	}
+	c.buf.Truncate(int(n))
+	c.size = n
+	var sum int64
+	for i, ch := range c.chunks {
+		if sum+int64(ch.Size) >= n {
+			c.chunks[i].Size = int(n - sum)
+			c.chunks = c.chunks[:i+1]
+			if c.chunks[i].Size == 0 {
+				c.chunks = c.chunks[:i]
+			}
+			break
+		}
+		sum += int64(ch.Size)
+	}
 }
 
 // closeBody closes the upstream body, once; every call returns what the
@@ -253,8 +280,13 @@ func (c *capture) finish(finished <-chan error, seen int64) {
 			c.req.Method, c.rt.redact.URL(c.url), seen, c.length, c.rt.cfg.timeout)
 	case c.ctx.Err() != nil:
 		c.dropCopy()
-		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and its request ended (%v) before the recorder had read the rest; to record it, read the body to its end before ending the request",
-			c.req.Method, c.rt.redact.URL(c.url), seen, c.length, context.Cause(c.ctx))
+		advice := "read the body to its end before ending the request"
+		var gaveUp *detach.GaveUpError
+		if errors.As(context.Cause(c.ctx), &gaveUp) && gaveUp.Limit > 0 {
+			advice = "read the body to its end, or raise recorder.UpstreamTimeout (or replayserver.UpstreamTimeout)"
+		}
+		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and its request ended (%v) before the recorder had read the rest; to record it, %s",
+			c.req.Method, c.rt.redact.URL(c.url), seen, c.length, context.Cause(c.ctx), advice)
 	default:
 		c.broken(err)
 	}
@@ -269,11 +301,14 @@ func (rt *roundTripper) giveUp(d time.Duration) <-chan time.Time {
 	return time.After(d)
 }
 
-// stopCause says how the client stopped reading a body: the error of its
-// request's context, or its Close.
+// stopCause says how the reading of a body stopped: the stop of the
+// recording server, the end of the client's request, or its Close.
 func (c *capture) stopCause() string {
-	if c.ctx.Err() != nil {
-		return fmt.Sprintf("the client's request ended: %v", context.Cause(c.ctx))
+	switch cause := context.Cause(c.ctx); {
+	case errors.Is(cause, detach.ErrStopped):
+		return cause.Error() // the recording server cut the request off
+	case cause != nil:
+		return fmt.Sprintf("the client's request ended: %v", cause)
 	}
 	return "the client closed the body"
 }
@@ -292,7 +327,7 @@ func (c *capture) stopped(cause string) {
 		c.store()
 	default:
 		c.dropCopy()
-		c.rt.cfg.logError("recorder: %s %s: response not stored: the client stopped reading it after %d of its %d bytes (%s), and a body cut short would not replay; to record it, read the body to its end before ending the request",
+		c.rt.cfg.logError("recorder: %s %s: response not stored: its reading stopped after %d of its %d bytes (%s), and a body cut short would not replay; to record it, read the body to its end before ending the request",
 			c.req.Method, c.rt.redact.URL(c.url), c.size, c.length, cause)
 	}
 }
@@ -358,13 +393,23 @@ func (rt *roundTripper) forget(c *capture) {
 // goroutine may not have seen the end yet.
 func (rt *roundTripper) endStopped() {
 	rt.openMu.Lock()
-	var stopped []*capture
+	var stopped, left []*capture
 	for c := range rt.open {
-		if c.ctx.Err() != nil {
+		switch {
+		case c.ctx.Err() != nil:
 			stopped = append(stopped, c)
+		case detach.Left(c.ctx):
+			left = append(left, c)
 		}
 	}
 	rt.openMu.Unlock()
+	// A recording proxy whose client has gone is still reading the rest
+	// of a body of known length: it ends by itself, once the rest has come
+	// or the proxy gives up (see package detach), and is then stored, or
+	// handed to a background read that Close waits for.
+	for _, c := range left {
+		<-c.ended
+	}
 	if len(stopped) == 0 {
 		return
 	}

@@ -243,6 +243,59 @@ func TestAStoppedStreamIsStoredAsFarAsItArrived(t *testing.T) {
 	}
 }
 
+// TestAStoppedChattyStreamIsStoredAsTheClientReadIt: an event stream that
+// goes on sending while the client closes it is stored as far as the
+// client read it, not as far as the recorder read on to see whether it
+// ends, so that replay gives what the client saw.
+func TestAStoppedChattyStreamIsStoredAsTheClientReadIt(t *testing.T) {
+	testEnd := make(chan struct{})
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for i := 0; ; i++ {
+			fmt.Fprintf(w, "data: %04d\n\n", i%10000)
+			w.(http.Flusher).Flush()
+			select {
+			case <-tick.C:
+			case <-r.Context().Done():
+				return
+			case <-testEnd:
+				return
+			}
+		}
+	}))
+	t.Cleanup(api.Close)
+	t.Cleanup(func() { close(testEnd) }) // runs first
+	path := t.TempDir()
+	rt := recorder.NewTransport(t, path)
+	resp, err := (&http.Client{Transport: rt}).Get(api.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "data: 0000\n\ndata: 0001\n\ndata: 0002\n\n"
+	got := make([]byte, len(want))
+	if _, err := io.ReadFull(resp.Body, got); err != nil || string(got) != want {
+		t.Fatalf("read %q, %v; want %q", got, err, want)
+	}
+	resp.Body.Close()
+	flush(t, rt)
+	_, ex := onlyExchange(t, path)
+	if string(ex.Response.Body) != want {
+		t.Errorf("stored %d bytes (%.60q...), want what the client read, %q", len(ex.Response.Body), ex.Response.Body, want)
+	}
+	sum := 0
+	for _, ch := range ex.Response.Chunks {
+		sum += ch.Size
+	}
+	if sum != len(ex.Response.Body) {
+		t.Errorf("stored chunks of %d bytes in all (%v) for a body of %d", sum, ex.Response.Chunks, len(ex.Response.Body))
+	}
+	if _, body := replay(t, path, api.URL+"/events"); body != want {
+		t.Errorf("replayed %d bytes (%.60q...), want %q", len(body), body, want)
+	}
+}
+
 // TestTransportCloseDoesNotWaitForTheUpstream closes, from the goroutine
 // that read it, a stream the upstream holds open until the test ends:
 // Close returns, having closed the upstream body.
@@ -483,6 +536,79 @@ func TestARecordingServerStoresABodyItsClientClosedEarly(t *testing.T) {
 			}
 			if len(got) != 1 || got[0] != "0123456789abcdefghij" {
 				t.Errorf("stored bodies %q for /download, want one, the whole body", got)
+			}
+		})
+	}
+}
+
+// TestSaveWaitsForABodyTheProxyReadsAfterItsClientLeft: Save returns once
+// the body of known length whose client left has ended: stored whole when
+// the rest comes, logged as not stored when it stops coming. Save used to
+// return at once, without it and without a word.
+func TestSaveWaitsForABodyTheProxyReadsAfterItsClientLeft(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		rest   bool // the rest comes
+		stored string
+		logged string
+	}{
+		{name: "the rest comes: stored whole", rest: true, stored: "0123456789abcdefghij"},
+		{name: "the rest stops coming: not stored, and logged", logged: "response not stored: its reading stopped after 10 of its 20 bytes (the client's request ended: the client left, and the rest of the body stopped coming for 1s)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			api, rest := sizedSlowUpstream(t)
+			path := t.TempDir()
+			var logged logs
+			rec := recorder.New(t, api.URL, path, recorder.Logf(logged.logf))
+			tr := &http.Transport{}
+			defer tr.CloseIdleConnections()
+			resp, err := (&http.Client{Transport: tr}).Get(rec.URL + "/download")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.ReadFull(resp.Body, make([]byte, 10)); err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close() // 10 bytes unread: the client drops the connection
+			// As in TestARecordingServerStoresABodyItsClientClosedEarly:
+			// time for the proxy to see its client gone.
+			other, err := http.Get(rec.URL + "/other")
+			if err != nil {
+				t.Fatal(err)
+			}
+			other.Body.Close()
+			saved := make(chan error, 1)
+			go func() { saved <- rec.Save() }()
+			if tc.rest {
+				close(rest)
+			}
+			select {
+			case err := <-saved:
+				if err != nil {
+					t.Fatal(err)
+				}
+			case <-time.After(bound):
+				t.Fatalf("Save has not returned after %v", bound)
+			}
+			var got []string
+			for _, exs := range readLibrary(t, path) {
+				for _, ex := range exs {
+					if strings.HasSuffix(ex.Request.URL, "/download") {
+						got = append(got, string(ex.Response.Body))
+					}
+				}
+			}
+			if tc.stored != "" {
+				if len(got) != 1 || got[0] != tc.stored {
+					t.Errorf("after Save, stored bodies %q for /download, want one, %q", got, tc.stored)
+				}
+				return
+			}
+			if len(got) != 0 {
+				t.Errorf("after Save, stored bodies %q for /download, want none", got)
+			}
+			if lines := logged.with("response not stored"); len(lines) != 1 || !strings.Contains(lines[0], tc.logged) {
+				t.Errorf("when Save returned, the log said %q; want one line saying %q", logged.list(), tc.logged)
 			}
 		})
 	}

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"sync"
 	"time"
+
+	"github.com/cassette-go/cassette/internal/detach"
 )
 
 // shutdownTimeout bounds how long a stopping server waits for the requests
@@ -51,7 +53,15 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 		return 0, err
 	}
 	var open inflight
-	base, cutAll := context.WithCancel(context.WithoutCancel(ctx))
+	// Cutting requests off ends those a recording proxy goes on reading
+	// after their client left, too; a stop that cuts nothing off leaves
+	// them to end by themselves (the caller's Close waits for them).
+	var kept struct {
+		ctx context.Context
+		cut context.CancelFunc // not called when nothing is cut off
+	}
+	kept.ctx, kept.cut = context.WithCancel(context.Background())
+	base, cutAll := context.WithCancel(detach.WithStop(context.WithoutCancel(ctx), kept.ctx))
 	defer cutAll()
 	srv := &http.Server{
 		Handler:           open.wrap(h),
@@ -97,6 +107,7 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 			why = "at once"
 		}
 		fmt.Fprintf(stderr, "%s: stopped %s, cutting off %d open request(s)\n", prefix, why, cut)
+		kept.cut()
 		cutAll() // ends hijacked connections, that Close leaves open
 	}
 	srv.Close()

@@ -33,6 +33,21 @@ func endlessAPI(t *testing.T) string {
 		case "/slow":
 			w.Header().Set("Content-Length", "100")
 			io.WriteString(w, "0123456789")
+		case "/trickle": // a byte every 10ms, for far longer than a test
+			w.Header().Set("Content-Length", "1000000")
+			tick := time.NewTicker(10 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				io.WriteString(w, "0")
+				w.(http.Flusher).Flush()
+				select {
+				case <-tick.C:
+				case <-release:
+					return
+				case <-r.Context().Done():
+					return
+				}
+			}
 		default:
 			io.WriteString(w, "ok "+r.URL.Path)
 			return
@@ -107,6 +122,29 @@ func checkRecorded(t *testing.T, s recordingServer, upstream string, want ...str
 	}
 }
 
+// stoppedAs waits up to limit (after what) for the command p, run as s,
+// to exit, and checks its exit status and that its stderr says each of
+// wants; a want may start with "PREFIX", which stands for the command's
+// prefix ("cassette record: ").
+func stoppedAs(t *testing.T, p *proc, s recordingServer, what string, limit time.Duration, wantCode int, wants ...string) {
+	t.Helper()
+	code, ok := p.exited(limit)
+	if !ok {
+		t.Fatalf("%s did not exit within %v of %s; stderr:\n%s", s.name, limit, what, p.stderr.String())
+	}
+	if code != wantCode {
+		t.Errorf("%s exited with %d, want %d; stderr:\n%s", s.name, code, wantCode, p.stderr.String())
+	}
+	stderr := p.stderr.String()
+	prefix := "cassette " + s.args[0] + ": "
+	for _, want := range wants {
+		want = strings.Replace(want, "PREFIX", prefix, 1)
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+}
+
 // TestStopWaitsThenCutsOffOpenRequests interrupts a recording server while
 // a client holds open through it an event stream and a response whose
 // body has not all come: it must say that it waits for them, cut them off
@@ -127,25 +165,13 @@ func TestStopWaitsThenCutsOffOpenRequests(t *testing.T) {
 			open(t, base+"/events", "data: one\n\n")
 			open(t, base+"/slow", "0123456789")
 			p.cancel()
-			code, ok := p.exited(10 * time.Second)
-			if !ok {
-				t.Fatalf("%s did not exit within 10s of the interrupt; stderr:\n%s", s.name, p.stderr.String())
-			}
-			if code != exitError {
-				t.Errorf("%s exited with %d after cutting off a request it did not record, want %d", s.name, code, exitError)
-			}
+			// Exit status 1: it cut off a request it did not record.
+			stoppedAs(t, p, s, "the interrupt", 10*time.Second, exitError,
+				"PREFIXstopping: waiting up to 200ms for 2 open request(s) to end; Ctrl-C again stops at once\n",
+				"PREFIXstopped after waiting 200ms, cutting off 2 open request(s)\n",
+				"PREFIX2 request(s) cut off by the stop: 1 stored as far as it had come (a stream), 1 not recorded (the log above says why); record it again and let it end before stopping\n",
+				"/slow: response not stored")
 			stderr := p.stderr.String()
-			prefix := "cassette " + s.args[0] + ": "
-			for _, want := range []string{
-				prefix + "stopping: waiting up to 200ms for 2 open request(s) to end; Ctrl-C again stops at once\n",
-				prefix + "stopped after waiting 200ms, cutting off 2 open request(s)\n",
-				prefix + "2 request(s) cut off by the stop: 1 stored as far as it had come (a stream), 1 not recorded (the log above says why); record it again and let it end before stopping\n",
-				"/slow: response not stored",
-			} {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr does not say %q:\n%s", want, stderr)
-				}
-			}
 			if strings.Contains(stderr, "deadline exceeded") {
 				t.Errorf("stderr speaks of a deadline:\n%s", stderr)
 			}
@@ -173,24 +199,36 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 			p.cancel()
 			waitStderr(t, &p.stderr, "stopping: waiting up to 30s for 1 open request(s) to end; Ctrl-C again stops at once\n")
 			p.now()
-			code, ok := p.exited(5 * time.Second)
-			if !ok {
-				t.Fatalf("%s did not exit within 5s of the second interrupt; stderr:\n%s", s.name, p.stderr.String())
-			}
-			if code != exitOK {
-				t.Errorf("%s exited with %d after storing the stream it cut off, want 0", s.name, code)
-			}
-			stderr := p.stderr.String()
-			prefix := "cassette " + s.args[0] + ": "
-			for _, want := range []string{
-				prefix + "stopped at once, cutting off 1 open request(s)\n",
-				prefix + "1 request(s) cut off by the stop, stored as far as it had come (a stream: replay ends it there)\n",
-			} {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr does not say %q:\n%s", want, stderr)
-				}
-			}
+			// Exit status 0: the stream it cut off is stored.
+			stoppedAs(t, p, s, "the second interrupt", 5*time.Second, exitOK,
+				"PREFIXstopped at once, cutting off 1 open request(s)\n",
+				"PREFIX1 request(s) cut off by the stop, stored as far as it had come (a stream: replay ends it there)\n")
 			checkRecorded(t, s, api, "/events", "/plain")
+		})
+	}
+}
+
+// TestSecondInterruptCutsOffABodyStillComing interrupts a recording
+// server twice while a client holds open through it a response with a
+// Content-Length whose body goes on coming: the second interrupt must stop
+// it at once, where it used to go on reading that body for
+// UpstreamTimeout (a minute) once its client was cut off.
+func TestSecondInterruptCutsOffABodyStillComing(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	setShutdownTimeout(t, 30*time.Second) // far more than the 5s the second interrupt is given
+	api := endlessAPI(t)
+	for _, s := range recordingServers(t, api) {
+		t.Run(s.name, func(t *testing.T) {
+			p := start(t, s.args...)
+			open(t, p.baseURL()+"/trickle", "0")
+			p.cancel()
+			waitStderr(t, &p.stderr, "stopping: waiting up to 30s for 1 open request(s) to end; Ctrl-C again stops at once\n")
+			p.now()
+			// Exit status 1: it cut off a request it did not record.
+			stoppedAs(t, p, s, "the second interrupt", 5*time.Second, exitError,
+				"PREFIXstopped at once, cutting off 1 open request(s)\n",
+				"/trickle: response not stored",
+				"(the server stopped)")
 		})
 	}
 }

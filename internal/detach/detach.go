@@ -10,11 +10,13 @@
 // the recorder said with [Keep] that it wants the rest of a body of known
 // length: the request then goes on while the rest keeps arriving, and ends
 // when it stalls or takes too long. [Release] ends it when the exchange is
-// over.
+// over. A server that cuts its requests off when it stops marks its base
+// context with [WithStop]: its stop ends kept requests too.
 package detach
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -22,14 +24,44 @@ import (
 	"time"
 )
 
-// key is the context key of a detached request's state.
-type key struct{}
+// key is the context key of a detached request's state; stopKey that of
+// the context WithStop adds.
+type (
+	key     struct{}
+	stopKey struct{}
+)
+
+// WithStop returns ctx marked so that the requests Request detaches from a
+// context derived from it end when stop ends, kept or not: a server gives
+// it as its base context, and ends stop to cut off the requests still open
+// when it stops.
+func WithStop(ctx, stop context.Context) context.Context {
+	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+// ErrStopped is the cause of a request ended by the stop of WithStop.
+var ErrStopped = errors.New("the server stopped")
+
+// A GaveUpError is the cause of a kept request ended because the rest of
+// its body did not come: nothing came for Pause, or all of it did not come
+// within Limit (when Limit is not 0).
+type GaveUpError struct {
+	Pause, Limit time.Duration
+}
+
+func (e *GaveUpError) Error() string {
+	if e.Limit > 0 {
+		return fmt.Sprintf("the client left, and the rest of the body did not arrive within %v", e.Limit)
+	}
+	return fmt.Sprintf("the client left, and the rest of the body stopped coming for %v", e.Pause)
+}
 
 // state is what a detached request's context carries.
 type state struct {
 	client context.Context         // the client's request context
 	cancel context.CancelCauseFunc // ends the detached context
 	stop   func() bool             // stops the watch of the client's context
+	unstop func() bool             // stops the watch of WithStop's context; nil without one
 
 	mu       sync.Mutex
 	kept     *keeping      // set by Keep
@@ -47,13 +79,31 @@ type keeping struct {
 
 // Request returns r with a context that carries r's values but not its
 // cancellation: it ends when r's context ends, unless the recorder called
-// Keep first, and when Release is called.
+// Keep first, when Release is called, and when the stop of WithStop ends.
 func Request(r *http.Request) *http.Request {
 	client := r.Context()
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(client))
 	s := &state{client: client, cancel: cancel, over: make(chan struct{}), gone: make(chan struct{})}
 	s.stop = context.AfterFunc(client, s.clientGone)
+	if stop, _ := client.Value(stopKey{}).(context.Context); stop != nil {
+		s.unstop = context.AfterFunc(stop, func() { cancel(ErrStopped) })
+	}
 	return r.WithContext(context.WithValue(ctx, key{}, s))
+}
+
+// Left reports whether the client of the request whose context is ctx has
+// gone while the recorder keeps reading the rest of its body: the request
+// ends by itself, once the body has come or the recorder gives up.
+func Left(ctx context.Context) bool {
+	s, _ := ctx.Value(key{}).(*state)
+	if s == nil {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The client's context may have ended before clientGone has run, in
+	// a goroutine of its own: then it will keep the request.
+	return s.kept != nil && s.client.Err() != nil && !s.released && ctx.Err() == nil
 }
 
 // Keep tells the proxy that the recorder wants the rest of the body of the
@@ -89,6 +139,9 @@ func Release(ctx context.Context) {
 	}
 	s.released = true
 	s.stop()
+	if s.unstop != nil {
+		s.unstop()
+	}
 	close(s.over)
 	s.cancel(context.Canceled)
 }
@@ -109,9 +162,10 @@ func (s *state) clientGone() {
 }
 
 // watch ends the request once the body stops arriving for k.pause, or
-// after k.limit in all, unless Release comes first.
+// after k.limit in all, unless Release comes first. It looks at what has
+// arrived four times a pause.
 func (s *state) watch(k keeping) {
-	tick := time.NewTicker(k.pause)
+	tick := time.NewTicker(max(k.pause/4, time.Millisecond))
 	defer tick.Stop()
 	var all <-chan time.Time
 	if k.limit > 0 {
@@ -119,21 +173,21 @@ func (s *state) watch(k keeping) {
 		defer t.Stop()
 		all = t.C
 	}
-	last := k.arrived.Load()
+	last, lastAt := k.arrived.Load(), time.Now()
 	for {
 		select {
 		case <-s.over:
 			return
 		case <-all:
-			s.cancel(fmt.Errorf("the client left, and the rest of the body did not arrive within %v", k.limit))
+			s.cancel(&GaveUpError{Pause: k.pause, Limit: k.limit})
 			return
-		case <-tick.C:
-			n := k.arrived.Load()
-			if n == last {
-				s.cancel(fmt.Errorf("the client left, and the rest of the body stopped coming for %v", k.pause))
+		case now := <-tick.C:
+			if n := k.arrived.Load(); n != last {
+				last, lastAt = n, now
+			} else if now.Sub(lastAt) >= k.pause {
+				s.cancel(&GaveUpError{Pause: k.pause})
 				return
 			}
-			last = n
 		}
 	}
 }

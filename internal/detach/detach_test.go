@@ -133,3 +133,50 @@ func TestPlainContextsAreLeftAlone(t *testing.T) {
 		t.Errorf("Release ended a context Request did not make: %v", err)
 	}
 }
+
+func TestLeftOnlyForAKeptRequestWhoseClientHasGone(t *testing.T) {
+	r, cancel, _ := request(t)
+	if Left(r.Context()) {
+		t.Error("Left before Keep and before the client left")
+	}
+	var arrived atomic.Int64
+	Keep(r.Context(), &arrived, bound, 0)
+	if Left(r.Context()) {
+		t.Error("Left while the client is still there")
+	}
+	cancel()
+	// At once, before the watch of the client's context may have run.
+	if !Left(r.Context()) {
+		t.Error("not Left once the client of a kept request has gone")
+	}
+	Release(r.Context())
+	if Left(r.Context()) {
+		t.Error("Left after Release")
+	}
+	unkept, cancelUnkept, _ := request(t)
+	cancelUnkept()
+	if Left(unkept.Context()) {
+		t.Error("Left for a request that was not kept")
+	}
+	if Left(context.Background()) {
+		t.Error("Left for a context Request did not make")
+	}
+}
+
+func TestWithStopEndsKeptRequests(t *testing.T) {
+	stop, stopNow := context.WithCancel(context.Background())
+	defer stopNow()
+	client, cancel := context.WithCancel(WithStop(context.Background(), stop))
+	defer cancel()
+	r, err := http.NewRequestWithContext(client, "GET", "http://example.com/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Request(r)
+	var arrived atomic.Int64
+	Keep(out.Context(), &arrived, bound, 0)
+	stopNow()
+	if err := ended(t, out.Context()); err != ErrStopped {
+		t.Errorf("cause %v, want %v", err, ErrStopped)
+	}
+}
