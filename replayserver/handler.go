@@ -36,6 +36,7 @@ type Handler struct {
 	keepOld      string           // when rerecording: why Close keeps the old library ("" to replace it)
 	fail         func(report string)
 	hint         string                                          // how to record what is missing, for reports
+	forTransport bool                                            // the handler answers NewTransport
 	asked        Mode                                            // the mode asked for (option or CASSETTE_MODE), before once is resolved
 	testName     string                                          // the test using the handler, for reports; "" outside tests
 	redact       redact.Rules                                    // applied to requests before they are named
@@ -116,6 +117,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 			"to tell callers apart, make another header significant (a tenant or user id), or keep its value with NoDefaultRedaction", k)
 	}
 	h.hint = recordHint(forTransport, h.upstream)
+	h.forTransport = forTransport
 	h.asked = mode
 	h.mode = effectiveMode(mode, lib.Exists(), h.upstream != nil || forTransport)
 	if h.mode == ModeReplay && !lib.Exists() {
@@ -293,6 +295,11 @@ func recordHint(forTransport bool, upstream *url.URL) string {
 	}
 	return "run with " + EnvMode + "=record and replayserver.Upstream(url) set to the real API (cassette serve: -mode record -upstream URL)"
 }
+
+// otherHostHint is the hint of recordHint for a request the server got
+// for another host (through Server.Client, or as a proxy): it needs no
+// Upstream.
+const otherHostHint = "run the test with " + EnvMode + "=record: a request for another host (sent through srv.Client() or srv.Transport()) then goes to that host and is stored"
 
 func (h *Handler) logf(format string, args ...any) {
 	if h.cfg.logf != nil {

@@ -82,3 +82,50 @@ func TestForwardingModesWithoutUpstream(t *testing.T) {
 		})
 	}
 }
+
+// TestMissReportHintFitsHowTheRequestCame: the miss report of a request
+// for another host (through srv.Client()) says that recording it needs
+// only CASSETTE_MODE=record; one sent to the server's own address, with no
+// Upstream, says to set Upstream too. The first used to ask for Upstream.
+func TestMissReportHintFitsHowTheRequestCame(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	up := startUpstream(t)
+	path := filepath.Join(t.TempDir(), "api")
+	record(t, up, path)
+	for _, tc := range []struct {
+		name      string
+		get       func(srv *replayserver.Server) (*http.Response, error)
+		want, not string
+	}{
+		{"through srv.Client()",
+			func(srv *replayserver.Server) (*http.Response, error) {
+				return srv.Client().Get("https://api.example.com/missing")
+			},
+			"to record it, run the test with CASSETTE_MODE=record: a request for another host (sent through srv.Client() or srv.Transport()) then goes to that host and is stored.",
+			"replayserver.Upstream(url)"},
+		{"to the server's own address",
+			func(srv *replayserver.Server) (*http.Response, error) { return http.Get(srv.URL + "/missing") },
+			"to record it, run with CASSETTE_MODE=record and replayserver.Upstream(url) set to the real API",
+			"srv.Client()"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ft := newFakeTB(t)
+			ft.do(func() {
+				srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay))
+				resp, err := tc.get(srv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(b), tc.want) || strings.Contains(string(b), tc.not) {
+					t.Errorf("miss: %d, report:\n%s\nwant 404 saying %q, not %q", resp.StatusCode, b, tc.want, tc.not)
+				}
+			})
+			ft.finish()
+			if !ft.Failed() {
+				t.Error("the miss did not fail the test")
+			}
+		})
+	}
+}

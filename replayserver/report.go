@@ -129,7 +129,11 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 			"body rule such as naming.JSONBodyWithout or naming.FormBodyWithout.\n")
 	}
 	if m.found == "" {
-		fmt.Fprintf(&b, "\nto record it, %s.\n", h.hint)
+		hint := h.hint
+		if !h.forTransport && (r.URL.Host != "" || !h.isOwnAddress(r)) {
+			hint = otherHostHint
+		}
+		fmt.Fprintf(&b, "\nto record it, %s.\n", hint)
 	}
 	e.Report = b.String()
 	return e
