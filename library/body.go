@@ -128,6 +128,33 @@ func (w *BodyWriter) Size() int64 {
 	return w.n
 }
 
+// Truncate drops what was written after the first size bytes, so that
+// the body file holds only those; writing goes on from there. It does
+// nothing when size is not less than Size.
+func (w *BodyWriter) Truncate(size int64) error {
+	if w == nil || w.f == nil {
+		return fmt.Errorf("truncate body file: %w", errNoBody)
+	}
+	if w.done {
+		return errors.New("truncate body file: already committed or aborted")
+	}
+	if size < 0 || size >= w.n {
+		return nil
+	}
+	if err := w.f.Truncate(size); err != nil {
+		return fmt.Errorf("truncate body file %s: %w", w.f.Name(), unwrapPath(err))
+	}
+	if _, err := w.f.Seek(size, io.SeekStart); err != nil {
+		return fmt.Errorf("truncate body file %s: %w", w.f.Name(), unwrapPath(err))
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(w.f, 0, size)); err != nil {
+		return fmt.Errorf("truncate body file %s: %w", w.f.Name(), unwrapPath(err))
+	}
+	w.h, w.n = h, size
+	return nil
+}
+
 // Commit syncs the body file to disk and gives it its final name, after
 // its content, and returns its absolute path. A body file with the same
 // content already there is kept and the new one dropped.

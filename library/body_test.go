@@ -160,6 +160,38 @@ func TestBodyFileAbort(t *testing.T) {
 	}
 }
 
+// TestBodyFileTruncate: a body file cut to its first bytes, then written
+// on, holds those bytes and what came after, and is named after them.
+func TestBodyFileTruncate(t *testing.T) {
+	l := stores[0].open(t, t.TempDir())
+	w, err := l.NewBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("hello, world"))
+	if err := w.Truncate(100); err != nil || w.Size() != 12 {
+		t.Fatalf("Truncate past the end = %v, size %d; want nothing done", err, w.Size())
+	}
+	if err := w.Truncate(5); err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("!"))
+	path, err := w.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := writeBody(t, l, []byte("hello!")); path != want {
+		t.Errorf("truncated body file named %s, want %s, the name of its content", path, want)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != "hello!" {
+		t.Errorf("truncated body file holds %q, %v; want %q", got, err, "hello!")
+	}
+	if err := w.Truncate(1); err == nil {
+		t.Error("Truncate after Commit: no error")
+	}
+}
+
 // TestBodyWriterNotFromNewBody: a BodyWriter that NewBody did not make
 // (a zero value, a nil pointer) fails each call with an error, as one
 // after Commit does, rather than panic.
@@ -171,6 +203,9 @@ func TestBodyWriterNotFromNewBody(t *testing.T) {
 		}
 		if p, err := w.Commit(); p != "" || err == nil || !strings.Contains(err.Error(), "Library.NewBody") {
 			t.Errorf("%#v.Commit = %q, %v; want an error pointing at Library.NewBody", w, p, err)
+		}
+		if err := w.Truncate(0); err == nil || !strings.Contains(err.Error(), "Library.NewBody") {
+			t.Errorf("%#v.Truncate = %v; want an error pointing at Library.NewBody", w, err)
 		}
 		w.Abort()
 		if n := w.Size(); n != 0 {

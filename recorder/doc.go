@@ -65,10 +65,12 @@
 // connection, which a server cannot tell from a canceled request. The
 // proxy then goes on reading the rest from the upstream while it keeps
 // coming, and stores the body whole; it gives up, storing nothing and
-// saying so in the log, once nothing more has come for a second, or
-// [UpstreamTimeout] after the client left. The end of the test and
-// [Recorder.Save] wait for it. A stream whose client leaves is stored as
-// far as it arrived, at once.
+// saying so in the log, once it has read nothing more for a second, or
+// [UpstreamTimeout] after the client left. The end of the test waits for
+// it, and so does [Recorder.Save] once the proxy has seen the client
+// leave (a Save called at the very moment the client closes the body may
+// come first). A stream whose client leaves is stored as far as it
+// arrived, at once.
 //
 // A request whose context ended while its body was being read is ended
 // when the RoundTripper is closed, at the latest (waiting up to a second

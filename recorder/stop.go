@@ -132,11 +132,19 @@ func (c *capture) Close() error {
 }
 
 // cutTo drops from the copy of a stream what was read after its first n
-// bytes, so that replay gives what the client read. A copy already in a
-// body file (a stream over spillSize) is kept as it is. c.mu is held, or
-// a drain owns the copy.
+// bytes, so that replay gives what the client read. c.mu is held, or a
+// drain owns the copy.
 func (c *capture) cutTo(n int64) {
-	if c.file != nil || c.tooLarge || c.failed || n >= c.size {
+	if c.tooLarge || c.failed || n >= c.size {
+		return
+	}
+	if c.file != nil {
+		// A body file has no chunks: it replays as a plain stream.
+		if err := c.file.Truncate(n); err != nil {
+			c.fail(err)
+			return
+		}
+		c.size = n
 		return
 	}
 	c.buf.Truncate(int(n))
@@ -408,7 +416,14 @@ func (rt *roundTripper) endStopped() {
 	// or the proxy gives up (see package detach), and is then stored, or
 	// handed to a background read that Close waits for.
 	for _, c := range left {
-		<-c.ended
+		select {
+		case <-c.ended:
+		case <-c.ctx.Done():
+			// The proxy gave up, or was stopped, while nobody reads the
+			// body (its handler is still writing to a client that reads
+			// slowly): end it as a stopped one.
+			stopped = append(stopped, c)
+		}
 	}
 	if len(stopped) == 0 {
 		return

@@ -243,18 +243,18 @@ func TestAStoppedStreamIsStoredAsFarAsItArrived(t *testing.T) {
 	}
 }
 
-// TestAStoppedChattyStreamIsStoredAsTheClientReadIt: an event stream that
-// goes on sending while the client closes it is stored as far as the
-// client read it, not as far as the recorder read on to see whether it
-// ends, so that replay gives what the client saw.
-func TestAStoppedChattyStreamIsStoredAsTheClientReadIt(t *testing.T) {
+// goingOn starts an upstream that answers a stream (no Content-Length) of
+// contentType: head, then next(0), next(1)... every interval, until the
+// request or the test ends.
+func goingOn(t *testing.T, contentType string, head []byte, every time.Duration, next func(i int) string) *httptest.Server {
 	testEnd := make(chan struct{})
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		tick := time.NewTicker(time.Millisecond)
+		w.Header().Set("Content-Type", contentType)
+		w.Write(head)
+		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for i := 0; ; i++ {
-			fmt.Fprintf(w, "data: %04d\n\n", i%10000)
+			io.WriteString(w, next(i))
 			w.(http.Flusher).Flush()
 			select {
 			case <-tick.C:
@@ -267,6 +267,17 @@ func TestAStoppedChattyStreamIsStoredAsTheClientReadIt(t *testing.T) {
 	}))
 	t.Cleanup(api.Close)
 	t.Cleanup(func() { close(testEnd) }) // runs first
+	return api
+}
+
+// TestAStoppedChattyStreamIsStoredAsTheClientReadIt: an event stream that
+// goes on sending while the client closes it is stored as far as the
+// client read it, not as far as the recorder read on to see whether it
+// ends, so that replay gives what the client saw.
+func TestAStoppedChattyStreamIsStoredAsTheClientReadIt(t *testing.T) {
+	api := goingOn(t, "text/event-stream", nil, time.Millisecond, func(i int) string {
+		return fmt.Sprintf("data: %04d\n\n", i%10000)
+	})
 	path := t.TempDir()
 	rt := recorder.NewTransport(t, path)
 	resp, err := (&http.Client{Transport: rt}).Get(api.URL + "/events")
@@ -293,6 +304,34 @@ func TestAStoppedChattyStreamIsStoredAsTheClientReadIt(t *testing.T) {
 	}
 	if _, body := replay(t, path, api.URL+"/events"); body != want {
 		t.Errorf("replayed %d bytes (%.60q...), want %q", len(body), body, want)
+	}
+}
+
+// TestAStoppedStreamIsCutToWhatTheClientReadInABodyFile: the reading on
+// after Close may carry a stream's copy over the size at which it goes to
+// a body file; the body file is then cut to what the client read too.
+func TestAStoppedStreamIsCutToWhatTheClientReadInABodyFile(t *testing.T) {
+	first := recorder.SpillSize - 1024 // in memory when the client closes
+	// More than fits in memory, then it goes on.
+	api := goingOn(t, "application/octet-stream", make([]byte, first+1<<20), 10*time.Millisecond, func(int) string { return "more" })
+	path := t.TempDir()
+	rt := recorder.NewTransport(t, path)
+	resp, err := (&http.Client{Transport: rt}).Get(api.URL + "/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(resp.Body, make([]byte, first)); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	flush(t, rt)
+	_, ex := onlyExchange(t, path)
+	body, err := ex.Response.ReadBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(body) != first {
+		t.Errorf("stored %d bytes (body file %q), want the %d the client read", len(body), ex.Response.BodyFile, first)
 	}
 }
 
@@ -483,6 +522,19 @@ func TestABodyOfKnownLengthCutShortIsNotStored(t *testing.T) {
 	}
 }
 
+// letSeeClientGone sends GET /other through the recording server at base,
+// on a connection of its own: the time that takes lets the server see a
+// client that just closed its connection gone, before what the test does
+// next. The upstream must answer /other at once.
+func letSeeClientGone(t *testing.T, base string) {
+	t.Helper()
+	other, err := http.Get(base + "/other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Body.Close()
+}
+
 // TestARecordingServerStoresABodyItsClientClosedEarly: Go's client drops
 // its connection when it closes a body of known length before its end, so
 // a recording server sees its client leave. The rest, arriving after that,
@@ -515,14 +567,7 @@ func TestARecordingServerStoresABodyItsClientClosedEarly(t *testing.T) {
 					t.Fatal(err)
 				}
 				resp.Body.Close() // 10 bytes unread: the client drops the connection
-				// Another request through the server, on a connection of
-				// its own, gives it the time to see the first client gone
-				// before the rest arrives.
-				other, err := http.Get(base + "/other")
-				if err != nil {
-					t.Fatal(err)
-				}
-				other.Body.Close()
+				letSeeClientGone(t, base)
 				close(rest)
 			}) // the recording ends with the subtest
 			lib := readLibrary(t, path)
@@ -570,13 +615,7 @@ func TestSaveWaitsForABodyTheProxyReadsAfterItsClientLeft(t *testing.T) {
 				t.Fatal(err)
 			}
 			resp.Body.Close() // 10 bytes unread: the client drops the connection
-			// As in TestARecordingServerStoresABodyItsClientClosedEarly:
-			// time for the proxy to see its client gone.
-			other, err := http.Get(rec.URL + "/other")
-			if err != nil {
-				t.Fatal(err)
-			}
-			other.Body.Close()
+			letSeeClientGone(t, rec.URL)
 			saved := make(chan error, 1)
 			go func() { saved <- rec.Save() }()
 			if tc.rest {
@@ -611,6 +650,50 @@ func TestSaveWaitsForABodyTheProxyReadsAfterItsClientLeft(t *testing.T) {
 				t.Errorf("when Save returned, the log said %q; want one line saying %q", logged.list(), tc.logged)
 			}
 		})
+	}
+}
+
+// TestSaveDoesNotHangOnAClientThatHalfClosedAndReadsSlowly: a client that
+// half-closes its connection looks gone to the server, which may then keep
+// reading the body for the recorder while the proxy's handler waits to
+// write to that client. Save gives up on it once the reading stalls,
+// where it used to wait as long as the client kept the connection.
+func TestSaveDoesNotHangOnAClientThatHalfClosedAndReadsSlowly(t *testing.T) {
+	const size = 16 << 20
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/other" {
+			io.WriteString(w, "other")
+			return
+		}
+		w.Header().Set("Content-Length", fmt.Sprint(size))
+		w.Write(make([]byte, size))
+	}))
+	t.Cleanup(api.Close)
+	var logged logs
+	rec := recorder.New(t, api.URL, t.TempDir(), recorder.Logf(logged.logf))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(rec.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /big HTTP/1.1\r\nHost: example.com\r\n\r\n")
+	if _, err := io.ReadFull(conn, make([]byte, 100)); err != nil {
+		t.Fatal(err)
+	}
+	conn.(*net.TCPConn).CloseWrite()
+	letSeeClientGone(t, rec.URL)
+	saved := make(chan error, 1)
+	go func() { saved <- rec.Save() }()
+	select {
+	case err := <-saved:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(bound):
+		t.Fatalf("Save has not returned after %v", bound)
+	}
+	if got := logged.with("response not stored"); len(got) != 1 {
+		t.Errorf("logged %q; want one line saying the response was not stored", logged.list())
 	}
 }
 

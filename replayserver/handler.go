@@ -299,7 +299,7 @@ func recordHint(forTransport bool, upstream *url.URL) string {
 // otherHostHint is the hint of recordHint for a request the server got
 // for another host (through Server.Client, or as a proxy): it needs no
 // Upstream.
-const otherHostHint = "run the test with " + EnvMode + "=record: a request for another host (sent through srv.Client() or srv.Transport()) then goes to that host and is stored"
+const otherHostHint = "run the test with " + EnvMode + "=record: a request for another host (sent through srv.Client() or srv.Transport()) then goes to that host and is stored (cassette serve: -mode record -upstream URL)"
 
 func (h *Handler) logf(format string, args ...any) {
 	if h.cfg.logf != nil {

@@ -101,7 +101,7 @@ func TestMissReportHintFitsHowTheRequestCame(t *testing.T) {
 			func(srv *replayserver.Server) (*http.Response, error) {
 				return srv.Client().Get("https://api.example.com/missing")
 			},
-			"to record it, run the test with CASSETTE_MODE=record: a request for another host (sent through srv.Client() or srv.Transport()) then goes to that host and is stored.",
+			"to record it, run the test with CASSETTE_MODE=record: a request for another host (sent through srv.Client() or srv.Transport()) then goes to that host and is stored (cassette serve: -mode record -upstream URL).",
 			"replayserver.Upstream(url)"},
 		{"to the server's own address",
 			func(srv *replayserver.Server) (*http.Response, error) { return http.Get(srv.URL + "/missing") },

@@ -55,10 +55,11 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 	var open inflight
 	// Cutting requests off ends those a recording proxy goes on reading
 	// after their client left, too; a stop that cuts nothing off leaves
-	// them to end by themselves (the caller's Close waits for them).
+	// them to end by themselves (the caller's Close waits for them), or
+	// to a second interrupt.
 	var kept struct {
 		ctx context.Context
-		cut context.CancelFunc // not called when nothing is cut off
+		cut context.CancelFunc // called when requests are cut off, or on a second interrupt
 	}
 	kept.ctx, kept.cut = context.WithCancel(context.Background())
 	base, cutAll := context.WithCancel(detach.WithStop(context.WithoutCancel(ctx), kept.ctx))
@@ -79,6 +80,11 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 	case <-ctx.Done():
 	}
 	now := stopNow(ctx)
+	if now != nil {
+		// A second interrupt also ends the reads of bodies whose client
+		// left, which the caller's Close waits for.
+		context.AfterFunc(now, kept.cut)
+	}
 	if n := open.count(); n > 0 {
 		again := ""
 		if now != nil {
@@ -117,6 +123,13 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 		case <-time.After(cutGrace):
 			fmt.Fprintf(stderr, "%s: %d request(s) still running %v after their connections were closed; saving without them\n", prefix, open.count(), cutGrace)
 		}
+	}
+	if n := detach.Reading(base); n > 0 {
+		again := ""
+		if now != nil && now.Err() == nil {
+			again = "; Ctrl-C again stops at once"
+		}
+		fmt.Fprintf(stderr, "%s: waiting for %d response(s) still coming from the upstream, whose client left before their end, to record them%s\n", prefix, n, again)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return cut, err

@@ -233,6 +233,36 @@ func TestSecondInterruptCutsOffABodyStillComing(t *testing.T) {
 	}
 }
 
+// TestSecondInterruptEndsReadsOfBodiesWhoseClientLeft: a client closes
+// early a response with a Content-Length whose body goes on coming, and
+// the recording server reads on to record it; interrupted, it says what it
+// waits for, and a second interrupt stops it at once, where it used to
+// wait in silence for UpstreamTimeout (a minute).
+func TestSecondInterruptEndsReadsOfBodiesWhoseClientLeft(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	setShutdownTimeout(t, 30*time.Second)
+	api := endlessAPI(t)
+	for _, s := range recordingServers(t, api) {
+		t.Run(s.name, func(t *testing.T) {
+			p := start(t, s.args...)
+			resp, err := http.Get(p.baseURL() + "/trickle")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.ReadFull(resp.Body, make([]byte, 1)); err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close() // the client leaves; the server reads on
+			p.cancel()
+			waitStderr(t, &p.stderr, "waiting for 1 response(s) still coming from the upstream, whose client left before their end, to record them; Ctrl-C again stops at once\n")
+			p.now()
+			stoppedAs(t, p, s, "the second interrupt", 5*time.Second, exitOK,
+				"/trickle: response not stored",
+				"(the server stopped)")
+		})
+	}
+}
+
 func TestReportCut(t *testing.T) {
 	tests := []struct {
 		why         string

@@ -34,9 +34,24 @@ type (
 // WithStop returns ctx marked so that the requests Request detaches from a
 // context derived from it end when stop ends, kept or not: a server gives
 // it as its base context, and ends stop to cut off the requests still open
-// when it stops.
+// when it stops. [Reading] counts those whose client has gone.
 func WithStop(ctx, stop context.Context) context.Context {
-	return context.WithValue(ctx, stopKey{}, stop)
+	return context.WithValue(ctx, stopKey{}, &stopper{stop: stop})
+}
+
+// A stopper is what WithStop puts in a context.
+type stopper struct {
+	stop context.Context
+	left atomic.Int64 // requests kept after their client left, not ended
+}
+
+// Reading returns how many requests detached from ctx, marked by WithStop,
+// are still being read after their client left.
+func Reading(ctx context.Context) int {
+	if st, _ := ctx.Value(stopKey{}).(*stopper); st != nil {
+		return int(st.left.Load())
+	}
+	return 0
 }
 
 // ErrStopped is the cause of a request ended by the stop of WithStop.
@@ -58,10 +73,12 @@ func (e *GaveUpError) Error() string {
 
 // state is what a detached request's context carries.
 type state struct {
-	client context.Context         // the client's request context
-	cancel context.CancelCauseFunc // ends the detached context
-	stop   func() bool             // stops the watch of the client's context
-	unstop func() bool             // stops the watch of WithStop's context; nil without one
+	client  context.Context         // the client's request context
+	cancel  context.CancelCauseFunc // ends the detached context
+	stop    func() bool             // stops the watch of the client's context
+	unstop  func() bool             // stops the watch of WithStop's context; nil without one
+	stopper *stopper                // WithStop's; nil without one
+	phase   atomic.Int32            // running, then left (counted in stopper.left) and ended
 
 	mu       sync.Mutex
 	kept     *keeping      // set by Keep
@@ -69,6 +86,14 @@ type state struct {
 	over     chan struct{} // closed by Release: ends a watchdog
 	gone     chan struct{} // closed once clientGone has run
 }
+
+// The phases of a request: running until its client leaves while it is
+// kept (counted in its stopper's left then), or until it ends.
+const (
+	phaseRunning int32 = iota
+	phaseLeft
+	phaseEnded
+)
 
 // keeping is what Keep was told: how the reading of the rest goes on.
 type keeping struct {
@@ -85,8 +110,9 @@ func Request(r *http.Request) *http.Request {
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(client))
 	s := &state{client: client, cancel: cancel, over: make(chan struct{}), gone: make(chan struct{})}
 	s.stop = context.AfterFunc(client, s.clientGone)
-	if stop, _ := client.Value(stopKey{}).(context.Context); stop != nil {
-		s.unstop = context.AfterFunc(stop, func() { cancel(ErrStopped) })
+	if st, _ := client.Value(stopKey{}).(*stopper); st != nil {
+		s.stopper = st
+		s.unstop = context.AfterFunc(st.stop, func() { s.end(ErrStopped) })
 	}
 	return r.WithContext(context.WithValue(ctx, key{}, s))
 }
@@ -108,10 +134,11 @@ func Left(ctx context.Context) bool {
 
 // Keep tells the proxy that the recorder wants the rest of the body of the
 // request whose context is ctx once its client has gone: the request then
-// goes on while the body keeps arriving (arrived counts its bytes), until
-// nothing has come for pause or, when limit is positive, for limit in all.
-// It does nothing for a context not made by Request, or once the client
-// has gone.
+// goes on while the body keeps arriving (arrived counts the bytes the
+// recorder has read of it), until nothing has come for pause or, when
+// limit is positive, for limit in all. It does nothing for a context not
+// made by Request, or once that request has ended (its client gone
+// before Keep, or Release).
 func Keep(ctx context.Context, arrived *atomic.Int64, pause, limit time.Duration) {
 	s, _ := ctx.Value(key{}).(*state)
 	if s == nil {
@@ -139,11 +166,20 @@ func Release(ctx context.Context) {
 	}
 	s.released = true
 	s.stop()
+	close(s.over)
+	s.end(context.Canceled)
+}
+
+// end ends the request with cause, and stops the watch of WithStop's
+// context, so that a long-lived server keeps no registration per request.
+func (s *state) end(cause error) {
 	if s.unstop != nil {
 		s.unstop()
 	}
-	close(s.over)
-	s.cancel(context.Canceled)
+	if s.phase.Swap(phaseEnded) == phaseLeft {
+		s.stopper.left.Add(-1)
+	}
+	s.cancel(cause)
 }
 
 // clientGone runs when the client's context ends: it ends the request,
@@ -155,8 +191,11 @@ func (s *state) clientGone() {
 	switch {
 	case s.released:
 	case s.kept == nil:
-		s.cancel(context.Cause(s.client))
+		s.end(context.Cause(s.client))
 	default:
+		if s.stopper != nil && s.phase.CompareAndSwap(phaseRunning, phaseLeft) {
+			s.stopper.left.Add(1)
+		}
 		go s.watch(*s.kept)
 	}
 }
@@ -179,13 +218,13 @@ func (s *state) watch(k keeping) {
 		case <-s.over:
 			return
 		case <-all:
-			s.cancel(&GaveUpError{Pause: k.pause, Limit: k.limit})
+			s.end(&GaveUpError{Pause: k.pause, Limit: k.limit})
 			return
 		case now := <-tick.C:
 			if n := k.arrived.Load(); n != last {
 				last, lastAt = n, now
 			} else if now.Sub(lastAt) >= k.pause {
-				s.cancel(&GaveUpError{Pause: k.pause})
+				s.end(&GaveUpError{Pause: k.pause})
 				return
 			}
 		}

@@ -15,11 +15,11 @@ const bound = time.Minute
 
 type valueKey struct{}
 
-// request returns a request detached by Request, the cancel of its
-// client's context, and its state.
-func request(t *testing.T) (*http.Request, context.CancelFunc, *state) {
+// request returns a request detached by Request from a client context
+// made from parent, the cancel of that context, and the request's state.
+func request(t *testing.T, parent context.Context) (*http.Request, context.CancelFunc, *state) {
 	t.Helper()
-	client, cancel := context.WithCancel(context.WithValue(context.Background(), valueKey{}, "kept"))
+	client, cancel := context.WithCancel(context.WithValue(parent, valueKey{}, "kept"))
 	t.Cleanup(cancel)
 	r, err := http.NewRequestWithContext(client, "GET", "http://example.com/", nil)
 	if err != nil {
@@ -58,7 +58,7 @@ func gone(t *testing.T, s *state) {
 }
 
 func TestWithoutKeepTheClientLeavingEndsTheRequest(t *testing.T) {
-	r, cancel, _ := request(t)
+	r, cancel, _ := request(t, context.Background())
 	if err := r.Context().Err(); err != nil {
 		t.Fatalf("the detached context ended before the client left: %v", err)
 	}
@@ -69,7 +69,7 @@ func TestWithoutKeepTheClientLeavingEndsTheRequest(t *testing.T) {
 }
 
 func TestKeptRequestOutlivesTheClientWhileTheBodyArrives(t *testing.T) {
-	r, cancel, s := request(t)
+	r, cancel, s := request(t, context.Background())
 	var arrived atomic.Int64
 	Keep(r.Context(), &arrived, bound, 0)
 	cancel()
@@ -85,7 +85,7 @@ func TestKeptRequestOutlivesTheClientWhileTheBodyArrives(t *testing.T) {
 }
 
 func TestKeptRequestEndsWhenTheBodyStopsComing(t *testing.T) {
-	r, cancel, _ := request(t)
+	r, cancel, _ := request(t, context.Background())
 	var arrived atomic.Int64
 	arrived.Store(10)
 	Keep(r.Context(), &arrived, 10*time.Millisecond, 0)
@@ -97,7 +97,7 @@ func TestKeptRequestEndsWhenTheBodyStopsComing(t *testing.T) {
 }
 
 func TestKeptRequestEndsAfterItsLimit(t *testing.T) {
-	r, cancel, _ := request(t)
+	r, cancel, _ := request(t, context.Background())
 	var arrived atomic.Int64
 	Keep(r.Context(), &arrived, bound, 10*time.Millisecond)
 	cancel()
@@ -108,7 +108,7 @@ func TestKeptRequestEndsAfterItsLimit(t *testing.T) {
 }
 
 func TestReleaseBeforeTheClientLeaves(t *testing.T) {
-	r, cancel, s := request(t)
+	r, cancel, s := request(t, context.Background())
 	var arrived atomic.Int64
 	Keep(r.Context(), &arrived, bound, 0)
 	Release(r.Context())
@@ -135,7 +135,7 @@ func TestPlainContextsAreLeftAlone(t *testing.T) {
 }
 
 func TestLeftOnlyForAKeptRequestWhoseClientHasGone(t *testing.T) {
-	r, cancel, _ := request(t)
+	r, cancel, _ := request(t, context.Background())
 	if Left(r.Context()) {
 		t.Error("Left before Keep and before the client left")
 	}
@@ -153,7 +153,7 @@ func TestLeftOnlyForAKeptRequestWhoseClientHasGone(t *testing.T) {
 	if Left(r.Context()) {
 		t.Error("Left after Release")
 	}
-	unkept, cancelUnkept, _ := request(t)
+	unkept, cancelUnkept, _ := request(t, context.Background())
 	cancelUnkept()
 	if Left(unkept.Context()) {
 		t.Error("Left for a request that was not kept")
@@ -166,17 +166,70 @@ func TestLeftOnlyForAKeptRequestWhoseClientHasGone(t *testing.T) {
 func TestWithStopEndsKeptRequests(t *testing.T) {
 	stop, stopNow := context.WithCancel(context.Background())
 	defer stopNow()
-	client, cancel := context.WithCancel(WithStop(context.Background(), stop))
-	defer cancel()
-	r, err := http.NewRequestWithContext(client, "GET", "http://example.com/", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := Request(r)
+	out, _, _ := request(t, WithStop(context.Background(), stop))
 	var arrived atomic.Int64
 	Keep(out.Context(), &arrived, bound, 0)
 	stopNow()
 	if err := ended(t, out.Context()); err != ErrStopped {
 		t.Errorf("cause %v, want %v", err, ErrStopped)
+	}
+}
+
+// A request that ends leaves no registration on the stop of WithStop: a
+// long-lived server would otherwise keep one per request it served.
+func TestEndedRequestsLeaveTheStopAlone(t *testing.T) {
+	stop, stopNow := context.WithCancel(context.Background())
+	defer stopNow()
+	for _, tc := range []struct {
+		name string
+		end  func(r *http.Request, cancel context.CancelFunc, s *state)
+	}{
+		{"the client leaves, not kept", func(_ *http.Request, cancel context.CancelFunc, s *state) {
+			cancel()
+			gone(t, s)
+		}},
+		{"released", func(r *http.Request, _ context.CancelFunc, _ *state) { Release(r.Context()) }},
+		{"kept, then given up", func(r *http.Request, cancel context.CancelFunc, _ *state) {
+			var arrived atomic.Int64
+			Keep(r.Context(), &arrived, time.Millisecond, 0)
+			cancel()
+			ended(t, r.Context())
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, cancel, s := request(t, WithStop(context.Background(), stop))
+			tc.end(out, cancel, s)
+			ended(t, out.Context())
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.unstop() {
+				t.Error("the request ended, and its watch of the stop was still registered")
+			}
+		})
+	}
+}
+
+func TestReadingCountsKeptRequestsWhoseClientLeft(t *testing.T) {
+	base := WithStop(context.Background(), context.Background())
+	kept, cancelKept, keptState := request(t, base)
+	var arrived atomic.Int64
+	Keep(kept.Context(), &arrived, bound, 0)
+	_, cancelPlain, plainState := request(t, base)
+	if n := Reading(base); n != 0 {
+		t.Errorf("Reading = %d before any client left, want 0", n)
+	}
+	cancelKept()
+	cancelPlain()
+	gone(t, keptState)
+	gone(t, plainState)
+	if n := Reading(base); n != 1 {
+		t.Errorf("Reading = %d once the clients left, want 1 (the kept request)", n)
+	}
+	Release(kept.Context())
+	if n := Reading(base); n != 0 {
+		t.Errorf("Reading = %d after Release, want 0", n)
+	}
+	if n := Reading(context.Background()); n != 0 {
+		t.Errorf("Reading = %d of a context WithStop did not make, want 0", n)
 	}
 }
