@@ -80,11 +80,6 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 	case <-ctx.Done():
 	}
 	now := stopNow(ctx)
-	if now != nil {
-		// A second interrupt also ends the reads of bodies whose client
-		// left, which the caller's Close waits for.
-		context.AfterFunc(now, kept.cut)
-	}
 	if n := open.count(); n > 0 {
 		again := ""
 		if now != nil {
@@ -123,6 +118,12 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 		case <-time.After(cutGrace):
 			fmt.Fprintf(stderr, "%s: %d request(s) still running %v after their connections were closed; saving without them\n", prefix, open.count(), cutGrace)
 		}
+	}
+	if now != nil {
+		// From here on (the requests are done or cut off), a second
+		// interrupt ends the reads of bodies whose client left, which the
+		// caller's Close waits for.
+		context.AfterFunc(now, kept.cut)
 	}
 	if n := detach.Reading(base); n > 0 {
 		again := ""
