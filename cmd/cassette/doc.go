@@ -68,7 +68,9 @@
 // closed: a stream is stored as far as it had come (replay ends it there),
 // any other response is not recorded. What was recorded is saved either
 // way; stderr says how many requests were cut off, and the exit status is
-// 1 if any was not recorded.
+// 1 if any was not recorded. Responses whose client left before their end,
+// which the server goes on reading to record them, are waited for too; a
+// second signal gives them up, and the exit status is then 1.
 //
 // # ls
 //

@@ -29,7 +29,9 @@ On the first interrupt record waits up to 10 seconds for the requests
 still open (an event stream), saying so; a second Ctrl-C stops at once.
 Requests still open then are cut off: a stream is stored as far as it had
 come, any other response is not recorded. Record says how many on stderr
-and exits with status 1 if any was not recorded.
+and exits with status 1 if any was not recorded. Responses whose client
+left before their end, which record goes on reading to store them, are
+waited for too; a second Ctrl-C gives them up, with status 1.
 `
 
 const recordExample = `
@@ -100,7 +102,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
 	}
-	cut, err := serveUntilDone(ctx, *addr, p, stderr, "cassette record", func(base string) {
+	cut, gaveUp, err := serveUntilDone(ctx, *addr, p, stderr, "cassette record", func(base string) {
 		fmt.Fprintf(stdout, "cassette: recording %s into %s via %s\n", *upstream, path, base)
 	}, func() {
 		mu.Lock()
@@ -118,6 +120,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	mu.Lock()
 	code = max(code, reportCut(stderr, "cassette record", cut, stored-storedAt, true))
+	if n := gaveUp(); n > 0 {
+		fmt.Fprintf(stderr, "cassette record: %d response(s) whose client had left not recorded (the log above says why); record them again and let them end before stopping\n", n)
+		code = exitError
+	}
 	mu.Unlock()
 	if lib.Exists() {
 		if names, err := lib.Names(); err == nil {

@@ -45,7 +45,9 @@ as far as it had come and any other response is not recorded. Serve says
 how many on stderr. When every request is forwarded (rerecord, or record
 into a library that did not exist) it exits with status 1 if any was not
 recorded; otherwise a request cut off may have been a replayed hit, and
-the log says which recordings were not stored.
+the log says which recordings were not stored. Responses whose client left
+before their end, which serve goes on reading to record them, are waited
+for too; a second Ctrl-C gives them up, with status 1.
 `
 
 const serveExample = `
@@ -142,7 +144,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// request cut off may be a hit being replayed: the count is said, the
 	// log says which forwarded ones were not stored.
 	recording := m == replayserver.ModeRerecord || ((m == replayserver.ModeRecord || m == replayserver.ModeOnce) && !h.Library().Exists())
-	cut, err := serveUntilDone(ctx, *addr, h, stderr, "cassette serve", func(base string) {
+	cut, gaveUp, err := serveUntilDone(ctx, *addr, h, stderr, "cassette serve", func(base string) {
 		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
 		if h.Mode() != replayserver.ModeReplay {
 			fmt.Fprintf(stdout, "cassette: mode %s, forwarding to %s\n", h.Mode(), *upstream)
@@ -166,6 +168,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	mu.Lock()
 	code = max(code, reportCut(stderr, "cassette serve", cut, stored-storedAt, recording))
+	if n := gaveUp(); n > 0 {
+		fmt.Fprintf(stderr, "cassette serve: %d response(s) whose client had left not recorded (the log above says why); record them again and let them end before stopping\n", n)
+		code = exitError
+	}
 	mu.Unlock()
 	if *unusedFile != "" {
 		if err := writeUnused(*unusedFile, h); err != nil {

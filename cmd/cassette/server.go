@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/detach"
@@ -46,11 +47,15 @@ func stopNow(ctx context.Context) context.Context {
 // closes their connections, calling cutting first. Once listening it calls
 // started with the server's base URL. It returns the number of requests
 // cut off. The server's own errors and its stopping are logged to stderr
-// with prefix.
-func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.Writer, prefix string, started func(baseURL string), cutting func()) (cut int, err error) {
+// with prefix. gaveUp, called once the caller has closed h, returns how
+// many responses whose client had left it stopped reading at a second
+// interrupt, before their end: they were not recorded.
+func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.Writer, prefix string, started func(baseURL string), cutting func()) (cut int, gaveUp func() int, err error) {
+	var abandoned atomic.Int64
+	gaveUp = func() int { return int(abandoned.Load()) }
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return 0, err
+		return 0, gaveUp, err
 	}
 	var open inflight
 	// Cutting requests off ends those a recording proxy goes on reading
@@ -76,7 +81,7 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 
 	select {
 	case err := <-served:
-		return 0, err // Serve never returns nil
+		return 0, gaveUp, err // Serve never returns nil
 	case <-ctx.Done():
 	}
 	now := stopNow(ctx)
@@ -123,7 +128,13 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 		// From here on (the requests are done or cut off), a second
 		// interrupt ends the reads of bodies whose client left, which the
 		// caller's Close waits for.
-		context.AfterFunc(now, kept.cut)
+		context.AfterFunc(now, func() {
+			if n := detach.Reading(base); n > 0 {
+				abandoned.Store(int64(n))
+				fmt.Fprintf(stderr, "%s: stopped at once, giving up %d response(s) still coming from the upstream\n", prefix, n)
+			}
+			kept.cut()
+		})
 	}
 	if n := detach.Reading(base); n > 0 {
 		again := ""
@@ -133,9 +144,9 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 		fmt.Fprintf(stderr, "%s: waiting for %d response(s) still coming from the upstream, whose client left before their end, to record them%s\n", prefix, n, again)
 	}
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return cut, err
+		return cut, gaveUp, err
 	}
-	return cut, nil
+	return cut, gaveUp, nil
 }
 
 // reportCut tells on stderr what became of the cut requests cut off by a
