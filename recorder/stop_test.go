@@ -598,7 +598,7 @@ func TestSaveWaitsForABodyTheProxyReadsAfterItsClientLeft(t *testing.T) {
 		logged string
 	}{
 		{name: "the rest comes: stored whole", rest: true, stored: "0123456789abcdefghij"},
-		{name: "the rest stops coming: not stored, and logged", logged: "response not stored: its reading stopped after 10 of its 20 bytes (the client's request ended: the client left, and the rest of the body stopped coming for 1s)"},
+		{name: "the rest stops coming: not stored, and logged", logged: "response not stored: its reading stopped after 10 of its 20 bytes (the client's request ended: the client left, and no more of the body was read for 1s)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			api, rest := sizedSlowUpstream(t)

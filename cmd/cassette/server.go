@@ -69,6 +69,18 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 	kept.ctx, kept.cut = context.WithCancel(context.Background())
 	base, cutAll := context.WithCancel(detach.WithStop(context.WithoutCancel(ctx), kept.ctx))
 	defer cutAll()
+	// giveUpKept ends the reads of responses whose client left, counting
+	// and saying those it gives up.
+	var giveUp sync.Mutex
+	giveUpKept := func() {
+		giveUp.Lock()
+		defer giveUp.Unlock()
+		if n := detach.Reading(base); n > 0 {
+			abandoned.Add(int64(n))
+			fmt.Fprintf(stderr, "%s: giving up %d response(s) whose client left, still coming from the upstream\n", prefix, n)
+		}
+		kept.cut()
+	}
 	srv := &http.Server{
 		Handler:           open.wrap(h),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -90,7 +102,11 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 		if now != nil {
 			again = "; Ctrl-C again stops at once"
 		}
-		fmt.Fprintf(stderr, "%s: stopping: waiting up to %v for %d open request(s) to end%s\n", prefix, shutdownTimeout, n, again)
+		also := ""
+		if k := detach.Reading(base); k > 0 {
+			also = fmt.Sprintf(", and for %d response(s) whose client left, still coming from the upstream, to record them", k)
+		}
+		fmt.Fprintf(stderr, "%s: stopping: waiting up to %v for %d open request(s) to end%s%s\n", prefix, shutdownTimeout, n, also, again)
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
@@ -113,7 +129,7 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 			why = "at once"
 		}
 		fmt.Fprintf(stderr, "%s: stopped %s, cutting off %d open request(s)\n", prefix, why, cut)
-		kept.cut()
+		giveUpKept()
 		cutAll() // ends hijacked connections, that Close leaves open
 	}
 	srv.Close()
@@ -128,13 +144,7 @@ func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.
 		// From here on (the requests are done or cut off), a second
 		// interrupt ends the reads of bodies whose client left, which the
 		// caller's Close waits for.
-		context.AfterFunc(now, func() {
-			if n := detach.Reading(base); n > 0 {
-				abandoned.Store(int64(n))
-				fmt.Fprintf(stderr, "%s: stopped at once, giving up %d response(s) still coming from the upstream\n", prefix, n)
-			}
-			kept.cut()
-		})
+		context.AfterFunc(now, giveUpKept)
 	}
 	if n := detach.Reading(base); n > 0 {
 		again := ""

@@ -233,6 +233,21 @@ func TestSecondInterruptCutsOffABodyStillComing(t *testing.T) {
 	}
 }
 
+// leaveTrickle GETs /trickle through the recording server at base, reads
+// its first byte and closes the body: the client leaves, and the server
+// reads on to record the body.
+func leaveTrickle(t *testing.T, base string) {
+	t.Helper()
+	resp, err := http.Get(base + "/trickle")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(resp.Body, make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
 // TestSecondInterruptEndsReadsOfBodiesWhoseClientLeft: a client closes
 // early a response with a Content-Length whose body goes on coming, and
 // the recording server reads on to record it; interrupted, it says what it
@@ -245,23 +260,42 @@ func TestSecondInterruptEndsReadsOfBodiesWhoseClientLeft(t *testing.T) {
 	for _, s := range recordingServers(t, api) {
 		t.Run(s.name, func(t *testing.T) {
 			p := start(t, s.args...)
-			resp, err := http.Get(p.baseURL() + "/trickle")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := io.ReadFull(resp.Body, make([]byte, 1)); err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close() // the client leaves; the server reads on
+			leaveTrickle(t, p.baseURL())
 			p.cancel()
 			waitStderr(t, &p.stderr, "waiting for 1 response(s) still coming from the upstream, whose client left before their end, to record them; Ctrl-C again stops at once\n")
 			p.now()
 			// Exit status 1: a response it read for the library was lost.
 			stoppedAs(t, p, s, "the second interrupt", 5*time.Second, exitError,
-				"PREFIXstopped at once, giving up 1 response(s) still coming from the upstream\n",
+				"PREFIXgiving up 1 response(s) whose client left, still coming from the upstream\n",
 				"/trickle: response not stored",
 				"(the server stopped)",
 				"PREFIX1 response(s) whose client had left not recorded (the log above says why); record them again and let them end before stopping\n")
+		})
+	}
+}
+
+// TestCutOffStopGivesUpReadsOfBodiesWhoseClientLeft: when a stop cuts off
+// the requests still open, it also gives up the responses whose client
+// left that it was still reading to record them, and says so with exit
+// status 1, where it used to drop them with only a log line, and exit 0.
+func TestCutOffStopGivesUpReadsOfBodiesWhoseClientLeft(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	setShutdownTimeout(t, 30*time.Second)
+	api := endlessAPI(t)
+	for _, s := range recordingServers(t, api) {
+		t.Run(s.name, func(t *testing.T) {
+			p := start(t, s.args...)
+			base := p.baseURL()
+			leaveTrickle(t, base)
+			open(t, base+"/events", "data: one\n\n")
+			p.cancel()
+			waitStderr(t, &p.stderr, "stopping: waiting up to 30s for")
+			p.now()
+			stoppedAs(t, p, s, "the second interrupt", 5*time.Second, exitError,
+				"PREFIXstopped at once, cutting off",
+				"PREFIXgiving up 1 response(s) whose client left, still coming from the upstream\n",
+				"/trickle: response not stored",
+				"PREFIX1 response(s) whose client had left not recorded")
 		})
 	}
 }

@@ -58,7 +58,8 @@ func Reading(ctx context.Context) int {
 var ErrStopped = errors.New("the server stopped")
 
 // A GaveUpError is the cause of a kept request ended because the rest of
-// its body did not come: nothing came for Pause, or all of it did not come
+// its body did not come: none of it was read for Pause (the upstream
+// stalled, or the proxy could not pass it on), or all of it did not come
 // within Limit (when Limit is not 0).
 type GaveUpError struct {
 	Pause, Limit time.Duration
@@ -68,7 +69,7 @@ func (e *GaveUpError) Error() string {
 	if e.Limit > 0 {
 		return fmt.Sprintf("the client left, and the rest of the body did not arrive within %v", e.Limit)
 	}
-	return fmt.Sprintf("the client left, and the rest of the body stopped coming for %v", e.Pause)
+	return fmt.Sprintf("the client left, and no more of the body was read for %v", e.Pause)
 }
 
 // state is what a detached request's context carries.

@@ -91,7 +91,7 @@ func TestKeptRequestEndsWhenTheBodyStopsComing(t *testing.T) {
 	Keep(r.Context(), &arrived, 10*time.Millisecond, 0)
 	cancel()
 	err := ended(t, r.Context())
-	if err == nil || !strings.Contains(err.Error(), "the client left, and the rest of the body stopped coming for 10ms") {
+	if err == nil || !strings.Contains(err.Error(), "the client left, and no more of the body was read for 10ms") {
 		t.Errorf("cause %v, want one saying the body stopped coming", err)
 	}
 }
