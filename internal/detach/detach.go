@@ -74,12 +74,12 @@ func (e *GaveUpError) Error() string {
 
 // state is what a detached request's context carries.
 type state struct {
-	client  context.Context         // the client's request context
-	cancel  context.CancelCauseFunc // ends the detached context
-	stop    func() bool             // stops the watch of the client's context
-	unstop  func() bool             // stops the watch of WithStop's context; nil without one
-	stopper *stopper                // WithStop's; nil without one
-	phase   atomic.Int32            // running, then left (counted in stopper.left) and ended
+	client  context.Context             // the client's request context
+	cancel  context.CancelCauseFunc     // ends the detached context
+	stop    func() bool                 // stops the watch of the client's context
+	unstop  atomic.Pointer[func() bool] // stops the watch of WithStop's context; nil without one
+	stopper *stopper                    // WithStop's; nil without one
+	phase   atomic.Int32                // running, then left (counted in stopper.left) and ended
 
 	mu       sync.Mutex
 	kept     *keeping      // set by Keep
@@ -110,11 +110,14 @@ func Request(r *http.Request) *http.Request {
 	client := r.Context()
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(client))
 	s := &state{client: client, cancel: cancel, over: make(chan struct{}), gone: make(chan struct{})}
-	s.stop = context.AfterFunc(client, s.clientGone)
 	if st, _ := client.Value(stopKey{}).(*stopper); st != nil {
 		s.stopper = st
-		s.unstop = context.AfterFunc(st.stop, func() { s.end(ErrStopped) })
+		// The stop may have come: end then runs at once, before Store.
+		unstop := context.AfterFunc(st.stop, func() { s.end(ErrStopped) })
+		s.unstop.Store(&unstop)
 	}
+	// Last: the client may have gone, and clientGone then runs at once.
+	s.stop = context.AfterFunc(client, s.clientGone)
 	return r.WithContext(context.WithValue(ctx, key{}, s))
 }
 
@@ -174,8 +177,8 @@ func Release(ctx context.Context) {
 // end ends the request with cause, and stops the watch of WithStop's
 // context, so that a long-lived server keeps no registration per request.
 func (s *state) end(cause error) {
-	if s.unstop != nil {
-		s.unstop()
+	if unstop := s.unstop.Load(); unstop != nil {
+		(*unstop)()
 	}
 	if s.phase.Swap(phaseEnded) == phaseLeft {
 		s.stopper.left.Add(-1)

@@ -202,7 +202,7 @@ func TestEndedRequestsLeaveTheStopAlone(t *testing.T) {
 			ended(t, out.Context())
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			if s.unstop() {
+			if unstop := s.unstop.Load(); unstop == nil || (*unstop)() {
 				t.Error("the request ended, and its watch of the stop was still registered")
 			}
 		})
@@ -231,5 +231,38 @@ func TestReadingCountsKeptRequestsWhoseClientLeft(t *testing.T) {
 	}
 	if n := Reading(context.Background()); n != 0 {
 		t.Errorf("Reading = %d of a context WithStop did not make, want 0", n)
+	}
+}
+
+// A request whose client has already gone, or whose server has already
+// stopped, when it is detached ends at once (the watches then run while
+// Request is still setting up: -race checks they do not race with it).
+func TestDetachedAfterTheEnd(t *testing.T) {
+	stopped, stop := context.WithCancel(context.Background())
+	stop()
+	for _, tc := range []struct {
+		name   string
+		parent context.Context
+		cancel bool
+		want   error
+	}{
+		{"the client has gone", context.Background(), true, context.Canceled},
+		{"the server has stopped", WithStop(context.Background(), stopped), false, ErrStopped},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client, cancel := context.WithCancel(tc.parent)
+			defer cancel()
+			if tc.cancel {
+				cancel()
+			}
+			r, err := http.NewRequestWithContext(client, "GET", "http://example.com/", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := Request(r)
+			if err := ended(t, out.Context()); err != tc.want {
+				t.Errorf("cause %v, want %v", err, tc.want)
+			}
+		})
 	}
 }
