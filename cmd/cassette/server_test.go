@@ -250,53 +250,43 @@ func leaveTrickle(t *testing.T, base string) {
 
 // TestSecondInterruptEndsReadsOfBodiesWhoseClientLeft: a client closes
 // early a response with a Content-Length whose body goes on coming, and
-// the recording server reads on to record it; interrupted, it says what it
-// waits for, and a second interrupt stops it at once, where it used to
-// wait in silence for UpstreamTimeout (a minute).
+// the recording server reads on to record it. Interrupted, it says what it
+// waits for; a second interrupt gives that response up, says so, and
+// exits with status 1, whether or not other requests are still open to be
+// cut off. It used to wait in silence for UpstreamTimeout (a minute), or,
+// when it cut off other requests, drop the response with only a log line
+// and exit 0.
 func TestSecondInterruptEndsReadsOfBodiesWhoseClientLeft(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	setShutdownTimeout(t, 30*time.Second)
 	api := endlessAPI(t)
-	for _, s := range recordingServers(t, api) {
-		t.Run(s.name, func(t *testing.T) {
-			p := start(t, s.args...)
-			leaveTrickle(t, p.baseURL())
-			p.cancel()
-			waitStderr(t, &p.stderr, "waiting for 1 response(s) still coming from the upstream, whose client left before their end, to record them; Ctrl-C again stops at once\n")
-			p.now()
-			// Exit status 1: a response it read for the library was lost.
-			stoppedAs(t, p, s, "the second interrupt", 5*time.Second, exitError,
-				"PREFIXgiving up 1 response(s) whose client left, still coming from the upstream\n",
-				"/trickle: response not stored",
-				"(the server stopped)",
-				"PREFIX1 response(s) whose client had left not recorded (the log above says why); record them again and let them end before stopping\n")
-		})
-	}
-}
-
-// TestCutOffStopGivesUpReadsOfBodiesWhoseClientLeft: when a stop cuts off
-// the requests still open, it also gives up the responses whose client
-// left that it was still reading to record them, and says so with exit
-// status 1, where it used to drop them with only a log line, and exit 0.
-func TestCutOffStopGivesUpReadsOfBodiesWhoseClientLeft(t *testing.T) {
-	t.Setenv("CASSETTE_MODE", "")
-	setShutdownTimeout(t, 30*time.Second)
-	api := endlessAPI(t)
-	for _, s := range recordingServers(t, api) {
-		t.Run(s.name, func(t *testing.T) {
-			p := start(t, s.args...)
-			base := p.baseURL()
-			leaveTrickle(t, base)
-			open(t, base+"/events", "data: one\n\n")
-			p.cancel()
-			waitStderr(t, &p.stderr, "stopping: waiting up to 30s for")
-			p.now()
-			stoppedAs(t, p, s, "the second interrupt", 5*time.Second, exitError,
-				"PREFIXstopped at once, cutting off",
-				"PREFIXgiving up 1 response(s) whose client left, still coming from the upstream\n",
-				"/trickle: response not stored",
-				"PREFIX1 response(s) whose client had left not recorded")
-		})
+	for _, tc := range []struct {
+		name   string
+		stream bool   // an event stream is open too, to be cut off
+		wait   string // what the first interrupt says
+	}{
+		{"alone", false, "waiting for 1 response(s) still coming from the upstream, whose client left before their end, to record them; Ctrl-C again stops at once\n"},
+		{"with a stream open", true, "stopping: waiting up to 30s for"},
+	} {
+		for _, s := range recordingServers(t, api) {
+			t.Run(tc.name+"/"+s.name, func(t *testing.T) {
+				p := start(t, s.args...)
+				base := p.baseURL()
+				leaveTrickle(t, base)
+				if tc.stream {
+					open(t, base+"/events", "data: one\n\n")
+				}
+				p.cancel()
+				waitStderr(t, &p.stderr, tc.wait)
+				p.now()
+				// Exit status 1: a response it read for the library was lost.
+				stoppedAs(t, p, s, "the second interrupt", 5*time.Second, exitError,
+					"PREFIXgiving up 1 response(s) whose client left, still coming from the upstream\n",
+					"/trickle: response not stored",
+					"(the server stopped)",
+					"PREFIX1 response(s) whose client had left not recorded (the log above says why); record them again and let them end before stopping\n")
+			})
+		}
 	}
 }
 
