@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -139,15 +138,8 @@ func TestMissingBodyFileFailsTheTest(t *testing.T) {
 			ft := newFakeTB(t)
 			var status int
 			var rtErr error
-			var (
-				mu   sync.Mutex // guards logs
-				logs []string
-			)
-			logf := replayserver.Logf(func(format string, args ...any) {
-				mu.Lock()
-				defer mu.Unlock()
-				logs = append(logs, fmt.Sprintf(format, args...))
-			})
+			var logs logBook
+			logf := logs.option()
 			ft.do(func() {
 				if how == "server" {
 					srv := replayserver.New(ft, dir, logf)
@@ -167,11 +159,9 @@ func TestMissingBodyFileFailsTheTest(t *testing.T) {
 			if how == "server" && status != http.StatusInternalServerError {
 				t.Errorf("status %d, want 500", status)
 			}
-			mu.Lock()
-			if log := strings.Join(logs, "\n"); how == "server" && !strings.Contains(log, "/report -> 500") {
+			if log := logs.String(); how == "server" && !strings.Contains(log, "/report -> 500") {
 				t.Errorf("log %q; want the hit logged with the 500 it answered, not the recorded 200", log)
 			}
-			mu.Unlock()
 			if how == "transport" && rtErr == nil {
 				t.Error("RoundTrip: no error")
 			}

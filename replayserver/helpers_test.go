@@ -1,9 +1,39 @@
 package replayserver_test
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 
 	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/replayserver"
 )
 
 func nameOf(r *http.Request, body []byte) string { return naming.Name(r, body, naming.Default()) }
+
+// A logBook keeps what a handler logs, for a test to read. It is safe
+// for concurrent use.
+type logBook struct {
+	mu    sync.Mutex // guards lines
+	lines []string
+}
+
+// option makes a handler log to b.
+func (b *logBook) option() replayserver.Option {
+	return replayserver.Logf(func(format string, args ...any) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.lines = append(b.lines, fmt.Sprintf(format, args...))
+	})
+}
+
+// Lines returns the lines logged so far.
+func (b *logBook) Lines() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.lines...)
+}
+
+// String returns the lines logged so far, one per line.
+func (b *logBook) String() string { return strings.Join(b.Lines(), "\n") }

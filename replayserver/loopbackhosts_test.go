@@ -1,12 +1,10 @@
 package replayserver_test
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -74,17 +72,10 @@ func TestTwoLoopbackServersWithNewPortsAreToldApart(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var (
-				mu   sync.Mutex // guards logs
-				logs []string
-			)
+			var logs logBook
 			ft := newFakeTB(t)
 			ft.do(func() {
-				rt := replayserver.NewTransport(ft, path, replayserver.Strict(), replayserver.Logf(func(format string, args ...any) {
-					mu.Lock()
-					defer mu.Unlock()
-					logs = append(logs, fmt.Sprintf(format, args...))
-				}))
+				rt := replayserver.NewTransport(ft, path, replayserver.Strict(), logs.option())
 				c := &http.Client{Transport: rt}
 				// This run's ports: the API's is the lower one, so that
 				// sorting alone would give it the auth server's cassettes.
@@ -107,16 +98,14 @@ func TestTwoLoopbackServersWithNewPortsAreToldApart(t *testing.T) {
 			if ft.Failed() {
 				t.Errorf("the test failed: %s", ft.errors())
 			}
-			mu.Lock()
-			defer mu.Unlock()
 			guesses := 0
-			for _, l := range logs {
+			for _, l := range logs.Lines() {
 				if strings.Contains(l, "recorded from several hosts") {
 					guesses++
 				}
 			}
 			if guesses != tc.guesses {
-				t.Errorf("%d choice(s) logged as guesses; want %d. Log:\n%s", guesses, tc.guesses, strings.Join(logs, "\n"))
+				t.Errorf("%d choice(s) logged as guesses; want %d. Log:\n%s", guesses, tc.guesses, logs.String())
 			}
 		})
 	}
@@ -144,17 +133,10 @@ func TestAGuessBetweenRecordedHostsIsLogged(t *testing.T) {
 	if err := lib.Save(); err != nil {
 		t.Fatal(err)
 	}
-	var (
-		mu   sync.Mutex // guards logs
-		logs []string
-	)
+	var logs logBook
 	ft := newFakeTB(t)
 	ft.do(func() {
-		c := &http.Client{Transport: replayserver.NewTransport(ft, path, replayserver.Logf(func(format string, args ...any) {
-			mu.Lock()
-			defer mu.Unlock()
-			logs = append(logs, fmt.Sprintf(format, args...))
-		}))}
+		c := &http.Client{Transport: replayserver.NewTransport(ft, path, logs.option())}
 		for range 2 {
 			resp, err := c.Get("http://127.0.0.1:50001/health")
 			if err != nil {
@@ -164,10 +146,8 @@ func TestAGuessBetweenRecordedHostsIsLogged(t *testing.T) {
 		}
 	})
 	ft.finish()
-	mu.Lock()
-	defer mu.Unlock()
 	var notes []string
-	for _, l := range logs {
+	for _, l := range logs.Lines() {
 		if strings.Contains(l, "recorded from several hosts") {
 			notes = append(notes, l)
 		}

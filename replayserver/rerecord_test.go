@@ -1,7 +1,6 @@
 package replayserver_test
 
 import (
-	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
@@ -9,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -158,21 +156,14 @@ func TestRerecordKeepsTheOldLibraryWhenTheTestFailsOrIsSkipped(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("CASSETTE_MODE", "")
+			t.Setenv("TMPDIR", t.TempDir()) // where the recorded cassettes are kept
 			up := startUpstream(t)
 			path := writeLibrary(t, filepath.Join(t.TempDir(), tc.file), "api.example.com", "/a", "/b", "/c")
 			before := libraryNames(t, path)
-			var (
-				mu   sync.Mutex // guards logs
-				logs strings.Builder
-			)
+			var logs logBook
 			ft := newFakeTB(t)
 			ft.do(func() {
-				opts := []replayserver.Option{replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up.URL),
-					replayserver.Logf(func(format string, args ...any) {
-						mu.Lock()
-						defer mu.Unlock()
-						fmt.Fprintf(&logs, format+"\n", args...)
-					})}
+				opts := []replayserver.Option{replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up.URL), logs.option()}
 				if tc.transport {
 					c := &http.Client{Transport: replayserver.NewTransport(ft, path, opts...)}
 					if _, err := c.Get(up.URL + "/json"); err != nil {
@@ -188,11 +179,21 @@ func TestRerecordKeepsTheOldLibraryWhenTheTestFailsOrIsSkipped(t *testing.T) {
 			if after := libraryNames(t, path); !slices.Equal(after, before) {
 				t.Errorf("after a rerecord whose test did not pass, the library holds %q; want the old %q", after, before)
 			}
-			mu.Lock()
 			log := logs.String()
-			mu.Unlock()
 			if !strings.Contains(log, tc.wantLog+", so the library is left unchanged") {
 				t.Errorf("log = %q; want it to say %q and that the library is left unchanged", log, tc.wantLog)
+			}
+			// Nothing recorded is lost: the log names where it is kept.
+			_, kept, ok := strings.Cut(log, "recorded are kept in ")
+			kept, _, _ = strings.Cut(kept, " (")
+			if !ok {
+				t.Fatalf("log = %q; want it to say where the recorded cassettes are kept", log)
+			}
+			if !strings.HasPrefix(kept, os.Getenv("TMPDIR")) {
+				t.Errorf("the recorded cassettes are kept in %s, outside the temporary folder %s", kept, os.Getenv("TMPDIR"))
+			}
+			if names := libraryNames(t, kept); len(names) != 1 || !strings.HasSuffix(names[0], "_json") {
+				t.Errorf("%s holds %q; want the /json cassette recorded", kept, names)
 			}
 		})
 	}
@@ -243,7 +244,8 @@ func TestRerecordKeepsTheOldLibraryWhenTheTestPanics(t *testing.T) {
 	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a", "/b", "/c")
 	before := libraryNames(t, path)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestRerecordKeepsTheOldLibraryWhenTheTestPanics$", "-test.v")
-	cmd.Env = append(os.Environ(), "CASSETTE_PANIC_CHILD_LIBRARY="+path, "CASSETTE_PANIC_CHILD_UPSTREAM="+up.URL)
+	cmd.Env = append(os.Environ(), "CASSETTE_PANIC_CHILD_LIBRARY="+path, "CASSETTE_PANIC_CHILD_UPSTREAM="+up.URL,
+		"TMPDIR="+t.TempDir()) // where the child keeps what it recorded
 	out, err := cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "boom") {
 		t.Fatalf("the child test did not panic (%v):\n%s", err, out)

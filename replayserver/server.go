@@ -92,6 +92,7 @@ func finish(t testing.TB, h *Handler) {
 			h.keepOldLibrary(why)
 		}
 	}
+	h.forgotten.closeAll(h.logf) // the test is over: the bodies it left open are closed now
 	if err := h.Close(); err != nil {
 		t.Errorf("%v", err)
 	}

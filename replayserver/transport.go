@@ -25,7 +25,8 @@ import (
 // library keeps the gzip the server sent. In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
 // [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
-// [UpstreamTimeout] for response headers.
+// [UpstreamTimeout] for response headers; a response body the test never
+// closes is closed when the test ends, stored then, and logged.
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
@@ -54,7 +55,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		body = b
 	}
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
-		return h.fwd.rt.RoundTrip(withBody(req, body))
+		return tr.forward(req, body)
 	}
 	m := h.lookup(req, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
@@ -73,11 +74,22 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if h.mode == ModeRecord {
 		h.fwd.noteForwarding(m.name)
-		return h.fwd.rt.RoundTrip(withBody(req, body))
+		return tr.forward(req, body)
 	}
 	miss := h.missError(req, body, m)
 	h.logf("%s", miss.Report)
 	return nil, miss
+}
+
+// forward sends req, whose body is body, to its own URL. In the recording
+// modes the response body is tracked, so that one the test never closes
+// is closed, and stored, when the test ends.
+func (tr *transport) forward(req *http.Request, body []byte) (*http.Response, error) {
+	resp, err := tr.h.fwd.rt.RoundTrip(withBody(req, body))
+	if err != nil || tr.h.mode == ModePassthrough {
+		return resp, err
+	}
+	return tr.h.forgotten.track(resp, req.Method+" "+tr.h.redact.URL(req.URL).String()), nil
 }
 
 // withBody returns a copy of req whose body reads body again.
