@@ -36,10 +36,18 @@ func decodeWire(path string, f Format, data []byte, v any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fileErrorf(path, 0, "empty file")
 	}
+	var err error
 	if f == YAML {
-		return decodeYAML(path, data, v)
+		err = decodeYAML(path, data, v)
+	} else {
+		err = decodeJSON(path, data, v)
 	}
-	return decodeJSON(path, data, v)
+	if err != nil {
+		if hint := foreignFile(f, data); hint != "" {
+			return fileErrorf(path, 0, "%s", hint)
+		}
+	}
+	return err
 }
 
 // decodeFile decodes data, the content of the single-file library path in

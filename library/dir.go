@@ -72,7 +72,7 @@ func scanDir(abs string) dirListing {
 		}
 		f, ok := formatOf(file)
 		if !ok {
-			ls.problems = append(ls.problems, dirProblem{file, "not a cassette file: want NAME.json, NAME.yaml or NAME.yml"})
+			ls.problems = append(ls.problems, dirProblem{file, "not a cassette file: want NAME.json, NAME.yaml or NAME.yml (a file of your own, such as notes on the fixtures, may stay if its name starts with a dot: .README.md)"})
 			continue
 		}
 		if !typ.IsRegular() {

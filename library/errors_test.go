@@ -79,6 +79,30 @@ var badCases = []badCase{
 		want: "has version 2, this cassette supports up to 1: upgrade",
 	},
 	{
+		why: "a cassette file of the Python cassette library says so (its version 11 is HTTP/1.1's, not a schema's)",
+		whole: map[Format]map[bool]string{
+			JSON: both(`{"status": 200, "raw_headers": ["Content-Length: 2\r\n"], "content": "{}", "reason": "OK", "version": 11}`),
+			YAML: both("httplib:GET 127.0.0.1:5000/index None None:\n  content: hello\n  reason: OK\n  status: 200\n"),
+		},
+		want: "one of the Python cassette library, whose format this library does not read: record it again",
+	},
+	{
+		why: "a go-vcr cassette points at cassette import",
+		whole: map[Format]map[bool]string{
+			JSON: both(`{"version": 2, "interactions": []}`),
+			YAML: both("---\nversion: 2\ninteractions:\n- id: 0\n"),
+		},
+		want: "a go-vcr (or vcrpy) cassette: bring a go-vcr one in with `cassette import -from go-vcr",
+	},
+	{
+		why: "a HAR file points at cassette import",
+		whole: map[Format]map[bool]string{
+			JSON: both(`{"log": {"version": "1.2", "entries": []}}`),
+			YAML: both("log: {version: '1.2', entries: []}\n"),
+		},
+		want: "a HAR file: bring it in with `cassette import -from har",
+	},
+	{
 		why: "a truncated file",
 		whole: map[Format]map[bool]string{
 			JSON: {false: "{\"version\": 1,\n\"cassettes\": [{\"name\": \"a\", \"exchanges\": [\n{\"request\": {\"method\": \"GE",
@@ -245,7 +269,7 @@ var badCases = []badCase{
 		only:  "dir",
 		extra: map[string]string{"notes.txt": "remember the milk"},
 		file:  "notes.txt",
-		want:  "not a cassette file",
+		want:  "not a cassette file: want NAME.json, NAME.yaml or NAME.yml (a file of your own, such as notes on the fixtures, may stay if its name starts with a dot",
 	},
 	{
 		why:   "a subdirectory in a directory",

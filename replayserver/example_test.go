@@ -165,6 +165,34 @@ func ExampleNewTransport() {
 	// {"name":"Lyon","population":522250}
 }
 
+// Outside a test (a development server, a demo, the Python library's
+// insert and eject), the handler is served by a server of one's own, and
+// Close ends it: it saves what was recorded.
+func ExampleNewHandler() {
+	h, err := replayserver.NewHandler("testdata/example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	server := httptest.NewServer(h) // or &http.Server{Addr: ":8080", Handler: h}
+	resp, err := http.Get(server.URL + "/v1/cities")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	server.Close()
+	if err := h.Close(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Print(string(body))
+	fmt.Println(h.Unused())
+	// Output:
+	// ["Lyon","Paris"]
+	// [GET_api.example.com_443_v1_cities_lyon]
+}
+
 // An API that a test stands in for with an httptest TLS server is trusted
 // only by that server's own client: record through its transport.
 func ExampleUpstreamTransport() {
