@@ -23,6 +23,16 @@ type dirListing struct {
 	dups        []string          // cassette files whose cassette has another file
 	notExist    bool              // there is no folder
 	notDirError error             // the path is not a folder, or cannot be read
+	isFile      bool              // the path is a file
+}
+
+// listErr returns the error of a listing whose notDirError is set, of the
+// folder path.
+func (ls *dirListing) listErr(path string) error {
+	if ls.isFile {
+		return errKind(path, true)
+	}
+	return fmt.Errorf("list cassettes in %s: %w", path, ls.notDirError)
 }
 
 type dirProblem struct {
@@ -47,6 +57,9 @@ func scanDir(abs string) dirListing {
 	ents, err := d.ReadDir(-1)
 	if err != nil {
 		ls.notDirError = unwrapPath(err)
+		if fi, err := d.Stat(); err == nil && !fi.IsDir() {
+			ls.isFile = true
+		}
 		return ls
 	}
 	for _, de := range ents {
@@ -115,7 +128,7 @@ func (ls *dirListing) format() Format {
 // problem file in order.
 func (ls *dirListing) err(path string) error {
 	if ls.notDirError != nil {
-		return fmt.Errorf("list cassettes in %s: %w", path, ls.notDirError)
+		return ls.listErr(path)
 	}
 	if len(ls.problems) == 0 {
 		return nil
@@ -294,7 +307,7 @@ func (l *Library) planDir() (*dirPlan, error) {
 	if l.cleared {
 		ls := scanDir(l.abs)
 		if ls.notDirError != nil {
-			return nil, fmt.Errorf("list cassettes in %s: %w", l.path, ls.notDirError)
+			return nil, ls.listErr(l.path)
 		}
 		for _, file := range ls.files {
 			if !keep[file] {

@@ -41,3 +41,13 @@ func errVersion(path string, v int) error {
 	}
 	return fmt.Errorf("file %s has version %d, this cassette supports up to %d: upgrade github.com/cassette-go/cassette", path, v, Version)
 }
+
+// errKind returns the error for a library whose path holds something of
+// the other kind: a file where a directory library should be (dir), or a
+// directory where a file library should be.
+func errKind(path string, dir bool) error {
+	if dir {
+		return fmt.Errorf("%s is a file, not a cassette library: a file library's path ends in .json, .yaml or .yml (any other path names a directory library)", path)
+	}
+	return fmt.Errorf("%s is a directory, not a file library: a directory library's path does not end in .json, .yaml or .yml", path)
+}

@@ -23,6 +23,9 @@ func (l *Library) decode() error {
 		return decoded{all: cs}, err
 	})
 	if err != nil {
+		if fi, serr := os.Stat(l.abs); serr == nil && fi.IsDir() {
+			return errKind(l.path, false)
+		}
 		return err
 	}
 	// The stamp of what was read, not of the file now: another writer

@@ -31,9 +31,8 @@ type Recorder struct {
 // recorded; see [Recorder.Save].
 func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	t.Helper()
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatalf("recorder: open library %s: %v", path, err)
+	lib := openLibrary(t, path)
+	if lib == nil {
 		return nil
 	}
 	tl := &testLog{t: t}
@@ -49,7 +48,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
 		srv.Close()
-		if err := p.Close(); err != nil {
+		if err := p.Close(); err != nil && !tl.reported(err) {
 			t.Errorf("%v", err)
 		}
 		tl.end()
@@ -91,9 +90,8 @@ func (r *Recorder) Save() error { return r.proxy.rt.Close() }
 // connections of the transport it made are closed in t.Cleanup.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatalf("recorder: open library %s: %v", path, err)
+	lib := openLibrary(t, path)
+	if lib == nil {
 		return nil
 	}
 	tl := &testLog{t: t}
@@ -108,7 +106,7 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 		if owned {
 			rt.CloseIdleConnections()
 		}
-		if err := rt.Close(); err != nil {
+		if err := rt.Close(); err != nil && !tl.reported(err) {
 			t.Errorf("%v", err)
 		}
 		tl.end()
@@ -121,8 +119,19 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 type testLog struct {
 	t testing.TB
 
-	mu    sync.RWMutex // guards ended; held for reading while calling t
-	ended bool
+	mu     sync.RWMutex // guards ended; held for reading while calling t
+	ended  bool
+	seenMu sync.Mutex      // guards seen
+	seen   map[string]bool // the errors reported, by text
+}
+
+// reported reports whether an error with the text of err was reported:
+// a save that failed in the background fails the same way at the end,
+// and the test need not be told twice.
+func (l *testLog) reported(err error) bool {
+	l.seenMu.Lock()
+	defer l.seenMu.Unlock()
+	return l.seen[err.Error()]
 }
 
 func (l *testLog) logf(format string, args ...any) {
@@ -136,6 +145,12 @@ func (l *testLog) logf(format string, args ...any) {
 }
 
 func (l *testLog) error(err error) {
+	l.seenMu.Lock()
+	if l.seen == nil {
+		l.seen = make(map[string]bool)
+	}
+	l.seen[err.Error()] = true
+	l.seenMu.Unlock()
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if l.ended {
@@ -150,4 +165,21 @@ func (l *testLog) end() {
 	l.mu.Lock()
 	l.ended = true
 	l.mu.Unlock()
+}
+
+// openLibrary opens the library at path and lists it, so that one that
+// cannot be read (or a folder at a file library's path) fails the test
+// at once rather than at the first exchange stored; nil when it failed.
+func openLibrary(t testing.TB, path string) *library.Library {
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatalf("recorder: open library %s: %v", path, err)
+		return nil
+	}
+	if _, err := lib.Names(); err != nil {
+		t.Fatalf("recorder: %v", err) // it names the library
+		return nil
+	}
+	return lib
 }

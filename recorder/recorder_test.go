@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -233,19 +234,55 @@ func TestNewRejectsAnInvalidUpstream(t *testing.T) {
 	ft.end()
 }
 
+// A library that cannot be read, such as a folder at a file library's
+// path, fails the test at once, saying what is wrong: before, it failed
+// at the first exchange stored, after the request had gone out.
+func TestRecordersFailAtOnceOnALibraryThatCannotBeRead(t *testing.T) {
+	for _, tc := range []struct{ path, want string }{
+		{"lib.json", "lib.json is a directory, not a file library: a directory library's path does not end in .json, .yaml or .yml"},
+		{"lib", "lib is a file, not a cassette library: a file library's path ends in .json, .yaml or .yml"},
+	} {
+		for _, ctor := range []string{"New", "NewTransport"} {
+			t.Run(ctor+"/"+tc.path, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), tc.path)
+				var err error
+				if tc.path == "lib" {
+					err = os.WriteFile(path, []byte("not a folder"), 0o644)
+				} else {
+					err = os.Mkdir(path, 0o755)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				ft := &fakeTB{TB: t}
+				if ctor == "New" {
+					recorder.New(ft, "http://127.0.0.1:1", path)
+				} else {
+					recorder.NewTransport(ft, path)
+				}
+				ft.end()
+				if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], tc.want) {
+					t.Errorf("%s(%s) failed the test with %q; want one error saying %q", ctor, tc.path, ft.errors, tc.want)
+				}
+			})
+		}
+	}
+}
+
 func TestNewTransportFailsTheTestWhenStoringFails(t *testing.T) {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "ok")
 	}))
 	defer api.Close()
 	ft := &fakeTB{TB: t}
-	// A library that cannot be saved: its folder is a file.
+	// A library that cannot be saved: its folder becomes a file once the
+	// library is open (a library that cannot be read fails at once).
 	dir := t.TempDir()
+	path := dir + "/file/lib.json"
+	client := &http.Client{Transport: recorder.NewTransport(ft, path)}
 	if err := os.WriteFile(dir+"/file", nil, 0o666); err != nil {
 		t.Fatal(err)
 	}
-	path := dir + "/file/lib.json"
-	client := &http.Client{Transport: recorder.NewTransport(ft, path)}
 	resp, err := client.Get(api.URL + "/x")
 	if err != nil {
 		t.Fatal(err)
@@ -256,7 +293,8 @@ func TestNewTransportFailsTheTestWhenStoringFails(t *testing.T) {
 		t.Errorf("body = %q, %v; want %q: the client gets the response even when storing fails", b, err, "ok")
 	}
 	ft.end()
-	if len(ft.errors) == 0 || !strings.Contains(ft.errors[0], "recorder: store GET "+api.URL+"/x as ") {
-		t.Errorf("errors = %q, want one starting with %q", ft.errors, "recorder: store GET "+api.URL+"/x as ")
+	want := "recorder: save " + path + ": create folder " + dir + "/file: not a directory"
+	if len(ft.errors) != 1 || ft.errors[0] != want {
+		t.Errorf("errors = %q; want one, %q (the same failure at the end is not told twice)", ft.errors, want)
 	}
 }

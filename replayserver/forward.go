@@ -97,7 +97,10 @@ func (h *Handler) startForwarding(forTransport bool) error {
 			recorder.Transport(base),
 			recorder.Logf(h.logf),
 			recorder.OnRecord(func(name string, _ library.Exchange) { h.noteRecorded(name) }),
-			recorder.OnError(func(err error) { h.failf("replayserver: storing a recorded exchange: %v", err) }),
+			recorder.OnError(func(err error) {
+				h.told.add(err)
+				h.failf("replayserver: storing a recorded exchange: %v", err)
+			}),
 		)...)
 	}
 	h.fwd = &forwarder{rt: rt, proxy: &httputil.ReverseProxy{

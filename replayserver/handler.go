@@ -49,6 +49,7 @@ type Handler struct {
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
 	forgotten openBodies // bodies NewTransport forwarded that the test has not closed
+	told      toldErrors // storage errors already reported
 
 	mu        sync.Mutex                // guards the fields below
 	hits      map[string]*served        // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
@@ -121,6 +122,11 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	h.hint = recordHint(forTransport, h.upstream)
 	h.forTransport = forTransport
 	h.asked = mode
+	// List the library now, so that an unreadable one (or a folder at a
+	// file library's path) fails here rather than at the first request.
+	if _, err := lib.Names(); err != nil {
+		return nil, fmt.Errorf("replayserver: %w", err)
+	}
 	h.mode = effectiveMode(mode, lib.Exists(), h.upstream != nil || forTransport)
 	if h.mode == ModeReplay && !lib.Exists() {
 		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, h.hint)
@@ -132,13 +138,6 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		// noUpstream).
 		if err := h.startForwarding(forTransport); err != nil {
 			return nil, err
-		}
-	}
-	if lib.Exists() {
-		// List the library now, so that an unreadable one fails here
-		// rather than at the first request.
-		if _, err := lib.Names(); err != nil {
-			return nil, fmt.Errorf("replayserver: %w", err)
 		}
 	}
 	// Hand-written routes come first; what they do not match goes to the

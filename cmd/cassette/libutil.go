@@ -53,16 +53,11 @@ func openExisting(path string) (*library.Library, error) {
 // library extension), or a directory at the path of a file library. A
 // path that does not exist yet passes.
 func checkKind(lib *library.Library) error {
-	fi, err := os.Stat(lib.Path())
-	switch {
-	case err != nil:
-		return nil // nothing there yet, or an error the library reports
-	case lib.IsDir() && !fi.IsDir():
-		return fmt.Errorf("%s is a file, not a cassette library: a file library's path ends in .json, .yaml or .yml (any other path names a directory library)", lib.Path())
-	case !lib.IsDir() && fi.IsDir():
-		return fmt.Errorf("%s is a directory, not a file library: a directory library's path does not end in .json, .yaml or .yml", lib.Path())
+	if lib.Exists() {
+		return nil
 	}
-	return nil
+	_, err := lib.Names() // nothing there lists nothing; another kind is an error
+	return err
 }
 
 // inside reports whether path is the directory dir or lies inside it, as
