@@ -16,8 +16,10 @@ const refineLimit = 1000
 // cassettes of the request's method and path, by how many parts of the
 // request differ (see distance), so that a body or query differing in one
 // field comes before one differing in many. Of those, it ranks the first
-// refineLimit by name; left says how many more there were.
-func (h *Handler) nearest(name string, names []string, got reqView, n int) (near []string, left int) {
+// refineLimit by name; left says how many more there were. The cassette
+// called skip, if any, is left out: it matched the request, and the
+// report says why it did not answer.
+func (h *Handler) nearest(name string, names []string, skip string, got reqView, n int) (near []string, left int) {
 	want := splitName(name)
 	type scored struct {
 		name        string
@@ -25,6 +27,9 @@ func (h *Handler) nearest(name string, names []string, got reqView, n int) (near
 	}
 	all := make([]scored, 0, len(names))
 	for _, c := range names {
+		if c == skip && skip != "" {
+			continue
+		}
 		all = append(all, scored{name: c, score: similarity(want, splitName(c))})
 	}
 	sort.SliceStable(all, func(i, j int) bool {

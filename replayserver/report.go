@@ -83,8 +83,10 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		fmt.Fprintf(&b, "  (the library cannot be read: %v)\n", err)
 	}
 	var left int
-	e.Near, left = h.nearest(name, names, got, nearestCount)
-	if len(e.Near) == 0 {
+	// The cassette found is not one of the nearest: it matches, and was
+	// said above why it did not answer.
+	e.Near, left = h.nearest(name, names, m.found, got, nearestCount)
+	if len(names) == 0 {
 		b.WriteString("  the library holds no cassettes.\n")
 	}
 	if left > 0 {
