@@ -22,8 +22,11 @@ import (
 // it, the key of that pick), and listed in one slice.
 //
 // A response is plain when writeExchange would send it in one write: no
-// trailers, no recorded chunks, not an event stream, not in a body file.
-// Others, and answers to HEAD or with RecordedTiming, take writeExchange.
+// trailers, no recorded chunks, not an event stream, not in a body file,
+// nothing to mend or fail the test for, a final status. Others, and
+// answers to HEAD or with RecordedTiming, take writeExchange. The header is
+// prepared here, once per exchange (its names made canonical, its length
+// made true), so that a hit costs no more than a copy of the kept fields.
 type reply struct {
 	status int
 	kv     []string // each header field's name, then its values
@@ -46,12 +49,12 @@ func repliesOf(c library.Cassette, buf []reply, pick string) (reps []reply, keys
 	for i := range c.Exchanges {
 		ex := &c.Exchanges[i]
 		resp := &ex.Response
-		if len(resp.Trailer) > 0 || len(resp.Chunks) > 0 || resp.BodyFile != "" || isEventStream(resp.Header) {
+		if len(resp.Trailer) > 0 || len(resp.Chunks) > 0 || resp.BodyFile != "" || interim(resp.StatusCode) {
 			return nil, keys
 		}
 		hdr := make(http.Header, len(resp.Header)+1)
 		p := prepare(hdr, ex, false)
-		if p.pieces != nil || p.bad != "" {
+		if p.pieces != nil || p.bad != "" || isEventStream(hdr) {
 			return nil, keys
 		}
 		size += len(hdr)
@@ -96,6 +99,25 @@ func repliesOf(c library.Cassette, buf []reply, pick string) (reps []reply, keys
 		reps[i].kv = kv[start:len(kv):len(kv)]
 	}
 	return reps, keys
+}
+
+// header returns rep's header as a Go client gets it from writeReply: the
+// fields of no value (prepare's mark that no type be sniffed) left out,
+// the values copied in one allocation, so that a client changing them
+// changes no reply.
+func (rep *reply) header() http.Header {
+	hdr := make(http.Header, len(rep.counts))
+	all := make([]string, len(rep.kv)-len(rep.counts))
+	kv := rep.kv
+	for i := 0; i < len(rep.counts); i++ {
+		n := int(rep.counts[i])
+		if n > 0 {
+			c := copy(all, kv[1:1+n])
+			hdr[kv[0]], all = all[:c:c], all[c:]
+		}
+		kv = kv[1+n:]
+	}
+	return hdr
 }
 
 // maxReplyValues is the most values a header field of a reply can have

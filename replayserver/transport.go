@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -20,7 +21,11 @@ import (
 // same report as [New]'s 404 answer, which unwraps to [ErrNoMatch]. The
 // report is also logged to the test, but the miss does not fail it by
 // itself: the caller gets the error, as from any transport, and may
-// expect it. Like [http.Transport], it decodes a gzip-encoded answer to a
+// expect it. Its answers are those a Go client gets from [New]'s server:
+// the same header (names in canonical form, the body's true
+// Content-Length, fields HTTP forbids mended or left out, failing the
+// test), and a 502 for a cassette of an interim (1xx) status, failing the
+// test. Like [http.Transport], it decodes a gzip-encoded answer to a
 // request that set no Accept-Encoding (nor Range, and is not a HEAD); the
 // library keeps the gzip the server sent. In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
@@ -60,16 +65,19 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	m := h.lookup(req, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
-			if h.cfg.logHits {
-				h.logf("hit  %s %s -> %d from %s", req.Method, h.redact.URL(req.URL), ex.Response.StatusCode, m.found)
+			resp, err := h.responseFor(req, ex, m.found, m.reply)
+			if err != nil {
+				return nil, err
 			}
-			resp, err := h.responseFor(req, ex)
-			if err == nil && gunzip.Asks(req) {
+			if h.cfg.logHits {
+				h.logf("hit  %s %s -> %d from %s", req.Method, h.redact.URL(req.URL), resp.StatusCode, m.found)
+			}
+			if gunzip.Asks(req) {
 				// As http.Transport, which this transport stands in for,
 				// would have asked for gzip and decoded it.
 				gunzip.Decode(resp)
 			}
-			return resp, err
+			return resp, nil
 		}
 	}
 	if h.mode == ModeRecord {
@@ -104,53 +112,68 @@ func withBody(req *http.Request, body []byte) *http.Request {
 	return r
 }
 
-// responseFor builds the response to req from a recorded exchange. Headers
-// are copied, so a client changing them does not change the library. A
-// streamed body has no length and, with RecordedTiming, its pieces arrive
-// at their recorded times.
-func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Response, error) {
-	status := ex.Response.StatusCode
-	if status == 0 {
-		status = http.StatusOK
+// responseFor builds the response to req from a recorded exchange of the
+// cassette called cassette, as a Go client gets it from the replay server:
+// the header prepared as writeExchange prepares it (canonical names, the
+// body's true length, fields HTTP forbids mended or left out and the test
+// failed), an interim status refused, the framing as http.Transport
+// reports it. rep, if not nil, is ex made ready to write, used as
+// serveCassette uses it. The header's values are copied, so a client
+// changing them does not change the library. A streamed body has no length
+// and, with RecordedTiming, its pieces arrive at their recorded times.
+func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette string, rep *reply) (*http.Response, error) {
+	head := req.Method == http.MethodHead
+	if rep != nil && !head && !h.cfg.timing {
+		// A plain exchange, its header prepared once (see reply).
+		resp := newResponse(req, rep.status, rep.header())
+		if len(rep.body) > 0 {
+			resp.Body = io.NopCloser(bytes.NewReader(rep.body))
+		}
+		resp.ContentLength = int64(len(rep.body))
+		return resp, nil
 	}
-	resp := &http.Response{
-		Status:     strconv.Itoa(status) + " " + http.StatusText(status),
-		StatusCode: status,
-		Proto:      "HTTP/1.1",
-		ProtoMajor: 1,
-		ProtoMinor: 1,
-		Header:     ex.Response.Header.Clone(),
-		Trailer:    ex.Response.Trailer.Clone(),
-		Request:    req,
-		Body:       http.NoBody,
+	if msg := h.refusal(req, ex, cassette); msg != "" {
+		hdr, body := plainAnswer(msg)
+		resp := newResponse(req, http.StatusBadGateway, hdr)
+		resp.ContentLength = int64(len(body))
+		if !head {
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		return resp, nil
 	}
-	if resp.Header == nil {
-		resp.Header = http.Header{}
+	hdr := make(http.Header, len(ex.Response.Header)+1)
+	p := prepare(hdr, ex, head)
+	h.reportBad(req, p)
+	delete(hdr, "Trailer") // as http.Transport: the trailers announced are in resp.Trailer
+	ownValues(hdr)
+	resp := newResponse(req, p.status, hdr)
+	if len(ex.Response.Trailer) > 0 {
+		resp.Trailer = make(http.Header, len(ex.Response.Trailer))
+		for k, v := range canonical(ex.Response.Trailer) {
+			if v, ok := sentTrailer(k, v); ok {
+				resp.Trailer[k] = slices.Clone(v)
+			}
+		}
 	}
-	// As http.Transport, which keeps the framing out of the header (see
-	// prepare).
-	delete(resp.Header, "Transfer-Encoding")
-	body := ex.Response.Body
-	if req.Method == http.MethodHead || !bodyAllowed(status) {
+	if !p.withBody {
 		// As http.Transport: a HEAD answer's length is that of its
 		// Content-Length header (-1 without one); other answers without
 		// a body have none.
-		if req.Method == http.MethodHead && bodyAllowed(status) {
+		if head && bodyAllowed(p.status) {
 			resp.ContentLength = -1
-			if n, err := strconv.ParseInt(resp.Header.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
+			if n, err := strconv.ParseInt(hdr.Get("Content-Length"), 10, 64); err == nil && n >= 0 {
 				resp.ContentLength = n
 			}
 		}
 		return resp, nil
 	}
-	pieces := streamPieces(&ex.Response)
+	body := ex.Response.Body
 	switch {
-	case pieces != nil:
-		resp.Header.Del("Content-Length")
+	case p.pieces != nil:
 		resp.ContentLength = -1
 		resp.TransferEncoding = []string{"chunked"} // as http.Transport reports a streamed HTTP/1.1 answer
 		if h.cfg.timing {
-			resp.Body = &pacedBody{ctx: req.Context(), body: body, pieces: pieces, start: time.Now(), sleep: h.sleep}
+			resp.Body = &pacedBody{ctx: req.Context(), body: body, pieces: p.pieces, start: time.Now(), sleep: h.sleep}
 		} else {
 			resp.Body = io.NopCloser(bytes.NewReader(body))
 		}
@@ -165,6 +188,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Re
 				return nil, err
 			}
 			resp.Body, resp.ContentLength = f, size
+			setBodyFileLength(hdr, ex, size)
 		} else {
 			if len(body) > 0 {
 				resp.Body = io.NopCloser(bytes.NewReader(body))
@@ -172,13 +196,47 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange) (*http.Re
 			resp.ContentLength = int64(len(body))
 		}
 		if len(ex.Response.Trailer) > 0 {
-			// Trailers come after a chunked body, of no length given.
-			resp.Header.Del("Content-Length")
+			// Trailers come after a chunked body, of no length given
+			// (prepare left the Content-Length out).
 			resp.ContentLength = -1
 			resp.TransferEncoding = []string{"chunked"}
 		}
 	}
 	return resp, nil
+}
+
+// newResponse returns the response to req of status with header hdr, and
+// no body yet.
+func newResponse(req *http.Request, status int, hdr http.Header) *http.Response {
+	return &http.Response{
+		Status:     strconv.Itoa(status) + " " + http.StatusText(status),
+		StatusCode: status,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     hdr,
+		Request:    req,
+		Body:       http.NoBody,
+	}
+}
+
+// ownValues gives the fields of hdr, as prepare set them, values of their
+// own, in one allocation, so that a client changing them changes no
+// cassette; it leaves out the fields of no value (prepare's mark that no
+// type be sniffed), which a client would not get.
+func ownValues(hdr http.Header) {
+	n := 0
+	for k, v := range hdr {
+		if v == nil {
+			delete(hdr, k)
+		}
+		n += len(v)
+	}
+	all := make([]string, n)
+	for k, v := range hdr {
+		c := copy(all, v)
+		hdr[k], all = all[:c:c], all[c:]
+	}
 }
 
 // pacedBody hands out a streamed body piece by piece, each at its

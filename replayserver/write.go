@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"slices"
@@ -19,10 +20,21 @@ import (
 // is written piece by piece, each piece flushed: one per event for an
 // event stream, one per recorded chunk otherwise. With RecordedTiming each
 // piece is written at its recorded time (and a body that was not streamed
-// after the recorded latency). It returns the status it sent.
+// after the recorded latency). An exchange recorded with an interim
+// status is refused (see refusal). It returns the status it sent.
 func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *library.Exchange) (status int) {
 	resp := &ex.Response
 	hdr := w.Header()
+	if msg := h.refusal(r, ex, ""); msg != "" {
+		ph, body := plainAnswer(msg)
+		clear(hdr) // the recorded header is not this answer's
+		maps.Copy(hdr, ph)
+		w.WriteHeader(http.StatusBadGateway)
+		if r.Method != http.MethodHead {
+			w.Write(body)
+		}
+		return http.StatusBadGateway
+	}
 	p := prepare(hdr, ex, r.Method == http.MethodHead)
 	var start time.Time
 	if h.cfg.timing {
@@ -31,12 +43,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	if h.cfg.timing && p.pieces == nil && !h.sleep(r.Context(), ex.Latency) {
 		return p.status // the client went away
 	}
-	if p.bad != "" {
-		// A hand-edited field that would break the client's parsing of
-		// the whole response: sent mended or left out, and the test fails
-		// saying where.
-		h.failf("replayserver: the recorded response to %s %s has %s; edit the cassette", r.Method, h.redact.URL(r.URL).RequestURI(), p.bad)
-	}
+	h.reportBad(r, p)
 	if p.withBody && resp.BodyFile != "" {
 		return h.writeBodyFile(w, r, ex, p)
 	}
@@ -63,27 +70,139 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	return p.status
 }
 
-// setTrailers sets the recorded trailers in hdr, once the body is written,
-// as prepare announced them: without the fields HTTP forbids as trailers,
-// values mended by fieldValues.
-func setTrailers(hdr, trailer http.Header) {
-	for k, v := range trailer {
-		if forbiddenTrailer(k) {
-			continue
-		}
-		v, _ = fieldValues(v)
-		hdr[k] = v
+// reportBad fails the test when p, prepared to answer r, says the
+// recorded header or trailers hold a hand-edited field that would break
+// the client's parsing of the whole response (sent mended or left out),
+// saying where.
+func (h *Handler) reportBad(r *http.Request, p prepared) {
+	if p.bad != "" {
+		h.failf("replayserver: the recorded response to %s %s has %s; edit the cassette", r.Method, h.redact.URL(r.URL).RequestURI(), p.bad)
 	}
 }
 
-// forbiddenTrailer reports whether HTTP forbids the field named k (as
-// recorded) as a trailer: a client rejects the whole response for it.
+// refusal returns, when ex, the exchange to answer r with, holds an
+// interim status (1xx: only there by hand, or from a HAR's WebSocket
+// upgrade), the message of the 502 that answers r instead, having failed
+// the test with it; "" for a final status. Sent, an interim answer would
+// be followed by a 200 of no body, or, for a 101, leave the client
+// waiting on the connection. cassette is the name of the cassette that
+// holds ex, if known.
+func (h *Handler) refusal(r *http.Request, ex *library.Exchange, cassette string) string {
+	status := ex.Response.StatusCode
+	if !interim(status) {
+		return ""
+	}
+	if cassette == "" {
+		cassette = h.cassetteOf(ex)
+	}
+	which := "the cassette answering it"
+	if cassette != "" {
+		which = "cassette " + h.lib.File(cassette)
+	}
+	msg := fmt.Sprintf("replayserver: %s %s: %s holds status %d %s, an interim response, which cannot end an exchange: "+
+		"a cassette must hold a final status (200-599); edit the cassette, or delete it and record it again",
+		r.Method, h.redact.URL(r.URL).RequestURI(), which, status, http.StatusText(status))
+	h.failf("%s", msg)
+	return msg
+}
+
+// interim reports whether status is an interim (1xx) one.
+func interim(status int) bool { return status >= 100 && status <= 199 }
+
+// cassetteOf returns the name of the cassette served that holds ex, or ""
+// if it is not kept (see served). It looks through every cassette served:
+// only failure messages need it.
+func (h *Handler) cassetteOf(ex *library.Exchange) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, s := range h.hits {
+		if !s.kept {
+			continue
+		}
+		for i := range s.c.Exchanges {
+			if &s.c.Exchanges[i] == ex {
+				return s.c.Name
+			}
+		}
+	}
+	return ""
+}
+
+// plainAnswer returns the header and body of a plain-text answer saying
+// msg, as http.Error writes it, with its length.
+func plainAnswer(msg string) (http.Header, []byte) {
+	body := []byte(msg + "\n")
+	return http.Header{
+		"Content-Type":           {"text/plain; charset=utf-8"},
+		"X-Content-Type-Options": {"nosniff"},
+		"Content-Length":         {strconv.Itoa(len(body))},
+	}, body
+}
+
+// setTrailers sets the recorded trailers in hdr, once the body is written,
+// as prepare announced them (see sentTrailer).
+func setTrailers(hdr, trailer http.Header) {
+	for k, v := range canonical(trailer) {
+		if v, ok := sentTrailer(k, v); ok {
+			hdr[k] = v
+		}
+	}
+}
+
+// sentTrailer returns the values of the recorded trailer k (its name in
+// canonical form), v, as they are sent, mended by fieldValues, and whether
+// it is sent at all: not if HTTP forbids it as a trailer, or its name.
+func sentTrailer(k string, v []string) ([]string, bool) {
+	if forbiddenTrailer(k) || !validFieldName(k) {
+		return nil, false
+	}
+	v, _ = fieldValues(v)
+	return v, true
+}
+
+// forbiddenTrailer reports whether HTTP forbids the field named k (in
+// canonical form) as a trailer: a client rejects the whole response for it.
 func forbiddenTrailer(k string) bool {
-	switch http.CanonicalHeaderKey(k) {
+	switch k {
 	case "Content-Length", "Transfer-Encoding", "Trailer", "Host":
 		return true
 	}
 	return false
+}
+
+// canonical returns h with its names in canonical form, as net/http
+// reads them (Header.Get, and the server's own fields: a "content-length"
+// written by hand would be sent beside the true Content-Length): h itself
+// when they all are, which costs no allocation; otherwise a copy where the
+// values of the names that differ only in case are merged, those of the
+// canonical name first, then the others' in the order of their names.
+func canonical(h http.Header) http.Header {
+	odd := false
+	for k := range h {
+		if http.CanonicalHeaderKey(k) != k {
+			odd = true
+			break
+		}
+	}
+	if !odd {
+		return h
+	}
+	out := make(http.Header, len(h))
+	var others []string
+	for k, v := range h {
+		if http.CanonicalHeaderKey(k) != k {
+			others = append(others, k)
+			continue
+		}
+		out[k] = v
+	}
+	slices.Sort(others)
+	for _, k := range others {
+		ck := http.CanonicalHeaderKey(k)
+		// Clipped: appending never writes into the recorded header.
+		out[ck] = append(slices.Clip(out[ck]), h[k]...)
+	}
+	return out
 }
 
 // validFieldName reports whether k is a field name HTTP allows (a token):
@@ -116,10 +235,10 @@ var tokenChar = func() (t [128]bool) {
 }()
 
 // fieldValues returns the values vv of a header field as they may be
-// sent: each control character HTTP forbids in a field value (all but tab;
-// line breaks, which net/http turns into spaces itself, are left to it)
-// replaced by a space. bad reports whether there was any; vv itself is
-// never modified.
+// sent: each control character HTTP forbids in a field value (all but tab,
+// line breaks included, which net/http's server would turn into spaces
+// without a word) replaced by a space. bad reports whether there was any;
+// vv itself is never modified.
 func fieldValues(vv []string) (out []string, bad bool) {
 	for i, v := range vv {
 		if strings.IndexFunc(v, forbiddenInValue) < 0 {
@@ -142,9 +261,9 @@ func fieldValues(vv []string) (out []string, bad bool) {
 }
 
 // forbiddenInValue reports whether r is a control character HTTP forbids
-// in a field value, other than the line breaks net/http replaces itself.
+// in a field value.
 func forbiddenInValue(r rune) bool {
-	return r < ' ' && r != '\t' && r != '\r' && r != '\n' || r == 0x7f
+	return r < ' ' && r != '\t' || r == 0x7f
 }
 
 // writeBodyFile writes a response whose body is in a body file, copying
@@ -160,15 +279,24 @@ func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *libr
 		return http.StatusInternalServerError
 	}
 	defer f.Close()
-	if len(ex.Response.Trailer) == 0 {
-		hdr["Content-Length"] = []string{strconv.FormatInt(size, 10)}
-	}
+	setBodyFileLength(hdr, ex, size)
 	w.WriteHeader(p.status)
 	if _, err := io.Copy(w, f); err != nil {
 		return p.status // the client went away
 	}
 	setTrailers(hdr, ex.Response.Trailer)
 	return p.status
+}
+
+// setBodyFileLength sets the Content-Length of hdr, prepared for ex, to
+// size, the length of its body file, and reports whether it did: a
+// response with trailers has a chunked body, of no length given.
+func setBodyFileLength(hdr http.Header, ex *library.Exchange, size int64) bool {
+	if len(ex.Response.Trailer) > 0 {
+		return false
+	}
+	hdr["Content-Length"] = []string{strconv.FormatInt(size, 10)}
+	return true
 }
 
 // openBody opens the body file of ex, the answer to r. An error fails the
@@ -182,8 +310,9 @@ func (h *Handler) openBody(r *http.Request, ex *library.Exchange) (io.ReadCloser
 	return f, size, err
 }
 
-// A prepared response says how writeExchange sends an exchange whose
-// header is set: the status, and how to write the body.
+// A prepared response says how writeExchange (and, in process,
+// responseFor) sends an exchange whose header is set: the status, and how
+// to write the body.
 type prepared struct {
 	status   int
 	withBody bool
@@ -192,33 +321,38 @@ type prepared struct {
 }
 
 // prepare sets the header of the response to ex in hdr and returns how to
-// send the rest. It is worked out for each request rather than cached:
-// copying the recorded header into hdr is the work a cache would save, and
-// a cache costs a lookup, memory per exchange and, with a large library,
-// cache misses (see bench/RESULTS.md).
+// send the rest. The recorded names are read in canonical form (see
+// canonical), as a client reads them; the fields the server would not send
+// without a body (Content-Length, and a 304's Content-Type) are left out.
+// A plain exchange's header is prepared once and kept (see reply); the
+// others' for each request: copying the recorded header into hdr is the
+// work a cache would save, and a cache costs a lookup, memory per exchange
+// and, with a large library, cache misses (see bench/RESULTS.md).
 func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 	resp := &ex.Response
 	p := prepared{status: resp.StatusCode}
 	if p.status == 0 {
 		p.status = http.StatusOK
 	}
-	for k, v := range resp.Header {
-		if len(k) == len("Transfer-Encoding") && strings.EqualFold(k, "Transfer-Encoding") {
+	rh := canonical(resp.Header)
+	for k, v := range rh {
+		if k == "Transfer-Encoding" {
 			// The framing is the replay server's own (the body's true
 			// length, or chunks): a recorded Transfer-Encoding (a HAR
 			// keeps it; hop by hop, it is no part of the answer) would
 			// contradict it.
 			continue
 		}
+		if !validFieldName(k) {
+			p.bad = fmt.Sprintf("a header named %q, which HTTP does not allow (a name is letters, digits and !#$%%&'*+-.^_`|~): it was left out", k)
+			continue // as net/http's server leaves it out
+		}
 		hdr[k] = v // the values are not modified: net/http only reads them
 		if v, bad := fieldValues(v); bad {
 			hdr[k], p.bad = v, "a control character in header "+k+", which HTTP does not allow: it was sent as a space"
 		}
-		if !validFieldName(k) {
-			p.bad = fmt.Sprintf("a header named %q, which HTTP does not allow (a name is letters, digits and !#$%%&'*+-.^_`|~): it was left out", k)
-		}
 	}
-	for k, v := range resp.Trailer {
+	for k, v := range canonical(resp.Trailer) {
 		switch {
 		case forbiddenTrailer(k):
 			p.bad = "a trailer " + k + ", which HTTP does not allow as a trailer: it was left out"
@@ -234,12 +368,20 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
 	}
 	p.withBody = !head && bodyAllowed(p.status)
+	if !bodyAllowed(p.status) {
+		// As net/http's server leaves them out (and http.Transport then
+		// gives none): no length without a body, and no type for a 304.
+		delete(hdr, "Content-Length")
+		if p.status == http.StatusNotModified {
+			delete(hdr, "Content-Type")
+		}
+	}
 	if _, ok := hdr["Content-Type"]; !ok && p.withBody {
 		// The upstream sent none: net/http would sniff one and add it.
 		hdr["Content-Type"] = nil
 	}
 	if p.withBody {
-		p.pieces = streamPieces(resp)
+		p.pieces = streamPieces(resp, rh)
 		if p.pieces == nil && len(resp.Trailer) == 0 && resp.BodyFile == "" {
 			// The true length, even for a hand-edited body; the recorded
 			// one, already in hdr, when it is true.
@@ -262,10 +404,11 @@ type piece struct {
 
 // streamPieces returns how to write a streamed body, or nil for a body
 // that was not streamed. An event stream is cut after each event (a blank
-// line); other bodies follow their recorded chunks.
-func streamPieces(resp *library.Response) []piece {
+// line); other bodies follow their recorded chunks. hdr is resp's header
+// with canonical names (see canonical).
+func streamPieces(resp *library.Response, hdr http.Header) []piece {
 	valid := resp.ChunksValid()
-	if isEventStream(resp.Header) && len(resp.Body) > 0 {
+	if isEventStream(hdr) && len(resp.Body) > 0 {
 		var ends []int
 		body := resp.Body
 		for off := 0; off < len(body); {
@@ -324,9 +467,11 @@ func arrival(chunks []library.Chunk, end int) time.Duration {
 	return chunks[len(chunks)-1].At
 }
 
+// isEventStream reports whether h, a header with canonical names, is an
+// event stream's.
 func isEventStream(h http.Header) bool {
 	var ct string
-	if v := h["Content-Type"]; len(v) > 0 { // as Get would: names are as recorded
+	if v := h["Content-Type"]; len(v) > 0 { // as Get would
 		ct = v[0]
 	}
 	// Most responses are not streams: skip the parse, which allocates.
