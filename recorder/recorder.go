@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/endcut"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -26,8 +27,12 @@ type Recorder struct {
 // Each stored exchange is logged with t.Logf and a failure to store one
 // fails the test with t.Errorf; [Logf] and [OnError] override this. An
 // invalid upstream or library path stops the test with t.Fatalf. In
-// t.Cleanup the server is closed, waiting for the requests in flight, and
-// the library saved. Exchanges are saved in the background as they are
+// t.Cleanup the server is closed and the library saved. Requests still
+// open then are waited for while they make progress; those whose bodies
+// the test never read to their end nor closed are cut off once nothing
+// more reached their client for a second, and stored as when their client
+// leaves (see "Bodies the client stops reading" in the package
+// documentation). Exchanges are saved in the background as they are
 // recorded; see [Recorder.Save].
 func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	t.Helper()
@@ -44,9 +49,19 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	}
 	srv := httptest.NewUnstartedServer(p)
 	srv.Config.ErrorLog = log.New(logfWriter(tl.logf), "", 0)
+	var watch endcut.Watch
+	srv.Listener = watch.Listener(srv.Listener)
+	srv.Config.ConnState = watch.ConnState
 	srv.Start()
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
+		// Requests still open when the test ends are waited for while
+		// they make progress; one whose body the test never read to its
+		// end nor closed (an endless stream) is cut off once it stalls,
+		// and stored as when its client leaves.
+		if n := watch.Cut(srv.CloseClientConnections); n > 0 {
+			tl.logf("recorder: the test ended without reading to its end or closing the response body of %d request(s): cut off, and stored as if their client had left (close each response body)", n)
+		}
 		srv.Close()
 		if err := p.Close(); err != nil && !tl.reported(err) {
 			t.Errorf("%v", err)

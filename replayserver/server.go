@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/gorilla/mux"
+
+	"github.com/cassette-go/cassette/internal/endcut"
 )
 
 // A Server is a replay server started for a test: an [httptest.Server]
@@ -41,11 +43,17 @@ type Server struct {
 //
 // When the test ends the server is closed, what was recorded is saved and,
 // with [Strict], every cassette that was never used fails the test.
+// Requests still open then are waited for while they make progress; those
+// whose response bodies the test never read to their end nor closed are
+// cut off once nothing more reached their client for a second.
 func New(t testing.TB, path string, opts ...Option) *Server {
 	t.Helper()
 	h := newTestHandler(t, path, false, opts)
 	ts := httptest.NewUnstartedServer(h)
 	ts.Config.ErrorLog = log.New(logWriter{t}, "", 0)
+	var watch endcut.Watch
+	ts.Listener = watch.Listener(ts.Listener)
+	ts.Config.ConnState = watch.ConnState
 	if h.cfg.tls {
 		ts.EnableHTTP2 = true
 		ts.StartTLS()
@@ -57,6 +65,14 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 	ts.Client().Transport = s.transport
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
+		// Requests still open when the test ends are waited for while
+		// they make progress; one whose body the test never read to its
+		// end nor closed (an endless stream, a body larger than the
+		// connection's buffers) is cut off once it stalls. One being
+		// recorded is stored as when its client leaves.
+		if n := watch.Cut(s.CloseClientConnections); n > 0 {
+			h.logf("replayserver: the test ended without reading to its end or closing the response body of %d request(s): cut off (close each response body)", n)
+		}
 		s.Close()
 		finish(t, h)
 	})
