@@ -325,7 +325,8 @@ func TestImportEdges(t *testing.T) {
 func TestImportSkipsRequestsWithoutResponse(t *testing.T) {
 	data := `{"log":{"version":"1.2","entries":[
 		{"request":{"method":"GET","url":"http://x/blocked"},"response":{"status":0}},
-		{"request":{"method":"GET","url":"http://x/ok"},"response":{"status":200,"content":{"text":"fine"}}}]}}`
+		{"request":{"method":"GET","url":"http://x/ok"},"response":{"status":200,"content":{"text":"fine"}}},
+		{"request":{"method":"GET","url":"ws://x/socket"},"response":{"status":101}}]}}`
 	cs, skipped, err := Import([]byte(data))
 	if err != nil {
 		t.Fatal(err)
@@ -333,8 +334,9 @@ func TestImportSkipsRequestsWithoutResponse(t *testing.T) {
 	if len(cs) != 1 || len(cs[0].Exchanges) != 1 || string(cs[0].Exchanges[0].Response.Body) != "fine" {
 		t.Errorf("Import gave %v, want the one answered request", names(cs))
 	}
-	if len(skipped) != 1 || !strings.Contains(skipped[0], "entry 1 (GET http://x/blocked)") || !strings.Contains(skipped[0], "no response") {
-		t.Errorf("skipped = %q, want entry 1 named, with why", skipped)
+	if len(skipped) != 2 || !strings.Contains(skipped[0], "entry 1 (GET http://x/blocked)") || !strings.Contains(skipped[0], "no response") ||
+		!strings.Contains(skipped[1], "entry 3 (GET ws://x/socket)") || !strings.Contains(skipped[1], "status 101 is no final answer") {
+		t.Errorf("skipped = %q, want entries 1 and 3 named, with why", skipped)
 	}
 }
 
@@ -370,5 +372,28 @@ func TestImportFormBodies(t *testing.T) {
 	}
 	if r := got["http://x/text"]; r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
 		t.Errorf("text with mimeType only: Content-Type %q; want the mimeType", r.Header.Get("Content-Type"))
+	}
+}
+
+// Some tools join the values of a repeated header with line breaks, which
+// no header value may hold (the replay would fail on it): each line is
+// imported as a value of its own, in order.
+func TestImportSplitsHeaderValuesJoinedByLineBreaks(t *testing.T) {
+	const har = `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[
+	{"startedDateTime":"2026-01-01T00:00:00Z","time":1,
+	 "request":{"method":"GET","url":"https://h.example/login"},
+	 "response":{"status":200,"headers":[{"name":"Set-Cookie","value":"a=1; Path=/\nb=2; Path=/\r\nc=3"},{"name":"set-cookie","value":"d=4"}],
+	   "content":{"size":2,"mimeType":"text/plain","text":"ok"}}}
+	]}}`
+	cs, _, err := Import([]byte(har))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 1 || len(cs[0].Exchanges) != 1 {
+		t.Fatalf("Import gave %d cassettes, want 1", len(cs))
+	}
+	want := []string{"a=1; Path=/", "b=2; Path=/", "c=3", "d=4"}
+	if diff := cmp.Diff(want, cs[0].Exchanges[0].Response.Header["Set-Cookie"]); diff != "" {
+		t.Errorf("Set-Cookie values (-want +got):\n%s", diff)
 	}
 }

@@ -22,7 +22,8 @@ import (
 // cassette its request names. Cassettes are in the order their first
 // entry appears. An entry whose request got no response (status 0: a
 // request blocked, aborted or failed, which browsers log too) has nothing
-// to replay: it is skipped, and skipped says which, one line each.
+// to replay: it is skipped, and so is one with an interim status (1xx: a
+// WebSocket's 101); skipped says which, one line each.
 func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
 	if err := json.Unmarshal(data, &a); err != nil {
@@ -36,6 +37,12 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 	for i, e := range a.Log.Entries {
 		if e.Response.Status == 0 && e.Request.Method != "" {
 			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): skipped: the request got no response (status 0)", i+1, e.Request.Method, e.Request.URL))
+			continue
+		}
+		if e.Response.Status >= 100 && e.Response.Status < 200 {
+			// A WebSocket's 101, as browsers log it: a protocol upgrade
+			// is no exchange to replay, as the recorders do not store one.
+			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): skipped: status %d is no final answer (a protocol upgrade, such as a WebSocket, is not replayed)", i+1, e.Request.Method, e.Request.URL, e.Response.Status))
 			continue
 		}
 		ex, err := importEntry(e)
@@ -174,7 +181,14 @@ func headerOf(pairs []nvPair) http.Header {
 			h = make(http.Header)
 		}
 		k := http.CanonicalHeaderKey(p.Name)
-		h[k] = append(h[k], p.Value)
+		// Some tools join the values of a repeated header (Set-Cookie)
+		// with line breaks, which no header value may hold: each line is
+		// a value of its own.
+		for _, v := range strings.Split(p.Value, "\n") {
+			if v = strings.TrimSuffix(v, "\r"); v != "" || !strings.Contains(p.Value, "\n") {
+				h[k] = append(h[k], v)
+			}
+		}
 	}
 	return h
 }
