@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,10 +54,15 @@ func TestUpstreamFaultsStoreNothing(t *testing.T) {
 		t.Run(rc.name+"/connection refused", func(t *testing.T) {
 			path := t.TempDir()
 			var recorded names
-			client, base, wait := rc.start(t, "http://"+refusedAddr(t), path, recorded.add, quietErrors())
+			var lg logs
+			client, base, wait := rc.start(t, "http://"+refusedAddr(t), path, recorded.add, recorder.Logf(lg.logf))
 			checkGatewayError(t, rc.name, client, base+"/refused", http.StatusBadGateway)
 			wait()
 			checkNothingStored(t, path, &recorded)
+			// The log says why the library lacks it, once.
+			if got := lg.with("/refused"); len(got) != 1 || !strings.Contains(got[0], "connection refused") {
+				t.Errorf("logged %q; want one line saying GET /refused failed, and why", got)
+			}
 		})
 		t.Run(rc.name+"/reset before the headers", func(t *testing.T) {
 			api, _ := resettingUpstream(t, false)
@@ -89,10 +95,14 @@ func TestUpstreamFaultsStoreNothing(t *testing.T) {
 			api := hangingUpstream(t)
 			path := t.TempDir()
 			var recorded names
-			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors(), recorder.UpstreamTimeout(time.Millisecond))
+			var lg logs
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, recorder.Logf(lg.logf), recorder.UpstreamTimeout(time.Millisecond))
 			checkGatewayError(t, rc.name, client, base+"/hang", http.StatusGatewayTimeout)
 			wait()
 			checkNothingStored(t, path, &recorded)
+			if got := lg.with("/hang"); len(got) != 1 || !strings.Contains(got[0], "UpstreamTimeout") {
+				t.Errorf("logged %q; want one line saying GET /hang got no headers in time, naming UpstreamTimeout", got)
+			}
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -113,6 +114,25 @@ func (rt *roundTripper) takeOverGzip() bool {
 	return true
 }
 
+// sendFailed logs that req could not be sent, so nothing was recorded:
+// the caller of a recording transport gets the error, and the log says
+// why the library lacks the exchange. A proxy's request is left to the
+// proxy, which answers 502 and logs it.
+func (rt *roundTripper) sendFailed(req *http.Request, err error) {
+	if detach.Proxied(req.Context()) {
+		return
+	}
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	msg := fmt.Sprintf("recorder: %s %s: not recorded: %v", method, rt.redact.URL(req.URL), err)
+	if strings.Contains(err.Error(), "awaiting response headers") {
+		msg += " (none within the transport's ResponseHeaderTimeout: raise it with UpstreamTimeout, or on a transport of your own)"
+	}
+	rt.cfg.logError("%s", msg)
+}
+
 // Close ends the exchanges whose request's context has ended (see
 // endStopped), waits for the bodies the recorder is still reading after
 // their client closed them (see capture.Close), then for the exchanges
@@ -147,6 +167,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		// and hand the response on untouched.
 		resp, err := rt.next.RoundTrip(out)
 		if err != nil {
+			rt.sendFailed(out, err)
 			return nil, err
 		}
 		rt.cfg.storeFailed(rt.tooLarge("request", method, out.URL))
@@ -165,6 +186,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := rt.next.RoundTrip(send)
 	if err != nil {
+		rt.sendFailed(out, err)
 		return nil, err
 	}
 	if resp.StatusCode == http.StatusSwitchingProtocols {

@@ -121,6 +121,13 @@ func Request(r *http.Request) *http.Request {
 	return r.WithContext(context.WithValue(ctx, key{}, s))
 }
 
+// Proxied reports whether ctx is that of a request [Request] detached: one
+// a proxy forwards, which answers and logs its failures itself.
+func Proxied(ctx context.Context) bool {
+	_, ok := ctx.Value(key{}).(*state)
+	return ok
+}
+
 // Left reports whether the client of the request whose context is ctx has
 // gone while the recorder keeps reading the rest of its body: the request
 // ends by itself, once the body has come or the recorder gives up.
