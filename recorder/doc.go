@@ -52,10 +52,13 @@
 // [MaxBodySize] and for at most [UpstreamTimeout], and stored whole: the
 // client, replayed, reads what it needs of it as it did. Closing the
 // RoundTripper (or the end of the test, or [Recorder.Save]) waits for it.
-// A body of known length is not stored cut short, which would not replay:
-// if the request's context ends before the rest has arrived (the client
-// canceled it), the upstream fails or the time is up, the exchange is not
-// stored and the log says why and what to do. The same holds when the
+// The request's context ending after the close (http.Client ends it right
+// after Close when it has a Timeout) does not stop that reading while the
+// rest keeps coming. A body of known length is not stored cut short, which
+// would not replay: if the request's context ends before the close, or
+// nothing more of the body arrives for a second after it ended, or the
+// upstream fails, or the time is up, the exchange is not stored and the
+// log says why and what to do. The same holds when the
 // client closes the body while another of its goroutines is reading it:
 // the upstream body is then closed at once, to end that Read, and the
 // rest cannot be read.

@@ -184,8 +184,19 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		o.Header.Set("Accept-Encoding", "gzip")
 		send = &o
 	}
+	// A proxy's request comes detached (see package detach). A caller's is
+	// detached here, so that ending its context after it closed a body of
+	// known length does not end the reading of the rest (see
+	// capture.Close): http.Client does so whenever it has a Timeout.
+	inProcess := !detach.Proxied(send.Context())
+	if inProcess {
+		send = detach.Request(send)
+	}
 	resp, err := rt.next.RoundTrip(send)
 	if err != nil {
+		if inProcess {
+			detach.Release(send.Context())
+		}
 		rt.sendFailed(out, err)
 		return nil, err
 	}
@@ -198,7 +209,7 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		rt:     rt,
 		body:   resp.Body,
 		resp:   resp,
-		ctx:    out.Context(),
+		ctx:    send.Context(),
 		length: resp.ContentLength,
 		name:   name,
 		start:  start,
@@ -223,6 +234,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		c.done = true
 		c.end()
 		c.mu.Unlock()
+		if inProcess {
+			detach.Release(c.ctx)
+		}
 		return resp, nil
 	}
 	switch n := resp.ContentLength; {
@@ -235,9 +249,16 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	rt.track(c)
 	if c.length > 0 && !c.tooLarge {
-		// Through a recording proxy, a client that closes the body
-		// before its end leaves: read the rest while it keeps coming.
-		detach.Keep(c.ctx, &c.arrived, leftPause, rt.cfg.timeout)
+		if inProcess {
+			// The caller ending its request while it reads stops the
+			// reading at once; once it closed the body, the rest is
+			// read while it keeps coming (see Close).
+			c.keepAtClose = true
+		} else {
+			// Through a recording proxy, a client that closes the body
+			// before its end leaves: read the rest while it keeps coming.
+			detach.Keep(c.ctx, &c.arrived, leftPause, rt.cfg.timeout)
+		}
 	}
 	resp.Body = c
 	if askedGzip {
@@ -317,17 +338,20 @@ func (rt *roundTripper) store(name string, ex library.Exchange, note string) {
 // upstream error nothing is stored. Either way a body that is not stored
 // is logged.
 type capture struct {
-	rt     *roundTripper
-	body   io.ReadCloser   // the upstream body
-	resp   *http.Response  // for its trailers, filled at the end of body
-	ctx    context.Context // the request's: when it ends, the client has stopped
-	length int64           // the Content-Length received; -1: a stream
-	name   string
-	start  time.Time
-	url    *url.URL // the request's URL, for errors (redacted there)
-	req    library.Request
-	header http.Header // the response header as received
-	limit  int64       // MaxBodySize; 0 or less: none
+	rt   *roundTripper
+	body io.ReadCloser   // the upstream body
+	resp *http.Response  // for its trailers, filled at the end of body
+	ctx  context.Context // the request's as sent, detached (see package detach): when it ends, the client has stopped
+	// keepAtClose: a caller's request (not a proxy's) whose body has a
+	// length: Close keeps its detached request going (see detach.Keep).
+	keepAtClose bool
+	length      int64 // the Content-Length received; -1: a stream
+	name        string
+	start       time.Time
+	url         *url.URL // the request's URL, for errors (redacted there)
+	req         library.Request
+	header      http.Header // the response header as received
+	limit       int64       // MaxBodySize; 0 or less: none
 
 	closed    atomic.Bool   // the client closed the body
 	arrived   atomic.Int64  // bytes of the body arrived so far (for package detach)

@@ -43,14 +43,21 @@ var errClosedBody = errors.New("http: read on closed response body")
 //   - a body of known length that has not arrived whole is read to its end
 //     in the background, up to the size limit and for at most
 //     UpstreamTimeout, and stored whole: the round tripper's Close waits
-//     for it. If the request's context ends first, or the upstream fails,
-//     it is not stored, and the log says why.
+//     for it. The request's context ending now stops it only once nothing
+//     more arrives for leftPause (see detach.Keep). If the upstream fails,
+//     or that happens, it is not stored, and the log says why.
 //
 // The upstream body is closed when Close returns, or when the background
 // read ends.
 func (c *capture) Close() error {
 	if !c.closed.CompareAndSwap(false, true) {
 		return nil // the first Close closes the upstream body
+	}
+	if c.keepAtClose {
+		// The caller let go of the body: its request ending now (as
+		// http.Client's does right after Close when it has a Timeout)
+		// no longer stops the reading of the rest while it keeps coming.
+		detach.Keep(c.ctx, &c.arrived, leftPause, c.rt.cfg.timeout)
 	}
 	if !c.mu.TryLock() {
 		// A Read in progress: closing the upstream body ends it, and the

@@ -417,8 +417,9 @@ func sizedSlowUpstream(t *testing.T) (api *httptest.Server, rest chan struct{}) 
 // it cannot, stores nothing and logs why and what to do.
 func TestABodyOfKnownLengthClosedEarly(t *testing.T) {
 	for _, tc := range []struct {
-		name string
-		opts []recorder.Option
+		name    string
+		opts    []recorder.Option
+		timeout time.Duration // the client's
 		// after runs once the client closed the body.
 		after  func(rest chan struct{}, cancel context.CancelFunc)
 		stored bool
@@ -427,9 +428,20 @@ func TestABodyOfKnownLengthClosedEarly(t *testing.T) {
 		{name: "the rest arrives later: stored whole",
 			after:  func(rest chan struct{}, _ context.CancelFunc) { close(rest) },
 			stored: true},
-		{name: "the request is canceled before the rest arrives: not stored",
+		{name: "a client with a Timeout, which ends the request right after Close; the rest arrives later: stored whole",
+			timeout: time.Hour,
+			after:   func(rest chan struct{}, _ context.CancelFunc) { close(rest) },
+			stored:  true},
+		{name: "the request is canceled, and the rest arrives later: stored whole",
+			// As http.Client does right after Close when it has a Timeout.
+			after: func(rest chan struct{}, cancel context.CancelFunc) {
+				cancel()
+				close(rest)
+			},
+			stored: true},
+		{name: "the request is canceled, and the rest does not arrive: not stored",
 			after:  func(_ chan struct{}, cancel context.CancelFunc) { cancel() },
-			logged: "response not stored: the client closed the body after 10 of its 20 bytes, and its request ended (context canceled) before the recorder had read the rest; to record it, read the body to its end before ending the request"},
+			logged: "response not stored: the client closed the body after 10 of its 20 bytes, and its request ended (the client left, and no more of the body was read for 1s) before the recorder had read the rest; to record it, read the body to its end before ending the request"},
 		{name: "the rest does not arrive within UpstreamTimeout: not stored",
 			// A transport of its own, which UpstreamTimeout leaves alone,
 			// so that only the reading of the rest times out.
@@ -446,7 +458,7 @@ func TestABodyOfKnownLengthClosedEarly(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, "GET", api.URL+"/download", nil)
-			resp, err := (&http.Client{Transport: rt}).Do(req)
+			resp, err := (&http.Client{Transport: rt, Timeout: tc.timeout}).Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
