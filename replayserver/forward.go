@@ -124,6 +124,9 @@ func (h *Handler) startForwarding(forTransport bool) error {
 				msg += " (the upstream's certificate is not trusted here: for a test server, pass its Client().Transport with replayserver.UpstreamTransport)"
 			}
 			h.logf("%s", msg)
+			if r.Context().Err() == nil { // the upstream failed, not the client
+				h.noteForwardFailure(fmt.Sprintf("%s %s: %v", r.Method, h.redact.URL(r.URL), err))
+			}
 			http.Error(w, msg, code)
 		},
 	}}

@@ -62,6 +62,8 @@ type Handler struct {
 	namesUse  int                       // hits in names once it was full
 	namesMiss int                       // requests not in names once it was full
 	closed    bool                      // Close was called
+	fwdFailed int                       // requests the upstream did not answer (see noteForwardFailure)
+	firstFail string                    // the first of them, and why
 }
 
 // NewHandler returns a handler answering from the library at path (see
@@ -226,7 +228,9 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 }
 
 // Close saves what was recorded; after a rerecord it replaces the library
-// on disk with what was recorded. It counts the cassettes used for
+// on disk with what was recorded, unless a request got no answer from the
+// upstream (it was down, or broke the connection): the library is then
+// left unchanged, and Close returns an error saying so. It counts the cassettes used for
 // [ReportUnusedIn]. It does not close the server serving h. Calls after the
 // first do nothing.
 func (h *Handler) Close() error {
@@ -261,6 +265,18 @@ func (h *Handler) Close() error {
 	case ModeRerecord:
 		if h.keepOld != "" {
 			return h.dropRerecorded()
+		}
+		h.mu.Lock()
+		n, first := h.fwdFailed, h.firstFail
+		h.mu.Unlock()
+		if n > 0 {
+			// Replacing would drop the cassettes of what the upstream
+			// did not answer (an upstream down: the whole library).
+			h.keepOld = fmt.Sprintf("%d request(s) got no answer from the upstream (the first: %s)", n, first)
+			if err := h.dropRerecorded(); err != nil {
+				return err
+			}
+			return fmt.Errorf("replayserver: rerecord %s: %s, so the library is left unchanged; rerecord once the upstream answers", h.dest.Path(), h.keepOld)
 		}
 		return h.replaceLibrary()
 	}
@@ -315,6 +331,17 @@ func (h *Handler) failf(format string, args ...any) {
 		return
 	}
 	h.logf("%s", msg)
+}
+
+// noteForwardFailure notes a request that got no answer from the upstream
+// (what says what and why): a rerecording then keeps the old library.
+func (h *Handler) noteForwardFailure(what string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fwdFailed == 0 {
+		h.firstFail = what
+	}
+	h.fwdFailed++
 }
 
 func (h *Handler) noteRecorded(name string) {

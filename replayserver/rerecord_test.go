@@ -1,7 +1,10 @@
 package replayserver_test
 
 import (
+	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -255,5 +258,61 @@ func TestRerecordKeepsTheOldLibraryWhenTheTestPanics(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "the test panicked, so the library is left unchanged") {
 		t.Errorf("the child's log does not say why the library was kept:\n%s", out)
+	}
+}
+
+// A rerecording in which the upstream does not answer a request (it is
+// down, or resets the connection) keeps the old library and fails the
+// test, saying so: replacing the library would drop that request's
+// cassettes (all of them, with the upstream down), and the test, whose
+// client got a 502 or an error, may not fail by itself. What was
+// recorded is kept in the staging folder.
+func TestRerecordKeepsTheOldLibraryWhenTheUpstreamDoesNotAnswer(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/down" {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close() // no answer
+			}
+			return
+		}
+		io.WriteString(w, "fine")
+	}))
+	defer api.Close()
+	for _, transport := range []bool{false, true} {
+		t.Run(fmt.Sprintf("transport=%v", transport), func(t *testing.T) {
+			t.Setenv("CASSETTE_MODE", "")
+			t.Setenv("TMPDIR", t.TempDir()) // where the recorded cassettes are kept
+			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a", "/b")
+			before := libraryNames(t, path)
+			var logs logBook
+			ft := newFakeTB(t)
+			ft.do(func() {
+				opts := []replayserver.Option{replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(api.URL), logs.option()}
+				client, base := http.DefaultClient, api.URL
+				if transport {
+					client = &http.Client{Transport: replayserver.NewTransport(ft, path, opts...)}
+				} else {
+					base = replayserver.New(ft, path, opts...).URL
+				}
+				for _, p := range []string{"/fine", "/down"} {
+					if resp, err := client.Get(base + p); err == nil {
+						io.ReadAll(resp.Body)
+						resp.Body.Close()
+					}
+				}
+			})
+			ft.finish()
+			if after := libraryNames(t, path); !slices.Equal(after, before) {
+				t.Errorf("after a rerecord whose upstream did not answer, the library holds %q; want the old %q", after, before)
+			}
+			want := "1 request(s) got no answer from the upstream (the first: GET "
+			if errs := ft.errors(); !strings.Contains(errs, want) || !strings.Contains(errs, "so the library is left unchanged") {
+				t.Errorf("the test failed with %q; want it to say %q and that the library is left unchanged", errs, want)
+			}
+			if !strings.Contains(logs.String(), "the 1 cassette(s) recorded are kept in "+os.Getenv("TMPDIR")) {
+				t.Errorf("log = %q; want it to say where the cassette of /fine is kept", logs.String())
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package replayserver
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -94,6 +95,9 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // is closed, and stored, when the test ends.
 func (tr *transport) forward(req *http.Request, body []byte) (*http.Response, error) {
 	resp, err := tr.h.fwd.rt.RoundTrip(withBody(req, body))
+	if err != nil && req.Context().Err() == nil { // the upstream failed, not the caller
+		tr.h.noteForwardFailure(fmt.Sprintf("%s %s: %v", req.Method, tr.h.redact.URL(req.URL), err))
+	}
 	if err != nil || tr.h.mode == ModePassthrough {
 		return resp, err
 	}
