@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
@@ -449,7 +450,14 @@ func (r Rules) Exchange(ex *library.Exchange) error {
 	if ex == nil {
 		return nil
 	}
-	ex.Request.Body = r.Body(ex.Request.Header, ex.Request.Body)
+	if body := r.Body(ex.Request.Header, ex.Request.Body); !bytes.Equal(body, ex.Request.Body) {
+		ex.Request.Body = body
+		if _, ok := ex.Request.Header["Content-Length"]; ok {
+			// The stored request says its own length, not the sent one's.
+			ex.Request.Header = ex.Request.Header.Clone()
+			ex.Request.Header["Content-Length"] = []string{strconv.Itoa(len(body))}
+		}
+	}
 	ex.Request.URL = r.urlString(ex.Request.URL)
 	ex.Request.Header = r.Header(ex.Request.Header)
 	ex.Response.Header = r.Header(ex.Response.Header)

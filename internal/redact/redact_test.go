@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/cassette-go/cassette/internal/redact"
@@ -365,5 +366,26 @@ func TestBodyRedactsAGzipEncodedForm(t *testing.T) {
 	}
 	if other := redact.Default().Body(h, enc("grant_type=x&client_secret=OTHER")); !bytes.Equal(other, got) {
 		t.Errorf("two secrets give different redacted bodies: they would be named apart")
+	}
+}
+
+// A form whose secret fields are redacted gets a Content-Length, when the
+// stored request has one, saying the length of its stored body: a
+// cassette stays consistent (exported to HAR, read by a reviewer).
+func TestExchangeFixesTheContentLengthOfARedactedForm(t *testing.T) {
+	body := "user=bob&client_secret=s"
+	ex := &library.Exchange{Request: library.Request{
+		Method: "POST", URL: "https://h/token",
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Content-Length": {strconv.Itoa(len(body))}},
+		Body:   []byte(body),
+	}}
+	if err := redact.Default().Exchange(ex); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(ex.Request.Body); got != "user=bob&client_secret=REDACTED" {
+		t.Fatalf("body = %q; want client_secret redacted", got)
+	}
+	if got, want := ex.Request.Header.Get("Content-Length"), strconv.Itoa(len(ex.Request.Body)); got != want {
+		t.Errorf("Content-Length = %s; want %s, the stored body's", got, want)
 	}
 }
