@@ -133,7 +133,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHT
 // be used afterwards.
 func (p *Proxy) Close() error {
 	p.closeIdleConnections()
-	return p.rt.Close()
+	return p.rt.save()
 }
 
 // badGateway answers a request that could not be forwarded: 504 Gateway

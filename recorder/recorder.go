@@ -77,7 +77,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 // client stops reading" in the package documentation). The recorder saves in the background after
 // each exchange and in t.Cleanup, so a test needs Save only to read the
 // library while it runs.
-func (r *Recorder) Save() error { return r.proxy.rt.Close() }
+func (r *Recorder) Save() error { return r.proxy.rt.save() }
 
 // NewTransport returns a recording RoundTripper for a test: each request
 // goes to its own URL (through a clone of [http.DefaultTransport] unless

@@ -26,7 +26,9 @@ import (
 // documentation); the library is saved in the background after each
 // exchange. The RoundTripper is also an [io.Closer]: Close waits until
 // what was recorded so far is saved, bodies still being read to their end
-// after the client closed them included. It is safe for concurrent use.
+// after the client closed them included; a body the caller has neither
+// read to its end nor closed is stored only once it is, and Close logs it.
+// It is safe for concurrent use.
 //
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
@@ -139,6 +141,31 @@ func (rt *roundTripper) sendFailed(req *http.Request, err error) {
 // recorded so far to be saved, and saves what is left. The round tripper
 // can still be used afterwards.
 func (rt *roundTripper) Close() error {
+	rt.reportOpen()
+	return rt.save()
+}
+
+// reportOpen logs the bodies the caller has neither read to their end
+// nor closed: their exchanges are not lost, but not saved either, and
+// Close saying nothing of them would let the caller think so.
+func (rt *roundTripper) reportOpen() {
+	rt.openMu.Lock()
+	open := make([]*capture, 0, len(rt.open))
+	for c := range rt.open {
+		if c.ctx.Err() == nil && !detach.Left(c.ctx) {
+			open = append(open, c)
+		}
+	}
+	rt.openMu.Unlock()
+	for _, c := range open {
+		rt.cfg.logError("recorder: %s %s: the response body is still open, so its exchange is not saved yet: it is stored once the body is read to its end or closed (then Close saves it)",
+			c.req.Method, rt.redact.URL(c.url))
+	}
+}
+
+// save is Close without reportOpen: what the proxies call, whose open
+// bodies are being sent to their clients.
+func (rt *roundTripper) save() error {
 	rt.endStopped()
 	rt.drains.wait()
 	if err := rt.saver.flush(); err != nil {
