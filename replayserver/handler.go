@@ -45,6 +45,7 @@ type Handler struct {
 	own          atomic.Pointer[ownAddr]                         // the last Host found to be the server's own address
 	namesOff     atomic.Bool                                     // the memory of names was dropped (see Handler.remember)
 	namesSkipped atomic.Int64                                    // requests since it was dropped
+	misses       atomic.Int64                                    // requests no cassette answered
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
@@ -194,6 +195,12 @@ func (h *Handler) Mode() Mode { return h.mode }
 
 // Library returns the library the handler answers from.
 func (h *Handler) Library() *library.Library { return h.lib }
+
+// Misses returns how many requests no cassette answered so far: each got
+// a miss report (a 404, or a [*MissError] from [NewTransport]). A test
+// fails on them by itself; a server of one's own, such as cassette serve
+// -strict, may fail on them at the end.
+func (h *Handler) Misses() int { return int(h.misses.Load()) }
 
 // Unused returns the names of the cassettes that were never served, sorted.
 func (h *Handler) Unused() []string {

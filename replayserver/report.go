@@ -37,6 +37,7 @@ func (e *MissError) Unwrap() error { return ErrNoMatch }
 
 // missError builds the report for a request r (body body) named name.
 func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
+	h.misses.Add(1)
 	name := m.name
 	// The report goes to test logs, 404 bodies and serve's log: it shows
 	// the request redacted, without the header Server.Transport adds.

@@ -34,7 +34,8 @@ environment variable CASSETTE_MODE, when set, overrides -mode.
 
 Serve runs until interrupted (Ctrl-C or SIGTERM), then saves what it
 recorded. With -strict it then lists the files of the cassettes never used
-on stderr, one per line, and exits with status 1 if there were any. With
+on stderr, one per line, and exits with status 1 if there were any, or if
+a request matched no cassette (as a miss fails a test). With
 -unused FILE it writes that list, and nothing else, to FILE (empty when
 every cassette was used), for "cassette prune -unused FILE" or xargs rm.
 
@@ -72,7 +73,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`; needed by record, rerecord and passthrough")
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
-	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used and exit with status 1 if any")
+	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used, and exit with status 1 if any, or if a request matched no cassette")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
@@ -180,6 +181,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	if *strict {
+		if n := h.Misses(); n > 0 {
+			fmt.Fprintf(stderr, "cassette serve: strict: %d request(s) matched no cassette (their reports are in the log above)\n", n)
+			code = exitError
+		}
 		if unused := h.Unused(); len(unused) > 0 {
 			fmt.Fprintf(stderr, "cassette serve: strict: %d cassette(s) in %s never used:\n", len(unused), path)
 			if err := h.ReportUnused(stderr); err != nil {

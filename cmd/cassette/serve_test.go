@@ -175,6 +175,34 @@ func TestServeStrictAllUsed(t *testing.T) {
 	}
 }
 
+// With -strict a miss makes serve exit with status 1, as it fails a test,
+// even when every cassette was used; without -strict it does not.
+func TestServeStrictFailsOnAMiss(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, _ := writeLibrary(t, "api.json", recorded{"GET", "https://api.example.com/a", 200, "a"})
+	for _, strict := range []bool{true, false} {
+		args := []string{"serve", path}
+		if strict {
+			args = append(args, "-strict")
+		}
+		p := start(t, args...)
+		base := p.baseURL()
+		if code, _ := get(t, base+"/a"); code != 200 {
+			t.Fatalf("GET /a = %d, want 200", code)
+		}
+		if code, _ := get(t, base+"/missing"); code != 404 {
+			t.Fatalf("GET /missing = %d, want 404", code)
+		}
+		code := p.stop()
+		switch {
+		case strict && (code != exitError || !strings.Contains(p.stderr.String(), "cassette serve: strict: 1 request(s) matched no cassette")):
+			t.Errorf("serve -strict after a miss exited with %d, want 1 and a line saying 1 request matched no cassette; stderr:\n%s", code, p.stderr.String())
+		case !strict && code != exitOK:
+			t.Errorf("serve (without -strict) after a miss exited with %d, want 0; stderr:\n%s", code, p.stderr.String())
+		}
+	}
+}
+
 func containsLine(s, line string) bool {
 	for _, l := range strings.Split(s, "\n") {
 		if l == line {
