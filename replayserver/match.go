@@ -419,6 +419,9 @@ func isOwnAddress(r *http.Request) bool {
 	if !ok {
 		return false
 	}
+	if r.Host == "" {
+		return true // no Host (HTTP/1.0): it names no other host than the one it came to
+	}
 	host, port := r.Host, ""
 	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
 		host, port = host[:i], host[i+1:]
