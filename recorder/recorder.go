@@ -47,11 +47,9 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 		t.Fatalf("%v", err)
 		return nil
 	}
-	srv := httptest.NewUnstartedServer(p)
-	srv.Config.ErrorLog = log.New(logfWriter(tl.logf), "", 0)
 	var watch endcut.Watch
-	srv.Listener = watch.Listener(srv.Listener)
-	srv.Config.ConnState = watch.ConnState
+	srv := httptest.NewUnstartedServer(watch.Handler(p))
+	srv.Config.ErrorLog = log.New(logfWriter(tl.logf), "", 0)
 	srv.Start()
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New

@@ -49,11 +49,9 @@ type Server struct {
 func New(t testing.TB, path string, opts ...Option) *Server {
 	t.Helper()
 	h := newTestHandler(t, path, false, opts)
-	ts := httptest.NewUnstartedServer(h)
-	ts.Config.ErrorLog = log.New(logWriter{t}, "", 0)
 	var watch endcut.Watch
-	ts.Listener = watch.Listener(ts.Listener)
-	ts.Config.ConnState = watch.ConnState
+	ts := httptest.NewUnstartedServer(watch.Handler(h))
+	ts.Config.ErrorLog = log.New(logWriter{t}, "", 0)
 	if h.cfg.tls {
 		ts.EnableHTTP2 = true
 		ts.StartTLS()

@@ -5,148 +5,156 @@
 // ends holding a response body it never read to its end nor closed (an
 // endless event stream, a watch, a body larger than the connection's
 // buffers), that request never ends, and neither does the test. A
-// [Watch] follows the server's connections and, when the test ends,
-// waits for the requests still open while they make progress (the server
-// still awaits its answer, or bytes still move to the client), and cuts
-// the connections off once every request left has stalled: its response
-// began and nothing more reached the client for [Stall].
+// [Watch] follows the requests of a server's handler and, when the test
+// ends, waits for those still open while they make progress (one still
+// awaits its answer, or bytes still go out), and cuts the connections off
+// once every request left has stalled: its response began and nothing
+// more was written for [Stall].
 package endcut
 
 import (
+	"bufio"
 	"io"
 	"net"
 	"net/http"
-	"sync"
+	"os"
 	"sync/atomic"
 	"time"
 )
 
-// Stall is how long a request whose response began may send nothing to
-// its client, once its test has ended, before it counts as abandoned.
+// Stall is how long the requests still open when a test ends may all
+// write nothing, their responses begun, before they count as abandoned.
 const Stall = time.Second
 
 // tick is how often Cut looks at the requests still open.
 const tick = Stall / 4
 
-// A Watch follows the connections of one server. Set it up before the
-// server starts: wrap the listener with [Watch.Listener] and chain
-// [Watch.ConnState] into the server's ConnState. The zero value is ready
-// to use. A request costs it two atomic stores and a count per write.
+// A Watch follows the requests of one handler (see [Watch.Handler]). The
+// zero value is ready to use. A request costs it one small allocation and
+// a few atomic additions.
 type Watch struct {
-	mu    sync.Mutex
-	conns map[*conn]struct{} // open
+	open    atomic.Int64 // requests in the handler, not hijacked
+	waiting atomic.Int64 // of them, those whose response has not begun
+	written atomic.Int64 // bytes of responses written, all requests
 }
 
-// A conn is an accepted connection that counts what is written to it.
-type conn struct {
-	net.Conn
-	written atomic.Int64 // bytes written so far
-	active  atomic.Bool  // serving a request
-	base    atomic.Int64 // written when it became active
-}
-
-func (c *conn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	c.written.Add(int64(n))
-	return n, err
-}
-
-// ReadFrom keeps the connection's own ReadFrom (sendfile, splice), which
-// net/http uses to send a file.
-func (c *conn) ReadFrom(r io.Reader) (int64, error) {
-	n, err := io.Copy(c.Conn, r)
-	c.written.Add(n)
-	return n, err
-}
-
-// Listener returns l, whose connections w follows.
-func (w *Watch) Listener(l net.Listener) net.Listener { return &listener{Listener: l, w: w} }
-
-type listener struct {
-	net.Listener
-	w *Watch
-}
-
-func (l *listener) Accept() (net.Conn, error) {
-	nc, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	c := &conn{Conn: nc}
-	l.w.mu.Lock()
-	if l.w.conns == nil {
-		l.w.conns = make(map[*conn]struct{})
-	}
-	l.w.conns[c] = struct{}{}
-	l.w.mu.Unlock()
-	return c, nil
-}
-
-// ConnState notes the state of nc, as http.Server.ConnState is told it:
-// call it from the server's hook.
-func (w *Watch) ConnState(nc net.Conn, state http.ConnState) {
-	for {
-		u, ok := nc.(interface{ NetConn() net.Conn }) // TLS
-		if !ok {
-			break
-		}
-		nc = u.NetConn()
-	}
-	c, ok := nc.(*conn)
-	if !ok {
-		return
-	}
-	switch state {
-	case http.StateActive:
-		c.base.Store(c.written.Load())
-		c.active.Store(true)
-	case http.StateIdle, http.StateNew:
-		c.active.Store(false)
-	case http.StateClosed, http.StateHijacked:
-		c.active.Store(false)
-		w.mu.Lock()
-		delete(w.conns, c)
-		w.mu.Unlock()
-	}
+// Handler returns h, whose requests w follows.
+func (w *Watch) Handler(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w.open.Add(1)
+		w.waiting.Add(1)
+		tw := &writer{ResponseWriter: rw, w: w}
+		defer tw.done()
+		h.ServeHTTP(tw, r)
+	})
 }
 
 // Cut waits until no request is open, or every one open has stalled, and
 // then calls cutAll (httptest.Server.CloseClientConnections) and returns
-// how many connections were open; 0 when it did not cut. A request whose
-// response has not begun is waited for: the server awaits its answer (an
-// upstream's, bounded by its own timeout).
+// how many requests were open; 0 when it did not cut. A request whose
+// response has not begun is waited for: the handler awaits its answer
+// (an upstream's, bounded by its own timeout).
 func (w *Watch) Cut(cutAll func()) int {
-	idle := map[*conn]int{} // ticks without progress, by connection
-	last := map[*conn]int64{}
+	last, still := w.written.Load(), 0
 	for {
-		open, stalled := 0, 0
-		w.mu.Lock()
-		for c := range w.conns {
-			if !c.active.Load() {
-				continue
-			}
-			open++
-			n := c.written.Load()
-			if n == c.base.Load() {
-				continue // its response has not begun
-			}
-			if n == last[c] {
-				idle[c]++
-			} else {
-				idle[c], last[c] = 0, n
-			}
-			if idle[c] >= int(Stall/tick) {
-				stalled++
-			}
-		}
-		w.mu.Unlock()
-		switch {
+		open := w.open.Load()
+		switch n := w.written.Load(); {
 		case open == 0:
 			return 0
-		case stalled == open:
+		case w.waiting.Load() > 0 || n != last:
+			last, still = n, 0
+		default:
+			still++
+		}
+		if still >= int(Stall/tick) {
 			cutAll()
-			return open
+			return int(open)
 		}
 		time.Sleep(tick)
 	}
 }
+
+// A writer is the ResponseWriter of one request: it notes when the
+// response begins and counts what is written.
+type writer struct {
+	http.ResponseWriter
+	w        *Watch
+	begun    bool // a final status, or a byte of the body, was written
+	hijacked bool
+	ended    atomic.Bool // done ran
+}
+
+// begin notes that the response has begun.
+func (tw *writer) begin() {
+	if !tw.begun {
+		tw.begun = true
+		tw.w.waiting.Add(-1)
+	}
+}
+
+// done notes the end of the request.
+func (tw *writer) done() {
+	if tw.ended.Swap(true) {
+		return
+	}
+	tw.begin()
+	tw.w.open.Add(-1)
+}
+
+func (tw *writer) WriteHeader(code int) {
+	if code >= 200 || code == http.StatusSwitchingProtocols {
+		tw.begin() // an interim answer (100 Continue, 103) is no answer yet
+	}
+	tw.ResponseWriter.WriteHeader(code)
+}
+
+func (tw *writer) Write(p []byte) (int, error) {
+	tw.begin()
+	n, err := tw.ResponseWriter.Write(p)
+	tw.w.written.Add(int64(n))
+	return n, err
+}
+
+// chunk is how much of a file ReadFrom sends at once: each is sent with
+// the connection's own ReadFrom (sendfile), and counted.
+const chunk = 4 << 20
+
+// ReadFrom keeps net/http's ReadFrom, which sends a file with sendfile,
+// counting what is sent a chunk at a time.
+func (tw *writer) ReadFrom(r io.Reader) (int64, error) {
+	tw.begin()
+	if _, ok := r.(*os.File); !ok {
+		n, err := io.Copy(writerOnly{tw}, r)
+		return n, err
+	}
+	var total int64
+	for {
+		n, err := io.Copy(tw.ResponseWriter, io.LimitReader(r, chunk))
+		total += n
+		tw.w.written.Add(n)
+		if err != nil || n < chunk {
+			return total, err
+		}
+	}
+}
+
+// writerOnly hides ReadFrom, so that io.Copy writes through Write.
+type writerOnly struct{ io.Writer }
+
+func (tw *writer) Flush() {
+	tw.begin()
+	http.NewResponseController(tw.ResponseWriter).Flush()
+}
+
+// Hijack hands the connection over (a protocol upgrade): the server no
+// longer waits for it, and neither does Cut.
+func (tw *writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(tw.ResponseWriter).Hijack()
+	if err == nil {
+		tw.done()
+	}
+	return c, rw, err
+}
+
+// Unwrap gives http.ResponseController the ResponseWriter beneath.
+func (tw *writer) Unwrap() http.ResponseWriter { return tw.ResponseWriter }

@@ -12,10 +12,8 @@ import (
 // start starts h on a server w follows.
 func start(t *testing.T, w *Watch, h http.HandlerFunc) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener = w.Listener(srv.Listener)
-	srv.Config.ConnState = w.ConnState
-	srv.Start()
+	srv := httptest.NewServer(w.Handler(h))
+	t.Cleanup(srv.Close)
 	return srv
 }
 
@@ -49,7 +47,7 @@ func TestCutWaitsForARequestAwaitingItsAnswer(t *testing.T) {
 		t.Errorf("the client got %q; want the answer", b)
 	}
 	if n := <-cut; n != 0 {
-		t.Errorf("Cut cut %d connection(s); want none", n)
+		t.Errorf("Cut cut %d request(s); want none", n)
 	}
 }
 
@@ -81,7 +79,7 @@ func TestCutCutsStalledResponses(t *testing.T) {
 		} // and the body is never closed
 	}
 	if n := w.Cut(srv.CloseClientConnections); n != 2 {
-		t.Errorf("Cut cut %d connection(s); want 2", n)
+		t.Errorf("Cut cut %d request(s); want 2", n)
 	}
 	srv.Close() // returns: nothing is left open
 }
@@ -99,5 +97,59 @@ func TestCutWithNothingOpen(t *testing.T) {
 	resp.Body.Close()
 	if n := w.Cut(func() { t.Error("Cut cut connections with none open") }); n != 0 {
 		t.Errorf("Cut = %d; want 0", n)
+	}
+}
+
+// A request whose answer is still awaited is waited for even when others
+// have stalled, and even when its client was sent an interim 100 Continue
+// (Expect: 100-continue, as SDKs send for large bodies).
+func TestCutWaitsWhileAnAnswerIsAwaited(t *testing.T) {
+	var w Watch
+	release := make(chan struct{})
+	entered := make(chan struct{}, 2)
+	srv := start(t, &w, func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/stream" {
+			io.WriteString(rw, "data: one\n\n")
+			rw.(http.Flusher).Flush()
+			entered <- struct{}{}
+			<-r.Context().Done() // stalled, until cut off
+			return
+		}
+		io.ReadAll(r.Body) // sends 100 Continue
+		entered <- struct{}{}
+		<-release
+		io.WriteString(rw, "answer")
+	})
+	resp, err := http.Get(srv.URL + "/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close() // after Cut
+	got := make(chan string)
+	go func() {
+		req, _ := http.NewRequest("POST", srv.URL+"/slow", strings.NewReader(strings.Repeat("b", 1<<20)))
+		req.Header.Set("Expect", "100-continue")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-entered
+	<-entered
+	cut := make(chan int)
+	go func() { cut <- w.Cut(srv.CloseClientConnections) }()
+	// Cut must not return while /slow awaits its answer: it cannot, as
+	// it cuts only once nothing awaits one. Answer it; then /stream alone
+	// is left, stalled, and is cut.
+	close(release)
+	if b := <-got; b != "answer" {
+		t.Errorf("the awaited request got %q; want its answer", b)
+	}
+	if n := <-cut; n != 1 {
+		t.Errorf("Cut cut %d request(s); want 1, the stalled stream", n)
 	}
 }
