@@ -116,8 +116,14 @@ func Request(r *http.Request) *http.Request {
 		unstop := context.AfterFunc(st.stop, func() { s.end(ErrStopped) })
 		s.unstop.Store(&unstop)
 	}
-	// Last: the client may have gone, and clientGone then runs at once.
+	// Last: the client may have gone, and clientGone then runs at once,
+	// in a goroutine of its own.
 	s.stop = context.AfterFunc(client, s.clientGone)
+	if client.Err() != nil {
+		// Gone already: the request must not be sent (clientGone, in its
+		// goroutine, may not have ended it yet).
+		s.end(context.Cause(client))
+	}
 	return r.WithContext(context.WithValue(ctx, key{}, s))
 }
 
@@ -157,7 +163,9 @@ func Keep(ctx context.Context, arrived *atomic.Int64, pause, limit time.Duration
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.released {
+	// A client gone already is not kept: clientGone, which runs in a
+	// goroutine of its own, may not have ended the request yet.
+	if !s.released && s.client.Err() == nil {
 		s.kept = &keeping{arrived: arrived, pause: pause, limit: limit}
 	}
 }

@@ -266,3 +266,34 @@ func TestDetachedAfterTheEnd(t *testing.T) {
 		})
 	}
 }
+
+// A request whose client has gone already is detached ended: it is not
+// sent (the watch of the client runs in a goroutine of its own, which
+// may not have ended it yet).
+func TestARequestWhoseClientHasGoneIsDetachedEnded(t *testing.T) {
+	client, cancel := context.WithCancelCause(context.Background())
+	cause := context.Canceled
+	cancel(cause)
+	r, err := http.NewRequestWithContext(client, "GET", "http://example.com/", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Request(r)
+	if err := context.Cause(out.Context()); err != cause {
+		t.Errorf("the detached context of a gone client: cause %v at once, want %v", err, cause)
+	}
+}
+
+// Keep after the client has gone keeps nothing: the request ends as
+// without Keep, even when the watch of the client has not run yet.
+func TestKeepAfterTheClientHasGoneKeepsNothing(t *testing.T) {
+	for range 100 { // the watch runs in a goroutine: try its every timing
+		r, cancel, _ := request(t, context.Background())
+		cancel()
+		var arrived atomic.Int64
+		Keep(r.Context(), &arrived, bound, 0)
+		if err := ended(t, r.Context()); err != context.Canceled {
+			t.Fatalf("cause %v, want the client's, %v", err, context.Canceled)
+		}
+	}
+}
