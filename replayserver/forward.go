@@ -124,13 +124,33 @@ func (h *Handler) startForwarding(forTransport bool) error {
 				msg += " (the upstream's certificate is not trusted here: for a test server, pass its Client().Transport with replayserver.UpstreamTransport)"
 			}
 			h.logf("%s", msg)
-			if r.Context().Err() == nil { // the upstream failed, not the client
+			if !callerEnded(r, err) { // the upstream failed, not the client
 				h.noteForwardFailure(fmt.Sprintf("%s %s: %v", r.Method, h.redact.URL(r.URL), err))
 			}
 			http.Error(w, msg, code)
 		},
 	}}
 	return nil
+}
+
+// callerEnded reports whether the forwarding of r failed with err because
+// its caller ended the request (canceled it, or its http.Client timed out,
+// which may close r.Cancel before the context's deadline is seen), not
+// because the upstream did not answer.
+func callerEnded(r *http.Request, err error) bool {
+	if strings.Contains(err.Error(), "awaiting response headers") {
+		return false // UpstreamTimeout, though it says it is a DeadlineExceeded
+	}
+	if r.Context().Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		strings.Contains(err.Error(), "net/http: request canceled") {
+		return true
+	}
+	select {
+	case <-r.Cancel: //lint:ignore SA1019 http.Client with a Timeout still closes it
+		return true
+	default:
+		return false
+	}
 }
 
 // isTimeout reports whether err is a timeout: a network timeout (such as

@@ -95,7 +95,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // is closed, and stored, when the test ends.
 func (tr *transport) forward(req *http.Request, body []byte) (*http.Response, error) {
 	resp, err := tr.h.fwd.rt.RoundTrip(withBody(req, body))
-	if err != nil && req.Context().Err() == nil { // the upstream failed, not the caller
+	if err != nil && !callerEnded(req, err) { // the upstream failed, not the caller
 		tr.h.noteForwardFailure(fmt.Sprintf("%s %s: %v", req.Method, tr.h.redact.URL(req.URL), err))
 	}
 	if err != nil || tr.h.mode == ModePassthrough {
