@@ -233,15 +233,16 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	c := &capture{
-		rt:     rt,
-		body:   resp.Body,
-		resp:   resp,
-		ctx:    send.Context(),
-		length: resp.ContentLength,
-		name:   name,
-		start:  start,
-		url:    out.URL,
-		limit:  rt.cfg.maxBody,
+		rt:        rt,
+		body:      resp.Body,
+		resp:      resp,
+		ctx:       send.Context(),
+		inProcess: inProcess,
+		length:    resp.ContentLength,
+		name:      name,
+		start:     start,
+		url:       out.URL,
+		limit:     rt.cfg.maxBody,
 		req: library.Request{
 			Method: method,
 			URL:    out.URL.String(),
@@ -369,16 +370,17 @@ type capture struct {
 	body io.ReadCloser   // the upstream body
 	resp *http.Response  // for its trailers, filled at the end of body
 	ctx  context.Context // the request's as sent, detached (see package detach): when it ends, the client has stopped
-	// keepAtClose: a caller's request (not a proxy's) whose body has a
-	// length: Close keeps its detached request going (see detach.Keep).
-	keepAtClose bool
-	length      int64 // the Content-Length received; -1: a stream
-	name        string
-	start       time.Time
-	url         *url.URL // the request's URL, for errors (redacted there)
-	req         library.Request
-	header      http.Header // the response header as received
-	limit       int64       // MaxBodySize; 0 or less: none
+	// inProcess: a caller's request, not a proxy's, detached by the
+	// round tripper. keepAtClose: one whose body has a length: Close
+	// keeps its detached request going (see detach.Keep).
+	inProcess, keepAtClose bool
+	length                 int64 // the Content-Length received; -1: a stream
+	name                   string
+	start                  time.Time
+	url                    *url.URL // the request's URL, for errors (redacted there)
+	req                    library.Request
+	header                 http.Header // the response header as received
+	limit                  int64       // MaxBodySize; 0 or less: none
 
 	closed    atomic.Bool   // the client closed the body
 	arrived   atomic.Int64  // bytes of the body arrived so far (for package detach)
@@ -454,6 +456,11 @@ func (c *capture) Read(p []byte) (int, error) {
 	switch {
 	case err == io.EOF || c.whole():
 		c.end()
+		if c.inProcess {
+			// Over: a caller that never closes the body leaves nothing
+			// registered on its context.
+			detach.Release(c.ctx)
+		}
 	case c.closed.Load() || c.ctx.Err() != nil:
 		c.stopped(c.stopCause())
 	default:
