@@ -4,27 +4,9 @@ import (
 	"net/http"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/cassette-go/cassette/recorder"
 )
-
-// ends runs end and reports whether it returned within a minute: a test
-// that hangs would otherwise stop the whole run at its deadline, ten
-// minutes later, without saying why.
-func ends(end func()) bool {
-	done := make(chan struct{})
-	go func() {
-		end()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return true
-	case <-time.After(time.Minute):
-		return false
-	}
-}
 
 // A test that reads an endless stream through the recording server and
 // never closes the body ends: the server cuts the request off when the
@@ -41,9 +23,12 @@ func TestTheEndOfATestCutsOffAStreamItNeverClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.readEvents(t, resp.Body, read) // and the body is never closed
-	if !ends(ft.end) {
-		t.Fatal("the end of the test still waits for the stream after a minute")
-	}
+	ended := make(chan struct{})
+	go func() {
+		ft.end()
+		close(ended)
+	}()
+	within(t, ended, "the end of the test")
 	if len(ft.errors) > 0 {
 		t.Errorf("the test failed: %q", ft.errors)
 	}

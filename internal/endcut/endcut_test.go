@@ -17,6 +17,23 @@ func start(t *testing.T, w *Watch, h http.HandlerFunc) *httptest.Server {
 	return srv
 }
 
+// send sends req in a goroutine of its own, and gives its body, or the
+// error.
+func send(req *http.Request) <-chan string {
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	return got
+}
+
 // A request whose answer the server still awaits is waited for, however
 // long: Cut returns once it is answered, and cuts nothing.
 func TestCutWaitsForARequestAwaitingItsAnswer(t *testing.T) {
@@ -28,17 +45,8 @@ func TestCutWaitsForARequestAwaitingItsAnswer(t *testing.T) {
 		io.WriteString(rw, "answer")
 	})
 	defer srv.Close()
-	got := make(chan string)
-	go func() {
-		resp, err := http.Get(srv.URL)
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		got <- string(b)
-	}()
+	req, _ := http.NewRequest("GET", srv.URL, nil)
+	got := send(req)
 	<-entered
 	cut := make(chan int)
 	go func() { cut <- w.Cut(srv.CloseClientConnections) }()
@@ -125,19 +133,9 @@ func TestCutWaitsWhileAnAnswerIsAwaited(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close() // after Cut
-	got := make(chan string)
-	go func() {
-		req, _ := http.NewRequest("POST", srv.URL+"/slow", strings.NewReader(strings.Repeat("b", 1<<20)))
-		req.Header.Set("Expect", "100-continue")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		got <- string(b)
-	}()
+	req, _ := http.NewRequest("POST", srv.URL+"/slow", strings.NewReader(strings.Repeat("b", 1<<20)))
+	req.Header.Set("Expect", "100-continue")
+	got := send(req)
 	<-entered
 	<-entered
 	cut := make(chan int)
