@@ -109,15 +109,7 @@ func TestHeaderFieldsThatWouldBreakTheClient(t *testing.T) {
 			req, _ := http.NewRequest("GET", "https://api.example.com/v1/x", nil)
 			resp := tc.resp
 			if tc.bodyFile {
-				bw, err := lib.NewBody()
-				if err != nil {
-					t.Fatal(err)
-				}
-				bw.Write(resp.Body)
-				if resp.BodyFile, err = bw.Commit(); err != nil {
-					t.Fatal(err)
-				}
-				resp.Body = nil
+				toBodyFile(t, lib, &resp)
 			}
 			if err := lib.Append(nameOf(req, nil), library.Exchange{
 				Request:  library.Request{Method: "GET", URL: req.URL.String()},

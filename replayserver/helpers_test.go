@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"testing"
 
+	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -37,3 +39,17 @@ func (b *logBook) Lines() []string {
 
 // String returns the lines logged so far, one per line.
 func (b *logBook) String() string { return strings.Join(b.Lines(), "\n") }
+
+// toBodyFile moves the body of resp into a body file of lib.
+func toBodyFile(t *testing.T, lib *library.Library, resp *library.Response) {
+	t.Helper()
+	bw, err := lib.NewBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw.Write(resp.Body)
+	if resp.BodyFile, err = bw.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body = nil
+}

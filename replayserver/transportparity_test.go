@@ -42,15 +42,7 @@ func parityLibrary(t *testing.T, method string, resp library.Response, bodyFile 
 		t.Fatal(err)
 	}
 	if bodyFile {
-		bw, err := lib.NewBody()
-		if err != nil {
-			t.Fatal(err)
-		}
-		bw.Write(resp.Body)
-		if resp.BodyFile, err = bw.Commit(); err != nil {
-			t.Fatal(err)
-		}
-		resp.Body = nil
+		toBodyFile(t, lib, &resp)
 	}
 	req, _ := http.NewRequest(method, parityURL, nil)
 	name := nameOf(req, nil)
