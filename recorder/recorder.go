@@ -28,9 +28,10 @@ type Recorder struct {
 // fails the test with t.Errorf; [Logf] and [OnError] override this. An
 // invalid upstream or library path stops the test with t.Fatalf. In
 // t.Cleanup the server is closed and the library saved. Requests still
-// open then are waited for while they make progress; those whose bodies
-// the test never read to their end nor closed are cut off once nothing
-// more reached their client for a second, and stored as when their client
+// open then are waited for while one awaits its answer from the upstream;
+// then those whose bodies the test never read to their end nor closed are
+// cut off once nothing more was sent for a second (or, for a stream that
+// trickles on, after five seconds), and stored as when their client
 // leaves (see "Bodies the client stops reading" in the package
 // documentation). Exchanges are saved in the background as they are
 // recorded; see [Recorder.Save].

@@ -43,9 +43,10 @@ type Server struct {
 //
 // When the test ends the server is closed, what was recorded is saved and,
 // with [Strict], every cassette that was never used fails the test.
-// Requests still open then are waited for while they make progress; those
-// whose response bodies the test never read to their end nor closed are
-// cut off once nothing more reached their client for a second.
+// Requests still open then are waited for while one awaits its answer;
+// then those whose response bodies the test never read to their end nor
+// closed are cut off once nothing more was sent for a second (or, for a
+// stream that trickles on, after five seconds).
 func New(t testing.TB, path string, opts ...Option) *Server {
 	t.Helper()
 	h := newTestHandler(t, path, false, opts)

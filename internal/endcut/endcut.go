@@ -6,10 +6,10 @@
 // endless event stream, a watch, a body larger than the connection's
 // buffers), that request never ends, and neither does the test. A
 // [Watch] follows the requests of a server's handler and, when the test
-// ends, waits for those still open while they make progress (one still
-// awaits its answer, or bytes still go out), and cuts the connections off
-// once every request left has stalled: its response began and nothing
-// more was written for [Stall].
+// ends, waits for those still open while one awaits its answer, then cuts
+// the connections off once every response begun has stalled (nothing more
+// was written for [Stall]) or, for a slow stream that never ends, after
+// [Grace] at most.
 package endcut
 
 import (
@@ -25,6 +25,12 @@ import (
 // Stall is how long the requests still open when a test ends may all
 // write nothing, their responses begun, before they count as abandoned.
 const Stall = time.Second
+
+// Grace is how long the requests still open when a test ends, their
+// responses all begun, may go on writing before they are cut off all the
+// same: an endless stream that trickles (a heartbeat, an event now and
+// then) never stalls.
+const Grace = 5 * time.Second
 
 // tick is how often Cut looks at the requests still open.
 const tick = Stall / 4
@@ -49,24 +55,30 @@ func (w *Watch) Handler(h http.Handler) http.Handler {
 	})
 }
 
-// Cut waits until no request is open, or every one open has stalled, and
-// then calls cutAll (httptest.Server.CloseClientConnections) and returns
-// how many requests were open; 0 when it did not cut. A request whose
+// Cut waits until no request is open, or every one open has begun its
+// response and then stalled for Stall or gone on for Grace, and then
+// calls cutAll (httptest.Server.CloseClientConnections) and returns how
+// many requests were open; 0 when it did not cut. A request whose
 // response has not begun is waited for: the handler awaits its answer
 // (an upstream's, bounded by its own timeout).
 func (w *Watch) Cut(cutAll func()) int {
-	last, still := w.written.Load(), 0
+	last, still, begun := w.written.Load(), 0, 0
 	for {
 		open := w.open.Load()
-		switch n := w.written.Load(); {
+		n := w.written.Load()
+		switch {
 		case open == 0:
 			return 0
-		case w.waiting.Load() > 0 || n != last:
+		case w.waiting.Load() > 0:
+			last, still, begun = n, 0, 0
+		case n != last:
 			last, still = n, 0
+			begun++
 		default:
 			still++
+			begun++
 		}
-		if still >= int(Stall/tick) {
+		if still >= int(Stall/tick) || begun >= int(Grace/tick) {
 			cutAll()
 			return int(open)
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // start starts h on a server w follows.
@@ -149,5 +150,40 @@ func TestCutWaitsWhileAnAnswerIsAwaited(t *testing.T) {
 	}
 	if n := <-cut; n != 1 {
 		t.Errorf("Cut cut %d request(s); want 1, the stalled stream", n)
+	}
+}
+
+// An endless stream that trickles (a few bytes now and then, as a
+// heartbeat) never stalls, and its client never reads it to an end: it
+// is cut off all the same, after Grace at most.
+func TestCutCutsATricklingStream(t *testing.T) {
+	var w Watch
+	srv := start(t, &w, func(rw http.ResponseWriter, r *http.Request) {
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			io.WriteString(rw, "data: beat\n\n")
+			rw.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close() // after Cut
+	cut := make(chan int, 1)
+	go func() { cut <- w.Cut(srv.CloseClientConnections) }()
+	select {
+	case n := <-cut:
+		if n != 1 {
+			t.Errorf("Cut cut %d request(s); want the stream", n)
+		}
+	case <-time.After(time.Minute): // a bound, not a timing assertion
+		t.Fatal("Cut still waits for a trickling stream after a minute")
 	}
 }
