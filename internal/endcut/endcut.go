@@ -92,7 +92,6 @@ type writer struct {
 	http.ResponseWriter
 	w        *Watch
 	begun    bool // a final status, or a byte of the body, was written
-	hijacked bool
 	ended    atomic.Bool // done ran
 }
 
