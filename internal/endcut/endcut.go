@@ -90,9 +90,9 @@ func (w *Watch) Cut(cutAll func()) int {
 // response begins and counts what is written.
 type writer struct {
 	http.ResponseWriter
-	w        *Watch
-	begun    bool // a final status, or a byte of the body, was written
-	ended    atomic.Bool // done ran
+	w     *Watch
+	begun bool        // a final status, or a byte of the body, was written
+	ended atomic.Bool // done ran
 }
 
 // begin notes that the response has begun.
