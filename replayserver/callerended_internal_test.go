@@ -63,6 +63,13 @@ func TestCallerEnded(t *testing.T) {
 			time.AfterFunc(10*time.Millisecond, cancel)
 			(&http.Client{Transport: rt}).Do(req)
 		}, true},
+		{"the caller closed Request.Cancel, as http.Client may on a Timeout before the context's deadline is seen", func(rt http.RoundTripper) {
+			cancel := make(chan struct{})
+			req, _ := http.NewRequest("GET", hang.URL, nil)
+			req.Cancel = cancel //lint:ignore SA1019 what http.Client still does
+			time.AfterFunc(10*time.Millisecond, func() { close(cancel) })
+			rt.RoundTrip(req)
+		}, true},
 		{"the caller's http.Client Timeout", func(rt http.RoundTripper) {
 			(&http.Client{Transport: rt, Timeout: 10 * time.Millisecond}).Get(hang.URL)
 		}, true},
