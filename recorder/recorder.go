@@ -116,7 +116,7 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called NewTransport
 		// The test is over: the bodies it left open are closed now.
-		rt.closeForgotten()
+		rt.CloseForgotten()
 		if owned {
 			rt.CloseIdleConnections()
 		}

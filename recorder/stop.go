@@ -455,12 +455,14 @@ func (rt *roundTripper) endStopped() {
 	}
 }
 
-// closeForgotten closes, as the client would have, the bodies it never
+// CloseForgotten closes, as the client would have, the bodies it never
 // closed nor read to their end (a test that forgot resp.Body.Close): each
 // is then stored as Close stores it (a body of known length read to its
 // end, a stream as far as it arrived), and the log says so. Before, such
-// an exchange was lost without a word.
-func (rt *roundTripper) closeForgotten() {
+// an exchange was lost without a word. NewTransport calls it when its test
+// ends; so does replayserver.NewTransport, through an interface (the
+// method of an unexported type is no part of the package's API).
+func (rt *roundTripper) CloseForgotten() {
 	rt.openMu.Lock()
 	open := make([]*capture, 0, len(rt.open))
 	for c := range rt.open {

@@ -52,11 +52,11 @@ func TestTransportStoresABodyNeverClosedWhenTheTestEnds(t *testing.T) {
 			})
 			log := logs.String()
 			for _, p := range []string{"/sized", "/chunked"} {
-				if !strings.Contains(log, "GET "+api.URL+p+": the test never closed the response body") {
+				if !strings.Contains(log, "GET "+api.URL+p+": the client never closed the response body") {
 					t.Errorf("log = %q; want a line saying the body of %s was never closed", log, p)
 				}
 			}
-			if strings.Contains(log, "/closed: the test never closed") {
+			if strings.Contains(log, "/closed: the client never closed") {
 				t.Errorf("log = %q; the body of /closed was closed", log)
 			}
 			t.Run("replay", func(t *testing.T) {

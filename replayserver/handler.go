@@ -49,8 +49,7 @@ type Handler struct {
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
-	forgotten openBodies // bodies NewTransport forwarded that the test has not closed
-	told      toldErrors // storage errors already reported
+	told toldErrors // storage errors already reported
 
 	mu        sync.Mutex                // guards the fields below
 	hits      map[string]*served        // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup

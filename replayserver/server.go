@@ -107,7 +107,13 @@ func finish(t testing.TB, h *Handler) {
 			h.keepOldLibrary(why)
 		}
 	}
-	h.forgotten.closeAll(h.logf) // the test is over: the bodies it left open are closed now
+	if h.fwd != nil {
+		if c, ok := h.fwd.rt.(interface{ CloseForgotten() }); ok {
+			// The test is over: the bodies it left open (NewTransport's)
+			// are closed now, and stored, as recorder.NewTransport does.
+			c.CloseForgotten()
+		}
+	}
 	if err := h.Close(); err != nil && !h.told.has(err) {
 		t.Errorf("%v", err)
 	}

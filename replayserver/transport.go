@@ -90,18 +90,13 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return nil, miss
 }
 
-// forward sends req, whose body is body, to its own URL. In the recording
-// modes the response body is tracked, so that one the test never closes
-// is closed, and stored, when the test ends.
+// forward sends req, whose body is body, to its own URL.
 func (tr *transport) forward(req *http.Request, body []byte) (*http.Response, error) {
 	resp, err := tr.h.fwd.rt.RoundTrip(withBody(req, body))
 	if err != nil && !callerEnded(req, err) { // the upstream failed, not the caller
 		tr.h.noteForwardFailure(fmt.Sprintf("%s %s: %v", req.Method, tr.h.redact.URL(req.URL), err))
 	}
-	if err != nil || tr.h.mode == ModePassthrough {
-		return resp, err
-	}
-	return tr.h.forgotten.track(resp, req.Method+" "+tr.h.redact.URL(req.URL).String()), nil
+	return resp, err
 }
 
 // withBody returns a copy of req whose body reads body again.
