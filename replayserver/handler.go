@@ -370,13 +370,23 @@ func (h *Handler) noteRecorded(name string) {
 // recorded: how many times, and the cassette itself when it is small, so
 // that the next hit needs no look in the library.
 type served struct {
-	n       int              // times served or recorded
-	c       library.Cassette // the cassette as last read from the library, when kept
+	// The fields a hit reads come first, side by side in memory: with a
+	// large library each place read is likely a cache miss, and those of
+	// one object are fetched together, where a pointer to another object
+	// is one more miss, after the first.
 	kept    bool             // c is set: the cassette is small (large ones the library may drop from memory) and unchanged since
+	oneUsed bool             // one and oneKV were written: a request may still be reading them, so they are never written again
+	n       int              // times served or recorded
 	replies []reply          // when kept, and every exchange is plain: one for each (see reply)
 	one     [1]reply         // where replies is for a cassette of one exchange, saving an object; written once
-	oneUsed bool             // one was written: a request may still be writing it, so it is never written again
+	oneKV   [oneKVs]string   // where the kv of one is, when its header is small, saving another
+	c       library.Cassette // the cassette as last read from the library, when kept
 }
+
+// oneKVs is the room in a served for the names and values of the header
+// of a cassette of one exchange: two fields of one value each, as a JSON
+// answer's Content-Type and Content-Length.
+const oneKVs = 4
 
 // keep keeps c, small, in s with its replies, unless a request kept it
 // meanwhile, and returns the copy of pick (see repliesOf), or pick. h.mu
@@ -385,13 +395,13 @@ func (h *Handler) keep(s *served, c library.Cassette, pick string) string {
 	if s.kept {
 		return pick
 	}
-	buf := s.one[:]
+	buf, kvBuf := s.one[:], s.oneKV[:]
 	if s.oneUsed {
-		buf = nil
+		buf, kvBuf = nil, nil
 	}
 	var keys [2]string
 	s.c, s.kept = c, true
-	s.replies, keys = repliesOf(c, buf, pick)
+	s.replies, keys = repliesOf(c, buf, kvBuf, pick)
 	if len(s.replies) > 0 && &s.replies[0] == &s.one[0] {
 		s.oneUsed = true
 	}

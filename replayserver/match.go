@@ -105,7 +105,11 @@ func (h *Handler) find(m match, anyHost bool, n *namedRequest) match {
 func (h *Handler) findLocked(m *match, anyHost bool) (pick string) {
 	pick = m.name
 	var s *served
-	if p, ok := h.picks[pick]; anyHost && ok {
+	p, ok := picked{}, false
+	if anyHost { // else no look in the picks: with a large library, one more cache miss
+		p, ok = h.picks[pick]
+	}
+	if ok {
 		// Another host's cassette, or none, picked before.
 		pick, s = p.name, p.served
 	} else {
@@ -308,6 +312,9 @@ func (h *Handler) takeLocked(m *match) (*library.Exchange, bool) {
 // server's own address (so its host says nothing about the API).
 func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 	if r.URL.Host != "" { // absolute-form: a proxy request for that URL
+		if r.URL.Scheme != "" {
+			return r.URL, false // not modified: no copy needed
+		}
 		u := *r.URL
 		if u.Scheme == "" {
 			u.Scheme = "http"
@@ -437,6 +444,11 @@ func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
+	if host == "" || !strings.ContainsRune(host, ':') && !isDigit(host[len(host)-1]) {
+		return false // a name, not an address (one of IPv4 ends with a digit; of IPv6, has colons)
+	}
 	ip := net.ParseIP(strings.Trim(host, "[]"))
 	return ip != nil && ip.IsLoopback()
 }
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }

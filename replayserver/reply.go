@@ -37,11 +37,13 @@ type reply struct {
 // repliesOf returns the replies of c's exchanges, or nil if one is not
 // plain, and, copied beside their headers, c's name and pick (the name of
 // a request of another host that gets c, if any). The replies are written
-// in buf when it is long enough.
-func repliesOf(c library.Cassette, buf []reply, pick string) (reps []reply, keys [2]string) {
+// in buf, and the list of their header's names and values in kvBuf, when
+// each is long enough: a hit then reads no object of its own for them.
+func repliesOf(c library.Cassette, buf []reply, kvBuf []string, pick string) (reps []reply, keys [2]string) {
 	reps = buf[:0]
 	if len(c.Exchanges) > len(buf) {
 		reps = make([]reply, 0, len(c.Exchanges))
+		kvBuf = nil // it goes with buf (see Handler.keep)
 	}
 	reps = reps[:len(c.Exchanges)]
 	hdrs := make([]http.Header, len(c.Exchanges))
@@ -82,7 +84,10 @@ func repliesOf(c library.Cassette, buf []reply, pick string) (reps []reply, keys
 		return b.String()[start:]
 	}
 	keys = [2]string{str(c.Name), str(pick)}
-	kv := make([]string, 0, strs)
+	kv := kvBuf[:0]
+	if strs > len(kvBuf) {
+		kv = make([]string, 0, strs)
+	}
 	for i, hdr := range hdrs {
 		fields := slices.Sorted(maps.Keys(hdr))
 		start, counts := len(kv), b.Len()

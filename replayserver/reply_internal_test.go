@@ -26,7 +26,8 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := library.Cassette{Name: "c", Exchanges: []library.Exchange{{Response: resp}}}
 			var buf [1]reply
-			reps, keys := repliesOf(c, buf[:], "")
+			var kvBuf [oneKVs]string
+			reps, keys := repliesOf(c, buf[:], kvBuf[:], "")
 			if keys != [2]string{c.Name, ""} {
 				t.Errorf("repliesOf gave the names %q, want %q and none", keys, c.Name)
 			}
@@ -35,6 +36,9 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 			}
 			if &reps[0] != &buf[0] {
 				t.Errorf("repliesOf allocated the reply of a cassette of one exchange, given room for it")
+			}
+			if kv := reps[0].kv; len(kv) > 0 && len(kv) <= len(kvBuf) && &kv[0] != &kvBuf[0] {
+				t.Errorf("repliesOf allocated the %d names and values of the header, given room for %d", len(kv), len(kvBuf))
 			}
 			h := &Handler{}
 			req := httptest.NewRequest("GET", "/", nil)
@@ -57,7 +61,7 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 	for _, resp := range plain {
 		all.Exchanges = append(all.Exchanges, library.Exchange{Response: resp})
 	}
-	reps, keys := repliesOf(all, nil, "GET 127.0.0.1/x")
+	reps, keys := repliesOf(all, nil, nil, "GET 127.0.0.1/x")
 	if len(reps) != len(all.Exchanges) || keys != [2]string{all.Name, "GET 127.0.0.1/x"} {
 		t.Fatalf("repliesOf gave %d replies and the names %q, want %d and %q, %q", len(reps), keys, len(all.Exchanges), all.Name, "GET 127.0.0.1/x")
 	}
@@ -90,6 +94,17 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 		}
 	}
 
+	// The room for the header goes with the room for the reply (see
+	// Handler.keep): the replies of a cassette of two exchanges do not
+	// fit in it, and their header is not written there either, small as
+	// it is.
+	two := library.Cassette{Name: "two", Exchanges: []library.Exchange{{Response: plain["no content"]}, {Response: plain["no content"]}}}
+	var oneBuf [1]reply
+	var kvBuf [oneKVs]string
+	if reps, _ := repliesOf(two, oneBuf[:], kvBuf[:], ""); len(reps) != 2 || kvBuf != ([oneKVs]string{}) || oneBuf[0].kv != nil {
+		t.Errorf("repliesOf of two exchanges gave %d replies, and wrote %q in the room for one reply's header; want 2, and nothing written", len(reps), kvBuf)
+	}
+
 	notPlain := map[string]library.Response{
 		"trailers":     {StatusCode: 200, Trailer: http.Header{"X-Sum": {"1"}}, Body: []byte("x")},
 		"chunks":       {StatusCode: 200, Body: []byte("ab"), Chunks: []library.Chunk{{Size: 1, At: time.Millisecond}, {Size: 1, At: 2 * time.Millisecond}}},
@@ -102,7 +117,7 @@ func TestReplyWritesAsWriteExchange(t *testing.T) {
 			{Response: library.Response{StatusCode: 200, Body: []byte("plain")}},
 			{Response: resp},
 		}}
-		if reps, _ := repliesOf(c, nil, ""); reps != nil {
+		if reps, _ := repliesOf(c, nil, nil, ""); reps != nil {
 			t.Errorf("%s: repliesOf gave %d replies, want none (writeExchange sends it)", name, len(reps))
 		}
 	}

@@ -27,7 +27,7 @@ func TestReplyHeaderIsResponseFors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c := library.Cassette{Name: "c", Exchanges: []library.Exchange{{Response: resp}}}
 			before := c.Exchanges[0].Response.Header.Clone()
-			reps, _ := repliesOf(c, nil, "")
+			reps, _ := repliesOf(c, nil, nil, "")
 			if len(reps) != 1 {
 				t.Fatalf("repliesOf gave %d replies, want 1", len(reps))
 			}

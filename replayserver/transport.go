@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,7 +127,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 		// A plain exchange, its header prepared once (see reply).
 		resp := newResponse(req, rep.status, rep.header())
 		if len(rep.body) > 0 {
-			resp.Body = io.NopCloser(bytes.NewReader(rep.body))
+			resp.Body = newBody(rep.body)
 		}
 		resp.ContentLength = int64(len(rep.body))
 		return resp, nil
@@ -136,7 +137,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 		resp := newResponse(req, http.StatusBadGateway, hdr)
 		resp.ContentLength = int64(len(body))
 		if !head {
-			resp.Body = io.NopCloser(bytes.NewReader(body))
+			resp.Body = newBody(body)
 		}
 		return resp, nil
 	}
@@ -174,7 +175,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 		if h.cfg.timing {
 			resp.Body = &pacedBody{ctx: req.Context(), body: body, pieces: p.pieces, start: time.Now(), sleep: h.sleep}
 		} else {
-			resp.Body = io.NopCloser(bytes.NewReader(body))
+			resp.Body = newBody(body)
 		}
 	default:
 		if h.cfg.timing && !h.sleep(req.Context(), ex.Latency) {
@@ -190,7 +191,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 			setBodyFileLength(hdr, ex, size)
 		} else {
 			if len(body) > 0 {
-				resp.Body = io.NopCloser(bytes.NewReader(body))
+				resp.Body = newBody(body)
 			}
 			resp.ContentLength = int64(len(body))
 		}
@@ -208,7 +209,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 // no body yet.
 func newResponse(req *http.Request, status int, hdr http.Header) *http.Response {
 	return &http.Response{
-		Status:     strconv.Itoa(status) + " " + http.StatusText(status),
+		Status:     statusLine(status),
 		StatusCode: status,
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1,
@@ -217,6 +218,38 @@ func newResponse(req *http.Request, status int, hdr http.Header) *http.Response 
 		Request:    req,
 		Body:       http.NoBody,
 	}
+}
+
+// A byteBody is a response body read from memory: a [bytes.Reader]
+// (whose WriteTo lets io.Copy skip a buffer) that closes doing nothing,
+// in one allocation where io.NopCloser(bytes.NewReader(b)) takes two.
+type byteBody struct{ bytes.Reader }
+
+func newBody(b []byte) *byteBody {
+	body := new(byteBody)
+	body.Reset(b)
+	return body
+}
+
+func (*byteBody) Close() error { return nil }
+
+// statusLines holds the Status of a response of each status from 100 to
+// 599, as http.Transport sets it ("200 OK"), built once rather than at
+// every answer.
+var statusLines = sync.OnceValue(func() []string {
+	lines := make([]string, 600)
+	for code := 100; code < len(lines); code++ {
+		lines[code] = strconv.Itoa(code) + " " + http.StatusText(code)
+	}
+	return lines
+})
+
+// statusLine returns the Status of a response of status code.
+func statusLine(code int) string {
+	if lines := statusLines(); code >= 100 && code < len(lines) {
+		return lines[code]
+	}
+	return strconv.Itoa(code) + " " + http.StatusText(code)
 }
 
 // ownValues gives the fields of hdr, as prepare set them, values of their
