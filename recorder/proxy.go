@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cassette-go/cassette/internal/detach"
+	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
@@ -51,7 +52,8 @@ var _ http.Handler = (*Proxy)(nil)
 
 // NewProxy returns a recording reverse proxy to upstream storing into lib.
 // upstream must be an absolute http or https URL; a path in it prefixes
-// every forwarded path. The request is forwarded with its headers, the Host
+// every forwarded path. The request is forwarded with its headers (those
+// the client sent as Forwarded and X-Forwarded-* included), the Host
 // header set to the upstream's and no X-Forwarded headers added.
 func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, error) {
 	u, err := parseUpstream(upstream)
@@ -83,6 +85,7 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 			pr.Out.URL.RawQuery = pr.In.URL.RawQuery
 			pr.SetURL(u)
 			pr.Out.Host = u.Host
+			forwarded.Keep(pr) // ReverseProxy removed the client's
 			// A client that closes a body of known length unread drops
 			// its connection: the recorder may still read the rest.
 			pr.Out = detach.Request(pr.Out)

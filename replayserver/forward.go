@@ -16,6 +16,7 @@ import (
 	"sync"
 
 	"github.com/cassette-go/cassette/internal/detach"
+	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -166,6 +167,7 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	// A client that closes a body of known length unread drops its
 	// connection: the recorder may still read the rest.
 	pr.Out = detach.Request(pr.Out)
+	forwarded.Keep(pr) // ReverseProxy removed the client's
 	target, _ := pr.In.Context().Value(targetKey{}).(*url.URL)
 	if target == nil {
 		return
