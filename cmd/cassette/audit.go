@@ -55,9 +55,9 @@ It reports, one line each,
   - a password in a URL's user information (https://user:PASSWORD@host);
   - the same secret fields in form bodies (client_secret, token, ...),
     and their string values, and those of refresh_token, id_token,
-    client_token (Vault), session_token, auth_token, secret_access_key
-    (AWS) and private_key, as members of JSON bodies, at any depth, their
-    names in any case and with or without "_" or "-" (an OAuth token
+    client_token and secret_id (Vault), session_token, auth_token,
+    secret_access_key (AWS), secret_key, secret and private_key, as
+    members of JSON bodies, at any depth, their names in any case and with or without "_" or "-" (an OAuth token
     response, a Vault login, AWS credentials: sessionToken,
     SecretAccessKey). Pagination tokens (next_page_token, pageToken) are
     not secrets.
@@ -389,7 +389,8 @@ func scanURL(raw, where string) []finding {
 
 // secretMembers are the JSON members whose string values are secrets:
 // the query parameters the recorder redacts, OAuth's tokens, Vault's
-// client_token, AWS credentials and others. They match a member name in
+// client_token and AppRole secret_id, AWS credentials, a webhook's secret
+// and others. They match a member name in
 // any case, "_" and "-" ignored (see memberKey), and whole: a pagination
 // token (next_page_token, pageToken) is not a secret, and reporting one
 // would teach people to ignore audit.
@@ -397,7 +398,8 @@ var secretMembers = func() map[string]bool {
 	m := make(map[string]bool)
 	for _, n := range append(slices.Clone(redactedParams),
 		"refresh_token", "id_token", "client_token", "session_token", "auth_token",
-		"api_key", "apikey", "secret_access_key", "private_key") {
+		"api_key", "apikey", "secret_access_key", "private_key",
+		"secret", "secret_id", "secret_key") {
 		m[memberKey(n)] = true
 	}
 	return m

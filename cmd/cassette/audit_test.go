@@ -283,6 +283,7 @@ func TestAuditFindsCredentialHeadersAndMembers(t *testing.T) {
 	}
 	for _, w := range []string{
 		nameOf(login) + " exchange 1: secret JSON member client_token in response body (s.Xk…)",
+		nameOf(login) + " exchange 1: secret JSON member secret_id in request body (…)",
 		nameOf(read) + " exchange 1: unredacted X-Vault-Token header in request header X-Vault-Token (s.Xk…)",
 		nameOf(gitlab) + " exchange 1: unredacted Private-Token header in request header Private-Token (glpa…)",
 		nameOf(gitlab) + " exchange 1: unredacted X-Subject-Token header in response header X-Subject-Token (gAAA…)",
@@ -295,8 +296,8 @@ func TestAuditFindsCredentialHeadersAndMembers(t *testing.T) {
 			t.Errorf("audit output lacks %q:\n%s", w, stdout)
 		}
 	}
-	if n := strings.Count(stdout, "\n"); n != 8 {
-		t.Errorf("audit reported %d findings, want 8:\n%s", n, stdout)
+	if n := strings.Count(stdout, "\n"); n != 9 {
+		t.Errorf("audit reported %d findings, want 9:\n%s", n, stdout)
 	}
 	for _, fp := range []string{"page_token", "nextPageToken", "Page-Token", "Tokens", "Csrf", "accessor", "RoleArn", nameOf(clean)} {
 		if strings.Contains(stdout, fp) {
