@@ -131,7 +131,15 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 			"name rather than record again: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a\n" +
 			"body rule such as naming.JSONBodyWithout or naming.FormBodyWithout.\n")
 	}
-	if m.found == "" {
+	switch {
+	case m.found != "":
+	case upgradeOf(r) != "":
+		// Recording would not help: upgrades are passed through, never
+		// stored.
+		fmt.Fprintf(&b, "\nthis asks for a protocol upgrade (Upgrade: %s): upgrades are passed through while recording and never\n"+
+			"stored, so no mode replays them. Serve it from a handler of the test's own (srv.Router()), or run\n"+
+			"the test against the real server.\n", upgradeOf(r))
+	default:
 		hint := h.hint
 		if !h.forTransport && (r.URL.Host != "" || !h.isOwnAddress(r)) {
 			hint = otherHostHint
@@ -304,4 +312,22 @@ func indent(s, prefix string) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// upgradeOf returns the protocol r asks to switch to (its Upgrade header,
+// with "upgrade" among its Connection options, as http.Transport sends a
+// WebSocket handshake), or "".
+func upgradeOf(r *http.Request) string {
+	up := r.Header.Get("Upgrade")
+	if up == "" {
+		return ""
+	}
+	for _, v := range r.Header["Connection"] {
+		for opt := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(opt), "upgrade") {
+				return up
+			}
+		}
+	}
+	return ""
 }
