@@ -74,7 +74,12 @@ func TestProxyForwardsToTheUpstreamAsItIs(t *testing.T) {
 	if seen.URL.Path != "/api/v1/x" || seen.Host != upstream.Host {
 		t.Errorf("upstream got path %q, Host %q; want %q, %q", seen.URL.Path, seen.Host, "/api/v1/x", upstream.Host)
 	}
-	for _, h := range []string{"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded"} {
+	// The client's own forwarding header goes as it was sent, and the
+	// recorder adds none.
+	if v := seen.Header.Values("X-Forwarded-For"); len(v) != 1 || v[0] != "10.0.0.1" {
+		t.Errorf("upstream got X-Forwarded-For: %q, want the client's %q", v, "10.0.0.1")
+	}
+	for _, h := range []string{"X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded"} {
 		if v := seen.Header.Values(h); len(v) != 0 {
 			t.Errorf("upstream got %s: %q, want none", h, v)
 		}
@@ -88,9 +93,9 @@ func TestProxyForwardsToTheUpstreamAsItIs(t *testing.T) {
 	if name != wantName {
 		t.Errorf("stored as %q, want %q", name, wantName)
 	}
-	if ex.Request.URL != api.URL+"/api/v1/x?b=2&a=1" || ex.Request.Header.Get("X-Trace") != "t1" || ex.Request.Header.Get("X-Forwarded-For") != "" {
-		t.Errorf("stored request %s with X-Trace %q, X-Forwarded-For %q; want %s, %q, none",
-			ex.Request.URL, ex.Request.Header.Get("X-Trace"), ex.Request.Header.Get("X-Forwarded-For"), api.URL+"/api/v1/x?b=2&a=1", "t1")
+	if ex.Request.URL != api.URL+"/api/v1/x?b=2&a=1" || ex.Request.Header.Get("X-Trace") != "t1" || ex.Request.Header.Get("X-Forwarded-For") != "10.0.0.1" {
+		t.Errorf("stored request %s with X-Trace %q, X-Forwarded-For %q; want %s, %q, %q",
+			ex.Request.URL, ex.Request.Header.Get("X-Trace"), ex.Request.Header.Get("X-Forwarded-For"), api.URL+"/api/v1/x?b=2&a=1", "t1", "10.0.0.1")
 	}
 }
 

@@ -24,6 +24,8 @@ func TestIsLoopbackSkipsParsingNamesOnly(t *testing.T) {
 		"::1":                      true,
 		"0:0:0:0:0:0:0:1":          true,
 		"[::ffff:127.0.0.1]":       true,
+		"[127.0.0.2]":              true, // not a valid host, but Go's server takes it
+		"[10.0.0.1]":               false,
 		"::ffff:7f00:1":            true,
 		"10.0.0.1":                 false,
 		"[2001:db8::1]":            false,

@@ -444,8 +444,8 @@ func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
-	if host == "" || !strings.ContainsRune(host, ':') && !isDigit(host[len(host)-1]) {
-		return false // a name, not an address (one of IPv4 ends with a digit; of IPv6, has colons)
+	if last := len(host) - 1; last < 0 || !strings.ContainsRune(host, ':') && !isDigit(host[last]) && host[last] != ']' {
+		return false // a name, not an address (one of IPv4 ends with a digit or, bracketed, "]"; of IPv6, has colons)
 	}
 	ip := net.ParseIP(strings.Trim(host, "[]"))
 	return ip != nil && ip.IsLoopback()

@@ -131,15 +131,19 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 			"name rather than record again: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a\n" +
 			"body rule such as naming.JSONBodyWithout or naming.FormBodyWithout.\n")
 	}
-	switch {
-	case m.found != "":
-	case upgradeOf(r) != "":
-		// Recording would not help: upgrades are passed through, never
-		// stored.
-		fmt.Fprintf(&b, "\nthis asks for a protocol upgrade (Upgrade: %s): upgrades are passed through while recording and never\n"+
-			"stored, so no mode replays them. Serve it from a handler of the test's own (srv.Router()), or run\n"+
-			"the test against the real server.\n", upgradeOf(r))
-	default:
+	if m.found == "" {
+		if up := upgradeOf(r); up != "" {
+			// Recording helps only if the API declines the upgrade: one
+			// it accepts is passed through, never stored.
+			own := "a handler of the test's own (srv.Router())"
+			if h.forTransport {
+				own = "a RoundTripper of the test's own, in front of this one"
+			}
+			fmt.Fprintf(&b, "\nthis asks for a protocol upgrade (Upgrade: %s). An upgrade the API accepts (101 Switching\n"+
+				"Protocols) is passed through while recording and never stored, so no mode replays it: serve it\n"+
+				"from %s, or run the test against the real server.\n"+
+				"One the API declines is recorded as any other request:", up, own)
+		}
 		hint := h.hint
 		if !h.forTransport && (r.URL.Host != "" || !h.isOwnAddress(r)) {
 			hint = otherHostHint

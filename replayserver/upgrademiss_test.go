@@ -10,9 +10,10 @@ import (
 	"github.com/cassette-go/cassette/replayserver"
 )
 
-// A WebSocket handshake no cassette answers is told that upgrades are
-// never stored, not to record it: recording again would not help.
-func TestAMissedUpgradeIsNotToldToRecord(t *testing.T) {
+// A WebSocket handshake no cassette answers is told that an upgrade the
+// API accepts is never stored, so recording would not help, and how to
+// record one the API declines.
+func TestAMissedUpgradeIsToldUpgradesAreNotStored(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	handshake := func(req *http.Request) {
 		req.Header.Set("Connection", "keep-alive, Upgrade")
@@ -20,13 +21,14 @@ func TestAMissedUpgradeIsNotToldToRecord(t *testing.T) {
 		req.Header.Set("Sec-WebSocket-Version", "13")
 		req.Header.Set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
 	}
-	check := func(t *testing.T, report string) {
+	check := func(t *testing.T, report, own string) {
 		t.Helper()
-		if !strings.Contains(report, "protocol upgrade (Upgrade: websocket)") || !strings.Contains(report, "never\nstored") {
-			t.Errorf("the report does not say upgrades are never stored:\n%s", report)
+		if !strings.Contains(report, "protocol upgrade (Upgrade: websocket). An upgrade the API accepts (101 Switching\n"+
+			"Protocols) is passed through while recording and never stored") || !strings.Contains(report, own) {
+			t.Errorf("the report does not say accepted upgrades are never stored, nor to serve one from %s:\n%s", own, report)
 		}
-		if strings.Contains(report, "to record it") {
-			t.Errorf("the report tells to record an upgrade:\n%s", report)
+		if !strings.Contains(report, "One the API declines is recorded as any other request:\nto record it, ") {
+			t.Errorf("the report does not tell how to record an upgrade the API declines:\n%s", report)
 		}
 	}
 	t.Run("server", func(t *testing.T) {
@@ -48,7 +50,7 @@ func TestAMissedUpgradeIsNotToldToRecord(t *testing.T) {
 			report = string(b)
 		})
 		ft.finish()
-		check(t, report)
+		check(t, report, "srv.Router()")
 		if !ft.Failed() {
 			t.Error("the miss did not fail the test")
 		}
@@ -62,7 +64,7 @@ func TestAMissedUpgradeIsNotToldToRecord(t *testing.T) {
 		if !errors.As(err, &miss) {
 			t.Fatalf("got %v, want a *MissError", err)
 		}
-		check(t, miss.Report)
+		check(t, miss.Report, "a RoundTripper of the test's own")
 	})
 	t.Run("not an upgrade", func(t *testing.T) {
 		c := &http.Client{Transport: replayserver.NewTransport(t, "testdata/example", replayserver.WithMode(replayserver.ModeReplay))}

@@ -60,7 +60,7 @@ It reports, one line each,
     members of JSON bodies, at any depth, their names in any case and with or without "_" or "-" (an OAuth token
     response, a Vault login, AWS credentials: sessionToken,
     SecretAccessKey). Pagination tokens (next_page_token, pageToken) are
-    not secrets.
+    not secrets, nor masked values ("secret": "********").
 
 Compressed (gzip) bodies are scanned decoded. With -max-age, a cassette
 whose newest exchange was recorded longer ago than that is reported too
@@ -433,7 +433,7 @@ func scanJSON(body []byte) []finding {
 		case map[string]any:
 			for _, k := range slices.Sorted(maps.Keys(x)) {
 				secret, ok := x[k].(string)
-				if ok && secret != "" && secret != placeholder && secretMembers[memberKey(k)] {
+				if ok && secret != "" && secret != placeholder && !masked(secret) && secretMembers[memberKey(k)] {
 					out = append(out, finding{kind: "secret JSON member " + k, secret: secret})
 					continue
 				}
@@ -472,4 +472,11 @@ func decoded(h http.Header, body []byte) []byte {
 func mask(s string) string {
 	n := min(4, len(s)/3)
 	return s[:n] + "…"
+}
+
+// masked reports whether v is a value an API shows in place of a secret
+// it keeps (GitHub's webhook "secret": "********"): nothing but asterisks
+// or bullets.
+func masked(v string) bool {
+	return strings.Trim(v, "*•") == ""
 }

@@ -270,7 +270,7 @@ func TestAuditFindsCredentialHeadersAndMembers(t *testing.T) {
 	vault := exchange("GET", "https://vault.example.com/v1/auth/token/lookup-self", "", 200, "application/json",
 		[]byte(`{"data":{"id":"hvs.CAESIJ0123456789abcdefghijklmnopqrstuv"}}`), fixedNow)
 	clean := exchange("GET", "https://vault.example.com/v1/secret/data/other", "", 200, "application/json",
-		[]byte(`{"auth":{"client_token":"REDACTED"},"next_page_token":"cGFnZT0yMDAwMDAwMDA="}`), fixedNow)
+		[]byte(`{"auth":{"client_token":"REDACTED"},"next_page_token":"cGFnZT0yMDAwMDAwMDA=","config":{"secret":"********"},"hook":{"secret":"••••"}}`), fixedNow)
 	clean.Request.Header.Set("X-Vault-Token", "REDACTED")
 	clean.Request.Header.Set("X-Csrf-Token", "abc123")
 	clean.Response.Header.Set("X-Next-Page-Token", "cGFnZT0yMDAwMDAwMDA=")

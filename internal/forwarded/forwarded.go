@@ -15,6 +15,7 @@ package forwarded
 import (
 	"net/http"
 	"net/http/httputil"
+	"strings"
 )
 
 // names are the headers ReverseProxy removes before Rewrite.
@@ -22,14 +23,27 @@ var names = [...]string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-F
 
 // Keep gives pr.Out the forwarding headers of pr.In, as the client sent
 // them: call it from a ReverseProxy's Rewrite function. It adds none the
-// client did not send.
+// client did not send, nor one the client's Connection header named
+// (hop-by-hop: for the recorder only, removed as any other so named).
 func Keep(pr *httputil.ProxyRequest) {
 	for _, name := range names {
-		if v, ok := pr.In.Header[name]; ok {
+		if v, ok := pr.In.Header[name]; ok && !hopByHop(pr.In.Header, name) {
 			if pr.Out.Header == nil {
 				pr.Out.Header = make(http.Header)
 			}
 			pr.Out.Header[name] = append([]string(nil), v...)
 		}
 	}
+}
+
+// hopByHop reports whether h's Connection header names the header name.
+func hopByHop(h http.Header, name string) bool {
+	for _, v := range h["Connection"] {
+		for opt := range strings.SplitSeq(v, ",") {
+			if http.CanonicalHeaderKey(strings.TrimSpace(opt)) == name {
+				return true
+			}
+		}
+	}
+	return false
 }
