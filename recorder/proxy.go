@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/detach"
@@ -46,6 +47,7 @@ type Proxy struct {
 	owned    *http.Transport // the transport NewProxy made (or cloned from Transport's); nil if Transport's is used as given
 	redact   redact.Rules    // for the messages of requests not forwarded
 	rt       *roundTripper
+	awayTold atomic.Bool // an answer sending the client past the proxy was logged (see noteAway)
 }
 
 var _ http.Handler = (*Proxy)(nil)
@@ -90,10 +92,13 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 			// its connection: the recorder may still read the rest.
 			pr.Out = detach.Request(pr.Out)
 		},
-		Transport:      rt,
-		FlushInterval:  -1,
-		ModifyResponse: trailer.Unsized, // the client waits for the trailers, and the end
-		ErrorHandler:   p.badGateway,
+		Transport:     rt,
+		FlushInterval: -1,
+		ModifyResponse: func(resp *http.Response) error {
+			p.noteAway(resp)
+			return trailer.Unsized(resp) // the client waits for the trailers, and the end
+		},
+		ErrorHandler: p.badGateway,
 	}
 	if p.cfg.logf != nil {
 		p.rp.ErrorLog = log.New(logfWriter(p.cfg.logf), "", 0)
@@ -176,4 +181,23 @@ type logfWriter func(format string, args ...any)
 func (f logfWriter) Write(b []byte) (int, error) {
 	f("%s", bytes.TrimSuffix(b, []byte("\n")))
 	return len(b), nil
+}
+
+// noteAway logs, once, an answer that sends the client next to the API
+// itself (see forwarded.Away): a client that follows it leaves the proxy,
+// and what it sends there is not recorded.
+func (p *Proxy) noteAway(resp *http.Response) {
+	if p.cfg.logf == nil {
+		return
+	}
+	name, to := forwarded.Away(resp)
+	if name == "" || p.awayTold.Swap(true) {
+		return
+	}
+	if u, err := url.Parse(to); err == nil {
+		to = p.redact.URL(u).String()
+	}
+	p.cfg.logf("recorder: %s %s was answered %d with %s %s, the API's own address: a client that follows it goes to the API itself, past the recorder, and what it sends there is not recorded (a redirect, a resumable upload's session). "+
+		"Record such a client with replayserver.New and srv.Client(), or with recorder.NewTransport, which see every request it sends",
+		resp.Request.Method, p.redact.URL(resp.Request.URL), resp.StatusCode, name, to)
 }

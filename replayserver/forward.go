@@ -57,9 +57,40 @@ func (f *forwarder) isForwarded(name string) bool {
 // targetKey is the context key of the URL a forwarded request goes to.
 type targetKey struct{}
 
-// serve forwards r to target and streams the answer to w.
-func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.URL) {
-	f.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), targetKey{}, target)))
+// ownKey is the context key that marks a forwarded request sent to the
+// server's own address (not for another host, through Server.Client).
+type ownKey struct{}
+
+// serve forwards r to target and streams the answer to w. own tells that
+// r was sent to the server's own address.
+func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.URL, own bool) {
+	ctx := context.WithValue(r.Context(), targetKey{}, target)
+	if own {
+		ctx = context.WithValue(ctx, ownKey{}, true)
+	}
+	f.proxy.ServeHTTP(w, r.WithContext(ctx))
+}
+
+// noteAway logs, once, an answer recorded from the upstream that sends
+// the client next to the API itself (see forwarded.Away), when the
+// request came to the server's own address: a client that follows it
+// leaves the server, and what it sends there is not recorded. Through
+// Server.Client, which sends every host to the server, it stays.
+func (h *Handler) noteAway(resp *http.Response) {
+	if h.mode == ModePassthrough || resp.Request == nil || resp.Request.Context().Value(ownKey{}) == nil {
+		return
+	}
+	name, to := forwarded.Away(resp)
+	if name == "" || h.awayTold.Swap(true) {
+		return
+	}
+	u, err := url.Parse(to)
+	if err == nil {
+		to = h.redact.URL(u).String()
+	}
+	h.logf("replayserver: %s %s was answered %d with %s %s, the API's own address: a client sent to the server's URL with a plain http.Client that follows it goes to the API itself, past the server, and what it sends there is not recorded (a redirect, a resumable upload's session). "+
+		"Give the client srv.Client() or srv.Transport(), which send every host to the server",
+		resp.Request.Method, h.redact.URL(resp.Request.URL), resp.StatusCode, name, to)
 }
 
 // startForwarding builds the forwarder of h's mode. Rerecording goes to a
@@ -105,10 +136,13 @@ func (h *Handler) startForwarding(forTransport bool) error {
 		)...)
 	}
 	h.fwd = &forwarder{rt: rt, proxy: &httputil.ReverseProxy{
-		Rewrite:        rewriteToTarget,
-		Transport:      rt,
-		FlushInterval:  -1,              // stream as it arrives: event streams, chunked answers
-		ModifyResponse: trailer.Unsized, // the client waits for the trailers, and the end
+		Rewrite:       rewriteToTarget,
+		Transport:     rt,
+		FlushInterval: -1, // stream as it arrives: event streams, chunked answers
+		ModifyResponse: func(resp *http.Response) error {
+			h.noteAway(resp)
+			return trailer.Unsized(resp) // the client waits for the trailers, and the end
+		},
 		// Errors after the headers, such as a body broken off.
 		ErrorLog: log.New(logfWriter(h.logf), "", 0),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {

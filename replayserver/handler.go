@@ -46,6 +46,7 @@ type Handler struct {
 	namesOff     atomic.Bool                                     // the memory of names was dropped (see Handler.remember)
 	namesSkipped atomic.Int64                                    // requests since it was dropped
 	misses       atomic.Int64                                    // requests no cassette answered
+	awayTold     atomic.Bool                                     // an answer sending the client past the server was logged (see noteAway)
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
@@ -451,8 +452,8 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		if h.noUpstream(w, r) {
 			return
 		}
-		target, _ := h.target(r)
-		h.fwd.serve(w, r, target)
+		target, own := h.target(r)
+		h.fwd.serve(w, r, target, own)
 		return
 	}
 	m := h.lookup(r, body)
@@ -476,7 +477,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.fwd.noteForwarding(m.name)
-		h.fwd.serve(w, r, m.target)
+		h.fwd.serve(w, r, m.target, r.URL.Host == "" && h.isOwnAddress(r))
 		return
 	}
 	miss := h.missError(r, body, m)

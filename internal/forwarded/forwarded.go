@@ -1,5 +1,7 @@
-// Package forwarded keeps the forwarding headers a client sent when a
-// recording reverse proxy forwards its request.
+// Package forwarded deals with what passes a recording reverse proxy: it
+// keeps the forwarding headers a client sent ([Keep]), and finds the
+// answers that send a client next to the API itself, past the proxy
+// ([Away]).
 //
 // An [httputil.ReverseProxy] with a Rewrite function removes the
 // Forwarded, X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Proto
@@ -15,6 +17,7 @@ package forwarded
 import (
 	"net/http"
 	"net/http/httputil"
+	"net/url"
 	"strings"
 )
 
@@ -46,4 +49,33 @@ func hopByHop(h http.Header, name string) bool {
 		}
 	}
 	return false
+}
+
+// Away returns the header of resp that sends its client next to an
+// absolute URL on the host that answered, and that URL: where a client
+// pointed at a proxy goes to the API itself, past the proxy, and what it
+// sends there is not recorded. Such are the Location of a redirect (3xx,
+// which Go's client follows), of a 200 or 202 (a resumable upload's
+// session, as Google Cloud Storage answers; an operation to poll), and an
+// Operation-Location or Azure-AsyncOperation. The Location of a 201 names
+// what was created, which clients seldom fetch: it is left out. name is
+// "" when there is none.
+func Away(resp *http.Response) (name, value string) {
+	if resp.Request == nil || resp.Request.URL == nil {
+		return "", ""
+	}
+	host := resp.Request.URL.Hostname()
+	for _, name := range []string{"Location", "Operation-Location", "Azure-Asyncoperation"} {
+		if name == "Location" && !(resp.StatusCode >= 300 && resp.StatusCode < 400 || resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusAccepted) {
+			continue
+		}
+		v := resp.Header.Get(name)
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err == nil && u.IsAbs() && strings.EqualFold(u.Hostname(), host) {
+			return name, v
+		}
+	}
+	return "", ""
 }

@@ -86,3 +86,35 @@ func TestKeepLeavesOutWhatTheClientMadeHopByHop(t *testing.T) {
 		t.Errorf("upstream got X-Forwarded-Host %q, want %q", v, "public.example")
 	}
 }
+
+func TestAwayFindsAnswersThatSendTheClientToTheAPI(t *testing.T) {
+	req := httptest.NewRequest("POST", "https://api.example.com:8443/upload", nil)
+	for _, tc := range []struct {
+		why    string
+		status int
+		header http.Header
+		want   string
+	}{
+		{"a redirect to the API", 302, http.Header{"Location": {"https://api.example.com:8443/next"}}, "Location"},
+		{"a redirect to the API, other case", 307, http.Header{"Location": {"https://API.example.com/next"}}, "Location"},
+		{"a resumable upload's session", 200, http.Header{"Location": {"https://api.example.com/upload?upload_id=1"}}, "Location"},
+		{"an operation to poll", 202, http.Header{"Location": {"https://api.example.com/ops/1"}}, "Location"},
+		{"Azure's operation to poll", 201, http.Header{"Azure-Asyncoperation": {"https://api.example.com/ops/1"}}, "Azure-Asyncoperation"},
+		{"an Operation-Location", 202, http.Header{"Operation-Location": {"https://api.example.com/ops/2"}}, "Operation-Location"},
+		{"what a 201 created", 201, http.Header{"Location": {"https://api.example.com/items/1"}}, ""},
+		{"a relative redirect, which stays with the proxy", 302, http.Header{"Location": {"/next"}}, ""},
+		{"a redirect to another host", 302, http.Header{"Location": {"https://login.example.com/"}}, ""},
+		{"an error", 404, http.Header{"Location": {"https://api.example.com/x"}}, ""},
+		{"nothing", 200, http.Header{}, ""},
+		{"no URL", 302, http.Header{"Location": {"http://[::1"}}, ""},
+	} {
+		resp := &http.Response{StatusCode: tc.status, Header: tc.header, Request: req}
+		name, value := forwarded.Away(resp)
+		if name != tc.want || (name != "" && value != tc.header.Get(name)) {
+			t.Errorf("%s: Away = %q, %q; want %q", tc.why, name, value, tc.want)
+		}
+	}
+	if name, _ := forwarded.Away(&http.Response{StatusCode: 302, Header: http.Header{"Location": {"https://api.example.com/"}}}); name != "" {
+		t.Errorf("Away of a response without its request = %q, want none", name)
+	}
+}
