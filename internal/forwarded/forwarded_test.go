@@ -12,20 +12,39 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// Behind a ReverseProxy whose Rewrite calls Keep, the upstream gets the
-// forwarding headers the client sent, and no others.
-func TestKeepGivesTheUpstreamWhatTheClientSent(t *testing.T) {
+// keepingProxy starts an API and a ReverseProxy to it whose Rewrite calls
+// Keep, and returns a function that sends a request of header h through
+// the proxy and returns the header the API got.
+func keepingProxy(t *testing.T) func(h http.Header) http.Header {
 	got := make(chan http.Header, 1)
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got <- r.Header.Clone()
 	}))
-	defer api.Close()
+	t.Cleanup(api.Close)
 	u, _ := url.Parse(api.URL)
 	proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
 		pr.SetURL(u)
 		forwarded.Keep(pr)
 	}})
-	defer proxy.Close()
+	t.Cleanup(proxy.Close)
+	return func(h http.Header) http.Header {
+		t.Helper()
+		req, _ := http.NewRequest("GET", proxy.URL+"/x", nil)
+		req.Header = h
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return <-got
+	}
+}
+
+// Behind a ReverseProxy whose Rewrite calls Keep, the upstream gets the
+// forwarding headers the client sent, and no others.
+func TestKeepGivesTheUpstreamWhatTheClientSent(t *testing.T) {
+	through := keepingProxy(t)
 
 	for _, sent := range []http.Header{
 		{
@@ -36,15 +55,7 @@ func TestKeepGivesTheUpstreamWhatTheClientSent(t *testing.T) {
 		},
 		{}, // none sent: none added
 	} {
-		req, _ := http.NewRequest("GET", proxy.URL+"/x", nil)
-		req.Header = sent.Clone()
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		h := <-got
+		h := through(sent.Clone())
 		for _, name := range []string{"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"} {
 			if diff := cmp.Diff(sent[name], h[name]); diff != "" {
 				t.Errorf("%s (-sent +got upstream):\n%s", name, diff)
@@ -56,29 +67,13 @@ func TestKeepGivesTheUpstreamWhatTheClientSent(t *testing.T) {
 // A forwarding header the client named in its Connection header is for
 // the recorder only, and is removed as any other so named.
 func TestKeepLeavesOutWhatTheClientMadeHopByHop(t *testing.T) {
-	got := make(chan http.Header, 1)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got <- r.Header.Clone()
-	}))
-	defer api.Close()
-	u, _ := url.Parse(api.URL)
-	proxy := httptest.NewServer(&httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
-		pr.SetURL(u)
-		forwarded.Keep(pr)
-	}})
-	defer proxy.Close()
-	req, _ := http.NewRequest("GET", proxy.URL+"/x", nil)
-	req.Header.Set("Connection", "x-other, X-FORWARDED-FOR")
-	req.Header.Set("X-Other", "1")
-	req.Header.Set("X-Forwarded-For", "10.0.0.1")
-	req.Header.Set("X-Forwarded-Host", "public.example")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	h := <-got
+	through := keepingProxy(t)
+	h := through(http.Header{
+		"Connection":       {"x-other, X-FORWARDED-FOR"},
+		"X-Other":          {"1"},
+		"X-Forwarded-For":  {"10.0.0.1"},
+		"X-Forwarded-Host": {"public.example"},
+	})
 	if v, ok := h["X-Forwarded-For"]; ok {
 		t.Errorf("upstream got X-Forwarded-For %q, which the client made hop-by-hop; want none", v)
 	}
