@@ -36,6 +36,7 @@ func TestRecordingLogsAnAnswerThatSendsTheClientPastTheServer(t *testing.T) {
 	}{
 		{"plain client", func(srv *replayserver.Server) (*http.Client, string) { return http.DefaultClient, srv.URL }, true},
 		{"srv.Client", func(srv *replayserver.Server) (*http.Client, string) { return srv.Client(), api.URL }, false},
+		{"srv.Client sent to srv.URL", func(srv *replayserver.Server) (*http.Client, string) { return srv.Client(), srv.URL }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex

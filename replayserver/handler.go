@@ -453,7 +453,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		target, own := h.target(r)
-		h.fwd.serve(w, r, target, own)
+		h.fwd.serve(w, r, target, own && !viaServerTransport(r))
 		return
 	}
 	m := h.lookup(r, body)
@@ -477,7 +477,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.fwd.noteForwarding(m.name)
-		h.fwd.serve(w, r, m.target, r.URL.Host == "" && h.isOwnAddress(r))
+		h.fwd.serve(w, r, m.target, r.URL.Host == "" && !viaServerTransport(r) && h.isOwnAddress(r))
 		return
 	}
 	miss := h.missError(r, body, m)

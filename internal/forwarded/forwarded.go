@@ -52,7 +52,7 @@ func hopByHop(h http.Header, name string) bool {
 }
 
 // Away returns the header of resp that sends its client next to an
-// absolute URL on the host that answered, and that URL: where a client
+// absolute URL on the host and port that answered, and that URL: where a client
 // pointed at a proxy goes to the API itself, past the proxy, and what it
 // sends there is not recorded. Such are the Location of a redirect (3xx,
 // which Go's client follows), of a 200 or 202 (a resumable upload's
@@ -64,7 +64,7 @@ func Away(resp *http.Response) (name, value string) {
 	if resp.Request == nil || resp.Request.URL == nil {
 		return "", ""
 	}
-	host := resp.Request.URL.Hostname()
+	host := hostPort(resp.Request.URL)
 	for _, name := range []string{"Location", "Operation-Location", "Azure-Asyncoperation"} {
 		if name == "Location" && !(resp.StatusCode >= 300 && resp.StatusCode < 400 || resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusAccepted) {
 			continue
@@ -73,9 +73,23 @@ func Away(resp *http.Response) (name, value string) {
 		if v == "" {
 			continue
 		}
-		if u, err := url.Parse(v); err == nil && u.IsAbs() && strings.EqualFold(u.Hostname(), host) {
+		if u, err := url.Parse(v); err == nil && u.IsAbs() && strings.EqualFold(hostPort(u), host) {
 			return name, v
 		}
 	}
 	return "", ""
+}
+
+// hostPort returns u's host and port, the port of its scheme filled in.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return u.Hostname() + ":" + port
 }

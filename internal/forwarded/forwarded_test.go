@@ -91,15 +91,17 @@ func TestAwayFindsAnswersThatSendTheClientToTheAPI(t *testing.T) {
 		want   string
 	}{
 		{"a redirect to the API", 302, http.Header{"Location": {"https://api.example.com:8443/next"}}, "Location"},
-		{"a redirect to the API, other case", 307, http.Header{"Location": {"https://API.example.com/next"}}, "Location"},
-		{"a resumable upload's session", 200, http.Header{"Location": {"https://api.example.com/upload?upload_id=1"}}, "Location"},
-		{"an operation to poll", 202, http.Header{"Location": {"https://api.example.com/ops/1"}}, "Location"},
-		{"Azure's operation to poll", 201, http.Header{"Azure-Asyncoperation": {"https://api.example.com/ops/1"}}, "Azure-Asyncoperation"},
-		{"an Operation-Location", 202, http.Header{"Operation-Location": {"https://api.example.com/ops/2"}}, "Operation-Location"},
-		{"what a 201 created", 201, http.Header{"Location": {"https://api.example.com/items/1"}}, ""},
+		{"a redirect to the API, other case", 307, http.Header{"Location": {"https://API.example.com:8443/next"}}, "Location"},
+		{"a redirect to another port of the host", 302, http.Header{"Location": {"https://api.example.com/next"}}, ""},
+		{"a redirect to another scheme's port", 302, http.Header{"Location": {"http://api.example.com:8443/next"}}, "Location"},
+		{"a resumable upload's session", 200, http.Header{"Location": {"https://api.example.com:8443/upload?upload_id=1"}}, "Location"},
+		{"an operation to poll", 202, http.Header{"Location": {"https://api.example.com:8443/ops/1"}}, "Location"},
+		{"Azure's operation to poll", 201, http.Header{"Azure-Asyncoperation": {"https://api.example.com:8443/ops/1"}}, "Azure-Asyncoperation"},
+		{"an Operation-Location", 202, http.Header{"Operation-Location": {"https://api.example.com:8443/ops/2"}}, "Operation-Location"},
+		{"what a 201 created", 201, http.Header{"Location": {"https://api.example.com:8443/items/1"}}, ""},
 		{"a relative redirect, which stays with the proxy", 302, http.Header{"Location": {"/next"}}, ""},
 		{"a redirect to another host", 302, http.Header{"Location": {"https://login.example.com/"}}, ""},
-		{"an error", 404, http.Header{"Location": {"https://api.example.com/x"}}, ""},
+		{"an error", 404, http.Header{"Location": {"https://api.example.com:8443/x"}}, ""},
 		{"nothing", 200, http.Header{}, ""},
 		{"no URL", 302, http.Header{"Location": {"http://[::1"}}, ""},
 	} {
@@ -111,5 +113,18 @@ func TestAwayFindsAnswersThatSendTheClientToTheAPI(t *testing.T) {
 	}
 	if name, _ := forwarded.Away(&http.Response{StatusCode: 302, Header: http.Header{"Location": {"https://api.example.com/"}}}); name != "" {
 		t.Errorf("Away of a response without its request = %q, want none", name)
+	}
+}
+
+func TestAwayFillsInTheDefaultPort(t *testing.T) {
+	for _, tc := range []struct{ request, location string }{
+		{"https://api.example.com/start", "https://api.example.com:443/next"},
+		{"https://api.example.com:443/start", "https://api.example.com/next"},
+		{"http://api.example.com/start", "http://api.example.com:80/next"},
+	} {
+		resp := &http.Response{StatusCode: 302, Header: http.Header{"Location": {tc.location}}, Request: httptest.NewRequest("GET", tc.request, nil)}
+		if name, _ := forwarded.Away(resp); name != "Location" {
+			t.Errorf("Away of %s answered with Location %s = %q, want Location", tc.request, tc.location, name)
+		}
 	}
 }
