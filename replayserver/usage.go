@@ -2,10 +2,13 @@ package replayserver
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/cassette-go/cassette/library"
@@ -45,8 +48,13 @@ func noteUsage(path string, hits map[string]*served) {
 // UnusedIn returns the names of the cassettes of the library at path that
 // no server or transport of this process has used, sorted. Only servers
 // and transports that were closed (their test ended) count, so call it
-// after the tests ran, typically in TestMain after m.Run.
+// after the tests ran, typically in TestMain after m.Run. In a run that
+// left tests out (go test -run or -skip), a cassette only those tests use
+// is unused too: it says so on standard error.
 func UnusedIn(path string) ([]string, error) {
+	if f := filtered(); f != "" {
+		fmt.Fprintf(os.Stderr, "replayserver: unused cassettes of %s: this run left tests out (%s), and the cassettes only they use are listed as unused too: run the whole package before pruning\n", path, f)
+	}
 	lib, err := library.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("replayserver: %w", err)
@@ -102,4 +110,19 @@ func ReportUnusedIn(path string, w io.Writer) error {
 	}
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// filtered returns the go test flags of this run that left tests out
+// (-run, -skip), as given, or "" for none.
+func filtered() string { return filteredBy(flag.Lookup) }
+
+// filteredBy is filtered with the flags lookup finds.
+func filteredBy(lookup func(name string) *flag.Flag) string {
+	var given []string
+	for _, name := range []string{"run", "skip"} {
+		if f := lookup("test." + name); f != nil && f.Value.String() != "" {
+			given = append(given, fmt.Sprintf("-%s %q", name, f.Value.String()))
+		}
+	}
+	return strings.Join(given, " ")
 }
