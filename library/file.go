@@ -126,6 +126,31 @@ func (s fileStamp) same(o fileStamp) bool {
 // before it wrote.
 var fileLocks sync.Map // string -> *sync.Mutex
 
+// lockFile takes the lock of the saves of the file library whose file is
+// at abs (called path in errors): the lock of this process (fileLocks),
+// then, where the system has flock (Linux, macOS, the BSDs), a lock on
+// the file's folder that every process takes, so that a save in another
+// process (go test runs the packages of ./... in parallel processes, and
+// two may record into one shared file) is merged too rather than
+// overwritten. The folder is locked, not the file, which a save replaces
+// by a rename, and no lock file is left beside it. The folder is made if
+// needed. A folder that cannot be locked (a file system without flock)
+// is not: the saves are then serialized within the process only.
+func lockFile(path, abs string) (unlock func(), err error) {
+	mu, _ := fileLocks.LoadOrStore(abs, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	dir := filepath.Dir(abs)
+	if err := mkdirAll(filepath.Dir(path), dir); err != nil {
+		mu.(*sync.Mutex).Unlock()
+		return nil, err
+	}
+	unlockDir := lockDir(dir)
+	return func() {
+		unlockDir()
+		mu.(*sync.Mutex).Unlock()
+	}, nil
+}
+
 // mergeDisk returns snap's cassettes merged with the file on disk when
 // another writer (another library of this process: parallel tests
 // recording into one file; or another process) saved it since this library
@@ -187,9 +212,11 @@ func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 // atomically. The cassettes that cannot be saved are in failed, by name,
 // and the file keeps them as it had them (see saveFile).
 func (l *Library) writeFile(snap fileSnapshot) (merged bool, failed map[string]error, err error) {
-	mu, _ := fileLocks.LoadOrStore(l.abs, new(sync.Mutex))
-	mu.(*sync.Mutex).Lock()
-	defer mu.(*sync.Mutex).Unlock()
+	unlock, err := lockFile(l.path, l.abs)
+	if err != nil {
+		return false, nil, err
+	}
+	defer unlock()
 	cs, merged := l.mergeDisk(snap)
 	failed, err = l.saveFile(cs)
 	if err != nil {

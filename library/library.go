@@ -411,8 +411,10 @@ func (l *Library) Clear() {
 // another writer saved since this library read it (another Library of
 // the same file, say a parallel test's): the cassettes this library
 // changed or deleted are its own, every other is as the file has it. Saves
-// of one file by the libraries of one process take turns. Missing
-// directories are created. Save with nothing changed writes nothing.
+// of one file by the libraries of one process take turns, and so do those
+// of several processes where the system has flock (Linux, macOS, the
+// BSDs: the file's folder is locked). Missing directories are created.
+// Save with nothing changed writes nothing.
 //
 // A cassette that cannot be saved (a body file of it was removed since it
 // was added, say) does not keep the others from being saved: Save writes

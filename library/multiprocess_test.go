@@ -1,0 +1,86 @@
+package library_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// saverEnv names the file library a helper process (see
+// TestHelperProcessSaver) saves into, and saverID its cassettes.
+const (
+	saverEnv = "CASSETTE_TEST_SAVER_PATH"
+	saverID  = "CASSETTE_TEST_SAVER_ID"
+)
+
+// Processes that save one file library at once (go test runs the
+// packages of ./... in parallel, and two may record into one shared file)
+// each merge what the others saved: no cassette is lost.
+func TestSeveralProcessesSavingOneFileLoseNothing(t *testing.T) {
+	switch runtime.GOOS {
+	case "linux", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly":
+	default:
+		t.Skip("saves are serialized within the process only where the system has no flock")
+	}
+	const procs, each = 4, 15
+	for _, name := range []string{"api.json", "api.yaml"} {
+		path := filepath.Join(t.TempDir(), name)
+		cmds := make([]*exec.Cmd, procs)
+		for i := range cmds {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessSaver$", "-test.count=1")
+			cmd.Env = append(os.Environ(), saverEnv+"="+path, fmt.Sprintf("%s=%d", saverID, i))
+			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			cmds[i] = cmd
+		}
+		for _, cmd := range cmds {
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("a saving process failed: %v", err)
+			}
+		}
+		lib, err := library.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, err := lib.Names()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(names) != procs*each {
+			t.Errorf("%s: %d processes saved %d cassettes each; the file holds %d", name, procs, each, len(names))
+		}
+	}
+}
+
+// TestHelperProcessSaver is one process of
+// TestSeveralProcessesSavingOneFileLoseNothing: it adds its cassettes to
+// the file library one at a time, saving after each.
+func TestHelperProcessSaver(t *testing.T) {
+	path := os.Getenv(saverEnv)
+	if path == "" {
+		t.Skip("a helper process of TestSeveralProcessesSavingOneFileLoseNothing")
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 15 {
+		name := fmt.Sprintf("GET_api.example.com_443_p%s_%d", os.Getenv(saverID), i)
+		if err := lib.Append(name, library.Exchange{
+			Request:  library.Request{Method: "GET", URL: "https://api.example.com/p"},
+			Response: library.Response{StatusCode: 200, Body: []byte(name)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := lib.Save(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
