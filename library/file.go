@@ -121,9 +121,9 @@ func (s fileStamp) same(o fileStamp) bool {
 	return s.exists == o.exists && (!s.exists || s.key.same(o.key))
 }
 
-// fileLocks serialize, by absolute path, the saves of the libraries of
-// this process that write one file, so that each merges what the one
-// before it wrote.
+// fileLocks serialize, by absolute path (symbolic links resolved), the
+// saves of the libraries of this process that write one file, so that
+// each merges what the one before it wrote.
 var fileLocks sync.Map // string -> *sync.Mutex
 
 // lockFile takes the lock of the saves of the file library whose file is
@@ -137,14 +137,19 @@ var fileLocks sync.Map // string -> *sync.Mutex
 // needed. A folder that cannot be locked (a file system without flock)
 // is not: the saves are then serialized within the process only.
 func lockFile(path, abs string) (unlock func(), err error) {
-	mu, _ := fileLocks.LoadOrStore(abs, new(sync.Mutex))
-	mu.(*sync.Mutex).Lock()
-	dir := filepath.Dir(abs)
-	if err := mkdirAll(filepath.Dir(path), dir); err != nil {
-		mu.(*sync.Mutex).Unlock()
+	if err := mkdirAll(filepath.Dir(path), filepath.Dir(abs)); err != nil {
 		return nil, err
 	}
-	unlockDir := lockDir(dir)
+	// The file a save writes: at abs, or where a symbolic link at abs
+	// leads (libraries that share one file through links, one in each
+	// package's testdata, take turns too).
+	file := abs
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		file = real
+	}
+	mu, _ := fileLocks.LoadOrStore(file, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	unlockDir := lockDir(filepath.Dir(file))
 	return func() {
 		unlockDir()
 		mu.(*sync.Mutex).Unlock()

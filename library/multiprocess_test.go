@@ -59,6 +59,65 @@ func TestSeveralProcessesSavingOneFileLoseNothing(t *testing.T) {
 	}
 }
 
+// Processes that save one shared file through symbolic links (one in each
+// package's testdata) take turns too: the lock is where the file is.
+func TestSeveralProcessesSavingOneFileThroughLinksLoseNothing(t *testing.T) {
+	switch runtime.GOOS {
+	case "linux", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly":
+	default:
+		t.Skip("saves are serialized within the process only where the system has no flock")
+	}
+	const procs = 4
+	root := t.TempDir()
+	shared := filepath.Join(root, "shared", "api.json")
+	seed, err := library.Open(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Append("GET_api.example.com_443_seed", library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://api.example.com/seed"},
+		Response: library.Response{StatusCode: 200},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Save(); err != nil {
+		t.Fatal(err)
+	}
+	cmds := make([]*exec.Cmd, procs)
+	for i := range cmds {
+		link := filepath.Join(root, fmt.Sprintf("pkg%d", i), "testdata", "api.json")
+		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(shared, link); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessSaver$", "-test.count=1")
+		cmd.Env = append(os.Environ(), saverEnv+"="+link, fmt.Sprintf("%s=%d", saverID, i))
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds[i] = cmd
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("a saving process failed: %v", err)
+		}
+	}
+	lib, err := library.Open(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != procs*15+1 {
+		t.Errorf("%d processes saved 15 cassettes each through links, to a file of one; it holds %d", procs, len(names))
+	}
+}
+
 // TestHelperProcessSaver is one process of
 // TestSeveralProcessesSavingOneFileLoseNothing: it adds its cassettes to
 // the file library one at a time, saving after each.

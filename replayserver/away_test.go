@@ -75,7 +75,7 @@ func TestRecordingLogsAnAnswerThatSendsTheClientPastTheServer(t *testing.T) {
 			switch {
 			case tc.logged && len(away) != 1:
 				t.Errorf("logged %d lines about the client leaving the server, want 1:\n%s", len(away), strings.Join(logs, "\n"))
-			case tc.logged && (!strings.Contains(away[0], "was answered 200 with Location") || !strings.Contains(away[0], "srv.Client()") || strings.Contains(away[0], "sekrit")):
+			case tc.logged && (!strings.Contains(away[0], "was answered 200 OK with Location") || !strings.Contains(away[0], "srv.Client()") || strings.Contains(away[0], "sekrit")):
 				t.Errorf("the line does not name the answer and the remedy, or shows the token:\n%s", away[0])
 			case !tc.logged && len(away) != 0:
 				t.Errorf("logged, though the client stays with the server:\n%s", strings.Join(away, "\n"))

@@ -57,49 +57,18 @@ func (f *forwarder) isForwarded(name string) bool {
 // targetKey is the context key of the URL a forwarded request goes to.
 type targetKey struct{}
 
-// ownKey is the context key that marks a forwarded request a client sent
-// to the server's own address itself, not through Server.Transport.
+// ownKey is the context key that marks a forwarded request sent to the
+// server's own address (not for another host, through Server.Transport).
 type ownKey struct{}
 
 // serve forwards r to target and streams the answer to w. own tells that
-// the client sent r to the server's own address itself, not through
-// Server.Transport (which sends every host to the server).
+// r was sent to the server's own address.
 func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.URL, own bool) {
 	ctx := context.WithValue(r.Context(), targetKey{}, target)
 	if own {
 		ctx = context.WithValue(ctx, ownKey{}, true)
 	}
 	f.proxy.ServeHTTP(w, r.WithContext(ctx))
-}
-
-// viaServerTransport reports whether r came through Server.Transport
-// (srv.Client()), which sends every host to the server.
-func viaServerTransport(r *http.Request) bool {
-	_, ok := r.Header[schemeHeader]
-	return ok
-}
-
-// noteAway logs, once, an answer recorded from the upstream that sends
-// the client next to the API itself (see forwarded.Away), when the client
-// sent the request to the server's own address itself: a client that
-// follows it leaves the server, and what it sends there is not recorded.
-// Through Server.Transport, which sends every host to the server, it
-// stays.
-func (h *Handler) noteAway(resp *http.Response) {
-	if h.mode == ModePassthrough || resp.Request == nil || resp.Request.Context().Value(ownKey{}) == nil {
-		return
-	}
-	name, to := forwarded.Away(resp)
-	if name == "" || h.awayTold.Swap(true) {
-		return
-	}
-	u, err := url.Parse(to)
-	if err == nil {
-		to = h.redact.URL(u).String()
-	}
-	h.logf("replayserver: %s %s was answered %d with %s %s, the API's own address: a client sent to the server's URL with a plain http.Client that follows it goes to the API itself, past the server, and what it sends there is not recorded (a redirect, a resumable upload's session). "+
-		"Give the client srv.Client() or srv.Transport(), which send every host to the server (another program: send that host's requests to the server too)",
-		resp.Request.Method, h.redact.URL(resp.Request.URL), resp.StatusCode, name, to)
 }
 
 // startForwarding builds the forwarder of h's mode. Rerecording goes to a

@@ -46,7 +46,7 @@ type Handler struct {
 	namesOff     atomic.Bool                                     // the memory of names was dropped (see Handler.remember)
 	namesSkipped atomic.Int64                                    // requests since it was dropped
 	misses       atomic.Int64                                    // requests no cassette answered
-	awayTold     atomic.Bool                                     // an answer sending the client past the server was logged (see noteAway)
+	away         awayNote                                        // an answer that may send the client past the server (see noteAway)
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
@@ -253,6 +253,7 @@ func (h *Handler) Close() error {
 	}
 	noteUsage(path, h.hits)
 	h.mu.Unlock()
+	h.reportAway()
 	if h.fwd != nil {
 		if c, ok := h.fwd.rt.(interface{ CloseIdleConnections() }); ok {
 			c.CloseIdleConnections() // of the transport to the upstream
@@ -448,12 +449,15 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		body = b
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
+	if h.mode != ModeReplay {
+		h.noteArrival(r)
+	}
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
 		if h.noUpstream(w, r) {
 			return
 		}
 		target, own := h.target(r)
-		h.fwd.serve(w, r, target, own && !viaServerTransport(r))
+		h.fwd.serve(w, r, target, own)
 		return
 	}
 	m := h.lookup(r, body)
@@ -477,7 +481,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.fwd.noteForwarding(m.name)
-		h.fwd.serve(w, r, m.target, r.URL.Host == "" && !viaServerTransport(r) && h.isOwnAddress(r))
+		h.fwd.serve(w, r, m.target, r.URL.Host == "" && h.isOwnAddress(r))
 		return
 	}
 	miss := h.missError(r, body, m)

@@ -191,8 +191,6 @@ func (s *Server) Transport() http.RoundTripper { return s.transport }
 
 // hostRouter sends requests for any URL to the server, keeping the host
 // they were meant for in the Host header and their scheme in schemeHeader.
-// Those for the server's own address carry schemeHeader too: it tells the
-// server that the client sends every host to it (see Handler.noteAway).
 type hostRouter struct {
 	base   http.RoundTripper // the httptest client's transport
 	server *url.URL
@@ -201,14 +199,18 @@ type hostRouter struct {
 var _ http.RoundTripper = (*hostRouter)(nil)
 
 func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.Header.Set(schemeHeader, req.URL.Scheme)
-	if req.URL.Host != t.server.Host {
-		if r.Host == "" {
-			r.Host = req.URL.Host
-		}
-		r.URL.Scheme, r.URL.Host = t.server.Scheme, t.server.Host
+	if req.URL.Host == t.server.Host {
+		return t.base.RoundTrip(req)
 	}
+	r := req.Clone(req.Context())
+	if r.Header == nil { // as http.NewRequest would have made it
+		r.Header = make(http.Header)
+	}
+	if r.Host == "" {
+		r.Host = req.URL.Host
+	}
+	r.Header.Set(schemeHeader, req.URL.Scheme)
+	r.URL.Scheme, r.URL.Host = t.server.Scheme, t.server.Host
 	resp, err := t.base.RoundTrip(r)
 	if resp != nil {
 		resp.Request = req

@@ -64,7 +64,7 @@ func Away(resp *http.Response) (name, value string) {
 	if resp.Request == nil || resp.Request.URL == nil {
 		return "", ""
 	}
-	host := hostPort(resp.Request.URL)
+	host := HostPort(resp.Request.URL)
 	for _, name := range []string{"Location", "Operation-Location", "Azure-Asyncoperation"} {
 		if name == "Location" && !(resp.StatusCode >= 300 && resp.StatusCode < 400 || resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusAccepted) {
 			continue
@@ -73,15 +73,16 @@ func Away(resp *http.Response) (name, value string) {
 		if v == "" {
 			continue
 		}
-		if u, err := url.Parse(v); err == nil && u.IsAbs() && strings.EqualFold(hostPort(u), host) {
+		if u, err := url.Parse(v); err == nil && u.IsAbs() && strings.EqualFold(HostPort(u), host) {
 			return name, v
 		}
 	}
 	return "", ""
 }
 
-// hostPort returns u's host and port, the port of its scheme filled in.
-func hostPort(u *url.URL) string {
+// HostPort returns u's host, in lower case, and port, the port of its
+// scheme filled in: "api.example.com:443".
+func HostPort(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
 		switch strings.ToLower(u.Scheme) {
@@ -91,5 +92,5 @@ func hostPort(u *url.URL) string {
 			port = "443"
 		}
 	}
-	return u.Hostname() + ":" + port
+	return strings.ToLower(u.Hostname()) + ":" + port
 }

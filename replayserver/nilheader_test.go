@@ -1,0 +1,56 @@
+package replayserver_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// srv.Transport() takes a request built by hand without a header map, as
+// http.Transport does, rather than panicking on it.
+func TestServerTransportTakesARequestWithoutHeader(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	srv := replayserver.New(t, "testdata/example", replayserver.WithMode(replayserver.ModeReplay))
+	own, _ := url.Parse(srv.URL + "/v1/cities")
+	for _, u := range []*url.URL{
+		{Scheme: "https", Host: "api.example.com", Path: "/v1/cities"},
+		own,
+	} {
+		req := &http.Request{Method: "GET", URL: u} // no Header
+		resp, err := srv.Transport().RoundTrip(req)
+		if err != nil {
+			if u == own {
+				continue // http.Transport refuses it, with an error: no panic
+			}
+			t.Fatalf("GET %s: %v", u, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: status %d, want 200", u, resp.StatusCode)
+		}
+	}
+}
+
+// srv.Client() sends a request for the server's own URL as it is: a route
+// of the test's own sees the client's header, and nothing the server's
+// transport adds for the requests of other hosts.
+func TestServerClientSendsRequestsForTheServerAsTheyAre(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	srv := replayserver.New(t, "testdata/example", replayserver.WithMode(replayserver.ModeReplay))
+	got := make(chan http.Header, 1)
+	srv.Router().HandleFunc("/mine", func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Header.Clone()
+	})
+	resp, err := srv.Client().Get(srv.URL + "/mine")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if h := <-got; h.Get("X-Cassette-Scheme") != "" {
+		t.Errorf("the route got the header X-Cassette-Scheme: %q", h.Get("X-Cassette-Scheme"))
+	}
+}
