@@ -14,22 +14,29 @@ import (
 // absolute URL of the API (see forwarded.Away). One with srv.Client(),
 // which sends every host to the server, comes back to it for that host.
 
-// An awayNote is the first answer, recorded from the upstream, that sent
-// a client of the server's own address on to the API's own address, and
-// the addresses the requests that came through Server.Transport were for.
+// An awayNote holds the answers, recorded from the upstream, that sent a
+// client of the server's own address on to the API's own address, each
+// until a request for that address comes through Server.Transport.
 type awayNote struct {
-	mu    sync.Mutex
-	line  string          // what to log; "" for no such answer
-	to    string          // the host and port it sent the client to
-	came  map[string]bool // host and port of the requests through Server.Transport
-	since bool            // a request for to came through Server.Transport since
+	mu      sync.Mutex
+	pending []awayAnswer // at most maxAway
 }
+
+// An awayAnswer is one answer of an awayNote.
+type awayAnswer struct {
+	to   string // the host and port it sent the client to
+	line string // what to log
+	back bool   // a request for to came through Server.Transport since
+}
+
+// maxAway bounds the answers an awayNote holds: one is logged in all.
+const maxAway = 64
 
 // noteAway notes an answer recorded from the upstream that sends the
 // client next to the API itself, when the request came to the server's
-// own address. It is told when the handler closes (see reportAway),
-// unless a request for that address came through Server.Transport
-// meanwhile: the client followed it to the server.
+// own address. The first one whose client did not come back, through
+// Server.Transport, for that address after it is told when the handler
+// closes (see reportAway).
 func (h *Handler) noteAway(resp *http.Response) {
 	if h.mode == ModePassthrough || resp.Request == nil || resp.Request.Context().Value(ownKey{}) == nil {
 		return
@@ -45,19 +52,23 @@ func (h *Handler) noteAway(resp *http.Response) {
 	a := &h.away
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.line != "" {
+	hp := forwarded.HostPort(u)
+	for _, p := range a.pending {
+		if p.to == hp && !p.back {
+			return // told once, if at all
+		}
+	}
+	if len(a.pending) >= maxAway {
 		return
 	}
-	a.to = forwarded.HostPort(u)
-	a.since = a.came[a.to]
-	a.line = "replayserver: " + resp.Request.Method + " " + h.redact.URL(resp.Request.URL).String() + " was answered " + resp.Status +
+	a.pending = append(a.pending, awayAnswer{to: hp, line: "replayserver: " + resp.Request.Method + " " + h.redact.URL(resp.Request.URL).String() + " was answered " + resp.Status +
 		" with " + name + " " + h.redact.URL(u).String() + ", the API's own address, and no request for it came to the server after: " +
 		"a client sent to the server's URL with a plain http.Client that follows it goes to the API itself, past the server, and what it sends there is not recorded (a redirect, a resumable upload's session). " +
-		"Give the client srv.Client() or srv.Transport(), which send every host to the server (another program: send that host's requests to the server too)"
+		"Give the client srv.Client() or srv.Transport(), which send every host to the server (another program: send that host's requests to the server too)"})
 }
 
-// noteArrival notes the address a request that came through
-// Server.Transport was for.
+// noteArrival notes that a request for an address came through
+// Server.Transport: the clients sent there before came back.
 func (h *Handler) noteArrival(r *http.Request) {
 	scheme := r.Header.Get(schemeHeader)
 	if scheme == "" {
@@ -67,23 +78,24 @@ func (h *Handler) noteArrival(r *http.Request) {
 	a := &h.away
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.came == nil {
-		a.came = make(map[string]bool)
-	}
-	a.came[to] = true
-	if to == a.to {
-		a.since = true
+	for i := range a.pending {
+		if a.pending[i].to == to {
+			a.pending[i].back = true
+		}
 	}
 }
 
-// reportAway logs the answer noteAway noted, if the client did not come
-// back for its address.
+// reportAway logs the first answer noteAway noted whose client did not
+// come back.
 func (h *Handler) reportAway() {
 	a := &h.away
 	a.mu.Lock()
-	line := a.line
-	if a.since {
-		line = ""
+	var line string
+	for _, p := range a.pending {
+		if !p.back {
+			line = p.line
+			break
+		}
 	}
 	a.mu.Unlock()
 	if line != "" {

@@ -83,3 +83,57 @@ func TestRecordingLogsAnAnswerThatSendsTheClientPastTheServer(t *testing.T) {
 		})
 	}
 }
+
+// The answer is told if its client went past the server, whatever other
+// clients did before or after: one through srv.Client() for the API's
+// address before it, or one sent to the same place that came back.
+func TestRecordingLogsAClientPastTheServerAmongOthers(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	var api *httptest.Server
+	api = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/start" {
+			http.Redirect(w, r, api.URL+"/next", http.StatusFound)
+			return
+		}
+		io.WriteString(w, "done")
+	}))
+	defer api.Close()
+	get := func(t *testing.T, c *http.Client, url string) {
+		t.Helper()
+		resp, err := c.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	for _, tc := range []struct {
+		name  string
+		first func(t *testing.T, srv *replayserver.Server)
+	}{
+		{"srv.Client() for the API's address before", func(t *testing.T, srv *replayserver.Server) { get(t, srv.Client(), api.URL+"/other") }},
+		{"srv.Client() sent to the same place before, and back", func(t *testing.T, srv *replayserver.Server) { get(t, srv.Client(), srv.URL+"/start") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var away []string
+			logf := func(format string, args ...any) {
+				mu.Lock()
+				defer mu.Unlock()
+				if l := fmt.Sprintf(format, args...); strings.Contains(l, "past the server") {
+					away = append(away, l)
+				}
+			}
+			t.Run("record", func(t *testing.T) {
+				srv := replayserver.New(t, filepath.Join(t.TempDir(), "api"), replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL), replayserver.Logf(logf))
+				tc.first(t, srv)
+				get(t, http.DefaultClient, srv.URL+"/start") // follows the redirect to the API itself
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if len(away) != 1 || !strings.Contains(away[0], "was answered 302 Found with Location "+api.URL+"/next") {
+				t.Errorf("logged %q; want one line about the plain client's redirect", away)
+			}
+		})
+	}
+}
