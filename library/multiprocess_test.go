@@ -60,7 +60,8 @@ func TestSeveralProcessesSavingOneFileLoseNothing(t *testing.T) {
 }
 
 // Processes that save one shared file through symbolic links (one in each
-// package's testdata) take turns too: the lock is where the file is.
+// package's testdata) take turns too: the lock is where the file is. The
+// links may be made before the file, or its folder, exists.
 func TestSeveralProcessesSavingOneFileThroughLinksLoseNothing(t *testing.T) {
 	switch runtime.GOOS {
 	case "linux", "darwin", "freebsd", "netbsd", "openbsd", "dragonfly":
@@ -68,53 +69,65 @@ func TestSeveralProcessesSavingOneFileThroughLinksLoseNothing(t *testing.T) {
 		t.Skip("saves are serialized within the process only where the system has no flock")
 	}
 	const procs = 4
-	root := t.TempDir()
-	shared := filepath.Join(root, "shared", "api.json")
-	seed, err := library.Open(shared)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := seed.Append("GET_api.example.com_443_seed", library.Exchange{
-		Request:  library.Request{Method: "GET", URL: "https://api.example.com/seed"},
-		Response: library.Response{StatusCode: 200},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := seed.Save(); err != nil {
-		t.Fatal(err)
-	}
-	cmds := make([]*exec.Cmd, procs)
-	for i := range cmds {
-		link := filepath.Join(root, fmt.Sprintf("pkg%d", i), "testdata", "api.json")
-		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+	for _, seeded := range []bool{true, false} {
+		root := t.TempDir()
+		shared := filepath.Join(root, "shared", "api.json")
+		want := procs * 15
+		if seeded {
+			seed, err := library.Open(shared)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := seed.Append("GET_api.example.com_443_seed", library.Exchange{
+				Request:  library.Request{Method: "GET", URL: "https://api.example.com/seed"},
+				Response: library.Response{StatusCode: 200},
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := seed.Save(); err != nil {
+				t.Fatal(err)
+			}
+			want++
+		}
+		cmds := make([]*exec.Cmd, procs)
+		links := make([]string, procs)
+		for i := range cmds {
+			links[i] = filepath.Join(root, fmt.Sprintf("pkg%d", i), "testdata", "api.json")
+			if err := os.MkdirAll(filepath.Dir(links[i]), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join("..", "..", "shared", "api.json"), links[i]); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessSaver$", "-test.count=1")
+			cmd.Env = append(os.Environ(), saverEnv+"="+links[i], fmt.Sprintf("%s=%d", saverID, i))
+			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			cmds[i] = cmd
+		}
+		for _, cmd := range cmds {
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("a saving process failed: %v", err)
+			}
+		}
+		lib, err := library.Open(shared)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if err := os.Symlink(shared, link); err != nil {
+		names, err := lib.Names()
+		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessSaver$", "-test.count=1")
-		cmd.Env = append(os.Environ(), saverEnv+"="+link, fmt.Sprintf("%s=%d", saverID, i))
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+		if len(names) != want {
+			t.Errorf("shared file made first: %v; %d processes saved 15 cassettes each through links; the file holds %d, want %d", seeded, procs, len(names), want)
 		}
-		cmds[i] = cmd
-	}
-	for _, cmd := range cmds {
-		if err := cmd.Wait(); err != nil {
-			t.Fatalf("a saving process failed: %v", err)
+		for _, link := range links {
+			if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+				t.Errorf("shared file made first: %v; the link %s was replaced (%v)", seeded, link, err)
+			}
 		}
-	}
-	lib, err := library.Open(shared)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := lib.Names()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(names) != procs*15+1 {
-		t.Errorf("%d processes saved 15 cassettes each through links, to a file of one; it holds %d", procs, len(names))
 	}
 }
 
