@@ -126,8 +126,10 @@
 // their decoded names in any case, in the request URL and in URL-valued
 // headers (Location, Content-Location, Referer): access_token, api_key,
 // apikey, token, key, signature, sig, client_secret, password,
-// X-Amz-Signature, X-Amz-Credential and X-Amz-Security-Token. The rest of
-// the query is kept byte for byte. The password of a URL's user
+// X-Amz-Signature, X-Amz-Credential and X-Amz-Security-Token; in those
+// headers, in a fragment of parameters too (OAuth's implicit grant sends
+// its token so: #access_token=...). The rest of the query is kept byte for
+// byte. The password of a URL's user
 // information ("https://me:REDACTED@host/") is redacted with
 // Authorization. Empty values, which hide nothing, are kept.
 //

@@ -361,7 +361,11 @@ func scanURL(raw, where string) []finding {
 			out = append(out, finding{kind: "password", where: where + " URL user information", secret: pw})
 			seen[pw] = true
 		}
-		for _, kv := range strings.Split(u.RawQuery, "&") {
+		params := strings.Split(u.RawQuery, "&")
+		if u.Fragment != "" { // OAuth's implicit grant: #access_token=...
+			params = append(params, strings.Split(u.EscapedFragment(), "&")...)
+		}
+		for _, kv := range params {
 			k, v, _ := strings.Cut(kv, "=")
 			dk, err1 := url.QueryUnescape(k)
 			dv, err2 := url.QueryUnescape(v)

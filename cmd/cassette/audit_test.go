@@ -190,17 +190,19 @@ func TestUnredacted(t *testing.T) {
 
 // Secrets the recorder would have redacted are found however short, in
 // the request URL's query and user information and in URLs of response
-// headers.
+// headers, their fragment of parameters included (OAuth's implicit grant).
 func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 	shortPw := exchange("GET", "https://api.example.com/v1/a?password=hunter2&token=short1&page=2", "", 200, "text/plain", []byte("ok"), fixedNow)
 	userinfo := exchange("GET", "https://me:hunter2secretpw@a.example.com/v1/b", "", 200, "text/plain", []byte("ok"), fixedNow)
 	location := exchange("GET", "https://api.example.com/v1/c", "", 302, "text/plain", nil, fixedNow)
 	location.Response.Header.Set("Location", "https://api.example.com/done?access_token=tok123&x=1")
+	implicit := exchange("GET", "https://auth.example.com/authorize", "", 302, "text/plain", nil, fixedNow)
+	implicit.Response.Header.Set("Location", "https://app.example.com/cb#access_token=frag42&token_type=bearer")
 	clean := exchange("GET", "https://api.example.com/v1/d?password=REDACTED&page=1", "", 302, "text/plain", nil, fixedNow)
-	clean.Response.Header.Set("Location", "https://api.example.com/done?access_token=REDACTED")
+	clean.Response.Header.Set("Location", "https://api.example.com/done?access_token=REDACTED#access_token=REDACTED&token_type=bearer")
 
 	path := filepath.Join(t.TempDir(), "api")
-	writeExchanges(t, path, shortPw, userinfo, location, clean)
+	writeExchanges(t, path, shortPw, userinfo, location, implicit, clean)
 	code, stdout, _ := runSync(t, "audit", path)
 	if code != exitError {
 		t.Errorf("audit = %d, want 1", code)
@@ -210,6 +212,7 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 		"token in request query parameter token (sh…)",
 		"password in request URL user information (hunt…)",
 		"token in response header Location query parameter access_token (to…)",
+		nameOf(implicit) + " exchange 1: token in response header Location query parameter access_token (fr…)",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("audit output lacks %q:\n%s", w, stdout)

@@ -157,18 +157,30 @@ func (r Rules) requestURI(uri string) (string, bool) {
 // URL returns a copy of u with the values of redacted query parameters
 // (and the password of its user information, when Authorization is
 // redacted) replaced by the placeholder, or u itself, without allocating,
-// when nothing matches. RawQuery keeps every other byte as it was.
+// when nothing matches. RawQuery keeps every other byte as it was. A
+// fragment of parameters is redacted as a query: OAuth's implicit grant
+// sends its token in one (Location: https://app/cb#access_token=...).
 func (r Rules) URL(u *url.URL) *url.URL {
 	if u == nil {
 		return nil
 	}
 	q, qchanged := r.query(u.RawQuery)
 	user, uchanged := r.userinfo(u.User)
-	if !qchanged && !uchanged {
+	var frag string
+	fchanged := false
+	if u.Fragment != "" {
+		frag, fchanged = r.query(u.EscapedFragment())
+	}
+	if !qchanged && !uchanged && !fchanged {
 		return u
 	}
 	v := *u
 	v.RawQuery, v.User = q, user
+	if fchanged {
+		if f, err := url.PathUnescape(frag); err == nil {
+			v.Fragment, v.RawFragment = f, frag
+		}
+	}
 	return &v
 }
 
@@ -228,13 +240,15 @@ func (r Rules) secretParam(key string) bool {
 }
 
 // urlString redacts a URL given as a string, keeping every byte but the
-// redacted values.
+// redacted values: of its query, its user information and a fragment of
+// parameters.
 func (r Rules) urlString(s string) string {
 	rest, frag, hasFrag := strings.Cut(s, "#")
 	base, q, hasQuery := strings.Cut(rest, "?")
 	q, qchanged := r.query(q)
 	base, uchanged := r.userinfoString(base)
-	if !qchanged && !uchanged {
+	frag, fchanged := r.query(frag) // OAuth's implicit grant: #access_token=...
+	if !qchanged && !uchanged && !fchanged {
 		return s
 	}
 	out := base
