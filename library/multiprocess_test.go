@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -27,24 +28,10 @@ func TestSeveralProcessesSavingOneFileLoseNothing(t *testing.T) {
 	default:
 		t.Skip("saves are serialized within the process only where the system has no flock")
 	}
-	const procs, each = 4, 15
+	const procs, each = 4, savedEach
 	for _, name := range []string{"api.json", "api.yaml"} {
 		path := filepath.Join(t.TempDir(), name)
-		cmds := make([]*exec.Cmd, procs)
-		for i := range cmds {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessSaver$", "-test.count=1")
-			cmd.Env = append(os.Environ(), saverEnv+"="+path, fmt.Sprintf("%s=%d", saverID, i))
-			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			cmds[i] = cmd
-		}
-		for _, cmd := range cmds {
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("a saving process failed: %v", err)
-			}
-		}
+		save(t, slices.Repeat([]string{path}, procs)...)
 		lib, err := library.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -72,7 +59,7 @@ func TestSeveralProcessesSavingOneFileThroughLinksLoseNothing(t *testing.T) {
 	for _, seeded := range []bool{true, false} {
 		root := t.TempDir()
 		shared := filepath.Join(root, "shared", "api.json")
-		want := procs * 15
+		want := procs * savedEach
 		if seeded {
 			seed, err := library.Open(shared)
 			if err != nil {
@@ -89,9 +76,8 @@ func TestSeveralProcessesSavingOneFileThroughLinksLoseNothing(t *testing.T) {
 			}
 			want++
 		}
-		cmds := make([]*exec.Cmd, procs)
 		links := make([]string, procs)
-		for i := range cmds {
+		for i := range links {
 			links[i] = filepath.Join(root, fmt.Sprintf("pkg%d", i), "testdata", "api.json")
 			if err := os.MkdirAll(filepath.Dir(links[i]), 0o755); err != nil {
 				t.Fatal(err)
@@ -99,19 +85,8 @@ func TestSeveralProcessesSavingOneFileThroughLinksLoseNothing(t *testing.T) {
 			if err := os.Symlink(filepath.Join("..", "..", "shared", "api.json"), links[i]); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessSaver$", "-test.count=1")
-			cmd.Env = append(os.Environ(), saverEnv+"="+links[i], fmt.Sprintf("%s=%d", saverID, i))
-			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			cmds[i] = cmd
 		}
-		for _, cmd := range cmds {
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("a saving process failed: %v", err)
-			}
-		}
+		save(t, links...)
 		lib, err := library.Open(shared)
 		if err != nil {
 			t.Fatal(err)
@@ -121,12 +96,36 @@ func TestSeveralProcessesSavingOneFileThroughLinksLoseNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(names) != want {
-			t.Errorf("shared file made first: %v; %d processes saved 15 cassettes each through links; the file holds %d, want %d", seeded, procs, len(names), want)
+			t.Errorf("shared file made first: %v; %d processes saved %d cassettes each through links; the file holds %d, want %d", seeded, procs, savedEach, len(names), want)
 		}
 		for _, link := range links {
 			if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 				t.Errorf("shared file made first: %v; the link %s was replaced (%v)", seeded, link, err)
 			}
+		}
+	}
+}
+
+// savedEach is the number of cassettes each process of save saves.
+const savedEach = 15
+
+// save runs a process that saves savedEach cassettes into each of paths,
+// all at once, and waits for them (see TestHelperProcessSaver).
+func save(t *testing.T, paths ...string) {
+	t.Helper()
+	cmds := make([]*exec.Cmd, len(paths))
+	for i, path := range paths {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessSaver$", "-test.count=1")
+		cmd.Env = append(os.Environ(), saverEnv+"="+path, fmt.Sprintf("%s=%d", saverID, i))
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds[i] = cmd
+	}
+	for _, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("a saving process failed: %v", err)
 		}
 	}
 }
@@ -143,7 +142,7 @@ func TestHelperProcessSaver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 15 {
+	for i := range savedEach {
 		name := fmt.Sprintf("GET_api.example.com_443_p%s_%d", os.Getenv(saverID), i)
 		if err := lib.Append(name, library.Exchange{
 			Request:  library.Request{Method: "GET", URL: "https://api.example.com/p"},

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/recorder"
@@ -25,14 +24,8 @@ func TestTheProxyLogsAnAnswerThatSendsTheClientPastIt(t *testing.T) {
 		io.WriteString(w, "new")
 	}))
 	defer api.Close()
-	var mu sync.Mutex
-	var logs []string
-	logf := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		logs = append(logs, fmt.Sprintf(format, args...))
-	}
-	rec := recorder.New(t, api.URL, t.TempDir(), recorder.Logf(logf))
+	var logs names
+	rec := recorder.New(t, api.URL, t.TempDir(), recorder.Logf(func(format string, args ...any) { logs.add(fmt.Sprintf(format, args...)) }))
 	for range 2 {
 		resp, err := http.Get(rec.URL + "/old")
 		if err != nil {
@@ -42,15 +35,13 @@ func TestTheProxyLogsAnAnswerThatSendsTheClientPastIt(t *testing.T) {
 		resp.Body.Close()
 	}
 	rec.Close()
-	mu.Lock()
-	defer mu.Unlock()
 	var away []string
-	for _, l := range logs {
+	for _, l := range logs.list() {
 		if strings.Contains(l, "past the recorder") {
 			away = append(away, l)
 		}
 	}
 	if len(away) != 1 || !strings.Contains(away[0], "was answered 302 with Location "+api.URL+"/new") || !strings.Contains(away[0], "recorder.NewTransport") {
-		t.Errorf("logged %q; want one line naming the redirect and what to record with instead\n(all: %q)", away, logs)
+		t.Errorf("logged %q; want one line naming the redirect and what to record with instead\n(all: %q)", away, logs.list())
 	}
 }

@@ -1,13 +1,11 @@
 package replayserver_test
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/replayserver"
@@ -39,16 +37,10 @@ func TestRecordingLogsAnAnswerThatSendsTheClientPastTheServer(t *testing.T) {
 		{"srv.Client sent to srv.URL", func(srv *replayserver.Server) (*http.Client, string) { return srv.Client(), srv.URL }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var mu sync.Mutex
-			var logs []string
-			logf := func(format string, args ...any) {
-				mu.Lock()
-				defer mu.Unlock()
-				logs = append(logs, fmt.Sprintf(format, args...))
-			}
+			var logs logBook
 			path := filepath.Join(t.TempDir(), "api")
 			t.Run("record", func(t *testing.T) {
-				srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL), replayserver.Logf(logf))
+				srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL), logs.option())
 				c, base := tc.client(srv)
 				for range 2 {
 					resp, err := c.Post(base+"/start", "text/plain", nil)
@@ -64,17 +56,10 @@ func TestRecordingLogsAnAnswerThatSendsTheClientPastTheServer(t *testing.T) {
 					up.Body.Close()
 				}
 			})
-			mu.Lock()
-			defer mu.Unlock()
-			var away []string
-			for _, l := range logs {
-				if strings.Contains(l, "past the server") {
-					away = append(away, l)
-				}
-			}
+			away := pastTheServer(&logs)
 			switch {
 			case tc.logged && len(away) != 1:
-				t.Errorf("logged %d lines about the client leaving the server, want 1:\n%s", len(away), strings.Join(logs, "\n"))
+				t.Errorf("logged %d lines about the client leaving the server, want 1:\n%s", len(away), logs.String())
 			case tc.logged && (!strings.Contains(away[0], "was answered 200 OK with Location") || !strings.Contains(away[0], "srv.Client()") || strings.Contains(away[0], "sekrit")):
 				t.Errorf("the line does not name the answer and the remedy, or shows the token:\n%s", away[0])
 			case !tc.logged && len(away) != 0:
@@ -115,25 +100,27 @@ func TestRecordingLogsAClientPastTheServerAmongOthers(t *testing.T) {
 		{"srv.Client() sent to the same place before, and back", func(t *testing.T, srv *replayserver.Server) { get(t, srv.Client(), srv.URL+"/start") }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var mu sync.Mutex
-			var away []string
-			logf := func(format string, args ...any) {
-				mu.Lock()
-				defer mu.Unlock()
-				if l := fmt.Sprintf(format, args...); strings.Contains(l, "past the server") {
-					away = append(away, l)
-				}
-			}
+			var logs logBook
 			t.Run("record", func(t *testing.T) {
-				srv := replayserver.New(t, filepath.Join(t.TempDir(), "api"), replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL), replayserver.Logf(logf))
+				srv := replayserver.New(t, filepath.Join(t.TempDir(), "api"), replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL), logs.option())
 				tc.first(t, srv)
 				get(t, http.DefaultClient, srv.URL+"/start") // follows the redirect to the API itself
 			})
-			mu.Lock()
-			defer mu.Unlock()
-			if len(away) != 1 || !strings.Contains(away[0], "was answered 302 Found with Location "+api.URL+"/next") {
+			if away := pastTheServer(&logs); len(away) != 1 || !strings.Contains(away[0], "was answered 302 Found with Location "+api.URL+"/next") {
 				t.Errorf("logged %q; want one line about the plain client's redirect", away)
 			}
 		})
 	}
+}
+
+// pastTheServer returns the lines of logs about a client sent past the
+// server.
+func pastTheServer(logs *logBook) []string {
+	var away []string
+	for _, l := range logs.Lines() {
+		if strings.Contains(l, "past the server") {
+			away = append(away, l)
+		}
+	}
+	return away
 }
