@@ -141,13 +141,11 @@ func lockFile(path, abs string) (unlock func(), err error) {
 		return nil, err
 	}
 	// The file a save writes: at abs, or where a symbolic link at abs
-	// leads, even to a file not made yet (libraries that share one file
-	// through links, one in each package's testdata, take turns too).
-	file := atomicfile.Target(abs)
-	if real, err := filepath.EvalSymlinks(filepath.Dir(file)); err == nil {
-		file = filepath.Join(real, filepath.Base(file))
-	} else if err := mkdirAll(filepath.Dir(file), filepath.Dir(file)); err != nil {
-		return nil, err // the folder a link leads to, not made yet
+	// leads (libraries that share one file through links, one in each
+	// package's testdata, take turns too).
+	file := abs
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		file = real
 	}
 	mu, _ := fileLocks.LoadOrStore(file, new(sync.Mutex))
 	mu.(*sync.Mutex).Lock()

@@ -18,10 +18,11 @@ const TempPattern = ".cassette-*.tmp"
 // same directory, synced to disk, then renamed over name. A new file gets
 // permission bits perm; an existing file keeps its own. On failure the
 // temporary file is removed and name is unchanged. When name is a
-// symbolic link, the file it points to is replaced (or made) and the link
-// kept (see Target).
+// symbolic link, the file it points to is replaced and the link kept.
 func WriteFile(name string, data []byte, perm fs.FileMode) (err error) {
-	name = Target(name)
+	if target, err := filepath.EvalSymlinks(name); err == nil {
+		name = target
+	}
 	if fi, err := os.Stat(name); err == nil && fi.Mode().IsRegular() {
 		perm = fi.Mode().Perm()
 	}
@@ -49,30 +50,4 @@ func WriteFile(name string, data []byte, perm fs.FileMode) (err error) {
 		return err
 	}
 	return os.Rename(tmp, name)
-}
-
-// maxLinks is the most symbolic links Target follows, as Linux does.
-const maxLinks = 40
-
-// Target returns the file that writing name writes: name, or where the
-// symbolic links at name lead, even when that file does not exist yet
-// (a link made ahead, to a file a first save creates). Links in the
-// folders above are left as they are: a rename in a linked folder
-// replaces the file in the folder it leads to.
-func Target(name string) string {
-	for range maxLinks {
-		fi, err := os.Lstat(name)
-		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
-			return name
-		}
-		dest, err := os.Readlink(name)
-		if err != nil {
-			return name
-		}
-		if !filepath.IsAbs(dest) {
-			dest = filepath.Join(filepath.Dir(name), dest)
-		}
-		name = dest
-	}
-	return name
 }

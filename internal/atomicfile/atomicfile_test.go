@@ -93,35 +93,3 @@ func TestWriteFileThroughASymbolicLinkKeepsTheLink(t *testing.T) {
 		t.Errorf("the file the link names holds %q, want new", b)
 	}
 }
-
-func TestTargetFollowsLinksToFilesNotMadeYet(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "shared", "api.json")
-	rel := filepath.Join(dir, "pkg", "api.json") // -> ../shared/api.json, not made yet
-	abs := filepath.Join(dir, "abs.json")        // -> rel, a link to a link
-	loop := filepath.Join(dir, "loop.json")      // -> itself
-	os.MkdirAll(filepath.Dir(rel), 0o755)
-	for link, dest := range map[string]string{rel: filepath.Join("..", "shared", "api.json"), abs: rel, loop: loop} {
-		if err := os.Symlink(dest, link); err != nil {
-			t.Skipf("no symbolic links here: %v", err)
-		}
-	}
-	for name, want := range map[string]string{rel: file, abs: file, file: file, filepath.Join(dir, "plain.json"): filepath.Join(dir, "plain.json")} {
-		if got := Target(name); got != want {
-			t.Errorf("Target(%s) = %s, want %s", name, got, want)
-		}
-	}
-	Target(loop) // ends
-	os.MkdirAll(filepath.Dir(file), 0o755)
-	if err := WriteFile(abs, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := os.ReadFile(file); err != nil || string(b) != "x" {
-		t.Errorf("the file the links lead to holds %q (%v), want %q", b, err, "x")
-	}
-	for _, link := range []string{rel, abs} {
-		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-			t.Errorf("%s is no longer a link (%v)", link, err)
-		}
-	}
-}
