@@ -363,7 +363,8 @@ func scanURL(raw, where string) []finding {
 		}
 		params := strings.Split(u.RawQuery, "&")
 		if u.Fragment != "" { // OAuth's implicit grant: #access_token=...
-			params = append(params, strings.Split(u.EscapedFragment(), "&")...)
+			_, frag := redact.FragmentParams(u.EscapedFragment())
+			params = append(params, strings.Split(frag, "&")...)
 		}
 		for _, kv := range params {
 			k, v, _ := strings.Cut(kv, "=")

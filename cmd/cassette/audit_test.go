@@ -198,11 +198,13 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 	location.Response.Header.Set("Location", "https://api.example.com/done?access_token=tok123&x=1")
 	implicit := exchange("GET", "https://auth.example.com/authorize", "", 302, "text/plain", nil, fixedNow)
 	implicit.Response.Header.Set("Location", "https://app.example.com/cb#access_token=frag42&token_type=bearer")
+	hashRoute := exchange("GET", "https://auth.example.com/magic", "", 302, "text/plain", nil, fixedNow)
+	hashRoute.Response.Header.Set("Location", "https://app.example.com/#/welcome?token=magic9")
 	clean := exchange("GET", "https://api.example.com/v1/d?password=REDACTED&page=1", "", 302, "text/plain", nil, fixedNow)
 	clean.Response.Header.Set("Location", "https://api.example.com/done?access_token=REDACTED#access_token=REDACTED&token_type=bearer")
 
 	path := filepath.Join(t.TempDir(), "api")
-	writeExchanges(t, path, shortPw, userinfo, location, implicit, clean)
+	writeExchanges(t, path, shortPw, userinfo, location, implicit, hashRoute, clean)
 	code, stdout, _ := runSync(t, "audit", path)
 	if code != exitError {
 		t.Errorf("audit = %d, want 1", code)
@@ -213,6 +215,7 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 		"password in request URL user information (hunt…)",
 		"token in response header Location query parameter access_token (to…)",
 		nameOf(implicit) + " exchange 1: token in response header Location query parameter access_token (fr…)",
+		nameOf(hashRoute) + " exchange 1: token in response header Location query parameter token (ma…)",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("audit output lacks %q:\n%s", w, stdout)

@@ -169,7 +169,7 @@ func (r Rules) URL(u *url.URL) *url.URL {
 	var frag string
 	fchanged := false
 	if u.Fragment != "" {
-		frag, fchanged = r.query(u.EscapedFragment())
+		frag, fchanged = r.fragment(u.EscapedFragment())
 	}
 	if !qchanged && !uchanged && !fchanged {
 		return u
@@ -196,6 +196,27 @@ func (r Rules) userinfo(u *url.Userinfo) (*url.Userinfo, bool) {
 }
 
 func (r Rules) redactsAuthorization() bool { return containsFold(r.Headers, "Authorization") }
+
+// fragment is query for a URL's fragment (escaped): its parameters, or
+// those after a route's "?" (a hash-routed app: #/welcome?token=...).
+func (r Rules) fragment(frag string) (string, bool) {
+	route, params := FragmentParams(frag)
+	params, changed := r.query(params)
+	if !changed {
+		return frag, false
+	}
+	return route + params, true
+}
+
+// FragmentParams splits a URL's fragment into a route ("" for none, else
+// ending in "?") and the parameters that follow: "a=1&b=2" is all
+// parameters, "/welcome?token=x" a route and "token=x".
+func FragmentParams(frag string) (route, params string) {
+	if i := strings.IndexByte(frag, '?'); i >= 0 {
+		return frag[:i+1], frag[i+1:]
+	}
+	return "", frag
+}
 
 // query returns raw with the values of redacted parameters replaced, and
 // whether anything changed. It allocates only when something changes.
@@ -247,7 +268,7 @@ func (r Rules) urlString(s string) string {
 	base, q, hasQuery := strings.Cut(rest, "?")
 	q, qchanged := r.query(q)
 	base, uchanged := r.userinfoString(base)
-	frag, fchanged := r.query(frag) // OAuth's implicit grant: #access_token=...
+	frag, fchanged := r.fragment(frag) // OAuth's implicit grant: #access_token=...
 	if !qchanged && !uchanged && !fchanged {
 		return s
 	}

@@ -51,6 +51,8 @@ func TestURL(t *testing.T) {
 			"a fragment of parameters, as OAuth's implicit grant sends its token"},
 		{"https://app/#/items?page=2", "https://app/#/items?page=2",
 			"a fragment of no secret parameter is kept"},
+		{"https://app/#/welcome?token=s3cr3t", "https://app/#/welcome?token=REDACTED",
+			"the parameters of a hash-routed app's route"},
 		{"https://h/v1?token=REDACTED", "https://h/v1?token=REDACTED",
 			"already redacted: unchanged"},
 		{"https://h/v1?tokens=1&my_key=2&keyring=3", "https://h/v1?tokens=1&my_key=2&keyring=3",
@@ -148,6 +150,8 @@ func TestHeader(t *testing.T) {
 			"OAuth's implicit grant sends its token in the fragment"},
 		{"Location", []string{"https://app/docs#section-2"}, []string{"https://app/docs#section-2"},
 			"a fragment of no parameter is kept"},
+		{"Location", []string{"https://app/#/welcome?token=s3cr3t&x=1"}, []string{"https://app/#/welcome?token=REDACTED&x=1"},
+			"the parameters of a hash-routed app's route"},
 		{"Content-Type", []string{"application/json"}, []string{"application/json"},
 			"other headers are kept"},
 	} {
