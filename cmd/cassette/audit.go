@@ -363,8 +363,11 @@ func scanURL(raw, where string) []finding {
 		}
 		params := strings.Split(u.RawQuery, "&")
 		if u.Fragment != "" { // OAuth's implicit grant: #access_token=...
-			_, frag := redact.FragmentParams(u.EscapedFragment())
+			route, frag := redact.FragmentParams(u.EscapedFragment())
 			params = append(params, strings.Split(frag, "&")...)
+			if route != "" { // parameters too, when a value holds the "?"
+				params = append(params, strings.Split(strings.TrimSuffix(route, "?"), "&")...)
+			}
 		}
 		for _, kv := range params {
 			k, v, _ := strings.Cut(kv, "=")

@@ -200,11 +200,13 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 	implicit.Response.Header.Set("Location", "https://app.example.com/cb#access_token=frag42&token_type=bearer")
 	hashRoute := exchange("GET", "https://auth.example.com/magic", "", 302, "text/plain", nil, fixedNow)
 	hashRoute.Response.Header.Set("Location", "https://app.example.com/#/welcome?token=magic9")
+	stateRoute := exchange("GET", "https://auth.example.com/authorize2", "", 302, "text/plain", nil, fixedNow)
+	stateRoute.Response.Header.Set("Location", "https://app.example.com/cb#access_token=st8te1&state=/home?tab=1")
 	clean := exchange("GET", "https://api.example.com/v1/d?password=REDACTED&page=1", "", 302, "text/plain", nil, fixedNow)
 	clean.Response.Header.Set("Location", "https://api.example.com/done?access_token=REDACTED#access_token=REDACTED&token_type=bearer")
 
 	path := filepath.Join(t.TempDir(), "api")
-	writeExchanges(t, path, shortPw, userinfo, location, implicit, hashRoute, clean)
+	writeExchanges(t, path, shortPw, userinfo, location, implicit, hashRoute, stateRoute, clean)
 	code, stdout, _ := runSync(t, "audit", path)
 	if code != exitError {
 		t.Errorf("audit = %d, want 1", code)
@@ -216,6 +218,7 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 		"token in response header Location query parameter access_token (to…)",
 		nameOf(implicit) + " exchange 1: token in response header Location query parameter access_token (fr…)",
 		nameOf(hashRoute) + " exchange 1: token in response header Location query parameter token (ma…)",
+		nameOf(stateRoute) + " exchange 1: token in response header Location query parameter access_token (st…)",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("audit output lacks %q:\n%s", w, stdout)

@@ -197,11 +197,17 @@ func (r Rules) userinfo(u *url.Userinfo) (*url.Userinfo, bool) {
 
 func (r Rules) redactsAuthorization() bool { return containsFold(r.Headers, "Authorization") }
 
-// fragment is query for a URL's fragment (escaped): its parameters, or
-// those after a route's "?" (a hash-routed app: #/welcome?token=...).
+// fragment is query for a URL's fragment (escaped): its parameters, and
+// those after a route's "?" (a hash-routed app: #/welcome?token=...). The
+// part before a "?" is redacted as parameters too: it is one when a value
+// holds the "?" (#access_token=...&state=/home?tab=1).
 func (r Rules) fragment(frag string) (string, bool) {
 	route, params := FragmentParams(frag)
 	params, changed := r.query(params)
+	if route != "" {
+		head, hchanged := r.query(route[:len(route)-1])
+		route, changed = head+"?", changed || hchanged
+	}
 	if !changed {
 		return frag, false
 	}
@@ -210,7 +216,8 @@ func (r Rules) fragment(frag string) (string, bool) {
 
 // FragmentParams splits a URL's fragment into a route ("" for none, else
 // ending in "?") and the parameters that follow: "a=1&b=2" is all
-// parameters, "/welcome?token=x" a route and "token=x".
+// parameters, "/welcome?token=x" a route and "token=x". What it calls a
+// route may be parameters whose last value holds the "?".
 func FragmentParams(frag string) (route, params string) {
 	if i := strings.IndexByte(frag, '?'); i >= 0 {
 		return frag[:i+1], frag[i+1:]

@@ -53,6 +53,8 @@ func TestURL(t *testing.T) {
 			"a fragment of no secret parameter is kept"},
 		{"https://app/#/welcome?token=s3cr3t", "https://app/#/welcome?token=REDACTED",
 			"the parameters of a hash-routed app's route"},
+		{"https://app/cb#access_token=s3cr3t&token_type=bearer&state=/home?tab=1", "https://app/cb#access_token=REDACTED&token_type=bearer&state=/home?tab=1",
+			"parameters whose last value holds a \"?\""},
 		{"https://h/v1?token=REDACTED", "https://h/v1?token=REDACTED",
 			"already redacted: unchanged"},
 		{"https://h/v1?tokens=1&my_key=2&keyring=3", "https://h/v1?tokens=1&my_key=2&keyring=3",
