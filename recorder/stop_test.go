@@ -547,6 +547,21 @@ func letSeeClientGone(t *testing.T, base string) {
 	other.Body.Close()
 }
 
+// waitClientGone waits until the recording server of rec has seen the
+// client of its one open exchange leave, which Save then waits for: a
+// server sees a closed connection in a goroutine of its own, so it may
+// not have seen it yet when the client's Close returns.
+func waitClientGone(t *testing.T, rec *recorder.Recorder) {
+	t.Helper()
+	deadline := time.Now().Add(bound)
+	for recorder.ClientsGone(rec) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the recording server has not seen its client leave after %v", bound)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // TestARecordingServerStoresABodyItsClientClosedEarly: Go's client drops
 // its connection when it closes a body of known length before its end, so
 // a recording server sees its client leave. The rest, arriving after that,
@@ -627,7 +642,7 @@ func TestSaveWaitsForABodyTheProxyReadsAfterItsClientLeft(t *testing.T) {
 				t.Fatal(err)
 			}
 			resp.Body.Close() // 10 bytes unread: the client drops the connection
-			letSeeClientGone(t, rec.URL)
+			waitClientGone(t, rec)
 			saved := make(chan error, 1)
 			go func() { saved <- rec.Save() }()
 			if tc.rest {
@@ -693,7 +708,7 @@ func TestSaveDoesNotHangOnAClientThatHalfClosedAndReadsSlowly(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn.(*net.TCPConn).CloseWrite()
-	letSeeClientGone(t, rec.URL)
+	waitClientGone(t, rec)
 	saved := make(chan error, 1)
 	go func() { saved <- rec.Save() }()
 	select {
