@@ -7,7 +7,7 @@
 // file in that format, any other path a directory of files named after
 // their cassettes, NAME.json or NAME.yaml:
 //
-//	lib, err := library.Open("testdata/api")      // testdata/api/GET_example.com_443_.json, ...
+//	lib, err := library.Open("testdata/api")      // testdata/api/GET_example.com_443.json, ...
 //	lib, err := library.Open("testdata/api.yaml") // one file
 //
 // Reading is lazy, and files of up to 1 MiB are cached for the process;

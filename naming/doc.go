@@ -10,6 +10,9 @@
 //	POST_api.example.com_443_v1_orders~bbc7941df
 //	GET_127.0.0.1_8080_search__q=caf%C3%A9~u2d233354
 //
+// The last is the name of GET http://127.0.0.1:8080/Search?q=caf%C3%A9:
+// the field shows the path in lower case, so a hash of the URL follows.
+//
 // Names are a stable contract: the names of a fixed set of requests are
 // pinned in testdata/names.golden.
 //

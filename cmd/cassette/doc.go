@@ -19,7 +19,7 @@
 //
 // # serve
 //
-//	cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] PATH
+//	cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] PATH
 //
 // Serve answers requests from the library at PATH. It listens on -addr
 // (default 127.0.0.1:0: loopback, a free port) and prints
@@ -39,13 +39,16 @@
 // error (exit status 1).
 //
 // Serve runs until SIGINT or SIGTERM, then stops gracefully and saves what it
-// recorded (see "Stopping" below). With -strict it then writes the
-// cassettes never used to stderr, one file per line (relative to a
-// directory library), and exits with status 1 if there were any.
+// recorded (see "Stopping" below). With -strict it then lists the
+// cassettes never used on stderr, one file per line (relative to a
+// directory library) after a line saying how many, and exits with status
+// 1 if there were any, or if a request matched no cassette (as a miss
+// fails a test). With -unused FILE it writes that list, and nothing else,
+// to FILE (empty when every cassette was used): what prune reads.
 //
 // # record
 //
-//	cassette record -upstream URL [-addr ADDR] [-strict] PATH
+//	cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] PATH
 //
 // Record is a recording reverse proxy to -upstream (required): each request
 // is forwarded, answered and stored in the library at PATH, which is created
@@ -56,8 +59,11 @@
 // logs each recorded exchange to stderr and, on SIGINT or SIGTERM, stops
 // gracefully and saves the library (see "Stopping" below). With -strict it
 // then lists the cassettes the library held before that were not recorded
-// again, and exits with status 1 if any. Replay the result with cassette
-// serve.
+// again, and exits with status 1 if any; with -unused FILE it writes that
+// list, and nothing else, to FILE, for prune. A request is recorded again
+// under the same name only when it names the same host and port: an API on
+// loopback recorded again on a new port gets new cassettes, and the old
+// ones are listed. Replay the result with cassette serve.
 //
 // # Stopping
 //
@@ -96,8 +102,8 @@
 //	cassette prune -unused FILE [-force] PATH
 //
 // Prune removes the cassettes listed in an unused report (one file of a
-// directory library, or one cassette name, per line, as serve -strict and
-// replayserver's ReportUnused write it). It is a dry run unless -force.
+// directory library, or one cassette name, per line, as serve -unused,
+// record -unused and replayserver's ReportUnused write it). It is a dry run unless -force.
 // Entries not in the library are warnings.
 //
 // # convert

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"sync"
 
 	"github.com/cassette-go/cassette/library"
@@ -22,8 +24,13 @@ cassette. Each recorded exchange is logged to stderr.
 Record runs until interrupted (Ctrl-C or SIGTERM), then saves the library.
 Replay it with "cassette serve PATH". With -strict it then lists on
 stderr, one file per line, the cassettes the library held before that
-were not recorded again in this session (stale ones, for "cassette
-prune"), and exits with status 1 if there were any.
+were not recorded again in this session (stale ones), and exits with
+status 1 if there were any. With -unused FILE it writes that list, and
+nothing else, to FILE (empty when there were none), for "cassette prune
+-unused FILE". A cassette is recorded again under the same name only
+when the request names the same host and port: an API on loopback
+recorded again on a new port gets new cassettes, and the old ones are
+listed.
 
 On the first interrupt record waits up to 10 seconds for the requests
 still open (an event stream), saying so; a second Ctrl-C stops at once.
@@ -39,16 +46,23 @@ const recordExample = `
 	API_URL=http://127.0.0.1:8080 pytest
 	kill %1
 	cassette serve -strict testdata/api
+
+	# Record everything again, then remove what was not:
+	cassette record -upstream https://api.example.com -unused stale.log testdata/api &
+	API_URL=http://127.0.0.1:8080 pytest
+	kill %1
+	cassette prune -unused stale.log -force testdata/api
 `
 
 // runRecord runs "cassette record".
 func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette record",
-		"cassette record -upstream URL [-addr ADDR] [-strict] PATH",
+		"cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] PATH",
 		recordAbout, recordExample)
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL` (required)")
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
 	strict := c.fs.Bool("strict", false, "on exit, list the cassettes that were there before and were not recorded again, and exit with status 1 if any")
+	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes that were there before and were not recorded again to `FILE`, one per line, as -strict lists them")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -78,8 +92,8 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
 	}
-	var before []string // the cassettes there before, for -strict
-	if *strict && lib.Exists() {
+	var before []string // the cassettes there before, for -strict and -unused
+	if (*strict || *unusedFile != "") && lib.Exists() {
 		if before, err = lib.Names(); err != nil {
 			fmt.Fprintf(stderr, "cassette record: %v\n", err)
 			return exitError
@@ -136,7 +150,13 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			stale = append(stale, lib.File(name))
 		}
 	}
-	if len(stale) > 0 {
+	if *unusedFile != "" {
+		if err := writeLines(*unusedFile, stale); err != nil {
+			fmt.Fprintf(stderr, "cassette record: -unused: %v\n", err)
+			code = exitError
+		}
+	}
+	if *strict && len(stale) > 0 {
 		fmt.Fprintf(stderr, "cassette record: strict: %d cassette(s) in %s not recorded again:\n", len(stale), path)
 		for _, f := range stale {
 			fmt.Fprintln(stderr, f)
@@ -144,4 +164,15 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		code = exitError
 	}
 	return code
+}
+
+// writeLines writes lines to the file at path, each ended by a newline,
+// replacing the file.
+func writeLines(path string, lines []string) error {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }

@@ -5,9 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cassette-go/cassette/library"
 )
 
 func TestRecordThenServe(t *testing.T) {
@@ -140,5 +143,69 @@ func TestRecordStrictListsCassettesNotRecordedAgain(t *testing.T) {
 	}
 	if _, code := session(true, "/keep", "/stale"); code != exitOK {
 		t.Errorf("record -strict recording everything again exited %d, want 0", code)
+	}
+}
+
+// record -unused FILE writes the cassettes there before and not recorded
+// again, and nothing else, to FILE, without failing as -strict does: what
+// cassette prune -unused reads.
+func TestRecordWritesTheStaleCassettesToAFile(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "answer for %s", r.URL.Path)
+	}))
+	defer upstream.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	report := filepath.Join(t.TempDir(), "stale.log")
+	session := func(paths ...string) int {
+		rec := start(t, "record", "-upstream", upstream.URL, "-unused", report, path)
+		_, proxy := rec.announce()
+		for _, p := range paths {
+			resp, err := http.Get(proxy + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		return rec.stop()
+	}
+	if code := session("/keep", "/stale"); code != exitOK {
+		t.Fatalf("first recording exited %d", code)
+	}
+	if got, err := os.ReadFile(report); err != nil || len(got) != 0 {
+		t.Errorf("-unused file after recording a new library = %q, %v; want it empty", got, err)
+	}
+	if code := session("/keep"); code != exitOK {
+		t.Errorf("record -unused (without -strict) with a stale cassette exited %d, want 0", code)
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil || len(names) != 2 {
+		t.Fatalf("library holds %q, %v; want the two cassettes", names, err)
+	}
+	stale := names[0]
+	if !strings.Contains(stale, "stale") {
+		stale = names[1]
+	}
+	got, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := lib.File(stale) + "\n"; string(got) != want {
+		t.Errorf("-unused file = %q; want exactly the stale cassette's file %q", got, want)
+	}
+	if code, stdout, stderr := runSync(t, "prune", "-unused", report, "-force", path); code != exitOK {
+		t.Fatalf("prune -unused of that file = %d, %q, %q", code, stdout, stderr)
+	}
+	after, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := after.Names(); len(left) != 1 || !strings.Contains(left[0], "keep") {
+		t.Errorf("after prune the library holds %q; want only the /keep cassette", left)
 	}
 }
