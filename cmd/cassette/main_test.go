@@ -230,7 +230,7 @@ func TestHelp(t *testing.T) {
 		{"-h after other flags", []string{"serve", "-strict", "-h"},
 			[]string{"Usage: cassette serve"}},
 		{"record --help shows flags and an example", []string{"record", "--help"},
-			[]string{"Usage: cassette record -upstream URL [-addr ADDR] [-strict] PATH",
+			[]string{"Usage: cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] PATH",
 				"-upstream URL", "-addr address", `(default "127.0.0.1:0")`, "Example:", "cassette record -upstream"}},
 		{"ls -h", []string{"ls", "-h"},
 			[]string{"Usage: cassette ls PATH", "AGE", "Example:", "cassette ls testdata/api"}},
