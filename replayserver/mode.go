@@ -3,6 +3,7 @@ package replayserver
 import (
 	"fmt"
 	"os"
+	"strings"
 )
 
 // A Mode says what the server does with requests.
@@ -38,7 +39,8 @@ const (
 const EnvMode = "CASSETTE_MODE"
 
 // EnvCI is the environment variable, set by CI services, that keeps
-// [ModeOnce] from recording.
+// [ModeOnce] from recording: set to anything but "false" (in any case)
+// or "0".
 const EnvCI = "CI"
 
 func parseMode(s string) (Mode, error) {
@@ -79,8 +81,8 @@ func effectiveMode(m Mode, libraryExists, canForward bool) Mode {
 }
 
 // inCI reports whether the CI environment variable is set to anything but
-// "false" or "0".
+// "false" (in any case) or "0", spaces around aside.
 func inCI() bool {
-	v := os.Getenv(EnvCI)
-	return v != "" && v != "false" && v != "0"
+	v := strings.TrimSpace(os.Getenv(EnvCI))
+	return v != "" && !strings.EqualFold(v, "false") && v != "0"
 }
