@@ -86,6 +86,9 @@ var errNoBody = errors.New("no body file: make the BodyWriter with Library.NewBo
 // [BodyWriter.Abort].
 func (l *Library) NewBody() (*BodyWriter, error) {
 	dir := l.bodyFolder()
+	if err := l.checkBodyFolder(); err != nil {
+		return nil, fmt.Errorf("create body file: %w", err)
+	}
 	var f *os.File
 	var err error
 	// Twice: a Save may remove the folder, found empty, in between.
@@ -296,13 +299,13 @@ func openBodyFile(path string) (*os.File, int64, error) {
 			// absBodies joined them: a bug, not a cassette, got here.
 			return nil, 0, fmt.Errorf("not inside %s, the folder of its cassette file", root)
 		}
-		f, err = os.OpenInRoot(root, rel)
+		f, err = openRegularInRoot(root, rel)
 		if err != nil && unwrapPath(err).Error() == errPathEscapes {
 			return nil, 0, fmt.Errorf("it leads out of %s, the folder of its cassette file, through a symbolic link: "+
 				"a body file must be inside that folder (put the file there, or make the link relative to a file there)", root)
 		}
 	} else {
-		f, err = os.Open(path)
+		f, err = openRegular(path)
 	}
 	if err != nil {
 		return nil, 0, unwrapPath(err)
@@ -314,10 +317,45 @@ func openBodyFile(path string) (*os.File, int64, error) {
 	}
 	if !fi.Mode().IsRegular() {
 		f.Close()
-		return nil, 0, errors.New("not a regular file")
+		return nil, 0, errNotRegular
 	}
 	return f, fi.Size(), nil
 }
+
+// openRegularInRoot opens the file rel inside the folder root, refusing
+// what is not a regular file before opening it: opening a named pipe
+// waits for a writer, and reading a device may never end.
+func openRegularInRoot(root, rel string) (*os.File, error) {
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	fi, err := r.Stat(rel)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	return r.Open(rel)
+}
+
+// openRegular opens the file at path as openRegularInRoot does.
+func openRegular(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errNotRegular
+	}
+	return os.Open(path)
+}
+
+// errNotRegular says that a file to read is a folder, a named pipe, a
+// device or a socket.
+var errNotRegular = errors.New("not a regular file")
 
 // errPathEscapes is the message of the error of an [os.Root] asked for a
 // path that leads out of it, which the os package does not export.
@@ -458,6 +496,12 @@ func (l *Library) copyBody(src string) (string, error) {
 // exchange may not be appended yet).
 func (l *Library) sweepBodies(cs []Cassette, dropped map[string]bool, cleared bool, fresh map[string]bool) error {
 	dir := l.bodyFolder()
+	if len(dropped) == 0 && !cleared {
+		return nil
+	}
+	if err := l.checkBodyFolder(); err != nil {
+		return fmt.Errorf("remove body files no cassette uses: %w", err)
+	}
 	candidates := dropped
 	if cleared {
 		ents, err := os.ReadDir(dir)
@@ -699,6 +743,9 @@ func (l *Library) UnusedBodies() ([]string, error) {
 		return nil, err
 	}
 	dir := l.bodyFolder()
+	if err := l.checkBodyFolder(); err != nil {
+		return nil, fmt.Errorf("list body files: %w", err)
+	}
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

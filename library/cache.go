@@ -143,6 +143,11 @@ func cacheForget(abs string) {
 // changed since it was decoded. exists is false, with no error, when there
 // is no file.
 func readCached(path, abs string, decode func([]byte) (decoded, error)) (v decoded, st fileStamp, err error) {
+	// Not opened when it is no regular file: opening a named pipe waits
+	// for a writer, and reading a device may never end.
+	if fi, err := os.Stat(abs); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		return decoded{}, fileStamp{exists: true, key: keyOf(fi)}, fmt.Errorf("read %s: %w", path, errNotRegular)
+	}
 	f, err := os.Open(abs)
 	if errors.Is(err, fs.ErrNotExist) {
 		return decoded{}, fileStamp{}, nil
