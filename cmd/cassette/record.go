@@ -39,6 +39,11 @@ come, any other response is not recorded. Record says how many on stderr
 and exits with status 1 if any was not recorded. Responses whose client
 left before their end, which record goes on reading to store them, are
 waited for too; a second Ctrl-C gives them up, with status 1.
+
+A library that record could not add to (a stray file in its folder, a
+damaged file) is refused at start, before anything is forwarded. Record
+exits with status 1 when something it recorded could not be stored (a
+body over the 64 MiB limit, a save that failed); the log says which.
 `
 
 const recordExample = `
@@ -92,8 +97,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
 	}
-	var before []string // the cassettes there before, for -strict and -unused
-	if (*strict || *unusedFile != "") && lib.Exists() {
+	// The cassettes there before, for -strict and -unused; listed in any
+	// case, so that a library that could not take what is recorded (a
+	// stray file in its folder, a damaged file) is refused before
+	// anything is forwarded.
+	var before []string
+	if lib.Exists() {
 		if before, err = lib.Names(); err != nil {
 			fmt.Fprintf(stderr, "cassette record: %v\n", err)
 			return exitError
@@ -104,8 +113,16 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		recorded = map[string]bool{}
 		stored   int // exchanges stored
 		storedAt int // stored when requests were cut off
+		failed   int // exchanges that could not be stored
 	)
-	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logTo(stderr)),
+	logf := logTo(stderr)
+	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
+		recorder.OnError(func(err error) {
+			logf("%v", err)
+			mu.Lock()
+			failed++
+			mu.Unlock()
+		}),
 		recorder.OnRecord(func(name string, _ library.Exchange) {
 			mu.Lock()
 			recorded[name] = true
@@ -136,6 +153,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	code = max(code, reportCut(stderr, "cassette record", cut, stored-storedAt, true))
 	if n := gaveUp(); n > 0 {
 		fmt.Fprintf(stderr, "cassette record: %d response(s) whose client had left not recorded (the log above says why); record them again and let them end before stopping\n", n)
+		code = exitError
+	}
+	if failed > 0 {
+		fmt.Fprintf(stderr, "cassette record: %d failure(s) to store what was recorded (the log above says which)\n", failed)
 		code = exitError
 	}
 	mu.Unlock()

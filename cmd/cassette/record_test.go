@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -207,5 +209,82 @@ func TestRecordWritesTheStaleCassettesToAFile(t *testing.T) {
 	}
 	if left, _ := after.Names(); len(left) != 1 || !strings.Contains(left[0], "keep") {
 		t.Errorf("after prune the library holds %q; want only the /keep cassette", left)
+	}
+}
+
+// record refuses, before forwarding anything, a library it could not add
+// to: it used to start, answer the client, log that nothing could be
+// stored, and exit 0.
+func TestRecordRefusesALibraryItCannotAddTo(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("the upstream got %s %s", r.Method, r.URL)
+	}))
+	defer upstream.Close()
+	dir := filepath.Join(t.TempDir(), "api")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("hello"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(t.TempDir(), "api.json")
+	if err := os.WriteFile(truncated, []byte(`{"version": 1, "cassettes": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Stopped before it starts: a record that took the library would
+	// stop at once and exit 0, rather than serve on.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for path, want := range map[string]string{dir: "notes.txt", truncated: "api.json"} {
+		var out, errOut bytes.Buffer
+		code := run(ctx, []string{"record", "-upstream", upstream.URL, path}, &out, &errOut)
+		stdout, stderr := out.String(), errOut.String()
+		if code != exitError || !strings.Contains(stderr, want) || strings.Contains(stdout, "recording") {
+			t.Errorf("record into %s = %d, stdout %q, stderr %q; want exit 1 at start naming %s", path, code, stdout, stderr, want)
+		}
+	}
+}
+
+// record exits 1 when an exchange it forwarded could not be stored (here
+// a body over the 64 MiB limit), as when a save fails; it used to exit 0.
+func TestRecordExitsOneWhenAnExchangeIsNotStored(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	const size = 64<<20 + 1
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/small" {
+			io.WriteString(w, "small")
+			return
+		}
+		w.Header().Set("Content-Length", fmt.Sprint(size))
+		w.Write(make([]byte, size))
+	}))
+	defer upstream.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	rec := start(t, "record", "-upstream", upstream.URL, path)
+	_, proxy := rec.announce()
+	for _, p := range []string{"/small", "/big"} {
+		resp, err := http.Get(proxy + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil || (p == "/big" && n != size) {
+			t.Fatalf("GET %s: %d bytes, %v; want the whole body", p, n, err)
+		}
+	}
+	if code := rec.stop(); code != exitError {
+		t.Errorf("record with a body over the limit exited %d, want %d", code, exitError)
+	}
+	if out := rec.stderr.String(); !strings.Contains(out, "64 MiB limit") || !strings.Contains(out, "1 failure(s) to store") {
+		t.Errorf("stderr does not say what was not stored:\n%s", out)
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names, err := lib.Names(); err != nil || len(names) != 1 || !strings.Contains(names[0], "small") {
+		t.Errorf("library holds %q, %v; want the /small cassette only", names, err)
 	}
 }
