@@ -142,15 +142,16 @@
 //
 // # drift
 //
-//	cassette drift -upstream URL [-ignore-fields F,...] [-headers H,...] [-ignore-headers H,...] [-H 'Name: value'] PATH
+//	cassette drift -upstream URL [-ignore-fields F,...] [-headers H,...] [-ignore-headers H,...] [-H 'Name: value'] [-timeout D] PATH
 //
 // Drift sends the first recorded request of each cassette to the live API
 // and reports what changed: status, Content-Type and the -headers, and the
-// body (JSON structurally, ignoring -ignore-fields at any depth). It exits
+// body (JSON structurally, ignoring -ignore-fields at any depth, numbers by
+// value). Each request gets -timeout (default 30s) to be answered. It exits
 // with status 1 if anything drifted or a request failed.
 //
-// Import, export and convert show their progress on stderr when it is a
-// terminal, and nothing otherwise.
+// Import, export, convert and drift show their progress on stderr when it
+// is a terminal, and nothing otherwise.
 //
 // # version
 //

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/google/go-cmp/cmp"
@@ -28,13 +31,16 @@ not sent) and compares the response with the recorded one:
   - the body: JSON bodies structurally (key order and spacing do not
     matter), ignoring the object keys of -ignore-fields at any depth (ids,
     timestamps); other bodies byte for byte. Compressed (gzip) bodies are
-    compared decoded.
+    compared decoded. JSON numbers are compared by value, exactly (1.0 is
+    1, and ids beyond 2^53 are told apart).
 
 It prints one block per cassette that drifted, with the differences
 (-recorded +live), and exits with status 1 if any did or if a request
 failed (the error names the cassette), 0 when everything matches.
 Redirects are not followed. Recorded credentials are usually redacted: set
-real ones with -H.
+real ones with -H. Each request gets -timeout to be answered, body
+included (0: no limit); one that is not fails. On a terminal, stderr shows
+how many cassettes were checked.
 `
 
 const driftExample = `
@@ -58,12 +64,13 @@ var driftClient = &http.Client{
 // runDrift runs "cassette drift".
 func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette drift",
-		"cassette drift -upstream URL [-ignore-fields F,...] [-headers H,...] [-ignore-headers H,...] [-H 'Name: value'] PATH",
+		"cassette drift -upstream URL [-ignore-fields F,...] [-headers H,...] [-ignore-headers H,...] [-H 'Name: value'] [-timeout D] PATH",
 		driftAbout, driftExample)
 	upstream := c.fs.String("upstream", "", "the live API as an absolute `URL` (required)")
 	ignoreFields := c.fs.String("ignore-fields", "", "comma-separated JSON object `keys` to ignore at any depth")
 	headers := c.fs.String("headers", "", "comma-separated response `headers` to compare, besides Content-Type")
 	ignoreHeaders := c.fs.String("ignore-headers", "", "comma-separated response `headers` not to compare")
+	timeout := c.fs.Duration("timeout", 30*time.Second, "how long each request may take, its body included (0: no limit)")
 	var set []string
 	c.fs.Func("H", "set a request `header` (\"Name: value\") on every request, replacing the recorded one; repeatable", func(s string) error {
 		if name, _, ok := strings.Cut(s, ":"); !ok || strings.TrimSpace(name) == "" {
@@ -88,10 +95,14 @@ func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return c.fail(stderr, "%v", err)
 	}
 	base, _ := url.Parse(*upstream)
+	if *timeout < 0 {
+		return c.fail(stderr, "-timeout %v is negative", *timeout)
+	}
 	d := &drifter{
-		base:   base,
-		fields: splitList(*ignoreFields),
-		set:    set,
+		base:    base,
+		fields:  splitList(*ignoreFields),
+		set:     set,
+		timeout: *timeout,
 	}
 	d.headers = []string{"Content-Type"}
 	for _, h := range splitList(*headers) {
@@ -114,12 +125,18 @@ func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitError
 	}
 	drifted, failed := 0, 0
-	for _, cs := range all {
+	p := newProgress(stderr, "checking")
+	defer p.done()
+	for i, cs := range all {
+		p.step(i, len(all))
 		if len(cs.Exchanges) == 0 {
 			continue
 		}
 		ex := cs.Exchanges[0]
 		diffs, err := d.check(ctx, ex)
+		if err != nil || len(diffs) > 0 {
+			p.done() // what follows starts a line of its own
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "cassette drift: cassette %s: %v\n", cs.Name, err)
 			failed++
@@ -135,6 +152,8 @@ func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintln(stdout)
 	}
+	p.step(len(all), len(all))
+	p.done()
 	fmt.Fprintf(stdout, "cassette drift: %d of %d cassette(s) drifted from %s", drifted, len(all), *upstream)
 	if failed > 0 {
 		fmt.Fprintf(stdout, ", %d could not be checked", failed)
@@ -159,10 +178,11 @@ func splitList(s string) []string {
 
 // A drifter compares recorded exchanges with the live upstream.
 type drifter struct {
-	base    *url.URL // scheme and host of the upstream
-	fields  []string // JSON keys to ignore
-	headers []string // response headers to compare, canonical
-	set     []string // request headers to set, "Name: value"
+	base    *url.URL      // scheme and host of the upstream
+	fields  []string      // JSON keys to ignore
+	headers []string      // response headers to compare, canonical
+	set     []string      // request headers to set, "Name: value"
+	timeout time.Duration // for each request, its body included; 0 for none
 }
 
 // check sends ex's request upstream and returns the differences of the
@@ -172,18 +192,29 @@ func (d *drifter) check(ctx context.Context, ex library.Exchange) ([]string, err
 	if err != nil {
 		return nil, err
 	}
+	if d.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d.timeout)
+		defer cancel()
+	}
 	req, err := d.request(ctx, ex.Request)
 	if err != nil {
 		return nil, err
 	}
+	late := func(err error) error {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return fmt.Errorf("%s %s: no answer within %v (raise -timeout)", req.Method, req.URL, d.timeout)
+		}
+		return err
+	}
 	resp, err := driftClient.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, late(err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: read body: %w", req.Method, req.URL, err)
+		return nil, late(fmt.Errorf("%s %s: read body: %w", req.Method, req.URL, err))
 	}
 
 	var diffs []string
@@ -244,9 +275,10 @@ func quoteValues(vs []string) string {
 func (d *drifter) bodyDiff(wasH http.Header, was []byte, isH http.Header, is []byte) string {
 	was, is = decoded(wasH, was), decoded(isH, is)
 	if isJSON(wasH.Get("Content-Type"), was) || isJSON(isH.Get("Content-Type"), is) {
-		var a, b any
-		if json.Unmarshal(was, &a) == nil && json.Unmarshal(is, &b) == nil {
-			return cmp.Diff(a, b, ignoreKeys(d.fields))
+		a, okA := decodeJSON(was)
+		b, okB := decodeJSON(is)
+		if okA && okB {
+			return cmp.Diff(a, b, ignoreKeys(d.fields), sameNumber)
 		}
 	}
 	if bytes.Equal(was, is) {
@@ -257,6 +289,39 @@ func (d *drifter) bodyDiff(wasH http.Header, was []byte, isH http.Header, is []b
 	}
 	return fmt.Sprintf("%d bytes -> %d bytes, not the same", len(was), len(is))
 }
+
+// decodeJSON decodes the JSON document b, its numbers as json.Number, so
+// that none loses digits (a float64 holds integers exactly only up to
+// 2^53, and 64-bit ids go beyond). ok is false when b is not one JSON
+// document.
+func decodeJSON(b []byte) (v any, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return nil, false
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false // more after the document
+	}
+	return v, true
+}
+
+// sameNumber compares JSON numbers by value: 1, 1.0 and 1e0 are one
+// number. Those without an exponent are compared exactly; with one, as
+// float64 (an exponent of a billion would take big.Rat forever).
+var sameNumber = cmp.Comparer(func(a, b json.Number) bool {
+	if a == b {
+		return true
+	}
+	if strings.ContainsAny(string(a)+string(b), "eE") {
+		fa, errA := a.Float64()
+		fb, errB := b.Float64()
+		return errA == nil && errB == nil && fa == fb
+	}
+	ra, okA := new(big.Rat).SetString(string(a))
+	rb, okB := new(big.Rat).SetString(string(b))
+	return okA && okB && ra.Cmp(rb) == 0
+})
 
 // ignoreKeys is a cmp option ignoring the values of the JSON object keys
 // names, at any depth.

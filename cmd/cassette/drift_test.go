@@ -204,3 +204,51 @@ func TestDriftUsage(t *testing.T) {
 		}
 	}
 }
+
+// drift compares JSON numbers by value, exactly: an id beyond 2^53 that
+// changed by one drifted (as float64 they were equal), 1.0 against 1 did
+// not.
+func TestDriftComparesJSONNumbersExactly(t *testing.T) {
+	order := exchange("GET", "https://api.example.com/v1/order", "", 200, "application/json",
+		[]byte(`{"order_id": 9007199254740992, "price": 1.0, "rate": 2.5e3}`), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, order)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"order_id": 9007199254740993, "price": 1, "rate": 2500}`)
+	}))
+	defer up.Close()
+	code, stdout, stderr := runSync(t, "drift", "-upstream", up.URL, path)
+	if code != exitError || !strings.Contains(stdout, "order_id") || !strings.Contains(stdout, "9007199254740993") {
+		t.Errorf("drift = %d, stdout %q, stderr %q; want exit 1 and order_id's change", code, stdout, stderr)
+	}
+	for _, l := range strings.Split(stdout, "\n") {
+		if l = strings.TrimSpace(l); (strings.HasPrefix(l, "-") || strings.HasPrefix(l, "+")) && (strings.Contains(l, "price") || strings.Contains(l, "rate")) {
+			t.Errorf("drift reported numbers equal in value as changed: %q in\n%s", l, stdout)
+		}
+	}
+}
+
+// drift gives each request -timeout to be answered: an upstream that
+// never answers fails that cassette, where drift used to wait forever.
+func TestDriftTimeout(t *testing.T) {
+	order := exchange("GET", "https://api.example.com/v1/order", "", 200, "application/json", []byte(`{}`), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, order)
+	end := make(chan struct{})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-end:
+		case <-r.Context().Done():
+		}
+	}))
+	defer up.Close()
+	defer close(end)
+	code, stdout, stderr := runSync(t, "drift", "-upstream", up.URL, "-timeout", "50ms", path)
+	if code != exitError || !strings.Contains(stderr, "no answer within 50ms (raise -timeout)") || !strings.Contains(stdout, "1 could not be checked") {
+		t.Errorf("drift against an upstream that never answers = %d, stdout %q, stderr %q; want exit 1 and the cassette failed for -timeout", code, stdout, stderr)
+	}
+	if code, _, stderr := runSync(t, "drift", "-upstream", up.URL, "-timeout", "-1s", path); code != exitUsage || !strings.Contains(stderr, "negative") {
+		t.Errorf("drift -timeout -1s = %d, %q; want a usage error", code, stderr)
+	}
+}
