@@ -53,7 +53,8 @@ It reports, one line each,
     key, secret, signature or password, in the request URL and in the URLs
     of the Location, Content-Location and Referer headers;
   - a password in a URL's user information (https://user:PASSWORD@host);
-  - the same secret fields in form bodies (client_secret, token, ...),
+  - the same secret fields in form bodies, of requests and responses
+    (client_secret, access_token, ...),
     and their string values, and those of refresh_token, id_token,
     client_token and secret_id (Vault), session_token, auth_token,
     secret_access_key (AWS), secret_key, secret and private_key, as
@@ -201,29 +202,29 @@ func auditExchange(ex library.Exchange) []string {
 	for _, f := range scanURL(ex.Request.URL, "request") {
 		report(f.kind, f.where, f.secret)
 	}
-	reqBody := decoded(ex.Request.Header, ex.Request.Body)
-	if mt, _, _ := strings.Cut(ex.Request.Header.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
-		// A form is a query: its secret fields are found as in a URL.
-		for _, f := range scanURL("/?"+string(reqBody), "request body") {
-			f.where = strings.Replace(f.where, "request body query parameter", "request body form field", 1)
-			report(f.kind, f.where, f.secret)
+	body := func(side string, h http.Header, b []byte) {
+		b = decoded(h, b)
+		where := side + " body"
+		if mt, _, _ := strings.Cut(h.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
+			// A form is a query: its secret fields are found as in a URL
+			// (an OAuth token request, or a token response in the form
+			// GitHub answers by default).
+			for _, f := range scanURL("/?"+string(b), where) {
+				f.where = strings.Replace(f.where, where+" query parameter", where+" form field", 1)
+				report(f.kind, f.where, f.secret)
+			}
+			return
 		}
-	} else {
-		for _, f := range scanText(reqBody) {
-			report(f.kind, "request body", f.secret)
+		for _, f := range scanText(b) {
+			report(f.kind, where, f.secret)
 		}
-		for _, f := range scanJSON(reqBody) {
-			report(f.kind, "request body", f.secret)
+		for _, f := range scanJSON(b) {
+			report(f.kind, where, f.secret)
 		}
 	}
+	body("request", ex.Request.Header, ex.Request.Body)
 	header("response", ex.Response.Header)
-	respBody := decoded(ex.Response.Header, ex.Response.Body)
-	for _, f := range scanText(respBody) {
-		report(f.kind, "response body", f.secret)
-	}
-	for _, f := range scanJSON(respBody) {
-		report(f.kind, "response body", f.secret)
-	}
+	body("response", ex.Response.Header, ex.Response.Body)
 	header("response trailer", ex.Response.Trailer)
 	return out
 }

@@ -240,6 +240,20 @@ func TestAuditFindsSecretFormFields(t *testing.T) {
 	}
 }
 
+// A token response in a form (GitHub's OAuth answers so by default) is
+// scanned as a form too; it used to be scanned as text only, and a token
+// without a known shape went unreported.
+func TestAuditFindsSecretFormFieldsInAResponse(t *testing.T) {
+	tok := exchange("POST", "https://github.com/login/oauth/access_token", "", 200, "application/x-www-form-urlencoded",
+		[]byte("access_token=e72e16c7e42f292c6912e7710c838347ae178b4a&scope=repo&token_type=bearer"), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, tok)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError || !strings.Contains(stdout, "token in response body form field access_token (e72e…)") {
+		t.Errorf("audit = %d:\n%s\nwant 1 and the access_token form field of the response", code, stdout)
+	}
+}
+
 func TestAuditFindsSecretJSONMembers(t *testing.T) {
 	tok := exchange("POST", "https://auth.example.com/oauth/token", `{"grant_type":"password","password":"pw-1"}`, 200, "application/json",
 		[]byte(`{"token_type":"bearer","access_token":"at-123","refresh_token":"rt-456","expires_in":3600}`), fixedNow)
