@@ -22,7 +22,11 @@ single-file library; any other PATH is a directory with one file per
 cassette. Each recorded exchange is logged to stderr.
 
 Record runs until interrupted (Ctrl-C or SIGTERM), then saves the library.
-Replay it with "cassette serve PATH". With -strict it then lists on
+Replay it with "cassette serve PATH", or, when URL has a path
+(https://host/api/v1), with "cassette serve -upstream URL PATH": the
+cassettes are named after the requests sent to it (/api/v1/users for
+/users), and serve names a request the same way only when given the URL.
+With -strict it then lists on
 stderr, one file per line, the cassettes the library held before that
 were not recorded again in this session (stale ones), and exits with
 status 1 if there were any. With -unused FILE it writes that list, and

@@ -288,3 +288,31 @@ func TestRecordExitsOneWhenAnExchangeIsNotStored(t *testing.T) {
 		t.Errorf("library holds %q, %v; want the /small cassette only", names, err)
 	}
 }
+
+// An -upstream with a path (https://host/api/v1): record stores /users as
+// /api/v1/users, and serve, given the same -upstream as its help says,
+// replays /users from it with the upstream gone.
+func TestRecordAndServeAnUpstreamWithAPath(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "answer for %s", r.URL.Path)
+	}))
+	base := upstream.URL + "/api/v1"
+	path := filepath.Join(t.TempDir(), "api")
+	rec := start(t, "record", "-upstream", base, path)
+	_, proxy := rec.announce()
+	if code, body := get(t, proxy+"/users"); code != 200 || body != "answer for /api/v1/users" {
+		t.Fatalf("GET /users through record = %d %q", code, body)
+	}
+	if code := rec.stop(); code != exitOK {
+		t.Fatalf("record exited %d", code)
+	}
+	upstream.Close()
+	srv := start(t, "serve", "-upstream", base, path)
+	if code, body := get(t, srv.baseURL()+"/users"); code != 200 || body != "answer for /api/v1/users" {
+		t.Errorf("GET /users through serve -upstream %s = %d %q; want the recorded answer", base, code, body)
+	}
+	if code := srv.stop(); code != exitOK {
+		t.Errorf("serve exited %d; stderr:\n%s", code, srv.stderr.String())
+	}
+}
