@@ -96,7 +96,7 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 		if err = mkdirAll(dir, dir); err != nil {
 			return nil, fmt.Errorf("create body file: %w", err)
 		}
-		if f, err = os.CreateTemp(dir, atomicfile.TempPattern); !errors.Is(err, fs.ErrNotExist) {
+		if f, err = atomicfile.CreateTemp(dir, 0o666); !errors.Is(err, fs.ErrNotExist) {
 			break
 		}
 	}
@@ -183,9 +183,6 @@ func (w *BodyWriter) Commit() (path string, err error) {
 		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
 	}
 	path = filepath.Join(filepath.Dir(tmp), hex.EncodeToString(w.h.Sum(nil)[:16])+".bin")
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
-	}
 	if err := os.Rename(tmp, path); err != nil {
 		return "", fmt.Errorf("commit body file %s: %w", path, unwrapPath(err))
 	}

@@ -420,7 +420,7 @@ func (l *Library) failedDir(p *dirPlan, failed dirFailure) {
 // folders above it. An error says when what is in the way is a symbolic
 // link to nothing, which os.MkdirAll reports as "file exists".
 func mkdirAll(path, abs string) error {
-	err := os.MkdirAll(abs, 0o755)
+	err := os.MkdirAll(abs, 0o777) // less the umask
 	if err == nil {
 		return nil
 	}

@@ -296,7 +296,7 @@ func saveFileAt(path, abs string, data []byte) error {
 	if fi, err := os.Lstat(abs); err == nil && fi.IsDir() {
 		return fmt.Errorf("write %s: is a directory", path)
 	}
-	if err := atomicfile.WriteFile(abs, data, 0o644); err != nil {
+	if err := atomicfile.WriteFile(abs, data, 0o666); err != nil {
 		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
 	}
 	return nil

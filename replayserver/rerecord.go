@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/atomicfile"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -73,10 +74,10 @@ func (h *Handler) replace() error {
 		dir = target // a linked library folder: the link stays, the folder it names is replaced
 	}
 	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := os.MkdirAll(parent, 0o777); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, ".cassette-rerecord-*")
+	tmp, err := atomicfile.MkdirTemp(parent, ".cassette-rerecord-", 0o777) // less the umask, as a new folder
 	if err != nil {
 		return err
 	}
@@ -99,9 +100,6 @@ func (h *Handler) replace() error {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := os.Chmod(tmp, 0o755); err != nil {
-			return err
-		}
 		if err := os.Rename(tmp, dir); err != nil {
 			return err
 		}

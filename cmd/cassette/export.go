@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
+	"github.com/cassette-go/cassette/internal/atomicfile"
 	"github.com/cassette-go/cassette/internal/har"
 )
 
@@ -108,23 +107,9 @@ func runExport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// writeFileAtomic writes data to a temporary file beside path, then renames
-// it to path.
+// writeFileAtomic writes data to a temporary file beside path, synced,
+// then renames it to path (see package atomicfile): a new file gets the
+// mode the umask gives, an existing one keeps its own.
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".cassette-export-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return atomicfile.WriteFile(path, data, 0o666)
 }

@@ -199,5 +199,5 @@ func writeLines(path string, lines []string) error {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
+	return os.WriteFile(path, []byte(b.String()), 0o666)
 }

@@ -202,7 +202,7 @@ func writeUnused(path string, h *replayserver.Handler) error {
 	if err := h.ReportUnused(&b); err != nil {
 		return err
 	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	return os.WriteFile(path, b.Bytes(), 0o666)
 }
 
 // printRoutes writes a table of the cassettes in lib: the method, URL
