@@ -156,6 +156,7 @@ func (l *Library) list() error {
 	}
 	slab := make([]entry, len(ls.files))
 	l.entries = make(map[string]*entry, len(ls.files))
+	l.folded = nil
 	i := 0
 	for name, file := range ls.files {
 		slab[i] = entry{file: file, name: name}

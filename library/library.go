@@ -43,6 +43,7 @@ type Library struct {
 	ready   bool              // entries holds every cassette: the file was decoded, the folder listed, or Clear called
 	format  Format            // format of new files; "" until known
 	entries map[string]*entry // every cassette, by name
+	folded  map[string]string // directory: the names of entries by their lower case; nil until a cassette is added (see caseTwin)
 	names   []string          // sorted names of entries; nil when stale
 	gone    map[string]string // directory: file of each cassette deleted since the last Save, by name
 	cleared bool              // Clear was called since the last Save
@@ -304,6 +305,9 @@ func (l *Library) Append(name string, ex ...Exchange) error {
 		return fmt.Errorf("append to cassette %q: %w", name, err)
 	}
 	if e == nil {
+		if err := l.caseTwin("append to cassette", name); err != nil {
+			return err
+		}
 		e = &entry{c: Cassette{Name: name}, loaded: true, owned: true}
 		l.entries[name] = e
 		l.names = nil
@@ -348,6 +352,9 @@ func (l *Library) Put(c Cassette) error {
 		e.file = old.file
 		l.drop(old)
 	} else {
+		if err := l.caseTwin("put cassette", c.Name); err != nil {
+			return err
+		}
 		l.names = nil
 	}
 	l.entries[c.Name] = e
@@ -371,6 +378,7 @@ func (l *Library) Delete(name string) error {
 		return nil
 	}
 	delete(l.entries, name)
+	l.forgetCase(name)
 	l.drop(e)
 	l.names = nil
 	if e.file != "" {
@@ -396,6 +404,7 @@ func (l *Library) Clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.entries = make(map[string]*entry)
+	l.folded = nil
 	l.names = nil
 	l.gone = nil
 	l.ready = true
