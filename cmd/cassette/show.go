@@ -31,7 +31,7 @@ status 1) that lists the nearest names.
 
 const showExample = `
 	cassette show testdata/api GET_api.example.com_443_v1_users
-	cassette show -raw testdata/api.yaml GET_api.example.com_443_logo.png > logo.png
+	cassette show -raw testdata/api.yaml GET_api.example.com_443_v1_users
 `
 
 // runShow runs "cassette show".
@@ -137,9 +137,16 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 	}
 	fmt.Fprintln(w)
 	ctype := headerValue(h, "Content-Type")
+	var out bytes.Buffer // what is shown, which the line break after depends on
+	defer func() {
+		w.Write(out.Bytes())
+		if raw || out.Len() == 0 || out.Bytes()[out.Len()-1] != '\n' {
+			fmt.Fprintln(w)
+		}
+	}()
 	switch {
 	case raw:
-		w.Write(body)
+		out.Write(body)
 	case !isText(body) || headerValue(h, "Content-Encoding") != "":
 		if ctype == "" {
 			ctype = http.DetectContentType(body)
@@ -147,19 +154,14 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 		if enc := headerValue(h, "Content-Encoding"); enc != "" {
 			ctype += ", " + enc
 		}
-		fmt.Fprintf(w, "<%d bytes, %s>", len(body), ctype)
+		fmt.Fprintf(&out, "<%d bytes, %s>", len(body), ctype)
 	case isJSON(ctype, body):
-		var b bytes.Buffer
-		if err := json.Indent(&b, body, "", "  "); err == nil {
-			b.WriteTo(w)
-		} else {
-			w.Write(body)
+		if json.Indent(&out, body, "", "  ") != nil {
+			out.Reset()
+			out.Write(body)
 		}
 	default:
-		w.Write(body)
-	}
-	if raw || body[len(body)-1] != '\n' {
-		fmt.Fprintln(w)
+		out.Write(body)
 	}
 }
 
@@ -257,7 +259,8 @@ func writeBodyFile(w io.Writer, r *library.Response, raw bool) {
 		if err != nil {
 			fmt.Fprintf(w, "<%v>", err)
 		}
+		fmt.Fprintln(w)
 		return
 	}
-	fmt.Fprintf(w, "<%s in body file %s>", humanSize(bodySize(r)), r.BodyFile)
+	fmt.Fprintf(w, "<%s in body file %s>\n", humanSize(bodySize(r)), r.BodyFile)
 }

@@ -28,7 +28,7 @@ func TestShow(t *testing.T) {
 			nil},
 		{"binary body is summarized",
 			[]string{nameOf(ex[3])},
-			[]string{"<22 bytes, image/png>"}, []string{"PNG"}},
+			[]string{"<22 bytes, image/png>\n"}, []string{"PNG"}},
 		{"gzip body is summarized with its encoding",
 			[]string{nameOf(ex[4])},
 			[]string{"<", " bytes, text/plain, gzip>"}, nil},
@@ -40,7 +40,10 @@ func TestShow(t *testing.T) {
 			[]string{`{"order":77}`}, nil},
 		{"a directory library's file name works",
 			[]string{nameOf(ex[5]) + ".json"},
-			[]string{"DELETE https://api.example.com/v1/orders/77", "404 Not Found", "bytes, text/plain; charset=iso-8859-1>"}, nil},
+			[]string{"DELETE https://api.example.com/v1/orders/77", "404 Not Found", "bytes, text/plain; charset=iso-8859-1>\n"}, nil},
+		{"a summary ends its line, though the body stored ends in a line break",
+			[]string{nameOf(ex[5])},
+			[]string{"<17 bytes, text/plain; charset=iso-8859-1>\n"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.why, func(t *testing.T) {
