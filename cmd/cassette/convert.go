@@ -23,8 +23,10 @@ per cassette, written in the -format given (default json).
 
 Convert refuses to overwrite a DST that exists and is not empty, unless
 -force: then DST holds exactly the cassettes of SRC afterwards (other
-cassette files of a directory DST are removed). It refuses, before writing
-anything, a DST inside a directory SRC and a SRC inside a directory DST.
+cassette files of a directory DST are removed; a directory DST holding
+files that are not cassettes is refused, before anything is written). It
+refuses, before writing anything, a DST inside a directory SRC and a SRC
+inside a directory DST.
 `
 
 const convertExample = `
@@ -139,6 +141,14 @@ func openTarget(path string, force bool, opts ...library.Option) (*library.Libra
 			return nil, err
 		} else if nonEmpty {
 			return nil, fmt.Errorf("%s exists and is not empty; use -force to overwrite it", path)
+		}
+	}
+	if lib.IsDir() && lib.Exists() {
+		// -force replaces the cassettes of a directory, not other files,
+		// which would be left among the new ones: a library that no
+		// longer opens.
+		if _, err := lib.Names(); err != nil {
+			return nil, fmt.Errorf("%w; a library is written there only when it holds nothing else: move what is not a cassette elsewhere", err)
 		}
 	}
 	lib.Clear()

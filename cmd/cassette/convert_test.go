@@ -81,6 +81,24 @@ func TestConvertRefusesToOverwrite(t *testing.T) {
 		t.Errorf("after convert -force, %s differs from %s (-src +dst):\n%s", other, src, diff)
 	}
 
+	// -force into a folder that holds other files: refused, nothing
+	// written; it used to write the cassettes beside them, a library
+	// that no longer opened.
+	mixed := filepath.Join(t.TempDir(), "mixed")
+	if err := os.MkdirAll(filepath.Join(mixed, "important"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mixed, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runSync(t, "convert", "-force", src, mixed)
+	if code != exitError || !strings.Contains(stderr, "important") || !strings.Contains(stderr, "holds nothing else") {
+		t.Errorf("convert -force into a folder with other files = %d, stderr %q; want 1 naming the file", code, stderr)
+	}
+	if ents, _ := os.ReadDir(mixed); len(ents) != 2 {
+		t.Errorf("refused convert -force left %d entries in the folder, want its 2", len(ents))
+	}
+
 	// An empty directory is not overwriting anything.
 	empty := t.TempDir()
 	if code, _, stderr := runSync(t, "convert", src, empty); code != exitOK {
