@@ -88,15 +88,18 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		removed[name] = true
-		if !*force {
-			fmt.Fprintf(stdout, "would remove %s\n", lib.File(name))
-			continue
-		}
+		file := lib.File(name)
+		// Deleted in a dry run too, in memory only (nothing is saved):
+		// the body files listed next are those -force would remove.
 		if err := lib.Delete(name); err != nil {
 			fmt.Fprintf(stderr, "cassette prune: %v\n", err)
 			return exitError
 		}
-		fmt.Fprintf(stdout, "removed %s\n", lib.File(name))
+		if !*force {
+			fmt.Fprintf(stdout, "would remove %s\n", file)
+			continue
+		}
+		fmt.Fprintf(stdout, "removed %s\n", file)
 	}
 	if !*force {
 		if !pruneBodies(lib, false, stdout, stderr) {

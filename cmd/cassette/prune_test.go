@@ -145,6 +145,16 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "would remove body file") || !strings.Contains(stdout, filepath.Base(crashed)) {
 		t.Errorf("prune (dry run) = %d, stdout %q, stderr %q; want the left-behind body file listed", code, stdout, stderr)
 	}
+	// The dry run lists what -force removes: the pruned cassette's body
+	// file too (it used to leave it out), not the kept one's.
+	if !strings.Contains(stdout, filepath.Base(gone)) || strings.Contains(stdout, filepath.Base(keep)) {
+		t.Errorf("prune (dry run) stdout %q; want the pruned cassette's body file %s listed, not the kept one's", stdout, filepath.Base(gone))
+	}
+	for _, p := range []string{keep, gone, crashed, filepath.Join(dir, "GET_gone.json")} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("after the dry run, %s: %v; want it still there", p, err)
+		}
+	}
 	code, stdout, stderr = runSync(t, "prune", "-force", "-unused", unused, dir)
 	if code != exitOK {
 		t.Fatalf("prune -force = %d, stderr %q", code, stderr)
