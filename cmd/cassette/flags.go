@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 )
@@ -111,4 +113,22 @@ func logTo(w io.Writer) func(format string, args ...any) {
 		}
 		io.WriteString(w, msg)
 	}
+}
+
+// checkOutFile returns an error when the file path, which flag names, is
+// to be written on exit where it cannot be: in a folder that does not
+// exist, or where a folder is. It is checked at start, not after a whole
+// session. An empty path is no file.
+func checkOutFile(flag, path string) error {
+	if path == "" {
+		return nil
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s %s: is a folder; give a file to write", flag, path)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s %s: folder %s does not exist; create it, or give a file in a folder that does", flag, path, dir)
+	}
+	return nil
 }

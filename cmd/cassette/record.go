@@ -91,6 +91,9 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitUsage
 	}
+	if err := checkOutFile("-unused", *unusedFile); err != nil {
+		return c.fail(stderr, "%v", err)
+	}
 	path := pos[0]
 
 	lib, err := library.Open(path)

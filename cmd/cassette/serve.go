@@ -89,6 +89,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
 		return exitUsage
 	}
+	if err := checkOutFile("-unused", *unusedFile); err != nil {
+		return c.fail(stderr, "%v", err)
+	}
 	path := pos[0]
 	m := replayserver.Mode(*mode)
 	switch m {

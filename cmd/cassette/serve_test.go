@@ -303,3 +303,22 @@ func TestServeWritesTheUnusedReportToAFile(t *testing.T) {
 		t.Errorf("after prune the library holds %q; want only %s", left, names[1])
 	}
 }
+
+// An -unused FILE that could not be written on exit is refused at start,
+// before a session whose report would then be lost.
+func TestUnusedFileCheckedAtStart(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, _ := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/a", 200, "a"})
+	missing := filepath.Join(t.TempDir(), "no", "such", "folder", "unused.log")
+	folder := t.TempDir()
+	for _, args := range [][]string{
+		{"serve", "-unused", missing, path},
+		{"serve", "-unused", folder, path},
+		{"record", "-upstream", "http://127.0.0.1:1", "-unused", missing, path},
+	} {
+		code, stdout, stderr := runSync(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "-unused") || stdout != "" {
+			t.Errorf("cassette %q = %d, stdout %q, stderr %q; want 2 at start and a line about -unused", args, code, stdout, stderr)
+		}
+	}
+}

@@ -118,6 +118,11 @@ var ErrVcrpy = errors.New("a vcrpy cassette, not a go-vcr one")
 func Import(data []byte) ([]library.Cassette, error) {
 	var p probe
 	if err := yaml.Unmarshal(data, &p); err != nil {
+		var te *yaml.TypeError
+		if errors.As(err, &te) {
+			// In the words of the file, not of the Go types it is decoded into.
+			return nil, errors.New("read go-vcr cassette: not a go-vcr cassette: want a YAML mapping with \"version\" and a list of \"interactions\"")
+		}
 		return nil, fmt.Errorf("read go-vcr cassette: %w", err)
 	}
 	for _, in := range p.Interactions {

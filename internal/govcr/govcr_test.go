@@ -170,4 +170,9 @@ version: 1
 			t.Errorf("Import(%q) succeeded, want an error", bad)
 		}
 	}
+	// A YAML file of another shape: said in the words of go-vcr's files,
+	// not of the Go types it is decoded into.
+	if _, err := Import([]byte("- a\n- b\n")); err == nil || !strings.Contains(err.Error(), "not a go-vcr cassette") || strings.Contains(err.Error(), "govcr.") {
+		t.Errorf("Import(a YAML list) = %v; want an error saying it is not a go-vcr cassette", err)
+	}
 }

@@ -317,6 +317,21 @@ func TestImportEdges(t *testing.T) {
 			t.Errorf("Import(%s) succeeded, want an error", bad)
 		}
 	}
+	// Errors in the words of a HAR file, not of the Go types it is
+	// decoded into (they said "into Go value of type har.archive").
+	for bad, want := range map[string]string{
+		"":                        "empty file",
+		" \n":                     "empty file",
+		`[]`:                      "not a HAR file: the document is a JSON array",
+		`{"log": []}`:             "not a HAR file: log is a JSON array",
+		`{"log": {"entries": 3}}`: "not a HAR file: log.entries is a JSON number",
+		`{"log": `:                "not JSON",
+	} {
+		_, _, err := Import([]byte(bad))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Go value") {
+			t.Errorf("Import(%q) = %v; want an error saying %q", bad, err, want)
+		}
+	}
 }
 
 // TestImportSkipsRequestsWithoutResponse: a browser logs requests that got

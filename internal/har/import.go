@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -26,8 +27,11 @@ import (
 // WebSocket's 101); skipped says which, one line each.
 func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil, errors.New("read HAR: empty file: not a HAR file")
+	}
 	if err := json.Unmarshal(data, &a); err != nil {
-		return nil, nil, fmt.Errorf("read HAR: %w", err)
+		return nil, nil, fmt.Errorf("read HAR: %w", readable(err))
 	}
 	if a.Log.Version == "" && a.Log.Entries == nil {
 		return nil, nil, errors.New("read HAR: no log: not a HAR file")
@@ -243,4 +247,24 @@ func encoded(enc string, body []byte) bool {
 		return false // no magic; browsers store it decoded
 	}
 	return true // an encoding we do not know: keep everything as is
+}
+
+// readable returns err, an error of encoding/json, in the words of a HAR
+// file rather than of the Go types it is decoded into.
+func readable(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		where := "the document"
+		if te.Field != "" {
+			where = te.Field
+		}
+		return fmt.Errorf("not a HAR file: %s is a JSON %s, not what HAR 1.2 has there (the document is an object whose \"log\" holds \"entries\")", where, te.Value)
+	case errors.As(err, &se):
+		return fmt.Errorf("not JSON: %v (at byte %d)", se, se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("not JSON: the file ends in the middle of the document (truncated?)")
+	}
+	return err
 }
