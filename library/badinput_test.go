@@ -55,6 +55,14 @@ var moreBadCases = []badCase{
 		want: "exchange 1: request: body: invalid base64",
 	},
 	{
+		why: "a body_encoding without its body, as a file cut after it leaves",
+		exchanges: map[Format]string{
+			JSON: `{"request": {"method": "GET", "url": "u"}, "response": {"status": 200, "body_encoding": "base64"}}`,
+			YAML: "- request: {method: GET, url: u}\n  response: {status: 200, body_encoding: base64}",
+		},
+		want: "exchange 1: response: body_encoding \"base64\" but no body",
+	},
+	{
 		why: "exchanges of the wrong type",
 		whole: map[Format]map[bool]string{
 			JSON: {false: "{\"version\": 1,\n\"cassettes\": [{\"name\": \"a\", \"exchanges\": {}}]}", true: "{\"version\": 1,\n\"exchanges\": 7}"},

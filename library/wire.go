@@ -211,6 +211,11 @@ func fromWireBody(body, encoding string) ([]byte, error) {
 		}
 		return []byte(body), nil
 	case encodingBase64:
+		if body == "" {
+			// Never written so (an empty body has no encoding): the file
+			// was cut short, or its body deleted by hand.
+			return nil, fmt.Errorf("body_encoding %q but no body (a truncated file? remove body_encoding for an empty body)", encoding)
+		}
 		b, err := base64.StdEncoding.DecodeString(body)
 		if err != nil {
 			// Accept what a hand editor may paste: no padding.
