@@ -238,8 +238,13 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 // on disk with what was recorded, unless a request got no answer from the
 // upstream (it was down, or broke the connection): the library is then
 // left unchanged, and Close returns an error saying so. It counts the cassettes used for
-// [ReportUnusedIn]. It does not close the server serving h. Calls after the
-// first do nothing.
+// [ReportUnusedIn]. It does not close the server serving h: stop that
+// server first (http.Server.Shutdown, httptest.Server.Close), so that no
+// request is still being recorded, as New and the cassette command do.
+// Close does not wait for a request still open: in record mode what it
+// records is saved in the background as it ends, after Close returned; a
+// rerecord has replaced the library without it. Calls after the first do
+// nothing.
 func (h *Handler) Close() error {
 	h.mu.Lock()
 	if h.closed {
