@@ -350,6 +350,16 @@ func openRegular(path string) (*os.File, error) {
 	return os.Open(path)
 }
 
+// readRegular reads the file at path, refusing what openRegular refuses.
+func readRegular(path string) ([]byte, error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
 // errNotRegular says that a file to read is a folder, a named pipe, a
 // device or a socket.
 var errNotRegular = errors.New("not a regular file")
@@ -779,6 +789,9 @@ func (l *Library) UnusedBodies() ([]string, error) {
 // when the library is read; removing them is the caller's choice
 // (`cassette prune -force` does).
 func (l *Library) Leftovers(age time.Duration) ([]string, error) {
+	if err := l.checkBodyFolder(); err != nil {
+		return nil, fmt.Errorf("list temporary files: %w", err)
+	}
 	var out []string
 	for _, dir := range []string{l.baseDir(), l.bodyFolder()} {
 		matches, err := filepath.Glob(filepath.Join(dir, atomicfile.TempPattern))

@@ -2,14 +2,19 @@ package library
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// A directory library never holds two cassettes whose names differ only
-// in case: on a case-insensitive file system (macOS and Windows by
-// default) their files would be one, and a clone of a repository made on
-// Linux would lose one of them. Names made by package naming never differ
-// so; names given by hand or by other tools may.
+// A directory library never takes a cassette whose name differs only in
+// case from one it holds: on a case-insensitive file system (macOS and
+// Windows by default) their files would be one, and a clone of a
+// repository made on Linux would lose one of them. Names made by package
+// naming never differ so; names given by hand or by other tools may. (A
+// library made on Linux may hold such names already: they are read, and
+// kept, but no third spelling is taken.) A cassette renamed so, deleted
+// then added, is saved by removing the old file before writing the new
+// one (see planDir).
 
 // caseTwin returns an error when the new cassette name of a directory
 // library differs only in case from one it holds, and otherwise notes it.
@@ -20,22 +25,30 @@ func (l *Library) caseTwin(verb, name string) error {
 		return nil
 	}
 	if l.folded == nil {
-		l.folded = make(map[string]string, len(l.entries))
+		l.folded = make(map[string][]string, len(l.entries))
 		for n := range l.entries {
-			l.folded[strings.ToLower(n)] = n
+			key := strings.ToLower(n)
+			l.folded[key] = append(l.folded[key], n)
 		}
 	}
 	key := strings.ToLower(name)
-	if other, ok := l.folded[key]; ok && other != name {
-		return fmt.Errorf("%s %q: it differs only in case from cassette %q, and their files would be one on a case-insensitive file system (macOS, Windows): use one spelling", verb, name, other)
+	for _, other := range l.folded[key] {
+		if other != name {
+			return fmt.Errorf("%s %q: it differs only in case from cassette %q, and their files would be one on a case-insensitive file system (macOS, Windows): use one spelling", verb, name, other)
+		}
 	}
-	l.folded[key] = name
+	if !slices.Contains(l.folded[key], name) {
+		l.folded[key] = append(l.folded[key], name)
+	}
 	return nil
 }
 
 // forgetCase drops name from the names noted by caseTwin. l.mu is held.
 func (l *Library) forgetCase(name string) {
-	if key := strings.ToLower(name); l.folded[key] == name {
+	key := strings.ToLower(name)
+	if names := slices.DeleteFunc(l.folded[key], func(n string) bool { return n == name }); len(names) > 0 {
+		l.folded[key] = names
+	} else {
 		delete(l.folded, key)
 	}
 }

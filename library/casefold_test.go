@@ -1,6 +1,7 @@
 package library
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -45,4 +46,68 @@ func TestNamesDifferingOnlyInCase(t *testing.T) {
 			t.Errorf("saved names = %q, %v", names, err)
 		}
 	})
+}
+
+// TestRenamingACassetteByCase: a cassette deleted and added again under a
+// name that differs only in case is saved by removing the old file
+// before writing the new one: on a case-insensitive file system they are
+// one file, and removing the old one after the write removed the new one.
+func TestRenamingACassetteByCase(t *testing.T) {
+	root := t.TempDir()
+	l := stores[2].open(t, root)
+	mustAppend(t, l, "GET_a_80_x", exchange(1))
+	mustAppend(t, l, "GET_a_80_gone", exchange(2))
+	mustSave(t, l)
+	l = stores[2].open(t, root)
+	for _, name := range []string{"GET_a_80_x", "GET_a_80_gone"} {
+		if err := l.Delete(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustAppend(t, l, "get_a_80_x", exchange(3))
+	l.mu.Lock()
+	p, err := l.planDir()
+	l.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(p.removeFirst, " ") != "GET_a_80_x.json" || strings.Join(p.remove, " ") != "GET_a_80_gone.json" {
+		t.Errorf("plan removes first %q, then %q; want the case twin first, the other after the writes", p.removeFirst, p.remove)
+	}
+
+	// Carried out (here, on a file system that tells case apart): the
+	// new spelling alone is left.
+	l = stores[2].open(t, root)
+	if err := l.Delete("GET_a_80_x"); err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, l, "get_a_80_x", exchange(3))
+	mustSave(t, l)
+	names, err := stores[2].open(t, root).Names()
+	if err != nil || strings.Join(names, " ") != "GET_a_80_gone get_a_80_x" {
+		t.Errorf("after the save the library holds %q, %v", names, err)
+	}
+}
+
+// TestCaseTwinsReadFromDisk: a directory made on Linux may hold two
+// spellings of one name; once one is deleted, the other still keeps a
+// third spelling out.
+func TestCaseTwinsReadFromDisk(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lib")
+	for _, name := range []string{"GET_a", "get_a"} {
+		writeFile(t, filepath.Join(dir, name+".json"), `{"version": 1, "exchanges": []}`)
+	}
+	for range 10 { // whatever order the names are found in
+		l, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustAppend(t, l, "GET_b", exchange(1)) // the names are noted now
+		if err := l.Delete("GET_a"); err != nil {
+			t.Fatal(err)
+		}
+		if err := l.Append("Get_A", exchange(1)); err == nil || !strings.Contains(err.Error(), `"get_a"`) {
+			t.Fatalf("Append(Get_A) with get_a still held = %v; want an error naming get_a", err)
+		}
+	}
 }

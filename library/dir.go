@@ -44,6 +44,11 @@ type dirProblem struct {
 // only symbolic links.
 func scanDir(abs string) dirListing {
 	ls := dirListing{files: make(map[string]string)}
+	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() && !fi.Mode().IsRegular() {
+		// Not opened: opening a named pipe waits for a writer.
+		ls.notDirError = fmt.Errorf("not a folder: %w", errNotRegular)
+		return ls
+	}
 	d, err := os.Open(abs)
 	if errors.Is(err, fs.ErrNotExist) {
 		ls.notExist = true
@@ -261,6 +266,10 @@ type dirPlan struct {
 	mkdir  bool
 	writes []dirWrite
 	remove []string // files, relative to the folder
+	// The files of remove whose names differ only in case from a file
+	// written (a cassette renamed so): removed before the writes, as on a
+	// case-insensitive file system they are the file written.
+	removeFirst []string
 }
 
 type dirWrite struct {
@@ -328,6 +337,14 @@ func (l *Library) planDir() (*dirPlan, error) {
 			return nil, err
 		}
 	}
+	if len(p.remove) > 0 {
+		written := make(map[string]bool, len(p.writes))
+		for _, w := range p.writes {
+			written[strings.ToLower(w.file)] = true
+		}
+		p.removeFirst = slices.DeleteFunc(slices.Clone(p.remove), func(f string) bool { return !written[strings.ToLower(f)] })
+		p.remove = slices.DeleteFunc(p.remove, func(f string) bool { return written[strings.ToLower(f)] })
+	}
 	for _, w := range p.writes {
 		e := l.entries[w.name]
 		e.file, e.dirty = w.file, false
@@ -348,9 +365,24 @@ type dirFailure struct {
 func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	if p.mkdir {
 		if err := mkdirAll(l.path, l.abs); err != nil {
-			return dirFailure{removes: p.remove}, err
+			return dirFailure{removes: append(slices.Clone(p.removeFirst), p.remove...)}, err
 		}
 	}
+	var errs []error
+	remove := func(files []string) {
+		for _, file := range files {
+			target, err := l.inside(file)
+			if err == nil {
+				err = os.Remove(target)
+				cacheForget(target)
+			}
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				failed.removes = append(failed.removes, file)
+				errs = append(errs, fmt.Errorf("remove %s: %w", filepath.Join(l.path, file), unwrapPath(err)))
+			}
+		}
+	}
+	remove(p.removeFirst)
 	cs := make([]Cassette, len(p.writes))
 	for i := range p.writes {
 		cs[i] = p.writes[i].c
@@ -382,21 +414,10 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	for name := range bad {
 		failed.writes[name] = true
 	}
-	var errs []error
 	if len(bad) > 0 {
 		errs = append(errs, notSaved(bad))
 	}
-	for _, file := range p.remove {
-		target, err := l.inside(file)
-		if err == nil {
-			err = os.Remove(target)
-			cacheForget(target)
-		}
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			failed.removes = append(failed.removes, file)
-			errs = append(errs, fmt.Errorf("remove %s: %w", filepath.Join(l.path, file), unwrapPath(err)))
-		}
-	}
+	remove(p.remove)
 	return failed, errors.Join(errs...)
 }
 

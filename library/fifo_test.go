@@ -50,6 +50,18 @@ func TestANamedPipeIsNoLibraryFile(t *testing.T) {
 			})
 		})
 	}
+	t.Run("directory library", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "lib")
+		mkfifo(t, path)
+		within(t, "Names of a named pipe", func() error {
+			l, err := Open(path)
+			if err != nil {
+				return err
+			}
+			_, err = l.Names()
+			return err
+		})
+	})
 	t.Run("body file", func(t *testing.T) {
 		root := t.TempDir()
 		dir := filepath.Join(root, "lib")

@@ -168,7 +168,7 @@ func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 	if snap.cleared || stampOf(l.abs).same(snap.disk) {
 		return snap.cs, false
 	}
-	data, err := os.ReadFile(l.abs)
+	data, err := readRegular(l.abs)
 	if err != nil {
 		return snap.cs, false
 	}
@@ -260,7 +260,7 @@ func (l *Library) saveFile(cs []Cassette) (failed map[string]error, err error) {
 // (which cs lacks) as the library's file on disk has them. l.mu is not
 // held.
 func (l *Library) keepOnDisk(cs []Cassette, failed map[string]error) []Cassette {
-	data, err := os.ReadFile(l.abs)
+	data, err := readRegular(l.abs)
 	if err != nil {
 		return cs
 	}

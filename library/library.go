@@ -39,15 +39,15 @@ type Library struct {
 
 	saveMu sync.Mutex // serializes Save
 
-	mu      sync.RWMutex      // guards the fields below and the entries
-	ready   bool              // entries holds every cassette: the file was decoded, the folder listed, or Clear called
-	format  Format            // format of new files; "" until known
-	entries map[string]*entry // every cassette, by name
-	folded  map[string]string // directory: the names of entries by their lower case; nil until a cassette is added (see caseTwin)
-	names   []string          // sorted names of entries; nil when stale
-	gone    map[string]string // directory: file of each cassette deleted since the last Save, by name
-	cleared bool              // Clear was called since the last Save
-	changed bool              // something changed since the last Save
+	mu      sync.RWMutex        // guards the fields below and the entries
+	ready   bool                // entries holds every cassette: the file was decoded, the folder listed, or Clear called
+	format  Format              // format of new files; "" until known
+	entries map[string]*entry   // every cassette, by name
+	folded  map[string][]string // directory: the names of entries by their lower case; nil until a cassette is added (see caseTwin)
+	names   []string            // sorted names of entries; nil when stale
+	gone    map[string]string   // directory: file of each cassette deleted since the last Save, by name
+	cleared bool                // Clear was called since the last Save
+	changed bool                // something changed since the last Save
 
 	large      []string         // directory: large cassettes read from disk, oldest first
 	largeBytes map[string]int64 // their body bytes, by name
@@ -283,7 +283,9 @@ func (l *Library) entryFor(name string) (*entry, error) {
 // it if needed. It returns an error for a name that is not a valid
 // cassette name (see [ValidName]) and for an exchange that could not be
 // saved and loaded back: without a method, with a status outside
-// 100-999, or with a [Response.BodyFile] that cannot be read. The library keeps the exchanges' headers and bodies: callers
+// 100-999, or with a [Response.BodyFile] that cannot be read. A directory
+// library also refuses a new name that differs only in case from one it
+// holds (their files would be one on macOS and Windows). The library keeps the exchanges' headers and bodies: callers
 // must not modify them afterwards.
 func (l *Library) Append(name string, ex ...Exchange) error {
 	if !ValidName(name) {
@@ -325,7 +327,8 @@ func (l *Library) Append(name string, ex ...Exchange) error {
 }
 
 // Put replaces the cassette c.Name with c, or adds it. It returns an error
-// for an invalid name or exchange, as [Library.Append] does. The library
+// for an invalid name or exchange, or a new name differing only in case
+// from another, as [Library.Append] does. The library
 // keeps the exchanges' headers and bodies: callers must not modify them
 // afterwards.
 func (l *Library) Put(c Cassette) error {

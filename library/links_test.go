@@ -33,6 +33,9 @@ func TestBodyFolderLinkedOutOfTheLibrary(t *testing.T) {
 		if _, err := l.UnusedBodies(); err == nil || !strings.Contains(err.Error(), "is a symbolic link to") {
 			t.Errorf("UnusedBodies with the body folder linked out = %v; want an error", err)
 		}
+		if _, err := l.Leftovers(0); err == nil || !strings.Contains(err.Error(), "is a symbolic link to") {
+			t.Errorf("Leftovers with the body folder linked out = %v; want an error", err)
+		}
 		l.Clear()
 		mustAppend(t, l, "GET_b", exchange(2))
 		if err := l.Save(); err == nil || !strings.Contains(err.Error(), "is a symbolic link to") {
