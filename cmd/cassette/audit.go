@@ -213,6 +213,9 @@ func auditExchange(ex library.Exchange) []string {
 				f.where = strings.Replace(f.where, where+" query parameter", where+" form field", 1)
 				report(f.kind, f.where, f.secret)
 			}
+			for _, f := range scanJSON(b) { // a JSON body labelled a form
+				report(f.kind, where, f.secret)
+			}
 			return
 		}
 		for _, f := range scanText(b) {

@@ -63,7 +63,9 @@
 // list, and nothing else, to FILE, for prune. A request is recorded again
 // under the same name only when it names the same host and port: an API on
 // loopback recorded again on a new port gets new cassettes, and the old
-// ones are listed. Replay the result with cassette serve.
+// ones are listed. Replay the result with cassette serve, given the same
+// -upstream when URL has a path (https://host/api/v1): the cassettes are
+// named after the requests the API got (/api/v1/users for /users).
 //
 // # Stopping
 //

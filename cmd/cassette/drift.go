@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -306,22 +307,32 @@ func decodeJSON(b []byte) (v any, ok bool) {
 	return v, true
 }
 
-// sameNumber compares JSON numbers by value: 1, 1.0 and 1e0 are one
-// number. Those without an exponent are compared exactly; with one, as
-// float64 (an exponent of a billion would take big.Rat forever).
+// sameNumber compares JSON numbers by value, exactly: 1, 1.0 and 1e0 are
+// one number, 9007199254740993 and 9007199254740992 two. A number whose
+// exponent is beyond ±10000 (which big.Rat would take long to expand) is
+// compared by its text, its "E" read as "e".
 var sameNumber = cmp.Comparer(func(a, b json.Number) bool {
 	if a == b {
 		return true
 	}
-	if strings.ContainsAny(string(a)+string(b), "eE") {
-		fa, errA := a.Float64()
-		fb, errB := b.Float64()
-		return errA == nil && errB == nil && fa == fb
+	if hugeExponent(a) || hugeExponent(b) {
+		return strings.EqualFold(string(a), string(b))
 	}
 	ra, okA := new(big.Rat).SetString(string(a))
 	rb, okB := new(big.Rat).SetString(string(b))
 	return okA && okB && ra.Cmp(rb) == 0
 })
+
+// hugeExponent reports whether the exponent of the JSON number n is beyond
+// ±10000, or unreadable.
+func hugeExponent(n json.Number) bool {
+	i := strings.IndexAny(string(n), "eE")
+	if i < 0 {
+		return false
+	}
+	exp, err := strconv.Atoi(strings.TrimPrefix(string(n[i+1:]), "+"))
+	return err != nil || exp > 10000 || exp < -10000
+}
 
 // ignoreKeys is a cmp option ignoring the values of the JSON object keys
 // names, at any depth.

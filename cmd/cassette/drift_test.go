@@ -210,20 +210,30 @@ func TestDriftUsage(t *testing.T) {
 // not.
 func TestDriftComparesJSONNumbersExactly(t *testing.T) {
 	order := exchange("GET", "https://api.example.com/v1/order", "", 200, "application/json",
-		[]byte(`{"order_id": 9007199254740992, "price": 1.0, "rate": 2.5e3}`), fixedNow)
+		[]byte(`{"order_id": 9007199254740992, "price": 1.0, "rate": 2.5e3, "big": 9007199254740992, "huge": 1e400, "far": 1e20000}`), fixedNow)
 	path := filepath.Join(t.TempDir(), "api")
 	writeExchanges(t, path, order)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"order_id": 9007199254740993, "price": 1, "rate": 2500}`)
+		io.WriteString(w, `{"order_id": 9007199254740993, "price": 1, "rate": 2500, "big": 9007199254740993e0, "huge": 1E400, "far": 1E20000}`)
 	}))
 	defer up.Close()
 	code, stdout, stderr := runSync(t, "drift", "-upstream", up.URL, path)
-	if code != exitError || !strings.Contains(stdout, "order_id") || !strings.Contains(stdout, "9007199254740993") {
-		t.Errorf("drift = %d, stdout %q, stderr %q; want exit 1 and order_id's change", code, stdout, stderr)
+	changed := map[string]bool{}
+	for _, l := range strings.Split(stdout, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "-") || strings.HasPrefix(l, "+") {
+			for _, k := range []string{"order_id", "price", "rate", "big", "huge", "far"} {
+				if strings.Contains(l, `"`+k+`"`) {
+					changed[k] = true
+				}
+			}
+		}
+	}
+	if code != exitError || !changed["order_id"] || !changed["big"] {
+		t.Errorf("drift = %d, stdout %q, stderr %q; want exit 1 and order_id's and big's changes (the same number in float64)", code, stdout, stderr)
 	}
 	for _, l := range strings.Split(stdout, "\n") {
-		if l = strings.TrimSpace(l); (strings.HasPrefix(l, "-") || strings.HasPrefix(l, "+")) && (strings.Contains(l, "price") || strings.Contains(l, "rate")) {
+		if l = strings.TrimSpace(l); (strings.HasPrefix(l, "-") || strings.HasPrefix(l, "+")) && (strings.Contains(l, "price") || strings.Contains(l, "rate") || strings.Contains(l, "huge") || strings.Contains(l, "far")) {
 			t.Errorf("drift reported numbers equal in value as changed: %q in\n%s", l, stdout)
 		}
 	}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -154,6 +156,13 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if err := p.Close(); err != nil { // waits for the background saves, saves the rest
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
+		if *unusedFile != "" {
+			// Not left with an earlier session's list, which a prune
+			// run next would take for this one's.
+			if err := os.Remove(*unusedFile); err == nil || !errors.Is(err, fs.ErrNotExist) {
+				fmt.Fprintf(stderr, "cassette record: -unused %s not written, as the library was not saved\n", *unusedFile)
+			}
+		}
 		return exitError
 	}
 	mu.Lock()
