@@ -71,6 +71,33 @@ func ExampleJSONBody() {
 	// POST_api.example.com_443_v1_orders~b609db76e
 }
 
+// The rules for an AWS service that speaks JSON (DynamoDB, SQS, Kinesis):
+// every operation is a POST to "/" named by its X-Amz-Target header, and
+// the SDK writes map members in random order. Without the header,
+// GetItem and DeleteItem of one key would share one cassette.
+func ExampleRules_aws() {
+	rules := naming.Rules{
+		Headers: []string{"X-Amz-Target"},
+		Bodies: map[string]naming.BodyRule{
+			"application/x-amz-json-1.0": naming.JSONBody,
+			"application/x-amz-json-1.1": naming.JSONBody,
+		},
+	}
+	r, _ := http.NewRequest("POST", "https://dynamodb.us-east-1.amazonaws.com/", nil)
+	r.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	key := []byte(`{"TableName":"users","Key":{"id":{"S":"u1"}}}`)
+	shuffled := []byte(`{"Key":{"id":{"S":"u1"}},"TableName":"users"}`)
+	r.Header.Set("X-Amz-Target", "DynamoDB_20120810.GetItem")
+	fmt.Println(naming.Name(r, key, rules))
+	fmt.Println(naming.Name(r, shuffled, rules))
+	r.Header.Set("X-Amz-Target", "DynamoDB_20120810.DeleteItem")
+	fmt.Println(naming.Name(r, key, rules))
+	// Output:
+	// POST_dynamodb.us-east-1.amazonaws.com_443~hd7cc00a0~b5223d6c9
+	// POST_dynamodb.us-east-1.amazonaws.com_443~hd7cc00a0~b5223d6c9
+	// POST_dynamodb.us-east-1.amazonaws.com_443~he9d6afa2~b5223d6c9
+}
+
 // A body rule of one's own: a JSON body whose "timestamp" field changes on
 // every run names the same without it.
 func ExampleBodyRule() {

@@ -3,6 +3,7 @@ package replayserver_test
 import (
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -269,5 +270,40 @@ func TestMissReportSaysWhenNotEveryCassetteWasRanked(t *testing.T) {
 	writeRequests(t, small, naming.Rules{}, reqs[:10])
 	if report := missReport(t, small, naming.Rules{}, "GET", "/v1/items?id=x", ""); strings.Contains(report, "ranked among") {
 		t.Errorf("a report ranking every cassette says it did not:\n%s", report)
+	}
+}
+
+// A multipart body misses on every run under the default rules, its
+// boundary being new each time: the report names the body rule that
+// compares its parts (it named only the JSON and form ones).
+func TestMissReportOfAMultipartBodyNamesItsRule(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	defer up.Close()
+	path := filepath.Join(t.TempDir(), "upload.json")
+	post := func(c *http.Client, base string) {
+		t.Helper()
+		var b strings.Builder
+		w := multipart.NewWriter(&b) // a random boundary, as every client makes
+		w.WriteField("name", "report.csv")
+		w.Close()
+		resp, err := c.Post(base+"/v1/upload", w.FormDataContentType(), strings.NewReader(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	t.Run("record", func(t *testing.T) {
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL))
+		post(srv.Client(), srv.URL)
+	})
+	ft := newFakeTB(t)
+	ft.do(func() {
+		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay))
+		post(srv.Client(), srv.URL)
+	})
+	ft.finish()
+	if report := ft.errors(); !strings.Contains(report, "naming.MultipartBody") || !strings.Contains(report, "boundary") {
+		t.Errorf("the miss report of a multipart body does not name naming.MultipartBody:\n%s", report)
 	}
 }

@@ -130,6 +130,10 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +
 			"name rather than record again: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a\n" +
 			"body rule such as naming.JSONBodyWithout or naming.FormBodyWithout.\n")
+		if ct := strings.ToLower(r.Header.Get("Content-Type")); strings.HasPrefix(strings.TrimSpace(ct), "multipart/") && len(h.cfg.rules.For(r).Bodies) == 0 {
+			b.WriteString("a multipart body's boundary is new on every run: name it by its parts with the body rule\n" +
+				"naming.MultipartBody (naming.Rules{Bodies: map[string]naming.BodyRule{\"multipart/*\": naming.MultipartBody}}).\n")
+		}
 	}
 	if m.found == "" {
 		if up := upgradeOf(r); up != "" {
