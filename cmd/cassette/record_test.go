@@ -108,6 +108,25 @@ func TestServeRecordMode(t *testing.T) {
 	}
 }
 
+// recordSession runs cassette record -upstream upstream with flags into
+// the library at path, sends a GET of each of paths through it, and stops
+// it; it returns the process and its exit status.
+func recordSession(t *testing.T, upstream, path string, flags []string, paths ...string) (*proc, int) {
+	t.Helper()
+	args := append(append([]string{"record", "-upstream", upstream}, flags...), path)
+	rec := start(t, args...)
+	_, proxy := rec.announce()
+	for _, p := range paths {
+		resp, err := http.Get(proxy + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	return rec, rec.stop()
+}
+
 func TestRecordStrictListsCassettesNotRecordedAgain(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -116,21 +135,11 @@ func TestRecordStrictListsCassettesNotRecordedAgain(t *testing.T) {
 	defer upstream.Close()
 	path := filepath.Join(t.TempDir(), "api")
 	session := func(strict bool, paths ...string) (*proc, int) {
-		args := []string{"record", "-upstream", upstream.URL}
+		var flags []string
 		if strict {
-			args = append(args, "-strict")
+			flags = []string{"-strict"}
 		}
-		rec := start(t, append(args, path)...)
-		_, proxy := rec.announce()
-		for _, p := range paths {
-			resp, err := http.Get(proxy + p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-		return rec, rec.stop()
+		return recordSession(t, upstream.URL, path, flags, paths...)
 	}
 	if _, code := session(false, "/keep", "/stale"); code != exitOK {
 		t.Fatalf("first recording exited %d", code)
@@ -160,17 +169,8 @@ func TestRecordWritesTheStaleCassettesToAFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "api")
 	report := filepath.Join(t.TempDir(), "stale.log")
 	session := func(paths ...string) int {
-		rec := start(t, "record", "-upstream", upstream.URL, "-unused", report, path)
-		_, proxy := rec.announce()
-		for _, p := range paths {
-			resp, err := http.Get(proxy + p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-		}
-		return rec.stop()
+		_, code := recordSession(t, upstream.URL, path, []string{"-unused", report}, paths...)
+		return code
 	}
 	if code := session("/keep", "/stale"); code != exitOK {
 		t.Fatalf("first recording exited %d", code)
