@@ -1,6 +1,7 @@
 package library
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,5 +110,30 @@ func TestCaseTwinsReadFromDisk(t *testing.T) {
 		if err := l.Append("Get_A", exchange(1)); err == nil || !strings.Contains(err.Error(), `"get_a"`) {
 			t.Fatalf("Append(Get_A) with get_a still held = %v; want an error naming get_a", err)
 		}
+	}
+}
+
+// TestARemovalNeverTakesAKeptFile: a file to remove that is the file of a
+// cassette kept, under a name differing only in case (on macOS or Windows,
+// after a Save failed to remove a renamed cassette's old file before
+// writing the new one), is left: removing it removed the cassette. A hard
+// link stands for the second name of the same file here.
+func TestARemovalNeverTakesAKeptFile(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "lib")
+	l := stores[2].open(t, root)
+	mustAppend(t, l, "get_a_80_x", exchange(1))
+	mustSave(t, l)
+	old := filepath.Join(dir, "GET_a_80_x.json")
+	if err := os.Link(filepath.Join(dir, "get_a_80_x.json"), old); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	l.mu.Lock()
+	l.gone = map[string]string{"GET_a_80_x": "GET_a_80_x.json"} // its removal failed before
+	l.changed = true
+	l.mu.Unlock()
+	mustSave(t, l)
+	if _, err := os.Stat(old); err != nil {
+		t.Errorf("Save removed %s, the file of the cassette kept: %v", old, err)
 	}
 }

@@ -46,7 +46,7 @@ func scanDir(abs string) dirListing {
 	ls := dirListing{files: make(map[string]string)}
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() && !fi.Mode().IsRegular() {
 		// Not opened: opening a named pipe waits for a writer.
-		ls.notDirError = fmt.Errorf("not a folder: %w", errNotRegular)
+		ls.notDirError = errors.New("not a folder: a named pipe, a device or a socket")
 		return ls
 	}
 	d, err := os.Open(abs)
@@ -270,6 +270,10 @@ type dirPlan struct {
 	// written (a cassette renamed so): removed before the writes, as on a
 	// case-insensitive file system they are the file written.
 	removeFirst []string
+	// The files of the cassettes kept, by their names in lower case: a
+	// file to remove that is one of them on a case-insensitive file system
+	// is not removed (see write).
+	kept map[string]string
 }
 
 type dirWrite struct {
@@ -349,6 +353,14 @@ func (l *Library) planDir() (*dirPlan, error) {
 		e := l.entries[w.name]
 		e.file, e.dirty = w.file, false
 	}
+	if len(p.remove)+len(p.removeFirst) > 0 {
+		p.kept = make(map[string]string, len(l.entries))
+		for _, e := range l.entries {
+			if e.file != "" {
+				p.kept[strings.ToLower(e.file)] = e.file
+			}
+		}
+	}
 	l.gone, l.cleared, l.changed = nil, false, false
 	return p, nil
 }
@@ -372,6 +384,9 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	remove := func(files []string) {
 		for _, file := range files {
 			target, err := l.inside(file)
+			if err == nil && l.sameAsKept(p, file, target) {
+				continue
+			}
 			if err == nil {
 				err = os.Remove(target)
 				cacheForget(target)
@@ -419,6 +434,20 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	}
 	remove(p.remove)
 	return failed, errors.Join(errs...)
+}
+
+// sameAsKept reports whether the file to remove (at target) is, on a
+// case-insensitive file system, the file of a cassette kept, whose name
+// differs from it only in case: a cassette renamed by case, whose old
+// file a Save failed to remove before writing the new one.
+func (l *Library) sameAsKept(p *dirPlan, file, target string) bool {
+	k, ok := p.kept[strings.ToLower(file)]
+	if !ok || k == file {
+		return false
+	}
+	a, errA := os.Lstat(target)
+	b, errB := os.Lstat(filepath.Join(l.abs, k))
+	return errA == nil && errB == nil && os.SameFile(a, b)
 }
 
 // failedDir marks what a plan failed to write or remove as changed again,

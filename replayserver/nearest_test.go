@@ -293,13 +293,15 @@ func TestMissReportOfAMultipartBodyNamesItsRule(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
+	// Rules for JSON bodies, which multipart bodies do not take.
+	rules := replayserver.Naming(naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody}})
 	t.Run("record", func(t *testing.T) {
-		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL))
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL), rules)
 		post(srv.Client(), srv.URL)
 	})
 	ft := newFakeTB(t)
 	ft.do(func() {
-		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay))
+		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay), rules)
 		post(srv.Client(), srv.URL)
 	})
 	ft.finish()

@@ -130,7 +130,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +
 			"name rather than record again: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a\n" +
 			"body rule such as naming.JSONBodyWithout or naming.FormBodyWithout.\n")
-		if ct := strings.ToLower(r.Header.Get("Content-Type")); strings.HasPrefix(strings.TrimSpace(ct), "multipart/") && len(h.cfg.rules.For(r).Bodies) == 0 {
+		if multipartWithoutRule(r, h.cfg.rules.For(r)) {
 			b.WriteString("a multipart body's boundary is new on every run: name it by its parts with the body rule\n" +
 				"naming.MultipartBody (naming.Rules{Bodies: map[string]naming.BodyRule{\"multipart/*\": naming.MultipartBody}}).\n")
 		}
@@ -338,4 +338,22 @@ func upgradeOf(r *http.Request) string {
 		}
 	}
 	return ""
+}
+
+// multipartWithoutRule reports whether r's body is multipart and no body
+// rule of rules applies to it: its boundary, new on every run, then
+// counts in the name. The keys looked up are those a multipart media type
+// takes (see naming.Rules.Bodies: no structured syntax suffix).
+func multipartWithoutRule(r *http.Request, rules naming.Rules) bool {
+	mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if !strings.HasPrefix(mt, "multipart/") {
+		return false
+	}
+	for _, key := range []string{mt, "multipart/*", "", "*/*"} {
+		if rules.Bodies[key] != nil {
+			return false
+		}
+	}
+	return true
 }

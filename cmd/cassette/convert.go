@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -147,12 +148,50 @@ func openTarget(path string, force bool, opts ...library.Option) (*library.Libra
 		// -force replaces the cassettes of a directory, not other files,
 		// which would be left among the new ones: a library that no
 		// longer opens.
-		if _, err := lib.Names(); err != nil {
-			return nil, fmt.Errorf("%w; a library is written there only when it holds nothing else: move what is not a cassette elsewhere", err)
+		foreign, err := foreignFiles(path)
+		if err != nil {
+			return nil, err
+		}
+		if len(foreign) > 0 {
+			return nil, fmt.Errorf("%s holds %s, which %s no cassette file: a library is written there only when it holds nothing else; move it elsewhere",
+				path, strings.Join(foreign, ", "), map[bool]string{true: "is", false: "are"}[len(foreign) == 1])
 		}
 	}
 	lib.Clear()
 	return lib, nil
+}
+
+// foreignFiles returns what the folder dir holds that a directory library
+// would not take for its own, as package library lists a folder: anything
+// but NAME.json, NAME.yaml and NAME.yml files of valid names, its
+// "bodies" folder, and names starting with a dot. (Two files of one
+// cassette are its own: a convert -force replaces both.)
+func foreignFiles(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, de := range ents {
+		name := de.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(dir, name)) // through a link
+		switch {
+		case err != nil:
+			out = append(out, name+" (a broken link)")
+		case fi.IsDir() && name == "bodies":
+		case fi.IsDir():
+			out = append(out, name+"/")
+		default:
+			ext := strings.ToLower(filepath.Ext(name))
+			if !fi.Mode().IsRegular() || (ext != ".json" && ext != ".yaml" && ext != ".yml") || !library.ValidName(strings.TrimSuffix(name, filepath.Ext(name))) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out, nil
 }
 
 // hasContent reports whether path is a file that is not empty or a

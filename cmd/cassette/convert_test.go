@@ -92,11 +92,29 @@ func TestConvertRefusesToOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr = runSync(t, "convert", "-force", src, mixed)
-	if code != exitError || !strings.Contains(stderr, "important") || !strings.Contains(stderr, "holds nothing else") {
-		t.Errorf("convert -force into a folder with other files = %d, stderr %q; want 1 naming the file", code, stderr)
+	if code != exitError || !strings.Contains(stderr, "important/, notes.txt") || !strings.Contains(stderr, "holds nothing else") {
+		t.Errorf("convert -force into a folder with other files = %d, stderr %q; want 1 naming them", code, stderr)
 	}
 	if ents, _ := os.ReadDir(mixed); len(ents) != 2 {
 		t.Errorf("refused convert -force left %d entries in the folder, want its 2", len(ents))
+	}
+
+	// Two files of one cassette are the library's own: -force replaces
+	// them both.
+	twice := filepath.Join(t.TempDir(), "twice")
+	for _, f := range []string{"GET_z.json", "GET_z.yaml", ".notes"} {
+		if err := os.MkdirAll(twice, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(twice, f), []byte(`{"version": 1, "exchanges": []}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, stderr := runSync(t, "convert", "-force", src, twice); code != exitOK {
+		t.Errorf("convert -force into a folder with two files of one cassette = %d, stderr %q; want it replaced", code, stderr)
+	}
+	if diff := cmp.Diff(loadAll(t, src), loadAll(t, twice)); diff != "" {
+		t.Errorf("after convert -force, %s differs from %s (-src +dst):\n%s", twice, src, diff)
 	}
 
 	// An empty directory is not overwriting anything.

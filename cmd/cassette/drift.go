@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -307,31 +306,49 @@ func decodeJSON(b []byte) (v any, ok bool) {
 	return v, true
 }
 
-// sameNumber compares JSON numbers by value, exactly: 1, 1.0 and 1e0 are
-// one number, 9007199254740993 and 9007199254740992 two. A number whose
-// exponent is beyond ±10000 (which big.Rat would take long to expand) is
-// compared by its text, its "E" read as "e".
+// sameNumber compares JSON numbers by value, exactly: 1, 1.0, 1e0 and
+// 10e-1 are one number, 9007199254740993 and 9007199254740992 two.
 var sameNumber = cmp.Comparer(func(a, b json.Number) bool {
 	if a == b {
 		return true
 	}
-	if hugeExponent(a) || hugeExponent(b) {
-		return strings.EqualFold(string(a), string(b))
-	}
-	ra, okA := new(big.Rat).SetString(string(a))
-	rb, okB := new(big.Rat).SetString(string(b))
-	return okA && okB && ra.Cmp(rb) == 0
+	na, okA := normalNumber(string(a))
+	nb, okB := normalNumber(string(b))
+	return okA && okB && na == nb
 })
 
-// hugeExponent reports whether the exponent of the JSON number n is beyond
-// ±10000, or unreadable.
-func hugeExponent(n json.Number) bool {
-	i := strings.IndexAny(string(n), "eE")
-	if i < 0 {
-		return false
+// normalNumber returns the JSON number n written one way for each value:
+// its sign, its significant digits and the exponent of the last one
+// ("12e3" for 12000, 1.2e4 and 0.012e6; "0" for any zero). It works on the
+// text, so an exponent of any size costs nothing. ok is false for text
+// that is no number.
+func normalNumber(n string) (norm string, ok bool) {
+	neg := strings.HasPrefix(n, "-")
+	n = strings.TrimPrefix(n, "-")
+	mant, expText, hasExp := strings.Cut(strings.ToLower(n), "e")
+	exp := new(big.Int)
+	if hasExp {
+		if _, ok := exp.SetString(strings.TrimPrefix(expText, "+"), 10); !ok {
+			return "", false
+		}
 	}
-	exp, err := strconv.Atoi(strings.TrimPrefix(string(n[i+1:]), "+"))
-	return err != nil || exp > 10000 || exp < -10000
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits := whole + frac
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false
+	}
+	exp.Sub(exp, big.NewInt(int64(len(frac))))
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		return "0", true
+	}
+	trimmed := strings.TrimRight(digits, "0")
+	exp.Add(exp, big.NewInt(int64(len(digits)-len(trimmed))))
+	sign := ""
+	if neg {
+		sign = "-"
+	}
+	return sign + trimmed + "e" + exp.String(), true
 }
 
 // ignoreKeys is a cmp option ignoring the values of the JSON object keys

@@ -262,3 +262,39 @@ func TestDriftTimeout(t *testing.T) {
 		t.Errorf("drift -timeout -1s = %d, %q; want a usage error", code, stderr)
 	}
 }
+
+// normalNumber writes one value one way, whatever its size: numbers are
+// compared on it.
+func TestNormalNumber(t *testing.T) {
+	same := [][]string{
+		{"1", "1.0", "1e0", "10e-1", "0.1e1", "1E+0", "1.000"},
+		{"12000", "1.2e4", "0.012e6", "12e3"},
+		{"0", "-0", "0.0", "0e99999", "-0.0e0", "00"},
+		{"1e10001", "1e+10001", "10e10000", "0.1e10002"},
+		{"-2.5", "-25e-1"},
+		{"9007199254740993", "9007199254740993e0", "90071992547409930e-1"},
+	}
+	for _, group := range same {
+		want, ok := normalNumber(group[0])
+		if !ok {
+			t.Fatalf("normalNumber(%q) failed", group[0])
+		}
+		for _, n := range group[1:] {
+			if got, ok := normalNumber(n); !ok || got != want {
+				t.Errorf("normalNumber(%q) = %q, %v; want %q, as for %q", n, got, ok, want, group[0])
+			}
+		}
+	}
+	for _, pair := range [][2]string{{"9007199254740993", "9007199254740992"}, {"1", "-1"}, {"1e10001", "1e10002"}, {"0.1", "0.01"}} {
+		a, _ := normalNumber(pair[0])
+		b, _ := normalNumber(pair[1])
+		if a == b {
+			t.Errorf("normalNumber(%q) = normalNumber(%q) = %q; want them apart", pair[0], pair[1], a)
+		}
+	}
+	for _, bad := range []string{"", "-", "e5", "1e", "1x", "1.2.3", "--1"} {
+		if got, ok := normalNumber(bad); ok {
+			t.Errorf("normalNumber(%q) = %q, true; want it refused", bad, got)
+		}
+	}
+}

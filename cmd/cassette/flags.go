@@ -127,8 +127,11 @@ func checkOutFile(flag, path string) error {
 		return fmt.Errorf("%s %s: is a folder; give a file to write", flag, path)
 	}
 	dir := filepath.Dir(path)
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	switch fi, err := os.Stat(dir); {
+	case err != nil:
 		return fmt.Errorf("%s %s: folder %s does not exist; create it, or give a file in a folder that does", flag, path, dir)
+	case !fi.IsDir():
+		return fmt.Errorf("%s %s: %s is not a folder; give a file in a folder", flag, path, dir)
 	}
 	return nil
 }

@@ -159,8 +159,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if *unusedFile != "" {
 			// Not left with an earlier session's list, which a prune
 			// run next would take for this one's.
-			if err := os.Remove(*unusedFile); err == nil || !errors.Is(err, fs.ErrNotExist) {
-				fmt.Fprintf(stderr, "cassette record: -unused %s not written, as the library was not saved\n", *unusedFile)
+			switch err := os.Remove(*unusedFile); {
+			case err == nil:
+				fmt.Fprintf(stderr, "cassette record: -unused %s removed, not written, as the library was not saved\n", *unusedFile)
+			case !errors.Is(err, fs.ErrNotExist):
+				fmt.Fprintf(stderr, "cassette record: -unused %s not written, as the library was not saved, and the list of an earlier session it holds could not be removed: %v\n", *unusedFile, err)
 			}
 		}
 		return exitError

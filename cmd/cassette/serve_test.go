@@ -311,8 +311,13 @@ func TestUnusedFileCheckedAtStart(t *testing.T) {
 	path, _ := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/a", 200, "a"})
 	missing := filepath.Join(t.TempDir(), "no", "such", "folder", "unused.log")
 	folder := t.TempDir()
+	plain := filepath.Join(t.TempDir(), "plain")
+	if err := os.WriteFile(plain, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, args := range [][]string{
 		{"serve", "-unused", missing, path},
+		{"serve", "-unused", filepath.Join(plain, "unused.log"), path},
 		{"serve", "-unused", folder, path},
 		{"record", "-upstream", "http://127.0.0.1:1", "-unused", missing, path},
 	} {

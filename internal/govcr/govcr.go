@@ -119,8 +119,9 @@ func Import(data []byte) ([]library.Cassette, error) {
 	var p probe
 	if err := yaml.Unmarshal(data, &p); err != nil {
 		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			// In the words of the file, not of the Go types it is decoded into.
+		if errors.As(err, &te) && !cassetteShaped(data) {
+			// In the words of the file, not of the Go types it is decoded
+			// into; a cassette of the right shape keeps yaml's line.
 			return nil, errors.New("read go-vcr cassette: not a go-vcr cassette: want a YAML mapping with \"version\" and a list of \"interactions\"")
 		}
 		return nil, fmt.Errorf("read go-vcr cassette: %w", err)
@@ -215,4 +216,21 @@ func nameOf(r library.Request) (string, error) {
 	}
 	req.Header = r.Header
 	return naming.Name(req, r.Body, naming.Default()), nil
+}
+
+// cassetteShaped reports whether the YAML document data is a mapping whose
+// "interactions", if any, is a list: a go-vcr cassette in its outline,
+// whose errors are deeper.
+func cassetteShaped(data []byte) bool {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return false
+	}
+	m := doc.Content[0].Content
+	for i := 0; i+1 < len(m); i += 2 {
+		if m[i].Value == "interactions" {
+			return m[i+1].Kind == yaml.SequenceNode
+		}
+	}
+	return true
 }

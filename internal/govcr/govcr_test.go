@@ -175,4 +175,9 @@ version: 1
 	if _, err := Import([]byte("- a\n- b\n")); err == nil || !strings.Contains(err.Error(), "not a go-vcr cassette") || strings.Contains(err.Error(), "govcr.") {
 		t.Errorf("Import(a YAML list) = %v; want an error saying it is not a go-vcr cassette", err)
 	}
+	// A cassette of the right outline with a bad interaction keeps the
+	// line of the error.
+	if _, err := Import([]byte("version: 2\ninteractions:\n  - request: oops\n")); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("Import(a bad interaction) = %v; want an error with its line", err)
+	}
 }
