@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -148,4 +149,66 @@ func storedExchange(t *testing.T, path string) library.Exchange {
 		t.Fatalf("cassette %s: %v", names[0], err)
 	}
 	return c.Exchanges[0]
+}
+
+// A client that refuses gzip (identity, as Python's urllib asks) gets the
+// body decoded, as the API answered it, from either path, though the
+// library holds the gzip a Go client recorded; one that takes gzip gets
+// the gzip as stored, and so does one that says nothing (what an API
+// sends it is what it sent the recording's client, which may have been
+// gzip: see TestRecordThenReplayIsByteExact). The server used to send the
+// gzip to anyone.
+func TestGzipToAClientThatDoesNotTakeIt(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	plain := []byte(strings.Repeat("decode me, ", 100))
+	up := gzipAPI(t, plain)
+	lib := filepath.Join(t.TempDir(), "api.json")
+	t.Run("record", func(t *testing.T) {
+		fetchPlain(t, &http.Client{Transport: recorder.NewTransport(t, lib)}, up.URL+"/news", plain)
+	})
+	srv := replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeReplay))
+	rt := replayserver.NewTransport(t, lib, replayserver.WithMode(replayserver.ModeReplay))
+	raw := &http.Client{Transport: &http.Transport{DisableCompression: true}} // sends what the request says, decodes nothing
+	defer raw.CloseIdleConnections()
+	for _, tc := range []struct {
+		accept string // "-" for none
+		gzip   bool
+	}{
+		{"-", true},
+		{"identity", false},
+		{"gzip;q=0, deflate", false},
+		{"br, gzip", true},
+		{"*", true},
+		{"gzip;q=0, *", false},
+	} {
+		for _, via := range []struct {
+			name string
+			c    *http.Client
+			url  string
+		}{{"New", raw, srv.URL + "/news"}, {"NewTransport", &http.Client{Transport: rt}, up.URL + "/news"}} {
+			if via.name == "NewTransport" && tc.accept == "-" {
+				continue // http.Transport's own case: TestGzipRecordedAnyWayReplaysAnyWay
+			}
+			req, _ := http.NewRequest("GET", via.url, nil)
+			if tc.accept != "-" {
+				req.Header.Set("Accept-Encoding", tc.accept)
+			}
+			resp, err := via.c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			want, ce := plain, ""
+			if tc.gzip {
+				want, ce = gz(plain), "gzip"
+			}
+			if !bytes.Equal(b, want) || resp.Header.Get("Content-Encoding") != ce {
+				t.Errorf("%s, Accept-Encoding %q: %d bytes, Content-Encoding %q; want %d bytes, %q", via.name, tc.accept, len(b), resp.Header.Get("Content-Encoding"), len(want), ce)
+			}
+			if cl := resp.Header.Get("Content-Length"); cl != "" && cl != strconv.Itoa(len(b)) {
+				t.Errorf("%s, Accept-Encoding %q: Content-Length %s for %d bytes", via.name, tc.accept, cl, len(b))
+			}
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
@@ -469,7 +470,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
 			var status int
-			if m.reply != nil && r.Method != http.MethodHead && !h.cfg.timing {
+			if m.reply != nil && r.Method != http.MethodHead && !h.cfg.timing && !(m.reply.gzip && gunzip.Refuses(r.Header)) {
 				writeReply(w, m.reply)
 				status = m.reply.status // ex is not read: one place less in memory
 			} else {

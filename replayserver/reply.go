@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -29,6 +30,7 @@ import (
 // made true), so that a hit costs no more than a copy of the kept fields.
 type reply struct {
 	status int
+	gzip   bool     // the body is gzip-encoded, and its request did not refuse gzip: a request that does gets it from writeExchange, decoded
 	kv     []string // each header field's name, then its values
 	counts string   // each field's number of values, one byte each
 	body   []byte   // nil when the status allows none
@@ -71,7 +73,7 @@ func repliesOf(c library.Cassette, buf []reply, kvBuf []string, pick string) (re
 			strs += 1 + len(vv)
 		}
 		hdrs[i] = hdr
-		reps[i] = reply{status: p.status}
+		reps[i] = reply{status: p.status, gzip: gunzip.Encoded(hdr) && !gunzip.Refuses(ex.Request.Header)}
 		if p.withBody {
 			reps[i].body = resp.Body
 		}

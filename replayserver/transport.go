@@ -29,7 +29,9 @@ import (
 // test), and a 502 for a cassette of an interim (1xx) status, failing the
 // test. Like [http.Transport], it decodes a gzip-encoded answer to a
 // request that set no Accept-Encoding (nor Range, and is not a HEAD); the
-// library keeps the gzip the server sent. In record, rerecord and passthrough
+// library keeps the gzip the server sent. A request whose Accept-Encoding
+// refuses gzip (identity) gets the body decoded too, as the API would have
+// sent it. In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
 // [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
 // [UpstreamTimeout] for response headers; a response body the test never
@@ -74,10 +76,18 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if h.cfg.logHits {
 				h.logf("hit  %s %s -> %d from %s", req.Method, h.redact.URL(req.URL), resp.StatusCode, m.found)
 			}
-			if gunzip.Asks(req) {
+			switch {
+			case gunzip.Asks(req):
 				// As http.Transport, which this transport stands in for,
 				// would have asked for gzip and decoded it.
 				gunzip.Decode(resp)
+			case gunzip.Refuses(req.Header) && !gunzip.Refuses(ex.Request.Header) && req.Method != http.MethodHead && req.Header.Get("Range") == "":
+				// A request that refuses gzip (Accept-Encoding: identity)
+				// got the identity encoding from the API, where the
+				// recording's client took gzip (see writeExchange).
+				if gunzip.Decode(resp) {
+					resp.Uncompressed = false
+				}
 			}
 			return resp, nil
 		}

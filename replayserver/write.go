@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -47,10 +48,26 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	if p.withBody && resp.BodyFile != "" {
 		return h.writeBodyFile(w, r, ex, p)
 	}
+	body := resp.Body
+	if p.withBody && p.pieces == nil && p.status != http.StatusPartialContent && gunzip.Encoded(hdr) &&
+		gunzip.Refuses(r.Header) && !gunzip.Refuses(ex.Request.Header) {
+		// A client that refuses gzip (Python's urllib asks for identity)
+		// got the identity encoding from the API, as its Accept-Encoding
+		// asked, where the recording's client took gzip: the body is sent
+		// decoded. (An API that sent gzip to a client refusing it, as
+		// recorded, sends it again.)
+		if plain, ok := gunzip.DecodeAll(body); ok {
+			body = plain
+			hdr.Del("Content-Encoding")
+			if hdr.Get("Content-Length") != "" {
+				hdr.Set("Content-Length", strconv.Itoa(len(body)))
+			}
+		}
+	}
 	w.WriteHeader(p.status)
 	if p.withBody {
 		if p.pieces == nil {
-			w.Write(resp.Body)
+			w.Write(body)
 		} else {
 			rc := http.NewResponseController(w)
 			from := 0

@@ -9,6 +9,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -17,6 +18,82 @@ import (
 // is not a HEAD.
 func Asks(req *http.Request) bool {
 	return req.Header.Get("Accept-Encoding") == "" && req.Header.Get("Range") == "" && req.Method != http.MethodHead
+}
+
+// Refuses reports whether a request with header h refuses a gzip-encoded
+// answer: it has an Accept-Encoding (Python's urllib sends "identity"),
+// which does not accept gzip (see Accepts). A request without one says
+// nothing: a server may send it anything, and what it sent is what was
+// recorded.
+func Refuses(h http.Header) bool {
+	return len(h.Values("Accept-Encoding")) > 0 && !Accepts(h)
+}
+
+// Accepts reports whether a request with header h takes a gzip-encoded
+// answer: its Accept-Encoding lists gzip (or x-gzip), or "*" without
+// naming gzip, with a q-value above 0.
+func Accepts(h http.Header) bool {
+	named, star := -1.0, -1.0 // q of gzip and of "*"; -1 when not listed
+	for _, v := range h.Values("Accept-Encoding") {
+		for _, part := range strings.Split(v, ",") {
+			coding, params, _ := strings.Cut(part, ";")
+			q := qValue(params)
+			switch strings.ToLower(strings.TrimSpace(coding)) {
+			case "gzip", "x-gzip":
+				named = max(named, q)
+			case "*":
+				star = max(star, q)
+			}
+		}
+	}
+	if named >= 0 {
+		return named > 0
+	}
+	return star > 0
+}
+
+// qValue returns the q-value of the parameters of a coding ("q=0.5"), 1
+// when there is none, and 0 for one that does not parse.
+func qValue(params string) float64 {
+	for _, p := range strings.Split(params, ";") {
+		k, v, _ := strings.Cut(p, "=")
+		if strings.EqualFold(strings.TrimSpace(k), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || q < 0 {
+				return 0
+			}
+			return q
+		}
+	}
+	return 1
+}
+
+// Encoded reports whether a response with header h is gzip-encoded, and
+// gzip only: one Content-Encoding, gzip or x-gzip.
+func Encoded(h http.Header) bool {
+	ce := h.Values("Content-Encoding")
+	if len(ce) != 1 {
+		return false
+	}
+	v := strings.TrimSpace(ce[0])
+	return strings.EqualFold(v, "gzip") || strings.EqualFold(v, "x-gzip")
+}
+
+// maxDecoded is the most that DecodeAll decodes.
+const maxDecoded = 256 << 20
+
+// DecodeAll returns the gzip-encoded body decoded, and whether it decoded
+// (whole, and to at most 256 MiB).
+func DecodeAll(body []byte) ([]byte, bool) {
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return nil, false
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, maxDecoded+1))
+	if err != nil || len(out) > maxDecoded {
+		return nil, false
+	}
+	return out, true
 }
 
 // Decode turns resp, a gzip-encoded answer to a request the transport

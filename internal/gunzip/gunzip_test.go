@@ -77,3 +77,36 @@ func TestDecodeOfBrokenGzipIsAReadError(t *testing.T) {
 		t.Error("reading a body that is not gzip gave no error")
 	}
 }
+
+func TestAcceptsAndRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		ae               []string // nil: no Accept-Encoding
+		accepts, refuses bool
+	}{
+		{nil, false, false},
+		{[]string{"gzip"}, true, false},
+		{[]string{"GZIP"}, true, false},
+		{[]string{"x-gzip"}, true, false},
+		{[]string{"br, gzip;q=0.5"}, true, false},
+		{[]string{"identity"}, false, true},
+		{[]string{"gzip;q=0"}, false, true},
+		{[]string{"gzip; q=0.0, deflate"}, false, true},
+		{[]string{"*"}, true, false},
+		{[]string{"*;q=0"}, false, true},
+		{[]string{"gzip;q=0, *"}, false, true},
+		{[]string{"deflate", "gzip"}, true, false},
+		{[]string{"gzip;q=oops"}, false, true},
+		{[]string{""}, false, true},
+	} {
+		h := http.Header{}
+		if tc.ae != nil {
+			h["Accept-Encoding"] = tc.ae
+		}
+		if got := Accepts(h); got != tc.accepts {
+			t.Errorf("Accepts(%q) = %v, want %v", tc.ae, got, tc.accepts)
+		}
+		if got := Refuses(h); got != tc.refuses {
+			t.Errorf("Refuses(%q) = %v, want %v", tc.ae, got, tc.refuses)
+		}
+	}
+}
