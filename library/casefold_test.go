@@ -137,3 +137,32 @@ func TestARemovalNeverTakesAKeptFile(t *testing.T) {
 		t.Errorf("Save removed %s, the file of the cassette kept: %v", old, err)
 	}
 }
+
+// TestARenameByCaseRemovesTheOldSpelling: on a case-insensitive file
+// system the new spelling of a cassette renamed by case is, before the
+// Save, the old file itself (a hard link stands for it here): the old
+// spelling is still removed before the write, which sameAsKept must not
+// prevent.
+func TestARenameByCaseRemovesTheOldSpelling(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "lib")
+	l := stores[2].open(t, root)
+	mustAppend(t, l, "GET_a_80_x", exchange(1))
+	mustSave(t, l)
+	l = stores[2].open(t, root)
+	if err := l.Delete("GET_a_80_x"); err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, l, "get_a_80_x", exchange(2))
+	if err := os.Link(filepath.Join(dir, "GET_a_80_x.json"), filepath.Join(dir, "get_a_80_x.json")); err != nil {
+		t.Skip("no hard links here:", err)
+	}
+	mustSave(t, l)
+	if _, err := os.Stat(filepath.Join(dir, "GET_a_80_x.json")); err == nil {
+		t.Errorf("the old spelling GET_a_80_x.json is still there after the rename by case")
+	}
+	c, ok, err := stores[2].open(t, root).Get("get_a_80_x")
+	if err != nil || !ok || len(c.Exchanges) != 1 || string(c.Exchanges[0].Response.Body) != "answer 2\n" {
+		t.Errorf("get_a_80_x after the save = %v, %v, %v; want the new cassette", c, ok, err)
+	}
+}

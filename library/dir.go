@@ -381,10 +381,13 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 		}
 	}
 	var errs []error
-	remove := func(files []string) {
+	// keepSame: a file that is a kept cassette's is not removed; not so
+	// for removeFirst, whose files are, on a case-insensitive file system,
+	// the ones about to be written under a new spelling.
+	remove := func(files []string, keepSame bool) {
 		for _, file := range files {
 			target, err := l.inside(file)
-			if err == nil && l.sameAsKept(p, file, target) {
+			if err == nil && keepSame && l.sameAsKept(p, file, target) {
 				continue
 			}
 			if err == nil {
@@ -397,7 +400,7 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 			}
 		}
 	}
-	remove(p.removeFirst)
+	remove(p.removeFirst, false)
 	cs := make([]Cassette, len(p.writes))
 	for i := range p.writes {
 		cs[i] = p.writes[i].c
@@ -432,7 +435,7 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	if len(bad) > 0 {
 		errs = append(errs, notSaved(bad))
 	}
-	remove(p.remove)
+	remove(p.remove, true)
 	return failed, errors.Join(errs...)
 }
 

@@ -212,3 +212,93 @@ func TestGzipToAClientThatDoesNotTakeIt(t *testing.T) {
 		}
 	}
 }
+
+// The same for the other shapes of a gzip answer: streamed (recorded in
+// chunks, as an API compressing on the fly sends it), labelled x-gzip, or
+// of a known length; each decoded whole, with its true Content-Length,
+// from either path, for a client that refuses gzip.
+func TestGzipOfEveryShapeToAClientThatRefusesIt(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	plain := []byte(strings.Repeat("decode me too, ", 100))
+	zipped := gz(plain)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		switch r.URL.Path {
+		case "/stream":
+			w.Write(zipped[:10])
+			w.(http.Flusher).Flush()
+			w.Write(zipped[10:])
+		case "/xgzip":
+			w.Header().Set("Content-Encoding", "x-gzip")
+			w.Write(zipped)
+		default:
+			w.Write(zipped)
+		}
+	}))
+	defer up.Close()
+	lib := filepath.Join(t.TempDir(), "api.json")
+	raw := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer raw.CloseIdleConnections()
+	get := func(c *http.Client, url, accept string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url, nil)
+		req.Header.Set("Accept-Encoding", accept)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, b
+	}
+	paths := []string{"/stream", "/xgzip", "/sized"}
+	t.Run("record", func(t *testing.T) {
+		srv := replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL))
+		for _, p := range paths {
+			if _, b := get(raw, srv.URL+p, "gzip"); !bytes.Equal(b, zipped) {
+				t.Fatalf("recording %s: got %d bytes, want the gzip", p, len(b))
+			}
+		}
+	})
+	if lib, err := library.Open(lib); err == nil {
+		if c, ok, _ := lib.Get(nameOfPath(t, lib, "/stream")); !ok || len(c.Exchanges[0].Response.Chunks) == 0 {
+			t.Fatalf("/stream was not recorded in chunks: the case is not tested")
+		}
+	}
+	srv := replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeReplay))
+	rt := &http.Client{Transport: replayserver.NewTransport(t, lib, replayserver.WithMode(replayserver.ModeReplay))}
+	for _, p := range paths {
+		for _, via := range []struct {
+			name string
+			c    *http.Client
+			base string
+		}{{"New", raw, srv.URL}, {"NewTransport", rt, up.URL}} {
+			resp, b := get(via.c, via.base+p, "identity")
+			if !bytes.Equal(b, plain) || resp.Header.Get("Content-Encoding") != "" ||
+				resp.Header.Get("Content-Length") != strconv.Itoa(len(plain)) || resp.ContentLength != int64(len(plain)) {
+				t.Errorf("%s %s for identity: %d bytes, Content-Encoding %q, Content-Length %q (%d); want the %d plain bytes with their length",
+					via.name, p, len(b), resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Length"), resp.ContentLength, len(plain))
+			}
+			if _, b := get(via.c, via.base+p, "gzip"); !bytes.Equal(b, zipped) {
+				t.Errorf("%s %s for gzip: %d bytes; want the gzip as recorded", via.name, p, len(b))
+			}
+		}
+	}
+}
+
+// nameOfPath returns the name of the one cassette of lib whose name ends
+// in the path's last segment.
+func nameOfPath(t *testing.T, lib *library.Library, path string) string {
+	t.Helper()
+	names, err := lib.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if strings.HasSuffix(n, "_"+strings.TrimPrefix(path, "/")) {
+			return n
+		}
+	}
+	t.Fatalf("no cassette for %s in %q", path, names)
+	return ""
+}

@@ -30,7 +30,7 @@ import (
 // made true), so that a hit costs no more than a copy of the kept fields.
 type reply struct {
 	status int
-	gzip   bool     // the body is gzip-encoded, and its request did not refuse gzip: a request that does gets it from writeExchange, decoded
+	gzip   bool     // the body is gzip-encoded, and its request did not refuse gzip: a request that does goes to writeExchange (see decodedFor)
 	kv     []string // each header field's name, then its values
 	counts string   // each field's number of values, one byte each
 	body   []byte   // nil when the status allows none

@@ -351,8 +351,8 @@ func multipartWithoutRule(r *http.Request, rules naming.Rules) bool {
 		return false
 	}
 	for _, key := range []string{mt, "multipart/*", "", "*/*"} {
-		if rules.Bodies[key] != nil {
-			return false
+		if rule, ok := rules.Bodies[key]; ok {
+			return rule == nil // the first key present decides; nil is ExactBody
 		}
 	}
 	return true

@@ -30,8 +30,9 @@ import (
 // test. Like [http.Transport], it decodes a gzip-encoded answer to a
 // request that set no Accept-Encoding (nor Range, and is not a HEAD); the
 // library keeps the gzip the server sent. A request whose Accept-Encoding
-// refuses gzip (identity) gets the body decoded too, as the API would have
-// sent it. In record, rerecord and passthrough
+// refuses gzip (identity) gets the body decoded too, whole, as the API
+// would have sent it, when its recorded request took gzip (as from [New]'s
+// server: not a range, nor a body in a body file). In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
 // [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
 // [UpstreamTimeout] for response headers; a response body the test never
@@ -76,18 +77,10 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if h.cfg.logHits {
 				h.logf("hit  %s %s -> %d from %s", req.Method, h.redact.URL(req.URL), resp.StatusCode, m.found)
 			}
-			switch {
-			case gunzip.Asks(req):
+			if gunzip.Asks(req) {
 				// As http.Transport, which this transport stands in for,
 				// would have asked for gzip and decoded it.
 				gunzip.Decode(resp)
-			case gunzip.Refuses(req.Header) && !gunzip.Refuses(ex.Request.Header) && req.Method != http.MethodHead && req.Header.Get("Range") == "":
-				// A request that refuses gzip (Accept-Encoding: identity)
-				// got the identity encoding from the API, where the
-				// recording's client took gzip (see writeExchange).
-				if gunzip.Decode(resp) {
-					resp.Uncompressed = false
-				}
 			}
 			return resp, nil
 		}
@@ -133,7 +126,7 @@ func withBody(req *http.Request, body []byte) *http.Request {
 // and, with RecordedTiming, its pieces arrive at their recorded times.
 func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette string, rep *reply) (*http.Response, error) {
 	head := req.Method == http.MethodHead
-	if rep != nil && !head && !h.cfg.timing {
+	if rep != nil && !head && !h.cfg.timing && !(rep.gzip && gunzip.Refuses(req.Header)) {
 		// A plain exchange, its header prepared once (see reply).
 		resp := newResponse(req, rep.status, rep.header())
 		if len(rep.body) > 0 {
@@ -178,6 +171,14 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 		return resp, nil
 	}
 	body := ex.Response.Body
+	if plain, ok := decodedFor(req, ex, hdr, p); ok {
+		// A request that refuses gzip (Accept-Encoding: identity) got the
+		// identity encoding from the API, where the recording's client
+		// took gzip: as from the server (see writeExchange).
+		body, p.pieces = plain, nil
+		delete(hdr, "Content-Encoding")
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	}
 	switch {
 	case p.pieces != nil:
 		resp.ContentLength = -1

@@ -37,6 +37,12 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 		return http.StatusBadGateway
 	}
 	p := prepare(hdr, ex, r.Method == http.MethodHead)
+	body := resp.Body
+	if plain, ok := decodedFor(r, ex, hdr, p); ok {
+		body, p.pieces = plain, nil // sent whole: the recorded pieces are of the gzip
+		hdr.Del("Content-Encoding")
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	}
 	var start time.Time
 	if h.cfg.timing {
 		start = time.Now()
@@ -47,22 +53,6 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	h.reportBad(r, p)
 	if p.withBody && resp.BodyFile != "" {
 		return h.writeBodyFile(w, r, ex, p)
-	}
-	body := resp.Body
-	if p.withBody && p.pieces == nil && p.status != http.StatusPartialContent && gunzip.Encoded(hdr) &&
-		gunzip.Refuses(r.Header) && !gunzip.Refuses(ex.Request.Header) {
-		// A client that refuses gzip (Python's urllib asks for identity)
-		// got the identity encoding from the API, as its Accept-Encoding
-		// asked, where the recording's client took gzip: the body is sent
-		// decoded. (An API that sent gzip to a client refusing it, as
-		// recorded, sends it again.)
-		if plain, ok := gunzip.DecodeAll(body); ok {
-			body = plain
-			hdr.Del("Content-Encoding")
-			if hdr.Get("Content-Length") != "" {
-				hdr.Set("Content-Length", strconv.Itoa(len(body)))
-			}
-		}
 	}
 	w.WriteHeader(p.status)
 	if p.withBody {
@@ -75,7 +65,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 				if h.cfg.timing && !h.sleep(r.Context(), pc.at-time.Since(start)) {
 					return p.status
 				}
-				if _, err := w.Write(resp.Body[from:pc.end]); err != nil {
+				if _, err := w.Write(body[from:pc.end]); err != nil {
 					return p.status
 				}
 				rc.Flush()
@@ -85,6 +75,21 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	}
 	setTrailers(hdr, resp.Trailer)
 	return p.status
+}
+
+// decodedFor returns the body of ex decoded, for a request r that refuses
+// gzip (Python's urllib asks for identity), when ex's answer, prepared in
+// hdr and p, is gzip-encoded and its request did not refuse gzip: the API
+// would have answered r in the identity encoding. Not for an answer to a
+// HEAD or without a body, a 206 (a range of the gzip), a body in a body
+// file (sent as recorded), or a body that does not decode. An API that
+// sent gzip to a client refusing it, as recorded, sends it again.
+func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) ([]byte, bool) {
+	if !p.withBody || p.status == http.StatusPartialContent || ex.Response.BodyFile != "" ||
+		!gunzip.Encoded(hdr) || !gunzip.Refuses(r.Header) || gunzip.Refuses(ex.Request.Header) {
+		return nil, false
+	}
+	return gunzip.DecodeAll(ex.Response.Body)
 }
 
 // reportBad fails the test when p, prepared to answer r, says the

@@ -35,14 +35,15 @@ func Refuses(h http.Header) bool {
 func Accepts(h http.Header) bool {
 	named, star := -1.0, -1.0 // q of gzip and of "*"; -1 when not listed
 	for _, v := range h.Values("Accept-Encoding") {
-		for _, part := range strings.Split(v, ",") {
+		for rest := v; rest != ""; {
+			var part string
+			part, rest, _ = strings.Cut(rest, ",")
 			coding, params, _ := strings.Cut(part, ";")
-			q := qValue(params)
-			switch strings.ToLower(strings.TrimSpace(coding)) {
-			case "gzip", "x-gzip":
-				named = max(named, q)
-			case "*":
-				star = max(star, q)
+			switch coding = strings.TrimSpace(coding); {
+			case strings.EqualFold(coding, "gzip"), strings.EqualFold(coding, "x-gzip"):
+				named = max(named, qValue(params))
+			case coding == "*":
+				star = max(star, qValue(params))
 			}
 		}
 	}
@@ -55,7 +56,9 @@ func Accepts(h http.Header) bool {
 // qValue returns the q-value of the parameters of a coding ("q=0.5"), 1
 // when there is none, and 0 for one that does not parse.
 func qValue(params string) float64 {
-	for _, p := range strings.Split(params, ";") {
+	for rest := params; rest != ""; {
+		var p string
+		p, rest, _ = strings.Cut(rest, ";")
 		k, v, _ := strings.Cut(p, "=")
 		if strings.EqualFold(strings.TrimSpace(k), "q") {
 			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)

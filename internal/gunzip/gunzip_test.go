@@ -110,3 +110,11 @@ func TestAcceptsAndRefuses(t *testing.T) {
 		}
 	}
 }
+
+// Refuses runs on every hit of a gzip answer: it allocates nothing.
+func TestRefusesDoesNotAllocate(t *testing.T) {
+	h := http.Header{"Accept-Encoding": {"gzip, deflate, br;q=0.9"}}
+	if n := testing.AllocsPerRun(100, func() { Refuses(h) }); n != 0 {
+		t.Errorf("Refuses allocates %v times a call, want 0", n)
+	}
+}
