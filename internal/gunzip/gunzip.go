@@ -26,15 +26,19 @@ func Asks(req *http.Request) bool {
 // nothing: a server may send it anything, and what it sent is what was
 // recorded.
 func Refuses(h http.Header) bool {
-	return len(h.Values("Accept-Encoding")) > 0 && !Accepts(h)
+	return len(h["Accept-Encoding"]) > 0 && !Accepts(h)
 }
 
 // Accepts reports whether a request with header h takes a gzip-encoded
 // answer: its Accept-Encoding lists gzip (or x-gzip), or "*" without
 // naming gzip, with a q-value above 0.
 func Accepts(h http.Header) bool {
+	vv := h["Accept-Encoding"]
+	if len(vv) == 1 && vv[0] == "gzip" {
+		return true // what Go's clients send
+	}
 	named, star := -1.0, -1.0 // q of gzip and of "*"; -1 when not listed
-	for _, v := range h.Values("Accept-Encoding") {
+	for _, v := range vv {
 		for rest := v; rest != ""; {
 			var part string
 			part, rest, _ = strings.Cut(rest, ",")
