@@ -7,14 +7,15 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
 	"github.com/google/go-cmp/cmp"
 )
 
-// Recording, the server forwards and stores the forwarding headers a
-// client sends (a test's own proxy in front, say), as NewTransport does.
-// httputil.ReverseProxy removes them unless told otherwise.
+// Recording, the servers forward and store the forwarding headers a
+// client sends (a test's own proxy in front, say), as NewTransport does:
+// the replay server recording, and recorder.New's proxy, which it is
+// built on. httputil.ReverseProxy removes them unless told otherwise.
 func TestRecordingForwardsAndStoresForwardingHeaders(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	sent := http.Header{
@@ -23,43 +24,44 @@ func TestRecordingForwardsAndStoresForwardingHeaders(t *testing.T) {
 		"X-Forwarded-Host":  {"public.example"},
 		"X-Forwarded-Proto": {"https"},
 	}
-	got := make(chan http.Header, 1)
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got <- r.Header.Clone()
-		io.WriteString(w, "ok")
-	}))
-	defer api.Close()
-	path := filepath.Join(t.TempDir(), "api")
-	t.Run("record", func(t *testing.T) {
-		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL))
-		req, _ := http.NewRequest("GET", srv.URL+"/links", nil)
-		for k, v := range sent {
-			req.Header[k] = v
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	})
-	upstream := <-got
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, _ := lib.Names()
-	if len(names) != 1 {
-		t.Fatalf("stored %q, want one cassette", names)
-	}
-	c, _, _ := lib.Get(names[0])
-	stored := c.Exchanges[0].Request.Header
-	for k, v := range sent {
-		if diff := cmp.Diff(v, upstream[k]); diff != "" {
-			t.Errorf("%s got by the API (-sent +got):\n%s", k, diff)
-		}
-		if diff := cmp.Diff(v, stored[k]); diff != "" {
-			t.Errorf("%s stored (-sent +stored):\n%s", k, diff)
-		}
+	for name, start := range map[string]func(t *testing.T, api, path string) (base string){
+		"replayserver.New": func(t *testing.T, api, path string) string {
+			return replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api)).URL
+		},
+		"recorder.New": func(t *testing.T, api, path string) string {
+			return recorder.New(t, api, path).URL
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := make(chan http.Header, 1)
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got <- r.Header.Clone()
+				io.WriteString(w, "ok")
+			}))
+			defer api.Close()
+			path := filepath.Join(t.TempDir(), "api")
+			t.Run("record", func(t *testing.T) {
+				req, _ := http.NewRequest("GET", start(t, api.URL, path)+"/links", nil)
+				for k, v := range sent {
+					req.Header[k] = v
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			})
+			upstream := <-got
+			stored := storedRequest(t, path).Header
+			for k, v := range sent {
+				if diff := cmp.Diff(v, upstream[k]); diff != "" {
+					t.Errorf("%s got by the API (-sent +got):\n%s", k, diff)
+				}
+				if diff := cmp.Diff(v, stored[k]); diff != "" {
+					t.Errorf("%s stored (-sent +stored):\n%s", k, diff)
+				}
+			}
+		})
 	}
 }
