@@ -126,7 +126,10 @@ func withBody(req *http.Request, body []byte) *http.Request {
 // and, with RecordedTiming, its pieces arrive at their recorded times.
 func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette string, rep *reply) (*http.Response, error) {
 	head := req.Method == http.MethodHead
-	if rep != nil && !head && !h.cfg.timing && !(rep.gzip && gunzip.Refuses(req.Header)) {
+	// A request that http.Transport would ask gzip for (see RoundTrip)
+	// is no request that refuses it, though its Accept-Encoding is "".
+	refuses := !gunzip.Asks(req) && gunzip.Refuses(req.Header)
+	if rep != nil && !head && !h.cfg.timing && !(rep.gzip && refuses) {
 		// A plain exchange, its header prepared once (see reply).
 		resp := newResponse(req, rep.status, rep.header())
 		if len(rep.body) > 0 {
@@ -171,13 +174,15 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 		return resp, nil
 	}
 	body := ex.Response.Body
-	if plain, ok := decodedFor(req, ex, hdr, p); ok {
-		// A request that refuses gzip (Accept-Encoding: identity) got the
-		// identity encoding from the API, where the recording's client
-		// took gzip: as from the server (see writeExchange).
-		body, p.pieces = plain, nil
-		delete(hdr, "Content-Encoding")
-		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	if refuses {
+		if plain, ok := decodedFor(req, ex, hdr, p); ok {
+			// A request that refuses gzip (Accept-Encoding: identity)
+			// got the identity encoding from the API, where the
+			// recording's client took gzip: as from the server (see
+			// writeExchange).
+			body, p.pieces = plain, nil
+			setDecoded(hdr, ex, len(body))
+		}
 	}
 	switch {
 	case p.pieces != nil:

@@ -162,7 +162,7 @@ func runParity(t *testing.T, cases []parityCase) {
 			}
 			for _, via := range paths[1:] {
 				if diff := cmp.Diff(got[paths[0]], got[via]); diff != "" {
-					t.Errorf("%s %s: %s answers otherwise than %s (-%[4]s +%[3]s):\n%s", method, parityURL, via, paths[0], diff)
+					t.Errorf("%s %s: %s answers otherwise than %s (-%[4]s +%[3]s):\n%[5]s", method, parityURL, via, paths[0], diff)
 				}
 			}
 		})
@@ -238,6 +238,40 @@ func TestTransportContentLengthIsTheBodys(t *testing.T) {
 			reqHdr: http.Header{"Accept-Encoding": {"gzip"}},
 			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Length": {"12"}, "Content-Type": {"text/plain"}}, Body: zipped},
 			check:  wantLength(strconv.Itoa(len(zipped)), int64(len(zipped))),
+		},
+		{
+			name:   "gzip decoded for a client that refuses it, with its length",
+			reqHdr: http.Header{"Accept-Encoding": {"identity"}},
+			resp: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: zipped,
+				Chunks: []library.Chunk{{Size: 10}, {Size: len(zipped) - 10}}},
+			check: func(t *testing.T, a clientView) {
+				wantLength(strconv.Itoa(len(plain)), int64(len(plain)))(t, a)
+				if a.Body != string(plain) || a.Uncompressed || a.Header.Get("Content-Encoding") != "" {
+					t.Errorf("body %.20q…, Uncompressed %v, Content-Encoding %q; want it decoded by the API", a.Body, a.Uncompressed, a.Header.Get("Content-Encoding"))
+				}
+			},
+		},
+		{
+			name:   "gzip with trailers decoded for a client that refuses it, chunked, the trailers kept",
+			reqHdr: http.Header{"Accept-Encoding": {"identity"}},
+			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Trailer: http.Header{"X-Checksum": {"abc"}}, Body: zipped},
+			check: func(t *testing.T, a clientView) {
+				wantLength("", -1)(t, a)
+				if a.Body != string(plain) || a.Trailer.Get("X-Checksum") != "abc" {
+					t.Errorf("body %.20q…, trailer %v; want it decoded, its trailer kept", a.Body, a.Trailer)
+				}
+			},
+		},
+		{
+			name:   "an empty Accept-Encoding is http.Transport's own case",
+			reqHdr: http.Header{"Accept-Encoding": {""}},
+			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: zipped},
+			check: func(t *testing.T, a clientView) {
+				wantLength("", -1)(t, a)
+				if a.Body != string(plain) || !a.Uncompressed {
+					t.Errorf("body %.20q…, Uncompressed %v; want it decoded by the transport", a.Body, a.Uncompressed)
+				}
+			},
 		},
 	})
 }

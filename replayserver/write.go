@@ -40,8 +40,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	body := resp.Body
 	if plain, ok := decodedFor(r, ex, hdr, p); ok {
 		body, p.pieces = plain, nil // sent whole: the recorded pieces are of the gzip
-		hdr.Del("Content-Encoding")
-		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+		setDecoded(hdr, ex, len(body))
 	}
 	var start time.Time
 	if h.cfg.timing {
@@ -90,6 +89,16 @@ func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepar
 		return nil, false
 	}
 	return gunzip.DecodeAll(ex.Response.Body)
+}
+
+// setDecoded sets hdr for a body decoded by decodedFor, n bytes long: no
+// Content-Encoding, and its length unless trailers follow (the body is
+// then chunked, as prepare made it).
+func setDecoded(hdr http.Header, ex *library.Exchange, n int) {
+	delete(hdr, "Content-Encoding")
+	if len(ex.Response.Trailer) == 0 {
+		hdr["Content-Length"] = []string{strconv.Itoa(n)}
+	}
 }
 
 // reportBad fails the test when p, prepared to answer r, says the
