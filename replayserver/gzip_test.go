@@ -302,3 +302,41 @@ func nameOfPath(t *testing.T, lib *library.Library, path string) string {
 	t.Fatalf("no cassette for %s in %q", path, names)
 	return ""
 }
+
+// A recording whose request set an empty Accept-Encoding (a Go caller of
+// the in-process recorder, whose http.Transport then asked for gzip on
+// the wire, the recorder storing the caller's header) did not refuse
+// gzip: a client that refuses it gets the body decoded.
+func TestARecordingWithAnEmptyAcceptEncodingTookGzip(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	plain := []byte(strings.Repeat("asked for all the same, ", 40))
+	path := filepath.Join(t.TempDir(), "api.json")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://api.example.com/news", Header: http.Header{"Accept-Encoding": {""}}},
+		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: gz(plain)},
+	}
+	if err := lib.Append("GET_api.example.com_443_news", ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Upstream("https://api.example.com"))
+	raw := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	defer raw.CloseIdleConnections()
+	req, _ := http.NewRequest("GET", srv.URL+"/news", nil)
+	req.Header.Set("Accept-Encoding", "identity")
+	resp, err := raw.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Equal(b, plain) || resp.Header.Get("Content-Encoding") != "" {
+		t.Errorf("an identity client got %d bytes, Content-Encoding %q; want the %d plain bytes", len(b), resp.Header.Get("Content-Encoding"), len(plain))
+	}
+}

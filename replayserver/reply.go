@@ -73,7 +73,7 @@ func repliesOf(c library.Cassette, buf []reply, kvBuf []string, pick string) (re
 			strs += 1 + len(vv)
 		}
 		hdrs[i] = hdr
-		reps[i] = reply{status: p.status, gzip: gunzip.Encoded(hdr) && !gunzip.Refuses(ex.Request.Header)}
+		reps[i] = reply{status: p.status, gzip: gunzip.Encoded(hdr) && !refusedGzip(ex.Request)}
 		if p.withBody {
 			reps[i].body = resp.Body
 		}

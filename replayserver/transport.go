@@ -31,8 +31,10 @@ import (
 // request that set no Accept-Encoding (nor Range, and is not a HEAD); the
 // library keeps the gzip the server sent. A request whose Accept-Encoding
 // refuses gzip (identity) gets the body decoded too, whole, as the API
-// would have sent it, when its recorded request took gzip (as from [New]'s
-// server: not a range, nor a body in a body file). In record, rerecord and passthrough
+// would have sent it, when its recorded request took gzip, as from [New]'s
+// server: with its length, or chunked when trailers follow; a range, an
+// answer to HEAD, a body in a body file, a body of several codings and one
+// that does not decode are sent as recorded. In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
 // [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
 // [UpstreamTimeout] for response headers; a response body the test never

@@ -85,10 +85,18 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 // sent gzip to a client refusing it, as recorded, sends it again.
 func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) ([]byte, bool) {
 	if !p.withBody || p.status == http.StatusPartialContent || ex.Response.BodyFile != "" ||
-		!gunzip.Encoded(hdr) || !gunzip.Refuses(r.Header) || gunzip.Refuses(ex.Request.Header) {
+		!gunzip.Encoded(hdr) || !gunzip.Refuses(r.Header) || refusedGzip(ex.Request) {
 		return nil, false
 	}
 	return gunzip.DecodeAll(ex.Response.Body)
+}
+
+// refusedGzip reports whether the recorded request refused gzip. An empty
+// Accept-Encoding does not: it is what a Go caller of the in-process
+// recorder may have set, and http.Transport then asked for gzip on the
+// wire all the same (the recorder stores the caller's header).
+func refusedGzip(req library.Request) bool {
+	return req.Header.Get("Accept-Encoding") != "" && gunzip.Refuses(req.Header)
 }
 
 // setDecoded sets hdr for a body decoded by decodedFor, n bytes long: no
