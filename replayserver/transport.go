@@ -152,10 +152,15 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 	hdr := make(http.Header, len(ex.Response.Header)+1)
 	p := prepare(hdr, ex, head)
 	h.reportBad(req, p)
-	delete(hdr, "Trailer") // as http.Transport: the trailers announced are in resp.Trailer
+	// As http.Transport: the trailers announced after a body are in
+	// resp.Trailer, not in the header; an answer without a body (to a
+	// HEAD) has none to read, and keeps its Trailer header.
+	if p.withBody {
+		delete(hdr, "Trailer")
+	}
 	ownValues(hdr)
 	resp := newResponse(req, p.status, hdr)
-	if len(ex.Response.Trailer) > 0 {
+	if len(ex.Response.Trailer) > 0 && p.withBody {
 		resp.Trailer = make(http.Header, len(ex.Response.Trailer))
 		for k, v := range canonical(ex.Response.Trailer) {
 			if v, ok := sentTrailer(k, v); ok {

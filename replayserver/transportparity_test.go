@@ -263,6 +263,16 @@ func TestTransportContentLengthIsTheBodys(t *testing.T) {
 			},
 		},
 		{
+			name:   "HEAD of an answer with trailers keeps its Trailer header, and has no trailers",
+			method: http.MethodHead,
+			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/plain"}}, Trailer: http.Header{"X-Checksum": {"abc"}}, Body: []byte("hello")},
+			check: func(t *testing.T, a clientView) {
+				if a.Trailer != nil || a.Header.Get("Trailer") != "X-Checksum" {
+					t.Errorf("Trailer header %q, trailers %v; want the header, no trailers", a.Header.Get("Trailer"), a.Trailer)
+				}
+			},
+		},
+		{
 			name:   "an empty Accept-Encoding is http.Transport's own case",
 			reqHdr: http.Header{"Accept-Encoding": {""}},
 			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: zipped},
