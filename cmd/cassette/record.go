@@ -18,8 +18,12 @@ const recordAbout = `
 Record starts a recording reverse proxy to the real API at -upstream: point
 a program's base URL at the address printed on start, and every request it
 sends is forwarded to the API, answered, and stored as an exchange in the
-cassette library at PATH (created if needed; existing cassettes are kept
-and recorded requests appended). A PATH ending in .json, .yaml or .yml is a
+cassette library at PATH (created if needed). A cassette the library held
+before that is recorded again is replaced by what this session recorded
+for it: its earlier exchanges are removed when record stops, so that
+replay answers as the API does now. The other cassettes are kept. (To add
+new requests while replaying those recorded, use "cassette serve -mode
+record -upstream URL PATH".) A PATH ending in .json, .yaml or .yml is a
 single-file library; any other PATH is a directory with one file per
 cassette. Each recorded exchange is logged to stderr.
 
@@ -118,11 +122,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 	}
 	var (
-		mu       sync.Mutex // guards recorded, stored and storedAt
-		recorded = map[string]bool{}
-		stored   int // exchanges stored
-		storedAt int // stored when requests were cut off
-		failed   int // exchanges that could not be stored
+		mu       sync.Mutex         // guards recorded, stored and storedAt
+		recorded = map[string]int{} // exchanges stored this session, by cassette
+		stored   int                // exchanges stored
+		storedAt int                // stored when requests were cut off
+		failed   int                // exchanges that could not be stored
 	)
 	logf := logTo(stderr)
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
@@ -134,7 +138,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}),
 		recorder.OnRecord(func(name string, _ library.Exchange) {
 			mu.Lock()
-			recorded[name] = true
+			recorded[name]++
 			stored++
 			mu.Unlock()
 		}))
@@ -154,7 +158,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		code = exitError
 	}
-	if err := p.Close(); err != nil { // waits for the background saves, saves the rest
+	err = p.Close() // waits for the background saves, saves the rest
+	if err == nil {
+		err = dropEarlier(lib, before, recorded)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		if *unusedFile != "" {
 			// Not left with an earlier session's list, which a prune
@@ -186,7 +194,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	var stale []string
 	for _, name := range before {
-		if !recorded[name] {
+		if recorded[name] == 0 {
 			stale = append(stale, lib.File(name))
 		}
 	}
@@ -204,6 +212,35 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		code = exitError
 	}
 	return code
+}
+
+// dropEarlier removes from each cassette of before recorded again the
+// exchanges it held before: those other than the last recorded[name],
+// appended this session. It saves the library if it changed anything.
+func dropEarlier(lib *library.Library, before []string, recorded map[string]int) error {
+	changed := false
+	for _, name := range before {
+		n := recorded[name]
+		if n == 0 {
+			continue
+		}
+		c, ok, err := lib.Get(name)
+		if err != nil {
+			return fmt.Errorf("removing the earlier exchanges of %s: %w", lib.File(name), err)
+		}
+		if !ok || len(c.Exchanges) <= n {
+			continue
+		}
+		c.Exchanges = c.Exchanges[len(c.Exchanges)-n:]
+		if err := lib.Put(c); err != nil {
+			return fmt.Errorf("removing the earlier exchanges of %s: %w", lib.File(name), err)
+		}
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	return lib.Save()
 }
 
 // writeLines writes lines to the file at path, each ended by a newline,

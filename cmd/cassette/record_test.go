@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -314,5 +316,63 @@ func TestRecordAndServeAnUpstreamWithAPath(t *testing.T) {
 	}
 	if code := srv.stop(); code != exitOK {
 		t.Errorf("serve exited %d; stderr:\n%s", code, srv.stderr.String())
+	}
+}
+
+// record replaces a cassette it records again by what this session
+// recorded for it: it appended the new exchanges after the old ones,
+// which replay then served first (found by a probe with curl).
+func TestRecordAgainReplacesTheEarlierExchanges(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	version := "v1"
+	var mu sync.Mutex
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, "%s %s", version, r.URL.Path)
+	}))
+	defer upstream.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	if _, code := recordSession(t, upstream.URL, path, nil, "/poll", "/poll", "/kept"); code != exitOK {
+		t.Fatalf("first recording exited %d", code)
+	}
+	mu.Lock()
+	version = "v2"
+	mu.Unlock()
+	if _, code := recordSession(t, upstream.URL, path, nil, "/poll"); code != exitOK {
+		t.Fatalf("second recording exited %d", code)
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil || len(names) != 2 {
+		t.Fatalf("library holds %q, %v; want the two cassettes", names, err)
+	}
+	for _, name := range names {
+		c, _, err := lib.Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ex := range c.Exchanges {
+			got = append(got, string(ex.Response.Body))
+		}
+		want := []string{"v2 /poll"} // recorded again: this session's only
+		if strings.Contains(name, "kept") {
+			want = []string{"v1 /kept"} // not recorded again: kept as it was
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("cassette %s holds %q; want %q", name, got, want)
+		}
+	}
+
+	p := start(t, "serve", path)
+	if code, body := get(t, p.baseURL()+"/poll"); code != 200 || body != "v2 /poll" {
+		t.Errorf("GET /poll replayed = %d %q, want 200 \"v2 /poll\"", code, body)
+	}
+	if code := p.stop(); code != exitOK {
+		t.Errorf("serve exited with %d, want 0", code)
 	}
 }
