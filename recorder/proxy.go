@@ -54,7 +54,8 @@ var _ http.Handler = (*Proxy)(nil)
 
 // NewProxy returns a recording reverse proxy to upstream storing into lib.
 // upstream must be an absolute http or https URL; a path in it prefixes
-// every forwarded path. The request is forwarded with its headers (those
+// every forwarded path, and a request for the root ("/") goes to that path
+// as it is (https://api.example.com/graphql, not /graphql/). The request is forwarded with its headers (those
 // the client sent as Forwarded and X-Forwarded-* included), the Host
 // header set to the upstream's and no X-Forwarded headers added.
 func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, error) {
@@ -82,10 +83,11 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 	p.redact = rt.redact
 	p.rp = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
-			// ReverseProxy drops query parameters it cannot parse
-			// ("%zz", ";"); a recorder forwards the request as made.
-			pr.Out.URL.RawQuery = pr.In.URL.RawQuery
-			pr.SetURL(u)
+			// As pr.SetURL, but the query kept as the client made it
+			// (ReverseProxy drops parameters it cannot parse: "%zz",
+			// ";"), and a request for the root sent to u's path as it
+			// is (see forwarded.Target).
+			pr.Out.URL = forwarded.Target(u, pr.In.URL)
 			pr.Out.Host = u.Host
 			forwarded.Keep(pr) // ReverseProxy removed the client's
 			// A client that closes a body of known length unread drops

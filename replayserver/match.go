@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -323,7 +324,7 @@ func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 	}
 	own := h.isOwnAddress(r)
 	if own && h.upstream != nil {
-		return outboundURL(h.upstream, r.URL), true
+		return forwarded.Target(h.upstream, r.URL), true
 	}
 	u := *r.URL
 	u.Host = r.Host
@@ -349,49 +350,6 @@ func schemeOf(r *http.Request) string {
 		return "https"
 	}
 	return "http"
-}
-
-// outboundURL is the URL a reverse proxy to up sends for in, joined as
-// httputil.ProxyRequest.SetURL joins them.
-func outboundURL(up, in *url.URL) *url.URL {
-	u := *in
-	u.Scheme = up.Scheme
-	u.Host = up.Host
-	u.Path, u.RawPath = joinURLPath(up, in)
-	switch {
-	case up.RawQuery == "":
-	case in.RawQuery == "":
-		u.RawQuery = up.RawQuery
-	default:
-		u.RawQuery = up.RawQuery + "&" + in.RawQuery
-	}
-	return &u
-}
-
-func joinURLPath(a, b *url.URL) (path, rawpath string) {
-	if a.RawPath == "" && b.RawPath == "" {
-		return singleJoiningSlash(a.Path, b.Path), ""
-	}
-	apath, bpath := a.EscapedPath(), b.EscapedPath()
-	aslash, bslash := strings.HasSuffix(apath, "/"), strings.HasPrefix(bpath, "/")
-	switch {
-	case aslash && bslash:
-		return a.Path + b.Path[1:], apath + bpath[1:]
-	case !aslash && !bslash:
-		return a.Path + "/" + b.Path, apath + "/" + bpath
-	}
-	return a.Path + b.Path, apath + bpath
-}
-
-func singleJoiningSlash(a, b string) string {
-	aslash, bslash := strings.HasSuffix(a, "/"), strings.HasPrefix(b, "/")
-	switch {
-	case aslash && bslash:
-		return a + b[1:]
-	case !aslash && !bslash:
-		return a + "/" + b
-	}
-	return a + b
 }
 
 // An ownAddr is a Host header that named the server's own address, and

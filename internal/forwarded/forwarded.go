@@ -1,7 +1,7 @@
 // Package forwarded deals with what passes a recording reverse proxy: it
-// keeps the forwarding headers a client sent ([Keep]), and finds the
-// answers that send a client next to the API itself, past the proxy
-// ([Away]).
+// says where a request goes ([Target]), keeps the forwarding headers a
+// client sent ([Keep]), and finds the answers that send a client next to
+// the API itself, past the proxy ([Away]).
 //
 // An [httputil.ReverseProxy] with a Rewrite function removes the
 // Forwarded, X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Proto

@@ -1,0 +1,81 @@
+package replayserver_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/recorder"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// A GraphQL or JSON-RPC client pointed at the server's base URL, with the
+// endpoint as Upstream, posts to the endpoint itself: it was sent to
+// "/graphql/", which many servers answer with a 404 or a redirect (found
+// by a probe with GraphQL clients). Replay names the request the same
+// way, so it is a hit. The same for recorder.New's proxy.
+func TestUpstreamWithAPathSendsTheRootToThatPath(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("CI", "")
+	for name, start := range map[string]func(t *testing.T, upstream, path string) (base string){
+		"replayserver.New": func(t *testing.T, upstream, path string) string {
+			return replayserver.New(t, path, replayserver.Upstream(upstream), replayserver.Strict()).URL
+		},
+		"recorder.New": func(t *testing.T, upstream, path string) string {
+			return recorder.New(t, upstream, path).URL
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			paths := make(chan string, 2)
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				paths <- r.URL.Path
+				if r.URL.Path != "/graphql" && r.URL.Path != "/graphql/users" {
+					http.NotFound(w, r)
+					return
+				}
+				io.WriteString(w, `{"data":{"path":"`+r.URL.Path+`"}}`)
+			}))
+			path := filepath.Join(t.TempDir(), "api")
+			post := func(t *testing.T, url string) string {
+				t.Helper()
+				resp, err := http.Post(url, "application/json", strings.NewReader(`{"query":"{ viewer { login } }"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.Status + " " + string(b)
+			}
+			t.Run("record", func(t *testing.T) {
+				base := start(t, api.URL+"/graphql", path)
+				for _, c := range []struct{ url, want, path string }{
+					{base, `200 OK {"data":{"path":"/graphql"}}`, "/graphql"},
+					{base + "/users", `200 OK {"data":{"path":"/graphql/users"}}`, "/graphql/users"},
+				} {
+					if got := post(t, c.url); got != c.want {
+						t.Errorf("POST %s = %s; want %s", c.url, got, c.want)
+					}
+					if got := <-paths; got != c.path {
+						t.Errorf("POST %s reached the API at %q; want %q", c.url, got, c.path)
+					}
+				}
+			})
+			api.Close()
+			if name != "replayserver.New" {
+				return
+			}
+			t.Run("replay", func(t *testing.T) {
+				base := start(t, api.URL+"/graphql", path)
+				if got, want := post(t, base), `200 OK {"data":{"path":"/graphql"}}`; got != want {
+					t.Errorf("POST %s replayed = %s; want %s", base, got, want)
+				}
+				if got, want := post(t, base+"/users"), `200 OK {"data":{"path":"/graphql/users"}}`; got != want {
+					t.Errorf("POST %s/users replayed = %s; want %s", base, got, want)
+				}
+			})
+		})
+	}
+}
