@@ -160,7 +160,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 	}
 	ownValues(hdr)
 	resp := newResponse(req, p.status, hdr)
-	if len(ex.Response.Trailer) > 0 && p.withBody {
+	if p.trailers && p.withBody {
 		resp.Trailer = make(http.Header, len(ex.Response.Trailer))
 		for k, v := range canonical(ex.Response.Trailer) {
 			if v, ok := sentTrailer(k, v); ok {
@@ -188,7 +188,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 			// recording's client took gzip: as from the server (see
 			// writeExchange).
 			body, p.pieces = plain, nil
-			setDecoded(hdr, ex, len(body))
+			setDecoded(hdr, p, len(body))
 		}
 	}
 	switch {
@@ -211,14 +211,16 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 				return nil, err
 			}
 			resp.Body, resp.ContentLength = f, size
-			setBodyFileLength(hdr, ex, size)
+			setBodyFileLength(hdr, p, size)
 		} else {
-			if len(body) > 0 {
+			if len(body) > 0 || p.trailers {
+				// A chunked body is never http.NoBody from http.Transport,
+				// though empty (and it decodes a gzip label on it).
 				resp.Body = newBody(body)
 			}
 			resp.ContentLength = int64(len(body))
 		}
-		if len(ex.Response.Trailer) > 0 {
+		if p.trailers {
 			// Trailers come after a chunked body, of no length given
 			// (prepare left the Content-Length out).
 			resp.ContentLength = -1

@@ -34,7 +34,7 @@ type clientView struct {
 // parityLibrary writes a library of one cassette answering method
 // parityURL with resp, its body in a body file when bodyFile is set, and
 // returns its path and the cassette's file name.
-func parityLibrary(t *testing.T, method string, resp library.Response, bodyFile bool) (path, file string) {
+func parityLibrary(t *testing.T, method string, recHdr http.Header, resp library.Response, bodyFile bool) (path, file string) {
 	t.Helper()
 	path = filepath.Join(t.TempDir(), "api")
 	lib, err := library.Open(path)
@@ -47,7 +47,7 @@ func parityLibrary(t *testing.T, method string, resp library.Response, bodyFile 
 	req, _ := http.NewRequest(method, parityURL, nil)
 	name := nameOf(req, nil)
 	if err := lib.Append(name, library.Exchange{
-		Request:  library.Request{Method: method, URL: parityURL},
+		Request:  library.Request{Method: method, URL: parityURL, Header: recHdr},
 		Response: resp,
 	}); err != nil {
 		t.Fatal(err)
@@ -126,6 +126,7 @@ type parityCase struct {
 	name     string
 	method   string      // "" for GET
 	reqHdr   http.Header // of the request; by default none, so NewTransport and http.Transport ask for gzip
+	recHdr   http.Header // of the recorded request; by default none
 	resp     library.Response
 	bodyFile bool
 	wantFail string // what the test's failure says; "" for no failure
@@ -142,7 +143,7 @@ func runParity(t *testing.T, cases []parityCase) {
 			if method == "" {
 				method = http.MethodGet
 			}
-			path, file := parityLibrary(t, method, tc.resp, tc.bodyFile)
+			path, file := parityLibrary(t, method, tc.recHdr, tc.resp, tc.bodyFile)
 			got := map[string]clientView{}
 			for _, via := range paths {
 				a, failures := replayOn(t, via, path, method, tc.reqHdr)
@@ -273,6 +274,27 @@ func TestTransportContentLengthIsTheBodys(t *testing.T) {
 			},
 		},
 		{
+			name:   "gzip kept for a client that refuses it when the recorded request (in lower case) refused it too",
+			reqHdr: http.Header{"Accept-Encoding": {"identity"}},
+			recHdr: http.Header{"accept-encoding": {"identity"}},
+			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: zipped},
+			check: func(t *testing.T, a clientView) {
+				wantLength(strconv.Itoa(len(zipped)), int64(len(zipped)))(t, a)
+				if a.Body != string(zipped) {
+					t.Errorf("body %.20q…; want the gzip as recorded: the API sent it to a client refusing it", a.Body)
+				}
+			},
+		},
+		{
+			name: "gzip-labelled empty body with trailers: http.Transport decodes it (no label left)",
+			resp: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Trailer: http.Header{"X-Checksum": {"abc"}}},
+			check: func(t *testing.T, a clientView) {
+				if !a.Uncompressed || a.Header["Content-Encoding"] != nil {
+					t.Errorf("Uncompressed %v, header %v; want it decoded by the transport", a.Uncompressed, a.Header)
+				}
+			},
+		},
+		{
 			name:   "an empty Accept-Encoding is http.Transport's own case",
 			reqHdr: http.Header{"Accept-Encoding": {""}},
 			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: zipped},
@@ -337,6 +359,24 @@ func TestTransportMendsForbiddenFieldsAndFails(t *testing.T) {
 			},
 		},
 		{
+			name:     "Content-Length as the only trailer: none is announced, the body has its length",
+			resp:     library.Response{StatusCode: 200, Header: ok(http.Header{}), Trailer: http.Header{"Content-Length": {"4"}}, Body: []byte("fine")},
+			wantFail: "has a trailer Content-Length",
+			check: func(t *testing.T, a clientView) {
+				wantLength("4", 4)(t, a)
+				if a.Chunked || a.Trailer != nil {
+					t.Errorf("chunked %v, trailers %v; want neither", a.Chunked, a.Trailer)
+				}
+			},
+		},
+		{
+			name:     "the same, gzip decoded for a client that refuses it",
+			reqHdr:   http.Header{"Accept-Encoding": {"identity"}},
+			resp:     library.Response{StatusCode: 200, Header: ok(http.Header{"Content-Encoding": {"gzip"}}), Trailer: http.Header{"Content-Length": {"4"}}, Body: gz([]byte(strings.Repeat("gzip me, ", 100)))},
+			wantFail: "has a trailer Content-Length",
+			check:    wantLength("900", 900),
+		},
+		{
 			name:     "a control character in a trailer is sent as a space",
 			resp:     library.Response{StatusCode: 200, Header: ok(http.Header{}), Trailer: http.Header{"X-Checksum": {"a\x01b"}}, Body: []byte("fine")},
 			wantFail: "has a control character in trailer X-Checksum",
@@ -379,6 +419,16 @@ func TestTransportCanonicalisesHandWrittenNames(t *testing.T) {
 				wantLength("", -1)(t, a)
 				if a.Body != string(plain) || !a.Uncompressed || a.Header["Content-Encoding"] != nil {
 					t.Errorf("body %.20q…, Uncompressed %v, header %v; want it decoded", a.Body, a.Uncompressed, a.Header)
+				}
+			},
+		},
+		{
+			name: "spaces around a value are trimmed, as on the wire: content-encoding \"gzip \" is decoded",
+			resp: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip "}, "Content-Type": {"text/plain"}, "X-Note": {"  a b\t"}}, Body: gz(plain)},
+			check: func(t *testing.T, a clientView) {
+				wantHeader("X-Note", "a b")(t, a)
+				if a.Body != string(plain) || !a.Uncompressed {
+					t.Errorf("body %.20q…, Uncompressed %v; want it decoded by the transport", a.Body, a.Uncompressed)
 				}
 			},
 		},

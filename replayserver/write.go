@@ -8,6 +8,7 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	body := resp.Body
 	if plain, ok := decodedFor(r, ex, hdr, p); ok {
 		body, p.pieces = plain, nil // sent whole: the recorded pieces are of the gzip
-		setDecoded(hdr, ex, len(body))
+		setDecoded(hdr, p, len(body))
 	}
 	var start time.Time
 	if h.cfg.timing {
@@ -96,15 +97,16 @@ func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepar
 // recorder may have set, and http.Transport then asked for gzip on the
 // wire all the same (the recorder stores the caller's header).
 func refusedGzip(req library.Request) bool {
-	return req.Header.Get("Accept-Encoding") != "" && gunzip.Refuses(req.Header)
+	h := canonical(req.Header) // a hand-written "accept-encoding" too
+	return h.Get("Accept-Encoding") != "" && gunzip.Refuses(h)
 }
 
 // setDecoded sets hdr for a body decoded by decodedFor, n bytes long: no
 // Content-Encoding, and its length unless trailers follow (the body is
 // then chunked, as prepare made it).
-func setDecoded(hdr http.Header, ex *library.Exchange, n int) {
+func setDecoded(hdr http.Header, p prepared, n int) {
 	delete(hdr, "Content-Encoding")
-	if len(ex.Response.Trailer) == 0 {
+	if !p.trailers { // no trailer announced: the body has its length
 		hdr["Content-Length"] = []string{strconv.Itoa(n)}
 	}
 }
@@ -280,23 +282,28 @@ var tokenChar = func() (t [128]bool) {
 // vv itself is never modified.
 func fieldValues(vv []string) (out []string, bad bool) {
 	for i, v := range vv {
-		if strings.IndexFunc(v, forbiddenInValue) < 0 {
+		forbidden := strings.IndexFunc(v, forbiddenInValue) >= 0
+		if !forbidden && textproto.TrimString(v) == v {
 			continue
 		}
-		if !bad {
-			out, bad = slices.Clone(vv), true
+		if out == nil {
+			out = slices.Clone(vv)
 		}
-		out[i] = strings.Map(func(r rune) rune {
-			if forbiddenInValue(r) {
-				return ' '
-			}
-			return r
-		}, v)
+		bad = bad || forbidden
+		if forbidden {
+			v = strings.Map(func(r rune) rune {
+				if forbiddenInValue(r) {
+					return ' '
+				}
+				return r
+			}, v)
+		}
+		out[i] = textproto.TrimString(v) // as net/http writes it
 	}
-	if !bad {
+	if out == nil {
 		return vv, false
 	}
-	return out, true
+	return out, bad
 }
 
 // forbiddenInValue reports whether r is a control character HTTP forbids
@@ -318,7 +325,7 @@ func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *libr
 		return http.StatusInternalServerError
 	}
 	defer f.Close()
-	setBodyFileLength(hdr, ex, size)
+	setBodyFileLength(hdr, p, size)
 	w.WriteHeader(p.status)
 	if _, err := io.Copy(w, f); err != nil {
 		return p.status // the client went away
@@ -330,8 +337,8 @@ func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *libr
 // setBodyFileLength sets the Content-Length of hdr, prepared for ex, to
 // size, the length of its body file, and reports whether it did: a
 // response with trailers has a chunked body, of no length given.
-func setBodyFileLength(hdr http.Header, ex *library.Exchange, size int64) bool {
-	if len(ex.Response.Trailer) > 0 {
+func setBodyFileLength(hdr http.Header, p prepared, size int64) bool {
+	if p.trailers {
 		return false
 	}
 	hdr["Content-Length"] = []string{strconv.FormatInt(size, 10)}
@@ -356,6 +363,7 @@ type prepared struct {
 	status   int
 	withBody bool
 	pieces   []piece // nil: the body in one write
+	trailers bool    // trailers are announced (some recorded one is sent): the body is chunked
 	bad      string  // what in the recorded header or trailers HTTP forbids, mended or left out, for the failure message
 }
 
@@ -386,9 +394,10 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 			p.bad = fmt.Sprintf("a header named %q, which HTTP does not allow (a name is letters, digits and !#$%%&'*+-.^_`|~): it was left out", k)
 			continue // as net/http's server leaves it out
 		}
-		hdr[k] = v // the values are not modified: net/http only reads them
-		if v, bad := fieldValues(v); bad {
-			hdr[k], p.bad = v, "a control character in header "+k+", which HTTP does not allow: it was sent as a space"
+		v, bad := fieldValues(v) // v itself when it needs no mending: net/http only reads it
+		hdr[k] = v
+		if bad {
+			p.bad = "a control character in header " + k + ", which HTTP does not allow: it was sent as a space"
 		}
 	}
 	for k, v := range canonical(resp.Trailer) {
@@ -405,6 +414,7 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 		}
 		// Clipped: appending never writes into the recorded header.
 		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
+		p.trailers = true
 	}
 	p.withBody = !head && bodyAllowed(p.status)
 	if !bodyAllowed(p.status) {
@@ -421,7 +431,7 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 	}
 	if p.withBody {
 		p.pieces = streamPieces(resp, rh)
-		if p.pieces == nil && len(resp.Trailer) == 0 && resp.BodyFile == "" {
+		if p.pieces == nil && !p.trailers && resp.BodyFile == "" {
 			// The true length, even for a hand-edited body; the recorded
 			// one, already in hdr, when it is true.
 			if v := hdr["Content-Length"]; len(v) != 1 || !isLength(v[0], len(resp.Body)) {
