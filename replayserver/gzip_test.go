@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -338,5 +339,64 @@ func TestARecordingWithAnEmptyAcceptEncodingTookGzip(t *testing.T) {
 	resp.Body.Close()
 	if !bytes.Equal(b, plain) || resp.Header.Get("Content-Encoding") != "" {
 		t.Errorf("an identity client got %d bytes, Content-Encoding %q; want the %d plain bytes", len(b), resp.Header.Get("Content-Encoding"), len(plain))
+	}
+}
+
+// A client refusing gzip gets a body that expands a thousandfold decoded
+// as it is sent, on both paths, never whole in memory: the server decoded
+// all of it for each request (found by a reviewer).
+func TestGzipDecodedForARefusingClientIsStreamed(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	const size = 16 << 20
+	var b bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	w.Write(make([]byte, size))
+	w.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const url = "http://api.example/export"
+	req, _ := http.NewRequest("GET", url, nil)
+	if err := lib.Append(nameOf(req, nil), library.Exchange{
+		Request:  library.Request{Method: "GET", URL: url},
+		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/csv"}}, Body: b.Bytes()},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeReplay))
+	for name, c := range map[string]*http.Client{
+		"New":          srv.Client(),
+		"NewTransport": {Transport: replayserver.NewTransport(t, path, replayserver.WithMode(replayserver.ModeReplay))},
+	} {
+		get := func() (int64, int64, uint64) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header.Set("Accept-Encoding", "identity")
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&after)
+			return n, resp.ContentLength, after.TotalAlloc - before.TotalAlloc
+		}
+		get() // the cassette read and its reply made ready
+		n, length, alloc := get()
+		if n != size || length != size {
+			t.Errorf("%s: %d bytes of Content-Length %d; want %d", name, n, length, size)
+		}
+		if alloc > 8<<20 {
+			t.Errorf("%s: a request allocated %d MiB for a body of %d KiB decoding to %d MiB; want it decoded as it is sent", name, alloc>>20, b.Len()>>10, size>>20)
+		}
 	}
 }

@@ -182,13 +182,21 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 	}
 	body := ex.Response.Body
 	if refuses {
-		if plain, ok := decodedFor(req, ex, hdr, p); ok {
+		if n, ok := decodedFor(req, ex, hdr, p); ok {
 			// A request that refuses gzip (Accept-Encoding: identity)
 			// got the identity encoding from the API, where the
 			// recording's client took gzip: as from the server (see
-			// writeExchange).
-			body, p.pieces = plain, nil
-			setDecoded(hdr, p, len(body))
+			// writeExchange), decoded as it is read.
+			setDecoded(hdr, p, n)
+			resp.Body, resp.ContentLength = gunzip.NewReader(body), n
+			if p.trailers {
+				resp.ContentLength = -1
+				resp.TransferEncoding = []string{"chunked"}
+			}
+			if h.cfg.timing && !h.sleep(req.Context(), ex.Latency) {
+				return nil, req.Context().Err()
+			}
+			return resp, nil
 		}
 	}
 	switch {

@@ -38,10 +38,10 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 		return http.StatusBadGateway
 	}
 	p := prepare(hdr, ex, r.Method == http.MethodHead)
-	body := resp.Body
-	if plain, ok := decodedFor(r, ex, hdr, p); ok {
-		body, p.pieces = plain, nil // sent whole: the recorded pieces are of the gzip
-		setDecoded(hdr, p, len(body))
+	decoded := false // the body is sent decoded (see decodedFor)
+	if n, ok := decodedFor(r, ex, hdr, p); ok {
+		decoded, p.pieces = true, nil // sent whole: the recorded pieces are of the gzip
+		setDecoded(hdr, p, n)
 	}
 	var start time.Time
 	if h.cfg.timing {
@@ -56,16 +56,19 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	}
 	w.WriteHeader(p.status)
 	if p.withBody {
-		if p.pieces == nil {
-			w.Write(body)
-		} else {
+		switch {
+		case decoded:
+			io.Copy(w, gunzip.NewReader(resp.Body)) // as it decodes: never whole in memory
+		case p.pieces == nil:
+			w.Write(resp.Body)
+		default:
 			rc := http.NewResponseController(w)
 			from := 0
 			for _, pc := range p.pieces {
 				if h.cfg.timing && !h.sleep(r.Context(), pc.at-time.Since(start)) {
 					return p.status
 				}
-				if _, err := w.Write(body[from:pc.end]); err != nil {
+				if _, err := w.Write(resp.Body[from:pc.end]); err != nil {
 					return p.status
 				}
 				rc.Flush()
@@ -77,19 +80,22 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	return p.status
 }
 
-// decodedFor returns the body of ex decoded, for a request r that refuses
-// gzip (Python's urllib asks for identity), when ex's answer, prepared in
-// hdr and p, is gzip-encoded and its request did not refuse gzip: the API
-// would have answered r in the identity encoding. Not for an answer to a
-// HEAD or without a body, a 206 (a range of the gzip), a body in a body
-// file (sent as recorded), or a body that does not decode. An API that
-// sent gzip to a client refusing it, as recorded, sends it again.
-func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) ([]byte, bool) {
+// decodedFor returns the length of the body of ex decoded, and whether it
+// is to be sent decoded, for a request r that refuses gzip (Python's
+// urllib asks for identity), when ex's answer, prepared in hdr and p, is
+// gzip-encoded and its request did not refuse gzip: the API would have
+// answered r in the identity encoding. Not for an answer to a HEAD or
+// without a body, a 206 (a range of the gzip), a body in a body file (sent
+// as recorded), or a body that does not decode. An API that sent gzip to
+// a client refusing it, as recorded, sends it again. The body is decoded
+// to be measured, then again as it is sent ([gunzip.NewReader]), never
+// kept whole: one that expands a thousandfold costs no memory.
+func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) (int64, bool) {
 	if !p.withBody || p.status == http.StatusPartialContent || ex.Response.BodyFile != "" ||
 		!gunzip.Encoded(hdr) || !gunzip.Refuses(r.Header) || refusedGzip(ex.Request) {
-		return nil, false
+		return 0, false
 	}
-	return gunzip.DecodeAll(ex.Response.Body)
+	return gunzip.DecodedLen(ex.Response.Body)
 }
 
 // refusedGzip reports whether the recorded request refused gzip. An empty
@@ -104,10 +110,10 @@ func refusedGzip(req library.Request) bool {
 // setDecoded sets hdr for a body decoded by decodedFor, n bytes long: no
 // Content-Encoding, and its length unless trailers follow (the body is
 // then chunked, as prepare made it).
-func setDecoded(hdr http.Header, p prepared, n int) {
+func setDecoded(hdr http.Header, p prepared, n int64) {
 	delete(hdr, "Content-Encoding")
 	if !p.trailers { // no trailer announced: the body has its length
-		hdr["Content-Length"] = []string{strconv.Itoa(n)}
+		hdr["Content-Length"] = []string{strconv.FormatInt(n, 10)}
 	}
 }
 

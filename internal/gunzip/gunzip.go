@@ -86,21 +86,29 @@ func Encoded(h http.Header) bool {
 	return strings.EqualFold(v, "gzip") || strings.EqualFold(v, "x-gzip")
 }
 
-// maxDecoded is the most that DecodeAll decodes.
+// maxDecoded is the most that DecodedLen decodes.
 const maxDecoded = 256 << 20
 
-// DecodeAll returns the gzip-encoded body decoded, and whether it decoded
-// (whole, and to at most 256 MiB).
-func DecodeAll(body []byte) ([]byte, bool) {
+// DecodedLen returns the length of the gzip-encoded body decoded, and
+// whether it decodes (whole, and to at most 256 MiB). It decodes without
+// keeping what it decodes: a body that expands a thousandfold costs no
+// memory, only the time to decode it.
+func DecodedLen(body []byte) (int64, bool) {
 	zr, err := gzip.NewReader(bytes.NewReader(body))
 	if err != nil {
-		return nil, false
+		return 0, false
 	}
-	out, err := io.ReadAll(io.LimitReader(zr, maxDecoded+1))
-	if err != nil || len(out) > maxDecoded {
-		return nil, false
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxDecoded+1))
+	if err != nil || n > maxDecoded {
+		return 0, false
 	}
-	return out, true
+	return n, true
+}
+
+// NewReader returns a reader of the gzip-encoded body decoded, as it is
+// read, for a body [DecodedLen] found to decode.
+func NewReader(encoded []byte) io.ReadCloser {
+	return &body{src: io.NopCloser(bytes.NewReader(encoded))}
 }
 
 // Decode turns resp, a gzip-encoded answer to a request the transport

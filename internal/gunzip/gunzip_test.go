@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
+	"runtime"
 	"testing"
 )
 
@@ -116,5 +117,42 @@ func TestRefusesDoesNotAllocate(t *testing.T) {
 	h := http.Header{"Accept-Encoding": {"gzip, deflate, br;q=0.9"}}
 	if n := testing.AllocsPerRun(100, func() { Refuses(h) }); n != 0 {
 		t.Errorf("Refuses allocates %v times a call, want 0", n)
+	}
+}
+
+// DecodedLen measures a body without keeping it, and NewReader decodes it
+// as it is read: a small body that expands a thousandfold (a gzip bomb,
+// or a real export of repetitive text) costs no memory on replay. The
+// replay server decoded it whole for each request of a client refusing
+// gzip, 572 MiB for a body of 300 KB (found by a reviewer).
+func TestDecodedLenAndNewReaderKeepNothingWhole(t *testing.T) {
+	const size = 16 << 20
+	var b bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zero := make([]byte, 1<<20)
+	for range size >> 20 {
+		w.Write(zero)
+	}
+	w.Close()
+	encoded := b.Bytes()
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	n, ok := DecodedLen(encoded)
+	r := NewReader(encoded)
+	read, err := io.Copy(io.Discard, r)
+	r.Close()
+	runtime.ReadMemStats(&after)
+	if !ok || n != size || err != nil || read != size {
+		t.Fatalf("DecodedLen = %d, %v; NewReader read %d, %v; want %d, true and %d bytes", n, ok, read, err, size, size)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 4<<20 {
+		t.Errorf("measuring and reading a body of %d KiB that decodes to %d MiB allocated %d KiB; want a few buffers", len(encoded)>>10, size>>20, got>>10)
+	}
+
+	for _, bad := range [][]byte{nil, []byte("not gzip"), encoded[:len(encoded)/2]} {
+		if n, ok := DecodedLen(bad); ok {
+			t.Errorf("DecodedLen(%d bytes that do not decode) = %d, true; want false", len(bad), n)
+		}
 	}
 }
