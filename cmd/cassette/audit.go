@@ -55,7 +55,8 @@ It reports, one line each,
   - a password in a URL's user information (https://user:PASSWORD@host);
   - the same secret fields in form bodies, of requests and responses
     (client_secret, access_token, ...),
-    and their string values, and those of refresh_token, id_token,
+    and their string values (or the strings of their arrays, a form
+    echoed as JSON), and those of refresh_token, id_token,
     client_token and secret_id (Vault), session_token, auth_token,
     secret_access_key (AWS), secret_key, secret and private_key, as
     members of JSON bodies, at any depth, their names in any case and with or without "_" or "-" (an OAuth token
@@ -432,22 +433,36 @@ func memberKey(k string) string {
 }
 
 // scanJSON returns the string values of secret members (access_token,
-// client_secret, password, ...) of body, at any depth, when it is JSON.
+// client_secret, password, ...) of body, at any depth, when it is JSON:
+// a member's string, or the strings of its array (a form echoed as JSON,
+// {"password": ["hunter2"]}, as Python's parse_qs makes it).
 func scanJSON(body []byte) []finding {
 	var v any
 	if len(body) == 0 || !json.Valid(body) || json.Unmarshal(body, &v) != nil {
 		return nil
 	}
 	var out []finding
+	secret := func(k string, v any) bool {
+		s, ok := v.(string)
+		if ok && s != "" && s != placeholder && !masked(s) {
+			out = append(out, finding{kind: "secret JSON member " + k, secret: s})
+		}
+		return ok
+	}
 	var walk func(v any)
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
 			for _, k := range slices.Sorted(maps.Keys(x)) {
-				secret, ok := x[k].(string)
-				if ok && secret != "" && secret != placeholder && !masked(secret) && secretMembers[memberKey(k)] {
-					out = append(out, finding{kind: "secret JSON member " + k, secret: secret})
-					continue
+				if secretMembers[memberKey(k)] {
+					if secret(k, x[k]) {
+						continue
+					}
+					if a, ok := x[k].([]any); ok {
+						for _, e := range a {
+							secret(k, e)
+						}
+					}
 				}
 				walk(x[k])
 			}

@@ -257,14 +257,20 @@ func TestAuditFindsSecretFormFieldsInAResponse(t *testing.T) {
 func TestAuditFindsSecretJSONMembers(t *testing.T) {
 	tok := exchange("POST", "https://auth.example.com/oauth/token", `{"grant_type":"password","password":"pw-1"}`, 200, "application/json",
 		[]byte(`{"token_type":"bearer","access_token":"at-123","refresh_token":"rt-456","expires_in":3600}`), fixedNow)
-	clean := exchange("POST", "https://auth.example.com/oauth/other", `{"password":"REDACTED"}`, 200, "application/json", []byte(`{"token_type":"bearer"}`), fixedNow)
+	clean := exchange("POST", "https://auth.example.com/oauth/other", `{"password":"REDACTED"}`, 200, "application/json", []byte(`{"token_type":"bearer","password":["REDACTED"]}`), fixedNow)
+	// A form echoed as JSON, its values in arrays (Python's parse_qs).
+	echo := exchange("POST", "https://httpbin.example/post", "", 200, "application/json",
+		[]byte(`{"form":{"password":["hunter2"],"token":["sekrit","other"]},"args":{"page":["1"]}}`), fixedNow)
 	path := filepath.Join(t.TempDir(), "api")
-	writeExchanges(t, path, tok, clean)
+	writeExchanges(t, path, tok, clean, echo)
 	code, stdout, _ := runSync(t, "audit", path)
 	for _, w := range []string{
 		"secret JSON member password in request body (p…)",
 		"secret JSON member access_token in response body (at…)",
 		"secret JSON member refresh_token in response body (rt…)",
+		"secret JSON member password in response body (hu…)",
+		"secret JSON member token in response body (se…)",
+		"secret JSON member token in response body (o…)",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("audit output lacks %q:\n%s", w, stdout)
