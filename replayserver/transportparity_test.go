@@ -476,3 +476,37 @@ func TestInterimStatusIsRefused(t *testing.T) {
 	}
 	runParity(t, cases)
 }
+
+// TestConnectionFieldsAreNotReplayed: the fields that describe the API's
+// connection (Connection, Keep-Alive and those Connection names, as a
+// Node server sends them) are not the replay server's, and the recording
+// proxy did not pass them on: neither path replays them (found by a probe
+// with Node's fetch).
+func TestConnectionFieldsAreNotReplayed(t *testing.T) {
+	runParity(t, []parityCase{{
+		name: "keep-alive",
+		resp: library.Response{StatusCode: 200, Header: http.Header{
+			"Connection":       {"keep-alive, X-Hop"},
+			"Keep-Alive":       {"timeout=5"},
+			"Proxy-Connection": {"keep-alive"},
+			"X-Hop":            {"1"},
+			"X-Kept":           {"2"},
+			"Content-Type":     {"text/plain"},
+		}, Body: []byte("fine")},
+		check: func(t *testing.T, a clientView) {
+			for _, k := range []string{"Connection", "Keep-Alive", "Proxy-Connection", "X-Hop"} {
+				wantHeader(k)(t, a)
+			}
+			wantHeader("X-Kept", "2")(t, a)
+			if a.Body != "fine" {
+				t.Errorf("body %q; want %q", a.Body, "fine")
+			}
+		},
+	}, {
+		name: "close",
+		resp: library.Response{StatusCode: 200, Header: http.Header{"Connection": {"close"}, "Content-Type": {"text/plain"}}, Body: []byte("fine")},
+		check: func(t *testing.T, a clientView) {
+			wantHeader("Connection")(t, a)
+		},
+	}})
+}

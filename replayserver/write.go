@@ -117,6 +117,25 @@ func setDecoded(hdr http.Header, p prepared, n int64) {
 	}
 }
 
+// hopByHop reports whether the response header field k describes the
+// connection it came on, not the answer: Connection, Keep-Alive,
+// Proxy-Connection, and the fields the header h names in Connection (as
+// httputil.ReverseProxy removes them).
+func hopByHop(k string, h http.Header) bool {
+	switch k {
+	case "Connection", "Keep-Alive", "Proxy-Connection":
+		return true
+	}
+	for _, v := range h["Connection"] {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = textproto.TrimString(f); f != "" && http.CanonicalHeaderKey(f) == k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // reportBad fails the test when p, prepared to answer r, says the
 // recorded header or trailers hold a hand-edited field that would break
 // the client's parsing of the whole response (sent mended or left out),
@@ -394,6 +413,12 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 			// length, or chunks): a recorded Transfer-Encoding (a HAR
 			// keeps it; hop by hop, it is no part of the answer) would
 			// contradict it.
+			continue
+		}
+		if hopByHop(k, rh) {
+			// The API's connection is not the replay server's: its
+			// Keep-Alive timeout would mislead a client. The recording
+			// proxy did not pass these on either.
 			continue
 		}
 		if !validFieldName(k) {
