@@ -175,6 +175,11 @@ func TestMissReportComparesFormsFieldByField(t *testing.T) {
 	if !strings.Contains(report, "naming.FormBodyWithout") {
 		t.Errorf("the report does not say how to leave a per-run field out:\n%s", report)
 	}
+	// Not that a new rule spares recording: the cassettes keep the names
+	// they were recorded under (found by a probe that followed the advice).
+	if !strings.Contains(report, "then record once\nmore (CASSETTE_MODE=rerecord)") {
+		t.Errorf("the report does not say to record again under the new rules:\n%s", report)
+	}
 }
 
 // When the nearest cassette's values equal the request's (the report's
