@@ -3,6 +3,8 @@ package naming
 import (
 	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // FormBodyWithout returns a body rule that compares forms as [FormBody]
@@ -27,21 +29,39 @@ func FormBodyWithout(fields ...string) BodyRule {
 
 // JSONBodyWithout returns a body rule that compares JSON as [JSONBody]
 // does, leaving out the object members named, at any depth: a request id,
-// a timestamp, a nonce. A body that is not valid JSON is returned as it
-// is.
+// a timestamp, a nonce. A member given as a JSON Pointer (RFC 6901: it
+// starts with "/") is left out at that place only: "/id" is the top-level
+// id of a JSON-RPC call and not params.id, which "id" would leave out too
+// (two calls differing only there would then share a cassette); "/params/0"
+// is the first element of params. A pointer to nothing in a body leaves it
+// as it is. A body that is not valid JSON is returned as it is.
 func JSONBodyWithout(members ...string) BodyRule {
-	members = slices.Clone(members)
+	var names []string
+	var pointers [][]string
+	for _, m := range members {
+		if strings.HasPrefix(m, "/") {
+			pointers = append(pointers, pointerTokens(m))
+		} else {
+			names = append(names, m)
+		}
+	}
 	return func(contentType string, body []byte) []byte {
 		v, ok := decodeJSON(body)
 		if !ok {
 			return body
 		}
-		return appendJSON(make([]byte, 0, len(body)), without(v, members))
+		for _, p := range pointers {
+			v = removeAt(v, p)
+		}
+		return appendJSON(make([]byte, 0, len(body)), without(v, names))
 	}
 }
 
 // without removes the members named from the objects of v, at any depth.
 func without(v any, members []string) any {
+	if len(members) == 0 {
+		return v
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		for _, m := range members {
@@ -53,6 +73,47 @@ func without(v any, members []string) any {
 	case []any:
 		for i, e := range x {
 			x[i] = without(e, members)
+		}
+	}
+	return v
+}
+
+// pointerTokens returns the reference tokens of the JSON Pointer p, which
+// starts with "/", unescaped ("~1" is "/", "~0" is "~").
+func pointerTokens(p string) []string {
+	tokens := strings.Split(p[1:], "/")
+	for i, t := range tokens {
+		tokens[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return tokens
+}
+
+// removeAt returns v without the value the pointer tokens p lead to: an
+// object member, or an array element (the later ones move up), if there is
+// one.
+func removeAt(v any, p []string) any {
+	if len(p) == 0 {
+		return v
+	}
+	t := p[0]
+	switch x := v.(type) {
+	case map[string]any:
+		e, ok := x[t]
+		switch {
+		case !ok:
+		case len(p) == 1:
+			delete(x, t)
+		default:
+			x[t] = removeAt(e, p[1:])
+		}
+	case []any:
+		n, err := strconv.Atoi(t)
+		switch {
+		case err != nil || n < 0 || n >= len(x) || t != strconv.Itoa(n): // "01", "+1" are no index
+		case len(p) == 1:
+			return slices.Delete(x, n, n+1)
+		default:
+			x[n] = removeAt(x[n], p[1:])
 		}
 	}
 	return v

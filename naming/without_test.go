@@ -32,6 +32,34 @@ func TestJSONBodyWithout(t *testing.T) {
 	}
 }
 
+// A member given as a JSON Pointer is left out at that place only: a
+// JSON-RPC call's own id, not the id among its params, which "id" leaves
+// out too, giving two calls differing only there one name (found by a
+// probe with JSON-RPC clients).
+func TestJSONBodyWithoutAPointer(t *testing.T) {
+	for _, c := range []struct {
+		members    []string
+		body, want string
+	}{
+		{[]string{"/id"}, `{"jsonrpc":"2.0","id":7,"method":"getUser","params":{"id":5}}`, `{"jsonrpc":"2.0","method":"getUser","params":{"id":5}}`},
+		{[]string{"id"}, `{"jsonrpc":"2.0","id":7,"method":"getUser","params":{"id":5}}`, `{"jsonrpc":"2.0","method":"getUser","params":{}}`},
+		{[]string{"/params/since", "nonce"}, `{"params":{"since":1,"q":"x"},"since":2,"a":{"nonce":3}}`, `{"a":{},"params":{"q":"x"},"since":2}`},
+		{[]string{"/params/1"}, `{"params":["a","b","c"]}`, `{"params":["a","c"]}`},
+		{[]string{"/params/1/ts"}, `{"params":["a",{"ts":1,"v":2}]}`, `{"params":["a",{"v":2}]}`},
+		{[]string{"/0/id"}, `[{"id":1,"m":"a"},{"id":2,"m":"b"}]`, `[{"m":"a"},{"id":2,"m":"b"}]`},
+		{[]string{"/0"}, `[1,2]`, `[2]`},
+		{[]string{"/a~1b", "/c~0d"}, `{"a/b":1,"c~d":2,"e":3}`, `{"e":3}`},
+		{[]string{"/missing/x", "/params/9", "/params/01", "/params/-1", "/params/x"}, `{"params":[1,2]}`, `{"params":[1,2]}`},
+		{[]string{"/id"}, `[1]`, `[1]`},
+		{[]string{"/id"}, `"text"`, `"text"`},
+		{[]string{"/id"}, `not json`, `not json`},
+	} {
+		if got := string(JSONBodyWithout(c.members...)("application/json", []byte(c.body))); got != c.want {
+			t.Errorf("JSONBodyWithout(%q)(%s) = %s, want %s", c.members, c.body, got, c.want)
+		}
+	}
+}
+
 // Two runs whose forms differ only in a per-run field share a name under
 // FormBodyWithout, and not under FormBody.
 func TestFormBodyWithoutGivesOneNameAcrossRuns(t *testing.T) {
