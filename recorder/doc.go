@@ -27,7 +27,11 @@
 // Protocols, WebSocket) are passed through and not stored.
 //
 // The same request recorded several times gives one cassette holding the
-// exchanges in the order their bodies ended.
+// exchanges in the order their bodies ended. A recorder has no modes: it
+// records every request, whatever the environment (CI included), and
+// appends to a cassette the library held before, whose earlier exchanges
+// then answer first on replay. Give it a library of its own, or use
+// package replayserver, whose modes replay in CI and rerecord anew.
 //
 // # Bodies the client stops reading
 //
