@@ -54,8 +54,8 @@ func TestToolsReadBodyFiles(t *testing.T) {
 	dir := writeBodyFileLibrary(t, content)
 
 	code, stdout, stderr := runSync(t, "ls", dir)
-	if code != exitOK || !strings.Contains(stdout, "3.9 KB") {
-		t.Errorf("ls = %d, %q, %q; want the body file's size, 3.9 KB", code, stdout, stderr)
+	if code != exitOK || !strings.Contains(stdout, "3.9 KiB") {
+		t.Errorf("ls = %d, %q, %q; want the body file's size, 3.9 KiB", code, stdout, stderr)
 	}
 	code, stdout, stderr = runSync(t, "show", dir, "GET_api.example.com_443_export")
 	if code != exitOK || !strings.Contains(stdout, "in body file") || !strings.Contains(stdout, filepath.Join(dir, "bodies")) {
@@ -113,7 +113,7 @@ func TestToolsDoNotReadBodyFilesLinkedOutOfTheLibrary(t *testing.T) {
 	}
 	for _, args := range [][]string{{"ls", dir}, {"show", dir, "GET_api.example.com_443_export"}} {
 		_, stdout, stderr := runSync(t, args...)
-		if strings.Contains(stdout, "4.9 KB") || strings.Contains(stdout, "5000") || strings.Contains(stdout, "sss") {
+		if strings.Contains(stdout, "4.9 KiB") || strings.Contains(stdout, "5000") || strings.Contains(stdout, "sss") {
 			t.Errorf("%s shows the outside file: %q, %q", args[0], stdout, stderr)
 		}
 	}

@@ -68,7 +68,8 @@ func runLs(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// humanSize writes n bytes as "512 B", "1.5 KB", "23 MB" (powers of 1024).
+// humanSize writes n bytes as "512 B", "1.5 KiB", "23 MiB": powers of
+// 1024, named as such (2,097,152 bytes are 2.0 MiB, not 2.0 MB).
 func humanSize(n int64) string {
 	const units = "KMGTPE"
 	switch {
@@ -84,9 +85,9 @@ func humanSize(n int64) string {
 		i++
 	}
 	if f < 10 {
-		return fmt.Sprintf("%.1f %cB", f, units[i])
+		return fmt.Sprintf("%.1f %ciB", f, units[i])
 	}
-	return fmt.Sprintf("%.0f %cB", f, units[i])
+	return fmt.Sprintf("%.0f %ciB", f, units[i])
 }
 
 // age writes the time from then to now in its largest whole unit: "3d",

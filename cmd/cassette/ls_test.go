@@ -62,11 +62,11 @@ func TestHumanSize(t *testing.T) {
 		{-1, "?"}, // a body file that cannot be read
 		{0, "0 B"},
 		{1023, "1023 B"},
-		{1024, "1.0 KB"},
-		{1536, "1.5 KB"},
-		{20 << 10, "20 KB"},
-		{3 << 20, "3.0 MB"},
-		{1 << 30, "1.0 GB"}, // a body file
+		{1024, "1.0 KiB"},
+		{1536, "1.5 KiB"},
+		{20 << 10, "20 KiB"},
+		{3 << 20, "3.0 MiB"},
+		{1 << 30, "1.0 GiB"}, // a body file
 	}
 	for _, tt := range tests {
 		if got := humanSize(tt.n); got != tt.want {
