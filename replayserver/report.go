@@ -95,6 +95,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 			refineLimit, refineLimit+left, got.Method, got.Path, left)
 	}
 	samePath := false // the nearest cassette is of the request's method and path
+	prefix := ""      // what the nearest cassette's path has before the request's
 	for i, n := range e.Near {
 		fmt.Fprintf(&b, "\nnearest #%d: %s\n", i+1, h.lib.File(n))
 		c, ok, err := h.lib.Get(n)
@@ -114,6 +115,9 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		if i == 0 && rec.Method == got.Method && rec.Path == got.Path {
 			samePath = true
 		}
+		if i == 0 && rec.Method == got.Method && got.Path != "/" && len(rec.Path) > len(got.Path) && strings.HasSuffix(rec.Path, got.Path) {
+			prefix = strings.TrimSuffix(rec.Path, got.Path)
+		}
 		fmt.Fprintf(&b, "  recorded: %s %s\n", req.Method, req.URL)
 		if d := cmp.Diff(rec, got); d != "" {
 			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(clipDiff(d), "    "))
@@ -125,6 +129,11 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 				"  the host or port differs, or the cassette was named under other naming rules\n" +
 				"  (record and replay must use the same replayserver.Naming / recorder.Naming)\n")
 		}
+	}
+	if prefix != "" && m.found == "" {
+		fmt.Fprintf(&b, "\nthe nearest cassette's path is this request's under %s: it was recorded through an upstream URL\n"+
+			"ending in %[1]s (replayserver.Upstream, cassette record -upstream), and requests are named that way\n"+
+			"only when the same URL is given: give it to this server too (cassette serve -upstream URL).\n", prefix)
 	}
 	if samePath && m.found == "" {
 		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +

@@ -79,3 +79,39 @@ func TestUpstreamWithAPathSendsTheRootToThatPath(t *testing.T) {
 		})
 	}
 }
+
+// A library recorded through an Upstream with a path, replayed without
+// it: every request misses, and the report says what to give the server
+// (found by a probe of cassette record and serve).
+func TestMissReportSaysTheCassettesHaveAnUpstreamsPath(t *testing.T) {
+	t.Setenv("CI", "")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "items")
+	}))
+	path := filepath.Join(t.TempDir(), "api")
+	t.Run("record", func(t *testing.T) {
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL+"/api/v1"))
+		resp, err := http.Get(srv.URL + "/items")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	})
+	api.Close()
+	ft := newFakeTB(t)
+	ft.do(func() {
+		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay))
+		resp, err := http.Get(srv.URL + "/items")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /items without the Upstream = %d; want a miss", resp.StatusCode)
+		}
+	})
+	ft.finish()
+	if report := ft.errors(); !strings.Contains(report, "this request's under /api/v1: it was recorded through an upstream URL\nending in /api/v1") {
+		t.Errorf("the miss report does not say the cassettes are under /api/v1:\n%s", report)
+	}
+}
