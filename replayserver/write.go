@@ -108,10 +108,14 @@ func refusedGzip(req library.Request) bool {
 }
 
 // setDecoded sets hdr for a body decoded by decodedFor, n bytes long: no
-// Content-Encoding, and its length unless trailers follow (the body is
-// then chunked, as prepare made it).
+// Content-Encoding, nor the digests of the gzip (Content-Digest,
+// Repr-Digest, Digest, Content-MD5), which a client checking them would
+// find wrong, and its length unless trailers follow (the body is then
+// chunked, as prepare made it).
 func setDecoded(hdr http.Header, p prepared, n int64) {
-	delete(hdr, "Content-Encoding")
+	for _, k := range []string{"Content-Encoding", "Content-Digest", "Repr-Digest", "Digest", "Content-Md5"} {
+		delete(hdr, k)
+	}
 	if !p.trailers { // no trailer announced: the body has its length
 		hdr["Content-Length"] = []string{strconv.FormatInt(n, 10)}
 	}
