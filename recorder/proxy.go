@@ -1,7 +1,6 @@
 package recorder
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -103,7 +102,7 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 		ErrorHandler: p.badGateway,
 	}
 	if p.cfg.logf != nil {
-		p.rp.ErrorLog = log.New(logfWriter(p.cfg.logf), "", 0)
+		p.rp.ErrorLog = log.New(detach.ProxyLog(p.cfg.logf), "", 0)
 	}
 	return p, nil
 }
@@ -175,14 +174,6 @@ func (p *Proxy) closeIdleConnections() {
 	if p.owned != nil {
 		p.owned.CloseIdleConnections()
 	}
-}
-
-// logfWriter turns a Logf function into an io.Writer for a [log.Logger].
-type logfWriter func(format string, args ...any)
-
-func (f logfWriter) Write(b []byte) (int, error) {
-	f("%s", bytes.TrimSuffix(b, []byte("\n")))
-	return len(b), nil
 }
 
 // noteAway logs, once, an answer that sends the client next to the API

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/endcut"
 	"github.com/cassette-go/cassette/library"
 )
@@ -50,7 +51,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	}
 	var watch endcut.Watch
 	srv := httptest.NewUnstartedServer(watch.Handler(p))
-	srv.Config.ErrorLog = log.New(logfWriter(tl.logf), "", 0)
+	srv.Config.ErrorLog = log.New(detach.ProxyLog(tl.logf), "", 0)
 	srv.Start()
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New

@@ -338,7 +338,11 @@ func (c *capture) stopped(cause string) {
 	case c.tooLarge || c.failed:
 		c.end() // too large to store, or already reported
 	case c.length < 0:
-		c.note = fmt.Sprintf(", a stream the client stopped (%s), stored up to there: %s; replay ends it there", cause, c.amount())
+		how := "the client stopped (" + cause + ")"
+		if cause == detach.ErrStopped.Error() { // see stopCause
+			how = "cut off by the stop of the recording server"
+		}
+		c.note = fmt.Sprintf(", a stream %s, stored up to there: %s; replay ends it there", how, c.amount())
 		c.store()
 	default:
 		c.dropCopy()

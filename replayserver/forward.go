@@ -122,7 +122,7 @@ func (h *Handler) startForwarding(forTransport bool) error {
 			return trailer.Unsized(resp) // the client waits for the trailers, and the end
 		},
 		// Errors after the headers, such as a body broken off.
-		ErrorLog: log.New(logfWriter(h.logf), "", 0),
+		ErrorLog: log.New(detach.ProxyLog(h.logf), "", 0),
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			msg := fmt.Sprintf("replayserver: forwarding %s %s: %v", r.Method, h.redact.URL(r.URL), err)
 			code := http.StatusBadGateway
@@ -188,12 +188,4 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	pr.Out.URL = &u
 	pr.Out.Host = u.Host
 	pr.Out.Header.Del(schemeHeader)
-}
-
-// logfWriter turns a Logf function into an io.Writer for a [log.Logger].
-type logfWriter func(format string, args ...any)
-
-func (f logfWriter) Write(b []byte) (int, error) {
-	f("%s", strings.TrimSuffix(string(b), "\n"))
-	return len(b), nil
 }

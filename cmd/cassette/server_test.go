@@ -199,6 +199,7 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 		{"/events", "data: one\n\n", exitOK, []string{
 			"PREFIXstopped at once, cutting off 1 open request(s)\n",
 			"PREFIX1 request(s) cut off by the stop, stored as far as it had come (a stream: replay ends it there)\n",
+			"a stream cut off by the stop of the recording server, stored up to there",
 		}, []string{"/events", "/plain"}},
 		{"/trickle", "0", exitError, []string{
 			"PREFIXstopped at once, cutting off 1 open request(s)\n",
@@ -218,6 +219,10 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 				waitStderr(t, &p.stderr, "stopping: waiting up to 30s for 1 open request(s) to end; Ctrl-C again stops at once\n")
 				p.now()
 				stoppedAs(t, p, s, "the second interrupt", 5*time.Second, tc.code, tc.wants...)
+				// Not told otherwise by a line of ReverseProxy's own.
+				if out := p.stderr.String(); strings.Contains(out, "the client stopped") || strings.Contains(out, "ReverseProxy read error") {
+					t.Errorf("stderr says the client stopped, or has ReverseProxy's read error:\n%s", out)
+				}
 				checkRecorded(t, s, api, tc.recorded...)
 			})
 		}

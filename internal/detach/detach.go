@@ -210,7 +210,15 @@ func (s *state) clientGone() {
 	switch {
 	case s.released:
 	case s.kept == nil:
-		s.end(context.Cause(s.client))
+		cause := context.Cause(s.client)
+		if s.stopper != nil && s.stopper.stop.Err() != nil {
+			// The stop ended the client's request too (a server cuts its
+			// requests off after the stop): the stop is the cause, which
+			// its own AfterFunc, in a goroutine of its own, may not have
+			// given yet.
+			cause = ErrStopped
+		}
+		s.end(cause)
 	default:
 		if s.stopper != nil && s.phase.CompareAndSwap(phaseRunning, phaseLeft) {
 			s.stopper.left.Add(1)
