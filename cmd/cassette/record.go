@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -20,7 +22,8 @@ a program's base URL at the address printed on start, and every request it
 sends is forwarded to the API, answered, and stored as an exchange in the
 cassette library at PATH (created if needed). A cassette the library held
 before that is recorded again is replaced by what this session recorded
-for it: its earlier exchanges are removed when record stops, so that
+for it: its exchanges recorded before this session began, and their body
+files, are removed when record stops, so that
 replay answers as the API does now. The other cassettes are kept. (To add
 new requests while replaying those recorded, use "cassette serve -mode
 record -upstream URL PATH".) A PATH ending in .json, .yaml or .yml is a
@@ -129,6 +132,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		failed   int                // exchanges that could not be stored
 	)
 	logf := logTo(stderr)
+	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
 		recorder.OnError(func(err error) {
 			logf("%v", err)
@@ -160,7 +164,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	err = p.Close() // waits for the background saves, saves the rest
 	if err == nil {
-		err = dropEarlier(lib, before, recorded)
+		mu.Lock()
+		again := maps.Clone(recorded)
+		mu.Unlock()
+		err = dropEarlier(lib, before, again, since)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
@@ -215,23 +222,37 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
 // dropEarlier removes from each cassette of before recorded again the
-// exchanges it held before: those other than the last recorded[name],
-// appended this session. It saves the library if it changed anything.
-func dropEarlier(lib *library.Library, before []string, recorded map[string]int) error {
-	changed := false
+// exchanges recorded before since, when this session began: those it held
+// before. The exchanges recorded since (this session's, and any another
+// writer of the library added meanwhile, which a save merged in) are kept,
+// whatever their place. It saves the library if it changed anything,
+// knowing every cassette when a dropped exchange had a body file, so that
+// the save removes the body files no exchange uses any more.
+func dropEarlier(lib *library.Library, before []string, recorded map[string]int, since time.Time) error {
+	changed, bodies := false, false
 	for _, name := range before {
-		n := recorded[name]
-		if n == 0 {
+		if recorded[name] == 0 {
 			continue
 		}
 		c, ok, err := lib.Get(name)
 		if err != nil {
 			return fmt.Errorf("removing the earlier exchanges of %s: %w", lib.File(name), err)
 		}
-		if !ok || len(c.Exchanges) <= n {
+		if !ok {
 			continue
 		}
-		c.Exchanges = c.Exchanges[len(c.Exchanges)-n:]
+		kept := make([]library.Exchange, 0, len(c.Exchanges))
+		for _, ex := range c.Exchanges {
+			if ex.RecordedAt.Before(since) { // zero (unknown) too
+				bodies = bodies || ex.Response.BodyFile != ""
+				continue
+			}
+			kept = append(kept, ex)
+		}
+		if len(kept) == len(c.Exchanges) || len(kept) == 0 {
+			continue
+		}
+		c.Exchanges = kept
 		if err := lib.Put(c); err != nil {
 			return fmt.Errorf("removing the earlier exchanges of %s: %w", lib.File(name), err)
 		}
@@ -239,6 +260,11 @@ func dropEarlier(lib *library.Library, before []string, recorded map[string]int)
 	}
 	if !changed {
 		return nil
+	}
+	if bodies && lib.IsDir() {
+		if err := lib.Load(); err != nil { // so that Save sweeps their body files
+			return err
+		}
 	}
 	return lib.Save()
 }

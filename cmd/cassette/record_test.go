@@ -12,7 +12,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -374,5 +376,102 @@ func TestRecordAgainReplacesTheEarlierExchanges(t *testing.T) {
 	}
 	if code := p.stop(); code != exitOK {
 		t.Errorf("serve exited with %d, want 0", code)
+	}
+}
+
+// The exchanges record drops are those recorded before it started, by
+// their time, whatever their place: another writer of a single-file
+// library (a parallel test's recorder) may have appended to the cassette
+// meanwhile, which a save merged in after this session's exchange, and
+// "the last n" dropped this session's (found by a reviewer).
+func TestRecordAgainKeepsWhatWasRecordedSinceItStarted(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "api.json")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	since := time.Now().Round(0)
+	at := func(d time.Duration, body string) library.Exchange {
+		return library.Exchange{
+			Request:    library.Request{Method: "GET", URL: "http://api.example/poll"},
+			Response:   library.Response{StatusCode: 200, Body: []byte(body)},
+			RecordedAt: since.Add(d).UTC(),
+		}
+	}
+	if err := lib.Append("poll", at(-time.Hour, "earlier"), library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "http://api.example/poll"},
+		Response: library.Response{StatusCode: 200, Body: []byte("imported, of no time")},
+	}, at(time.Millisecond, "this session's"), at(2*time.Millisecond, "another writer's")); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Append("kept", at(-time.Hour, "not recorded again")); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := dropEarlier(lib, []string{"kept", "poll"}, map[string]int{"poll": 1}, since); err != nil {
+		t.Fatal(err)
+	}
+	after, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]string{
+		"poll": {"this session's", "another writer's"},
+		"kept": {"not recorded again"},
+	} {
+		c, _, err := after.Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, ex := range c.Exchanges {
+			got = append(got, string(ex.Response.Body))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("cassette %s holds %q; want %q", name, got, want)
+		}
+	}
+}
+
+// The body files of the exchanges record drops go with them, in a
+// directory library that holds cassettes it did not record again too
+// (the save sweeps body files only when it knows every cassette; found by
+// a reviewer).
+func TestRecordAgainRemovesTheBodyFilesOfWhatItDrops(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	var version atomic.Int32
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/big" {
+			w.Write(bytes.Repeat([]byte{byte('0' + version.Load())}, 9<<20)) // over the body file threshold
+			return
+		}
+		fmt.Fprintf(w, "small %s", r.URL.Path)
+	}))
+	defer upstream.Close()
+	for _, lib := range []string{"api", "api.json"} {
+		t.Run(lib, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), lib)
+			version.Store(1)
+			if _, code := recordSession(t, upstream.URL, path, nil, "/big", "/kept"); code != exitOK {
+				t.Fatalf("first recording exited %d", code)
+			}
+			version.Store(2)
+			if rec, code := recordSession(t, upstream.URL, path, nil, "/big"); code != exitOK {
+				t.Fatalf("second recording exited %d: %s", code, rec.stderr.String())
+			}
+			l, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			left, err := l.UnusedBodies()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(left) != 0 {
+				t.Errorf("body files no exchange uses are left: %q", left)
+			}
+		})
 	}
 }
