@@ -185,14 +185,7 @@ func TestRecordWritesTheStaleCassettesToAFile(t *testing.T) {
 	if code := session("/keep"); code != exitOK {
 		t.Errorf("record -unused (without -strict) with a stale cassette exited %d, want 0", code)
 	}
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := lib.Names()
-	if err != nil || len(names) != 2 {
-		t.Fatalf("library holds %q, %v; want the two cassettes", names, err)
-	}
+	lib, names := twoCassettes(t, path)
 	stale := names[0]
 	if !strings.Contains(stale, "stale") {
 		stale = names[1]
@@ -214,6 +207,21 @@ func TestRecordWritesTheStaleCassettesToAFile(t *testing.T) {
 	if left, _ := after.Names(); len(left) != 1 || !strings.Contains(left[0], "keep") {
 		t.Errorf("after prune the library holds %q; want only the /keep cassette", left)
 	}
+}
+
+// twoCassettes opens the library at path and returns it with the names
+// of its cassettes, which must be two.
+func twoCassettes(t *testing.T, path string) (*library.Library, []string) {
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil || len(names) != 2 {
+		t.Fatalf("library holds %q, %v; want the two cassettes", names, err)
+	}
+	return lib, names
 }
 
 // record refuses, before forwarding anything, a library it could not add
@@ -344,14 +352,7 @@ func TestRecordAgainReplacesTheEarlierExchanges(t *testing.T) {
 	if _, code := recordSession(t, upstream.URL, path, nil, "/poll"); code != exitOK {
 		t.Fatalf("second recording exited %d", code)
 	}
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := lib.Names()
-	if err != nil || len(names) != 2 {
-		t.Fatalf("library holds %q, %v; want the two cassettes", names, err)
-	}
+	lib, names := twoCassettes(t, path)
 	for _, name := range names {
 		c, _, err := lib.Get(name)
 		if err != nil {
