@@ -33,8 +33,9 @@ func FormBodyWithout(fields ...string) BodyRule {
 // starts with "/") is left out at that place only: "/id" is the top-level
 // id of a JSON-RPC call and not params.id, which "id" would leave out too
 // (two calls differing only there would then share a cassette); "/params/0"
-// is the first element of params. A pointer to nothing in a body leaves it
-// as it is. A body that is not valid JSON is returned as it is.
+// is the first element of params. Pointers name places in the body as
+// sent, in any order ("/params/0" and "/params/1" leave out the first two
+// elements). A pointer to nothing in a body leaves it as it is. A body that is not valid JSON is returned as it is.
 func JSONBodyWithout(members ...string) BodyRule {
 	var names []string
 	var pointers [][]string
@@ -50,8 +51,13 @@ func JSONBodyWithout(members ...string) BodyRule {
 		if !ok {
 			return body
 		}
-		for _, p := range pointers {
-			v = removeAt(v, p)
+		if len(pointers) > 0 {
+			// Every pointer is resolved against the body as sent, then
+			// what they reach is removed: indexes do not shift meanwhile.
+			for _, p := range pointers {
+				v = removeAt(v, p)
+			}
+			v = sweepRemoved(v)
 		}
 		return appendJSON(make([]byte, 0, len(body)), without(v, names))
 	}
@@ -111,10 +117,32 @@ func removeAt(v any, p []string) any {
 		switch {
 		case err != nil || n < 0 || n >= len(x) || t != strconv.Itoa(n): // "01", "+1" are no index
 		case len(p) == 1:
-			return slices.Delete(x, n, n+1)
+			x[n] = removed{}
 		default:
 			x[n] = removeAt(x[n], p[1:])
 		}
+	}
+	return v
+}
+
+// removed marks an array element a pointer reached (see removeAt).
+type removed struct{}
+
+// sweepRemoved returns v without the array elements marked removed.
+func sweepRemoved(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = sweepRemoved(e)
+		}
+	case []any:
+		out := x[:0]
+		for _, e := range x {
+			if _, ok := e.(removed); !ok {
+				out = append(out, sweepRemoved(e))
+			}
+		}
+		return out
 	}
 	return v
 }

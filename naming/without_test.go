@@ -45,6 +45,11 @@ func TestJSONBodyWithoutAPointer(t *testing.T) {
 		{[]string{"id"}, `{"jsonrpc":"2.0","id":7,"method":"getUser","params":{"id":5}}`, `{"jsonrpc":"2.0","method":"getUser","params":{}}`},
 		{[]string{"/params/since", "nonce"}, `{"params":{"since":1,"q":"x"},"since":2,"a":{"nonce":3}}`, `{"a":{},"params":{"q":"x"},"since":2}`},
 		{[]string{"/params/1"}, `{"params":["a","b","c"]}`, `{"params":["a","c"]}`},
+		// Places in the body as sent, in any order: no index shifts after
+		// a removal (found by a reviewer).
+		{[]string{"/params/0", "/params/1"}, `{"params":["ts","nonce","getUser",5]}`, `{"params":["getUser",5]}`},
+		{[]string{"/params/1", "/params/0"}, `{"params":["ts","nonce","getUser",5]}`, `{"params":["getUser",5]}`},
+		{[]string{"/params/0", "/params/0/x"}, `{"params":[{"x":1},2]}`, `{"params":[2]}`},
 		{[]string{"/params/1/ts"}, `{"params":["a",{"ts":1,"v":2}]}`, `{"params":["a",{"v":2}]}`},
 		{[]string{"/0/id"}, `[{"id":1,"m":"a"},{"id":2,"m":"b"}]`, `[{"m":"a"},{"id":2,"m":"b"}]`},
 		{[]string{"/0"}, `[1,2]`, `[2]`},

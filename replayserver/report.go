@@ -115,8 +115,16 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		if i == 0 && rec.Method == got.Method && rec.Path == got.Path {
 			samePath = true
 		}
-		if i == 0 && rec.Method == got.Method && got.Path != "/" && len(rec.Path) > len(got.Path) && strings.HasSuffix(rec.Path, got.Path) {
-			prefix = strings.TrimSuffix(rec.Path, got.Path)
+		if i == 0 && rec.Method == got.Method && rec.Path != got.Path {
+			switch {
+			case got.Path == "/":
+				prefix = rec.Path // the root goes to the upstream's path as it is
+			case strings.HasSuffix(rec.Path, got.Path):
+				prefix = strings.TrimSuffix(rec.Path, got.Path)
+			}
+			if prefix != "" && !h.allUnder(names, prefix) {
+				prefix = "" // a nested resource, another version: not an upstream's path
+			}
 		}
 		fmt.Fprintf(&b, "  recorded: %s %s\n", req.Method, req.URL)
 		if d := cmp.Diff(rec, got); d != "" {
@@ -367,3 +375,29 @@ func multipartWithoutRule(r *http.Request, rules naming.Rules) bool {
 	}
 	return true
 }
+
+// allUnder reports whether every cassette of names was recorded at
+// prefix or under it, as a library recorded through an upstream URL with
+// that path is. Of a large library it reads the first allUnderLimit
+// cassettes only: a miss report reads no library whole.
+func (h *Handler) allUnder(names []string, prefix string) bool {
+	for _, n := range names[:min(len(names), allUnderLimit)] {
+		c, ok, err := h.lib.Get(n)
+		if err != nil || !ok {
+			return false
+		}
+		for _, ex := range c.Exchanges {
+			u, err := url.Parse(ex.Request.URL)
+			if err != nil {
+				return false
+			}
+			if p := u.EscapedPath(); p != prefix && !strings.HasPrefix(p, prefix+"/") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// allUnderLimit is the most cassettes allUnder reads.
+const allUnderLimit = 200

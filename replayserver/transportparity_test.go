@@ -508,6 +508,16 @@ func TestConnectionFieldsAreNotReplayed(t *testing.T) {
 			}
 		},
 	}, {
+		// Apache's "Upgrade: h2,h2c" without Connection: ReverseProxy
+		// drops it, and over HTTP/2 it makes the answer malformed (found
+		// by a reviewer: curl --http2 reset the stream).
+		name: "a lone Upgrade, and TE",
+		resp: library.Response{StatusCode: 200, Header: http.Header{"Upgrade": {"h2,h2c"}, "Te": {"trailers"}, "Content-Type": {"text/plain"}}, Body: []byte("fine")},
+		check: func(t *testing.T, a clientView) {
+			wantHeader("Upgrade")(t, a)
+			wantHeader("Te")(t, a)
+		},
+	}, {
 		name: "close",
 		resp: library.Response{StatusCode: 200, Header: http.Header{"Connection": {"close"}, "Content-Type": {"text/plain"}}, Body: []byte("fine")},
 		check: func(t *testing.T, a clientView) {

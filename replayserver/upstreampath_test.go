@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -113,5 +114,97 @@ func TestMissReportSaysTheCassettesHaveAnUpstreamsPath(t *testing.T) {
 	ft.finish()
 	if report := ft.errors(); !strings.Contains(report, "this request's under /api/v1: it was recorded through an upstream URL\nending in /api/v1") {
 		t.Errorf("the miss report does not say the cassettes are under /api/v1:\n%s", report)
+	}
+}
+
+// The note of an upstream's path is given only when the library's
+// cassettes are all under it: not for a nested resource of the same API
+// (/orgs/acme/members for a new GET /members), nor for another version of
+// it when the server has the right Upstream already (found by a reviewer:
+// it advised an upstream URL ending in /orgs/acme, or in /v2).
+func TestMissReportPrefixNoteOnlyForALibraryUnderIt(t *testing.T) {
+	t.Setenv("CI", "")
+	for _, c := range []struct{ name, recorded, other, get string }{
+		{"nested resource", "/orgs/acme/members", "/users/7", "/members"},
+		{"other version, right Upstream", "/v2/items", "/v3/users/7", "/items"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "api")
+			lib, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The library holds other paths of the API too, not under
+			// the prefix: it was not recorded through an upstream's path.
+			for _, p := range []string{c.recorded, c.other} {
+				u := "https://api.example.com" + p
+				req, _ := http.NewRequest("GET", u, nil)
+				if err := lib.Append(nameOf(req, nil), library.Exchange{
+					Request:  library.Request{Method: "GET", URL: u},
+					Response: library.Response{StatusCode: 200, Body: []byte("x")},
+				}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := lib.Save(); err != nil {
+				t.Fatal(err)
+			}
+			var report string
+			ft := newFakeTB(t)
+			ft.do(func() {
+				srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay),
+					replayserver.Upstream("https://api.example.com"))
+				resp, err := http.Get(srv.URL + c.get)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				report = string(b)
+			})
+			ft.finish()
+			if strings.Contains(report, "recorded through an upstream URL") {
+				t.Errorf("GET %s, nearest %s, Upstream already https://api.example.com: the report says\n%s", c.get, c.recorded, report)
+			}
+		})
+	}
+}
+
+// The root, which an Upstream with a path sends to that path (a GraphQL
+// client posting to srv.URL, recorded as POST /graphql), gets the note.
+func TestMissReportPrefixNoteForTheRoot(t *testing.T) {
+	t.Setenv("CI", "")
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "https://api.example.com/graphql"
+	req, _ := http.NewRequest("POST", u, strings.NewReader(`{"query":"{a}"}`))
+	req.Header.Set("Content-Type", "application/json")
+	if err := lib.Append(nameOf(req, []byte(`{"query":"{a}"}`)), library.Exchange{
+		Request:  library.Request{Method: "POST", URL: u, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"query":"{a}"}`)},
+		Response: library.Response{StatusCode: 200, Body: []byte(`{"data":{"a":1}}`)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	var report string
+	ft := newFakeTB(t)
+	ft.do(func() {
+		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay))
+		resp, err := http.Post(srv.URL, "application/json", strings.NewReader(`{"query":"{a}"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		report = string(b)
+	})
+	ft.finish()
+	if !strings.Contains(report, "recorded through an upstream URL") {
+		t.Errorf("POST / against a library of POST /graphql: no note of the upstream's path:\n%s", report)
 	}
 }

@@ -123,11 +123,12 @@ func setDecoded(hdr http.Header, p prepared, n int64) {
 
 // hopByHop reports whether the response header field k describes the
 // connection it came on, not the answer: Connection, Keep-Alive,
-// Proxy-Connection, and the fields the header h names in Connection (as
-// httputil.ReverseProxy removes them).
+// Proxy-Connection, Upgrade, TE, and the fields the header h names in
+// Connection (as httputil.ReverseProxy removes them; an Upgrade field
+// would also make an HTTP/2 answer malformed).
 func hopByHop(k string, h http.Header) bool {
 	switch k {
-	case "Connection", "Keep-Alive", "Proxy-Connection":
+	case "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade", "Te":
 		return true
 	}
 	for _, v := range h["Connection"] {
