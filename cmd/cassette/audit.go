@@ -56,7 +56,9 @@ It reports, one line each,
   - the same secret fields in form bodies, of requests and responses
     (client_secret, access_token, ...),
     and their string values (or the strings of their arrays, a form
-    echoed as JSON), and those of refresh_token, id_token,
+    echoed as JSON; for key, token, sig and signature, which name other
+    things in JSON too, only values shaped like tokens, 16 or more
+    letters, digits and +/_=.-), and those of refresh_token, id_token,
     client_token and secret_id (Vault), session_token, auth_token,
     secret_access_key (AWS), secret_key, secret and private_key, as
     members of JSON bodies, at any depth, their names in any case and with or without "_" or "-" (an OAuth token
@@ -418,6 +420,11 @@ var secretMembers = func() map[string]bool {
 	return m
 }()
 
+// genericMembers are the secret members whose names mean other things in
+// JSON too (Consul's KV "Key", an Elasticsearch bucket's "key", a "token"
+// of a parser): their values are findings only when shaped like a token.
+var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true}
+
 // memberKey is the JSON member name k in lower case without "_" and "-":
 // client_token, clientToken and Client-Token are one.
 func memberKey(k string) string {
@@ -444,7 +451,7 @@ func scanJSON(body []byte) []finding {
 	var out []finding
 	secret := func(k string, v any) bool {
 		s, ok := v.(string)
-		if ok && s != "" && s != placeholder && !masked(s) {
+		if ok && s != "" && s != placeholder && !masked(s) && (!genericMembers[memberKey(k)] || tokenRE.MatchString(s)) {
 			out = append(out, finding{kind: "secret JSON member " + k, secret: s})
 		}
 		return ok

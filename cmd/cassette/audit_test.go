@@ -257,10 +257,13 @@ func TestAuditFindsSecretFormFieldsInAResponse(t *testing.T) {
 func TestAuditFindsSecretJSONMembers(t *testing.T) {
 	tok := exchange("POST", "https://auth.example.com/oauth/token", `{"grant_type":"password","password":"pw-1"}`, 200, "application/json",
 		[]byte(`{"token_type":"bearer","access_token":"at-123","refresh_token":"rt-456","expires_in":3600}`), fixedNow)
-	clean := exchange("POST", "https://auth.example.com/oauth/other", `{"password":"REDACTED"}`, 200, "application/json", []byte(`{"token_type":"bearer","password":["REDACTED"]}`), fixedNow)
+	// Members of generic names that are no secrets here: Consul's KV
+	// Key, an Elasticsearch bucket's key (found by a reviewer).
+	clean := exchange("POST", "https://auth.example.com/oauth/other", `{"password":"REDACTED"}`, 200, "application/json",
+		[]byte(`{"token_type":"bearer","password":["REDACTED"],"Key":"config/app","buckets":[{"key":["quux","bar"]}],"token":"EOF"}`), fixedNow)
 	// A form echoed as JSON, its values in arrays (Python's parse_qs).
 	echo := exchange("POST", "https://httpbin.example/post", "", 200, "application/json",
-		[]byte(`{"form":{"password":["hunter2"],"token":["sekrit","other"]},"args":{"page":["1"]}}`), fixedNow)
+		[]byte(`{"form":{"password":["hunter2"],"token":["sekrit0123456789abcdef","other0123456789abcdef"]},"args":{"page":["1"]}}`), fixedNow)
 	path := filepath.Join(t.TempDir(), "api")
 	writeExchanges(t, path, tok, clean, echo)
 	code, stdout, _ := runSync(t, "audit", path)
@@ -269,8 +272,8 @@ func TestAuditFindsSecretJSONMembers(t *testing.T) {
 		"secret JSON member access_token in response body (at…)",
 		"secret JSON member refresh_token in response body (rt…)",
 		"secret JSON member password in response body (hu…)",
-		"secret JSON member token in response body (se…)",
-		"secret JSON member token in response body (o…)",
+		"secret JSON member token in response body (sekr…)",
+		"secret JSON member token in response body (othe…)",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("audit output lacks %q:\n%s", w, stdout)
@@ -295,7 +298,7 @@ func TestAuditFindsCredentialHeadersAndMembers(t *testing.T) {
 	gitlab.Request.Header.Set("Private-Token", "glpat-0123456789")
 	gitlab.Response.Header.Set("X-Subject-Token", "gAAAAABkeystone")
 	aws := exchange("GET", "http://169.254.170.2/v2/credentials", "", 200, "application/json",
-		[]byte(`{"RoleArn":"arn:aws:iam::1:role/r","SecretAccessKey":"wJalrXUtnFEMI","Token":"FwoGZXIv","sessionToken":"IQoJb3JpZ2lu"}`), fixedNow)
+		[]byte(`{"RoleArn":"arn:aws:iam::1:role/r","SecretAccessKey":"wJalrXUtnFEMI","Token":"FwoGZXIvYXdzEJr//////////wEaDM","sessionToken":"IQoJb3JpZ2lu"}`), fixedNow)
 	vault := exchange("GET", "https://vault.example.com/v1/auth/token/lookup-self", "", 200, "application/json",
 		[]byte(`{"data":{"id":"hvs.CAESIJ0123456789abcdefghijklmnopqrstuv"}}`), fixedNow)
 	clean := exchange("GET", "https://vault.example.com/v1/secret/data/other", "", 200, "application/json",
@@ -318,7 +321,7 @@ func TestAuditFindsCredentialHeadersAndMembers(t *testing.T) {
 		nameOf(gitlab) + " exchange 1: unredacted X-Subject-Token header in response header X-Subject-Token (gAAA…)",
 		nameOf(aws) + " exchange 1: secret JSON member SecretAccessKey in response body (wJal…)",
 		nameOf(aws) + " exchange 1: secret JSON member sessionToken in response body (IQoJ…)",
-		nameOf(aws) + " exchange 1: secret JSON member Token in response body (Fw…)",
+		nameOf(aws) + " exchange 1: secret JSON member Token in response body (FwoG…)",
 		nameOf(vault) + " exchange 1: Vault token in response body (hvs.…)",
 	} {
 		if !strings.Contains(stdout, w) {
