@@ -1,6 +1,8 @@
 package replayserver
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net/http"
@@ -70,6 +72,69 @@ func TestRecordedTimingWaitsForEachPiece(t *testing.T) {
 			if diff := cmp.Diff(want, waits); diff != "" {
 				t.Errorf("timing=%v transport=%v: waits (-want +got):\n%s", timing, viaTransport, diff)
 			}
+		}
+	}
+}
+
+// An event stream gzip-encoded by a compressing proxy (nginx with gzip on
+// text/event-stream) has its events in the decoded bytes: replay follows
+// its recorded chunks, each at its time. It looked for blank lines in the
+// gzip, found none, and sent the whole stream at the time of its last
+// chunk (found by a probe with nginx).
+func TestRecordedTimingOfAGzipEventStream(t *testing.T) {
+	t.Setenv(EnvMode, "")
+	var body []byte
+	var chunks []library.Chunk
+	{
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		for i, ev := range []string{"data: a\n\n", "data: b\n\n", "data: c\n\n"} {
+			zw.Write([]byte(ev))
+			if i == 2 {
+				zw.Close()
+			} else {
+				zw.Flush() // as nginx flushes each piece it is given
+			}
+			chunks = append(chunks, library.Chunk{Size: b.Len() - len(body), At: time.Duration(i+1) * time.Hour})
+			body = bytes.Clone(b.Bytes())
+		}
+	}
+	path := filepath.Join(t.TempDir(), "lib.json")
+	lib, _ := library.Open(path)
+	stream := httptest.NewRequest("GET", "http://api.example.com/stream", nil)
+	stream.Header.Set("Accept-Encoding", "gzip")
+	lib.Append(naming.Name(stream, nil, naming.Default()), library.Exchange{
+		Request: library.Request{Method: "GET", URL: stream.URL.String()},
+		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}, "Content-Encoding": {"gzip"}},
+			Body: body, Chunks: chunks},
+	})
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for _, viaTransport := range []bool{false, true} {
+		h, err := newHandler(path, viaTransport, []Option{RecordedTiming()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var waits []time.Duration
+		h.sleep = func(_ context.Context, d time.Duration) bool {
+			waits = append(waits, d.Round(time.Hour))
+			return true
+		}
+		var got []byte
+		if viaTransport {
+			resp, err := (&transport{h: h}).RoundTrip(stream.Clone(context.Background()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ = io.ReadAll(resp.Body)
+		} else {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, stream.Clone(context.Background()))
+			got = w.Body.Bytes()
+		}
+		if want := []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour}; !cmp.Equal(waits, want) || !bytes.Equal(got, body) {
+			t.Errorf("transport=%v: waits %v, %d bytes; want %v and the %d bytes of gzip", viaTransport, waits, len(got), want, len(body))
 		}
 	}
 }

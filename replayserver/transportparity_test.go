@@ -300,6 +300,12 @@ func TestTransportContentLengthIsTheBodys(t *testing.T) {
 			},
 		},
 		{
+			name:   "HEAD: the Trailer header names the trailers in one order on every replay",
+			method: http.MethodHead,
+			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/plain"}}, Trailer: http.Header{"X-C": {"3"}, "X-A": {"1"}, "X-B": {"2"}, "X-D": {"4"}}, Body: []byte("hello")},
+			check:  wantHeader("Trailer", "X-A", "X-B", "X-C", "X-D"),
+		},
+		{
 			name:   "an empty Accept-Encoding is http.Transport's own case",
 			reqHdr: http.Header{"Accept-Encoding": {""}},
 			resp:   library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: zipped},

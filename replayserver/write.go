@@ -436,7 +436,9 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 			p.bad = "a control character in header " + k + ", which HTTP does not allow: it was sent as a space"
 		}
 	}
-	for k, v := range canonical(resp.Trailer) {
+	rt := canonical(resp.Trailer)
+	for _, k := range slices.Sorted(maps.Keys(rt)) { // one Trailer header, the same on every replay
+		v := rt[k]
 		switch {
 		case forbiddenTrailer(k):
 			p.bad = "a trailer " + k + ", which HTTP does not allow as a trailer: it was left out"
@@ -489,11 +491,19 @@ type piece struct {
 
 // streamPieces returns how to write a streamed body, or nil for a body
 // that was not streamed. An event stream is cut after each event (a blank
-// line); other bodies follow their recorded chunks. hdr is resp's header
+// line); other bodies, and an event stream with a content coding (its
+// events are in the decoded bytes), follow their recorded chunks. hdr is resp's header
 // with canonical names (see canonical).
 func streamPieces(resp *library.Response, hdr http.Header) []piece {
 	valid := resp.ChunksValid()
-	if isEventStream(hdr) && len(resp.Body) > 0 {
+	if isEventStream(hdr) && len(resp.Body) > 0 && contentEncoded(hdr) {
+		// Its events are in the decoded bytes, not in these (gzip from a
+		// compressing proxy): the recorded chunks, as they arrived, are
+		// its pieces, or the whole body one.
+		if !valid {
+			return []piece{{end: len(resp.Body)}}
+		}
+	} else if isEventStream(hdr) && len(resp.Body) > 0 {
 		var ends []int
 		body := resp.Body
 		for off := 0; off < len(body); {
@@ -526,6 +536,19 @@ func streamPieces(resp *library.Response, hdr http.Header) []piece {
 		pieces[i] = piece{end: end, at: c.At}
 	}
 	return pieces
+}
+
+// contentEncoded reports whether the header h gives the body a content
+// coding (gzip, br...), other than identity.
+func contentEncoded(h http.Header) bool {
+	for _, v := range h["Content-Encoding"] {
+		for c := range strings.SplitSeq(v, ",") {
+			if c = textproto.TrimString(c); c != "" && !strings.EqualFold(c, "identity") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // nextEventEnd returns the index of the blank line ending the first event
