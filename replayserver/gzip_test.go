@@ -275,10 +275,16 @@ func TestGzipOfEveryShapeToAClientThatRefusesIt(t *testing.T) {
 			base string
 		}{{"New", raw, srv.URL}, {"NewTransport", rt, up.URL}} {
 			resp, b := get(via.c, via.base+p, "identity")
+			// A stream (recorded in chunks) is decoded as a stream, of no
+			// length; other bodies have theirs.
+			wantLen, wantCL := strconv.Itoa(len(plain)), int64(len(plain))
+			if p == "/stream" {
+				wantLen, wantCL = "", -1
+			}
 			if !bytes.Equal(b, plain) || resp.Header.Get("Content-Encoding") != "" ||
-				resp.Header.Get("Content-Length") != strconv.Itoa(len(plain)) || resp.ContentLength != int64(len(plain)) {
-				t.Errorf("%s %s for identity: %d bytes, Content-Encoding %q, Content-Length %q (%d); want the %d plain bytes with their length",
-					via.name, p, len(b), resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Length"), resp.ContentLength, len(plain))
+				resp.Header.Get("Content-Length") != wantLen || resp.ContentLength != wantCL {
+				t.Errorf("%s %s for identity: %d bytes, Content-Encoding %q, Content-Length %q (%d); want the %d plain bytes, Content-Length %q (%d)",
+					via.name, p, len(b), resp.Header.Get("Content-Encoding"), resp.Header.Get("Content-Length"), resp.ContentLength, len(plain), wantLen, wantCL)
 			}
 			if _, b := get(via.c, via.base+p, "gzip"); !bytes.Equal(b, zipped) {
 				t.Errorf("%s %s for gzip: %d bytes; want the gzip as recorded", via.name, p, len(b))

@@ -30,9 +30,10 @@ import (
 // test. Like [http.Transport], it decodes a gzip-encoded answer to a
 // request that set no Accept-Encoding (nor Range, and is not a HEAD); the
 // library keeps the gzip the server sent. A request whose Accept-Encoding
-// refuses gzip (identity) gets the body decoded too, whole, as the API
-// would have sent it, when its recorded request took gzip, as from [New]'s
-// server: with its length, or chunked when trailers follow; a range, an
+// refuses gzip (identity) gets the body decoded too, as the API would
+// have sent it, when its recorded request took gzip, as from [New]'s
+// server: with its length, or chunked when trailers follow, or, for a
+// stream recorded in pieces, decoded piece by piece as it is read; a range, an
 // answer to HEAD, a body in a body file, a body of several codings and one
 // that does not decode are sent as recorded. In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
@@ -188,6 +189,14 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 			// recording's client took gzip: as from the server (see
 			// writeExchange), decoded as it is read.
 			setDecoded(hdr, p, n)
+			if p.pieces != nil {
+				// A stream: decoded piece by piece as it is read, at the
+				// recorded times with RecordedTiming (see writeDecodedStream).
+				resp.Body = gunzip.Reader(h.pacedStream(req.Context(), body, p.pieces, time.Now()))
+				resp.ContentLength = -1
+				resp.TransferEncoding = []string{"chunked"}
+				return resp, nil
+			}
 			resp.Body, resp.ContentLength = gunzip.NewReader(body), n
 			if p.trailers {
 				resp.ContentLength = -1

@@ -245,7 +245,7 @@ func TestTransportContentLengthIsTheBodys(t *testing.T) {
 			reqHdr: http.Header{"Accept-Encoding": {"identity"}},
 			resp: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"},
 				"Content-Digest": {"sha-256=:AAAA:"}, "Repr-Digest": {"sha-256=:BBBB:"}, "Content-Md5": {"CCCC"}, "Digest": {"SHA-256=DDDD"}, "Etag": {`"e1"`}},
-				Body: zipped, Chunks: []library.Chunk{{Size: 10}, {Size: len(zipped) - 10}}},
+				Body: zipped},
 			check: func(t *testing.T, a clientView) {
 				wantLength(strconv.Itoa(len(plain)), int64(len(plain)))(t, a)
 				for _, k := range []string{"Content-Digest", "Repr-Digest", "Content-Md5", "Digest"} {
@@ -254,6 +254,18 @@ func TestTransportContentLengthIsTheBodys(t *testing.T) {
 				wantHeader("Etag", `"e1"`)(t, a)
 				if a.Body != string(plain) || a.Uncompressed || a.Header.Get("Content-Encoding") != "" {
 					t.Errorf("body %.20q…, Uncompressed %v, Content-Encoding %q; want it decoded by the API", a.Body, a.Uncompressed, a.Header.Get("Content-Encoding"))
+				}
+			},
+		},
+		{
+			name:   "a gzip stream decoded for a client that refuses it, as a stream",
+			reqHdr: http.Header{"Accept-Encoding": {"identity"}},
+			resp: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: zipped,
+				Chunks: []library.Chunk{{Size: 10}, {Size: len(zipped) - 10}}},
+			check: func(t *testing.T, a clientView) {
+				wantLength("", -1)(t, a)
+				if a.Body != string(plain) || !a.Chunked || a.Header.Get("Content-Encoding") != "" {
+					t.Errorf("body %.20q…, chunked %v, Content-Encoding %q; want it decoded by the API, streamed", a.Body, a.Chunked, a.Header.Get("Content-Encoding"))
 				}
 			},
 		},

@@ -40,7 +40,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	p := prepare(hdr, ex, r.Method == http.MethodHead)
 	decoded := false // the body is sent decoded (see decodedFor)
 	if n, ok := decodedFor(r, ex, hdr, p); ok {
-		decoded, p.pieces = true, nil // sent whole: the recorded pieces are of the gzip
+		decoded = true
 		setDecoded(hdr, p, n)
 	}
 	var start time.Time
@@ -57,6 +57,10 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	w.WriteHeader(p.status)
 	if p.withBody {
 		switch {
+		case decoded && p.pieces != nil:
+			// A stream: its pieces decoded as they come, each flushed, at
+			// their recorded times with RecordedTiming.
+			h.writeDecodedStream(w, r, resp.Body, p.pieces, start)
 		case decoded:
 			io.Copy(w, gunzip.NewReader(resp.Body)) // as it decodes: never whole in memory
 		case p.pieces == nil:
@@ -78,6 +82,38 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 	}
 	setTrailers(hdr, resp.Trailer)
 	return p.status
+}
+
+// writeDecodedStream writes the gzip-encoded stream body, cut in pieces,
+// decoded, flushing what each piece decodes to; with RecordedTiming each
+// piece is decoded at its recorded time after start.
+func (h *Handler) writeDecodedStream(w http.ResponseWriter, r *http.Request, body []byte, pieces []piece, start time.Time) {
+	src := gunzip.Reader(h.pacedStream(r.Context(), body, pieces, start))
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if _, err := w.Write(buf[:n]); err != nil {
+				return // the client went away
+			}
+			rc.Flush()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// pacedStream returns body handed out piece by piece: each Read gives no
+// more than the rest of a piece, and, with RecordedTiming, the first bytes
+// of a piece at its recorded time after start.
+func (h *Handler) pacedStream(ctx context.Context, body []byte, pieces []piece, start time.Time) *pacedBody {
+	sleep := h.sleep
+	if !h.cfg.timing {
+		sleep = func(context.Context, time.Duration) bool { return true }
+	}
+	return &pacedBody{ctx: ctx, body: body, pieces: pieces, start: start, sleep: sleep}
 }
 
 // decodedFor returns the length of the body of ex decoded, and whether it
@@ -116,7 +152,7 @@ func setDecoded(hdr http.Header, p prepared, n int64) {
 	for _, k := range []string{"Content-Encoding", "Content-Digest", "Repr-Digest", "Digest", "Content-Md5"} {
 		delete(hdr, k)
 	}
-	if !p.trailers { // no trailer announced: the body has its length
+	if !p.trailers && p.pieces == nil { // no trailer announced, no stream: the body has its length
 		hdr["Content-Length"] = []string{strconv.FormatInt(n, 10)}
 	}
 }

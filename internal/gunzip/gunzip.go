@@ -108,7 +108,15 @@ func DecodedLen(body []byte) (int64, bool) {
 // NewReader returns a reader of the gzip-encoded body decoded, as it is
 // read, for a body [DecodedLen] found to decode.
 func NewReader(encoded []byte) io.ReadCloser {
-	return &body{src: io.NopCloser(bytes.NewReader(encoded))}
+	return Reader(io.NopCloser(bytes.NewReader(encoded)))
+}
+
+// Reader returns a reader of the gzip-encoded src decoded, as it is read:
+// each Read returns what the bytes src has given so far decode to, once a
+// block of them ends (a stream flushed piece by piece decodes piece by
+// piece). Closing it closes src.
+func Reader(src io.ReadCloser) io.ReadCloser {
+	return &body{src: src}
 }
 
 // Decode turns resp, a gzip-encoded answer to a request the transport
