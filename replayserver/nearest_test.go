@@ -45,13 +45,14 @@ func writeRequests(t *testing.T, path string, rules naming.Rules, reqs [][3]stri
 	}
 }
 
-// missReport sends a request no cassette answers and returns the report.
-func missReport(t *testing.T, path string, rules naming.Rules, method, target, body string) string {
+// missReport sends a request no cassette answers to a server with opts
+// and returns the report.
+func missReport(t *testing.T, path string, rules naming.Rules, method, target, body string, opts ...replayserver.Option) string {
 	t.Helper()
 	ft := newFakeTB(t)
 	var report string
 	ft.do(func() {
-		srv := replayserver.New(ft, path, replayserver.Naming(rules), replayserver.WithMode(replayserver.ModeReplay))
+		srv := replayserver.New(ft, path, append([]replayserver.Option{replayserver.Naming(rules), replayserver.WithMode(replayserver.ModeReplay)}, opts...)...)
 		req, _ := http.NewRequest(method, srv.URL+target, strings.NewReader(body))
 		if body != "" {
 			req.Header.Set("Content-Type", "application/json")

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
 	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -129,40 +129,14 @@ func TestMissReportPrefixNoteOnlyForALibraryUnderIt(t *testing.T) {
 		{"other version, right Upstream", "/v2/items", "/v3/users/7", "/items"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "api")
-			lib, err := library.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
 			// The library holds other paths of the API too, not under
 			// the prefix: it was not recorded through an upstream's path.
-			for _, p := range []string{c.recorded, c.other} {
-				u := "https://api.example.com" + p
-				req, _ := http.NewRequest("GET", u, nil)
-				if err := lib.Append(nameOf(req, nil), library.Exchange{
-					Request:  library.Request{Method: "GET", URL: u},
-					Response: library.Response{StatusCode: 200, Body: []byte("x")},
-				}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := lib.Save(); err != nil {
-				t.Fatal(err)
-			}
-			var report string
-			ft := newFakeTB(t)
-			ft.do(func() {
-				srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay),
-					replayserver.Upstream("https://api.example.com"))
-				resp, err := http.Get(srv.URL + c.get)
-				if err != nil {
-					t.Fatal(err)
-				}
-				b, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				report = string(b)
+			path := filepath.Join(t.TempDir(), "api")
+			writeRequests(t, path, naming.Default(), [][3]string{
+				{"GET", "https://api.example.com" + c.recorded, ""},
+				{"GET", "https://api.example.com" + c.other, ""},
 			})
-			ft.finish()
+			report := missReport(t, path, naming.Default(), "GET", c.get, "", replayserver.Upstream("https://api.example.com"))
 			if strings.Contains(report, "recorded through an upstream URL") {
 				t.Errorf("GET %s, nearest %s, Upstream already https://api.example.com: the report says\n%s", c.get, c.recorded, report)
 			}
@@ -175,36 +149,8 @@ func TestMissReportPrefixNoteOnlyForALibraryUnderIt(t *testing.T) {
 func TestMissReportPrefixNoteForTheRoot(t *testing.T) {
 	t.Setenv("CI", "")
 	path := filepath.Join(t.TempDir(), "api")
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := "https://api.example.com/graphql"
-	req, _ := http.NewRequest("POST", u, strings.NewReader(`{"query":"{a}"}`))
-	req.Header.Set("Content-Type", "application/json")
-	if err := lib.Append(nameOf(req, []byte(`{"query":"{a}"}`)), library.Exchange{
-		Request:  library.Request{Method: "POST", URL: u, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"query":"{a}"}`)},
-		Response: library.Response{StatusCode: 200, Body: []byte(`{"data":{"a":1}}`)},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := lib.Save(); err != nil {
-		t.Fatal(err)
-	}
-	var report string
-	ft := newFakeTB(t)
-	ft.do(func() {
-		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay))
-		resp, err := http.Post(srv.URL, "application/json", strings.NewReader(`{"query":"{a}"}`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		report = string(b)
-	})
-	ft.finish()
-	if !strings.Contains(report, "recorded through an upstream URL") {
+	writeRequests(t, path, naming.Default(), [][3]string{{"POST", "https://api.example.com/graphql", `{"query":"{a}"}`}})
+	if report := missReport(t, path, naming.Default(), "POST", "/", `{"query":"{a}"}`); !strings.Contains(report, "recorded through an upstream URL") {
 		t.Errorf("POST / against a library of POST /graphql: no note of the upstream's path:\n%s", report)
 	}
 }
