@@ -143,7 +143,6 @@ func TestRecordedTimingOfAGzipEventStream(t *testing.T) {
 // decoded piece by piece, each at its time: it was decoded whole, sent with
 // a length after its last piece's time (found by a probe with nginx).
 func TestRecordedTimingOfAGzipStreamDecoded(t *testing.T) {
-	t.Setenv(EnvMode, "")
 	events := []string{"data: a\n\n", "data: b\n\n", "data: c\n\n"}
 	var body []byte
 	var chunks []library.Chunk
@@ -161,62 +160,10 @@ func TestRecordedTimingOfAGzipStreamDecoded(t *testing.T) {
 			body = bytes.Clone(b.Bytes())
 		}
 	}
-	path := filepath.Join(t.TempDir(), "lib.json")
-	lib, _ := library.Open(path)
-	stream := httptest.NewRequest("GET", "http://api.example.com/stream", nil)
-	lib.Append(naming.Name(stream, nil, naming.Default()), library.Exchange{
-		Request: library.Request{Method: "GET", URL: stream.URL.String(), Header: http.Header{"Accept-Encoding": {"gzip"}}},
-		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"text/event-stream"}, "Content-Encoding": {"gzip"}},
-			Body: body, Chunks: chunks},
-	})
-	if err := lib.Save(); err != nil {
-		t.Fatal(err)
-	}
-	stream.Header.Set("Accept-Encoding", "identity")
 	for _, viaTransport := range []bool{false, true} {
-		h, err := newHandler(path, viaTransport, []Option{RecordedTiming()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		// What each piece decodes to, read as its time comes.
-		var waits []time.Duration
-		var got []string
-		var pending bytes.Buffer
-		h.sleep = func(_ context.Context, d time.Duration) bool {
-			if pending.Len() > 0 {
-				got = append(got, pending.String())
-				pending.Reset()
-			}
-			waits = append(waits, d.Round(time.Hour))
-			return true
-		}
-		if viaTransport {
-			resp, err := (&transport{h: h}).RoundTrip(stream.Clone(context.Background()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if resp.ContentLength != -1 || resp.Header.Get("Content-Encoding") != "" {
-				t.Errorf("transport: ContentLength %d, Content-Encoding %q; want a decoded stream", resp.ContentLength, resp.Header.Get("Content-Encoding"))
-			}
-			buf := make([]byte, 64)
-			for {
-				n, err := resp.Body.Read(buf)
-				pending.Write(buf[:n])
-				if err != nil {
-					break
-				}
-			}
-		} else {
-			w := &pieceRecorder{ResponseRecorder: httptest.NewRecorder(), pending: &pending}
-			h.ServeHTTP(w, stream.Clone(context.Background()))
-			if w.Header().Get("Content-Length") != "" || w.Header().Get("Content-Encoding") != "" {
-				t.Errorf("server: header %v; want a decoded stream, of no length", w.Header())
-			}
-		}
-		got = append(got, pending.String())
-		pending.Reset()
-		if want := []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour}; !cmp.Equal(waits, want) || !cmp.Equal(got, events) {
-			t.Errorf("transport=%v: waits %v, pieces read %q; want %v and %q, one by one", viaTransport, waits, got, want, events)
+		waits, got := decodedPieces(t, body, chunks, viaTransport)
+		if want := []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour}; !cmp.Equal(waits, want) || !cmp.Equal(got, append([]string{""}, events...)) {
+			t.Errorf("transport=%v: waits %v, read before each wait and at the end %q; want %v and %q, one by one", viaTransport, waits, got, want, events)
 		}
 	}
 }

@@ -192,7 +192,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 			if p.pieces != nil {
 				// A stream: decoded piece by piece as it is read, at the
 				// recorded times with RecordedTiming (see writeDecodedStream).
-				resp.Body = gunzip.Reader(h.pacedStream(req.Context(), body, p.pieces, time.Now()))
+				resp.Body = gunzip.StreamReader(h.pacedStream(req.Context(), body, p.pieces, time.Now()))
 				resp.ContentLength = -1
 				resp.TransferEncoding = []string{"chunked"}
 				return resp, nil

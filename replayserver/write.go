@@ -88,7 +88,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 // decoded, flushing what each piece decodes to; with RecordedTiming each
 // piece is decoded at its recorded time after start.
 func (h *Handler) writeDecodedStream(w http.ResponseWriter, r *http.Request, body []byte, pieces []piece, start time.Time) {
-	src := gunzip.Reader(h.pacedStream(r.Context(), body, pieces, start))
+	src := gunzip.StreamReader(h.pacedStream(r.Context(), body, pieces, start))
 	rc := http.NewResponseController(w)
 	buf := make([]byte, 32<<10)
 	for {
@@ -130,6 +130,9 @@ func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepar
 	if !p.withBody || p.status == http.StatusPartialContent || ex.Response.BodyFile != "" ||
 		!gunzip.Encoded(hdr) || !gunzip.Refuses(r.Header) || refusedGzip(ex.Request) {
 		return 0, false
+	}
+	if p.pieces != nil {
+		return gunzip.DecodedStreamLen(ex.Response.Body) // a stream the client stopped is cut off
 	}
 	return gunzip.DecodedLen(ex.Response.Body)
 }

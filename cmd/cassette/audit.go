@@ -57,8 +57,9 @@ It reports, one line each,
     (client_secret, access_token, ...),
     and their string values (or the strings of their arrays, a form
     echoed as JSON; for key, token, sig and signature, which name other
-    things in JSON too, only values shaped like tokens, 16 or more
-    letters, digits and +/_=.-), and those of refresh_token, id_token,
+    things in JSON too, only values shaped like tokens: 16 or more
+    letters, digits and +/_=.~- mixing digits and letters, or upper and
+    lower case), and those of refresh_token, id_token,
     client_token and secret_id (Vault), session_token, auth_token,
     secret_access_key (AWS), secret_key, secret and private_key, as
     members of JSON bodies, at any depth, their names in any case and with or without "_" or "-" (an OAuth token
@@ -422,7 +423,8 @@ var secretMembers = func() map[string]bool {
 
 // genericMembers are the secret members whose names mean other things in
 // JSON too (Consul's KV "Key", an Elasticsearch bucket's "key", a "token"
-// of a parser): their values are findings only when shaped like a token.
+// of a parser): their values are findings only when shaped like a token
+// (see tokenShaped).
 var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true}
 
 // memberKey is the JSON member name k in lower case without "_" and "-":
@@ -451,7 +453,7 @@ func scanJSON(body []byte) []finding {
 	var out []finding
 	secret := func(k string, v any) bool {
 		s, ok := v.(string)
-		if ok && s != "" && s != placeholder && !masked(s) && (!genericMembers[memberKey(k)] || tokenRE.MatchString(s)) {
+		if ok && s != "" && s != placeholder && !masked(s) && (!genericMembers[memberKey(k)] || tokenShaped(s)) {
 			out = append(out, finding{kind: "secret JSON member " + k, secret: s})
 		}
 		return ok
@@ -513,4 +515,28 @@ func mask(s string) string {
 // or bullets.
 func masked(v string) bool {
 	return strings.Trim(v, "*•") == ""
+}
+
+// genericTokenRE is tokenRE with "~" (Azure AD client secrets, base64url variants).
+var genericTokenRE = regexp.MustCompile(`^[A-Za-z0-9+/_=.~-]{16,}$`)
+
+// tokenShaped reports whether s, the value of a generic member, looks
+// random rather than like a path or a host name: token characters that mix
+// digits with letters, or upper with lower case.
+func tokenShaped(s string) bool {
+	if !genericTokenRE.MatchString(s) {
+		return false
+	}
+	var up, lo, dg bool
+	for _, r := range s {
+		switch {
+		case 'A' <= r && r <= 'Z':
+			up = true
+		case 'a' <= r && r <= 'z':
+			lo = true
+		case '0' <= r && r <= '9':
+			dg = true
+		}
+	}
+	return dg && (up || lo) || up && lo
 }

@@ -337,3 +337,33 @@ func TestAuditFindsCredentialHeadersAndMembers(t *testing.T) {
 		}
 	}
 }
+
+// Members of generic names hold no secret in these APIs' answers, though
+// long: a Consul KV path, an Elasticsearch bucket of host names (a
+// reviewer found them reported as long as their length made them look
+// like tokens).
+func TestAuditGenericMembersOfRealAPIsAreNoSecrets(t *testing.T) {
+	consul := exchange("GET", "http://127.0.0.1:8500/v1/kv/service/web?recurse=true", "", 200, "application/json",
+		[]byte(`[{"LockIndex":0,"Key":"service/web/config/max_conns","Flags":0,"Value":"MTAw","CreateIndex":12,"ModifyIndex":12}]`), fixedNow)
+	es := exchange("POST", "http://127.0.0.1:9200/logs/_search", `{"size":0}`, 200, "application/json",
+		[]byte(`{"aggregations":{"hosts":{"buckets":[{"key":"api-gateway.prod.internal","doc_count":12}]}}}`), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, consul, es)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != 0 || strings.Contains(stdout, "secret JSON member") {
+		t.Errorf("exit %d; want 0, no finding for a KV path or a bucket's host name:\n%s", code, stdout)
+	}
+}
+
+// An Azure AD client secret (...8Q~...) under "key" is a secret ("~" is a
+// character of tokens too; found by a reviewer).
+func TestAuditGenericMemberHoldingAnAzureSecret(t *testing.T) {
+	ex := exchange("POST", "https://api.example.com/v1/credentials", "", 200, "application/json",
+		[]byte(`{"id":"c1","key":"Xy78Q~aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"}`), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, ex)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != 1 || !strings.Contains(stdout, "secret JSON member key") {
+		t.Errorf("exit %d; want 1 and the key reported:\n%s", code, stdout)
+	}
+}

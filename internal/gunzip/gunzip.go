@@ -5,6 +5,7 @@
 package gunzip
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"io"
@@ -137,21 +138,50 @@ func Decode(resp *http.Response) bool {
 }
 
 // body decodes src, starting at the first Read as http.Transport does, so
-// that a body closed unread reads nothing.
+// that a body closed unread reads nothing. Members are read one at a time
+// (Multistream off): the end of a member is returned before the next
+// member's header is looked for, which may not have come yet (a stream
+// gzipped one member per message).
 type body struct {
-	src io.ReadCloser
-	zr  *gzip.Reader
-	err error // the error of starting to decode, returned by every Read
+	src  io.ReadCloser
+	br   *bufio.Reader
+	zr   *gzip.Reader
+	more bool  // a member ended: look for another at the next Read
+	cut  bool  // src ended inside a member (io.ErrUnexpectedEOF)
+	err  error // the error of starting to decode, returned by every Read
 }
 
 func (b *body) Read(p []byte) (int, error) {
-	if b.zr == nil && b.err == nil {
-		b.zr, b.err = gzip.NewReader(b.src)
+	for {
+		if b.err != nil {
+			return 0, b.err
+		}
+		switch {
+		case b.zr == nil:
+			b.br = bufio.NewReader(b.src)
+			if b.zr, b.err = gzip.NewReader(b.br); b.err != nil {
+				b.zr = nil
+				continue
+			}
+			b.zr.Multistream(false)
+		case b.more:
+			if b.err = b.zr.Reset(b.br); b.err != nil {
+				continue // io.EOF: no more members
+			}
+			b.zr.Multistream(false)
+			b.more = false
+		}
+		n, err := b.zr.Read(p)
+		b.cut = err == io.ErrUnexpectedEOF
+		if err == io.EOF {
+			b.more = true
+			if n == 0 {
+				continue
+			}
+			return n, nil
+		}
+		return n, err
 	}
-	if b.err != nil {
-		return 0, b.err
-	}
-	return b.zr.Read(p)
 }
 
 func (b *body) Close() error { return b.src.Close() }
@@ -177,4 +207,26 @@ func RequestBody(h http.Header, body []byte) []byte {
 		return body
 	}
 	return out
+}
+
+// DecodedStreamLen is DecodedLen for a stream recorded in pieces, which
+// may have been cut off inside its last member (a client that stopped
+// reading): all it holds decodes, and it ends there.
+func DecodedStreamLen(body []byte) (int64, bool) {
+	n, err := io.Copy(io.Discard, io.LimitReader(StreamReader(io.NopCloser(bytes.NewReader(body))), maxDecoded+1))
+	return n, err == nil && n <= maxDecoded
+}
+
+// StreamReader is Reader for a stream DecodedStreamLen accepted: one cut
+// off inside a member ends there.
+func StreamReader(src io.ReadCloser) io.ReadCloser { return &cutBody{&body{src: src}} }
+
+type cutBody struct{ *body }
+
+func (b *cutBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	if err == io.ErrUnexpectedEOF && b.body.cut {
+		err = io.EOF
+	}
+	return n, err
 }
