@@ -23,7 +23,9 @@ type Cassette struct {
 
 // An Exchange is one recorded request and the response it got.
 type Exchange struct {
-	Request  Request
+	// Request is the request as sent, redacted.
+	Request Request
+	// Response is the response the request got.
 	Response Response
 
 	// Latency is the time from sending the request to the end of the
@@ -36,9 +38,11 @@ type Exchange struct {
 
 // A Request is the recorded request.
 type Request struct {
+	// Method is the request's method, such as "GET".
 	Method string
 	// URL is the absolute URL the request was sent to.
-	URL    string
+	URL string
+	// Header holds the request's headers, every value in order.
 	Header http.Header
 	// Body is the request body, byte-exact; nil or empty for none.
 	Body []byte
@@ -47,6 +51,7 @@ type Request struct {
 // A Response is the recorded response, as the upstream sent it: no
 // transparent decompression, redirects not followed.
 type Response struct {
+	// StatusCode is the response's status, such as 200.
 	StatusCode int
 	// Header holds every value of every header, in order.
 	Header http.Header

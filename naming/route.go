@@ -28,8 +28,11 @@ import (
 // A route whose pattern is invalid matches no request; [Rules.Validate]
 // reports it.
 type Route struct {
+	// Pattern is written as for http.ServeMux: "POST /v1/items/{id}".
 	Pattern string
-	Rules   Rules // used whole, instead of the enclosing rules; its Routes are not consulted
+	// Rules are used whole, instead of the enclosing rules; their Routes
+	// are not consulted.
+	Rules Rules
 }
 
 // Route returns a copy of r with a route appended: rr applies to the

@@ -30,6 +30,7 @@ type MissError struct {
 	Report string   // the whole plain-text report
 }
 
+// Error returns the report.
 func (e *MissError) Error() string { return e.Report }
 
 // Unwrap returns [ErrNoMatch].

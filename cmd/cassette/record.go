@@ -66,7 +66,7 @@ const recordExample = `
 	cassette serve -strict testdata/api
 
 	# Record everything again, then remove what was not:
-	cassette record -upstream https://api.example.com -unused stale.log testdata/api &
+	cassette record -upstream https://api.example.com -addr 127.0.0.1:8080 -unused stale.log testdata/api &
 	API_URL=http://127.0.0.1:8080 pytest
 	kill %1
 	cassette prune -unused stale.log -force testdata/api

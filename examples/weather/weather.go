@@ -54,9 +54,10 @@ type City struct {
 
 // A Forecast is the weather expected in a city over the next days.
 type Forecast struct {
-	// CityID and City are the city's ID and name, as in [City].
-	CityID int    `json:"id"`
-	City   string `json:"name"`
+	// CityID is the city's ID, as in [City].
+	CityID int `json:"id"`
+	// City is the city's name.
+	City string `json:"name"`
 	// Days holds one entry per day, the first being today.
 	Days []Day `json:"days"`
 }
@@ -67,8 +68,9 @@ type Day struct {
 	Date string `json:"date"`
 	// Summary is one word: "sunny", "rain", "fog"...
 	Summary string `json:"summary"`
-	// MinC and MaxC are the lowest and highest temperatures, in °C.
+	// MinC is the lowest temperature, in °C.
 	MinC float64 `json:"min_c"`
+	// MaxC is the highest temperature, in °C.
 	MaxC float64 `json:"max_c"`
 	// RainMM is the expected rain, in millimetres.
 	RainMM float64 `json:"rain_mm"`
