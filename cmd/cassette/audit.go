@@ -59,7 +59,8 @@ It reports, one line each,
     echoed as JSON; for key, token, sig and signature, which name other
     things in JSON too, only values shaped like tokens: 16 or more
     letters, digits and +/_=.~- mixing digits and letters, or upper and
-    lower case), and those of refresh_token, id_token,
+    lower case, not a lower-case host name or path), and those of
+    refresh_token, id_token,
     client_token and secret_id (Vault), session_token, auth_token,
     secret_access_key (AWS), secret_key, secret and private_key, as
     members of JSON bodies, at any depth, their names in any case and with or without "_" or "-" (an OAuth token
@@ -522,9 +523,10 @@ var genericTokenRE = regexp.MustCompile(`^[A-Za-z0-9+/_=.~-]{16,}$`)
 
 // tokenShaped reports whether s, the value of a generic member, looks
 // random rather than like a path or a host name: token characters that mix
-// digits with letters, or upper with lower case.
+// digits with letters, or upper with lower case, and not a lower-case
+// dotted name or slashed path (web-01.prod.internal, service/web1/config).
 func tokenShaped(s string) bool {
-	if !genericTokenRE.MatchString(s) {
+	if !genericTokenRE.MatchString(s) || nameOrPath(s) {
 		return false
 	}
 	var up, lo, dg bool
@@ -539,4 +541,19 @@ func tokenShaped(s string) bool {
 		}
 	}
 	return dg && (up || lo) || up && lo
+}
+
+// nameOrPath reports whether s is a host name or a KV path: lower case,
+// made of non-empty parts between "." or "/", with no "+", "=" or "~" of
+// base64 and Azure secrets.
+func nameOrPath(s string) bool {
+	if !strings.ContainsAny(s, "./") || strings.ContainsAny(s, "+=~ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+		return false
+	}
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '/' }) {
+		if len(part) >= 16 {
+			return false // a long run: a token's (a JWT's parts)
+		}
+	}
+	return !strings.Contains(s, "..") && !strings.Contains(s, "//") && s[0] != '.' && s[len(s)-1] != '.'
 }

@@ -344,9 +344,11 @@ func TestAuditFindsCredentialHeadersAndMembers(t *testing.T) {
 // like tokens).
 func TestAuditGenericMembersOfRealAPIsAreNoSecrets(t *testing.T) {
 	consul := exchange("GET", "http://127.0.0.1:8500/v1/kv/service/web?recurse=true", "", 200, "application/json",
-		[]byte(`[{"LockIndex":0,"Key":"service/web/config/max_conns","Flags":0,"Value":"MTAw","CreateIndex":12,"ModifyIndex":12}]`), fixedNow)
+		[]byte(`[{"LockIndex":0,"Key":"service/web/config/max_conns","Flags":0,"Value":"MTAw","CreateIndex":12,"ModifyIndex":12},`+
+			`{"Key":"service/web1/config/max_conns","Value":"MTAw"}]`), fixedNow)
 	es := exchange("POST", "http://127.0.0.1:9200/logs/_search", `{"size":0}`, 200, "application/json",
-		[]byte(`{"aggregations":{"hosts":{"buckets":[{"key":"api-gateway.prod.internal","doc_count":12}]}}}`), fixedNow)
+		[]byte(`{"aggregations":{"hosts":{"buckets":[{"key":"api-gateway.prod.internal","doc_count":12},`+
+			`{"key":"ip-10-0-1-23.ec2.internal","doc_count":3},{"key":"web-01.prod.example.com","doc_count":1}]}}}`), fixedNow)
 	path := filepath.Join(t.TempDir(), "api")
 	writeExchanges(t, path, consul, es)
 	code, stdout, _ := runSync(t, "audit", path)

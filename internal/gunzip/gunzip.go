@@ -159,13 +159,17 @@ func (b *body) Read(p []byte) (int, error) {
 		switch {
 		case b.zr == nil:
 			b.br = bufio.NewReader(b.src)
+			start := peek3(b.br)
 			if b.zr, b.err = gzip.NewReader(b.br); b.err != nil {
 				b.zr = nil
+				b.cut = cutHeader(b.err, start)
 				continue
 			}
 			b.zr.Multistream(false)
 		case b.more:
+			start := peek3(b.br)
 			if b.err = b.zr.Reset(b.br); b.err != nil {
+				b.cut = cutHeader(b.err, start)
 				continue // io.EOF: no more members
 			}
 			b.zr.Multistream(false)
@@ -182,6 +186,15 @@ func (b *body) Read(p []byte) (int, error) {
 		}
 		return n, err
 	}
+}
+
+// cutHeader reports whether err, of reading a member's header that
+// started with start, is the end of src inside a gzip header (not garbage
+// shorter than one).
+func cutHeader(err error, start []byte) bool {
+	magic := []byte{0x1f, 0x8b, 8}
+	n := min(len(start), len(magic))
+	return err == io.ErrUnexpectedEOF && n > 0 && bytes.Equal(start[:n], magic[:n])
 }
 
 func (b *body) Close() error { return b.src.Close() }
@@ -229,4 +242,11 @@ func (b *cutBody) Read(p []byte) (int, error) {
 		err = io.EOF
 	}
 	return n, err
+}
+
+// peek3 returns a copy of the next 3 bytes of br, or fewer at its end (a
+// copy: Peek's bytes are overwritten as br reads on).
+func peek3(br *bufio.Reader) []byte {
+	b, _ := br.Peek(3)
+	return bytes.Clone(b)
 }

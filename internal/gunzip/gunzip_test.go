@@ -156,3 +156,27 @@ func TestDecodedLenAndNewReaderKeepNothingWhole(t *testing.T) {
 		}
 	}
 }
+
+// A stream cut inside the next member's header decodes as far as it goes,
+// as one cut inside a member or its trailer does; short garbage does not
+// (a cut in a header was sent as raw gzip; found by a reviewer).
+func TestStreamCutInsideAHeader(t *testing.T) {
+	m1, m2 := gz("data: a\n\n"), gz("data: b\n\n")
+	for _, c := range []struct {
+		name string
+		body []byte
+		n    int64
+		ok   bool
+	}{
+		{"cut in the trailer", append(bytes.Clone(m1), m2[:len(m2)-3]...), 18, true},
+		{"cut in the next header", append(bytes.Clone(m1), m2[:5]...), 9, true},
+		{"cut in the first header", m1[:5], 0, true},
+		{"short garbage", append(bytes.Clone(m1), "\x00junk"...), 0, false},
+	} {
+		n, ok := DecodedStreamLen(c.body)
+		got, err := io.ReadAll(StreamReader(io.NopCloser(bytes.NewReader(c.body))))
+		if n != c.n && c.ok || ok != c.ok || ok && (err != nil || int64(len(got)) != n) {
+			t.Errorf("%s: DecodedStreamLen = %d, %v; StreamReader %d bytes, %v; want %d, %v", c.name, n, ok, len(got), err, c.n, c.ok)
+		}
+	}
+}
