@@ -17,6 +17,23 @@ import (
 	"github.com/cassette-go/cassette/naming"
 )
 
+// sleepless returns a handler of the library at path whose sleeps return
+// at once, noting each wait, in hours, in the slice returned.
+func sleepless(t *testing.T, path string, viaTransport bool, opts ...Option) (*Handler, *[]time.Duration) {
+	t.Helper()
+	h, err := newHandler(path, viaTransport, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waits := new([]time.Duration)
+	h.sleep = func(_ context.Context, d time.Duration) bool {
+		// Round away the little time the test itself takes.
+		*waits = append(*waits, d.Round(time.Hour))
+		return true
+	}
+	return h, waits
+}
+
 // TestRecordedTimingWaitsForEachPiece checks what the handler waits for,
 // through a fake sleep: no test here depends on the clock.
 func TestRecordedTimingWaitsForEachPiece(t *testing.T) {
@@ -44,16 +61,7 @@ func TestRecordedTimingWaitsForEachPiece(t *testing.T) {
 			opts = append(opts, RecordedTiming())
 		}
 		for _, viaTransport := range []bool{false, true} {
-			h, err := newHandler(path, viaTransport, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var waits []time.Duration
-			h.sleep = func(_ context.Context, d time.Duration) bool {
-				// Round away the little time the test itself takes.
-				waits = append(waits, d.Round(time.Hour))
-				return true
-			}
+			h, waits := sleepless(t, path, viaTransport, opts...)
 			for _, r := range []*http.Request{stream, plain} {
 				if viaTransport {
 					resp, err := (&transport{h: h}).RoundTrip(r.Clone(context.Background()))
@@ -69,7 +77,7 @@ func TestRecordedTimingWaitsForEachPiece(t *testing.T) {
 			if timing {
 				want = []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour}
 			}
-			if diff := cmp.Diff(want, waits); diff != "" {
+			if diff := cmp.Diff(want, *waits); diff != "" {
 				t.Errorf("timing=%v transport=%v: waits (-want +got):\n%s", timing, viaTransport, diff)
 			}
 		}
@@ -112,15 +120,7 @@ func TestRecordedTimingOfAGzipEventStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, viaTransport := range []bool{false, true} {
-		h, err := newHandler(path, viaTransport, []Option{RecordedTiming()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var waits []time.Duration
-		h.sleep = func(_ context.Context, d time.Duration) bool {
-			waits = append(waits, d.Round(time.Hour))
-			return true
-		}
+		h, waits := sleepless(t, path, viaTransport, RecordedTiming())
 		var got []byte
 		if viaTransport {
 			resp, err := (&transport{h: h}).RoundTrip(stream.Clone(context.Background()))
@@ -133,8 +133,8 @@ func TestRecordedTimingOfAGzipEventStream(t *testing.T) {
 			h.ServeHTTP(w, stream.Clone(context.Background()))
 			got = w.Body.Bytes()
 		}
-		if want := []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour}; !cmp.Equal(waits, want) || !bytes.Equal(got, body) {
-			t.Errorf("transport=%v: waits %v, %d bytes; want %v and the %d bytes of gzip", viaTransport, waits, len(got), want, len(body))
+		if want := []time.Duration{time.Hour, 2 * time.Hour, 3 * time.Hour}; !cmp.Equal(*waits, want) || !bytes.Equal(got, body) {
+			t.Errorf("transport=%v: waits %v, %d bytes; want %v and the %d bytes of gzip", viaTransport, *waits, len(got), want, len(body))
 		}
 	}
 }
