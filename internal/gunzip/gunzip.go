@@ -148,7 +148,7 @@ type body struct {
 	zr   *gzip.Reader
 	more bool  // a member ended: look for another at the next Read
 	cut  bool  // src ended inside a member (io.ErrUnexpectedEOF)
-	err  error // the error of starting to decode, returned by every Read
+	err  error // what ended the decoding, returned by every Read after
 }
 
 func (b *body) Read(p []byte) (int, error) {
