@@ -18,6 +18,11 @@ import (
 type Recorder struct {
 	*httptest.Server
 	proxy *Proxy
+	t     testing.TB
+	log   *testLog
+
+	mu     sync.Mutex // held while closing
+	closed bool
 }
 
 // New starts a recording reverse proxy to upstream (an absolute URL, such as
@@ -53,6 +58,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	srv := httptest.NewUnstartedServer(watch.Handler(p))
 	srv.Config.ErrorLog = log.New(detach.ProxyLog(tl.logf), "", 0)
 	srv.Start()
+	r := &Recorder{Server: srv, proxy: p, t: t, log: tl}
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
 		// Requests still open when the test ends are waited for while
@@ -62,13 +68,29 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 		if n := watch.Cut(srv.CloseClientConnections); n > 0 {
 			tl.logf("recorder: the test ended without reading to its end or closing the response body of %d request(s): cut off, and stored as if their client had left (close each response body)", n)
 		}
-		srv.Close()
-		if err := p.Close(); err != nil && !tl.reported(err) {
-			t.Errorf("%v", err)
-		}
-		tl.end()
+		r.Close()
 	})
-	return &Recorder{Server: srv, proxy: p}
+	return r
+}
+
+// Close shuts the server down, as httptest.Server.Close does (waiting for
+// the requests still open), then saves as the end of the test does: after
+// it returns, the library on disk holds everything the recorder stored,
+// for a replay server on it made next in the same test. The end of the
+// test calls it too; calls after the first do nothing.
+func (r *Recorder) Close() {
+	r.t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	r.closed = true
+	r.Server.Close()
+	if err := r.proxy.Close(); err != nil && !r.log.reported(err) {
+		r.t.Errorf("%v", err)
+	}
+	r.log.end()
 }
 
 // Save waits for the exchanges recorded so far to be saved, and saves what

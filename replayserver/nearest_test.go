@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -313,5 +314,22 @@ func TestMissReportOfAMultipartBodyNamesItsRule(t *testing.T) {
 	ft.finish()
 	if report := ft.errors(); !strings.Contains(report, "naming.MultipartBody") || !strings.Contains(report, "boundary") {
 		t.Errorf("the miss report of a multipart body does not name naming.MultipartBody:\n%s", report)
+	}
+}
+
+// A request body with control characters (a gRPC message's NULs, an
+// escape sequence) is quoted in the report, not written to the test log
+// and the terminal as it is (found by a probe with gRPC clients).
+func TestMissReportQuotesControlCharacters(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	writeRequests(t, path, naming.Default(), [][3]string{{"POST", "https://api.example.com/ping.v1.PingService/Ping", "\x00\x00\x00\x00\x07\n\x05other"}})
+	body := "\x00\x00\x00\x00\x07\n\x05alpha\x1b[31m"
+	report := missReport(t, path, naming.Default(), "POST", "/ping.v1.PingService/Ping", body)
+	if strings.ContainsAny(report, "\x00\x1b\x07") {
+		t.Errorf("the report holds control characters as they are:\n%q", report)
+	}
+	if !strings.Contains(report, fmt.Sprintf("request body (%d bytes with control characters, quoted; first %[1]d shown):", len(body))) || !strings.Contains(report, strconv.Quote(body)) {
+		t.Errorf("the report does not quote the body:\n%s", report)
 	}
 }

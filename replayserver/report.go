@@ -1,12 +1,14 @@
 package replayserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -199,11 +201,22 @@ func writeRequest(b *strings.Builder, r *http.Request, body []byte) {
 		b.WriteString("  request body: none\n")
 	case !utf8.Valid(body):
 		fmt.Fprintf(b, "  request body: %d bytes, not text\n", len(body))
+	case bytes.ContainsFunc(body, controlChar):
+		// Quoted: a protobuf's NULs, or an escape sequence, would go to
+		// the test log (and a terminal) as they are.
+		shown := body[:min(len(body), bodyPreview)]
+		fmt.Fprintf(b, "  request body (%d bytes with control characters, quoted; first %d shown):\n    %s\n", len(body), len(shown), strconv.Quote(string(shown)))
 	case len(body) > bodyPreview:
 		fmt.Fprintf(b, "  request body (%d bytes, first %d shown):\n%s\n", len(body), bodyPreview, indent(string(body[:bodyPreview]), "    "))
 	default:
 		fmt.Fprintf(b, "  request body:\n%s", indent(string(body), "    "))
 	}
+}
+
+// controlChar reports whether r is a control character other than a tab
+// or a line break.
+func controlChar(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }
 
 // requestURL returns the URL of r as the client meant it (its scheme as

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gorilla/mux"
@@ -27,7 +28,11 @@ import (
 type Server struct {
 	*httptest.Server
 	h         *Handler
+	t         testing.TB
 	transport *hostRouter
+
+	closeMu sync.Mutex // held while closing
+	closed  bool
 }
 
 // New starts a replay server on the library at path: a path with a .json,
@@ -41,8 +46,9 @@ type Server struct {
 // [Upstream] (or under CI), fails the test at once with a message saying how
 // to record it.
 //
-// When the test ends the server is closed, what was recorded is saved and,
-// with [Strict], every cassette that was never used fails the test.
+// When the test ends (or at [Server.Close]) the server is closed, what was
+// recorded is saved and, with [Strict], every cassette that was never used
+// fails the test.
 // Requests still open then are waited for while one awaits its answer;
 // then those whose response bodies the test never read to their end nor
 // closed are cut off once nothing more was sent for a second (or, for a
@@ -60,7 +66,7 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 		ts.Start()
 	}
 	u, _ := url.Parse(ts.URL)
-	s := &Server{Server: ts, h: h, transport: &hostRouter{base: ts.Client().Transport, server: u}}
+	s := &Server{Server: ts, h: h, t: t, transport: &hostRouter{base: ts.Client().Transport, server: u}}
 	ts.Client().Transport = s.transport
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
@@ -73,9 +79,26 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 			h.logf("replayserver: the test ended without reading to its end or closing the response body of %d request(s): cut off (close each response body)", n)
 		}
 		s.Close()
-		finish(t, h)
 	})
 	return s
+}
+
+// Close shuts the server down, as httptest.Server.Close does (waiting for
+// the requests still open), then does what the end of the test does: saves
+// what was recorded, so that a server on the same library made next in the
+// same test replays it, and, with [Strict], fails the test for each
+// cassette never used. The end of the test calls it too; calls after the
+// first do nothing.
+func (s *Server) Close() {
+	s.t.Helper()
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	s.Server.Close()
+	finish(s.t, s.h)
 }
 
 // newTestHandler builds a handler for test t: logs go to t.Logf, and what
