@@ -4,7 +4,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -69,6 +72,91 @@ func TestCloseSavesForAReplayInTheSameTest(t *testing.T) {
 						t.Errorf("%s: GET %s replayed = %q; want what was recorded", lib, p, got)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestRerecordCloseChild is the test a scenario runs in, in a child process, so that
+// t.Fatal, t.Skip and panics behave as in a real test.
+func TestRerecordCloseChild(t *testing.T) {
+	sc := os.Getenv("RERECORD_CLOSE_SCENARIO")
+	if sc == "" {
+		t.Skip("run by TestRerecordThatDidNotPassKeepsTheLibraryWithClose")
+	}
+	path, up := os.Getenv("RERECORD_CLOSE_PATH"), os.Getenv("RERECORD_CLOSE_UP")
+	opts := []replayserver.Option{replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up)}
+	if strings.HasPrefix(sc, "strict-") {
+		opts = append(opts, replayserver.Strict())
+		sc = strings.TrimPrefix(sc, "strict-")
+	}
+	srv := replayserver.New(t, path, opts...)
+	if sc == "cleanup-fails" {
+		t.Cleanup(func() { t.Error("a later cleanup (goleak, a mock's expectations) fails the test") })
+	}
+	if sc != "close-then-errorf" {
+		defer srv.Close()
+	}
+	if sc == "parallel-subtest" {
+		t.Run("sub", func(t *testing.T) {
+			t.Parallel()
+			resp, err := http.Get(srv.URL + "/json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+		return
+	}
+	resp, err := http.Get(srv.URL + "/json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	switch sc {
+	case "errorf":
+		t.Errorf("the test fails")
+	case "fatal":
+		t.Fatal("the test stops")
+	case "skip":
+		t.Skip("no credentials")
+	case "panic":
+		panic("the test panics")
+	case "close-then-errorf":
+		srv.Close()
+		t.Errorf("an assertion after Close fails")
+	}
+}
+
+func runRerecordClose(t *testing.T, scenario string) (libNames []string, out string) {
+	t.Helper()
+	t.Setenv("CASSETTE_MODE", "")
+	up := startUpstream(t)
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/gone")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRerecordCloseChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "RERECORD_CLOSE_SCENARIO="+scenario, "RERECORD_CLOSE_PATH="+path, "RERECORD_CLOSE_UP="+up.URL, "TMPDIR="+t.TempDir())
+	b, _ := cmd.CombinedOutput()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names, string(b)
+}
+
+// A rerecording test that did not pass keeps the old library (README),
+// with the common `defer srv.Close()`, or an explicit Close, also when it
+// fails after Close (a later cleanup, a parallel subtest): Close replaced
+// the library at once (found by a reviewer).
+func TestRerecordThatDidNotPassKeepsTheLibraryWithClose(t *testing.T) {
+	for _, sc := range []string{"errorf", "fatal", "skip", "panic", "close-then-errorf", "cleanup-fails", "parallel-subtest"} {
+		t.Run(sc, func(t *testing.T) {
+			names, out := runRerecordClose(t, sc)
+			if len(names) != 1 || !strings.HasSuffix(names[0], "_gone") {
+				t.Errorf("the test did not pass, yet the library was replaced: it holds %q\nchild output:\n%s", names, out)
 			}
 		})
 	}
