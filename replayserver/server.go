@@ -83,20 +83,26 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 			// Only now is it known whether the test passed: a failure
 			// after Close (a later cleanup, a parallel subtest) keeps
 			// the old library.
-			finish(t, h)
+			save(t, h)
 		}
+		// Strict mode is applied here, not in Close: the failures point
+		// at the line that called New (a deferred Close would point at
+		// the end of the test function), and a test that skipped itself
+		// after a deferred Close is known to have skipped.
+		checkStrict(t, h)
 	})
 	return s
 }
 
 // Close shuts the server down, as httptest.Server.Close does (waiting for
-// the requests still open), then does what the end of the test does: saves
-// what was recorded, so that a server on the same library made next in the
-// same test replays it, and, with [Strict], fails the test for each
-// cassette never used. In rerecord mode it only stops the server: whether
+// the requests still open), then saves what was recorded, as the end of
+// the test does, so that a server on the same library made next in the
+// same test replays it. In rerecord mode it only stops the server: whether
 // the new recording replaces the library depends on the test passing,
-// known when it ends, which is when that happens. The end of the test
-// calls it too; calls after the first do nothing.
+// known when it ends, which is when that happens. With [Strict], the
+// cassettes never used fail the test when it ends, as without Close,
+// reported at the line that called New. The end of the test calls it too;
+// calls after the first do nothing.
 func (s *Server) Close() {
 	s.t.Helper()
 	s.closeMu.Lock()
@@ -107,7 +113,7 @@ func (s *Server) Close() {
 	s.closed = true
 	s.Server.Close()
 	if s.h.mode != ModeRerecord {
-		finish(s.t, s.h)
+		save(s.t, s.h)
 	}
 }
 
@@ -135,6 +141,14 @@ func newTestHandler(t testing.TB, path string, forTransport bool, opts []Option)
 // finish saves what h recorded and applies strict mode.
 func finish(t testing.TB, h *Handler) {
 	t.Helper()
+	save(t, h)
+	checkStrict(t, h)
+}
+
+// save saves what h recorded (in rerecord mode, replacing the library only
+// if t passed) and closes h.
+func save(t testing.TB, h *Handler) {
+	t.Helper()
 	if h.mode == ModeRerecord {
 		if why := notPassed(t); why != "" {
 			h.keepOldLibrary(why)
@@ -150,10 +164,20 @@ func finish(t testing.TB, h *Handler) {
 	if err := h.Close(); err != nil && !h.told.has(err) {
 		t.Errorf("%v", err)
 	}
+}
+
+// checkStrict fails t for each cassette h never used, with [Strict]. A test
+// that skipped itself is not failed: it is told which were not used.
+func checkStrict(t testing.TB, h *Handler) {
+	t.Helper()
 	if !h.cfg.strict || h.mode == ModePassthrough {
 		return // passthrough serves nothing from cassettes
 	}
 	if unused := h.Unused(); len(unused) > 0 {
+		if skipped(t) {
+			t.Logf("replayserver: strict mode: the test was skipped, so the %d cassette(s) in %s it never used do not fail it", len(unused), h.lib.Path())
+			return
+		}
 		var b bytes.Buffer
 		h.ReportUnused(&b)
 		t.Errorf("replayserver: strict mode: %d cassette(s) in %s never used:\n\t%s\n"+
@@ -183,6 +207,17 @@ func notPassed(t testing.TB) (why string) {
 		return "the test panicked"
 	}
 	return ""
+}
+
+// skipped reports whether t was skipped; a testing.TB of the caller's own
+// that lacks Skipped (see notPassed) was not.
+func skipped(t testing.TB) (yes bool) {
+	defer func() {
+		if recover() != nil {
+			yes = false
+		}
+	}()
+	return t.Skipped()
 }
 
 // panicking reports whether the calling goroutine is panicking: a test's
