@@ -57,7 +57,7 @@ func repliesOf(c library.Cassette, buf []reply, kvBuf []string, pick string) (re
 			return nil, keys
 		}
 		hdr := make(http.Header, len(resp.Header)+1)
-		p := prepare(hdr, ex, false)
+		p := prepare(hdr, ex, false, false)
 		if p.pieces != nil || p.bad != "" || isEventStream(hdr) {
 			return nil, keys
 		}

@@ -151,7 +151,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 		return resp, nil
 	}
 	hdr := make(http.Header, len(ex.Response.Header)+1)
-	p := prepare(hdr, ex, head)
+	p := prepare(hdr, ex, head, false)
 	h.reportBad(req, p)
 	// As http.Transport: the trailers announced after a body are in
 	// resp.Trailer, not in the header; an answer without a body (to a

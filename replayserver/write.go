@@ -37,7 +37,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 		}
 		return http.StatusBadGateway
 	}
-	p := prepare(hdr, ex, r.Method == http.MethodHead)
+	p := prepare(hdr, ex, r.Method == http.MethodHead, r.ProtoMajor >= 2)
 	decoded := false // the body is sent decoded (see decodedFor)
 	if n, ok := decodedFor(r, ex, hdr, p); ok {
 		decoded = true
@@ -80,7 +80,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 			}
 		}
 	}
-	setTrailers(hdr, resp.Trailer)
+	setTrailers(hdr, p, resp.Trailer)
 	return p.status
 }
 
@@ -249,14 +249,36 @@ func plainAnswer(msg string) (http.Header, []byte) {
 	}, body
 }
 
-// setTrailers sets the recorded trailers in hdr, once the body is written,
-// as prepare announced them (see sentTrailer).
-func setTrailers(hdr, trailer http.Header) {
+// setTrailers sets the recorded trailers of the response p was prepared
+// for in hdr, once the body is written, as prepare announced them (see
+// sentTrailer), or unannounced (see prepared.unannounced).
+func setTrailers(hdr http.Header, p prepared, trailer http.Header) {
+	prefix := ""
+	if p.unannounced {
+		prefix = http.TrailerPrefix
+	}
 	for k, v := range canonical(trailer) {
 		if v, ok := sentTrailer(k, v); ok {
-			hdr[k] = v
+			hdr[prefix+k] = v
 		}
 	}
+}
+
+// grpcAnswer reports whether hdr, a recorded response header in canonical
+// form, is a gRPC answer over HTTP/2 (application/grpc, +proto, +json...),
+// whose trailers the server does not announce; gRPC-Web's and Connect's
+// are not.
+func grpcAnswer(hdr http.Header) bool {
+	v := hdr["Content-Type"]
+	if len(v) == 0 {
+		return false
+	}
+	ct := strings.ToLower(strings.TrimSpace(v[0]))
+	if !strings.HasPrefix(ct, "application/grpc") {
+		return false
+	}
+	rest := ct[len("application/grpc"):]
+	return rest == "" || rest[0] == '+' || rest[0] == ';'
 }
 
 // sentTrailer returns the values of the recorded trailer k (its name in
@@ -399,7 +421,7 @@ func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *libr
 	if _, err := io.Copy(w, f); err != nil {
 		return p.status // the client went away
 	}
-	setTrailers(hdr, ex.Response.Trailer)
+	setTrailers(hdr, p, ex.Response.Trailer)
 	return p.status
 }
 
@@ -433,7 +455,12 @@ type prepared struct {
 	withBody bool
 	pieces   []piece // nil: the body in one write
 	trailers bool    // trailers are announced (some recorded one is sent): the body is chunked
-	bad      string  // what in the recorded header or trailers HTTP forbids, mended or left out, for the failure message
+	// unannounced: the trailers are sent without a Trailer header, as a
+	// gRPC server sends them over HTTP/2 (grpc-go shows that header in
+	// its metadata); HTTP/1.1 answers announce them, for net/http's
+	// server sends unannounced ones only in a body it already chunks
+	unannounced bool
+	bad         string // what in the recorded header or trailers HTTP forbids, mended or left out, for the failure message
 }
 
 // prepare sets the header of the response to ex in hdr and returns how to
@@ -443,8 +470,10 @@ type prepared struct {
 // A plain exchange's header is prepared once and kept (see reply); the
 // others' for each request: copying the recorded header into hdr is the
 // work a cache would save, and a cache costs a lookup, memory per exchange
-// and, with a large library, cache misses (see bench/RESULTS.md).
-func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
+// and, with a large library, cache misses (see bench/RESULTS.md). head
+// says the request is a HEAD, http2 that the answer goes over HTTP/2, where
+// a gRPC answer's trailers are not announced.
+func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 	resp := &ex.Response
 	p := prepared{status: resp.StatusCode}
 	if p.status == 0 {
@@ -476,6 +505,7 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 		}
 	}
 	rt := canonical(resp.Trailer)
+	p.unannounced = http2 && len(rt) > 0 && grpcAnswer(rh)
 	for _, k := range slices.Sorted(maps.Keys(rt)) { // one Trailer header, the same on every replay
 		v := rt[k]
 		switch {
@@ -489,9 +519,12 @@ func prepare(hdr http.Header, ex *library.Exchange, head bool) prepared {
 		if _, bad := fieldValues(v); bad {
 			p.bad = "a control character in trailer " + k + ", which HTTP does not allow: it was sent as a space"
 		}
+		p.trailers = true
+		if p.unannounced {
+			continue
+		}
 		// Clipped: appending never writes into the recorded header.
 		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
-		p.trailers = true
 	}
 	p.withBody = !head && bodyAllowed(p.status)
 	if !bodyAllowed(p.status) {

@@ -1,0 +1,139 @@
+package replayserver_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// grpcLibrary stores one answer with trailers per content type, each at
+// the path /<index>, and returns the library path.
+func grpcLibrary(t *testing.T, types ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte{0, 0, 0, 0, 2, 8, 1} // a gRPC message: SERVING
+	for i, ct := range types {
+		req := httptest.NewRequest("POST", fmt.Sprintf("http://api.example.com/%d", i), bytes.NewReader(body))
+		ex := library.Exchange{
+			Request: library.Request{Method: "POST", URL: req.URL.String(), Header: http.Header{"Content-Type": {ct}}, Body: body},
+			Response: library.Response{
+				StatusCode: 200,
+				Header:     http.Header{"Content-Type": {ct}},
+				Body:       body,
+				Trailer:    http.Header{"Grpc-Status": {"0"}, "Grpc-Message": {""}},
+			},
+		}
+		if err := lib.Append(nameOf(req, body), ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// A gRPC server does not announce its trailers in a Trailer header, and
+// grpc-go shows any header it gets in the call's header metadata: a
+// replayed gRPC answer over HTTP/2 sends its trailers unannounced, as
+// recorded. Other answers, and all over HTTP/1.1 (where net/http's server
+// sends unannounced trailers only in a body it already chunks), announce
+// theirs.
+func TestGRPCTrailersAreNotAnnouncedOverHTTP2(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	types := []string{"application/grpc", "application/grpc+proto", "Application/GRPC; charset=utf-8", "application/grpc-web+proto", "application/json", "application/grpcx"}
+	announced := []bool{false, false, false, true, true, true}
+	path := grpcLibrary(t, types...)
+
+	srv := replayserver.New(t, path)
+	for i, ct := range types {
+		head, rest := rawPost(t, srv.URL, fmt.Sprintf("/%d", i), ct)
+		if !strings.Contains(head, "\r\nTrailer: Grpc-Message\r\n") || !strings.Contains(head, "\r\nTrailer: Grpc-Status\r\n") {
+			t.Errorf("%s over HTTP/1.1: no Trailer header announcing the trailers:\n%s", ct, head)
+		}
+		if !strings.Contains(rest, "\r\nGrpc-Status: 0\r\n") {
+			t.Errorf("%s over HTTP/1.1: no Grpc-Status trailer after the body:\n%q", ct, rest)
+		}
+	}
+
+	tls := replayserver.New(t, path, replayserver.TLS())
+	for i, ct := range types {
+		resp := post(t, tls.Client(), fmt.Sprintf("%s/%d", tls.URL, i), ct)
+		if resp.ProtoMajor != 2 {
+			t.Fatalf("%s: answered over %s, want HTTP/2", ct, resp.Proto)
+		}
+		// Go's HTTP/2 client lists announced trailers before the body is
+		// read, and takes the Trailer header out of the header.
+		if got := len(resp.Trailer) > 0; got != announced[i] {
+			t.Errorf("%s over HTTP/2: trailers announced = %v (%v), want %v", ct, got, resp.Trailer, announced[i])
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Trailer.Get("Grpc-Status") != "0" {
+			t.Errorf("%s over HTTP/2: trailers %v after the body; want Grpc-Status 0", ct, resp.Trailer)
+		}
+	}
+
+	tr := &http.Client{Transport: replayserver.NewTransport(t, path)}
+	for i, ct := range types {
+		resp := post(t, tr, fmt.Sprintf("http://api.example.com/%d", i), ct)
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Trailer.Get("Grpc-Status") != "0" || resp.Header["Trailer"] != nil {
+			t.Errorf("%s in process: header %v, trailers %v; want Grpc-Status 0 in the trailers only", ct, resp.Header, resp.Trailer)
+		}
+	}
+}
+
+// post sends the gRPC message grpcLibrary recorded to url with client.
+func post(t *testing.T, client *http.Client, url, ct string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, bytes.NewReader([]byte{0, 0, 0, 0, 2, 8, 1}))
+	req.Header.Set("Content-Type", ct)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s (%s): %v", url, ct, err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("POST %s (%s): status %d", url, ct, resp.StatusCode)
+	}
+	return resp
+}
+
+// rawPost sends a POST of content type ct for path to the server at base
+// over a connection of its own and returns the response's header and what
+// follows it (the chunked body and trailers), as sent.
+func rawPost(t *testing.T, base, path, ct string) (head, rest string) {
+	t.Helper()
+	addr := strings.TrimPrefix(base, "http://")
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := "\x00\x00\x00\x00\x02\x08\x01"
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", path, addr, ct, len(body), body)
+	all, err := io.ReadAll(bufio.NewReader(conn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, rest, ok := strings.Cut(string(all), "\r\n\r\n")
+	if !ok {
+		t.Fatalf("no complete response header for %s:\n%q", ct, all)
+	}
+	return head + "\r\n", rest
+}
