@@ -15,6 +15,7 @@ import (
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
+	"github.com/cassette-go/cassette/internal/slowbody"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -185,7 +186,9 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
-	reqBody, out, whole, err := bufferBody(req, rt.cfg.maxBody)
+	reqBody, out, whole, err := bufferBody(req, rt.cfg.maxBody, func(read int64) {
+		rt.cfg.logError("recorder: %s", slowbody.Message(method+" "+rt.redact.URL(req.URL).String(), slowbody.After, read))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("recorder: read request body of %s %s: %w", method, rt.redact.URL(req.URL), err)
 	}
@@ -304,8 +307,9 @@ const spillSize = 8 << 20
 // bufferBody reads req.Body and returns it with a request that sends the
 // same bytes; req itself is not modified. A body larger than limit bytes
 // (when limit > 0) is not kept: whole is false, body nil, and the request
-// returned sends what was read then the rest of req.Body as it comes.
-func bufferBody(req *http.Request, limit int64) (body []byte, out *http.Request, whole bool, err error) {
+// returned sends what was read then the rest of req.Body as it comes. A
+// body that has not ended after [slowbody.After] is told to slow.
+func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []byte, out *http.Request, whole bool, err error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, req, true, nil
 	}
@@ -316,7 +320,7 @@ func bufferBody(req *http.Request, limit int64) (body []byte, out *http.Request,
 	if limit > 0 {
 		r = io.LimitReader(r, limit+1)
 	}
-	body, err = io.ReadAll(r)
+	body, err = slowbody.ReadAll(r, slowbody.After, slow)
 	if err != nil {
 		req.Body.Close()
 		return nil, nil, false, err

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
+	"github.com/cassette-go/cassette/internal/slowbody"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -442,12 +443,20 @@ func (h *Handler) servedOf(name string) *served {
 	return s
 }
 
+// readBody reads the body of r whole, logging a body that has not ended
+// after [slowbody.After] (a full-duplex stream waits for ever).
+func (h *Handler) readBody(r *http.Request) ([]byte, error) {
+	return slowbody.ReadAll(r.Body, slowbody.After, func(read int64) {
+		h.logf("replayserver: %s", slowbody.Message(r.Method+" "+h.redact.URL(r.URL).String(), slowbody.After, read))
+	})
+}
+
 // serveCassette answers r from the library, or forwards it, or reports a
 // miss.
 func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if r.Body != nil && r.Body != http.NoBody {
-		b, err := io.ReadAll(r.Body)
+		b, err := h.readBody(r)
 		if err != nil {
 			http.Error(w, "replayserver: reading request body: "+err.Error(), http.StatusBadRequest)
 			return

@@ -60,7 +60,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	h := tr.h
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
+		b, err := h.readBody(req)
 		req.Body.Close()
 		if err != nil {
 			return nil, err

@@ -1,0 +1,61 @@
+// Package slowbody reads a request body whole and says when it is slow to
+// end. The replay server and the recorders answer, and forward, a request
+// once its body has ended; a client that waits for an answer before it
+// ends its body (a full-duplex stream, such as gRPC's bidirectional
+// streaming) then waits until it gives up. The warning says why.
+package slowbody
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// After is how long a body may take to end before ReadAll warns.
+const After = 10 * time.Second
+
+// ReadAll reads r to its end, as io.ReadAll does, and calls warn once,
+// with the bytes read so far, if that takes longer than after. warn runs
+// on a goroutine of its own, and never after ReadAll returns.
+func ReadAll(r io.Reader, after time.Duration, warn func(read int64)) ([]byte, error) {
+	c := &counter{r: r}
+	var mu sync.Mutex // held while warning; ReadAll takes it to stop
+	done := false
+	t := time.AfterFunc(after, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if !done {
+			warn(c.n.Load())
+		}
+	})
+	b, err := io.ReadAll(c)
+	if !t.Stop() {
+		mu.Lock() // a warning under way ends first
+		done = true
+		mu.Unlock()
+	}
+	return b, err
+}
+
+// A counter counts the bytes read through it.
+type counter struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// Message is the warning for request (its method and URL, as they may be
+// logged), whose body has not ended after after, read bytes in.
+func Message(request string, after time.Duration, read int64) string {
+	return fmt.Sprintf("%s: the request body has not ended after %v (%d bytes read). A request is answered,"+
+		" and recorded, once its body ends, so a client that waits for an answer before it ends its body"+
+		" (a full-duplex stream, such as gRPC bidirectional streaming) waits until it gives up: such"+
+		" streams cannot be recorded or replayed. A slow upload is simply waited for.", request, after, read)
+}
