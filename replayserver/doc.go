@@ -28,8 +28,9 @@
 // # Unused cassettes
 //
 // The server counts hits. [Server.Unused] and [Server.ReportUnused] list the
-// cassettes never used, and with [Strict] they fail the test when it ends,
-// so stale fixtures are found rather than kept forever.
+// cassettes never used, and with [Strict] they fail the test when it ends
+// (unless it skipped itself), so stale fixtures are found rather than
+// kept forever.
 //
 // # Without a test
 //

@@ -46,9 +46,9 @@ type Server struct {
 // [Upstream] (or under CI), fails the test at once with a message saying how
 // to record it.
 //
-// When the test ends (or at [Server.Close]) the server is closed, what was
-// recorded is saved and, with [Strict], every cassette that was never used
-// fails the test.
+// When the test ends (or at [Server.Close]) the server is closed and what
+// was recorded is saved. When the test ends, with [Strict], every cassette
+// that was never used fails it, unless it skipped itself.
 // Requests still open then are waited for while one awaits its answer;
 // then those whose response bodies the test never read to their end nor
 // closed are cut off once nothing more was sent for a second (or, for a
