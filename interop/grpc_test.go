@@ -82,7 +82,7 @@ func TestGRPC(t *testing.T) {
 	gs := grpc.NewServer(grpc.Creds(credentials.NewServerTLSFromCert(&cert)))
 	healthpb.RegisterHealthServer(gs, hs)
 	go gs.Serve(lis)
-	defer gs.Stop()
+	defer gs.Stop() // if the test stops before the replay
 	path := filepath.Join(t.TempDir(), "grpc")
 
 	var recorded []grpcCall
@@ -94,6 +94,7 @@ func TestGRPC(t *testing.T) {
 	if recorded[0].serving != healthpb.HealthCheckResponse_SERVING || recorded[1].code != codes.NotFound {
 		t.Fatalf("recording: the API answered %+v; want SERVING, then NotFound", recorded)
 	}
+	gs.Stop() // the replay is offline: the API is gone
 	t.Run("replay", func(t *testing.T) {
 		srv := replayserver.New(t, path, replayserver.TLS(), replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())
 		replayed := checkHealth(t, srv)
@@ -116,7 +117,8 @@ func TestGRPC(t *testing.T) {
 }
 
 // sameMD reports whether a and b hold the same metadata, but for the date,
-// which the API and the replay server set each time.
+// which the recording server and the replay server set each time (grpc-go's
+// server sends none).
 func sameMD(a, b metadata.MD) bool {
 	clean := func(md metadata.MD) metadata.MD {
 		md = md.Copy()

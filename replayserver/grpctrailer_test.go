@@ -137,3 +137,58 @@ func rawPost(t *testing.T, base, path, ct string) (head, rest string) {
 	}
 	return head + "\r\n", rest
 }
+
+// An answer with trailers over HTTP/2 gets no Content-Length the API did
+// not send, even with a body held whole (none at all here: a gRPC stream
+// that ended with an error before any message): its body is flushed before
+// its trailers, as the recording proxy flushes it. And a Trailer field in
+// a hand-written gRPC cassette's header is not sent: its trailers go
+// unannounced all the same.
+func TestGRPCAnswerOverHTTP2GetsNoLengthNorAnnouncement(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte{0, 0, 0, 0, 2, 8, 1} // what post sends
+	for _, c := range []struct {
+		path string
+		hdr  http.Header
+	}{
+		{"/svc/List", http.Header{"Content-Type": {"application/grpc"}}},
+		{"/svc/Get", http.Header{"Content-Type": {"application/grpc"}, "Trailer": {"Grpc-Status, Grpc-Message"}}},
+		{"/rest/sum", http.Header{"Content-Type": {"application/json"}}},
+	} {
+		req := httptest.NewRequest("POST", "http://api.example.com"+c.path, bytes.NewReader(body))
+		ex := library.Exchange{
+			Request: library.Request{Method: "POST", URL: req.URL.String(), Body: body},
+			Response: library.Response{StatusCode: 200, Header: c.hdr,
+				Trailer: http.Header{"Grpc-Status": {"10"}, "Grpc-Message": {"aborted"}}},
+		}
+		if err := lib.Append(nameOf(req, body), ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	srv := replayserver.New(t, path, replayserver.TLS())
+	for _, c := range []struct {
+		path      string
+		announced bool
+	}{{"/svc/List", false}, {"/svc/Get", false}, {"/rest/sum", true}} {
+		resp := post(t, srv.Client(), srv.URL+c.path, "application/grpc")
+		if got := len(resp.Trailer) > 0; got != c.announced {
+			t.Errorf("%s: trailers announced = %v (%v), want %v", c.path, got, resp.Trailer, c.announced)
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if v, ok := resp.Header["Content-Length"]; ok {
+			t.Errorf("%s: Content-Length %q sent; the API sent none", c.path, v)
+		}
+		if resp.Trailer.Get("Grpc-Status") != "10" {
+			t.Errorf("%s: trailers %v; want Grpc-Status 10", c.path, resp.Trailer)
+		}
+	}
+}

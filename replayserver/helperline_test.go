@@ -133,6 +133,11 @@ func TestStrictDoesNotFailASkippedTest(t *testing.T) {
 		t.Run("not-skipped", func(t *testing.T) {
 			replayserver.New(t, path, replayserver.Strict())
 		})
+		t.Run("failed-then-skipped", func(t *testing.T) {
+			replayserver.New(t, path, replayserver.Strict())
+			t.Error("failed on purpose")
+			t.SkipNow()
+		})
 		return
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestStrictDoesNotFailASkippedTest$", "-test.v")
@@ -150,7 +155,15 @@ func TestStrictDoesNotFailASkippedTest(t *testing.T) {
 	if !strings.Contains(string(out), "--- FAIL: TestStrictDoesNotFailASkippedTest/not-skipped ") {
 		t.Errorf("the subtest that did not skip did not fail in strict mode:\n%s", out)
 	}
-	if n := strings.Count(string(out), "--- FAIL:"); n != 2 { // not-skipped and its parent
-		t.Errorf("%d tests failed; want only not-skipped and its parent:\n%s", n, out)
+	// One that failed before it skipped failed: the cassettes are failures
+	// too, not "do not fail it".
+	if !strings.Contains(string(out), "--- FAIL: TestStrictDoesNotFailASkippedTest/failed-then-skipped ") {
+		t.Errorf("the subtest that failed then skipped did not fail:\n%s", out)
+	}
+	if n := strings.Count(string(out), "replayserver: strict mode: 1 cassette(s)"); n != 2 {
+		t.Errorf("%d strict-mode failures; want 2 (not-skipped, failed-then-skipped):\n%s", n, out)
+	}
+	if n := strings.Count(string(out), "--- FAIL:"); n != 3 { // not-skipped, failed-then-skipped and their parent
+		t.Errorf("%d tests failed; want only not-skipped, failed-then-skipped and their parent:\n%s", n, out)
 	}
 }

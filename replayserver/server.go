@@ -167,14 +167,15 @@ func save(t testing.TB, h *Handler) {
 }
 
 // checkStrict fails t for each cassette h never used, with [Strict]. A test
-// that skipped itself is not failed: it is told which were not used.
+// that skipped itself (and had not failed) is not failed: it is told which
+// were not used.
 func checkStrict(t testing.TB, h *Handler) {
 	t.Helper()
 	if !h.cfg.strict || h.mode == ModePassthrough {
 		return // passthrough serves nothing from cassettes
 	}
 	if unused := h.Unused(); len(unused) > 0 {
-		if skipped(t) {
+		if skippedOnly(t) {
 			t.Logf("replayserver: strict mode: the test was skipped, so the %d cassette(s) in %s it never used do not fail it", len(unused), h.lib.Path())
 			return
 		}
@@ -209,15 +210,16 @@ func notPassed(t testing.TB) (why string) {
 	return ""
 }
 
-// skipped reports whether t was skipped; a testing.TB of the caller's own
-// that lacks Skipped (see notPassed) was not.
-func skipped(t testing.TB) (yes bool) {
+// skippedOnly reports whether t was skipped without failing first; a
+// testing.TB of the caller's own that lacks Skipped (see notPassed) was
+// not.
+func skippedOnly(t testing.TB) (yes bool) {
 	defer func() {
 		if recover() != nil {
 			yes = false
 		}
 	}()
-	return t.Skipped()
+	return t.Skipped() && !t.Failed()
 }
 
 // panicking reports whether the calling goroutine is panicking: a test's

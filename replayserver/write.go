@@ -80,7 +80,7 @@ func (h *Handler) writeExchange(w http.ResponseWriter, r *http.Request, ex *libr
 			}
 		}
 	}
-	setTrailers(hdr, p, resp.Trailer)
+	setTrailers(w, p, resp.Trailer)
 	return p.status
 }
 
@@ -250,9 +250,17 @@ func plainAnswer(msg string) (http.Header, []byte) {
 }
 
 // setTrailers sets the recorded trailers of the response p was prepared
-// for in hdr, once the body is written, as prepare announced them (see
-// sentTrailer), or unannounced (see prepared.unannounced).
-func setTrailers(hdr http.Header, p prepared, trailer http.Header) {
+// for in w's header, once the body is written, as prepare announced them
+// (see sentTrailer), or unannounced (see prepared.unannounced). The body
+// is flushed first, as httputil.ReverseProxy (the recording proxy) does:
+// net/http's HTTP/2 server would otherwise give a body it holds whole a
+// Content-Length the API did not send (grpc-go shows it in its metadata).
+func setTrailers(w http.ResponseWriter, p prepared, trailer http.Header) {
+	if !p.trailers {
+		return
+	}
+	http.NewResponseController(w).Flush()
+	hdr := w.Header()
 	prefix := ""
 	if p.unannounced {
 		prefix = http.TrailerPrefix
@@ -421,7 +429,7 @@ func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *libr
 	if _, err := io.Copy(w, f); err != nil {
 		return p.status // the client went away
 	}
-	setTrailers(hdr, p, ex.Response.Trailer)
+	setTrailers(w, p, ex.Response.Trailer)
 	return p.status
 }
 
@@ -480,7 +488,12 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 		p.status = http.StatusOK
 	}
 	rh := canonical(resp.Header)
+	rt := canonical(resp.Trailer)
+	p.unannounced = http2 && len(rt) > 0 && grpcAnswer(rh)
 	for k, v := range rh {
+		if k == "Trailer" && p.unannounced {
+			continue // a hand-written or imported announcement
+		}
 		if k == "Transfer-Encoding" {
 			// The framing is the replay server's own (the body's true
 			// length, or chunks): a recorded Transfer-Encoding (a HAR
@@ -504,8 +517,6 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 			p.bad = "a control character in header " + k + ", which HTTP does not allow: it was sent as a space"
 		}
 	}
-	rt := canonical(resp.Trailer)
-	p.unannounced = http2 && len(rt) > 0 && grpcAnswer(rh)
 	for _, k := range slices.Sorted(maps.Keys(rt)) { // one Trailer header, the same on every replay
 		v := rt[k]
 		switch {
