@@ -130,7 +130,11 @@
 // their decoded names in any case, in the request URL and in URL-valued
 // headers (Location, Content-Location, Referer): access_token, api_key,
 // apikey, token, key, signature, sig, client_secret, password,
-// X-Amz-Signature, X-Amz-Credential and X-Amz-Security-Token; in those
+// X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, OAuth's
+// refresh_token, id_token, assertion, client_assertion and code_verifier,
+// X-Goog-Signature and X-Goog-Credential, and the signing time of a
+// presigned URL (X-Amz-Date, X-Goog-Date: no secret, but new on every
+// run, so that the URL keeps its cassette name); in those
 // headers, in a fragment of parameters too (OAuth's implicit grant sends
 // its token so: #access_token=...). The rest of the query is kept byte for
 // byte. The password of a URL's user
@@ -138,8 +142,8 @@
 // Authorization. Empty values, which hide nothing, are kept.
 //
 // The same parameters are redacted in form request bodies
-// (application/x-www-form-urlencoded: OAuth's client_secret, Slack's
-// token).
+// (application/x-www-form-urlencoded: OAuth's client_secret and
+// refresh_token, Slack's token).
 //
 // [RedactHeaders] and [RedactQuery] add names to these; [NoDefaultRedaction]
 // drops the defaults. Other bodies are stored as they are: a [BeforeSave]

@@ -155,7 +155,10 @@ func RedactHeaders(names ...string) Option {
 // values are replaced by "REDACTED" before an exchange is stored or a
 // request named. Default: access_token, api_key, apikey, token, key,
 // signature, sig, client_secret, password, X-Amz-Signature,
-// X-Amz-Credential and X-Amz-Security-Token, unless [NoDefaultRedaction].
+// X-Amz-Credential, X-Amz-Security-Token, refresh_token, id_token,
+// assertion, client_assertion, code_verifier, X-Goog-Signature,
+// X-Goog-Credential, X-Amz-Date and X-Goog-Date (see the recorder
+// package's documentation), unless [NoDefaultRedaction].
 // The same names are redacted in form bodies
 // (application/x-www-form-urlencoded).
 func RedactQuery(names ...string) Option {

@@ -48,7 +48,8 @@ It reports, one line each,
   - private keys ("-----BEGIN ... PRIVATE KEY-----");
   - JWTs: three base64url segments whose first decodes to JSON with "alg";
   - values of the query parameters the recorder redacts (access_token,
-    api_key, token, key, signature, password, ...), however short, and
+    api_key, token, key, signature, password, ...), however short (but
+    not the signing time of a presigned URL, X-Amz-Date), and
     long hex or base64 values of other query parameters named like token,
     key, secret, signature or password, in the request URL and in the URLs
     of the Location, Content-Location and Referer headers;
@@ -56,7 +57,7 @@ It reports, one line each,
   - the same secret fields in form bodies, of requests and responses
     (client_secret, access_token, ...),
     and their string values (or the strings of their arrays, a form
-    echoed as JSON; for key, token, sig and signature, which name other
+    echoed as JSON; for key, token, sig, signature and assertion, which name other
     things in JSON too, only values shaped like tokens: 16 or more
     letters, digits and +/_=.~- mixing digits and letters, or upper and
     lower case, not a lower-case host name or path), and those of
@@ -353,9 +354,11 @@ func secretParam(name string) bool {
 var tokenRE = regexp.MustCompile(`^[A-Za-z0-9+/_=.-]{16,}$`)
 
 // redactedParams are the query parameters the recorder redacts by
-// default: any value of theirs but the placeholder is a finding, however
-// short.
-var redactedParams = redact.Default().Query
+// default, but for the stamps of presigned URLs (a time, no secret): any
+// value of theirs but the placeholder is a finding, however short.
+var redactedParams = slices.DeleteFunc(redact.Default().Query, func(p string) bool {
+	return slices.Contains(redact.Stamps, p)
+})
 
 // scanURL returns the secrets in the URL raw, of where ("request",
 // "response header Location"): known shapes, a password in its user
@@ -426,7 +429,7 @@ var secretMembers = func() map[string]bool {
 // JSON too (Consul's KV "Key", an Elasticsearch bucket's "key", a "token"
 // of a parser): their values are findings only when shaped like a token
 // (see tokenShaped).
-var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true}
+var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true, "assertion": true}
 
 // memberKey is the JSON member name k in lower case without "_" and "-":
 // client_token, clientToken and Client-Token are one.

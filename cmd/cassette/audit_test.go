@@ -369,3 +369,31 @@ func TestAuditGenericMemberHoldingAnAzureSecret(t *testing.T) {
 		t.Errorf("exit %d; want 1 and the key reported:\n%s", code, stdout)
 	}
 }
+
+// The secrets of OAuth token requests and of presigned URLs, stored by a
+// recorder older than their redaction, are findings; the signing time of
+// a presigned URL, redacted only so that its cassette keeps its name, is
+// not.
+func TestAuditFindsOAuthAndPresignedSecretsButNotStamps(t *testing.T) {
+	form := exchange("POST", "https://auth.example.com/oauth/token", "grant_type=refresh_token&refresh_token=rt9", 200, "application/json", []byte(`{}`), fixedNow)
+	form.Request.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	gcs := exchange("GET", "https://storage.googleapis.com/b/o?X-Goog-Date=20260101T000000Z&X-Goog-Signature=5ig", "", 200, "text/plain", []byte("ok"), fixedNow)
+	aws := exchange("GET", "https://b.s3.amazonaws.com/k?X-Amz-Date=20260101T000000Z&X-Amz-Signature=REDACTED", "", 200, "text/plain", []byte("ok"), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, form, gcs, aws)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError {
+		t.Errorf("audit = %d, want 1", code)
+	}
+	for _, w := range []string{
+		"token in request body form field refresh_token (r…)",
+		"token in request query parameter X-Goog-Signature (5…)",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if strings.Contains(stdout, "Date") || strings.Contains(stdout, nameOf(aws)) {
+		t.Errorf("audit reports a signing time:\n%s", stdout)
+	}
+}

@@ -50,12 +50,23 @@ func Default() Rules {
 			"X-Api-Key", "X-Auth-Token", "X-Amz-Security-Token",
 		},
 		CredentialHeaders: true,
-		Query: []string{
+		Query: append([]string{
 			"access_token", "api_key", "apikey", "token", "key", "signature", "sig",
 			"client_secret", "password", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
-		},
+			// OAuth's token requests (forms): a refresh token, an OpenID
+			// ID token, a JWT bearer assertion (RFC 7523), PKCE's verifier.
+			"refresh_token", "id_token", "assertion", "client_assertion", "code_verifier",
+			// A Google Cloud Storage V4 signed URL.
+			"X-Goog-Signature", "X-Goog-Credential",
+		}, Stamps...),
 	}
 }
+
+// Stamps are the query parameters of a presigned URL that change on every
+// run without being secrets: the time it was signed. [Default] redacts
+// them too, so that such a URL, signed anew on each run, keeps its
+// cassette name; cassette audit does not report them.
+var Stamps = []string{"X-Amz-Date", "X-Goog-Date"}
 
 // With returns the union of r and o: the header and query names of both
 // (each once, in any case, r's first), CredentialHeaders if either has it,
