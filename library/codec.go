@@ -31,8 +31,12 @@ func (f Format) ext() string {
 	return ".json"
 }
 
+// decodeWire decodes data, the content of the file path in format f, into
+// v. A byte order mark at its start, which Windows editors write (Notepad's
+// "UTF-8 with BOM", PowerShell 5), is skipped.
 func decodeWire(path string, f Format, data []byte, v any) error {
 	decodes.Add(1)
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fileErrorf(path, 0, "empty file")
 	}

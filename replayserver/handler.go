@@ -180,7 +180,9 @@ func (h *Handler) hostlessNames(k string) []string {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.routed.Load() {
 		var m mux.RouteMatch
-		if h.router.Match(r, &m) {
+		// A match with an error is the router's NotFoundHandler or
+		// MethodNotAllowedHandler: the request is the cassettes'.
+		if h.router.Match(r, &m) && m.MatchErr == nil {
 			h.router.ServeHTTP(w, r)
 			return
 		}
@@ -189,7 +191,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // Router returns the router that serves hand-written routes before the
-// recorded ones. Add routes before sending the requests they answer: as
+// recorded ones. A request no route matches goes to the cassettes, and a
+// miss gets the miss report: the router's NotFoundHandler and
+// MethodNotAllowedHandler are not used. Add routes before sending the
+// requests they answer: as
 // any [mux.Router], it must not be changed while it serves requests (a
 // route added during traffic is a data race).
 func (h *Handler) Router() *mux.Router {

@@ -231,7 +231,10 @@ func panicking() bool {
 }
 
 // Router returns the router that serves hand-written routes before the
-// recorded ones. Add routes before sending the requests they answer: as
+// recorded ones. A request no route matches goes to the cassettes, and a
+// miss gets the miss report: the router's NotFoundHandler and
+// MethodNotAllowedHandler are not used. Add routes before sending the
+// requests they answer: as
 // any [mux.Router], it must not be changed while it serves requests.
 func (s *Server) Router() *mux.Router { return s.h.Router() }
 

@@ -442,6 +442,32 @@ func TestRouterRoutesTakePrecedence(t *testing.T) {
 	}
 }
 
+// The router's NotFoundHandler and MethodNotAllowedHandler do not keep
+// requests from the cassettes: gorilla/mux reports a match for them, which
+// sent every request no route matched to the handler, not a cassette.
+func TestRouterFallbackHandlersLeaveRequestsToTheCassettes(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a", "/b")
+	srv := replayserver.New(t, path)
+	fallback := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "fallback", http.StatusTeapot)
+	})
+	srv.Router().NotFoundHandler = fallback
+	srv.Router().MethodNotAllowedHandler = fallback
+	srv.Router().HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "hand-written")
+	}).Methods("POST")
+	c := rawClient()
+	for _, p := range []string{"/a", "/b"} { // /a: a route of another method
+		if got := string(do(t, c, srv.URL, call{"GET", p, ""}).Body); got != "answer for "+p {
+			t.Errorf("GET %s = %q, want the cassette", p, got)
+		}
+	}
+	if got := string(do(t, c, srv.URL, call{"POST", "/a", ""}).Body); got != "hand-written" {
+		t.Errorf("POST /a = %q, want the hand-written route", got)
+	}
+}
+
 func TestFiftyConcurrentClients(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	paths := make([]string, 20)
