@@ -181,6 +181,15 @@ func (rt *roundTripper) save() error {
 // response returned are not redacted; the name is that of the redacted
 // request, and the exchange is redacted when it is stored.
 func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := rt.roundTrip(req)
+	if resp != nil {
+		resp.Request = req // the caller's, as http.Transport returns it, not the copy sent
+	}
+	return resp, err
+}
+
+// roundTrip is RoundTrip, but for the request of the response.
+func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	method := req.Method
 	if method == "" {

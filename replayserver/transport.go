@@ -103,6 +103,9 @@ func (tr *transport) forward(req *http.Request, body []byte) (*http.Response, er
 	if err != nil && !callerEnded(req, err) { // the upstream failed, not the caller
 		tr.h.noteForwardFailure(fmt.Sprintf("%s %s: %v", req.Method, tr.h.redact.URL(req.URL), err))
 	}
+	if resp != nil {
+		resp.Request = req // the caller's, as http.Transport returns it
+	}
 	return resp, err
 }
 
