@@ -3,6 +3,7 @@ package recorder
 import (
 	"log"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/redact"
@@ -22,6 +23,7 @@ type config struct {
 
 	redactHeaders []string
 	redactQuery   []string
+	redactPaths   []*regexp.Regexp
 	noDefaults    bool // NoDefaultRedaction was given
 	beforeSave    []func(*library.Exchange) error
 
@@ -53,7 +55,7 @@ func (c *config) redaction() redact.Rules {
 	if !c.noDefaults {
 		base = redact.Default()
 	}
-	return base.With(redact.Rules{Headers: c.redactHeaders, Query: c.redactQuery, Hooks: c.beforeSave})
+	return base.With(redact.Rules{Headers: c.redactHeaders, Query: c.redactQuery, Paths: c.redactPaths, Hooks: c.beforeSave})
 }
 
 // logRecorded logs one stored exchange, if a Logf was given; note, if
@@ -151,6 +153,23 @@ func RedactHeaders(names ...string) Option {
 // (application/x-www-form-urlencoded).
 func RedactQuery(names ...string) Option {
 	return func(c *config) { c.redactQuery = append(c.redactQuery, names...) }
+}
+
+// RedactPath adds patterns of URL paths that hold a secret: a bot token
+// (Telegram's /bot<token>/getMe), a webhook's key (Slack's
+// /services/T…/B…/<secret>, Discord's /api/webhooks/<id>/<token>). Each is
+// matched against the escaped path of the request URL (and of Location,
+// Content-Location and Referer), and what each match's groups hold (the
+// whole match, for a pattern without groups) is replaced by "REDACTED" in
+// what is named and stored, so the secret is in no cassette, no file name,
+// and another token replays the same cassettes:
+//
+//	recorder.RedactPath(regexp.MustCompile(`^/bot([^/]+)/`))
+//
+// It may be given several times. Default: none; [NoDefaultRedaction] keeps
+// these.
+func RedactPath(patterns ...*regexp.Regexp) Option {
+	return func(c *config) { c.redactPaths = append(c.redactPaths, patterns...) }
 }
 
 // NoDefaultRedaction drops the default header and query names, leaving

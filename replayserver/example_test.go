@@ -7,9 +7,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
 	"github.com/gorilla/mux"
 )
@@ -220,6 +222,38 @@ func ExampleUpstreamTransport() {
 	// Output:
 	// hello from /v1/hello
 	// []
+}
+
+// A bot API takes its token in the path: RedactPath keeps it out of the
+// cassette, its name and its file name, and another token replays it.
+func ExampleRedactPath() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	defer api.Close()
+	botToken := regexp.MustCompile(`^/bot([^/]+)/`)
+	t := newExampleT()
+	srv := replayserver.New(t, filepath.Join(dir, "telegram"),
+		replayserver.WithMode(replayserver.ModeRecord),
+		replayserver.Upstream(api.URL),
+		replayserver.RedactPath(botToken))
+	resp, err := http.Get(srv.URL + "/bot123456:SECRET/getMe")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	resp.Body.Close()
+	t.finish() // the library is saved here
+
+	lib, _ := library.Open(filepath.Join(dir, "telegram"))
+	names, _ := lib.Names()
+	c, _, _ := lib.Get(names[0])
+	fmt.Println(strings.Contains(names[0], "_botredacted_getme"), strings.Contains(names[0], "secret"))
+	fmt.Println(strings.TrimPrefix(c.Exchanges[0].Request.URL, api.URL))
+	// Output:
+	// true false
+	// /botREDACTED/getMe
 }
 
 // exampleT stands in for a test's *testing.T in the examples: it prints

@@ -2,6 +2,7 @@ package replayserver
 
 import (
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/redact"
@@ -26,6 +27,7 @@ type config struct {
 	timing   bool
 
 	redactHeaders, redactQuery []string
+	redactPaths                []*regexp.Regexp
 	noDefaultRedaction         bool
 	beforeSave                 []func(*library.Exchange) error
 
@@ -50,7 +52,7 @@ func (c *config) upstreamTimeout() time.Duration {
 
 // redaction returns the redaction rules the options ask for.
 func (c *config) redaction() redact.Rules {
-	r := redact.Rules{Headers: c.redactHeaders, Query: c.redactQuery, Hooks: c.beforeSave}
+	r := redact.Rules{Headers: c.redactHeaders, Query: c.redactQuery, Paths: c.redactPaths, Hooks: c.beforeSave}
 	if c.noDefaultRedaction {
 		return r
 	}
@@ -64,6 +66,7 @@ func (c *config) recorderOptions() []recorder.Option {
 		recorder.Naming(c.rules),
 		recorder.RedactHeaders(c.redactHeaders...),
 		recorder.RedactQuery(c.redactQuery...),
+		recorder.RedactPath(c.redactPaths...),
 	}
 	if c.noDefaultRedaction {
 		opts = append(opts, recorder.NoDefaultRedaction())
@@ -163,6 +166,24 @@ func RedactHeaders(names ...string) Option {
 // (application/x-www-form-urlencoded).
 func RedactQuery(names ...string) Option {
 	return func(c *config) { c.redactQuery = append(c.redactQuery, names...) }
+}
+
+// RedactPath adds patterns of URL paths that hold a secret: a bot token
+// (Telegram's /bot<token>/getMe), a webhook's key (Slack's
+// /services/T…/B…/<secret>, Discord's /api/webhooks/<id>/<token>). Each is
+// matched against the escaped path of the request URL (and of Location,
+// Content-Location and Referer), and what each match's groups hold (the
+// whole match, for a pattern without groups) is replaced by "REDACTED"
+// before an exchange is stored or a request named, so the secret is in no
+// cassette, no file name nor miss report, and another token replays the
+// same cassettes:
+//
+//	replayserver.RedactPath(regexp.MustCompile(`^/bot([^/]+)/`))
+//
+// It may be given several times. Default: none; [NoDefaultRedaction] keeps
+// these.
+func RedactPath(patterns ...*regexp.Regexp) Option {
+	return func(c *config) { c.redactPaths = append(c.redactPaths, patterns...) }
 }
 
 // NoDefaultRedaction drops the default header and query names, leaving

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,12 @@ type Rules struct {
 	// Query are the names, in any case, of the query parameters whose
 	// values are replaced. They are matched against the decoded name.
 	Query []string
+
+	// Paths are patterns of URL paths holding a secret (a bot token, a
+	// webhook's key), matched against the escaped path: what each match's
+	// groups hold (the whole match, for a pattern without groups) is
+	// replaced.
+	Paths []*regexp.Regexp
 
 	// Hooks run on each exchange before it is saved, in order, after the
 	// URL and headers are redacted. They may rewrite anything (a JSON body
@@ -70,12 +77,13 @@ var Stamps = []string{"X-Amz-Date", "X-Goog-Date"}
 
 // With returns the union of r and o: the header and query names of both
 // (each once, in any case, r's first), CredentialHeaders if either has it,
-// and r's hooks followed by o's. It does not modify r or o.
+// r's path patterns and hooks followed by o's. It does not modify r or o.
 func (r Rules) With(o Rules) Rules {
 	return Rules{
 		Headers:           union(r.Headers, o.Headers),
 		CredentialHeaders: r.CredentialHeaders || o.CredentialHeaders,
 		Query:             union(r.Query, o.Query),
+		Paths:             append(append([]*regexp.Regexp(nil), r.Paths...), o.Paths...),
 		Hooks:             append(append([]func(*library.Exchange) error(nil), r.Hooks...), o.Hooks...),
 	}
 }
@@ -152,17 +160,77 @@ func (r Rules) Request(req *http.Request) *http.Request {
 	return out
 }
 
-// requestURI redacts the query of a server request's RequestURI.
+// requestURI redacts the path and query of a server request's RequestURI.
 func (r Rules) requestURI(uri string) (string, bool) {
-	path, q, ok := strings.Cut(uri, "?")
-	if !ok {
-		return uri, false
+	path, q, hasQuery := strings.Cut(uri, "?")
+	path, pchanged := r.path(path)
+	qchanged := false
+	if hasQuery {
+		q, qchanged = r.query(q)
 	}
-	q, changed := r.query(q)
-	if !changed {
+	switch {
+	case !pchanged && !qchanged:
 		return uri, false
+	case hasQuery:
+		return path + "?" + q, true
 	}
-	return path + "?" + q, true
+	return path, true
+}
+
+// basePath redacts the path of base, a URL without its query and
+// fragment, absolute or not (see path).
+func (r Rules) basePath(base string) (string, bool) {
+	if len(r.Paths) == 0 {
+		return base, false
+	}
+	start := 0
+	if i := strings.Index(base, "://"); i >= 0 {
+		j := strings.IndexByte(base[i+3:], '/')
+		if j < 0 {
+			return base, false // no path
+		}
+		start = i + 3 + j
+	}
+	p, changed := r.path(base[start:])
+	return base[:start] + p, changed
+}
+
+// path redacts the secrets the path patterns find in path, an escaped URL
+// path (or a request URI's path part): the text of each match's groups, or
+// of the whole match for a pattern without groups, becomes the
+// placeholder.
+func (r Rules) path(path string) (string, bool) {
+	changed := false
+	for _, re := range r.Paths {
+		if re == nil {
+			continue
+		}
+		ms := re.FindAllStringSubmatchIndex(path, -1)
+		if len(ms) == 0 {
+			continue
+		}
+		var b strings.Builder
+		last := 0
+		for _, m := range ms {
+			spans := m[2:]
+			if len(spans) == 0 {
+				spans = m[:2]
+			}
+			for i := 0; i+1 < len(spans); i += 2 {
+				start, end := spans[i], spans[i+1]
+				if start < last || end <= start || path[start:end] == Placeholder {
+					continue // a group that matched nothing, or inside one before
+				}
+				b.WriteString(path[last:start])
+				b.WriteString(Placeholder)
+				last = end
+				changed = true
+			}
+		}
+		b.WriteString(path[last:])
+		path = b.String()
+	}
+	return path, changed
 }
 
 // URL returns a copy of u with the values of redacted query parameters
@@ -182,11 +250,24 @@ func (r Rules) URL(u *url.URL) *url.URL {
 	if u.Fragment != "" {
 		frag, fchanged = r.fragment(u.EscapedFragment())
 	}
-	if !qchanged && !uchanged && !fchanged {
+	var path string
+	pchanged := false
+	if len(r.Paths) > 0 {
+		path, pchanged = r.path(u.EscapedPath())
+	}
+	if !qchanged && !uchanged && !fchanged && !pchanged {
 		return u
 	}
 	v := *u
 	v.RawQuery, v.User = q, user
+	if pchanged {
+		if p, err := url.PathUnescape(path); err == nil {
+			v.Path, v.RawPath = p, ""
+			if v.EscapedPath() != path {
+				v.RawPath = path
+			}
+		}
+	}
 	if fchanged {
 		if f, err := url.PathUnescape(frag); err == nil {
 			v.Fragment, v.RawFragment = f, frag
@@ -286,8 +367,9 @@ func (r Rules) urlString(s string) string {
 	base, q, hasQuery := strings.Cut(rest, "?")
 	q, qchanged := r.query(q)
 	base, uchanged := r.userinfoString(base)
+	base, pchanged := r.basePath(base)
 	frag, fchanged := r.fragment(frag) // OAuth's implicit grant: #access_token=...
-	if !qchanged && !uchanged && !fchanged {
+	if !qchanged && !uchanged && !fchanged && !pchanged {
 		return s
 	}
 	out := base
@@ -360,7 +442,7 @@ func (r Rules) header(h http.Header) (http.Header, bool) {
 func (r Rules) headerRedactor(name string) func(Rules, string) string {
 	switch {
 	case !r.RedactsHeader(name):
-		if len(r.Query) > 0 && containsFold(urlHeaders, name) {
+		if (len(r.Query) > 0 || len(r.Paths) > 0) && containsFold(urlHeaders, name) {
 			return Rules.urlString
 		}
 		return nil
