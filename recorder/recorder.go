@@ -9,6 +9,7 @@ import (
 
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/endcut"
+	"github.com/cassette-go/cassette/internal/testlog"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -19,7 +20,7 @@ type Recorder struct {
 	*httptest.Server
 	proxy *Proxy
 	t     testing.TB
-	log   *testLog
+	log   *testlog.Log
 
 	mu     sync.Mutex // held while closing
 	closed bool
@@ -47,8 +48,8 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	if lib == nil {
 		return nil
 	}
-	tl := &testLog{t: t}
-	opts = append([]Option{Logf(tl.logf), OnError(tl.error)}, opts...)
+	tl := testlog.New(t)
+	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error)}, opts...)
 	p, err := NewProxy(upstream, lib, opts...)
 	if err != nil {
 		t.Fatalf("%v", err)
@@ -56,7 +57,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	}
 	var watch endcut.Watch
 	srv := httptest.NewUnstartedServer(watch.Handler(p))
-	srv.Config.ErrorLog = log.New(detach.ProxyLog(tl.logf), "", 0)
+	srv.Config.ErrorLog = log.New(detach.ProxyLog(tl.Logf), "", 0)
 	srv.Start()
 	r := &Recorder{Server: srv, proxy: p, t: t, log: tl}
 	t.Cleanup(func() {
@@ -66,7 +67,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 		// end nor closed (an endless stream) is cut off once it stalls,
 		// and stored as when its client leaves.
 		if n := watch.Cut(srv.CloseClientConnections); n > 0 {
-			tl.logf("recorder: the test ended without reading to its end or closing the response body of %d request(s): cut off, and stored as if their client had left (close each response body)", n)
+			tl.Logf("recorder: the test ended without reading to its end or closing the response body of %d request(s): cut off, and stored as if their client had left (close each response body)", n)
 		}
 		r.Close()
 	})
@@ -87,10 +88,10 @@ func (r *Recorder) Close() {
 	}
 	r.closed = true
 	r.Server.Close()
-	if err := r.proxy.Close(); err != nil && !r.log.reported(err) {
+	if err := r.proxy.Close(); err != nil && !r.log.Reported(err) {
 		r.t.Errorf("%v", err)
 	}
-	r.log.end()
+	r.log.End()
 }
 
 // Save waits for the exchanges recorded so far to be saved, and saves what
@@ -131,8 +132,8 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	if lib == nil {
 		return nil
 	}
-	tl := &testLog{t: t}
-	opts = append([]Option{Logf(tl.logf), OnError(tl.error)}, opts...)
+	tl := testlog.New(t)
+	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error)}, opts...)
 	cfg := newConfig(opts)
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	owned := rt.takeOverGzip() || cfg.transport == nil
@@ -143,65 +144,12 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 		if owned {
 			rt.CloseIdleConnections()
 		}
-		if err := rt.Close(); err != nil && !tl.reported(err) {
+		if err := rt.Close(); err != nil && !tl.Reported(err) {
 			t.Errorf("%v", err)
 		}
-		tl.end()
+		tl.End()
 	})
 	return rt
-}
-
-// testLog routes logs and storage errors to a test while it runs, and to
-// the standard logger once it has ended (calling t after the end panics).
-type testLog struct {
-	t testing.TB
-
-	mu     sync.RWMutex // guards ended; held for reading while calling t
-	ended  bool
-	seenMu sync.Mutex      // guards seen
-	seen   map[string]bool // the errors reported, by text
-}
-
-// reported reports whether an error with the text of err was reported:
-// a save that failed in the background fails the same way at the end,
-// and the test need not be told twice.
-func (l *testLog) reported(err error) bool {
-	l.seenMu.Lock()
-	defer l.seenMu.Unlock()
-	return l.seen[err.Error()]
-}
-
-func (l *testLog) logf(format string, args ...any) {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	if l.ended {
-		log.Printf(format, args...)
-		return
-	}
-	l.t.Logf(format, args...)
-}
-
-func (l *testLog) error(err error) {
-	l.seenMu.Lock()
-	if l.seen == nil {
-		l.seen = make(map[string]bool)
-	}
-	l.seen[err.Error()] = true
-	l.seenMu.Unlock()
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	if l.ended {
-		log.Print(err)
-		return
-	}
-	l.t.Errorf("%v", err)
-}
-
-// end routes everything after it to the standard logger.
-func (l *testLog) end() {
-	l.mu.Lock()
-	l.ended = true
-	l.mu.Unlock()
 }
 
 // openLibrary opens the library at path and lists it, so that one that

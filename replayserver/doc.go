@@ -29,7 +29,7 @@
 //
 // The server counts hits. [Server.Unused] and [Server.ReportUnused] list the
 // cassettes never used, and with [Strict] they fail the test when it ends
-// (unless it skipped itself), so stale fixtures are found rather than
+// (unless it skipped itself without failing first), so stale fixtures are found rather than
 // kept forever.
 //
 // # Without a test

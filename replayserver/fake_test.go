@@ -18,15 +18,33 @@ type fakeTB struct {
 	fatal    bool
 	skipped  bool
 	cleanups []func()
+	ended    bool     // finish has run
+	late     []string // what was logged or reported after the end
 }
 
 func newFakeTB(t *testing.T) *fakeTB { return &fakeTB{TB: t} }
 
 func (f *fakeTB) Helper() {}
 
+// Logf logs to the real test; after finish it notes the call, which on a
+// real test panics the test binary.
+func (f *fakeTB) Logf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.ended {
+		f.late = append(f.late, "Logf: "+fmt.Sprintf(format, args...))
+		return
+	}
+	f.TB.Logf(format, args...)
+}
+
 func (f *fakeTB) Errorf(format string, args ...any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.ended {
+		f.late = append(f.late, "Errorf: "+fmt.Sprintf(format, args...))
+		return
+	}
 	f.errs = append(f.errs, fmt.Sprintf(format, args...))
 }
 
@@ -89,6 +107,16 @@ func (f *fakeTB) finish() {
 	for i := len(cs) - 1; i >= 0; i-- {
 		f.do(cs[i])
 	}
+	f.mu.Lock()
+	f.ended = true
+	f.mu.Unlock()
+}
+
+// lateCalls returns what was logged or reported after finish, joined.
+func (f *fakeTB) lateCalls() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.late, "\n")
 }
 
 // errors returns every failure reported so far, joined.

@@ -19,6 +19,7 @@ import (
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
+	"github.com/cassette-go/cassette/internal/testlog"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -41,6 +42,7 @@ type Handler struct {
 	hint         string                                          // how to record what is missing, for reports
 	forTransport bool                                            // the handler answers NewTransport
 	asked        Mode                                            // the mode asked for (option or CASSETTE_MODE), before once is resolved
+	tlog         *testlog.Log                                    // the test's log, for a handler made for a test
 	testName     string                                          // the test using the handler, for reports; "" outside tests
 	redact       redact.Rules                                    // applied to requests before they are named
 	sleep        func(ctx context.Context, d time.Duration) bool // waits for RecordedTiming

@@ -86,8 +86,8 @@ func (c *config) recorderOptions() []recorder.Option {
 }
 
 // Strict makes cassettes that were never used fail the test when it ends,
-// naming each one. A test that skipped itself is not failed: the cassettes
-// it never used are logged. Default: off (use [Server.Unused] or
+// naming each one. A test that skipped itself without failing first is not
+// failed: the cassettes it never used are logged. Default: off (use [Server.Unused] or
 // [Server.ReportUnused] to see them).
 func Strict() Option { return func(c *config) { c.strict = true } }
 

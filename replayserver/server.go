@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/cassette-go/cassette/internal/endcut"
+	"github.com/cassette-go/cassette/internal/testlog"
 )
 
 // A Server is a replay server started for a test: an [httptest.Server]
@@ -48,7 +49,7 @@ type Server struct {
 //
 // When the test ends (or at [Server.Close]) the server is closed and what
 // was recorded is saved. When the test ends, with [Strict], every cassette
-// that was never used fails it, unless it skipped itself.
+// that was never used fails it, unless it skipped itself without failing first.
 // Requests still open then are waited for while one awaits its answer;
 // then those whose response bodies the test never read to their end nor
 // closed are cut off once nothing more was sent for a second (or, for a
@@ -58,7 +59,7 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 	h := newTestHandler(t, path, false, opts)
 	var watch endcut.Watch
 	ts := httptest.NewUnstartedServer(watch.Handler(h))
-	ts.Config.ErrorLog = log.New(logWriter{t}, "", 0)
+	ts.Config.ErrorLog = log.New(logWriter{h.tlog}, "", 0)
 	if h.cfg.tls {
 		ts.EnableHTTP2 = true
 		ts.StartTLS()
@@ -90,6 +91,7 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 		// the end of the test function), and a test that skipped itself
 		// after a deferred Close is known to have skipped.
 		checkStrict(t, h)
+		h.tlog.End() // a handler still running logs to the standard logger
 	})
 	return s
 }
@@ -121,7 +123,8 @@ func (s *Server) Close() {
 // the handler reports as a failure fails the test.
 func newTestHandler(t testing.TB, path string, forTransport bool, opts []Option) *Handler {
 	t.Helper()
-	all := append([]Option{func(c *config) { c.logf = t.Logf }}, opts...)
+	tl := testlog.New(t)
+	all := append([]Option{func(c *config) { c.logf = tl.Logf }}, opts...)
 	h, err := newHandler(path, forTransport, all)
 	if err != nil {
 		t.Fatalf("%v", err)
@@ -133,7 +136,8 @@ func newTestHandler(t testing.TB, path string, forTransport bool, opts []Option)
 	if _, file, line, ok := runtime.Caller(2); ok { // the caller of New or NewTransport
 		where = fmt.Sprintf("\n(%s: this server was made at %s:%d)", t.Name(), filepath.Base(file), line)
 	}
-	h.fail = func(msg string) { t.Errorf("%s%s", msg, where) }
+	h.fail = func(msg string) { tl.Errorf("%s%s", msg, where) }
+	h.tlog = tl
 	h.testName = t.Name()
 	return h
 }
@@ -248,10 +252,10 @@ func (s *Server) Unused() []string { return s.h.Unused() }
 func (s *Server) ReportUnused(w io.Writer) error { return s.h.ReportUnused(w) }
 
 // logWriter sends the http.Server's error log to the test log.
-type logWriter struct{ t testing.TB }
+type logWriter struct{ l *testlog.Log }
 
 func (w logWriter) Write(p []byte) (int, error) {
-	w.t.Logf("replayserver: %s", strings.TrimSuffix(string(p), "\n"))
+	w.l.Logf("replayserver: %s", strings.TrimSuffix(string(p), "\n"))
 	return len(p), nil
 }
 

@@ -3,11 +3,15 @@ package replayserver_test
 import (
 	"fmt"
 	"io"
+	"log"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -50,4 +54,61 @@ func TestARequestBodyThatDoesNotEndIsLogged(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A round trip of NewTransport still reading a request body when its test
+// ends logs its warning, and reports its miss, to the standard logger:
+// calling the test's Logf or Errorf after it ended panics the test binary
+// (with -count or -bench, a round trip left over from one test fired in
+// the next). The fake test ends while the round trip waits; the body
+// ends, on the fake clock, long after the warning.
+func TestASlowBodyAfterTheTestEndedIsLoggedElsewhere(t *testing.T) {
+	var out strings.Builder
+	log.SetOutput(&lockedWriter{w: &out})
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/v1/chat")
+	synctest.Test(t, func(t *testing.T) {
+		ft := newFakeTB(t)
+		tr := replayserver.NewTransport(ft, path)
+		pr, pw := io.Pipe()
+		req, _ := http.NewRequest("POST", "http://api.example.com/v1/chat", pr)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			resp, err := tr.RoundTrip(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+		}()
+		go func() {
+			pw.Write([]byte(`{"say":"hello"}`))
+			time.Sleep(time.Minute) // on the fake clock: after the warning
+			pw.Close()
+		}()
+		synctest.Wait() // the round trip waits for the body
+		ft.finish()     // the test ends
+		<-done
+		if late := ft.lateCalls(); late != "" {
+			t.Errorf("the test was called after it ended (a real one panics):\n%s", late)
+		}
+	})
+	got := out.String()
+	for _, want := range []string{"has not ended after 10s", "POST http://api.example.com/v1/chat", "no cassette"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the standard log lacks %q; it has:\n%s", want, got)
+		}
+	}
+}
+
+// A lockedWriter serializes writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

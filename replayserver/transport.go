@@ -47,6 +47,10 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the caller of NewTransport
 		finish(t, h)
+		// A round trip still running (one still reading a request body
+		// that never ends) logs to the standard logger from now on:
+		// calling t after its test ended panics.
+		h.tlog.End()
 	})
 	return &transport{h: h}
 }

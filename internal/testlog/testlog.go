@@ -1,0 +1,80 @@
+// Package testlog sends what a server or transport made for a test logs,
+// and the failures it reports, to that test while it runs, and to the
+// standard logger once it has ended. Calling a testing.TB's Logf or Errorf
+// after its test ended panics the test binary; a goroutine the test
+// started (a round trip still reading a request body, a server handler)
+// can outlive it.
+package testlog
+
+import (
+	"fmt"
+	"log"
+	"sync"
+	"testing"
+)
+
+// A Log routes to its test until End. The zero value is not usable: make
+// one with New. It is safe for concurrent use.
+type Log struct {
+	t testing.TB
+
+	mu    sync.RWMutex // guards ended; held for reading while calling t
+	ended bool
+
+	seenMu sync.Mutex      // guards seen
+	seen   map[string]bool // the failures reported, by text
+}
+
+// New returns a Log for t.
+func New(t testing.TB) *Log { return &Log{t: t} }
+
+// Logf logs to the test, as t.Logf does, or to the standard logger once
+// the test has ended.
+func (l *Log) Logf(format string, args ...any) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.ended {
+		log.Printf(format, args...)
+		return
+	}
+	l.t.Logf(format, args...)
+}
+
+// Errorf fails the test, as t.Errorf does, or logs to the standard logger
+// once the test has ended.
+func (l *Log) Errorf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	l.seenMu.Lock()
+	if l.seen == nil {
+		l.seen = make(map[string]bool)
+	}
+	l.seen[msg] = true
+	l.seenMu.Unlock()
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if l.ended {
+		log.Print(msg)
+		return
+	}
+	l.t.Errorf("%s", msg)
+}
+
+// Error is Errorf("%v", err).
+func (l *Log) Error(err error) { l.Errorf("%v", err) }
+
+// Reported reports whether a failure with the text of err was reported
+// (a save that failed in the background fails the same way at the end,
+// and the test need not be told twice).
+func (l *Log) Reported(err error) bool {
+	l.seenMu.Lock()
+	defer l.seenMu.Unlock()
+	return l.seen[err.Error()]
+}
+
+// End routes everything after it to the standard logger. It waits for a
+// call to the test under way to return.
+func (l *Log) End() {
+	l.mu.Lock()
+	l.ended = true
+	l.mu.Unlock()
+}
