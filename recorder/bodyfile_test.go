@@ -114,9 +114,9 @@ func TestLargeBodyNotStoredLeavesNoFile(t *testing.T) {
 			t.Run(rc.name+url, func(t *testing.T) {
 				path := t.TempDir()
 				var recorded names
-				var reported errs
+				var reported, broken errs
 				client, base, wait := rc.start(t, api.URL, path, recorded.add,
-					recorder.MaxBodySize(2*recorder.SpillSize), recorder.OnError(reported.add))
+					recorder.MaxBodySize(2*recorder.SpillSize), recorder.OnError(reported.add), recorder.OnBrokenBody(broken.add))
 				resp, err := client.Get(base + url)
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)
@@ -128,6 +128,9 @@ func TestLargeBodyNotStoredLeavesNoFile(t *testing.T) {
 				}
 				if done, temp := bodyFolderFiles(t, path); len(done)+len(temp) != 0 {
 					t.Errorf("body folder holds %d body files and %d temporary files, want none", len(done), len(temp))
+				}
+				if b := broken.list(); (url == "/broken") != (len(b) == 1) || len(b) > 1 {
+					t.Errorf("GET %s: OnBrokenBody got %q", url, b)
 				}
 			})
 		}

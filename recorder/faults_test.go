@@ -77,7 +77,8 @@ func TestUpstreamFaultsStoreNothing(t *testing.T) {
 			api, headersSeen := resettingUpstream(t, true)
 			path := t.TempDir()
 			var recorded names
-			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors())
+			var broken errs
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors(), recorder.OnBrokenBody(broken.add))
 			resp, err := client.Get(base + "/reset-mid-body")
 			if err != nil {
 				t.Fatalf("GET /reset-mid-body = %v, want the headers (they were sent)", err)
@@ -90,6 +91,9 @@ func TestUpstreamFaultsStoreNothing(t *testing.T) {
 			}
 			wait()
 			checkNothingStored(t, path, &recorded)
+			if got := broken.list(); len(got) != 1 || !strings.Contains(got[0], "GET "+api.URL+"/reset-mid-body: response not stored: the upstream broke off its body") {
+				t.Errorf("OnBrokenBody got %q; want the broken body once", got)
+			}
 		})
 		t.Run(rc.name+"/header timeout", func(t *testing.T) {
 			api := hangingUpstream(t)
@@ -136,5 +140,38 @@ func checkNothingStored(t *testing.T, path string, recorded *names) {
 	t.Helper()
 	if lib := readLibrary(t, path); len(lib) != 0 || len(recorded.list()) != 0 {
 		t.Errorf("library holds %d cassettes, OnRecord got %q; want nothing stored", len(lib), recorded.list())
+	}
+}
+
+// TestNewFailsTheTestOnABrokenBody: by default New and NewTransport fail
+// the test when the upstream breaks off a body, which was not stored: the
+// library would lack a cassette for a request that was answered.
+func TestNewFailsTheTestOnABrokenBody(t *testing.T) {
+	for _, name := range []string{"New", "NewTransport"} {
+		t.Run(name, func(t *testing.T) {
+			api, headersSeen := resettingUpstream(t, true)
+			ft := &fakeTB{TB: t}
+			var client *http.Client
+			base := api.URL
+			if name == "New" {
+				rec := recorder.New(ft, api.URL, t.TempDir())
+				client, base = &http.Client{}, rec.URL
+			} else {
+				client = &http.Client{Transport: recorder.NewTransport(ft, t.TempDir())}
+			}
+			resp, err := client.Get(base + "/reset-mid-body")
+			if err != nil {
+				t.Fatal(err)
+			}
+			headersSeen <- struct{}{}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			ft.end()
+			ft.mu.Lock()
+			defer ft.mu.Unlock()
+			if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], "response not stored: the upstream broke off its body") {
+				t.Errorf("the test's failures are %q; want the broken body once", ft.errors)
+			}
+		})
 	}
 }

@@ -20,6 +20,7 @@ type config struct {
 	logf      func(format string, args ...any)
 	onError   func(error)
 	onRecord  func(name string, ex library.Exchange)
+	onBroken  func(error)
 
 	redactHeaders []string
 	redactQuery   []string
@@ -117,6 +118,18 @@ func Logf(f func(format string, args ...any)) Option { return func(c *config) { 
 // still gets the response). Default: the error is logged (see [Logf]). [New]
 // and [NewTransport] fail the test with it.
 func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
+
+// OnBrokenBody sets what is called, instead of logging it, for each
+// response whose body the upstream broke off (a reset, a timeout, fewer
+// bytes than its Content-Length announced): its client's read failed, and
+// the exchange was not stored, so the library lacks a cassette for a
+// request that was answered. A body the client stopped reading is not
+// reported here, nor a request the upstream did not answer at all (its
+// client got an error, and the proxy answers 502 or 504): both are
+// logged. It may be called from several goroutines at once. Default: the
+// error is logged (see [Logf]). [New] and [NewTransport] fail the test
+// with it: record again once the upstream answers whole.
+func OnBrokenBody(f func(error)) Option { return func(c *config) { c.onBroken = f } }
 
 // OnRecord sets a function called after each exchange is stored (appended
 // to the library and saved), with the cassette name and the exchange as

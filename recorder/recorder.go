@@ -31,8 +31,9 @@ type Recorder struct {
 // path. Everything it forwarded is in the library when the test ends, even
 // when the test fails.
 //
-// Each stored exchange is logged with t.Logf and a failure to store one
-// fails the test with t.Errorf; [Logf] and [OnError] override this. An
+// Each stored exchange is logged with t.Logf; a failure to store one, and
+// a response body the upstream broke off (so not stored), fail the test
+// with t.Errorf; [Logf], [OnError] and [OnBrokenBody] override this. An
 // invalid upstream or library path stops the test with t.Fatalf. In
 // t.Cleanup the server is closed and the library saved. Requests still
 // open then are waited for while one awaits its answer from the upstream;
@@ -49,7 +50,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 		return nil
 	}
 	tl := testlog.New(t)
-	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error)}, opts...)
+	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error), OnBrokenBody(tl.Error)}, opts...)
 	p, err := NewProxy(upstream, lib, opts...)
 	if err != nil {
 		t.Fatalf("%v", err)
@@ -133,7 +134,7 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 		return nil
 	}
 	tl := testlog.New(t)
-	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error)}, opts...)
+	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error), OnBrokenBody(tl.Error)}, opts...)
 	cfg := newConfig(opts)
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	owned := rt.takeOverGzip() || cfg.transport == nil

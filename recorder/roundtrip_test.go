@@ -426,7 +426,8 @@ func TestStoresNothingWhenTheUpstreamBreaksOffMidBody(t *testing.T) {
 			defer api.Close()
 			path := t.TempDir()
 			var got names
-			client, base, wait := rc.start(t, api.URL, path, got.add)
+			var broken errs
+			client, base, wait := rc.start(t, api.URL, path, got.add, recorder.OnBrokenBody(broken.add))
 			resp, err := client.Get(base + "/broken")
 			if err == nil {
 				_, err = io.ReadAll(resp.Body)
@@ -439,6 +440,9 @@ func TestStoresNothingWhenTheUpstreamBreaksOffMidBody(t *testing.T) {
 			wait()
 			if lib := readLibrary(t, path); len(lib) != 0 || len(got.list()) != 0 {
 				t.Errorf("library holds %d cassettes, OnRecord got %q; want nothing stored", len(lib), got.list())
+			}
+			if b := broken.list(); len(b) != 1 || !strings.Contains(b[0], "after 10 of its 1000 bytes") {
+				t.Errorf("OnBrokenBody got %q; want the broken body once", b)
 			}
 		})
 	}

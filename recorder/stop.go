@@ -365,7 +365,7 @@ func (c *capture) amount() string {
 }
 
 // broken ends the exchange of a body the upstream broke off (a reset, a
-// timeout): nothing is stored, and the log says so. c.mu is held, or a
+// timeout): nothing is stored, and OnBrokenBody, or the log, is told. c.mu is held, or a
 // drain owns the copy.
 func (c *capture) broken(err error) {
 	c.dropCopy()
@@ -379,8 +379,13 @@ func (c *capture) broken(err error) {
 	case c.length >= 0:
 		got = fmt.Sprintf("%d of its %d bytes", c.size, c.length)
 	}
-	c.rt.cfg.logError("recorder: %s %s: response not stored: the upstream broke off its body after %s: %v",
+	e := fmt.Errorf("recorder: %s %s: response not stored: the upstream broke off its body after %s: %w",
 		c.req.Method, c.rt.redact.URL(c.url), got, err)
+	if c.rt.cfg.onBroken != nil {
+		c.rt.cfg.onBroken(e)
+		return
+	}
+	c.rt.cfg.logError("%v", e)
 }
 
 // track notes that the exchange of c has not ended: see endStopped.

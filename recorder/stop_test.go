@@ -724,17 +724,19 @@ func TestSaveDoesNotHangOnAClientThatHalfClosedAndReadsSlowly(t *testing.T) {
 	}
 }
 
-// TestABodyTheUpstreamBreaksOffIsLogged: an upstream error mid-body (a
+// TestABodyTheUpstreamBreaksOffIsReported: an upstream error mid-body (a
 // reset, a timeout) stores nothing (see TestUpstreamFaultsStoreNothing),
-// and the log says so.
-func TestABodyTheUpstreamBreaksOffIsLogged(t *testing.T) {
+// and OnBrokenBody is told, or else the log, once. New and NewTransport
+// fail the test by default: see TestNewFailsTheTestOnABrokenBody.
+func TestABodyTheUpstreamBreaksOffIsReported(t *testing.T) {
 	for _, rc := range recordings {
 		t.Run(rc.name+"/reset mid-stream", func(t *testing.T) {
 			api, headersSeen := resettingUpstream(t, true)
 			path := t.TempDir()
 			var recorded names
 			var logged logs
-			client, base, wait := rc.start(t, api.URL, path, recorded.add, recorder.Logf(logged.logf))
+			var broken errs
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, recorder.Logf(logged.logf), recorder.OnBrokenBody(broken.add))
 			resp, err := client.Get(base + "/reset-mid-body")
 			if err != nil {
 				t.Fatal(err)
@@ -745,8 +747,11 @@ func TestABodyTheUpstreamBreaksOffIsLogged(t *testing.T) {
 			wait()
 			checkNothingStored(t, path, &recorded)
 			want := fmt.Sprintf("recorder: GET %s/reset-mid-body: response not stored: the upstream broke off its body after 10 bytes: ", api.URL)
-			if got := logged.with("response not stored"); len(got) != 1 || !strings.HasPrefix(got[0], want) {
-				t.Errorf("logged %q; want one line starting %q", logged.list(), want)
+			if got := broken.list(); len(got) != 1 || !strings.HasPrefix(got[0], want) {
+				t.Errorf("OnBrokenBody got %q; want once an error starting %q", got, want)
+			}
+			if got := logged.with("response not stored"); len(got) != 0 {
+				t.Errorf("logged %q as well; OnBrokenBody is called instead", got)
 			}
 		})
 	}

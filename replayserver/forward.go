@@ -107,6 +107,7 @@ func (h *Handler) startForwarding(forTransport bool) error {
 			recorder.Transport(base),
 			recorder.Logf(h.logf),
 			recorder.OnRecord(func(name string, _ library.Exchange) { h.noteRecorded(name) }),
+			recorder.OnBrokenBody(h.noteBroken),
 			recorder.OnError(func(err error) {
 				h.told.add(err)
 				h.failf("replayserver: storing a recorded exchange: %v", err)

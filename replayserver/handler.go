@@ -10,6 +10,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -68,8 +69,10 @@ type Handler struct {
 	namesUse  int                       // hits in names once it was full
 	namesMiss int                       // requests not in names once it was full
 	closed    bool                      // Close was called
-	fwdFailed int                       // requests the upstream did not answer (see noteForwardFailure)
+	fwdFailed int                       // requests the upstream did not answer, or not whole (see noteForwardFailure)
 	firstFail string                    // the first of them, and why
+	broken    int                       // responses whose body the upstream broke off (see noteBroken)
+	firstBrk  string                    // the first of them, and why
 }
 
 // NewHandler returns a handler answering from the library at path (see
@@ -251,8 +254,11 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 
 // Close saves what was recorded; after a rerecord it replaces the library
 // on disk with what was recorded, unless a request got no answer from the
-// upstream (it was down, or broke the connection): the library is then
-// left unchanged, and Close returns an error saying so. It counts the cassettes used for
+// upstream (it was down, or broke the connection), or not a whole one (it
+// broke off a response body, which was not stored): the library is then
+// left unchanged, and Close returns an error saying so. In record mode
+// Close saves what was recorded and returns an error when the upstream
+// broke off a response body, which is not in the library. It counts the cassettes used for
 // [ReportUnusedIn]. It does not close the server serving h: stop that
 // server first (http.Server.Shutdown, httptest.Server.Close), so that no
 // request is still being recorded, as New and the cassette command do.
@@ -290,6 +296,12 @@ func (h *Handler) Close() error {
 		if err := h.lib.Save(); err != nil {
 			return fmt.Errorf("replayserver: save %s: %w", h.lib.Path(), err)
 		}
+		h.mu.Lock()
+		n, first := h.broken, h.firstBrk
+		h.mu.Unlock()
+		if n > 0 {
+			return fmt.Errorf("replayserver: record %s: %d response(s) not recorded, as the upstream broke off their bodies (the first: %s); record them again once the upstream answers whole", h.lib.Path(), n, first)
+		}
 	case ModeRerecord:
 		if h.keepOld != "" {
 			return h.dropRerecorded()
@@ -300,7 +312,7 @@ func (h *Handler) Close() error {
 		if n > 0 {
 			// Replacing would drop the cassettes of what the upstream
 			// did not answer (an upstream down: the whole library).
-			h.keepOld = fmt.Sprintf("%d request(s) got no answer from the upstream (the first: %s)", n, first)
+			h.keepOld = fmt.Sprintf("%d request(s) got no answer, or not a whole one, from the upstream (the first: %s)", n, first)
 			if err := h.dropRerecorded(); err != nil {
 				return err
 			}
@@ -370,6 +382,21 @@ func (h *Handler) noteForwardFailure(what string) {
 		h.firstFail = what
 	}
 	h.fwdFailed++
+}
+
+// noteBroken notes a response whose body the upstream broke off, which was
+// not stored (err says which, and why): a rerecording keeps the old
+// library, a recording reports it at Close.
+func (h *Handler) noteBroken(err error) {
+	h.logf("%v", err)
+	what := strings.TrimPrefix(err.Error(), "recorder: ")
+	h.noteForwardFailure(what)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.broken == 0 {
+		h.firstBrk = what
+	}
+	h.broken++
 }
 
 func (h *Handler) noteRecorded(name string) {

@@ -306,7 +306,7 @@ func TestRerecordKeepsTheOldLibraryWhenTheUpstreamDoesNotAnswer(t *testing.T) {
 			if after := libraryNames(t, path); !slices.Equal(after, before) {
 				t.Errorf("after a rerecord whose upstream did not answer, the library holds %q; want the old %q", after, before)
 			}
-			want := "1 request(s) got no answer from the upstream (the first: GET "
+			want := "1 request(s) got no answer, or not a whole one, from the upstream (the first: GET "
 			if errs := ft.errors(); !strings.Contains(errs, want) || !strings.Contains(errs, "so the library is left unchanged") {
 				t.Errorf("the test failed with %q; want it to say %q and that the library is left unchanged", errs, want)
 			}
@@ -314,5 +314,77 @@ func TestRerecordKeepsTheOldLibraryWhenTheUpstreamDoesNotAnswer(t *testing.T) {
 				t.Errorf("log = %q; want it to say where the cassette of /fine is kept", logs.String())
 			}
 		})
+	}
+}
+
+// A response whose body the upstream breaks off (a reset mid-body, fewer
+// bytes than its Content-Length) is not stored. A rerecording then keeps
+// the old library and fails the test, as when the upstream does not
+// answer; a recording keeps what it stored and fails the test saying
+// which response is missing. Through the server and the transport alike.
+func TestABodyTheUpstreamBreaksOffFailsTheRecording(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/cut" {
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
+				buf.Flush()
+				conn.Close() // 990 bytes short
+			}
+			return
+		}
+		io.WriteString(w, "fine")
+	}))
+	defer api.Close()
+	for _, mode := range []replayserver.Mode{replayserver.ModeRerecord, replayserver.ModeRecord} {
+		for _, transport := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/transport=%v", mode, transport), func(t *testing.T) {
+				t.Setenv("CASSETTE_MODE", "")
+				t.Setenv("TMPDIR", t.TempDir())
+				path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a")
+				before := libraryNames(t, path)
+				var logs logBook
+				ft := newFakeTB(t)
+				ft.do(func() {
+					opts := []replayserver.Option{replayserver.WithMode(mode), replayserver.Upstream(api.URL), logs.option()}
+					client, base := http.DefaultClient, api.URL
+					if transport {
+						client = &http.Client{Transport: replayserver.NewTransport(ft, path, opts...)}
+					} else {
+						base = replayserver.New(ft, path, opts...).URL
+					}
+					for _, p := range []string{"/fine", "/cut"} {
+						resp, err := client.Get(base + p)
+						if err != nil {
+							t.Errorf("GET %s: %v; want the headers", p, err)
+							continue
+						}
+						_, err = io.ReadAll(resp.Body)
+						resp.Body.Close()
+						if (err == nil) != (p == "/fine") {
+							t.Errorf("GET %s: reading the body: %v", p, err)
+						}
+					}
+				})
+				ft.finish()
+				after := libraryNames(t, path)
+				errs := ft.errors()
+				if mode == replayserver.ModeRerecord {
+					if !slices.Equal(after, before) {
+						t.Errorf("the library holds %q; want the old %q kept", after, before)
+					}
+					if !strings.Contains(errs, "not a whole one") || !strings.Contains(errs, "broke off its body after 10 of its 1000 bytes") || !strings.Contains(errs, "so the library is left unchanged") {
+						t.Errorf("the test failed with %q; want it to say the body was broken off and the library left unchanged", errs)
+					}
+					return
+				}
+				if len(after) != len(before)+1 {
+					t.Errorf("the library holds %q; want the old %q and GET /fine", after, before)
+				}
+				if !strings.Contains(errs, "1 response(s) not recorded, as the upstream broke off their bodies (the first: GET ") || !strings.Contains(errs, "/cut") {
+					t.Errorf("the test failed with %q; want it to say GET /cut was not recorded", errs)
+				}
+			})
+		}
 	}
 }

@@ -56,7 +56,9 @@ waited for too; a second Ctrl-C gives them up, with status 1.
 A library that record could not add to (a stray file in its folder, a
 damaged file) is refused at start, before anything is forwarded. Record
 exits with status 1 when something it recorded could not be stored (a
-body over the 64 MiB limit, a save that failed); the log says which.
+body over the 64 MiB limit, a save that failed), or when the upstream
+broke off a response body, which is then not recorded; the log says
+which.
 `
 
 const recordExample = `
@@ -130,6 +132,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		stored   int                // exchanges stored
 		storedAt int                // stored when requests were cut off
 		failed   int                // exchanges that could not be stored
+		broken   int                // responses the upstream broke off, not stored
 	)
 	logf := logTo(stderr)
 	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
@@ -138,6 +141,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			logf("%v", err)
 			mu.Lock()
 			failed++
+			mu.Unlock()
+		}),
+		recorder.OnBrokenBody(func(err error) {
+			logf("%v", err)
+			mu.Lock()
+			broken++
 			mu.Unlock()
 		}),
 		recorder.OnRecord(func(name string, _ library.Exchange) {
@@ -191,6 +200,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if failed > 0 {
 		fmt.Fprintf(stderr, "cassette record: %d failure(s) to store what was recorded (the log above says which)\n", failed)
+		code = exitError
+	}
+	if broken > 0 {
+		fmt.Fprintf(stderr, "cassette record: %d response(s) not recorded, as the upstream broke off their bodies (the log above says which); record them again once the upstream answers whole\n", broken)
 		code = exitError
 	}
 	mu.Unlock()

@@ -301,6 +301,87 @@ func TestRecordExitsOneWhenAnExchangeIsNotStored(t *testing.T) {
 	}
 }
 
+// A response whose body the upstream breaks off is not recorded: record,
+// serve -mode record and serve -mode rerecord exit 1 saying so (they
+// exited 0), and a rerecord leaves the library as it was.
+func TestRecordExitsOneWhenTheUpstreamBreaksOffABody(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/cut" {
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
+				buf.Flush()
+				conn.Close()
+			}
+			return
+		}
+		io.WriteString(w, "fine")
+	}))
+	defer upstream.Close()
+	for _, args := range [][]string{{"record"}, {"serve", "-mode", "record"}, {"serve", "-mode", "rerecord"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Setenv("TMPDIR", t.TempDir())
+			path := filepath.Join(t.TempDir(), "api")
+			if args[0] == "serve" {
+				// An earlier recording of /old, which a rerecord must keep.
+				rec := start(t, "record", "-upstream", upstream.URL, path)
+				_, base := rec.announce()
+				get(t, base+"/old")
+				if code := rec.stop(); code != exitOK {
+					t.Fatalf("the first recording exited %d:\n%s", code, rec.stderr.String())
+				}
+			}
+			before := cassetteNames(t, path)
+			c := start(t, append(append(slices.Clone(args), "-upstream", upstream.URL), path)...)
+			_, base := c.announce()
+			get(t, base+"/fine")
+			resp, err := http.Get(base + "/cut")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.ReadAll(resp.Body); err == nil {
+				t.Errorf("GET /cut read to its end; want the body broken off")
+			}
+			resp.Body.Close()
+			if code := c.stop(); code != exitError {
+				t.Errorf("%s exited %d, want %d:\n%s", args, code, exitError, c.stderr.String())
+			}
+			if out := c.stderr.String(); !strings.Contains(out, "broke off") || !strings.Contains(out, "/cut") {
+				t.Errorf("stderr does not say /cut was broken off:\n%s", out)
+			}
+			after := cassetteNames(t, path)
+			if args[len(args)-1] == "rerecord" {
+				if !slices.Equal(after, before) {
+					t.Errorf("after the rerecord the library holds %q; want the old %q", after, before)
+				}
+				return
+			}
+			if len(after) != len(before)+1 {
+				t.Errorf("the library holds %q; want %q and /fine", after, before)
+			}
+		})
+	}
+}
+
+// cassetteNames returns the names in the library at path (none when it
+// does not exist).
+func cassetteNames(t *testing.T, path string) []string {
+	t.Helper()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !lib.Exists() {
+		return nil
+	}
+	names, err := lib.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
 // An -upstream with a path (https://host/api/v1): record stores /users as
 // /api/v1/users, and serve, given the same -upstream as its help says,
 // replays /users from it with the upstream gone.
