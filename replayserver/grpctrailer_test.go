@@ -192,3 +192,55 @@ func TestGRPCAnswerOverHTTP2GetsNoLengthNorAnnouncement(t *testing.T) {
 		}
 	}
 }
+
+// Over HTTP/2 a Content-Length and trailers go together (an API behind a
+// proxy that buffers sends both): a recorded length that is true is sent
+// as recorded, one that is not is left out. Over HTTP/1.1 trailers need
+// a chunked body, so no length is sent.
+func TestARecordedLengthWithTrailersIsKeptOverHTTP2(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte("hello")
+	for _, c := range []struct{ path, length string }{{"/true", "5"}, {"/false", "7"}} {
+		req := httptest.NewRequest("GET", "http://api.example.com"+c.path, nil)
+		ex := library.Exchange{
+			Request: library.Request{Method: "GET", URL: req.URL.String()},
+			Response: library.Response{StatusCode: 200, Body: body,
+				Header:  http.Header{"Content-Type": {"text/plain"}, "Content-Length": {c.length}, "Trailer": {"X-Checksum"}},
+				Trailer: http.Header{"X-Checksum": {"abc"}}},
+		}
+		if err := lib.Append(nameOf(req, nil), ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for _, h2 := range []bool{true, false} {
+		var opts []replayserver.Option
+		if h2 {
+			opts = append(opts, replayserver.TLS())
+		}
+		srv := replayserver.New(t, path, opts...)
+		for _, c := range []struct{ path, want string }{{"/true", "5"}, {"/false", ""}} {
+			resp, err := srv.Client().Get(srv.URL + c.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			want := c.want
+			if !h2 {
+				want = ""
+			}
+			if cl := resp.Header.Get("Content-Length"); cl != want || string(got) != "hello" || resp.Trailer.Get("X-Checksum") != "abc" {
+				t.Errorf("%s (HTTP/2 %v): Content-Length %q, body %q, trailers %v; want length %q, hello and X-Checksum abc",
+					c.path, h2, cl, got, resp.Trailer, want)
+			}
+		}
+	}
+}

@@ -558,8 +558,10 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 			if v := hdr["Content-Length"]; len(v) != 1 || !isLength(v[0], len(resp.Body)) {
 				hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
 			}
-		} else {
-			delete(hdr, "Content-Length") // streamed, or trailers: chunked
+		} else if v := hdr["Content-Length"]; !(http2 && p.pieces == nil && resp.BodyFile == "" && len(v) == 1 && isLength(v[0], len(resp.Body))) {
+			// Streamed, or trailers: chunked. Over HTTP/2 a length and
+			// trailers go together: a recorded one that is true is kept.
+			delete(hdr, "Content-Length")
 		}
 	}
 	return p
