@@ -329,7 +329,11 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 	if limit > 0 {
 		r = io.LimitReader(r, limit+1)
 	}
-	body, err = slowbody.ReadAll(r, slowbody.After, slow)
+	if req.GetBody != nil {
+		body, err = io.ReadAll(r) // in memory: it ends, and is not watched
+	} else {
+		body, err = slowbody.ReadAll(r, slowbody.After, slow)
+	}
 	if err != nil {
 		req.Body.Close()
 		return nil, nil, false, err

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -302,5 +303,41 @@ func BenchmarkLookupLibrarySize(b *testing.B) {
 				i++
 			}
 		})
+	}
+}
+
+// BenchmarkTransportPOST replays a POST with a small JSON body in process,
+// as a client sends it (a new request, its body a strings.Reader): the
+// request body is read and named on every request.
+func BenchmarkTransportPOST(b *testing.B) {
+	b.Setenv("CASSETTE_MODE", "")
+	const body = `{"name":"widget","tags":["a","b"],"count":3}`
+	path := filepath.Join(b.TempDir(), "api.json")
+	lib, err := library.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, benchUpstream+"/v1/items", nil)
+	req.Header.Set("Content-Type", "application/json")
+	ex := library.Exchange{
+		Request:  library.Request{Method: http.MethodPost, URL: req.URL.String(), Header: req.Header.Clone(), Body: []byte(body)},
+		Response: library.Response{StatusCode: 201, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"id":1}`)},
+	}
+	if err := lib.Append(naming.Name(req, []byte(body), naming.Default()), ex); err != nil {
+		b.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		b.Fatal(err)
+	}
+	tr := replayserver.NewTransport(b, path, replayOpts()...)
+	for b.Loop() {
+		req, _ := http.NewRequest(http.MethodPost, benchUpstream+"/v1/items", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
 	}
 }

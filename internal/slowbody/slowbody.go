@@ -20,35 +20,38 @@ const After = 10 * time.Second
 // with the bytes read so far, if that takes longer than after. warn runs
 // on a goroutine of its own, and never after ReadAll returns.
 func ReadAll(r io.Reader, after time.Duration, warn func(read int64)) ([]byte, error) {
-	c := &counter{r: r}
-	var mu sync.Mutex // held while warning; ReadAll takes it to stop
-	done := false
-	t := time.AfterFunc(after, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if !done {
-			warn(c.n.Load())
-		}
-	})
-	b, err := io.ReadAll(c)
+	w := &watch{r: r, warn: warn} // one allocation for the watch's state
+	t := time.AfterFunc(after, w.fire)
+	b, err := io.ReadAll(w)
 	if !t.Stop() {
-		mu.Lock() // a warning under way ends first
-		done = true
-		mu.Unlock()
+		w.mu.Lock() // a warning under way ends first
+		w.done = true
+		w.mu.Unlock()
 	}
 	return b, err
 }
 
-// A counter counts the bytes read through it.
-type counter struct {
-	r io.Reader
-	n atomic.Int64
+// A watch counts the bytes read through it, and warns once unless done.
+type watch struct {
+	r    io.Reader
+	n    atomic.Int64
+	warn func(read int64)
+	mu   sync.Mutex // held while warning; ReadAll takes it to stop
+	done bool
 }
 
-func (c *counter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
+func (w *watch) Read(p []byte) (int, error) {
+	n, err := w.r.Read(p)
+	w.n.Add(int64(n))
 	return n, err
+}
+
+func (w *watch) fire() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.done {
+		w.warn(w.n.Load())
+	}
 }
 
 // Message is the warning for request (its method and URL, as they may be
