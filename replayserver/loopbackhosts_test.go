@@ -3,6 +3,7 @@ package replayserver_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -154,5 +155,54 @@ func TestAGuessBetweenRecordedHostsIsLogged(t *testing.T) {
 	}
 	if len(notes) != 1 || !strings.Contains(notes[0], "(127.0.0.1_40001, 127.0.0.1_40002)") || !strings.Contains(notes[0], "fixed ports") {
 		t.Errorf("logged %q; want one note naming both recorded hosts and how to choose", notes)
+	}
+}
+
+// A client may address the server by a name under .localhost, which
+// resolves to loopback (RFC 6761; curl and browsers do so without DNS):
+// a request whose Host is such a name with the server's own port is sent
+// to the server's own address, recorded from the upstream under the
+// upstream's name, and replayed from it, as one sent to 127.0.0.1.
+func TestAHostUnderLocalhostWithTheServersPortIsItsOwnAddress(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "from the API "+r.URL.Path)
+	}))
+	defer api.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	send := func(srv *replayserver.Server, host string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", srv.URL+"/v1/items", nil)
+		req.Host = strings.Replace(srv.Listener.Addr().String(), "127.0.0.1", host, 1)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Errorf("GET /v1/items with Host %s = %d %s", req.Host, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	rec := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL))
+	if got := send(rec, "api.localhost"); got != "from the API /v1/items" {
+		t.Errorf("recording: got %q", got)
+	}
+	rec.Close()
+	api.Close()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil || len(names) != 1 || strings.Contains(names[0], "localhost") {
+		t.Errorf("recorded %q, %v; want one cassette named after the upstream, not the Host", names, err)
+	}
+	srv := replayserver.New(t, path, replayserver.Strict())
+	for _, host := range []string{"api.localhost", "127.0.0.1", "Web.LOCALHOST"} {
+		if got := send(srv, host); got != "from the API /v1/items" {
+			t.Errorf("replaying with Host %s: got %q", host, got)
+		}
 	}
 }

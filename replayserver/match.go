@@ -398,8 +398,12 @@ func isOwnAddress(r *http.Request) bool {
 	return isLoopback(host) || net.ParseIP(strings.Trim(host, "[]")).Equal(la.IP)
 }
 
+// isLoopback reports whether host is a loopback address or names one:
+// localhost, and the names under .localhost, which resolve to loopback
+// (RFC 6761; curl and browsers resolve them without asking DNS).
 func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
+	const suffix = ".localhost"
+	if strings.EqualFold(host, "localhost") || len(host) > len(suffix) && strings.EqualFold(host[len(host)-len(suffix):], suffix) {
 		return true
 	}
 	if last := len(host) - 1; last < 0 || !strings.ContainsRune(host, ':') && !isDigit(host[last]) && host[last] != ']' {
