@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
@@ -320,7 +321,37 @@ func scanText(b []byte) []finding {
 			add("JWT", string(m))
 		}
 	}
+	for _, m := range credentialRE.FindAllSubmatch(b, -1) {
+		if kind, ok := credential(string(m[1]), string(m[2])); ok {
+			add(kind, string(m[2]))
+		}
+	}
 	return out
+}
+
+// credentialRE matches an Authorization value in text (an API that echoes
+// the request's headers, httpbin's /headers, a debug page): a scheme and
+// its credentials; credential decides.
+var credentialRE = regexp.MustCompile(`(?i)\b(Bearer|Basic|Token)\s+([A-Za-z0-9+/_=.~-]{8,})`)
+
+// credential reports whether cred, after the word scheme in text, is a
+// credential, and its kind: a Basic one must decode to user:password, a
+// Bearer or Token one must look random (not "Bearer authentication").
+func credential(scheme, cred string) (kind string, ok bool) {
+	if cred == placeholder {
+		return "", false
+	}
+	if strings.EqualFold(scheme, "Basic") {
+		b, err := base64.StdEncoding.DecodeString(cred)
+		if err != nil || !bytes.ContainsRune(b, ':') || !utf8.Valid(b) {
+			return "", false
+		}
+		return "Basic credentials", true
+	}
+	if !isJWT(cred) && !tokenShaped(cred) {
+		return "", false
+	}
+	return "bearer token", true
 }
 
 // isJWT reports whether s is three base64url segments, the first decoding

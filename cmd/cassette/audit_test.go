@@ -397,3 +397,35 @@ func TestAuditFindsOAuthAndPresignedSecretsButNotStamps(t *testing.T) {
 		t.Errorf("audit reports a signing time:\n%s", stdout)
 	}
 }
+
+// An API that echoes the request's headers (httpbin's /headers, a debug
+// page, an error that quotes the request) puts the Authorization value in
+// its body: audit finds Bearer, Token and Basic credentials in text and
+// JSON bodies, and not the words of prose nor a redacted value.
+func TestAuditFindsCredentialsInBodies(t *testing.T) {
+	echo := exchange("GET", "https://httpbin.example.com/headers", "", 200, "application/json",
+		[]byte(`{"headers":{"Authorization":"Bearer 9fQ2xLm0Vb7TzK4wRy1c","Proxy-Authorization":"Basic dXNlcjpodW50ZXIy"}}`), fixedNow)
+	text := exchange("GET", "https://api.example.com/debug", "", 500, "text/plain",
+		[]byte("request failed\nAuthorization: token ghx0A1b2C3d4E5f6G7h8\n"), fixedNow)
+	prose := exchange("GET", "https://api.example.com/docs", "", 200, "text/plain",
+		[]byte("Use Bearer authentication, or Basic authentication on the Basic plan. Bearer REDACTED; Basic REDACTED.\n"+
+			`WWW-Authenticate: Bearer realm="api", error="invalid_token"; Basic realm="api"`), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, echo, text, prose)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError {
+		t.Errorf("audit = %d, want 1", code)
+	}
+	for _, w := range []string{
+		nameOf(echo) + " exchange 1: bearer token in response body (9fQ2…)",
+		nameOf(echo) + " exchange 1: Basic credentials in response body (dXNl…)",
+		nameOf(text) + " exchange 1: bearer token in response body (ghx0…)",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if strings.Contains(stdout, nameOf(prose)) {
+		t.Errorf("audit reports prose and redacted values as credentials:\n%s", stdout)
+	}
+}
