@@ -52,3 +52,36 @@ func (l *Library) forgetCase(name string) {
 		delete(l.folded, key)
 	}
 }
+
+// CaseTwins returns the cassettes of a directory library whose names
+// differ only in case, each group sorted, the groups in the order of their
+// first name; none for a single-file library. Such a library, made on
+// Linux, loses all but one cassette of each group when cloned on a
+// case-insensitive file system (macOS, Windows), where their files are
+// one: rename or delete the others. The library itself never adds one
+// (see Append).
+func (l *Library) CaseTwins() ([][]string, error) {
+	if !l.dir {
+		return nil, nil
+	}
+	names, err := l.Names()
+	if err != nil {
+		return nil, err
+	}
+	byFold := make(map[string][]string)
+	var folds []string
+	for _, n := range names { // sorted, so each group is
+		key := strings.ToLower(n)
+		if _, ok := byFold[key]; !ok {
+			folds = append(folds, key)
+		}
+		byFold[key] = append(byFold[key], n)
+	}
+	var out [][]string
+	for _, key := range folds {
+		if g := byFold[key]; len(g) > 1 {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}

@@ -3,6 +3,7 @@ package library
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -164,5 +165,40 @@ func TestARenameByCaseRemovesTheOldSpelling(t *testing.T) {
 	c, ok, err := stores[2].open(t, root).Get("get_a_80_x")
 	if err != nil || !ok || len(c.Exchanges) != 1 || string(c.Exchanges[0].Response.Body) != "answer 2\n" {
 		t.Errorf("get_a_80_x after the save = %v, %v, %v; want the new cassette", c, ok, err)
+	}
+}
+
+// TestCaseTwinsListsNamesDifferingOnlyInCase: the cassettes of a directory
+// library made on Linux whose names differ only in case are listed, by
+// group; a library without any lists none, and so does a file library.
+func TestCaseTwinsListsNamesDifferingOnlyInCase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "lib")
+	for _, name := range []string{"GET_a", "get_a", "Get_A", "GET_b", "POST_c", "post_c"} {
+		writeFile(t, filepath.Join(dir, name+".json"), `{"version": 1, "exchanges": []}`)
+	}
+	l, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.CaseTwins()
+	want := [][]string{{"GET_a", "Get_A", "get_a"}, {"POST_c", "post_c"}}
+	if err != nil || !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("CaseTwins = %q, %v; want %q", got, err, want)
+	}
+	clean, err := Open(filepath.Join(t.TempDir(), "clean"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, clean, "GET_a", exchange(1))
+	file, err := Open(filepath.Join(t.TempDir(), "api.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, file, "GET_a", exchange(1))
+	mustAppend(t, file, "get_a", exchange(2))
+	for _, l := range []*Library{clean, file} {
+		if got, err := l.CaseTwins(); err != nil || len(got) != 0 {
+			t.Errorf("%s: CaseTwins = %q, %v; want none", l.Path(), got, err)
+		}
 	}
 }

@@ -143,6 +143,12 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	if _, err := lib.Names(); err != nil {
 		return nil, fmt.Errorf("replayserver: %w", err)
 	}
+	if twins, err := lib.CaseTwins(); err == nil {
+		for _, g := range twins {
+			h.logf("replayserver: %s holds cassettes whose names differ only in case: %s. A clone on macOS or Windows, whose file systems ignore case, keeps one file of them: rename or delete the others (cassette ls lists them)",
+				lib.Path(), strings.Join(g, ", "))
+		}
+	}
 	h.mode = effectiveMode(mode, lib.Exists(), h.upstream != nil || forTransport)
 	if h.mode == ModeReplay && !lib.Exists() {
 		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, h.hint)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 )
@@ -15,6 +16,10 @@ name: NAME, then the METHOD, URL and STATUS of its last exchange, SIZE (the
 response body of the last exchange), TIMES (how many exchanges it holds)
 and AGE (since its newest exchange was recorded: "3d", "5h", "12m", or "-"
 when unknown).
+
+Cassettes of a directory library whose names differ only in case (made on
+Linux) are listed, then named in a warning on stderr: a clone on macOS or
+Windows, whose file systems ignore case, keeps one file of them.
 `
 
 const lsExample = `
@@ -64,6 +69,14 @@ func runLs(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := tw.Flush(); err != nil {
 		fmt.Fprintf(stderr, "cassette ls: %v\n", err)
 		return exitError
+	}
+	twins, err := lib.CaseTwins()
+	if err != nil {
+		fmt.Fprintf(stderr, "cassette ls: %v\n", err)
+		return exitError
+	}
+	for _, g := range twins {
+		fmt.Fprintf(stderr, "cassette ls: warning: cassettes whose names differ only in case: %s (a clone on macOS or Windows keeps one file of them: rename or delete the others)\n", strings.Join(g, ", "))
 	}
 	return exitOK
 }

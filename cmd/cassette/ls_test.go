@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -93,5 +94,28 @@ func TestAge(t *testing.T) {
 	}
 	if got := age(fixedNow, time.Time{}); got != "-" {
 		t.Errorf("age of an unknown time = %q, want \"-\"", got)
+	}
+}
+
+// A directory library made on Linux may hold cassettes whose names differ
+// only in case: ls lists them, and warns on stderr that a clone on macOS or
+// Windows keeps one of them.
+func TestLsWarnsOfNamesDifferingOnlyInCase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "api")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"GET_api.example.com_users", "GET_api.example.com_Users", "GET_api.example.com_items"} {
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), []byte(`{"version": 1, "exchanges": []}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runSync(t, "ls", dir)
+	if code != exitOK || strings.Count(stdout, "\n") != 4 {
+		t.Errorf("ls = %d, stdout:\n%s\nwant 0 and 3 cassettes listed", code, stdout)
+	}
+	want := "warning: cassettes whose names differ only in case: GET_api.example.com_Users, GET_api.example.com_users (a clone on macOS or Windows"
+	if !strings.Contains(stderr, want) || strings.Contains(stderr, "_items") {
+		t.Errorf("stderr = %q; want a warning naming the twins only", stderr)
 	}
 }
