@@ -44,7 +44,9 @@
 // directory library) after a line saying how many, and exits with status
 // 1 if there were any, or if a request matched no cassette (as a miss
 // fails a test). With -unused FILE it writes that list, and nothing else,
-// to FILE (empty when every cassette was used): what prune reads.
+// to FILE (empty when every cassette was used): what prune reads. A FILE
+// that is the library, or lies inside a directory library or the body
+// folder of a file library, is refused at start (exit status 2).
 //
 // # record
 //
@@ -60,7 +62,8 @@
 // gracefully and saves the library (see "Stopping" below). With -strict it
 // then lists the cassettes the library held before that were not recorded
 // again, and exits with status 1 if any; with -unused FILE it writes that
-// list, and nothing else, to FILE, for prune. A request is recorded again
+// list, and nothing else, to FILE, for prune (FILE outside the library, as
+// for serve). A request is recorded again
 // under the same name only when it names the same host and port: an API on
 // loopback recorded again on a new port gets new cassettes, and the old
 // ones are listed. Replay the result with cassette serve, given the same

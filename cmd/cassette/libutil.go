@@ -77,6 +77,38 @@ func inside(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
+// checkOutsideLibrary returns an error when the file out, which flag
+// names, would be written over or into the library at path: out is the
+// library itself (its file, or its folder), lies inside a directory
+// library, or is or lies inside the body folder of a single-file library
+// (NAME.json.bodies). Paths are compared as [inside] compares them, so
+// that a relative path, a link or a trailing slash does not hide one. A
+// path that is not a library passes: it is reported when opened.
+func checkOutsideLibrary(flag, out, path string) error {
+	lib, err := library.Open(path)
+	if out == "" || err != nil {
+		return nil
+	}
+	o, errO := resolve(out)
+	p, errP := resolve(path)
+	if sameFile(out, path) || (errO == nil && errP == nil && o == p) {
+		return fmt.Errorf("%s %s is the library %s itself: writing it on exit would destroy the library; give a file outside it", flag, out, path)
+	}
+	if lib.IsDir() {
+		if inside(out, path) {
+			return fmt.Errorf("%s %s is inside the directory library %s: writing it on exit would corrupt the library; give a file outside %s", flag, out, path, path)
+		}
+		return nil
+	}
+	if errP != nil {
+		return nil
+	}
+	if bodies := p + ".bodies"; (errO == nil && o == bodies) || inside(out, bodies) {
+		return fmt.Errorf("%s %s is in %s, the folder of the body files of the library %s: writing it on exit would corrupt the library; give a file outside that folder", flag, out, bodies, path)
+	}
+	return nil
+}
+
 // resolve returns path absolute and cleaned, with the symbolic links of
 // its longest existing part resolved; the parts that do not exist yet
 // follow as they are.

@@ -40,7 +40,9 @@ stderr, one file per line, the cassettes the library held before that
 were not recorded again in this session (stale ones), and exits with
 status 1 if there were any. With -unused FILE it writes that list, and
 nothing else, to FILE (empty when there were none), for "cassette prune
--unused FILE". A cassette is recorded again under the same name only
+-unused FILE"; a FILE that is the library, or lies inside a directory
+library or the body folder of a file library, which writing it would
+destroy or corrupt, is refused at start with status 2. A cassette is recorded again under the same name only
 when the request names the same host and port: an API on loopback
 recorded again on a new port gets new cassettes, and the old ones are
 listed.
@@ -82,7 +84,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL` (required)")
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
 	strict := c.fs.Bool("strict", false, "on exit, list the cassettes that were there before and were not recorded again, and exit with status 1 if any")
-	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes that were there before and were not recorded again to `FILE`, one per line, as -strict lists them")
+	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes that were there before and were not recorded again to `FILE`, one per line, as -strict lists them; outside the library")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -101,6 +103,9 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := checkLoopback(*addr); err != nil {
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitUsage
+	}
+	if err := checkOutsideLibrary("-unused", *unusedFile, pos[0]); err != nil {
+		return c.fail(stderr, "%v", err)
 	}
 	if err := checkOutFile("-unused", *unusedFile); err != nil {
 		return c.fail(stderr, "%v", err)

@@ -41,6 +41,9 @@ on stderr, one per line, and exits with status 1 if there were any, or if
 a request matched no cassette (as a miss fails a test). With
 -unused FILE it writes that list, and nothing else, to FILE (empty when
 every cassette was used), for "cassette prune -unused FILE" or xargs rm.
+A FILE that is the library, or lies inside a directory library or the
+body folder of a file library, which writing it would destroy or
+corrupt, is refused at start with status 2.
 
 On the first interrupt serve waits up to 10 seconds for the requests still
 open (an event stream), saying so; a second Ctrl-C stops at once. Requests
@@ -77,7 +80,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`: where record, rerecord and passthrough forward; in replay too when it has a path (https://host/api/v1), as given to cassette record, so that /users is looked up as /api/v1/users")
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
 	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used, and exit with status 1 if any, or if a request matched no cassette")
-	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them")
+	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them; outside the library")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -91,6 +94,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := checkLoopback(*addr); err != nil {
 		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
 		return exitUsage
+	}
+	if err := checkOutsideLibrary("-unused", *unusedFile, pos[0]); err != nil {
+		return c.fail(stderr, "%v", err)
 	}
 	if err := checkOutFile("-unused", *unusedFile); err != nil {
 		return c.fail(stderr, "%v", err)

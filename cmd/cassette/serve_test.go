@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
+	"github.com/google/go-cmp/cmp"
 )
 
 // A recorded is an exchange to store in a test library.
@@ -324,6 +328,105 @@ func TestUnusedFileCheckedAtStart(t *testing.T) {
 		code, stdout, stderr := runSync(t, args...)
 		if code != exitUsage || !strings.Contains(stderr, "-unused") || stdout != "" {
 			t.Errorf("cassette %q = %d, stdout %q, stderr %q; want 2 at start and a line about -unused", args, code, stdout, stderr)
+		}
+	}
+}
+
+// An -unused FILE that is the library, or lies inside it, is refused at
+// start with status 2, before anything is served: serve and record used
+// to write the list there on exit, over a single-file library (destroying
+// it) or among the files of a directory library (which then no longer
+// opens). A relative path, a link, a trailing slash or a detour through
+// ".." must not hide it.
+func TestUnusedFileInsideTheLibraryRefused(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	dir := t.TempDir()
+	ex := recorded{"GET", "https://api.example.com/a", 200, "a"}
+	dirLib, _ := writeLibrary(t, "api", ex)
+	fileLib, _ := writeLibrary(t, "api.json", ex)
+	for _, d := range []string{filepath.Join(dirLib, "bodies"), fileLib + ".bodies"} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(dirLib, filepath.Join(dir, "dirlink")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := os.Symlink(fileLib, filepath.Join(dir, "filelink.json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(fileLib, filepath.Join(dir, "hardlink.json")); err != nil {
+		t.Fatal(err)
+	}
+	rel := func(p string) string {
+		t.Helper()
+		r, err := filepath.Rel(mustGetwd(t), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	const (
+		itself = "is the library %s itself"
+		in     = "is inside the directory library %s"
+		bodies = "the folder of the body files of the library %s"
+	)
+	tests := []struct {
+		why       string
+		lib, out  string
+		wantAbout string // in the one line on stderr, with the library's path
+	}{
+		{"a directory library itself", dirLib, dirLib, itself},
+		{"a directory library with a trailing slash", dirLib, dirLib + string(filepath.Separator), itself},
+		{"a directory library, relative", dirLib, rel(dirLib), itself},
+		{"a file in a directory library", dirLib, filepath.Join(dirLib, "unused.log"), in},
+		{"a file in a directory library, relative", dirLib, rel(filepath.Join(dirLib, "unused.log")), in},
+		{"a file in a directory library through a link", dirLib, filepath.Join(dir, "dirlink", "unused.log"), in},
+		{"a file in a directory library named like a cassette", dirLib, filepath.Join(dirLib, "GET_x.json"), in},
+		{"a file in a directory library's body folder", dirLib, filepath.Join(dirLib, "bodies", "unused.log"), in},
+		{"a file in a directory library through ..", dirLib, filepath.Join(dirLib, "bodies") + string(filepath.Separator) + ".." + string(filepath.Separator) + "unused.log", in},
+		{"a file library itself", fileLib, fileLib, itself},
+		{"a file library, relative", fileLib, rel(fileLib), itself},
+		{"a file library through a link", fileLib, filepath.Join(dir, "filelink.json"), itself},
+		{"a file library through a hard link", fileLib, filepath.Join(dir, "hardlink.json"), itself},
+		{"a file library through ..", fileLib, strings.Join([]string{filepath.Dir(fileLib), "..", filepath.Base(filepath.Dir(fileLib)), "api.json"}, string(filepath.Separator)), itself},
+		{"a file library given through a link", filepath.Join(dir, "filelink.json"), fileLib, itself},
+		{"a file library not made yet", filepath.Join(dir, "new.json"), filepath.Join(dir, "new.json"), itself},
+		{"a directory library not made yet", filepath.Join(dir, "new"), filepath.Join(dir, "new") + string(filepath.Separator), itself},
+		{"a file library's body folder", fileLib, fileLib + ".bodies", bodies},
+		{"a file in a file library's body folder", fileLib, filepath.Join(fileLib+".bodies", "unused.log"), bodies},
+	}
+	for _, tt := range tests {
+		for _, cmd := range []string{"serve", "record"} {
+			t.Run(cmd+"/"+tt.why, func(t *testing.T) {
+				before := snapshot(t, filepath.Dir(fileLib))
+				args := []string{cmd, "-unused", tt.out, tt.lib}
+				if cmd == "record" {
+					args = []string{cmd, "-upstream", "http://127.0.0.1:1", "-unused", tt.out, tt.lib}
+				}
+				// A server that does start stops at once, and the test fails.
+				ctx, cancel := context.WithCancel(context.Background())
+				cancel()
+				var stdout, stderr bytes.Buffer
+				code := run(ctx, args, &stdout, &stderr)
+				prefix := "cassette " + cmd + ": -unused " + tt.out + " "
+				want := fmt.Sprintf(tt.wantAbout, tt.lib)
+				if code != exitUsage || stdout.Len() != 0 || !strings.HasPrefix(stderr.String(), prefix) || !strings.Contains(stderr.String(), want) ||
+					!strings.HasSuffix(stderr.String(), "(see cassette "+cmd+" -h)\n") || strings.Count(stderr.String(), "\n") != 1 {
+					t.Errorf("run(%q) = %d, stdout %q, stderr %q; want %d and one line starting %q and saying %q", args, code, stdout.String(), stderr.String(), exitUsage, prefix, want)
+				}
+				if diff := cmp.Diff(before, snapshot(t, filepath.Dir(fileLib))); diff != "" {
+					t.Errorf("run(%q) changed the library (-before +after):\n%s", args, diff)
+				}
+			})
+		}
+	}
+	// Beside the library, or in a folder named like it, is fine.
+	for _, out := range []string{filepath.Join(dir, "unused.log"), dirLib + "2", fileLib + ".unused"} {
+		for _, lib := range []string{dirLib, fileLib} {
+			if err := checkOutsideLibrary("-unused", out, lib); err != nil {
+				t.Errorf("checkOutsideLibrary(-unused, %s, %s) = %v, want nil", out, lib, err)
+			}
 		}
 	}
 }
