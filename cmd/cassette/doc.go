@@ -19,7 +19,7 @@
 //
 // # serve
 //
-//	cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] PATH
+//	cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] PATH
 //
 // Serve answers requests from the library at PATH. It listens on -addr
 // (default 127.0.0.1:0: loopback, a free port) and prints
@@ -36,7 +36,10 @@
 // rerecord (everything is forwarded and stored anew) or passthrough
 // (forwarded, nothing stored). The environment variable CASSETTE_MODE, when
 // set, overrides it. In replay mode a library that does not exist is an
-// error (exit status 1).
+// error (exit status 1). In record and rerecord modes an exchange whose
+// request or response body is larger than -max-body-size (a number of
+// bytes, or 512KiB, 64MiB, 1GiB, 100MB; 64MiB by default, 0 for no limit)
+// is forwarded but not stored, and the log says so, naming the flag.
 //
 // Serve runs until SIGINT or SIGTERM, then stops gracefully and saves what it
 // recorded (see "Stopping" below). With -strict it then lists the
@@ -50,7 +53,7 @@
 //
 // # record
 //
-//	cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] PATH
+//	cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE] PATH
 //
 // Record is a recording reverse proxy to -upstream (required): each request
 // is forwarded, answered and stored in the library at PATH, which is created
@@ -63,7 +66,9 @@
 // then lists the cassettes the library held before that were not recorded
 // again, and exits with status 1 if any; with -unused FILE it writes that
 // list, and nothing else, to FILE, for prune (FILE outside the library, as
-// for serve). A request is recorded again
+// for serve). It exits with status 1 when an exchange could not be
+// stored, such as one whose body is larger than -max-body-size (given as
+// to serve). A request is recorded again
 // under the same name only when it names the same host and port: an API on
 // loopback recorded again on a new port gets new cassettes, and the old
 // ones are listed. Replay the result with cassette serve, given the same

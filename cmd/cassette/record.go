@@ -58,9 +58,12 @@ waited for too; a second Ctrl-C gives them up, with status 1.
 A library that record could not add to (a stray file in its folder, a
 damaged file) is refused at start, before anything is forwarded. Record
 exits with status 1 when something it recorded could not be stored (a
-body over the 64 MiB limit, a save that failed), or when the upstream
-broke off a response body, which is then not recorded; the log says
-which.
+body over the -max-body-size limit, 64 MiB by default, a save that
+failed), or when the upstream broke off a response body, which is then
+not recorded; the log says which. A response body of over 8 MiB is
+written to a body file as it arrives, so with -max-body-size raised (1GiB,
+or 0 for no limit) a large download is recorded without filling memory;
+request bodies are held in memory up to the limit.
 `
 
 const recordExample = `
@@ -79,12 +82,14 @@ const recordExample = `
 // runRecord runs "cassette record".
 func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette record",
-		"cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] PATH",
+		"cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE] PATH",
 		recordAbout, recordExample)
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL` (required)")
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
 	strict := c.fs.Bool("strict", false, "on exit, list the cassettes that were there before and were not recorded again, and exit with status 1 if any")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes that were there before and were not recorded again to `FILE`, one per line, as -strict lists them; outside the library")
+	maxBody := byteSize(defaultMaxBodySize)
+	c.fs.Var(&maxBody, "max-body-size", "the largest request or response body stored, a `SIZE` in bytes or with a unit (512KiB, 64MiB, 1GiB, 100MB); 0 for no limit. An exchange with a larger body is forwarded but not stored, and record exits with status 1")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -142,8 +147,13 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	logf := logTo(stderr)
 	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
+		recorder.MaxBodySize(int64(maxBody)),
 		recorder.OnError(func(err error) {
-			logf("%v", err)
+			hint := ""
+			if errors.Is(err, recorder.ErrBodyTooLarge) {
+				hint = maxBodyHint("cassette record", maxBody)
+			}
+			logf("%v%s", err, hint)
 			mu.Lock()
 			failed++
 			mu.Unlock()

@@ -289,7 +289,7 @@ func TestRecordExitsOneWhenAnExchangeIsNotStored(t *testing.T) {
 	if code := rec.stop(); code != exitError {
 		t.Errorf("record with a body over the limit exited %d, want %d", code, exitError)
 	}
-	if out := rec.stderr.String(); !strings.Contains(out, "64 MiB limit") || !strings.Contains(out, "1 failure(s) to store") {
+	if out := rec.stderr.String(); !strings.Contains(out, "64 MiB limit") || !strings.Contains(out, "-max-body-size SIZE (now 64MiB; 0 for no limit)") || !strings.Contains(out, "1 failure(s) to store") {
 		t.Errorf("stderr does not say what was not stored:\n%s", out)
 	}
 	lib, err := library.Open(path)
@@ -555,5 +555,86 @@ func TestRecordAgainRemovesTheBodyFilesOfWhatItDrops(t *testing.T) {
 				t.Errorf("body files no exchange uses are left: %q", left)
 			}
 		})
+	}
+}
+
+// -max-body-size sets the largest body that record, and serve in record
+// mode, store: an exchange with a larger body is forwarded whole but not
+// stored, and the log names the flag that raises the limit, where the
+// error names only the Go options; 0 means no limit, where the default
+// refuses a body of 64 MiB and a byte.
+func TestMaxBodySizeFlag(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	const big = 64<<20 + 1
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/small":
+			io.WriteString(w, "small")
+		case "/mid":
+			w.Write(bytes.Repeat([]byte("m"), 2000))
+		case "/big":
+			w.Header().Set("Content-Length", fmt.Sprint(big))
+			w.Write(make([]byte, big))
+		}
+	}))
+	defer upstream.Close()
+	tests := []struct {
+		why      string
+		size     string
+		paths    []string
+		stored   []string // the paths stored, in name order
+		wantCode int      // of record
+		wantLog  string   // in stderr, after "with cassette CMD: "
+	}{
+		{"a body over the limit is not stored", "1KiB", []string{"/small", "/mid"}, []string{"small"}, exitError,
+			"-max-body-size SIZE (now 1KiB; 0 for no limit)"},
+		{"decimal units, and a body at the limit is stored", "2KB", []string{"/small", "/mid"}, []string{"mid", "small"}, exitOK, ""},
+		{"0 is no limit", "0", []string{"/big"}, []string{"big"}, exitOK, ""},
+	}
+	for _, tt := range tests {
+		for _, cmd := range []string{"record", "serve"} {
+			t.Run(cmd+"/"+tt.why, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "api")
+				args := []string{"record", "-upstream", upstream.URL, "-max-body-size", tt.size, path}
+				if cmd == "serve" {
+					args = []string{"serve", "-mode", "record", "-upstream", upstream.URL, "-max-body-size", tt.size, path}
+				}
+				p := start(t, args...)
+				base := p.baseURL()
+				for _, u := range tt.paths {
+					resp, err := http.Get(base + u)
+					if err != nil {
+						t.Fatal(err)
+					}
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				code := p.stop()
+				if cmd == "record" && code != tt.wantCode {
+					t.Errorf("run(%q) exited %d, want %d; stderr:\n%s", args, code, tt.wantCode, p.stderr.String())
+				}
+				if tt.wantLog != "" {
+					want := "with cassette " + cmd + ": " + tt.wantLog
+					if out := p.stderr.String(); !strings.Contains(out, "larger than the 1 KiB limit") || !strings.Contains(out, want) {
+						t.Errorf("run(%q) stderr does not say the body was over the limit and %q:\n%s", args, want, out)
+					}
+				}
+				lib, err := library.Open(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				names, err := lib.Names()
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, n := range names {
+					got = append(got, n[strings.LastIndex(n, "_")+1:])
+				}
+				if !slices.Equal(got, tt.stored) {
+					t.Errorf("run(%q) stored %q, want %q; stderr:\n%s", args, got, tt.stored, p.stderr.String())
+				}
+			})
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"text/tabwriter"
 
@@ -30,7 +31,10 @@ and a report naming the nearest recorded requests, also logged.
 Modes: replay (the default) never touches the network; record forwards the
 requests no cassette answers to -upstream and stores them; rerecord forwards
 and stores everything anew; passthrough forwards and stores nothing. The
-environment variable CASSETTE_MODE, when set, overrides -mode.
+environment variable CASSETTE_MODE, when set, overrides -mode. In record
+and rerecord modes an exchange whose request or response body is larger
+than -max-body-size (64 MiB by default; 0 for no limit) is forwarded
+whole but not stored, and the log says so.
 
 Serve runs until interrupted (Ctrl-C or SIGTERM), then saves what it
 recorded. In record and rerecord modes it exits with status 1 when the
@@ -74,13 +78,15 @@ const serveExample = `
 // runServe runs "cassette serve".
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette serve",
-		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] PATH",
+		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] PATH",
 		serveAbout, serveExample)
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, on loopback only; port 0 picks a free port, printed on start")
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`: where record, rerecord and passthrough forward; in replay too when it has a path (https://host/api/v1), as given to cassette record, so that /users is looked up as /api/v1/users")
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
 	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used, and exit with status 1 if any, or if a request matched no cassette")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them; outside the library")
+	maxBody := byteSize(defaultMaxBodySize)
+	c.fs.Var(&maxBody, "max-body-size", "in record and rerecord modes, the largest request or response body stored, a `SIZE` in bytes or with a unit (512KiB, 64MiB, 1GiB, 100MB); 0 for no limit. An exchange with a larger body is forwarded but not stored")
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -118,7 +124,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return c.fail(stderr, "%s=%s forwards requests: it needs -upstream URL", replayserver.EnvMode, env)
 	}
 
-	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.Logf(logTo(stderr))}
+	logf := logTo(stderr)
+	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.MaxBodySize(int64(maxBody)),
+		replayserver.Logf(func(format string, args ...any) {
+			msg := fmt.Sprintf(format, args...)
+			if strings.Contains(msg, maxBodyAdvice) { // a body over the limit, not stored
+				msg = strings.TrimRight(msg, "\n") + maxBodyHint("cassette serve", maxBody)
+			}
+			logf("%s", msg)
+		})}
 	if *upstream != "" {
 		opts = append(opts, replayserver.Upstream(*upstream))
 	}
