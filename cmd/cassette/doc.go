@@ -22,7 +22,9 @@
 //	cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] PATH
 //
 // Serve answers requests from the library at PATH. It listens on -addr
-// (default 127.0.0.1:0: loopback, a free port) and prints
+// (default 127.0.0.1:0: loopback, a free port; an address off loopback, or
+// a port that is no number from 0 to 65535, is a usage error, exit status
+// 2, and a port in use a failure, exit status 1) and prints
 //
 //	cassette: serving PATH on http://127.0.0.1:PORT
 //

@@ -7,20 +7,23 @@ import (
 )
 
 // checkLoopback reports an error unless the listen address addr is on
-// loopback: its host a loopback IP address (127.0.0.0/8, ::1) or
-// "localhost". A replay or recording server serves recorded responses and
-// forwards to a real API with the caller's credentials: it must not be
-// reachable from other machines.
+// loopback, its host a loopback IP address (127.0.0.0/8, ::1) or
+// "localhost", and has a port that can be listened on: a number from 0 to
+// 65535 (or a service name, as net.Listen takes one). A replay or
+// recording server serves recorded responses and forwards to a real API
+// with the caller's credentials: it must not be reachable from other
+// machines. A bad port is a mistake in the command line, not a failure
+// to listen, as a port in use is.
 func checkLoopback(addr string) error {
-	host, _, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("-addr %s: want HOST:PORT on loopback (127.0.0.1, ::1 or localhost)", addr)
 	}
-	if strings.EqualFold(host, "localhost") {
-		return nil
+	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-addr %s: listens on loopback only (127.0.0.1, ::1 or localhost)", addr)
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("-addr %s: port %q is not a port number; want one from 0 to 65535 (0 picks a free port)", addr, port)
 	}
-	return fmt.Errorf("-addr %s: listens on loopback only (127.0.0.1, ::1 or localhost)", addr)
+	return nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -75,5 +77,58 @@ func TestServersStartOnLoopbackAddresses(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A port that is no port is a mistake in the command line: status 2 and a
+// line naming -addr, before anything is served, where it used to fail to
+// listen with status 1, as a port in use still does.
+func TestServersRefuseABadPort(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, _ := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/a", 200, "a"})
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, cmd := range []string{"serve", "record"} {
+		args := func(addr string) []string {
+			if cmd == "record" {
+				return []string{cmd, "-upstream", "http://127.0.0.1:1", "-addr", addr, path}
+			}
+			return []string{cmd, "-addr", addr, path}
+		}
+		for _, tc := range []struct {
+			addr, port, why string
+		}{
+			{"127.0.0.1:99999", "99999", "a port over 65535"},
+			{"127.0.0.1:65536", "65536", "the first port over 65535"},
+			{"127.0.0.1:notaport", "notaport", "a word"},
+			{"localhost:-1", "-1", "a negative port"},
+			{"[::1]:0x50", "0x50", "a port in hexadecimal"},
+		} {
+			t.Run(cmd+"/"+tc.why, func(t *testing.T) {
+				// A server that does start stops at once, and the test fails.
+				ctx, cancel := context.WithCancel(context.Background())
+				cancel()
+				var stdout, stderr bytes.Buffer
+				code := run(ctx, args(tc.addr), &stdout, &stderr)
+				want := "cassette " + cmd + ": -addr " + tc.addr + `: port "` + tc.port + `" is not a port number; want one from 0 to 65535 (0 picks a free port)` + "\n"
+				if code != exitUsage || stderr.String() != want || stdout.Len() != 0 {
+					t.Errorf("cassette %s -addr %s = %d, stderr %q, stdout %q; want %d and the one line %q",
+						cmd, tc.addr, code, stderr.String(), stdout.String(), exitUsage, want)
+				}
+			})
+		}
+		t.Run(cmd+"/a port in use", func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			var stdout, stderr bytes.Buffer
+			addr := busy.Addr().String()
+			code := run(ctx, args(addr), &stdout, &stderr)
+			if code != exitError || !strings.Contains(stderr.String(), addr) {
+				t.Errorf("cassette %s -addr %s (in use) = %d, stderr %q; want %d, a failure to listen", cmd, addr, code, stderr.String(), exitError)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -240,12 +241,20 @@ func TestServeBadModeInEnvironment(t *testing.T) {
 	}
 }
 
+// A port that cannot be listened on (here one in use) fails with status
+// 1; a port that is no port is a usage error (TestServersRefuseABadPort).
 func TestServeListenError(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	path, _ := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/a", 200, "a"})
-	code, _, stderr := runSync(t, "serve", "-addr", "127.0.0.1:notaport", path)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	addr := busy.Addr().String()
+	code, _, stderr := runSync(t, "serve", "-addr", addr, path)
 	if code != exitError || !strings.HasPrefix(stderr, "cassette serve: ") {
-		t.Errorf("serve -addr 127.0.0.1:notaport = %d, stderr %q; want 1 and an error", code, stderr)
+		t.Errorf("serve -addr %s (in use) = %d, stderr %q; want 1 and an error", addr, code, stderr)
 	}
 }
 
