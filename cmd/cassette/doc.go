@@ -136,8 +136,8 @@
 // file or a directory of them, and stores each exchange in the cassette its
 // request names; cassettes of the same names in DST are replaced.
 // Credentials are redacted first, as the recorder redacts them, unless
-// -no-redact. A
-// response that a browser stored decoded in a HAR loses its
+// -no-redact. A UTF-8 byte order mark at the start of a HAR file is
+// skipped. A response that a browser stored decoded in a HAR loses its
 // Content-Encoding header, so that it replays consistently. Export writes
 // a library as a HAR 1.2 file ("-" for stdout) that import reads back
 // unchanged.

@@ -45,7 +45,8 @@ recording times: the exchanges have none. vcrpy's cassettes are not read
 (convert them through HAR).
 
 -from har reads HAR 1.2 files (*.har in a directory), as browsers' "Save all
-as HAR" writes them. A form request given as postData.params is rebuilt as
+as HAR" writes them, with or without a UTF-8 byte order mark at the start
+(as PowerShell and Windows editors write one). A form request given as postData.params is rebuilt as
 its URL-encoded body, and postData.mimeType is the request's Content-Type
 when no header gives one, so that its fields are redacted. A browser stores a compressed body decoded: such a
 response is imported decoded, without its Content-Encoding header and with

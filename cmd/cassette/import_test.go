@@ -284,3 +284,29 @@ func TestImportHARFormsAndNothing(t *testing.T) {
 		t.Errorf("import of an empty HAR = %d, stderr %q; want 1 saying there is nothing to import", code, stderr)
 	}
 }
+
+// A HAR file that starts with a UTF-8 byte order mark, as PowerShell 5
+// and Windows editors save one, imports as the same file without it: it
+// used to be refused as not JSON.
+func TestImportHARWithByteOrderMark(t *testing.T) {
+	data, err := os.ReadFile(chromiumHAR)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bom := filepath.Join(dir, "bom.har")
+	if err := os.WriteFile(bom, append([]byte("\ufeff"), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	withBOM, without := filepath.Join(dir, "bom.json"), filepath.Join(dir, "plain.json")
+	code, stdout, stderr := runSync(t, "import", "-from", "har", bom, withBOM)
+	if code != exitOK || !strings.HasPrefix(stdout, "imported ") {
+		t.Fatalf("import -from har of %s = %d, stdout %q, stderr %q; want 0", bom, code, stdout, stderr)
+	}
+	if code, _, stderr := runSync(t, "import", "-from", "har", chromiumHAR, without); code != exitOK {
+		t.Fatalf("import -from har of %s = %d, stderr %q; want 0", chromiumHAR, code, stderr)
+	}
+	if diff := cmp.Diff(loadAll(t, without), loadAll(t, withBOM)); diff != "" {
+		t.Errorf("import of the HAR with a byte order mark differs from without (-without +with):\n%s", diff)
+	}
+}

@@ -32,7 +32,8 @@
 // body recorded encoded) is kept byte for byte with its header.
 //
 // Fields Import does not use (cookies, which repeat the headers; timings
-// other than time; cache; pages) are ignored.
+// other than time; cache; pages) are ignored. A UTF-8 byte order mark at
+// the start of the file, which Windows tools write, is skipped.
 //
 // # Export
 //

@@ -24,9 +24,12 @@ import (
 // entry appears. An entry whose request got no response (status 0: a
 // request blocked, aborted or failed, which browsers log too) has nothing
 // to replay: it is skipped, and so is one with an interim status (1xx: a
-// WebSocket's 101); skipped says which, one line each.
+// WebSocket's 101); skipped says which, one line each. A byte order mark
+// at the start of data, which Windows tools write (PowerShell 5, Notepad's
+// "UTF-8 with BOM"), is skipped, as package library skips one.
 func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, errors.New("read HAR: empty file: not a HAR file")
 	}
