@@ -32,16 +32,16 @@ type config struct {
 	timeout time.Duration // UpstreamTimeout; 0 or less: none
 }
 
-// The defaults of MaxBodySize and UpstreamTimeout.
-const (
-	defaultMaxBody = 64 << 20
-	defaultTimeout = 60 * time.Second
-)
+// DefaultMaxBodySize is the limit [MaxBodySize] sets when not given: 64 MiB.
+const DefaultMaxBodySize = 64 << 20
+
+// The default of UpstreamTimeout.
+const defaultTimeout = 60 * time.Second
 
 // newConfig applies opts in order, so a later option overrides an earlier
 // one.
 func newConfig(opts []Option) config {
-	c := config{maxBody: defaultMaxBody, timeout: defaultTimeout}
+	c := config{maxBody: DefaultMaxBodySize, timeout: defaultTimeout}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -211,7 +211,7 @@ func BeforeSave(hook func(*library.Exchange) error) Option {
 // copy of a body past the limit, and writes a response body of over 8 MiB
 // to a body file as it arrives (see "Large bodies" in the package
 // documentation), so a huge download does not fill memory. 0 or less: no
-// limit. Default: 64 MiB.
+// limit. Default: [DefaultMaxBodySize].
 func MaxBodySize(n int64) Option { return func(c *config) { c.maxBody = n } }
 
 // UpstreamTimeout sets how long the recorder waits for the upstream's

@@ -110,6 +110,7 @@ func (h *Handler) startForwarding(forTransport bool) error {
 			recorder.OnBrokenBody(h.noteBroken),
 			recorder.OnError(func(err error) {
 				h.told.add(err)
+				h.noteUnstored(err)
 				h.failf("replayserver: storing a recorded exchange: %v", err)
 			}),
 		)...)

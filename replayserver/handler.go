@@ -3,6 +3,7 @@ package replayserver
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -73,6 +74,8 @@ type Handler struct {
 	firstFail string                    // the first of them, and why
 	broken    int                       // responses whose body the upstream broke off (see noteBroken)
 	firstBrk  string                    // the first of them, and why
+	unstored  int                       // exchanges recorded that could not be stored (see noteUnstored)
+	firstUns  string                    // the first of them, and why
 }
 
 // NewHandler returns a handler answering from the library at path (see
@@ -264,7 +267,10 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 // broke off a response body, which was not stored): the library is then
 // left unchanged, and Close returns an error saying so. In record mode
 // Close saves what was recorded and returns an error when the upstream
-// broke off a response body, which is not in the library. It counts the cassettes used for
+// broke off a response body, which is not in the library, and, for a
+// handler made by NewHandler, when an exchange recorded could not be
+// stored (over [MaxBodySize], say; [New] and [NewTransport] fail the test
+// as it happens). It counts the cassettes used for
 // [ReportUnusedIn]. It does not close the server serving h: stop that
 // server first (http.Server.Shutdown, httptest.Server.Close), so that no
 // request is still being recorded, as New and the cassette command do.
@@ -304,10 +310,17 @@ func (h *Handler) Close() error {
 		}
 		h.mu.Lock()
 		n, first := h.broken, h.firstBrk
+		nu, firstU := h.unstored, h.firstUns
 		h.mu.Unlock()
+		var errs []error
 		if n > 0 {
-			return fmt.Errorf("replayserver: record %s: %d response(s) not recorded, as the upstream broke off their bodies (the first: %s); record them again once the upstream answers whole", h.lib.Path(), n, first)
+			errs = append(errs, fmt.Errorf("replayserver: record %s: %d response(s) not recorded, as the upstream broke off their bodies (the first: %s); record them again once the upstream answers whole", h.lib.Path(), n, first))
 		}
+		if nu > 0 && h.fail == nil {
+			// A test was failed by each already (see failf).
+			errs = append(errs, fmt.Errorf("replayserver: record %s: %d exchange(s) recorded could not be stored (the first: %s)", h.lib.Path(), nu, firstU))
+		}
+		return errors.Join(errs...)
 	case ModeRerecord:
 		if h.keepOld != "" {
 			return h.dropRerecorded()
@@ -323,6 +336,17 @@ func (h *Handler) Close() error {
 				return err
 			}
 			return fmt.Errorf("replayserver: rerecord %s: %s, so the library is left unchanged; rerecord once the upstream answers", h.dest.Path(), h.keepOld)
+		}
+		h.mu.Lock()
+		nu, firstU := h.unstored, h.firstUns
+		h.mu.Unlock()
+		if nu > 0 {
+			// Replacing would drop the cassettes of what was not stored.
+			h.keepOld = fmt.Sprintf("%d exchange(s) recorded could not be stored (the first: %s)", nu, firstU)
+			if err := h.dropRerecorded(); err != nil {
+				return err
+			}
+			return fmt.Errorf("replayserver: rerecord %s: %s, so the library is left unchanged", h.dest.Path(), h.keepOld)
 		}
 		return h.replaceLibrary()
 	}
@@ -403,6 +427,17 @@ func (h *Handler) noteBroken(err error) {
 		h.firstBrk = what
 	}
 	h.broken++
+}
+
+// noteUnstored notes an exchange recorded that could not be stored (err
+// says which, and why): a handler made for no test reports it at Close.
+func (h *Handler) noteUnstored(err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.unstored == 0 {
+		h.firstUns = err.Error()
+	}
+	h.unstored++
 }
 
 func (h *Handler) noteRecorded(name string) {

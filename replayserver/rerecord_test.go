@@ -388,3 +388,41 @@ func TestABodyTheUpstreamBreaksOffFailsTheRecording(t *testing.T) {
 		}
 	}
 }
+
+// A handler made by NewHandler (cassette serve) has no test to fail: an
+// exchange it recorded that could not be stored (a body over MaxBodySize)
+// makes Close return an error, and a rerecord keep the old library, which
+// it would otherwise have replaced without that request's cassette.
+func TestAnExchangeNotStoredIsReportedByClose(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, strings.Repeat("x", 100))
+	}))
+	defer api.Close()
+	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModeRerecord} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Setenv("CASSETTE_MODE", "")
+			t.Setenv("TMPDIR", t.TempDir())
+			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a")
+			before := libraryNames(t, path)
+			h, err := replayserver.NewHandler(path, replayserver.WithMode(mode), replayserver.Upstream(api.URL), replayserver.MaxBodySize(10))
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(h)
+			resp, err := http.Get(srv.URL + "/big")
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			srv.Close()
+			err = h.Close()
+			if err == nil || !strings.Contains(err.Error(), "1 exchange(s) recorded could not be stored") || !strings.Contains(err.Error(), "/big") {
+				t.Errorf("Close = %v; want an error saying GET /big could not be stored", err)
+			}
+			if after := libraryNames(t, path); !slices.Equal(after, before) {
+				t.Errorf("the library holds %q; want %q", after, before)
+			}
+		})
+	}
+}

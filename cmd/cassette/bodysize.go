@@ -6,11 +6,13 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/cassette-go/cassette/recorder"
 )
 
 // defaultMaxBodySize is the default of -max-body-size: the default of
 // recorder.MaxBodySize and replayserver.MaxBodySize.
-const defaultMaxBodySize = 64 << 20
+const defaultMaxBodySize = recorder.DefaultMaxBodySize
 
 // A byteSize is the value of a flag giving a size in bytes: a number of
 // bytes, or a number with a unit, binary (KiB, MiB, GiB, TiB: powers of

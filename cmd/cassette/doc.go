@@ -41,7 +41,9 @@
 // error (exit status 1). In record and rerecord modes an exchange whose
 // request or response body is larger than -max-body-size (a number of
 // bytes, or 512KiB, 64MiB, 1GiB, 100MB; 64MiB by default, 0 for no limit)
-// is forwarded but not stored, and the log says so, naming the flag.
+// is forwarded but not stored, and the log says so, naming the flag; serve
+// then exits with status 1, as when the upstream broke off a response
+// body, and a rerecord leaves the library as it was.
 //
 // Serve runs until SIGINT or SIGTERM, then stops gracefully and saves what it
 // recorded (see "Stopping" below). With -strict it then lists the

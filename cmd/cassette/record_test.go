@@ -583,7 +583,7 @@ func TestMaxBodySizeFlag(t *testing.T) {
 		size     string
 		paths    []string
 		stored   []string // the paths stored, in name order
-		wantCode int      // of record
+		wantCode int      // of record and serve
 		wantLog  string   // in stderr, after "with cassette CMD: "
 	}{
 		{"a body over the limit is not stored", "1KiB", []string{"/small", "/mid"}, []string{"small"}, exitError,
@@ -610,7 +610,7 @@ func TestMaxBodySizeFlag(t *testing.T) {
 					resp.Body.Close()
 				}
 				code := p.stop()
-				if cmd == "record" && code != tt.wantCode {
+				if code != tt.wantCode {
 					t.Errorf("run(%q) exited %d, want %d; stderr:\n%s", args, code, tt.wantCode, p.stderr.String())
 				}
 				if tt.wantLog != "" {

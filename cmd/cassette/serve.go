@@ -34,7 +34,8 @@ and stores everything anew; passthrough forwards and stores nothing. The
 environment variable CASSETTE_MODE, when set, overrides -mode. In record
 and rerecord modes an exchange whose request or response body is larger
 than -max-body-size (64 MiB by default; 0 for no limit) is forwarded
-whole but not stored, and the log says so.
+whole but not stored, and the log says so; serve then exits with status
+1, and a rerecord leaves the library as it was.
 
 Serve runs until interrupted (Ctrl-C or SIGTERM), then saves what it
 recorded. In record and rerecord modes it exits with status 1 when the
