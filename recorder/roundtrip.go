@@ -250,6 +250,7 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		resp:      resp,
 		ctx:       send.Context(),
 		inProcess: inProcess,
+		cancel:    send.Cancel,
 		length:    resp.ContentLength,
 		name:      name,
 		start:     start,
@@ -391,13 +392,17 @@ type capture struct {
 	// round tripper. keepAtClose: one whose body has a length: Close
 	// keeps its detached request going (see detach.Keep).
 	inProcess, keepAtClose bool
-	length                 int64 // the Content-Length received; -1: a stream
-	name                   string
-	start                  time.Time
-	url                    *url.URL // the request's URL, for errors (redacted there)
-	req                    library.Request
-	header                 http.Header // the response header as received
-	limit                  int64       // MaxBodySize; 0 or less: none
+	// cancel is the request's Request.Cancel (nil if none): http.Client
+	// with a Timeout closes it for a RoundTripper it does not know, and
+	// the transport then ends the request without the context ending.
+	cancel <-chan struct{}
+	length int64 // the Content-Length received; -1: a stream
+	name   string
+	start  time.Time
+	url    *url.URL // the request's URL, for errors (redacted there)
+	req    library.Request
+	header http.Header // the response header as received
+	limit  int64       // MaxBodySize; 0 or less: none
 
 	closed    atomic.Bool   // the client closed the body
 	arrived   atomic.Int64  // bytes of the body arrived so far (for package detach)
@@ -478,7 +483,7 @@ func (c *capture) Read(p []byte) (int, error) {
 			// registered on its context.
 			detach.Release(c.ctx)
 		}
-	case c.closed.Load() || c.ctx.Err() != nil:
+	case c.closed.Load() || c.clientStopped():
 		c.stopped(c.stopCause())
 	default:
 		c.broken(err)
@@ -617,4 +622,18 @@ func trailers(t http.Header) http.Header {
 		out[k] = append([]string(nil), v...)
 	}
 	return out
+}
+
+// clientStopped reports whether the client ended its request: its
+// context (as detached) ended, or it closed Request.Cancel.
+func (c *capture) clientStopped() bool {
+	if c.ctx.Err() != nil {
+		return true
+	}
+	select {
+	case <-c.cancel:
+		return true
+	default:
+		return false
+	}
 }

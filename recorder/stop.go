@@ -253,7 +253,7 @@ func (c *capture) drained(err error) {
 	switch {
 	case err == nil || err == io.EOF || c.whole():
 		c.end()
-	case c.ctx.Err() != nil:
+	case c.clientStopped():
 		c.stopped(c.stopCause())
 	default:
 		c.broken(err)
@@ -293,7 +293,7 @@ func (c *capture) finish(finished <-chan error, seen int64) {
 		c.dropCopy()
 		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and the rest did not arrive within %v; to record it, read the body to its end, or raise recorder.UpstreamTimeout (or replayserver.UpstreamTimeout)",
 			c.req.Method, c.rt.redact.URL(c.url), seen, c.length, c.rt.cfg.timeout)
-	case c.ctx.Err() != nil:
+	case c.clientStopped():
 		c.dropCopy()
 		advice := "read the body to its end before ending the request"
 		var gaveUp *detach.GaveUpError
@@ -324,6 +324,12 @@ func (c *capture) stopCause() string {
 		return cause.Error() // the recording server cut the request off
 	case cause != nil:
 		return fmt.Sprintf("the client's request ended: %v", cause)
+	case c.cancel != nil:
+		select {
+		case <-c.cancel:
+			return "the client's request was canceled (Request.Cancel, or http.Client's Timeout)"
+		default:
+		}
 	}
 	return "the client closed the body"
 }
