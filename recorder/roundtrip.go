@@ -250,7 +250,7 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		resp:      resp,
 		ctx:       send.Context(),
 		inProcess: inProcess,
-		cancel:    send.Cancel,
+		cancel:    send.Cancel, //lint:ignore SA1019 http.Client with a Timeout still closes it
 		length:    resp.ContentLength,
 		name:      name,
 		start:     start,
