@@ -116,7 +116,7 @@ func TestLargeBodyNotStoredLeavesNoFile(t *testing.T) {
 				var recorded names
 				var reported, broken errs
 				client, base, wait := rc.start(t, api.URL, path, recorded.add,
-					recorder.MaxBodySize(2*recorder.SpillSize), recorder.OnError(reported.add), recorder.OnBrokenBody(broken.add))
+					recorder.MaxBodySize(2*recorder.SpillSize), recorder.OnError(reported.add), recorder.OnBrokenBody(broken.addNamed))
 				resp, err := client.Get(base + url)
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)

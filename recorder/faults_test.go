@@ -6,7 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,7 +80,7 @@ func TestUpstreamFaultsStoreNothing(t *testing.T) {
 			path := t.TempDir()
 			var recorded names
 			var broken errs
-			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors(), recorder.OnBrokenBody(broken.add))
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors(), recorder.OnBrokenBody(broken.addNamed))
 			resp, err := client.Get(base + "/reset-mid-body")
 			if err != nil {
 				t.Fatalf("GET /reset-mid-body = %v, want the headers (they were sent)", err)
@@ -171,6 +173,72 @@ func TestNewFailsTheTestOnABrokenBody(t *testing.T) {
 			defer ft.mu.Unlock()
 			if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], "response not stored: the upstream broke off its body") {
 				t.Errorf("the test's failures are %q; want the broken body once", ft.errors)
+			}
+		})
+	}
+}
+
+// A client that retries a body the upstream broke off records it whole on
+// the retry: the library has its cassette, and the test does not fail
+// (the broken attempt is logged). The upstream breaks off the first
+// answer of each path only.
+func TestABrokenBodyRecordedOnARetryDoesNotFailTheTest(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		first := !seen[r.URL.Path]
+		seen[r.URL.Path] = true
+		mu.Unlock()
+		if first {
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
+				buf.Flush()
+				conn.Close()
+			}
+			return
+		}
+		io.WriteString(w, "whole")
+	}))
+	defer api.Close()
+	for _, name := range []string{"New", "NewTransport"} {
+		t.Run(name, func(t *testing.T) {
+			ft := &fakeTB{TB: t}
+			path := t.TempDir()
+			client, base := &http.Client{}, api.URL
+			if name == "New" {
+				base = recorder.New(ft, api.URL, path).URL
+			} else {
+				client.Transport = recorder.NewTransport(ft, path)
+			}
+			got := ""
+			for range 2 { // a client that retries a broken body once
+				resp, err := client.Get(base + "/flaky-" + name)
+				if err != nil {
+					continue
+				}
+				b, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if err == nil {
+					got = string(b)
+					break
+				}
+			}
+			if got != "whole" {
+				t.Fatalf("the retry got %q, want whole", got)
+			}
+			ft.end()
+			ft.mu.Lock()
+			defer ft.mu.Unlock()
+			if len(ft.errors) != 0 {
+				t.Errorf("the test failed with %q; the retry recorded the cassette whole", ft.errors)
+			}
+			if lib := readLibrary(t, path); len(lib) != 1 {
+				t.Errorf("the library holds %d cassettes, want the one retried", len(lib))
+			}
+			if !slices.ContainsFunc(ft.logs, func(l string) bool { return strings.Contains(l, "broke off") }) {
+				t.Errorf("the broken attempt was not logged: %q", ft.logs)
 			}
 		})
 	}

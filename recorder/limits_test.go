@@ -24,6 +24,9 @@ type errs struct{ names }
 
 func (e *errs) add(err error) { e.names.add(err.Error()) }
 
+// addNamed adds err, for OnBrokenBody.
+func (e *errs) addNamed(_ string, err error) { e.add(err) }
+
 // sizedUpstream answers GET /size/N with N bytes, with a Content-Length
 // unless the query has chunked=1, and POST /echo with the length and
 // SHA-256 of the body it got. Bodies are generated, not held in memory.

@@ -18,9 +18,10 @@ import (
 // t.Cleanup. It is safe for concurrent use.
 type Recorder struct {
 	*httptest.Server
-	proxy *Proxy
-	t     testing.TB
-	log   *testlog.Log
+	proxy  *Proxy
+	t      testing.TB
+	log    *testlog.Log
+	broken *brokenBodies
 
 	mu     sync.Mutex // held while closing
 	closed bool
@@ -31,9 +32,11 @@ type Recorder struct {
 // path. Everything it forwarded is in the library when the test ends, even
 // when the test fails.
 //
-// Each stored exchange is logged with t.Logf; a failure to store one, and
-// a response body the upstream broke off (so not stored), fail the test
-// with t.Errorf; [Logf], [OnError] and [OnBrokenBody] override this. An
+// Each stored exchange is logged with t.Logf, and a failure to store one
+// fails the test with t.Errorf; a response body the upstream broke off
+// (so not stored) is logged, and fails the test at its end unless a later
+// request of that cassette (a retry) was recorded; [Logf], [OnError] and
+// [OnBrokenBody] override this. An
 // invalid upstream or library path stops the test with t.Fatalf. In
 // t.Cleanup the server is closed and the library saved. Requests still
 // open then are waited for while one awaits its answer from the upstream;
@@ -50,7 +53,8 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 		return nil
 	}
 	tl := testlog.New(t)
-	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error), OnBrokenBody(tl.Error)}, opts...)
+	bb := &brokenBodies{log: tl}
+	opts = append(append([]Option{Logf(tl.Logf), OnError(tl.Error)}, bb.options()...), opts...)
 	p, err := NewProxy(upstream, lib, opts...)
 	if err != nil {
 		t.Fatalf("%v", err)
@@ -60,7 +64,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	srv := httptest.NewUnstartedServer(watch.Handler(p))
 	srv.Config.ErrorLog = log.New(detach.ProxyLog(tl.Logf), "", 0)
 	srv.Start()
-	r := &Recorder{Server: srv, proxy: p, t: t, log: tl}
+	r := &Recorder{Server: srv, proxy: p, t: t, log: tl, broken: bb}
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
 		// Requests still open when the test ends are waited for while
@@ -92,6 +96,7 @@ func (r *Recorder) Close() {
 	if err := r.proxy.Close(); err != nil && !r.log.Reported(err) {
 		r.t.Errorf("%v", err)
 	}
+	r.broken.fail(r.t)
 	r.log.End()
 }
 
@@ -134,7 +139,8 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 		return nil
 	}
 	tl := testlog.New(t)
-	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error), OnBrokenBody(tl.Error)}, opts...)
+	bb := &brokenBodies{log: tl}
+	opts = append(append([]Option{Logf(tl.Logf), OnError(tl.Error)}, bb.options()...), opts...)
 	cfg := newConfig(opts)
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	owned := rt.takeOverGzip() || cfg.transport == nil
@@ -148,6 +154,7 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 		if err := rt.Close(); err != nil && !tl.Reported(err) {
 			t.Errorf("%v", err)
 		}
+		bb.fail(t)
 		tl.End()
 	})
 	return rt

@@ -371,6 +371,9 @@ func (rt *roundTripper) store(name string, ex library.Exchange, note string) {
 		return
 	}
 	rt.cfg.logRecorded(name, &ex, note)
+	if rt.cfg.stored != nil {
+		rt.cfg.stored(name)
+	}
 	if rt.cfg.onRecord != nil {
 		rt.cfg.onRecord(name, ex)
 	}

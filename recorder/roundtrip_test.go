@@ -427,7 +427,7 @@ func TestStoresNothingWhenTheUpstreamBreaksOffMidBody(t *testing.T) {
 			path := t.TempDir()
 			var got names
 			var broken errs
-			client, base, wait := rc.start(t, api.URL, path, got.add, recorder.OnBrokenBody(broken.add))
+			client, base, wait := rc.start(t, api.URL, path, got.add, recorder.OnBrokenBody(broken.addNamed))
 			resp, err := client.Get(base + "/broken")
 			if err == nil {
 				_, err = io.ReadAll(resp.Body)

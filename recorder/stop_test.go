@@ -736,7 +736,7 @@ func TestABodyTheUpstreamBreaksOffIsReported(t *testing.T) {
 			var recorded names
 			var logged logs
 			var broken errs
-			client, base, wait := rc.start(t, api.URL, path, recorded.add, recorder.Logf(logged.logf), recorder.OnBrokenBody(broken.add))
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, recorder.Logf(logged.logf), recorder.OnBrokenBody(broken.addNamed))
 			resp, err := client.Get(base + "/reset-mid-body")
 			if err != nil {
 				t.Fatal(err)

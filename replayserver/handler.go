@@ -72,8 +72,8 @@ type Handler struct {
 	closed    bool                      // Close was called
 	fwdFailed int                       // requests the upstream did not answer, or not whole (see noteForwardFailure)
 	firstFail string                    // the first of them, and why
-	broken    int                       // responses whose body the upstream broke off (see noteBroken)
-	firstBrk  string                    // the first of them, and why
+	broken    map[string]string         // cassettes whose response body the upstream broke off, and why (see noteBroken)
+	brokenOrd []string                  // broken's names, in the order they broke
 	unstored  int                       // exchanges recorded that could not be stored (see noteUnstored)
 	firstUns  string                    // the first of them, and why
 }
@@ -309,7 +309,7 @@ func (h *Handler) Close() error {
 			return fmt.Errorf("replayserver: save %s: %w", h.lib.Path(), err)
 		}
 		h.mu.Lock()
-		n, first := h.broken, h.firstBrk
+		n, first := h.brokenLocked()
 		nu, firstU := h.unstored, h.firstUns
 		h.mu.Unlock()
 		var errs []error
@@ -327,10 +327,15 @@ func (h *Handler) Close() error {
 		}
 		h.mu.Lock()
 		n, first := h.fwdFailed, h.firstFail
+		nb, firstB := h.brokenLocked()
 		h.mu.Unlock()
-		if n > 0 {
+		if n == 0 {
+			first = firstB
+		}
+		if n += nb; n > 0 {
 			// Replacing would drop the cassettes of what the upstream
-			// did not answer (an upstream down: the whole library).
+			// did not answer (an upstream down: the whole library), or
+			// did not answer whole and was not recorded on a retry.
 			h.keepOld = fmt.Sprintf("%d request(s) got no answer, or not a whole one, from the upstream (the first: %s)", n, first)
 			if err := h.dropRerecorded(); err != nil {
 				return err
@@ -414,19 +419,36 @@ func (h *Handler) noteForwardFailure(what string) {
 	h.fwdFailed++
 }
 
-// noteBroken notes a response whose body the upstream broke off, which was
-// not stored (err says which, and why): a rerecording keeps the old
-// library, a recording reports it at Close.
-func (h *Handler) noteBroken(err error) {
+// noteBroken notes a response of cassette name whose body the upstream
+// broke off, which was not stored (err says which, and why): unless a
+// request of that name is recorded whole (a retry), a rerecording keeps
+// the old library, and a recording reports it at Close.
+func (h *Handler) noteBroken(name string, err error) {
 	h.logf("%v", err)
-	what := strings.TrimPrefix(err.Error(), "recorder: ")
-	h.noteForwardFailure(what)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.broken == 0 {
-		h.firstBrk = what
+	if _, ok := h.broken[name]; ok {
+		return
 	}
-	h.broken++
+	if h.broken == nil {
+		h.broken = make(map[string]string)
+	}
+	h.broken[name] = strings.TrimPrefix(err.Error(), "recorder: ")
+	h.brokenOrd = append(h.brokenOrd, name)
+}
+
+// brokenLocked returns how many cassettes were broken off (see noteBroken)
+// and not recorded, and what the first of them says. h.mu is held.
+func (h *Handler) brokenLocked() (n int, first string) {
+	for _, name := range h.brokenOrd {
+		if !h.recorded[name] {
+			if n == 0 {
+				first = h.broken[name]
+			}
+			n++
+		}
+	}
+	return n, first
 }
 
 // noteUnstored notes an exchange recorded that could not be stored (err

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -424,5 +425,73 @@ func TestAnExchangeNotStoredIsReportedByClose(t *testing.T) {
 				t.Errorf("the library holds %q; want %q", after, before)
 			}
 		})
+	}
+}
+
+// A client that retries a body the upstream broke off records it whole on
+// the retry: the library has every cassette, so a rerecord replaces it and
+// a recording does not fail (a review found both failing).
+func TestABrokenBodyRecordedOnARetryDoesNotFailTheRecording(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		first := !seen[r.URL.Path]
+		seen[r.URL.Path] = true
+		mu.Unlock()
+		if first {
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
+				buf.Flush()
+				conn.Close()
+			}
+			return
+		}
+		io.WriteString(w, "whole")
+	}))
+	defer api.Close()
+	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModeRerecord} {
+		for _, transport := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/transport=%v", mode, transport), func(t *testing.T) {
+				t.Setenv("CASSETTE_MODE", "")
+				t.Setenv("TMPDIR", t.TempDir())
+				path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a")
+				p := fmt.Sprintf("/flaky-%s-%v", mode, transport)
+				ft := newFakeTB(t)
+				ft.do(func() {
+					opts := []replayserver.Option{replayserver.WithMode(mode), replayserver.Upstream(api.URL)}
+					client, base := http.DefaultClient, api.URL
+					if transport {
+						client = &http.Client{Transport: replayserver.NewTransport(ft, path, opts...)}
+					} else {
+						base = replayserver.New(ft, path, opts...).URL
+					}
+					for range 2 { // a client that retries a broken body once
+						resp, err := client.Get(base + p)
+						if err != nil {
+							continue
+						}
+						b, err := io.ReadAll(resp.Body)
+						resp.Body.Close()
+						if err == nil && string(b) == "whole" {
+							return
+						}
+					}
+					t.Errorf("the retry did not get the whole body")
+				})
+				ft.finish()
+				if errs := ft.errors(); errs != "" {
+					t.Errorf("the test failed though %s was recorded whole on a retry:\n%s", p, errs)
+				}
+				want := 2 // the old /a and the new one
+				if mode == replayserver.ModeRerecord {
+					want = 1 // the library replaced
+				}
+				if names := libraryNames(t, path); len(names) != want || !strings.Contains(strings.Join(names, " "), "flaky") {
+					t.Errorf("the library holds %q; want %d cassettes, %s among them", names, want, p)
+				}
+			})
+		}
 	}
 }

@@ -60,7 +60,8 @@ damaged file) is refused at start, before anything is forwarded. Record
 exits with status 1 when something it recorded could not be stored (a
 body over the -max-body-size limit, 64 MiB by default, a save that
 failed), or when the upstream broke off a response body, which is then
-not recorded; the log says which. A response body of over 8 MiB is
+not recorded (unless the client retried it and the retry was recorded
+whole); the log says which. A response body of over 8 MiB is
 written to a body file as it arrives, so with -max-body-size raised (1GiB,
 or 0 for no limit) a large download is recorded without filling memory;
 request bodies are held in memory up to the limit.
@@ -137,12 +138,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 	}
 	var (
-		mu       sync.Mutex         // guards recorded, stored and storedAt
-		recorded = map[string]int{} // exchanges stored this session, by cassette
-		stored   int                // exchanges stored
-		storedAt int                // stored when requests were cut off
-		failed   int                // exchanges that could not be stored
-		broken   int                // responses the upstream broke off, not stored
+		mu       sync.Mutex          // guards recorded, stored and storedAt
+		recorded = map[string]int{}  // exchanges stored this session, by cassette
+		stored   int                 // exchanges stored
+		storedAt int                 // stored when requests were cut off
+		failed   int                 // exchanges that could not be stored
+		broken   = map[string]bool{} // cassettes whose response body the upstream broke off
 	)
 	logf := logTo(stderr)
 	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
@@ -158,10 +159,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			failed++
 			mu.Unlock()
 		}),
-		recorder.OnBrokenBody(func(err error) {
+		recorder.OnBrokenBody(func(name string, err error) {
 			logf("%v", err)
 			mu.Lock()
-			broken++
+			broken[name] = true
 			mu.Unlock()
 		}),
 		recorder.OnRecord(func(name string, _ library.Exchange) {
@@ -217,8 +218,14 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %d failure(s) to store what was recorded (the log above says which)\n", failed)
 		code = exitError
 	}
-	if broken > 0 {
-		fmt.Fprintf(stderr, "cassette record: %d response(s) not recorded, as the upstream broke off their bodies (the log above says which); record them again once the upstream answers whole\n", broken)
+	lost := 0 // cassettes broken off, and not recorded whole on a retry
+	for name := range broken {
+		if recorded[name] == 0 {
+			lost++
+		}
+	}
+	if lost > 0 {
+		fmt.Fprintf(stderr, "cassette record: %d response(s) not recorded, as the upstream broke off their bodies (the log above says which); record them again once the upstream answers whole\n", lost)
 		code = exitError
 	}
 	mu.Unlock()

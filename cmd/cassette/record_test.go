@@ -364,6 +364,51 @@ func TestRecordExitsOneWhenTheUpstreamBreaksOffABody(t *testing.T) {
 	}
 }
 
+// A client that retries a body the upstream broke off records it whole on
+// the retry: record exits 0, the cassette being in the library.
+func TestRecordExitsZeroWhenABrokenBodyIsRecordedOnARetry(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	var calls atomic.Int32
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
+				buf.Flush()
+				conn.Close()
+			}
+			return
+		}
+		io.WriteString(w, "whole")
+	}))
+	defer upstream.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	c := start(t, "record", "-upstream", upstream.URL, path)
+	_, base := c.announce()
+	got := ""
+	for range 2 {
+		resp, err := http.Get(base + "/flaky")
+		if err != nil {
+			continue
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			got = string(b)
+			break
+		}
+	}
+	if got != "whole" {
+		t.Fatalf("the retry got %q, want whole", got)
+	}
+	if code := c.stop(); code != exitOK {
+		t.Errorf("record exited %d, want 0:\n%s", code, c.stderr.String())
+	}
+	if names := cassetteNames(t, path); len(names) != 1 {
+		t.Errorf("the library holds %q, want /flaky", names)
+	}
+}
+
 // cassetteNames returns the names in the library at path (none when it
 // does not exist).
 func cassetteNames(t *testing.T, path string) []string {
