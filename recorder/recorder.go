@@ -92,12 +92,12 @@ func (r *Recorder) Close() {
 		return
 	}
 	r.closed = true
+	defer r.log.End() // from now on (even if this panics), logs go to the standard logger
 	r.Server.Close()
 	if err := r.proxy.Close(); err != nil && !r.log.Reported(err) {
 		r.t.Errorf("%v", err)
 	}
 	r.broken.fail(r.t)
-	r.log.End()
 }
 
 // Save waits for the exchanges recorded so far to be saved, and saves what
@@ -146,6 +146,7 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	owned := rt.takeOverGzip() || cfg.transport == nil
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called NewTransport
+		defer tl.End() // from the end on (even if this panics), logs go to the standard logger
 		// The test is over: the bodies it left open are closed now.
 		rt.CloseForgotten()
 		if owned {
@@ -155,7 +156,6 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 			t.Errorf("%v", err)
 		}
 		bb.fail(t)
-		tl.End()
 	})
 	return rt
 }

@@ -71,6 +71,9 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 	ts.Client().Transport = s.transport
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
+		// From the end on (even if this panics), a handler still running
+		// logs to the standard logger: calling t then panics.
+		defer h.tlog.End()
 		// Requests still open when the test ends are waited for while
 		// they make progress; one whose body the test never read to its
 		// end nor closed (an endless stream, a body larger than the
@@ -91,7 +94,6 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 		// the end of the test function), and a test that skipped itself
 		// after a deferred Close is known to have skipped.
 		checkStrict(t, h)
-		h.tlog.End() // a handler still running logs to the standard logger
 	})
 	return s
 }

@@ -46,11 +46,11 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	h := newTestHandler(t, path, true, opts)
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the caller of NewTransport
-		finish(t, h)
 		// A round trip still running (one still reading a request body
-		// that never ends) logs to the standard logger from now on:
-		// calling t after its test ended panics.
-		h.tlog.End()
+		// that never ends) logs to the standard logger from the end on,
+		// even if this panics: calling t after its test ended panics.
+		defer h.tlog.End()
+		finish(t, h)
 	})
 	return &transport{h: h}
 }
