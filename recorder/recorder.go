@@ -145,8 +145,10 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	owned := rt.takeOverGzip() || cfg.transport == nil
 	t.Cleanup(func() {
-		t.Helper()     // failures at the end point at the line that called NewTransport
-		defer tl.End() // from the end on (even if this panics), logs go to the standard logger
+		t.Helper() // failures at the end point at the line that called NewTransport
+		// From the end on (even if this panics), logs go to the standard
+		// logger.
+		defer tl.End()
 		// The test is over: the bodies it left open are closed now.
 		rt.CloseForgotten()
 		if owned {
