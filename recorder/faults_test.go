@@ -8,10 +8,10 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/brokenoff"
 	"github.com/cassette-go/cassette/recorder"
 )
 
@@ -183,24 +183,7 @@ func TestNewFailsTheTestOnABrokenBody(t *testing.T) {
 // (the broken attempt is logged). The upstream breaks off the first
 // answer of each path only.
 func TestABrokenBodyRecordedOnARetryDoesNotFailTheTest(t *testing.T) {
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		first := !seen[r.URL.Path]
-		seen[r.URL.Path] = true
-		mu.Unlock()
-		if first {
-			conn, buf, err := http.NewResponseController(w).Hijack()
-			if err == nil {
-				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
-				buf.Flush()
-				conn.Close()
-			}
-			return
-		}
-		io.WriteString(w, "whole")
-	}))
+	api := httptest.NewServer(brokenoff.Once())
 	defer api.Close()
 	for _, name := range []string{"New", "NewTransport"} {
 		t.Run(name, func(t *testing.T) {

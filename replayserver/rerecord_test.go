@@ -11,9 +11,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/brokenoff"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -326,12 +326,7 @@ func TestRerecordKeepsTheOldLibraryWhenTheUpstreamDoesNotAnswer(t *testing.T) {
 func TestABodyTheUpstreamBreaksOffFailsTheRecording(t *testing.T) {
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/cut" {
-			conn, buf, err := http.NewResponseController(w).Hijack()
-			if err == nil {
-				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
-				buf.Flush()
-				conn.Close() // 990 bytes short
-			}
+			brokenoff.Write(w, 1000, "0123456789")
 			return
 		}
 		io.WriteString(w, "fine")
@@ -432,24 +427,7 @@ func TestAnExchangeNotStoredIsReportedByClose(t *testing.T) {
 // the retry: the library has every cassette, so a rerecord replaces it and
 // a recording does not fail (a review found both failing).
 func TestABrokenBodyRecordedOnARetryDoesNotFailTheRecording(t *testing.T) {
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		first := !seen[r.URL.Path]
-		seen[r.URL.Path] = true
-		mu.Unlock()
-		if first {
-			conn, buf, err := http.NewResponseController(w).Hijack()
-			if err == nil {
-				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
-				buf.Flush()
-				conn.Close()
-			}
-			return
-		}
-		io.WriteString(w, "whole")
-	}))
+	api := httptest.NewServer(brokenoff.Once())
 	defer api.Close()
 	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModeRerecord} {
 		for _, transport := range []bool{false, true} {

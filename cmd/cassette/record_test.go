@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/brokenoff"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -308,12 +309,7 @@ func TestRecordExitsOneWhenTheUpstreamBreaksOffABody(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/cut" {
-			conn, buf, err := http.NewResponseController(w).Hijack()
-			if err == nil {
-				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
-				buf.Flush()
-				conn.Close()
-			}
+			brokenoff.Write(w, 1000, "0123456789")
 			return
 		}
 		io.WriteString(w, "fine")
@@ -368,19 +364,7 @@ func TestRecordExitsOneWhenTheUpstreamBreaksOffABody(t *testing.T) {
 // the retry: record exits 0, the cassette being in the library.
 func TestRecordExitsZeroWhenABrokenBodyIsRecordedOnARetry(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
-	var calls atomic.Int32
-	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 1 {
-			conn, buf, err := http.NewResponseController(w).Hijack()
-			if err == nil {
-				buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
-				buf.Flush()
-				conn.Close()
-			}
-			return
-		}
-		io.WriteString(w, "whole")
-	}))
+	upstream := httptest.NewServer(brokenoff.Once())
 	defer upstream.Close()
 	path := filepath.Join(t.TempDir(), "api")
 	c := start(t, "record", "-upstream", upstream.URL, path)
