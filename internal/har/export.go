@@ -1,8 +1,12 @@
 package har
 
 import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -77,9 +81,51 @@ func exportExchange(ex library.Exchange) entry {
 		e.Request.PostData = &postData{MimeType: ctype, Params: formParams(ctype, ex.Request.Body, enc), Text: text, Encoding: enc}
 	}
 	if len(ex.Response.Body) > 0 {
-		e.Response.Content.Text, e.Response.Content.Encoding = encodeText(ex.Response.Body)
+		c := &e.Response.Content
+		if plain, ok := decodeContent(ex.Response.Header.Get("Content-Encoding"), ex.Response.Body); ok {
+			// As browsers write it, decoded; the bytes as sent beside it.
+			c.Text, c.Encoding = encodeText(plain)
+			c.Size, c.Compression = len(plain), len(plain)-len(ex.Response.Body)
+			c.Encoded = base64.StdEncoding.EncodeToString(ex.Response.Body)
+		} else {
+			c.Text, c.Encoding = encodeText(ex.Response.Body)
+			// Still in its coding (br, zstd): Import keeps it so, though
+			// browsers write such bodies decoded.
+			enc := strings.TrimSpace(ex.Response.Header.Get("Content-Encoding"))
+			c.AsSent = enc != "" && !strings.EqualFold(enc, "identity")
+		}
 	}
 	return e
+}
+
+// maxDecoded bounds the decoded size of a body Export decodes: one that
+// would be larger (a decompression bomb) is written as sent.
+const maxDecoded = 256 << 20
+
+// decodeContent returns body decoded from enc, a Content-Encoding, when
+// it is gzip or deflate (one coding) and body decodes whole; ok is false
+// otherwise (no coding, br or zstd, which the standard library cannot
+// decode, a list of codings, a body that is not in its coding).
+func decodeContent(enc string, body []byte) (plain []byte, ok bool) {
+	var r io.ReadCloser
+	var err error
+	switch strings.ToLower(strings.TrimSpace(enc)) {
+	case "gzip", "x-gzip":
+		r, err = gzip.NewReader(bytes.NewReader(body))
+	case "deflate":
+		r, err = zlib.NewReader(bytes.NewReader(body))
+	default:
+		return nil, false
+	}
+	if err != nil {
+		return nil, false
+	}
+	defer r.Close()
+	plain, err = io.ReadAll(io.LimitReader(r, maxDecoded+1))
+	if err != nil || len(plain) > maxDecoded {
+		return nil, false
+	}
+	return plain, true
 }
 
 // encodeText returns body as HAR text: itself when UTF-8, else base64.

@@ -28,8 +28,9 @@
 // not in that encoding (a gzip, zlib or zstd body starts with its magic
 // bytes; a br body in a HAR is always decoded), Import stores the decoded
 // body, removes Content-Encoding and sets Content-Length, if present, to
-// the decoded length. A body that really is encoded (as [Export] writes a
-// body recorded encoded) is kept byte for byte with its header.
+// the decoded length. A body that really is encoded (as another tool may
+// write it) is kept byte for byte with its header, and so is one written
+// by [Export] (see below), from its "_encoded" field.
 //
 // Fields Import does not use (cookies, which repeat the headers; timings
 // other than time; cache; pages) are ignored. A UTF-8 byte order mark at
@@ -41,7 +42,13 @@
 // exchange, cassette after cassette. Bodies that are UTF-8 text are
 // written as text, others in base64 with "encoding": "base64" (for a
 // request body, whose postData has no encoding field in HAR 1.2, as the
-// custom field "_encoding"). Trailers, which HAR cannot hold, are written
+// custom field "_encoding"). A response body sent with Content-Encoding
+// gzip or deflate is written decoded, as HAR 1.2 asks and browsers do (so
+// that HAR viewers show it), with its "size" decoded and "compression"
+// the bytes the coding saved; the body as sent is in the custom field
+// "_encoded" (base64). One in br or zstd, which the standard library does
+// not decode, is written as sent, marked "_asSent": true so that Import
+// keeps its Content-Encoding. Trailers, which HAR cannot hold, are written
 // in the custom field "_trailers" of the response, and the pieces a
 // streamed body arrived in in "_chunks" ([{"size": 12, "at": "1.5ms"}]). An unknown recording
 // time is written as 0001-01-01T00:00:00Z, and the latency as the "wait"
@@ -142,10 +149,17 @@ type postData struct {
 }
 
 type content struct {
-	Size     int    `json:"size"`
-	MimeType string `json:"mimeType"`
-	Text     string `json:"text,omitempty"`
-	Encoding string `json:"encoding,omitempty"`
+	Size        int    `json:"size"`
+	Compression int    `json:"compression,omitempty"`
+	MimeType    string `json:"mimeType"`
+	Text        string `json:"text,omitempty"`
+	Encoding    string `json:"encoding,omitempty"`
+	// Encoded is the custom "_encoded": the body as sent, base64, when
+	// Text holds it decoded (see Export).
+	Encoded string `json:"_encoded,omitempty"`
+	// AsSent is the custom "_asSent": Text is the body as sent, in its
+	// Content-Encoding, which Import keeps (see Export).
+	AsSent bool `json:"_asSent,omitempty"`
 }
 
 type timings struct {

@@ -3,6 +3,7 @@ package har
 import (
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -410,5 +411,62 @@ func TestImportSplitsHeaderValuesJoinedByLineBreaks(t *testing.T) {
 	want := []string{"a=1; Path=/", "b=2; Path=/", "c=3", "d=4"}
 	if diff := cmp.Diff(want, cs[0].Exchanges[0].Response.Header["Set-Cookie"]); diff != "" {
 		t.Errorf("Set-Cookie values (-want +got):\n%s", diff)
+	}
+}
+
+// A response body sent gzip- or deflate-encoded is exported decoded, as
+// HAR 1.2 asks and browsers write it (a HAR viewer shows the text), with
+// the decoded size and the bytes saved; the body as sent is in "_encoded",
+// from which Import restores it byte for byte. One that does not decode,
+// or in br, is exported as sent.
+func TestExportDecodesEncodedBodies(t *testing.T) {
+	var deflated bytes.Buffer
+	zw := zlib.NewWriter(&deflated)
+	zw.Write([]byte(`{"ok":true}`))
+	zw.Close()
+	bad := []byte{0x1f, 0x8b, 1, 2, 3}
+	cases := []struct {
+		enc       string
+		body      []byte
+		wantText  string // the content's text
+		wantBytes bool   // whether _encoded is written
+	}{
+		{"gzip", gzipBytes("hello, world"), "hello, world", true},
+		{"deflate", deflated.Bytes(), `{"ok":true}`, true},
+		{"gzip", bad, base64.StdEncoding.EncodeToString(bad), false},
+		{"br", []byte("\x8b\x05\x80hello\x03"), base64.StdEncoding.EncodeToString([]byte("\x8b\x05\x80hello\x03")), false},
+	}
+	for _, c := range cases {
+		ex := library.Exchange{
+			Request:  library.Request{Method: "GET", URL: "https://example.com/" + c.enc},
+			Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {c.enc}, "Content-Type": {"text/plain"}}, Body: c.body},
+		}
+		name, err := nameOf(ex.Request)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := []library.Cassette{{Name: name, Exchanges: []library.Exchange{ex}}}
+		data, err := Export(cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a archive
+		if err := json.Unmarshal(data, &a); err != nil {
+			t.Fatal(err)
+		}
+		got := a.Log.Entries[0].Response.Content
+		if got.Text != c.wantText || (got.Encoded != "") != c.wantBytes {
+			t.Errorf("%s %x: content text %q, _encoded %q; want text %q, _encoded written %v", c.enc, c.body, got.Text, got.Encoded, c.wantText, c.wantBytes)
+		}
+		if c.wantBytes && (got.Size != len(c.wantText) || got.Compression != len(c.wantText)-len(c.body)) {
+			t.Errorf("%s: size %d, compression %d; want %d and %d", c.enc, got.Size, got.Compression, len(c.wantText), len(c.wantText)-len(c.body))
+		}
+		back, _, err := Import(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(cs, back); diff != "" {
+			t.Errorf("%s: Import(Export(cs)) differs (-cs +got):\n%s", c.enc, diff)
+		}
 	}
 }

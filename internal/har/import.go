@@ -147,14 +147,24 @@ func importEntry(e entry) (library.Exchange, error) {
 			ex.Request.Header.Set("Content-Type", mt)
 		}
 	}
-	if e.Response.Content.Text != "" {
-		body, err := decodeText(e.Response.Content.Text, e.Response.Content.Encoding)
+	switch c := e.Response.Content; {
+	case c.Encoded != "":
+		// Export's: the body as sent, beside its decoded text.
+		body, err := decodeText(c.Encoded, "base64")
+		if err != nil {
+			return ex, fmt.Errorf("response body (_encoded): %w", err)
+		}
+		ex.Response.Body = body
+	case c.Text != "":
+		body, err := decodeText(c.Text, c.Encoding)
 		if err != nil {
 			return ex, fmt.Errorf("response body: %w", err)
 		}
 		ex.Response.Body = body
+		if !c.AsSent {
+			fixEncoding(&ex.Response)
+		}
 	}
-	fixEncoding(&ex.Response)
 	if e.StartedDateTime != "" && e.StartedDateTime != zeroTime {
 		t, err := time.Parse(time.RFC3339Nano, e.StartedDateTime)
 		if err != nil {
