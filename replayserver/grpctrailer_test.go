@@ -3,6 +3,7 @@ package replayserver_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net"
@@ -242,5 +243,53 @@ func TestARecordedLengthWithTrailersIsKeptOverHTTP2(t *testing.T) {
 					c.path, h2, cl, got, resp.Trailer, want)
 			}
 		}
+	}
+}
+
+// A gzip answer with trailers, replayed over HTTP/2 decoded to a client
+// that refuses gzip, gets the decoded body's length, not the recorded
+// gzip's, which cut the body short and lost the trailers (found by a
+// review of the test above).
+func TestADecodedBodyWithTrailersOverHTTP2HasItsOwnLength(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := bytes.Repeat([]byte("hello, world; "), 50)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(plain)
+	zw.Close()
+	req := httptest.NewRequest("GET", "http://api.example.com/data", nil)
+	ex := library.Exchange{
+		Request: library.Request{Method: "GET", URL: req.URL.String()},
+		Response: library.Response{StatusCode: 200, Body: gz.Bytes(),
+			Header: http.Header{"Content-Type": {"text/plain"}, "Content-Encoding": {"gzip"},
+				"Content-Length": {fmt.Sprint(gz.Len())}, "Trailer": {"X-Checksum"}},
+			Trailer: http.Header{"X-Checksum": {"abc"}}},
+	}
+	if err := lib.Append(nameOf(req, nil), ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	srv := replayserver.New(t, path, replayserver.TLS())
+	r, _ := http.NewRequest("GET", srv.URL+"/data", nil)
+	r.Header.Set("Accept-Encoding", "identity")
+	resp, err := srv.Client().Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, err := io.ReadAll(resp.Body)
+	if resp.ProtoMajor != 2 {
+		t.Fatalf("HTTP/%d, want 2", resp.ProtoMajor)
+	}
+	if err != nil || !bytes.Equal(got, plain) || resp.Trailer.Get("X-Checksum") != "abc" || resp.Header.Get("Content-Length") != fmt.Sprint(len(plain)) {
+		t.Errorf("Content-Length %q; read %d bytes, %v; trailers %v; want length %d, the decoded body and X-Checksum abc",
+			resp.Header.Get("Content-Length"), len(got), err, resp.Trailer, len(plain))
 	}
 }

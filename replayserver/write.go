@@ -149,13 +149,14 @@ func refusedGzip(req library.Request) bool {
 // setDecoded sets hdr for a body decoded by decodedFor, n bytes long: no
 // Content-Encoding, nor the digests of the gzip (Content-Digest,
 // Repr-Digest, Digest, Content-MD5), which a client checking them would
-// find wrong, and its length unless trailers follow (the body is then
-// chunked, as prepare made it).
+// find wrong, and its length: unless trailers follow over HTTP/1.1 or
+// the body is a stream (it is then chunked, as prepare made it), and
+// wherever prepare kept the recorded one (over HTTP/2, with trailers).
 func setDecoded(hdr http.Header, p prepared, n int64) {
 	for _, k := range []string{"Content-Encoding", "Content-Digest", "Repr-Digest", "Digest", "Content-Md5"} {
 		delete(hdr, k)
 	}
-	if !p.trailers && p.pieces == nil { // no trailer announced, no stream: the body has its length
+	if _, kept := hdr["Content-Length"]; kept || !p.trailers && p.pieces == nil {
 		hdr["Content-Length"] = []string{strconv.FormatInt(n, 10)}
 	}
 }
