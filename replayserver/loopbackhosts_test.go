@@ -206,3 +206,30 @@ func TestAHostUnderLocalhostWithTheServersPortIsItsOwnAddress(t *testing.T) {
 		}
 	}
 }
+
+// A name under .localhost with another port than the server's names a
+// host of its own (several behind a dev proxy, on fixed ports), not a
+// loopback test server whose port changes every run: a request for it
+// is not answered from the cassettes of another host (found by a review:
+// it was, and in record mode was then never recorded).
+func TestANameUnderLocalhostIsAHostOfItsOwn(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	writeLibrary(t, path, "web.localhost:8080", "/health")
+	writeLibrary(t, path, "api.github.com", "/user")
+	ft := newFakeTB(t)
+	ft.do(func() {
+		tr := replayserver.NewTransport(ft, path)
+		for _, u := range []string{"http://api.localhost:8080/health", "http://api.localhost:8080/user", "http://web.localhost:8080/health"} {
+			req, _ := http.NewRequest("GET", u, nil)
+			resp, err := tr.RoundTrip(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			if hit := err == nil; hit != strings.HasPrefix(u, "http://web.") {
+				t.Errorf("GET %s: %v; want a hit only for web.localhost, whose cassette it is", u, err)
+			}
+		}
+	})
+	ft.finish()
+}

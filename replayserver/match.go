@@ -395,15 +395,23 @@ func isOwnAddress(r *http.Request) bool {
 	if err != nil || p != la.Port {
 		return false
 	}
-	return isLoopback(host) || net.ParseIP(strings.Trim(host, "[]")).Equal(la.IP)
+	return isLoopback(host) || underLocalhost(host) || net.ParseIP(strings.Trim(host, "[]")).Equal(la.IP)
 }
 
-// isLoopback reports whether host is a loopback address or names one:
-// localhost, and the names under .localhost, which resolve to loopback
-// (RFC 6761; curl and browsers resolve them without asking DNS).
-func isLoopback(host string) bool {
+// underLocalhost reports whether host is a name under .localhost, which
+// resolves to loopback (RFC 6761; curl and browsers resolve such names
+// without asking DNS). Sent with the server's own port, it names the
+// server; otherwise it names a host of its own (several behind a dev
+// proxy), unlike a loopback address, whose test server's port changes
+// every run (see isLoopback).
+func underLocalhost(host string) bool {
 	const suffix = ".localhost"
-	if strings.EqualFold(host, "localhost") || len(host) > len(suffix) && strings.EqualFold(host[len(host)-len(suffix):], suffix) {
+	return len(host) > len(suffix) && strings.EqualFold(host[len(host)-len(suffix):], suffix)
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	if last := len(host) - 1; last < 0 || !strings.ContainsRune(host, ':') && !isDigit(host[last]) && host[last] != ']' {
