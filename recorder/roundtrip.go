@@ -330,8 +330,11 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 	if limit > 0 {
 		r = io.LimitReader(r, limit+1)
 	}
-	if req.GetBody != nil {
-		body, err = io.ReadAll(r) // in memory: it ends, and is not watched
+	if req.GetBody != nil && req.ContentLength > 0 {
+		// In memory, as http.NewRequest makes a bytes or strings reader
+		// (GetBody alone may reopen a file or a stream): it ends, and is
+		// not watched.
+		body, err = io.ReadAll(r)
 	} else {
 		body, err = slowbody.ReadAll(r, slowbody.After, slow)
 	}

@@ -546,12 +546,16 @@ func (h *Handler) servedOf(name string) *served {
 	return s
 }
 
+// inMemory reports whether r's body is in memory, as http.NewRequest makes
+// it of a bytes or strings reader: it sets both GetBody and the length
+// (GetBody alone may reopen a file or a stream).
+func inMemory(r *http.Request) bool { return r.GetBody != nil && r.ContentLength > 0 }
+
 // readBody reads the body of r whole, logging a body that has not ended
 // after [slowbody.After] (a full-duplex stream waits for ever).
 func (h *Handler) readBody(r *http.Request) ([]byte, error) {
-	if r.GetBody != nil {
-		// In memory (http.NewRequest with a bytes or strings reader, in
-		// process): it ends, and is not watched.
+	if inMemory(r) {
+		// It ends, and is not watched.
 		return io.ReadAll(r.Body)
 	}
 	return slowbody.ReadAll(r.Body, slowbody.After, func(read int64) {

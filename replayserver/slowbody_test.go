@@ -112,3 +112,40 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(p)
 }
+
+// GetBody alone does not make a body one in memory (a client may reopen a
+// file or a stream with it): a body that does not end is still logged
+// (found by a review).
+func TestABodyWithGetBodyThatDoesNotEndIsLogged(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		t.Setenv(replayserver.EnvMode, "")
+		path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/v1/chat")
+		logged := make(chan string, 10)
+		tr := replayserver.NewTransport(t, path, replayserver.Logf(func(format string, args ...any) {
+			logged <- fmt.Sprintf(format, args...)
+		}))
+		pr, pw := io.Pipe()
+		req, _ := http.NewRequest("POST", "http://api.example.com/v1/chat", pr)
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(`{"say":"hello"}`)), nil }
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if resp, err := tr.RoundTrip(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+		pw.Write([]byte(`{"say":"hello"}`))
+		time.Sleep(time.Minute) // on the fake clock: past slowbody.After
+		warned := false
+		for len(logged) > 0 {
+			if strings.Contains(<-logged, "has not ended") {
+				warned = true
+			}
+		}
+		if !warned {
+			t.Errorf("a request body with GetBody set that had not ended after a minute was not logged")
+		}
+		pw.Close()
+		<-done
+	})
+}
