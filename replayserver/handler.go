@@ -75,7 +75,7 @@ type Handler struct {
 	broken    map[string]string         // cassettes whose response body the upstream broke off, and why (see noteBroken)
 	brokenOrd []string                  // broken's names, in the order they broke
 	unstored  int                       // exchanges recorded that could not be stored (see noteUnstored)
-	firstUns  string                    // the first of them, and why
+	firstUns  error                     // the first of them
 }
 
 // NewHandler returns a handler answering from the library at path (see
@@ -264,13 +264,16 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 // Close saves what was recorded; after a rerecord it replaces the library
 // on disk with what was recorded, unless a request got no answer from the
 // upstream (it was down, or broke the connection), or not a whole one (it
-// broke off a response body, which was not stored): the library is then
-// left unchanged, and Close returns an error saying so. In record mode
+// broke off a response body, which was not stored, and no retry of it
+// was), or an exchange recorded could not be stored (over [MaxBodySize]):
+// the library is then left unchanged, and Close returns an error saying
+// so, which wraps the recorder's error for the last case. In record mode
 // Close saves what was recorded and returns an error when the upstream
 // broke off a response body, which is not in the library, and, for a
 // handler made by NewHandler, when an exchange recorded could not be
-// stored (over [MaxBodySize], say; [New] and [NewTransport] fail the test
-// as it happens). It counts the cassettes used for
+// stored (over [MaxBodySize], say: the error wraps the recorder's, which
+// wraps recorder.ErrBodyTooLarge then; [New] and [NewTransport] fail the
+// test as it happens). It counts the cassettes used for
 // [ReportUnusedIn]. It does not close the server serving h: stop that
 // server first (http.Server.Shutdown, httptest.Server.Close), so that no
 // request is still being recorded, as New and the cassette command do.
@@ -318,7 +321,7 @@ func (h *Handler) Close() error {
 		}
 		if nu > 0 && h.fail == nil {
 			// A test was failed by each already (see failf).
-			errs = append(errs, fmt.Errorf("replayserver: record %s: %d exchange(s) recorded could not be stored (the first: %s)", h.lib.Path(), nu, firstU))
+			errs = append(errs, fmt.Errorf("replayserver: record %s: %d exchange(s) recorded could not be stored (the first: %w)", h.lib.Path(), nu, firstU))
 		}
 		return errors.Join(errs...)
 	case ModeRerecord:
@@ -347,11 +350,11 @@ func (h *Handler) Close() error {
 		h.mu.Unlock()
 		if nu > 0 {
 			// Replacing would drop the cassettes of what was not stored.
-			h.keepOld = fmt.Sprintf("%d exchange(s) recorded could not be stored (the first: %s)", nu, firstU)
+			h.keepOld = fmt.Sprintf("%d exchange(s) recorded could not be stored (the first: %v)", nu, firstU)
 			if err := h.dropRerecorded(); err != nil {
 				return err
 			}
-			return fmt.Errorf("replayserver: rerecord %s: %s, so the library is left unchanged", h.dest.Path(), h.keepOld)
+			return fmt.Errorf("replayserver: rerecord %s: %d exchange(s) recorded could not be stored (the first: %w), so the library is left unchanged", h.dest.Path(), nu, firstU)
 		}
 		return h.replaceLibrary()
 	}
@@ -457,7 +460,7 @@ func (h *Handler) noteUnstored(err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.unstored == 0 {
-		h.firstUns = err.Error()
+		h.firstUns = err
 	}
 	h.unstored++
 }

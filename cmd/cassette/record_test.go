@@ -667,3 +667,43 @@ func TestMaxBodySizeFlag(t *testing.T) {
 		}
 	}
 }
+
+// Every line of cassette serve that says a body was over the limit names
+// the flag that raises it, the closing error included (found by a review:
+// that one named only the Go options).
+func TestServeNamesTheFlagWhenABodyIsOverTheLimit(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write(bytes.Repeat([]byte("m"), 2000))
+	}))
+	defer upstream.Close()
+	for _, mode := range []string{"record", "rerecord"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Setenv("TMPDIR", t.TempDir())
+			path := filepath.Join(t.TempDir(), "api")
+			p := start(t, "serve", "-mode", mode, "-upstream", upstream.URL, "-max-body-size", "1KiB", path)
+			resp, err := http.Get(p.baseURL() + "/mid")
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if code := p.stop(); code != exitError {
+				t.Errorf("serve -mode %s exited %d, want %d", mode, code, exitError)
+			}
+			out := p.stderr.String()
+			n := 0
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, "recorder.MaxBodySize") {
+					n++
+					if !strings.Contains(line, "-max-body-size SIZE (now 1KiB") {
+						t.Errorf("a line names the Go options only, not the flag:\n%s", line)
+					}
+				}
+			}
+			if n < 2 {
+				t.Errorf("stderr says %d time(s) that the body was over the limit, want at the time and at the end:\n%s", n, out)
+			}
+		})
+	}
+}

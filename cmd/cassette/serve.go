@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -191,7 +192,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		code = exitError
 	}
 	if err := h.Close(); err != nil {
-		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
+		hint := ""
+		if errors.Is(err, recorder.ErrBodyTooLarge) {
+			hint = maxBodyHint("cassette serve", maxBody)
+		}
+		fmt.Fprintf(stderr, "cassette serve: %v%s\n", err, hint)
 		code = exitError
 	}
 	mu.Lock()
