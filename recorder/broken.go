@@ -58,7 +58,7 @@ func (b *brokenBodies) fail(t testing.TB) {
 	defer b.mu.Unlock()
 	for _, name := range b.order {
 		if err := b.pending[name]; err != nil {
-			t.Errorf("%v; the library has no cassette %s: record again once the upstream answers whole", err, name)
+			t.Errorf("%v; no request of cassette %s was recorded whole in this test: record again once the upstream answers whole", err, name)
 		}
 	}
 	b.pending, b.order = nil, nil

@@ -225,7 +225,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 	}
 	if lost > 0 {
-		fmt.Fprintf(stderr, "cassette record: %d response(s) not recorded, as the upstream broke off their bodies (the log above says which); record them again once the upstream answers whole\n", lost)
+		fmt.Fprintf(stderr, "cassette record: %d cassette(s) not recorded, as the upstream broke off their response bodies (the log above says which); record them again once the upstream answers whole\n", lost)
 		code = exitError
 	}
 	mu.Unlock()
