@@ -2,6 +2,8 @@ package library
 
 import (
 	"fmt"
+	"hash/maphash"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -53,13 +55,14 @@ func (l *Library) forgetCase(name string) {
 	}
 }
 
-// CaseTwins returns the cassettes of a directory library whose names
-// differ only in case, each group sorted, the groups in the order of their
-// first name; none for a single-file library. Such a library, made on
-// Linux, loses all but one cassette of each group when cloned on a
-// case-insensitive file system (macOS, Windows), where their files are
-// one: rename or delete the others. The library itself never adds one
-// (see Append).
+// CaseTwins returns the cassettes of a directory library whose file
+// names differ only in case (GET_a.json and get_a.json), each group sorted
+// by name, the groups in the order of their first name; none for a
+// single-file library. Such a library, made on Linux, loses all but one
+// cassette of each group when cloned on a case-insensitive file system
+// (macOS, Windows), where their files are one: rename or delete the
+// others. The library itself never adds one (see Append). It reads no
+// cassette file, and allocates little however large the library.
 func (l *Library) CaseTwins() ([][]string, error) {
 	if !l.dir {
 		return nil, nil
@@ -68,20 +71,67 @@ func (l *Library) CaseTwins() ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	byFold := make(map[string][]string)
-	var folds []string
-	for _, n := range names { // sorted, so each group is
-		key := strings.ToLower(n)
-		if _, ok := byFold[key]; !ok {
-			folds = append(folds, key)
+	files := make([]string, len(names))
+	l.mu.RLock()
+	for i, n := range names {
+		if e := l.entries[n]; e != nil && e.file != "" {
+			files[i] = e.file // its own string: no allocation
 		}
-		byFold[key] = append(byFold[key], n)
+	}
+	l.mu.RUnlock()
+	for i, n := range names {
+		if files[i] == "" { // not written yet (or deleted since Names)
+			files[i] = l.File(n)
+		}
+	}
+	// Names by the hash of their file's name in lower case; a hash shared
+	// by two files that differ otherwise is told apart by EqualFold.
+	seed := maphash.MakeSeed()
+	first := make(map[uint64]int, len(files)) // hash -> index of the first file
+	var groups map[int][]string               // index of the first file -> its twins' names
+	for i, f := range files {
+		key := foldHash(seed, f)
+		j, ok := first[key]
+		if !ok {
+			first[key] = i
+			continue
+		}
+		if !strings.EqualFold(files[j], f) {
+			// Another name with that hash (rare): compare with each
+			// file seen so far.
+			j = slices.IndexFunc(files[:i], func(g string) bool { return strings.EqualFold(g, f) })
+			if j < 0 {
+				continue
+			}
+		}
+		if groups == nil {
+			groups = make(map[int][]string)
+		}
+		if groups[j] == nil {
+			groups[j] = []string{names[j]}
+		}
+		groups[j] = append(groups[j], names[i])
 	}
 	var out [][]string
-	for _, key := range folds {
-		if g := byFold[key]; len(g) > 1 {
-			out = append(out, g)
-		}
+	for _, j := range slices.Sorted(maps.Keys(groups)) {
+		out = append(out, groups[j]) // names is sorted, and so is each group
 	}
 	return out, nil
+}
+
+// foldHash returns the hash of s in lower case (ASCII, as names are).
+func foldHash(seed maphash.Seed, s string) uint64 {
+	var buf [256]byte // names are at most 200 bytes, and their extension
+	lower := buf[:0]
+	if len(s) > len(buf) {
+		lower = make([]byte, 0, len(s))
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower = append(lower, c)
+	}
+	return maphash.Bytes(seed, lower)
 }

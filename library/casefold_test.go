@@ -185,6 +185,16 @@ func TestCaseTwinsListsNamesDifferingOnlyInCase(t *testing.T) {
 	if err != nil || !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("CaseTwins = %q, %v; want %q", got, err, want)
 	}
+	// GET_b.json and get_b.yaml are two files on any file system.
+	writeFile(t, filepath.Join(dir, "get_b.yaml"), "version: 1\nexchanges: []\n")
+	l, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = l.CaseTwins()
+	if err != nil || !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("with get_b.yaml beside GET_b.json: CaseTwins = %q, %v; want %q", got, err, want)
+	}
 	clean, err := Open(filepath.Join(t.TempDir(), "clean"))
 	if err != nil {
 		t.Fatal(err)
