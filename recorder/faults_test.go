@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -222,6 +223,46 @@ func TestABrokenBodyRecordedOnARetryDoesNotFailTheTest(t *testing.T) {
 			}
 			if !slices.ContainsFunc(ft.logs, func(l string) bool { return strings.Contains(l, "broke off") }) {
 				t.Errorf("the broken attempt was not logged: %q", ft.logs)
+			}
+		})
+	}
+}
+
+// An answer recorded whole before another of the same cassette broke off
+// (a poll's first answer, then its last, never retried) does not stand
+// for it: the test fails (found by a review: it was taken for a retry).
+func TestABodyBrokenOffAfterAWholeOneOfItsCassetteFailsTheTest(t *testing.T) {
+	var calls atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1)%2 == 1 {
+			io.WriteString(w, "running")
+			return
+		}
+		brokenoff.Write(w, 1000, "done")
+	}))
+	defer api.Close()
+	for _, name := range []string{"New", "NewTransport"} {
+		t.Run(name, func(t *testing.T) {
+			ft := &fakeTB{TB: t}
+			client, base := &http.Client{}, api.URL
+			if name == "New" {
+				base = recorder.New(ft, api.URL, t.TempDir()).URL
+			} else {
+				client.Transport = recorder.NewTransport(ft, t.TempDir())
+			}
+			for range 2 {
+				resp, err := client.Get(base + "/job")
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			ft.end()
+			ft.mu.Lock()
+			defer ft.mu.Unlock()
+			if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], "broke off") {
+				t.Errorf("the test's failures are %q; want the second answer of /job, broken off, once", ft.errors)
 			}
 		})
 	}

@@ -72,8 +72,8 @@ type Handler struct {
 	closed    bool                      // Close was called
 	fwdFailed int                       // requests the upstream did not answer, or not whole (see noteForwardFailure)
 	firstFail string                    // the first of them, and why
-	broken    map[string]string         // cassettes whose response body the upstream broke off, and why (see noteBroken)
-	brokenOrd []string                  // broken's names, in the order they broke
+	broken    map[string]brokenNote     // cassettes whose response body the upstream broke off since they were last recorded (see noteBroken)
+	brokenSeq int                       // breaks noted so far, to order broken
 	unstored  int                       // exchanges recorded that could not be stored (see noteUnstored)
 	firstUns  error                     // the first of them
 }
@@ -422,10 +422,17 @@ func (h *Handler) noteForwardFailure(what string) {
 	h.fwdFailed++
 }
 
+// A brokenNote says why a cassette's response body was broken off, and
+// when (see Handler.brokenSeq).
+type brokenNote struct {
+	what string
+	seq  int
+}
+
 // noteBroken notes a response of cassette name whose body the upstream
 // broke off, which was not stored (err says which, and why): unless a
-// request of that name is recorded whole (a retry), a rerecording keeps
-// the old library, and a recording reports it at Close.
+// request of that name is recorded whole after it (a retry), a
+// rerecording keeps the old library, and a recording reports it at Close.
 func (h *Handler) noteBroken(name string, err error) {
 	h.logf("%v", err)
 	h.mu.Lock()
@@ -434,22 +441,21 @@ func (h *Handler) noteBroken(name string, err error) {
 		return
 	}
 	if h.broken == nil {
-		h.broken = make(map[string]string)
+		h.broken = make(map[string]brokenNote)
 	}
-	h.broken[name] = strings.TrimPrefix(err.Error(), "recorder: ")
-	h.brokenOrd = append(h.brokenOrd, name)
+	h.brokenSeq++
+	h.broken[name] = brokenNote{what: strings.TrimPrefix(err.Error(), "recorder: "), seq: h.brokenSeq}
 }
 
 // brokenLocked returns how many cassettes were broken off (see noteBroken)
-// and not recorded, and what the first of them says. h.mu is held.
+// and not recorded since, and what the first of them says. h.mu is held.
 func (h *Handler) brokenLocked() (n int, first string) {
-	for _, name := range h.brokenOrd {
-		if !h.recorded[name] {
-			if n == 0 {
-				first = h.broken[name]
-			}
-			n++
+	firstSeq := 0
+	for _, b := range h.broken {
+		if n == 0 || b.seq < firstSeq {
+			first, firstSeq = b.what, b.seq
 		}
+		n++
 	}
 	return n, first
 }
@@ -468,6 +474,7 @@ func (h *Handler) noteUnstored(err error) {
 func (h *Handler) noteRecorded(name string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	delete(h.broken, name) // recorded whole after it broke off: a retry
 	if !h.recorded[name] {
 		h.recorded[name] = true
 		if h.hostless != nil {

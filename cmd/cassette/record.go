@@ -145,6 +145,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		failed   int                 // exchanges that could not be stored
 		broken   = map[string]bool{} // cassettes whose response body the upstream broke off
 	)
+	ln, ok := listen(*addr, stderr, "cassette record")
+	if !ok {
+		return exitError // before anything is recorded or written
+	}
 	logf := logTo(stderr)
 	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
@@ -168,14 +172,16 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		recorder.OnRecord(func(name string, _ library.Exchange) {
 			mu.Lock()
 			recorded[name]++
+			delete(broken, name) // recorded whole after it broke off: a retry
 			stored++
 			mu.Unlock()
 		}))
 	if err != nil {
+		ln.Close()
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitError
 	}
-	cut, gaveUp, err := serveUntilDone(ctx, *addr, p, stderr, "cassette record", func(base string) {
+	cut, gaveUp, err := serveUntilDone(ctx, ln, p, stderr, "cassette record", func(base string) {
 		fmt.Fprintf(stdout, "cassette: recording %s into %s via %s\n", *upstream, path, base)
 	}, func() {
 		mu.Lock()
@@ -218,13 +224,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %d failure(s) to store what was recorded (the log above says which)\n", failed)
 		code = exitError
 	}
-	lost := 0 // cassettes broken off, and not recorded whole on a retry
-	for name := range broken {
-		if recorded[name] == 0 {
-			lost++
-		}
-	}
-	if lost > 0 {
+	if lost := len(broken); lost > 0 { // broken off, and not recorded whole since
 		fmt.Fprintf(stderr, "cassette record: %d cassette(s) not recorded, as the upstream broke off their response bodies (the log above says which); record them again once the upstream answers whole\n", lost)
 		code = exitError
 	}
@@ -312,5 +312,5 @@ func writeLines(path string, lines []string) error {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
-	return os.WriteFile(path, []byte(b.String()), 0o666)
+	return writeList(path, []byte(b.String()))
 }

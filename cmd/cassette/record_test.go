@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -705,5 +708,128 @@ func TestServeNamesTheFlagWhenABodyIsOverTheLimit(t *testing.T) {
 				t.Errorf("stderr says %d time(s) that the body was over the limit, want at the time and at the end:\n%s", n, out)
 			}
 		})
+	}
+}
+
+// An answer recorded whole before another of the same cassette broke off
+// (a poll's first answer, then its last) does not stand for it: record,
+// and serve in rerecord mode, exit 1 (found by a review: an exchange
+// recorded before the break was taken for a retry).
+func TestRecordExitsOneWhenABodyBreaksOffAfterAWholeOne(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	for _, args := range [][]string{{"record"}, {"serve", "-mode", "rerecord"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Setenv("TMPDIR", t.TempDir())
+			var calls atomic.Int32
+			upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					io.WriteString(w, "running")
+					return
+				}
+				brokenoff.Write(w, 1000, "done")
+			}))
+			defer upstream.Close()
+			path := filepath.Join(t.TempDir(), "api")
+			c := start(t, append(append(slices.Clone(args), "-upstream", upstream.URL), path)...)
+			_, base := c.announce()
+			if code, body := get(t, base+"/job"); code != 200 || body != "running" {
+				t.Fatalf("first GET /job = %d %q", code, body)
+			}
+			resp, err := http.Get(base + "/job")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.ReadAll(resp.Body); err == nil {
+				t.Fatalf("second GET /job read to its end; want it broken off")
+			}
+			resp.Body.Close()
+			if code := c.stop(); code != exitError {
+				t.Errorf("%q exited %d, want %d: the second answer of /job was not recorded, nor retried:\n%s", args, code, exitError, c.stderr.String())
+			}
+		})
+	}
+}
+
+// A serve or record that cannot listen (a port in use) stops before it
+// changes anything: no -unused list naming every cassette, which
+// "cassette prune -unused FILE -force" run next would empty the library
+// with, and a rerecord does not replace the library with nothing (found
+// by a review).
+func TestAListenErrorChangesNothing(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, args := range [][]string{{"serve"}, {"serve", "-mode", "rerecord", "-upstream", "http://127.0.0.1:1"}, {"record", "-upstream", "http://127.0.0.1:1"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Setenv("TMPDIR", t.TempDir())
+			path, names := writeLibrary(t, "api",
+				recorded{"GET", "https://api.example.com/a", 200, "a"},
+				recorded{"GET", "https://api.example.com/b", 200, "b"})
+			report := filepath.Join(t.TempDir(), "unused.log")
+			all := append(slices.Clone(args), "-addr", busy.Addr().String(), "-unused", report, "-strict", path)
+			code, _, stderr := runSync(t, all...)
+			if code != exitError || !strings.Contains(stderr, "address already in use") {
+				t.Errorf("run(%q) = %d, stderr %q; want %d saying the address is in use", all, code, stderr, exitError)
+			}
+			if b, err := os.ReadFile(report); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("run(%q) could not listen, yet wrote -unused: %q, %v", all, b, err)
+			}
+			if after := cassetteNames(t, path); !slices.Equal(after, names) {
+				t.Errorf("run(%q) could not listen, yet the library holds %q; want %q", all, after, names)
+			}
+		})
+	}
+}
+
+// An -unused FILE that is a dangling symbolic link into a directory
+// library, or a hard link to one of its cassette files, is replaced by the
+// list, not written through: os.WriteFile left a stray file in the
+// library or overwrote a cassette (found by a review).
+func TestTheUnusedListIsNotWrittenThroughALink(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	for _, how := range []string{"dangling symlink", "hard link"} {
+		for _, cmd := range []string{"serve", "record"} {
+			t.Run(cmd+"/"+how, func(t *testing.T) {
+				path, names := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/a", 200, "a"})
+				lib, err := library.Open(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := filepath.Join(t.TempDir(), "unused.log")
+				switch how {
+				case "dangling symlink":
+					if err := os.Symlink(filepath.Join(path, "unused.log"), out); err != nil {
+						t.Skipf("no symbolic links here: %v", err)
+					}
+				case "hard link":
+					if err := os.Link(filepath.Join(path, lib.File(names[0])), out); err != nil {
+						t.Skipf("no hard links here: %v", err)
+					}
+				}
+				args := []string{cmd, "-unused", out, path}
+				if cmd == "record" {
+					args = []string{cmd, "-upstream", "http://127.0.0.1:1", "-unused", out, path}
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				cancel() // serve stops at once
+				var stdout, stderr bytes.Buffer
+				run(ctx, args, &stdout, &stderr)
+				after, err := library.Open(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got, err := after.Names(); err != nil || !slices.Equal(got, names) {
+					t.Errorf("after run(%q) the library holds %q, %v; want %q", args, got, err, names)
+				} else if _, _, err := after.Get(names[0]); err != nil {
+					t.Errorf("after run(%q) cassette %s no longer reads: %v", args, names[0], err)
+				}
+				if fi, err := os.Lstat(out); err != nil || !fi.Mode().IsRegular() {
+					t.Errorf("-unused %s after the run: %v, %v; want a regular file of its own", out, fi, err)
+				}
+			})
+		}
 	}
 }

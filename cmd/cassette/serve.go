@@ -13,6 +13,7 @@ import (
 	"sync"
 	"text/tabwriter"
 
+	"github.com/cassette-go/cassette/internal/atomicfile"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
@@ -158,8 +159,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitError
 		}
 	}
+	ln, ok := listen(*addr, stderr, "cassette serve")
+	if !ok {
+		return exitError // before anything is served, recorded or written
+	}
 	h, err := replayserver.NewHandler(path, opts...)
 	if err != nil {
+		ln.Close()
 		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
 		if errors.Is(err, replayserver.ErrNoLibrary) {
 			fmt.Fprintf(stderr, "\tor record it with: cassette serve -mode record -upstream URL %s\n", path)
@@ -173,7 +179,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// request cut off may be a hit being replayed: the count is said, the
 	// log says which forwarded ones were not stored.
 	recording := m == replayserver.ModeRerecord || ((m == replayserver.ModeRecord || m == replayserver.ModeOnce) && !h.Library().Exists())
-	cut, gaveUp, err := serveUntilDone(ctx, *addr, h, stderr, "cassette serve", func(base string) {
+	cut, gaveUp, err := serveUntilDone(ctx, ln, h, stderr, "cassette serve", func(base string) {
 		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
 		if h.Mode() != replayserver.ModeReplay {
 			fmt.Fprintf(stdout, "cassette: mode %s, forwarding to %s\n", h.Mode(), *upstream)
@@ -234,7 +240,15 @@ func writeUnused(path string, h *replayserver.Handler) error {
 	if err := h.ReportUnused(&b); err != nil {
 		return err
 	}
-	return os.WriteFile(path, b.Bytes(), 0o666)
+	return writeList(path, b.Bytes())
+}
+
+// writeList writes the list of an -unused flag to path: to a new file
+// renamed over it, so that a hard link or a dangling symbolic link at path
+// (which checkOutsideLibrary cannot see lead into the library) is
+// replaced, not written through.
+func writeList(path string, data []byte) error {
+	return atomicfile.WriteFile(path, data, 0o666)
 }
 
 // printRoutes writes a table of the cassettes in lib: the method, URL

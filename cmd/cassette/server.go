@@ -41,22 +41,34 @@ func stopNow(ctx context.Context) context.Context {
 	return now
 }
 
-// serveUntilDone listens on addr and serves h until ctx is done, then shuts
+// serveUntilDone serves h on ln until ctx is done, then shuts
 // down gracefully: it waits for the requests in flight for up to
 // shutdownTimeout, or until the context of withStopNow is done, then
-// closes their connections, calling cutting first. Once listening it calls
+// closes their connections, calling cutting first. Once serving it calls
 // started with the server's base URL. It returns the number of requests
 // cut off. The server's own errors and its stopping are logged to stderr
 // with prefix. gaveUp, called once the caller has closed h, returns how
 // many responses whose client had left it stopped reading at a second
 // interrupt, before their end: they were not recorded.
-func serveUntilDone(ctx context.Context, addr string, h http.Handler, stderr io.Writer, prefix string, started func(baseURL string), cutting func()) (cut int, gaveUp func() int, err error) {
-	var abandoned atomic.Int64
-	gaveUp = func() int { return int(abandoned.Load()) }
+//
+// The caller listens first (see listen), so that an address it cannot
+// listen on stops it before it changes anything: a rerecord that never
+// served would replace the library with nothing, and -unused would name
+// every cassette.
+// listen listens on addr for serveUntilDone, saying on stderr, with
+// prefix, why it cannot.
+func listen(addr string, stderr io.Writer, prefix string) (net.Listener, bool) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return 0, gaveUp, err
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return nil, false
 	}
+	return ln, true
+}
+
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stderr io.Writer, prefix string, started func(baseURL string), cutting func()) (cut int, gaveUp func() int, err error) {
+	var abandoned atomic.Int64
+	gaveUp = func() int { return int(abandoned.Load()) }
 	var open inflight
 	// Cutting requests off ends those a recording proxy goes on reading
 	// after their client left, too; a stop that cuts nothing off leaves
