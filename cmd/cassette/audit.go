@@ -321,18 +321,31 @@ func scanText(b []byte) []finding {
 			add("JWT", string(m))
 		}
 	}
-	for _, m := range credentialRE.FindAllSubmatch(b, -1) {
+	for _, m := range bearerRE.FindAllSubmatch(b, -1) {
 		if kind, ok := credential(string(m[1]), string(m[2])); ok {
 			add(kind, string(m[2]))
+		}
+	}
+	for _, m := range basicRE.FindAllSubmatch(b, -1) {
+		if kind, ok := credential("Basic", string(m[1])); ok {
+			add(kind, string(m[1]))
 		}
 	}
 	return out
 }
 
-// credentialRE matches an Authorization value in text (an API that echoes
-// the request's headers, httpbin's /headers, a debug page): a scheme and
-// its credentials; credential decides.
-var credentialRE = regexp.MustCompile(`(?i)\b(Bearer|Basic|Token)\s+([A-Za-z0-9+/_=.~-]{8,})`)
+// bearerRE and basicRE match an Authorization value in text (an API that
+// echoes the request's headers, httpbin's /headers, a debug page): a
+// scheme and its credentials, on one line; credential decides. Bearer
+// and Token, words of prose and code too ("token refreshTokenExpiresAt"
+// in a GraphQL query, "scheme: bearer"), count only where a header value
+// stands: at the start of a line or of a quoted string, after "=", or
+// after "Authorization:". Rails' Token token="..." is seen through, and
+// Laravel Sanctum's ID|secret. A Basic value ends where base64 does.
+var (
+	bearerRE = regexp.MustCompile(`(?im)(?:^[ \t]*|["'=][ \t]*|authorization["']?[ \t]*[:=][ \t]*["']?)(Bearer|Token)[ \t]+(?:token=\\?"?)?([A-Za-z0-9+/_=.~|-]{8,})`)
+	basicRE  = regexp.MustCompile(`(?i)\bBasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})`)
+)
 
 // credential reports whether cred, after the word scheme in text, is a
 // credential, and its kind: a Basic one must decode to user:password, a
@@ -348,7 +361,7 @@ func credential(scheme, cred string) (kind string, ok bool) {
 		}
 		return "Basic credentials", true
 	}
-	if !isJWT(cred) && !tokenShaped(cred) {
+	if !isJWT(cred) && !tokenShaped(strings.ReplaceAll(cred, "|", "")) {
 		return "", false
 	}
 	return "bearer token", true

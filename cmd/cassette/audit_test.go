@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cassette-go/cassette/library"
 )
 
 // jwt is a JWT whose header is {"alg":"HS256","typ":"JWT"}.
@@ -427,5 +429,49 @@ func TestAuditFindsCredentialsInBodies(t *testing.T) {
 	}
 	if strings.Contains(stdout, nameOf(prose)) {
 		t.Errorf("audit reports prose and redacted values as credentials:\n%s", stdout)
+	}
+}
+
+// The search for Authorization values in bodies takes no word of prose or
+// code followed by an identifier for a scheme and its credentials (a
+// GraphQL login selecting "token refreshTokenExpiresAt", an OpenAPI spec's
+// "scheme: bearer" before a scheme's name on the next line, Go and Java
+// source, a token contract's address), and finds the credentials of
+// other common shapes: Laravel Sanctum's ID|secret, Rails' Token
+// token="...", a Basic value ending a sentence (found by a review).
+func TestAuditCredentialsInBodiesOfOtherShapes(t *testing.T) {
+	gql := exchange("POST", "https://api.example.com/graphql",
+		`{"query":"mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { token refreshTokenExpiresAt user { id } } }","variables":{"email":"a@example.com","password":"REDACTED"}}`,
+		200, "application/json", []byte(`{}`), fixedNow)
+	openapi := exchange("GET", "https://api.example.com/openapi.yaml", "", 200, "application/yaml",
+		[]byte("components:\n  securitySchemes:\n    bearerAuth:\n      type: http\n      scheme: bearer\n    OAuth2ClientCredentials:\n      type: oauth2\n"), fixedNow)
+	goSrc := exchange("GET", "https://raw.example.com/auth.go", "", 200, "text/plain",
+		[]byte("func NewClient(ctx context.Context, token oauth2.TokenSource) *http.Client {\n\treturn oauth2.NewClient(ctx, token)\n}\n"), fixedNow)
+	javaSrc := exchange("GET", "https://raw.example.com/Auth.java", "", 200, "text/plain",
+		[]byte("public class Auth {\n    private final Token refreshTokenResponse;\n}\n"), fixedNow)
+	erc20 := exchange("GET", "https://explorer.example.com/token/usdt", "", 200, "text/html",
+		[]byte("<title>Token 0xdAC17F958D2ee523a2206206994597C13D831ec7 | Explorer</title>"), fixedNow)
+	sanctum := exchange("GET", "https://httpbin.example.com/headers", "", 200, "application/json",
+		[]byte(`{"headers":{"Authorization":"Bearer 12|XqZ9pLmN3oPqRsTuVwXyZ0aBcDeFgHiJkLmNoPqR"}}`), fixedNow)
+	rails := exchange("GET", "https://httpbin.example.com/anything", "", 200, "application/json",
+		[]byte(`{"headers":{"Authorization":"Token token=\"9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b\""}}`), fixedNow)
+	sentence := exchange("GET", "https://api.example.com/debug", "", 401, "text/plain",
+		[]byte("the server refused the credentials Basic dXNlcjpodW50ZXIy."), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, gql, openapi, goSrc, javaSrc, erc20, sanctum, rails, sentence)
+	_, stdout, _ := runSync(t, "audit", path)
+	for _, ex := range []library.Exchange{gql, openapi, goSrc, javaSrc, erc20} {
+		if strings.Contains(stdout, nameOf(ex)) {
+			t.Errorf("audit reports %s, which holds no credential:\n%s", nameOf(ex), stdout)
+		}
+	}
+	for _, w := range []string{
+		nameOf(sanctum) + " exchange 1: bearer token in response body (12|X…)",
+		nameOf(rails) + " exchange 1: bearer token in response body (9944…)",
+		nameOf(sentence) + " exchange 1: Basic credentials in response body (dXNl…)",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
 	}
 }
