@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/cassette-go/cassette/replayserver"
 	"github.com/google/go-cmp/cmp"
@@ -285,28 +288,48 @@ func TestImportHARFormsAndNothing(t *testing.T) {
 	}
 }
 
-// A HAR file that starts with a UTF-8 byte order mark, as PowerShell 5
-// and Windows editors save one, imports as the same file without it: it
-// used to be refused as not JSON.
+// A HAR file that starts with a UTF-8 byte order mark, as Windows editors
+// save one, imports as the same file without it: it used to be refused as
+// not JSON. So does one in UTF-16 with its mark, as PowerShell 5's > and
+// Out-File write it.
 func TestImportHARWithByteOrderMark(t *testing.T) {
 	data, err := os.ReadFile(chromiumHAR)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	bom := filepath.Join(dir, "bom.har")
-	if err := os.WriteFile(bom, append([]byte("\ufeff"), data...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	withBOM, without := filepath.Join(dir, "bom.json"), filepath.Join(dir, "plain.json")
-	code, stdout, stderr := runSync(t, "import", "-from", "har", bom, withBOM)
-	if code != exitOK || !strings.HasPrefix(stdout, "imported ") {
-		t.Fatalf("import -from har of %s = %d, stdout %q, stderr %q; want 0", bom, code, stdout, stderr)
-	}
+	without := filepath.Join(dir, "plain.json")
 	if code, _, stderr := runSync(t, "import", "-from", "har", chromiumHAR, without); code != exitOK {
 		t.Fatalf("import -from har of %s = %d, stderr %q; want 0", chromiumHAR, code, stderr)
 	}
-	if diff := cmp.Diff(loadAll(t, without), loadAll(t, withBOM)); diff != "" {
-		t.Errorf("import of the HAR with a byte order mark differs from without (-without +with):\n%s", diff)
+	utf16Of := func(order binary.AppendByteOrder, mark []byte) []byte {
+		out := slices.Clone(mark)
+		for _, u := range utf16.Encode([]rune(string(data))) {
+			out = order.AppendUint16(out, u)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{
+		{"utf-8", append([]byte("\ufeff"), data...)},
+		{"utf-16le", utf16Of(binary.LittleEndian, []byte{0xff, 0xfe})},
+		{"utf-16be", utf16Of(binary.BigEndian, []byte{0xfe, 0xff})},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			bom := filepath.Join(dir, c.name+".har")
+			if err := os.WriteFile(bom, c.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			withBOM := filepath.Join(dir, c.name+".json")
+			code, stdout, stderr := runSync(t, "import", "-from", "har", bom, withBOM)
+			if code != exitOK || !strings.HasPrefix(stdout, "imported ") {
+				t.Fatalf("import -from har of %s = %d, stdout %q, stderr %q; want 0", bom, code, stdout, stderr)
+			}
+			if diff := cmp.Diff(loadAll(t, without), loadAll(t, withBOM)); diff != "" {
+				t.Errorf("import of the HAR in %s with a byte order mark differs from without (-without +with):\n%s", c.name, diff)
+			}
+		})
 	}
 }

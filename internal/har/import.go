@@ -3,6 +3,7 @@ package har
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
@@ -26,9 +28,14 @@ import (
 // to replay: it is skipped, and so is one with an interim status (1xx: a
 // WebSocket's 101); skipped says which, one line each. A byte order mark
 // at the start of data, which Windows tools write (PowerShell 5, Notepad's
-// "UTF-8 with BOM"), is skipped, as package library skips one.
+// "UTF-8 with BOM"), is skipped, as package library skips one; a file in
+// UTF-16 with its byte order mark (PowerShell 5's > and Out-File write
+// one) is read as the same text in UTF-8.
 func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
+	if text, ok := fromUTF16(data); ok {
+		data = text
+	}
 	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, errors.New("read HAR: empty file: not a HAR file")
@@ -280,4 +287,25 @@ func readable(err error) error {
 		return errors.New("not JSON: the file ends in the middle of the document (truncated?)")
 	}
 	return err
+}
+
+// fromUTF16 returns data, which starts with a UTF-16 byte order mark
+// (little- or big-endian), as UTF-8 without it; ok is false for data
+// without one.
+func fromUTF16(data []byte) (text []byte, ok bool) {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		order = binary.LittleEndian
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		order = binary.BigEndian
+	default:
+		return nil, false
+	}
+	data = data[2:]
+	units := make([]uint16, len(data)/2) // an odd last byte is dropped
+	for i := range units {
+		units[i] = order.Uint16(data[2*i:])
+	}
+	return []byte(string(utf16.Decode(units))), true
 }
