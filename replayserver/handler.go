@@ -267,7 +267,9 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 // broke off a response body, which was not stored, and no retry of it
 // was), or an exchange recorded could not be stored (over [MaxBodySize]):
 // the library is then left unchanged, and Close returns an error saying
-// so, which wraps the recorder's error for the last case. In record mode
+// so, which wraps the recorder's error for the last case. A handler made
+// by NewHandler that recorded nothing in rerecord mode (a server stopped
+// before any request came) leaves the library unchanged, and says so. In record mode
 // Close saves what was recorded and returns an error when the upstream
 // broke off a response body, which is not in the library, and, for a
 // handler made by NewHandler, when an exchange recorded could not be
@@ -355,6 +357,20 @@ func (h *Handler) Close() error {
 				return err
 			}
 			return fmt.Errorf("replayserver: rerecord %s: %d exchange(s) recorded could not be stored (the first: %w), so the library is left unchanged", h.dest.Path(), nu, firstU)
+		}
+		h.mu.Lock()
+		none := len(h.recorded) == 0
+		h.mu.Unlock()
+		if none && h.fail == nil {
+			// Outside a test (cassette serve stopped before any request
+			// came), a rerecording of nothing is no reason to empty the
+			// library. A test that makes no request, and passes, does
+			// rerecord it empty.
+			h.keepOld = "the server recorded no request"
+			if err := h.dropRerecorded(); err != nil {
+				return err
+			}
+			return fmt.Errorf("replayserver: rerecord %s: nothing was recorded, so the library is left unchanged", h.dest.Path())
 		}
 		return h.replaceLibrary()
 	}

@@ -240,7 +240,18 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			stale = append(stale, lib.File(name))
 		}
 	}
-	if *unusedFile != "" {
+	incomplete := code != exitOK // a request came and was not recorded: its cassette would be listed
+	switch {
+	case *unusedFile != "" && incomplete:
+		// Not written: "cassette prune -unused FILE -force" would delete
+		// the cassette of a request that broke off, or was over the
+		// limit. Nor left with an earlier session's list.
+		msg := "not written"
+		if err := os.Remove(*unusedFile); err == nil {
+			msg = "removed, not written"
+		}
+		fmt.Fprintf(stderr, "cassette record: -unused %s %s, as some requests were not recorded (the lines above say which), and their cassettes would be listed as not recorded again\n", *unusedFile, msg)
+	case *unusedFile != "":
 		if err := writeLines(*unusedFile, stale); err != nil {
 			fmt.Fprintf(stderr, "cassette record: -unused: %v\n", err)
 			code = exitError

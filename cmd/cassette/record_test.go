@@ -833,3 +833,94 @@ func TestTheUnusedListIsNotWrittenThroughALink(t *testing.T) {
 		}
 	}
 }
+
+// An -unused FILE that is a dangling symbolic link to the library, which
+// the run then creates, is replaced by the list, not written through: the
+// check at the start could not see where it led, and the list overwrote
+// the library just recorded (found by a review).
+func TestTheUnusedListIsNotWrittenThroughALinkToALibraryMadeMeanwhile(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("TMPDIR", t.TempDir())
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "hello")
+	}))
+	defer upstream.Close()
+	for _, args := range [][]string{{"record"}, {"serve", "-mode", "record"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "api.json") // not there yet
+			out := filepath.Join(dir, "unused.log")
+			if err := os.Symlink(path, out); err != nil {
+				t.Skipf("no symbolic links here: %v", err)
+			}
+			c := start(t, append(slices.Clone(args), "-upstream", upstream.URL, "-unused", out, path)...)
+			if code, body := get(t, c.baseURL()+"/a"); code != 200 || body != "hello" {
+				t.Fatalf("GET /a = %d %q", code, body)
+			}
+			code := c.stop()
+			if names := cassetteNames(t, path); len(names) != 1 {
+				t.Errorf("%q exited %d; the library holds %q, want the cassette of /a\nstderr:\n%s", args, code, names, c.stderr.String())
+			}
+			if fi, err := os.Lstat(out); err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("-unused %s after the run: %v, %v; want a regular file of its own", out, fi, err)
+			}
+		})
+	}
+}
+
+// A record in which a request was not recorded (its body broke off, or was
+// over the limit) writes no -unused list: it would name that request's
+// cassette as not recorded again, and "cassette prune -unused FILE
+// -force" would delete the only copy (found by a review).
+func TestRecordWritesNoUnusedListWhenARequestWasNotRecorded(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("TMPDIR", t.TempDir())
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		brokenoff.Write(w, 1000, "part")
+	}))
+	defer upstream.Close()
+	path, names := writeLibrary(t, "api", recorded{"GET", upstream.URL + "/a", 200, "old"})
+	report := filepath.Join(t.TempDir(), "unused.log")
+	if err := os.WriteFile(report, []byte("an earlier session's list\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := start(t, "record", "-upstream", upstream.URL, "-unused", report, path)
+	if resp, err := http.Get(c.baseURL() + "/a"); err == nil {
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	if code := c.stop(); code != exitError {
+		t.Errorf("record exited %d; want %d", code, exitError)
+	}
+	if b, err := os.ReadFile(report); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("-unused %s = %q, %v; want no file (and not the earlier session's)", report, b, err)
+	}
+	if !strings.Contains(c.stderr.String(), "-unused "+report+" removed, not written") {
+		t.Errorf("stderr does not say why -unused was not written:\n%s", c.stderr.String())
+	}
+	runSync(t, "prune", "-unused", report, "-force", path)
+	if after := cassetteNames(t, path); !slices.Equal(after, names) {
+		t.Errorf("the library holds %q; want %q", after, names)
+	}
+}
+
+// cassette serve -mode rerecord stopped before any request came leaves the
+// library as it was, and says so with status 1: it replaced it with
+// nothing, with status 0 (found by a review).
+func TestServeRerecordOfNothingKeepsTheLibrary(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("TMPDIR", t.TempDir())
+	path, names := writeLibrary(t, "api",
+		recorded{"GET", "https://api.example.com/a", 200, "a"},
+		recorded{"GET", "https://api.example.com/b", 200, "b"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // Ctrl-C as it starts
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"serve", "-mode", "rerecord", "-upstream", "http://127.0.0.1:1", path}, &stdout, &stderr)
+	if after := cassetteNames(t, path); !slices.Equal(after, names) {
+		t.Errorf("the library holds %q; want %q", after, names)
+	}
+	if code != exitError || !strings.Contains(stderr.String(), "nothing was recorded, so the library is left unchanged") {
+		t.Errorf("serve -mode rerecord of nothing = %d, stderr:\n%s\nwant %d saying the library is left unchanged", code, stderr.String(), exitError)
+	}
+}

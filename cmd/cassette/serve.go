@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"strconv"
@@ -243,11 +244,18 @@ func writeUnused(path string, h *replayserver.Handler) error {
 	return writeList(path, b.Bytes())
 }
 
-// writeList writes the list of an -unused flag to path: to a new file
-// renamed over it, so that a hard link or a dangling symbolic link at path
-// (which checkOutsideLibrary cannot see lead into the library) is
-// replaced, not written through.
+// writeList writes the list of an -unused flag to path, as a file of its
+// own: to a new file renamed over path, and in place of a symbolic link at
+// path rather than through it. A link or a hard link there may lead into
+// the library (a link to a library made by this very run, which
+// checkOutsideLibrary could not see at the start): writing through it
+// would destroy the library.
 func writeList(path string, data []byte) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+	}
 	return atomicfile.WriteFile(path, data, 0o666)
 }
 
