@@ -340,10 +340,11 @@ func scanText(b []byte) []finding {
 // and Token, words of prose and code too ("token refreshTokenExpiresAt"
 // in a GraphQL query, "scheme: bearer"), count only where a header value
 // stands: at the start of a line or of a quoted string, after "=", or
-// after "Authorization:". Rails' Token token="..." is seen through, and
+// shortly after "Authorization" (a header echoed as JSON, a table cell
+// after it in HTML, an XML element, Go's printed http.Header). Rails' Token token="..." is seen through, and
 // Laravel Sanctum's ID|secret. A Basic value ends where base64 does.
 var (
-	bearerRE = regexp.MustCompile(`(?im)(?:^[ \t]*|["'=][ \t]*|authorization["']?[ \t]*[:=][ \t]*["']?)(Bearer|Token)[ \t]+(?:token=\\?"?)?([A-Za-z0-9+/_=.~|-]{8,})`)
+	bearerRE = regexp.MustCompile(`(?im)(?:^[ \t]*|["'=][ \t]*|authorization[^\n]{0,12}?)(Bearer|Token)[ \t]+(?:token=\\?"?)?([A-Za-z0-9+/_=.~|-]{8,})`)
 	basicRE  = regexp.MustCompile(`(?i)\bBasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})`)
 )
 

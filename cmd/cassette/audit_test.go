@@ -475,3 +475,27 @@ func TestAuditCredentialsInBodiesOfOtherShapes(t *testing.T) {
 		}
 	}
 }
+
+// Bearer tokens in HTML, XML and Go's printed http.Header, where the value
+// stands shortly after the word Authorization, are found (found by a
+// review: tightening the search had lost them).
+func TestAuditFindsBearerInHTMLXMLAndGoHeaderDumps(t *testing.T) {
+	const tok = "Zk3pQ9rT7vX2mN8bL4cD6fG1hJ5kM0nP"
+	html := exchange("GET", "https://api.example.com/debug/html", "", 500, "text/html",
+		[]byte("<table><tr><th>Authorization</th><td>Bearer "+tok+"</td></tr></table>"), fixedNow)
+	xml := exchange("GET", "https://api.example.com/echo.xml", "", 200, "application/xml",
+		[]byte("<headers><Authorization>Bearer "+tok+"</Authorization></headers>"), fixedNow)
+	goDump := exchange("GET", "https://api.example.com/debug/go", "", 500, "text/plain",
+		[]byte("request headers: map[Accept:[*/*] Authorization:[Bearer "+tok+"]]"), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, html, xml, goDump)
+	code, stdout, _ := runSync(t, "audit", path)
+	for _, ex := range []library.Exchange{html, xml, goDump} {
+		if !strings.Contains(stdout, nameOf(ex)+" exchange 1: bearer token in response body (Zk3p…)") {
+			t.Errorf("audit misses the bearer token in %s (%q):\n%s", nameOf(ex), ex.Response.Body, stdout)
+		}
+	}
+	if code != exitError {
+		t.Errorf("audit exited %d; want %d", code, exitError)
+	}
+}
