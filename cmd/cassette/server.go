@@ -41,6 +41,17 @@ func stopNow(ctx context.Context) context.Context {
 	return now
 }
 
+// listen listens on addr for serveUntilDone, saying on stderr, with
+// prefix, why it cannot.
+func listen(addr string, stderr io.Writer, prefix string) (net.Listener, bool) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
+		return nil, false
+	}
+	return ln, true
+}
+
 // serveUntilDone serves h on ln until ctx is done, then shuts
 // down gracefully: it waits for the requests in flight for up to
 // shutdownTimeout, or until the context of withStopNow is done, then
@@ -55,17 +66,6 @@ func stopNow(ctx context.Context) context.Context {
 // listen on stops it before it changes anything: a rerecord that never
 // served would replace the library with nothing, and -unused would name
 // every cassette.
-// listen listens on addr for serveUntilDone, saying on stderr, with
-// prefix, why it cannot.
-func listen(addr string, stderr io.Writer, prefix string) (net.Listener, bool) {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prefix, err)
-		return nil, false
-	}
-	return ln, true
-}
-
 func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stderr io.Writer, prefix string, started func(baseURL string), cutting func()) (cut int, gaveUp func() int, err error) {
 	var abandoned atomic.Int64
 	gaveUp = func() int { return int(abandoned.Load()) }
