@@ -82,16 +82,17 @@ func exportExchange(ex library.Exchange) entry {
 	}
 	if len(ex.Response.Body) > 0 {
 		c := &e.Response.Content
-		if plain, ok := decodeContent(ex.Response.Header.Get("Content-Encoding"), ex.Response.Body); ok {
+		enc := strings.Join(ex.Response.Header.Values("Content-Encoding"), ", ")
+		if plain, ok := decodeContent(enc, ex.Response.Body); ok {
 			// As browsers write it, decoded; the bytes as sent beside it.
 			c.Text, c.Encoding = encodeText(plain)
 			c.Size, c.Compression = len(plain), len(plain)-len(ex.Response.Body)
-			c.Encoded = base64.StdEncoding.EncodeToString(ex.Response.Body)
+			c.Encoded, _ = json.Marshal(base64.StdEncoding.EncodeToString(ex.Response.Body))
 		} else {
 			c.Text, c.Encoding = encodeText(ex.Response.Body)
-			// Still in its coding (br, zstd): Import keeps it so, though
-			// browsers write such bodies decoded.
-			enc := strings.TrimSpace(ex.Response.Header.Get("Content-Encoding"))
+			// Still in its coding (br, zstd, several): Import keeps it
+			// so, though browsers write such bodies decoded.
+			enc = strings.TrimSpace(enc)
 			c.AsSent = enc != "" && !strings.EqualFold(enc, "identity")
 		}
 	}

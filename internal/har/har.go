@@ -47,8 +47,10 @@
 // that HAR viewers show it), with its "size" decoded and "compression"
 // the bytes the coding saved; the body as sent is in the custom field
 // "_encoded" (base64). One in br or zstd, which the standard library does
-// not decode, is written as sent, marked "_asSent": true so that Import
-// keeps its Content-Encoding. Trailers, which HAR cannot hold, are written
+// not decode, or in several codings, is written as sent, marked "_asSent":
+// true so that Import keeps its Content-Encoding. Import trusts these two
+// fields only in a HAR whose creator is "cassette", and "_encoded" only
+// while the text still decodes from it: a text edited by hand wins. Trailers, which HAR cannot hold, are written
 // in the custom field "_trailers" of the response, and the pieces a
 // streamed body arrived in in "_chunks" ([{"size": 12, "at": "1.5ms"}]). An unknown recording
 // time is written as 0001-01-01T00:00:00Z, and the latency as the "wait"
@@ -57,6 +59,7 @@
 package har
 
 import (
+	"encoding/json"
 	"maps"
 	"net/http"
 	"slices"
@@ -154,9 +157,10 @@ type content struct {
 	MimeType    string `json:"mimeType"`
 	Text        string `json:"text,omitempty"`
 	Encoding    string `json:"encoding,omitempty"`
-	// Encoded is the custom "_encoded": the body as sent, base64, when
-	// Text holds it decoded (see Export).
-	Encoded string `json:"_encoded,omitempty"`
+	// Encoded is the custom "_encoded": the body as sent, a base64
+	// string, when Text holds it decoded (see Export). Raw, so that
+	// another tool's field of that name, of another type, is no error.
+	Encoded json.RawMessage `json:"_encoded,omitempty"`
 	// AsSent is the custom "_asSent": Text is the body as sent, in its
 	// Content-Encoding, which Import keeps (see Export).
 	AsSent bool `json:"_asSent,omitempty"`

@@ -455,7 +455,7 @@ func TestExportDecodesEncodedBodies(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := a.Log.Entries[0].Response.Content
-		if got.Text != c.wantText || (got.Encoded != "") != c.wantBytes {
+		if got.Text != c.wantText || (len(got.Encoded) != 0) != c.wantBytes {
 			t.Errorf("%s %x: content text %q, _encoded %q; want text %q, _encoded written %v", c.enc, c.body, got.Text, got.Encoded, c.wantText, c.wantBytes)
 		}
 		if c.wantBytes && (got.Size != len(c.wantText) || got.Compression != len(c.wantText)-len(c.body)) {
@@ -468,5 +468,86 @@ func TestExportDecodesEncodedBodies(t *testing.T) {
 		if diff := cmp.Diff(cs, back); diff != "" {
 			t.Errorf("%s: Import(Export(cs)) differs (-cs +got):\n%s", c.enc, diff)
 		}
+	}
+}
+
+// The "_encoded" field is trusted only in a HAR that Export wrote, and
+// only while the text still decodes from it: a text edited by hand wins
+// (it was dropped for the bytes in "_encoded"), and another tool's field
+// of that name, of any type, is ignored (it was decoded as base64, or
+// failed the import). Found by a review.
+func TestImportTrustsEncodedOnlyWhenItMatches(t *testing.T) {
+	ex := library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://example.com/gz"},
+		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: gzipBytes("old answer")},
+	}
+	name, err := nameOf(ex.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := Export([]library.Cassette{{Name: name, Exchanges: []library.Exchange{ex}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := bytes.Replace(data, []byte(`"text": "old answer"`), []byte(`"text": "new answer"`), 1)
+	if bytes.Equal(edited, data) {
+		t.Fatalf("the exported text is not where the test expects it:\n%s", data)
+	}
+	cs, _, err := Import(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cs[0].Exchanges[0].Response; string(got.Body) != "new answer" || got.Header.Get("Content-Encoding") != "" {
+		t.Errorf("an edited text imports as %q with Content-Encoding %q; want the edit, decoded", got.Body, got.Header.Get("Content-Encoding"))
+	}
+
+	for _, field := range []string{`"none"`, `true`, `"` + base64.StdEncoding.EncodeToString(gzipBytes("other")) + `"`} {
+		foreign := `{"log":{"version":"1.2","creator":{"name":"othertool","version":"1"},"entries":[{"startedDateTime":"2026-01-02T03:04:05Z","time":1,` +
+			`"request":{"method":"GET","url":"https://example.com/plain","httpVersion":"HTTP/1.1","headers":[],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},` +
+			`"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","headers":[{"name":"Content-Type","value":"text/plain"}],"cookies":[],` +
+			`"content":{"size":5,"mimeType":"text/plain","text":"hello","_encoded":` + field + `},"redirectURL":"","headersSize":-1,"bodySize":5},"cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}`
+		cs, _, err := Import([]byte(foreign))
+		if err != nil {
+			t.Errorf("_encoded %s of another tool: Import = %v", field, err)
+			continue
+		}
+		if got := cs[0].Exchanges[0].Response.Body; string(got) != "hello" {
+			t.Errorf("_encoded %s of another tool: body %q, want hello", field, got)
+		}
+	}
+}
+
+// A gzip body whose Content-Encoding is given in two fields (gzip, then
+// gzip again) is not one coding: it is written as sent, marked so, and
+// comes back byte for byte (found by a review: one gzip was taken off,
+// and the inner one shown as the text).
+func TestExportOfTwoContentEncodingFields(t *testing.T) {
+	twice := gzipBytes(string(gzipBytes("hello")))
+	ex := library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://example.com/twice"},
+		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip", "gzip"}}, Body: twice},
+	}
+	name, err := nameOf(ex.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := []library.Cassette{{Name: name, Exchanges: []library.Exchange{ex}}}
+	data, err := Export(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a archive
+	if err := json.Unmarshal(data, &a); err != nil {
+		t.Fatal(err)
+	}
+	if c := a.Log.Entries[0].Response.Content; !c.AsSent || len(c.Encoded) != 0 {
+		t.Errorf("content %+v; want the body as sent, marked _asSent", c)
+	}
+	back, _, err := Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(cs, back); diff != "" {
+		t.Errorf("Import(Export(cs)) differs (-cs +got):\n%s", diff)
 	}
 }

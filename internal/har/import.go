@@ -59,7 +59,7 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): skipped: status %d is no final answer (a protocol upgrade, such as a WebSocket, is not replayed)", i+1, e.Request.Method, e.Request.URL, e.Response.Status))
 			continue
 		}
-		ex, err := importEntry(e)
+		ex, err := importEntry(e, a.Log.Creator.Name == "cassette")
 		if err != nil {
 			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, e.Request.URL, err)
 		}
@@ -88,7 +88,7 @@ func nameOf(r library.Request) (string, error) {
 	return naming.Name(req, r.Body, naming.Default()), nil
 }
 
-func importEntry(e entry) (library.Exchange, error) {
+func importEntry(e entry, ours bool) (library.Exchange, error) {
 	if e.Request.Method == "" {
 		return library.Exchange{}, errors.New("no request method")
 	}
@@ -154,21 +154,16 @@ func importEntry(e entry) (library.Exchange, error) {
 			ex.Request.Header.Set("Content-Type", mt)
 		}
 	}
-	switch c := e.Response.Content; {
-	case c.Encoded != "":
-		// Export's: the body as sent, beside its decoded text.
-		body, err := decodeText(c.Encoded, "base64")
-		if err != nil {
-			return ex, fmt.Errorf("response body (_encoded): %w", err)
-		}
-		ex.Response.Body = body
-	case c.Text != "":
+	if c := e.Response.Content; c.Text != "" {
 		body, err := decodeText(c.Text, c.Encoding)
 		if err != nil {
 			return ex, fmt.Errorf("response body: %w", err)
 		}
 		ex.Response.Body = body
-		if !c.AsSent {
+		switch sent, ok := asSent(c, ex.Response.Header, body, ours); {
+		case ok:
+			ex.Response.Body = sent
+		case !(ours && c.AsSent):
 			fixEncoding(&ex.Response)
 		}
 	}
@@ -308,4 +303,25 @@ func fromUTF16(data []byte) (text []byte, ok bool) {
 		units[i] = order.Uint16(data[2*i:])
 	}
 	return []byte(string(utf16.Decode(units))), true
+}
+
+// asSent returns the body as sent that Export kept in the "_encoded" field
+// of c, whose text decodes to text: only in a HAR Export wrote (ours),
+// and only while it still decodes, with the response's Content-Encoding
+// (hdr), to text. A text edited since wins over it, as does a field of
+// that name another tool wrote.
+func asSent(c content, hdr http.Header, text []byte, ours bool) ([]byte, bool) {
+	var s string
+	if !ours || len(c.Encoded) == 0 || json.Unmarshal(c.Encoded, &s) != nil {
+		return nil, false
+	}
+	sent, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return nil, false
+	}
+	plain, ok := decodeContent(strings.Join(hdr.Values("Content-Encoding"), ", "), sent)
+	if !ok || !bytes.Equal(plain, text) {
+		return nil, false
+	}
+	return sent, true
 }
