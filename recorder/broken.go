@@ -55,7 +55,7 @@ func (b *brokenBodies) fail(t testing.TB) {
 	for _, name := range b.order {
 		if err := b.pending[name]; err != nil {
 			delete(b.pending, name) // once, though it broke off again after a retry
-			t.Errorf("%v; no request of cassette %s was recorded whole in this test: record again once the upstream answers whole", err, name)
+			t.Errorf("%v; no request of cassette %s was recorded whole after it, so the cassette lacks that answer: record again once the upstream answers whole", err, name)
 		}
 	}
 	b.pending, b.order = nil, nil

@@ -172,7 +172,7 @@ func TestNewFailsTheTestOnABrokenBody(t *testing.T) {
 			ft.end()
 			ft.mu.Lock()
 			defer ft.mu.Unlock()
-			if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], "response not stored: the upstream broke off its body") || !strings.Contains(ft.errors[0], "was recorded whole in this test") {
+			if len(ft.errors) != 1 || !strings.Contains(ft.errors[0], "response not stored: the upstream broke off its body") || !strings.Contains(ft.errors[0], "was recorded whole after it, so the cassette lacks that answer") {
 				t.Errorf("the test's failures are %q; want the broken body once", ft.errors)
 			}
 		})

@@ -319,7 +319,7 @@ func (h *Handler) Close() error {
 		h.mu.Unlock()
 		var errs []error
 		if n > 0 {
-			errs = append(errs, fmt.Errorf("replayserver: record %s: %d cassette(s) not recorded, as the upstream broke off their response bodies (the first: %s); record them again once the upstream answers whole", h.lib.Path(), n, first))
+			errs = append(errs, fmt.Errorf("replayserver: record %s: %d cassette(s) lack an answer, as the upstream broke off its body and no request of theirs was recorded whole after it (the first: %s); record them again once the upstream answers whole", h.lib.Path(), n, first))
 		}
 		if nu > 0 && h.fail == nil {
 			// A test was failed by each already (see failf).

@@ -377,7 +377,7 @@ func TestABodyTheUpstreamBreaksOffFailsTheRecording(t *testing.T) {
 				if len(after) != len(before)+1 {
 					t.Errorf("the library holds %q; want the old %q and GET /fine", after, before)
 				}
-				if !strings.Contains(errs, "1 cassette(s) not recorded, as the upstream broke off their response bodies (the first: GET ") || !strings.Contains(errs, "/cut") {
+				if !strings.Contains(errs, "1 cassette(s) lack an answer, as the upstream broke off its body and no request of theirs was recorded whole after it (the first: GET ") || !strings.Contains(errs, "/cut") {
 					t.Errorf("the test failed with %q; want it to say GET /cut was not recorded", errs)
 				}
 			})

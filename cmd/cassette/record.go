@@ -225,7 +225,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		code = exitError
 	}
 	if lost := len(broken); lost > 0 { // broken off, and not recorded whole since
-		fmt.Fprintf(stderr, "cassette record: %d cassette(s) not recorded, as the upstream broke off their response bodies (the log above says which); record them again once the upstream answers whole\n", lost)
+		fmt.Fprintf(stderr, "cassette record: %d cassette(s) lack an answer, as the upstream broke off its body and no request of theirs was recorded whole after it (the log above says which); record them again once the upstream answers whole\n", lost)
 		code = exitError
 	}
 	mu.Unlock()
