@@ -20,8 +20,8 @@ type config struct {
 	logf      func(format string, args ...any)
 	onError   func(error)
 	onRecord  func(name string, ex library.Exchange)
-	onBroken  func(name string, err error)
-	stored    func(name string) // told of each exchange stored, for New and NewTransport (see brokenBodies)
+	onBroken  func(name string, sent time.Time, err error)
+	stored    func(name string, sent time.Time) // told of each exchange stored, and when its request was sent, for New and NewTransport (see brokenBodies)
 
 	redactHeaders []string
 	redactQuery   []string
@@ -122,11 +122,12 @@ func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
 
 // OnBrokenBody sets what is called, instead of logging it, for each
 // response whose body the upstream broke off (a reset, a timeout, fewer
-// bytes than its Content-Length announced), with the name of its cassette
-// and an error saying what was received: its client's read failed, and
-// the exchange was not stored, so unless a later request of that name
-// (a retry) is recorded, the library lacks a cassette for a request that
-// was answered. A body the client stopped reading (closed, canceled, its
+// bytes than its Content-Length announced), with the name of its
+// cassette, when its request was sent, and an error saying what was
+// received: its client's read failed, and the exchange was not stored, so
+// unless a request of that name sent after it (a retry) is recorded, the
+// cassette lacks that answer (compare with the time an [OnRecord]
+// exchange's request was sent: its RecordedAt less its Latency). A body the client stopped reading (closed, canceled, its
 // Timeout) is not reported here, nor a request the upstream did not
 // answer at all (its client got an error, and the proxy answers 502 or
 // 504): both are logged. It may be called from several goroutines at
@@ -134,7 +135,7 @@ func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
 // [NewTransport] log it, and fail the test at its end for each cassette
 // that was broken off and never recorded whole: record again once the
 // upstream answers whole.
-func OnBrokenBody(f func(name string, err error)) Option {
+func OnBrokenBody(f func(name string, sent time.Time, err error)) Option {
 	return func(c *config) { c.onBroken = f }
 }
 

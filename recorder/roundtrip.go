@@ -362,7 +362,7 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 // store appends ex to the cassette name, has the library saved in the
 // background, then logs and reports it; note, if not empty, ends the log
 // line. Errors go to OnError.
-func (rt *roundTripper) store(name string, ex library.Exchange, note string) {
+func (rt *roundTripper) store(name string, ex library.Exchange, note string, sent time.Time) {
 	rt.mu.Lock()
 	err := rt.lib.Append(name, ex)
 	rt.mu.Unlock()
@@ -375,7 +375,7 @@ func (rt *roundTripper) store(name string, ex library.Exchange, note string) {
 	}
 	rt.cfg.logRecorded(name, &ex, note)
 	if rt.cfg.stored != nil {
-		rt.cfg.stored(name)
+		rt.cfg.stored(name, sent)
 	}
 	if rt.cfg.onRecord != nil {
 		rt.cfg.onRecord(name, ex)
@@ -612,7 +612,7 @@ func (c *capture) store() {
 		c.rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: before save: %w", ex.Request.Method, ex.Request.URL, c.name, err))
 		return
 	}
-	c.rt.store(c.name, ex, c.note)
+	c.rt.store(c.name, ex, c.note, c.start)
 }
 
 // trailers returns a copy of the trailers that got a value, or nil.

@@ -388,7 +388,7 @@ func (c *capture) broken(err error) {
 	e := fmt.Errorf("recorder: %s %s: response not stored: the upstream broke off its body after %s: %w",
 		c.req.Method, c.rt.redact.URL(c.url), got, err)
 	if c.rt.cfg.onBroken != nil {
-		c.rt.cfg.onBroken(c.name, e)
+		c.rt.cfg.onBroken(c.name, c.start, e)
 		return
 	}
 	c.rt.cfg.logError("%v", e)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/cassette-go/cassette/internal/brokenset"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
@@ -57,7 +58,8 @@ type Handler struct {
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
-	told toldErrors // storage errors already reported
+	told   toldErrors    // storage errors already reported
+	broken brokenset.Set // responses the upstream broke off, not made up for (see noteBroken)
 
 	mu        sync.Mutex                // guards the fields below
 	hits      map[string]*served        // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
@@ -72,8 +74,6 @@ type Handler struct {
 	closed    bool                      // Close was called
 	fwdFailed int                       // requests the upstream did not answer, or not whole (see noteForwardFailure)
 	firstFail string                    // the first of them, and why
-	broken    map[string]brokenNote     // cassettes whose response body the upstream broke off since they were last recorded (see noteBroken)
-	brokenSeq int                       // breaks noted so far, to order broken
 	unstored  int                       // exchanges recorded that could not be stored (see noteUnstored)
 	firstUns  error                     // the first of them
 }
@@ -313,8 +313,8 @@ func (h *Handler) Close() error {
 		if err := h.lib.Save(); err != nil {
 			return fmt.Errorf("replayserver: save %s: %w", h.lib.Path(), err)
 		}
+		n, first := h.brokenLost()
 		h.mu.Lock()
-		n, first := h.brokenLocked()
 		nu, firstU := h.unstored, h.firstUns
 		h.mu.Unlock()
 		var errs []error
@@ -332,8 +332,8 @@ func (h *Handler) Close() error {
 		}
 		h.mu.Lock()
 		n, first := h.fwdFailed, h.firstFail
-		nb, firstB := h.brokenLocked()
 		h.mu.Unlock()
+		nb, firstB := h.brokenLost()
 		if n == 0 {
 			first = firstB
 		}
@@ -438,42 +438,24 @@ func (h *Handler) noteForwardFailure(what string) {
 	h.fwdFailed++
 }
 
-// A brokenNote says why a cassette's response body was broken off, and
-// when (see Handler.brokenSeq).
-type brokenNote struct {
-	what string
-	seq  int
-}
-
-// noteBroken notes a response of cassette name whose body the upstream
-// broke off, which was not stored (err says which, and why): unless a
-// request of that name is recorded whole after it (a retry), a
-// rerecording keeps the old library, and a recording reports it at Close.
-func (h *Handler) noteBroken(name string, err error) {
+// noteBroken notes a response of cassette name, whose request was sent
+// at sent, whose body the upstream broke off, which was not stored (err
+// says which, and why): unless a request of that name sent after it is
+// recorded whole (a retry), a rerecording keeps the old library, and a
+// recording reports it at Close.
+func (h *Handler) noteBroken(name string, sent time.Time, err error) {
 	h.logf("%v", err)
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if _, ok := h.broken[name]; ok {
-		return
-	}
-	if h.broken == nil {
-		h.broken = make(map[string]brokenNote)
-	}
-	h.brokenSeq++
-	h.broken[name] = brokenNote{what: strings.TrimPrefix(err.Error(), "recorder: "), seq: h.brokenSeq}
+	h.broken.Broke(name, sent, err)
 }
 
-// brokenLocked returns how many cassettes were broken off (see noteBroken)
-// and not recorded since, and what the first of them says. h.mu is held.
-func (h *Handler) brokenLocked() (n int, first string) {
-	firstSeq := 0
-	for _, b := range h.broken {
-		if n == 0 || b.seq < firstSeq {
-			first, firstSeq = b.what, b.seq
-		}
-		n++
+// brokenLost returns how many cassettes were broken off and not made up
+// for (see noteBroken), and what the first of them says.
+func (h *Handler) brokenLost() (n int, first string) {
+	lost := h.broken.Lost()
+	if len(lost) == 0 {
+		return 0, ""
 	}
-	return n, first
+	return len(lost), strings.TrimPrefix(lost[0].Err.Error(), "recorder: ")
 }
 
 // noteUnstored notes an exchange recorded that could not be stored (err
@@ -490,7 +472,6 @@ func (h *Handler) noteUnstored(err error) {
 func (h *Handler) noteRecorded(name string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(h.broken, name) // recorded whole after it broke off: a retry
 	if !h.recorded[name] {
 		h.recorded[name] = true
 		if h.hostless != nil {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/brokenset"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -138,12 +139,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 	}
 	var (
-		mu       sync.Mutex          // guards recorded, stored and storedAt
-		recorded = map[string]int{}  // exchanges stored this session, by cassette
-		stored   int                 // exchanges stored
-		storedAt int                 // stored when requests were cut off
-		failed   int                 // exchanges that could not be stored
-		broken   = map[string]bool{} // cassettes whose response body the upstream broke off
+		mu       sync.Mutex         // guards recorded, stored and storedAt
+		recorded = map[string]int{} // exchanges stored this session, by cassette
+		stored   int                // exchanges stored
+		storedAt int                // stored when requests were cut off
+		failed   int                // exchanges that could not be stored
+		broken   brokenset.Set      // responses the upstream broke off, not made up for by a retry
 	)
 	ln, ok := listen(*addr, stderr, "cassette record")
 	if !ok {
@@ -163,16 +164,14 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			failed++
 			mu.Unlock()
 		}),
-		recorder.OnBrokenBody(func(name string, err error) {
+		recorder.OnBrokenBody(func(name string, sent time.Time, err error) {
 			logf("%v", err)
-			mu.Lock()
-			broken[name] = true
-			mu.Unlock()
+			broken.Broke(name, sent, err)
 		}),
-		recorder.OnRecord(func(name string, _ library.Exchange) {
+		recorder.OnRecord(func(name string, ex library.Exchange) {
+			broken.Stored(name, ex.RecordedAt.Add(-ex.Latency)) // when it was sent
 			mu.Lock()
 			recorded[name]++
-			delete(broken, name) // recorded whole after it broke off: a retry
 			stored++
 			mu.Unlock()
 		}))
@@ -224,7 +223,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %d failure(s) to store what was recorded (the log above says which)\n", failed)
 		code = exitError
 	}
-	if lost := len(broken); lost > 0 { // broken off, and not recorded whole since
+	if lost := len(broken.Lost()); lost > 0 {
 		fmt.Fprintf(stderr, "cassette record: %d cassette(s) lack an answer, as the upstream broke off its body and no request of theirs was recorded whole after it (the log above says which); record them again once the upstream answers whole\n", lost)
 		code = exitError
 	}

@@ -1,0 +1,25 @@
+package brokenset
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestOnlyARequestSentAfterTheBreakMakesUpForIt(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	var s Set
+	s.Stored("poll", at(1))                 // a poll's earlier answer
+	s.Broke("poll", at(2), errors.New("x")) // its last: lost
+	s.Broke("retried", at(3), errors.New("y"))
+	s.Stored("retried", at(4))              // a retry: made up for
+	s.Stored("late", at(6))                 // a retry recorded before...
+	s.Broke("late", at(5), errors.New("z")) // ...the break it makes up for was seen
+	s.Broke("first", at(0), errors.New("w"))
+	s.Broke("first", at(7), errors.New("again")) // the first break is kept
+	lost := s.Lost()
+	if len(lost) != 2 || lost[0].Name != "first" || lost[0].Err.Error() != "w" || lost[1].Name != "poll" {
+		t.Errorf("Lost = %+v; want first (w), then poll", lost)
+	}
+}
