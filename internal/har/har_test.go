@@ -441,20 +441,7 @@ func TestExportDecodesEncodedBodies(t *testing.T) {
 			Request:  library.Request{Method: "GET", URL: "https://example.com/" + c.enc},
 			Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {c.enc}, "Content-Type": {"text/plain"}}, Body: c.body},
 		}
-		name, err := nameOf(ex.Request)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs := []library.Cassette{{Name: name, Exchanges: []library.Exchange{ex}}}
-		data, err := Export(cs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var a archive
-		if err := json.Unmarshal(data, &a); err != nil {
-			t.Fatal(err)
-		}
-		got := a.Log.Entries[0].Response.Content
+		cs, data, got := exportOne(t, ex)
 		if got.Text != c.wantText || (len(got.Encoded) != 0) != c.wantBytes {
 			t.Errorf("%s %x: content text %q, _encoded %q; want text %q, _encoded written %v", c.enc, c.body, got.Text, got.Encoded, c.wantText, c.wantBytes)
 		}
@@ -481,14 +468,7 @@ func TestImportTrustsEncodedOnlyWhenItMatches(t *testing.T) {
 		Request:  library.Request{Method: "GET", URL: "https://example.com/gz"},
 		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: gzipBytes("old answer")},
 	}
-	name, err := nameOf(ex.Request)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := Export([]library.Cassette{{Name: name, Exchanges: []library.Exchange{ex}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, data, _ := exportOne(t, ex)
 	edited := bytes.Replace(data, []byte(`"text": "old answer"`), []byte(`"text": "new answer"`), 1)
 	if bytes.Equal(edited, data) {
 		t.Fatalf("the exported text is not where the test expects it:\n%s", data)
@@ -527,6 +507,23 @@ func TestExportOfTwoContentEncodingFields(t *testing.T) {
 		Request:  library.Request{Method: "GET", URL: "https://example.com/twice"},
 		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip", "gzip"}}, Body: twice},
 	}
+	cs, data, c := exportOne(t, ex)
+	if !c.AsSent || len(c.Encoded) != 0 {
+		t.Errorf("content %+v; want the body as sent, marked _asSent", c)
+	}
+	back, _, err := Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(cs, back); diff != "" {
+		t.Errorf("Import(Export(cs)) differs (-cs +got):\n%s", diff)
+	}
+}
+
+// exportOne exports ex, alone in its cassette: it returns that cassette,
+// the HAR, and the content of its response there.
+func exportOne(t *testing.T, ex library.Exchange) ([]library.Cassette, []byte, content) {
+	t.Helper()
 	name, err := nameOf(ex.Request)
 	if err != nil {
 		t.Fatal(err)
@@ -540,14 +537,5 @@ func TestExportOfTwoContentEncodingFields(t *testing.T) {
 	if err := json.Unmarshal(data, &a); err != nil {
 		t.Fatal(err)
 	}
-	if c := a.Log.Entries[0].Response.Content; !c.AsSent || len(c.Encoded) != 0 {
-		t.Errorf("content %+v; want the body as sent, marked _asSent", c)
-	}
-	back, _, err := Import(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(cs, back); diff != "" {
-		t.Errorf("Import(Export(cs)) differs (-cs +got):\n%s", diff)
-	}
+	return cs, data, a.Log.Entries[0].Response.Content
 }
