@@ -25,7 +25,7 @@ type errs struct{ names }
 func (e *errs) add(err error) { e.names.add(err.Error()) }
 
 // addNamed adds err, for OnBrokenBody.
-func (e *errs) addNamed(_ string, _ time.Time, err error) { e.add(err) }
+func (e *errs) addNamed(_ string, err error) { e.add(err) }
 
 // sizedUpstream answers GET /size/N with N bytes, with a Content-Length
 // unless the query has chunked=1, and POST /echo with the length and

@@ -20,8 +20,7 @@ type config struct {
 	logf      func(format string, args ...any)
 	onError   func(error)
 	onRecord  func(name string, ex library.Exchange)
-	onBroken  func(name string, sent time.Time, err error)
-	stored    func(name string, sent time.Time) // told of each exchange stored, and when its request was sent, for New and NewTransport (see brokenBodies)
+	onBroken  func(name string, err error)
 
 	redactHeaders []string
 	redactQuery   []string
@@ -120,22 +119,21 @@ func Logf(f func(format string, args ...any)) Option { return func(c *config) { 
 // and [NewTransport] fail the test with it.
 func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
 
-// OnBrokenBody sets what is called, instead of logging it, for each
-// response whose body the upstream broke off (a reset, a timeout, fewer
-// bytes than its Content-Length announced), with the name of its
-// cassette, when its request was sent, and an error saying what was
-// received: its client's read failed, and the exchange was not stored, so
-// unless a request of that name sent after it (a retry) is recorded, the
-// cassette lacks that answer (compare with the time an [OnRecord]
-// exchange's request was sent: its RecordedAt less its Latency). A body the client stopped reading (closed, canceled, its
-// Timeout) is not reported here, nor a request the upstream did not
-// answer at all (its client got an error, and the proxy answers 502 or
-// 504): both are logged. It may be called from several goroutines at
-// once. Default: the error is logged (see [Logf]). [New] and
-// [NewTransport] log it, and fail the test at its end for each cassette
-// that was broken off and never recorded whole: record again once the
-// upstream answers whole.
-func OnBrokenBody(f func(name string, sent time.Time, err error)) Option {
+// OnBrokenBody sets what is called when the recording ends (the Close of
+// the RoundTripper or [Proxy], the end of the test for [New] and
+// [NewTransport]) for each cassette that lacks an answer: the upstream
+// broke off a response body of it (a reset, a timeout, fewer bytes than
+// its Content-Length announced), so its client's read failed and the
+// exchange was not stored, and no request of that cassette sent after the
+// broken one (a retry) was recorded whole. err says what was received,
+// for the first such body. Each break is logged as it happens (see
+// [Logf]); a body the client stopped reading (closed, canceled, its
+// Timeout) is no break, nor is a request the upstream did not answer at
+// all (its client got an error, and the proxy answers 502 or 504). It is
+// called once per cassette, from the goroutine that closes. Default:
+// none. [New] and [NewTransport] fail the test with it: record again once
+// the upstream answers whole.
+func OnBrokenBody(f func(name string, err error)) Option {
 	return func(c *config) { c.onBroken = f }
 }
 

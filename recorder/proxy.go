@@ -142,7 +142,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHT
 // be used afterwards.
 func (p *Proxy) Close() error {
 	p.closeIdleConnections()
-	return p.rt.save()
+	err := p.rt.save()
+	p.rt.reportLost()
+	return err
 }
 
 // badGateway answers a request that could not be forwarded: 504 Gateway

@@ -53,8 +53,8 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 		return nil
 	}
 	tl := testlog.New(t)
-	bb := &brokenBodies{log: tl}
-	opts = append(append([]Option{Logf(tl.Logf), OnError(tl.Error)}, bb.options()...), opts...)
+	bb := &brokenBodies{}
+	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error), OnBrokenBody(bb.add)}, opts...)
 	p, err := NewProxy(upstream, lib, opts...)
 	if err != nil {
 		t.Fatalf("%v", err)
@@ -139,8 +139,8 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 		return nil
 	}
 	tl := testlog.New(t)
-	bb := &brokenBodies{log: tl}
-	opts = append(append([]Option{Logf(tl.Logf), OnError(tl.Error)}, bb.options()...), opts...)
+	bb := &brokenBodies{}
+	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error), OnBrokenBody(bb.add)}, opts...)
 	cfg := newConfig(opts)
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	owned := rt.takeOverGzip() || cfg.transport == nil

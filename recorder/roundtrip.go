@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/brokenset"
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
@@ -64,10 +65,11 @@ type roundTripper struct {
 	next   http.RoundTripper
 	lib    *library.Library
 	cfg    config
-	redact redact.Rules // from cfg
-	saver  *saver       // saves lib after each exchange, in the background
-	gzip   bool         // ask for gzip and decode it, as http.Transport does (see takeOverGzip)
-	drains pending      // bodies read to their end after the client closed them (see capture.Close)
+	redact redact.Rules  // from cfg
+	saver  *saver        // saves lib after each exchange, in the background
+	gzip   bool          // ask for gzip and decode it, as http.Transport does (see takeOverGzip)
+	drains pending       // bodies read to their end after the client closed them (see capture.Close)
+	lost   brokenset.Set // bodies the upstream broke off, until a later request of their cassette is stored (see reportLost)
 
 	mu sync.Mutex // serializes Append on lib, so exchanges keep their order
 
@@ -143,7 +145,20 @@ func (rt *roundTripper) sendFailed(req *http.Request, err error) {
 // can still be used afterwards.
 func (rt *roundTripper) Close() error {
 	rt.reportOpen()
-	return rt.save()
+	err := rt.save()
+	rt.reportLost()
+	return err
+}
+
+// reportLost tells OnBrokenBody of each cassette whose response body the
+// upstream broke off, and that no request sent after it made up for (see
+// package brokenset), once.
+func (rt *roundTripper) reportLost() {
+	for _, b := range rt.lost.Take() {
+		if rt.cfg.onBroken != nil {
+			rt.cfg.onBroken(b.Name, b.Err)
+		}
+	}
 }
 
 // reportOpen logs the bodies the caller has neither read to their end
@@ -374,9 +389,7 @@ func (rt *roundTripper) store(name string, ex library.Exchange, note string, sen
 		return
 	}
 	rt.cfg.logRecorded(name, &ex, note)
-	if rt.cfg.stored != nil {
-		rt.cfg.stored(name, sent)
-	}
+	rt.lost.Stored(name, sent)
 	if rt.cfg.onRecord != nil {
 		rt.cfg.onRecord(name, ex)
 	}

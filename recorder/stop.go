@@ -387,11 +387,8 @@ func (c *capture) broken(err error) {
 	}
 	e := fmt.Errorf("recorder: %s %s: response not stored: the upstream broke off its body after %s: %w",
 		c.req.Method, c.rt.redact.URL(c.url), got, err)
-	if c.rt.cfg.onBroken != nil {
-		c.rt.cfg.onBroken(c.name, c.start, e)
-		return
-	}
 	c.rt.cfg.logError("%v", e)
+	c.rt.lost.Broke(c.name, c.start, e)
 }
 
 // track notes that the exchange of c has not ended: see endStopped.

@@ -726,8 +726,9 @@ func TestSaveDoesNotHangOnAClientThatHalfClosedAndReadsSlowly(t *testing.T) {
 
 // TestABodyTheUpstreamBreaksOffIsReported: an upstream error mid-body (a
 // reset, a timeout) stores nothing (see TestUpstreamFaultsStoreNothing),
-// and OnBrokenBody is told, or else the log, once. New and NewTransport
-// fail the test by default: see TestNewFailsTheTestOnABrokenBody.
+// the log says so at once, and OnBrokenBody is told when the recording
+// ends, once. New and NewTransport fail the test by default: see
+// TestNewFailsTheTestOnABrokenBody.
 func TestABodyTheUpstreamBreaksOffIsReported(t *testing.T) {
 	for _, rc := range recordings {
 		t.Run(rc.name+"/reset mid-stream", func(t *testing.T) {
@@ -750,8 +751,8 @@ func TestABodyTheUpstreamBreaksOffIsReported(t *testing.T) {
 			if got := broken.list(); len(got) != 1 || !strings.HasPrefix(got[0], want) {
 				t.Errorf("OnBrokenBody got %q; want once an error starting %q", got, want)
 			}
-			if got := logged.with("response not stored"); len(got) != 0 {
-				t.Errorf("logged %q as well; OnBrokenBody is called instead", got)
+			if got := logged.with("response not stored"); len(got) != 1 || !strings.HasPrefix(got[0], want) {
+				t.Errorf("logged %q; want one line starting %q", logged.list(), want)
 			}
 		})
 	}

@@ -106,10 +106,7 @@ func (h *Handler) startForwarding(forTransport bool) error {
 		rt = recorder.NewRoundTripper(h.lib, append(h.cfg.recorderOptions(),
 			recorder.Transport(base),
 			recorder.Logf(h.logf),
-			recorder.OnRecord(func(name string, ex library.Exchange) {
-				h.noteRecorded(name)
-				h.broken.Stored(name, ex.RecordedAt.Add(-ex.Latency)) // when it was sent
-			}),
+			recorder.OnRecord(func(name string, _ library.Exchange) { h.noteRecorded(name) }),
 			recorder.OnBrokenBody(h.noteBroken),
 			recorder.OnError(func(err error) {
 				h.told.add(err)

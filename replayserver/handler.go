@@ -18,7 +18,6 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/cassette-go/cassette/internal/brokenset"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
@@ -58,8 +57,7 @@ type Handler struct {
 
 	namesReadHeaders bool // the naming rules read request headers other than Content-Type
 
-	told   toldErrors    // storage errors already reported
-	broken brokenset.Set // responses the upstream broke off, not made up for (see noteBroken)
+	told toldErrors // storage errors already reported
 
 	mu        sync.Mutex                // guards the fields below
 	hits      map[string]*served        // each cassette served or recorded, by name; a pointer, so a hit costs one map lookup
@@ -75,6 +73,7 @@ type Handler struct {
 	fwdFailed int                       // requests the upstream did not answer, or not whole (see noteForwardFailure)
 	firstFail string                    // the first of them, and why
 	unstored  int                       // exchanges recorded that could not be stored (see noteUnstored)
+	lacking   []string                  // what the cassettes that lack an answer say, in order (see noteBroken)
 	firstUns  error                     // the first of them
 }
 
@@ -438,24 +437,26 @@ func (h *Handler) noteForwardFailure(what string) {
 	h.fwdFailed++
 }
 
-// noteBroken notes a response of cassette name, whose request was sent
-// at sent, whose body the upstream broke off, which was not stored (err
-// says which, and why): unless a request of that name sent after it is
-// recorded whole (a retry), a rerecording keeps the old library, and a
-// recording reports it at Close.
-func (h *Handler) noteBroken(name string, sent time.Time, err error) {
-	h.logf("%v", err)
-	h.broken.Broke(name, sent, err)
+// noteBroken notes a cassette that lacks an answer, as the recorder tells
+// when it is closed: the upstream broke off a response body of it (err
+// says which, and why), and no request of it sent after that was recorded
+// whole. A rerecording then keeps the old library, and a recording
+// reports it at Close.
+func (h *Handler) noteBroken(name string, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.lacking = append(h.lacking, strings.TrimPrefix(err.Error(), "recorder: "))
 }
 
-// brokenLost returns how many cassettes were broken off and not made up
-// for (see noteBroken), and what the first of them says.
+// brokenLost returns how many cassettes lack an answer (see noteBroken),
+// and what the first of them says.
 func (h *Handler) brokenLost() (n int, first string) {
-	lost := h.broken.Lost()
-	if len(lost) == 0 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.lacking) == 0 {
 		return 0, ""
 	}
-	return len(lost), strings.TrimPrefix(lost[0].Err.Error(), "recorder: ")
+	return len(h.lacking), h.lacking[0]
 }
 
 // noteUnstored notes an exchange recorded that could not be stored (err

@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cassette-go/cassette/internal/brokenset"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -62,7 +61,9 @@ exits with status 1 when something it recorded could not be stored (a
 body over the -max-body-size limit, 64 MiB by default, a save that
 failed), or when the upstream broke off a response body, which is then
 not recorded (unless the client retried it and the retry was recorded
-whole); the log says which. A response body of over 8 MiB is
+whole), or when the upstream did not answer a request (answered 502 or
+504); the log says which, and no -unused list is written (it would name
+the cassettes of those requests). A response body of over 8 MiB is
 written to a body file as it arrives, so with -max-body-size raised (1GiB,
 or 0 for no limit) a large download is recorded without filling memory;
 request bodies are held in memory up to the limit.
@@ -144,13 +145,23 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		stored   int                // exchanges stored
 		storedAt int                // stored when requests were cut off
 		failed   int                // exchanges that could not be stored
-		broken   brokenset.Set      // responses the upstream broke off, not made up for by a retry
+		lacking  int                // cassettes whose response body the upstream broke off, not made up for by a retry
 	)
 	ln, ok := listen(*addr, stderr, "cassette record")
 	if !ok {
 		return exitError // before anything is recorded or written
 	}
-	logf := logTo(stderr)
+	unanswered := 0 // requests the proxy answered 502 or 504: the upstream did not
+	toStderr := logTo(stderr)
+	logf := func(format string, args ...any) {
+		if line := fmt.Sprintf(format, args...); strings.HasPrefix(line, forwardFailed) && !strings.HasSuffix(line, context.Canceled.Error()) {
+			// Not a client that gave up: the upstream did not answer.
+			mu.Lock()
+			unanswered++
+			mu.Unlock()
+		}
+		toStderr(format, args...)
+	}
 	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
 		recorder.MaxBodySize(int64(maxBody)),
@@ -164,12 +175,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			failed++
 			mu.Unlock()
 		}),
-		recorder.OnBrokenBody(func(name string, sent time.Time, err error) {
-			logf("%v", err)
-			broken.Broke(name, sent, err)
+		recorder.OnBrokenBody(func(string, error) { // told at Close, each break logged as it happened
+			mu.Lock()
+			lacking++
+			mu.Unlock()
 		}),
-		recorder.OnRecord(func(name string, ex library.Exchange) {
-			broken.Stored(name, ex.RecordedAt.Add(-ex.Latency)) // when it was sent
+		recorder.OnRecord(func(name string, _ library.Exchange) {
 			mu.Lock()
 			recorded[name]++
 			stored++
@@ -223,7 +234,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "cassette record: %d failure(s) to store what was recorded (the log above says which)\n", failed)
 		code = exitError
 	}
-	if lost := len(broken.Lost()); lost > 0 {
+	if unanswered > 0 {
+		fmt.Fprintf(stderr, "cassette record: %d request(s) got no answer from the upstream, and were answered 502 or 504 (the log above says which): not recorded\n", unanswered)
+		code = exitError
+	}
+	if lost := lacking; lost > 0 {
 		fmt.Fprintf(stderr, "cassette record: %d cassette(s) lack an answer, as the upstream broke off its body and no request of theirs was recorded whole after it (the log above says which); record them again once the upstream answers whole\n", lost)
 		code = exitError
 	}
@@ -265,6 +280,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	return code
 }
+
+// forwardFailed begins the line the recording proxy logs for a request the
+// upstream did not answer, which it answers 502 or 504 itself.
+const forwardFailed = "recorder: forward "
 
 // dropEarlier removes from each cassette of before recorded again the
 // exchanges recorded before since, when this session began: those it held

@@ -924,3 +924,38 @@ func TestServeRerecordOfNothingKeepsTheLibrary(t *testing.T) {
 		t.Errorf("serve -mode rerecord of nothing = %d, stderr:\n%s\nwant %d saying the library is left unchanged", code, stderr.String(), exitError)
 	}
 }
+
+// A request the upstream did not answer (the proxy answered 502) is not
+// recorded: record exits 1 saying so, and writes no -unused list, which
+// would name its cassette as not recorded again for prune -force to
+// delete (found by a review).
+func TestRecordOfARequestTheUpstreamDidNotAnswer(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("TMPDIR", t.TempDir())
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		conn.Close() // no answer at all
+	}))
+	defer upstream.Close()
+	path, names := writeLibrary(t, "api", recorded{"GET", upstream.URL + "/a", 200, "old"})
+	report := filepath.Join(t.TempDir(), "unused.log")
+	c := start(t, "record", "-upstream", upstream.URL, "-unused", report, path)
+	if code, _ := get(t, c.baseURL()+"/a"); code != http.StatusBadGateway {
+		t.Fatalf("GET /a = %d; want 502", code)
+	}
+	code := c.stop()
+	if code != exitError || !strings.Contains(c.stderr.String(), "1 request(s) got no answer from the upstream") {
+		t.Errorf("record exited %d; want %d saying a request got no answer:\n%s", code, exitError, c.stderr.String())
+	}
+	if b, err := os.ReadFile(report); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("-unused %s = %q, %v; want no file", report, b, err)
+	}
+	runSync(t, "prune", "-unused", report, "-force", path)
+	if after := cassetteNames(t, path); !slices.Equal(after, names) {
+		t.Errorf("the library holds %q; want %q", after, names)
+	}
+}

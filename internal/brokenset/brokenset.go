@@ -1,11 +1,10 @@
-// Package brokenset keeps the cassettes whose response body the upstream
-// broke off while recording, until a request of the same cassette sent
-// after the broken one is recorded whole (a client's retry). What is left
-// at the end lacks an answer: the recorders' test helpers fail the test
-// for it, the replay server keeps the old library of a rerecord, and
-// cassette record exits 1. An exchange recorded from a request sent
-// before the broken one (a poll's earlier answer) does not stand for it,
-// whichever the recorder saw end first.
+// Package brokenset keeps, for a recorder, the cassettes whose response
+// body the upstream broke off, until a request of the same cassette sent
+// after the latest broken one is recorded whole (a client's retry). What
+// is left when the recording ends lacks an answer. An exchange recorded
+// from a request sent before a broken one (a poll's earlier answer) does
+// not stand for it, whichever the recorder saw end first. The times are
+// those the recorder took when it sent each request.
 package brokenset
 
 import (
@@ -17,15 +16,16 @@ import (
 // A Set is safe for concurrent use. The zero value is an empty set.
 type Set struct {
 	mu     sync.Mutex
-	broken map[string]Break     // by cassette, the first break not made up for
+	broken map[string]Break     // by cassette, the breaks not made up for
 	stored map[string]time.Time // by cassette, when the latest request recorded whole was sent
 }
 
 // A Break is a response body the upstream broke off.
 type Break struct {
 	Name string    // the cassette
-	Sent time.Time // when its request was sent
-	Err  error     // what was received, and why it ended
+	Sent time.Time // when the first broken request not made up for was sent
+	Err  error     // what it received, and why it ended
+	last time.Time // when the latest broken request was sent: only one sent after it makes up for the break
 }
 
 // Broke notes that the response to a request of cassette name, sent at
@@ -37,17 +37,21 @@ func (s *Set) Broke(name string, sent time.Time, err error) {
 	if t, ok := s.stored[name]; ok && t.After(sent) {
 		return
 	}
-	if _, ok := s.broken[name]; ok {
+	if b, ok := s.broken[name]; ok {
+		if sent.After(b.last) {
+			b.last = sent
+			s.broken[name] = b
+		}
 		return
 	}
 	if s.broken == nil {
 		s.broken = make(map[string]Break)
 	}
-	s.broken[name] = Break{Name: name, Sent: sent, Err: err}
+	s.broken[name] = Break{Name: name, Sent: sent, Err: err, last: sent}
 }
 
 // Stored notes that a request of cassette name, sent at sent, was
-// recorded whole: it makes up for a break of a request sent before it.
+// recorded whole: it makes up for the breaks of requests sent before it.
 func (s *Set) Stored(name string, sent time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -57,14 +61,14 @@ func (s *Set) Stored(name string, sent time.Time) {
 		}
 		s.stored[name] = sent
 	}
-	if b, ok := s.broken[name]; ok && sent.After(b.Sent) {
+	if b, ok := s.broken[name]; ok && sent.After(b.last) {
 		delete(s.broken, name)
 	}
 }
 
-// Lost returns the breaks not made up for, in the order their requests
-// were sent.
-func (s *Set) Lost() []Break {
+// Take returns the breaks not made up for, in the order their requests
+// were sent, and forgets them.
+func (s *Set) Take() []Break {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Break, 0, len(s.broken))
@@ -72,5 +76,6 @@ func (s *Set) Lost() []Break {
 		out = append(out, b)
 	}
 	slices.SortFunc(out, func(a, b Break) int { return a.Sent.Compare(b.Sent) })
+	s.broken = nil
 	return out
 }

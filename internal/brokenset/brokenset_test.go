@@ -18,8 +18,25 @@ func TestOnlyARequestSentAfterTheBreakMakesUpForIt(t *testing.T) {
 	s.Broke("late", at(5), errors.New("z")) // ...the break it makes up for was seen
 	s.Broke("first", at(0), errors.New("w"))
 	s.Broke("first", at(7), errors.New("again")) // the first break is kept
-	lost := s.Lost()
+	lost := s.Take()
 	if len(lost) != 2 || lost[0].Name != "first" || lost[0].Err.Error() != "w" || lost[1].Name != "poll" {
 		t.Errorf("Lost = %+v; want first (w), then poll", lost)
+	}
+}
+
+// A retry sent between two broken requests makes up for the first only:
+// the answer of the later one is still lacking.
+func TestARetryBeforeALaterBreakDoesNotMakeUpForIt(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	var s Set
+	s.Broke("a", at(1), errors.New("first break"))
+	s.Broke("a", at(3), errors.New("second break"))
+	s.Stored("a", at(2)) // sent between them, ended last
+	if lost := s.Take(); len(lost) != 1 || lost[0].Name != "a" {
+		t.Errorf("Take = %+v; want a, whose request sent at 3 no later request made up for", lost)
+	}
+	if lost := s.Take(); len(lost) != 0 {
+		t.Errorf("Take again = %+v; want nothing: taken", lost)
 	}
 }

@@ -154,12 +154,16 @@ func importEntry(e entry, ours bool) (library.Exchange, error) {
 			ex.Request.Header.Set("Content-Type", mt)
 		}
 	}
-	if c := e.Response.Content; c.Text != "" {
-		body, err := decodeText(c.Text, c.Encoding)
-		if err != nil {
-			return ex, fmt.Errorf("response body: %w", err)
+	if c := e.Response.Content; c.Text != "" || len(c.Encoded) > 0 {
+		var body []byte
+		if c.Text != "" {
+			var err error
+			if body, err = decodeText(c.Text, c.Encoding); err != nil {
+				return ex, fmt.Errorf("response body: %w", err)
+			}
+			ex.Response.Body = body
 		}
-		ex.Response.Body = body
+		// An empty text may stand for a gzip of nothing, kept in _encoded.
 		switch sent, ok := asSent(c, ex.Response.Header, body, ours); {
 		case ok:
 			ex.Response.Body = sent
