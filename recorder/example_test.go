@@ -7,6 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -145,4 +148,51 @@ func ExampleNewProxy() {
 
 	// Output:
 	// recorded POST 200 POST_v1_orders
+}
+
+// A client that retries a body the upstream broke off: the break is
+// logged at once, and the retry, recorded whole, makes up for it, so
+// OnBrokenBody is told of nothing when the recording ends. Without the
+// retry it would be told of the cassette, which lacks that answer.
+func ExampleOnBrokenBody() {
+	var calls atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 { // the first answer breaks off
+			w.Header().Set("Content-Length", "100")
+			io.WriteString(w, "partial")
+			http.NewResponseController(w).Flush()
+			panic(http.ErrAbortHandler) // the connection is cut
+		}
+		io.WriteString(w, "whole")
+	}))
+	defer api.Close()
+	lib, err := library.Open(filepath.Join(os.TempDir(), fmt.Sprintf("cassettes-%d", os.Getpid())))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(lib.Path())
+	rt := recorder.NewRoundTripper(lib,
+		recorder.Logf(func(format string, args ...any) {
+			if strings.Contains(fmt.Sprintf(format, args...), "broke off") {
+				fmt.Println("log: broken off")
+			}
+		}),
+		recorder.OnBrokenBody(func(name string, err error) { fmt.Println("lacks an answer:", naming.WithoutHost(name)) }))
+	client := &http.Client{Transport: rt}
+	for range 2 {
+		resp, err := client.Get(api.URL + "/v1/report")
+		if err != nil {
+			log.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			fmt.Println("got", string(b))
+			break // a retry once the answer is whole
+		}
+	}
+	rt.(io.Closer).Close() // the recording ends
+	// Output:
+	// log: broken off
+	// got whole
 }
