@@ -81,6 +81,11 @@ func TestUpstreamFaultsStoreNothing(t *testing.T) {
 			path := t.TempDir()
 			var recorded names
 			var broken errs
+			t.Cleanup(func() { // told when the recording ends: for the transport, at the end of the test
+				if got := broken.list(); len(got) != 1 || !strings.Contains(got[0], "GET "+api.URL+"/reset-mid-body: response not stored: the upstream broke off its body") {
+					t.Errorf("OnBrokenBody got %q; want the broken body once", got)
+				}
+			})
 			client, base, wait := rc.start(t, api.URL, path, recorded.add, quietErrors(), recorder.OnBrokenBody(broken.addNamed))
 			resp, err := client.Get(base + "/reset-mid-body")
 			if err != nil {
@@ -94,9 +99,6 @@ func TestUpstreamFaultsStoreNothing(t *testing.T) {
 			}
 			wait()
 			checkNothingStored(t, path, &recorded)
-			if got := broken.list(); len(got) != 1 || !strings.Contains(got[0], "GET "+api.URL+"/reset-mid-body: response not stored: the upstream broke off its body") {
-				t.Errorf("OnBrokenBody got %q; want the broken body once", got)
-			}
 		})
 		t.Run(rc.name+"/header timeout", func(t *testing.T) {
 			api := hangingUpstream(t)
@@ -391,5 +393,41 @@ func TestABreakAfterARetryIsNotMadeUpForByIt(t *testing.T) {
 	defer ft.mu.Unlock()
 	if len(ft.errors) == 0 {
 		t.Errorf("the test passed, though request 3 of /a broke off and no request sent after it was recorded")
+	}
+}
+
+// The Close of NewTransport's RoundTripper, which a test calls to read the
+// library while it runs, does not end the recording: a retry sent after it
+// still makes up for a body broken off before it (found by a review).
+func TestARetryAfterAMidTestCloseMakesUpForTheBreak(t *testing.T) {
+	api := httptest.NewServer(brokenoff.Once())
+	defer api.Close()
+	ft := &fakeTB{TB: t}
+	rt := recorder.NewTransport(ft, t.TempDir())
+	client := &http.Client{Transport: rt}
+	resp, err := client.Get(api.URL + "/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(resp.Body); err == nil {
+		t.Fatal("the first body did not break off")
+	}
+	resp.Body.Close()
+	if err := rt.(io.Closer).Close(); err != nil { // to read the library mid-test
+		t.Fatal(err)
+	}
+	resp, err = client.Get(api.URL + "/a") // the retry
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(resp.Body); err != nil || string(b) != "whole" {
+		t.Fatalf("retry: %q, %v", b, err)
+	}
+	resp.Body.Close()
+	ft.end()
+	ft.mu.Lock()
+	defer ft.mu.Unlock()
+	if len(ft.errors) > 0 {
+		t.Errorf("the test failed, though the retry after a mid-test Close was recorded whole: %q", ft.errors)
 	}
 }

@@ -15,12 +15,13 @@ import (
 type Option func(*config)
 
 type config struct {
-	transport http.RoundTripper
-	rules     naming.Rules
-	logf      func(format string, args ...any)
-	onError   func(error)
-	onRecord  func(name string, ex library.Exchange)
-	onBroken  func(name string, err error)
+	transport    http.RoundTripper
+	rules        naming.Rules
+	logf         func(format string, args ...any)
+	onError      func(error)
+	onRecord     func(name string, ex library.Exchange)
+	onBroken     func(name string, err error)
+	onUnanswered func(err error)
 
 	redactHeaders []string
 	redactQuery   []string
@@ -136,6 +137,16 @@ func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
 func OnBrokenBody(f func(name string, err error)) Option {
 	return func(c *config) { c.onBroken = f }
 }
+
+// OnUnanswered sets a function called, besides the log line, for each
+// request the recording proxy ([New], [NewProxy]) forwarded and the
+// upstream did not answer (refused, reset, no headers within
+// [UpstreamTimeout]): the proxy answers it 502 or 504, and nothing is
+// stored, so the library lacks its cassette. Not for a client that left
+// (canceled, or broke off its request body), nor for a request cut off
+// as the server stopped. It may be called from several goroutines at
+// once. Default: none (the log says it).
+func OnUnanswered(f func(err error)) Option { return func(c *config) { c.onUnanswered = f } }
 
 // OnRecord sets a function called after each exchange is stored (appended
 // to the library and saved), with the cassette name and the exchange as

@@ -137,9 +137,11 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHTTP(w, r) }
 
 // Close waits for the exchanges recorded so far to be saved, saves what is
-// left and closes the idle connections of the transport NewProxy made.
+// left and closes the idle connections of the transport NewProxy made,
+// then tells [OnBrokenBody] of the cassettes that lack an answer so far.
 // Call it after the server serving p has shut down; the proxy can still
-// be used afterwards.
+// be used afterwards (a retry after it no longer makes up for a break
+// told).
 func (p *Proxy) Close() error {
 	p.closeIdleConnections()
 	err := p.rt.save()
@@ -160,7 +162,25 @@ func (p *Proxy) badGateway(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	msg = strings.ReplaceAll(msg, "\n", " ")
 	p.cfg.logError("%s", msg)
+	if p.cfg.onUnanswered != nil && upstreamFault(r, err) {
+		p.cfg.onUnanswered(errors.New(msg))
+	}
 	http.Error(w, msg, code)
+}
+
+// upstreamFault reports whether the forwarding of r failed with err
+// because of the upstream (no answer, a reset, a timeout), not because
+// the client left (canceled, or broke off its request body) or the
+// recording server stopped.
+func upstreamFault(r *http.Request, err error) bool {
+	var body requestBodyError
+	switch {
+	case r.Context().Err() != nil, errors.Is(err, context.Canceled), errors.As(err, &body):
+		return false
+	case errors.Is(err, detach.ErrStopped), strings.Contains(err.Error(), detach.ErrStopped.Error()):
+		return false
+	}
+	return true
 }
 
 // isTimeout reports whether err is a timeout: a network timeout or a

@@ -154,12 +154,25 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 		if owned {
 			rt.CloseIdleConnections()
 		}
-		if err := rt.Close(); err != nil && !tl.Reported(err) {
+		if err := rt.Close(); err != nil && !tl.Reported(err) { // the recording ends: OnBrokenBody is told
 			t.Errorf("%v", err)
 		}
 		bb.fail(t)
 	})
-	return rt
+	return testTransport{rt}
+}
+
+// testTransport is the RoundTripper of NewTransport: its Close, which a
+// test calls to read the library while it runs, saves but does not end
+// the recording (a retry after it still makes up for a body broken off
+// before it); the end of the test does.
+type testTransport struct{ *roundTripper }
+
+// Close waits until what was recorded so far is saved (see
+// roundTripper.Close), without ending the recording.
+func (t testTransport) Close() error {
+	t.reportOpen()
+	return t.save()
 }
 
 // openLibrary opens the library at path and lists it, so that one that

@@ -30,7 +30,8 @@ import (
 // what was recorded so far is saved, bodies still being read to their end
 // after the client closed them included; a body the caller has neither
 // read to its end nor closed is stored only once it is, and Close logs it.
-// It is safe for concurrent use.
+// Close then tells [OnBrokenBody] of the cassettes that lack an answer so
+// far. It is safe for concurrent use.
 //
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
@@ -214,7 +215,7 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		rt.cfg.logError("recorder: %s", slowbody.Message(method+" "+rt.redact.URL(req.URL).String(), slowbody.After, read))
 	})
 	if err != nil {
-		return nil, fmt.Errorf("recorder: read request body of %s %s: %w", method, rt.redact.URL(req.URL), err)
+		return nil, fmt.Errorf("recorder: read request body of %s %s: %w", method, rt.redact.URL(req.URL), requestBodyError{err})
 	}
 	if !whole {
 		// The request body is too large to store: send it as it comes
@@ -656,3 +657,10 @@ func (c *capture) clientStopped() bool {
 		return false
 	}
 }
+
+// A requestBodyError is the client's request body failing as it is read:
+// the client's fault, not the upstream's (see Proxy.badGateway).
+type requestBodyError struct{ err error }
+
+func (e requestBodyError) Error() string { return e.err.Error() }
+func (e requestBodyError) Unwrap() error { return e.err }

@@ -427,6 +427,13 @@ func TestStoresNothingWhenTheUpstreamBreaksOffMidBody(t *testing.T) {
 			path := t.TempDir()
 			var got names
 			var broken errs
+			// Told when the recording ends: for the transport, at the
+			// end of the test, after this check's cleanup was registered.
+			t.Cleanup(func() {
+				if b := broken.list(); len(b) != 1 || !strings.Contains(b[0], "after 10 of its 1000 bytes") {
+					t.Errorf("OnBrokenBody got %q; want the broken body once", b)
+				}
+			})
 			client, base, wait := rc.start(t, api.URL, path, got.add, recorder.OnBrokenBody(broken.addNamed))
 			resp, err := client.Get(base + "/broken")
 			if err == nil {
@@ -440,9 +447,6 @@ func TestStoresNothingWhenTheUpstreamBreaksOffMidBody(t *testing.T) {
 			wait()
 			if lib := readLibrary(t, path); len(lib) != 0 || len(got.list()) != 0 {
 				t.Errorf("library holds %d cassettes, OnRecord got %q; want nothing stored", len(lib), got.list())
-			}
-			if b := broken.list(); len(b) != 1 || !strings.Contains(b[0], "after 10 of its 1000 bytes") {
-				t.Errorf("OnBrokenBody got %q; want the broken body once", b)
 			}
 		})
 	}

@@ -371,7 +371,8 @@ func (c *capture) amount() string {
 }
 
 // broken ends the exchange of a body the upstream broke off (a reset, a
-// timeout): nothing is stored, and OnBrokenBody, or the log, is told. c.mu is held, or a
+// timeout): nothing is stored, the log says so, and the break is kept for
+// OnBrokenBody, told when the recording ends (see roundTripper.reportLost). c.mu is held, or a
 // drain owns the copy.
 func (c *capture) broken(err error) {
 	c.dropCopy()

@@ -737,6 +737,14 @@ func TestABodyTheUpstreamBreaksOffIsReported(t *testing.T) {
 			var recorded names
 			var logged logs
 			var broken errs
+			want := fmt.Sprintf("recorder: GET %s/reset-mid-body: response not stored: the upstream broke off its body after 10 bytes: ", api.URL)
+			// Told when the recording ends: for the transport, at the
+			// end of the test, after this check's cleanup was registered.
+			t.Cleanup(func() {
+				if got := broken.list(); len(got) != 1 || !strings.HasPrefix(got[0], want) {
+					t.Errorf("OnBrokenBody got %q; want once an error starting %q", got, want)
+				}
+			})
 			client, base, wait := rc.start(t, api.URL, path, recorded.add, recorder.Logf(logged.logf), recorder.OnBrokenBody(broken.addNamed))
 			resp, err := client.Get(base + "/reset-mid-body")
 			if err != nil {
@@ -747,10 +755,6 @@ func TestABodyTheUpstreamBreaksOffIsReported(t *testing.T) {
 			resp.Body.Close()
 			wait()
 			checkNothingStored(t, path, &recorded)
-			want := fmt.Sprintf("recorder: GET %s/reset-mid-body: response not stored: the upstream broke off its body after 10 bytes: ", api.URL)
-			if got := broken.list(); len(got) != 1 || !strings.HasPrefix(got[0], want) {
-				t.Errorf("OnBrokenBody got %q; want once an error starting %q", got, want)
-			}
 			if got := logged.with("response not stored"); len(got) != 1 || !strings.HasPrefix(got[0], want) {
 				t.Errorf("logged %q; want one line starting %q", logged.list(), want)
 			}

@@ -151,20 +151,16 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ok {
 		return exitError // before anything is recorded or written
 	}
-	unanswered := 0 // requests the proxy answered 502 or 504: the upstream did not
-	toStderr := logTo(stderr)
-	logf := func(format string, args ...any) {
-		if line := fmt.Sprintf(format, args...); strings.HasPrefix(line, forwardFailed) && !strings.HasSuffix(line, context.Canceled.Error()) {
-			// Not a client that gave up: the upstream did not answer.
-			mu.Lock()
-			unanswered++
-			mu.Unlock()
-		}
-		toStderr(format, args...)
-	}
+	unanswered := 0 // requests the upstream did not answer (the proxy answered 502 or 504)
+	logf := logTo(stderr)
 	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
 		recorder.MaxBodySize(int64(maxBody)),
+		recorder.OnUnanswered(func(error) { // logged too
+			mu.Lock()
+			unanswered++
+			mu.Unlock()
+		}),
 		recorder.OnError(func(err error) {
 			hint := ""
 			if errors.Is(err, recorder.ErrBodyTooLarge) {
@@ -280,10 +276,6 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	return code
 }
-
-// forwardFailed begins the line the recording proxy logs for a request the
-// upstream did not answer, which it answers 502 or 504 itself.
-const forwardFailed = "recorder: forward "
 
 // dropEarlier removes from each cassette of before recorded again the
 // exchanges recorded before since, when this session began: those it held
