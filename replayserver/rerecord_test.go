@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cassette-go/cassette/internal/brokenoff"
 	"github.com/cassette-go/cassette/library"
@@ -429,47 +430,66 @@ func TestAnExchangeNotStoredIsReportedByClose(t *testing.T) {
 func TestABrokenBodyRecordedOnARetryDoesNotFailTheRecording(t *testing.T) {
 	api := httptest.NewServer(brokenoff.Once())
 	defer api.Close()
+	// A BeforeSave hook that makes cassettes reproducible (a fixed, or
+	// no, recorded_at) does not change which request made up for a break:
+	// the recorder judges by the times it took when it sent each request
+	// (found by a review: the replay server took RecordedAt less Latency,
+	// after the hooks).
+	stamps := []struct {
+		name  string
+		stamp *time.Time
+	}{{"recorded_at=now", nil}, {"recorded_at=zero", &time.Time{}}, {"recorded_at=2020", ptr(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))}}
 	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModeRerecord} {
 		for _, transport := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/transport=%v", mode, transport), func(t *testing.T) {
-				t.Setenv("CASSETTE_MODE", "")
-				t.Setenv("TMPDIR", t.TempDir())
-				path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a")
-				p := fmt.Sprintf("/flaky-%s-%v", mode, transport)
-				ft := newFakeTB(t)
-				ft.do(func() {
-					opts := []replayserver.Option{replayserver.WithMode(mode), replayserver.Upstream(api.URL)}
-					client, base := http.DefaultClient, api.URL
-					if transport {
-						client = &http.Client{Transport: replayserver.NewTransport(ft, path, opts...)}
-					} else {
-						base = replayserver.New(ft, path, opts...).URL
-					}
-					for range 2 { // a client that retries a broken body once
-						resp, err := client.Get(base + p)
-						if err != nil {
-							continue
+			for _, st := range stamps {
+				t.Run(fmt.Sprintf("%s/transport=%v/%s", mode, transport, st.name), func(t *testing.T) {
+					t.Setenv("CASSETTE_MODE", "")
+					t.Setenv("TMPDIR", t.TempDir())
+					path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a")
+					p := fmt.Sprintf("/flaky-%s-%v-%s", mode, transport, st.name)
+					ft := newFakeTB(t)
+					ft.do(func() {
+						opts := []replayserver.Option{replayserver.WithMode(mode), replayserver.Upstream(api.URL)}
+						if st.stamp != nil {
+							opts = append(opts, replayserver.BeforeSave(func(ex *library.Exchange) error {
+								ex.RecordedAt = *st.stamp
+								return nil
+							}))
 						}
-						b, err := io.ReadAll(resp.Body)
-						resp.Body.Close()
-						if err == nil && string(b) == "whole" {
-							return
+						client, base := http.DefaultClient, api.URL
+						if transport {
+							client = &http.Client{Transport: replayserver.NewTransport(ft, path, opts...)}
+						} else {
+							base = replayserver.New(ft, path, opts...).URL
 						}
+						for range 2 { // a client that retries a broken body once
+							resp, err := client.Get(base + p)
+							if err != nil {
+								continue
+							}
+							b, err := io.ReadAll(resp.Body)
+							resp.Body.Close()
+							if err == nil && string(b) == "whole" {
+								return
+							}
+						}
+						t.Errorf("the retry did not get the whole body")
+					})
+					ft.finish()
+					if errs := ft.errors(); errs != "" {
+						t.Errorf("the test failed though %s was recorded whole on a retry:\n%s", p, errs)
 					}
-					t.Errorf("the retry did not get the whole body")
+					want := 2 // the old /a and the new one
+					if mode == replayserver.ModeRerecord {
+						want = 1 // the library replaced
+					}
+					if names := libraryNames(t, path); len(names) != want || !strings.Contains(strings.Join(names, " "), "flaky") {
+						t.Errorf("the library holds %q; want %d cassettes, %s among them", names, want, p)
+					}
 				})
-				ft.finish()
-				if errs := ft.errors(); errs != "" {
-					t.Errorf("the test failed though %s was recorded whole on a retry:\n%s", p, errs)
-				}
-				want := 2 // the old /a and the new one
-				if mode == replayserver.ModeRerecord {
-					want = 1 // the library replaced
-				}
-				if names := libraryNames(t, path); len(names) != want || !strings.Contains(strings.Join(names, " "), "flaky") {
-					t.Errorf("the library holds %q; want %d cassettes, %s among them", names, want, p)
-				}
-			})
+			}
 		}
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
