@@ -220,8 +220,14 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 	if !whole {
 		// The request body is too large to store: send it as it comes
 		// and hand the response on untouched.
+		body := &watchedBody{ReadCloser: out.Body}
+		out.Body = body
 		resp, err := rt.next.RoundTrip(out)
 		if err != nil {
+			if body.failed() {
+				// The client's body failed as it was sent: its fault.
+				err = fmt.Errorf("recorder: read request body of %s %s: %w", method, rt.redact.URL(req.URL), requestBodyError{err})
+			}
 			rt.sendFailed(out, err)
 			return nil, err
 		}
@@ -664,3 +670,22 @@ type requestBodyError struct{ err error }
 
 func (e requestBodyError) Error() string { return e.err.Error() }
 func (e requestBodyError) Unwrap() error { return e.err }
+
+// A watchedBody is a request body sent as it comes, which remembers its
+// first read error (io.EOF aside): the transport's error is then the
+// client's, not the upstream's.
+type watchedBody struct {
+	io.ReadCloser
+	bad atomic.Bool // a read failed (the transport reads on a goroutine of its own)
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.bad.Store(true)
+	}
+	return n, err
+}
+
+// failed reports whether a read of the body failed.
+func (b *watchedBody) failed() bool { return b.bad.Load() }
