@@ -127,7 +127,7 @@ func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
 // its Content-Length announced), so its client's read failed and the
 // exchange was not stored, and no request of that cassette sent after the
 // broken one (a retry) was recorded whole. err says what was received,
-// for the first such body. Each break is logged as it happens (see
+// for the earliest sent of the broken requests no retry made up for. Each break is logged as it happens (see
 // [Logf]); a body the client stopped reading (closed, canceled, its
 // Timeout) is no break, nor is a request the upstream did not answer at
 // all (its client got an error, and the proxy answers 502 or 504). It is

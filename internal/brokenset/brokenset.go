@@ -16,16 +16,15 @@ import (
 // A Set is safe for concurrent use. The zero value is an empty set.
 type Set struct {
 	mu     sync.Mutex
-	broken map[string]Break     // by cassette, the breaks not made up for
+	broken map[string][]Break   // by cassette, the breaks not made up for, in the order they were seen
 	stored map[string]time.Time // by cassette, when the latest request recorded whole was sent
 }
 
 // A Break is a response body the upstream broke off.
 type Break struct {
 	Name string    // the cassette
-	Sent time.Time // when the first broken request not made up for was sent
+	Sent time.Time // when the broken request was sent
 	Err  error     // what it received, and why it ended
-	last time.Time // when the latest broken request was sent: only one sent after it makes up for the break
 }
 
 // Broke notes that the response to a request of cassette name, sent at
@@ -37,17 +36,10 @@ func (s *Set) Broke(name string, sent time.Time, err error) {
 	if t, ok := s.stored[name]; ok && t.After(sent) {
 		return
 	}
-	if b, ok := s.broken[name]; ok {
-		if sent.After(b.last) {
-			b.last = sent
-			s.broken[name] = b
-		}
-		return
-	}
 	if s.broken == nil {
-		s.broken = make(map[string]Break)
+		s.broken = make(map[string][]Break)
 	}
-	s.broken[name] = Break{Name: name, Sent: sent, Err: err, last: sent}
+	s.broken[name] = append(s.broken[name], Break{Name: name, Sent: sent, Err: err})
 }
 
 // Stored notes that a request of cassette name, sent at sent, was
@@ -61,21 +53,27 @@ func (s *Set) Stored(name string, sent time.Time) {
 		}
 		s.stored[name] = sent
 	}
-	if b, ok := s.broken[name]; ok && sent.After(b.last) {
+	left := slices.DeleteFunc(s.broken[name], func(b Break) bool { return sent.After(b.Sent) })
+	if len(left) == 0 {
 		delete(s.broken, name)
+		return
 	}
+	s.broken[name] = left
 }
 
-// Take returns the breaks not made up for, in the order their requests
-// were sent, and forgets them.
+// Take returns, for each cassette that lacks an answer, the earliest sent
+// of its breaks not made up for, in the order their requests were sent,
+// and forgets them all.
 func (s *Set) Take() []Break {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]Break, 0, len(s.broken))
-	for _, b := range s.broken {
-		out = append(out, b)
+	for _, bs := range s.broken {
+		out = append(out, slices.MinFunc(bs, byTime))
 	}
-	slices.SortFunc(out, func(a, b Break) int { return a.Sent.Compare(b.Sent) })
+	slices.SortFunc(out, byTime)
 	s.broken = nil
 	return out
 }
+
+func byTime(a, b Break) int { return a.Sent.Compare(b.Sent) }

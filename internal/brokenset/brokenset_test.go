@@ -33,8 +33,8 @@ func TestARetryBeforeALaterBreakDoesNotMakeUpForIt(t *testing.T) {
 	s.Broke("a", at(1), errors.New("first break"))
 	s.Broke("a", at(3), errors.New("second break"))
 	s.Stored("a", at(2)) // sent between them, ended last
-	if lost := s.Take(); len(lost) != 1 || lost[0].Name != "a" {
-		t.Errorf("Take = %+v; want a, whose request sent at 3 no later request made up for", lost)
+	if lost := s.Take(); len(lost) != 1 || lost[0].Name != "a" || lost[0].Err.Error() != "second break" || !lost[0].Sent.Equal(at(3)) {
+		t.Errorf("Take = %+v; want a, told by its second break (sent at 3), which no later request made up for", lost)
 	}
 	if lost := s.Take(); len(lost) != 0 {
 		t.Errorf("Take again = %+v; want nothing: taken", lost)
