@@ -3,6 +3,7 @@ package replayserver
 import (
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -193,16 +194,31 @@ const (
 	samePath          = 2000
 	sameMethod        = 1000
 	sameMethodAndPath = samePath + sameMethod
+
+	// samePathButSlashes is for paths that differ only in a trailing or
+	// doubled slash ("/v1/users/" and "/v1/users"): nearer than any path
+	// that merely shares leading segments.
+	samePathButSlashes = samePath - 100
 )
 
-// similarity scores how near two names are: same method and path first,
-// then the same path, then the same method, then the longest shared
-// leading path, then the same query, host and suffixes.
+// withoutEmpty returns the segments of a name's path without those shown
+// as "-" (an empty segment, ".", ".."), a new slice.
+func withoutEmpty(path []string) []string {
+	return slices.DeleteFunc(slices.Clone(path), func(s string) bool { return s == "-" })
+}
+
+// similarity scores how near two names are: the same method and path
+// first, then the same method and path but for a trailing or doubled
+// slash, then the same path, then the same method, then the longest
+// shared leading path, then the same query, host and suffixes.
 func similarity(a, b nameParts) int {
 	s := 0
-	if strings.Join(a.path, "/") == strings.Join(b.path, "/") {
+	switch {
+	case slices.Equal(a.path, b.path):
 		s += samePath
-	} else {
+	case slices.Equal(withoutEmpty(a.path), withoutEmpty(b.path)):
+		s += samePathButSlashes
+	default:
 		for i := 0; i < len(a.path) && i < len(b.path) && a.path[i] == b.path[i]; i++ {
 			s += 50
 		}

@@ -333,3 +333,28 @@ func TestMissReportQuotesControlCharacters(t *testing.T) {
 		t.Errorf("the report does not quote the body:\n%s", report)
 	}
 }
+
+// A request whose path differs from a cassette's only in a trailing or
+// doubled slash is told of that cassette first, not of one that merely
+// shares its leading segments.
+func TestNearestOfAPathThatDiffersInASlash(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "slash.json")
+	writeRequests(t, path, naming.Default(), [][3]string{
+		{"GET", "https://api.example.com/v1/users", ""},
+		{"GET", "https://api.example.com/v1/users/1", ""},
+		{"GET", "https://api.example.com/v1/users/2", ""},
+		{"GET", "https://api.example.com/v1/orders/", ""},
+		{"DELETE", "https://api.example.com/v1/users/", ""},
+	})
+	for _, c := range []struct{ target, want string }{
+		{"/v1/users/", "GET https://api.example.com/v1/users"},
+		{"/v1//users", "GET https://api.example.com/v1/users"},
+		{"/v1/orders", "GET https://api.example.com/v1/orders/"},
+	} {
+		got := nearestURLs(missReport(t, path, naming.Default(), "GET", c.target, ""))
+		if len(got) == 0 || got[0] != c.want {
+			t.Errorf("nearest to GET %s: %q; want %s first", c.target, got, c.want)
+		}
+	}
+}
