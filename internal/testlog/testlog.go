@@ -4,6 +4,13 @@
 // after its test ended panics the test binary; a goroutine the test
 // started (a round trip still reading a request body, a server handler)
 // can outlive it.
+//
+// A test may also refuse a call while it runs: a *testing.F panics when
+// its methods are called inside its fuzz function, which is where a
+// server or transport made with f before f.Fuzz (to share it between
+// inputs) logs its hits, misses and recordings. What it refuses goes to
+// the standard logger, and a failure is reported to it at End, once it
+// takes calls again (f's cleanup).
 package testlog
 
 import (
@@ -21,8 +28,22 @@ type Log struct {
 	mu    sync.RWMutex // guards ended; held for reading while calling t
 	ended bool
 
-	seenMu sync.Mutex      // guards seen
-	seen   map[string]bool // the failures reported, by text
+	seenMu  sync.Mutex      // guards seen and refused
+	seen    map[string]bool // the failures reported, by text
+	refused []string        // failures the test refused (see call), reported at End
+}
+
+// call calls f, a method of the test, and reports whether the test took
+// it: a *testing.F panics, without doing anything, when its methods are
+// called inside its fuzz function.
+func call(f func()) (took bool) {
+	defer func() {
+		if recover() != nil {
+			took = false
+		}
+	}()
+	f()
+	return true
 }
 
 // New returns a Log for t.
@@ -33,11 +54,9 @@ func New(t testing.TB) *Log { return &Log{t: t} }
 func (l *Log) Logf(format string, args ...any) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if l.ended {
+	if l.ended || !call(func() { l.t.Logf(format, args...) }) {
 		log.Printf(format, args...)
-		return
 	}
-	l.t.Logf(format, args...)
 }
 
 // Errorf fails the test, as t.Errorf does, or logs to the standard logger
@@ -56,7 +75,12 @@ func (l *Log) Errorf(format string, args ...any) {
 		log.Print(msg)
 		return
 	}
-	l.t.Errorf("%s", msg)
+	if !call(func() { l.t.Errorf("%s", msg) }) {
+		log.Print(msg)
+		l.seenMu.Lock()
+		l.refused = append(l.refused, msg)
+		l.seenMu.Unlock()
+	}
 }
 
 // Error is Errorf("%v", err).
@@ -71,10 +95,23 @@ func (l *Log) Reported(err error) bool {
 	return l.seen[err.Error()]
 }
 
-// End routes everything after it to the standard logger. It waits for a
-// call to the test under way to return.
+// End reports to the test the failures it refused while it ran (see
+// call), then routes everything after it to the standard logger. It waits
+// for a call to the test under way to return.
 func (l *Log) End() {
 	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.ended {
+		return
+	}
 	l.ended = true
-	l.mu.Unlock()
+	l.seenMu.Lock()
+	refused := l.refused
+	l.refused = nil
+	l.seenMu.Unlock()
+	for _, msg := range refused {
+		call(func() {
+			l.t.Errorf("%s\n(reported as the test ended: it came while the test took no calls, as a *testing.F inside its fuzz function)", msg)
+		})
+	}
 }
