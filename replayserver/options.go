@@ -87,7 +87,10 @@ func (c *config) recorderOptions() []recorder.Option {
 
 // Strict makes cassettes that were never used fail the test when it ends,
 // naming each one. A test that skipped itself without failing first is not
-// failed: the cassettes it never used are logged. Default: off (use [Server.Unused] or
+// failed: the cassettes it never used are logged. Nor is a test some of
+// whose subtests the run left out (go test -run TestAPI/create, or -skip,
+// or -bench for a benchmark's), whose cassettes they may be: they are
+// logged too. Default: off (use [Server.Unused] or
 // [Server.ReportUnused] to see them).
 func Strict() Option { return func(c *config) { c.strict = true } }
 

@@ -185,6 +185,16 @@ func checkStrict(t testing.TB, h *Handler) {
 			t.Logf("replayserver: strict mode: the test was skipped, so the %d cassette(s) in %s it never used do not fail it", len(unused), h.lib.Path())
 			return
 		}
+		_, isBench := t.(*testing.B)
+		if f := filtersBelow(t.Name(), isBench); f != "" {
+			// Its subtests left out by the run (go test -run TestAPI/create)
+			// would have used them: they are no stale cassettes.
+			var b bytes.Buffer
+			h.ReportUnused(&b)
+			t.Logf("replayserver: strict mode: this run may have left subtests of %s out (%s), so the %d cassette(s) in %s it never used do not fail it (run it whole for strict mode):\n\t%s",
+				t.Name(), f, len(unused), h.lib.Path(), strings.ReplaceAll(strings.TrimSpace(b.String()), "\n", "\n\t"))
+			return
+		}
 		var b bytes.Buffer
 		h.ReportUnused(&b)
 		t.Errorf("replayserver: strict mode: %d cassette(s) in %s never used:\n\t%s\n"+

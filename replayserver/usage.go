@@ -112,6 +112,72 @@ func ReportUnusedIn(path string, w io.Writer) error {
 	return err
 }
 
+// filtersBelow returns the go test flags of this run, as given, that may
+// have left out subtests of the test called name (a sub-benchmark, when
+// bench), or "" for none: a -run or -skip (for a benchmark, -bench or
+// -skip) pattern with more levels, split at unbracketed slashes, than the
+// name has. One with as many levels or fewer filters tests at the levels
+// of the name and above, and runs every subtest of a test it runs.
+func filtersBelow(name string, bench bool) string {
+	return filtersBelowBy(flag.Lookup, name, bench)
+}
+
+// filtersBelowBy is filtersBelow with the flags lookup finds.
+func filtersBelowBy(lookup func(name string) *flag.Flag, name string, bench bool) string {
+	levels := strings.Count(name, "/") + 1
+	flags := []string{"run", "skip"}
+	if bench {
+		flags = []string{"bench", "skip"}
+	}
+	var given []string
+	for _, f := range flags {
+		if fl := lookup("test." + f); fl != nil && patternLevels(fl.Value.String()) > levels {
+			given = append(given, fmt.Sprintf("-%s %q", f, fl.Value.String()))
+		}
+	}
+	return strings.Join(given, " ")
+}
+
+// patternLevels returns how many levels of test names the go test pattern
+// p matches, as package testing splits it: at slashes, and into
+// alternatives at bars, outside brackets and parentheses; the most of any
+// alternative.
+func patternLevels(p string) int {
+	if p == "" {
+		return 0
+	}
+	most, n, brackets, parens := 0, 1, 0, 0
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '[':
+			brackets++
+		case ']':
+			if brackets > 0 {
+				brackets--
+			}
+		case '(':
+			if brackets == 0 {
+				parens++
+			}
+		case ')':
+			if brackets == 0 {
+				parens--
+			}
+		case '\\':
+			i++
+		case '/':
+			if brackets == 0 && parens == 0 {
+				n++
+			}
+		case '|':
+			if brackets == 0 && parens == 0 {
+				most, n = max(most, n), 1
+			}
+		}
+	}
+	return max(most, n)
+}
+
 // filtered returns the go test flags of this run that left tests out
 // (-run, -skip), as given, or "" for none.
 func filtered() string { return filteredBy(flag.Lookup) }
