@@ -188,8 +188,9 @@ func (l *Library) newFormat() Format {
 }
 
 // readCassette reads the cassette called name from its file, or takes it
-// from the process cache. It does not use l.mu.
-func (l *Library) readCassette(name, file string) (Cassette, error) {
+// from the process cache, and returns the stamp of the file it read. It
+// does not use l.mu.
+func (l *Library) readCassette(name, file string) (Cassette, fileStamp, error) {
 	path := filepath.Join(l.path, file)
 	f, _ := formatOf(file)
 	v, st, err := readCached(path, filepath.Join(l.abs, file), func(data []byte) (decoded, error) {
@@ -198,12 +199,12 @@ func (l *Library) readCassette(name, file string) (Cassette, error) {
 		return decoded{one: c}, err
 	})
 	if err != nil {
-		return Cassette{}, err
+		return Cassette{}, st, err
 	}
 	if !st.exists {
-		return Cassette{}, fmt.Errorf("read cassette %q: %s was removed", name, path)
+		return Cassette{}, st, fmt.Errorf("read cassette %q: %s was removed", name, path)
 	}
-	return v.one, nil
+	return v.one, st, nil
 }
 
 // loadDir lists the folder and reads every cassette file not read yet, a
@@ -213,6 +214,7 @@ func (l *Library) loadDir() error {
 		name, file string
 		e          *entry
 		c          Cassette
+		st         fileStamp
 		err        error
 	}
 	l.mu.Lock()
@@ -235,7 +237,7 @@ func (l *Library) loadDir() error {
 	for range min(len(jobs), runtime.GOMAXPROCS(0)) {
 		wg.Go(func() {
 			for i := range next {
-				jobs[i].c, jobs[i].err = l.readCassette(jobs[i].name, jobs[i].file)
+				jobs[i].c, jobs[i].st, jobs[i].err = l.readCassette(jobs[i].name, jobs[i].file)
 			}
 		})
 	}
@@ -253,7 +255,7 @@ func (l *Library) loadDir() error {
 			return j.err
 		}
 		if l.entries[j.name] == j.e && !j.e.loaded {
-			j.e.c, j.e.loaded = j.c, true
+			j.e.c, j.e.loaded, j.e.stamp = j.c, true, j.st
 		}
 	}
 	return nil
@@ -278,7 +280,19 @@ type dirPlan struct {
 
 type dirWrite struct {
 	name, file, target string
-	c                  Cassette // as it was when planned: exchanges are never changed in place
+	c                  Cassette // as it was when planned (exchanges are never changed in place), then merged
+	e                  *entry   // the entry planned
+	n                  int      // how many exchanges it had then
+
+	// What mergeAppended needs: how many exchanges were appended since
+	// the cassette was last read or saved, whether it replaces the file
+	// whatever it holds, and the file as this library last read or wrote it.
+	added int
+	whole bool
+	stamp fileStamp
+
+	merged   bool      // the write merged what another writer saved
+	newStamp fileStamp // the file as written
 }
 
 // planDir lists the changed cassettes and the files to remove,
@@ -299,7 +313,8 @@ func (l *Library) planDir() (*dirPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.writes = append(p.writes, dirWrite{name: name, file: file, target: target, c: e.c})
+		p.writes = append(p.writes, dirWrite{name: name, file: file, target: target, c: e.c, e: e, n: len(e.c.Exchanges),
+			added: e.added, whole: e.whole || l.cleared, stamp: e.stamp})
 	}
 	p.mkdir = len(p.writes) > 0
 
@@ -351,7 +366,7 @@ func (l *Library) planDir() (*dirPlan, error) {
 	}
 	for _, w := range p.writes {
 		e := l.entries[w.name]
-		e.file, e.dirty = w.file, false
+		e.file, e.dirty, e.added, e.whole = w.file, false, 0, false
 	}
 	if len(p.remove)+len(p.removeFirst) > 0 {
 		p.kept = make(map[string]string, len(l.entries))
@@ -401,6 +416,14 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 		}
 	}
 	remove(p.removeFirst, false)
+	if len(p.writes) > 0 {
+		defer lockFolder(l.abs)()
+	}
+	for i := range p.writes {
+		if w := &p.writes[i]; !p.renamedByCase(w.file) {
+			l.mergeAppended(w)
+		}
+	}
 	cs := make([]Cassette, len(p.writes))
 	for i := range p.writes {
 		cs[i] = p.writes[i].c
@@ -408,7 +431,8 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	// Ready in the order of the writes, without those that failed.
 	ready, bad := l.prepareBodies(cs)
 	failed.writes = map[string]bool{}
-	for _, w := range p.writes {
+	for i := range p.writes {
+		w := &p.writes[i]
 		if bad[w.name] != nil {
 			continue
 		}
@@ -419,6 +443,7 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 		data, err := encodeCassette(f, c)
 		if err == nil {
 			err = saveFileAt(path, w.target, data)
+			w.newStamp = stampOf(w.target)
 		} else {
 			err = fmt.Errorf("encode %s: %w", path, err)
 		}
@@ -459,6 +484,10 @@ func (l *Library) failedDir(p *dirPlan, failed dirFailure) {
 	for _, w := range p.writes {
 		if e := l.entries[w.name]; e != nil && (failed.writes == nil || failed.writes[w.name]) {
 			e.dirty = true
+			if e == w.e {
+				e.added += w.added
+				e.whole = e.whole || w.whole
+			}
 		}
 	}
 	for _, file := range failed.removes {

@@ -53,6 +53,12 @@ type fileSnapshot struct {
 	removed map[string]bool // cassettes deleted by this library since then
 	cleared bool            // Clear was called: the file is replaced whatever it holds
 	disk    fileStamp       // the file as this library last read or wrote it
+
+	// Of the cassettes of mine, those this library only appended to since
+	// it last read or wrote the file: how many exchanges (see
+	// mergeDisk), and their entries, by name.
+	added map[string]int
+	ents  map[string]*entry
 }
 
 // snapshotFile returns what a Save of a file library writes, and marks the
@@ -66,13 +72,18 @@ func (l *Library) snapshotFile() (snap fileSnapshot, ok bool) {
 		l.cleared, l.changed = false, false
 		return snap, false
 	}
-	snap = fileSnapshot{cs: make([]Cassette, len(names)), mine: map[string]bool{}, removed: l.removed, cleared: l.cleared, disk: l.disk}
+	snap = fileSnapshot{cs: make([]Cassette, len(names)), mine: map[string]bool{}, removed: l.removed, cleared: l.cleared, disk: l.disk,
+		added: map[string]int{}, ents: map[string]*entry{}}
 	for i, name := range names {
 		e := l.entries[name]
 		snap.cs[i] = e.c
 		if e.dirty {
 			snap.mine[name] = true
-			e.dirty = false
+			if !e.whole {
+				snap.added[name] = e.added
+			}
+			snap.ents[name] = e
+			e.dirty, e.added, e.whole = false, 0, false
 		}
 	}
 	l.cleared, l.changed, l.removed = false, false, nil
@@ -88,6 +99,7 @@ func (l *Library) unsnapshotFile(snap fileSnapshot) {
 	for name := range snap.mine {
 		if e := l.entries[name]; e != nil {
 			e.dirty = true
+			l.unsnapshotEntry(snap, name, e)
 		}
 	}
 	for name := range snap.removed {
@@ -189,6 +201,14 @@ func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 	l.mu.Lock()
 	for _, c := range disk {
 		onDisk[c.Name] = true
+		if added, ok := snap.added[c.Name]; ok {
+			// Appended to here, and saved there: theirs, then ours.
+			mine := byName[c.Name]
+			merged := withAppended(c.Exchanges, mine.Exchanges, added)
+			byName[c.Name] = Cassette{Name: c.Name, Exchanges: merged}
+			l.adoptMerged(c.Name, snap.ents[c.Name], merged, len(mine.Exchanges))
+			continue
+		}
 		if snap.mine[c.Name] || snap.removed[c.Name] {
 			continue
 		}
@@ -284,6 +304,7 @@ func (l *Library) refailFile(snap fileSnapshot, failed map[string]error) {
 	for name := range failed {
 		if e := l.entries[name]; e != nil && snap.mine[name] {
 			e.dirty = true
+			l.unsnapshotEntry(snap, name, e)
 			l.changed = true
 		}
 	}

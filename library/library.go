@@ -29,8 +29,9 @@ const (
 // Changes are held in memory until [Library.Save].
 //
 // A Library is a snapshot: it does not see changes that other libraries or
-// processes make to its files after it read them, and its Save overwrites
-// them.
+// processes make to its files after it read them, until its Save, which
+// merges them (see [Library.Save]): nothing another writer saved is lost
+// unless this library changed the same cassette other than by appending.
 type Library struct {
 	path  string // as given to Open
 	abs   string // absolute path: the key of the process cache
@@ -68,6 +69,15 @@ type entry struct {
 	dirty  bool     // directory: to be written by the next Save
 	file   string   // directory: the file holding the cassette, relative to the folder; "" if not written yet
 	name   string   // directory: the cassette name, as listed (the key in the map); read cassettes share it
+
+	// What a Save merges with the file another writer saved meanwhile
+	// (see mergeAppended): the exchanges appended at the end since the
+	// cassette was last read or saved, and whether the cassette is to
+	// replace the stored one whatever it holds (put whole, or made anew
+	// after a Delete or Clear).
+	added int
+	whole bool
+	stamp fileStamp // directory: the cassette's file as this library last read or wrote it
 }
 
 // An Option configures [Open].
@@ -231,7 +241,7 @@ func (l *Library) getSlow(name string) (Cassette, bool, error) {
 		}
 		l.mu.RUnlock()
 
-		c, err := l.readCassette(name, file)
+		c, st, err := l.readCassette(name, file)
 
 		l.mu.Lock()
 		if l.entries[name] == e && !e.loaded {
@@ -240,7 +250,7 @@ func (l *Library) getSlow(name string) (Cassette, bool, error) {
 				l.mu.Unlock()
 				return Cassette{}, false, err
 			}
-			e.c, e.loaded = c, true
+			e.c, e.loaded, e.stamp = c, true, st
 			l.noteLarge(name, &c)
 			l.mu.Unlock()
 			return c, true, nil
@@ -270,11 +280,11 @@ func (l *Library) entryFor(name string) (*entry, error) {
 	}
 	e := l.entries[name]
 	if e != nil && !e.loaded {
-		c, err := l.readCassette(name, e.file)
+		c, st, err := l.readCassette(name, e.file)
 		if err != nil {
 			return nil, err
 		}
-		e.c, e.loaded = c, true
+		e.c, e.loaded, e.stamp = c, true, st
 	}
 	return e, nil
 }
@@ -310,7 +320,7 @@ func (l *Library) Append(name string, ex ...Exchange) error {
 		if err := l.caseTwin("append to cassette", name); err != nil {
 			return err
 		}
-		e = &entry{c: Cassette{Name: name}, loaded: true, owned: true}
+		e = &entry{c: Cassette{Name: name}, loaded: true, owned: true, whole: l.deletedSince(name)}
 		l.entries[name] = e
 		l.names = nil
 	} else if len(ex) == 0 {
@@ -321,6 +331,7 @@ func (l *Library) Append(name string, ex ...Exchange) error {
 		e.owned = true
 	}
 	e.c.Exchanges = append(e.c.Exchanges, ex...)
+	e.added += len(ex)
 	e.dirty = true
 	l.changed = true
 	return nil
@@ -350,6 +361,7 @@ func (l *Library) Put(c Cassette) error {
 		loaded: true,
 		owned:  true,
 		dirty:  true,
+		whole:  true,
 	}
 	if old := l.entries[c.Name]; old != nil {
 		e.file = old.file
@@ -422,11 +434,18 @@ func (l *Library) Clear() {
 // does not hold); a file library rewrites the file, merged with what
 // another writer saved since this library read it (another Library of
 // the same file, say a parallel test's): the cassettes this library
-// changed or deleted are its own, every other is as the file has it. Saves
-// of one file by the libraries of one process take turns, and so do those
+// changed or deleted are its own, every other is as the file has it.
+//
+// A cassette this library only appended to since it read or saved it
+// (two recorders of one library recording the same request) is merged
+// too, in both kinds of library: it is stored as the other writer saved
+// it, followed by the exchanges appended here, which this library then
+// holds as well. One put whole ([Library.Put]), or made anew after
+// [Library.Delete] or [Library.Clear], replaces what is stored. Saves of
+// one library by the libraries of one process take turns, and so do those
 // of several processes where the system has flock (Linux, macOS, the
-// BSDs: the file's folder is locked). Missing directories are created.
-// Save with nothing changed writes nothing.
+// BSDs: the library's folder, or the file's, is locked). Missing
+// directories are created. Save with nothing changed writes nothing.
 //
 // A cassette that cannot be saved (a body file of it was removed since it
 // was added, say) does not keep the others from being saved: Save writes
@@ -481,13 +500,20 @@ func (l *Library) Save() error {
 		return err
 	}
 	l.mu.Unlock()
-	if failed, err := plan.write(l); err != nil {
-		l.mu.Lock()
-		l.failedDir(plan, failed)
+	failed, err := plan.write(l)
+	l.mu.Lock()
+	merged := l.adoptWrites(plan, failed)
+	if err != nil || merged {
+		// Merged: what another writer saved came in, and its body files
+		// are not all known to sw; a later Save removes them.
+		if err != nil {
+			l.failedDir(plan, failed)
+		}
 		l.keepSweep(sw)
 		l.mu.Unlock()
 		return err
 	}
+	l.mu.Unlock()
 	return l.sweep(sw)
 }
 
