@@ -229,7 +229,13 @@ func (h *Handler) Library() *library.Library { return h.lib }
 func (h *Handler) Misses() int { return int(h.misses.Load()) }
 
 // Unused returns the names of the cassettes that were never served, sorted.
+// In passthrough mode, which answers nothing from cassettes and so cannot
+// tell which ones its requests would have used, it returns none: a list of
+// every cassette would have the library pruned of those its tests need.
 func (h *Handler) Unused() []string {
+	if h.mode == ModePassthrough {
+		return nil
+	}
 	names, err := h.lib.Names()
 	if err != nil {
 		return nil
@@ -283,6 +289,13 @@ func (h *Handler) ReportUnused(w io.Writer) error {
 // rerecord has replaced the library without it. Calls after the first do
 // nothing.
 func (h *Handler) Close() error {
+	var all []string
+	if h.mode == ModePassthrough {
+		// Passthrough cannot tell which cassettes its requests would have
+		// used: it counts them all as used, so that ReportUnusedIn after a
+		// run in passthrough does not list the whole library for pruning.
+		all, _ = h.lib.Names()
+	}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -293,7 +306,7 @@ func (h *Handler) Close() error {
 	if h.dest != nil {
 		path = h.dest.Path()
 	}
-	noteUsage(path, h.hits)
+	noteUsage(path, h.hits, all)
 	h.mu.Unlock()
 	h.reportAway()
 	if h.fwd != nil {

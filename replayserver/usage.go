@@ -22,8 +22,9 @@ var usage struct {
 	used map[string]map[string]bool // absolute library path -> used names
 }
 
-// noteUsage adds the cassettes hits counts as used in the library at path.
-func noteUsage(path string, hits map[string]*served) {
+// noteUsage adds the cassettes hits counts as used in the library at path,
+// and those named in all.
+func noteUsage(path string, hits map[string]*served, all []string) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
@@ -42,6 +43,9 @@ func noteUsage(path string, hits map[string]*served) {
 		if s.n > 0 {
 			u[n] = true
 		}
+	}
+	for _, n := range all {
+		u[n] = true
 	}
 }
 

@@ -45,7 +45,7 @@ recorded. In record and rerecord modes it exits with status 1 when the
 upstream broke off a response body, which is then not recorded, unless
 the client retried it and the retry was recorded whole (a rerecord then
 leaves the library as it was, as when a request got no answer). With -strict it then lists the files of the cassettes never used
-on stderr, one per line, and exits with status 1 if there were any, or if
+(none in passthrough mode, which uses no cassette) on stderr, one per line, and exits with status 1 if there were any, or if
 a request matched no cassette (as a miss fails a test). With
 -unused FILE it writes that list, and nothing else, to FILE (empty when
 every cassette was used), for "cassette prune -unused FILE" or xargs rm.
