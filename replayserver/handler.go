@@ -257,9 +257,22 @@ func (h *Handler) Unused() []string {
 // folder (so that `xargs rm < unused.log` run there prunes them), for a
 // file library its name.
 func (h *Handler) ReportUnused(w io.Writer) error {
+	return writeReport(w, h.lib, h.Unused())
+}
+
+// writeReport writes the report of the cassettes names of lib: the file
+// of each (see [library.Library.File]), one per line, the lines sorted.
+// Sorted names do not make sorted file names: GET_x_80_a-b.json comes
+// before GET_x_80_a.json, as '-' comes before '.'.
+func writeReport(w io.Writer, lib *library.Library, names []string) error {
+	lines := make([]string, len(names))
+	for i, n := range names {
+		lines[i] = lib.File(n)
+	}
+	sort.Strings(lines)
 	var buf bytes.Buffer
-	for _, n := range h.Unused() {
-		buf.WriteString(h.lib.File(n))
+	for _, l := range lines {
+		buf.WriteString(l)
 		buf.WriteByte('\n')
 	}
 	_, err := w.Write(buf.Bytes())

@@ -1,7 +1,6 @@
 package replayserver
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -107,13 +106,7 @@ func ReportUnusedIn(path string, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("replayserver: %w", err)
 	}
-	var b bytes.Buffer
-	for _, n := range unused {
-		b.WriteString(lib.File(n))
-		b.WriteByte('\n')
-	}
-	_, err = w.Write(b.Bytes())
-	return err
+	return writeReport(w, lib, unused)
 }
 
 // filtersBelow returns the go test flags of this run, as given, that may
