@@ -229,13 +229,10 @@ func (h *Handler) Library() *library.Library { return h.lib }
 func (h *Handler) Misses() int { return int(h.misses.Load()) }
 
 // Unused returns the names of the cassettes that were never served, sorted.
-// In passthrough mode, which answers nothing from cassettes and so cannot
-// tell which ones its requests would have used, it returns none: a list of
-// every cassette would have the library pruned of those its tests need.
+// In passthrough mode, which answers nothing from cassettes, that is every
+// one: it says nothing of which are stale ([Strict] and cassette serve
+// -strict do not fail on them, and [ReportUnusedIn] counts them as used).
 func (h *Handler) Unused() []string {
-	if h.mode == ModePassthrough {
-		return nil
-	}
 	names, err := h.lib.Names()
 	if err != nil {
 		return nil

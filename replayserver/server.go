@@ -255,7 +255,8 @@ func panicking() bool {
 func (s *Server) Router() *mux.Router { return s.h.Router() }
 
 // Unused returns the names of the cassettes never used so far, sorted
-// (none in passthrough mode, which uses no cassette: see [Handler.Unused]).
+// (every one in passthrough mode, which uses no cassette: see
+// [Handler.Unused]).
 func (s *Server) Unused() []string { return s.h.Unused() }
 
 // ReportUnused writes one line per unused cassette, sorted: for a

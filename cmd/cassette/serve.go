@@ -45,10 +45,12 @@ recorded. In record and rerecord modes it exits with status 1 when the
 upstream broke off a response body, which is then not recorded, unless
 the client retried it and the retry was recorded whole (a rerecord then
 leaves the library as it was, as when a request got no answer). With -strict it then lists the files of the cassettes never used
-(none in passthrough mode, which uses no cassette) on stderr, one per line, and exits with status 1 if there were any, or if
+on stderr, one per line, and exits with status 1 if there were any, or if
 a request matched no cassette (as a miss fails a test). With
 -unused FILE it writes that list, and nothing else, to FILE (empty when
 every cassette was used), for "cassette prune -unused FILE" or xargs rm.
+In passthrough mode, which uses no cassette, neither fails nor lists any
+(FILE is empty): that says nothing of which are stale.
 A FILE that is the library, or lies inside a directory library or the
 body folder of a file library, which writing it would destroy or
 corrupt, is refused at start with status 2.
@@ -213,8 +215,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		code = exitError
 	}
 	mu.Unlock()
+	// Passthrough uses no cassette: every one is unused, which says
+	// nothing of which are stale. The list is left empty, so that
+	// prune -unused does not empty the library.
+	passthrough := h.Mode() == replayserver.ModePassthrough
 	if *unusedFile != "" {
-		if err := writeUnused(*unusedFile, h); err != nil {
+		if err := writeUnused(*unusedFile, h, passthrough); err != nil {
 			fmt.Fprintf(stderr, "cassette serve: -unused: %v\n", err)
 			code = exitError
 		}
@@ -224,7 +230,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "cassette serve: strict: %d request(s) matched no cassette (their reports are in the log above)\n", n)
 			code = exitError
 		}
-		if unused := h.Unused(); len(unused) > 0 {
+		if unused := h.Unused(); len(unused) > 0 && !passthrough {
 			fmt.Fprintf(stderr, "cassette serve: strict: %d cassette(s) in %s never used:\n", len(unused), path)
 			if err := h.ReportUnused(stderr); err != nil {
 				fmt.Fprintf(stderr, "cassette serve: %v\n", err)
@@ -235,9 +241,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return code
 }
 
-// writeUnused writes h's unused report to the file at path, replacing it.
-func writeUnused(path string, h *replayserver.Handler) error {
+// writeUnused writes h's unused report to the file at path, replacing it;
+// an empty list when none is to be pruned.
+func writeUnused(path string, h *replayserver.Handler, none bool) error {
 	var b bytes.Buffer
+	if none {
+		return writeList(path, nil)
+	}
 	if err := h.ReportUnused(&b); err != nil {
 		return err
 	}

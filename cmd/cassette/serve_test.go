@@ -439,3 +439,37 @@ func TestUnusedFileInsideTheLibraryRefused(t *testing.T) {
 		}
 	}
 }
+
+// In passthrough, which uses no cassette, serve -strict does not fail on
+// the cassettes it never used, nor does -unused list them: pruning with
+// that list would empty the library of the requests just forwarded.
+func TestServePassthroughListsNoCassetteForPruning(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "live") }))
+	defer up.Close()
+	path, names := writeLibrary(t, "api",
+		recorded{"GET", "https://api.example.com/a", 200, "a"},
+		recorded{"GET", "https://api.example.com/b", 200, "b"},
+	)
+	report := filepath.Join(t.TempDir(), "unused.log")
+	p := start(t, "serve", "-mode", "passthrough", "-upstream", up.URL, "-strict", "-unused", report, path)
+	if code, body := get(t, p.baseURL()+"/a"); code != 200 || body != "live" {
+		t.Fatalf("GET /a = %d %q, want 200 \"live\" from the upstream", code, body)
+	}
+	if code := p.stop(); code != exitOK {
+		t.Errorf("serve -mode passthrough -strict exited with %d, want 0; stderr:\n%s", code, p.stderr.String())
+	}
+	if got, err := os.ReadFile(report); err != nil || len(got) != 0 {
+		t.Errorf("-unused file after passthrough = %q (%v); want an empty list", got, err)
+	}
+	if code, stdout, stderr := runSync(t, "prune", "-unused", report, "-force", path); code != exitOK {
+		t.Fatalf("prune -unused of that file = %d, %q, %q", code, stdout, stderr)
+	}
+	after, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := after.Names(); len(left) != len(names) {
+		t.Errorf("after prune the library holds %q; want all of %q", left, names)
+	}
+}
