@@ -116,8 +116,10 @@ func WithMode(m Mode) Option { return func(c *config) { c.mode = m } }
 // same rules.
 func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
 
-// Logf sets where the server logs one line per request: hit, miss (with its
-// report) or recorded. Default: nowhere for [NewHandler]; for [New] and
+// Logf sets where the server logs one line per request: hit, miss or
+// recorded. A miss's report follows its line when no test is failed with
+// it ([NewHandler]); [New] and [NewTransport] fail the test with it
+// instead. Default: nowhere for [NewHandler]; for [New] and
 // [NewTransport], misses and recordings go to t.Logf, hits are not logged
 // (a replayed suite stays quiet and fast).
 func Logf(f func(format string, args ...any)) Option {
