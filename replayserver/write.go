@@ -539,6 +539,15 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
 	}
 	p.withBody = !head && bodyAllowed(p.status)
+	if head && bodyAllowed(p.status) {
+		// A HEAD answer keeps its recorded length, that of the GET; one
+		// edited to be no length would make the client refuse the whole
+		// answer.
+		if v, ok := hdr["Content-Length"]; ok && !validLength(v) {
+			delete(hdr, "Content-Length")
+			p.bad = fmt.Sprintf("a Content-Length %q, which is no length: it was left out", v)
+		}
+	}
 	if !bodyAllowed(p.status) {
 		// As net/http's server leaves them out (and http.Transport then
 		// gives none): no length without a body, and no type for a 304.
@@ -699,6 +708,25 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// validLength reports whether the values of a Content-Length header are
+// one length, as net/http's client reads them: digits, without a sign, the
+// same in every value.
+func validLength(v []string) bool {
+	if len(v) == 0 {
+		return false
+	}
+	s := textproto.TrimString(v[0])
+	if _, err := strconv.ParseUint(s, 10, 63); err != nil {
+		return false
+	}
+	for _, o := range v[1:] {
+		if textproto.TrimString(o) != s {
+			return false
+		}
+	}
+	return true
 }
 
 // isLength reports whether s is n written in decimal, as strconv.Itoa
