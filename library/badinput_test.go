@@ -85,6 +85,22 @@ var moreBadCases = []badCase{
 		},
 	},
 	{
+		// yaml.v3 panics on a merge key beside a key that is a mapping
+		// ("hash of unhashable type"), when decoding into a map.
+		why: "a YAML merge key beside a mapping key",
+		whole: map[Format]map[bool]string{
+			JSON: both(`{{}: 1}`),
+			YAML: both("{{},<<}"),
+		},
+	},
+	{
+		why: "a YAML merge key beside a mapping key, after a version",
+		whole: map[Format]map[bool]string{
+			JSON: both(`{"version": 1, {}: 1}`),
+			YAML: both("version: 1\n{a: b}: 1\n<<: {}\n"),
+		},
+	},
+	{
 		why:   "a stray file among valid cassettes",
 		only:  "dir",
 		extra: map[string]string{"b.json": `{"version": 1, "exchanges": []}`, "README.md": "# notes"},

@@ -2,6 +2,7 @@ package library
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -42,7 +43,7 @@ func topLevelKeys(f Format, data []byte) map[string]map[string]bool {
 	keys := make(map[string]map[string]bool)
 	if f == YAML {
 		var m map[string]yaml.Node
-		if yaml.Unmarshal(data, &m) != nil || m == nil {
+		if safeYAMLUnmarshal(data, &m) != nil || m == nil {
 			return nil
 		}
 		for k, v := range m {
@@ -70,4 +71,16 @@ func topLevelKeys(f Format, data []byte) map[string]map[string]bool {
 		keys[k] = inner
 	}
 	return keys
+}
+
+// safeYAMLUnmarshal is yaml.Unmarshal, returning an error where yaml.v3
+// panics: it does on some malformed input, such as a merge key beside a
+// key that is a mapping ("{{},<<}"), which must not crash a test binary.
+func safeYAMLUnmarshal(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot parse YAML: %v", r)
+		}
+	}()
+	return yaml.Unmarshal(data, v)
 }
