@@ -117,7 +117,7 @@ var ErrVcrpy = errors.New("a vcrpy cassette, not a go-vcr one")
 // (package naming, default rules), in the order of the interactions.
 func Import(data []byte) ([]library.Cassette, error) {
 	var p probe
-	if err := yaml.Unmarshal(data, &p); err != nil {
+	if err := unmarshal(data, &p); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && !cassetteShaped(data) {
 			// In the words of the file, not of the Go types it is decoded
@@ -132,7 +132,7 @@ func Import(data []byte) ([]library.Cassette, error) {
 		}
 	}
 	var f file
-	if err := yaml.Unmarshal(data, &f); err != nil {
+	if err := unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("read go-vcr cassette: %w", err)
 	}
 	switch {
@@ -223,7 +223,7 @@ func nameOf(r library.Request) (string, error) {
 // whose errors are deeper.
 func cassetteShaped(data []byte) bool {
 	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+	if unmarshal(data, &doc) != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return false
 	}
 	m := doc.Content[0].Content
@@ -233,4 +233,16 @@ func cassetteShaped(data []byte) bool {
 		}
 	}
 	return true
+}
+
+// unmarshal is yaml.Unmarshal, returning an error where yaml.v3 panics: it
+// does on some malformed input, such as a merge key beside a key that is a
+// mapping ("{{},<<}"), which must not crash the command.
+func unmarshal(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot parse YAML: %v", r)
+		}
+	}()
+	return yaml.Unmarshal(data, v)
 }
