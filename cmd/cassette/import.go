@@ -227,14 +227,21 @@ func readBack(src, dst string, exts []string, opts []library.Option) (ext string
 	return ext, slices.Contains(exts, ext)
 }
 
-// sourceFiles returns src if it is a file, else the files under the
-// directory src with one of the extensions exts (in any case), sorted.
+// sourceFiles returns src if it is a file (or a named pipe; not a device),
+// else the files under the directory src with one of the extensions exts
+// (in any case), sorted.
 func sourceFiles(src string, exts []string) ([]string, error) {
 	fi, err := os.Stat(src)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.IsDir() {
+		if fi.Mode()&(fs.ModeDevice|fs.ModeCharDevice|fs.ModeSocket) != 0 {
+			// Read to its end, /dev/zero would take all the memory there
+			// is; a terminal would wait for typing. A named pipe (a
+			// shell's <(...)) is read.
+			return nil, fmt.Errorf("%s is a device or a socket, not a file to import", src)
+		}
 		return []string{src}, nil
 	}
 	var files []string
