@@ -1,0 +1,178 @@
+package replayserver_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// parseFields reads "Name: value" lines.
+func parseFields(s string) http.Header {
+	if s == "" {
+		return nil
+	}
+	h := http.Header{}
+	for line := range strings.SplitSeq(s, "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		h[k] = append(h[k], strings.TrimPrefix(v, " "))
+	}
+	return h
+}
+
+type panicLog struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (p *panicLog) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.buf.Write(b)
+}
+
+// FuzzReplay replays a hand-edited exchange (any status, header, body,
+// trailers and chunks the library accepts) through the replay server, over
+// loopback: the handler must never panic, and a final answer must reach
+// the client with its recorded status and body.
+func FuzzReplay(f *testing.F) {
+	f.Add(200, "Content-Type: text/plain", []byte("hello"), "", "", "", false)
+	f.Add(200, "Content-Type: text/event-stream", []byte("data: a\n\ndata: b\n\n"), "", "5@1ms,9@2ms", "", false)
+	f.Add(200, "Content-Encoding: gzip\nContent-Length: 3", []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xffJ\x04\x04\x00\x00\xff\xff"), "X-Sum: 1", "", "identity", false)
+	f.Add(204, "Content-Length: 5", []byte("abcde"), "", "", "", true)
+	f.Add(272, "Content-Length", []byte("abcde"), "", "", "", true) // a HEAD answer's Content-Length that is no length
+	f.Add(101, "Upgrade: websocket", []byte(nil), "", "", "", false)
+	f.Add(999, "Trailer: X\nX Bad: y\nA: b\x00c", []byte("x"), "Content-Length: 1\nGrpc-Status: 0", "1@0s", "gzip", false)
+	f.Fuzz(func(t *testing.T, status int, header string, body []byte, trailer string, chunks string, acceptEncoding string, head bool) {
+		method := "GET"
+		if head {
+			method = "HEAD"
+		}
+		ex := library.Exchange{
+			Request:  library.Request{Method: method, URL: "http://api.example.com/x"},
+			Response: library.Response{StatusCode: status, Header: parseFields(header), Body: body, Trailer: parseFields(trailer)},
+		}
+		for c := range strings.SplitSeq(chunks, ",") {
+			size, at, ok := strings.Cut(c, "@")
+			n, err1 := strconv.Atoi(size)
+			d, err2 := time.ParseDuration(at)
+			if ok && err1 == nil && err2 == nil && n > 0 && d >= 0 && d < time.Second {
+				ex.Response.Chunks = append(ex.Response.Chunks, library.Chunk{Size: n, At: d})
+			}
+		}
+		path := filepath.Join(t.TempDir(), "lib.json")
+		lib, err := library.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(method, "http://api.example.com/x", nil)
+		name := naming.Name(req, nil, naming.Default())
+		if err := lib.Append(name, ex); err != nil {
+			return // refused, with an error
+		}
+		if err := lib.Save(); err != nil {
+			t.Fatal(err)
+		}
+		h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}))
+		if err != nil {
+			t.Fatalf("NewHandler: %v", err)
+		}
+		defer h.Close()
+		var pl panicLog
+		srv := httptest.NewUnstartedServer(h)
+		srv.Config.ErrorLog = log.New(&pl, "", 0)
+		srv.Start()
+		defer srv.Close()
+
+		r, _ := http.NewRequest(method, srv.URL+"/x", nil)
+		if strings.ContainsFunc(acceptEncoding, func(r rune) bool { return r < ' ' || r >= 0x7f }) {
+			return
+		}
+		if acceptEncoding != "" {
+			r.Header.Set("Accept-Encoding", acceptEncoding)
+		}
+		tr := &http.Transport{DisableCompression: true}
+		defer tr.CloseIdleConnections()
+		client := &http.Client{Transport: tr, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Do(r)
+		if err != nil {
+			t.Fatalf("request: %v (server log: %s)", err, pl.buf.String())
+		}
+		got, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("read body: %v (server log: %s)", err, pl.buf.String())
+		}
+		if s := pl.buf.String(); strings.Contains(s, "panic") {
+			t.Fatalf("handler panicked: %s", s)
+		}
+		if status >= 100 && status < 200 {
+			if resp.StatusCode != 502 {
+				t.Errorf("interim status %d replayed as %d, want 502", status, resp.StatusCode)
+			}
+			return
+		}
+		if resp.StatusCode != status {
+			t.Errorf("status %d replayed as %d", status, resp.StatusCode)
+		}
+		noBody := head || status == 204 || status == 304
+		decoded := false
+		for _, v := range ex.Response.Header.Values("Content-Encoding") {
+			if strings.Contains(strings.ToLower(v), "gzip") {
+				decoded = true
+			}
+		}
+		if !noBody && !decoded && !bytes.Equal(got, body) {
+			t.Errorf("body %q replayed as %q", body, got)
+		}
+	})
+}
+
+// FuzzServeRequest sends any request net/http can parse to a replay
+// handler on the shipped weather library: the handler (naming, lookup,
+// the miss report with its diffs) must never panic.
+func FuzzServeRequest(f *testing.F) {
+	for _, s := range []string{
+		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n",
+		"POST /v2/alerts HTTP/1.1\r\nHost: 127.0.0.1:1\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"a\":[1]}",
+		"CONNECT api.example.com:443 HTTP/1.1\r\nHost: api.example.com:443\r\n\r\n",
+		"GET http://u:p@[fe80::1%25eth0]:8080/v2/forecast?city=Lyon&days=3&token=x HTTP/1.1\r\nHost: x\r\nRange: bytes=0-1\r\n\r\n",
+		"PRI * HTTP/2.0\r\n\r\n",
+		"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:1\r\nExpect: 100-continue\r\n\r\n",
+		"POST /v2/alerts?x=%zz HTTP/1.1\r\nHost: 127.0.0.1:1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	h, err := replayserver.NewHandler("../testdata/weather", replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}),
+		replayserver.Naming(naming.Rules{Headers: []string{"X-Tenant"}, Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody, "multipart/*": naming.MultipartBody, "application/x-www-form-urlencoded": naming.FormBody}}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+		if err != nil {
+			return
+		}
+		r.RemoteAddr = "127.0.0.1:9"
+		ctx := context.WithValue(r.Context(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1})
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r.WithContext(ctx))
+		if w.Code < 100 || w.Code > 999 {
+			t.Fatalf("status %d", w.Code)
+		}
+	})
+}
