@@ -59,7 +59,10 @@
 // indentation, JSON without escaping <, > and &, and YAML with text of
 // several lines as a literal block ("|"), or double-quoted where a block
 // could not hold it exactly (carriage returns, trailing spaces). Unknown
-// fields are errors, so that a misspelt field is not silently ignored.
+// fields are errors, so that a misspelt field is not silently ignored, and
+// so is a field given twice in one object (in JSON, in any case, as
+// encoding/json matches them; in a header map, the same name), which
+// would be read as its last and saved without the others.
 // Here is a cassette file of a directory library, GET_api.example.com_443_v1_users.json:
 //
 //	{

@@ -257,6 +257,9 @@ func decodeJSON(path string, data []byte, v any) error {
 		if _, err := dec.Token(); err != io.EOF {
 			return fileErrorf(path, lineAt(data, dec.InputOffset()), "unexpected data after the end of the top-level object")
 		}
+		if off, key, dup := duplicateKey(data); dup {
+			return fileErrorf(path, lineAt(data, int64(off)), "%q is given twice in one object (names are matched in any case, but for headers): only the last would be read, and the next save would drop the others; keep one", key)
+		}
 		return nil
 	}
 	// A file of a later version may well fail to decode: say that first.

@@ -1,0 +1,95 @@
+package library
+
+import "bytes"
+
+// encoding/json keeps the last of the members of an object that share a
+// name (and, for a struct, names that differ only in case): a library file
+// edited by hand with "cassettes" given twice would read as its last
+// list, and the next Save would drop the others. duplicateKey finds such
+// a member, in one pass over the bytes of a file that decoded.
+
+// duplicateKey returns the offset and the name of the first member of an
+// object in data, valid JSON, whose name an earlier member of the same
+// object has: in a header map (the value of "headers" or "trailers") the
+// same name, elsewhere the same name in any case, as encoding/json
+// matches struct fields. ok is false when there is none.
+func duplicateKey(data []byte) (offset int, key string, ok bool) {
+	type frame struct {
+		object bool
+		exact  bool     // a header map: names that differ in case are different members
+		keys   [][]byte // the raw names of the members so far
+		spare  [][]byte // keys' backing array, reused by the next frame at this depth
+	}
+	var (
+		stack   []frame
+		lastKey []byte // the name of the member whose value comes next
+	)
+	isHeaders := func(k []byte) bool {
+		return bytes.EqualFold(k, []byte("headers")) || bytes.EqualFold(k, []byte("trailers"))
+	}
+	i := 0
+	for i < len(data) {
+		switch c := data[i]; c {
+		case '{', '[':
+			f := frame{object: c == '{', exact: c == '{' && lastKey != nil && isHeaders(lastKey)}
+			if n := len(stack); n < cap(stack) {
+				f.keys = stack[:n+1][n].spare[:0]
+				f.spare = f.keys
+			}
+			stack = append(stack, f)
+			lastKey = nil
+			i++
+		case '}', ']':
+			n := len(stack) - 1
+			stack[n].spare = stack[n].keys[:0]
+			stack = stack[:n]
+			lastKey = nil
+			i++
+		case '"':
+			end := stringEnd(data, i)
+			s := data[i+1 : end]
+			i = end + 1
+			// A name is a string followed by a colon, inside an object.
+			j := i
+			for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
+				j++
+			}
+			if n := len(stack) - 1; n >= 0 && stack[n].object && j < len(data) && data[j] == ':' {
+				f := &stack[n]
+				for _, k := range f.keys {
+					if bytes.Equal(k, s) || !f.exact && bytes.EqualFold(k, s) {
+						return i - len(s) - 2, string(s), true
+					}
+				}
+				f.keys = append(f.keys, s)
+				lastKey = s
+				i = j + 1
+			}
+		default:
+			i++
+		}
+	}
+	return 0, "", false
+}
+
+// stringEnd returns the index of the quote that ends the JSON string
+// starting at the quote data[start].
+func stringEnd(data []byte, start int) int {
+	i := start + 1
+	for {
+		q := bytes.IndexByte(data[i:], '"')
+		if q < 0 {
+			return len(data) - 1
+		}
+		i += q
+		// Escaped if preceded by an odd number of backslashes.
+		b := 0
+		for k := i - 1; k > start && data[k] == '\\'; k-- {
+			b++
+		}
+		if b%2 == 0 {
+			return i
+		}
+		i++
+	}
+}

@@ -1,0 +1,67 @@
+package library
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A member given twice in one object of a JSON library file would be read
+// as its last (encoding/json keeps it, and matches struct fields in any
+// case): the file is refused, naming the member and its line, rather than
+// read without the others and then saved without them.
+func TestAJSONMemberGivenTwiceIsRefused(t *testing.T) {
+	const ex = `{"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "body": "one"}}`
+	for _, c := range []struct {
+		name, file, want string // want: the member named in the error; "" for none
+	}{
+		{"cassettes twice", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [` + ex + `]}],
+"cassettes": []}`, "cassettes"},
+		{"cassettes in another case", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [` + ex + `]}],
+"Cassettes": []}`, "Cassettes"},
+		{"body twice", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [
+{"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "body": "one", "body": "two"}}]}]}`, "body"},
+		{"a header twice", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [
+{"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "headers": {"Set-Cookie": ["a=1"], "Set-Cookie": ["b=2"]}}}]}]}`, "Set-Cookie"},
+		// Header names that differ in case are different members, merged
+		// as documented; a body holding repeated names is text.
+		{"headers differing in case", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [
+{"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "headers": {"x-a": ["1"], "X-A": ["2"]}, "body": "{\"a\": 1, \"a\": 2}"}}]}]}`, ""},
+		{"the same name in two objects", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [` + ex + `,` + ex + `]}, {"name": "GET_b", "exchanges": [` + ex + `]}]}`, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "lib.json")
+			if err := os.WriteFile(path, []byte(c.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			l, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = l.Names()
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("Names: %v; want no error", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), `"`+c.want+`" is given twice`) || !strings.Contains(err.Error(), "lib.json:")):
+				t.Errorf("Names: %v; want an error naming the file, its line and %q given twice", err, c.want)
+			}
+		})
+	}
+
+	// A cassette file of a directory library too.
+	dir := filepath.Join(t.TempDir(), "lib")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "GET_a.json"), []byte(`{"version": 1, "exchanges": [`+ex+`], "exchanges": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := l.Get("GET_a"); err == nil || !strings.Contains(err.Error(), `"exchanges" is given twice`) {
+		t.Errorf("Get of a cassette file with exchanges twice: %v; want an error naming it", err)
+	}
+}
