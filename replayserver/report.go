@@ -92,6 +92,10 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	e.Near, left = h.nearest(name, names, m.found, got, nearestCount)
 	if len(names) == 0 {
 		b.WriteString("  the library holds no cassettes.\n")
+		if h.asked == ModeOnce && h.lib.Exists() {
+			fmt.Fprintf(&b, "  the default mode, once, records only a library that does not exist, and this one exists (an empty\n"+
+				"  folder, or one holding only a .gitkeep): to record into it, run with %s=record.\n", EnvMode)
+		}
 	}
 	if left > 0 {
 		fmt.Fprintf(&b, "  (the nearest are ranked among the first %d of the %d cassettes of %s %s, by name: a nearer one may be among the %d others)\n",
