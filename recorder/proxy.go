@@ -89,6 +89,12 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 			pr.Out.URL = forwarded.Target(u, pr.In.URL)
 			pr.Out.Host = u.Host
 			forwarded.Keep(pr) // ReverseProxy removed the client's
+			// The request's trailers come with the end of its body, which
+			// the recorder reads after this: ReverseProxy's clone of the
+			// map would stay empty, and the trailers never reach the
+			// upstream. The incoming request's map is filled as its body
+			// ends, before the transport sends them.
+			pr.Out.Trailer = pr.In.Trailer
 			// A client that closes a body of known length unread drops
 			// its connection: the recorder may still read the rest.
 			pr.Out = detach.Request(pr.Out)
