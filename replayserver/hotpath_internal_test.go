@@ -46,7 +46,11 @@ func TestIsLoopbackSkipsParsingNamesOnly(t *testing.T) {
 
 func TestStatusLineIsHTTPTransports(t *testing.T) {
 	for code := -1; code <= 1000; code++ {
-		if got, want := statusLine(code), strconv.Itoa(code)+" "+http.StatusText(code); got != want {
+		text := http.StatusText(code)
+		if text == "" {
+			text = "status code " + strconv.Itoa(code) // as a Go server writes it
+		}
+		if got, want := statusLine(code), strconv.Itoa(code)+" "+text; got != want {
 			t.Fatalf("statusLine(%d) = %q, want %q", code, got, want)
 		}
 	}

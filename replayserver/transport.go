@@ -283,12 +283,13 @@ func newBody(b []byte) *byteBody {
 func (*byteBody) Close() error { return nil }
 
 // statusLines holds the Status of a response of each status from 100 to
-// 599, as http.Transport sets it ("200 OK"), built once rather than at
-// every answer.
+// 599, as http.Transport sets it from the replay server's answer ("200
+// OK", and "599 status code 599" for a status without a text, as a Go
+// server writes it), built once rather than at every answer.
 var statusLines = sync.OnceValue(func() []string {
 	lines := make([]string, 600)
 	for code := 100; code < len(lines); code++ {
-		lines[code] = strconv.Itoa(code) + " " + http.StatusText(code)
+		lines[code] = makeStatusLine(code)
 	}
 	return lines
 })
@@ -298,7 +299,17 @@ func statusLine(code int) string {
 	if lines := statusLines(); code >= 100 && code < len(lines) {
 		return lines[code]
 	}
-	return strconv.Itoa(code) + " " + http.StatusText(code)
+	return makeStatusLine(code)
+}
+
+// makeStatusLine returns the Status of a response of status code as a
+// client of the replay server gets it.
+func makeStatusLine(code int) string {
+	text := http.StatusText(code)
+	if text == "" {
+		text = "status code " + strconv.Itoa(code)
+	}
+	return strconv.Itoa(code) + " " + text
 }
 
 // ownValues gives the fields of hdr, as prepare set them, values of their
