@@ -113,15 +113,21 @@ func (tr *transport) forward(req *http.Request, body []byte) (*http.Response, er
 	return resp, err
 }
 
-// withBody returns a copy of req whose body reads body again.
+// withBody returns a copy of req whose body reads body again. A body
+// whose length the caller did not give (ContentLength 0 or -1 with a
+// body) keeps it unknown, so that it goes upstream chunked, as the caller
+// sent it (and as the replay server forwards it), not with a
+// Content-Length it never sent.
 func withBody(req *http.Request, body []byte) *http.Request {
 	r := req.Clone(req.Context())
-	if body == nil {
-		r.Body = http.NoBody
-	} else {
-		r.Body = io.NopCloser(bytes.NewReader(body))
+	switch {
+	case body == nil:
+		r.Body, r.ContentLength = http.NoBody, 0
+	case req.ContentLength <= 0:
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), -1
+	default:
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	}
-	r.ContentLength = int64(len(body))
 	return r
 }
 
