@@ -154,7 +154,7 @@ func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	p.step(len(all), len(all))
 	p.done()
-	fmt.Fprintf(stdout, "cassette drift: %d of %d cassette(s) drifted from %s", drifted, len(all), *upstream)
+	fmt.Fprintf(stdout, "cassette drift: %d of %d cassette(s) drifted from %s", drifted, len(all), base.Redacted())
 	if failed > 0 {
 		fmt.Fprintf(stdout, ", %d could not be checked", failed)
 	}
@@ -203,7 +203,7 @@ func (d *drifter) check(ctx context.Context, ex library.Exchange) ([]string, err
 	}
 	late := func(err error) error {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return fmt.Errorf("%s %s: no answer within %v (raise -timeout)", req.Method, req.URL, d.timeout)
+			return fmt.Errorf("%s %s: no answer within %v (raise -timeout)", req.Method, req.URL.Redacted(), d.timeout)
 		}
 		return err
 	}
@@ -214,7 +214,7 @@ func (d *drifter) check(ctx context.Context, ex library.Exchange) ([]string, err
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, late(fmt.Errorf("%s %s: read body: %w", req.Method, req.URL, err))
+		return nil, late(fmt.Errorf("%s %s: read body: %w", req.Method, req.URL.Redacted(), err))
 	}
 
 	var diffs []string

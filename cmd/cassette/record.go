@@ -108,6 +108,9 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if err := checkUpstream(*upstream); err != nil {
 		return c.fail(stderr, "%v", err)
 	}
+	if err := checkNoCredentials(*upstream); err != nil {
+		return c.fail(stderr, "%v", err)
+	}
 	if err := checkLoopback(*addr); err != nil {
 		fmt.Fprintf(stderr, "cassette record: %v\n", err)
 		return exitUsage

@@ -124,6 +124,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err := checkUpstream(*upstream); err != nil {
 			return c.fail(stderr, "%v", err)
 		}
+		if err := checkNoCredentials(*upstream); err != nil {
+			return c.fail(stderr, "%v", err)
+		}
 	} else if m != replayserver.ModeReplay {
 		return c.fail(stderr, "-mode %s forwards requests: it needs -upstream URL", m)
 	} else if env := replayserver.Mode(os.Getenv(replayserver.EnvMode)); env == replayserver.ModeRecord || env == replayserver.ModeRerecord || env == replayserver.ModePassthrough {

@@ -275,7 +275,20 @@ func baseURL(a net.Addr) string {
 func checkUpstream(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if err == nil {
+			s = u.Redacted()
+		}
 		return fmt.Errorf("-upstream %q: want an absolute http or https URL such as https://api.example.com", s)
+	}
+	return nil
+}
+
+// checkNoCredentials refuses an -upstream URL s, valid, that holds
+// credentials (user:password@), for the commands that forward a client's
+// requests: they send the client's own, and would print these.
+func checkNoCredentials(s string) error {
+	if u, _ := url.Parse(s); u.User != nil {
+		return fmt.Errorf("-upstream %s holds credentials (user:password@), which are not sent to the API: send them in the client's requests (an Authorization header, which is redacted before it is stored)", u.Redacted())
 	}
 	return nil
 }

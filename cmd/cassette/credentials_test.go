@@ -1,0 +1,40 @@
+package main
+
+import (
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// An -upstream with credentials (https://user:password@host): drift sends
+// them, as Basic authentication, and never prints the password; serve and
+// record, whose proxy sends the client's own credentials and not these,
+// refuse it as a usage error, without printing it either.
+func TestUpstreamCredentialsAreNotPrinted(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	api := httptest.NewServer(&fakeAPI{changed: true})
+	defer api.Close()
+	lib := driftLibrary(t)
+	up := strings.Replace(api.URL, "http://", "http://user:s3cret@", 1)
+	code, stdout, stderr := runSync(t, "drift", "-upstream", up, lib)
+	if code != exitError || !strings.Contains(stdout, "drifted") {
+		t.Fatalf("drift = %d; want 1, a drift:\n%s%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout+stderr, "s3cret") {
+		t.Errorf("drift printed the upstream's password:\n%s%s", stdout, stderr)
+	}
+	for _, args := range [][]string{
+		{"record", "-upstream", up, filepath.Join(t.TempDir(), "rec")},
+		{"serve", "-mode", "record", "-upstream", up, filepath.Join(t.TempDir(), "srv")},
+		{"serve", "-upstream", "http://user:s3cret@", lib}, // no host: refused as no URL
+	} {
+		code, stdout, stderr := runSync(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, "-upstream") {
+			t.Errorf("%s with credentials in -upstream = %d; want %d, a usage error naming -upstream:\n%s%s", args[0], code, exitUsage, stdout, stderr)
+		}
+		if strings.Contains(stdout+stderr, "s3cret") {
+			t.Errorf("%s printed the upstream's password:\n%s%s", args[0], stdout, stderr)
+		}
+	}
+}
