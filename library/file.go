@@ -213,9 +213,17 @@ func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 			continue
 		}
 		byName[c.Name] = c
-		if e := l.entries[c.Name]; e == nil || !e.dirty {
+		switch e := l.entries[c.Name]; {
+		case e == nil || !e.dirty:
 			l.entries[c.Name] = &entry{c: c, loaded: true}
 			l.names = nil
+		case !e.whole:
+			// Appended to here since the snapshot (while this Save
+			// waited for the lock, say): the next Save finds the file
+			// as this one writes it, and merges nothing, so the entry
+			// holds what the other writer saved, then its own.
+			e.c.Exchanges = withAppended(c.Exchanges, e.c.Exchanges, e.added)
+			e.owned = true
 		}
 	}
 	for _, c := range snap.cs {
