@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -112,39 +113,71 @@ func ReportUnusedIn(path string, w io.Writer) error {
 // filtersBelow returns the go test flags of this run, as given, that may
 // have left out subtests of the test called name (a sub-benchmark, when
 // bench), or "" for none: a -run or -skip (for a benchmark, -bench or
-// -skip) pattern with more levels, split at unbracketed slashes, than the
-// name has. One with as many levels or fewer filters tests at the levels
-// of the name and above, and runs every subtest of a test it runs.
+// -skip) pattern, split as package testing splits it, with an
+// alternative that matches the name's levels and has more levels than
+// it. An alternative that does not match the name filters other tests;
+// one with as many levels or fewer filters tests at the levels of the
+// name and above, and a -run with one that matches runs every subtest
+// of the test.
 func filtersBelow(name string, bench bool) string {
 	return filtersBelowBy(flag.Lookup, name, bench)
 }
 
 // filtersBelowBy is filtersBelow with the flags lookup finds.
 func filtersBelowBy(lookup func(name string) *flag.Flag, name string, bench bool) string {
-	levels := strings.Count(name, "/") + 1
+	elems := strings.Split(name, "/")
 	flags := []string{"run", "skip"}
 	if bench {
 		flags = []string{"bench", "skip"}
 	}
 	var given []string
 	for _, f := range flags {
-		if fl := lookup("test." + f); fl != nil && patternLevels(fl.Value.String()) > levels {
+		fl := lookup("test." + f)
+		if fl == nil || fl.Value.String() == "" {
+			continue
+		}
+		deeper, whole := false, false
+		for _, alt := range splitPattern(fl.Value.String()) {
+			if !prefixMatches(alt, elems) {
+				continue // it filters other tests
+			}
+			if len(alt) > len(elems) {
+				deeper = true
+			} else {
+				whole = true
+			}
+		}
+		// -skip: an alternative as deep as the name or less would have
+		// skipped the test itself.
+		if deeper && (f == "skip" || !whole) {
 			given = append(given, fmt.Sprintf("-%s %q", f, fl.Value.String()))
 		}
 	}
 	return strings.Join(given, " ")
 }
 
-// patternLevels returns how many levels of test names the go test pattern
-// p matches, as package testing splits it: at slashes, and into
-// alternatives at bars, outside brackets and parentheses; the most of any
-// alternative.
-func patternLevels(p string) int {
-	if p == "" {
-		return 0
+// prefixMatches reports whether the levels of the go test pattern
+// alternative alt match the elements of a test name, as far as both go,
+// as package testing matches them (a regular expression that does not
+// compile counts as matching).
+func prefixMatches(alt, elems []string) bool {
+	for i := 0; i < len(alt) && i < len(elems); i++ {
+		re, err := regexp.Compile(alt[i])
+		if err == nil && !re.MatchString(elems[i]) {
+			return false
+		}
 	}
-	most, n, brackets, parens := 0, 1, 0, 0
-	for i := 0; i < len(p); i++ {
+	return true
+}
+
+// splitPattern splits the go test pattern p as package testing does: into
+// alternatives at bars, and each into levels at slashes, outside brackets
+// and parentheses.
+func splitPattern(p string) [][]string {
+	var alts [][]string
+	var levels []string
+	brackets, parens := 0, 0
+	for i := 0; i < len(p); {
 		switch p[i] {
 		case '[':
 			brackets++
@@ -162,17 +195,21 @@ func patternLevels(p string) int {
 			}
 		case '\\':
 			i++
-		case '/':
+		case '/', '|':
 			if brackets == 0 && parens == 0 {
-				n++
-			}
-		case '|':
-			if brackets == 0 && parens == 0 {
-				most, n = max(most, n), 1
+				levels = append(levels, p[:i])
+				if p[i] == '|' {
+					alts = append(alts, levels)
+					levels = nil
+				}
+				p = p[i+1:]
+				i = 0
+				continue
 			}
 		}
+		i++
 	}
-	return max(most, n)
+	return append(alts, append(levels, p))
 }
 
 // filtered returns the go test flags of this run that left tests out
