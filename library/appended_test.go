@@ -2,6 +2,7 @@ package library
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -137,6 +138,40 @@ func TestConcurrentAppendsToOneCassetteAreAllKept(t *testing.T) {
 			if a := fmt.Sprintf("answer %d", i); !seen[a] {
 				t.Errorf("%s was lost", a)
 			}
+		}
+	})
+}
+
+// A Save that merged what another writer saved removes no body file (the
+// other's exchanges may use it), but the next Save removes those no
+// cassette uses any more: the body file of a deleted cassette is not left
+// behind for good.
+func TestABodyFileDroppedInAMergingSaveIsRemovedLater(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		root := t.TempDir()
+		a := s.open(t, root)
+		gone := writeBody(t, a, []byte("deleted"))
+		mustAppend(t, a, "GET_gone", fileExchange(gone))
+		mustAppend(t, a, "GET_kept", exchange(1))
+		mustSave(t, a)
+		c := s.open(t, root) // a later run, which did not commit the body file
+		if err := c.Load(); err != nil {
+			t.Fatal(err)
+		}
+		b := s.open(t, root)
+		mustAppend(t, b, "GET_other", exchange(2))
+		mustSave(t, b) // c's next Save merges this
+		if err := c.Delete("GET_gone"); err != nil {
+			t.Fatal(err)
+		}
+		mustSave(t, c)
+		mustAppend(t, c, "GET_kept", exchange(3))
+		mustSave(t, c)
+		if _, err := os.Stat(gone); err == nil {
+			t.Errorf("the body file of the deleted cassette is still there after two Saves")
+		}
+		if got := answers(t, s, root, "GET_other"); got != "answer 2" {
+			t.Errorf("the other writer's cassette holds %q; want answer 2", got)
 		}
 	})
 }

@@ -488,7 +488,11 @@ func (l *Library) Save() error {
 		}
 		if merged {
 			// Cassettes another writer saved came in: their body files
-			// are not all known here, so none is removed this time.
+			// are not all known to sw, so none is removed this time; a
+			// later Save removes them.
+			l.mu.Lock()
+			l.keepSweep(sw)
+			l.mu.Unlock()
 			return nil
 		}
 		return l.sweep(sw)
