@@ -39,7 +39,29 @@ func (s *Set) Broke(name string, sent time.Time, err error) {
 	if s.broken == nil {
 		s.broken = make(map[string][]Break)
 	}
-	s.broken[name] = append(s.broken[name], Break{Name: name, Sent: sent, Err: err})
+	bs := append(s.broken[name], Break{Name: name, Sent: sent, Err: err})
+	if len(bs) > maxBreaks {
+		// An upstream that keeps breaking off one cassette (a long
+		// cassette serve): the cassette lacks an answer all the same,
+		// told by a later break.
+		bs = slices.Delete(bs, earliest(bs), earliest(bs)+1)
+	}
+	s.broken[name] = bs
+}
+
+// maxBreaks is how many breaks not made up for a Set keeps of a cassette;
+// past it, the earliest is forgotten.
+const maxBreaks = 64
+
+// earliest returns the index of the earliest sent of bs.
+func earliest(bs []Break) int {
+	i := 0
+	for j := range bs {
+		if bs[j].Sent.Before(bs[i].Sent) {
+			i = j
+		}
+	}
+	return i
 }
 
 // Stored notes that a request of cassette name, sent at sent, was

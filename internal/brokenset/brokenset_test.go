@@ -40,3 +40,23 @@ func TestARetryBeforeALaterBreakDoesNotMakeUpForIt(t *testing.T) {
 		t.Errorf("Take again = %+v; want nothing: taken", lost)
 	}
 }
+
+// An upstream that keeps breaking off one cassette does not grow the set
+// without bound; the cassette still lacks an answer, told by a break no
+// retry made up for.
+func TestManyBreaksOfACassetteAreBounded(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	var s Set
+	for i := range 10000 {
+		s.Broke("a", at(i), errors.New("break"))
+	}
+	if n := len(s.broken["a"]); n > maxBreaks {
+		t.Errorf("the set keeps %d breaks of one cassette; want at most %d", n, maxBreaks)
+	}
+	s.Stored("a", at(9990)) // makes up for the breaks sent before it only
+	lost := s.Take()
+	if len(lost) != 1 || !lost[0].Sent.Equal(at(9990)) {
+		t.Errorf("Take = %+v; want a, told by its break sent at 9990, the earliest no retry made up for", lost)
+	}
+}
