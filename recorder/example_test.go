@@ -82,6 +82,41 @@ func ExampleNew() {
 	// GET_v1_users_42
 }
 
+// A client whose transport can be set records through NewTransport: each
+// request goes to its own URL, and the library is saved when the test ends.
+func ExampleNewTransport() {
+	api := newAPI()
+	defer api.Close()
+	dir, err := os.MkdirTemp("", "cassettes")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	t := &exampleTB{} // in a test: the test's t
+	client := &http.Client{Transport: recorder.NewTransport(t, dir)}
+	resp, err := client.Get(api.URL + "/v1/users/42")
+	if err != nil {
+		log.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body) // stored once read to the end (or closed)
+	resp.Body.Close()
+	fmt.Print(string(body))
+	t.end() // the end of the test: the library is saved
+
+	lib, err := library.Open(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	names, _ := lib.Names()
+	for _, name := range names {
+		fmt.Println(naming.WithoutHost(name))
+	}
+	// Output:
+	// {"path":"/v1/users/42"}
+	// GET_v1_users_42
+}
+
 func ExampleNewRoundTripper() {
 	api := newAPI()
 	defer api.Close()
