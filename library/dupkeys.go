@@ -1,6 +1,9 @@
 package library
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/json"
+)
 
 // encoding/json keeps the last of the members of an object that share a
 // name (and, for a struct, names that differ only in case): a library file
@@ -46,6 +49,7 @@ func duplicateKey(data []byte) (offset int, key string, ok bool) {
 			lastKey = nil
 			i++
 		case '"':
+			start := i
 			end := stringEnd(data, i)
 			s := data[i+1 : end]
 			i = end + 1
@@ -56,9 +60,17 @@ func duplicateKey(data []byte) (offset int, key string, ok bool) {
 			}
 			if n := len(stack) - 1; n >= 0 && stack[n].object && j < len(data) && data[j] == ':' {
 				f := &stack[n]
+				if bytes.IndexByte(s, '\\') >= 0 {
+					// encoding/json reads the name unescaped ("cassette\u0073"
+					// is "cassettes"): compare it so.
+					var u string
+					if json.Unmarshal(data[start:end+1], &u) == nil {
+						s = []byte(u)
+					}
+				}
 				for _, k := range f.keys {
 					if bytes.Equal(k, s) || !f.exact && bytes.EqualFold(k, s) {
-						return i - len(s) - 2, string(s), true
+						return start, string(s), true
 					}
 				}
 				f.keys = append(f.keys, s)
