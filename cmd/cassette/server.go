@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -277,10 +278,34 @@ func checkUpstream(s string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		if err == nil {
 			s = u.Redacted()
+		} else {
+			s = redactUnparsed(s)
 		}
 		return fmt.Errorf("-upstream %q: want an absolute http or https URL such as https://api.example.com", s)
 	}
 	return nil
+}
+
+// redactUnparsed returns s, a URL that did not parse (a password with a
+// bare %, a port mistyped), with what may be a password (between the
+// user's colon and the last @ of its authority) replaced as url.Redacted
+// does.
+func redactUnparsed(s string) string {
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		start = i + len("://")
+	}
+	at := strings.LastIndex(s[start:], "@")
+	if at < 0 {
+		return s
+	}
+	at += start
+	colon := strings.IndexByte(s[start:at], ':')
+	if colon < 0 {
+		return s
+	}
+	colon += start
+	return s[:colon+1] + "xxxxx" + s[at:]
 }
 
 // checkNoCredentials refuses an -upstream URL s, valid, that holds
