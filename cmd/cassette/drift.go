@@ -248,6 +248,12 @@ func (d *drifter) request(ctx context.Context, r library.Request) (*http.Request
 		req.Body, req.ContentLength = http.NoBody, 0
 	}
 	for k, vs := range r.Header {
+		if d.base.User != nil && strings.EqualFold(k, "Authorization") {
+			// The -upstream URL's credentials are sent instead (as
+			// Basic authentication, by the client): the recorded ones
+			// are redacted.
+			continue
+		}
 		if !slices.ContainsFunc(hopHeaders, func(h string) bool { return strings.EqualFold(h, k) }) {
 			req.Header[k] = slices.Clone(vs)
 		}
