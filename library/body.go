@@ -675,6 +675,28 @@ func (l *Library) keepSweep(sw *sweepPlan) {
 	}
 }
 
+// sweepUnchanged carries out sw, the sweep of a file library's Save with
+// nothing else to write, if the file is as disk stamps it: else another
+// writer saved meanwhile, whose cassettes may use the body files, and they
+// are given back for a later Save.
+func (l *Library) sweepUnchanged(sw *sweepPlan, disk fileStamp) error {
+	unlock, err := lockFile(l.path, l.abs)
+	if err != nil {
+		l.mu.Lock()
+		l.keepSweep(sw)
+		l.mu.Unlock()
+		return err
+	}
+	defer unlock()
+	if !stampOf(l.abs).same(disk) {
+		l.mu.Lock()
+		l.keepSweep(sw)
+		l.mu.Unlock()
+		return nil
+	}
+	return l.sweep(sw)
+}
+
 // sweep carries out sw, if any, after a successful Save.
 func (l *Library) sweep(sw *sweepPlan) error {
 	if sw == nil || sw.all == nil {

@@ -459,8 +459,16 @@ func (l *Library) Save() error {
 	defer l.saveMu.Unlock()
 	l.mu.Lock()
 	if !l.changed {
+		if l.dir || len(l.dropped) == 0 {
+			l.mu.Unlock()
+			return nil
+		}
+		// Body files given back by a Save that merged another writer's
+		// cassettes (see keepSweep): removed now, if the file is still
+		// as this library wrote it.
+		sw, disk := l.planSweep(), l.disk
 		l.mu.Unlock()
-		return nil
+		return l.sweepUnchanged(sw, disk)
 	}
 	sw := l.planSweep()
 	// The files are encoded and written without holding l.mu, so that Get
