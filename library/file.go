@@ -213,6 +213,11 @@ func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 			continue
 		}
 		byName[c.Name] = c
+		if l.cleared || l.removed[c.Name] {
+			// Deleted here since the snapshot (while this Save waited
+			// for the lock, say): it stays deleted, for the next Save.
+			continue
+		}
 		switch e := l.entries[c.Name]; {
 		case e == nil || !e.dirty:
 			l.entries[c.Name] = &entry{c: c, loaded: true}
