@@ -19,9 +19,10 @@ import (
 func duplicateKey(data []byte) (offset int, key string, ok bool) {
 	type frame struct {
 		object bool
-		exact  bool     // a header map: names that differ in case are different members
-		keys   [][]byte // the raw names of the members so far
-		spare  [][]byte // keys' backing array, reused by the next frame at this depth
+		exact  bool            // a header map: names that differ in case are different members
+		keys   [][]byte        // the names of the members so far
+		spare  [][]byte        // keys' backing array, reused by the next frame at this depth
+		set    map[string]bool // the names as compared (see memberKey), once there are more than manyMembers
 	}
 	var (
 		stack   []frame
@@ -68,9 +69,26 @@ func duplicateKey(data []byte) (offset int, key string, ok bool) {
 						s = []byte(u)
 					}
 				}
-				for _, k := range f.keys {
-					if bytes.Equal(k, s) || !f.exact && bytes.EqualFold(k, s) {
+				if f.set != nil {
+					k := memberKey(s, f.exact)
+					if f.set[k] {
 						return start, string(s), true
+					}
+					f.set[k] = true
+				} else {
+					for _, k := range f.keys {
+						if bytes.Equal(k, s) || !f.exact && bytes.EqualFold(k, s) {
+							return start, string(s), true
+						}
+					}
+					if len(f.keys) == manyMembers {
+						// Compared one by one, a hand-made object of
+						// many members would take quadratic time.
+						f.set = make(map[string]bool, 2*manyMembers)
+						for _, k := range f.keys {
+							f.set[memberKey(k, f.exact)] = true
+						}
+						f.set[memberKey(s, f.exact)] = true
 					}
 				}
 				f.keys = append(f.keys, s)
@@ -82,6 +100,20 @@ func duplicateKey(data []byte) (offset int, key string, ok bool) {
 		}
 	}
 	return 0, "", false
+}
+
+// manyMembers is how many members of an object duplicateKey compares one
+// by one; past it, it looks them up in a set.
+const manyMembers = 32
+
+// memberKey returns the name of a member as duplicateKey compares it: as
+// it is, or, unless exact, in one case (upper, then lower, so that
+// letters with several lower cases, as bytes.EqualFold folds them, meet).
+func memberKey(name []byte, exact bool) string {
+	if exact {
+		return string(name)
+	}
+	return string(bytes.ToLower(bytes.ToUpper(name)))
 }
 
 // stringEnd returns the index of the quote that ends the JSON string

@@ -1,6 +1,7 @@
 package library
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +64,34 @@ func TestAJSONMemberGivenTwiceIsRefused(t *testing.T) {
 	}
 	if _, _, err := l.Get("GET_a"); err == nil || !strings.Contains(err.Error(), `"exchanges" is given twice`) {
 		t.Errorf("Get of a cassette file with exchanges twice: %v; want an error naming it", err)
+	}
+}
+
+// An object of very many members (a hand-made or hostile file) is checked
+// in linear time, and a member given twice among them is still found, in
+// any case outside a header map and exactly in one.
+func TestDuplicateKeyAmongManyMembers(t *testing.T) {
+	build := func(n int, extra string) []byte {
+		var b strings.Builder
+		b.WriteString(`{"headers": {`)
+		for i := range n {
+			fmt.Fprintf(&b, `"X-H%d": ["v"], `, i)
+		}
+		b.WriteString(extra + `}, "other": {`)
+		for i := range n {
+			fmt.Fprintf(&b, `"f%d": 1, `, i)
+		}
+		b.WriteString(`"last": 1}}`)
+		return []byte(b.String())
+	}
+	if _, k, dup := duplicateKey(build(200000, `"x-h7": ["w"]`)); dup {
+		t.Errorf("found %q given twice; header names that differ in case are different members", k)
+	}
+	if _, k, dup := duplicateKey(build(1000, `"X-H999": ["w"]`)); !dup || k != "X-H999" {
+		t.Errorf("duplicateKey = %q, %v; want X-H999 given twice", k, dup)
+	}
+	data := []byte(strings.Replace(string(build(1000, `"z": []`)), `"last": 1`, `"F500": 2`, 1))
+	if _, k, dup := duplicateKey(data); !dup || k != "F500" {
+		t.Errorf("duplicateKey = %q, %v; want F500, f500 in another case", k, dup)
 	}
 }
