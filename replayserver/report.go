@@ -93,8 +93,12 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 	if len(names) == 0 {
 		b.WriteString("  the library holds no cassettes.\n")
 		if h.asked == ModeOnce && h.lib.Exists() {
-			fmt.Fprintf(&b, "  the default mode, once, records only a library that does not exist, and this one exists (an empty\n"+
-				"  folder, or one holding only a .gitkeep): to record into it, run with %s=record.\n", EnvMode)
+			what := "an empty file"
+			if h.lib.IsDir() {
+				what = "an empty folder, or one holding only a .gitkeep"
+			}
+			fmt.Fprintf(&b, "  the default mode, once, records only a library that does not exist, and this one exists\n"+
+				"  (%s): to record into it, run with %s=record.\n", what, EnvMode)
 		}
 	}
 	if left > 0 {
