@@ -276,9 +276,12 @@ func baseURL(a net.Addr) string {
 func checkUpstream(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		if err == nil {
+		if err == nil && u.Opaque == "" {
 			s = u.Redacted()
 		} else {
+			// Did not parse, or parsed as an opaque URL ("user:password@host",
+			// its scheme left out: "user" is taken for one), whose Redacted
+			// form is s as given.
 			s = redactUnparsed(s)
 		}
 		return fmt.Errorf("-upstream %q: want an absolute http or https URL such as https://api.example.com", s)
@@ -287,12 +290,14 @@ func checkUpstream(s string) error {
 }
 
 // redactUnparsed returns s, a URL that did not parse (a password with a
-// bare %, a port mistyped), with what may be a password (between the
-// user's colon and the last @ of its authority) replaced as url.Redacted
-// does.
+// bare %, a port mistyped) or that parsed as an opaque one (no scheme),
+// with what may be a password (between the user's colon and the last @ of
+// its authority) replaced as url.Redacted does.
 func redactUnparsed(s string) string {
 	start := 0
-	if i := strings.Index(s, "://"); i >= 0 {
+	// The scheme's "://" only if it comes before the credentials: one in
+	// a query ("?next=https://...") does not start them.
+	if i := strings.Index(s, "://"); i >= 0 && i < strings.IndexByte(s, '@') {
 		start = i + len("://")
 	}
 	at := strings.LastIndex(s[start:], "@")
