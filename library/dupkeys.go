@@ -3,6 +3,8 @@ package library
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
+	"unicode"
 )
 
 // encoding/json keeps the last of the members of an object that share a
@@ -107,13 +109,20 @@ func duplicateKey(data []byte) (offset int, key string, ok bool) {
 const manyMembers = 32
 
 // memberKey returns the name of a member as duplicateKey compares it: as
-// it is, or, unless exact, in one case (upper, then lower, so that
-// letters with several lower cases, as bytes.EqualFold folds them, meet).
+// it is, or, unless exact, each letter as the least of the letters
+// bytes.EqualFold takes for it (its unicode.SimpleFold orbit), so that two
+// names have one key exactly when EqualFold calls them equal.
 func memberKey(name []byte, exact bool) string {
 	if exact {
 		return string(name)
 	}
-	return string(bytes.ToLower(bytes.ToUpper(name)))
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, string(name))
 }
 
 // stringEnd returns the index of the quote that ends the JSON string

@@ -1,6 +1,7 @@
 package library
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,5 +94,18 @@ func TestDuplicateKeyAmongManyMembers(t *testing.T) {
 	data := []byte(strings.Replace(string(build(1000, `"z": []`)), `"last": 1`, `"F500": 2`, 1))
 	if _, k, dup := duplicateKey(data); !dup || k != "F500" {
 		t.Errorf("duplicateKey = %q, %v; want F500, f500 in another case", k, dup)
+	}
+}
+
+// Past 32 members, names are compared by a key that agrees with
+// bytes.EqualFold: I and ı (dotless i) are different names, as they are
+// to encoding/json, and K and the Kelvin sign one.
+func TestMemberKeyAgreesWithEqualFold(t *testing.T) {
+	for _, c := range []struct{ a, b string }{
+		{"I", "ı"}, {"i", "İ"}, {"İ", "ı"}, {"K", "\u212a"}, {"s", "ſ"}, {"Version", "vERSION"}, {"a", "b"},
+	} {
+		if same, want := memberKey([]byte(c.a), false) == memberKey([]byte(c.b), false), bytes.EqualFold([]byte(c.a), []byte(c.b)); same != want {
+			t.Errorf("memberKey(%q) == memberKey(%q): %v; bytes.EqualFold says %v", c.a, c.b, same, want)
+		}
 	}
 }
