@@ -98,8 +98,9 @@ func UnusedIn(path string) ([]string, error) {
 //	}
 //
 // then `cd testdata/api && xargs rm < ../../unused.log` prunes them. A
-// cassette recorded in this process counts as used, and so does every one
-// after a run in passthrough mode, which uses none and so cannot tell.
+// cassette a server or transport recorded in this process counts as used,
+// and so does every one after a run in passthrough mode, which uses none
+// and so cannot tell.
 func ReportUnusedIn(path string, w io.Writer) error {
 	unused, err := UnusedIn(path)
 	if err != nil {

@@ -2,7 +2,9 @@ package replayserver_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,5 +74,30 @@ func TestMissReportNamesTheTest(t *testing.T) {
 	ft.finish()
 	if got := ft.errors(); !strings.Contains(got, "test:    "+t.Name()) {
 		t.Errorf("miss failure does not name the test %s:\n%s", t.Name(), got)
+	}
+}
+
+// A cassette a server recorded in this process counts as used by the
+// package-wide report: a request of the run needed it.
+func TestReportUnusedInCountsWhatWasRecordedAsUsed(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "live") }))
+	defer api.Close()
+	dir := filepath.Join(t.TempDir(), "api")
+	writeLibrary(t, dir, "api.example.com", "/old")
+	t.Run("records", func(t *testing.T) {
+		srv := replayserver.New(t, dir, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL))
+		resp, err := http.Get(srv.URL + "/new")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	})
+	unused, err := replayserver.UnusedIn(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(unused) != 1 || !strings.HasSuffix(unused[0], "_old") {
+		t.Errorf("UnusedIn after recording /new = %q; want only the old cassette", unused)
 	}
 }
