@@ -40,13 +40,14 @@ func withAppended(stored, mine []Exchange, added int) []Exchange {
 
 // adoptMerged makes the entry e, if it is still the cassette called name
 // and was not put whole since, hold merged, the exchanges a Save wrote,
-// followed by those appended since the Save took the cassette, which then
-// had n. l.mu is held.
-func (l *Library) adoptMerged(name string, e *entry, merged []Exchange, n int) {
+// less those DropExchanges dropped since, followed by those appended since
+// the Save took the cassette. l.mu is held.
+func (l *Library) adoptMerged(name string, e *entry, merged []Exchange) {
 	if l.entries[name] != e || e.whole || !e.loaded {
 		return
 	}
-	e.c.Exchanges = append(slices.Clip(merged), e.c.Exchanges[min(n, len(e.c.Exchanges)):]...)
+	since := e.c.Exchanges[len(e.c.Exchanges)-min(e.added, len(e.c.Exchanges)):]
+	e.c.Exchanges = append(dropFrom(merged, e.drops...), since...)
 	e.owned = true
 }
 
@@ -87,7 +88,7 @@ func (l *Library) mergeAppended(w *dirWrite) {
 	if err != nil {
 		return
 	}
-	w.c.Exchanges = withAppended(stored.Exchanges, w.c.Exchanges, w.added)
+	w.c.Exchanges = withAppended(dropFrom(stored.Exchanges, w.drops...), w.c.Exchanges, w.added)
 	w.merged = true
 }
 
@@ -101,7 +102,7 @@ func (l *Library) adoptWrites(p *dirPlan, failed dirFailure) (merged bool) {
 		}
 		w.e.stamp = w.newStamp
 		if w.merged {
-			l.adoptMerged(w.name, w.e, w.c.Exchanges, w.n)
+			l.adoptMerged(w.name, w.e, w.c.Exchanges)
 			merged = true
 		}
 	}
@@ -119,6 +120,7 @@ func (l *Library) unsnapshotEntry(snap fileSnapshot, name string, e *entry) {
 	added, ok := snap.added[name]
 	e.added += added
 	e.whole = e.whole || !ok
+	e.drops = append(slices.Clip(snap.drops[name]), e.drops...)
 }
 
 // renamedByCase reports whether file is the new spelling of a cassette

@@ -282,13 +282,14 @@ type dirWrite struct {
 	name, file, target string
 	c                  Cassette // as it was when planned (exchanges are never changed in place), then merged
 	e                  *entry   // the entry planned
-	n                  int      // how many exchanges it had then
 
 	// What mergeAppended needs: how many exchanges were appended since
 	// the cassette was last read or saved, whether it replaces the file
-	// whatever it holds, and the file as this library last read or wrote it.
+	// whatever it holds, what DropExchanges dropped since, and the file as
+	// this library last read or wrote it.
 	added int
 	whole bool
+	drops []func(Exchange) bool
 	stamp fileStamp
 
 	merged   bool      // the write merged what another writer saved
@@ -313,8 +314,8 @@ func (l *Library) planDir() (*dirPlan, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.writes = append(p.writes, dirWrite{name: name, file: file, target: target, c: e.c, e: e, n: len(e.c.Exchanges),
-			added: e.added, whole: e.whole || l.cleared, stamp: e.stamp})
+		p.writes = append(p.writes, dirWrite{name: name, file: file, target: target, c: e.c, e: e,
+			added: e.added, whole: e.whole || l.cleared, drops: e.drops, stamp: e.stamp})
 	}
 	p.mkdir = len(p.writes) > 0
 
@@ -366,7 +367,7 @@ func (l *Library) planDir() (*dirPlan, error) {
 	}
 	for _, w := range p.writes {
 		e := l.entries[w.name]
-		e.file, e.dirty, e.added, e.whole = w.file, false, 0, false
+		e.file, e.dirty, e.added, e.whole, e.drops = w.file, false, 0, false, nil
 	}
 	if len(p.remove)+len(p.removeFirst) > 0 {
 		p.kept = make(map[string]string, len(l.entries))
@@ -487,6 +488,7 @@ func (l *Library) failedDir(p *dirPlan, failed dirFailure) {
 			if e == w.e {
 				e.added += w.added
 				e.whole = e.whole || w.whole
+				e.drops = append(slices.Clip(w.drops), e.drops...)
 			}
 		}
 	}

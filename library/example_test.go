@@ -186,3 +186,43 @@ func ExampleLibrary_CaseTwins() {
 	// Output:
 	// [[GET_api.example.com_443_Users GET_api.example.com_443_users]]
 }
+
+func ExampleLibrary_DropExchanges() {
+	dir, err := os.MkdirTemp("", "cassette-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	lib, err := library.Open(filepath.Join(dir, "api.json"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ping := func(status int) library.Exchange {
+		return library.Exchange{
+			Request:  library.Request{Method: "GET", URL: "https://api.example.com/v1/ping"},
+			Response: library.Response{StatusCode: status},
+		}
+	}
+	if err := lib.Append("ping", ping(503), ping(200), ping(503)); err != nil {
+		log.Fatal(err)
+	}
+
+	// Drop the answers recorded while the API was down.
+	n, err := lib.DropExchanges("ping", func(ex library.Exchange) bool {
+		return ex.Response.StatusCode >= 500
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		log.Fatal(err)
+	}
+	c, _, err := lib.Get("ping")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("dropped %d, kept %d: %d\n", n, len(c.Exchanges), c.Exchanges[0].Response.StatusCode)
+	// Output:
+	// dropped 2, kept 1: 200
+}

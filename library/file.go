@@ -58,6 +58,7 @@ type fileSnapshot struct {
 	// it last read or wrote the file: how many exchanges (see
 	// mergeDisk), and their entries, by name.
 	added map[string]int
+	drops map[string][]func(Exchange) bool // and what DropExchanges dropped from them (see mergeDisk)
 	ents  map[string]*entry
 }
 
@@ -73,7 +74,7 @@ func (l *Library) snapshotFile() (snap fileSnapshot, ok bool) {
 		return snap, false
 	}
 	snap = fileSnapshot{cs: make([]Cassette, len(names)), mine: map[string]bool{}, removed: l.removed, cleared: l.cleared, disk: l.disk,
-		added: map[string]int{}, ents: map[string]*entry{}}
+		added: map[string]int{}, drops: map[string][]func(Exchange) bool{}, ents: map[string]*entry{}}
 	for i, name := range names {
 		e := l.entries[name]
 		snap.cs[i] = e.c
@@ -81,9 +82,10 @@ func (l *Library) snapshotFile() (snap fileSnapshot, ok bool) {
 			snap.mine[name] = true
 			if !e.whole {
 				snap.added[name] = e.added
+				snap.drops[name] = e.drops
 			}
 			snap.ents[name] = e
-			e.dirty, e.added, e.whole = false, 0, false
+			e.dirty, e.added, e.whole, e.drops = false, 0, false, nil
 		}
 	}
 	l.cleared, l.changed, l.removed = false, false, nil
@@ -204,9 +206,9 @@ func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 		if added, ok := snap.added[c.Name]; ok {
 			// Appended to here, and saved there: theirs, then ours.
 			mine := byName[c.Name]
-			merged := withAppended(c.Exchanges, mine.Exchanges, added)
+			merged := withAppended(dropFrom(c.Exchanges, snap.drops[c.Name]...), mine.Exchanges, added)
 			byName[c.Name] = Cassette{Name: c.Name, Exchanges: merged}
-			l.adoptMerged(c.Name, snap.ents[c.Name], merged, len(mine.Exchanges))
+			l.adoptMerged(c.Name, snap.ents[c.Name], merged)
 			continue
 		}
 		if snap.mine[c.Name] || snap.removed[c.Name] {
@@ -227,7 +229,7 @@ func (l *Library) mergeDisk(snap fileSnapshot) (cs []Cassette, merged bool) {
 			// waited for the lock, say): the next Save finds the file
 			// as this one writes it, and merges nothing, so the entry
 			// holds what the other writer saved, then its own.
-			e.c.Exchanges = withAppended(c.Exchanges, e.c.Exchanges, e.added)
+			e.c.Exchanges = withAppended(dropFrom(c.Exchanges, e.drops...), e.c.Exchanges, e.added)
 			e.owned = true
 		}
 	}

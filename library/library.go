@@ -31,7 +31,8 @@ const (
 // A Library is a snapshot: it does not see changes that other libraries or
 // processes make to its files after it read them, until its Save, which
 // merges them (see [Library.Save]): nothing another writer saved is lost
-// unless this library changed the same cassette other than by appending.
+// unless this library changed the same cassette other than by appending
+// or by [Library.DropExchanges].
 type Library struct {
 	path  string // as given to Open
 	abs   string // absolute path: the key of the process cache
@@ -77,7 +78,8 @@ type entry struct {
 	// after a Delete or Clear).
 	added int
 	whole bool
-	stamp fileStamp // directory: the cassette's file as this library last read or wrote it
+	drops []func(Exchange) bool // DropExchanges since: applied again to what another writer saved
+	stamp fileStamp             // directory: the cassette's file as this library last read or wrote it
 }
 
 // An Option configures [Open].
@@ -440,7 +442,8 @@ func (l *Library) Clear() {
 // (two recorders of one library recording the same request) is merged
 // too, in both kinds of library: it is stored as the other writer saved
 // it, followed by the exchanges appended here, which this library then
-// holds as well. One put whole ([Library.Put]), or made anew after
+// holds as well; what [Library.DropExchanges] dropped here is dropped
+// from the other writer's too. One put whole ([Library.Put]), or made anew after
 // [Library.Delete] or [Library.Clear], replaces what is stored. Saves of
 // one library by the libraries of one process take turns, and so do those
 // of several processes where the system has flock (Linux, macOS, the

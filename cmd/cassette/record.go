@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -283,11 +284,13 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // dropEarlier removes from each cassette of before recorded again the
 // exchanges recorded before since, when this session began: those it held
 // before. The exchanges recorded since (this session's, and any another
-// writer of the library added meanwhile, which a save merged in) are kept,
-// whatever their place. It saves the library if it changed anything,
-// knowing every cassette when a dropped exchange had a body file, so that
-// the save removes the body files no exchange uses any more.
+// writer of the library added, before this save or while it ran) are
+// kept, whatever their place. A cassette none of whose exchanges is of
+// this session is left as it was. It saves the library if it changed
+// anything, knowing every cassette when a dropped exchange had a body
+// file, so that the save removes the body files no exchange uses any more.
 func dropEarlier(lib *library.Library, before []string, recorded map[string]int, since time.Time) error {
+	earlier := func(ex library.Exchange) bool { return ex.RecordedAt.Before(since) } // zero (unknown) too
 	changed, bodies := false, false
 	for _, name := range before {
 		if recorded[name] == 0 {
@@ -297,25 +300,20 @@ func dropEarlier(lib *library.Library, before []string, recorded map[string]int,
 		if err != nil {
 			return fmt.Errorf("removing the earlier exchanges of %s: %w", lib.File(name), err)
 		}
-		if !ok {
+		if !ok || !slices.ContainsFunc(c.Exchanges, func(ex library.Exchange) bool { return !earlier(ex) }) {
 			continue
 		}
-		kept := make([]library.Exchange, 0, len(c.Exchanges))
-		for _, ex := range c.Exchanges {
-			if ex.RecordedAt.Before(since) { // zero (unknown) too
-				bodies = bodies || ex.Response.BodyFile != ""
-				continue
+		n, err := lib.DropExchanges(name, func(ex library.Exchange) bool {
+			if !earlier(ex) {
+				return false
 			}
-			kept = append(kept, ex)
-		}
-		if len(kept) == len(c.Exchanges) || len(kept) == 0 {
-			continue
-		}
-		c.Exchanges = kept
-		if err := lib.Put(c); err != nil {
+			bodies = bodies || ex.Response.BodyFile != ""
+			return true
+		})
+		if err != nil {
 			return fmt.Errorf("removing the earlier exchanges of %s: %w", lib.File(name), err)
 		}
-		changed = true
+		changed = changed || n > 0
 	}
 	if !changed {
 		return nil

@@ -506,13 +506,7 @@ func TestRecordAgainKeepsWhatWasRecordedSinceItStarted(t *testing.T) {
 		t.Fatal(err)
 	}
 	since := time.Now().Round(0)
-	at := func(d time.Duration, body string) library.Exchange {
-		return library.Exchange{
-			Request:    library.Request{Method: "GET", URL: "http://api.example/poll"},
-			Response:   library.Response{StatusCode: 200, Body: []byte(body)},
-			RecordedAt: since.Add(d).UTC(),
-		}
-	}
+	at := func(d time.Duration, body string) library.Exchange { return pollAt(since.Add(d), body) }
 	if err := lib.Append("poll", at(-time.Hour, "earlier"), library.Exchange{
 		Request:  library.Request{Method: "GET", URL: "http://api.example/poll"},
 		Response: library.Response{StatusCode: 200, Body: []byte("imported, of no time")},
@@ -1012,5 +1006,66 @@ func TestRecordOfARequestCutByTheStopBlamesNoUpstream(t *testing.T) {
 	t.Logf("exit %d, stderr:\n%s", code, c.stderr.String())
 	if strings.Contains(c.stderr.String(), "got no answer from the upstream") {
 		t.Errorf("record says the upstream did not answer a request the stop cut off")
+	}
+}
+
+// What another writer of the library saved after record's own last save,
+// and before record dropped the earlier exchanges, is kept: the drop is
+// merged with the stored cassette, not put whole over it.
+func TestRecordAgainKeepsWhatAnotherWriterSavedJustBefore(t *testing.T) {
+	for _, name := range []string{"api.json", "api"} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), name)
+			since := time.Now().Round(0)
+			at := func(d time.Duration, body string) library.Exchange { return pollAt(since.Add(d), body) }
+			lib, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := lib.Append("poll", at(-time.Hour, "earlier"), at(time.Millisecond, "this session's")); err != nil {
+				t.Fatal(err)
+			}
+			if err := lib.Save(); err != nil {
+				t.Fatal(err)
+			}
+			other, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := other.Append("poll", at(2*time.Millisecond, "another writer's")); err != nil {
+				t.Fatal(err)
+			}
+			if err := other.Save(); err != nil {
+				t.Fatal(err)
+			}
+			if err := dropEarlier(lib, []string{"poll"}, map[string]int{"poll": 1}, since); err != nil {
+				t.Fatal(err)
+			}
+			after, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, _, err := after.Get("poll")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ex := range c.Exchanges {
+				got = append(got, string(ex.Response.Body))
+			}
+			if want := []string{"this session's", "another writer's"}; !slices.Equal(got, want) {
+				t.Errorf("cassette poll holds %q; want %q", got, want)
+			}
+		})
+	}
+}
+
+// pollAt returns an exchange of the cassette "poll" answered with body,
+// recorded at t.
+func pollAt(t time.Time, body string) library.Exchange {
+	return library.Exchange{
+		Request:    library.Request{Method: "GET", URL: "http://api.example/poll"},
+		Response:   library.Response{StatusCode: 200, Body: []byte(body)},
+		RecordedAt: t.UTC(),
 	}
 }
