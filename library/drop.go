@@ -18,7 +18,9 @@ import (
 // the cassette since this one read or saved it, the next [Library.Save]
 // stores the cassette as the other writer saved it with drop applied
 // again, followed by the exchanges appended here. drop is therefore called
-// again then, and must not change its answer for an exchange. The change,
+// again then, and must not change its answer for an exchange; it is
+// called with the library locked, so it must not call the library's
+// methods. The change,
 // like every other, is on disk only after Save.
 func (l *Library) DropExchanges(name string, drop func(Exchange) bool) (int, error) {
 	if !ValidName(name) {
