@@ -138,8 +138,9 @@
 // headers, in a fragment of parameters too (OAuth's implicit grant sends
 // its token so: #access_token=...). The rest of the query is kept byte for
 // byte. The password of a URL's user
-// information ("https://me:REDACTED@host/") is redacted with
-// Authorization. Empty values, which hide nothing, are kept.
+// information ("https://me:REDACTED@host/"), or its user name when it has
+// no password, which is then the token ("https://REDACTED@host/"), is
+// redacted with Authorization. Empty values, which hide nothing, are kept.
 //
 // The same parameters are redacted in form request bodies
 // (application/x-www-form-urlencoded: OAuth's client_secret and

@@ -29,6 +29,7 @@ type creds struct {
 	bearer, apiKey, session, theme      string // headers
 	accessToken, apiKeyParam, signature string // query
 	user, pass                          string // user information of the URL, sent as Basic credentials
+	userToken                           string // a user name without password, the token (https://TOKEN@host)
 	password                            string // a field of a JSON body
 	setCookie                           string // the session the upstream hands out
 }
@@ -39,6 +40,7 @@ func credsOf(who string) creds {
 		bearer: s("bearer"), apiKey: s("apikey"), session: s("session"), theme: s("theme"),
 		accessToken: s("accesstoken"), apiKeyParam: s("apikeyparam"), signature: s("signature"),
 		user: "user-" + who, pass: s("pass"), password: s("password"), setCookie: s("setcookie"),
+		userToken: s("usertoken"),
 	}
 }
 
@@ -47,6 +49,7 @@ func (c creds) secrets() []string {
 	return []string{
 		c.bearer, c.apiKey, c.session, c.theme, c.accessToken, c.apiKeyParam, c.signature,
 		c.pass, base64.StdEncoding.EncodeToString([]byte(c.user + ":" + c.pass)), c.password, c.setCookie,
+		c.userToken, base64.StdEncoding.EncodeToString([]byte(c.userToken + ":")),
 	}
 }
 
@@ -67,6 +70,7 @@ func secretCalls(c creds) []secretCall {
 		}},
 		{method: "GET", path: "/v1/items?access_token=" + c.accessToken + "&page=2&api_key=" + c.apiKeyParam + "&signature=" + c.signature},
 		{method: "GET", path: "/v1/basic", user: url.UserPassword(c.user, c.pass)},
+		{method: "GET", path: "/v1/token-as-user", user: url.User(c.userToken)},
 		{method: "POST", path: "/v1/login", header: http.Header{"Content-Type": {"application/json"}},
 			body: `{"user":"ann","password":"` + c.password + `"}`},
 	}
@@ -151,9 +155,10 @@ func TestSecretsAreNeverWrittenToDisk(t *testing.T) {
 				}
 				wait()
 
-				// The upstream got the real credentials.
+				// The upstream got the real credentials (a user name in
+				// the URL as Basic credentials only).
 				for _, s := range mine.secrets() {
-					if s != mine.setCookie && !strings.Contains(received.String(), s) {
+					if s != mine.setCookie && s != mine.userToken && !strings.Contains(received.String(), s) {
 						t.Errorf("the upstream did not get %q; requests are sent as the client made them:\n%s", s, received.String())
 					}
 				}

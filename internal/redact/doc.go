@@ -58,7 +58,9 @@
 // The same applies to the query of URL-valued headers (Location,
 // Content-Location, Referer), and, when the rules redact Authorization, to
 // the password of a URL's user information ("https://me:REDACTED@host/"),
-// which Go's client sends as Basic credentials.
+// or to its user name when it has no password, which is then the token
+// ("https://REDACTED@host/", Stripe's "https://REDACTED:@host/"): Go's
+// client sends both as Basic credentials.
 //
 // Redacting is idempotent: a value that is already the placeholder is
 // left alone, so redacting a redacted request returns it unchanged.

@@ -276,15 +276,24 @@ func (r Rules) URL(u *url.URL) *url.URL {
 	return &v
 }
 
-// userinfo redacts the password of u when the rules redact Authorization.
+// userinfo redacts the password of u when the rules redact Authorization,
+// or its user name when it has no password: Go's client sends both as
+// Basic credentials, and a user name alone is a token
+// (https://TOKEN@host/, Stripe's https://sk_test_...:@host/).
 func (r Rules) userinfo(u *url.Userinfo) (*url.Userinfo, bool) {
-	if u == nil {
+	if u == nil || !r.redactsAuthorization() {
 		return u, false
 	}
-	if p, ok := u.Password(); !ok || p == "" || p == Placeholder || !r.redactsAuthorization() {
+	p, hasPass := u.Password()
+	switch {
+	case p != "" && p != Placeholder:
+		return url.UserPassword(u.Username(), Placeholder), true
+	case p != "", u.Username() == "", u.Username() == Placeholder:
 		return u, false
+	case hasPass:
+		return url.UserPassword(Placeholder, ""), true
 	}
-	return url.UserPassword(u.Username(), Placeholder), true
+	return url.User(Placeholder), true
 }
 
 func (r Rules) redactsAuthorization() bool { return containsFold(r.Headers, "Authorization") }
@@ -383,7 +392,8 @@ func (r Rules) urlString(s string) string {
 }
 
 // userinfoString redacts the password in "scheme://user:password@host/..."
-// when the rules redact Authorization.
+// when the rules redact Authorization, or the user name when there is no
+// password (see userinfo).
 func (r Rules) userinfoString(base string) (string, bool) {
 	i := strings.Index(base, "://")
 	if i < 0 || !r.redactsAuthorization() {
@@ -399,10 +409,15 @@ func (r Rules) userinfoString(base string) (string, bool) {
 		return base, false
 	}
 	user, pass, ok := strings.Cut(auth[:at], ":")
-	if !ok || pass == "" || pass == Placeholder {
+	switch {
+	case pass != "" && pass != Placeholder:
+		return base[:start] + user + ":" + Placeholder + base[start+at:], true
+	case pass != "", user == "", user == Placeholder:
 		return base, false
+	case ok:
+		return base[:start] + Placeholder + ":" + base[start+at:], true
 	}
-	return base[:start] + user + ":" + Placeholder + base[start+at:], true
+	return base[:start] + Placeholder + base[start+at:], true
 }
 
 // Header returns a copy of h with the values of redacted headers

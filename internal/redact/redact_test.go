@@ -66,8 +66,12 @@ func TestURL(t *testing.T) {
 			"a presigned S3 URL keeps its algorithm"},
 		{"https://me:pa55@h/v1", "https://me:REDACTED@h/v1",
 			"the password of the user information is a credential"},
-		{"https://me@h/v1", "https://me@h/v1",
-			"a user name alone is not"},
+		{"https://ghp_s3cr3t@h/v1", "https://REDACTED@h/v1",
+			"a user name without a password is the token (GitHub's https://TOKEN@host), sent as Basic credentials"},
+		{"https://sk_test_s3cr3t:@h/v1", "https://REDACTED:@h/v1",
+			"a user name with an empty password too (Stripe's key, curl -u sk_test_...:)"},
+		{"https://REDACTED@h/v1", "https://REDACTED@h/v1",
+			"already redacted: unchanged"},
 		{"https://h/v1?%E2%84%AAey=x", "https://h/v1?%E2%84%AAey=x",
 			"names match in ASCII case only: the Kelvin sign is not a K"},
 	} {
@@ -401,5 +405,31 @@ func TestExchangeFixesTheContentLengthOfARedactedForm(t *testing.T) {
 	}
 	if got, want := ex.Request.Header.Get("Content-Length"), strconv.Itoa(len(ex.Request.Body)); got != want {
 		t.Errorf("Content-Length = %s; want %s, the stored body's", got, want)
+	}
+}
+
+// A URL given as a string (a stored request's, a Location) loses a user
+// name that has no password, which is then the token Go's client sends as
+// Basic credentials, as a parsed URL does.
+func TestExchangeRedactsAUserNameWithoutPassword(t *testing.T) {
+	for _, tc := range []struct{ in, want, why string }{
+		{"https://ghp_s3cr3t@h/v1/user", "https://REDACTED@h/v1/user", "GitHub's https://TOKEN@host"},
+		{"https://sk_test_s3cr3t:@h/v1/charges", "https://REDACTED:@h/v1/charges", "Stripe's key, with an empty password"},
+		{"https://me:pw@h/", "https://me:REDACTED@h/", "with a password, the password only"},
+		{"https://h/next?u=a@b", "https://h/next?u=a@b", "an @ in the query is no user information"},
+	} {
+		ex := &library.Exchange{
+			Request:  library.Request{Method: "GET", URL: tc.in},
+			Response: library.Response{StatusCode: 302, Header: http.Header{"Location": {tc.in}}},
+		}
+		if err := redact.Default().Exchange(ex); err != nil {
+			t.Fatalf("Exchange = %v, want nil", err)
+		}
+		if ex.Request.URL != tc.want {
+			t.Errorf("Exchange(GET %s): request URL %s, want %s (%s)", tc.in, ex.Request.URL, tc.want, tc.why)
+		}
+		if got := ex.Response.Header.Get("Location"); got != tc.want {
+			t.Errorf("Exchange(GET %s): Location %s, want %s (%s)", tc.in, got, tc.want, tc.why)
+		}
 	}
 }
