@@ -52,7 +52,9 @@ type Proxy struct {
 var _ http.Handler = (*Proxy)(nil)
 
 // NewProxy returns a recording reverse proxy to upstream storing into lib.
-// upstream must be an absolute http or https URL; a path in it prefixes
+// upstream must be an absolute http or https URL without credentials
+// (user:password@, which the proxy would not send: each client's request
+// goes with its own Authorization, or none); a path in it prefixes
 // every forwarded path, and a request for the root ("/") goes to that path
 // as it is (https://api.example.com/graphql, not /graphql/). The request is forwarded with its headers (those
 // the client sent as Forwarded and X-Forwarded-* included), the Host
@@ -113,11 +115,11 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 	return p, nil
 }
 
-// parseUpstream parses and checks an upstream URL.
+// parseUpstream parses and checks an upstream URL (see [forwarded.Upstream]).
 func parseUpstream(upstream string) (*url.URL, error) {
-	u, err := url.Parse(upstream)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("recorder: upstream %q: must be an absolute http or https URL", upstream)
+	u, err := forwarded.Upstream(upstream)
+	if err != nil {
+		return nil, fmt.Errorf("recorder: %w", err)
 	}
 	return u, nil
 }

@@ -28,9 +28,9 @@ type Recorder struct {
 }
 
 // New starts a recording reverse proxy to upstream (an absolute URL, such as
-// "https://api.example.com") that stores every exchange in the library at
-// path. Everything it forwarded is in the library when the test ends, even
-// when the test fails.
+// "https://api.example.com", without credentials: see [NewProxy]) that
+// stores every exchange in the library at path. Everything it forwarded is
+// in the library when the test ends, even when the test fails.
 //
 // Each stored exchange is logged with t.Logf, and a failure to store one
 // fails the test with t.Errorf; a response body the upstream broke off

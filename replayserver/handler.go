@@ -18,6 +18,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
@@ -122,9 +123,9 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		namesReadHeaders: readsHeaders(cfg.rules),
 	}
 	if cfg.upstream != "" {
-		u, err := url.Parse(cfg.upstream)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("replayserver: upstream %q: must be an absolute http or https URL", cfg.upstream)
+		u, err := forwarded.Upstream(cfg.upstream)
+		if err != nil {
+			return nil, fmt.Errorf("replayserver: %w", err)
 		}
 		h.upstream = u
 	}

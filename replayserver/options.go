@@ -96,12 +96,14 @@ func Strict() Option { return func(c *config) { c.strict = true } }
 
 // Upstream sets the real API that record, rerecord and passthrough modes
 // forward the requests sent to the server's own address to, as an
-// absolute URL such as "https://api.example.com". A path in it prefixes
-// each request's ("https://api.example.com/v1" sends /users to /v1/users),
-// and a request for the root goes to that path as it is (a GraphQL
-// endpoint "https://api.example.com/graphql" gets the requests for
-// srv.URL at /graphql, not /graphql/). In replay mode it is used only to
-// name those requests. Default: none; then forwarding modes
+// absolute URL such as "https://api.example.com", without credentials
+// (user:password@ is refused: the server forwards each client's request
+// with its own Authorization, or none, and would record without them). A
+// path in it prefixes each request's ("https://api.example.com/v1" sends
+// /users to /v1/users), and a request for the root goes to that path as
+// it is (a GraphQL endpoint "https://api.example.com/graphql" gets the
+// requests for srv.URL at /graphql, not /graphql/). In replay mode it is
+// used only to name those requests. Default: none; then forwarding modes
 // send only requests for another host (through [Server.Transport]) to
 // their own URL, and answer those sent to the server's own address with
 // 502, failing the test.

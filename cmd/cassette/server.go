@@ -9,12 +9,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/detach"
+	"github.com/cassette-go/cassette/internal/forwarded"
 )
 
 // shutdownTimeout bounds how long a stopping server waits for the requests
@@ -276,41 +276,9 @@ func baseURL(a net.Addr) string {
 func checkUpstream(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		if err == nil && u.Opaque == "" {
-			s = u.Redacted()
-		} else {
-			// Did not parse, or parsed as an opaque URL ("user:password@host",
-			// its scheme left out: "user" is taken for one), whose Redacted
-			// form is s as given.
-			s = redactUnparsed(s)
-		}
-		return fmt.Errorf("-upstream %q: want an absolute http or https URL such as https://api.example.com", s)
+		return fmt.Errorf("-upstream %q: want an absolute http or https URL such as https://api.example.com", forwarded.Redacted(s))
 	}
 	return nil
-}
-
-// redactUnparsed returns s, a URL that did not parse (a password with a
-// bare %, a port mistyped) or that parsed as an opaque one (no scheme),
-// with what may be a password (between the user's colon and the last @ of
-// its authority) replaced as url.Redacted does.
-func redactUnparsed(s string) string {
-	start := 0
-	// The scheme's "://" only if it comes before the credentials: one in
-	// a query ("?next=https://...") does not start them.
-	if i := strings.Index(s, "://"); i >= 0 && i < strings.IndexByte(s, '@') {
-		start = i + len("://")
-	}
-	at := strings.LastIndex(s[start:], "@")
-	if at < 0 {
-		return s
-	}
-	at += start
-	colon := strings.IndexByte(s[start:at], ':')
-	if colon < 0 {
-		return s
-	}
-	colon += start
-	return s[:colon+1] + "xxxxx" + s[at:]
 }
 
 // checkNoCredentials refuses an -upstream URL s, valid, that holds
