@@ -189,7 +189,7 @@ func RedactQuery(names ...string) Option {
 // (Telegram's /bot<token>/getMe), a webhook's key (Slack's
 // /services/T…/B…/<secret>, Discord's /api/webhooks/<id>/<token>). Each is
 // matched against the escaped path of the request URL (and of Location,
-// Content-Location and Referer), and what each match's groups hold (the
+// Content-Location, Referer and the URLs of a Link), and what each match's groups hold (the
 // whole match, for a pattern without groups) is replaced by "REDACTED" in
 // what is named and stored, so the secret is in no cassette, no file name,
 // and another token replays the same cassettes:

@@ -56,7 +56,7 @@
 // other byte of the query stays as it was (order, escapes, other
 // parameters). A parameter without a value, or with an empty one, is kept.
 // The same applies to the query of URL-valued headers (Location,
-// Content-Location, Referer), and, when the rules redact Authorization, to
+// Content-Location, Referer, and each URL of a Link), and, when the rules redact Authorization, to
 // the password of a URL's user information ("https://me:REDACTED@host/"),
 // or to its user name when it has no password, which is then the token
 // ("https://REDACTED@host/", Stripe's "https://REDACTED:@host/"): Go's

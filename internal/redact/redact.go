@@ -457,8 +457,12 @@ func (r Rules) header(h http.Header) (http.Header, bool) {
 func (r Rules) headerRedactor(name string) func(Rules, string) string {
 	switch {
 	case !r.RedactsHeader(name):
-		if (len(r.Query) > 0 || len(r.Paths) > 0) && containsFold(urlHeaders, name) {
+		switch {
+		case len(r.Query) == 0 && len(r.Paths) == 0:
+		case containsFold(urlHeaders, name):
 			return Rules.urlString
+		case equalFold(name, "Link"):
+			return Rules.linkString
 		}
 		return nil
 	case equalFold(name, "Cookie"):
@@ -474,6 +478,38 @@ func (r Rules) headerRedactor(name string) func(Rules, string) string {
 // urlHeaders are the headers whose value is a URL, whose query is
 // redacted.
 var urlHeaders = []string{"Location", "Content-Location", "Referer"}
+
+// linkString redacts the URLs of a Link header (RFC 8288:
+// `<https://api/items?page=2&access_token=...>; rel="next", <...>;
+// rel="last"`), each as urlString does, keeping every other byte: an API
+// authenticated by a query parameter repeats it in the links to the next
+// pages.
+func (r Rules) linkString(v string) string {
+	var b strings.Builder
+	rest, changed := v, false
+	for {
+		i := strings.IndexByte(rest, '<')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rest[i:], '>')
+		if j < 0 {
+			break
+		}
+		u := rest[i+1 : i+j]
+		ru := r.urlString(u)
+		b.WriteString(rest[:i+1])
+		b.WriteString(ru)
+		b.WriteByte('>')
+		changed = changed || ru != u
+		rest = rest[i+j+1:]
+	}
+	if !changed {
+		return v
+	}
+	b.WriteString(rest)
+	return b.String()
+}
 
 func redactWhole(_ Rules, v string) string {
 	if v == "" {

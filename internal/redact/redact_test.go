@@ -158,6 +158,11 @@ func TestHeader(t *testing.T) {
 			"a fragment of no parameter is kept"},
 		{"Location", []string{"https://app/#/welcome?token=s3cr3t&x=1"}, []string{"https://app/#/welcome?token=REDACTED&x=1"},
 			"the parameters of a hash-routed app's route"},
+		{"Link", []string{`<https://api.example.com/items?page=2&access_token=s3cr3t>; rel="next", <https://api.example.com/items?page=9&access_token=s3cr3t>; rel="last"`},
+			[]string{`<https://api.example.com/items?page=2&access_token=REDACTED>; rel="next", <https://api.example.com/items?page=9&access_token=REDACTED>; rel="last"`},
+			"each URL of a Link: an API authenticated by a query parameter repeats it in its page links"},
+		{"Link", []string{`</items?page=2>; rel="next"; title="a<b>"`}, []string{`</items?page=2>; rel="next"; title="a<b>"`},
+			"links of no secret are kept"},
 		{"Content-Type", []string{"application/json"}, []string{"application/json"},
 			"other headers are kept"},
 	} {
