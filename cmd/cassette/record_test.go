@@ -544,6 +544,66 @@ func TestRecordAgainKeepsWhatWasRecordedSinceItStarted(t *testing.T) {
 	}
 }
 
+// Two sessions of cassette record of one library that record the same
+// cassette again each drop its earlier exchanges when they stop: the
+// session stopping last kept only what it had seen at its last save, and
+// dropped the exchanges the other saved after that (found by a review).
+// The sessions are played by two libraries saving in a fixed order, as
+// the proxies of two sessions do after each exchange.
+func TestRecordAgainKeepsWhatAnotherSessionSavedSince(t *testing.T) {
+	for _, lib := range []string{"api", "api.json", "api.yaml"} {
+		t.Run(lib, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), lib)
+			since := time.Now().Round(0)
+			poll := func(d time.Duration, body string) library.Exchange { return pollAt(since.Add(d), body) }
+			open := func() *library.Library {
+				l, err := library.Open(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return l
+			}
+			save := func(l *library.Library, ex library.Exchange) {
+				if err := l.Append("poll", ex); err != nil {
+					t.Fatal(err)
+				}
+				if err := l.Save(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			save(open(), poll(-time.Hour, "earlier"))
+			first, second := open(), open()
+			before, err := first.Names()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := second.Names(); err != nil {
+				t.Fatal(err)
+			}
+			save(second, poll(time.Millisecond, "second's"))
+			save(first, poll(2*time.Millisecond, "first's")) // merged after second's
+			again := map[string]int{"poll": 1}
+			if err := dropEarlier(first, before, again, since); err != nil { // first stops
+				t.Fatal(err)
+			}
+			if err := dropEarlier(second, before, again, since); err != nil { // second stops
+				t.Fatal(err)
+			}
+			c, _, err := open().Get("poll")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, ex := range c.Exchanges {
+				got = append(got, string(ex.Response.Body))
+			}
+			if want := []string{"second's", "first's"}; !slices.Equal(got, want) {
+				t.Errorf("cassette poll holds %q after both sessions stopped; want %q", got, want)
+			}
+		})
+	}
+}
+
 // The body files of the exchanges record drops go with them, in a
 // directory library that holds cassettes it did not record again too
 // (the save sweeps body files only when it knows every cassette; found by
