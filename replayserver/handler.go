@@ -598,6 +598,21 @@ func (h *Handler) readBody(r *http.Request) ([]byte, error) {
 // serveCassette answers r from the library, or forwards it, or reports a
 // miss.
 func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
+	if h.mode != ModeReplay {
+		h.noteArrival(r)
+	}
+	if h.mode == ModePassthrough || h.mode == ModeRerecord {
+		// Forwarded with the body as it comes: nothing here names the
+		// request, and the recorder of rerecord holds no more of the body
+		// than MaxBodySize (an upload of gigabytes is not read whole
+		// into memory first).
+		if h.noUpstream(w, r) {
+			return
+		}
+		target, own := h.target(r)
+		h.fwd.serve(w, r, target, own)
+		return
+	}
 	var body []byte
 	if r.Body != nil && r.Body != http.NoBody {
 		b, err := h.readBody(r)
@@ -607,17 +622,6 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		}
 		body = b
 		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	if h.mode != ModeReplay {
-		h.noteArrival(r)
-	}
-	if h.mode == ModePassthrough || h.mode == ModeRerecord {
-		if h.noUpstream(w, r) {
-			return
-		}
-		target, own := h.target(r)
-		h.fwd.serve(w, r, target, own)
-		return
 	}
 	m := h.lookup(r, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {

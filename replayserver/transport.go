@@ -62,6 +62,10 @@ var _ http.RoundTripper = (*transport)(nil)
 
 func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	h := tr.h
+	if h.mode == ModePassthrough || h.mode == ModeRerecord {
+		// With the caller's body as it comes (see serveCassette).
+		return tr.forward(req, req)
+	}
 	var body []byte
 	if req.Body != nil && req.Body != http.NoBody {
 		b, err := h.readBody(req)
@@ -70,9 +74,6 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		body = b
-	}
-	if h.mode == ModePassthrough || h.mode == ModeRerecord {
-		return tr.forward(req, body)
 	}
 	m := h.lookup(req, body)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
@@ -94,16 +95,16 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if h.mode == ModeRecord {
 		h.fwd.noteForwarding(m.name)
-		return tr.forward(req, body)
+		return tr.forward(req, withBody(req, body))
 	}
 	miss := h.missError(req, body, m)
 	h.logf("%s", miss.Report)
 	return nil, miss
 }
 
-// forward sends req, whose body is body, to its own URL.
-func (tr *transport) forward(req *http.Request, body []byte) (*http.Response, error) {
-	resp, err := tr.h.fwd.rt.RoundTrip(withBody(req, body))
+// forward sends out, the caller's req or a copy of it, to its own URL.
+func (tr *transport) forward(req, out *http.Request) (*http.Response, error) {
+	resp, err := tr.h.fwd.rt.RoundTrip(out)
 	if err != nil && !callerEnded(req, err) { // the upstream failed, not the caller
 		tr.h.noteForwardFailure(fmt.Sprintf("%s %s: %v", req.Method, tr.h.redact.URL(req.URL), err))
 	}
