@@ -39,7 +39,9 @@
 //     field.
 //   - Port: the explicit port, else 443 for https (or, for a request
 //     without scheme, one that came over TLS), else 80.
-//   - Path: the escaped path (or the opaque part of an opaque URL); ""
+//   - Path: the escaped path (or the opaque part of an opaque URL; of
+//     an opaque part "//host/path", which a Go client sends as the URL
+//     "scheme://host/path", the "/path" a server receives); ""
 //     and "/" are the root, with no segment
 //     field. A segment keeps lower-case letters, digits and ".=%-"; upper
 //     case becomes lower case, and every other character, "_" and ","

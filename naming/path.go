@@ -10,10 +10,20 @@ import (
 var pathChars = newCharSet(".=%-")
 
 // requestPath returns the path of u as sent on the wire: the opaque part
-// when set, else the escaped path, and "/" for an empty path.
+// when set, else the escaped path, and "/" for an empty path. An opaque
+// part "//host/path" (how a Go client may send a path it escaped itself)
+// goes on the wire as the URL "scheme://host/path", whose path a server
+// sees: its path is what follows the host, so that the name is the one
+// the server gives it, and does not hold the host (a loopback test
+// server's port changes every run).
 func requestPath(u *url.URL) string {
 	p := u.Opaque
-	if p == "" {
+	if authority, ok := strings.CutPrefix(p, "//"); ok {
+		p = ""
+		if i := strings.IndexByte(authority, '/'); i >= 0 {
+			p = authority[i:]
+		}
+	} else if p == "" {
 		p = u.EscapedPath()
 	}
 	if p == "" {
