@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -349,5 +350,46 @@ func TestProxyErrorsHoldNoSecret(t *testing.T) {
 		if strings.Contains(l, "s3cr3t") {
 			t.Errorf("logged %q, which holds the secret", l)
 		}
+	}
+}
+
+// A secret RedactPath finds in a path a client gave in its URL's opaque
+// part ("//host/path", how a Go client sends a path it escaped itself)
+// is in neither the cassette's name nor its file: the name was made from
+// the opaque part, which was not redacted.
+func TestRedactPathInAnOpaquePath(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	defer api.Close()
+	host := strings.TrimPrefix(api.URL, "http://")
+	path := filepath.Join(t.TempDir(), "api")
+	t.Run("record", func(t *testing.T) {
+		c := &http.Client{Transport: recorder.NewTransport(t, path, recorder.RedactPath(regexp.MustCompile(`^/bot([^/]+)/`)))}
+		u := &url.URL{Scheme: "http", Host: host, Opaque: "//" + host + "/bot123:SECRET/getMe"}
+		resp, err := c.Do(&http.Request{Method: "GET", URL: u, Header: http.Header{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	})
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil || len(names) != 1 {
+		t.Fatalf("Names() = %q, %v; want one", names, err)
+	}
+	if strings.Contains(strings.ToLower(names[0]), "secret") {
+		t.Errorf("cassette name %q holds the token of the path", names[0])
+	}
+	b, err := os.ReadFile(filepath.Join(path, lib.File(names[0])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(bytes.ToLower(b), []byte("secret")) {
+		t.Errorf("cassette file holds the token of the path:\n%s", b)
 	}
 }

@@ -55,3 +55,26 @@ func TestPathPatterns(t *testing.T) {
 		t.Errorf("With kept %d path patterns, want %d", len(got), len(r.Paths))
 	}
 }
+
+// A path given in a URL's opaque part ("//host/path", how a Go client
+// sends a path it escaped itself, or "/path") is redacted too: the name of
+// the request is made from it, and once kept the secret (a Telegram bot's
+// token in the cassette's file name, lower-cased).
+func TestPathPatternsInOpaque(t *testing.T) {
+	r := Rules{Paths: []*regexp.Regexp{regexp.MustCompile(`^/bot([^/]+)/`)}}
+	for _, c := range []struct{ opaque, want string }{
+		{"//api.telegram.org/bot123:SECRET/getMe", "//api.telegram.org/botREDACTED/getMe"},
+		{"/bot123:SECRET/getMe", "/botREDACTED/getMe"},
+		{"//api.telegram.org", "//api.telegram.org"},
+		{"//api.telegram.org/x/bot1/getMe", "//api.telegram.org/x/bot1/getMe"}, // anchored: not at the start
+	} {
+		u := &url.URL{Scheme: "https", Host: "api.telegram.org", Opaque: c.opaque, RawQuery: "offset=2"}
+		got := r.URL(u)
+		if got.Opaque != c.want || got.RawQuery != "offset=2" {
+			t.Errorf("URL(opaque %q) has opaque %q, query %q, want %q, %q", c.opaque, got.Opaque, got.RawQuery, c.want, "offset=2")
+		}
+		if u.Opaque != c.opaque {
+			t.Errorf("URL(opaque %q) changed its argument to %q", c.opaque, u.Opaque)
+		}
+	}
+}

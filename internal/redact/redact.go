@@ -235,7 +235,8 @@ func (r Rules) path(path string) (string, bool) {
 
 // URL returns a copy of u with the values of redacted query parameters
 // (and the password of its user information, when Authorization is
-// redacted) replaced by the placeholder, or u itself, without allocating,
+// redacted) and the secrets path patterns find in its path (in its opaque
+// part, if set) replaced by the placeholder, or u itself, without allocating,
 // when nothing matches. RawQuery keeps every other byte as it was. A
 // fragment of parameters is redacted as a query: OAuth's implicit grant
 // sends its token in one (Location: https://app/cb#access_token=...).
@@ -250,17 +251,33 @@ func (r Rules) URL(u *url.URL) *url.URL {
 	if u.Fragment != "" {
 		frag, fchanged = r.fragment(u.EscapedFragment())
 	}
-	var path string
+	var authority, path string // authority: of an opaque part "//host/path"
 	pchanged := false
 	if len(r.Paths) > 0 {
-		path, pchanged = r.path(u.EscapedPath())
+		path = u.EscapedPath()
+		if u.Opaque != "" {
+			// The opaque part is the path as sent (see naming): after
+			// the host, for "//host/path", how a Go client sends a path
+			// it escaped itself.
+			path = u.Opaque
+			if rest, ok := strings.CutPrefix(path, "//"); ok {
+				i := strings.IndexByte(rest, '/')
+				if i < 0 {
+					i = len(rest)
+				}
+				authority, path = "//"+rest[:i], rest[i:]
+			}
+		}
+		path, pchanged = r.path(path)
 	}
 	if !qchanged && !uchanged && !fchanged && !pchanged {
 		return u
 	}
 	v := *u
 	v.RawQuery, v.User = q, user
-	if pchanged {
+	if pchanged && u.Opaque != "" {
+		v.Opaque = authority + path
+	} else if pchanged {
 		if p, err := url.PathUnescape(path); err == nil {
 			v.Path, v.RawPath = p, ""
 			if v.EscapedPath() != path {
