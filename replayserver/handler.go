@@ -644,7 +644,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.fwd.noteForwarding(m.name)
-		h.fwd.serve(w, r, m.target, r.URL.Host == "" && h.isOwnAddress(r))
+		h.fwd.serve(w, r, m.target, h.isOwnAddress(r))
 		return
 	}
 	miss := h.missError(r, body, m)
@@ -660,7 +660,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 // r was sent to the server's own address and no [Upstream] says where it
 // goes; it reports whether it did.
 func (h *Handler) noUpstream(w http.ResponseWriter, r *http.Request) bool {
-	if h.upstream != nil || r.URL.Host != "" || !h.isOwnAddress(r) {
+	if h.upstream != nil || !h.isOwnAddress(r) {
 		return false
 	}
 	msg := fmt.Sprintf("replayserver: %s %s: mode %s forwards this request, but it was sent to the server's own address and no replayserver.Upstream(url) says where to (cassette serve: -upstream URL): "+

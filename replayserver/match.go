@@ -312,7 +312,13 @@ func (h *Handler) takeLocked(m *match) (*library.Exchange, bool) {
 // target returns the URL r stands for, and whether r was sent to the
 // server's own address (so its host says nothing about the API).
 func (h *Handler) target(r *http.Request) (*url.URL, bool) {
-	if r.URL.Host != "" { // absolute-form: a proxy request for that URL
+	// A request in absolute-form names its host in its URL, which the
+	// server takes as its Host (a Go client sends a URL whose opaque part
+	// is "//host/path" so): one for another host is a proxy request for
+	// that URL; one for the server's own address is sent to it as any
+	// other.
+	own := h.isOwnAddress(r)
+	if r.URL.Host != "" && !own { // absolute-form: a proxy request for that URL
 		if r.URL.Scheme != "" {
 			return r.URL, false // not modified: no copy needed
 		}
@@ -322,7 +328,6 @@ func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 		}
 		return &u, false
 	}
-	own := h.isOwnAddress(r)
 	if own && h.upstream != nil {
 		return forwarded.Target(h.upstream, r.URL), true
 	}

@@ -178,7 +178,7 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 				"One the API declines is recorded as any other request:", up, own)
 		}
 		hint := h.hint
-		if !h.forTransport && (r.URL.Host != "" || !h.isOwnAddress(r)) {
+		if !h.forTransport && !h.isOwnAddress(r) {
 			hint = otherHostHint
 		}
 		fmt.Fprintf(&b, "\nto record it, %s.\n", hint)
