@@ -87,3 +87,37 @@ func TestAbsoluteFormForTheServersOwnAddress(t *testing.T) {
 		}
 	})
 }
+
+// srv.Client() sends a request for an https URL whose opaque part is
+// "//host/path" to the server in absolute-form, with the server's scheme
+// (http) in it: the request is named with the scheme it was meant for
+// (port 443), as one without an opaque part is. It was named with port 80,
+// and missed.
+func TestAbsoluteFormThroughTheServersTransportKeepsItsScheme(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", "https://api.example.com/v1/files/a%2Fb", nil)
+	if err := lib.Append(nameOf(req, nil), library.Exchange{
+		Request:  library.Request{Method: "GET", URL: req.URL.String()},
+		Response: library.Response{StatusCode: 200, Body: []byte("recorded")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())
+	u := &url.URL{Scheme: "https", Host: "api.example.com", Opaque: "//api.example.com/v1/files/a%2Fb"}
+	resp, err := srv.Client().Do(&http.Request{Method: "GET", URL: u, Header: http.Header{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if b, _ := io.ReadAll(resp.Body); resp.StatusCode != 200 || string(b) != "recorded" {
+		t.Errorf("srv.Client() GET https://api.example.com/v1/files/a%%2Fb (opaque) = %d %.200q, want 200 %q", resp.StatusCode, b, "recorded")
+	}
+}

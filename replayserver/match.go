@@ -319,6 +319,13 @@ func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 	// other.
 	own := h.isOwnAddress(r)
 	if r.URL.Host != "" && !own { // absolute-form: a proxy request for that URL
+		if _, ok := r.Header[schemeHeader]; ok {
+			// Server.Transport sent it, with the server's scheme in
+			// its URL: the header has the one it was meant for.
+			u := *r.URL
+			u.Scheme = schemeOf(r)
+			return &u, false
+		}
 		if r.URL.Scheme != "" {
 			return r.URL, false // not modified: no copy needed
 		}
