@@ -100,8 +100,9 @@ func Name(r *http.Request, body []byte, rules Rules) string {
 	lossy = lossy || lossyTail || b[len(b)-1] == '.'
 
 	headers := rules.Headers
-	if len(r.Header["Range"]) > 0 {
-		// A range is another answer: always significant.
+	if len(headerValues(r.Header, "Range")) > 0 {
+		// A range is another answer: always significant, under any key
+		// a client set it (a server reads "range" as Range).
 		var namesBuf [8]string
 		headers = append(append(namesBuf[:0], headers...), "Range")
 	}
