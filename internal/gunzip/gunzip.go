@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/cassette-go/cassette/internal/headerkey"
 )
 
 // Asks reports whether an [http.Transport] with compression on would ask
@@ -205,10 +207,10 @@ const maxRequestBody = 64 << 20
 
 // RequestBody returns body, a request body sent with header h, decoded
 // when h says it is gzip-encoded (Content-Encoding: gzip, as
-// Elasticsearch's client sends with CompressRequestBody) and it decodes,
-// up to 64 MiB; else body itself.
+// Elasticsearch's client sends with CompressRequestBody; under any key a
+// client set it) and it decodes, up to 64 MiB; else body itself.
 func RequestBody(h http.Header, body []byte) []byte {
-	if len(body) == 0 || !strings.EqualFold(strings.TrimSpace(h.Get("Content-Encoding")), "gzip") {
+	if len(body) == 0 || !strings.EqualFold(strings.TrimSpace(headerkey.Get(h, "Content-Encoding")), "gzip") {
 		return body
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(body))

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -617,14 +618,14 @@ func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 // Body returns body, the body of a request with header h, with the values
 // of redacted parameters replaced when it is a form
 // (application/x-www-form-urlencoded: OAuth's client_secret, Slack's
-// token), as in a query; a gzip-encoded form is decoded, redacted and
+// token; its Content-Type under any key a client set it), as in a query; a gzip-encoded form is decoded, redacted and
 // encoded again. Else, or when nothing matches, body itself. A
 // changed body is a new slice: body is never modified.
 func (r Rules) Body(h http.Header, body []byte) []byte {
 	if len(body) == 0 || len(r.Query) == 0 {
 		return body
 	}
-	ct := h.Get("Content-Type")
+	ct := headerkey.Get(h, "Content-Type") // a client's request may set "content-type"
 	if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
 		return body
 	}

@@ -392,6 +392,30 @@ func TestBodyRedactsAGzipEncodedForm(t *testing.T) {
 	}
 }
 
+// A form whose Content-Type (and Content-Encoding) a client set under a key
+// not in canonical form (req.Header["content-type"], which Go sends as it
+// is) is redacted too: it was stored with its secrets, and named apart
+// from the same request read by a server.
+func TestBodyRedactsAFormUnderNonCanonicalKeys(t *testing.T) {
+	body := []byte("grant_type=x&client_secret=s3cr3t")
+	h := http.Header{"content-type": {"application/x-www-form-urlencoded"}}
+	if got := redact.Default().Body(h, body); string(got) != "grant_type=x&client_secret=REDACTED" {
+		t.Errorf("Body(content-type: form) = %q", got)
+	}
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write(body)
+	w.Close()
+	h = http.Header{"content-type": {"application/x-www-form-urlencoded"}, "content-encoding": {"gzip"}}
+	zr, err := gzip.NewReader(bytes.NewReader(redact.Default().Body(h, b.Bytes())))
+	if err != nil {
+		t.Fatalf("the redacted body is not gzip: %v", err)
+	}
+	if plain, _ := io.ReadAll(zr); string(plain) != "grant_type=x&client_secret=REDACTED" {
+		t.Errorf("Body(content-encoding: gzip) decoded = %q", plain)
+	}
+}
+
 // A form whose secret fields are redacted gets a Content-Length, when the
 // stored request has one, saying the length of its stored body: a
 // cassette stays consistent (exported to HAR, read by a reviewer).

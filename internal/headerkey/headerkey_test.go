@@ -1,0 +1,38 @@
+package headerkey
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+)
+
+func TestValues(t *testing.T) {
+	for _, c := range []struct {
+		why  string
+		h    http.Header
+		want []string
+	}{
+		{"the canonical key", http.Header{"Content-Type": {"a"}, "content-type": {"b"}}, []string{"a"}},
+		{"a key in another case", http.Header{"content-type": {"b"}}, []string{"b"}},
+		{"several keys, sorted", http.Header{"content-type": {"c"}, "CONTENT-TYPE": {"d"}}, []string{"d", "c"}},
+		{"none", http.Header{"X": {"y"}}, nil},
+		{"nil header", nil, nil},
+	} {
+		if got := Values(c.h, "Content-Type"); !slices.Equal(got, c.want) {
+			t.Errorf("%s: Values(%v, Content-Type) = %q, want %q", c.why, c.h, got, c.want)
+		}
+	}
+	if got := Get(http.Header{"content-type": {"b", "c"}}, "Content-Type"); got != "b" {
+		t.Errorf("Get(content-type: b, c) = %q, want %q", got, "b")
+	}
+}
+
+func TestValuesDoesNotAllocateForACanonicalOrAbsentField(t *testing.T) {
+	h := http.Header{"Content-Type": {"a"}, "X-Other": {"b"}}
+	if n := testing.AllocsPerRun(100, func() {
+		Values(h, "Content-Type")
+		Values(h, "Range")
+	}); n != 0 {
+		t.Errorf("Values allocates %v times, want 0", n)
+	}
+}
