@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/headerkey"
 )
 
 // A BodyRule says what of a request body tells cassettes apart: it returns
@@ -69,7 +70,7 @@ func (r Rules) canonicalBody(req *http.Request, body []byte) []byte {
 	}
 	var contentType string
 	if req != nil {
-		contentType = req.Header.Get("Content-Type")
+		contentType = headerkey.Get(req.Header, "Content-Type") // under any key a client set it
 	}
 	rule := r.bodyRule(mediaType(contentType))
 	if rule == nil {

@@ -6,7 +6,8 @@ import (
 	"encoding/hex"
 	"net/http"
 	"slices"
-	"strings"
+
+	"github.com/cassette-go/cassette/internal/headerkey"
 )
 
 // The hashes in a name are SHA-256, cut to their first bytes and written in
@@ -62,7 +63,7 @@ func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
 	d := buf[:0]
 	present := false
 	for _, k := range keys {
-		vs := headerValues(h, k)
+		vs := headerkey.Values(h, k) // under any key a client set it
 		if len(vs) == 0 || k == "User-Agent" && !slices.ContainsFunc(vs, func(v string) bool { return v != "" }) {
 			// An empty User-Agent is how Go says "send none" (a reverse
 			// proxy sets one when the client sent none): it is absent.
@@ -80,31 +81,6 @@ func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
 	}
 	b = append(b, "~h"...)
 	return appendSum(b, 4, d)
-}
-
-// headerValues returns the values of the header field k (canonical) in h:
-// h[k], or, when a client set the field under a key not in canonical form
-// (req.Header["x-ms-version"] = ..., as some SDKs do; Go sends it as is),
-// the values of such keys, in the order of their sorted keys.
-func headerValues(h http.Header, k string) []string {
-	if vs := h[k]; len(vs) > 0 {
-		return vs
-	}
-	var keys []string
-	for hk := range h {
-		if hk != k && strings.EqualFold(hk, k) {
-			keys = append(keys, hk)
-		}
-	}
-	if len(keys) == 1 {
-		return h[keys[0]]
-	}
-	slices.Sort(keys)
-	var vs []string
-	for _, hk := range keys {
-		vs = append(vs, h[hk]...)
-	}
-	return vs
 }
 
 // appendString appends s to the digest d in an unambiguous encoding:

@@ -51,3 +51,22 @@ func TestRangeUnderANonCanonicalKey(t *testing.T) {
 		t.Errorf("Name(range: bytes=10-19) = Name(range: bytes=0-9) = %q, want two names", other)
 	}
 }
+
+// The body rule is chosen by a Content-Type set under a key not in
+// canonical form too (req.Header["content-type"]): before, such a request
+// took the rule for a missing Content-Type, and its JSON was hashed byte
+// for byte by a transport while a server, reading Content-Type, named it
+// by value.
+func TestBodyRuleOfAContentTypeUnderANonCanonicalKey(t *testing.T) {
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody}}
+	name := func(h http.Header, body string) string {
+		req, _ := http.NewRequest("POST", "https://h/v1/search", nil)
+		req.Header = h
+		return naming.Name(req, []byte(body), rules)
+	}
+	canonical := name(http.Header{"Content-Type": {"application/json"}}, `{"a":1,"b":2}`)
+	lower := name(http.Header{"content-type": {"application/json"}}, `{"b":2, "a":1}`)
+	if lower != canonical {
+		t.Errorf(`Name(content-type: application/json, {"b":2, "a":1}) = %q, want %q as for Content-Type`, lower, canonical)
+	}
+}

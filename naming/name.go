@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/cassette-go/cassette/internal/headerkey"
 )
 
 // Rules say which parts of a request, beyond method, host, port, path and
@@ -100,7 +102,7 @@ func Name(r *http.Request, body []byte, rules Rules) string {
 	lossy = lossy || lossyTail || b[len(b)-1] == '.'
 
 	headers := rules.Headers
-	if len(headerValues(r.Header, "Range")) > 0 {
+	if len(headerkey.Values(r.Header, "Range")) > 0 {
 		// A range is another answer: always significant, under any key
 		// a client set it (a server reads "range" as Range).
 		var namesBuf [8]string
