@@ -61,6 +61,10 @@ func Default() Rules {
 		Query: append([]string{
 			"access_token", "api_key", "apikey", "token", "key", "signature", "sig",
 			"client_secret", "password", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
+			// API keys of well-known APIs: GitLab's private_token,
+			// ipstack's (and others') access_key, Azure's and the NYT's
+			// api-key, auth_token, OpenWeatherMap's appid.
+			"private_token", "access_key", "api-key", "auth_token", "appid",
 			// OAuth's token requests (forms): a refresh token, an OpenID
 			// ID token, a JWT bearer assertion (RFC 7523), PKCE's verifier.
 			"refresh_token", "id_token", "assertion", "client_assertion", "code_verifier",
