@@ -117,9 +117,11 @@ func (l *Library) unsnapshotEntry(snap fileSnapshot, name string, e *entry) {
 	if snap.ents[name] != e {
 		return
 	}
-	added, ok := snap.added[name]
-	e.added += added
-	e.whole = e.whole || !ok
+	if _, ok := snap.added[name]; ok {
+		e.added += e.saving // snap.added[name], less those dropped since
+	} else {
+		e.whole = true
+	}
 	e.drops = append(slices.Clip(snap.drops[name]), e.drops...)
 }
 

@@ -367,6 +367,7 @@ func (l *Library) planDir() (*dirPlan, error) {
 	}
 	for _, w := range p.writes {
 		e := l.entries[w.name]
+		e.saving = e.added
 		e.file, e.dirty, e.added, e.whole, e.drops = w.file, false, 0, false, nil
 	}
 	if len(p.remove)+len(p.removeFirst) > 0 {
@@ -486,7 +487,7 @@ func (l *Library) failedDir(p *dirPlan, failed dirFailure) {
 		if e := l.entries[w.name]; e != nil && (failed.writes == nil || failed.writes[w.name]) {
 			e.dirty = true
 			if e == w.e {
-				e.added += w.added
+				e.added += e.saving // w.added, less those dropped since
 				e.whole = e.whole || w.whole
 				e.drops = append(slices.Clip(w.drops), e.drops...)
 			}

@@ -39,19 +39,23 @@ func (l *Library) DropExchanges(name string, drop func(Exchange) bool) (int, err
 		return 0, nil
 	}
 	// Exchanges appended since the cassette was last read or saved are
-	// the last e.added; they stay last, and stay counted.
+	// the last e.added, and those a running Save took as appended the
+	// e.saving before them; they stay in place, and stay counted.
 	var kept, gone []Exchange
-	appended, from := 0, len(e.c.Exchanges)-min(e.added, len(e.c.Exchanges))
+	appended, saving := 0, 0
+	from := len(e.c.Exchanges) - min(e.added, len(e.c.Exchanges))
+	fromSaving := from - min(e.saving, from)
 	for i, x := range e.c.Exchanges {
 		switch {
 		case drop(x):
 			gone = append(gone, x)
+			continue
 		case i >= from:
 			appended++
-			fallthrough
-		default:
-			kept = append(kept, x)
+		case i >= fromSaving:
+			saving++
 		}
+		kept = append(kept, x)
 	}
 	if len(gone) == 0 {
 		return 0, nil
@@ -60,7 +64,7 @@ func (l *Library) DropExchanges(name string, drop func(Exchange) bool) (int, err
 	// refers to them then (see drop in body.go).
 	l.drop(&entry{c: Cassette{Exchanges: gone}, loaded: true})
 	e.c.Exchanges = kept
-	e.added = appended
+	e.added, e.saving = appended, saving
 	e.owned = true
 	e.drops = append(e.drops, drop)
 	e.dirty = true

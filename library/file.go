@@ -85,6 +85,7 @@ func (l *Library) snapshotFile() (snap fileSnapshot, ok bool) {
 				snap.drops[name] = e.drops
 			}
 			snap.ents[name] = e
+			e.saving = e.added
 			e.dirty, e.added, e.whole, e.drops = false, 0, false, nil
 		}
 	}

@@ -80,6 +80,12 @@ type entry struct {
 	whole bool
 	drops []func(Exchange) bool // DropExchanges since: applied again to what another writer saved
 	stamp fileStamp             // directory: the cassette's file as this library last read or wrote it
+
+	// How many of the exchanges the running Save took as appended (added,
+	// when it took the cassette) the cassette still holds, just before the
+	// last added: DropExchanges may drop some while the Save runs. A Save
+	// that fails gives them back to added.
+	saving int
 }
 
 // An Option configures [Open].

@@ -1,0 +1,79 @@
+package library
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// holdSaveLock takes the lock of the saves of l (as another library's
+// Save would), and returns its unlock.
+func holdSaveLock(t *testing.T, s store, l *Library) (unlock func()) {
+	t.Helper()
+	if s.dir {
+		if err := os.MkdirAll(l.abs, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		return lockFolder(l.abs)
+	}
+	unlock, err := lockFile(l.path, l.abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return unlock
+}
+
+// brokenExchange returns an exchange whose body file, outside the
+// library, is removed once appended: a Save cannot save its cassette.
+func brokenExchange(t *testing.T) (ex Exchange, remove func()) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "body")
+	writeFile(t, p, "broken")
+	ex = exchange(99)
+	ex.Response.Body, ex.Response.BodyFile = nil, p
+	return ex, func() {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// An exchange appended here that DropExchanges drops while a Save that
+// fails is writing it is not counted as appended by the next Save: that
+// Save keeps what another writer saved, once, then the exchanges appended
+// here.
+func TestReviewDropDuringAFailedSaveKeepsTheAppendedCount(t *testing.T) {
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			root := t.TempDir()
+			a := s.open(t, root)
+			mustAppend(t, a, "GET_token", exchange(1))
+			mustSave(t, a)
+
+			broken, remove := brokenExchange(t)
+			mustAppend(t, a, "GET_token", exchange(2), broken)
+			remove()
+			unlock := holdSaveLock(t, s, a)
+			done := make(chan error)
+			go func() { done <- a.Save() }()
+			waitSnapshot(t, a)
+			isBroken := func(ex Exchange) bool { return ex.Response.BodyFile != "" }
+			if n, err := a.DropExchanges("GET_token", isBroken); n != 1 || err != nil {
+				t.Fatalf("DropExchanges = %d, %v; want 1, nil", n, err)
+			}
+			unlock()
+			if err := <-done; err == nil {
+				t.Fatal("the Save of a cassette with a missing body file did not fail")
+			}
+
+			b := s.open(t, root)
+			mustAppend(t, b, "GET_token", exchange(3))
+			mustSave(t, b)
+
+			mustSave(t, a)
+			if got := answers(t, s, root, "GET_token"); got != "answer 1,answer 3,answer 2" {
+				t.Errorf("the cassette holds %q; want answer 1,answer 3,answer 2", got)
+			}
+		})
+	}
+}
