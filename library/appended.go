@@ -76,7 +76,7 @@ func lockFolder(abs string) (unlock func()) {
 // appended to, hold the cassette as its file now has it followed by the
 // exchanges appended, when another writer saved the file since this
 // library read or wrote it. A file that cannot be read is replaced as
-// before. The folder's lock is held (see lockFolder).
+// before. The folder's lock is held (see lockFolder), l.mu is not.
 func (l *Library) mergeAppended(w *dirWrite) {
 	if w.whole {
 		return
@@ -88,7 +88,12 @@ func (l *Library) mergeAppended(w *dirWrite) {
 	if err != nil {
 		return
 	}
-	w.c.Exchanges = withAppended(dropFrom(stored.Exchanges, w.drops...), w.c.Exchanges, w.added)
+	if len(w.drops) > 0 {
+		l.mu.Lock() // drop is called with the library locked (see DropExchanges)
+		stored.Exchanges = dropFrom(stored.Exchanges, w.drops...)
+		l.mu.Unlock()
+	}
+	w.c.Exchanges = withAppended(stored.Exchanges, w.c.Exchanges, w.added)
 	w.merged = true
 }
 

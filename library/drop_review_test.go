@@ -77,3 +77,43 @@ func TestReviewDropDuringAFailedSaveKeepsTheAppendedCount(t *testing.T) {
 		})
 	}
 }
+
+// drop is called with the library locked, as its doc says, also when a
+// Save applies it again to what another writer saved: calls of it are
+// never concurrent, whatever goroutines drop and save.
+func TestReviewDropIsCalledWithTheLibraryLocked(t *testing.T) {
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			root := t.TempDir()
+			a := s.open(t, root)
+			mustAppend(t, a, "GET_token", exchange(1))
+			mustSave(t, a)
+			b := s.open(t, root)
+			mustAppend(t, b, "GET_token", exchange(2))
+			mustSave(t, b)
+
+			calls, unlocked := 0, 0
+			drop := func(ex Exchange) bool {
+				calls++
+				if a.mu.TryLock() {
+					unlocked++
+					a.mu.Unlock()
+				}
+				return string(ex.Response.Body) == "answer 1\n"
+			}
+			if n, err := a.DropExchanges("GET_token", drop); n != 1 || err != nil {
+				t.Fatalf("DropExchanges = %d, %v; want 1, nil", n, err)
+			}
+			mustSave(t, a)
+			if calls < 3 {
+				t.Fatalf("drop was called %d times; want it called again by the Save", calls)
+			}
+			if unlocked > 0 {
+				t.Errorf("drop was called %d times of %d without the library locked", unlocked, calls)
+			}
+			if got := answers(t, s, root, "GET_token"); got != "answer 2" {
+				t.Errorf("the cassette holds %q; want answer 2", got)
+			}
+		})
+	}
+}
