@@ -47,7 +47,13 @@ func (l *Library) adoptMerged(name string, e *entry, merged []Exchange) {
 		return
 	}
 	since := e.c.Exchanges[len(e.c.Exchanges)-min(e.added, len(e.c.Exchanges)):]
-	e.c.Exchanges = append(dropFrom(merged, e.drops...), since...)
+	if len(e.drops) > 0 {
+		merged = dropFrom(merged, e.drops...)
+	}
+	// merged itself when nothing was appended or dropped since: a file
+	// library's Save then knows it as the cassette it saved (see
+	// adoptImports).
+	e.c.Exchanges = append(slices.Clip(merged), since...)
 	e.owned = true
 }
 
