@@ -78,6 +78,56 @@ func TestReviewDropDuringAFailedSaveKeepsTheAppendedCount(t *testing.T) {
 	}
 }
 
+// As above, for a Save that fails whole: a directory is where it writes.
+func TestReviewDropDuringASaveThatFailsWholeKeepsTheAppendedCount(t *testing.T) {
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			root := t.TempDir()
+			a := s.open(t, root)
+			mustAppend(t, a, "GET_token", exchange(1))
+			mustSave(t, a)
+			b := s.open(t, root)
+			if _, _, err := b.Get("GET_token"); err != nil {
+				t.Fatal(err)
+			}
+
+			mustAppend(t, a, "GET_token", exchange(2), exchange(9))
+			target := s.path(root)
+			if s.dir {
+				target = filepath.Join(target, a.File("GET_token"))
+			}
+			unlock := holdSaveLock(t, s, a)
+			done := make(chan error)
+			go func() { done <- a.Save() }()
+			waitSnapshot(t, a)
+			if n, err := a.DropExchanges("GET_token", func(ex Exchange) bool { return ex.Request.URL == exchange(9).Request.URL }); n != 1 || err != nil {
+				t.Fatalf("DropExchanges = %d, %v; want 1, nil", n, err)
+			}
+			if err := os.Remove(target); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(target, 0o777); err != nil {
+				t.Fatal(err)
+			}
+			unlock()
+			if err := <-done; err == nil {
+				t.Fatal("the Save onto a directory did not fail")
+			}
+			if err := os.Remove(target); err != nil {
+				t.Fatal(err)
+			}
+
+			mustAppend(t, b, "GET_token", exchange(3))
+			mustSave(t, b) // the file holds 1, 3
+
+			mustSave(t, a)
+			if got := answers(t, s, root, "GET_token"); got != "answer 1,answer 3,answer 2" {
+				t.Errorf("the cassette holds %q; want answer 1,answer 3,answer 2", got)
+			}
+		})
+	}
+}
+
 // drop is called with the library locked, as its doc says, also when a
 // Save applies it again to what another writer saved: calls of it are
 // never concurrent, whatever goroutines drop and save.
