@@ -2,3 +2,11 @@ package replayserver
 
 // ItemsLibrary is itemsLibrary, for the tests of package replayserver_test.
 var ItemsLibrary = itemsLibrary
+
+// SetExchange makes a rerecord swap folders with f, for the test's
+// duration; f gets the swap rerecord would make.
+func SetExchange(t interface{ Cleanup(func()) }, f func(real func(a, b string) error, a, b string) error) {
+	real := exchange
+	exchange = func(a, b string) error { return f(real, a, b) }
+	t.Cleanup(func() { exchange = real })
+}

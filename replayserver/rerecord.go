@@ -60,7 +60,8 @@ func (h *Handler) dropRerecorded() error {
 // replace writes the staging library's cassettes in place of the
 // library's: a file library by its own Save (one new file renamed over
 // the old); a directory library by a new folder, made beside the old one,
-// that takes its place with two renames.
+// that takes its place: swapped with it in one step where the system
+// can, else with two renames.
 func (h *Handler) replace() error {
 	if !h.dest.IsDir() {
 		h.dest.Clear()
@@ -114,6 +115,16 @@ func (h *Handler) replace() error {
 	if err := keepOtherFiles(dir, tmp); err != nil {
 		return err
 	}
+	// Swapped in one step where the system can (Linux): a crash leaves
+	// the old library or the new one in place, and the other in tmp.
+	switch err := exchange(tmp, dir); {
+	case err == nil:
+		return nil // the deferred RemoveAll removes the old library, now in tmp
+	case !errors.Is(err, errors.ErrUnsupported):
+		return err
+	}
+	// Elsewhere with two renames: a crash between them leaves the old
+	// library in tmp+".old", and the new one in tmp.
 	old := tmp + ".old"
 	if err := os.Rename(dir, old); err != nil {
 		return err
@@ -128,6 +139,9 @@ func (h *Handler) replace() error {
 	os.RemoveAll(old)
 	return nil
 }
+
+// exchange is atomicfile.Exchange; tests replace it.
+var exchange = atomicfile.Exchange
 
 // copyCassettes puts every cassette of from into to.
 func copyCassettes(to, from *library.Library) error {

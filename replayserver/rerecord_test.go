@@ -1,6 +1,7 @@
 package replayserver_test
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -493,3 +494,75 @@ func TestABrokenBodyRecordedOnARetryDoesNotFailTheRecording(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A directory library is swapped with its rerecorded folder in one step
+// where the system can (Linux): at no moment is there no library at its
+// path, so a crash leaves the old library or the new one. Where the
+// system cannot, two renames do it.
+func TestRerecordSwapsADirectoryLibraryInOneStep(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	for _, swaps := range []bool{true, false} {
+		t.Run(fmt.Sprintf("swaps=%v", swaps), func(t *testing.T) {
+			up := startUpstream(t)
+			parent := t.TempDir()
+			path := writeLibrary(t, filepath.Join(parent, "api"), "api.example.com", "/gone")
+			calls := 0
+			replayserver.SetExchange(t, func(real func(a, b string) error, a, b string) error {
+				calls++
+				if b != path {
+					t.Errorf("rerecord swaps %s with %s; want the library, %s", a, b, path)
+				}
+				if !swaps {
+					return &os.LinkError{Op: "exchange", Old: a, New: b, Err: errors.ErrUnsupported}
+				}
+				if err := real(a, b); err != nil {
+					if errors.Is(err, errors.ErrUnsupported) {
+						t.Skipf("this file system cannot swap: %v", err)
+					}
+					return err
+				}
+				// Swapped: the library holds the new cassettes, and the
+				// old ones are in the folder about to be removed.
+				if names := cassetteFiles(t, path); len(names) != 1 || !strings.HasSuffix(names[0], "_json.json") {
+					t.Errorf("right after the swap the library holds %q; want the /json cassette", names)
+				}
+				if names := cassetteFiles(t, a); len(names) != 1 || !strings.HasSuffix(names[0], "_gone.json") {
+					t.Errorf("right after the swap %s holds %q; want the old /gone cassette", a, names)
+				}
+				return nil
+			})
+			ft := newFakeTB(t)
+			ft.do(func() {
+				srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up.URL))
+				do(t, rawClient(), srv.URL, call{"GET", "/json", ""})
+			})
+			ft.finish()
+			if ft.Failed() {
+				t.Fatalf("rerecord failed: %s", ft.errors())
+			}
+			if calls != 1 {
+				t.Errorf("rerecord tried %d swaps; want 1", calls)
+			}
+			if names := cassetteFiles(t, path); len(names) != 1 || !strings.HasSuffix(names[0], "_json.json") {
+				t.Errorf("after rerecord the library holds %q; want the /json cassette", names)
+			}
+			if left, _ := os.ReadDir(parent); len(left) != 1 {
+				t.Errorf("beside the library: %d entries; want only the library", len(left))
+			}
+		})
+	}
+}
+
+// cassetteFiles lists the files of the folder dir.
+func cassetteFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -1,0 +1,12 @@
+//go:build !(linux && (amd64 || arm64 || loong64 || riscv64))
+
+package atomicfile
+
+import (
+	"errors"
+	"os"
+)
+
+func exchange(a, b string) error {
+	return &os.LinkError{Op: "exchange", Old: a, New: b, Err: errors.ErrUnsupported}
+}
