@@ -805,7 +805,10 @@ func (l *Library) UnusedBodies() ([]string, error) {
 
 // Leftovers returns the temporary files that an interrupted Save or
 // recording (a crash, a killed test) left in l's folders: the folder of
-// its cassette files and its body folder. Only files last written more
+// its cassette files and its body folder; for a directory library, also
+// the folders an interrupted rerecord was building beside it
+// (".cassette-rerecord-*", not those ending ".old", which may hold a
+// library a crash left there). Only files and folders last written more
 // than age ago are listed, so that those of a Save or recording still
 // running (in this process or another) are not. The files are ignored
 // when the library is read; removing them is the caller's choice
@@ -824,6 +827,25 @@ func (l *Library) Leftovers(age time.Duration) ([]string, error) {
 			fi, err := os.Lstat(p)
 			if err == nil && fi.Mode().IsRegular() && time.Since(fi.ModTime()) > age {
 				out = append(out, p)
+			}
+		}
+	}
+	if l.dir {
+		dir := l.abs
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = real // a rerecord builds beside the folder a link names
+		}
+		ents, err := os.ReadDir(filepath.Dir(dir))
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("list temporary folders beside %s: %w", l.path, unwrapPath(err))
+		}
+		for _, de := range ents {
+			name := de.Name()
+			if !de.IsDir() || !strings.HasPrefix(name, atomicfile.RerecordPrefix) || strings.HasSuffix(name, ".old") {
+				continue
+			}
+			if fi, err := de.Info(); err == nil && time.Since(fi.ModTime()) > age {
+				out = append(out, filepath.Join(filepath.Dir(dir), name))
 			}
 		}
 	}

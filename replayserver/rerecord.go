@@ -78,7 +78,7 @@ func (h *Handler) replace() error {
 	if err := os.MkdirAll(parent, 0o777); err != nil {
 		return err
 	}
-	tmp, err := atomicfile.MkdirTemp(parent, ".cassette-rerecord-", 0o777) // less the umask, as a new folder
+	tmp, err := atomicfile.MkdirTemp(parent, atomicfile.RerecordPrefix, 0o777) // less the umask, as a new folder
 	if err != nil {
 		return err
 	}

@@ -155,7 +155,11 @@ func removeFiles(what string, paths []string, force bool, stdout, stderr io.Writ
 			fmt.Fprintf(stdout, "would remove %s %s\n", what, shown)
 			continue
 		}
-		if err := os.Remove(p); err != nil {
+		remove := os.Remove
+		if fi, err := os.Lstat(p); err == nil && fi.IsDir() {
+			remove = os.RemoveAll // a folder an interrupted rerecord was building
+		}
+		if err := remove(p); err != nil {
 			fmt.Fprintf(stderr, "cassette prune: %v\n", err)
 			return false
 		}

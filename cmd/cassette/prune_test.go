@@ -138,6 +138,16 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	if err := os.Chtimes(stale, old, old); err != nil {
 		t.Fatal(err)
 	}
+	// A rerecord interrupted long ago while it built the new folder
+	// beside the library, and one whose two renames were cut between
+	// them: that one holds the old library, and stays.
+	building, aside := filepath.Join(filepath.Dir(dir), ".cassette-rerecord-1"), filepath.Join(filepath.Dir(dir), ".cassette-rerecord-2.old")
+	for _, p := range []string{building, aside} {
+		writeFileAt(t, filepath.Join(p, "GET_x.json"), "{}")
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
 	unused := filepath.Join(t.TempDir(), "unused.log")
 	os.WriteFile(unused, []byte("GET_gone.json\n"), 0o644)
 
@@ -159,9 +169,23 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("prune -force = %d, stderr %q", code, stderr)
 	}
-	for p, want := range map[string]bool{keep: true, gone: false, crashed: false, stale: false, fresh: true} {
+	if !strings.Contains(stdout, "removed temporary file "+building) && !strings.Contains(stdout, filepath.Base(building)) {
+		t.Errorf("prune -force stdout %q; want the rerecord's folder named", stdout)
+	}
+	for p, want := range map[string]bool{keep: true, gone: false, crashed: false, stale: false, fresh: true, building: false, aside: true} {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Errorf("after prune -force, %s exists: %v, want %v\nstdout:\n%s", filepath.Base(p), err == nil, want, stdout)
 		}
+	}
+}
+
+// writeFileAt writes content to the file at p, making its folders.
+func writeFileAt(t *testing.T, p, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

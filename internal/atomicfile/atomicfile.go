@@ -17,6 +17,12 @@ import (
 // dotfiles skip any a crash leaves behind.
 const TempPattern = ".cassette-*.tmp"
 
+// RerecordPrefix starts the name of the folder a rerecord of a directory
+// library builds beside it, which then takes the library's place; a crash
+// while it is built leaves it behind. Two renames (see [Exchange]) name
+// the old library's folder so, followed by ".old".
+const RerecordPrefix = ".cassette-rerecord-"
+
 // CreateTemp creates a new file in dir, named as TempPattern says, open for
 // reading and writing. Its permission bits are perm less the process's
 // umask, as for any new file (os.CreateTemp gives 0600 whatever the umask:
