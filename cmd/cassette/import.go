@@ -53,7 +53,8 @@ response is imported decoded, without its Content-Encoding header and with
 its Content-Length set to the decoded length, so that it replays
 consistently. Requests that got no response (status 0: blocked, aborted
 or failed) have nothing to replay: they are skipped, each with a warning
-on stderr. A SRC with nothing to import is an error when DST does not
+on stderr; so is a response whose body the HAR does not hold (a size but
+no text), which is imported with an empty body. A SRC with nothing to import is an error when DST does not
 exist yet: no empty library is made.
 `
 

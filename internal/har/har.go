@@ -32,6 +32,10 @@
 // write it) is kept byte for byte with its header, and so is one written
 // by [Export] (see below), from its "_encoded" field.
 //
+// A response whose content has a size but no text (a browser that no
+// longer had the body when it saved the HAR) is imported with an empty
+// body, with a warning.
+//
 // Fields Import does not use (cookies, which repeat the headers; timings
 // other than time; cache; pages) are ignored. A UTF-8 byte order mark at
 // the start of the file, which Windows tools write, is skipped.

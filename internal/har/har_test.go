@@ -558,3 +558,25 @@ func TestRoundTripOfAGzippedEmptyBody(t *testing.T) {
 		t.Errorf("Import(Export(cs)) differs (-cs +got):\n%s\nHAR:\n%s", diff, data)
 	}
 }
+
+// TestImportWarnsOfBodiesNotInTheHAR: a browser leaves out the text of a
+// response whose content it no longer had (DevTools opened late, a body
+// evicted from its cache, "Save all as HAR" without content): content.size
+// says there was a body, and no text gives it. Imported silently, the
+// cassette replayed an empty body in its place; the import says so.
+func TestImportWarnsOfBodiesNotInTheHAR(t *testing.T) {
+	data := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"GET","url":"http://x/lost"},"response":{"status":200,"content":{"size":100,"mimeType":"text/plain"}}},
+		{"request":{"method":"GET","url":"http://x/ok"},"response":{"status":200,"content":{"size":4,"text":"fine"}}},
+		{"request":{"method":"GET","url":"http://x/none"},"response":{"status":304,"content":{"size":0}}}]}}`
+	cs, skipped, err := Import([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 3 {
+		t.Errorf("Import gave %v, want the three entries", names(cs))
+	}
+	if len(skipped) != 1 || !strings.Contains(skipped[0], "entry 1 (GET http://x/lost)") || !strings.Contains(skipped[0], "no response body") {
+		t.Errorf("warnings = %q, want one for entry 1, whose body the HAR does not hold", skipped)
+	}
+}

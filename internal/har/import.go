@@ -26,7 +26,10 @@ import (
 // entry appears. An entry whose request got no response (status 0: a
 // request blocked, aborted or failed, which browsers log too) has nothing
 // to replay: it is skipped, and so is one with an interim status (1xx: a
-// WebSocket's 101); skipped says which, one line each. A byte order mark
+// WebSocket's 101); skipped says which, one line each. It also names, in
+// a line each, the entries imported with an empty body because the HAR
+// holds none of the body its content.size announces (a browser that no
+// longer had it). A byte order mark
 // at the start of data, which Windows tools write (PowerShell 5, Notepad's
 // "UTF-8 with BOM"), is skipped, as package library skips one; a file in
 // UTF-16 with its byte order mark (PowerShell 5's > and Out-File write
@@ -62,6 +65,11 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 		ex, err := importEntry(e, a.Log.Creator.Name == "cassette")
 		if err != nil {
 			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, e.Request.URL, err)
+		}
+		if c := e.Response.Content; c.Size > 0 && c.Text == "" && len(c.Encoded) == 0 {
+			// The browser no longer had the body when it saved the HAR:
+			// the cassette replays an empty one in its place.
+			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): the HAR holds no response body (content.size %d, no text): imported with an empty body; save the HAR with content (DevTools: \"Save all as HAR with content\", the page loaded with DevTools open)", i+1, e.Request.Method, e.Request.URL, c.Size))
 		}
 		name, err := nameOf(ex.Request)
 		if err != nil {
