@@ -88,7 +88,7 @@ type entry struct {
 	saving int
 }
 
-// An Option configures [Open].
+// An Option configures [Open]. A nil Option is ignored.
 type Option func(*options)
 
 type options struct {
@@ -113,7 +113,9 @@ func Open(path string, opts ...Option) (*Library, error) {
 	}
 	var o options
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt(&o)
+		}
 	}
 	if o.format != "" && o.format != JSON && o.format != YAML {
 		return nil, fmt.Errorf("open cassette library %s: unknown format %q (want %q or %q)", path, o.format, JSON, YAML)

@@ -11,7 +11,7 @@ import (
 	"github.com/cassette-go/cassette/naming"
 )
 
-// An Option configures a recorder.
+// An Option configures a recorder. A nil Option is ignored.
 type Option func(*config)
 
 type config struct {
@@ -44,7 +44,9 @@ const defaultTimeout = 60 * time.Second
 func newConfig(opts []Option) config {
 	c := config{maxBody: DefaultMaxBodySize, timeout: defaultTimeout}
 	for _, o := range opts {
-		o(&c)
+		if o != nil {
+			o(&c)
+		}
 	}
 	return c
 }

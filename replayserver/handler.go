@@ -94,7 +94,9 @@ func NewHandler(path string, opts ...Option) (*Handler, error) {
 func newHandler(path string, forTransport bool, opts []Option) (*Handler, error) {
 	var cfg config
 	for _, o := range opts {
-		o(&cfg)
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	mode, err := resolveMode(cfg.mode)
 	if err != nil {

@@ -11,7 +11,8 @@ import (
 	"github.com/cassette-go/cassette/recorder"
 )
 
-// An Option configures a replay server or transport.
+// An Option configures a replay server or transport. A nil Option is
+// ignored.
 type Option func(*config)
 
 type config struct {
