@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
@@ -44,7 +46,13 @@ func checkHealth(t *testing.T, srv *replayserver.Server) []grpcCall {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	client := healthpb.NewHealthClient(conn)
+	return healthCalls(t, healthpb.NewHealthClient(conn))
+}
+
+// healthCalls makes the calls of the gRPC tests with client: a service
+// that is serving, and one the API does not know (NotFound).
+func healthCalls(t *testing.T, client healthpb.HealthClient) []grpcCall {
+	t.Helper()
 	var calls []grpcCall
 	for _, service := range []string{"shop", "nobody"} {
 		var c grpcCall
@@ -150,4 +158,56 @@ func mdString(md metadata.MD) string {
 		fmt.Fprintf(&b, "%s=%q ", k, md[k])
 	}
 	return strings.TrimSpace(b.String())
+}
+
+// grpc-go without TLS (insecure credentials, HTTP/2 from the start: h2c
+// with prior knowledge) against a replay server without TLS(): recorded
+// from grpc-go's own server, also without TLS, through an upstream
+// transport that speaks h2c, and replayed with the API gone.
+func TestGRPCWithoutTLS(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	hs := health.NewServer()
+	hs.SetServingStatus("shop", healthpb.HealthCheckResponse_SERVING)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs := grpc.NewServer()
+	healthpb.RegisterHealthServer(gs, hs)
+	go gs.Serve(lis)
+	defer gs.Stop()
+	h2c := &http.Transport{Protocols: new(http.Protocols)}
+	h2c.Protocols.SetUnencryptedHTTP2(true)
+	defer h2c.CloseIdleConnections()
+	path := filepath.Join(t.TempDir(), "grpc")
+	check := func(t *testing.T, srv *replayserver.Server) []grpcCall {
+		t.Helper()
+		conn, err := grpc.NewClient("passthrough:///"+strings.TrimPrefix(srv.URL, "http://"),
+			grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		return healthCalls(t, healthpb.NewHealthClient(conn))
+	}
+	var recorded []grpcCall
+	t.Run("record", func(t *testing.T) {
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord),
+			replayserver.Upstream("http://"+lis.Addr().String()), replayserver.UpstreamTransport(h2c))
+		recorded = check(t, srv)
+	})
+	if recorded[0].serving != healthpb.HealthCheckResponse_SERVING || recorded[1].code != codes.NotFound {
+		t.Fatalf("recording: the API answered %+v; want SERVING, then NotFound", recorded)
+	}
+	gs.Stop()
+	t.Run("replay", func(t *testing.T) {
+		srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())
+		replayed := check(t, srv)
+		for i, c := range replayed {
+			r := recorded[i]
+			if c.serving != r.serving || c.code != r.code || !sameMD(c.trailer, r.trailer) {
+				t.Errorf("call %d: replayed %v, %v, trailer %s; recorded %v, %v, trailer %s", i, c.serving, c.code, mdString(c.trailer), r.serving, r.code, mdString(r.trailer))
+			}
+		}
+	})
 }

@@ -138,7 +138,9 @@ func Format(f library.Format) Option { return func(c *config) { c.format = f } }
 
 // TLS makes [New] serve HTTPS, with HTTP/2, for clients that insist on it;
 // srv.Client() and srv.Transport() trust its certificate. Default: plain
-// HTTP/1.1.
+// HTTP/1.1, and HTTP/2 without TLS for clients that speak it from the
+// start (h2c with prior knowledge, as grpc-go with insecure credentials
+// does).
 func TLS() Option { return func(c *config) { c.tls = true } }
 
 // NoRepeat makes a request for a cassette whose exchanges have all been

@@ -64,6 +64,12 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 		ts.EnableHTTP2 = true
 		ts.StartTLS()
 	} else {
+		// HTTP/1.1, and HTTP/2 for clients that speak it from the
+		// start (h2c with prior knowledge: grpc-go with insecure
+		// credentials).
+		ts.Config.Protocols = new(http.Protocols)
+		ts.Config.Protocols.SetHTTP1(true)
+		ts.Config.Protocols.SetUnencryptedHTTP2(true)
 		ts.Start()
 	}
 	u, _ := url.Parse(ts.URL)
