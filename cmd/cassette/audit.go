@@ -53,7 +53,8 @@ It reports, one line each,
     not the signing time of a presigned URL, X-Amz-Date), and
     long hex or base64 values of other query parameters named like token,
     key, secret, signature or password, in the request URL and in the URLs
-    of the Location, Content-Location and Referer headers;
+    of the Location, Content-Location and Referer headers and each URL
+    of a Link header;
   - a password in a URL's user information (https://user:PASSWORD@host);
   - the same secret fields in form bodies, of requests and responses
     (client_secret, access_token, ...),
@@ -196,6 +197,16 @@ func auditExchange(ex library.Exchange) []string {
 				if slices.ContainsFunc(urlHeaders, func(u string) bool { return strings.EqualFold(u, k) }) {
 					for _, f := range scanURL(v, where) {
 						report(f.kind, f.where, f.secret)
+					}
+					continue
+				}
+				if strings.EqualFold(k, "Link") {
+					// Each <URL> of it: an API's page links repeat
+					// the request's query, its token too.
+					for _, u := range linkURLs(v) {
+						for _, f := range scanURL(u, where) {
+							report(f.kind, f.where, f.secret)
+						}
 					}
 					continue
 				}
@@ -536,6 +547,24 @@ func scanJSON(body []byte) []finding {
 
 // urlHeaders are the headers whose values are URLs, scanned as URLs.
 var urlHeaders = []string{"Location", "Content-Location", "Referer"}
+
+// linkURLs returns the URLs of a Link header's value, each between "<"
+// and ">" (`<https://api/items?page=2>; rel="next", <...>; rel="last"`).
+func linkURLs(v string) []string {
+	var out []string
+	for {
+		_, rest, ok := strings.Cut(v, "<")
+		if !ok {
+			return out
+		}
+		u, after, ok := strings.Cut(rest, ">")
+		if !ok {
+			return out
+		}
+		out = append(out, u)
+		v = after
+	}
+}
 
 // decoded returns body, decompressed if its header says gzip and it is.
 func decoded(h http.Header, body []byte) []byte {

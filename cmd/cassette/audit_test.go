@@ -204,11 +204,13 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 	hashRoute.Response.Header.Set("Location", "https://app.example.com/#/welcome?token=magic9")
 	stateRoute := exchange("GET", "https://auth.example.com/authorize2", "", 302, "text/plain", nil, fixedNow)
 	stateRoute.Response.Header.Set("Location", "https://app.example.com/cb#access_token=st8te1&state=/home?tab=1")
+	link := exchange("GET", "https://api.example.com/v1/items", "", 200, "text/plain", nil, fixedNow)
+	link.Response.Header.Set("Link", `<https://api.example.com/v1/items?page=2&access_token=l1nk99>; rel="next", <https://api.example.com/v1/items?page=9&access_token=l1nk99>; rel="last"`)
 	clean := exchange("GET", "https://api.example.com/v1/d?password=REDACTED&page=1", "", 302, "text/plain", nil, fixedNow)
 	clean.Response.Header.Set("Location", "https://api.example.com/done?access_token=REDACTED#access_token=REDACTED&token_type=bearer")
 
 	path := filepath.Join(t.TempDir(), "api")
-	writeExchanges(t, path, shortPw, userinfo, location, implicit, hashRoute, stateRoute, clean)
+	writeExchanges(t, path, shortPw, userinfo, location, implicit, hashRoute, stateRoute, link, clean)
 	code, stdout, _ := runSync(t, "audit", path)
 	if code != exitError {
 		t.Errorf("audit = %d, want 1", code)
@@ -221,6 +223,7 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 		nameOf(implicit) + " exchange 1: token in response header Location query parameter access_token (fr…)",
 		nameOf(hashRoute) + " exchange 1: token in response header Location query parameter token (ma…)",
 		nameOf(stateRoute) + " exchange 1: token in response header Location query parameter access_token (st…)",
+		nameOf(link) + " exchange 1: token in response header Link query parameter access_token (l1…)",
 	} {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("audit output lacks %q:\n%s", w, stdout)
