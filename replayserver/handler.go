@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -135,7 +134,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		h.logf("replayserver: naming: header %s is significant but redacted: its value is REDACTED before a request is named, so cassettes are told apart only by whether it is present, not by whose it is; "+
 			"to tell callers apart, make another header significant (a tenant or user id), or keep its value with NoDefaultRedaction", k)
 	}
-	if inCI() && os.Getenv(EnvMode) == "" && (mode == ModeRecord || mode == ModeRerecord || mode == ModePassthrough) {
+	if inCI() && envMode() == "" && (mode == ModeRecord || mode == ModeRerecord || mode == ModePassthrough) {
 		// Only once never records in CI: a WithMode left in a test
 		// reaches the real API there, which should not go unseen.
 		h.logf("replayserver: CI is set, and WithMode(%q) forwards requests to the upstream all the same: only the default mode, once, replays in CI. If this test is not meant to reach the API in CI, remove WithMode and record with CASSETTE_MODE=%s", mode, mode)

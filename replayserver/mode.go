@@ -35,8 +35,13 @@ const (
 )
 
 // EnvMode is the environment variable that overrides the mode for a whole
-// run, e.g. CASSETTE_MODE=record go test ./...
+// run, e.g. CASSETTE_MODE=record go test ./... (in any case, spaces
+// around aside: Record is record).
 const EnvMode = "CASSETTE_MODE"
+
+// envMode returns the value of EnvMode, trimmed and in lower case; "" when
+// it is unset.
+func envMode() string { return strings.ToLower(strings.TrimSpace(os.Getenv(EnvMode))) }
 
 // EnvCI is the environment variable, set by CI services, that keeps
 // [ModeOnce] from recording: set to anything but "false" (in any case)
@@ -54,7 +59,7 @@ func parseMode(s string) (Mode, error) {
 // resolveMode returns the mode asked for: the environment's, else the
 // option's, else once.
 func resolveMode(opt Mode) (Mode, error) {
-	if env := os.Getenv(EnvMode); env != "" {
+	if env := envMode(); env != "" {
 		m, err := parseMode(env)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", EnvMode, err)

@@ -506,7 +506,7 @@ func TestFiftyConcurrentClients(t *testing.T) {
 func TestEnvironmentOverridesTheMode(t *testing.T) {
 	up := startUpstream(t)
 	path := filepath.Join(t.TempDir(), "lib.json")
-	t.Setenv("CASSETTE_MODE", "record")
+	t.Setenv("CASSETTE_MODE", " Record ") // in any case, spaces around aside
 	ft := newFakeTB(t)
 	ft.do(func() {
 		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Upstream(up.URL))

@@ -129,7 +129,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	} else if m != replayserver.ModeReplay {
 		return c.fail(stderr, "-mode %s forwards requests: it needs -upstream URL", m)
-	} else if env := replayserver.Mode(os.Getenv(replayserver.EnvMode)); env == replayserver.ModeRecord || env == replayserver.ModeRerecord || env == replayserver.ModePassthrough {
+	} else if env := replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode)))); env == replayserver.ModeRecord || env == replayserver.ModeRerecord || env == replayserver.ModePassthrough {
 		return c.fail(stderr, "%s=%s forwards requests: it needs -upstream URL", replayserver.EnvMode, env)
 	}
 
