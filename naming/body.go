@@ -2,6 +2,7 @@ package naming
 
 import (
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
@@ -59,6 +60,29 @@ func (r Rules) For(req *http.Request) Rules {
 func (r Rules) CanonicalBody(req *http.Request, body []byte) []byte {
 	return r.For(req).canonicalBody(req, body)
 }
+
+// IgnoresBody reports whether the name of req leaves its body out
+// whatever it holds: the body rule that r.For(req) chooses for req's media
+// type is [IgnoreBody]. A reader of a request body may then name req
+// without reading the body whole (a replay server does so for a body over
+// its size limit). Any other rule, one of one's own that returns nil
+// included, may read the body: IgnoresBody reports false.
+func (r Rules) IgnoresBody(req *http.Request) bool {
+	r = r.For(req)
+	if len(r.Bodies) == 0 {
+		return false
+	}
+	var contentType string
+	if req != nil {
+		contentType = headerkey.Get(req.Header, "Content-Type")
+	}
+	rule := r.bodyRule(mediaType(contentType))
+	return rule != nil && reflect.ValueOf(rule).Pointer() == ignoreBody
+}
+
+// ignoreBody is the code pointer of IgnoreBody, with which IgnoresBody
+// compares a rule (funcs cannot be compared with ==).
+var ignoreBody = reflect.ValueOf(IgnoreBody).Pointer()
 
 // canonicalBody is CanonicalBody with rules already chosen for req.
 func (r Rules) canonicalBody(req *http.Request, body []byte) []byte {

@@ -345,6 +345,40 @@ func TestCanonicalBody(t *testing.T) {
 	}
 }
 
+// TestIgnoresBody checks when a name is known to leave the body out, so
+// that a server may name a request without reading its body whole.
+func TestIgnoresBody(t *testing.T) {
+	ownNil := func(string, []byte) []byte { return nil }
+	byType := Rules{Bodies: map[string]BodyRule{"application/octet-stream": IgnoreBody, "+json": JSONBody, "": ExactBody}}
+	routed := Rules{}.Route("POST /v1/upload", Rules{Bodies: map[string]BodyRule{"": IgnoreBody}})
+	for _, tt := range []struct {
+		why         string
+		rules       Rules
+		target      string
+		contentType string // "-" for none
+		want        bool
+	}{
+		{"the default rules hash the body", Rules{}, "/v1/upload", "-", false},
+		{"IgnoreBody for the media type", byType, "/v1/upload", "application/octet-stream; x=1", true},
+		{"another rule for another media type", byType, "/v1/upload", "application/vnd.api+json", false},
+		{"the fallback for a type without a rule", byType, "/v1/upload", "text/plain", false},
+		{"a route whose rules ignore any body", routed, "/v1/upload", "-", true},
+		{"a path no route matches", routed, "/v1/other", "-", false},
+		{"a rule of one's own may read the body, though it returns nil", Rules{Bodies: map[string]BodyRule{"": ownNil}}, "/", "-", false},
+		{"a nil rule is the exact body", Rules{Bodies: map[string]BodyRule{"": nil}}, "/", "-", false},
+	} {
+		t.Run(tt.why, func(t *testing.T) {
+			r, _ := http.NewRequest("POST", "http://h"+tt.target, nil)
+			if tt.contentType != "-" {
+				r.Header.Set("Content-Type", tt.contentType)
+			}
+			if got := tt.rules.IgnoresBody(r); got != tt.want {
+				t.Errorf("IgnoresBody(POST %s, Content-Type %q) = %v, want %v", tt.target, tt.contentType, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestCanonicalBodyInName checks that the "~b" suffix hashes exactly
 // what CanonicalBody returns.
 func TestCanonicalBodyInName(t *testing.T) {

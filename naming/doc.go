@@ -90,6 +90,8 @@
 //
 // [Rules.CanonicalBody] returns what the rule gives for a request: what
 // the name hashes, and what a report of a missing cassette can show.
+// [Rules.IgnoresBody] tells whether the rule for a request is IgnoreBody,
+// so that it can be named without reading its body.
 //
 // # Routes
 //
