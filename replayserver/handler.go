@@ -55,7 +55,8 @@ type Handler struct {
 	misses       atomic.Int64                                    // requests no cassette answered
 	away         awayNote                                        // an answer that may send the client past the server (see noteAway)
 
-	namesReadHeaders bool // the naming rules read request headers other than Content-Type
+	namesReadHeaders bool  // the naming rules read request headers other than Content-Type
+	bodyLimit        int64 // MaxBodySize: the most of a request body read to name it; 0 or less: no limit
 
 	told toldErrors // storage errors already reported
 
@@ -122,6 +123,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		sleep:    sleepCtx,
 
 		namesReadHeaders: readsHeaders(cfg.rules),
+		bodyLimit:        cfg.bodyLimit(),
 	}
 	if cfg.upstream != "" {
 		u, err := forwarded.Upstream(cfg.upstream)
@@ -584,16 +586,29 @@ func (h *Handler) servedOf(name string) *served {
 // (GetBody alone may reopen a file or a stream).
 func inMemory(r *http.Request) bool { return r.GetBody != nil && r.ContentLength > 0 }
 
-// readBody reads the body of r whole, logging a body that has not ended
-// after [slowbody.After] (a full-duplex stream waits for ever).
-func (h *Handler) readBody(r *http.Request) ([]byte, error) {
-	if inMemory(r) {
+// readBody reads the body of r to name r: whole, unless it is larger than
+// [MaxBodySize] (see overlimit.go), when over is true and body is what was
+// read of it, the limit and one byte (nothing when its Content-Length
+// says it is over), the rest left in r.Body. A body that has not ended
+// after [slowbody.After] is logged (a full-duplex stream waits for ever).
+func (h *Handler) readBody(r *http.Request) (body []byte, over bool, err error) {
+	limit := h.bodyLimit
+	if inMemory(r) && (limit <= 0 || r.ContentLength <= limit) {
 		// It ends, and is not watched.
-		return io.ReadAll(r.Body)
+		body, err = io.ReadAll(r.Body)
+		return body, limit > 0 && int64(len(body)) > limit, err
 	}
-	return slowbody.ReadAll(r.Body, slowbody.After, func(read int64) {
+	if limit > 0 && r.ContentLength > limit {
+		return nil, true, nil
+	}
+	rd := io.Reader(r.Body)
+	if limit > 0 {
+		rd = io.LimitReader(rd, limit+1)
+	}
+	body, err = slowbody.ReadAll(rd, slowbody.After, func(read int64) {
 		h.logf("replayserver: %s", slowbody.Message(r.Method+" "+h.redact.URL(r.URL).String(), slowbody.After, read))
 	})
+	return body, limit > 0 && int64(len(body)) > limit, err
 }
 
 // serveCassette answers r from the library, or forwards it, or reports a
@@ -615,18 +630,37 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body []byte
+	over := false // the body is over MaxBodySize: body holds what was read of it
 	if r.Body != nil && r.Body != http.NoBody {
-		b, err := h.readBody(r)
+		b, o, err := h.readBody(r)
 		if err != nil {
 			http.Error(w, "replayserver: reading request body: "+err.Error(), http.StatusBadRequest)
 			return
 		}
-		body = b
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		body, over = b, o
+		if over {
+			r.Body = prefixed(body, r.Body) // forwarded as it comes, or dropped
+		} else {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 	}
-	m := h.lookup(r, body)
+	var m match
+	named := true // the name of r is known
+	if over {
+		m, named = h.overLimit(r)
+	}
+	if named {
+		if over {
+			m = h.lookup(r, nil) // its name leaves the body out
+		} else {
+			m = h.lookup(r, body)
+		}
+	}
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
+			if over && !h.drained(w, r, body) {
+				return
+			}
 			var status int
 			if m.reply != nil && r.Method != http.MethodHead && !h.cfg.timing && !(m.reply.gzip && gunzip.Refuses(r.Header)) {
 				writeReply(w, m.reply)
@@ -644,12 +678,23 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		if h.noUpstream(w, r) {
 			return
 		}
-		h.fwd.noteForwarding(m.name)
+		if named {
+			h.fwd.noteForwarding(m.name)
+		}
+		// A body over the limit goes as it comes: the recorder says its
+		// exchange was not stored.
 		h.fwd.serve(w, r, m.target, h.isOwnAddress(r))
 		return
 	}
-	miss := h.missError(r, body, m)
-	h.logf("miss %s %s (name %s)", r.Method, h.redact.URL(r.URL).RequestURI(), m.name)
+	if over && !h.drained(w, r, body) {
+		return
+	}
+	miss := h.missError(r, body, over, m)
+	if named {
+		h.logf("miss %s %s (name %s)", r.Method, h.redact.URL(r.URL).RequestURI(), m.name)
+	} else {
+		h.logf("miss %s %s (its body, part of its name, is over MaxBodySize)", r.Method, h.redact.URL(r.URL).RequestURI())
+	}
 	h.failf("%s", miss.Report)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("X-Cassette-Miss", m.name)

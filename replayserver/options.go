@@ -223,8 +223,14 @@ func RecordedTiming() Option { return func(c *config) { c.timing = true } }
 // MaxBodySize sets the largest request or response body, in bytes, that
 // record and rerecord modes store. An exchange with a larger body is
 // forwarded, the client getting the whole response, but not stored, and
-// the test fails saying so. 0 or less: no limit. Default: 64 MiB (see
-// [recorder.MaxBodySize]).
+// the test fails saying so. As no cassette holds a larger request body,
+// no more of one than the limit (and a byte) is read to name a request:
+// record mode forwards a larger one as it comes; in replay mode it is a
+// miss saying why, unless the naming rules leave the body out
+// ([naming.Rules.IgnoresBody]), when the request is named and answered
+// without it (the server reads the rest and drops it, [NewTransport]
+// closes it unread). Give the same limit recording and replaying. 0 or
+// less: no limit. Default: 64 MiB (see [recorder.MaxBodySize]).
 func MaxBodySize(n int64) Option {
 	return func(c *config) { c.maxBody, c.maxBodySet = n, true }
 }

@@ -39,7 +39,9 @@ func (e *MissError) Error() string { return e.Report }
 func (e *MissError) Unwrap() error { return ErrNoMatch }
 
 // missError builds the report for a request r (body body) named name.
-func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
+// over tells that the body is over [MaxBodySize]: body is what was read of
+// it, and m.name is "" when the body is part of the name.
+func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *MissError {
 	h.misses.Add(1)
 	name := m.name
 	// The report goes to test logs, 404 bodies and serve's log: it shows
@@ -69,9 +71,23 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 		mode = "once, replaying: the library exists"
 	}
 	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), mode)
-	fmt.Fprintf(&b, "  name:    %s\n", name)
+	if name == "" && over {
+		b.WriteString("  name:    unknown: its body is part of it, and over the limit (see below)\n")
+	} else {
+		fmt.Fprintf(&b, "  name:    %s\n", name)
+	}
 	body = h.redact.Body(r.Header, body)
-	writeRequest(&b, rr, gunzip.RequestBody(r.Header, body))
+	if over {
+		writeRequest(&b, rr, body, h.bodyLimit)
+		writeOverLimit(&b, h.bodyLimit, name != "")
+		if name == "" {
+			// No cassette holds it: there are none nearer than others.
+			e.Report = b.String()
+			return e
+		}
+	} else {
+		writeRequest(&b, rr, gunzip.RequestBody(r.Header, body), 0)
+	}
 	if m.found != "" {
 		if n := len(m.cassette.Exchanges); n == 0 {
 			fmt.Fprintf(&b, "  cassette %s matches, but it holds no exchanges: add one, or delete it and record it again\n", h.lib.File(m.found))
@@ -191,8 +207,9 @@ func (h *Handler) missError(r *http.Request, body []byte, m match) *MissError {
 const bodyPreview = 512
 
 // writeRequest writes the request as received: its headers, sorted, and
-// the start of its body.
-func writeRequest(b *strings.Builder, r *http.Request, body []byte) {
+// the start of its body. A body over limit (when limit > 0) is body, what
+// was read of it, as sent (gzip is not decoded from a part).
+func writeRequest(b *strings.Builder, r *http.Request, body []byte, limit int64) {
 	b.WriteString("  request headers:\n")
 	keys := make([]string, 0, len(r.Header))
 	for k := range r.Header {
@@ -204,18 +221,31 @@ func writeRequest(b *strings.Builder, r *http.Request, body []byte) {
 			fmt.Fprintf(b, "    %s: %s\n", k, v)
 		}
 	}
+	size := fmt.Sprintf("%d bytes", len(body))
+	if limit > 0 {
+		size = fmt.Sprintf("more than the %s limit; %d bytes read", formatSize(limit), len(body))
+		for cut := 1; cut <= utf8.UTFMax-1 && cut < len(body) && !utf8.Valid(body); cut++ {
+			if utf8.Valid(body[:len(body)-cut]) {
+				body = body[:len(body)-cut] // text, cut inside a character where reading stopped
+			}
+		}
+	}
 	switch {
+	case limit > 0 && len(body) == 0:
+		fmt.Fprintf(b, "  request body: %d bytes (its Content-Length), over the %s limit, not read\n", r.ContentLength, formatSize(limit))
 	case len(body) == 0:
 		b.WriteString("  request body: none\n")
 	case !utf8.Valid(body):
-		fmt.Fprintf(b, "  request body: %d bytes, not text\n", len(body))
+		fmt.Fprintf(b, "  request body: %s, not text\n", size)
 	case bytes.ContainsFunc(body, controlChar):
 		// Quoted: a protobuf's NULs, or an escape sequence, would go to
 		// the test log (and a terminal) as they are.
 		shown := body[:min(len(body), bodyPreview)]
-		fmt.Fprintf(b, "  request body (%d bytes with control characters, quoted; first %d shown):\n    %s\n", len(body), len(shown), strconv.Quote(string(shown)))
+		fmt.Fprintf(b, "  request body (%s with control characters, quoted; first %d shown):\n    %s\n", size, len(shown), strconv.Quote(string(shown)))
 	case len(body) > bodyPreview:
-		fmt.Fprintf(b, "  request body (%d bytes, first %d shown):\n%s\n", len(body), bodyPreview, indent(string(body[:bodyPreview]), "    "))
+		fmt.Fprintf(b, "  request body (%s, first %d shown):\n%s\n", size, bodyPreview, indent(string(body[:bodyPreview]), "    "))
+	case limit > 0:
+		fmt.Fprintf(b, "  request body (%s):\n%s", size, indent(string(body), "    "))
 	default:
 		fmt.Fprintf(b, "  request body:\n%s", indent(string(body), "    "))
 	}

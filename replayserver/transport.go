@@ -67,17 +67,36 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return tr.forward(req, req)
 	}
 	var body []byte
+	over := false // the body is over MaxBodySize: body holds what was read of it (see serveCassette)
 	if req.Body != nil && req.Body != http.NoBody {
-		b, err := h.readBody(req)
-		req.Body.Close()
+		b, o, err := h.readBody(req)
+		if err != nil || !o {
+			req.Body.Close()
+		}
 		if err != nil {
 			return nil, err
 		}
-		body = b
+		body, over = b, o
 	}
-	m := h.lookup(req, body)
+	var m match
+	named := true // the name of req is known
+	if over {
+		m, named = h.overLimit(req)
+	}
+	if named {
+		if over {
+			m = h.lookup(req, nil) // its name leaves the body out
+		} else {
+			m = h.lookup(req, body)
+		}
+	}
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
+			if over {
+				// Answered in process: the rest of the body, which no
+				// connection waits to carry, is not read.
+				req.Body.Close()
+			}
 			resp, err := h.responseFor(req, ex, m.found, m.reply)
 			if err != nil {
 				return nil, err
@@ -94,10 +113,20 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if h.mode == ModeRecord {
+		if over {
+			// As it comes: the recorder says its exchange was not stored.
+			if named {
+				h.fwd.noteForwarding(m.name)
+			}
+			return tr.forward(req, withRest(req, body))
+		}
 		h.fwd.noteForwarding(m.name)
 		return tr.forward(req, withBody(req, body))
 	}
-	miss := h.missError(req, body, m)
+	if over {
+		req.Body.Close()
+	}
+	miss := h.missError(req, body, over, m)
 	h.logf("%s", miss.Report)
 	return nil, miss
 }

@@ -38,7 +38,9 @@ environment variable CASSETTE_MODE, when set, overrides -mode. In record
 and rerecord modes an exchange whose request or response body is larger
 than -max-body-size (64 MiB by default; 0 for no limit) is forwarded
 whole but not stored, and the log says so; serve then exits with status
-1, and a rerecord leaves the library as it was.
+1, and a rerecord leaves the library as it was. No more of a request body
+than -max-body-size is read to name a request: in replay mode a larger
+one is a miss that says so, as no cassette holds it.
 
 Serve runs until interrupted (Ctrl-C or SIGTERM), then saves what it
 recorded. In record and rerecord modes it exits with status 1 when the

@@ -1,5 +1,5 @@
-// Package slowbody reads a request body whole and says when it is slow to
-// end. The replay server and the recorders answer, and forward, a request
+// Package slowbody reads a request body whole (or drops it) and says when
+// it is slow to end. The replay server and the recorders answer, and forward, a request
 // once its body has ended; a client that waits for an answer before it
 // ends its body (a full-duplex stream, such as gRPC's bidirectional
 // streaming) then waits until it gives up. The warning says why.
@@ -23,12 +23,28 @@ func ReadAll(r io.Reader, after time.Duration, warn func(read int64)) ([]byte, e
 	w := &watch{r: r, warn: warn} // one allocation for the watch's state
 	t := time.AfterFunc(after, w.fire)
 	b, err := io.ReadAll(w)
+	w.stop(t)
+	return b, err
+}
+
+// Discard reads r to its end and drops what it reads, returning how many
+// bytes that was; it warns as ReadAll does.
+func Discard(r io.Reader, after time.Duration, warn func(read int64)) (int64, error) {
+	w := &watch{r: r, warn: warn}
+	t := time.AfterFunc(after, w.fire)
+	n, err := io.Copy(io.Discard, w)
+	w.stop(t)
+	return n, err
+}
+
+// stop stops t, the timer of w's warning, and waits for a warning under
+// way to end.
+func (w *watch) stop(t *time.Timer) {
 	if !t.Stop() {
 		w.mu.Lock() // a warning under way ends first
 		w.done = true
 		w.mu.Unlock()
 	}
-	return b, err
 }
 
 // A watch counts the bytes read through it, and warns once unless done.

@@ -67,6 +67,37 @@ func TestReadAllWarnsOfABodyThatDoesNotEnd(t *testing.T) {
 	})
 }
 
+func TestDiscardWarnsOfABodyThatDoesNotEnd(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pr, pw := io.Pipe()
+		warned := make(chan int64, 2)
+		type result struct {
+			n   int64
+			err error
+		}
+		got := make(chan result, 1)
+		go func() {
+			n, err := Discard(pr, After, func(n int64) { warned <- n })
+			got <- result{n, err}
+		}()
+		pw.Write([]byte("first message"))
+		if n := <-warned; n != int64(len("first message")) {
+			t.Errorf("warned with %d bytes read; want %d", n, len("first message"))
+		}
+		pw.Write([]byte(", second"))
+		pw.Close()
+		if r := <-got; r.err != nil || r.n != int64(len("first message, second")) {
+			t.Errorf("Discard = %d, %v; want %d, nil", r.n, r.err, len("first message, second"))
+		}
+		time.Sleep(2 * After)
+		select {
+		case n := <-warned:
+			t.Errorf("warned twice (the second with %d bytes)", n)
+		default:
+		}
+	})
+}
+
 func TestMessageSaysWhatAndWhy(t *testing.T) {
 	m := Message("POST http://api/chat", 10*time.Second, 42)
 	for _, want := range []string{"POST http://api/chat", "10s", "42 bytes", "full-duplex", "gRPC bidirectional"} {

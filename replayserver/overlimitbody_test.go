@@ -1,0 +1,231 @@
+package replayserver_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// bodyLimit is the MaxBodySize of the tests of request bodies over it.
+const bodyLimit = 1 << 10
+
+// ignoreUpload names POST /upload without its body; other requests are
+// named by theirs.
+var ignoreUpload = naming.Rules{}.Route("POST /upload", naming.Rules{Bodies: map[string]naming.BodyRule{"": naming.IgnoreBody}})
+
+// Record mode reads no more of a request body than MaxBodySize to name the
+// request: an exchange with a larger body is never stored, so one is
+// forwarded as it comes, and the test fails saying it was not stored, as
+// for a body the recorder sees over the limit (found by a review: the
+// server and NewTransport read it whole into memory first, a 256 MiB
+// upload allocating some 730 MiB, to store nothing). The upstream gets the
+// first bytes of the body before the client has given the last, whether
+// the body is part of the name or not.
+func TestRecordStreamsARequestBodyOverTheLimit(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	const size = 64 << 20                 // more than the sockets between client and upstream hold
+	var body atomic.Pointer[countingBody] // the body being sent
+	var givenAtFirstRead atomic.Int64
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b [1]byte
+		if _, err := io.ReadFull(r.Body, b[:]); err == nil {
+			givenAtFirstRead.Store(body.Load().read.Load())
+		}
+		n, _ := io.Copy(io.Discard, r.Body)
+		fmt.Fprintf(w, "got %d", n+1)
+	}))
+	defer up.Close()
+	for _, tc := range []struct {
+		name   string
+		client func(t testing.TB, path string, opts ...replayserver.Option) (*http.Client, string)
+	}{
+		{"replay server", func(t testing.TB, path string, opts ...replayserver.Option) (*http.Client, string) {
+			srv := replayserver.New(t, path, append(opts, replayserver.Upstream(up.URL))...)
+			return srv.Client(), srv.URL
+		}},
+		{"NewTransport", func(t testing.TB, path string, opts ...replayserver.Option) (*http.Client, string) {
+			return &http.Client{Transport: replayserver.NewTransport(t, path, opts...)}, up.URL
+		}},
+	} {
+		for _, rc := range []struct {
+			why   string
+			rules naming.Rules
+		}{
+			{"the body is part of the name", naming.Rules{}},
+			{"the name leaves the body out", ignoreUpload},
+		} {
+			t.Run(tc.name+"/"+rc.why, func(t *testing.T) {
+				path := filepath.Join(t.TempDir(), "api")
+				ft := newFakeTB(t)
+				ft.do(func() {
+					client, base := tc.client(ft, path, replayserver.WithMode(replayserver.ModeRecord),
+						replayserver.MaxBodySize(bodyLimit), replayserver.Naming(rc.rules))
+					b := &countingBody{size: size}
+					body.Store(b)
+					givenAtFirstRead.Store(-1)
+					resp, err := client.Post(base+"/upload", "application/octet-stream", b)
+					if err != nil {
+						t.Errorf("POST /upload of %d bytes in record mode: %v", size, err)
+						return
+					}
+					got, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if want := fmt.Sprintf("got %d", size); string(got) != want {
+						t.Errorf("POST /upload of %d bytes in record mode: upstream answered %q, want %q (the whole body)", size, got, want)
+					}
+				})
+				ft.finish()
+				if got := givenAtFirstRead.Load(); got < 0 || got >= size {
+					t.Errorf("POST of %d bytes in record mode, MaxBodySize(%d): the client had given %d when the upstream read the first, want fewer (the body streamed)", size, bodyLimit, got)
+				}
+				want := "request body is larger than the 1 KiB limit, so it was not stored; raise it with recorder.MaxBodySize (or replayserver.MaxBodySize)"
+				if got := ft.errors(); strings.Count(got, want) != 1 {
+					t.Errorf("the test failed with:\n%s\nwant one failure saying:\n%s", got, want)
+				}
+				if got := storedNames(t, path); len(got) != 0 {
+					t.Errorf("library holds %q, want nothing stored", got)
+				}
+			})
+		}
+	}
+}
+
+// Replay mode reads no more of a request body than MaxBodySize either. A
+// request whose name leaves its body out is named without it, and gets its
+// cassette; one named by its body gets a miss saying that no cassette
+// holds a request with a body over the limit, and what to do (found by a
+// review: the body was read whole into memory, to report a plain miss).
+func TestReplayARequestBodyOverTheLimit(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path := filepath.Join(t.TempDir(), "api")
+	writeRequests(t, path, ignoreUpload, [][3]string{{"POST", "http://api.example.com/upload", `{"small":true}`}})
+	const size = 1 << 20
+	tests := []struct {
+		why    string
+		target string
+		hit    bool
+		report []string // what a miss report says
+	}{
+		{"the name leaves the body out: its cassette answers", "/upload", true, nil},
+		{"the body is part of the name: a miss says why", "/other", false, []string{
+			"name:    unknown: its body is part of it, and over the limit",
+			"the request body is larger than the 1 KiB limit (replayserver.MaxBodySize)",
+			"no cassette holds this",
+			"raise the limit with\nreplayserver.MaxBodySize (cassette serve: -max-body-size)",
+			"naming.IgnoreBody",
+		}},
+		{"the name leaves the body out, but no cassette has it: a miss says the body is over the limit too", "/upload?v=2", false, []string{
+			"name:    POST_",
+			"the request body is larger than the 1 KiB limit (replayserver.MaxBodySize)",
+			"recording stores no exchange with a body over the limit",
+			"nearest #1: POST_api.example.com_80_upload",
+		}},
+	}
+	// post sends a POST of size bytes to url through client, with a
+	// Content-Length if known.
+	post := func(client *http.Client, url string, known bool) (*http.Response, *countingBody, error) {
+		b := &countingBody{size: size}
+		req, err := http.NewRequest("POST", url, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/octet-stream")
+		if known {
+			req.ContentLength = size
+		}
+		resp, err := client.Do(req)
+		return resp, b, err
+	}
+	// bodyLine is what a miss report says of the body.
+	bodyLine := map[bool]string{
+		false: "request body (more than the 1 KiB limit; 1025 bytes read with control characters, quoted; first 512 shown)",
+		true:  "request body: 1048576 bytes (its Content-Length), over the 1 KiB limit, not read",
+	}
+	t.Run("replay server", func(t *testing.T) {
+		for _, tt := range tests {
+			for _, known := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/Content-Length known %v", tt.why, known), func(t *testing.T) {
+					ft := newFakeTB(t)
+					var status int
+					var got string
+					ft.do(func() {
+						srv := replayserver.New(ft, path, replayserver.MaxBodySize(bodyLimit), replayserver.Naming(ignoreUpload))
+						resp, _, err := post(srv.Client(), srv.URL+tt.target, known)
+						if err != nil {
+							t.Errorf("POST %s of %d bytes: %v", tt.target, size, err)
+							return
+						}
+						b, _ := io.ReadAll(resp.Body)
+						resp.Body.Close()
+						status, got = resp.StatusCode, string(b)
+					})
+					ft.finish()
+					if tt.hit {
+						if status != http.StatusOK || got != "ok" || ft.errors() != "" {
+							t.Errorf("POST %s of %d bytes, MaxBodySize(%d) = %d %q, test failed with %q; want 200 %q from the cassette",
+								tt.target, size, bodyLimit, status, got, ft.errors(), "ok")
+						}
+						return
+					}
+					if status != http.StatusNotFound {
+						t.Errorf("POST %s of %d bytes, MaxBodySize(%d) = %d, want 404", tt.target, size, bodyLimit, status)
+					}
+					for _, want := range append(tt.report, bodyLine[known]) {
+						if !strings.Contains(got, want) || !strings.Contains(ft.errors(), want) {
+							t.Errorf("the 404 body, or the test's failure, lacks %q:\n%s\nthe test failed with:\n%s", want, got, ft.errors())
+						}
+					}
+				})
+			}
+		}
+	})
+	t.Run("NewTransport", func(t *testing.T) {
+		for _, tt := range tests {
+			for _, known := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/Content-Length known %v", tt.why, known), func(t *testing.T) {
+					client := &http.Client{Transport: replayserver.NewTransport(t, path, replayserver.MaxBodySize(bodyLimit), replayserver.Naming(ignoreUpload))}
+					resp, b, err := post(client, "http://api.example.com"+tt.target, known)
+					most := int64(bodyLimit + 1)
+					if known {
+						most = 0 // its length says it is over
+					}
+					if read := b.read.Load(); read > most {
+						t.Errorf("POST %s of %d bytes, MaxBodySize(%d): the transport read %d bytes of the body, want no more than %d", tt.target, size, bodyLimit, read, most)
+					}
+					if tt.hit {
+						if err != nil {
+							t.Fatalf("POST %s of %d bytes, MaxBodySize(%d): %v; want the cassette's answer", tt.target, size, bodyLimit, err)
+						}
+						got, _ := io.ReadAll(resp.Body)
+						resp.Body.Close()
+						if resp.StatusCode != http.StatusOK || string(got) != "ok" {
+							t.Errorf("POST %s of %d bytes, MaxBodySize(%d) = %d %q, want 200 %q from the cassette", tt.target, size, bodyLimit, resp.StatusCode, got, "ok")
+						}
+						return
+					}
+					var miss *replayserver.MissError
+					if !errors.As(err, &miss) || !errors.Is(err, replayserver.ErrNoMatch) {
+						if err == nil {
+							resp.Body.Close()
+						}
+						t.Fatalf("POST %s of %d bytes, MaxBodySize(%d) = %v, want a *MissError", tt.target, size, bodyLimit, err)
+					}
+					for _, want := range append(tt.report, bodyLine[known]) {
+						if !strings.Contains(miss.Report, want) {
+							t.Errorf("the miss report lacks %q:\n%s", want, miss.Report)
+						}
+					}
+				})
+			}
+		}
+	})
+}
