@@ -697,7 +697,9 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	}
 	h.failf("%s", miss.Report)
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("X-Cassette-Miss", m.name)
+	if named {
+		w.Header().Set("X-Cassette-Miss", m.name)
+	}
 	w.WriteHeader(http.StatusNotFound)
 	io.WriteString(w, miss.Report)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -157,6 +158,7 @@ func TestReplayARequestBodyOverTheLimit(t *testing.T) {
 					ft := newFakeTB(t)
 					var status int
 					var got string
+					var missHeader []string
 					ft.do(func() {
 						srv := replayserver.New(ft, path, replayserver.MaxBodySize(bodyLimit), replayserver.Naming(ignoreUpload))
 						resp, _, err := post(srv.Client(), srv.URL+tt.target, known)
@@ -167,6 +169,7 @@ func TestReplayARequestBodyOverTheLimit(t *testing.T) {
 						b, _ := io.ReadAll(resp.Body)
 						resp.Body.Close()
 						status, got = resp.StatusCode, string(b)
+						missHeader = resp.Header.Values("X-Cassette-Miss")
 					})
 					ft.finish()
 					if tt.hit {
@@ -178,6 +181,9 @@ func TestReplayARequestBodyOverTheLimit(t *testing.T) {
 					}
 					if status != http.StatusNotFound {
 						t.Errorf("POST %s of %d bytes, MaxBodySize(%d) = %d, want 404", tt.target, size, bodyLimit, status)
+					}
+					if slices.Contains(missHeader, "") {
+						t.Errorf("the 404 has an empty X-Cassette-Miss: %q", missHeader)
 					}
 					for _, want := range append(tt.report, bodyLine[known]) {
 						if !strings.Contains(got, want) || !strings.Contains(ft.errors(), want) {
