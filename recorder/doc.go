@@ -123,8 +123,8 @@
 // a credential, in requests and responses (X-Vault-Token, Private-Token,
 // X-Goog-Api-Key, Ocp-Apim-Subscription-Key): a name holding, in any case
 // with "-" and "_" dropped, token, secret, password, passwd, apikey,
-// accesskey, privatekey, subscriptionkey, authkey, appkey or
-// applicationkey; not token counts, rate limits, pagination, sync, expiry
+// accesskey, privatekey, subscriptionkey, authkey, appkey, applicationkey, masterkey
+// or functionskey; not token counts, rate limits, pagination, sync, expiry
 // or CSRF tokens (X-RateLimit-Remaining-Tokens, X-Next-Page-Token,
 // X-CSRF-Token). So are these query parameters,
 // their decoded names in any case, in the request URL and in URL-valued

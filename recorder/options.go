@@ -164,8 +164,8 @@ func OnRecord(f func(name string, ex library.Exchange)) Option {
 // Set-Cookie, X-Api-Key, X-Auth-Token and X-Amz-Security-Token (see the
 // package documentation), and the headers named like credentials, whose
 // names in any case, "-" and "_" dropped, hold token, secret, password,
-// passwd, apikey, accesskey, privatekey, subscriptionkey, authkey, appkey
-// or applicationkey (X-Vault-Token, Private-Token, X-Goog-Api-Key), but
+// passwd, apikey, accesskey, privatekey, subscriptionkey, authkey, appkey,
+// applicationkey, masterkey or functionskey (X-Vault-Token, Private-Token, X-Goog-Api-Key), but
 // for token counts, rate limits, pagination, sync, expiry and CSRF tokens
 // (X-RateLimit-Remaining-Tokens, X-Next-Page-Token, X-CSRF-Token); unless
 // [NoDefaultRedaction].

@@ -154,7 +154,7 @@ func NoRepeat() Option { return func(c *config) { c.noRepeat = true } }
 // X-Api-Key, X-Auth-Token and X-Amz-Security-Token, and the headers named
 // like credentials, whose names in any case, "-" and "_" dropped, hold
 // token, secret, password, passwd, apikey, accesskey, privatekey,
-// subscriptionkey, authkey, appkey or applicationkey (X-Vault-Token,
+// subscriptionkey, authkey, appkey, applicationkey, masterkey or functionskey (X-Vault-Token,
 // Private-Token, X-Goog-Api-Key), but for token counts, rate limits,
 // pagination, sync, expiry and CSRF tokens (X-RateLimit-Remaining-Tokens,
 // X-Next-Page-Token, X-CSRF-Token); unless [NoDefaultRedaction]. Because

@@ -13,6 +13,7 @@ var (
 		"token", "secret", "password", "passwd",
 		"apikey", "accesskey", "privatekey", "subscriptionkey",
 		"authkey", "appkey", "applicationkey",
+		"masterkey", "functionskey", // JSONBin's X-Master-Key, Azure Functions' X-Functions-Key
 	}
 	// notCredentials make a name with "token" (and no other part) not a
 	// credential's (rate limits are counted in "tokens", see above):

@@ -46,6 +46,8 @@ func TestCredentialHeader(t *testing.T) {
 		{"X-Auth-Key", true, "Cloudflare's global API key"},
 		{"DD-Application-Key", true, "Datadog's application key"},
 		{"X-App-Key", true, "app-key"},
+		{"X-Master-Key", true, "JSONBin's master key"},
+		{"x-functions-key", true, "Azure Functions' function key"},
 		{"X-Amz-Session-Token", true, "session-token"},
 		{"X-Ms-Token-Aad-Access-Token", true, "Azure App Service: token twice"},
 		{"X-Auth-Token-Session", true, "a token followed by another word is still one"},

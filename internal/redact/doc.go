@@ -15,7 +15,7 @@
 // or, with [Rules.CredentialHeaders] (a default), when its name looks like
 // a credential's: in lower case with "-" and "_" dropped, it contains
 // token, secret, password, passwd, apikey, accesskey, privatekey,
-// subscriptionkey, authkey, appkey or applicationkey (X-Vault-Token,
+// subscriptionkey, authkey, appkey, applicationkey, masterkey or functionskey (X-Vault-Token,
 // Private-Token, X-Shopify-Access-Token, X-Subject-Token, X-Goog-Api-Key,
 // Ocp-Apim-Subscription-Key, DD-Application-Key). Two kinds of names with
 // token are not credentials':
