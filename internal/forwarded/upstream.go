@@ -30,11 +30,13 @@ var errCredentials = errors.New("holds credentials (user:password@), which are n
 // credentials replaced by "xxxxx": the password, as [url.URL.Redacted]
 // does, or the user name when there is no password (it is then the
 // token). In a URL that does not parse (a bare % in the password, a port
-// mistyped) or parses as an opaque one (no scheme: "user:password@host",
-// whose "user" is taken for one), what lies between the user's colon and
-// the last "@" is taken for a password.
+// mistyped) or parses without scheme or host (an opaque one,
+// "user:password@host", whose "user" is taken for a scheme, or a path,
+// "token@host"), what lies between the user's colon and the last "@" is
+// taken for a password, and without a colon what comes before an "@" of
+// the authority for the user name.
 func Redacted(s string) string {
-	if u, err := url.Parse(s); err == nil && u.Opaque == "" {
+	if u, err := url.Parse(s); err == nil && u.Opaque == "" && (u.Scheme != "" || u.Host != "") {
 		if u.User == nil {
 			return s
 		}
@@ -56,10 +58,19 @@ func Redacted(s string) string {
 		return s
 	}
 	at += start
-	colon := strings.IndexByte(s[start:at], ':')
-	if colon < 0 {
+	if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
+		colon += start
+		return s[:colon+1] + "xxxxx" + s[at:]
+	}
+	// No password: a user name alone is the token (https://TOKEN@host),
+	// when its "@" is in the authority, not in a path or query
+	// ("host/v1?email=me@example.com").
+	auth := s[start:]
+	if i := strings.IndexAny(auth, "/?#"); i >= 0 {
+		auth = auth[:i]
+	}
+	if at = strings.LastIndexByte(auth, '@'); at <= 0 {
 		return s
 	}
-	colon += start
-	return s[:colon+1] + "xxxxx" + s[at:]
+	return s[:start] + "xxxxx" + s[start+at:]
 }

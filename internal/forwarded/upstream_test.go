@@ -22,6 +22,14 @@ func TestUpstream(t *testing.T) {
 		{"admin:s3cret@api.example.com:8080", `upstream "admin:xxxxx@api.example.com:8080": must be`,
 			"no scheme: parsed as an opaque URL"},
 		{"/v1", `upstream "/v1": must be`, "no host"},
+		{"https://ghp_s3cret@api.example.com:80x", `upstream "https://xxxxx@api.example.com:80x": must be`,
+			"a user name alone, in a URL that does not parse (a port mistyped)"},
+		{"ghp_s3cret@api.example.com:8080", `upstream "xxxxx@api.example.com:8080": must be`,
+			"a user name alone, no scheme"},
+		{"ghp_s3cret@api.example.com", `upstream "xxxxx@api.example.com": must be`,
+			"a user name alone, no scheme: parsed as a path"},
+		{"api.example.com/v1?email=me@example.com", `upstream "api.example.com/v1?email=me@example.com": must be`,
+			"no scheme, an @ in the query only: no credentials"},
 	} {
 		u, err := Upstream(c.in)
 		switch {
