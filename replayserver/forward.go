@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/forwarded"
@@ -61,6 +63,10 @@ type targetKey struct{}
 // server's own address (not for another host, through Server.Transport).
 type ownKey struct{}
 
+// callerBodyKey is the context key of the client's request body, as a
+// forwarded request carries it (see callerBody).
+type callerBodyKey struct{}
+
 // serve forwards r to target and streams the answer to w. own tells that
 // r was sent to the server's own address.
 func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.URL, own bool) {
@@ -68,7 +74,44 @@ func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.UR
 	if own {
 		ctx = context.WithValue(ctx, ownKey{}, true)
 	}
-	f.proxy.ServeHTTP(w, r.WithContext(ctx))
+	var body *callerBody
+	if r.Body != nil && r.Body != http.NoBody {
+		body = &callerBody{ReadCloser: r.Body}
+		ctx = context.WithValue(ctx, callerBodyKey{}, body)
+	}
+	r = r.WithContext(ctx)
+	if body != nil {
+		r.Body = body
+	}
+	f.proxy.ServeHTTP(w, r)
+}
+
+// A callerBody is a client's request body forwarded as it comes
+// (passthrough and rerecord do not read it first), which remembers that a
+// read of it failed (a malformed chunk, a client's reader failing): the
+// forwarding then failed by the client's fault, not the upstream's.
+type callerBody struct {
+	io.ReadCloser
+	bad atomic.Bool // a read failed (a transport reads it on a goroutine of its own)
+}
+
+func (b *callerBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		b.bad.Store(true)
+	}
+	return n, err
+}
+
+// callerBodyFailed reports whether the forwarding of r (as the server
+// forwards it, or as the transport sends it) failed as its client's
+// request body failed to be read.
+func callerBodyFailed(r *http.Request) bool {
+	b, ok := r.Body.(*callerBody)
+	if !ok {
+		b, _ = r.Context().Value(callerBodyKey{}).(*callerBody)
+	}
+	return b != nil && b.bad.Load()
 }
 
 // startForwarding builds the forwarder of h's mode. Rerecording goes to a
@@ -128,7 +171,12 @@ func (h *Handler) startForwarding(forTransport bool) error {
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			msg := fmt.Sprintf("replayserver: forwarding %s %s: %v", r.Method, h.redact.URL(r.URL), err)
 			code := http.StatusBadGateway
-			if isTimeout(err) && r.Context().Err() == nil {
+			bodyFailed := callerBodyFailed(r)
+			if bodyFailed {
+				// The client's request body failed as it was sent: its
+				// fault, as when the body is read before forwarding.
+				code = http.StatusBadRequest
+			} else if isTimeout(err) && r.Context().Err() == nil {
 				code = http.StatusGatewayTimeout
 				if strings.Contains(err.Error(), "awaiting response headers") {
 					msg += fmt.Sprintf(" (none within %v; raise it with replayserver.UpstreamTimeout)", h.cfg.upstreamTimeout())
@@ -139,7 +187,7 @@ func (h *Handler) startForwarding(forTransport bool) error {
 				msg += " (the upstream's certificate is not trusted here: for a test server, pass its Client().Transport with replayserver.UpstreamTransport)"
 			}
 			h.logf("%s", msg)
-			if !callerEnded(r, err) { // the upstream failed, not the client
+			if !callerEnded(r, err) && !bodyFailed { // the upstream failed, not the client
 				h.noteForwardFailure(fmt.Sprintf("%s %s: %v", r.Method, h.redact.URL(r.URL), err))
 			}
 			http.Error(w, msg, code)

@@ -63,8 +63,15 @@ var _ http.RoundTripper = (*transport)(nil)
 func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	h := tr.h
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
-		// With the caller's body as it comes (see serveCassette).
-		return tr.forward(req, req)
+		// With the caller's body as it comes (see serveCassette),
+		// watched: its failing is the caller's fault, not the upstream's.
+		out := req
+		if req.Body != nil && req.Body != http.NoBody {
+			o := *req // the caller's request is not modified
+			o.Body = &callerBody{ReadCloser: req.Body}
+			out = &o
+		}
+		return tr.forward(req, out)
 	}
 	var body []byte
 	over := false // the body is over MaxBodySize: body holds what was read of it (see serveCassette)
@@ -134,7 +141,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // forward sends out, the caller's req or a copy of it, to its own URL.
 func (tr *transport) forward(req, out *http.Request) (*http.Response, error) {
 	resp, err := tr.h.fwd.rt.RoundTrip(out)
-	if err != nil && !callerEnded(req, err) { // the upstream failed, not the caller
+	if err != nil && !callerEnded(req, err) && !callerBodyFailed(out) { // the upstream failed, not the caller
 		tr.h.noteForwardFailure(fmt.Sprintf("%s %s: %v", req.Method, tr.h.redact.URL(req.URL), err))
 	}
 	if resp != nil {
