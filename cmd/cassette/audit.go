@@ -53,9 +53,9 @@ It reports, one line each,
     not the signing time of a presigned URL, X-Amz-Date), and
     long hex or base64 values of other query parameters named like token,
     key, secret, signature or password, in the request URL and in the URLs
-    of the Location, Content-Location and Referer headers and each URL
-    of a Link header;
-  - a password in a URL's user information (https://user:PASSWORD@host);
+    of the Location, Content-Location and Referer headers and of a Link;
+  - a password in a URL's user information (https://user:PASSWORD@host),
+    or its user name when it has none, the token (https://TOKEN@host);
   - the same secret fields in form bodies, of requests and responses
     (client_secret, access_token, ...),
     and their string values (or the strings of their arrays, a form
@@ -200,10 +200,10 @@ func auditExchange(ex library.Exchange) []string {
 					}
 					continue
 				}
-				if strings.EqualFold(k, "Link") {
-					// Each <URL> of it: an API's page links repeat
-					// the request's query, its token too.
-					for _, u := range linkURLs(v) {
+				if us := linkURLs(v); len(us) > 0 && strings.EqualFold(k, "Link") {
+					// Each URL of a Link, as the recorder redacts it: an
+					// API's page links repeat its query.
+					for _, u := range us {
 						for _, f := range scanURL(u, where) {
 							report(f.kind, f.where, f.secret)
 						}
@@ -428,6 +428,11 @@ func scanURL(raw, where string) []finding {
 		if pw, ok := u.User.Password(); ok && pw != "" && pw != placeholder {
 			out = append(out, finding{kind: "password", where: where + " URL user information", secret: pw})
 			seen[pw] = true
+		} else if name := u.User.Username(); pw == "" && name != "" && name != placeholder {
+			// No password: the user name is the token (https://TOKEN@host,
+			// Stripe's https://sk_...:@host), which the recorder redacts.
+			out = append(out, finding{kind: "token", where: where + " URL user information", secret: name})
+			seen[name] = true
 		}
 		params := strings.Split(u.RawQuery, "&")
 		if u.Fragment != "" { // OAuth's implicit grant: #access_token=...
@@ -545,26 +550,26 @@ func scanJSON(body []byte) []finding {
 	return out
 }
 
-// urlHeaders are the headers whose values are URLs, scanned as URLs.
-var urlHeaders = []string{"Location", "Content-Location", "Referer"}
-
-// linkURLs returns the URLs of a Link header's value, each between "<"
-// and ">" (`<https://api/items?page=2>; rel="next", <...>; rel="last"`).
+// linkURLs returns the URLs of a Link header's value v (RFC 8288:
+// `<https://api/items?page=2>; rel="next", <...>; rel="last"`).
 func linkURLs(v string) []string {
 	var out []string
 	for {
-		_, rest, ok := strings.Cut(v, "<")
-		if !ok {
+		i := strings.IndexByte(v, '<')
+		if i < 0 {
 			return out
 		}
-		u, after, ok := strings.Cut(rest, ">")
-		if !ok {
+		j := strings.IndexByte(v[i:], '>')
+		if j < 0 {
 			return out
 		}
-		out = append(out, u)
-		v = after
+		out = append(out, v[i+1:i+j])
+		v = v[i+j+1:]
 	}
 }
+
+// urlHeaders are the headers whose values are URLs, scanned as URLs.
+var urlHeaders = []string{"Location", "Content-Location", "Referer"}
 
 // decoded returns body, decompressed if its header says gzip and it is.
 func decoded(h http.Header, body []byte) []byte {

@@ -234,6 +234,39 @@ func TestAuditFindsShortAndURLSecrets(t *testing.T) {
 	}
 }
 
+// What the recorder redacts since 1e7c20a and e86b6b7 is found in the
+// cassettes recorded before, which kept it: a URL's user name without a
+// password (the token: https://TOKEN@host, Stripe's https://sk_...:@host)
+// and the query secrets of each URL of a Link header (page links of an
+// API authenticated by ?access_token=). Audit looked at a password only,
+// and at the URLs of Location, Content-Location and Referer only.
+func TestAuditFindsUserNameTokensAndLinkSecrets(t *testing.T) {
+	user := exchange("GET", "https://tok123short@api.example.com/v1/a", "", 200, "text/plain", []byte("ok"), fixedNow)
+	stripe := exchange("GET", "https://rk9key42:@api.example.com/v1/b", "", 200, "text/plain", []byte("ok"), fixedNow)
+	link := exchange("GET", "https://api.example.com/v1/items?access_token=REDACTED", "", 200, "text/plain", []byte("ok"), fixedNow)
+	link.Response.Header.Set("Link", `<https://api.example.com/v1/items?page=2&access_token=pg2tok>; rel="next", <https://api.example.com/v1/items?page=9&access_token=pg2tok>; rel="last"`)
+	clean := exchange("GET", "https://REDACTED@api.example.com/v1/c?access_token=REDACTED", "", 200, "text/plain", []byte("ok"), fixedNow)
+	clean.Response.Header.Set("Link", `<https://api.example.com/v1/c?page=2&access_token=REDACTED>; rel="next"`)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, user, stripe, link, clean)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError {
+		t.Errorf("audit = %d, want 1", code)
+	}
+	for _, w := range []string{
+		nameOf(user) + " exchange 1: token in request URL user information (tok…)",
+		nameOf(stripe) + " exchange 1: token in request URL user information (rk…)",
+		nameOf(link) + " exchange 1: token in response header Link query parameter access_token (pg…)",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if strings.Contains(stdout, nameOf(clean)) {
+		t.Errorf("audit reports the redacted cassette:\n%s", stdout)
+	}
+}
+
 func TestAuditFindsSecretFormFields(t *testing.T) {
 	form := exchange("POST", "https://auth.example.com/oauth/token", "grant_type=client_credentials&client_secret=abc123", 200, "application/json", []byte(`{}`), fixedNow)
 	form.Request.Header.Set("Content-Type", "application/x-www-form-urlencoded")
