@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/library"
 	"github.com/google/go-cmp/cmp"
 )
@@ -154,7 +155,7 @@ func runDrift(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	p.step(len(all), len(all))
 	p.done()
-	fmt.Fprintf(stdout, "cassette drift: %d of %d cassette(s) drifted from %s", drifted, len(all), base.Redacted())
+	fmt.Fprintf(stdout, "cassette drift: %d of %d cassette(s) drifted from %s", drifted, len(all), forwarded.Redacted(base.String()))
 	if failed > 0 {
 		fmt.Fprintf(stdout, ", %d could not be checked", failed)
 	}
@@ -203,18 +204,23 @@ func (d *drifter) check(ctx context.Context, ex library.Exchange) ([]string, err
 	}
 	late := func(err error) error {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return fmt.Errorf("%s %s: no answer within %v (raise -timeout)", req.Method, req.URL.Redacted(), d.timeout)
+			return fmt.Errorf("%s %s: no answer within %v (raise -timeout)", req.Method, forwarded.Redacted(req.URL.String()), d.timeout)
 		}
 		return err
 	}
 	resp, err := driftClient.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			// Its URL hides a password, not a user name alone (the token).
+			ue.URL = forwarded.Redacted(ue.URL)
+		}
 		return nil, late(err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, late(fmt.Errorf("%s %s: read body: %w", req.Method, req.URL.Redacted(), err))
+		return nil, late(fmt.Errorf("%s %s: read body: %w", req.Method, forwarded.Redacted(req.URL.String()), err))
 	}
 
 	var diffs []string

@@ -286,7 +286,7 @@ func checkUpstream(s string) error {
 // requests: they send the client's own, and would print these.
 func checkNoCredentials(s string) error {
 	if u, _ := url.Parse(s); u.User != nil {
-		return fmt.Errorf("-upstream %s holds credentials (user:password@), which are not sent to the API: send them in the client's requests (an Authorization header, which is redacted before it is stored)", u.Redacted())
+		return fmt.Errorf("-upstream %s holds credentials (user:password@), which are not sent to the API: send them in the client's requests (an Authorization header, which is redacted before it is stored)", forwarded.Redacted(s))
 	}
 	return nil
 }
