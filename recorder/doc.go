@@ -131,7 +131,8 @@
 // headers (Location, Content-Location, Referer, each URL of a Link):
 // access_token, api_key, apikey, token, key, signature, sig,
 // client_secret, password, private_token, access_key, api-key,
-// auth_token, appid,
+// auth_token, appid (but for a number, an application's id: Steam's
+// appid=440 names a game),
 // X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token, OAuth's
 // refresh_token, id_token, assertion, client_assertion and code_verifier,
 // X-Goog-Signature and X-Goog-Credential, and the signing time of a

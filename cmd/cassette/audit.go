@@ -50,7 +50,8 @@ It reports, one line each,
   - JWTs: three base64url segments whose first decodes to JSON with "alg";
   - values of the query parameters the recorder redacts (access_token,
     api_key, token, key, signature, password, ...), however short (but
-    not the signing time of a presigned URL, X-Amz-Date), and
+    not the signing time of a presigned URL, X-Amz-Date, nor a number in
+    appid, which the recorder keeps), and
     long hex or base64 values of other query parameters named like token,
     key, secret, signature or password, in the request URL and in the URLs
     of the Location, Content-Location and Referer headers and of a Link;
@@ -452,7 +453,7 @@ func scanURL(raw, where string) []finding {
 			if dv == "" || dv == placeholder {
 				continue
 			}
-			named := slices.ContainsFunc(redactedParams, func(p string) bool { return strings.EqualFold(p, dk) })
+			named := slices.ContainsFunc(redactedParams, func(p string) bool { return strings.EqualFold(p, dk) }) && !redact.KeptID(dk, dv)
 			if named || secretParam(dk) && tokenRE.MatchString(dv) {
 				out = append(out, finding{kind: "token", where: where + " query parameter " + dk, secret: dv})
 				seen[dv] = true

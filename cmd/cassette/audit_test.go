@@ -267,6 +267,33 @@ func TestAuditFindsUserNameTokensAndLinkSecrets(t *testing.T) {
 	}
 }
 
+// appid is redacted as OpenWeatherMap's key, but a number in it is an
+// application's id (Steam's game), which the recorder keeps: audit does
+// not report it. A key is still found.
+func TestAuditAppidsThatAreNoKeys(t *testing.T) {
+	steam := exchange("GET", "https://api.steampowered.com/ISteamNews/GetNewsForApp/v2/?appid=440&count=3", "", 200, "application/json",
+		[]byte(`{"appnews":{"appid":440,"newsitems":[]}}`), fixedNow)
+	owm := exchange("GET", "https://api.openweathermap.org/data/2.5/weather?q=Lyon&appid=0123abcd", "", 200, "application/json",
+		[]byte(`{"appid":"b1b15e88fa797225412429c1c50c122a"}`), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, steam, owm)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError {
+		t.Errorf("audit = %d, want 1", code)
+	}
+	for _, w := range []string{
+		nameOf(owm) + " exchange 1: token in request query parameter appid (01…)",
+		nameOf(owm) + " exchange 1: secret JSON member appid in response body (b1b1…)",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+	if strings.Contains(stdout, nameOf(steam)) {
+		t.Errorf("audit reports Steam's appid, a game's number:\n%s", stdout)
+	}
+}
+
 func TestAuditFindsSecretFormFields(t *testing.T) {
 	form := exchange("POST", "https://auth.example.com/oauth/token", "grant_type=client_credentials&client_secret=abc123", 200, "application/json", []byte(`{}`), fixedNow)
 	form.Request.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -63,7 +63,8 @@ func Default() Rules {
 			"client_secret", "password", "X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token",
 			// API keys of well-known APIs: GitLab's private_token,
 			// ipstack's (and others') access_key, Azure's and the NYT's
-			// api-key, auth_token, OpenWeatherMap's appid.
+			// api-key, auth_token, OpenWeatherMap's appid (but for a
+			// number: see KeptID).
 			"private_token", "access_key", "api-key", "auth_token", "appid",
 			// OAuth's token requests (forms): a refresh token, an OpenID
 			// ID token, a JWT bearer assertion (RFC 7523), PKCE's verifier.
@@ -361,7 +362,7 @@ func (r Rules) query(raw string) (string, bool) {
 		start := pos
 		pos += len(pair) + 1
 		key, value, ok := strings.Cut(pair, "=")
-		if !ok || value == "" || value == Placeholder || !r.secretParam(key) {
+		if !ok || value == "" || value == Placeholder || !r.secretParam(key) || KeptID(unescapeKey(key), value) {
 			continue
 		}
 		if written == 0 {
@@ -382,12 +383,35 @@ func (r Rules) query(raw string) (string, bool) {
 // secretParam reports whether the query parameter called key (escaped, as
 // sent) is redacted.
 func (r Rules) secretParam(key string) bool {
+	return containsFold(r.Query, unescapeKey(key))
+}
+
+// unescapeKey returns key, a query parameter's name as sent, decoded.
+func unescapeKey(key string) string {
 	if strings.ContainsAny(key, "%+") {
 		if d, err := url.QueryUnescape(key); err == nil {
-			key = d
+			return d
 		}
 	}
-	return containsFold(r.Query, key)
+	return key
+}
+
+// KeptID reports whether value, that of the query parameter (or form
+// field) called key, is kept though the rules redact key: a number in
+// appid, which is an application's id (Steam's appid=440 is a game's,
+// WeChat's and Baidu's are public) where OpenWeatherMap's appid is its
+// key (hex digits and letters). Redacted, the requests for two games
+// shared one cassette, and replay answered each with the other's.
+func KeptID(key, value string) bool {
+	if !equalFold(key, "appid") || value == "" {
+		return false
+	}
+	for i := 0; i < len(value); i++ {
+		if value[i] < '0' || value[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // urlString redacts a URL given as a string, keeping every byte but the
