@@ -60,7 +60,7 @@ It reports, one line each,
   - the same secret fields in form bodies, of requests and responses
     (client_secret, access_token, ...),
     and their string values (or the strings of their arrays, a form
-    echoed as JSON; for key, token, sig, signature and assertion, which name other
+    echoed as JSON; for key, token, sig, signature, assertion and appid, which name other
     things in JSON too, only values shaped like tokens: 16 or more
     letters, digits and +/_=.~- mixing digits and letters, or upper and
     lower case, not a lower-case host name or path), and those of
@@ -489,9 +489,10 @@ var secretMembers = func() map[string]bool {
 
 // genericMembers are the secret members whose names mean other things in
 // JSON too (Consul's KV "Key", an Elasticsearch bucket's "key", a "token"
-// of a parser): their values are findings only when shaped like a token
-// (see tokenShaped).
-var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true, "assertion": true}
+// of a parser, an application's id in "appId": com.example.app, Algolia's
+// and Firebase's): their values are findings only when shaped like a
+// token (see tokenShaped).
+var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true, "assertion": true, "appid": true}
 
 // memberKey is the JSON member name k in lower case without "_" and "-":
 // client_token, clientToken and Client-Token are one.

@@ -269,10 +269,12 @@ func TestAuditFindsUserNameTokensAndLinkSecrets(t *testing.T) {
 
 // appid is redacted as OpenWeatherMap's key, but a number in it is an
 // application's id (Steam's game), which the recorder keeps: audit does
-// not report it. A key is still found.
+// not report it, nor an appId member naming an application in JSON
+// (com.example.app, Algolia's and Firebase's ids), as it did since appid
+// became a redacted parameter (6de5315). A key is still found.
 func TestAuditAppidsThatAreNoKeys(t *testing.T) {
 	steam := exchange("GET", "https://api.steampowered.com/ISteamNews/GetNewsForApp/v2/?appid=440&count=3", "", 200, "application/json",
-		[]byte(`{"appnews":{"appid":440,"newsitems":[]}}`), fixedNow)
+		[]byte(`{"appnews":{"appid":440,"newsitems":[]},"app":{"appId":"com.example.app","app_id":"1234567890"}}`), fixedNow)
 	owm := exchange("GET", "https://api.openweathermap.org/data/2.5/weather?q=Lyon&appid=0123abcd", "", 200, "application/json",
 		[]byte(`{"appid":"b1b15e88fa797225412429c1c50c122a"}`), fixedNow)
 	path := filepath.Join(t.TempDir(), "api")
@@ -290,7 +292,7 @@ func TestAuditAppidsThatAreNoKeys(t *testing.T) {
 		}
 	}
 	if strings.Contains(stdout, nameOf(steam)) {
-		t.Errorf("audit reports Steam's appid, a game's number:\n%s", stdout)
+		t.Errorf("audit reports Steam's appid, a game's number, or an application's id in JSON:\n%s", stdout)
 	}
 }
 
