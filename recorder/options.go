@@ -215,8 +215,9 @@ func NoDefaultRedaction() Option { return func(c *config) { c.noDefaults = true 
 // its URL and headers are redacted: it may rewrite anything, such as a
 // field of a JSON body. Hooks run in the order given, possibly from
 // several goroutines at once. An error stops the exchange from being
-// stored and is reported to [OnError]; the client still gets its
-// response. Default: none.
+// stored and is reported to [OnError], and so does a panic (the error
+// then holds its value and stack); the client still gets its response.
+// Default: none.
 func BeforeSave(hook func(*library.Exchange) error) Option {
 	return func(c *config) {
 		if hook != nil {

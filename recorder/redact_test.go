@@ -393,3 +393,43 @@ func TestRedactPathInAnOpaquePath(t *testing.T) {
 		t.Errorf("cassette file holds the token of the path:\n%s", b)
 	}
 }
+
+func TestBeforeSavePanicIsAnError(t *testing.T) {
+	for _, rc := range recordings {
+		t.Run(rc.name, func(t *testing.T) {
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprint(w, "answer")
+			}))
+			defer api.Close()
+			path := t.TempDir()
+			var reported names
+			client, base, wait := rc.start(t, api.URL, path, func(string) {},
+				recorder.BeforeSave(func(ex *library.Exchange) error {
+					if strings.HasSuffix(ex.Request.URL, "/bad") {
+						panic("hook bug")
+					}
+					return nil
+				}),
+				recorder.OnError(func(err error) { reported.add(err.Error()) }))
+			for _, p := range []string{"/bad", "/good"} {
+				resp, err := client.Get(base + p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if string(b) != "answer" || err != nil {
+					t.Errorf("GET %s: client got %q, %v; want %q: the response is handed on when a hook panics", p, b, err, "answer")
+				}
+			}
+			wait()
+			if got := readLibrary(t, path); len(got) != 1 {
+				t.Errorf("library holds %d cassettes, want the one of /good", len(got))
+			}
+			want := fmt.Sprintf("recorder: store GET %s/bad as ", api.URL)
+			if got := reported.list(); len(got) != 1 || !strings.HasPrefix(got[0], want) || !strings.Contains(got[0], ": before save: panic: hook bug\n") {
+				t.Errorf("OnError got %q, want one error starting %q and saying the hook panicked", got, want)
+			}
+		})
+	}
+}

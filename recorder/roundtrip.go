@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -628,11 +629,26 @@ func (c *capture) store() {
 		// copy they may change in place.
 		ex.Request.Body = bytes.Clone(ex.Request.Body)
 	}
-	if err := c.rt.redact.Exchange(&ex); err != nil {
+	if err := c.rt.redactExchange(&ex); err != nil {
 		c.rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: before save: %w", ex.Request.Method, ex.Request.URL, c.name, err))
 		return
 	}
 	c.rt.store(c.name, ex, c.note, c.start)
+}
+
+// redactExchange redacts ex and runs the BeforeSave hooks on it (see
+// [redact.Rules.Exchange]). A hook that panics fails as one that returns
+// an error, its stack in the error: it runs in the client's Read of the
+// body (through a proxy, in the handler, whose panic only cuts the
+// client's connection) or in a goroutine of the recorder reading a body
+// the client closed, where a panic would end the program.
+func (rt *roundTripper) redactExchange(ex *library.Exchange) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("panic: %v\n%s", v, debug.Stack())
+		}
+	}()
+	return rt.redact.Exchange(ex)
 }
 
 // trailers returns a copy of the trailers that got a value, or nil.
