@@ -150,10 +150,12 @@ func OnBrokenBody(f func(name string, err error)) Option {
 // once. Default: none (the log says it).
 func OnUnanswered(f func(err error)) Option { return func(c *config) { c.onUnanswered = f } }
 
-// OnRecord sets a function called after each exchange is stored (appended
-// to the library and saved), with the cassette name and the exchange as
-// stored, redacted. It may be called from several goroutines at once.
-// Default: none.
+// OnRecord sets a function called after each exchange is stored, with the
+// cassette name and the exchange as stored, redacted. The exchange is in
+// the library then, not yet on disk: the library is saved in the
+// background, and [Recorder.Save] or the Close of the RoundTripper or
+// [Proxy] waits for that. It may be called from several goroutines at
+// once. Default: none.
 func OnRecord(f func(name string, ex library.Exchange)) Option {
 	return func(c *config) { c.onRecord = f }
 }

@@ -801,3 +801,38 @@ func TestABodyReadToItsLengthIsStoredWhateverComesAfter(t *testing.T) {
 		})
 	}
 }
+
+// TestOnRecordExchangeInLibrary pins what OnRecord promises: the exchange
+// is in the library when it is called, and on disk once Close returns
+// (not at the call: the library is saved in the background).
+func TestOnRecordExchangeInLibrary(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "answer")
+	}))
+	defer api.Close()
+	path := t.TempDir()
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inLibrary []bool
+	rt := recorder.NewRoundTripper(lib, recorder.OnRecord(func(name string, _ library.Exchange) {
+		c, ok, err := lib.Get(name)
+		inLibrary = append(inLibrary, ok && err == nil && len(c.Exchanges) == 1)
+	}))
+	resp, err := (&http.Client{Transport: rt}).Get(api.URL + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if !slices.Equal(inLibrary, []bool{true}) {
+		t.Errorf("OnRecord found the exchange in the library: %v, want [true]", inLibrary)
+	}
+	if err := rt.(io.Closer).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readLibrary(t, path); len(got) != 1 {
+		t.Errorf("after Close the library on disk holds %d cassettes, want 1", len(got))
+	}
+}
