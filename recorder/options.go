@@ -215,7 +215,13 @@ func NoDefaultRedaction() Option { return func(c *config) { c.noDefaults = true 
 
 // BeforeSave adds a hook run on each exchange before it is stored, after
 // its URL and headers are redacted: it may rewrite anything, such as a
-// field of a JSON body. Hooks run in the order given, possibly from
+// field of a JSON body. The response body it sees is the one the upstream
+// sent: gzip-encoded when its Content-Encoding says so, as most APIs
+// answer a recording RoundTripper, which asks for gzip as
+// [http.Transport] does. A hook that rewrites such a body decodes it and
+// encodes it again; one that leaves a body that is no longer gzip under
+// Content-Encoding: gzip fails as if it had returned an error, as the
+// exchange would not replay. Hooks run in the order given, possibly from
 // several goroutines at once. An error stops the exchange from being
 // stored and is reported to [OnError], and so does a panic (the error
 // then holds its value and stack); the client still gets its response.

@@ -2,6 +2,7 @@ package recorder_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -431,5 +432,99 @@ func TestBeforeSavePanicIsAnError(t *testing.T) {
 				t.Errorf("OnError got %q, want one error starting %q and saying the hook panicked", got, want)
 			}
 		})
+	}
+}
+
+func TestBeforeSaveGzipBody(t *testing.T) {
+	const secret = `{"password":"hunter2"}`
+	// ungzip decodes a hook's body, failing the hook when it is no gzip.
+	ungzip := func(b []byte) ([]byte, error) {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		return io.ReadAll(zr)
+	}
+	redactPlain := func(ex *library.Exchange) error {
+		ex.Response.Body = bytes.ReplaceAll(ex.Response.Body, []byte("hunter2"), []byte("REDACTED"))
+		return nil
+	}
+	tests := []struct {
+		name     string
+		sent     []byte // gzip-encoded or not, always with Content-Encoding: gzip
+		hook     func(*library.Exchange) error
+		wantBody string // decoded, stored; "" for nothing stored
+		wantErr  string // in what OnError got
+	}{
+		{"a hook that decodes and encodes again is stored", gzipped([]byte(secret)), func(ex *library.Exchange) error {
+			b, err := ungzip(ex.Response.Body)
+			if err != nil {
+				return err
+			}
+			ex.Response.Body = gzipped(bytes.ReplaceAll(b, []byte("hunter2"), []byte("REDACTED")))
+			return nil
+		}, `{"password":"REDACTED"}`, ""},
+		{"a hook that leaves plain text under gzip fails, saying what to do", gzipped([]byte(secret)), func(ex *library.Exchange) error {
+			ex.Response.Body = []byte(`{"password":"REDACTED"}`)
+			return nil
+		}, "", "its Content-Encoding still says so, and it would not replay: a hook that rewrites a gzip-encoded body decodes it, then encodes it again"},
+		{"a hook that drops Content-Encoding with the gzip is stored", gzipped([]byte(secret)), func(ex *library.Exchange) error {
+			ex.Response.Body = []byte(`{"password":"REDACTED"}`)
+			ex.Response.Header.Del("Content-Encoding")
+			return nil
+		}, `{"password":"REDACTED"}`, ""},
+		{"an upstream's gzip that does not decode is stored as sent", []byte("not gzip " + secret), redactPlain, "not gzip " + `{"password":"REDACTED"}`, ""},
+	}
+	for _, rc := range recordings {
+		for _, tc := range tests {
+			t.Run(rc.name+"/"+tc.name, func(t *testing.T) {
+				api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Encoding", "gzip")
+					w.Write(tc.sent)
+				}))
+				defer api.Close()
+				path := t.TempDir()
+				var reported names
+				client, base, wait := rc.start(t, api.URL, path, func(string) {},
+					recorder.BeforeSave(tc.hook), recorder.OnError(func(err error) { reported.add(err.Error()) }))
+				// The client asks for identity, so that both recordings
+				// hand it the body as sent.
+				req, _ := http.NewRequest(http.MethodGet, base+"/login", nil)
+				req.Header.Set("Accept-Encoding", "identity")
+				resp, err := client.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				wait()
+				if !bytes.Equal(b, tc.sent) {
+					t.Errorf("client got %q, want %q as the upstream sent it", b, tc.sent)
+				}
+				lib := readLibrary(t, path)
+				switch {
+				case tc.wantBody == "":
+					if len(lib) != 0 {
+						t.Errorf("library holds %d cassettes, want none", len(lib))
+					}
+				case len(lib) != 1:
+					t.Errorf("library holds %d cassettes, want 1", len(lib))
+				default:
+					for _, exs := range lib {
+						body := exs[0].Response.Body
+						if d, err := ungzip(body); err == nil {
+							body = d
+						}
+						if string(body) != tc.wantBody {
+							t.Errorf("stored body %q, want %q", body, tc.wantBody)
+						}
+					}
+				}
+				got := reported.list()
+				if tc.wantErr == "" && len(got) != 0 || tc.wantErr != "" && (len(got) != 1 || !strings.Contains(got[0], tc.wantErr)) {
+					t.Errorf("OnError got %q, want %q", got, tc.wantErr)
+				}
+			})
+		}
 	}
 }

@@ -3,6 +3,7 @@ package recorder
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -629,7 +630,12 @@ func (c *capture) store() {
 		// copy they may change in place.
 		ex.Request.Body = bytes.Clone(ex.Request.Body)
 	}
-	if err := c.rt.redactExchange(&ex); err != nil {
+	sent := ex.Response.Body
+	err := c.rt.redactExchange(&ex)
+	if err == nil && len(c.rt.redact.Hooks) > 0 {
+		err = checkEncoding(&ex.Response, sent)
+	}
+	if err != nil {
 		c.rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: before save: %w", ex.Request.Method, ex.Request.URL, c.name, err))
 		return
 	}
@@ -649,6 +655,26 @@ func (rt *roundTripper) redactExchange(ex *library.Exchange) (err error) {
 		}
 	}()
 	return rt.redact.Exchange(ex)
+}
+
+// checkEncoding reports a response body that a BeforeSave hook rewrote
+// without encoding it again: the upstream sent sent gzip-encoded, which
+// decodes, and the body resp now holds does not, while its
+// Content-Encoding still says gzip. Stored, it would fail every client
+// that replays it ("gzip: invalid header"). A body the upstream sent that
+// does not decode is stored as it was sent.
+func checkEncoding(resp *library.Response, sent []byte) error {
+	if len(resp.Body) == 0 || !gunzip.Encoded(resp.Header) {
+		return nil
+	}
+	if _, ok := gunzip.DecodedLen(resp.Body); ok {
+		return nil
+	}
+	if _, ok := gunzip.DecodedLen(sent); !ok {
+		return nil
+	}
+	return errors.New("the response body is no longer gzip, but its Content-Encoding still says so, and it would not replay: " +
+		"a hook that rewrites a gzip-encoded body decodes it, then encodes it again with gzip (or deletes the Content-Encoding header)")
 }
 
 // trailers returns a copy of the trailers that got a value, or nil.
