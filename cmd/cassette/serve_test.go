@@ -473,3 +473,27 @@ func TestServePassthroughListsNoCassetteForPruning(t *testing.T) {
 		t.Errorf("after prune the library holds %q; want all of %q", left, names)
 	}
 }
+
+// A client that speaks HTTP/2 from the start (h2c with prior knowledge,
+// as grpc-go and grpcurl -plaintext do) is answered too.
+func TestServeSpeaksH2C(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, _ := writeLibrary(t, "api", recorded{"GET", "https://api.example.com/users/42", 200, `{"name":"Ada"}`})
+	p := start(t, "serve", path)
+	_, base := p.announce()
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get(base + "/users/42")
+	if err != nil {
+		t.Fatalf("GET over h2c: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != 200 || string(b) != `{"name":"Ada"}` {
+		t.Errorf("GET over h2c = %s %d %q, want HTTP/2.0 200 {\"name\":\"Ada\"}", resp.Proto, resp.StatusCode, b)
+	}
+	if code := p.stop(); code != exitOK {
+		t.Errorf("serve exited with %d, want 0; stderr:\n%s", code, p.stderr.String())
+	}
+}

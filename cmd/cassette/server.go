@@ -99,7 +99,12 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stderr
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          log.New(stderr, prefix+": ", 0),
 		BaseContext:       func(net.Listener) context.Context { return base },
+		// HTTP/1.1, and HTTP/2 for clients that speak it from the start
+		// (h2c with prior knowledge: grpc-go, grpcurl -plaintext).
+		Protocols: new(http.Protocols),
 	}
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetUnencryptedHTTP2(true)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	started(baseURL(ln.Addr()))
