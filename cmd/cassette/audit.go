@@ -201,12 +201,22 @@ func auditExchange(ex library.Exchange) []string {
 					}
 					continue
 				}
-				if us := linkURLs(v); len(us) > 0 && strings.EqualFold(k, "Link") {
-					// Each URL of a Link, as the recorder redacts it: an
-					// API's page links repeat its query.
-					for _, u := range us {
+				if strings.EqualFold(k, "Link") {
+					// Each <URL> of it: an API's page links repeat
+					// the request's query, its token too.
+					inURLs := make(map[string]bool)
+					for _, u := range linkURLs(v) {
 						for _, f := range scanURL(u, where) {
 							report(f.kind, f.where, f.secret)
+							inURLs[f.secret] = true
+						}
+					}
+					// And the rest of it as any header's value: a
+					// link's parameters, a value that is no list of
+					// <URL>s.
+					for _, f := range scanText([]byte(v)) {
+						if !inURLs[f.secret] {
+							report(f.kind, where, f.secret)
 						}
 					}
 					continue

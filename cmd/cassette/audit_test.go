@@ -564,3 +564,26 @@ func TestAuditFindsBearerInHTMLXMLAndGoHeaderDumps(t *testing.T) {
 		t.Errorf("audit exited %d; want %d", code, exitError)
 	}
 }
+
+// A Link header is scanned for secrets of known shapes as any other
+// header is, besides the query of each of its URLs: one outside the
+// URLs (in a link's parameters, or in a value that is no list of <URL>s)
+// is reported as it was before Link's URLs were scanned.
+func TestAuditScansAllOfALinkHeader(t *testing.T) {
+	const gh = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+	param := exchange("GET", "https://api.example.com/v1/items", "", 200, "text/plain", nil, fixedNow)
+	param.Response.Header.Set("Link", `<https://api.example.com/v1/items?page=2>; rel="next"; title="`+gh+`"`)
+	bare := exchange("GET", "https://api.example.com/v1/things", "", 200, "text/plain", nil, fixedNow)
+	bare.Response.Header.Set("Link", "https://api.example.com/v1/things?page=2&key="+gh)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, param, bare)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError {
+		t.Errorf("audit = %d, want 1", code)
+	}
+	for _, ex := range []library.Exchange{param, bare} {
+		if w := nameOf(ex) + " exchange 1: GitHub token in response header Link (ghp_…)"; !strings.Contains(stdout, w) {
+			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+}
