@@ -659,6 +659,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
 			if over && !h.drained(w, r, body) {
+				h.untake(&m) // not answered: the client's next try gets it
 				return
 			}
 			var status int

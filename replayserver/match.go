@@ -309,6 +309,16 @@ func (h *Handler) takeLocked(m *match) (*library.Exchange, bool) {
 	return &c.Exchanges[i], true
 }
 
+// untake gives back the exchange that take took for m, of a request not
+// answered after all (its body, over [MaxBodySize], broke off as it was
+// read to its end): the next request of the cassette gets it, and a
+// cassette no request was answered from stays unused.
+func (h *Handler) untake(m *match) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m.served.n--
+}
+
 // target returns the URL r stands for, and whether r was sent to the
 // server's own address (so its host says nothing about the API).
 func (h *Handler) target(r *http.Request) (*url.URL, bool) {

@@ -1,9 +1,11 @@
 package replayserver_test
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -234,4 +237,78 @@ func TestReplayARequestBodyOverTheLimit(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A request whose body is over MaxBodySize, named without it, is answered
+// once its body has ended; a body that breaks off before (its client
+// gone) gets no answer, and takes none of the cassette's exchanges: the
+// client's next try gets the first, as when the body was read whole
+// before the request was looked up (found by a review: the exchange was
+// taken before the body was read to its end, so the retry got the second
+// answer, or with NoRepeat a miss, and the cassette counted as used).
+func TestARequestBodyOverTheLimitThatBreaksOffTakesNoExchange(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	for _, mode := range []replayserver.Mode{replayserver.ModeReplay, replayserver.ModeRecord} {
+		t.Run(string(mode), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "api")
+			lib, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest("POST", "http://api.example.com/upload", nil)
+			for _, answer := range []string{"first", "second"} {
+				ex := library.Exchange{
+					Request:  library.Request{Method: "POST", URL: req.URL.String(), Header: http.Header{}},
+					Response: library.Response{StatusCode: 200, Body: []byte(answer)},
+				}
+				if err := lib.Append(naming.Name(req, nil, ignoreUpload), ex); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := lib.Save(); err != nil {
+				t.Fatal(err)
+			}
+			ft := newFakeTB(t)
+			ft.do(func() {
+				// No upstream is reached: the cassette answers.
+				srv := replayserver.New(ft, path, replayserver.WithMode(mode), replayserver.Upstream("http://127.0.0.1:1"),
+					replayserver.MaxBodySize(bodyLimit), replayserver.Naming(ignoreUpload), replayserver.NoRepeat())
+				// A body that breaks off: its length says more than the
+				// client sends before it stops sending.
+				conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer conn.Close()
+				fmt.Fprintf(conn, "POST /upload HTTP/1.1\r\nHost: %s\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n%s",
+					srv.Listener.Addr(), 4*bodyLimit, strings.Repeat("x", 2*bodyLimit))
+				conn.(*net.TCPConn).CloseWrite()
+				// Whatever the server answers it, once it has seen the
+				// body end.
+				resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+				if err == nil {
+					got, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode == http.StatusOK {
+						t.Errorf("a request whose body broke off was answered %d %q", resp.StatusCode, got)
+					}
+				}
+				// The client tries again, with its whole body.
+				r, _ := http.NewRequest("POST", srv.URL+"/upload", strings.NewReader(strings.Repeat("x", 4*bodyLimit)))
+				r.Header.Set("Content-Type", "application/octet-stream")
+				resp, err = srv.Client().Do(r)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK || string(got) != "first" {
+					t.Errorf("the retry of a request whose body broke off = %d %q, want 200 %q", resp.StatusCode, got, "first")
+				}
+			})
+			ft.finish()
+		})
+	}
 }
