@@ -808,7 +808,7 @@ func (l *Library) UnusedBodies() ([]string, error) {
 // its cassette files and its body folder; for a directory library, also
 // the folders an interrupted rerecord was building beside it
 // (".cassette-rerecord-*", not those ending ".old", which may hold a
-// library a crash left there). Only files and folders last written more
+// library a crash left there, nor the library's own folder). Only files and folders last written more
 // than age ago are listed, so that those of a Save or recording still
 // running (in this process or another) are not. The files are ignored
 // when the library is read; removing them is the caller's choice
@@ -841,8 +841,8 @@ func (l *Library) Leftovers(age time.Duration) ([]string, error) {
 		}
 		for _, de := range ents {
 			name := de.Name()
-			if !de.IsDir() || !strings.HasPrefix(name, atomicfile.RerecordPrefix) || strings.HasSuffix(name, ".old") {
-				continue
+			if !de.IsDir() || !strings.HasPrefix(name, atomicfile.RerecordPrefix) || strings.HasSuffix(name, ".old") || name == filepath.Base(dir) {
+				continue // the library itself is none, whatever its name
 			}
 			if fi, err := de.Info(); err == nil && time.Since(fi.ModTime()) > age {
 				out = append(out, filepath.Join(filepath.Dir(dir), name))

@@ -719,3 +719,33 @@ func TestSaveSavesEveryCassetteItCan(t *testing.T) {
 		}
 	})
 }
+
+// Leftovers lists the folders a rerecord left beside a directory library,
+// never the library's own folder, whatever its name: a library opened
+// where a rerecord cut short left its new folder (to look at what it
+// holds) is no leftover of itself, which `cassette prune -force` would
+// remove.
+func TestLeftoversNeverListsTheLibraryItself(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, ".cassette-rerecord-abc")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, l, "GET_a", exchange(1))
+	mustSave(t, l)
+	other := filepath.Join(root, ".cassette-rerecord-def")
+	if err := os.Mkdir(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	for _, p := range []string{path, other} {
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := l.Leftovers(time.Hour)
+	if want := []string{other}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("Leftovers(1h) of the library %s = %q, %v; want %q", path, got, err, want)
+	}
+}
