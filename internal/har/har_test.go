@@ -580,3 +580,24 @@ func TestImportWarnsOfBodiesNotInTheHAR(t *testing.T) {
 		t.Errorf("warnings = %q, want one for entry 1, whose body the HAR does not hold", skipped)
 	}
 }
+
+// An answer that has no body by HTTP (to a HEAD, a 204, a 304) is
+// imported without one whatever its content.size, which a browser sets
+// to the size of the resource it revalidated or would have sent: it lost
+// nothing, and no warning says it did.
+func TestImportDoesNotWarnOfAnswersWithoutBodies(t *testing.T) {
+	data := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"GET","url":"http://x/cached"},"response":{"status":304,"content":{"size":15000,"mimeType":"text/css"}}},
+		{"request":{"method":"HEAD","url":"http://x/head"},"response":{"status":200,"content":{"size":100,"mimeType":"text/plain"}}},
+		{"request":{"method":"DELETE","url":"http://x/gone"},"response":{"status":204,"content":{"size":2,"mimeType":"text/plain"}}}]}}`
+	cs, skipped, err := Import([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 3 {
+		t.Errorf("Import gave %v, want the three entries", names(cs))
+	}
+	if len(skipped) != 0 {
+		t.Errorf("warnings = %q, want none: these answers have no body", skipped)
+	}
+}

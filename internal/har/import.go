@@ -66,9 +66,11 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, e.Request.URL, err)
 		}
-		if c := e.Response.Content; c.Size > 0 && c.Text == "" && len(c.Encoded) == 0 {
+		if c := e.Response.Content; c.Size > 0 && c.Text == "" && len(c.Encoded) == 0 && hasBody(e) {
 			// The browser no longer had the body when it saved the HAR:
-			// the cassette replays an empty one in its place.
+			// the cassette replays an empty one in its place. (An answer
+			// with no body by HTTP lost none, whatever its size says: a
+			// browser gives a 304 the size of the resource revalidated.)
 			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): the HAR holds no response body (content.size %d, no text): imported with an empty body; save the HAR with content (DevTools: \"Save all as HAR with content\", the page loaded with DevTools open)", i+1, e.Request.Method, e.Request.URL, c.Size))
 		}
 		name, err := nameOf(ex.Request)
@@ -84,6 +86,13 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 		out[j].Exchanges = append(out[j].Exchanges, ex)
 	}
 	return out, skipped, nil
+}
+
+// hasBody reports whether the answer of e may have a body: not one to a
+// HEAD request, nor a 204 or a 304.
+func hasBody(e entry) bool {
+	s := e.Response.Status
+	return !strings.EqualFold(e.Request.Method, http.MethodHead) && s != http.StatusNoContent && s != http.StatusNotModified
 }
 
 // nameOf returns the cassette name of r with the default rules.
