@@ -43,7 +43,10 @@
 // bytes, or 512KiB, 64MiB, 1GiB, 100MB; 64MiB by default, 0 for no limit)
 // is forwarded but not stored, and the log says so, naming the flag; serve
 // then exits with status 1, as when the upstream broke off a response
-// body, and a rerecord leaves the library as it was.
+// body, and a rerecord leaves the library as it was. No more of a request
+// body than -max-body-size is read to name a request: in replay mode a
+// larger one is a miss that says so, as no cassette holds it, so give
+// serve the limit the library was recorded with.
 //
 // Serve runs until SIGINT or SIGTERM, then stops gracefully and saves what it
 // recorded (see "Stopping" below). With -strict it then lists the
