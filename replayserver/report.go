@@ -27,7 +27,7 @@ const nearestCount = 3
 type MissError struct {
 	Method string   // the request's method
 	URL    string   // the request's URL as received
-	Name   string   // the cassette name computed for it
+	Name   string   // the cassette name computed for it; "" when its body, part of the name, is over MaxBodySize (not read whole)
 	Near   []string // the nearest recorded cassettes, nearest first
 	Report string   // the whole plain-text report
 }
