@@ -99,7 +99,7 @@ func TestGRPC(t *testing.T) {
 			replayserver.Upstream("https://"+lis.Addr().String()), replayserver.UpstreamTransport(api.Client().Transport))
 		recorded = checkHealth(t, srv)
 	})
-	if recorded[0].serving != healthpb.HealthCheckResponse_SERVING || recorded[1].code != codes.NotFound {
+	if len(recorded) != 2 || recorded[0].serving != healthpb.HealthCheckResponse_SERVING || recorded[1].code != codes.NotFound {
 		t.Fatalf("recording: the API answered %+v; want SERVING, then NotFound", recorded)
 	}
 	gs.Stop() // the replay is offline: the API is gone
@@ -196,7 +196,7 @@ func TestGRPCWithoutTLS(t *testing.T) {
 			replayserver.Upstream("http://"+lis.Addr().String()), replayserver.UpstreamTransport(h2c))
 		recorded = check(t, srv)
 	})
-	if recorded[0].serving != healthpb.HealthCheckResponse_SERVING || recorded[1].code != codes.NotFound {
+	if len(recorded) != 2 || recorded[0].serving != healthpb.HealthCheckResponse_SERVING || recorded[1].code != codes.NotFound {
 		t.Fatalf("recording: the API answered %+v; want SERVING, then NotFound", recorded)
 	}
 	gs.Stop()

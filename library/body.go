@@ -836,7 +836,9 @@ func (l *Library) Leftovers(age time.Duration) ([]string, error) {
 			dir = real // a rerecord builds beside the folder a link names
 		}
 		ents, err := os.ReadDir(filepath.Dir(dir))
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// A parent that cannot be listed holds none this user could
+		// remove either.
+		if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
 			return nil, fmt.Errorf("list temporary folders beside %s: %w", l.path, unwrapPath(err))
 		}
 		for _, de := range ents {

@@ -41,8 +41,9 @@ func exchange(a, b string) error {
 	switch e {
 	case 0:
 		return nil
-	case syscall.ENOSYS, syscall.EINVAL:
-		// A kernel before 3.15, or a file system that cannot swap.
+	case syscall.ENOSYS, syscall.EINVAL, syscall.ENOTSUP, syscall.EPERM:
+		// A kernel before 3.15, a file system that cannot swap, or a
+		// sandbox (seccomp) that refuses the call: renames may do.
 		return &os.LinkError{Op: "exchange", Old: a, New: b, Err: fmt.Errorf("%w: %w", errors.ErrUnsupported, e)}
 	}
 	return &os.LinkError{Op: "exchange", Old: a, New: b, Err: e}
