@@ -83,7 +83,9 @@ var errNoBody = errors.New("no body file: make the BodyWriter with Library.NewBo
 // NewBody starts a body file in l's body folder, creating the folder if
 // needed. The caller writes the body, then calls [BodyWriter.Commit] and
 // stores the path it returns as a [Response.BodyFile], or calls
-// [BodyWriter.Abort].
+// [BodyWriter.Abort]. An exchange that, once its body is committed, is not
+// added to l after all (a hook refused it, Append failed) is given up
+// with [Library.ReleaseBody], or its body file stays on disk.
 func (l *Library) NewBody() (*BodyWriter, error) {
 	dir := l.bodyFolder()
 	if err := l.checkBodyFolder(); err != nil {
@@ -160,8 +162,18 @@ func (w *BodyWriter) Truncate(size int64) error {
 
 // Commit syncs the body file to disk and gives it its final name, after
 // its content, and returns its absolute path. A body file with the same
-// content already there is kept and the new one dropped.
+// content already there is replaced (by the same bytes). Until the
+// exchange that refers to the path is added to the library
+// ([Library.Append], [Library.Put]) or given up ([Library.ReleaseBody]),
+// [Library.Save] does not remove the file.
 func (w *BodyWriter) Commit() (path string, err error) {
+	return w.commit(false)
+}
+
+// commit is Commit; imported says that the body file is a copy that a
+// Save makes of another library's (see copyBody), which no
+// [Library.Append] or ReleaseBody follows.
+func (w *BodyWriter) commit(imported bool) (path string, err error) {
 	if w == nil || w.f == nil {
 		return "", fmt.Errorf("commit body file: %w", errNoBody)
 	}
@@ -179,26 +191,19 @@ func (w *BodyWriter) Commit() (path string, err error) {
 		w.f.Close()
 		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
 	}
+	ours, err := w.f.Stat()
+	if err != nil {
+		w.f.Close()
+		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
+	}
 	if err := w.f.Close(); err != nil {
 		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
 	}
 	path = filepath.Join(filepath.Dir(tmp), hex.EncodeToString(w.h.Sum(nil)[:16])+".bin")
-	if err := os.Rename(tmp, path); err != nil {
+	if err := w.l.renameBody(tmp, path, ours, imported); err != nil {
 		return "", fmt.Errorf("commit body file %s: %w", path, unwrapPath(err))
 	}
-	w.l.markFresh(path)
 	return path, nil
-}
-
-// markFresh notes that the body file path is about to be referred to by a
-// cassette: Save does not sweep it.
-func (l *Library) markFresh(path string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.fresh == nil {
-		l.fresh = map[string]bool{}
-	}
-	l.fresh[path] = true
 }
 
 // Abort drops the body file. It does nothing after Commit or Abort.
@@ -477,7 +482,7 @@ func (l *Library) copyBody(src string) (string, error) {
 		dst := filepath.Join(l.bodyFolder(), name)
 		// Lstat: a link placed there is replaced by a copy, not trusted.
 		if fi, err := os.Lstat(dst); err == nil && fi.Mode().IsRegular() {
-			l.markFresh(dst)
+			l.markImported(dst)
 			return dst, nil
 		}
 	}
@@ -494,7 +499,7 @@ func (l *Library) copyBody(src string) (string, error) {
 		w.Abort()
 		return "", fmt.Errorf("copy body file %s: %w", src, err)
 	}
-	return w.Commit()
+	return w.commit(true)
 }
 
 // sweepBodies removes from l's body folder the body files of ours that
@@ -705,7 +710,7 @@ func (l *Library) sweep(sw *sweepPlan) error {
 	// Body files imported by this Save, or committed while it ran, are
 	// fresh by now.
 	l.mu.RLock()
-	fresh := maps.Clone(l.fresh)
+	fresh := l.freshPaths()
 	l.mu.RUnlock()
 	return l.sweepBodies(sw.all, sw.dropped, sw.cleared, fresh)
 }
@@ -765,7 +770,8 @@ func notSaved(failed map[string]error) error {
 // UnusedBodies returns the body files in l's body folder that no cassette
 // of l refers to, sorted: what a crash or an edit left behind, which
 // [Library.Save] could not remove. It reads every cassette. Files
-// committed by l since it was opened are not listed. Removing them is the
+// committed by l since it was opened are not listed, unless given up with
+// [Library.ReleaseBody]. Removing them is the
 // caller's choice (`cassette prune -force` does).
 func (l *Library) UnusedBodies() ([]string, error) {
 	if err := l.Load(); err != nil {
@@ -783,10 +789,7 @@ func (l *Library) UnusedBodies() ([]string, error) {
 		return nil, fmt.Errorf("list body files in %s: %w", dir, unwrapPath(err))
 	}
 	l.mu.RLock()
-	used := maps.Clone(l.fresh)
-	if used == nil {
-		used = map[string]bool{}
-	}
+	used := l.freshPaths()
 	for _, e := range l.entries {
 		for i := range e.c.Exchanges {
 			used[e.c.Exchanges[i].Response.BodyFile] = true

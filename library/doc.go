@@ -156,6 +156,9 @@
 // cannot have any other file served. Save removes the body files that no cassette refers to any more when it
 // knows every cassette (a single-file library, or a directory library whose
 // cassettes were all read or cleared); `cassette prune` removes the rest.
+// A body file committed for an exchange that is then not added (a hook
+// refused it) is removed by [Library.ReleaseBody] when no other exchange
+// may use it.
 //
 // # Directory libraries
 //

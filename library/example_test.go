@@ -1,7 +1,10 @@
 package library_test
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log"
 	"net/http"
 	"os"
@@ -158,6 +161,41 @@ func ExampleLibrary_NewBody() {
 	// a line of a large export
 	// a line of a large export
 	// a line of a large export
+}
+
+// An exchange whose body is already in a body file may still be refused
+// (a hook finds a secret in it): ReleaseBody gives the file up, and
+// removes it, as no other exchange uses it.
+func ExampleLibrary_ReleaseBody() {
+	dir, err := os.MkdirTemp("", "cassette-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	lib, err := library.Open(filepath.Join(dir, "api"))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	w, err := lib.NewBody()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Fprintln(w, `{"password": "hunter2"}`)
+	path, err := w.Commit()
+	if err != nil {
+		log.Fatal(err)
+	}
+	if body, _ := os.ReadFile(path); bytes.Contains(body, []byte("password")) {
+		// Not appended: give the body file up.
+		if err := lib.ReleaseBody(path); err != nil {
+			log.Fatal(err)
+		}
+	}
+	_, err = os.Stat(path)
+	fmt.Println("body file removed:", errors.Is(err, fs.ErrNotExist))
+	// Output:
+	// body file removed: true
 }
 
 // Files of a directory library whose names differ only in case, made on

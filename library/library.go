@@ -55,8 +55,8 @@ type Library struct {
 	largeBytes map[string]int64 // their body bytes, by name
 	largeTotal int64            // the sum of largeBytes
 
-	dropped map[string]bool // body files of exchanges deleted or replaced since the last Save
-	fresh   map[string]bool // body files committed by NewBody: never swept, their exchange may be on its way
+	dropped map[string]bool        // body files of exchanges deleted or replaced since the last Save
+	fresh   map[string]*bodyCommit // body files committed by l's BodyWriters or imported by its Saves: never swept (see ReleaseBody)
 
 	disk    fileStamp       // file: the library file as this library last read or wrote it
 	removed map[string]bool // file: cassettes deleted since the last Save
@@ -341,6 +341,7 @@ func (l *Library) Append(name string, ex ...Exchange) error {
 		e.owned = true
 	}
 	e.c.Exchanges = append(e.c.Exchanges, ex...)
+	l.added(ex)
 	e.added += len(ex)
 	e.dirty = true
 	l.changed = true
@@ -383,6 +384,7 @@ func (l *Library) Put(c Cassette) error {
 		l.names = nil
 	}
 	l.entries[c.Name] = e
+	l.added(c.Exchanges)
 	l.changed = true
 	return nil
 }

@@ -1,0 +1,187 @@
+package library
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// This file keeps track of the body files a library committed, so that
+// one whose exchange is given up is removed when nothing else may use it
+// (see ReleaseBody).
+
+// A bodyCommit is what a library knows of a body file that its
+// BodyWriters committed, or that one of its Saves imported: while the
+// library holds it (in Library.fresh), a Save does not sweep the file.
+type bodyCommit struct {
+	// pending counts the commits of the file not yet followed by the
+	// Append or Put of their exchange, nor by ReleaseBody.
+	pending int
+	// created: a commit of this library created the file (there was none
+	// at its path before), and every commit of it since found there the
+	// file this library had put there. No cassette written before the
+	// first commit can refer to it, then.
+	created bool
+	// file is the file the last commit of this library put at the path:
+	// another that replaced it since (a commit of another library of the
+	// same folder, or of another process) is not this library's to remove.
+	file os.FileInfo
+}
+
+// renameBody gives the committed body file tmp, whose file is ours, its
+// final name path and notes it as committed (imported: by a Save, see
+// copyBody, which no Append nor ReleaseBody follows). l.mu is held around
+// the rename, so that what l notes of the file is what is on disk as far
+// as this library's commits and releases go.
+func (l *Library) renameBody(tmp, path string, ours os.FileInfo, imported bool) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	before, err := os.Lstat(path)
+	existed := !errors.Is(err, fs.ErrNotExist)
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if l.fresh == nil {
+		l.fresh = map[string]*bodyCommit{}
+	}
+	b := l.fresh[path]
+	if b == nil {
+		b = &bodyCommit{}
+		l.fresh[path] = b
+	}
+	switch {
+	case imported:
+		// Referred to by a cassette file as soon as the Save writes it,
+		// which the library's cassettes may not show (see adoptImports).
+		b.created = false
+	case !existed:
+		b.created = true
+		b.pending++
+	default:
+		// There before: ours only if it is the file our last commit left.
+		b.created = b.created && b.file != nil && before != nil && os.SameFile(before, b.file)
+		b.pending++
+	}
+	b.file = ours
+	return nil
+}
+
+// markImported notes that a Save refers to the body file path, already in
+// l's body folder, in place of another library's: it is not swept, and
+// ReleaseBody does not remove it.
+func (l *Library) markImported(path string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.fresh == nil {
+		l.fresh = map[string]*bodyCommit{}
+	}
+	if b := l.fresh[path]; b != nil {
+		b.created = false
+		return
+	}
+	l.fresh[path] = &bodyCommit{}
+}
+
+// added notes that ex, appended or put, refers to its body file: one
+// commit of it is no longer pending. l.mu is held.
+func (l *Library) added(ex []Exchange) {
+	for i := range ex {
+		if b := l.fresh[ex[i].Response.BodyFile]; b != nil && b.pending > 0 {
+			b.pending--
+		}
+	}
+}
+
+// freshPaths returns the paths of the body files in l.fresh, which a Save
+// does not sweep. l.mu is held.
+func (l *Library) freshPaths() map[string]bool {
+	out := make(map[string]bool, len(l.fresh))
+	for p := range l.fresh {
+		out[p] = true
+	}
+	return out
+}
+
+// ReleaseBody says that the exchange whose body file path a
+// [BodyWriter.Commit] of l returned will not be added to l after all (a
+// hook refused it, [Library.Append] failed): call it once per such
+// Commit, in place of the Append. Body files are named after their
+// content, so the file may be shared; ReleaseBody removes it only when a
+// commit of l created it (there was no file at path before), no other
+// commit of it by l is still waiting for its Append or ReleaseBody, no
+// exchange l holds refers to it (nor one deleted since the last
+// [Library.Save], whose cassette file may still), l was not cleared since
+// the last Save, and the file is still the one l committed (not replaced
+// by the commit of another library or process writing the same folder).
+// Otherwise the file stays, and l no longer keeps it from being removed
+// by a Save (see [Library.Save] on deleted exchanges) or listed by
+// [Library.UnusedBodies]. A body file that exists before l commits it,
+// such as one a saved cassette refers to, is never removed by
+// ReleaseBody.
+//
+// ReleaseBody waits for a Save in progress. A path l did not commit, or
+// already released, is left alone and is not an error; the error is that
+// of removing the file. It is safe for concurrent use.
+//
+// Another library or process that commits the same content just as
+// ReleaseBody checks the file may see its body file removed before it is
+// added (Append then refuses the exchange): a library's folder is not
+// locked against other writers while it records.
+func (l *Library) ReleaseBody(path string) error {
+	l.saveMu.Lock() // no Save is between its plan and its sweep
+	defer l.saveMu.Unlock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.fresh[path]
+	if b == nil {
+		return nil
+	}
+	if b.pending > 0 {
+		b.pending--
+	}
+	if b.pending > 0 {
+		return nil
+	}
+	if l.refersTo(path) {
+		// Kept by l.fresh until l forgets the exchange referring to it:
+		// a Save whose plan came before it was appended must not sweep
+		// the file.
+		return nil
+	}
+	delete(l.fresh, path)
+	if !b.created || l.cleared || l.dropped[path] {
+		// Not ours, or a cassette file may refer to it until the next
+		// Save, which removes it if no cassette does.
+		return nil
+	}
+	dir := l.bodyFolder()
+	if filepath.Dir(path) != dir || !bodyFileName.MatchString(filepath.Base(path)) || l.checkBodyFolder() != nil {
+		return nil
+	}
+	cur, err := os.Lstat(path)
+	if err != nil || !os.SameFile(cur, b.file) {
+		return nil // gone, or another writer's now
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("release body file %s: %w", path, unwrapPath(err))
+	}
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
+		os.Remove(dir) // as a Save's sweep does (see NewBody)
+	}
+	return nil
+}
+
+// refersTo reports whether an exchange of a loaded cassette of l refers
+// to the body file path. l.mu is held.
+func (l *Library) refersTo(path string) bool {
+	for _, e := range l.entries {
+		for i := range e.c.Exchanges {
+			if e.c.Exchanges[i].Response.BodyFile == path {
+				return true
+			}
+		}
+	}
+	return false
+}

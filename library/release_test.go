@@ -1,0 +1,237 @@
+package library
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"testing"
+)
+
+// bodyExists reports whether the body file path is on disk.
+func bodyExists(t *testing.T, path string) bool {
+	t.Helper()
+	_, err := os.Lstat(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
+
+// mustRelease calls ReleaseBody, failing the test on an error.
+func mustRelease(t *testing.T, l *Library, path string) {
+	t.Helper()
+	if err := l.ReleaseBody(path); err != nil {
+		t.Fatalf("ReleaseBody(%s): %v", path, err)
+	}
+}
+
+// TestReleaseBodyRemovesTheBodyOfARefusedExchange: the body file of an
+// exchange given up (a hook refused it) is removed, with the body folder
+// it leaves empty, and nothing lists it afterwards.
+func TestReleaseBodyRemovesTheBodyOfARefusedExchange(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		root := t.TempDir()
+		l := s.open(t, root)
+		secret := writeBody(t, l, []byte("a body holding a secret"))
+		mustRelease(t, l, secret)
+		if bodyExists(t, secret) {
+			t.Errorf("after ReleaseBody, the body file %s is still there", secret)
+		}
+		if bodyExists(t, l.bodyFolder()) {
+			t.Errorf("after ReleaseBody, the empty body folder %s is still there", l.bodyFolder())
+		}
+		// Released once: a second call, or one for a path l never
+		// committed, does nothing.
+		mustRelease(t, l, secret)
+		mustRelease(t, l, "/no/such/body.bin")
+		// The library goes on recording.
+		kept := writeBody(t, l, []byte("a body to keep"))
+		mustAppend(t, l, "GET_a", fileExchange(kept))
+		mustSave(t, l)
+		if got, err := s.open(t, root).UnusedBodies(); err != nil || len(got) != 0 {
+			t.Errorf("UnusedBodies = %q, %v; want none", got, err)
+		}
+	})
+}
+
+// TestReleaseBodyKeepsASharedBodyFile: body files are named after their
+// content, so that the file of an exchange given up may be another's;
+// ReleaseBody leaves it then.
+func TestReleaseBodyKeepsASharedBodyFile(t *testing.T) {
+	content := []byte("the same large answer")
+	cases := []struct {
+		name string
+		// run commits content in l (or other libraries of root), releases
+		// one commit, and returns the path, and the library to save.
+		run func(t *testing.T, s store, root string, l *Library) (string, *Library)
+	}{
+		{"another commit of it is pending", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			// Two identical answers recorded at once: one is refused,
+			// the other is being stored.
+			refused := writeBody(t, l, content)
+			stored := writeBody(t, l, content)
+			mustRelease(t, l, refused)
+			mustAppend(t, l, "GET_stored", fileExchange(stored))
+			return stored, l
+		}},
+		{"an appended exchange refers to it", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			stored := writeBody(t, l, content)
+			mustAppend(t, l, "GET_stored", fileExchange(stored))
+			refused := writeBody(t, l, content)
+			mustRelease(t, l, refused)
+			return stored, l
+		}},
+		{"a saved cassette refers to it", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			stored := writeBody(t, l, content)
+			mustAppend(t, l, "GET_stored", fileExchange(stored))
+			mustSave(t, l)
+			// Another run: the file was there before this library's commit.
+			again := s.open(t, root)
+			refused := writeBody(t, again, content)
+			mustRelease(t, again, refused)
+			return stored, again
+		}},
+		{"a deleted cassette still refers to it on disk", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			stored := writeBody(t, l, content)
+			mustAppend(t, l, "GET_stored", fileExchange(stored))
+			mustSave(t, l)
+			if err := l.Delete("GET_stored"); err != nil {
+				t.Fatal(err)
+			}
+			refused := writeBody(t, l, content)
+			mustRelease(t, l, refused)
+			if !bodyExists(t, refused) {
+				t.Fatalf("ReleaseBody removed %s before the Save that deletes its cassette", refused)
+			}
+			// The Save that deletes the cassette removes it; bring it back.
+			mustSave(t, l)
+			if bodyExists(t, refused) {
+				t.Errorf("the Save after Delete left %s", refused)
+			}
+			stored = writeBody(t, l, content)
+			mustAppend(t, l, "GET_stored", fileExchange(stored))
+			return stored, l
+		}},
+		{"another library replaced it", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			// Another library of the same folder (a parallel test) commits
+			// the same content after this one; this one's is refused.
+			refused := writeBody(t, l, content)
+			other := s.open(t, root)
+			stored := writeBody(t, other, content)
+			mustRelease(t, l, refused)
+			mustAppend(t, other, "GET_stored", fileExchange(stored))
+			return stored, other
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			forEachStore(t, func(t *testing.T, s store) {
+				root := t.TempDir()
+				path, l := tc.run(t, s, root, s.open(t, root))
+				if !bodyExists(t, path) {
+					t.Fatalf("ReleaseBody removed %s, which a stored exchange uses", path)
+				}
+				mustSave(t, l)
+				c, ok, err := s.open(t, root).Get("GET_stored")
+				if err != nil || !ok || len(c.Exchanges) != 1 {
+					t.Fatalf("Get(GET_stored) = %v, %v, %v; want one exchange", c, ok, err)
+				}
+				if got := readBody(t, &c.Exchanges[0].Response); string(got) != string(content) {
+					t.Errorf("body read back = %q, want %q", got, content)
+				}
+			})
+		})
+	}
+}
+
+// TestReleaseBodyOfEachCommit: of two identical bodies committed and both
+// given up, the file goes with the second release, not the first.
+func TestReleaseBodyOfEachCommit(t *testing.T) {
+	l := stores[2].open(t, t.TempDir())
+	a := writeBody(t, l, []byte("twice"))
+	b := writeBody(t, l, []byte("twice"))
+	mustRelease(t, l, a)
+	if !bodyExists(t, a) {
+		t.Fatal("the first ReleaseBody removed a body file another commit waits for")
+	}
+	mustRelease(t, l, b)
+	if bodyExists(t, b) {
+		t.Error("the second ReleaseBody left the body file")
+	}
+}
+
+// TestReleaseBodyAfterClear: after Clear, the cassette files on disk may
+// still refer to a body file until the next Save, which removes it if no
+// cassette does.
+func TestReleaseBodyAfterClear(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s store) {
+		l := s.open(t, t.TempDir())
+		stored := writeBody(t, l, []byte("recorded before"))
+		mustAppend(t, l, "GET_stored", fileExchange(stored))
+		mustSave(t, l)
+		l.Clear()
+		refused := writeBody(t, l, []byte("recorded before"))
+		mustRelease(t, l, refused)
+		if !bodyExists(t, refused) {
+			t.Fatal("ReleaseBody after Clear removed a body file the saved cassettes refer to")
+		}
+		mustSave(t, l)
+		if bodyExists(t, refused) {
+			t.Error("the Save after Clear left a body file no cassette refers to")
+		}
+	})
+}
+
+// TestReleaseBodyLeavesAFileItDidNotCreate: a body file that was there
+// before the commit and that no cassette refers to (a crash left it) is
+// not removed by ReleaseBody, but listed by UnusedBodies.
+func TestReleaseBodyLeavesAFileItDidNotCreate(t *testing.T) {
+	root := t.TempDir()
+	s := stores[2]
+	l := s.open(t, root)
+	orphan := writeBody(t, l, []byte("left by a crash"))
+	l = s.open(t, root)
+	refused := writeBody(t, l, []byte("left by a crash"))
+	if refused != orphan {
+		t.Fatalf("paths %s and %s, want the same", refused, orphan)
+	}
+	mustRelease(t, l, refused)
+	if !bodyExists(t, refused) {
+		t.Fatal("ReleaseBody removed a file it did not create")
+	}
+	if got, err := l.UnusedBodies(); err != nil || len(got) != 1 || got[0] != orphan {
+		t.Errorf("UnusedBodies = %q, %v; want [%s]", got, err, orphan)
+	}
+}
+
+// TestImportedBodyNotReleased: a body file a Save copied into the library
+// from another is referred to by a cassette file: a commit of the same
+// content given up leaves it.
+func TestImportedBodyNotReleased(t *testing.T) {
+	src := stores[2].open(t, t.TempDir())
+	body := writeBody(t, src, []byte("imported"))
+	mustAppend(t, src, "GET_a", fileExchange(body))
+	mustSave(t, src)
+	c, _, err := src.Get("GET_a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	dst := stores[2].open(t, root)
+	if err := dst.Put(c); err != nil {
+		t.Fatal(err)
+	}
+	mustSave(t, dst)
+	refused := writeBody(t, dst, []byte("imported"))
+	// The cassette dst holds may still name the source's file (see
+	// adoptImports); the cassette file names the copy.
+	dst.mu.Lock()
+	for _, e := range dst.entries {
+		e.c.Exchanges[0].Response.BodyFile = body
+	}
+	dst.mu.Unlock()
+	mustRelease(t, dst, refused)
+	if !bodyExists(t, refused) {
+		t.Fatal("ReleaseBody removed a body file a Save imported")
+	}
+}
