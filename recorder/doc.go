@@ -105,7 +105,12 @@
 // by package replayserver). A body in a file is replayed as one stream:
 // its recorded chunks are not kept. Request bodies are always kept in
 // memory and in the cassette, up to [MaxBodySize]; [BeforeSave] sees a
-// large response body as [library.Response.BodyFile], not as Body.
+// large response body as [library.Response.BodyFile], not as Body. An
+// exchange that is not stored after its body reached a body file (a hook
+// refused it or panicked, the library refused it) takes its body file
+// with it: the recorder gives it up with [library.Library.ReleaseBody],
+// which removes it unless it is shared (another exchange, stored, saved
+// or still being recorded, has the same body).
 //
 // # Secrets
 //

@@ -225,7 +225,10 @@ func NoDefaultRedaction() Option { return func(c *config) { c.noDefaults = true 
 // several goroutines at once. An error stops the exchange from being
 // stored and is reported to [OnError], and so does a panic (the error
 // then holds its value and stack); the client still gets its response.
-// Default: none.
+// A large body the hook sees in a body file is then removed from disk,
+// unless another exchange of the library has the same body (see "Large
+// bodies" in the package documentation); so is one a hook replaced
+// (moved inline, redacted). Default: none.
 func BeforeSave(hook func(*library.Exchange) error) Option {
 	return func(c *config) {
 		if hook != nil {

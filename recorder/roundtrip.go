@@ -385,8 +385,8 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 
 // store appends ex to the cassette name, has the library saved in the
 // background, then logs and reports it; note, if not empty, ends the log
-// line. Errors go to OnError.
-func (rt *roundTripper) store(name string, ex library.Exchange, note string, sent time.Time) {
+// line. Errors go to OnError. It reports whether ex was appended.
+func (rt *roundTripper) store(name string, ex library.Exchange, note string, sent time.Time) bool {
 	rt.mu.Lock()
 	err := rt.lib.Append(name, ex)
 	rt.mu.Unlock()
@@ -395,13 +395,14 @@ func (rt *roundTripper) store(name string, ex library.Exchange, note string, sen
 	}
 	if err != nil {
 		rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: %w", ex.Request.Method, ex.Request.URL, name, err))
-		return
+		return false
 	}
 	rt.cfg.logRecorded(name, &ex, note)
 	rt.lost.Stored(name, sent)
 	if rt.cfg.onRecord != nil {
 		rt.cfg.onRecord(name, ex)
 	}
+	return true
 }
 
 // capture is a response body that hands bytes on as they arrive and keeps
@@ -616,6 +617,7 @@ func (c *capture) store() {
 		Latency:    time.Since(c.start),
 		RecordedAt: time.Now().UTC(),
 	}
+	committed := "" // the body file committed, released unless stored
 	if c.file != nil {
 		path, err := c.file.Commit()
 		if err != nil {
@@ -623,6 +625,7 @@ func (c *capture) store() {
 			return
 		}
 		ex.Response.Body, ex.Response.BodyFile = nil, path
+		committed = path
 	}
 	if len(c.rt.redact.Hooks) > 0 {
 		// The transport may still be reading the request body it sent
@@ -637,9 +640,27 @@ func (c *capture) store() {
 	}
 	if err != nil {
 		c.rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: before save: %w", ex.Request.Method, ex.Request.URL, c.name, err))
+		c.rt.releaseBody(committed)
 		return
 	}
-	c.rt.store(c.name, ex, c.note, c.start)
+	if !c.rt.store(c.name, ex, c.note, c.start) || ex.Response.BodyFile != committed {
+		// Refused by the library, or a hook put the body elsewhere
+		// (inline, redacted): the body file committed is no exchange's.
+		c.rt.releaseBody(committed)
+	}
+}
+
+// releaseBody gives up the body file path, committed for an exchange that
+// was not stored: the library removes it unless something else may use
+// it (see [library.Library.ReleaseBody]), so that a body a hook kept out
+// of the library is not left on disk. An empty path is no body file.
+func (rt *roundTripper) releaseBody(path string) {
+	if path == "" {
+		return
+	}
+	if err := rt.lib.ReleaseBody(path); err != nil {
+		rt.cfg.storeFailed(fmt.Errorf("recorder: %w (the body of an exchange that was not stored; remove it by hand, or with cassette prune -force)", err))
+	}
 }
 
 // redactExchange redacts ex and runs the BeforeSave hooks on it (see
