@@ -30,13 +30,15 @@ var errCredentials = errors.New("holds credentials (user:password@), which are n
 // credentials replaced by "xxxxx": the password, as [url.URL.Redacted]
 // does, or the user name when there is no password (it is then the
 // token). In a URL that does not parse (a bare % in the password, a port
-// mistyped) or parses without scheme or host (an opaque one,
+// mistyped) or parses without a host (an opaque one,
 // "user:password@host", whose "user" is taken for a scheme, or a path,
-// "token@host"), what lies between the user's colon and the last "@" is
-// taken for a password, and without a colon what comes before an "@" of
-// the authority for the user name.
+// "token@host", "https:/token@host"), what lies between the user's colon,
+// before the first "@", and the last "@" is taken for a password, and
+// without such a colon what comes before an "@" of the authority for the
+// user name.
 func Redacted(s string) string {
-	if u, err := url.Parse(s); err == nil && u.Opaque == "" && (u.Scheme != "" || u.Host != "") {
+	u, err := url.Parse(s)
+	if err == nil && u.Opaque == "" && u.Host != "" {
 		if u.User == nil {
 			return s
 		}
@@ -48,17 +50,31 @@ func Redacted(s string) string {
 		return v.String()
 	}
 	start := 0
-	// The scheme's "://" only if it comes before the credentials: one in
-	// a query ("?next=https://...") does not start them.
-	if i := strings.Index(s, "://"); i >= 0 && i < strings.IndexByte(s, '@') {
-		start = i + len("://")
+	switch {
+	case err == nil && u.Opaque == "" && u.Scheme != "":
+		// A scheme and a path, no host (a slash missing:
+		// https:/TOKEN@host): the path starts with what would be the
+		// credentials.
+		start = len(u.Scheme) + len(":")
+		for start < len(s) && s[start] == '/' {
+			start++
+		}
+	default:
+		// The scheme's "://" only if it comes before the credentials:
+		// one in a query ("?next=https://...") does not start them.
+		if i := strings.Index(s, "://"); i >= 0 && i < strings.IndexByte(s, '@') {
+			start = i + len("://")
+		}
 	}
 	at := strings.LastIndex(s[start:], "@")
 	if at < 0 {
 		return s
 	}
 	at += start
-	if colon := strings.IndexByte(s[start:at], ':'); colon >= 0 {
+	// The user's colon comes before the first "@": one after it is a
+	// port's ("token@host:80x/v1?email=me@example.com").
+	first := start + strings.IndexByte(s[start:], '@')
+	if colon := strings.IndexByte(s[start:first], ':'); colon >= 0 {
 		colon += start
 		return s[:colon+1] + "xxxxx" + s[at:]
 	}
