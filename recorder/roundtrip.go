@@ -683,9 +683,12 @@ func (rt *roundTripper) redactExchange(ex *library.Exchange) (err error) {
 // decodes, and the body resp now holds does not, while its
 // Content-Encoding still says gzip. Stored, it would fail every client
 // that replays it ("gzip: invalid header"). A body the upstream sent that
-// does not decode is stored as it was sent.
+// does not decode is stored as it was sent. A body the hooks left as it
+// was sent is not decoded: comparing costs far less than decoding (up to
+// 256 MiB), which every gzip-encoded exchange recorded with a hook would
+// pay in its client's last Read.
 func checkEncoding(resp *library.Response, sent []byte) error {
-	if len(resp.Body) == 0 || !gunzip.Encoded(resp.Header) {
+	if len(resp.Body) == 0 || !gunzip.Encoded(resp.Header) || bytes.Equal(resp.Body, sent) {
 		return nil
 	}
 	if _, ok := gunzip.DecodedLen(resp.Body); ok {
