@@ -601,3 +601,35 @@ func TestImportDoesNotWarnOfAnswersWithoutBodies(t *testing.T) {
 		t.Errorf("warnings = %q, want none: these answers have no body", skipped)
 	}
 }
+
+// The warnings and errors of an import name an entry by its URL with its
+// credentials redacted, as the recorder redacts them: a HAR's page loads
+// carry tokens in their queries, which the import's output on a CI log
+// showed, though the cassettes it wrote hid them.
+func TestImportWarningsHideCredentials(t *testing.T) {
+	data := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"GET","url":"https://api.example.com/blocked?access_token=s3cret1"},"response":{"status":0}},
+		{"request":{"method":"GET","url":"wss://api.example.com/socket?token=s3cret2"},"response":{"status":101}},
+		{"request":{"method":"GET","url":"https://me:s3cret3@api.example.com/lost?key=s3cret4#access_token=s3cret5"},"response":{"status":200,"content":{"size":100}}}]}}`
+	_, skipped, err := Import([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(skipped) != 3 {
+		t.Fatalf("warnings = %q, want three", skipped)
+	}
+	for i, want := range []string{
+		"entry 1 (GET https://api.example.com/blocked?access_token=REDACTED)",
+		"entry 2 (GET wss://api.example.com/socket?token=REDACTED)",
+		"entry 3 (GET https://me:REDACTED@api.example.com/lost?key=REDACTED#access_token=REDACTED)",
+	} {
+		if !strings.Contains(skipped[i], want) || strings.Contains(skipped[i], "s3cret") {
+			t.Errorf("warning %d = %q, want it to name %q, no secret", i+1, skipped[i], want)
+		}
+	}
+	bad := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"GET","url":"https://api.example.com/x?access_token=s3cret6"},"response":{"status":200,"content":{"text":"%%%","encoding":"base64"}}}]}}`
+	if _, _, err := Import([]byte(bad)); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("Import of a malformed entry = %v, want an error that shows no secret", err)
+	}
+}

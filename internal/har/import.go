@@ -16,6 +16,8 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/cassette-go/cassette/internal/forwarded"
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -53,25 +55,25 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 	index := make(map[string]int) // position in out, by name
 	for i, e := range a.Log.Entries {
 		if e.Response.Status == 0 && e.Request.Method != "" {
-			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): skipped: the request got no response (status 0)", i+1, e.Request.Method, e.Request.URL))
+			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): skipped: the request got no response (status 0)", i+1, e.Request.Method, shownURL(e.Request.URL)))
 			continue
 		}
 		if e.Response.Status >= 100 && e.Response.Status < 200 {
 			// A WebSocket's 101, as browsers log it: a protocol upgrade
 			// is no exchange to replay, as the recorders do not store one.
-			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): skipped: status %d is no final answer (a protocol upgrade, such as a WebSocket, is not replayed)", i+1, e.Request.Method, e.Request.URL, e.Response.Status))
+			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): skipped: status %d is no final answer (a protocol upgrade, such as a WebSocket, is not replayed)", i+1, e.Request.Method, shownURL(e.Request.URL), e.Response.Status))
 			continue
 		}
 		ex, err := importEntry(e, a.Log.Creator.Name == "cassette")
 		if err != nil {
-			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, e.Request.URL, err)
+			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, shownURL(e.Request.URL), err)
 		}
 		if c := e.Response.Content; c.Size > 0 && c.Text == "" && len(c.Encoded) == 0 && hasBody(e) {
 			// The browser no longer had the body when it saved the HAR:
 			// the cassette replays an empty one in its place. (An answer
 			// with no body by HTTP lost none, whatever its size says: a
 			// browser gives a 304 the size of the resource revalidated.)
-			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): the HAR holds no response body (content.size %d, no text): imported with an empty body; save the HAR with content (DevTools: \"Save all as HAR with content\", the page loaded with DevTools open)", i+1, e.Request.Method, e.Request.URL, c.Size))
+			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): the HAR holds no response body (content.size %d, no text): imported with an empty body; save the HAR with content (DevTools: \"Save all as HAR with content\", the page loaded with DevTools open)", i+1, e.Request.Method, shownURL(e.Request.URL), c.Size))
 		}
 		name, err := nameOf(ex.Request)
 		if err != nil {
@@ -86,6 +88,21 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 		out[j].Exchanges = append(out[j].Exchanges, ex)
 	}
 	return out, skipped, nil
+}
+
+// shownURL returns raw, the URL of an entry, as the import's warnings and
+// errors name it: with its credentials redacted as the recorder redacts
+// them (a token in its query, a password), as the cassettes hold it, so
+// that the output of an import (a CI log) does not show them.
+func shownURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return forwarded.Redacted(raw)
+	}
+	if r := redact.Default().URL(u); r != u {
+		return r.String()
+	}
+	return raw
 }
 
 // hasBody reports whether the answer of e may have a body: not one to a
