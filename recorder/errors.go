@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+
+	"github.com/cassette-go/cassette/internal/bytesize"
 )
 
 // ErrBodyTooLarge is wrapped by the error [OnError] gets for an exchange
@@ -21,7 +23,7 @@ type tooLargeError struct {
 
 func (e *tooLargeError) Error() string {
 	return fmt.Sprintf("recorder: %s %s: %s body is larger than the %s limit, so it was not stored; raise it with recorder.MaxBodySize (or replayserver.MaxBodySize)",
-		e.method, e.url, e.what, formatSize(e.limit))
+		e.method, e.url, e.what, bytesize.Format(e.limit))
 }
 
 func (e *tooLargeError) Unwrap() error { return ErrBodyTooLarge }
@@ -30,18 +32,4 @@ func (e *tooLargeError) Unwrap() error { return ErrBodyTooLarge }
 // over the limit, naming the redacted URL u.
 func (rt *roundTripper) tooLarge(what, method string, u *url.URL) error {
 	return &tooLargeError{method: method, url: rt.redact.URL(u).String(), what: what, limit: rt.cfg.maxBody}
-}
-
-// formatSize writes n bytes the way people set limits: "64 MiB", "512
-// KiB", "1000 B".
-func formatSize(n int64) string {
-	for _, u := range []struct {
-		size int64
-		name string
-	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
-		if n >= u.size && n%u.size == 0 {
-			return fmt.Sprintf("%d %s", n/u.size, u.name)
-		}
-	}
-	return fmt.Sprintf("%d B", n)
 }

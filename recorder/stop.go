@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/bytesize"
 	"github.com/cassette-go/cassette/internal/detach"
 )
 
@@ -382,7 +383,7 @@ func (c *capture) broken(err error) {
 	got := fmt.Sprintf("%d bytes", c.size)
 	switch {
 	case c.tooLarge:
-		got = "more than " + formatSize(c.limit)
+		got = "more than " + bytesize.Format(c.limit)
 	case c.length >= 0:
 		got = fmt.Sprintf("%d of its %d bytes", c.size, c.length)
 	}

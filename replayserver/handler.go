@@ -644,18 +644,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 	}
-	var m match
-	named := true // the name of r is known
-	if over {
-		m, named = h.overLimit(r)
-	}
-	if named {
-		if over {
-			m = h.lookup(r, nil) // its name leaves the body out
-		} else {
-			m = h.lookup(r, body)
-		}
-	}
+	m, named := h.lookupBody(r, body, over)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
 			if over && !h.drained(w, r, body) {

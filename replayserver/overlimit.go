@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/bytesize"
 	"github.com/cassette-go/cassette/internal/slowbody"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -41,6 +42,20 @@ func (h *Handler) overLimit(r *http.Request) (m match, named bool) {
 	nr := *r
 	nr.URL, nr.Host = h.redact.URL(u), u.Host
 	return match{target: u}, h.cfg.rules.IgnoresBody(&nr)
+}
+
+// lookupBody returns the match of r, whose body is body, or when over is
+// true, whose body is over [MaxBodySize] and body what was read of it; named
+// reports whether r's name is known (see overLimit): when it is not, m
+// holds only the target.
+func (h *Handler) lookupBody(r *http.Request, body []byte, over bool) (m match, named bool) {
+	if !over {
+		return h.lookup(r, body), true
+	}
+	if m, named = h.overLimit(r); !named {
+		return m, false
+	}
+	return h.lookup(r, nil), true // its name leaves the body out
 }
 
 // discardBody reads the rest of r's body, over [MaxBodySize], of which
@@ -87,28 +102,14 @@ func writeOverLimit(b *strings.Builder, limit int64, named bool) {
 		fmt.Fprintf(b, "\nthe request body is larger than the %s limit (replayserver.MaxBodySize). It is not part of\n"+
 			"the name under the rules in use, but recording stores no exchange with a body over the limit:\n"+
 			"to record this request, raise the limit with replayserver.MaxBodySize (cassette serve:\n"+
-			"-max-body-size), recording and replaying alike.\n", formatSize(limit))
+			"-max-body-size), recording and replaying alike.\n", bytesize.Format(limit))
 		return
 	}
 	fmt.Fprintf(b, "\nthe request body is larger than the %s limit (replayserver.MaxBodySize), and recording stores\n"+
 		"no exchange with a body over the limit (it is forwarded, not stored): no cassette holds this\n"+
 		"request, and its body was not read whole to name it. To replay it, raise the limit with\n"+
 		"replayserver.MaxBodySize (cassette serve: -max-body-size), recording and replaying alike, and\n"+
-		"record it again; or leave the body out of the name with the body rule naming.IgnoreBody.\n", formatSize(limit))
-}
-
-// formatSize writes n bytes the way people set limits, as package recorder
-// writes them: "64 MiB", "512 KiB", "1000 B".
-func formatSize(n int64) string {
-	for _, u := range []struct {
-		size int64
-		name string
-	}{{1 << 30, "GiB"}, {1 << 20, "MiB"}, {1 << 10, "KiB"}} {
-		if n >= u.size && n%u.size == 0 {
-			return fmt.Sprintf("%d %s", n/u.size, u.name)
-		}
-	}
-	return fmt.Sprintf("%d B", n)
+		"record it again; or leave the body out of the name with the body rule naming.IgnoreBody.\n", bytesize.Format(limit))
 }
 
 // drained reads the rest of r's body, over [MaxBodySize], of which read was

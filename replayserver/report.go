@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cassette-go/cassette/internal/bytesize"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -223,7 +224,7 @@ func writeRequest(b *strings.Builder, r *http.Request, body []byte, limit int64)
 	}
 	size := fmt.Sprintf("%d bytes", len(body))
 	if limit > 0 {
-		size = fmt.Sprintf("more than the %s limit; %d bytes read", formatSize(limit), len(body))
+		size = fmt.Sprintf("more than the %s limit; %d bytes read", bytesize.Format(limit), len(body))
 		for cut := 1; cut <= utf8.UTFMax-1 && cut < len(body) && !utf8.Valid(body); cut++ {
 			if utf8.Valid(body[:len(body)-cut]) {
 				body = body[:len(body)-cut] // text, cut inside a character where reading stopped
@@ -232,7 +233,7 @@ func writeRequest(b *strings.Builder, r *http.Request, body []byte, limit int64)
 	}
 	switch {
 	case limit > 0 && len(body) == 0:
-		fmt.Fprintf(b, "  request body: %d bytes (its Content-Length), over the %s limit, not read\n", r.ContentLength, formatSize(limit))
+		fmt.Fprintf(b, "  request body: %d bytes (its Content-Length), over the %s limit, not read\n", r.ContentLength, bytesize.Format(limit))
 	case len(body) == 0:
 		b.WriteString("  request body: none\n")
 	case !utf8.Valid(body):

@@ -85,18 +85,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body, over = b, o
 	}
-	var m match
-	named := true // the name of req is known
-	if over {
-		m, named = h.overLimit(req)
-	}
-	if named {
-		if over {
-			m = h.lookup(req, nil) // its name leaves the body out
-		} else {
-			m = h.lookup(req, body)
-		}
-	}
+	m, named := h.lookupBody(req, body, over)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
 			if over {
