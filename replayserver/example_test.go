@@ -285,3 +285,43 @@ func (t *exampleT) finish() {
 		t.cleanups[i]()
 	}
 }
+
+// In the package's TestMain, once its tests ran: the cassettes of a
+// library that the package's tests share and none of them used. (Not run
+// here: its output depends on the tests of the run.)
+func ExampleReportUnusedIn() {
+	testMain := func(m *testing.M) { // func TestMain(m *testing.M)
+		code := m.Run()
+		f, err := os.Create("unused.log")
+		if err == nil {
+			err = replayserver.ReportUnusedIn("testdata/api", f)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = max(code, 1)
+		}
+		os.Exit(code) // then: cd testdata/api && xargs rm < ../../unused.log
+	}
+	_ = testMain
+}
+
+// UnusedIn gives the names, for a TestMain that fails the run on stale
+// cassettes rather than writing a report. (Not run here: its output
+// depends on the tests of the run.)
+func ExampleUnusedIn() {
+	testMain := func(m *testing.M) { // func TestMain(m *testing.M)
+		code := m.Run()
+		unused, err := replayserver.UnusedIn("testdata/api")
+		switch {
+		case err != nil:
+			fmt.Fprintln(os.Stderr, err)
+			code = max(code, 1)
+		case len(unused) > 0 && code == 0:
+			fmt.Fprintf(os.Stderr, "%d cassette(s) of testdata/api no test used: %v\n", len(unused), unused)
+			code = 1
+		}
+		os.Exit(code)
+	}
+	_ = testMain
+}
