@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // This file keeps track of the body files a library committed, so that
@@ -29,6 +30,15 @@ type bodyCommit struct {
 	// same folder, or of another process) is not this library's to remove.
 	file os.FileInfo
 }
+
+// sharedBodies holds the body files that a library of this process
+// refers to without a commit of its own waiting for it: a file already in
+// its body folder that a Save imported in place of another library's (see
+// copyBody), or one named by an exchange appended or put that no commit of
+// the library waits for. Such a file may be the commit of another library
+// of the same folder, whose ReleaseBody then leaves it: a cassette file
+// may refer to it. Entries stay for the process: one per such body file.
+var sharedBodies sync.Map // absolute path -> struct{}
 
 // renameBody gives the committed body file tmp, whose file is ours, its
 // final name path and notes it as committed (imported: by a Save, see
@@ -77,6 +87,7 @@ func (l *Library) markImported(path string) {
 	if l.fresh == nil {
 		l.fresh = map[string]*bodyCommit{}
 	}
+	sharedBodies.Store(path, struct{}{})
 	if b := l.fresh[path]; b != nil {
 		b.created = false
 		return
@@ -85,11 +96,18 @@ func (l *Library) markImported(path string) {
 }
 
 // added notes that ex, appended or put, refers to its body file: one
-// commit of it is no longer pending. l.mu is held.
+// commit of it is no longer pending, or, when none of l is, the file is
+// shared (see sharedBodies). l.mu is held.
 func (l *Library) added(ex []Exchange) {
 	for i := range ex {
-		if b := l.fresh[ex[i].Response.BodyFile]; b != nil && b.pending > 0 {
+		p := ex[i].Response.BodyFile
+		if p == "" {
+			continue
+		}
+		if b := l.fresh[p]; b != nil && b.pending > 0 {
 			b.pending--
+		} else {
+			sharedBodies.Store(p, struct{}{})
 		}
 	}
 }
@@ -113,8 +131,11 @@ func (l *Library) freshPaths() map[string]bool {
 // commit of it by l is still waiting for its Append or ReleaseBody, no
 // exchange l holds refers to it (nor one deleted since the last
 // [Library.Save], whose cassette file may still), l was not cleared since
-// the last Save, and the file is still the one l committed (not replaced
-// by the commit of another library or process writing the same folder).
+// the last Save, no other library of this process refers to it without
+// committing it (a Save that took it as the copy of another library's
+// body file, an exchange appended or put naming it), and the file is
+// still the one l committed (not replaced by the commit of another
+// library or process writing the same folder).
 // Otherwise the file stays, and l no longer keeps it from being removed
 // by a Save (see [Library.Save] on deleted exchanges) or listed by
 // [Library.UnusedBodies]. A body file that exists before l commits it,
@@ -151,9 +172,10 @@ func (l *Library) ReleaseBody(path string) error {
 		return nil
 	}
 	delete(l.fresh, path)
-	if !b.created || l.cleared || l.dropped[path] {
-		// Not ours, or a cassette file may refer to it until the next
-		// Save, which removes it if no cassette does.
+	if _, shared := sharedBodies.Load(path); !b.created || shared || l.cleared || l.dropped[path] {
+		// Not ours, another library of this process refers to it, or a
+		// cassette file may refer to it until the next Save, which
+		// removes it if no cassette does.
 		return nil
 	}
 	dir := l.bodyFolder()

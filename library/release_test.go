@@ -122,6 +122,34 @@ func TestReleaseBodyKeepsASharedBodyFile(t *testing.T) {
 			mustAppend(t, other, "GET_stored", fileExchange(stored))
 			return stored, other
 		}},
+		{"another library imported it", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			// Another library of the same folder saves a cassette put
+			// from a third one: its Save takes the file this one
+			// committed as the copy of the third's.
+			src := s.open(t, t.TempDir())
+			mustAppend(t, src, "GET_stored", fileExchange(writeBody(t, src, content)))
+			mustSave(t, src)
+			c, _, err := src.Get("GET_stored")
+			if err != nil {
+				t.Fatal(err)
+			}
+			refused := writeBody(t, l, content)
+			other := s.open(t, root)
+			if err := other.Put(c); err != nil {
+				t.Fatal(err)
+			}
+			mustSave(t, other)
+			mustRelease(t, l, refused)
+			return refused, other
+		}},
+		{"another library appended an exchange naming it", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			refused := writeBody(t, l, content)
+			other := s.open(t, root)
+			mustAppend(t, other, "GET_stored", fileExchange(refused))
+			mustSave(t, other)
+			mustRelease(t, l, refused)
+			return refused, other
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
