@@ -468,6 +468,16 @@ func TestBeforeSaveGzipBody(t *testing.T) {
 			ex.Response.Body = []byte(`{"password":"REDACTED"}`)
 			return nil
 		}, "", "its Content-Encoding still says so, and it would not replay: a hook that rewrites a gzip-encoded body decodes it, then encodes it again"},
+		{"a hook that writes plain text in place, under gzip, fails", gzipped([]byte(secret)), func(ex *library.Exchange) error {
+			// The body's own array, reused (append to [:0]): what the
+			// upstream sent is not kept in it.
+			b, err := ungzip(ex.Response.Body)
+			if err != nil {
+				return err
+			}
+			ex.Response.Body = append(ex.Response.Body[:0], bytes.ReplaceAll(b, []byte("hunter2"), []byte("x"))...)
+			return nil
+		}, "", "its Content-Encoding still says so, and it would not replay"},
 		{"a hook that drops Content-Encoding with the gzip is stored", gzipped([]byte(secret)), func(ex *library.Exchange) error {
 			ex.Response.Body = []byte(`{"password":"REDACTED"}`)
 			ex.Response.Header.Del("Content-Encoding")

@@ -634,6 +634,11 @@ func (c *capture) store() {
 		ex.Request.Body = bytes.Clone(ex.Request.Body)
 	}
 	sent := ex.Response.Body
+	if len(c.rt.redact.Hooks) > 0 && len(sent) > 0 && gunzip.Encoded(ex.Response.Header) {
+		// A hook may rewrite the body in place (append to Body[:0]):
+		// checkEncoding compares with, and decodes, what was sent.
+		sent = bytes.Clone(sent)
+	}
 	err := c.rt.redactExchange(&ex)
 	if err == nil && len(c.rt.redact.Hooks) > 0 {
 		err = checkEncoding(&ex.Response, sent)
