@@ -633,3 +633,26 @@ func TestImportWarningsHideCredentials(t *testing.T) {
 		t.Errorf("Import of a malformed entry = %v, want an error that shows no secret", err)
 	}
 }
+
+// A URL that does not parse (a bare % in its path) is shown with its
+// query's tokens redacted too, in a warning and in the error of naming
+// its request, whose parse error used to quote it whole.
+func TestImportMessagesHideCredentialsOfAURLThatDoesNotParse(t *testing.T) {
+	skippedOnly := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"GET","url":"https://api.example.com/a%zz?access_token=s3cret1"},"response":{"status":0}}]}}`
+	_, skipped, err := Import([]byte(skippedOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "entry 1 (GET https://api.example.com/a%zz?access_token=REDACTED)"
+	if len(skipped) != 1 || !strings.Contains(skipped[0], want) || strings.Contains(skipped[0], "s3cret") {
+		t.Errorf("warnings = %q, want one naming %q, no secret", skipped, want)
+	}
+	bad := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"GET","url":"https://api.example.com/a%zz?access_token=s3cret2"},"response":{"status":200,"content":{"text":"x"}}}]}}`
+	_, _, err = Import([]byte(bad))
+	want = `read HAR: entry 1 (GET https://api.example.com/a%zz?access_token=REDACTED): invalid request: invalid URL escape "%zz"`
+	if err == nil || err.Error() != want {
+		t.Errorf("Import = %v, want %s", err, want)
+	}
+}

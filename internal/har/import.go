@@ -77,7 +77,7 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 		}
 		name, err := nameOf(ex.Request)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read HAR: entry %d: %w", i+1, err)
+			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, shownURL(e.Request.URL), err)
 		}
 		j, ok := index[name]
 		if !ok {
@@ -97,7 +97,9 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 func shownURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return forwarded.Redacted(raw)
+		// As the cassette would hold it (see redact.Rules.Exchange),
+		// credentials in a shape only forwarded.Redacted knows too.
+		return forwarded.Redacted(redact.Default().URLString(raw))
 	}
 	if r := redact.Default().URL(u); r != u {
 		return r.String()
@@ -116,6 +118,11 @@ func hasBody(e entry) bool {
 func nameOf(r library.Request) (string, error) {
 	req, err := http.NewRequest(r.Method, r.URL, nil)
 	if err != nil {
+		// Without the URL, which a url.Error quotes whole: the caller
+		// names the entry by its URL redacted (see shownURL).
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return "", fmt.Errorf("invalid request: %w", err)
 	}
 	req.Header = r.Header

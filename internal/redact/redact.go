@@ -414,6 +414,10 @@ func KeptID(key, value string) bool {
 	return true
 }
 
+// URLString redacts the URL s as [Rules.Exchange] redacts a request's,
+// whether it parses or not: see urlString.
+func (r Rules) URLString(s string) string { return r.urlString(s) }
+
 // urlString redacts a URL given as a string, keeping every byte but the
 // redacted values: of its query, its user information and a fragment of
 // parameters.
