@@ -48,9 +48,8 @@ var sharedBodies sync.Map // absolute path -> struct{}
 func (l *Library) renameBody(tmp, path string, ours os.FileInfo, imported bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	before, err := os.Lstat(path)
-	existed := !errors.Is(err, fs.ErrNotExist)
-	if err := os.Rename(tmp, path); err != nil {
+	existed, before, err := placeBody(tmp, path)
+	if err != nil {
 		return err
 	}
 	if l.fresh == nil {
@@ -77,6 +76,30 @@ func (l *Library) renameBody(tmp, path string, ours os.FileInfo, imported bool) 
 	b.file = ours
 	return nil
 }
+
+// placeBody gives the body file tmp its name path and reports whether a
+// file was there already, and which (nil if it was not). The name is
+// created with a hard link, which fails if it exists, so that of two
+// libraries or processes committing the same content at once only one
+// takes the file for its own creation; one that finds a file there
+// replaces it by the same bytes (a link placed there is not trusted). On a
+// file system without hard links it looks, then renames.
+func placeBody(tmp, path string) (existed bool, before os.FileInfo, err error) {
+	if testHookPlaceBody != nil {
+		testHookPlaceBody(path)
+	}
+	err = os.Link(tmp, path)
+	if err == nil {
+		os.Remove(tmp) // path is the file now
+		return false, nil, nil
+	}
+	before, err = os.Lstat(path)
+	existed = !errors.Is(err, fs.ErrNotExist)
+	return existed, before, os.Rename(tmp, path)
+}
+
+// testHookPlaceBody, if set by a test, runs as placeBody starts.
+var testHookPlaceBody func(path string)
 
 // markImported notes that a Save refers to the body file path, already in
 // l's body folder, in place of another library's: it is not swept, and

@@ -142,6 +142,23 @@ func TestReleaseBodyKeepsASharedBodyFile(t *testing.T) {
 			mustRelease(t, l, refused)
 			return refused, other
 		}},
+		{"another library committed it at the same moment", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			// This library's commit looks for a file at the path, finds
+			// none, and before it puts its own there the other library
+			// commits the same content whole: only one of them created it.
+			other := s.open(t, root)
+			var stored string
+			testHookPlaceBody = func(string) {
+				testHookPlaceBody = nil
+				stored = writeBody(t, other, content)
+			}
+			t.Cleanup(func() { testHookPlaceBody = nil })
+			refused := writeBody(t, l, content)
+			mustAppend(t, other, "GET_stored", fileExchange(stored))
+			mustSave(t, other)
+			mustRelease(t, l, refused)
+			return stored, other
+		}},
 		{"another library appended an exchange naming it", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
 			refused := writeBody(t, l, content)
 			other := s.open(t, root)
