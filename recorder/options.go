@@ -180,7 +180,7 @@ func RedactHeaders(names ...string) Option {
 // given several times. Default: access_token, api_key, apikey, token, key,
 // signature, sig, client_secret, password, private_token, access_key,
 // api-key, auth_token, appid (kept when it is a number, an application's
-// id), X-Amz-Signature,
+// id, unless RedactQuery names appid), X-Amz-Signature,
 // X-Amz-Credential, X-Amz-Security-Token, refresh_token, id_token,
 // assertion, client_assertion, code_verifier, X-Goog-Signature,
 // X-Goog-Credential, X-Amz-Date and X-Goog-Date (see the recorder

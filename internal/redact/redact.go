@@ -45,6 +45,12 @@ type Rules struct {
 	// URL and headers are redacted. They may rewrite anything (a JSON body
 	// field, say). The first error stops the exchange from being saved.
 	Hooks []func(*library.Exchange) error
+
+	// KeepNumericAppIDs keeps an appid that is a number (see [KeptID]),
+	// though Query names appid. [Default] sets it; [Rules.With] clears it
+	// when the rules added name appid themselves: asked for by name, every
+	// appid is redacted.
+	KeepNumericAppIDs bool
 }
 
 // Default returns the rules that apply unless the user opts out: the
@@ -72,6 +78,7 @@ func Default() Rules {
 			// A Google Cloud Storage V4 signed URL.
 			"X-Goog-Signature", "X-Goog-Credential",
 		}, Stamps...),
+		KeepNumericAppIDs: true,
 	}
 }
 
@@ -91,6 +98,7 @@ func (r Rules) With(o Rules) Rules {
 		Query:             union(r.Query, o.Query),
 		Paths:             append(append([]*regexp.Regexp(nil), r.Paths...), o.Paths...),
 		Hooks:             append(append([]func(*library.Exchange) error(nil), r.Hooks...), o.Hooks...),
+		KeepNumericAppIDs: (r.KeepNumericAppIDs || o.KeepNumericAppIDs) && !containsFold(o.Query, "appid"),
 	}
 }
 
@@ -362,7 +370,7 @@ func (r Rules) query(raw string) (string, bool) {
 		start := pos
 		pos += len(pair) + 1
 		key, value, ok := strings.Cut(pair, "=")
-		if !ok || value == "" || value == Placeholder || !r.secretParam(key) || KeptID(unescapeKey(key), value) {
+		if !ok || value == "" || value == Placeholder || !r.secretParam(key) || r.KeepNumericAppIDs && KeptID(unescapeKey(key), value) {
 			continue
 		}
 		if written == 0 {

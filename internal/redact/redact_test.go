@@ -472,3 +472,25 @@ func TestExchangeRedactsAUserNameWithoutPassword(t *testing.T) {
 		}
 	}
 }
+
+// A number in appid is kept by the defaults (Steam's game ids), but not
+// when the user asks for appid by name.
+func TestAppIDAskedForByNameIsRedactedWhole(t *testing.T) {
+	u, err := url.Parse("https://h/v1?appid=440")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		rules redact.Rules
+		want  string
+	}{
+		{redact.Default(), "https://h/v1?appid=440"},
+		{redact.Default().With(redact.Rules{Query: []string{"page_key"}}), "https://h/v1?appid=440"},
+		{redact.Default().With(redact.Rules{Query: []string{"AppID"}}), "https://h/v1?appid=REDACTED"},
+		{redact.Rules{}.With(redact.Rules{Query: []string{"appid"}}), "https://h/v1?appid=REDACTED"},
+	} {
+		if got := tc.rules.URL(u).String(); got != tc.want {
+			t.Errorf("with Query %q: URL = %s, want %s", tc.rules.Query, got, tc.want)
+		}
+	}
+}
