@@ -38,7 +38,18 @@ type bodyCommit struct {
 // the library waits for. Such a file may be the commit of another library
 // of the same folder, whose ReleaseBody then leaves it: a cassette file
 // may refer to it. Entries stay for the process: one per such body file.
-var sharedBodies sync.Map // absolute path -> struct{}
+var sharedBodies sync.Map // sharedKey(absolute path) -> struct{}
+
+// sharedKey returns the key of the body file path in sharedBodies: the
+// path with the symbolic links of its folder resolved, so that libraries
+// that name one folder through different paths (one through a link to
+// it, as macOS's /var is to /private/var) agree on its files.
+func sharedKey(path string) string {
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(dir, filepath.Base(path))
+	}
+	return path
+}
 
 // renameBody gives the committed body file tmp, whose file is ours, its
 // final name path and notes it as committed (imported: by a Save, see
@@ -110,7 +121,7 @@ func (l *Library) markImported(path string) {
 	if l.fresh == nil {
 		l.fresh = map[string]*bodyCommit{}
 	}
-	sharedBodies.Store(path, struct{}{})
+	sharedBodies.Store(sharedKey(path), struct{}{})
 	if b := l.fresh[path]; b != nil {
 		b.created = false
 		return
@@ -130,7 +141,7 @@ func (l *Library) added(ex []Exchange) {
 		if b := l.fresh[p]; b != nil && b.pending > 0 {
 			b.pending--
 		} else {
-			sharedBodies.Store(p, struct{}{})
+			sharedBodies.Store(sharedKey(p), struct{}{})
 		}
 	}
 }
@@ -195,7 +206,7 @@ func (l *Library) ReleaseBody(path string) error {
 		return nil
 	}
 	delete(l.fresh, path)
-	if _, shared := sharedBodies.Load(path); !b.created || shared || l.cleared || l.dropped[path] {
+	if _, shared := sharedBodies.Load(sharedKey(path)); !b.created || shared || l.cleared || l.dropped[path] {
 		// Not ours, another library of this process refers to it, or a
 		// cassette file may refer to it until the next Save, which
 		// removes it if no cassette does.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -135,6 +136,29 @@ func TestReleaseBodyKeepsASharedBodyFile(t *testing.T) {
 			}
 			refused := writeBody(t, l, content)
 			other := s.open(t, root)
+			if err := other.Put(c); err != nil {
+				t.Fatal(err)
+			}
+			mustSave(t, other)
+			mustRelease(t, l, refused)
+			return refused, other
+		}},
+		{"another library of the folder, named through a link, imported it", func(t *testing.T, s store, root string, l *Library) (string, *Library) {
+			// As above, the other library opened through a symbolic link
+			// to the folder: the file is one, whatever its path's spelling.
+			link := filepath.Join(t.TempDir(), "link")
+			if err := os.Symlink(root, link); err != nil {
+				t.Skipf("no symbolic links: %v", err)
+			}
+			src := s.open(t, t.TempDir())
+			mustAppend(t, src, "GET_stored", fileExchange(writeBody(t, src, content)))
+			mustSave(t, src)
+			c, _, err := src.Get("GET_stored")
+			if err != nil {
+				t.Fatal(err)
+			}
+			refused := writeBody(t, l, content)
+			other := s.open(t, link)
 			if err := other.Put(c); err != nil {
 				t.Fatal(err)
 			}
