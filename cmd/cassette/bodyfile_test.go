@@ -118,3 +118,44 @@ func TestToolsDoNotReadBodyFilesLinkedOutOfTheLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestExportLeavesTheLibraryAsItWas: export reads the body files into the
+// exchanges it writes, not into the cassettes the library shares with the
+// others of the process (a small file library is decoded once per
+// process): after an export, a prune run in the same process still sees
+// the body file of a cassette it keeps, and does not remove it.
+func TestExportLeavesTheLibraryAsItWas(t *testing.T) {
+	tmp := t.TempDir()
+	path := filepath.Join(tmp, "api.json")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := exchange("GET", "https://api.example.com/gone", "", 200, "text/csv", nil, fixedNow)
+	gone.Response.BodyFile = commitBody(t, lib, "a,b\n1,2\n")
+	kept := exchange("GET", "https://api.example.com/kept", "", 200, "text/csv", nil, fixedNow)
+	kept.Response.BodyFile = commitBody(t, lib, "c,d\n3,4\n")
+	writeExchanges(t, path, gone, kept)
+
+	if code, _, stderr := runSync(t, "export", "-to", "har", path, filepath.Join(tmp, "api.har")); code != exitOK {
+		t.Fatalf("export = %d, stderr %q", code, stderr)
+	}
+	for _, c := range loadAll(t, path) {
+		if f := c.Exchanges[0].Response.BodyFile; f == "" {
+			t.Errorf("after export, cassette %s has no body file (body %q)", c.Name, c.Exchanges[0].Response.Body)
+		}
+	}
+	report := filepath.Join(tmp, "unused.log")
+	if err := os.WriteFile(report, []byte(nameOf(gone)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runSync(t, "prune", "-unused", report, "-force", path); code != exitOK {
+		t.Fatalf("prune = %d, %q, %q", code, stdout, stderr)
+	}
+	if _, err := os.Stat(kept.Response.BodyFile); err != nil {
+		t.Errorf("prune removed the body file of the cassette it kept: %v", err)
+	}
+	if _, err := os.Stat(gone.Response.BodyFile); err == nil {
+		t.Errorf("prune kept the body file of the cassette it removed, %s", gone.Response.BodyFile)
+	}
+}

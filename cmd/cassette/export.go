@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
 	"github.com/cassette-go/cassette/internal/har"
@@ -76,6 +77,10 @@ func runExport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	for i := range all {
+		// The cassettes share memory with the library (and a small file
+		// library's with every library of the process that reads it):
+		// put the bodies in a copy of the exchanges.
+		all[i].Exchanges = slices.Clone(all[i].Exchanges)
 		for j := range all[i].Exchanges {
 			if all[i].Exchanges[j], err = withBody(all[i].Exchanges[j]); err != nil {
 				fmt.Fprintf(stderr, "cassette export: cassette %s: %v\n", all[i].Name, err)
