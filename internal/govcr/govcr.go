@@ -167,6 +167,9 @@ func exchange(in interaction) (library.Exchange, error) {
 	if in.Request.Method == "" {
 		return library.Exchange{}, errors.New("no request method")
 	}
+	if in.Request.URL == "" {
+		return library.Exchange{}, errors.New("no request url")
+	}
 	code := in.Response.Code
 	if code == 0 {
 		// Early cassettes may hold only "status: 200 OK".
@@ -213,6 +216,12 @@ func nameOf(r library.Request) (string, error) {
 	req, err := http.NewRequest(r.Method, r.URL, nil)
 	if err != nil {
 		return "", fmt.Errorf("invalid request: %w", err)
+	}
+	if u := req.URL; u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		// go-vcr records the absolute URL the client sent; without a
+		// host, the cassette would be named for none and no request
+		// could reach it.
+		return "", errors.New("invalid request: the url is not an absolute http or https URL")
 	}
 	req.Header = r.Header
 	return naming.Name(req, r.Body, naming.Default()), nil

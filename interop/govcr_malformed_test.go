@@ -1,0 +1,42 @@
+package interop
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/internal/govcr"
+)
+
+// importFile writes a go-vcr cassette and imports it with the CLI into a
+// new library, returning its output and whether it failed.
+func importFile(t *testing.T, bin, cassette string, args ...string) (string, bool) {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join(dir, "in.yaml")
+	if err := os.WriteFile(src, []byte(cassette), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args = append(append([]string{"import", "-from", "go-vcr"}, args...), src, filepath.Join(dir, "out"))
+	out, err := runCassette(t, bin, args...)
+	return out, err != nil
+}
+
+// An interaction whose request has no URL, or one that names no host,
+// gives a cassette no request can ever reach: the import refuses it,
+// saying which interaction, rather than writing it.
+func TestGoVCRImportRefusesURLs(t *testing.T) {
+	for _, tc := range []struct{ url, want string }{
+		{``, "no request url"},
+		{`url: /v1/users`, "not an absolute http or https URL"},
+		{`url: "http:///v1/users"`, "not an absolute http or https URL"},
+		{`url: ftp://files.example.com/a`, "not an absolute http or https URL"},
+	} {
+		cassette := "version: 2\ninteractions:\n  - id: 4\n    request: {method: GET, " + tc.url + "}\n    response: {code: 200, body: hi}\n"
+		_, err := govcr.Import([]byte(cassette))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "interaction 1 (id 4)") {
+			t.Errorf("Import(request {%s}) = %v; want an error naming interaction 1 (id 4): %s", tc.url, err, tc.want)
+		}
+	}
+}
