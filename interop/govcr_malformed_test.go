@@ -40,3 +40,22 @@ func TestGoVCRImportRefusesURLs(t *testing.T) {
 		}
 	}
 }
+
+// A URL that does not parse is reported without itself: the error of
+// url.Parse quotes it whole, credentials included, into the import's
+// output (a CI log), which the import redacts everywhere else.
+func TestGoVCRImportErrorHidesURL(t *testing.T) {
+	bin := cassetteBin(t)
+	for _, u := range []string{
+		`"http://ada:PASSW0RD-1234@api.example.com/%zz"`,
+		`"http://api.example.com/a?access_token=TOK3N-1234\x7f"`,
+	} {
+		out, failed := importFile(t, bin, "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: "+u+"}\n    response: {code: 200}\n")
+		if !failed || !strings.Contains(out, "interaction 1 (id 0): invalid request") {
+			t.Errorf("import of url %s: failed %t, output %q; want an invalid request error", u, failed, out)
+		}
+		if strings.Contains(out, "PASSW0RD") || strings.Contains(out, "TOK3N") {
+			t.Errorf("import of url %s: the error shows the credential: %q", u, out)
+		}
+	}
+}

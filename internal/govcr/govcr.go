@@ -40,6 +40,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -215,6 +216,12 @@ func bytesOf(s string) []byte {
 func nameOf(r library.Request) (string, error) {
 	req, err := http.NewRequest(r.Method, r.URL, nil)
 	if err != nil {
+		// Without the URL, which a url.Error quotes whole, credentials
+		// included: the import's output must not show what it redacts.
+		// The caller names the interaction.
+		if ue := (*url.Error)(nil); errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return "", fmt.Errorf("invalid request: %w", err)
 	}
 	if u := req.URL; u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
