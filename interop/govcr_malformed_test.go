@@ -59,3 +59,20 @@ func TestGoVCRImportErrorHidesURL(t *testing.T) {
 		}
 	}
 }
+
+// An interaction without its response, or with a status that holds no
+// code, is refused in words that say so, not as "response code 0".
+func TestGoVCRImportMissingResponse(t *testing.T) {
+	for _, tc := range []struct{ response, want string }{
+		{``, "no response"},
+		{"\n    response: {}", "no response"},
+		{"\n    response: {status: Teapot}", `response status "Teapot" has no code`},
+		{"\n    response: {code: 42}", "response code 42 out of range 100-999"},
+	} {
+		cassette := "version: 2\ninteractions:\n  - id: 2\n    request: {method: GET, url: 'http://x/a'}" + tc.response + "\n"
+		_, err := govcr.Import([]byte(cassette))
+		if err == nil || !strings.Contains(err.Error(), "interaction 1 (id 2): "+tc.want) {
+			t.Errorf("Import(%q) = %v; want an error naming interaction 1 (id 2): %s", tc.response, err, tc.want)
+		}
+	}
+}

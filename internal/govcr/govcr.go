@@ -174,11 +174,18 @@ func exchange(in interaction) (library.Exchange, error) {
 	code := in.Response.Code
 	if code == 0 {
 		// Early cassettes may hold only "status: 200 OK".
-		n, _, _ := strings.Cut(strings.TrimSpace(in.Response.Status), " ")
-		code, _ = strconv.Atoi(n)
+		status := strings.TrimSpace(in.Response.Status)
+		if status == "" {
+			return library.Exchange{}, errors.New("no response (no code nor status)")
+		}
+		n, _, _ := strings.Cut(status, " ")
+		var err error
+		if code, err = strconv.Atoi(n); err != nil {
+			return library.Exchange{}, fmt.Errorf("response status %q has no code", status)
+		}
 	}
 	if code < 100 || code > 999 {
-		return library.Exchange{}, fmt.Errorf("response code %d", code)
+		return library.Exchange{}, fmt.Errorf("response code %d out of range 100-999", code)
 	}
 	ex := library.Exchange{
 		Request: library.Request{
