@@ -182,7 +182,7 @@ func bigAnswer(path string, n int64) []byte {
 // holds exactly what the clients got, each once, and no body file more.
 func TestStressRecordOverH2C(t *testing.T) {
 	const (
-		clients = 16
+		clients = 8
 		same    = 4 // requests per client of /same
 	)
 	t.Setenv("CASSETTE_MODE", "")
@@ -370,7 +370,7 @@ func TestH2CStreamsCanceledMidBody(t *testing.T) {
 				srv := replayserver.New(ft, path, replayserver.WithMode(mode), replayserver.Upstream(api.URL), replayserver.Logf(func(string, ...any) {}))
 				client := h2cClient()
 				var wg sync.WaitGroup
-				for i := range 8 {
+				for i := range 4 {
 					wg.Go(func() {
 						p := fmt.Sprintf("/big/%d", i%2)
 						ctx, cancel := context.WithCancel(context.Background())
