@@ -48,7 +48,7 @@ type Rules struct {
 
 	// KeepNumericAppIDs keeps an appid that is a number (see [KeptID]),
 	// though Query names appid. [Default] sets it; [Rules.With] clears it
-	// when the rules added name appid themselves: asked for by name, every
+	// when either rules name appid without it: asked for by name, every
 	// appid is redacted.
 	KeepNumericAppIDs bool
 }
@@ -90,7 +90,9 @@ var Stamps = []string{"X-Amz-Date", "X-Goog-Date"}
 
 // With returns the union of r and o: the header and query names of both
 // (each once, in any case, r's first), CredentialHeaders if either has it,
-// r's path patterns and hooks followed by o's. It does not modify r or o.
+// r's path patterns and hooks followed by o's, KeepNumericAppIDs if
+// either has it and neither names appid without it. It does not modify r
+// or o.
 func (r Rules) With(o Rules) Rules {
 	return Rules{
 		Headers:           union(r.Headers, o.Headers),
@@ -98,8 +100,14 @@ func (r Rules) With(o Rules) Rules {
 		Query:             union(r.Query, o.Query),
 		Paths:             append(append([]*regexp.Regexp(nil), r.Paths...), o.Paths...),
 		Hooks:             append(append([]func(*library.Exchange) error(nil), r.Hooks...), o.Hooks...),
-		KeepNumericAppIDs: (r.KeepNumericAppIDs || o.KeepNumericAppIDs) && !containsFold(o.Query, "appid"),
+		KeepNumericAppIDs: (r.KeepNumericAppIDs || o.KeepNumericAppIDs) && !r.redactsEveryAppID() && !o.redactsEveryAppID(),
 	}
+}
+
+// redactsEveryAppID reports whether r names appid without keeping a
+// number in it: the user asked for it by name.
+func (r Rules) redactsEveryAppID() bool {
+	return containsFold(r.Query, "appid") && !r.KeepNumericAppIDs
 }
 
 // RedactsHeader reports whether the values of the header called name are

@@ -488,6 +488,14 @@ func TestAppIDAskedForByNameIsRedactedWhole(t *testing.T) {
 		{redact.Default().With(redact.Rules{Query: []string{"page_key"}}), "https://h/v1?appid=440"},
 		{redact.Default().With(redact.Rules{Query: []string{"AppID"}}), "https://h/v1?appid=REDACTED"},
 		{redact.Rules{}.With(redact.Rules{Query: []string{"appid"}}), "https://h/v1?appid=REDACTED"},
+		// With is a union: the defaults added to, or to themselves, still
+		// keep the number; a name given by hand wins on either side.
+		{redact.Rules{}.With(redact.Default()), "https://h/v1?appid=440"},
+		{redact.Default().With(redact.Default()), "https://h/v1?appid=440"},
+		{redact.Rules{Headers: []string{"X-Other"}}.With(redact.Default()), "https://h/v1?appid=440"},
+		{redact.Rules{Query: []string{"appid"}}.With(redact.Default()), "https://h/v1?appid=REDACTED"},
+		{redact.Default().With(redact.Rules{Query: []string{"appid"}}).With(redact.Default()), "https://h/v1?appid=REDACTED"},
+		{redact.Default().With(redact.Rules{Query: []string{"appid"}, KeepNumericAppIDs: true}), "https://h/v1?appid=440"},
 	} {
 		if got := tc.rules.URL(u).String(); got != tc.want {
 			t.Errorf("with Query %q: URL = %s, want %s", tc.rules.Query, got, tc.want)
