@@ -207,8 +207,8 @@ func TestStressRecordOverH2C(t *testing.T) {
 						for range same {
 							paths = append(paths, "/same")
 						}
-						if c%8 == 0 { // two clients
-							paths = append(paths, fmt.Sprintf("/big/%d", c/8), "/big/same")
+						if c%4 == 0 { // two clients
+							paths = append(paths, fmt.Sprintf("/big/%d", c/4), "/big/same")
 						}
 						for _, p := range paths {
 							resp, err := client.Get(srv.URL + p)
