@@ -237,5 +237,9 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	u := *target
 	pr.Out.URL = &u
 	pr.Out.Host = u.Host
+	if vh := pr.In.Header.Get(hostHeader); vh != "" {
+		pr.Out.Host = vh // the caller's own Host (see hostRouter)
+	}
 	pr.Out.Header.Del(schemeHeader)
+	pr.Out.Header.Del(hostHeader)
 }

@@ -196,15 +196,31 @@ func (h *Handler) hostlessNames(k string) []string {
 // first, then from the cassettes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.routed.Load() {
+		rr := withOwnHost(r)
 		var m mux.RouteMatch
 		// A match with an error is the router's NotFoundHandler or
 		// MethodNotAllowedHandler: the request is the cassettes'.
-		if h.router.Match(r, &m) && m.MatchErr == nil {
-			h.router.ServeHTTP(w, r)
+		if h.router.Match(rr, &m) && m.MatchErr == nil {
+			h.router.ServeHTTP(w, rr)
 			return
 		}
 	}
 	h.serveCassette(w, r)
+}
+
+// withOwnHost returns r as its client sent it to a route, which stands
+// for the API: with the Host header of its own that [Server.Transport]
+// carried in hostHeader, if any (see hostRouter).
+func withOwnHost(r *http.Request) *http.Request {
+	vh := r.Header.Get(hostHeader)
+	if vh == "" {
+		return r
+	}
+	c := r.WithContext(r.Context()) // a shallow copy
+	c.Host = vh
+	c.Header = r.Header.Clone()
+	c.Header.Del(hostHeader)
+	return c
 }
 
 // Router returns the router that serves hand-written routes before the

@@ -46,7 +46,7 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 	h.misses.Add(1)
 	name := m.name
 	// The report goes to test logs, 404 bodies and serve's log: it shows
-	// the request redacted, without the header Server.Transport adds.
+	// the request redacted, without the headers Server.Transport adds.
 	rr := h.redact.Request(r)
 	if _, ok := rr.Header[schemeHeader]; ok {
 		if rr == r {
@@ -55,6 +55,7 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 		}
 		rr.Header = rr.Header.Clone()
 		delete(rr.Header, schemeHeader)
+		delete(rr.Header, hostHeader)
 	}
 	e := &MissError{Method: r.Method, URL: requestURL(r, rr), Name: name}
 	var b strings.Builder

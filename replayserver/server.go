@@ -283,11 +283,17 @@ func (w logWriter) Write(p []byte) (int, error) {
 // whatever its URL: a client with hard-coded URLs such as
 // https://api.example.com/v1/x is answered from the cassettes recorded from
 // that host (and, in record mode, forwarded to it, whether or not
-// [Upstream] is set). srv.Client() uses it.
+// [Upstream] is set). The host is the URL's, as [NewTransport] names a
+// request: a Host header that names another (a virtual host served at
+// the URL's address) is sent on with it to that address, and seen by the
+// routes of [Server.Router]. srv.Client() uses it.
 func (s *Server) Transport() http.RoundTripper { return s.transport }
 
 // hostRouter sends requests for any URL to the server, keeping the host
 // they were meant for in the Host header and their scheme in schemeHeader.
+// That host is the URL's, which names the request as [NewTransport] names
+// it; a Host header of the caller's own that names another (a virtual
+// host served at that address) goes in hostHeader, and on to the upstream.
 type hostRouter struct {
 	base   http.RoundTripper // the httptest client's transport
 	server *url.URL
@@ -303,8 +309,10 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r.Header == nil { // as http.NewRequest would have made it
 		r.Header = make(http.Header)
 	}
-	if r.Host == "" {
-		r.Host = req.URL.Host
+	r.Host = req.URL.Host
+	r.Header.Del(hostHeader)
+	if req.Host != "" && req.Host != req.URL.Host {
+		r.Header.Set(hostHeader, req.Host)
 	}
 	r.Header.Set(schemeHeader, req.URL.Scheme)
 	r.URL.Scheme, r.URL.Host = t.server.Scheme, t.server.Host
