@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -88,8 +89,21 @@ func TestServerTransportNamesAVirtualHostByItsURL(t *testing.T) {
 		names, _ := lib.Names()
 		for _, p := range []string{"/a", "/b"} {
 			req, _ := http.NewRequest("GET", api.URL+p, nil)
-			if n := nameOf(req, nil); !slices.Contains(names, n) {
+			n := nameOf(req, nil)
+			if !slices.Contains(names, n) {
 				t.Errorf("library holds %q, not %q (GET %s%s named by its URL)", names, n, api.URL, p)
+				continue
+			}
+			c, _, err := lib.Get(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ex := range c.Exchanges {
+				for k := range ex.Request.Header {
+					if strings.HasPrefix(http.CanonicalHeaderKey(k), "X-Cassette-") {
+						t.Errorf("cassette %s stores the server's own request header %s: %q", n, k, ex.Request.Header[k])
+					}
+				}
 			}
 		}
 		c := &http.Client{Transport: replayserver.NewTransport(t, path, replayserver.WithMode(replayserver.ModeReplay))}
