@@ -142,6 +142,26 @@ func TestImportErrors(t *testing.T) {
 
 // TestExportImportRoundTrip exports a library to HAR and imports it back:
 // the same cassettes.
+// A null interaction in a go-vcr cassette stops the import, as an
+// interaction without a request or response does, with an error naming the
+// file and the interaction; nothing is written.
+func TestImportGoVCRNullInteraction(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "null.yaml")
+	cassette := "version: 2\ninteractions:\n  - {id: 0, request: {method: GET, url: 'https://api.example.com/a'}, response: {code: 200}}\n  - null\n"
+	if err := os.WriteFile(src, []byte(cassette), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "out")
+	code, stdout, stderr := runSync(t, "import", "-from", "go-vcr", src, dst)
+	if want := "cassette import: " + src + ": read go-vcr cassette: interaction 2 is null"; code != exitError || !strings.HasPrefix(stderr, want) || stdout != "" {
+		t.Errorf("import of a cassette with a null interaction = %d, stdout %q, stderr %q; want %d and stderr starting %q", code, stdout, stderr, exitError, want)
+	}
+	if _, err := os.Stat(dst); err == nil {
+		t.Errorf("failed import created %s", dst)
+	}
+}
+
 func TestExportImportRoundTrip(t *testing.T) {
 	src := writeSample(t, "api")
 	har := filepath.Join(t.TempDir(), "out.har")

@@ -28,7 +28,9 @@
 // that are not UTF-8 with the YAML tag !!binary, in base64), and the
 // duration as latency. go-vcr records no time, so the exchanges have none.
 // The other fields (proto, content_length, host, form, ...) say nothing
-// the exchange does not. Versions 1 and 2 are read.
+// the exchange does not. Versions 1 and 2 are read. An interaction that
+// cannot be replayed (no method, no absolute URL, no response code, or null
+// itself) makes Import fail, naming its place in the list and its id.
 //
 // vcrpy's cassettes look alike but differ ("uri" for the URL, a status
 // object, bodies as {string: ...}); Import refuses them with an error
@@ -52,8 +54,12 @@ import (
 
 // file is a go-vcr cassette file, as far as Import reads it.
 type file struct {
-	Version      int           `yaml:"version"`
-	Interactions []interaction `yaml:"interactions"`
+	Version int `yaml:"version"`
+	// Interactions holds pointers so that a null interaction ("- null",
+	// "- ~", an empty "-") is nil here: into a struct, yaml.v3 drops it
+	// from the list, and the import would skip it without a word and
+	// number the interactions after it wrongly.
+	Interactions []*interaction `yaml:"interactions"`
 }
 
 type interaction struct {
@@ -145,7 +151,13 @@ func Import(data []byte) ([]library.Cassette, error) {
 	var out []library.Cassette
 	index := make(map[string]int) // position in out, by name
 	for i, in := range f.Interactions {
-		ex, err := exchange(in)
+		if in == nil {
+			// Refused, as an interaction without its request or response
+			// is: it has nothing to replay, and a cassette the file meant
+			// to hold would be missing without a word.
+			return nil, fmt.Errorf("read go-vcr cassette: interaction %d is null: no request and no response; remove it, or re-record the cassette", i+1)
+		}
+		ex, err := exchange(*in)
 		if err != nil {
 			return nil, fmt.Errorf("read go-vcr cassette: interaction %d (id %d): %w", i+1, in.ID, err)
 		}

@@ -205,3 +205,30 @@ func TestImportNeverPanics(t *testing.T) {
 		}()
 	}
 }
+
+// A null interaction has nothing to replay, as one without its request or
+// response has not: it is refused the same way, naming its place in the
+// list. yaml.v3 drops a null from a list of structs, so it used to be
+// skipped without a word, and the interactions after it numbered one too
+// low in the errors about them.
+func TestImportRefusesNullInteraction(t *testing.T) {
+	const ok = "{id: 0, request: {method: GET, url: 'https://api.example.com/a'}, response: {code: 200, body: hi}}"
+	for _, tc := range []struct{ why, cassette string }{
+		{"null", "version: 2\ninteractions:\n  - " + ok + "\n  - null\n"},
+		{"tilde", "version: 2\ninteractions:\n  - " + ok + "\n  - ~\n"},
+		{"an empty entry", "version: 2\ninteractions:\n  - " + ok + "\n  -\n"},
+		{"JSON null", `{"version": 2, "interactions": [` + ok + `, null]}`},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			cs, err := Import([]byte(tc.cassette))
+			if err == nil || !strings.Contains(err.Error(), "interaction 2 is null") {
+				t.Errorf("Import(%q) = %d cassettes, error %v; want an error naming interaction 2 as null", tc.cassette, len(cs), err)
+			}
+		})
+	}
+	// Interactions after a null one are numbered where they are.
+	bad := "version: 2\ninteractions:\n  - null\n  - {id: 7, request: {method: GET}, response: {code: 200}}\n"
+	if _, err := Import([]byte(bad)); err == nil || !strings.Contains(err.Error(), "interaction 1 is null") {
+		t.Errorf("Import(%q) = %v; want an error naming interaction 1 as null", bad, err)
+	}
+}
