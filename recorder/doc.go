@@ -88,7 +88,14 @@
 //
 // An exchange whose request or response body is larger than [MaxBodySize]
 // (64 MiB by default) is forwarded whole but not stored, and [OnError] is
-// told; no copy of a body is kept past the limit. The transports the
+// told; no copy of a body is kept past the limit. A request whose body
+// is not as long as its ContentLength says (ContentLength 0 or -1 says
+// nothing) is an error from RoundTrip, as from [http.Transport], and is
+// stored nowhere: a body the recorder reads whole, or up to the limit
+// while its ContentLength is under it, is not sent at all; one over the
+// limit whose ContentLength is over it too, sent as it comes, is broken
+// off before the upstream has the length it was told, so that no upstream
+// ever answers a request cut to it. The transports the
 // recorder makes wait [UpstreamTimeout] (60 seconds by default) for the
 // response headers: the proxy answers a request that timed out with 504
 // Gateway Timeout, one it could not forward with 502 Bad Gateway, and

@@ -217,15 +217,33 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		rt.cfg.logError("recorder: %s", slowbody.Message(method+" "+rt.redact.URL(req.URL).String(), slowbody.After, read))
 	})
 	if err != nil {
+		if le := (lengthError{}); errors.As(err, &le) {
+			return nil, rt.lengthFailed(method, req.URL, "not sent", le)
+		}
 		return nil, fmt.Errorf("recorder: read request body of %s %s: %w", method, rt.redact.URL(req.URL), requestBodyError{err})
 	}
 	if !whole {
 		// The request body is too large to store: send it as it comes
-		// and hand the response on untouched.
-		body := &watchedBody{ReadCloser: out.Body}
+		// and hand the response on untouched. out may be req itself,
+		// which RoundTrip does not modify.
+		o := *out
+		out = &o
+		rest := out.Body
+		if out.ContentLength > 0 {
+			// Checked as it goes (see lengthBody): this body is not read
+			// before it is sent, and a wrapped body is not one that
+			// http.Transport checks before sending anything.
+			rest = &lengthBody{ReadCloser: rest, want: out.ContentLength}
+		}
+		body := &watchedBody{ReadCloser: rest}
 		out.Body = body
 		resp, err := rt.next.RoundTrip(out)
 		if err != nil {
+			if le := (lengthError{}); errors.As(err, &le) {
+				// Not as long as it said: the caller's fault.
+				rt.sendFailed(out, le)
+				return nil, rt.lengthFailed(method, req.URL, "broken off", le)
+			}
 			if body.failed() {
 				// The client's body failed as it was sent: its fault.
 				err = fmt.Errorf("recorder: read request body of %s %s: %w", method, rt.redact.URL(req.URL), requestBodyError{err})
@@ -343,6 +361,12 @@ const spillSize = 8 << 20
 // (when limit > 0) is not kept: whole is false, body nil, and the request
 // returned sends what was read then the rest of req.Body as it comes. A
 // body that has not ended after [slowbody.After] is told to slow.
+//
+// A body whose length is not the ContentLength req gives is an error (a
+// [lengthError]), as http.Transport returns for it, and nothing is to be
+// sent: sent, the upstream would get, and may answer, a request cut to
+// that length. Only a ContentLength over limit, with which the body is
+// not read here, is left for the transport to check.
 func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []byte, out *http.Request, whole bool, err error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, req, true, nil
@@ -368,6 +392,16 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 	}
 	o := *req
 	if limit > 0 && int64(len(body)) > limit {
+		if req.ContentLength > 0 {
+			// Its length, at most limit, is less than the body's: read on
+			// to tell how much more, as http.Transport does.
+			rest, err := io.Copy(io.Discard, req.Body)
+			req.Body.Close()
+			if err != nil {
+				return nil, nil, false, err
+			}
+			return nil, nil, false, lengthError{req.ContentLength, int64(len(body)) + rest}
+		}
 		o.Body = struct {
 			io.Reader
 			io.Closer
@@ -377,6 +411,9 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 	}
 	if err := req.Body.Close(); err != nil {
 		return nil, nil, false, err
+	}
+	if req.ContentLength > 0 && int64(len(body)) != req.ContentLength {
+		return nil, nil, false, lengthError{req.ContentLength, int64(len(body))}
 	}
 	o.Body = io.NopCloser(bytes.NewReader(body))
 	o.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -733,6 +770,80 @@ func (c *capture) clientStopped() bool {
 	default:
 		return false
 	}
+}
+
+// A lengthBody is a request body sent as it comes that fails, with a
+// [lengthError], when it is not as long as its request's ContentLength
+// says, before the upstream has a request of that length: the read that
+// would complete the length returns nothing and fails when the body goes
+// on past it, and one that ends short fails. So a request body longer
+// than it says never reaches the upstream cut to that length, to be
+// answered as if whole (the transport sends, then checks); the upstream
+// sees a request broken off.
+type lengthBody struct {
+	io.ReadCloser
+	want int64 // the ContentLength, more than 0
+	read int64 // bytes read so far
+}
+
+func (b *lengthBody) Read(p []byte) (int, error) {
+	left := b.want - b.read
+	if left <= 0 {
+		return 0, b.end()
+	}
+	if int64(len(p)) > left {
+		p = p[:left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.read += int64(n)
+	switch {
+	case err == io.EOF && b.read < b.want:
+		return n, lengthError{b.want, b.read}
+	case err == nil && b.read == b.want:
+		// The last bytes of the length: handed on only once the body
+		// is seen to end with them.
+		if err := b.end(); err != io.EOF {
+			return 0, err
+		}
+		return n, io.EOF
+	}
+	return n, err
+}
+
+// end reads the body on past its length, all of which was read: io.EOF if
+// it ends there, else a lengthError counting the rest (as http.Transport
+// reads it to count it), or the error reading it.
+func (b *lengthBody) end() error {
+	var one [1]byte
+	for {
+		n, err := b.ReadCloser.Read(one[:])
+		if n > 0 {
+			rest, err := io.Copy(io.Discard, b.ReadCloser)
+			if err != nil {
+				return err
+			}
+			return lengthError{b.want, b.read + int64(n) + rest}
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// lengthFailed returns the error of a request whose body is not as long
+// as its ContentLength says (see lengthError), what became of it told by
+// what.
+func (rt *roundTripper) lengthFailed(method string, u *url.URL, what string, le lengthError) error {
+	return fmt.Errorf("recorder: %s %s: %s: %w (a request's ContentLength is the length of its body, or 0 when it is not known)",
+		method, rt.redact.URL(u), what, requestBodyError{le})
+}
+
+// A lengthError is a request body whose length is not the ContentLength
+// of its request: the caller's mistake, said as http.Transport says it.
+type lengthError struct{ contentLength, bodyLength int64 }
+
+func (e lengthError) Error() string {
+	return fmt.Sprintf("http: ContentLength=%d with Body length %d", e.contentLength, e.bodyLength)
 }
 
 // A requestBodyError is the client's request body failing as it is read:

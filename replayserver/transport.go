@@ -143,16 +143,19 @@ func (tr *transport) forward(req, out *http.Request) (*http.Response, error) {
 // whose length the caller did not give (ContentLength 0 or -1 with a
 // body) keeps it unknown, so that it goes upstream chunked, as the caller
 // sent it (and as the replay server forwards it), not with a
-// Content-Length it never sent.
+// Content-Length it never sent. A length the caller gave is kept, even
+// one the body does not have: the recorder then fails the request, as
+// http.Transport would have, rather than send and store it with a length
+// the caller did not give.
 func withBody(req *http.Request, body []byte) *http.Request {
 	r := req.Clone(req.Context())
 	switch {
+	case req.ContentLength > 0:
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	case body == nil:
 		r.Body, r.ContentLength = http.NoBody, 0
-	case req.ContentLength <= 0:
-		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), -1
 	default:
-		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), -1
 	}
 	return r
 }
