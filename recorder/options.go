@@ -219,10 +219,14 @@ func NoDefaultRedaction() Option { return func(c *config) { c.noDefaults = true 
 // sent: gzip-encoded when its Content-Encoding says so, as most APIs
 // answer a recording RoundTripper, which asks for gzip as
 // [http.Transport] does. A hook that rewrites such a body decodes it and
-// encodes it again; one that leaves a body that is no longer gzip under
-// Content-Encoding: gzip fails as if it had returned an error, as the
-// exchange would not replay. Hooks run in the order given, possibly from
-// several goroutines at once. An error stops the exchange from being
+// encodes it again; one that leaves a body that no longer decodes under
+// its Content-Encoding fails as if it had returned an error, as the
+// exchange would not replay: gzip (or x-gzip) and deflate (zlib-wrapped
+// or raw) are checked, inline or in a body file, a body file moved inline
+// included; other codings (br, zstd) and several in a row are not. A body
+// the hooks left as the upstream sent it is not checked (not decoded),
+// nor one the upstream sent that did not decode either. Hooks run in the
+// order given, possibly from several goroutines at once. An error stops the exchange from being
 // stored and is reported to [OnError], and so does a panic (the error
 // then holds its value and stack); the client still gets its response.
 // A large body the hook sees in a body file is then removed from disk,

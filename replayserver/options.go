@@ -205,7 +205,8 @@ func NoDefaultRedaction() Option { return func(c *config) { c.noDefaultRedaction
 // BeforeSave adds a hook run on each recorded exchange before it is
 // stored, after its URL and headers are redacted: it may rewrite anything,
 // such as a token in a JSON body (gzip-encoded when its Content-Encoding
-// says so: see recorder.BeforeSave). An error keeps the exchange from
+// says so: see recorder.BeforeSave, which says which encodings a hook must
+// leave encoded, or fails). An error keeps the exchange from
 // being stored and fails the test, and so does a panic. Default: none.
 func BeforeSave(hook func(*library.Exchange) error) Option {
 	return func(c *config) {
