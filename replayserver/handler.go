@@ -76,6 +76,7 @@ type Handler struct {
 	unstored  int                       // exchanges recorded that could not be stored (see noteUnstored)
 	lacking   []string                  // what the cassettes that lack an answer say, in order (see noteBroken)
 	firstUns  error                     // the first of them
+	untaken   int                       // places given back by untake and not taken since, in all served.back
 }
 
 // NewHandler returns a handler answering from the library at path (see
@@ -261,7 +262,7 @@ func (h *Handler) Unused() []string {
 	defer h.mu.Unlock()
 	var out []string
 	for _, n := range names {
-		if s := h.hits[n]; s == nil || s.n == 0 {
+		if s := h.hits[n]; s == nil || !s.used() {
 			out = append(out, n)
 		}
 	}
@@ -544,7 +545,17 @@ type served struct {
 	one     [1]reply         // where replies is for a cassette of one exchange, saving an object; written once
 	oneKV   [oneKVs]string   // where the kv of one is, when its header is small, saving another
 	c       library.Cassette // the cassette as last read from the library, when kept
+	// back holds the places in the cassette's order (as take counts them,
+	// below n) given back by untake and not taken since, in increasing
+	// order: the next takes serve them first. A hit reads it only while
+	// Handler.untaken counts places given back, which only requests whose
+	// body broke off give.
+	back []int
 }
+
+// used reports whether s's cassette was served or recorded: taken more
+// times than given back.
+func (s *served) used() bool { return s.n > len(s.back) }
 
 // oneKVs is the room in a served for the names and values of the header
 // of a cassette of one exchange: two fields of one value each, as a JSON

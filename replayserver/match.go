@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,6 +24,7 @@ type match struct {
 	taken    bool             // the hit was counted by lookup: ex and ok are take's answer
 	ex       *library.Exchange
 	ok       bool
+	place    int      // where ex is in the cassette's order, as take counts it (see untake)
 	reply    *reply   // ex made ready to write, when the cassette's state has one
 	target   *url.URL // the URL the request stands for
 	loadErr  error    // the cassette of the request's name exists but cannot be read
@@ -295,11 +297,21 @@ func (h *Handler) takeLocked(m *match) (*library.Exchange, bool) {
 	if len(c.Exchanges) == 0 {
 		return nil, false
 	}
-	if h.cfg.noRepeat && m.served.n >= len(c.Exchanges) {
-		return nil, false
+	var i int
+	if h.untaken > 0 && len(m.served.back) > 0 {
+		// The first place given back: an exchange taken for a request
+		// that was not answered after all.
+		i = m.served.back[0]
+		m.served.back = m.served.back[1:]
+		h.untaken--
+	} else {
+		if h.cfg.noRepeat && m.served.n >= len(c.Exchanges) {
+			return nil, false
+		}
+		i = m.served.n
+		m.served.n++
 	}
-	i := m.served.n
-	m.served.n++
+	m.place = i
 	if i >= len(c.Exchanges) {
 		i = len(c.Exchanges) - 1
 	}
@@ -312,11 +324,32 @@ func (h *Handler) takeLocked(m *match) (*library.Exchange, bool) {
 // untake gives back the exchange that take took for m, of a request not
 // answered after all (its body, over [MaxBodySize], broke off as it was
 // read to its end): the next request of the cassette gets it, and a
-// cassette no request was answered from stays unused.
+// cassette no request was answered from stays unused. Requests of one
+// cassette may be taken from and given back in any order (two of them
+// over the limit, named without their body, the first breaking off after
+// the second was answered): the place given back is kept, and served
+// before the places no request took yet, so that the cassette's
+// exchanges are all served, in their order as far as the requests allow.
 func (h *Handler) untake(m *match) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	m.served.n--
+	s, p := m.served, m.place
+	if p < s.n-1 && p < len(m.cassette.Exchanges)-1 {
+		// Taken before a place still out: kept, in order.
+		i, _ := slices.BinarySearch(s.back, p)
+		s.back = slices.Insert(s.back, i, p)
+		h.untaken++
+		return
+	}
+	// The last place taken, or one of those that repeat the last
+	// exchange (all alike): take counts one less, and then fewer still for
+	// the places given back just below it.
+	s.n--
+	for k := len(s.back); k > 0 && s.back[k-1] == s.n-1; k-- {
+		s.back = s.back[:k-1]
+		s.n--
+		h.untaken--
+	}
 }
 
 // target returns the URL r stands for, and whether r was sent to the

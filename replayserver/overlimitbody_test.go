@@ -2,6 +2,7 @@ package replayserver_test
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -310,5 +311,136 @@ func TestARequestBodyOverTheLimitThatBreaksOffTakesNoExchange(t *testing.T) {
 			})
 			ft.finish()
 		})
+	}
+}
+
+// Two requests of one cassette over MaxBodySize, named without their body,
+// the first breaking off after the second was answered: the first's
+// exchange, given back, is the next one served, and no exchange is served
+// twice while another is never served. The give-back used to count the
+// cassette's place back by one, so that the next request got the second
+// exchange again and the first was never served. The handler reads the
+// first request's body from a pipe: a write returns once the handler has
+// read it, so the order is certain, with no wait.
+func TestRequestsOverTheLimitGiveBackTheirOwnExchange(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const url = "http://api.example.com/upload"
+	name := naming.Name(httptest.NewRequest("POST", url, nil), nil, ignoreUpload)
+	for _, answer := range []string{"first", "second", "third"} {
+		ex := library.Exchange{
+			Request:  library.Request{Method: "POST", URL: url, Header: http.Header{}},
+			Response: library.Response{StatusCode: 200, Body: []byte(answer)},
+		}
+		if err := lib.Append(name, ex); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		why    string
+		breaks []int    // which of the two requests break off: 0, the first; 1, the second
+		then   []string // what requests sent after get, in order ("": a miss)
+	}{
+		{"the first breaks off: its exchange is the next served", []int{0}, []string{"first", "third", ""}},
+		{"the second breaks off: its exchange is the next served", []int{1}, []string{"second", "third", ""}},
+		{"both break off, the first first: the cassette is served from its start", []int{0, 1}, []string{"first", "second", "third", ""}},
+		{"both break off, the second first: the cassette is served from its start", []int{1, 0}, []string{"first", "second", "third", ""}},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			h, err := replayserver.NewHandler(path, replayserver.MaxBodySize(bodyLimit), replayserver.Naming(ignoreUpload),
+				replayserver.NoRepeat(), replayserver.Logf(func(string, ...any) {}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close()
+			// Two requests whose bodies, of unknown length, come through
+			// pipes: each has been looked up, and has taken its exchange,
+			// once the handler reads past the limit.
+			var pws [2]*io.PipeWriter
+			var recs [2]*httptest.ResponseRecorder
+			var done [2]chan struct{}
+			for i := range pws {
+				pr, pw := io.Pipe()
+				req := httptest.NewRequest("POST", url, pr)
+				req.ContentLength = -1
+				pws[i], recs[i], done[i] = pw, httptest.NewRecorder(), make(chan struct{})
+				go func() {
+					defer close(done[i])
+					h.ServeHTTP(recs[i], req)
+				}()
+				// The limit, then one byte past it read by the handler
+				// once it has taken the exchange and reads the rest.
+				if _, err := pw.Write(bytes.Repeat([]byte("x"), bodyLimit+1)); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := pw.Write([]byte("x")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			answered := map[int]bool{0: true, 1: true}
+			for _, i := range tc.breaks {
+				pws[i].CloseWithError(errors.New("client gone"))
+				<-done[i]
+				delete(answered, i)
+			}
+			got := map[int]string{}
+			for i := range answered {
+				pws[i].Close()
+				<-done[i]
+				got[i] = recs[i].Body.String()
+			}
+			for i, want := range map[int]string{0: "first", 1: "second"} {
+				if answered[i] && got[i] != want {
+					t.Errorf("request %d = %d %q, want %q", i+1, recs[i].Code, got[i], want)
+				}
+			}
+			for k, w := range tc.then {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("POST", url, strings.NewReader(strings.Repeat("x", 2*bodyLimit))))
+				if w == "" {
+					if rec.Code != http.StatusNotFound {
+						t.Errorf("request %d after = %d %q, want a miss (NoRepeat: every exchange served)", k+1, rec.Code, rec.Body.String())
+					}
+					continue
+				}
+				if rec.Code != http.StatusOK || rec.Body.String() != w {
+					t.Errorf("request %d after = %d %q, want 200 %q", k+1, rec.Code, rec.Body.String(), w)
+				}
+			}
+		})
+	}
+	// The cassette no request was answered from stays unused.
+	h, err := replayserver.NewHandler(path, replayserver.MaxBodySize(bodyLimit), replayserver.Naming(ignoreUpload), replayserver.Logf(func(string, ...any) {}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	var pws [2]*io.PipeWriter
+	var done [2]chan struct{}
+	for i := range pws {
+		pr, pw := io.Pipe()
+		req := httptest.NewRequest("POST", url, pr)
+		req.ContentLength = -1
+		pws[i], done[i] = pw, make(chan struct{})
+		go func() {
+			defer close(done[i])
+			h.ServeHTTP(httptest.NewRecorder(), req)
+		}()
+		pw.Write(bytes.Repeat([]byte("x"), bodyLimit+2))
+	}
+	for _, i := range []int{0, 1} {
+		pws[i].CloseWithError(errors.New("client gone"))
+		<-done[i]
+	}
+	if got := h.Unused(); !slices.Equal(got, []string{name}) {
+		t.Errorf("Unused() after two requests that broke off = %q, want [%s]", got, name)
 	}
 }

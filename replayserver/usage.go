@@ -40,7 +40,7 @@ func noteUsage(path string, hits map[string]*served, all []string) {
 		usage.used[abs] = u
 	}
 	for n, s := range hits {
-		if s.n > 0 {
+		if s.used() {
 			u[n] = true
 		}
 	}
