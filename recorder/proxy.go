@@ -23,7 +23,10 @@ import (
 // A Proxy is the recording reverse proxy without a test around it: an
 // [http.Handler] that forwards each request to the upstream and appends the
 // exchange to the library, saving it after each exchange. It is safe for
-// concurrent use.
+// concurrent use. A server of one's own serving it sets
+// [http.Server.DisableGeneralOptionsHandler], as [New] and cmd/cassette
+// do: otherwise the server answers OPTIONS * itself, and it is neither
+// forwarded nor recorded.
 //
 // Responses are streamed to the client as they arrive (event streams and
 // chunked responses included) and stored when their body has ended. A

@@ -63,6 +63,9 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 	var watch endcut.Watch
 	srv := httptest.NewUnstartedServer(watch.Handler(p))
 	srv.Config.ErrorLog = log.New(detach.ProxyLog(tl.Logf), "", 0)
+	// OPTIONS * (a request for the server as a whole) is forwarded and
+	// recorded as any request: http.Server would answer it itself.
+	srv.Config.DisableGeneralOptionsHandler = true
 	srv.Start()
 	r := &Recorder{Server: srv, proxy: p, t: t, log: tl, broken: bb}
 	t.Cleanup(func() {

@@ -29,7 +29,10 @@ import (
 // A Handler answers HTTP requests from a cassette library. It is the core
 // of [Server] and [NewTransport] and knows nothing of package testing:
 // cmd/cassette serves it with a plain [http.Server]. It is safe for
-// concurrent use.
+// concurrent use. A server of one's own serving it sets
+// [http.Server.DisableGeneralOptionsHandler], as [New] and cmd/cassette
+// do: otherwise the server answers OPTIONS * itself, and its cassette is
+// neither recorded nor replayed.
 type Handler struct {
 	cfg          config
 	mode         Mode

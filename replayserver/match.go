@@ -384,6 +384,12 @@ func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 	u := *r.URL
 	u.Host = r.Host
 	u.Scheme = schemeOf(r)
+	if forwarded.Asterisk(&u) {
+		// OPTIONS *, whose URL a server reads as the path "*": the URL a
+		// client sends it with (Opaque "*"), which NewTransport and the
+		// recorders store, and which goes upstream as "*".
+		u.Opaque, u.Path, u.RawPath = "*", "", ""
+	}
 	return &u, own
 }
 

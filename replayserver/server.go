@@ -60,6 +60,10 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 	var watch endcut.Watch
 	ts := httptest.NewUnstartedServer(watch.Handler(h))
 	ts.Config.ErrorLog = log.New(logWriter{h.tlog}, "", 0)
+	// OPTIONS * (a request for the server as a whole) is the handler's,
+	// as any request: http.Server would answer it itself, 200 and empty,
+	// so that its cassette was never used, nor recorded.
+	ts.Config.DisableGeneralOptionsHandler = true
 	if h.cfg.tls {
 		ts.EnableHTTP2 = true
 		ts.StartTLS()

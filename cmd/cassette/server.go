@@ -99,6 +99,10 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, stderr
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          log.New(stderr, prefix+": ", 0),
 		BaseContext:       func(net.Listener) context.Context { return base },
+		// OPTIONS * (a request for the server as a whole) is h's, as any
+		// request: http.Server would answer it itself, 200 and empty, so
+		// that serve never replayed its cassette nor record recorded it.
+		DisableGeneralOptionsHandler: true,
 		// HTTP/1.1, and HTTP/2 for clients that speak it from the start
 		// (h2c with prior knowledge: grpc-go, grpcurl -plaintext).
 		Protocols: new(http.Protocols),

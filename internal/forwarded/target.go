@@ -12,11 +12,18 @@ import (
 // for "/" (or "") goes to up's path as it is, so that an upstream naming
 // an endpoint (https://api.example.com/graphql) gets the requests sent to
 // the proxy's base URL at that endpoint, not at "/graphql/", which many
-// servers answer with a 404 or a redirect.
+// servers answer with a 404 or a redirect. A request for "*" (OPTIONS *,
+// asking about the server as a whole; see [Asterisk]) goes to up's
+// server as "*", as a client sends it (Opaque "*"), whatever up's path and
+// query.
 func Target(up, in *url.URL) *url.URL {
 	u := *in
 	u.Scheme = up.Scheme
 	u.Host = up.Host
+	if Asterisk(in) {
+		u.Opaque, u.Path, u.RawPath = "*", "", ""
+		return &u
+	}
 	if (in.Path == "" || in.Path == "/") && in.RawPath == "" && up.Path != "" {
 		u.Path, u.RawPath = up.Path, up.RawPath
 	} else {
@@ -30,6 +37,13 @@ func Target(up, in *url.URL) *url.URL {
 		u.RawQuery = up.RawQuery + "&" + in.RawQuery
 	}
 	return &u
+}
+
+// Asterisk reports whether u is the request target "*" of a server-wide
+// OPTIONS request (OPTIONS *): as a client sends it (Opaque "*"), or as a
+// server reads it (Path "*", which a client sends as "*" too).
+func Asterisk(u *url.URL) bool {
+	return u.Opaque == "*" || u.Opaque == "" && u.Path == "*"
 }
 
 // joinPath joins the paths of a and b with one slash between them, as

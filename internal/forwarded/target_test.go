@@ -45,3 +45,19 @@ func TestTarget(t *testing.T) {
 		}
 	}
 }
+
+// OPTIONS * asks about the upstream's server as a whole: it goes there as
+// "*", as a client sends it, whatever the upstream's path and query (it
+// once went to "/v1/%2A", a path).
+func TestTargetOfAsterisk(t *testing.T) {
+	up, _ := url.Parse("https://h/v1?key=k")
+	for _, in := range []*url.URL{
+		{Path: "*"}, // as a server reads it
+		{Scheme: "http", Host: "proxy:8080", Opaque: "*"}, // as a client sends it
+	} {
+		got := Target(up, in)
+		if got.Scheme != "https" || got.Host != "h" || got.RequestURI() != "*" || got.Path != "" {
+			t.Errorf("Target(%q, %q) = %s://%s request URI %q path %q; want https://h, request URI \"*\", no path", up, in.String(), got.Scheme, got.Host, got.RequestURI(), got.Path)
+		}
+	}
+}

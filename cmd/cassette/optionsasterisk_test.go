@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// OPTIONS * asks about a server as a whole. The http.Server of cassette
+// record and serve answered it itself (200, empty): record never
+// recorded it, and serve never replayed its cassette (-strict then
+// failed). Both hand it to their handler.
+func TestRecordAndServeOptionsAsterisk(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, OPTIONS")
+		fmt.Fprintf(w, "%s %s", r.Method, r.RequestURI)
+	}))
+	api.Config.DisableGeneralOptionsHandler = true // the API answers OPTIONS * itself
+	api.Start()
+	defer api.Close()
+	star := func(t *testing.T, base string) {
+		t.Helper()
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := &http.Request{Method: "OPTIONS", URL: &url.URL{Scheme: "http", Host: u.Host, Opaque: "*"}, Header: http.Header{}}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("OPTIONS * to %s: %v", base, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || string(b) != "OPTIONS *" || resp.Header.Get("Allow") != "GET, OPTIONS" {
+			t.Errorf("OPTIONS * to %s = %d, Allow %q, %q; want 200, Allow \"GET, OPTIONS\", \"OPTIONS *\" (the API's answer)", base, resp.StatusCode, resp.Header.Get("Allow"), b)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "api")
+
+	rec := start(t, "record", "-upstream", api.URL, path)
+	_, proxy := rec.announce()
+	star(t, proxy)
+	if code := rec.stop(); code != exitOK {
+		t.Fatalf("record exited with %d, want 0; stderr:\n%s", code, rec.stderr.String())
+	}
+	if names := cassetteNames(t, path); len(names) != 1 || !strings.HasPrefix(names[0], "OPTIONS_") {
+		t.Fatalf("record stored %q, want one OPTIONS cassette", names)
+	}
+
+	srv := start(t, "serve", "-strict", path)
+	star(t, srv.baseURL())
+	if code := srv.stop(); code != exitOK {
+		t.Errorf("serve -strict exited with %d, want 0; stderr:\n%s", code, srv.stderr.String())
+	}
+}
