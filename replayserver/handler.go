@@ -200,7 +200,7 @@ func (h *Handler) hostlessNames(k string) []string {
 // first, then from the cassettes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.routed.Load() {
-		rr := withOwnHost(r)
+		rr := forRoutes(r)
 		var m mux.RouteMatch
 		// A match with an error is the router's NotFoundHandler or
 		// MethodNotAllowedHandler: the request is the cassettes'.
@@ -212,18 +212,35 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.serveCassette(w, r)
 }
 
-// withOwnHost returns r as its client sent it to a route, which stands
-// for the API: with the Host header of its own that [Server.Transport]
-// carried in hostHeader, if any (see hostRouter).
-func withOwnHost(r *http.Request) *http.Request {
+// forRoutes returns r as its client sent it to a route, which stands for
+// the API. A request that [Server.Transport] sent for another host (see
+// hostRouter) gets a URL made absolute with the scheme and host it was
+// meant for, as a proxy request's is: gorilla/mux's Schemes matcher reads
+// r.URL.Scheme, and its Host matcher r.URL.Host when the URL is absolute,
+// so that a route made with Schemes("https") matches an https URL sent
+// to a server without TLS (and Schemes("http") an http URL sent to one
+// with TLS); r.TLS still says how it came. Its Host header is the one of
+// the caller's own that hostHeader carried, if any, else the URL's host,
+// and the headers the server's transport added are removed. Any other
+// request is r as it came.
+func forRoutes(r *http.Request) *http.Request {
+	_, viaTransport := r.Header[schemeHeader]
 	vh := r.Header.Get(hostHeader)
-	if vh == "" {
+	if !viaTransport && vh == "" {
 		return r
 	}
 	c := r.WithContext(r.Context()) // a shallow copy
-	c.Host = vh
+	if vh != "" {
+		c.Host = vh
+	}
+	if viaTransport {
+		u := *r.URL
+		u.Scheme, u.Host = schemeOf(r), c.Host
+		c.URL = &u
+	}
 	c.Header = r.Header.Clone()
 	c.Header.Del(hostHeader)
+	c.Header.Del(schemeHeader)
 	return c
 }
 
@@ -234,6 +251,14 @@ func withOwnHost(r *http.Request) *http.Request {
 // requests they answer: as
 // any [mux.Router], it must not be changed while it serves requests (a
 // route added during traffic is a data race).
+//
+// A request that [Server.Transport] (srv.Client()) sent for another host
+// comes to the routes as a proxy request does: its URL is absolute, with
+// the scheme and host it was meant for, so that Schemes("https") and
+// Host("api.example.com") match https://api.example.com/x sent to a
+// server without TLS (and Schemes("http") an http URL sent to a [TLS]
+// one); its Host header is the caller's, and r.TLS says how it reached
+// the server. Any other request comes as it was sent.
 func (h *Handler) Router() *mux.Router {
 	h.routed.Store(true)
 	return h.router

@@ -262,6 +262,14 @@ func panicking() bool {
 // MethodNotAllowedHandler are not used. Add routes before sending the
 // requests they answer: as
 // any [mux.Router], it must not be changed while it serves requests.
+//
+// A request that [Server.Transport] (srv.Client()) sent for another host
+// comes to the routes as a proxy request does: its URL is absolute, with
+// the scheme and host it was meant for, so that Schemes("https") and
+// Host("api.example.com") match https://api.example.com/x sent to a
+// server without TLS (and Schemes("http") an http URL sent to a [TLS]
+// one); its Host header is the caller's, and r.TLS says how it reached
+// the server. Any other request comes as it was sent.
 func (s *Server) Router() *mux.Router { return s.h.Router() }
 
 // Unused returns the names of the cassettes never used so far, sorted
