@@ -250,6 +250,11 @@ func (d *drifter) request(ctx context.Context, r library.Request) (*http.Request
 	if err != nil {
 		return nil, err
 	}
+	if u.Opaque != "" && req.URL.Host == "" {
+		// A URL of an opaque form such as OPTIONS * ("http:*") has no
+		// host in its text: the request still goes to the upstream's.
+		req.URL.Host, req.Host = u.Host, u.Host
+	}
 	if len(r.Body) == 0 {
 		req.Body, req.ContentLength = http.NoBody, 0
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -57,5 +58,63 @@ func TestRecordAndServeOptionsAsterisk(t *testing.T) {
 	star(t, srv.baseURL())
 	if code := srv.stop(); code != exitOK {
 		t.Errorf("serve -strict exited with %d, want 0; stderr:\n%s", code, srv.stderr.String())
+	}
+}
+
+// cassette drift sends an OPTIONS * cassette's request to the upstream as
+// OPTIONS *: its recorded URL ("http:*") has no host of its own, and
+// drift failed it with "http: no Host in request URL".
+func TestDriftOptionsAsterisk(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	var (
+		mu   sync.Mutex // the API's handler runs on goroutines of its own
+		say  = "server"
+		seen []string
+	)
+	set := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		say, seen = s, nil
+	}
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r.Method+" "+r.RequestURI)
+		fmt.Fprintf(w, "%s %s: %s", r.Method, r.RequestURI, say)
+	}))
+	api.Config.DisableGeneralOptionsHandler = true
+	api.Start()
+	defer api.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	rec := start(t, "record", "-upstream", api.URL, path)
+	_, proxy := rec.announce()
+	u, err := url.Parse(proxy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := &http.Request{Method: "OPTIONS", URL: &url.URL{Scheme: "http", Host: u.Host, Opaque: "*"}, Header: http.Header{}}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("OPTIONS * to %s: %v", proxy, err)
+	}
+	resp.Body.Close()
+	if code := rec.stop(); code != exitOK {
+		t.Fatalf("record exited with %d, want 0; stderr:\n%s", code, rec.stderr.String())
+	}
+	set("server")
+
+	code, stdout, stderr := runSync(t, "drift", "-upstream", api.URL, path)
+	if code != exitOK || stderr != "" || !strings.Contains(stdout, "0 of 1 cassette(s) drifted") {
+		t.Errorf("drift of an unchanged OPTIONS * = %d, stderr %q\nstdout:\n%s", code, stderr, stdout)
+	}
+	mu.Lock()
+	if len(seen) != 1 || seen[0] != "OPTIONS *" {
+		t.Errorf("the upstream saw %q, want [\"OPTIONS *\"]", seen)
+	}
+	mu.Unlock()
+	set("server v2")
+	code, stdout, _ = runSync(t, "drift", "-upstream", api.URL, path)
+	if code != exitError || !strings.Contains(stdout, "1 of 1 cassette(s) drifted") || !strings.Contains(stdout, "server v2") {
+		t.Errorf("drift of an OPTIONS * whose answer changed = %d, want 1 and the body's change:\n%s", code, stdout)
 	}
 }
