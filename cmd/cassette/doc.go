@@ -145,7 +145,8 @@
 // skipped. A response that a browser stored decoded in a HAR loses its
 // Content-Encoding header, so that it replays consistently. Export writes
 // a library as a HAR 1.2 file ("-" for stdout) that import reads back
-// unchanged.
+// unchanged; a DST that is a folder, or in a folder that does not exist,
+// is a usage error (exit status 2).
 //
 // # audit
 //

@@ -14,7 +14,8 @@ const exportAbout = `
 Export writes the cassettes of the library at SRC in the format of another
 tool, to the file DST ("-" for stdout). It refuses to overwrite a DST that
 exists and is not empty, unless -force, and refuses a DST inside a
-directory SRC.
+directory SRC, a DST that is a folder and one in a folder that does not
+exist (exit status 2).
 
 -to har writes a HAR 1.2 log that browsers' developer tools and HTTP
 tools open: one entry per exchange, cassette after cassette, with the
@@ -54,6 +55,14 @@ func runExport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if dst != "-" && inside(dst, src) {
 		return c.fail(stderr, "DST %s is inside the directory library SRC %s, which it would corrupt; choose a DST outside %s", dst, src, src)
+	}
+	if dst != "-" {
+		// Else the rename of the temporary file onto a folder, or its
+		// creation in a folder that does not exist, fails naming that
+		// temporary file, after the whole library was read.
+		if err := checkOutFile("DST", dst); err != nil {
+			return c.fail(stderr, "%v", err)
+		}
 	}
 	if dst != "-" && !*force {
 		if nonEmpty, err := hasContent(dst); err != nil {
