@@ -112,7 +112,8 @@
 // headers and body, then its response status, headers, trailers and body.
 // JSON bodies are indented and bodies that are not text summarized as
 // "<N bytes, TYPE>", unless -raw. An unknown NAME is an error (exit status
-// 1) listing the nearest names.
+// 1) listing the nearest names, in any case, those that hold NAME first (a
+// part of a name: "alerts").
 //
 // # prune
 //

@@ -26,7 +26,8 @@ text (images, compressed bodies) are summarized as "<N bytes, TYPE>"
 unless -raw, which writes every body as stored.
 
 "cassette ls PATH" lists the names. An unknown NAME is an error (exit
-status 1) that lists the nearest names.
+status 1) that lists the nearest names, in any case, those that hold it
+first: a part of a name ("alerts", "v1_users") finds them.
 `
 
 const showExample = `
@@ -202,22 +203,34 @@ func isText(body []byte) bool {
 	return true
 }
 
-// nearest returns up to n names closest to name: those it is a prefix of
-// or that are a prefix of it first, then by edit distance.
+// nearest returns up to n names closest to name, compared in any case:
+// those it is a prefix of or that are a prefix of it first, then those
+// that hold it (a part of a name: "alerts", "v1_users"), then the others,
+// each by edit distance.
 func nearest(name string, names []string, n int) []string {
 	type cand struct {
-		name  string
-		score int
+		name       string
+		tier, dist int
 	}
+	q := strings.ToLower(name)
 	var cs []cand
 	for _, c := range names {
-		s := levenshtein(name, c)
-		if strings.HasPrefix(c, name) || strings.HasPrefix(name, c) {
-			s = -1_000_000 + s
+		l := strings.ToLower(c)
+		tier := 2
+		switch {
+		case strings.HasPrefix(l, q) || strings.HasPrefix(q, l):
+			tier = 0
+		case strings.Contains(l, q):
+			tier = 1
 		}
-		cs = append(cs, cand{c, s})
+		cs = append(cs, cand{c, tier, levenshtein(q, l)})
 	}
-	slices.SortStableFunc(cs, func(a, b cand) int { return a.score - b.score })
+	slices.SortStableFunc(cs, func(a, b cand) int {
+		if a.tier != b.tier {
+			return a.tier - b.tier
+		}
+		return a.dist - b.dist
+	})
 	var out []string
 	for _, c := range cs[:min(n, len(cs))] {
 		out = append(out, c.name)

@@ -91,6 +91,24 @@ func TestNearest(t *testing.T) {
 	if strings.Join(got, " ") != "GET_a_80_users GET_a_80_users_1" {
 		t.Errorf("nearest(GET_a_80_user) = %q, want the two users cassettes", got)
 	}
+	// A part of a name, or a name in another case, finds it: edit
+	// distance alone ranks the shortest names first, whatever they hold.
+	mixed := []string{"GET_a_80", "GET_a_80_v1_users", "GET_b_8080_v2_cities", "POST_b_8080_v2_alerts~b1bd08490",
+		"GET_b_8080_v2_forecast__city=lyon~u1", "GET_b_8080_v2_forecast__city=paris~u2"}
+	for _, tt := range []struct {
+		why, name string
+		n         int
+		want      string
+	}{
+		{"a part of one name", "alerts", 1, "POST_b_8080_v2_alerts~b1bd08490"},
+		{"a part of two names", "forecast", 2, "GET_b_8080_v2_forecast__city=lyon~u1 GET_b_8080_v2_forecast__city=paris~u2"},
+		{"a part in another case", "V1_Users", 1, "GET_a_80_v1_users"},
+		{"a name in another case", "get_b_8080_v2_cities", 1, "GET_b_8080_v2_cities"},
+	} {
+		if got := nearest(tt.name, mixed, tt.n); strings.Join(got, " ") != tt.want {
+			t.Errorf("nearest(%s) = %q, want %s (%s)", tt.name, got, tt.want, tt.why)
+		}
+	}
 	if got := nearest("x", nil, 3); len(got) != 0 {
 		t.Errorf("nearest in no names = %q, want none", got)
 	}
