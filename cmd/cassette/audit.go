@@ -133,7 +133,7 @@ func runAudit(_ context.Context, args []string, stdout, stderr io.Writer) int {
 					continue
 				}
 				for _, f := range auditExchange(ex) {
-					fmt.Fprintf(stdout, "%s: cassette %s exchange %d: %s\n", file, cs.Name, i+1, f)
+					fmt.Fprintf(stdout, "%s: cassette %s exchange %d: %s\n", file, cs.Name, i+1, printable(f))
 					findings++
 				}
 			}

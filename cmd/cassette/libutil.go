@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cassette-go/cassette/library"
 )
@@ -203,6 +205,23 @@ func (p *progress) done() {
 	}
 	fmt.Fprint(p.w, "\n")
 	p.last = 0
+}
+
+// printable returns s as it is when every rune of it prints, else quoted
+// as Go quotes a string ("v\r\nX-Other: w"): the text of a hand-edited
+// cassette shown to a reader (a header value holding a line break, an
+// escape sequence, a bidirectional override) must not pass for more lines
+// than it is, nor drive the terminal.
+func printable(s string) string {
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	for _, r := range s {
+		if !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // withBody returns ex with the content of its response's body file, if it

@@ -63,7 +63,7 @@ func runLs(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		last := cs.Exchanges[len(cs.Exchanges)-1]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", cs.Name, last.Request.Method, last.Request.URL,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\n", cs.Name, printable(last.Request.Method), printable(last.Request.URL),
 			statusText(last.Response.StatusCode), humanSize(bodySize(&last.Response)), len(cs.Exchanges), age(t, newest(cs)))
 	}
 	if err := tw.Flush(); err != nil {

@@ -303,7 +303,7 @@ func printRoutes(w io.Writer, lib *library.Library) error {
 			continue
 		}
 		ex := c.Exchanges[0]
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", ex.Request.Method, requestURI(ex.Request.URL),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", printable(ex.Request.Method), printable(requestURI(ex.Request.URL)),
 			statusText(ex.Response.StatusCode), len(c.Exchanges), name)
 	}
 	if err := tw.Flush(); err != nil {

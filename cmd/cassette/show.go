@@ -22,8 +22,12 @@ const showAbout = `
 Show prints the cassette NAME of the library at PATH for a reader: for each
 exchange, the request line, headers and body, then the response status,
 headers, trailers and body. JSON bodies are indented; bodies that are not
-text (images, compressed bodies) are summarized as "<N bytes, TYPE>"
-unless -raw, which writes every body as stored.
+text (images, compressed bodies, or text with a carriage return that ends
+no line) are summarized as "<N bytes, TYPE>" unless -raw, which writes
+every body as stored. A method, URL, header name or value that does not
+print (a hand-edited value holding a line break or an escape sequence) is
+quoted as Go quotes strings: "one\r\nX-B: two" is one value, not two
+headers.
 
 "cassette ls PATH" lists the names. An unknown NAME is an error (exit
 status 1) that lists the nearest names, in any case, those that hold it
@@ -100,7 +104,7 @@ func writeCassette(w io.Writer, cs library.Cassette, raw bool) {
 			fmt.Fprintf(w, ", took %s", ex.Latency)
 		}
 		fmt.Fprint(w, "\n\n")
-		fmt.Fprintf(w, "%s %s\n", ex.Request.Method, ex.Request.URL)
+		fmt.Fprintf(w, "%s %s\n", printable(ex.Request.Method), printable(ex.Request.URL))
 		writeHeader(w, ex.Request.Header)
 		writeBody(w, ex.Request.Header, ex.Request.Body, raw)
 
@@ -121,11 +125,12 @@ func writeCassette(w io.Writer, cs library.Cassette, raw bool) {
 	}
 }
 
-// writeHeader writes h sorted by name, each value on its own line.
+// writeHeader writes h sorted by name, each value on its own line (a name
+// or value that does not print is quoted: see [printable]).
 func writeHeader(w io.Writer, h http.Header) {
 	for _, k := range slices.Sorted(maps.Keys(h)) {
 		for _, v := range h[k] {
-			fmt.Fprintf(w, "%s: %s\n", k, v)
+			fmt.Fprintf(w, "%s: %s\n", printable(k), printable(v))
 		}
 	}
 }
@@ -148,7 +153,7 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 	switch {
 	case raw:
 		out.Write(body)
-	case !isText(body) || headerValue(h, "Content-Encoding") != "":
+	case !isText(body) || hasLoneCR(body) || headerValue(h, "Content-Encoding") != "":
 		if ctype == "" {
 			ctype = http.DetectContentType(body)
 		}
@@ -201,6 +206,18 @@ func isText(body []byte) bool {
 		}
 	}
 	return true
+}
+
+// hasLoneCR reports whether body holds a carriage return that does not
+// end a line: it takes a terminal back to the start of the line, where
+// what follows hides what it wrote.
+func hasLoneCR(body []byte) bool {
+	for i, b := range body {
+		if b == '\r' && (i+1 == len(body) || body[i+1] != '\n') {
+			return true
+		}
+	}
+	return false
 }
 
 // nearest returns up to n names closest to name, compared in any case:
@@ -270,10 +287,10 @@ func writeBodyFile(w io.Writer, r *library.Response, raw bool) {
 			rc.Close()
 		}
 		if err != nil {
-			fmt.Fprintf(w, "<%v>", err)
+			fmt.Fprintf(w, "<%s>", printable(err.Error()))
 		}
 		fmt.Fprintln(w)
 		return
 	}
-	fmt.Fprintf(w, "<%s in body file %s>\n", humanSize(bodySize(r)), r.BodyFile)
+	fmt.Fprintf(w, "<%s in body file %s>\n", humanSize(bodySize(r)), printable(r.BodyFile))
 }

@@ -1,8 +1,13 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
+
+	"github.com/cassette-go/cassette/library"
 )
 
 func TestShow(t *testing.T) {
@@ -114,5 +119,73 @@ func TestNearest(t *testing.T) {
 	}
 	if d := levenshtein("kitten", "sitting"); d != 3 {
 		t.Errorf("levenshtein(kitten, sitting) = %d, want 3", d)
+	}
+}
+
+// TestToolsQuoteTextThatDoesNotPrint: a hand-edited cassette (one from a
+// pull request, say) whose method, URL or header holds a line break or an
+// escape sequence is shown with that text quoted, so that show does not
+// print a header value as two headers (replay sends it as one, with a
+// space), and neither show, ls, audit nor the table of routes serve
+// prints passes escape sequences to the reader's terminal. A body with a
+// carriage return alone, which takes a terminal back over what it wrote,
+// is no text to show as is.
+func TestToolsQuoteTextThatDoesNotPrint(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "api")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const cassette = `{"version": 1, "exchanges": [{
+	"request": {"method": "GET\u001b[2K", "url": "http://h/a\n\u001b[1Afake",
+		"headers": {"Authorization": ["Bearer REDACTED\nX-Note: all redacted"]}},
+	"response": {"status": 200, "headers": {"Content-Type": ["text/plain"], "X-A": ["one\r\nX-Injected: two"],
+		"X-Api-Key\r                \r": ["AKIAIOSFODNN7EXAMPLE"]},
+		"body": "AKIAIOSFODNN7EXAMPLE\r                    "}}]}`
+	if err := os.WriteFile(filepath.Join(dir, "GET_h_80_a.json"), []byte(cassette), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args []string
+		code int
+		want []string // in stdout
+	}{
+		{[]string{"show", dir, "GET_h_80_a"}, exitOK, []string{
+			`"GET\x1b[2K" "http://h/a\n\x1b[1Afake"` + "\n",
+			`Authorization: "Bearer REDACTED\nX-Note: all redacted"` + "\n",
+			`X-A: "one\r\nX-Injected: two"` + "\n",
+			`"X-Api-Key\r                \r": AKIAIOSFODNN7EXAMPLE` + "\n",
+			"<41 bytes, text/plain>\n"}},
+		{[]string{"ls", dir}, exitOK, []string{`"GET\x1b[2K"`, `"http://h/a\n\x1b[1Afake"`}},
+		{[]string{"audit", dir}, exitError, []string{`\r`}},
+		{[]string{"serve", dir}, exitOK, []string{`"GET\x1b[2K"`, `"http://h/a\n\x1b[1Afake"`}},
+	}
+	lib, err := library.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routes strings.Builder // the table serve prints
+	printRoutes(&routes, lib)
+	for _, tt := range tests {
+		var code int
+		var stdout string
+		if tt.args[0] == "serve" { // the table it prints first, without serving
+			code, stdout = exitOK, routes.String()
+		} else {
+			code, stdout, _ = runSync(t, tt.args...)
+		}
+		if code != tt.code {
+			t.Errorf("run(%q) = %d, want %d", tt.args, code, tt.code)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("run(%q) stdout lacks %q:\n%s", tt.args, w, stdout)
+			}
+		}
+		if i := strings.IndexFunc(stdout, func(r rune) bool { return r != '\n' && unicode.IsControl(r) }); i >= 0 {
+			t.Errorf("run(%q) stdout holds %q at %d:\n%q", tt.args, stdout[i], i, stdout)
+		}
+		if strings.Contains(stdout, "\nX-Injected") || strings.Contains(stdout, "\nX-Note") || strings.Contains(stdout, "\nfake") {
+			t.Errorf("run(%q) stdout shows a field of a value as a line of its own:\n%s", tt.args, stdout)
+		}
 	}
 }
