@@ -50,6 +50,9 @@ func decodeWire(path string, f Format, data []byte, v any) error {
 		if hint := foreignFile(f, data); hint != "" {
 			return fileErrorf(path, 0, "%s", hint)
 		}
+		if hint := otherKind(path, f, data, v); hint != "" {
+			return fileErrorf(path, 0, "%s", hint)
+		}
 	}
 	return err
 }

@@ -103,6 +103,18 @@ var badCases = []badCase{
 		want: "a HAR file: bring it in with `cassette import -from har",
 	},
 	{
+		why:   "the file of one cassette of a directory library, opened as a single-file library, says to open its folder",
+		whole: map[Format]map[bool]string{JSON: both("{\"version\": 1, \"exchanges\": []}"), YAML: both("version: 1\nexchanges: []\n")},
+		only:  "file",
+		want:  "the file of one cassette of a directory library (its exchanges at the top), not a single-file library (a list of cassettes): open its folder",
+	},
+	{
+		why:   "a single-file library in the folder of a directory library says to move it out",
+		whole: map[Format]map[bool]string{JSON: both("{\"version\": 1, \"cassettes\": []}"), YAML: both("version: 1\ncassettes: []\n")},
+		only:  "dir",
+		want:  "a single-file library (a list of cassettes), not the file of one cassette of the directory library",
+	},
+	{
 		why: "a truncated file",
 		whole: map[Format]map[bool]string{
 			JSON: {false: "{\"version\": 1,\n\"cassettes\": [{\"name\": \"a\", \"exchanges\": [\n{\"request\": {\"method\": \"GE",

@@ -3,6 +3,7 @@ package library
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -28,6 +29,41 @@ func foreignFile(f Format, data []byte) string {
 	for k := range keys {
 		if strings.HasPrefix(k, "httplib:") || strings.HasPrefix(k, "requests:") {
 			return pythonHint
+		}
+	}
+	return ""
+}
+
+// otherKind says what to do with data, the content of the file path that
+// failed to decode into v, when it is a library file of the other kind:
+// the file of one cassette of a directory library opened as a single-file
+// library (a path given to a tool by tab completion, or by a pre-commit
+// hook that passes the files changed), or a single-file library in the
+// folder of a directory library. It is "" otherwise, and for a file of
+// another version, whose error says so.
+func otherKind(path string, f Format, data []byte, v any) string {
+	var probe struct {
+		Version int `json:"version" yaml:"version"`
+	}
+	if f == YAML {
+		safeYAMLUnmarshal(data, &probe)
+	} else {
+		json.Unmarshal(data, &probe)
+	}
+	if probe.Version != Version {
+		return ""
+	}
+	keys := topLevelKeys(f, data)
+	_, exchanges := keys["exchanges"]
+	_, cassettes := keys["cassettes"]
+	switch v.(type) {
+	case *wireFile:
+		if exchanges && !cassettes {
+			return fmt.Sprintf("the file of one cassette of a directory library (its exchanges at the top), not a single-file library (a list of cassettes): open its folder %s as the library", filepath.Dir(path))
+		}
+	case *wireCassetteFile:
+		if cassettes && !exchanges {
+			return fmt.Sprintf("a single-file library (a list of cassettes), not the file of one cassette of the directory library %s (its exchanges at the top): move it out of that folder, and open it as a library of its own", filepath.Dir(path))
 		}
 	}
 	return ""
