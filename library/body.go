@@ -769,7 +769,10 @@ func notSaved(failed map[string]error) error {
 
 // UnusedBodies returns the body files in l's body folder that no cassette
 // of l refers to, sorted: what a crash or an edit left behind, which
-// [Library.Save] could not remove. It reads every cassette. Files
+// [Library.Save] could not remove. Only files named as this package names
+// them, after their content (32 hex digits, then .bin), are body files
+// here: a file placed by hand, which a hand-written body_file names, is
+// never listed. It reads every cassette. Files
 // committed by l since it was opened are not listed, unless given up with
 // [Library.ReleaseBody]. Removing them is the
 // caller's choice (`cassette prune -force` does).

@@ -24,7 +24,9 @@ cassette name. Cassette names are accepted for both. Blank lines and lines
 starting with "#" are skipped.
 
 Prune also removes the body files (large bodies kept beside the
-cassettes) that no cassette refers to any more, and the temporary files
+cassettes) that no cassette refers to any more, those the recorder wrote,
+named after their content (bodies/<32 hex digits>.bin: a file you placed
+there by hand for a hand-written cassette stays), and the temporary files
 (.cassette-*.tmp) that saves interrupted over an hour ago left behind.
 
 Prune is a dry run unless -force: it prints what it would remove. An entry

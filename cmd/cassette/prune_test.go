@@ -109,7 +109,9 @@ func TestPruneUsage(t *testing.T) {
 }
 
 // TestPruneRemovesUnusedBodyFiles: the body files of pruned cassettes go,
-// and those a crash left behind, but not the ones still in use.
+// and those a crash left behind, but not the ones still in use, nor a
+// file placed by hand that a hand-written cassette named (only files the
+// recorder names after their content are its own).
 func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "api")
 	lib, err := library.Open(dir)
@@ -117,7 +119,11 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	keep, gone := commitBody(t, lib, "kept"), commitBody(t, lib, "pruned")
-	for name, p := range map[string]string{"GET_keep": keep, "GET_gone": gone} {
+	byHand := filepath.Join(filepath.Dir(keep), "report.pdf")
+	if err := os.WriteFile(byHand, []byte("%PDF"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range map[string]string{"GET_keep": keep, "GET_gone": gone, "GET_hand": byHand} {
 		ex := library.Exchange{Request: library.Request{Method: "GET", URL: "http://x/"}, Response: library.Response{StatusCode: 200, BodyFile: p}}
 		if err := lib.Append(name, ex); err != nil {
 			t.Fatal(err)
@@ -149,7 +155,7 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 		}
 	}
 	unused := filepath.Join(t.TempDir(), "unused.log")
-	os.WriteFile(unused, []byte("GET_gone.json\n"), 0o644)
+	os.WriteFile(unused, []byte("GET_gone.json\nGET_hand.json\n"), 0o644)
 
 	code, stdout, stderr := runSync(t, "prune", "-unused", unused, dir)
 	if code != exitOK || !strings.Contains(stdout, "would remove body file") || !strings.Contains(stdout, filepath.Base(crashed)) {
@@ -157,7 +163,7 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	}
 	// The dry run lists what -force removes: the pruned cassette's body
 	// file too (it used to leave it out), not the kept one's.
-	if !strings.Contains(stdout, filepath.Base(gone)) || strings.Contains(stdout, filepath.Base(keep)) {
+	if !strings.Contains(stdout, filepath.Base(gone)) || strings.Contains(stdout, filepath.Base(keep)) || strings.Contains(stdout, "report.pdf") {
 		t.Errorf("prune (dry run) stdout %q; want the pruned cassette's body file %s listed, not the kept one's", stdout, filepath.Base(gone))
 	}
 	for _, p := range []string{keep, gone, crashed, filepath.Join(dir, "GET_gone.json")} {
@@ -172,7 +178,8 @@ func TestPruneRemovesUnusedBodyFiles(t *testing.T) {
 	if !strings.Contains(stdout, "removed temporary file "+building) && !strings.Contains(stdout, filepath.Base(building)) {
 		t.Errorf("prune -force stdout %q; want the rerecord's folder named", stdout)
 	}
-	for p, want := range map[string]bool{keep: true, gone: false, crashed: false, stale: false, fresh: true, building: false, aside: true} {
+	for p, want := range map[string]bool{keep: true, gone: false, crashed: false, stale: false, fresh: true, building: false, aside: true,
+		byHand: true, filepath.Join(dir, "GET_hand.json"): false} {
 		if _, err := os.Stat(p); (err == nil) != want {
 			t.Errorf("after prune -force, %s exists: %v, want %v\nstdout:\n%s", filepath.Base(p), err == nil, want, stdout)
 		}
