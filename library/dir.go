@@ -85,7 +85,8 @@ func scanDir(abs string) dirListing {
 			continue // the body files
 		}
 		if typ.IsDir() {
-			ls.problems = append(ls.problems, dirProblem{file, "unexpected subdirectory: a directory library holds only cassette files"})
+			ls.problems = append(ls.problems, dirProblem{file, "unexpected subdirectory: a directory library holds only cassette files and its bodies folder; " +
+				"if this subdirectory is a library, give its path, not its parent's (a folder of libraries is no library), else start its name with a dot"})
 			continue
 		}
 		f, ok := formatOf(file)

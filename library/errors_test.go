@@ -288,7 +288,7 @@ var badCases = []badCase{
 		only:  "dir",
 		extra: map[string]string{"sub/b.json": `{"version": 1, "exchanges": []}`},
 		file:  "sub",
-		want:  "subdirectory",
+		want:  "unexpected subdirectory: a directory library holds only cassette files and its bodies folder; if this subdirectory is a library, give its path",
 	},
 	{
 		why:   "two files for one cassette",
