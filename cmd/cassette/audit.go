@@ -139,7 +139,7 @@ func runAudit(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			if maxAge > 0 {
 				if at := newest(cs); !at.IsZero() && t.Sub(at) > maxAge {
-					fmt.Fprintf(stdout, "%s: cassette %s: recorded %s ago, older than -max-age %s\n", file, cs.Name, age(t, at), *maxAgeFlag)
+					fmt.Fprintf(stdout, "%s: cassette %s: recorded %s ago, older than -max-age %s\n", file, cs.Name, ageOver(t, at, maxAge), *maxAgeFlag)
 					findings++
 				}
 			}
@@ -152,6 +152,32 @@ func runAudit(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "cassette audit: nothing found in %d cassette(s)\n", scanned)
 	return exitOK
+}
+
+// ageOver writes the age of then, older than limit, as age does, unless
+// that reads as the limit itself ("1m" for 90 s over a limit of 1m, "90d"
+// for 90 days and 5 hours over 90d): then in every unit down to seconds
+// ("1m30s", "90d5h"), or "just over" the limit.
+func ageOver(now, then time.Time, limit time.Duration) string {
+	s := age(now, then)
+	if s != age(now, now.Add(-limit)) {
+		return s
+	}
+	d := now.Sub(then)
+	var b strings.Builder
+	for _, u := range []struct {
+		d    time.Duration
+		unit string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / u.d; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.unit)
+			d -= n * u.d
+		}
+	}
+	if b.String() == s {
+		return "just over " + s
+	}
+	return b.String()
 }
 
 // parseAge parses a Go duration, or a whole number of days: "90d".

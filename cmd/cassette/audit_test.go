@@ -112,6 +112,10 @@ func TestAuditMaxAge(t *testing.T) {
 		{"90d", []string{nameOf(ex[3]) + ": recorded 100d ago, older than -max-age 90d"}},
 		{"720h", []string{nameOf(ex[2]) + ": recorded 40d ago", nameOf(ex[3]) + ": recorded 100d ago"}},
 		{"365d", nil},
+		// The cassette of 90 s is older than 1m, though its age in its
+		// largest unit, 1m, reads as the limit itself.
+		{"1m", []string{nameOf(ex[5]) + ": recorded 1m30s ago, older than -max-age 1m", nameOf(ex[0]) + ": recorded 5h ago",
+			nameOf(ex[2]) + ": recorded 40d ago", nameOf(ex[3]) + ": recorded 100d ago"}},
 	}
 	for _, tt := range tests {
 		code, stdout, _ := runSync(t, "audit", "-max-age", tt.maxAge, path)
@@ -584,6 +588,24 @@ func TestAuditScansAllOfALinkHeader(t *testing.T) {
 	for _, ex := range []library.Exchange{param, bare} {
 		if w := nameOf(ex) + " exchange 1: GitHub token in response header Link (ghp_…)"; !strings.Contains(stdout, w) {
 			t.Errorf("audit output lacks %q:\n%s", w, stdout)
+		}
+	}
+}
+
+func TestAgeOver(t *testing.T) {
+	day := 24 * time.Hour
+	tests := []struct {
+		age, limit time.Duration
+		want       string
+	}{
+		{100 * day, 90 * day, "100d"},                              // reads as older than the limit
+		{90*day + 5*time.Hour, 90 * day, "90d5h"},                  // "90d" would read as the limit
+		{day + 20*time.Hour, 36 * time.Hour, "1d20h"},              // a limit that is no whole unit
+		{90*day + 500*time.Millisecond, 90 * day, "just over 90d"}, // over by less than a second
+	}
+	for _, tt := range tests {
+		if got := ageOver(fixedNow, fixedNow.Add(-tt.age), tt.limit); got != tt.want {
+			t.Errorf("ageOver(%v old, limit %v) = %q, want %q", tt.age, tt.limit, got, tt.want)
 		}
 	}
 }
