@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -331,6 +332,29 @@ func TestMissReportQuotesControlCharacters(t *testing.T) {
 	}
 	if !strings.Contains(report, fmt.Sprintf("request body (%d bytes with control characters, quoted; first %[1]d shown):", len(body))) || !strings.Contains(report, strconv.Quote(body)) {
 		t.Errorf("the report does not quote the body:\n%s", report)
+	}
+}
+
+// The method and URL of a hand-edited cassette (one from a pull request)
+// that hold a line break or an escape sequence are quoted where the report
+// names the nearest cassettes, as cassette show quotes them (found by a
+// review of cassette serve, which logs the report).
+func TestMissReportQuotesARecordedRequestWithControlCharacters(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	const cassette = `{"version": 1, "exchanges": [{"request": {"method": "GET\u001b[2K", "url": "https://api.example.com/a\n\u001b[1Afake"}, "response": {"status": 200}}]}`
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(path, "GET_api.example.com_443_a.json"), []byte(cassette), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	report := missReport(t, path, naming.Default(), "GET", "/zzz", "")
+	if strings.ContainsAny(report, "\x1b") || strings.Contains(report, "\nfake") {
+		t.Errorf("the report holds the recorded request's control characters as they are:\n%q", report)
+	}
+	if want := `recorded: "GET\x1b[2K" "https://api.example.com/a\n\x1b[1Afake"`; !strings.Contains(report, want) {
+		t.Errorf("the report lacks %q:\n%s", want, report)
 	}
 }
 

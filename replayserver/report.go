@@ -155,7 +155,7 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 				prefix = "" // a nested resource, another version: not an upstream's path
 			}
 		}
-		fmt.Fprintf(&b, "  recorded: %s %s\n", req.Method, req.URL)
+		fmt.Fprintf(&b, "  recorded: %s %s\n", quotedIfControl(req.Method), quotedIfControl(req.URL))
 		if d := cmp.Diff(rec, got); d != "" {
 			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(clipDiff(d), "    "))
 		} else if same := sameViewDifferences(rawSide{req.Method, req.URL, req.Header, req.Body},
@@ -255,6 +255,18 @@ func writeRequest(b *strings.Builder, r *http.Request, body []byte, limit int64)
 
 // controlChar reports whether r is a control character other than a tab
 // or a line break.
+// quotedIfControl returns s, quoted when it holds a control character, a
+// tab or a line break: the method or URL of a hand-edited cassette, which
+// would go to the test log and a terminal as it is (a line break passing
+// for another line of the report, an escape sequence driving the
+// terminal).
+func quotedIfControl(s string) string {
+	if strings.ContainsFunc(s, func(r rune) bool { return r == '\t' || r == '\n' || r == '\r' || controlChar(r) }) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
 func controlChar(r rune) bool {
 	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }
