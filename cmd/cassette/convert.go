@@ -96,6 +96,7 @@ func runConvert(_ context.Context, args []string, stdout, stderr io.Writer) int 
 // dstOptions returns the library options for a new library at dst in
 // format ("" for the default), or an error if format does not fit dst.
 func dstOptions(dst, format string) ([]library.Option, error) {
+	format = strings.ToLower(format)
 	explicit := format != ""
 	switch format {
 	case "":

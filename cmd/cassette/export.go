@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
 	"github.com/cassette-go/cassette/internal/har"
@@ -42,7 +43,7 @@ func runExport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *to == "":
 		return c.fail(stderr, "missing -to har")
-	case *to != "har":
+	case strings.ToLower(*to) != "har":
 		return c.fail(stderr, "unknown -to %q: want har", *to)
 	case len(pos) < 2:
 		return c.fail(stderr, "want SRC and DST")

@@ -93,12 +93,14 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
+	asked := *from
+	*from = strings.ToLower(*from) // in any case, as CASSETTE_MODE
 	imp, known := importers[*from]
 	switch {
 	case *from == "":
 		return c.fail(stderr, "missing -from go-vcr|har")
 	case !known:
-		return c.fail(stderr, "unknown -from %q: want go-vcr or har", *from)
+		return c.fail(stderr, "unknown -from %q: want go-vcr or har", asked)
 	case len(pos) < 2:
 		return c.fail(stderr, "want SRC and DST")
 	case len(pos) > 2:

@@ -35,7 +35,7 @@ that is not in the library is a warning on stderr, not an error.
 
 const pruneExample = `
 	cassette serve -unused unused.log testdata/api &
-	go test ./... ; kill -INT %1; wait
+	go test ./... ; kill -INT $!; wait
 	cassette prune -unused unused.log testdata/api          # what would go
 	cassette prune -unused unused.log -force testdata/api   # remove it
 `

@@ -76,7 +76,7 @@ const serveExample = `
 
 	# The same, keeping the list of unused cassettes to prune them:
 	cassette serve -addr 127.0.0.1:8080 -unused unused.log testdata/api &
-	API_URL=http://127.0.0.1:8080 pytest; kill -INT %1; wait
+	API_URL=http://127.0.0.1:8080 pytest; kill -INT $!; wait
 	cassette prune -unused unused.log -force testdata/api
 
 	# Record what is missing from the real API:
@@ -116,7 +116,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return c.fail(stderr, "%v", err)
 	}
 	path := pos[0]
-	m := replayserver.Mode(*mode)
+	m := replayserver.Mode(strings.ToLower(*mode)) // as CASSETTE_MODE is read
 	switch m {
 	case replayserver.ModeReplay, replayserver.ModeRecord, replayserver.ModeRerecord, replayserver.ModePassthrough:
 	default:
