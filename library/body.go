@@ -340,7 +340,7 @@ func openRegularInRoot(root, rel string) (*os.File, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, errNotRegular
 	}
-	return r.Open(rel)
+	return r.OpenFile(rel, os.O_RDONLY|oLargeFile, 0)
 }
 
 // openRegular opens the file at path as openRegularInRoot does.
