@@ -10,10 +10,12 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -244,6 +246,9 @@ func (r *Response) ReadBody() ([]byte, error) {
 		return nil, fmt.Errorf("read body file %s: %w", r.BodyFile, err)
 	}
 	defer f.Close()
+	if err := fitsInMemory(size); err != nil {
+		return nil, fmt.Errorf("read body file %s: %w", r.BodyFile, err)
+	}
 	// As os.ReadFile: room for the whole file, and one byte to see its end.
 	b := make([]byte, 0, size+1)
 	for {
@@ -363,6 +368,16 @@ func readRegular(path string) ([]byte, error) {
 	}
 	defer f.Close()
 	return io.ReadAll(f)
+}
+
+// fitsInMemory returns an error when a file of size bytes is too large to
+// be read into one slice on this system: past 2 GiB where an int has 32
+// bits (386, arm, mips), where a slice that large cannot be made.
+func fitsInMemory(size int64) error {
+	if size >= math.MaxInt-bytes.MinRead {
+		return fmt.Errorf("%d bytes: too large to read into memory on this %d-bit system", size, strconv.IntSize)
+	}
+	return nil
 }
 
 // errNotRegular says that a file to read is a folder, a named pipe, a

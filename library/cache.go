@@ -170,6 +170,9 @@ func readCached(path, abs string, decode func([]byte) (decoded, error)) (v decod
 	if v, ok := cacheLookup(abs, fi); ok {
 		return v, st, nil
 	}
+	if err := fitsInMemory(fi.Size()); err != nil {
+		return decoded{}, st, fmt.Errorf("read %s: %w", path, err)
+	}
 	var buf bytes.Buffer
 	buf.Grow(int(fi.Size()) + bytes.MinRead)
 	if _, err := io.Copy(&buf, f); err != nil {
