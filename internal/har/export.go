@@ -51,7 +51,7 @@ func exportExchange(ex library.Exchange) entry {
 			Headers:     headerList(ex.Request.Header),
 			QueryString: queryList(ex.Request.URL),
 			HeadersSize: -1,
-			BodySize:    len(ex.Request.Body),
+			BodySize:    int64(len(ex.Request.Body)),
 		},
 		Response: response{
 			Status:      ex.Response.StatusCode,
@@ -61,9 +61,9 @@ func exportExchange(ex library.Exchange) entry {
 			Headers:     headerList(ex.Response.Header),
 			RedirectURL: ex.Response.Header.Get("Location"),
 			HeadersSize: -1,
-			BodySize:    len(ex.Response.Body),
+			BodySize:    int64(len(ex.Response.Body)),
 			Content: content{
-				Size:     len(ex.Response.Body),
+				Size:     int64(len(ex.Response.Body)),
 				MimeType: ex.Response.Header.Get("Content-Type"),
 			},
 		},
@@ -86,7 +86,7 @@ func exportExchange(ex library.Exchange) entry {
 		if plain, ok := decodeContent(enc, ex.Response.Body); ok {
 			// As browsers write it, decoded; the bytes as sent beside it.
 			c.Text, c.Encoding = encodeText(plain)
-			c.Size, c.Compression = len(plain), len(plain)-len(ex.Response.Body)
+			c.Size, c.Compression = int64(len(plain)), int64(len(plain)-len(ex.Response.Body))
 			c.Encoded, _ = json.Marshal(base64.StdEncoding.EncodeToString(ex.Response.Body))
 		} else {
 			c.Text, c.Encoding = encodeText(ex.Response.Body)

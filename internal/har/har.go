@@ -98,6 +98,9 @@ type entry struct {
 	Timings         timings  `json:"timings"`
 }
 
+// The sizes of bodies (bodySize, content's size and compression) are
+// int64: a browser's HAR of a large download gives sizes past 2 GiB,
+// which an int does not hold on 32-bit systems.
 type request struct {
 	Method      string    `json:"method"`
 	URL         string    `json:"url"`
@@ -107,7 +110,7 @@ type request struct {
 	QueryString []nvPair  `json:"queryString"`
 	PostData    *postData `json:"postData,omitempty"`
 	HeadersSize int       `json:"headersSize"`
-	BodySize    int       `json:"bodySize"`
+	BodySize    int64     `json:"bodySize"`
 }
 
 type response struct {
@@ -119,7 +122,7 @@ type response struct {
 	Content     content  `json:"content"`
 	RedirectURL string   `json:"redirectURL"`
 	HeadersSize int      `json:"headersSize"`
-	BodySize    int      `json:"bodySize"`
+	BodySize    int64    `json:"bodySize"`
 	Trailers    []nvPair `json:"_trailers,omitempty"`
 	Chunks      []chunk  `json:"_chunks,omitempty"`
 }
@@ -156,8 +159,8 @@ type postData struct {
 }
 
 type content struct {
-	Size        int    `json:"size"`
-	Compression int    `json:"compression,omitempty"`
+	Size        int64  `json:"size"`
+	Compression int64  `json:"compression,omitempty"`
 	MimeType    string `json:"mimeType"`
 	Text        string `json:"text,omitempty"`
 	Encoding    string `json:"encoding,omitempty"`

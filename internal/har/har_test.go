@@ -445,7 +445,7 @@ func TestExportDecodesEncodedBodies(t *testing.T) {
 		if got.Text != c.wantText || (len(got.Encoded) != 0) != c.wantBytes {
 			t.Errorf("%s %x: content text %q, _encoded %q; want text %q, _encoded written %v", c.enc, c.body, got.Text, got.Encoded, c.wantText, c.wantBytes)
 		}
-		if c.wantBytes && (got.Size != len(c.wantText) || got.Compression != len(c.wantText)-len(c.body)) {
+		if c.wantBytes && (got.Size != int64(len(c.wantText)) || got.Compression != int64(len(c.wantText)-len(c.body))) {
 			t.Errorf("%s: size %d, compression %d; want %d and %d", c.enc, got.Size, got.Compression, len(c.wantText), len(c.wantText)-len(c.body))
 		}
 		back, _, err := Import(data)
@@ -654,5 +654,24 @@ func TestImportMessagesHideCredentialsOfAURLThatDoesNotParse(t *testing.T) {
 	want = `read HAR: entry 1 (GET https://api.example.com/a%zz?access_token=REDACTED): invalid request: invalid URL escape "%zz"`
 	if err == nil || err.Error() != want {
 		t.Errorf("Import = %v, want %s", err, want)
+	}
+}
+
+// TestImportOfSizesPast2GiB: a HAR of a large upload or download, which a
+// browser saves without its content, gives sizes past 2 GiB. The import
+// takes them, and warns of the body it lacks, on 32-bit systems too,
+// where they did not fit the int they were read into and the whole HAR
+// was refused: "cannot unmarshal number 3221225472 into Go struct field"
+// (run this test with GOARCH=386 to see it).
+func TestImportOfSizesPast2GiB(t *testing.T) {
+	data := `{"log":{"version":"1.2","entries":[
+		{"request":{"method":"PUT","url":"http://x/upload","bodySize":3221225472},
+		 "response":{"status":200,"bodySize":3221225472,"content":{"size":4294967296,"compression":1073741824,"mimeType":"video/mp4"}}}]}}`
+	cs, skipped, err := Import([]byte(data))
+	if err != nil {
+		t.Fatalf("Import of sizes past 2 GiB = %v", err)
+	}
+	if len(cs) != 1 || len(skipped) != 1 || !strings.Contains(skipped[0], "content.size 4294967296") {
+		t.Errorf("Import gave %v, warnings %q; want the entry, and a warning that its body is not in the HAR", names(cs), skipped)
 	}
 }
