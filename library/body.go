@@ -560,7 +560,7 @@ func (l *Library) sweepBodies(cs []Cassette, dropped map[string]bool, cleared bo
 		if fresh[p] || filepath.Dir(p) != dir || !bodyFileName.MatchString(filepath.Base(p)) {
 			continue
 		}
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := atomicfile.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove body file %s: %w", p, unwrapPath(err))
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/cassette-go/cassette/internal/atomicfile"
 )
 
 // This file is the directory store: a folder holds one file per cassette,
@@ -409,7 +411,7 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 				continue
 			}
 			if err == nil {
-				err = os.Remove(target)
+				err = atomicfile.Remove(target)
 				cacheForget(target)
 			}
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {

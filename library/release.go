@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/cassette-go/cassette/internal/atomicfile"
 )
 
 // This file keeps track of the body files a library committed, so that
@@ -106,7 +108,7 @@ func placeBody(tmp, path string) (existed bool, before os.FileInfo, err error) {
 	}
 	before, err = os.Lstat(path)
 	existed = !errors.Is(err, fs.ErrNotExist)
-	return existed, before, os.Rename(tmp, path)
+	return existed, before, atomicfile.Rename(tmp, path)
 }
 
 // testHookPlaceBody, if set by a test, runs as placeBody starts.
@@ -220,7 +222,7 @@ func (l *Library) ReleaseBody(path string) error {
 	if err != nil || !os.SameFile(cur, b.file) {
 		return nil // gone, or another writer's now
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := atomicfile.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("release body file %s: %w", path, unwrapPath(err))
 	}
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {

@@ -101,7 +101,7 @@ func (h *Handler) replace() error {
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := os.Rename(tmp, dir); err != nil {
+		if err := atomicfile.Rename(tmp, dir); err != nil {
 			return err
 		}
 		done = true
@@ -126,11 +126,11 @@ func (h *Handler) replace() error {
 	// Elsewhere with two renames: a crash between them leaves the old
 	// library in tmp+".old", and the new one in tmp.
 	old := tmp + ".old"
-	if err := os.Rename(dir, old); err != nil {
+	if err := atomicfile.Rename(dir, old); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if back := os.Rename(old, dir); back != nil {
+	if err := atomicfile.Rename(tmp, dir); err != nil {
+		if back := atomicfile.Rename(old, dir); back != nil {
 			return fmt.Errorf("%w (and the old library could not be put back from %s: %v)", err, old, back)
 		}
 		return err

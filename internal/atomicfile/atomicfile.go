@@ -57,7 +57,8 @@ func tempName(dir, prefix, suffix string) string {
 }
 
 // WriteFile writes data to the file name: to a new temporary file in the
-// same directory, synced to disk, then renamed over name. A new file gets
+// same directory, synced to disk, then renamed over name (with [Rename]:
+// on Windows, once no reader holds it). A new file gets
 // permission bits perm less the umask; an existing file keeps its own. On failure the
 // temporary file is removed and name is unchanged. When name is a
 // symbolic link, the file it points to is replaced and the link kept.
@@ -92,5 +93,5 @@ func WriteFile(name string, data []byte, perm fs.FileMode) (err error) {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	return Rename(tmp, name)
 }
