@@ -23,6 +23,7 @@ type badCase struct {
 	want      string                     // in the error
 	line      map[Format]int             // line the error names, if any
 	file      string                     // directory: the file the error names; default a.json or a.yaml
+	unixOnly  bool                       // it writes a file Windows does not make (a device name)
 }
 
 // wrap returns the file holding exchanges, in format f, for a directory
