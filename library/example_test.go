@@ -198,33 +198,6 @@ func ExampleLibrary_ReleaseBody() {
 	// body file removed: true
 }
 
-// Files of a directory library whose names differ only in case, made on
-// Linux, are one file on macOS or Windows: a clone there keeps one of
-// them. CaseTwins lists them, to rename or delete the others.
-func ExampleLibrary_CaseTwins() {
-	dir, err := os.MkdirTemp("", "lib")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	for _, name := range []string{"GET_api.example.com_443_users", "GET_api.example.com_443_Users", "GET_api.example.com_443_items"} {
-		if err := os.WriteFile(filepath.Join(dir, name+".json"), []byte(`{"version": 1, "exchanges": []}`), 0o644); err != nil {
-			log.Fatal(err)
-		}
-	}
-	lib, err := library.Open(dir)
-	if err != nil {
-		log.Fatal(err)
-	}
-	twins, err := lib.CaseTwins()
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(twins)
-	// Output:
-	// [[GET_api.example.com_443_Users GET_api.example.com_443_users]]
-}
-
 func ExampleLibrary_DropExchanges() {
 	dir, err := os.MkdirTemp("", "cassette-example")
 	if err != nil {

@@ -37,6 +37,9 @@ func TestCassettesDifferingOnlyInCaseAreWarnedOf(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(path, twin), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if now, _ := os.ReadDir(path); len(now) == len(entries) {
+		t.Skip("this file system takes names differing only in case for one file (as macOS's and Windows's do): no twins here")
+	}
 	var logs logBook
 	replayserver.New(t, path, logs.option())
 	got := logs.String()

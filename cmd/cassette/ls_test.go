@@ -110,6 +110,9 @@ func TestLsWarnsOfNamesDifferingOnlyInCase(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 3 {
+		t.Skip("this file system takes names differing only in case for one file (as macOS's and Windows's do): no twins here")
+	}
 	code, stdout, stderr := runSync(t, "ls", dir)
 	if code != exitOK || strings.Count(stdout, "\n") != 4 {
 		t.Errorf("ls = %d, stdout:\n%s\nwant 0 and 3 cassettes listed", code, stdout)
