@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -163,6 +164,9 @@ func doVaried(t *testing.T, c *http.Client, base string, cl vcall) vresult {
 func cassetteBin(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "cassette")
+	if runtime.GOOS == "windows" {
+		bin += ".exe" // which go build -o does not add, and Windows runs only with it
+	}
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/cassette-go/cassette/cmd/cassette").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -50,6 +51,15 @@ func crashResponse(method, path string, body []byte) []byte {
 	return crashBody(method + " " + path)
 }
 
+// exeSuffix ends the name of a program built for this system: ".exe" on
+// Windows, which runs only a file named so (go build -o names it as told).
+var exeSuffix = func() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}()
+
 // TestRecordSurvivesSIGKILL runs "cassette record" 20 times against a
 // loopback upstream, drives requests at it from several goroutines and
 // kills it with SIGKILL after a random number of answers, alternating a
@@ -70,7 +80,7 @@ func TestRecordSurvivesSIGKILL(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	bin := filepath.Join(t.TempDir(), "cassette")
+	bin := filepath.Join(t.TempDir(), "cassette"+exeSuffix)
 	if out, err := exec.CommandContext(ctx, goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

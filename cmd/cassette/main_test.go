@@ -305,7 +305,7 @@ func TestInterruptTwiceStopsTheBinaryAtOnce(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	bin := filepath.Join(t.TempDir(), "cassette")
+	bin := filepath.Join(t.TempDir(), "cassette"+exeSuffix)
 	if out, err := exec.CommandContext(ctx, goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
