@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"net/http"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
@@ -194,5 +196,50 @@ func writeFileAt(t *testing.T, p, content string) {
 	}
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPruneReadsAReportSavedOnWindows: a report saved by a Windows tool
+// starts with a byte order mark (Notepad's "UTF-8 with BOM"), or is in
+// UTF-16 (PowerShell 5's > and Out-File), with CRLF line ends. Its first
+// entry, or every one, was not found in the library, and not removed.
+func TestPruneReadsAReportSavedOnWindows(t *testing.T) {
+	utf16le := func(s string) []byte {
+		b := []byte{0xff, 0xfe}
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = binary.LittleEndian.AppendUint16(b, u)
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		why    string
+		encode func(string) []byte
+	}{
+		{"UTF-8 with a byte order mark", func(s string) []byte { return []byte("\ufeff" + s) }},
+		{"UTF-16 with a byte order mark", utf16le},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			path := writeSample(t, "api")
+			lib, err := library.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex := sampleExchanges(t)
+			gone := []string{nameOf(ex[0]), nameOf(ex[1])}
+			report := lib.File(gone[0]) + "\r\n" + lib.File(gone[1]) + "\r\n"
+			unused := filepath.Join(t.TempDir(), "unused.log")
+			if err := os.WriteFile(unused, tc.encode(report), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runSync(t, "prune", "-force", "-unused", unused, path)
+			if code != exitOK || stderr != "" {
+				t.Fatalf("prune -force = %d, stderr %q", code, stderr)
+			}
+			for _, c := range loadAll(t, path) {
+				if slices.Contains(gone, c.Name) {
+					t.Errorf("prune -force left %s, listed in the report\nstdout:\n%s", c.Name, stdout)
+				}
+			}
+		})
 	}
 }
