@@ -64,10 +64,14 @@ func checkKind(lib *library.Library) error {
 
 // inside reports whether path is the directory dir or lies inside it, as
 // the file system resolves them: both paths are made absolute and cleaned,
-// and the symbolic links of their existing parts resolved. It is false
-// when dir is not an existing directory.
+// and the symbolic links of their existing parts resolved; or a folder on
+// path's way is dir, spelled otherwise (on macOS, whose file system takes
+// names differing only in case for one, testdata/API is testdata/api,
+// which resolving does not tell there). It is false when dir is not an
+// existing directory.
 func inside(path, dir string) bool {
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	di, err := os.Stat(dir)
+	if err != nil || !di.IsDir() {
 		return false
 	}
 	d, errD := resolve(dir)
@@ -76,7 +80,17 @@ func inside(path, dir string) bool {
 		return false
 	}
 	rel, err := filepath.Rel(d, p)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return true
+	}
+	for q := p; ; q = filepath.Dir(q) {
+		if fi, err := os.Stat(q); err == nil && os.SameFile(fi, di) {
+			return true
+		}
+		if filepath.Dir(q) == q {
+			return false
+		}
+	}
 }
 
 // checkOutsideLibrary returns an error when the file out, which flag
