@@ -1,5 +1,3 @@
-//go:build linux && (amd64 || arm64 || loong64 || riscv64)
-
 package atomicfile
 
 import (
@@ -11,16 +9,24 @@ import (
 	"unsafe"
 )
 
-// renameat2 is the number of Linux's renameat2 system call: the
-// generic one, and amd64's own (the syscall package, frozen, lacks it
-// there).
-var renameat2 uintptr = 276
-
-func init() {
-	if runtime.GOARCH == "amd64" {
-		renameat2 = 316
-	}
-}
+// renameat2 is the number of Linux's renameat2 system call on this
+// architecture (which the syscall package, frozen, lacks), as
+// golang.org/x/sys/unix gives it; 0 for one it does not know.
+var renameat2 = map[string]uintptr{
+	"386":      353,
+	"amd64":    316,
+	"arm":      382,
+	"arm64":    276,
+	"loong64":  276,
+	"mips":     4351,
+	"mipsle":   4351,
+	"mips64":   5311,
+	"mips64le": 5311,
+	"ppc64":    357,
+	"ppc64le":  357,
+	"riscv64":  276,
+	"s390x":    347,
+}[runtime.GOARCH]
 
 const (
 	atFDCWD        = -0x64 // AT_FDCWD: paths relative to the working directory
@@ -35,6 +41,9 @@ func exchange(a, b string) error {
 	pb, err := syscall.BytePtrFromString(b)
 	if err != nil {
 		return &os.LinkError{Op: "exchange", Old: a, New: b, Err: err}
+	}
+	if renameat2 == 0 {
+		return &os.LinkError{Op: "exchange", Old: a, New: b, Err: errors.ErrUnsupported}
 	}
 	fd := atFDCWD
 	_, _, e := syscall.Syscall6(renameat2, uintptr(fd), uintptr(unsafe.Pointer(pa)), uintptr(fd), uintptr(unsafe.Pointer(pb)), renameExchange, 0)

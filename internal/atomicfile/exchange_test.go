@@ -32,7 +32,7 @@ func TestExchange(t *testing.T) {
 	err := Exchange(b, a)
 	switch {
 	case errors.Is(err, errors.ErrUnsupported):
-		if runtime.GOOS == "linux" && (runtime.GOARCH == "amd64" || runtime.GOARCH == "arm64") {
+		if runtime.GOOS == "linux" {
 			t.Logf("the file system of %s cannot swap in one step: %v", dir, err)
 		}
 		if read(a) != "old" || read(b) != "new" {
