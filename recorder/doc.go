@@ -94,8 +94,12 @@
 // stored nowhere: a body the recorder reads whole, or up to the limit
 // while its ContentLength is under it, is not sent at all; one over the
 // limit whose ContentLength is over it too, sent as it comes, is broken
-// off before the upstream has the length it was told, so that no upstream
-// ever answers a request cut to it. The transports the
+// off before the upstream has the length it was told when it is in memory
+// (GetBody set, as [http.NewRequest] sets it), so that no upstream answers
+// a request cut to it. A stream, whose writer may wait for the answer
+// before it ends it, is handed on whole up to its length and checked past
+// it as [http.Transport] checks it: the upstream has the length of one
+// that goes on past it, and may answer before the round trip fails. The transports the
 // recorder makes wait [UpstreamTimeout] (60 seconds by default) for the
 // response headers: the proxy answers a request that timed out with 504
 // Gateway Timeout, one it could not forward with 502 Bad Gateway, and

@@ -232,8 +232,11 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		if out.ContentLength > 0 {
 			// Checked as it goes (see lengthBody): this body is not read
 			// before it is sent, and a wrapped body is not one that
-			// http.Transport checks before sending anything.
-			rest = &lengthBody{ReadCloser: rest, want: out.ContentLength}
+			// http.Transport checks before sending anything. One in
+			// memory (GetBody set, as http.NewRequest sets it) ends, so
+			// the end of its length can wait for its end; a stream's
+			// writer may wait for the answer before it ends it.
+			rest = &lengthBody{ReadCloser: rest, want: out.ContentLength, inMemory: req.GetBody != nil}
 		}
 		body := &watchedBody{ReadCloser: rest}
 		out.Body = body
@@ -751,16 +754,24 @@ func (c *capture) clientStopped() bool {
 
 // A lengthBody is a request body sent as it comes that fails, with a
 // [lengthError], when it is not as long as its request's ContentLength
-// says, before the upstream has a request of that length: the read that
-// would complete the length returns nothing and fails when the body goes
-// on past it, and one that ends short fails. So a request body longer
-// than it says never reaches the upstream cut to that length, to be
-// answered as if whole (the transport sends, then checks); the upstream
-// sees a request broken off.
+// says: one that ends short fails before the upstream has the length, and
+// one that goes on past it fails at the read after the length, which
+// http.Transport makes (on a goroutine of its own, while it waits for the
+// answer) to tell that the body ended there. A body in memory holds back
+// the read that would complete the length until the body is seen to end
+// with it, so that the upstream never has a request cut to that length,
+// to answer as if whole (http.Transport sends nothing of a body in memory
+// of the wrong length). A stream cannot: its writer may wait for the
+// answer before it ends the body (a full-duplex client, a pipe closed
+// once answered), and the upstream answers only once it has the whole
+// length; so, as from http.Transport, the upstream has the length of a
+// stream that goes on past it, and may answer before the round trip
+// fails.
 type lengthBody struct {
 	io.ReadCloser
-	want int64 // the ContentLength, more than 0
-	read int64 // bytes read so far
+	want     int64 // the ContentLength, more than 0
+	read     int64 // bytes read so far
+	inMemory bool  // the body ends: the read that completes the length waits for its end
 }
 
 func (b *lengthBody) Read(p []byte) (int, error) {
@@ -776,7 +787,7 @@ func (b *lengthBody) Read(p []byte) (int, error) {
 	switch {
 	case err == io.EOF && b.read < b.want:
 		return n, lengthError{b.want, b.read}
-	case err == nil && b.read == b.want:
+	case err == nil && b.read == b.want && b.inMemory:
 		// The last bytes of the length: handed on only once the body
 		// is seen to end with them.
 		if err := b.end(); err != io.EOF {

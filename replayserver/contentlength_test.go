@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
@@ -33,6 +34,8 @@ func TestNewTransportRecordContentLengthNotTheBodys(t *testing.T) {
 		{"under the limit, longer than its length", 8, 12},
 		{"under the limit, shorter than its length", 12, 8},
 		{"over the limit, longer than its length", limit, 40},
+		{"over the limit, longer than its length, which is over the limit too", 20, 40},
+		{"over the limit, shorter than its length", 40, 20},
 	} {
 		t.Run(tc.why, func(t *testing.T) {
 			var (
@@ -82,5 +85,57 @@ func TestNewTransportRecordContentLengthNotTheBodys(t *testing.T) {
 				t.Errorf("the upstream read a request body of %d bytes to its end; want none: the request has a ContentLength of %d and %d bytes", read[0], tc.contentLength, tc.size)
 			}
 		})
+	}
+}
+
+// NewTransport recording a stream over MaxBodySize as long as its
+// ContentLength says, whose writer waits for the answer before it closes
+// the body, gets the answer as from http.Transport (and stores nothing:
+// the body is over the limit). The recorder's check of the length used to
+// hold back the last bytes of it until the body ended, and the round trip
+// waited for ever on the writer waiting for it.
+func TestNewTransportRecordStreamOfItsLengthIsAnswered(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	const limit, size = 16, 40
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "read %d", len(b))
+	}))
+	defer api.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	ft := newFakeTB(t) // the exchange over the limit, not stored, fails it
+	defer ft.finish()
+	rt := replayserver.NewTransport(ft, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.MaxBodySize(limit))
+
+	pr, pw := io.Pipe()
+	answered := make(chan struct{})
+	waited := make(chan bool, 1) // whether the writer gave up waiting for the answer
+	go func() {
+		pw.Write(bytes.Repeat([]byte("x"), size))
+		select {
+		case <-answered:
+			waited <- false
+		case <-time.After(10 * time.Second): // not a timing check: a guard against waiting for ever
+			waited <- true
+		}
+		pw.Close()
+	}()
+	req, err := http.NewRequest("POST", api.URL+"/upload", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = size
+	resp, err := rt.RoundTrip(req)
+	close(answered)
+	if <-waited {
+		t.Errorf("RoundTrip(POST, a stream of its ContentLength %d over the limit) did not return until the body ended; want the answer first, as from http.Transport", size)
+	}
+	if err != nil {
+		t.Fatalf("RoundTrip(POST, a stream of its ContentLength %d over the limit) error = %v", size, err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := fmt.Sprintf("read %d", size); resp.StatusCode != 200 || string(got) != want {
+		t.Errorf("RoundTrip(POST, a stream of its ContentLength %d over the limit) = %d %q, want 200 %q", size, resp.StatusCode, got, want)
 	}
 }

@@ -84,10 +84,16 @@ func prefixed(read []byte, rest io.ReadCloser) io.ReadCloser {
 // withRest returns a copy of req, whose body is over [MaxBodySize], that
 // sends read, what was read of it, then the rest as it comes; it closes
 // req's body. A body whose length the caller did not give keeps it
-// unknown (see withBody).
+// unknown (see withBody). A body none of which was read (its length says
+// it is over the limit) is req's own, and keeps its GetBody: the recorder
+// then knows a body in memory, which ends, and checks its length before
+// the upstream has it all.
 func withRest(req *http.Request, read []byte) *http.Request {
 	r := req.Clone(req.Context())
-	r.Body, r.GetBody = prefixed(read, req.Body), nil
+	r.Body = prefixed(read, req.Body)
+	if len(read) > 0 {
+		r.GetBody = nil
+	}
 	if req.ContentLength <= 0 {
 		r.ContentLength = -1
 	}
