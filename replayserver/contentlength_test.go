@@ -139,3 +139,33 @@ func TestNewTransportRecordStreamOfItsLengthIsAnswered(t *testing.T) {
 		t.Errorf("RoundTrip(POST, a stream of its ContentLength %d over the limit) = %d %q, want 200 %q", size, resp.StatusCode, got, want)
 	}
 }
+
+// NewTransport recording a request whose body is http.NoBody sends it
+// without a body whatever its ContentLength, as http.Transport and
+// recorder.NewTransport do (http.Transport reads the length of NoBody as
+// 0). It used to give the recorder an empty body of that length, which
+// failed it: "http: ContentLength=5 with Body length 0".
+func TestNewTransportRecordNoBodyWithALength(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "read %d", len(b))
+	}))
+	defer api.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	c := &http.Client{Transport: replayserver.NewTransport(t, path, replayserver.WithMode(replayserver.ModeRecord))}
+	req, err := http.NewRequest("POST", api.URL+"/empty", http.NoBody)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = 5
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s/empty (http.NoBody, ContentLength 5): %v; want it sent without a body, as http.Transport sends it", api.URL, err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(got) != "read 0" {
+		t.Errorf("POST %s/empty (http.NoBody, ContentLength 5) = %d %q, want 200 \"read 0\"", api.URL, resp.StatusCode, got)
+	}
+}

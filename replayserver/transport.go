@@ -146,11 +146,12 @@ func (tr *transport) forward(req, out *http.Request) (*http.Response, error) {
 // Content-Length it never sent. A length the caller gave is kept, even
 // one the body does not have: the recorder then fails the request, as
 // http.Transport would have, rather than send and store it with a length
-// the caller did not give.
+// the caller did not give. A body that is [http.NoBody] goes as none,
+// whatever the length says, as http.Transport sends it.
 func withBody(req *http.Request, body []byte) *http.Request {
 	r := req.Clone(req.Context())
 	switch {
-	case req.ContentLength > 0:
+	case req.ContentLength > 0 && req.Body != http.NoBody:
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	case body == nil:
 		r.Body, r.ContentLength = http.NoBody, 0
