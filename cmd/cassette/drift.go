@@ -252,8 +252,9 @@ func (d *drifter) request(ctx context.Context, r library.Request) (*http.Request
 	}
 	if u.Opaque != "" && req.URL.Host == "" {
 		// A URL of an opaque form such as OPTIONS * ("http:*") has no
-		// host in its text: the request still goes to the upstream's.
-		req.URL.Host, req.Host = u.Host, u.Host
+		// host nor user in its text: the request still goes to the
+		// upstream's host, with its credentials.
+		req.URL.Host, req.URL.User, req.Host = u.Host, u.User, u.Host
 	}
 	if len(r.Body) == 0 {
 		req.Body, req.ContentLength = http.NoBody, 0

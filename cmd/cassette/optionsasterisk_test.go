@@ -118,3 +118,40 @@ func TestDriftOptionsAsterisk(t *testing.T) {
 		t.Errorf("drift of an OPTIONS * whose answer changed = %d, want 1 and the body's change:\n%s", code, stdout)
 	}
 }
+
+// cassette drift sends the credentials of an -upstream URL with an
+// OPTIONS * cassette's request too, as with any other (README): its URL
+// ("http:*") was given the upstream's host, but not its user, and went
+// without the credentials, its recorded Authorization left out for them.
+func TestDriftOptionsAsteriskSendsUpstreamCredentials(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	var mu sync.Mutex
+	var seen []string
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.RequestURI+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte("ok"))
+	}))
+	api.Config.DisableGeneralOptionsHandler = true
+	api.Start()
+	defer api.Close()
+	ex := exchange("OPTIONS", "http:*", "", 200, "text/plain", []byte("ok"), fixedNow)
+	ex.Request.Header.Set("Authorization", "Basic REDACTED")
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, ex)
+	up := strings.Replace(api.URL, "http://", "http://user:s3cret@", 1)
+	code, stdout, stderr := runSync(t, "drift", "-upstream", up, path)
+	if code != exitOK {
+		t.Errorf("drift = %d:\n%s%s", code, stdout, stderr)
+	}
+	r, _ := http.NewRequest("OPTIONS", "/", nil)
+	r.SetBasicAuth("user", "s3cret")
+	want := "OPTIONS * " + r.Header.Get("Authorization")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 || seen[0] != want {
+		t.Errorf("the API got %q; want [%q], with the -upstream URL's credentials", seen, want)
+	}
+}
