@@ -58,7 +58,9 @@ type sentBody struct {
 // without encoding it again: resp's Content-Encoding says gzip or deflate
 // (see contentCoding), and its body, inline or in a body file, does not
 // decode so. A hook that moved a body from its body file inline is
-// checked as one that rewrote it inline. A body the upstream sent under
+// checked as one that rewrote it inline; one in a body file that cannot
+// be opened (a relative path, a file that is not there) is left to the
+// library, which refuses it saying why. A body the upstream sent under
 // the same coding that does not decode either is stored as it was sent.
 // A body the hooks left as it was sent (the same bytes, or the same body
 // file, under the same coding) is not decoded: comparing costs far less
@@ -75,12 +77,15 @@ func checkEncoding(resp *library.Response, sent sentBody) error {
 			return nil
 		}
 	}
-	if decodes(coding, resp.OpenBody) {
+	if ok, err := decodes(coding, resp.OpenBody); ok || err != nil {
+		// A body file that cannot be opened (a relative path, a file
+		// that is not there) is not a body that no longer decodes: the
+		// library says what is wrong with it as it stores the exchange.
 		return nil
 	}
 	if coding == sent.coding {
 		was := &library.Response{Body: sent.body, BodyFile: sent.file}
-		if !decodes(coding, was.OpenBody) {
+		if ok, _ := decodes(coding, was.OpenBody); !ok {
 			return nil
 		}
 	}
@@ -94,42 +99,45 @@ func checkEncoding(resp *library.Response, sent sentBody) error {
 
 // decodes reports whether the body that open opens decodes whole under
 // coding, "gzip" or "deflate" (zlib-wrapped or raw), to at most
-// maxCheckDecoded bytes.
-func decodes(coding string, open func() (io.ReadCloser, int64, error)) bool {
+// maxCheckDecoded bytes. An error is open's: the body was not read.
+func decodes(coding string, open func() (io.ReadCloser, int64, error)) (bool, error) {
 	switch coding {
 	case "gzip":
 		return decodesWith(open, false, func(r *bufio.Reader) (io.Reader, error) { return gzip.NewReader(r) })
 	case "deflate":
-		return decodesWith(open, false, func(r *bufio.Reader) (io.Reader, error) { return zlib.NewReader(r) }) ||
-			// Raw deflate has no checksum to tell text from it: it must
-			// end where the body ends.
-			decodesWith(open, true, func(r *bufio.Reader) (io.Reader, error) { return flate.NewReader(r), nil })
+		if ok, err := decodesWith(open, false, func(r *bufio.Reader) (io.Reader, error) { return zlib.NewReader(r) }); ok || err != nil {
+			return ok, err
+		}
+		// Raw deflate has no checksum to tell text from it: it must end
+		// where the body ends.
+		return decodesWith(open, true, func(r *bufio.Reader) (io.Reader, error) { return flate.NewReader(r), nil })
 	}
-	return false
+	return false, nil
 }
 
 // decodesWith reports whether the body that open opens decodes whole with
 // the decoder newReader makes, to at most maxCheckDecoded bytes, and, when
-// toEnd is true, whether the decoder read it to its end.
-func decodesWith(open func() (io.ReadCloser, int64, error), toEnd bool, newReader func(*bufio.Reader) (io.Reader, error)) bool {
+// toEnd is true, whether the decoder read it to its end. An error is
+// open's: the body was not read.
+func decodesWith(open func() (io.ReadCloser, int64, error), toEnd bool, newReader func(*bufio.Reader) (io.Reader, error)) (bool, error) {
 	rc, _, err := open()
 	if err != nil {
-		return false
+		return false, err
 	}
 	defer rc.Close()
 	br := bufio.NewReader(rc) // a ByteReader: the decoders read no further than they need
 	zr, err := newReader(br)
 	if err != nil {
-		return false
+		return false, nil
 	}
 	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxCheckDecoded+1))
 	if err != nil || n > maxCheckDecoded {
-		return false
+		return false, nil
 	}
 	if toEnd {
 		if _, err := br.ReadByte(); err != io.EOF {
-			return false
+			return false, nil
 		}
 	}
-	return true
+	return true, nil
 }

@@ -134,6 +134,12 @@ func TestBeforeSaveEncodingChecked(t *testing.T) {
 			"the response body is no longer gzip, but its Content-Encoding still says so", ""},
 		{"a body file moved inline and encoded again is stored", "gzip", large, inline(gzipped), ungzip, true, "", `{"password":"REDACTED"}`},
 		{"a body file left as it was is stored", "gzip", large, func(*library.Exchange) error { return nil }, ungzip, true, "", secret},
+		// The library says what is wrong with a body file it cannot
+		// read: it is not a body that is no longer gzip.
+		{"a body file named by a relative path fails for it", "gzip", gzipped([]byte(secret)), func(ex *library.Exchange) error {
+			ex.Response.Body, ex.Response.BodyFile = nil, "bodies/redacted.bin"
+			return nil
+		}, nil, false, `body file "bodies/redacted.bin" is not an absolute path`, ""},
 	}
 	for _, rc := range recordings {
 		for _, tc := range tests {
