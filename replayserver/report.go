@@ -253,8 +253,6 @@ func writeRequest(b *strings.Builder, r *http.Request, body []byte, limit int64)
 	}
 }
 
-// controlChar reports whether r is a control character other than a tab
-// or a line break.
 // quotedIfControl returns s, quoted when it holds a control character, a
 // tab or a line break: the method or URL of a hand-edited cassette, which
 // would go to the test log and a terminal as it is (a line break passing
@@ -267,6 +265,8 @@ func quotedIfControl(s string) string {
 	return s
 }
 
+// controlChar reports whether r is a control character other than a tab
+// or a line break.
 func controlChar(r rune) bool {
 	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0)
 }
