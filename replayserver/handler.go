@@ -200,13 +200,27 @@ func (h *Handler) hostlessNames(k string) []string {
 // first, then from the cassettes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.routed.Load() {
-		rr := forRoutes(r)
+		rr, c := forRoutes(r)
 		var m mux.RouteMatch
 		// A match with an error is the router's NotFoundHandler or
 		// MethodNotAllowedHandler: the request is the cassettes'.
 		if h.router.Match(rr, &m) && m.MatchErr == nil {
+			if c != nil {
+				// The route's handler sees the request without the
+				// headers the server's transport added.
+				rr.Header = r.Header.Clone()
+				rr.Header.Del(hostHeader)
+				rr.Header.Del(schemeHeader)
+			}
 			h.router.ServeHTTP(w, rr)
 			return
+		}
+		if c != nil {
+			// No route has it (nothing refers to it any more): the next
+			// request sent through Server.Transport reuses it, so that
+			// the cassettes' requests cost no allocation here.
+			*c = routesCopy{}
+			routesCopies.Put(c)
 		}
 	}
 	h.serveCassette(w, r)
@@ -220,29 +234,40 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // so that a route made with Schemes("https") matches an https URL sent
 // to a server without TLS (and Schemes("http") an http URL sent to one
 // with TLS); r.TLS still says how it came. Its Host header is the one of
-// the caller's own that hostHeader carried, if any, else the URL's host,
-// and the headers the server's transport added are removed. Any other
-// request is r as it came.
-func forRoutes(r *http.Request) *http.Request {
+// the caller's own that hostHeader carried, if any, else the URL's host.
+// Such a request is a copy, returned in c too, whose header is still r's:
+// ServeHTTP gives it one without the headers the server's transport added
+// once a route matches it (the matchers may see them). Any other request
+// is r as it came, and c is nil.
+func forRoutes(r *http.Request) (rr *http.Request, c *routesCopy) {
 	_, viaTransport := r.Header[schemeHeader]
 	vh := r.Header.Get(hostHeader)
 	if !viaTransport && vh == "" {
-		return r
+		return r, nil
 	}
-	c := r.WithContext(r.Context()) // a shallow copy
+	c = routesCopies.Get().(*routesCopy)
+	c.r = *r // a shallow copy, as r.WithContext makes
 	if vh != "" {
-		c.Host = vh
+		c.r.Host = vh
 	}
 	if viaTransport {
-		u := *r.URL
-		u.Scheme, u.Host = schemeOf(r), c.Host
-		c.URL = &u
+		c.u = *r.URL
+		c.u.Scheme, c.u.Host = schemeOf(r), c.r.Host
+		c.r.URL = &c.u
 	}
-	c.Header = r.Header.Clone()
-	c.Header.Del(hostHeader)
-	c.Header.Del(schemeHeader)
-	return c
+	return &c.r, c
 }
+
+// A routesCopy is the copy of a request that forRoutes makes, and its
+// URL, in one object.
+type routesCopy struct {
+	r http.Request
+	u url.URL
+}
+
+// routesCopies holds the copies that no route matched, for the next
+// requests (see ServeHTTP).
+var routesCopies = sync.Pool{New: func() any { return new(routesCopy) }}
 
 // Router returns the router that serves hand-written routes before the
 // recorded ones. A request no route matches goes to the cassettes, and a

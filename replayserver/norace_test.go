@@ -1,0 +1,5 @@
+//go:build !race
+
+package replayserver_test
+
+const raceEnabled = false
