@@ -164,6 +164,9 @@ func ageOver(now, then time.Time, limit time.Duration) string {
 		return s
 	}
 	d := now.Sub(then)
+	if limit < time.Minute {
+		return d.Round(time.Millisecond).String() // 800ms, 1.5s: the units below would say "" or "1s"
+	}
 	var b strings.Builder
 	for _, u := range []struct {
 		d    time.Duration

@@ -602,6 +602,8 @@ func TestAgeOver(t *testing.T) {
 		{90*day + 5*time.Hour, 90 * day, "90d5h"},                  // "90d" would read as the limit
 		{day + 20*time.Hour, 36 * time.Hour, "1d20h"},              // a limit that is no whole unit
 		{90*day + 500*time.Millisecond, 90 * day, "just over 90d"}, // over by less than a second
+		{800 * time.Millisecond, 500 * time.Millisecond, "800ms"},  // a limit under a second
+		{1500 * time.Millisecond, time.Second, "1.5s"},
 	}
 	for _, tt := range tests {
 		if got := ageOver(fixedNow, fixedNow.Add(-tt.age), tt.limit); got != tt.want {
