@@ -94,14 +94,27 @@ func (c *cmdline) parseOrFail(args []string, stdout, stderr io.Writer) (pos []st
 // A syncWriter serializes writes, so that lines logged by server goroutines
 // do not interleave. It is safe for concurrent use.
 type syncWriter struct {
-	mu sync.Mutex // guards w
-	w  io.Writer
+	mu  sync.Mutex // guards w and err
+	w   io.Writer
+	err error // the first write that failed, if any
 }
 
 func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	n, err := s.w.Write(p)
+	if err != nil && s.err == nil {
+		s.err = err
+	}
+	return n, err
+}
+
+// failed returns the error of the first write that failed, nil if none
+// did.
+func (s *syncWriter) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
 }
 
 // logTo returns a Logf function writing one line per call to w.

@@ -72,8 +72,14 @@ func init() {
 // run runs the cassette command line args (without the program name),
 // writing to stdout and stderr, and returns the exit status. Servers run
 // until ctx is done.
+//
+// A command that succeeds but could not write all its output (standard
+// output on a full disk, `cassette show -raw ... > body.bin`, or
+// redirected to /dev/full) fails with exitError, saying so on stderr: its
+// output is cut short, and a script must not take it as whole.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	stdout, stderr = &syncWriter{w: stdout}, &syncWriter{w: stderr}
+	out := &syncWriter{w: stdout}
+	stdout, stderr = out, &syncWriter{w: stderr}
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "cassette: missing command (see cassette -h)")
 		return exitUsage
@@ -82,10 +88,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch name {
 	case "-h", "-help", "--help":
 		usage(stdout)
-		return exitOK
+		return outputWritten("cassette", exitOK, out, stderr)
 	}
 	if c, ok := lookup(name); ok {
-		return c.run(ctx, args[1:], stdout, stderr)
+		code := c.run(ctx, args[1:], stdout, stderr)
+		return outputWritten("cassette "+c.name, code, out, stderr)
 	}
 	if len(name) > 1 && name[0] == '-' {
 		fmt.Fprintf(stderr, "cassette: unknown flag %s before the command (see cassette -h)\n", name)
@@ -93,6 +100,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "cassette: unknown command %q (see cassette -h)\n", name)
 	return exitUsage
+}
+
+// outputWritten returns code, the exit status of the command cmd, or
+// exitError when it succeeded but a write to its standard output out
+// failed, which it then reports on stderr. A command that failed has
+// said why already.
+func outputWritten(cmd string, code int, out *syncWriter, stderr io.Writer) int {
+	err := out.failed()
+	if err == nil || code != exitOK {
+		return code
+	}
+	fmt.Fprintf(stderr, "%s: writing the output failed, so it is incomplete: %v\n", cmd, err)
+	return exitError
 }
 
 func lookup(name string) (command, bool) {
