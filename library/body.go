@@ -827,7 +827,7 @@ func (l *Library) UnusedBodies() ([]string, error) {
 // Leftovers returns the temporary files that an interrupted Save or
 // recording (a crash, a killed test) left in l's folders: the folder of
 // its cassette files and its body folder; for a directory library, also
-// the folders an interrupted rerecord was building beside it
+// the folders an interrupted rerecord (or convert, or import) was building beside it
 // (".cassette-rerecord-*", not those ending ".old", which may hold a
 // library a crash left there, nor the library's own folder). Only files and folders last written more
 // than age ago are listed, so that those of a Save or recording still

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/atomicfile"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -85,7 +86,7 @@ func runConvert(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
 		return exitError
 	}
-	if err := putAll(out, all); err != nil {
+	if err := writeAll(out, all, nil, opts...); err != nil {
 		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
 		return exitError
 	}
@@ -212,12 +213,43 @@ func hasContent(path string) (bool, error) {
 	return len(ents) > 0, err
 }
 
-// putAll puts every cassette into lib and saves it.
-func putAll(lib *library.Library, all []library.Cassette) error {
-	for _, c := range all {
+// writeAll writes the cassettes all as the library lib, opened with opts,
+// replacing what it held, whole or not at all: a file library by its Save
+// (one file renamed into place), a directory library by a new folder,
+// built beside it and then put in its place (see atomicfile.ReplaceDir),
+// so that a write that fails (a full disk) leaves no library at its path
+// that holds part of the cassettes, nor changes the one there.
+// p, if not nil, shows the cassettes put.
+func writeAll(lib *library.Library, all []library.Cassette, p *progress, opts ...library.Option) error {
+	if !lib.IsDir() {
+		return putAll(lib, all, p)
+	}
+	err := atomicfile.ReplaceDir(lib.Path(), func(tmp string) error {
+		next, err := library.Open(tmp, opts...)
+		if err != nil {
+			return err
+		}
+		return putAll(next, all, p)
+	}, atomicfile.Exchange)
+	if err != nil {
+		what := "was not created"
+		if lib.Exists() {
+			what = "is left as it was"
+		}
+		return fmt.Errorf("%v\n%s %s (the library is written in a new folder beside it, which then takes its place)", err, lib.Path(), what)
+	}
+	return nil
+}
+
+// putAll puts every cassette into lib and saves it; p, if not nil, shows
+// the cassettes put.
+func putAll(lib *library.Library, all []library.Cassette, p *progress) error {
+	defer p.done()
+	for i, c := range all {
 		if err := lib.Put(c); err != nil {
 			return err
 		}
+		p.step(i+1, len(all))
 	}
 	if err := lib.Save(); err != nil {
 		return fmt.Errorf("save %s: %w", lib.Path(), err)

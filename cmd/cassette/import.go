@@ -179,6 +179,17 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cassette import: %v\n", err)
 		return exitError
 	}
+	if names, err := lib.Names(); err == nil && len(names) == 0 && lib.IsDir() && len(all) > 0 {
+		// A new library (or an empty folder): written whole or not at
+		// all, so that an import that fails part way (a full disk) leaves
+		// no library holding part of it.
+		if err := writeAll(lib, all, newProgress(stderr, "importing"), opts...); err != nil {
+			fmt.Fprintf(stderr, "cassette import: %v\n", err)
+			return exitError
+		}
+		fmt.Fprintf(stdout, "imported %d exchange(s) from %d file(s) into %d cassette(s) in %s\n", exchanges, len(files), len(all), dst)
+		return exitOK
+	}
 	replaced := 0
 	p = newProgress(stderr, "importing")
 	for i, c := range all {

@@ -18,8 +18,9 @@ import (
 const TempPattern = ".cassette-*.tmp"
 
 // RerecordPrefix starts the name of the folder a rerecord of a directory
-// library builds beside it, which then takes the library's place; a crash
-// while it is built leaves it behind. Two renames (see [Exchange]) name
+// library (or `cassette convert` and `import`) builds beside it, which
+// then takes the library's place (see [ReplaceDir]); a crash while it is
+// built leaves it behind. Two renames (see [Exchange]) name
 // the old library's folder so, followed by ".old".
 const RerecordPrefix = ".cassette-rerecord-"
 

@@ -1,0 +1,162 @@
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ReplaceDir puts a folder that build fills in place of the folder dir, at
+// once, so that a crash, or a build or replacement that fails (a full
+// disk), leaves dir as it was. build gets a new, empty folder beside dir
+// (named RerecordPrefix and a random suffix, so that `cassette prune`
+// finds one a crash left); when it returns without error, that folder
+// gets dir's mode and the dot files and folders of dir that it lacks
+// (.gitkeep, a .notes folder: everything else in dir is the library's, and
+// is replaced), then takes dir's place: swapped with it in one step by
+// swap (Exchange, or a test's stand-in), else, where swap matches
+// errors.ErrUnsupported, by two renames, the first undone if the second
+// fails. A dir that does not exist is made by one rename, its missing
+// parents first. A symbolic link at dir stays: the folder it names is
+// replaced. The new folder is removed when anything fails, and the old
+// one once it is replaced.
+func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string) error) error {
+	dir = filepath.Clean(dir)
+	if target, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = target // a linked folder: the link stays, the folder it names is replaced
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o777); err != nil {
+		return err
+	}
+	tmp, err := MkdirTemp(parent, RerecordPrefix, 0o777) // less the umask, as a new folder
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := build(tmp); err != nil {
+		return err
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := Rename(tmp, dir); err != nil {
+			return err
+		}
+		done = true
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := os.Chmod(tmp, fi.Mode().Perm()); err != nil {
+		return err
+	}
+	if err := keepOtherFiles(dir, tmp); err != nil {
+		return err
+	}
+	// Swapped in one step where the system can (Linux): a crash leaves
+	// the old folder or the new one in place, and the other in tmp.
+	switch err := swap(tmp, dir); {
+	case err == nil:
+		return nil // the deferred RemoveAll removes the old folder, now in tmp
+	case !errors.Is(err, errors.ErrUnsupported):
+		return err
+	}
+	// Elsewhere with two renames: a crash between them leaves the old
+	// folder in tmp+".old", and the new one in tmp.
+	old := tmp + ".old"
+	if err := Rename(dir, old); err != nil {
+		return err
+	}
+	if err := Rename(tmp, dir); err != nil {
+		if back := Rename(old, dir); back != nil {
+			return fmt.Errorf("%w (and the old folder could not be put back from %s: %v)", err, old, back)
+		}
+		return err
+	}
+	done = true
+	os.RemoveAll(old)
+	return nil
+}
+
+// keepOtherFiles copies into the new folder next what the old folder dir
+// holds besides the library: the dot files and folders a directory
+// library leaves alone (.gitkeep, .DS_Store, a .notes folder).
+// Everything else there is the library's (cassette files, the body
+// folder), as are its temporary files (.cassette-*), and is not copied.
+// Files are hard-linked where the file system allows it.
+func keepOtherFiles(dir, next string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, ".") || strings.HasPrefix(name, ".cassette-") {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(next, name)); err == nil {
+			continue // the new folder has its own
+		}
+		if err := copyTree(filepath.Join(dir, name), filepath.Join(next, name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyTree copies the file or folder src to dst, linking files where it
+// can and keeping symbolic links as links.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		to := filepath.Join(dst, rel)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(to, info.Mode().Perm())
+		case info.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(target, to)
+		}
+		if os.Link(p, to) == nil {
+			return nil
+		}
+		return copyFile(p, to, info.Mode().Perm())
+	})
+}
+
+func copyFile(src, dst string, perm fs.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
