@@ -77,6 +77,8 @@ type BodyWriter struct {
 	h    hash.Hash
 	n    int64
 	done bool
+
+	created os.FileInfo // after commit: the file, if no file was at its path before; else nil
 }
 
 // errNoBody is the error of a BodyWriter that NewBody did not make.
@@ -202,8 +204,12 @@ func (w *BodyWriter) commit(imported bool) (path string, err error) {
 		return "", fmt.Errorf("commit body file %s: %w", tmp, unwrapPath(err))
 	}
 	path = filepath.Join(filepath.Dir(tmp), hex.EncodeToString(w.h.Sum(nil)[:16])+".bin")
-	if err := w.l.renameBody(tmp, path, ours, imported); err != nil {
+	existed, err := w.l.renameBody(tmp, path, ours, imported)
+	if err != nil {
 		return "", fmt.Errorf("commit body file %s: %w", path, unwrapPath(err))
+	}
+	if !existed {
+		w.created = ours
 	}
 	return path, nil
 }
@@ -434,7 +440,7 @@ func resolveBodyFile(base, ref string) (string, error) {
 // A cassette whose body files cannot all be copied is returned as it was,
 // with the error in failed, by name. Cassettes are not modified in place:
 // those that change are copied. Files are copied without holding l.mu.
-func (l *Library) importBodies(cs []Cassette) (out []Cassette, failed map[string]error) {
+func (l *Library) importBodies(cs []Cassette) (out []Cassette, failed map[string]error, created map[string]os.FileInfo) {
 	base := l.baseDir()
 	done := map[string]string{} // copy of each source, by source path
 	for i := range cs {
@@ -448,7 +454,15 @@ func (l *Library) importBodies(cs []Cassette) (out []Cassette, failed map[string
 			dst, ok := done[src]
 			if !ok {
 				var err error
-				if dst, err = l.copyBody(src); err != nil {
+				var made os.FileInfo
+				dst, made, err = l.copyBody(src)
+				if made != nil {
+					if created == nil {
+						created = map[string]os.FileInfo{}
+					}
+					created[dst] = made
+				}
+				if err != nil {
 					if failed == nil {
 						failed = map[string]error{}
 					}
@@ -467,7 +481,7 @@ func (l *Library) importBodies(cs []Cassette) (out []Cassette, failed map[string
 			cs[i] = c
 		}
 	}
-	return cs, failed
+	return cs, failed, created
 }
 
 // foreignBody reports whether the body file path belongs to another
@@ -490,31 +504,33 @@ func (l *Library) foreignBody(base, path string) bool {
 }
 
 // copyBody copies the body file src into l's body folder and returns the
-// copy's path. A body file of ours (named after its content) already
+// copy's path, and the copy if there was no file at its path before (nil
+// if there was). A body file of ours (named after its content) already
 // there is not copied again.
-func (l *Library) copyBody(src string) (string, error) {
+func (l *Library) copyBody(src string) (dst string, created os.FileInfo, err error) {
 	if name := filepath.Base(src); bodyFileName.MatchString(name) {
 		dst := filepath.Join(l.bodyFolder(), name)
 		// Lstat: a link placed there is replaced by a copy, not trusted.
 		if fi, err := os.Lstat(dst); err == nil && fi.Mode().IsRegular() {
 			l.markImported(dst)
-			return dst, nil
+			return dst, nil, nil
 		}
 	}
 	in, _, err := openBodyFile(src)
 	if err != nil {
-		return "", fmt.Errorf("copy body file %s: %w", src, err)
+		return "", nil, fmt.Errorf("copy body file %s: %w", src, err)
 	}
 	defer in.Close()
 	w, err := l.NewBody()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if _, err := io.Copy(w, in); err != nil {
 		w.Abort()
-		return "", fmt.Errorf("copy body file %s: %w", src, err)
+		return "", nil, fmt.Errorf("copy body file %s: %w", src, err)
 	}
-	return w.commit(true)
+	dst, err = w.commit(true)
+	return dst, w.created, err
 }
 
 // sweepBodies removes from l's body folder the body files of ours that
@@ -731,13 +747,12 @@ func (l *Library) sweep(sw *sweepPlan) error {
 }
 
 // adoptImports makes the cassettes of l that were saved as orig refer to
-// the imported body files of imported, unless they changed meanwhile.
-func (l *Library) adoptImports(orig, imported []Cassette) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+// the imported body files of imported, unless they changed meanwhile, or
+// were not written (written says, by name). l.mu is held.
+func (l *Library) adoptImports(orig, imported []Cassette, written func(name string) bool) {
 	for i := range orig {
 		a, b := orig[i].Exchanges, imported[i].Exchanges
-		if len(a) == 0 || &a[0] == &b[0] {
+		if len(a) == 0 || &a[0] == &b[0] || !written(orig[i].Name) {
 			continue
 		}
 		e := l.entries[orig[i].Name]
@@ -752,13 +767,16 @@ func (l *Library) adoptImports(orig, imported []Cassette) {
 // and returns the cassettes with the references a cassette file holds.
 // A cassette whose body files cannot be imported or referred to is left
 // out, with the error in failed, by name: the others are saved without it.
-func (l *Library) prepareBodies(cs []Cassette) (out []Cassette, failed map[string]error) {
+//
+// The imports are settled by the Save once it wrote the cassettes (see
+// settleImports): im holds what it needs.
+func (l *Library) prepareBodies(cs []Cassette) (out []Cassette, failed map[string]error, im *importsDone) {
 	if !hasBodyFiles(cs) {
-		return cs, nil
+		return cs, nil, nil
 	}
 	orig := slices.Clone(cs)
-	imported, failed := l.importBodies(cs)
-	l.adoptImports(orig, imported)
+	imported, failed, created := l.importBodies(cs)
+	im = &importsDone{orig: orig, imported: slices.Clone(imported), created: created}
 	if len(failed) > 0 {
 		imported = slices.DeleteFunc(slices.Clone(imported), func(c Cassette) bool { return failed[c.Name] != nil })
 	}
@@ -769,7 +787,67 @@ func (l *Library) prepareBodies(cs []Cassette) (out []Cassette, failed map[strin
 		}
 		failed[name] = err
 	}
-	return out, failed
+	return out, failed, im
+}
+
+// importsDone is what prepareBodies imported for a Save: the cassettes as
+// the Save took them, the same referring to the copies, and the copies it
+// made where there was no file, by path.
+type importsDone struct {
+	orig, imported []Cassette
+	created        map[string]os.FileInfo
+}
+
+// settleImports ends the imports of a Save once it wrote its cassettes,
+// or failed to: the cassettes written (written says, by name) refer to
+// their copies from now on (see adoptImports), and a copy this Save made
+// that no cassette written refers to is removed, if nothing else of l
+// refers to it, no commit of l waits for it, no other library of this
+// process took it for its own and it is still the file the copy made: a
+// Save that fails (a full disk) leaves no body file behind that no
+// cassette file names. The caller holds the lock of the library's folder,
+// which the Saves of other libraries of it take to import their bodies.
+// im may be nil.
+func (l *Library) settleImports(im *importsDone, written func(name string) bool) {
+	if im == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.adoptImports(im.orig, im.imported, written)
+	if len(im.created) == 0 {
+		return
+	}
+	kept := map[string]bool{}
+	for i := range im.imported {
+		if !written(im.imported[i].Name) {
+			continue
+		}
+		for j := range im.imported[i].Exchanges {
+			kept[im.imported[i].Exchanges[j].Response.BodyFile] = true
+		}
+	}
+	removed := false
+	for p, made := range im.created {
+		b := l.fresh[p]
+		if kept[p] || b == nil || b.pending > 0 || l.refersTo(p) {
+			continue
+		}
+		if _, shared := sharedBodies.Load(sharedKey(p)); shared {
+			continue
+		}
+		if cur, err := os.Lstat(p); err != nil || !os.SameFile(cur, made) {
+			continue // gone, or another writer's now
+		}
+		delete(l.fresh, p)
+		os.Remove(p)
+		removed = true
+	}
+	if dir := l.bodyFolder(); removed {
+		if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
+			os.Remove(dir) // as a Save's sweep does
+		}
+	}
 }
 
 // notSaved returns the error of a Save for the cassettes that it could not

@@ -434,7 +434,7 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 		cs[i] = p.writes[i].c
 	}
 	// Ready in the order of the writes, without those that failed.
-	ready, bad := l.prepareBodies(cs)
+	ready, bad, im := l.prepareBodies(cs)
 	failed.writes = map[string]bool{}
 	for i := range p.writes {
 		w := &p.writes[i]
@@ -459,6 +459,9 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 			bad[w.name] = err
 		}
 	}
+	// The body files imported: kept for the cassettes written, else
+	// removed (within the folder's lock).
+	l.settleImports(im, func(name string) bool { return bad[name] == nil })
 	for name := range bad {
 		failed.writes[name] = true
 	}

@@ -275,7 +275,12 @@ func (l *Library) writeFile(snap fileSnapshot) (merged bool, failed map[string]e
 // file does not have it: the others are saved, and nothing on disk is
 // lost.
 func (l *Library) saveFile(cs []Cassette) (failed map[string]error, err error) {
-	cs, failed = l.prepareBodies(cs)
+	cs, failed, im := l.prepareBodies(cs)
+	defer func() {
+		// The body files imported for the file: kept if it was written
+		// (but those of the cassettes that failed), else removed.
+		l.settleImports(im, func(name string) bool { return err == nil && failed[name] == nil })
+	}()
 	if len(failed) > 0 {
 		cs = l.keepOnDisk(cs, failed)
 	}

@@ -55,15 +55,16 @@ func sharedKey(path string) string {
 
 // renameBody gives the committed body file tmp, whose file is ours, its
 // final name path and notes it as committed (imported: by a Save, see
-// copyBody, which no Append nor ReleaseBody follows). l.mu is held around
+// copyBody, which no Append nor ReleaseBody follows); existed reports
+// whether a file was at path before. l.mu is held around
 // the rename, so that what l notes of the file is what is on disk as far
 // as this library's commits and releases go.
-func (l *Library) renameBody(tmp, path string, ours os.FileInfo, imported bool) error {
+func (l *Library) renameBody(tmp, path string, ours os.FileInfo, imported bool) (existed bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	existed, before, err := placeBody(tmp, path)
 	if err != nil {
-		return err
+		return existed, err
 	}
 	if l.fresh == nil {
 		l.fresh = map[string]*bodyCommit{}
@@ -87,7 +88,7 @@ func (l *Library) renameBody(tmp, path string, ours os.FileInfo, imported bool) 
 		b.pending++
 	}
 	b.file = ours
-	return nil
+	return existed, nil
 }
 
 // placeBody gives the body file tmp its name path and reports whether a
