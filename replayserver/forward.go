@@ -154,7 +154,13 @@ func (h *Handler) startForwarding(forTransport bool) error {
 			recorder.OnError(func(err error) {
 				h.told.add(err)
 				h.noteUnstored(err)
-				h.failf("replayserver: storing a recorded exchange: %v", err)
+				where := ""
+				if h.mode == ModeRerecord {
+					// The path in err is the staging library's, which
+					// the user did not name.
+					where = fmt.Sprintf(" (a rerecord stores what it records in a staging library in the system's temporary folder, %s, then replaces %s with it when the test ends: point TMPDIR at a writable folder with room)", os.TempDir(), h.dest.Path())
+				}
+				h.failf("replayserver: storing a recorded exchange: %v%s", err, where)
 			}),
 		)...)
 	}

@@ -400,7 +400,17 @@ func (h *Handler) Close() error {
 		if c, ok := h.fwd.rt.(io.Closer); ok {
 			// The recorder saves in the background: wait for it.
 			if err := c.Close(); err != nil {
-				return fmt.Errorf("replayserver: %w", err)
+				if h.mode != ModeRerecord {
+					return fmt.Errorf("replayserver: %w", err)
+				}
+				// The staging library could not be saved (TMPDIR on a
+				// full disk): the old library stays, and the error says
+				// so and where the staging library is.
+				h.mu.Lock()
+				if h.keepOld == "" {
+					h.keepOld = "what was recorded could not all be saved"
+				}
+				h.mu.Unlock()
 			}
 		}
 	}

@@ -576,3 +576,56 @@ func cassetteFiles(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+// A rerecord whose staging library, in the system's temporary folder,
+// cannot be written (TMPDIR on a full disk, here a link to nothing in
+// the way of the staging folder) fails the test saying where that library is and
+// how to move it, and says that the old library is left unchanged:
+// before, the rerecord ended as the staging library's last save failed,
+// without a word of the old library.
+func TestRerecordIntoAStagingLibraryThatCannotBeWritten(t *testing.T) {
+	for _, transport := range []bool{false, true} {
+		t.Run(fmt.Sprintf("transport=%v", transport), func(t *testing.T) {
+			t.Setenv("CASSETTE_MODE", "")
+			tmp := t.TempDir()
+			t.Setenv("TMPDIR", tmp)
+			up := startUpstream(t)
+			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a", "/b")
+			before := libraryNames(t, path)
+			var logs logBook
+			ft := newFakeTB(t)
+			ft.do(func() {
+				opts := []replayserver.Option{replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up.URL), logs.option()}
+				client, base := http.DefaultClient, up.URL
+				if transport {
+					client = &http.Client{Transport: replayserver.NewTransport(ft, path, opts...)}
+				} else {
+					base = replayserver.New(ft, path, opts...).URL
+				}
+				staging, _ := filepath.Glob(filepath.Join(tmp, "cassette-rerecord-*"))
+				if len(staging) != 1 {
+					t.Fatalf("TMPDIR holds %q, want one staging folder", staging)
+				}
+				// A link to nothing: listed as no library yet, so that the
+				// exchange is added, and then saved where it cannot be.
+				if err := os.Symlink(filepath.Join(tmp, "missing"), filepath.Join(staging[0], "staging")); err != nil {
+					t.Skip("no symbolic links here:", err)
+				}
+				if resp, err := client.Get(base + "/json"); err == nil {
+					io.ReadAll(resp.Body)
+					resp.Body.Close()
+				}
+			})
+			ft.finish()
+			if after := libraryNames(t, path); !slices.Equal(after, before) {
+				t.Errorf("after a rerecord that could not store, the library holds %q; want the old %q", after, before)
+			}
+			if errs := ft.errors(); !strings.Contains(errs, "staging library in the system's temporary folder, "+tmp) || !strings.Contains(errs, "TMPDIR") {
+				t.Errorf("the test failed with %q; want it to say the staging library is in %s, and TMPDIR", errs, tmp)
+			}
+			if all := ft.errors() + logs.String(); !strings.Contains(all, "so the library is left unchanged") {
+				t.Errorf("failures and log = %q; want them to say that the library is left unchanged", all)
+			}
+		})
+	}
+}
