@@ -107,7 +107,7 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err))
+		return nil, withDiskHint(fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err)))
 	}
 	return &BodyWriter{l: l, f: f, h: sha256.New()}, nil
 }
@@ -124,7 +124,7 @@ func (w *BodyWriter) Write(p []byte) (int, error) {
 	w.h.Write(p[:n])
 	w.n += int64(n)
 	if err != nil {
-		return n, fmt.Errorf("write body file %s: %w", w.f.Name(), unwrapPath(err))
+		return n, withDiskHint(fmt.Errorf("write body file %s: %w", w.f.Name(), unwrapPath(err)))
 	}
 	return n, nil
 }
@@ -855,7 +855,11 @@ func (l *Library) settleImports(im *importsDone, written func(name string) bool)
 func notSaved(failed map[string]error) error {
 	errs := make([]error, 0, len(failed))
 	for _, name := range slices.Sorted(maps.Keys(failed)) {
-		errs = append(errs, fmt.Errorf("cassette %q not saved (the next Save tries again: fix or delete it): %w", name, failed[name]))
+		what := ": fix or delete it"
+		if diskHint(failed[name]) != "" {
+			what = "" // the disk's fault, not the cassette's: the error says what to do
+		}
+		errs = append(errs, fmt.Errorf("cassette %q not saved (the next Save tries again%s): %w", name, what, failed[name]))
 	}
 	return errors.Join(errs...)
 }

@@ -532,7 +532,7 @@ func mkdirAll(path, abs string) error {
 			return fmt.Errorf("create folder %s: %s a symbolic link to %s, which does not exist: create that folder, or remove the link", path, what, target)
 		}
 	}
-	return fmt.Errorf("create folder %s: %w", path, unwrapPath(err))
+	return withDiskHint(fmt.Errorf("create folder %s: %w", path, unwrapPath(err)))
 }
 
 // inside returns the absolute path of file in the folder, checking that it

@@ -3,6 +3,8 @@ package library
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"syscall"
 )
 
 // ErrInvalidName is returned, wrapped, by the methods that change a library
@@ -50,4 +52,31 @@ func errKind(path string, dir bool) error {
 		return fmt.Errorf("%s is a file, not a cassette library: a file library's path ends in .json, .yaml or .yml (any other path names a directory library)", path)
 	}
 	return fmt.Errorf("%s is a directory, not a file library: a directory library's path does not end in .json, .yaml or .yml", path)
+}
+
+// diskHint returns what to do about err, a write that failed for want of
+// room on the disk or of the right to write there, "" for another error:
+// an error for a cassette that cannot be saved says to fix or delete it,
+// which would not help then.
+func diskHint(err error) string {
+	switch {
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return "the disk is full: free space on it"
+	case errors.Is(err, syscall.EFBIG):
+		return "a file size limit was reached (ulimit -f)"
+	case errors.Is(err, syscall.EROFS):
+		return "the file system is read-only: use a library on a writable one"
+	case errors.Is(err, fs.ErrPermission):
+		return "no permission to write there"
+	}
+	return ""
+}
+
+// withDiskHint returns err with what to do about it appended, when
+// diskHint knows; err otherwise.
+func withDiskHint(err error) error {
+	if h := diskHint(err); h != "" {
+		return fmt.Errorf("%w (%s)", err, h)
+	}
+	return err
 }

@@ -339,7 +339,7 @@ func saveFileAt(path, abs string, data []byte) error {
 		return fmt.Errorf("write %s: is a directory", path)
 	}
 	if err := atomicfile.WriteFile(abs, data, 0o666); err != nil {
-		return fmt.Errorf("write %s: %w", path, unwrapPath(err))
+		return withDiskHint(fmt.Errorf("write %s: %w", path, unwrapPath(err)))
 	}
 	return nil
 }
