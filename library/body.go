@@ -79,6 +79,7 @@ type BodyWriter struct {
 	done bool
 
 	created os.FileInfo // after commit: the file, if no file was at its path before; else nil
+	made    []string    // the folders NewBody made for it, outermost first: Abort removes them if empty
 }
 
 // errNoBody is the error of a BodyWriter that NewBody did not make.
@@ -97,6 +98,16 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 	}
 	var f *os.File
 	var err error
+	// The folders made for the body file, which Abort removes if they
+	// hold nothing then: a recording whose first body file fails (a full
+	// disk) leaves no library folder behind, which a later run in once
+	// mode would take for a library recorded.
+	var made []string
+	for _, d := range []string{l.abs, dir} {
+		if (d == dir || l.dir) && !exists(d) {
+			made = append(made, d)
+		}
+	}
 	// Twice: a Save may remove the folder, found empty, in between.
 	for range 2 {
 		if err = mkdirAll(dir, dir); err != nil {
@@ -109,7 +120,13 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 	if err != nil {
 		return nil, withDiskHint(fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err)))
 	}
-	return &BodyWriter{l: l, f: f, h: sha256.New()}, nil
+	return &BodyWriter{l: l, f: f, h: sha256.New(), made: made}, nil
+}
+
+// exists reports whether there is a file or folder at path.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
 
 // Write writes p to the body file.
@@ -222,6 +239,11 @@ func (w *BodyWriter) Abort() {
 	w.done = true
 	w.f.Close()
 	os.Remove(w.f.Name())
+	// Only an empty folder is removed: another body file, a cassette or
+	// a file of the user's keeps it.
+	for i := len(w.made) - 1; i >= 0; i-- {
+		os.Remove(w.made[i])
+	}
 }
 
 // OpenBody opens the body of r for reading and returns its size: the body

@@ -395,6 +395,10 @@ type dirFailure struct {
 // be written does not keep the others from being written: err names
 // each, and failed tells what failedDir marks changed again.
 func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
+	// A folder this Save makes and then writes nothing into (a full
+	// disk) is removed: a library folder left behind, empty, would be
+	// taken for a library recorded (replayed in once mode).
+	made := p.mkdir && !exists(l.abs)
 	if p.mkdir {
 		if err := mkdirAll(l.path, l.abs); err != nil {
 			return dirFailure{removes: append(slices.Clone(p.removeFirst), p.remove...)}, err
@@ -469,6 +473,9 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 		errs = append(errs, notSaved(bad))
 	}
 	remove(p.remove, true)
+	if made && len(bad) == len(p.writes) {
+		os.Remove(l.abs) // only if empty: a body folder, or a file of another writer, keeps it
+	}
 	return failed, errors.Join(errs...)
 }
 

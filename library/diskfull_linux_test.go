@@ -1,6 +1,8 @@
 package library
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -26,5 +28,30 @@ func TestASaveTheDiskRefusesSaysWhatToDo(t *testing.T) {
 				t.Errorf("Save past the file size limit = %q; want it to say a file size limit was reached, not to fix or delete the cassette", msg)
 			}
 		})
+	}
+}
+
+// A directory library whose first Save fails as on a full disk (here
+// past a file size limit) leaves no folder at its path: an empty one
+// would be taken for a library recorded, so that a test in once mode
+// would replay it, and miss, rather than record it on the next run.
+func TestAFirstSaveThatFailsLeavesNoLibraryFolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "testdata", "api")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAppend(t, l, "GET_big", Exchange{
+		Request:  Request{Method: "GET", URL: "https://api.example.com/big"},
+		Response: Response{StatusCode: 200, Body: []byte(strings.Repeat("x", 64<<10))},
+	})
+	lift := limitFileSize(t, 16<<10)
+	err = l.Save()
+	lift()
+	if err == nil {
+		t.Fatalf("Save past the file size limit = nil, want an error")
+	}
+	if _, err := os.Lstat(path); err == nil {
+		t.Errorf("after a first Save that wrote nothing, %s exists, holding %q", path, listDir(t, path))
 	}
 }
