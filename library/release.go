@@ -244,3 +244,78 @@ func (l *Library) refersTo(path string) bool {
 	}
 	return false
 }
+
+// Discard gives up every change l holds unsaved, when no Save is to follow
+// (a recording that ends as its last Save failed, on a full disk): l is
+// then as if opened anew, holding what its files hold, and the body files
+// that l committed for the exchanges it gave up are removed, as
+// [Library.ReleaseBody] would remove them, unless a cassette file of the
+// library names one (its body was saved before, in another exchange). So a
+// recording that could not be saved leaves no body file behind that no
+// cassette names. A body file still waiting for its Append or ReleaseBody
+// stays. The error is that of reading the library's files, which leaves
+// the body files in place, or of removing one.
+//
+// Discard waits for a Save in progress. It is safe for concurrent use.
+func (l *Library) Discard() error {
+	l.saveMu.Lock()
+	defer l.saveMu.Unlock()
+	l.mu.Lock()
+	given := map[string]*bodyCommit{}
+	for p, b := range l.fresh {
+		if b.created && b.pending == 0 {
+			given[p] = b
+			delete(l.fresh, p)
+		}
+	}
+	// As Open leaves it.
+	l.entries = make(map[string]*entry)
+	l.ready, l.format, l.names, l.folded = false, l.fixed, nil, nil
+	l.gone, l.cleared, l.changed, l.dropped, l.removed = nil, false, false, nil, nil
+	l.large, l.largeBytes, l.largeTotal = nil, nil, 0
+	l.disk = fileStamp{}
+	l.mu.Unlock()
+	if len(given) == 0 {
+		return nil
+	}
+
+	// The body files the library's files name now keep theirs.
+	onDisk, err := Open(l.path, WithFormat(l.fixed))
+	if err == nil {
+		err = onDisk.Load()
+	}
+	if err != nil {
+		return fmt.Errorf("give up unsaved body files: %w", err)
+	}
+	named := map[string]bool{}
+	onDisk.mu.RLock()
+	for _, e := range onDisk.entries {
+		for i := range e.c.Exchanges {
+			named[e.c.Exchanges[i].Response.BodyFile] = true
+		}
+	}
+	onDisk.mu.RUnlock()
+	dir := l.bodyFolder()
+	if l.checkBodyFolder() != nil {
+		return nil
+	}
+	var errs []error
+	for p, b := range given {
+		if named[p] || filepath.Dir(p) != dir || !bodyFileName.MatchString(filepath.Base(p)) {
+			continue
+		}
+		if _, shared := sharedBodies.Load(sharedKey(p)); shared {
+			continue // another library of this process refers to it
+		}
+		if cur, err := os.Lstat(p); err != nil || !os.SameFile(cur, b.file) {
+			continue // gone, or another writer's now
+		}
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("give up body file %s: %w", p, unwrapPath(err)))
+		}
+	}
+	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
+		os.Remove(dir) // as a Save's sweep does
+	}
+	return errors.Join(errs...)
+}

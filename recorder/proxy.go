@@ -148,14 +148,16 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHTTP(w, r) }
 
 // Close waits for the exchanges recorded so far to be saved, saves what is
-// left and closes the idle connections of the transport NewProxy made,
-// then tells [OnBrokenBody] of the cassettes that lack an answer so far.
+// left (giving up what cannot be saved, with the body files written for
+// it, as the Close of [NewRoundTripper]'s RoundTripper does) and closes
+// the idle connections of the transport NewProxy made, then tells
+// [OnBrokenBody] of the cassettes that lack an answer so far.
 // Call it after the server serving p has shut down; the proxy can still
 // be used afterwards (a retry after it no longer makes up for a break
 // told).
 func (p *Proxy) Close() error {
 	p.closeIdleConnections()
-	err := p.rt.save()
+	err := p.rt.end()
 	p.rt.reportLost()
 	return err
 }

@@ -32,8 +32,11 @@ import (
 // what was recorded so far is saved, bodies still being read to their end
 // after the client closed them included; a body the caller has neither
 // read to its end nor closed is stored only once it is, and Close logs it.
-// Close then tells [OnBrokenBody] of the cassettes that lack an answer so
-// far. It is safe for concurrent use.
+// When that save fails (a full disk), Close returns its error and gives up
+// what lib could not save ([library.Library.Discard]), removing the body
+// files written for it, which no cassette file names. Close then tells
+// [OnBrokenBody] of the cassettes that lack an answer so far. It is safe
+// for concurrent use.
 //
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
@@ -144,12 +147,26 @@ func (rt *roundTripper) sendFailed(req *http.Request, err error) {
 // Close ends the exchanges whose request's context has ended (see
 // endStopped), waits for the bodies the recorder is still reading after
 // their client closed them (see capture.Close), then for the exchanges
-// recorded so far to be saved, and saves what is left. The round tripper
-// can still be used afterwards.
+// recorded so far to be saved, and saves what is left (see end). The
+// round tripper can still be used afterwards.
 func (rt *roundTripper) Close() error {
 	rt.reportOpen()
-	err := rt.save()
+	err := rt.end()
 	rt.reportLost()
+	return err
+}
+
+// end saves what was recorded, as the recording ends. What cannot be
+// saved then (a full disk) never will be: it is given up, with the body
+// files written for it (see library.Library.Discard), so that none is left
+// behind that no cassette names.
+func (rt *roundTripper) end() error {
+	err := rt.save()
+	if err != nil {
+		if derr := rt.lib.Discard(); derr != nil {
+			rt.cfg.logError("recorder: %v", derr)
+		}
+	}
 	return err
 }
 

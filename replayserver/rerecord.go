@@ -40,7 +40,7 @@ func (h *Handler) dropRerecorded() error {
 	names, _ := h.lib.Names()
 	if len(names) == 0 {
 		os.RemoveAll(h.stagingDir)
-		h.logf("replayserver: rerecord %s: %s, so the library is left unchanged (nothing was recorded)", h.dest.Path(), h.keepOld)
+		h.logf("replayserver: rerecord %s: %s, so the library is left unchanged (nothing recorded is kept)", h.dest.Path(), h.keepOld)
 		return nil
 	}
 	where := filepath.Join(h.stagingDir, "staging")

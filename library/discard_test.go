@@ -1,0 +1,54 @@
+package library
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// Discard gives up what a library holds unsaved, as a recording does
+// when its last Save failed: the library is as its files have it, and the
+// body files committed for the exchanges given up are removed, but for
+// one a saved cassette names (the same body saved before).
+func TestDiscard(t *testing.T) {
+	for _, s := range stores {
+		t.Run(s.name, func(t *testing.T) {
+			root := t.TempDir()
+			l := s.open(t, root)
+			saved := writeBody(t, l, []byte("saved body"))
+			mustAppend(t, l, "GET_a", fileExchange(saved))
+			mustSave(t, l)
+
+			again := writeBody(t, l, []byte("saved body")) // the same file
+			lost := writeBody(t, l, []byte("body of an exchange given up"))
+			mustAppend(t, l, "GET_a", fileExchange(again))
+			mustAppend(t, l, "GET_b", fileExchange(lost))
+			if err := l.Discard(); err != nil {
+				t.Fatalf("Discard: %v", err)
+			}
+
+			if names, err := l.Names(); err != nil || !slices.Equal(names, []string{"GET_a"}) {
+				t.Errorf("after Discard, Names() = %q, %v; want what was saved, [GET_a]", names, err)
+			}
+			if c, _, _ := l.Get("GET_a"); len(c.Exchanges) != 1 {
+				t.Errorf("after Discard, GET_a holds %d exchanges, want the 1 saved", len(c.Exchanges))
+			}
+			if _, err := os.Stat(saved); err != nil {
+				t.Errorf("Discard removed the body file a saved cassette names: %v", err)
+			}
+			if _, err := os.Stat(lost); err == nil {
+				t.Errorf("Discard left %s, the body file of an exchange given up", filepath.Base(lost))
+			}
+			// Saving now writes nothing, and the library still reads.
+			mustSave(t, l)
+			c, ok, err := s.open(t, root).Get("GET_a")
+			if err != nil || !ok || len(c.Exchanges) != 1 {
+				t.Fatalf("reopened Get(GET_a) = %d exchanges, %v, %v", len(c.Exchanges), ok, err)
+			}
+			if b := readBody(t, &c.Exchanges[0].Response); string(b) != "saved body" {
+				t.Errorf("reopened GET_a's body = %q", b)
+			}
+		})
+	}
+}
