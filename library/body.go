@@ -877,11 +877,13 @@ func (l *Library) settleImports(im *importsDone, written func(name string) bool)
 func notSaved(failed map[string]error) error {
 	errs := make([]error, 0, len(failed))
 	for _, name := range slices.Sorted(maps.Keys(failed)) {
-		what := ": fix or delete it"
 		if diskHint(failed[name]) != "" {
-			what = "" // the disk's fault, not the cassette's: the error says what to do
+			// The disk's fault, not the cassette's: the error says what
+			// to do (a recording that ends then gives the cassette up).
+			errs = append(errs, fmt.Errorf("cassette %q not saved: %w", name, failed[name]))
+			continue
 		}
-		errs = append(errs, fmt.Errorf("cassette %q not saved (the next Save tries again%s): %w", name, what, failed[name]))
+		errs = append(errs, fmt.Errorf("cassette %q not saved (the next Save tries again: fix or delete it): %w", name, failed[name]))
 	}
 	return errors.Join(errs...)
 }

@@ -16,7 +16,7 @@ func TestNotSavedForTheDiskSaysWhatToDo(t *testing.T) {
 		want    string
 		notWant string
 	}{
-		{syscall.ENOSPC, "(the disk is full: free space on it)", "fix or delete it"},
+		{syscall.ENOSPC, `cassette "GET_a" not saved: open /lib/.cassette-1.tmp: no space left on device (the disk is full: free space on it)`, "next Save"},
 		{syscall.EDQUOT, "(the disk is full: free space on it)", "fix or delete it"},
 		{syscall.EROFS, "(the file system is read-only: use a library on a writable one)", "fix or delete it"},
 		{syscall.EFBIG, "(a file size limit was reached (ulimit -f))", "fix or delete it"},
