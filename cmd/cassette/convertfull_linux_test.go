@@ -83,3 +83,33 @@ func listTree(t *testing.T, dir string) string {
 	}
 	return b.String()
 }
+
+// TestPruneThatCannotSaveSaysNothingRemoved: a prune -force whose save
+// fails (a full disk: here past a file size limit) exits 1 and does not
+// print "removed" for cassettes still in the library, as it did.
+func TestPruneThatCannotSaveSaysNothingRemoved(t *testing.T) {
+	lib := filepath.Join(t.TempDir(), "api.json")
+	big := exchange("GET", "https://api.example.com/v1/big", "", 200, "text/plain", []byte(strings.Repeat("x", 64<<10)), time.Time{})
+	stale := exchange("GET", "https://api.example.com/v1/stale", "", 200, "text/plain", []byte("stale"), time.Time{})
+	writeExchanges(t, lib, big, stale)
+	before, err := os.ReadFile(lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := filepath.Join(t.TempDir(), "unused.log")
+	if err := os.WriteFile(report, []byte(nameOf(stale)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lift := limitFileSize(t, 16<<10)
+	code, stdout, stderr := runSync(t, "prune", "-force", "-unused", report, lib)
+	lift()
+	if code != exitError || !strings.Contains(stderr, "file too large") || !strings.Contains(stderr, "0 of the 1 cassette(s) to remove were removed") {
+		t.Errorf("prune -force with writes failing = %d, stderr %q; want %d, the write error and that none was removed", code, stderr, exitError)
+	}
+	if strings.Contains(stdout, "removed") {
+		t.Errorf("prune -force with writes failing printed %q, but removed nothing", stdout)
+	}
+	if after, _ := os.ReadFile(lib); string(after) != string(before) {
+		t.Errorf("%s changed", lib)
+	}
+}

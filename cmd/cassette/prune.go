@@ -83,6 +83,7 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	removed := make(map[string]bool)
+	var files []string // of the cassettes removed, in the order of the report
 	for _, e := range entries {
 		name, ok := byEntry[filepath.ToSlash(filepath.Clean(e))]
 		if !ok {
@@ -104,7 +105,7 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "would remove %s\n", file)
 			continue
 		}
-		fmt.Fprintf(stdout, "removed %s\n", file)
+		files = append(files, file)
 	}
 	if !*force {
 		if !pruneBodies(lib, false, stdout, stderr) {
@@ -113,8 +114,19 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "dry run: %d of %d cassette(s) would be removed from %s; use -force to remove them\n", len(removed), len(names), path)
 		return exitOK
 	}
-	if err := lib.Save(); err != nil {
+	// Each cassette is said removed once it is: a Save that fails (a
+	// read-only library, a full disk) may have removed none of them.
+	err = lib.Save()
+	gone := 0
+	for _, file := range files {
+		if err == nil || (lib.IsDir() && !exists(filepath.Join(path, file))) {
+			fmt.Fprintf(stdout, "removed %s\n", file)
+			gone++
+		}
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "cassette prune: save %s: %v\n", path, err)
+		fmt.Fprintf(stderr, "cassette prune: %d of the %d cassette(s) to remove were removed\n", gone, len(files))
 		return exitError
 	}
 	if !pruneBodies(lib, true, stdout, stderr) {
@@ -215,4 +227,10 @@ func reportText(data []byte) []byte {
 		units[i] = order.Uint16(data[2+2*i:])
 	}
 	return []byte(string(utf16.Decode(units)))
+}
+
+// exists reports whether there is a file or folder at path.
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
 }
