@@ -5,12 +5,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cassette-go/cassette/internal/fsizelimit"
 )
 
 // A Save that fails as a full disk makes it fail (here past a file size
 // limit, which needs no privileges) says what to do about the disk, in
 // both kinds of library, not to fix or delete the cassette, as it did.
 func TestASaveTheDiskRefusesSaysWhatToDo(t *testing.T) {
+	if !fsizelimit.InOwnProcess(t) { // the limit is the process's
+		return
+	}
 	for _, s := range stores {
 		t.Run(s.name, func(t *testing.T) {
 			l := s.open(t, t.TempDir())
@@ -18,7 +23,7 @@ func TestASaveTheDiskRefusesSaysWhatToDo(t *testing.T) {
 				Request:  Request{Method: "GET", URL: "https://api.example.com/big"},
 				Response: Response{StatusCode: 200, Body: []byte(strings.Repeat("x", 64<<10))},
 			})
-			lift := limitFileSize(t, 16<<10)
+			lift := fsizelimit.Limit(t, 16<<10)
 			err := l.Save()
 			lift()
 			if err == nil {
@@ -36,6 +41,9 @@ func TestASaveTheDiskRefusesSaysWhatToDo(t *testing.T) {
 // would be taken for a library recorded, so that a test in once mode
 // would replay it, and miss, rather than record it on the next run.
 func TestAFirstSaveThatFailsLeavesNoLibraryFolder(t *testing.T) {
+	if !fsizelimit.InOwnProcess(t) { // the limit is the process's
+		return
+	}
 	path := filepath.Join(t.TempDir(), "testdata", "api")
 	l, err := Open(path)
 	if err != nil {
@@ -45,7 +53,7 @@ func TestAFirstSaveThatFailsLeavesNoLibraryFolder(t *testing.T) {
 		Request:  Request{Method: "GET", URL: "https://api.example.com/big"},
 		Response: Response{StatusCode: 200, Body: []byte(strings.Repeat("x", 64<<10))},
 	})
-	lift := limitFileSize(t, 16<<10)
+	lift := fsizelimit.Limit(t, 16<<10)
 	err = l.Save()
 	lift()
 	if err == nil {
