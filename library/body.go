@@ -120,6 +120,14 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 	if err != nil {
 		return nil, withDiskHint(fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err)))
 	}
+	if len(made) > 0 && made[0] == l.abs && l.dir {
+		// Discard removes it, empty, when what was recorded is given up.
+		if fi, err := os.Lstat(l.abs); err == nil {
+			l.mu.Lock()
+			l.madeFolder = fi
+			l.mu.Unlock()
+		}
+	}
 	return &BodyWriter{l: l, f: f, h: sha256.New(), made: made}, nil
 }
 

@@ -52,3 +52,55 @@ func TestDiscard(t *testing.T) {
 		})
 	}
 }
+
+// A recording given up in a directory library that did not exist leaves
+// no folder behind: the folder its first body file made would pass for a
+// library recorded, which a test in once mode replays (missing every
+// request) rather than records. Before, Discard removed the body file and
+// the body folder, and left the library's folder, empty. A folder that was
+// there stays, and so does one holding anything else.
+func TestDiscardRemovesTheFolderItsBodyFileMade(t *testing.T) {
+	for _, tc := range []struct {
+		why       string
+		existed   bool   // the library's folder was there before
+		other     string // a file put in the folder meanwhile
+		wantThere bool
+	}{
+		{why: "a folder made for the body file goes", wantThere: false},
+		{why: "a folder that was there stays", existed: true, wantThere: true},
+		{why: "a folder holding another file stays", other: ".gitkeep", wantThere: true},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "testdata", "api")
+			if tc.existed {
+				if err := os.MkdirAll(path, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			l, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := writeBody(t, l, []byte("a large body"))
+			mustAppend(t, l, "GET_a", fileExchange(body))
+			if tc.other != "" {
+				writeFile(t, filepath.Join(path, tc.other), "")
+			}
+			if err := l.Discard(); err != nil {
+				t.Fatalf("Discard: %v", err)
+			}
+			if _, err := os.Stat(body); err == nil {
+				t.Errorf("Discard left the body file %s", body)
+			}
+			_, err = os.Lstat(path)
+			if there := err == nil; there != tc.wantThere {
+				t.Errorf("after Discard, %s there = %v (%v), want %v", path, there, err, tc.wantThere)
+			}
+			if tc.wantThere {
+				if _, err := os.Lstat(filepath.Join(path, "bodies")); err == nil {
+					t.Errorf("after Discard, %s holds an empty body folder", path)
+				}
+			}
+		})
+	}
+}

@@ -60,6 +60,8 @@ type Library struct {
 
 	disk    fileStamp       // file: the library file as this library last read or wrote it
 	removed map[string]bool // file: cassettes deleted since the last Save
+
+	madeFolder os.FileInfo // directory: the library's folder, when a NewBody of l made it (see Discard)
 }
 
 // An entry is one cassette of a library.

@@ -252,8 +252,10 @@ func (l *Library) refersTo(path string) bool {
 // [Library.ReleaseBody] would remove them, unless a cassette file of the
 // library names one (its body was saved before, in another exchange). So a
 // recording that could not be saved leaves no body file behind that no
-// cassette names. A body file still waiting for its Append or ReleaseBody
-// stays. The error is that of reading the library's files, which leaves
+// cassette names, nor the folder of a directory library that a body file
+// of l made, when nothing else is left in it (a folder left, empty, would
+// pass for a library recorded). A body file still waiting for its Append
+// or ReleaseBody stays. The error is that of reading the library's files, which leaves
 // the body files in place, or of removing one.
 //
 // Discard waits for a Save in progress. It is safe for concurrent use.
@@ -274,7 +276,10 @@ func (l *Library) Discard() error {
 	l.gone, l.cleared, l.changed, l.dropped, l.removed = nil, false, false, nil, nil
 	l.large, l.largeBytes, l.largeTotal = nil, nil, 0
 	l.disk = fileStamp{}
+	made := l.madeFolder
+	l.madeFolder = nil
 	l.mu.Unlock()
+	defer l.removeMadeFolder(made)
 	if len(given) == 0 {
 		return nil
 	}
@@ -318,4 +323,22 @@ func (l *Library) Discard() error {
 		os.Remove(dir) // as a Save's sweep does
 	}
 	return errors.Join(errs...)
+}
+
+// removeMadeFolder removes the folder of the directory library l if it is
+// made, the folder a NewBody of l made, and holds nothing: the body files
+// of a recording given up were all it was made for.
+func (l *Library) removeMadeFolder(made os.FileInfo) {
+	if made == nil {
+		return
+	}
+	if fi, err := os.Lstat(l.abs); err != nil || !os.SameFile(fi, made) {
+		return // gone, or another's now
+	}
+	if fi, err := os.Lstat(l.bodyFolder()); err == nil && fi.IsDir() {
+		os.Remove(l.bodyFolder()) // only if empty, as a Save's sweep does
+	}
+	if ents, err := os.ReadDir(l.abs); err == nil && len(ents) == 0 {
+		os.Remove(l.abs)
+	}
 }
