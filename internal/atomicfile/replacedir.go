@@ -23,9 +23,17 @@ import (
 // fails. A dir that does not exist is made by one rename, its missing
 // parents first. A symbolic link at dir stays: the folder it names is
 // replaced. The new folder is removed when anything fails, and the old
-// one once it is replaced.
+// one once it is replaced. A relative dir is taken from the working
+// directory, which may be dir itself (".") or lie inside it: the process
+// is then left in the old folder, removed (a shell there sees an empty
+// folder until it enters dir again: cd "$PWD").
 func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string) error) error {
-	dir = filepath.Clean(dir)
+	// Absolute: "." or ".." cannot be renamed (EBUSY), and the folder
+	// beside "." is not filepath.Dir(".").
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
 	if target, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = target // a linked folder: the link stays, the folder it names is replaced
 	}
