@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
@@ -26,7 +27,9 @@ per cassette, written in the -format given (default json).
 Convert refuses to overwrite a DST that exists and is not empty, unless
 -force: then DST holds exactly the cassettes of SRC afterwards (other
 cassette files of a directory DST are removed; a directory DST holding
-files that are not cassettes is refused, before anything is written). It
+files that are not cassettes, or in its bodies folder files other than
+the body files a library names after their content, such as one placed
+there by hand, is refused, before anything is written). It
 refuses, before writing anything, a DST inside a directory SRC and a SRC
 inside a directory DST.
 `
@@ -167,7 +170,11 @@ func openTarget(path string, force bool, opts ...library.Option) (*library.Libra
 // would not take for its own, as package library lists a folder: anything
 // but NAME.json, NAME.yaml and NAME.yml files of valid names, its
 // "bodies" folder, and names starting with a dot. (Two files of one
-// cassette are its own: a convert -force replaces both.)
+// cassette are its own: a convert -force replaces both.) In the body
+// folder, which a convert -force replaces whole, anything but the body
+// files the library names after their content is foreign: a file placed
+// there by hand (for a hand-written body_file), which the library never
+// removes, is not lost.
 func foreignFiles(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -184,6 +191,15 @@ func foreignFiles(dir string) ([]string, error) {
 		case err != nil:
 			out = append(out, name+" (a broken link)")
 		case fi.IsDir() && name == "bodies":
+			bodies, err := os.ReadDir(filepath.Join(dir, name))
+			if err != nil {
+				return nil, err
+			}
+			for _, b := range bodies {
+				if !b.Type().IsRegular() || !contentNamed.MatchString(b.Name()) {
+					out = append(out, "bodies/"+b.Name())
+				}
+			}
 		case fi.IsDir():
 			out = append(out, name+"/")
 		default:
@@ -195,6 +211,32 @@ func foreignFiles(dir string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// onlyDotFiles reports whether there is nothing at path, or a folder
+// holding nothing but names starting with a dot (.gitkeep, a .notes
+// folder): all that a folder built to replace it keeps (see
+// atomicfile.ReplaceDir).
+func onlyDotFiles(path string) bool {
+	ents, err := os.ReadDir(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		_, err := os.Lstat(path)
+		return errors.Is(err, fs.ErrNotExist) // not a link to nothing
+	}
+	if err != nil {
+		return false
+	}
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), ".") {
+			return false
+		}
+	}
+	return true
+}
+
+// contentNamed matches the names of the body files a library writes,
+// named after their content (see package library: the first 128 bits of
+// their SHA-256, in hex, then .bin).
+var contentNamed = regexp.MustCompile(`^[0-9a-f]{32}\.bin$`)
 
 // hasContent reports whether path is a file that is not empty or a
 // directory that holds anything.

@@ -177,3 +177,54 @@ func TestConvertProgress(t *testing.T) {
 		}
 	}
 }
+
+// A file placed by hand in the body folder of a directory DST (for a
+// hand-written body_file), which the library never removes, is not lost
+// to a folder built beside DST to replace it (d6de84b): convert -force
+// refuses such a DST, as it refuses one holding other files, and an
+// import into a folder without cassettes but with such a body folder adds
+// to it. Before, both replaced the body folder whole, the file with it.
+func TestConvertAndImportKeepABodyFilePlacedByHand(t *testing.T) {
+	src := writeSample(t, "api.json")
+	har := filepath.Join(t.TempDir(), "api.har")
+	if code, _, stderr := runSync(t, "export", "-to", "har", src, har); code != exitOK {
+		t.Fatalf("export = %d, stderr %q", code, stderr)
+	}
+	placed := func(t *testing.T, lib string) string {
+		t.Helper()
+		p := filepath.Join(lib, "bodies", "report.pdf")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("%PDF by hand"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	t.Run("convert -force is refused", func(t *testing.T) {
+		dst := writeSample(t, "dst")
+		p := placed(t, dst)
+		code, _, stderr := runSync(t, "convert", "-force", src, dst)
+		if code != exitError || !strings.Contains(stderr, "bodies/report.pdf") {
+			t.Errorf("convert -force into a library with a body file placed by hand = %d, stderr %q; want 1 naming it", code, stderr)
+		}
+		if b, err := os.ReadFile(p); string(b) != "%PDF by hand" {
+			t.Errorf("after convert -force, %s = %q, %v; want it kept", p, b, err)
+		}
+	})
+
+	t.Run("import adds to the folder", func(t *testing.T) {
+		dst := filepath.Join(t.TempDir(), "dst")
+		p := placed(t, dst)
+		if code, _, stderr := runSync(t, "import", "-from", "har", har, dst); code != exitOK {
+			t.Fatalf("import into a folder with a body file placed by hand = %d, stderr %q", code, stderr)
+		}
+		if b, err := os.ReadFile(p); string(b) != "%PDF by hand" {
+			t.Errorf("after import, %s = %q, %v; want it kept", p, b, err)
+		}
+		if got, want := len(loadAll(t, dst)), len(loadAll(t, src)); got != want {
+			t.Errorf("after import, %s holds %d cassettes, want %d", dst, got, want)
+		}
+	})
+}

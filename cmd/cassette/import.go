@@ -179,10 +179,12 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cassette import: %v\n", err)
 		return exitError
 	}
-	if names, err := lib.Names(); err == nil && len(names) == 0 && lib.IsDir() && len(all) > 0 {
+	if lib.IsDir() && len(all) > 0 && onlyDotFiles(dst) {
 		// A new library (or an empty folder): written whole or not at
 		// all, so that an import that fails part way (a full disk) leaves
-		// no library holding part of it.
+		// no library holding part of it. Not a folder holding anything
+		// that the new folder would not keep (a body folder of files
+		// placed by hand): the import adds to it.
 		if err := writeAll(lib, all, newProgress(stderr, "importing"), opts...); err != nil {
 			fmt.Fprintf(stderr, "cassette import: %v\n", err)
 			return exitError
