@@ -83,7 +83,7 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 
 	removed := make(map[string]bool)
-	var files []string // of the cassettes removed, in the order of the report
+	var files, gone []string // of the cassettes removed, in the order of the report; their names
 	for _, e := range entries {
 		name, ok := byEntry[filepath.ToSlash(filepath.Clean(e))]
 		if !ok {
@@ -105,7 +105,7 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "would remove %s\n", file)
 			continue
 		}
-		files = append(files, file)
+		files, gone = append(files, file), append(gone, name)
 	}
 	if !*force {
 		if !pruneBodies(lib, false, stdout, stderr) {
@@ -115,18 +115,36 @@ func runPrune(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	// Each cassette is said removed once it is: a Save that fails (a
-	// read-only library, a full disk) may have removed none of them.
+	// read-only library, a full disk) may have removed none of them, some
+	// (a directory library), or all (a file library whose body files could
+	// not be removed after): the library, read again, tells.
 	err = lib.Save()
-	gone := 0
-	for _, file := range files {
-		if err == nil || (lib.IsDir() && !exists(filepath.Join(path, file))) {
+	left := map[string]bool{}
+	if err != nil {
+		after, rerr := library.Open(path)
+		var names []string
+		if rerr == nil {
+			names, rerr = after.Names()
+		}
+		if rerr != nil {
+			fmt.Fprintf(stderr, "cassette prune: save %s: %v\n", path, err)
+			fmt.Fprintf(stderr, "cassette prune: which of the %d cassette(s) to remove were removed is not known: %v\n", len(files), rerr)
+			return exitError
+		}
+		for _, n := range names {
+			left[n] = true
+		}
+	}
+	n := 0
+	for i, file := range files {
+		if !left[gone[i]] {
 			fmt.Fprintf(stdout, "removed %s\n", file)
-			gone++
+			n++
 		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette prune: save %s: %v\n", path, err)
-		fmt.Fprintf(stderr, "cassette prune: %d of the %d cassette(s) to remove were removed\n", gone, len(files))
+		fmt.Fprintf(stderr, "cassette prune: %d of the %d cassette(s) to remove were removed\n", n, len(files))
 		return exitError
 	}
 	if !pruneBodies(lib, true, stdout, stderr) {
@@ -227,10 +245,4 @@ func reportText(data []byte) []byte {
 		units[i] = order.Uint16(data[2+2*i:])
 	}
 	return []byte(string(utf16.Decode(units)))
-}
-
-// exists reports whether there is a file or folder at path.
-func exists(path string) bool {
-	_, err := os.Lstat(path)
-	return err == nil
 }

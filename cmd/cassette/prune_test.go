@@ -243,3 +243,33 @@ func TestPruneReadsAReportSavedOnWindows(t *testing.T) {
 		})
 	}
 }
+
+// A prune -force whose save fails after the library file was written (a
+// body file of a cassette removed could not be removed: here a folder in
+// its place) says the cassettes removed, which are: it said "0 of the 1
+// cassette(s) to remove were removed", and printed none, for a file
+// library, as though the file were unchanged.
+func TestPruneWhoseSaveFailsAfterWritingSaysWhatWasRemoved(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "api.json")
+	body := "api.json.bodies/0123456789abcdef0123456789abcdef.bin"
+	if err := os.MkdirAll(filepath.Join(dir, body, "in-the-way"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFileAt(t, lib, `{"version": 1, "cassettes": [
+		{"name": "GET_kept", "exchanges": [{"request": {"method": "GET", "url": "https://api.example.com/kept"}, "response": {"status": 200, "body": "kept"}}]},
+		{"name": "GET_stale", "exchanges": [{"request": {"method": "GET", "url": "https://api.example.com/stale"}, "response": {"status": 200, "body_file": "`+body+`"}}]}
+	]}`)
+	report := filepath.Join(dir, "unused.log")
+	writeFileAt(t, report, "GET_stale\n")
+	code, stdout, stderr := runSync(t, "prune", "-force", "-unused", report, lib)
+	if code != exitError || !strings.Contains(stderr, "1 of the 1 cassette(s) to remove were removed") {
+		t.Errorf("prune -force whose body file cannot be removed = %d, stderr %q; want 1, and that the cassette was removed", code, stderr)
+	}
+	if !strings.Contains(stdout, "removed GET_stale\n") {
+		t.Errorf("prune -force printed %q; want GET_stale said removed", stdout)
+	}
+	if b, _ := os.ReadFile(lib); strings.Contains(string(b), "GET_stale") {
+		t.Fatalf("%s still holds GET_stale: the test's premise failed", lib)
+	}
+}
