@@ -426,7 +426,25 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	}
 	remove(p.removeFirst, false)
 	if len(p.writes) > 0 {
-		defer lockFolder(l.abs)()
+		if testHookLockFolder != nil {
+			testHookLockFolder(l.abs)
+		}
+		unlock := lockFolder(l.abs)
+		// Another writer of the folder (another Library, or process) may
+		// have removed it, empty, while this Save waited for it: its own
+		// first Save wrote nothing (see below), or a body file it gave up
+		// made the folder (see BodyWriter.Abort). Made again, and locked
+		// anew (a lock taken on no folder is none across processes).
+		for try := 0; !exists(l.abs) && try < 3; try++ {
+			unlock()
+			if err := mkdirAll(l.path, l.abs); err != nil {
+				failed.removes = append(failed.removes, p.remove...)
+				return failed, errors.Join(append(errs, err)...)
+			}
+			made = true
+			unlock = lockFolder(l.abs)
+		}
+		defer unlock()
 	}
 	for i := range p.writes {
 		if w := &p.writes[i]; !p.renamedByCase(w.file) {
@@ -478,6 +496,10 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	}
 	return failed, errors.Join(errs...)
 }
+
+// testHookLockFolder, if set by a test, runs as a Save of a directory
+// library is about to take the lock of its folder.
+var testHookLockFolder func(abs string)
 
 // sameAsKept reports whether the file to remove (at target) is, on a
 // case-insensitive file system, the file of a cassette kept, whose name
