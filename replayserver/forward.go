@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -158,7 +159,7 @@ func (h *Handler) startForwarding(forTransport bool) error {
 				if h.mode == ModeRerecord {
 					// The path in err is the staging library's, which
 					// the user did not name.
-					where = fmt.Sprintf(" (a rerecord stores what it records in a staging library in the system's temporary folder, %s, then replaces %s with it when the test ends: point TMPDIR at a writable folder with room)", os.TempDir(), h.dest.Path())
+					where = fmt.Sprintf(" (a rerecord stores what it records in a staging library in the system's temporary folder, %s, then replaces %s with it when the test ends: point %s at a writable folder with room)", os.TempDir(), h.dest.Path(), tempDirVar(runtime.GOOS))
 				}
 				h.failf("replayserver: storing a recorded exchange: %v%s", err, where)
 			}),
@@ -248,4 +249,14 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	}
 	pr.Out.Header.Del(schemeHeader)
 	pr.Out.Header.Del(hostHeader)
+}
+
+// tempDirVar returns the environment variable that names the system's
+// temporary folder (os.TempDir) on the system goos: TMP on Windows (then
+// TEMP), TMPDIR on Unix.
+func tempDirVar(goos string) string {
+	if goos == "windows" {
+		return "TMP"
+	}
+	return "TMPDIR"
 }
