@@ -260,7 +260,9 @@ func hasContent(path string) (bool, error) {
 // (one file renamed into place), a directory library by a new folder,
 // built beside it and then put in its place (see atomicfile.ReplaceDir),
 // so that a write that fails (a full disk) leaves no library at its path
-// that holds part of the cassettes, nor changes the one there.
+// that holds part of the cassettes, nor changes the one there. A folder
+// that is a mount point (a container's volume), which no other folder can
+// replace, is written into, as lib's Save writes (see putAll).
 // p, if not nil, shows the cassettes put.
 func writeAll(lib *library.Library, all []library.Cassette, p *progress, opts ...library.Option) error {
 	if !lib.IsDir() {
@@ -273,6 +275,9 @@ func writeAll(lib *library.Library, all []library.Cassette, p *progress, opts ..
 		}
 		return putAll(next, all, p)
 	}, atomicfile.Exchange)
+	if errors.Is(err, atomicfile.ErrMountPoint) {
+		return putAll(lib, all, p)
+	}
 	if err != nil {
 		what := "was not created"
 		if lib.Exists() {

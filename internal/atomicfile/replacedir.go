@@ -23,7 +23,9 @@ import (
 // fails. A dir that does not exist is made by one rename, its missing
 // parents first. A symbolic link at dir stays: the folder it names is
 // replaced. The new folder is removed when anything fails, and the old
-// one once it is replaced. A relative dir is taken from the working
+// one once it is replaced. A dir that is a mount point (a container's
+// volume) cannot be replaced: ReplaceDir returns an error matching
+// [ErrMountPoint] before it builds anything. A relative dir is taken from the working
 // directory, which may be dir itself (".") or lie inside it: the process
 // is then left in the old folder, removed (a shell there sees an empty
 // folder until it enters dir again: cd "$PWD").
@@ -38,6 +40,11 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 		dir = target // a linked folder: the link stays, the folder it names is replaced
 	}
 	parent := filepath.Dir(dir)
+	if fi, err := os.Stat(dir); err == nil && mountPoint(dir, fi) {
+		// No other folder can take its place, and one built beside it
+		// would be on another file system (a container's, for a volume).
+		return &fs.PathError{Op: "replace", Path: dir, Err: ErrMountPoint}
+	}
 	if err := os.MkdirAll(parent, 0o777); err != nil {
 		return err
 	}
@@ -95,6 +102,10 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 	os.RemoveAll(old)
 	return nil
 }
+
+// ErrMountPoint is the error of [ReplaceDir] for a folder on which a file
+// system is mounted.
+var ErrMountPoint = errors.New("a mount point, which no other folder can replace")
 
 // keepOtherFiles copies into the new folder next what the old folder dir
 // holds besides the library: the dot files and folders a directory

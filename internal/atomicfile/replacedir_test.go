@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -61,4 +62,38 @@ func TestReplaceDirOfTheWorkingDirectory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReplaceDirOfAMountPoint: a folder on which a file system is mounted
+// (a container's volume, where `cassette import` or `convert` writes a
+// library) cannot be replaced by another: ReplaceDir says so before it
+// builds anything. Before, it built the new folder beside it, on the
+// parent's file system (or failed to, on a read-only one), and then failed
+// to swap: "device or resource busy".
+func TestReplaceDirOfAMountPoint(t *testing.T) {
+	const dir = "/proc" // a mount point wherever there is one
+	fi, err := os.Stat(dir)
+	if err != nil || !mountPoint(dir, fi) {
+		t.Skipf("%s is no mount point here", dir)
+	}
+	built := false
+	err = ReplaceDir(dir, func(tmp string) error {
+		built = true
+		return errors.New("stop")
+	}, Exchange)
+	if !errors.Is(err, ErrMountPoint) || built {
+		t.Errorf("ReplaceDir(%s) = %v, built %v; want ErrMountPoint, nothing built", dir, err, built)
+	}
+	if tmp := t.TempDir(); mountPoint(tmp, mustStat(t, tmp)) {
+		t.Errorf("mountPoint(%s) = true for a folder made in the temporary folder", tmp)
+	}
+}
+
+func mustStat(t *testing.T, path string) os.FileInfo {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi
 }
