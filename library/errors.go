@@ -3,8 +3,8 @@ package library
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"syscall"
+
+	"github.com/cassette-go/cassette/internal/diskerr"
 )
 
 // ErrInvalidName is returned, wrapped, by the methods that change a library
@@ -58,19 +58,7 @@ func errKind(path string, dir bool) error {
 // room on the disk or of the right to write there, "" for another error:
 // an error for a cassette that cannot be saved says to fix or delete it,
 // which would not help then.
-func diskHint(err error) string {
-	switch {
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
-		return "the disk is full: free space on it"
-	case errors.Is(err, syscall.EFBIG):
-		return "a file size limit was reached (ulimit -f)"
-	case errors.Is(err, syscall.EROFS):
-		return "the file system is read-only: use a library on a writable one"
-	case errors.Is(err, fs.ErrPermission):
-		return "no permission to write there"
-	}
-	return ""
-}
+func diskHint(err error) string { return diskerr.Hint(err) }
 
 // withDiskHint returns err with what to do about it appended, when
 // diskHint knows; err otherwise.

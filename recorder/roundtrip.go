@@ -16,6 +16,7 @@ import (
 
 	"github.com/cassette-go/cassette/internal/brokenset"
 	"github.com/cassette-go/cassette/internal/detach"
+	"github.com/cassette-go/cassette/internal/diskerr"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
@@ -32,9 +33,13 @@ import (
 // what was recorded so far is saved, bodies still being read to their end
 // after the client closed them included; a body the caller has neither
 // read to its end nor closed is stored only once it is, and Close logs it.
-// When that save fails (a full disk), Close returns its error and gives up
-// what lib could not save ([library.Library.Discard]), removing the body
-// files written for it, which no cassette file names. Close then tells
+// When that save fails for the disk's sake (a full disk, a quota, a file
+// size limit, a read-only file system, no permission), Close returns its
+// error and gives up what lib could not save ([library.Library.Discard]:
+// also what lib holds unsaved from other writers, such as the caller's
+// own Put), removing the body files written for it, which no cassette
+// file names; after another error, lib keeps it for a later Save. Close
+// then tells
 // [OnBrokenBody] of the cassettes that lack an answer so far. It is safe
 // for concurrent use.
 //
@@ -157,12 +162,15 @@ func (rt *roundTripper) Close() error {
 }
 
 // end saves what was recorded, as the recording ends. What cannot be
-// saved then (a full disk) never will be: it is given up, with the body
-// files written for it (see library.Library.Discard), so that none is left
-// behind that no cassette names.
+// saved then for the disk's sake (a full disk) never will be: it is given
+// up, with the body files written for it (see library.Library.Discard), so
+// that none is left behind that no cassette names. After another error
+// (a cassette another writer left unreadable, say) the library keeps it:
+// the caller of NewRoundTripper or NewProxy, whose library it is, may
+// save it later.
 func (rt *roundTripper) end() error {
 	err := rt.save()
-	if err != nil {
+	if err != nil && diskerr.Is(err) {
 		if derr := rt.lib.Discard(); derr != nil {
 			rt.cfg.logError("recorder: %v", derr)
 		}
