@@ -4,15 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
-	"unicode/utf16"
 
+	"github.com/cassette-go/cassette/internal/bomtext"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -210,7 +209,7 @@ func readReport(path string) ([]string, error) {
 		return nil, fmt.Errorf("read unused report: %w", err)
 	}
 	var entries []string
-	sc := bufio.NewScanner(bytes.NewReader(reportText(data)))
+	sc := bufio.NewScanner(bytes.NewReader(bomtext.UTF8(data))) // Windows tools write a byte order mark, or UTF-16 (PowerShell 5)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
@@ -222,27 +221,4 @@ func readReport(path string) ([]string, error) {
 		return nil, fmt.Errorf("read unused report %s: %w", path, err)
 	}
 	return entries, nil
-}
-
-// reportText returns data, an unused report, as UTF-8 without a byte
-// order mark. Windows tools write one (Notepad's "UTF-8 with BOM"), and
-// PowerShell 5 writes text in UTF-16 with one (its > and Out-File, as when
-// the list of "cassette serve -strict" is kept so): the first entry was
-// not found, or none was. Both are read, as cassette import reads a HAR
-// file.
-func reportText(data []byte) []byte {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
-		order = binary.BigEndian
-	default:
-		return bytes.TrimPrefix(data, []byte("\ufeff"))
-	}
-	units := make([]uint16, (len(data)-2)/2) // an odd last byte is dropped
-	for i := range units {
-		units[i] = order.Uint16(data[2+2*i:])
-	}
-	return []byte(string(utf16.Decode(units)))
 }

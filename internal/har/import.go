@@ -3,7 +3,6 @@ package har
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,8 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
+	"github.com/cassette-go/cassette/internal/bomtext"
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
@@ -38,10 +37,7 @@ import (
 // one) is read as the same text in UTF-8.
 func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
-	if text, ok := fromUTF16(data); ok {
-		data = text
-	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	data = bomtext.UTF8(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil, errors.New("read HAR: empty file: not a HAR file")
 	}
@@ -327,27 +323,6 @@ func readable(err error) error {
 		return errors.New("not JSON: the file ends in the middle of the document (truncated?)")
 	}
 	return err
-}
-
-// fromUTF16 returns data, which starts with a UTF-16 byte order mark
-// (little- or big-endian), as UTF-8 without it; ok is false for data
-// without one.
-func fromUTF16(data []byte) (text []byte, ok bool) {
-	var order binary.ByteOrder
-	switch {
-	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
-		order = binary.LittleEndian
-	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
-		order = binary.BigEndian
-	default:
-		return nil, false
-	}
-	data = data[2:]
-	units := make([]uint16, len(data)/2) // an odd last byte is dropped
-	for i := range units {
-		units[i] = order.Uint16(data[2*i:])
-	}
-	return []byte(string(utf16.Decode(units))), true
 }
 
 // asSent returns the body as sent that Export kept in the "_encoded" field
