@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// The fuzz targets check that decoding never panics, and that whatever
-// decodes is written in a form that reads back the same and is written
-// back identically.
+// The fuzz targets check that decoding never panics, gives one answer
+// for one file, and that whatever decodes is written, in either format, in
+// a form that reads back the same and is written back identically.
 
 func FuzzDecodeJSON(f *testing.F) { fuzzDecode(f, JSON) }
 func FuzzDecodeYAML(f *testing.F) { fuzzDecode(f, YAML) }
@@ -47,35 +47,56 @@ func fuzzDecode(f *testing.F, format Format) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if cs, err := decodeFile("fuzz", format, data); err == nil {
-			again, err := encodeFile(format, cs)
-			if err != nil {
-				t.Fatalf("encodeFile: %v", err)
+			if cs1, _ := decodeFile("fuzz", format, data); !reflect.DeepEqual(cs, cs1) {
+				t.Fatalf("decoded twice differently:\n%+v\n%+v", cs, cs1)
 			}
-			cs2, err := decodeFile("fuzz", format, again)
-			if err != nil {
-				t.Fatalf("decodeFile(encodeFile(decodeFile(data))): %v\n%s", err, again)
-			}
-			if !reflect.DeepEqual(cs, cs2) {
-				t.Fatalf("read back differs:\n got %+v\nwant %+v\nfile:\n%s", cs2, cs, again)
-			}
-			if again2, _ := encodeFile(format, cs2); !bytes.Equal(again, again2) {
-				t.Fatalf("written twice differently:\n%s\n%s", again, again2)
+			for _, to := range []Format{format, otherFormat(format)} {
+				again, err := encodeFile(to, cs)
+				if err != nil {
+					t.Fatalf("encodeFile(%s): %v", to, err)
+				}
+				cs2, err := decodeFile("fuzz", to, again)
+				if err != nil {
+					t.Fatalf("decodeFile(encodeFile(%s, decodeFile(data))): %v\n%s", to, err, again)
+				}
+				if !reflect.DeepEqual(cs, cs2) {
+					t.Fatalf("read back from %s differs:\n got %+v\nwant %+v\nfile:\n%s", to, cs2, cs, again)
+				}
+				if again2, _ := encodeFile(to, cs2); !bytes.Equal(again, again2) {
+					t.Fatalf("written twice in %s differently:\n%s\n%s", to, again, again2)
+				}
 			}
 		}
 		if c, err := decodeCassette("fuzz", format, "x", data); err == nil {
-			again, err := encodeCassette(format, &c)
-			if err != nil {
-				t.Fatalf("encodeCassette: %v", err)
+			if c1, _ := decodeCassette("fuzz", format, "x", data); !reflect.DeepEqual(c, c1) {
+				t.Fatalf("decoded twice differently:\n%+v\n%+v", c, c1)
 			}
-			c2, err := decodeCassette("fuzz", format, "x", again)
-			if err != nil {
-				t.Fatalf("decodeCassette(encodeCassette(decodeCassette(data))): %v\n%s", err, again)
-			}
-			if !reflect.DeepEqual(c, c2) {
-				t.Fatalf("read back differs:\n got %+v\nwant %+v\nfile:\n%s", c2, c, again)
+			for _, to := range []Format{format, otherFormat(format)} {
+				again, err := encodeCassette(to, &c)
+				if err != nil {
+					t.Fatalf("encodeCassette(%s): %v", to, err)
+				}
+				c2, err := decodeCassette("fuzz", to, "x", again)
+				if err != nil {
+					t.Fatalf("decodeCassette(encodeCassette(%s, decodeCassette(data))): %v\n%s", to, err, again)
+				}
+				if !reflect.DeepEqual(c, c2) {
+					t.Fatalf("read back from %s differs:\n got %+v\nwant %+v\nfile:\n%s", to, c2, c, again)
+				}
+				if again2, _ := encodeCassette(to, &c2); !bytes.Equal(again, again2) {
+					t.Fatalf("written twice in %s differently:\n%s\n%s", to, again, again2)
+				}
 			}
 		}
 	})
+}
+
+// otherFormat returns the format that is not f.
+func otherFormat(f Format) Format {
+	if f == YAML {
+		return JSON
+	}
+	return YAML
 }
 
 // FuzzStrings writes any bytes wherever a string or a body goes, and reads
