@@ -103,39 +103,77 @@ func toWireBody(b []byte) (body, encoding string) {
 }
 
 // toWireHeader returns h with names and values made valid UTF-8 (see
-// validString).
+// validHeader).
 func toWireHeader(h http.Header) map[string][]string {
 	if len(h) == 0 {
 		return nil
 	}
-	clean := true
-check:
-	for k, vv := range h {
-		if !utf8.ValidString(k) {
-			clean = false
-			break
-		}
-		for _, v := range vv {
-			if !utf8.ValidString(v) {
-				clean = false
-				break check
-			}
-		}
-	}
-	if clean {
+	return validHeader(h)
+}
+
+// validHeader returns h with its names and values made valid UTF-8 (see
+// validString): h itself when they are, else a new header, h being left
+// as it is. Names that become one have their values merged: first those
+// of the name that was valid, then the others' in the byte order of their
+// names, so that a header is read, and written, the same every time. A
+// name without values keeps a nil list.
+func validHeader(h map[string][]string) map[string][]string {
+	if headerValid(h) {
 		return h
 	}
 	m := make(map[string][]string, len(h))
+	var invalid []string // names that are not UTF-8
 	for k, vv := range h {
-		k = validString(k)
-		for _, v := range vv {
-			m[k] = append(m[k], validString(v))
+		if !utf8.ValidString(k) {
+			invalid = append(invalid, k)
+			continue
 		}
-		if len(vv) == 0 && m[k] == nil {
-			m[k] = nil
-		}
+		m[k] = validValues(vv)
+	}
+	slices.Sort(invalid)
+	for _, k := range invalid {
+		vk := validString(k)
+		// Clipped: appending never writes into h's lists.
+		m[vk] = append(slices.Clip(m[vk]), validValues(h[k])...)
 	}
 	return m
+}
+
+// headerValid reports whether the names and values of h are valid UTF-8.
+func headerValid(h map[string][]string) bool {
+	for k, vv := range h {
+		if !utf8.ValidString(k) {
+			return false
+		}
+		for _, v := range vv {
+			if !utf8.ValidString(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// validValues returns vv with its values made valid UTF-8: vv itself when
+// they are, else a copy; nil for no values.
+func validValues(vv []string) []string {
+	if len(vv) == 0 {
+		return nil
+	}
+	var out []string
+	for i, v := range vv {
+		if utf8.ValidString(v) {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(vv)
+		}
+		out[i] = validString(v)
+	}
+	if out == nil {
+		return vv
+	}
+	return out
 }
 
 // validString returns s with each run of invalid UTF-8 bytes replaced by
@@ -234,22 +272,16 @@ func fromWireBody(body, encoding string) ([]byte, error) {
 }
 
 // fromWireHeader returns m as a header: lists without values are nil, and
-// names and values are valid UTF-8, as a YAML "!!binary" string may not be.
+// names and values are valid UTF-8 (see validHeader), as a YAML "!!binary"
+// string may not be.
 func fromWireHeader(m map[string][]string) http.Header {
 	if len(m) == 0 {
 		return nil
 	}
-	h := http.Header(m)
-	for k, vv := range m {
-		if len(vv) == 0 {
-			m[k] = nil
-		}
-		for i, v := range vv {
-			vv[i] = validString(v)
-		}
-		if vk := validString(k); vk != k {
-			delete(h, k)
-			h[vk] = append(h[vk], vv...)
+	h := http.Header(validHeader(m))
+	for k, vv := range h {
+		if len(vv) == 0 && vv != nil {
+			h[k] = nil
 		}
 	}
 	return h

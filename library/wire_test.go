@@ -3,6 +3,7 @@ package library
 import (
 	"bytes"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,53 @@ func TestHeaderNotUTF8(t *testing.T) {
 		r := got.Exchanges[0].Request
 		if r.URL != "http://x/\uFFFD" || r.Header.Get("X-Latin1") != "caf\uFFFD" || r.Header["\uFFFD"][0] != "a" {
 			t.Errorf("%s: read back %+q", f, r)
+		}
+	}
+}
+
+// TestHeaderNamesNotUTF8 shows that header names that become one name
+// once made UTF-8 have their values merged in one order, on every write
+// and every read: first the values of the name that was valid, then the
+// others' in the byte order of their names. Merged in map order, a file
+// with such names (YAML "!!binary" keys) read differently each time, and
+// a cassette recorded with them was written differently on each save.
+func TestHeaderNamesNotUTF8(t *testing.T) {
+	want := []string{"v", "80", "c0", "fe", "ff"}
+	c := Cassette{Name: "x", Exchanges: []Exchange{{
+		Request: Request{Method: "GET", URL: "/"},
+		Response: Response{StatusCode: 200, Header: http.Header{
+			"\xff": {"ff"}, "\xfe": {"fe"}, "\uFFFD": {"v"}, "\xc0": {"c0"}, "\x80": {"80"},
+		}},
+	}}}
+	for _, f := range []Format{JSON, YAML} {
+		first, err := encodeCassette(f, &c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 20 {
+			if data, _ := encodeCassette(f, &c); !bytes.Equal(data, first) {
+				t.Fatalf("%s: written twice differently:\n%s\n%s", f, first, data)
+			}
+		}
+		got, err := decodeCassette("x", f, "x", first)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", f, err, first)
+		}
+		if h := got.Exchanges[0].Response.Header; !slices.Equal(h["\uFFFD"], want) {
+			t.Errorf("%s: read back %q, want %q", f, h, want)
+		}
+	}
+
+	// base64 of "\xff", "\xfe", "\xc0", "\x80".
+	data := []byte("version: 1\nexchanges:\n- request: {method: GET, url: /}\n  response:\n    status: 200\n    headers:\n" +
+		"      !!binary /w==: [ff]\n      !!binary /g==: [fe]\n      \"\\uFFFD\": [v]\n      !!binary wA==: [c0]\n      !!binary gA==: [\"80\"]\n")
+	for range 20 {
+		got, err := decodeCassette("x", YAML, "x", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := got.Exchanges[0].Response.Header; !slices.Equal(h["\uFFFD"], want) {
+			t.Fatalf("decodeCassette(YAML with !!binary names) header = %q, want %q", h, want)
 		}
 	}
 }
