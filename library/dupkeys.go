@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // encoding/json keeps the last of the members of an object that share a
@@ -63,9 +64,11 @@ func duplicateKey(data []byte) (offset int, key string, ok bool) {
 			}
 			if n := len(stack) - 1; n >= 0 && stack[n].object && j < len(data) && data[j] == ':' {
 				f := &stack[n]
-				if bytes.IndexByte(s, '\\') >= 0 {
+				if bytes.IndexByte(s, '\\') >= 0 || !utf8.Valid(s) {
 					// encoding/json reads the name unescaped ("cassette\u0073"
-					// is "cassettes"): compare it so.
+					// is "cassettes"), and with U+FFFD for each byte
+					// that is not UTF-8 ("\xff" and "\xfe" are one
+					// header name): compare it so.
 					var u string
 					if json.Unmarshal(data[start:end+1], &u) == nil {
 						s = []byte(u)

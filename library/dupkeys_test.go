@@ -26,6 +26,14 @@ func TestAJSONMemberGivenTwiceIsRefused(t *testing.T) {
 {"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "body": "one", "body": "two"}}]}]}`, "body"},
 		{"a header twice", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [
 {"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "headers": {"Set-Cookie": ["a=1"], "Set-Cookie": ["b=2"]}}}]}]}`, "Set-Cookie"},
+		// encoding/json reads a byte that is not UTF-8 as U+FFFD: these
+		// names are one, and only the last one's values would be read.
+		{"header names not UTF-8 that read as one", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [
+{"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "headers": {"X-` + "\xff" + `": ["a=1"], "X-` + "\xfe" + `": ["b=2"]}}}]}]}`, "X-\uFFFD"},
+		{"a header name not UTF-8 and its U+FFFD escaped", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [
+{"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "headers": {"X-` + "\xff" + `": ["a=1"], "X-\ufffd": ["b=2"]}}}]}]}`, "X-\uFFFD"},
+		{"header names of two bytes and of one not UTF-8", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [
+{"request": {"method": "GET", "url": "https://a.example/x"}, "response": {"status": 200, "headers": {"X-` + "\xff\xff" + `": ["a=1"], "X-` + "\xff" + `": ["b=2"]}}}]}]}`, ""},
 		// Header names that differ in case are different members, merged
 		// as documented; a body holding repeated names is text.
 		{"headers differing in case", `{"version": 1, "cassettes": [{"name": "GET_a", "exchanges": [
