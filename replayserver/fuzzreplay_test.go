@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,7 +49,8 @@ func (p *panicLog) Write(b []byte) (int, error) {
 // FuzzReplay replays a hand-edited exchange (any status, header, body,
 // trailers and chunks the library accepts) through the replay server, over
 // loopback: the handler must never panic, and a final answer must reach
-// the client with its recorded status and body.
+// the client with its recorded status, body and trailers (those HTTP
+// allows, mended as the server sends them).
 func FuzzReplay(f *testing.F) {
 	f.Add(200, "Content-Type: text/plain", []byte("hello"), "", "", "", false)
 	f.Add(200, "Content-Type: text/event-stream", []byte("data: a\n\ndata: b\n\n"), "", "5@1ms,9@2ms", "", false)
@@ -139,12 +141,64 @@ func FuzzReplay(f *testing.F) {
 		if !noBody && !decoded && !bytes.Equal(got, body) {
 			t.Errorf("body %q replayed as %q", body, got)
 		}
+		if noBody {
+			return
+		}
+		names := map[string]int{} // how many trailer names have each canonical form
+		for k := range ex.Response.Trailer {
+			names[http.CanonicalHeaderKey(k)]++
+		}
+		for k, vv := range ex.Response.Trailer {
+			ck := http.CanonicalHeaderKey(k)
+			if names[ck] > 1 || !plainTrailer(ck) {
+				continue // names that differ only in case are merged; some are not sent
+			}
+			var want []string
+			for _, v := range vv {
+				want = append(want, sentValue(v))
+			}
+			if g := resp.Trailer.Values(ck); !slices.Equal(g, want) {
+				t.Errorf("trailer %q: %q replayed as %q (trailers %q)", k, vv, g, resp.Trailer)
+			}
+		}
 	})
 }
 
+// plainTrailer reports whether a trailer named k, in canonical form, is
+// one HTTP allows and the client reads as the server sends it.
+func plainTrailer(k string) bool {
+	switch k {
+	case "", "Content-Length", "Transfer-Encoding", "Trailer", "Host":
+		return false
+	}
+	for _, c := range []byte(k) {
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// sentValue returns v, stored in a library, as the server sends a header
+// or trailer value: with U+FFFD for bytes that are not UTF-8 (as the
+// library stores it), each control character but tab as a space, without
+// the space around it.
+func sentValue(v string) string {
+	v = strings.Map(func(r rune) rune {
+		if r < ' ' && r != '\t' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(v, "\uFFFD"))
+	return strings.Trim(v, " \t")
+}
+
 // FuzzServeRequest sends any request net/http can parse to a replay
-// handler on the shipped weather library: the handler (naming, lookup,
-// the miss report with its diffs) must never panic.
+// handler on the shipped weather library, with a route of its own: the
+// handler (routing, naming, lookup, the miss report with its diffs) must
+// never panic, and every answer is the route's, a recorded one, a 400 for
+// a body that cannot be read, or a miss: a 404 that is the report, the
+// only answer counted as a miss, and the only one with X-Cassette-Miss.
 func FuzzServeRequest(f *testing.F) {
 	for _, s := range []string{
 		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n",
@@ -154,13 +208,39 @@ func FuzzServeRequest(f *testing.F) {
 		"PRI * HTTP/2.0\r\n\r\n",
 		"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:1\r\nExpect: 100-continue\r\n\r\n",
 		"POST /v2/alerts?x=%zz HTTP/1.1\r\nHost: 127.0.0.1:1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+		// As Server.Transport sends a request for another host: to the route.
+		"GET /v2/routed/x HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Cassette-Scheme: https\r\nX-Cassette-Host: api.example.com\r\n\r\n",
+		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Cassette-Scheme: http\r\nX-Cassette-Host: 127.0.0.1:45281\r\n\r\n",
 	} {
 		f.Add([]byte(s))
 	}
-	h, err := replayserver.NewHandler("../testdata/weather", replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}),
+	const path = "../testdata/weather"
+	h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}),
 		replayserver.Naming(naming.Rules{Headers: []string{"X-Tenant"}, Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody, "multipart/*": naming.MultipartBody, "application/x-www-form-urlencoded": naming.FormBody}}))
 	if err != nil {
 		f.Fatal(err)
+	}
+	const routed = 299 // the route's status, recorded in no cassette
+	h.Router().Schemes("https").Host("api.example.com").Path("/v2/routed/{x}").Methods("GET").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(routed)
+	})
+	recorded := map[int]bool{routed: true, http.StatusBadRequest: true}
+	lib, err := library.Open(path)
+	if err != nil {
+		f.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, n := range names {
+		c, _, err := lib.Get(n)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, ex := range c.Exchanges {
+			recorded[ex.Response.StatusCode] = true
+		}
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
@@ -170,9 +250,21 @@ func FuzzServeRequest(f *testing.F) {
 		r.RemoteAddr = "127.0.0.1:9"
 		ctx := context.WithValue(r.Context(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1})
 		w := httptest.NewRecorder()
+		misses := h.Misses() // -parallel 1: no other input runs meanwhile
 		h.ServeHTTP(w, r.WithContext(ctx))
-		if w.Code < 100 || w.Code > 999 {
+		missed := h.Misses() - misses
+		_, missHeader := w.Result().Header["X-Cassette-Miss"]
+		switch {
+		case w.Code < 100 || w.Code > 999:
 			t.Fatalf("status %d", w.Code)
+		case missed > 1:
+			t.Fatalf("one request counted as %d misses", missed)
+		case missed == 1 && (w.Code != http.StatusNotFound || !strings.HasPrefix(w.Body.String(), "cassette: ")):
+			t.Fatalf("a miss answered %d, body %q; want 404 and the report", w.Code, w.Body.String())
+		case missed == 0 && missHeader:
+			t.Fatalf("an answer that is no miss (%d, body %q) has X-Cassette-Miss", w.Code, w.Body.String())
+		case missed == 0 && !recorded[w.Code]:
+			t.Fatalf("an answer that is no miss has status %d, recorded in no cassette (body %q)", w.Code, w.Body.String())
 		}
 	})
 }
