@@ -4,7 +4,7 @@ import "testing"
 
 func TestUTF8(t *testing.T) {
 	for _, tt := range []struct {
-		why       string
+		why        string
 		data, want string
 	}{
 		{"plain UTF-8", "GET_a.json\né\n", "GET_a.json\né\n"},
