@@ -10,3 +10,7 @@ func SetExchange(t interface{ Cleanup(func()) }, f func(real func(a, b string) e
 	exchange = func(a, b string) error { return f(real, a, b) }
 	t.Cleanup(func() { exchange = real })
 }
+
+// TransportSecret returns the secret that Server.Transport sends to h
+// (in X-Cassette-Secret), for tests that send a request as it does.
+func TransportSecret(h *Handler) string { return h.secret }

@@ -237,6 +237,7 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	// connection: the recorder may still read the rest.
 	pr.Out = detach.Request(pr.Out)
 	forwarded.Keep(pr) // ReverseProxy removed the client's
+	deleteOwnHeaders(pr.Out.Header)
 	target, _ := pr.In.Context().Value(targetKey{}).(*url.URL)
 	if target == nil {
 		return
@@ -247,8 +248,6 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	if vh := pr.In.Header.Get(hostHeader); vh != "" {
 		pr.Out.Host = vh // the caller's own Host (see hostRouter)
 	}
-	pr.Out.Header.Del(schemeHeader)
-	pr.Out.Header.Del(hostHeader)
 }
 
 // tempDirVar returns the environment variable that names the system's

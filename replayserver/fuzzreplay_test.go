@@ -200,6 +200,13 @@ func sentValue(v string) string {
 // a body that cannot be read, or a miss: a 404 that is the report, the
 // only answer counted as a miss, and the only one with X-Cassette-Miss.
 func FuzzServeRequest(f *testing.F) {
+	const path = "../testdata/weather"
+	h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}),
+		replayserver.Naming(naming.Rules{Headers: []string{"X-Tenant"}, Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody, "multipart/*": naming.MultipartBody, "application/x-www-form-urlencoded": naming.FormBody}}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	secret := replayserver.TransportSecret(h)
 	for _, s := range []string{
 		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n",
 		"POST /v2/alerts HTTP/1.1\r\nHost: 127.0.0.1:1\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"a\":[1]}",
@@ -209,16 +216,14 @@ func FuzzServeRequest(f *testing.F) {
 		"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1:1\r\nExpect: 100-continue\r\n\r\n",
 		"POST /v2/alerts?x=%zz HTTP/1.1\r\nHost: 127.0.0.1:1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
 		// As Server.Transport sends a request for another host: to the route.
+		"GET /v2/routed/x HTTP/1.1\r\nHost: api.example.com\r\nX-Cassette-Scheme: https\r\nX-Cassette-Secret: " + secret + "\r\n\r\n",
+		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:45281\r\nX-Cassette-Scheme: http\r\nX-Cassette-Host: tenant.example.test\r\nX-Cassette-Secret: " + secret + "\r\n\r\n",
+		// The same sent by another client, which does not know the
+		// secret: as if without those headers.
 		"GET /v2/routed/x HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Cassette-Scheme: https\r\nX-Cassette-Host: api.example.com\r\n\r\n",
-		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Cassette-Scheme: http\r\nX-Cassette-Host: 127.0.0.1:45281\r\n\r\n",
+		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Cassette-Scheme: http\r\nX-Cassette-Host: 127.0.0.1:45281\r\nX-Cassette-Secret: 0123456789abcdef0123456789abcdef\r\n\r\n",
 	} {
 		f.Add([]byte(s))
-	}
-	const path = "../testdata/weather"
-	h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}),
-		replayserver.Naming(naming.Rules{Headers: []string{"X-Tenant"}, Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody, "multipart/*": naming.MultipartBody, "application/x-www-form-urlencoded": naming.FormBody}}))
-	if err != nil {
-		f.Fatal(err)
 	}
 	const routed = 299 // the route's status, recorded in no cassette
 	h.Router().Schemes("https").Host("api.example.com").Path("/v2/routed/{x}").Methods("GET").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -57,6 +57,7 @@ type Handler struct {
 	namesSkipped atomic.Int64                                    // requests since it was dropped
 	misses       atomic.Int64                                    // requests no cassette answered
 	away         awayNote                                        // an answer that may send the client past the server (see noteAway)
+	secret       string                                          // what Server.Transport's requests carry in secretHeader (see ownHeaders)
 
 	namesReadHeaders bool  // the naming rules read request headers other than Content-Type
 	bodyLimit        int64 // MaxBodySize: the most of a request body read to name it; 0 or less: no limit
@@ -125,6 +126,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		recorded: map[string]bool{},
 		redact:   cfg.redaction(),
 		sleep:    sleepCtx,
+		secret:   newSecret(),
 
 		namesReadHeaders: readsHeaders(cfg.rules),
 		bodyLimit:        cfg.bodyLimit(),
@@ -197,8 +199,14 @@ func (h *Handler) hostlessNames(k string) []string {
 }
 
 // ServeHTTP answers r from the hand-written routes of [Handler.Router]
-// first, then from the cassettes.
+// first, then from the cassettes. The headers that [Server.Transport] adds
+// (X-Cassette-Scheme, X-Cassette-Host, X-Cassette-Secret) are honoured
+// only with the handler's secret, which only the transport of the
+// [Server] that [New] made around it knows: sent by any other client (to
+// a handler of [NewHandler], by every client), they are dropped unread,
+// and none reaches a route, the upstream or a cassette.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r = h.ownHeaders(r) // those another client sent are dropped
 	if h.routed.Load() {
 		rr, c := forRoutes(r)
 		var m mux.RouteMatch
@@ -209,8 +217,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				// The route's handler sees the request without the
 				// headers the server's transport added.
 				rr.Header = r.Header.Clone()
-				rr.Header.Del(hostHeader)
-				rr.Header.Del(schemeHeader)
+				deleteOwnHeaders(rr.Header)
 			}
 			h.router.ServeHTTP(w, rr)
 			return

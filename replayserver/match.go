@@ -393,16 +393,6 @@ func (h *Handler) target(r *http.Request) (*url.URL, bool) {
 	return &u, own
 }
 
-// schemeHeader carries the scheme of a request that [Server.Transport]
-// sent to the server for another host: http or https.
-const schemeHeader = "X-Cassette-Scheme"
-
-// hostHeader carries the Host header of a request that [Server.Transport]
-// sent to the server for another host, when it names another host than
-// the URL's (a virtual host at that address): the request is named by
-// its URL's host, which its Host then is, and goes upstream with this one.
-const hostHeader = "X-Cassette-Host"
-
 // schemeOf returns the scheme r was meant for.
 func schemeOf(r *http.Request) string {
 	var s string

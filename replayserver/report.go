@@ -48,14 +48,13 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 	// The report goes to test logs, 404 bodies and serve's log: it shows
 	// the request redacted, without the headers Server.Transport adds.
 	rr := h.redact.Request(r)
-	if _, ok := rr.Header[schemeHeader]; ok {
+	if hasOwnHeaders(rr.Header) {
 		if rr == r {
 			c := *r
 			rr = &c
 		}
 		rr.Header = rr.Header.Clone()
-		delete(rr.Header, schemeHeader)
-		delete(rr.Header, hostHeader)
+		deleteOwnHeaders(rr.Header)
 	}
 	e := &MissError{Method: r.Method, URL: requestURL(r, rr), Name: name}
 	var b strings.Builder

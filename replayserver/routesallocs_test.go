@@ -36,9 +36,10 @@ func TestRoutesCostARequestForAnotherHostNoAllocation(t *testing.T) {
 		r.Host = "127.0.0.1:40000"
 		if transport {
 			// As Server.Transport sends it: the scheme it was meant for,
-			// and the caller's own Host header.
+			// the caller's own Host header, and the server's secret.
 			r.Header.Set("X-Cassette-Scheme", "http")
 			r.Header.Set("X-Cassette-Host", "tenant.example.test")
+			r.Header.Set("X-Cassette-Secret", replayserver.TransportSecret(h))
 		}
 		w := &nopWriter{h: http.Header{}}
 		return testing.AllocsPerRun(100, func() {

@@ -77,7 +77,7 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 		ts.Start()
 	}
 	u, _ := url.Parse(ts.URL)
-	s := &Server{Server: ts, h: h, t: t, transport: &hostRouter{base: ts.Client().Transport, server: u}}
+	s := &Server{Server: ts, h: h, t: t, transport: &hostRouter{base: ts.Client().Transport, server: u, secret: h.secret}}
 	ts.Client().Transport = s.transport
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
@@ -299,6 +299,12 @@ func (w logWriter) Write(p []byte) (int, error) {
 // request: a Host header that names another (a virtual host served at
 // the URL's address) is sent on with it to that address, and seen by the
 // routes of [Server.Router]. srv.Client() uses it.
+//
+// It carries the scheme and Host header to the server in headers of the
+// server's own (X-Cassette-Scheme, X-Cassette-Host), with a secret drawn
+// for each server (X-Cassette-Secret); the server removes them before
+// the routes, the upstream, the cassettes or a miss report see the
+// request. The same headers sent by any other client are dropped unread.
 func (s *Server) Transport() http.RoundTripper { return s.transport }
 
 // hostRouter sends requests for any URL to the server, keeping the host
@@ -306,9 +312,12 @@ func (s *Server) Transport() http.RoundTripper { return s.transport }
 // That host is the URL's, which names the request as [NewTransport] names
 // it; a Host header of the caller's own that names another (a virtual
 // host served at that address) goes in hostHeader, and on to the upstream.
+// The server's secret goes in secretHeader: the server honours the two
+// only with it (see Handler.ownHeaders).
 type hostRouter struct {
 	base   http.RoundTripper // the httptest client's transport
 	server *url.URL
+	secret string // the handler's secret
 }
 
 var _ http.RoundTripper = (*hostRouter)(nil)
@@ -327,6 +336,7 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Header.Set(hostHeader, req.Host)
 	}
 	r.Header.Set(schemeHeader, req.URL.Scheme)
+	r.Header.Set(secretHeader, t.secret)
 	r.URL.Scheme, r.URL.Host = t.server.Scheme, t.server.Host
 	resp, err := t.base.RoundTrip(r)
 	if resp != nil {

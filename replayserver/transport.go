@@ -18,7 +18,9 @@ import (
 
 // NewTransport returns a RoundTripper that answers from the library at path
 // in process, without sockets, with the same options, hit tracking and
-// strict mode as [New]. Requests are named by their own URL. A request no
+// strict mode as [New]. Requests are named by their own URL; the replay
+// server's own headers (see [Server.Transport]) are dropped from them,
+// unread and not sent upstream. A request no
 // cassette answers is an error from RoundTrip: a [*MissError] carrying the
 // same report as [New]'s 404 answer, which unwraps to [ErrNoMatch]. The
 // report is also logged to the test, but the miss does not fail it by
@@ -61,6 +63,21 @@ type transport struct{ h *Handler }
 var _ http.RoundTripper = (*transport)(nil)
 
 func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if hasOwnHeaders(req.Header) {
+		// The replay server's own headers, which only Server.Transport
+		// sends, to the server: here no more than any other client's
+		// (see Handler.ownHeaders), they neither name the request nor
+		// go upstream or to a cassette.
+		resp, err := tr.roundTrip(withoutOwnHeaders(req))
+		if resp != nil {
+			resp.Request = req // the caller's, as http.Transport returns it
+		}
+		return resp, err
+	}
+	return tr.roundTrip(req)
+}
+
+func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	h := tr.h
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
 		// With the caller's body as it comes (see serveCassette),

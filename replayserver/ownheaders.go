@@ -1,0 +1,81 @@
+package replayserver
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+)
+
+// The headers below are the server's own: [Server.Transport] adds them to
+// a request it sends to the server for another host, and the server
+// removes them before a route, the upstream, a cassette or a report sees
+// the request. Any other client could send them too, and so choose the
+// scheme a request is named by and the Host it goes upstream with: they
+// are honoured only with the handler's secret (see ownHeaders).
+
+// schemeHeader carries the scheme of a request that [Server.Transport]
+// sent to the server for another host: http or https.
+const schemeHeader = "X-Cassette-Scheme"
+
+// hostHeader carries the Host header of a request that [Server.Transport]
+// sent to the server for another host, when it names another host than
+// the URL's (a virtual host at that address): the request is named by
+// its URL's host, which its Host then is, and goes upstream with this one.
+const hostHeader = "X-Cassette-Host"
+
+// secretHeader carries the secret of the handler a request that
+// [Server.Transport] sent came to (Handler.secret), which no other client
+// knows: without it, schemeHeader and hostHeader are not the server's.
+const secretHeader = "X-Cassette-Secret"
+
+// newSecret returns a secret for a handler: 128 random bits, in hex.
+func newSecret() string {
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand.Read's doc)
+	return hex.EncodeToString(b[:])
+}
+
+// ownHeaders returns r as the handler reads it. A request that
+// [Server.Transport] sent carries the handler's secret in secretHeader: it
+// is r itself, its schemeHeader and hostHeader honoured (the routes, the
+// forwarder and the miss report remove the three). Any other request that
+// holds one of them (sent by hand, by curl, or forged) is taken as if it
+// did not: it is a copy of r without them, so that they neither name it,
+// nor route it, nor reach the upstream or a cassette. A request that
+// holds none is r.
+func (h *Handler) ownHeaders(r *http.Request) *http.Request {
+	if !hasOwnHeaders(r.Header) {
+		return r
+	}
+	secret := r.Header[secretHeader]
+	if len(r.Header[schemeHeader]) > 0 && len(secret) == 1 && subtle.ConstantTimeCompare([]byte(secret[0]), []byte(h.secret)) == 1 {
+		return r
+	}
+	return withoutOwnHeaders(r)
+}
+
+// withoutOwnHeaders returns a shallow copy of r whose header is a copy
+// without the server's own headers.
+func withoutOwnHeaders(r *http.Request) *http.Request {
+	c := *r
+	c.Header = r.Header.Clone()
+	deleteOwnHeaders(c.Header)
+	return &c
+}
+
+// deleteOwnHeaders removes the server's own headers from hdr.
+func deleteOwnHeaders(hdr http.Header) {
+	delete(hdr, schemeHeader)
+	delete(hdr, hostHeader)
+	delete(hdr, secretHeader)
+}
+
+// hasOwnHeaders reports whether hdr holds one of the server's own headers.
+func hasOwnHeaders(hdr http.Header) bool {
+	// As Get: the names are canonical.
+	_, scheme := hdr[schemeHeader]
+	_, host := hdr[hostHeader]
+	_, secret := hdr[secretHeader]
+	return scheme || host || secret
+}
