@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -58,6 +59,7 @@ type Handler struct {
 	misses       atomic.Int64                                    // requests no cassette answered
 	away         awayNote                                        // an answer that may send the client past the server (see noteAway)
 	secret       string                                          // what Server.Transport's requests carry in secretHeader (see ownHeaders)
+	usagePath    string                                          // the library's absolute path, taken as h was made: what its use counts for (see noteUsage)
 
 	namesReadHeaders bool  // the naming rules read request headers other than Content-Type
 	bodyLimit        int64 // MaxBodySize: the most of a request body read to name it; 0 or less: no limit
@@ -118,6 +120,10 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	if err != nil {
 		return nil, fmt.Errorf("replayserver: %w", err)
 	}
+	abs, err := filepath.Abs(path) // as library.Open takes it: now, before the working folder may change
+	if err != nil {
+		abs = path
+	}
 	h := &Handler{
 		cfg:      cfg,
 		mode:     mode,
@@ -130,6 +136,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 
 		namesReadHeaders: readsHeaders(cfg.rules),
 		bodyLimit:        cfg.bodyLimit(),
+		usagePath:        abs,
 	}
 	if cfg.upstream != "" {
 		u, err := forwarded.Upstream(cfg.upstream)
@@ -393,11 +400,7 @@ func (h *Handler) Close() error {
 		return nil
 	}
 	h.closed = true
-	path := h.lib.Path()
-	if h.dest != nil {
-		path = h.dest.Path()
-	}
-	noteUsage(path, h.hits, all)
+	noteUsage(h.usagePath, h.hits, all)
 	h.mu.Unlock()
 	h.reportAway()
 	if h.fwd != nil {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,16 +20,12 @@ import (
 // cassettes none of them used (see [ReportUnusedIn]).
 var usage struct {
 	mu   sync.Mutex                 // guards used
-	used map[string]map[string]bool // absolute library path -> used names
+	used map[string]map[string]bool // absolute library path, as a handler was made with it -> used names
 }
 
-// noteUsage adds the cassettes hits counts as used in the library at path,
-// and those named in all.
-func noteUsage(path string, hits map[string]*served, all []string) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		abs = path
-	}
+// noteUsage adds the cassettes hits counts as used in the library at the
+// absolute path abs, and those named in all.
+func noteUsage(abs string, hits map[string]*served, all []string) {
 	usage.mu.Lock()
 	defer usage.mu.Unlock()
 	if usage.used == nil {
@@ -54,7 +51,10 @@ func noteUsage(path string, hits map[string]*served, all []string) {
 // and transports that were closed (their test ended) count, so call it
 // after the tests ran, typically in TestMain after m.Run. In a run that
 // left tests out (go test -run or -skip), a cassette only those tests use
-// is unused too: it says so on standard error.
+// is unused too: it says so on standard error. A library counts as one
+// whatever path each server or transport was given for it: relative (to
+// the working folder when it was made) or absolute, spelt with "./" or
+// ".." or not, or a symbolic link to it.
 func UnusedIn(path string) ([]string, error) {
 	if f := filtered(); f != "" {
 		fmt.Fprintf(os.Stderr, "replayserver: unused cassettes of %s: this run left tests out (%s), and the cassettes only they use are listed as unused too: run the whole package before pruning\n", path, f)
@@ -67,21 +67,49 @@ func UnusedIn(path string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("replayserver: %w", err)
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		abs = path
-	}
-	usage.mu.Lock()
-	used := usage.used[abs]
+	used := usedIn(path)
 	var out []string
 	for _, n := range names {
 		if !used[n] {
 			out = append(out, n)
 		}
 	}
-	usage.mu.Unlock()
 	sort.Strings(out)
 	return out, nil
+}
+
+// usedIn returns the names of the cassettes used in the library at path,
+// whatever path the handlers that used it were given: the same absolute
+// path (relative or absolute, with "./" or ".." or not), or one that
+// names the same file or folder (through a symbolic link, or in another
+// case on a file system that ignores it).
+func usedIn(path string) map[string]bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	usage.mu.Lock()
+	defer usage.mu.Unlock()
+	used := maps.Clone(usage.used[abs])
+	if used == nil {
+		used = map[string]bool{}
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return used // no other path can be told to name it
+	}
+	for k, u := range usage.used {
+		if k == abs {
+			continue
+		}
+		if ki, err := os.Stat(k); err != nil || !os.SameFile(fi, ki) {
+			continue
+		}
+		for n := range u {
+			used[n] = true
+		}
+	}
+	return used
 }
 
 // ReportUnusedIn writes the cassettes of the library at path that no test

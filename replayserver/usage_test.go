@@ -3,10 +3,12 @@ package replayserver_test
 import (
 	"bytes"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,5 +101,63 @@ func TestReportUnusedInCountsWhatWasRecordedAsUsed(t *testing.T) {
 	}
 	if len(unused) != 1 || !strings.HasSuffix(unused[0], "_old") {
 		t.Errorf("UnusedIn after recording /new = %q; want only the old cassette", unused)
+	}
+}
+
+// A library counts as one whatever its path is spelt: relative, with "./"
+// or "..", absolute, through a symbolic link, or relative to a working
+// folder the test left before closing its server. Each spelling had its
+// own count, and the package-wide report listed as unused the cassettes
+// the tests used under another spelling (a relative path closed after a
+// change of folder counted for the library it then named, not its own).
+func TestUnusedInCountsALibraryWhateverItsPathsSpelling(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	root := t.TempDir()
+	t.Chdir(root)
+	writeLibrary(t, filepath.Join(root, "testdata", "api"), "api.example.com", "/a", "/b", "/c", "/d", "/e", "/f", "/g")
+	spellings := map[string]string{
+		"/a": "testdata/api",
+		"/b": "./testdata/api",
+		"/c": filepath.Join(root, "testdata", "api"),
+		"/d": "testdata/../testdata/api",
+	}
+	if err := os.Symlink(filepath.Join(root, "testdata", "api"), filepath.Join(root, "link")); err == nil {
+		spellings["/e"] = "link"
+	} else {
+		t.Logf("no symbolic link (%v): its spelling is not tried", err)
+	}
+	for p, path := range spellings {
+		t.Run("uses "+p+" through "+path, func(t *testing.T) {
+			srv := replayserver.New(t, path)
+			resp, err := http.Get(srv.URL + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+	}
+	t.Run("uses /f and leaves the folder", func(t *testing.T) {
+		srv := replayserver.New(t, "testdata/api")
+		resp, err := http.Get(srv.URL + "/f")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		os.Mkdir(filepath.Join(root, "elsewhere"), 0o755)
+		t.Chdir(filepath.Join(root, "elsewhere"))
+		srv.Close()
+	})
+	want := []string{"GET_api.example.com_80_g"}
+	if _, ok := spellings["/e"]; !ok {
+		want = append([]string{"GET_api.example.com_80_e"}, want...)
+	}
+	for _, path := range append(slices.Sorted(maps.Values(spellings)), filepath.Join(root, "testdata", "api")+string(filepath.Separator)) {
+		unused, err := replayserver.UnusedIn(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, unused); diff != "" {
+			t.Errorf("UnusedIn(%q) (-want +got):\n%s", path, diff)
+		}
 	}
 }
