@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -15,7 +16,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
 )
 
 // Export returns the cassettes as a HAR 1.2 log, indented, as the package
@@ -28,7 +31,7 @@ func Export(cassettes []library.Cassette) ([]byte, error) {
 	}}
 	for _, c := range cassettes {
 		for _, ex := range c.Exchanges {
-			a.Log.Entries = append(a.Log.Entries, exportExchange(ex))
+			a.Log.Entries = append(a.Log.Entries, exportExchange(c.Name, ex))
 		}
 	}
 	b, err := json.MarshalIndent(a, "", "  ")
@@ -38,7 +41,9 @@ func Export(cassettes []library.Cassette) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
-func exportExchange(ex library.Exchange) entry {
+// exportExchange returns the entry of ex, an exchange of the cassette
+// called name.
+func exportExchange(name string, ex library.Exchange) entry {
 	ms := float64(ex.Latency) / float64(time.Millisecond)
 	e := entry{
 		StartedDateTime: formatTime(ex.RecordedAt),
@@ -69,6 +74,9 @@ func exportExchange(ex library.Exchange) entry {
 		},
 		Timings: timings{Wait: ms},
 	}
+	if h := asteriskHost(name, ex.Request); h != "" {
+		e.Request.Host, _ = json.Marshal(h)
+	}
 	if len(ex.Response.Trailer) > 0 {
 		e.Response.Trailers = headerList(ex.Response.Trailer)
 	}
@@ -97,6 +105,32 @@ func exportExchange(ex library.Exchange) entry {
 		}
 	}
 	return e
+}
+
+// asteriskHost returns the host of r, a request of the cassette called
+// name, when r is an OPTIONS * whose URL holds no host ("https:*", as a
+// client sends it and the recorders store it): the host and port that
+// name shows, checked by naming r with them. It returns "" for any other
+// request, and when the name does not show them (a host it cuts or
+// hashes, such as an IPv6 address; a name not made by the default rules).
+func asteriskHost(name string, r library.Request) string {
+	u, err := url.Parse(r.URL)
+	if err != nil || u.Host != "" || !forwarded.Asterisk(u) {
+		return ""
+	}
+	fields := strings.SplitN(name, "_", 4) // method, host, port, the rest: the host field never holds "_"
+	if len(fields) < 3 {
+		return ""
+	}
+	host, port := fields[1], fields[2]
+	if def := map[bool]string{true: "443", false: "80"}[strings.EqualFold(u.Scheme, "https")]; port != def {
+		host = net.JoinHostPort(host, port)
+	}
+	named := naming.Name(&http.Request{Method: r.Method, URL: &url.URL{Scheme: u.Scheme, Host: host, Opaque: "*"}, Host: host}, nil, naming.Default())
+	if !strings.HasPrefix(named, strings.Join(fields[:3], "_")+"_") {
+		return ""
+	}
+	return host
 }
 
 // maxDecoded bounds the decoded size of a body Export decodes: one that

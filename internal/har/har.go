@@ -56,7 +56,11 @@
 // fields only in a HAR whose creator is "cassette", and "_encoded" only
 // while the text still decodes from it: a text edited by hand wins. Trailers, which HAR cannot hold, are written
 // in the custom field "_trailers" of the response, and the pieces a
-// streamed body arrived in in "_chunks" ([{"size": 12, "at": "1.5ms"}]). An unknown recording
+// streamed body arrived in in "_chunks" ([{"size": 12, "at": "1.5ms"}]). The host of an
+// OPTIONS * request, whose URL as stored ("https:*", as its client sent
+// it) holds none, is written from its cassette's name in the custom field
+// "_host" of the request, with its port unless it is the scheme's, and
+// Import names such a request with it. An unknown recording
 // time is written as 0001-01-01T00:00:00Z, and the latency as the "wait"
 // timing. Import reads all of these back, so Export then Import gives the
 // same cassettes.
@@ -111,6 +115,10 @@ type request struct {
 	PostData    *postData `json:"postData,omitempty"`
 	HeadersSize int       `json:"headersSize"`
 	BodySize    int64     `json:"bodySize"`
+	// Host is the custom "_host": the host of an OPTIONS * request,
+	// whose URL ("https:*") holds none (see Export). Raw, so that
+	// another tool's field of that name, of another type, is no error.
+	Host json.RawMessage `json:"_host,omitempty"`
 }
 
 type response struct {

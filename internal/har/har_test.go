@@ -7,12 +7,14 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -673,5 +675,40 @@ func TestImportOfSizesPast2GiB(t *testing.T) {
 	}
 	if len(cs) != 1 || len(skipped) != 1 || !strings.Contains(skipped[0], "content.size 4294967296") {
 		t.Errorf("Import gave %v, warnings %q; want the entry, and a warning that its body is not in the HAR", names(cs), skipped)
+	}
+}
+
+// OPTIONS * (a request for a server as a whole) is stored with the URL
+// its client sent, "http:*", which holds no host: its cassette's name has
+// it. Exported and imported, it came back named without a host
+// ("OPTIONS_-~e3b0c4_80_-~u..."), a cassette no request matches. The
+// host goes in the request's "_host", and comes back into the name;
+// the request is imported as it was stored.
+func TestRoundTripOfOptionsAsterisk(t *testing.T) {
+	var cs []library.Cassette
+	for _, u := range []*url.URL{
+		{Scheme: "https", Host: "api.example.com", Opaque: "*"},
+		{Scheme: "http", Host: "127.0.0.1:8080", Opaque: "*"},
+		{Scheme: "http", Host: "Example.COM:80", Opaque: "*"},
+	} {
+		req := &http.Request{Method: "OPTIONS", URL: u, Host: u.Host, Header: http.Header{"Accept": {"*/*"}}}
+		cs = append(cs, library.Cassette{
+			Name: naming.Name(req, nil, naming.Default()),
+			Exchanges: []library.Exchange{{
+				Request:  library.Request{Method: "OPTIONS", URL: u.String(), Header: req.Header}, // "https:*", as the recorders store it
+				Response: library.Response{StatusCode: 204, Header: http.Header{"Allow": {"GET, OPTIONS"}}},
+			}},
+		})
+	}
+	data, err := Export(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := Import(data)
+	if err != nil {
+		t.Fatalf("Import: %v\n%s", err, data)
+	}
+	if diff := cmp.Diff(cs, got); diff != "" {
+		t.Errorf("Import(Export(cs)) differs (-cs +got):\n%s\nHAR:\n%s", diff, data)
 	}
 }

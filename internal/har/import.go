@@ -71,7 +71,7 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 			// browser gives a 304 the size of the resource revalidated.)
 			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): the HAR holds no response body (content.size %d, no text): imported with an empty body; save the HAR with content (DevTools: \"Save all as HAR with content\", the page loaded with DevTools open)", i+1, e.Request.Method, shownURL(e.Request.URL), c.Size))
 		}
-		name, err := nameOf(ex.Request)
+		name, err := nameAt(ex.Request, hostOf(e.Request))
 		if err != nil {
 			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, shownURL(e.Request.URL), err)
 		}
@@ -110,8 +110,22 @@ func hasBody(e entry) bool {
 	return !strings.EqualFold(e.Request.Method, http.MethodHead) && s != http.StatusNoContent && s != http.StatusNotModified
 }
 
+// hostOf returns the "_host" of r (see Export), or "" for none.
+func hostOf(r request) string {
+	var h string
+	if json.Unmarshal(r.Host, &h) != nil {
+		return "" // none, or another tool's of another type
+	}
+	return h
+}
+
 // nameOf returns the cassette name of r with the default rules.
-func nameOf(r library.Request) (string, error) {
+func nameOf(r library.Request) (string, error) { return nameAt(r, "") }
+
+// nameAt is nameOf for a request whose "_host" is host: if not "", the
+// host of an OPTIONS * request whose URL holds none (see Export), which
+// names it.
+func nameAt(r library.Request, host string) (string, error) {
 	req, err := http.NewRequest(r.Method, r.URL, nil)
 	if err != nil {
 		// Without the URL, which a url.Error quotes whole: the caller
@@ -122,6 +136,9 @@ func nameOf(r library.Request) (string, error) {
 		return "", fmt.Errorf("invalid request: %w", err)
 	}
 	req.Header = r.Header
+	if host != "" && req.URL.Host == "" && forwarded.Asterisk(req.URL) {
+		req.URL.Host, req.Host = host, host
+	}
 	return naming.Name(req, r.Body, naming.Default()), nil
 }
 
