@@ -159,3 +159,48 @@ func TestExportLeavesTheLibraryAsItWas(t *testing.T) {
 		t.Errorf("prune kept the body file of the cassette it removed, %s", gone.Response.BodyFile)
 	}
 }
+
+// TestShowRawFailsOnABodyFileItCannotRead: show -raw of a cassette whose
+// body file is missing, or is not a file, writes nothing to stdout (no
+// error message passed off as the body), names the body file on stderr
+// with what to do, and exits 1.
+func TestShowRawFailsOnABodyFileItCannotRead(t *testing.T) {
+	tests := []struct {
+		why    string
+		damage func(t *testing.T, body string)
+	}{
+		{"missing", func(t *testing.T, body string) {
+			if err := os.Remove(body); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a folder in its place", func(t *testing.T, body string) {
+			if err := os.Remove(body); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(body, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.why, func(t *testing.T) {
+			dir := writeBodyFileLibrary(t, "id,total\n1,2\n")
+			bodies, _ := filepath.Glob(filepath.Join(dir, "bodies", "*"))
+			if len(bodies) != 1 {
+				t.Fatalf("body files: %q; want one", bodies)
+			}
+			tt.damage(t, bodies[0])
+			args := []string{"show", "-raw", dir, "GET_api.example.com_443_export"}
+			code, stdout, stderr := runSync(t, args...)
+			if code != exitError || stdout != "" {
+				t.Errorf("run(%q) = %d, stdout %q; want %d and nothing", args, code, stdout, exitError)
+			}
+			for _, w := range []string{bodies[0], "GET_api.example.com_443_export", "record the cassette again"} {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("run(%q) stderr lacks %q: %q", args, w, stderr)
+				}
+			}
+		})
+	}
+}

@@ -24,7 +24,9 @@ exchange, the request line, headers and body, then the response status,
 headers, trailers and body. JSON bodies are indented; bodies that are not
 text (images, compressed bodies, or text with a carriage return that ends
 no line) are summarized as "<N bytes, TYPE>" unless -raw, which writes
-every body as stored. A method, URL, header name or value that does not
+every body as stored. A body file that cannot be read (missing, or not a
+file) is shown as of unknown size "?"; with -raw it is an error (exit
+status 1) that names it, and nothing is written. A method, URL, header name or value that does not
 print (a hand-edited value holding a line break or an escape sequence) is
 quoted as Go quotes strings: "one\r\nX-B: two" is one value, not two
 headers.
@@ -88,12 +90,49 @@ func runShow(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, msg)
 		return exitError
 	}
-	writeCassette(stdout, cs, *raw)
+	if *raw {
+		// Before anything is written: a body that cannot be read is an
+		// error, not a cassette shown without it.
+		if err := checkBodyFiles(cs); err != nil {
+			fmt.Fprintf(stderr, "cassette show: %v\n", err)
+			return exitError
+		}
+	}
+	if err := writeCassette(stdout, cs, *raw); err != nil {
+		fmt.Fprintf(stderr, "cassette show: %v (the output is cut short there)\n", err)
+		return exitError
+	}
 	return exitOK
 }
 
-// writeCassette writes cs for a reader (see showAbout).
-func writeCassette(w io.Writer, cs library.Cassette, raw bool) {
+// checkBodyFiles returns an error naming the first body file of cs that
+// cannot be opened, and saying what to do.
+func checkBodyFiles(cs library.Cassette) error {
+	for i := range cs.Exchanges {
+		r := &cs.Exchanges[i].Response
+		if r.BodyFile == "" {
+			continue
+		}
+		rc, _, err := r.OpenBody()
+		if err != nil {
+			return bodyFileError(cs, i, err)
+		}
+		rc.Close()
+	}
+	return nil
+}
+
+// bodyFileError says that the body file of exchange i of cs could not be
+// read (err, which names it), and what to do.
+func bodyFileError(cs library.Cassette, i int, err error) error {
+	return fmt.Errorf("cassette %s, exchange %d: %w; restore the body file (from version control), "+
+		"or record the cassette again; without -raw, show prints the rest of the cassette", cs.Name, i+1, err)
+}
+
+// writeCassette writes cs for a reader (see showAbout). With raw, it stops
+// at a body file that cannot be read and returns the error. (An error
+// writing to w is [run]'s to report.)
+func writeCassette(w io.Writer, cs library.Cassette, raw bool) error {
 	fmt.Fprintf(w, "cassette %s: %d exchange(s)\n", cs.Name, len(cs.Exchanges))
 	for i, ex := range cs.Exchanges {
 		fmt.Fprintf(w, "\n=== exchange %d of %d", i+1, len(cs.Exchanges))
@@ -111,7 +150,9 @@ func writeCassette(w io.Writer, cs library.Cassette, raw bool) {
 		fmt.Fprintf(w, "\n%d %s\n", ex.Response.StatusCode, http.StatusText(ex.Response.StatusCode))
 		writeHeader(w, ex.Response.Header)
 		if ex.Response.BodyFile != "" {
-			writeBodyFile(w, &ex.Response, raw)
+			if err := writeBodyFile(w, &ex.Response, raw); err != nil {
+				return bodyFileError(cs, i, err)
+			}
 		} else {
 			writeBody(w, ex.Response.Header, ex.Response.Body, raw)
 		}
@@ -123,6 +164,7 @@ func writeCassette(w io.Writer, cs library.Cassette, raw bool) {
 			writeHeader(w, ex.Response.Trailer)
 		}
 	}
+	return nil
 }
 
 // writeHeader writes h sorted by name, each value on its own line (a name
@@ -277,20 +319,41 @@ func levenshtein(a, b string) int {
 }
 
 // writeBodyFile writes a response body kept in a body file: its size and
-// where it is, or with raw the bytes themselves.
-func writeBodyFile(w io.Writer, r *library.Response, raw bool) {
-	fmt.Fprintln(w)
-	if raw {
-		rc, _, err := r.OpenBody()
-		if err == nil {
-			_, err = io.Copy(w, rc)
-			rc.Close()
-		}
-		if err != nil {
-			fmt.Fprintf(w, "<%s>", printable(err.Error()))
-		}
-		fmt.Fprintln(w)
-		return
+// where it is, or with raw the bytes themselves. It returns the error of
+// a body file that cannot be opened or read, which names it.
+func writeBodyFile(w io.Writer, r *library.Response, raw bool) error {
+	if !raw {
+		fmt.Fprintf(w, "\n<%s in body file %s>\n", humanSize(bodySize(r)), printable(r.BodyFile))
+		return nil
 	}
-	fmt.Fprintf(w, "<%s in body file %s>\n", humanSize(bodySize(r)), printable(r.BodyFile))
+	rc, _, err := r.OpenBody()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	fmt.Fprintln(w)
+	body := &bodyReader{r: rc, file: r.BodyFile}
+	io.Copy(w, body) // an error writing is run's to report
+	if body.err != nil {
+		return body.err
+	}
+	fmt.Fprintln(w)
+	return nil
+}
+
+// A bodyReader reads the body file file through r, and keeps the error of
+// reading it, which names the file.
+type bodyReader struct {
+	r    io.Reader
+	file string
+	err  error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = fmt.Errorf("read body file %s: %w", b.file, err)
+		return n, b.err
+	}
+	return n, err
 }
