@@ -56,7 +56,10 @@
 // fails a test). With -unused FILE it writes that list, and nothing else,
 // to FILE (empty when every cassette was used): what prune reads. A FILE
 // that is the library, or lies inside a directory library or the body
-// folder of a file library, is refused at start (exit status 2).
+// folder of a file library, is refused at start (exit status 2). A list
+// that cannot be written (a full disk) is an error naming FILE (exit
+// status 1), and an earlier list FILE held is removed, so that prune does
+// not take it for this run's.
 //
 // # record
 //
@@ -72,8 +75,8 @@
 // gracefully and saves the library (see "Stopping" below). With -strict it
 // then lists the cassettes the library held before that were not recorded
 // again, and exits with status 1 if any; with -unused FILE it writes that
-// list, and nothing else, to FILE, for prune (FILE outside the library, as
-// for serve). It exits with status 1 when an exchange could not be
+// list, and nothing else, to FILE, for prune (FILE outside the library,
+// and removed when the list cannot be written, as for serve). It exits with status 1 when an exchange could not be
 // stored, such as one whose body is larger than -max-body-size (given as
 // to serve). A request is recorded again
 // under the same name only when it names the same host and port: an API on

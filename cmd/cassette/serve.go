@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
+	"github.com/cassette-go/cassette/internal/diskerr"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
@@ -264,14 +265,43 @@ func writeUnused(path string, h *replayserver.Handler, none bool) error {
 // path rather than through it. A link or a hard link there may lead into
 // the library (a link to a library made by this very run, which
 // checkOutsideLibrary could not see at the start): writing through it
-// would destroy the library.
+// would destroy the library. The error of a list that cannot be written
+// (a full disk) names path, and the list of an earlier run that path held
+// is removed, which a prune would take for this run's.
 func writeList(path string, data []byte) error {
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		if err := os.Remove(path); err != nil {
 			return err
 		}
 	}
-	return atomicfile.WriteFile(path, data, 0o666)
+	err := atomicfile.WriteFile(path, data, 0o666)
+	if err == nil {
+		return nil
+	}
+	// The error names the temporary file the list went to first, which
+	// is gone: name path instead.
+	var (
+		pe *fs.PathError
+		le *os.LinkError
+	)
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	err = fmt.Errorf("write %s: %w", path, err)
+	if h := diskerr.Hint(err); h != "" {
+		err = fmt.Errorf("%w (%s)", err, h)
+	}
+	switch rmErr := os.Remove(path); {
+	case rmErr == nil:
+		return fmt.Errorf("%w; the list of an earlier run it held is removed, so that prune does not take it for this run's", err)
+	case errors.Is(rmErr, fs.ErrNotExist):
+		return err
+	default:
+		return fmt.Errorf("%w; the list of an earlier run it holds could not be removed either (%v): delete it before running prune", err, rmErr)
+	}
 }
 
 // printRoutes writes a table of the cassettes in lib: the method, URL
