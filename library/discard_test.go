@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 )
 
 // Discard gives up what a library holds unsaved, as a recording does
@@ -102,5 +103,34 @@ func TestDiscardRemovesTheFolderItsBodyFileMade(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Discard removes a body file that a reader holds open for a moment (a
+// replay in another process, a virus scanner), as ReleaseBody and a
+// Save's sweep do: on Windows, where such a file cannot be removed, it
+// tries again until the reader lets it go (see atomicfile.Remove); it
+// failed at once there. Elsewhere the file is removed at once, and this
+// checks only that it is.
+func TestDiscardRemovesABodyFileHeldOpen(t *testing.T) {
+	l, err := Open(filepath.Join(t.TempDir(), "api"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := writeBody(t, l, []byte("body of an exchange given up"))
+	mustAppend(t, l, "GET_a", fileExchange(body))
+	f, err := os.Open(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		f.Close()
+	}()
+	if err := l.Discard(); err != nil {
+		t.Fatalf("Discard with the body file held open for 100ms = %v", err)
+	}
+	if _, err := os.Stat(body); err == nil {
+		t.Errorf("Discard left the body file %s", body)
 	}
 }

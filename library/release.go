@@ -315,7 +315,9 @@ func (l *Library) Discard() error {
 		if cur, err := os.Lstat(p); err != nil || !os.SameFile(cur, b.file) {
 			continue // gone, or another writer's now
 		}
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		// As ReleaseBody and a Save's sweep remove one: on Windows, once
+		// a reader (a replay in another process) lets it go.
+		if err := atomicfile.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("give up body file %s: %w", p, unwrapPath(err)))
 		}
 	}
