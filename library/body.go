@@ -239,7 +239,9 @@ func (w *BodyWriter) commit(imported bool) (path string, err error) {
 	return path, nil
 }
 
-// Abort drops the body file. It does nothing after Commit or Abort.
+// Abort drops the body file, and the folders NewBody made for it if they
+// hold nothing else (the library's folder under the lock its Saves take).
+// It does nothing after Commit or Abort.
 func (w *BodyWriter) Abort() {
 	if w == nil || w.f == nil || w.done {
 		return
@@ -247,11 +249,30 @@ func (w *BodyWriter) Abort() {
 	w.done = true
 	w.f.Close()
 	os.Remove(w.f.Name())
+	if len(w.made) > 0 && w.made[0] == w.l.abs && w.l.dir {
+		defer w.l.lockToRemoveFolder()()
+	}
 	// Only an empty folder is removed: another body file, a cassette or
 	// a file of the user's keeps it.
 	for i := len(w.made) - 1; i >= 0; i-- {
 		os.Remove(w.made[i])
 	}
+}
+
+// lockToRemoveFolder takes the lock of the saves of the directory library
+// l's folder (see lockFolder), which is about to be removed if empty, and
+// returns the function that releases it. A Save of another writer of the
+// folder (another Library, or process) that holds the lock found the
+// folder there, and writes into it: removed then, its cassettes would
+// fail, "no such file or directory". One that waits for the lock makes
+// the folder again when it finds it gone (see dirPlan.write). The caller
+// holds no lock of the folder: a Save's own BodyWriters (see copyBody)
+// never made the library's folder, which the Save made before.
+func (l *Library) lockToRemoveFolder() (unlock func()) {
+	if testHookLockFolder != nil {
+		testHookLockFolder(l.abs)
+	}
+	return lockFolder(l.abs)
 }
 
 // OpenBody opens the body of r for reading and returns its size: the body

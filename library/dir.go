@@ -445,6 +445,9 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 			unlock = lockFolder(l.abs)
 		}
 		defer unlock()
+		if testHookFolderLocked != nil {
+			testHookFolderLocked(l.abs)
+		}
 	}
 	for i := range p.writes {
 		if w := &p.writes[i]; !p.renamedByCase(w.file) {
@@ -498,8 +501,13 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 }
 
 // testHookLockFolder, if set by a test, runs as a Save of a directory
-// library is about to take the lock of its folder.
+// library is about to take the lock of its folder, or a removal of the
+// folder it may find empty is (see Library.lockToRemoveFolder).
 var testHookLockFolder func(abs string)
+
+// testHookFolderLocked, if set by a test, runs once a Save of a directory
+// library holds the lock of its folder, and found the folder there.
+var testHookFolderLocked func(abs string)
 
 // sameAsKept reports whether the file to remove (at target) is, on a
 // case-insensitive file system, the file of a cassette kept, whose name

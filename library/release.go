@@ -334,6 +334,7 @@ func (l *Library) removeMadeFolder(made os.FileInfo) {
 	if made == nil {
 		return
 	}
+	defer l.lockToRemoveFolder()()
 	if fi, err := os.Lstat(l.abs); err != nil || !os.SameFile(fi, made) {
 		return // gone, or another's now
 	}
