@@ -177,7 +177,11 @@ func (l *Library) freshPaths() map[string]bool {
 // by a Save (see [Library.Save] on deleted exchanges) or listed by
 // [Library.UnusedBodies]. A body file that exists before l commits it,
 // such as one a saved cassette refers to, is never removed by
-// ReleaseBody.
+// ReleaseBody. Once it removes the file, it removes the body folder, and
+// the folder of a directory library that a [Library.NewBody] of l made,
+// when nothing else is left in them, as [Library.Discard] does: a first
+// recording whose only exchange a hook refused leaves no library folder
+// behind, which would pass for a library recorded.
 //
 // ReleaseBody waits for a Save in progress. A path l did not commit, or
 // already released, is left alone and is not an error; the error is that
@@ -190,46 +194,68 @@ func (l *Library) freshPaths() map[string]bool {
 func (l *Library) ReleaseBody(path string) error {
 	l.saveMu.Lock() // no Save is between its plan and its sweep
 	defer l.saveMu.Unlock()
+	removed, err := l.releaseBody(path)
+	if removed {
+		// The folder of a directory library that a NewBody of l made
+		// goes too if nothing else is left in it, as Discard removes it
+		// (a hook that refused the only exchange of a first recording).
+		l.mu.RLock()
+		made := l.madeFolder
+		l.mu.RUnlock()
+		if made != nil && l.removeMadeFolder(made) {
+			l.mu.Lock()
+			if l.madeFolder == made {
+				l.madeFolder = nil
+			}
+			l.mu.Unlock()
+		}
+	}
+	return err
+}
+
+// releaseBody is ReleaseBody, but for the library's folder; it reports
+// whether it removed the body file. l.saveMu is held.
+func (l *Library) releaseBody(path string) (removed bool, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	b := l.fresh[path]
 	if b == nil {
-		return nil
+		return false, nil
 	}
 	if b.pending > 0 {
 		b.pending--
 	}
 	if b.pending > 0 {
-		return nil
+		return false, nil
 	}
 	if l.refersTo(path) {
 		// Kept by l.fresh until l forgets the exchange referring to it:
 		// a Save whose plan came before it was appended must not sweep
 		// the file.
-		return nil
+		return false, nil
 	}
 	delete(l.fresh, path)
 	if _, shared := sharedBodies.Load(sharedKey(path)); !b.created || shared || l.cleared || l.dropped[path] {
 		// Not ours, another library of this process refers to it, or a
 		// cassette file may refer to it until the next Save, which
 		// removes it if no cassette does.
-		return nil
+		return false, nil
 	}
 	dir := l.bodyFolder()
 	if filepath.Dir(path) != dir || !bodyFileName.MatchString(filepath.Base(path)) || l.checkBodyFolder() != nil {
-		return nil
+		return false, nil
 	}
 	cur, err := os.Lstat(path)
 	if err != nil || !os.SameFile(cur, b.file) {
-		return nil // gone, or another writer's now
+		return false, nil // gone, or another writer's now
 	}
 	if err := atomicfile.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("release body file %s: %w", path, unwrapPath(err))
+		return false, fmt.Errorf("release body file %s: %w", path, unwrapPath(err))
 	}
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
 		os.Remove(dir) // as a Save's sweep does (see NewBody)
 	}
-	return nil
+	return true, nil
 }
 
 // refersTo reports whether an exchange of a loaded cassette of l refers
@@ -329,19 +355,21 @@ func (l *Library) Discard() error {
 
 // removeMadeFolder removes the folder of the directory library l if it is
 // made, the folder a NewBody of l made, and holds nothing: the body files
-// of a recording given up were all it was made for.
-func (l *Library) removeMadeFolder(made os.FileInfo) {
+// of a recording given up were all it was made for. It reports whether
+// the folder is gone. l.mu is not held.
+func (l *Library) removeMadeFolder(made os.FileInfo) bool {
 	if made == nil {
-		return
+		return false
 	}
 	defer l.lockToRemoveFolder()()
 	if fi, err := os.Lstat(l.abs); err != nil || !os.SameFile(fi, made) {
-		return // gone, or another's now
+		return err != nil // gone, or another's now
 	}
 	if fi, err := os.Lstat(l.bodyFolder()); err == nil && fi.IsDir() {
 		os.Remove(l.bodyFolder()) // only if empty, as a Save's sweep does
 	}
 	if ents, err := os.ReadDir(l.abs); err == nil && len(ents) == 0 {
-		os.Remove(l.abs)
+		return os.Remove(l.abs) == nil
 	}
+	return false
 }

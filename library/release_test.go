@@ -304,3 +304,56 @@ func TestImportedBodyNotReleased(t *testing.T) {
 		t.Fatal("ReleaseBody removed a body file a Save imported")
 	}
 }
+
+// TestReleaseBodyRemovesTheFolderItsBodyFileMade: a directory library's
+// folder that the NewBody of an exchange given up made goes with its body
+// file, as Discard removes it: a hook that refused the only exchange of a
+// first recording left it, empty, and it passed for a library recorded,
+// which a test in once mode replays (missing every request) rather than
+// records. A folder that was there stays, and so does one holding
+// anything else: another body being written, or a file of the user's.
+func TestReleaseBodyRemovesTheFolderItsBodyFileMade(t *testing.T) {
+	for _, tc := range []struct {
+		why       string
+		existed   bool   // the library's folder was there before
+		other     string // a file put in the folder meanwhile
+		writing   bool   // another body file is being written
+		wantThere bool
+	}{
+		{why: "a folder made for the body file goes", wantThere: false},
+		{why: "a folder that was there stays", existed: true, wantThere: true},
+		{why: "a folder holding another file stays", other: ".gitkeep", wantThere: true},
+		{why: "a folder where another body is being written stays", writing: true, wantThere: true},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "testdata", "api")
+			if tc.existed {
+				if err := os.MkdirAll(path, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			l, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := writeBody(t, l, []byte("a large body a hook refused"))
+			if tc.other != "" {
+				writeFile(t, filepath.Join(path, tc.other), "")
+			}
+			if tc.writing {
+				w, err := l.NewBody()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer w.Abort()
+			}
+			mustRelease(t, l, body)
+			if bodyExists(t, body) {
+				t.Errorf("ReleaseBody left the body file %s", body)
+			}
+			if there := bodyExists(t, path); there != tc.wantThere {
+				t.Errorf("after ReleaseBody, %s there = %v, want %v", path, there, tc.wantThere)
+			}
+		})
+	}
+}

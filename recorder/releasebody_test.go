@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -185,5 +188,34 @@ func TestRefusedLargeBodyKeepsASavedBodyFile(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRefusedOnlyLargeBodyLeavesNoLibraryFolder: a hook that refuses the
+// only exchange of a new directory library, one whose large body went to
+// a body file, leaves no library folder behind, as a first recording that
+// could store nothing does (see library.Library.Discard): the folder its
+// body file made, left empty, passed for a library recorded, which the
+// next run in once mode replays (missing every request) instead of
+// recording.
+func TestRefusedOnlyLargeBodyLeavesNoLibraryFolder(t *testing.T) {
+	api := largeUpstream(t)
+	refuse := recorder.BeforeSave(func(*library.Exchange) error { return errors.New("holds a secret") })
+	for _, rc := range recordings {
+		t.Run(rc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "testdata", "api")
+			var recorded names
+			var reported errs
+			client, base, wait := rc.start(t, api.URL, path, recorded.add, recorder.OnError(reported.add), refuse)
+			getAll(t, client, base+"/big")
+			wait()
+			if got := recorded.list(); len(got) != 0 {
+				t.Errorf("OnRecord got %q, want none: the hook refused the exchange", got)
+			}
+			if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+				ents, _ := os.ReadDir(path)
+				t.Errorf("after the recording, %s is there (%v), holding %d entries; want no folder", path, err, len(ents))
+			}
+		})
 	}
 }
