@@ -343,7 +343,7 @@ func (l *Library) Append(name string, ex ...Exchange) error {
 		e.owned = true
 	}
 	e.c.Exchanges = append(e.c.Exchanges, ex...)
-	l.added(ex)
+	l.added(ex, nil)
 	e.added += len(ex)
 	e.dirty = true
 	l.changed = true
@@ -376,8 +376,12 @@ func (l *Library) Put(c Cassette) error {
 		dirty:  true,
 		whole:  true,
 	}
+	var held []Exchange // put back by Put(Get(c)): see added
 	if old := l.entries[c.Name]; old != nil {
 		e.file = old.file
+		if old.loaded {
+			held = old.c.Exchanges
+		}
 		l.drop(old)
 	} else {
 		if err := l.caseTwin("put cassette", c.Name); err != nil {
@@ -386,7 +390,7 @@ func (l *Library) Put(c Cassette) error {
 		l.names = nil
 	}
 	l.entries[c.Name] = e
-	l.added(c.Exchanges)
+	l.added(c.Exchanges, held)
 	l.changed = true
 	return nil
 }

@@ -134,11 +134,28 @@ func (l *Library) markImported(path string) {
 
 // added notes that ex, appended or put, refers to its body file: one
 // commit of it is no longer pending, or, when none of l is, the file is
-// shared (see sharedBodies). l.mu is held.
-func (l *Library) added(ex []Exchange) {
+// shared (see sharedBodies). An exchange of ex that held holds too (the
+// loaded cassette that a Put replaces) is put back, not added: it refers
+// to its body file as it did, and ends no commit (Put(Get(c)) would end
+// those of exchanges still to be appended, whose files could then be
+// removed as given up). l.mu is held.
+func (l *Library) added(ex, held []Exchange) {
+	var back map[heldExchange]int
+	for i := range held {
+		if held[i].Response.BodyFile != "" {
+			if back == nil {
+				back = map[heldExchange]int{}
+			}
+			back[heldKey(&held[i])]++
+		}
+	}
 	for i := range ex {
 		p := ex[i].Response.BodyFile
 		if p == "" {
+			continue
+		}
+		if k := heldKey(&ex[i]); back[k] > 0 {
+			back[k]--
 			continue
 		}
 		if b := l.fresh[p]; b != nil && b.pending > 0 {
@@ -146,6 +163,27 @@ func (l *Library) added(ex []Exchange) {
 		} else {
 			sharedBodies.Store(sharedKey(p), struct{}{})
 		}
+	}
+}
+
+// A heldExchange tells an exchange naming a body file that a Put gives
+// back from one it adds: its body file, request and time of recording,
+// which a new recording of the same body (the exchange a commit waits
+// for) does not share.
+type heldExchange struct {
+	file, method, url string
+	sec               int64
+	nsec              int
+}
+
+// heldKey returns the heldExchange of ex.
+func heldKey(ex *Exchange) heldExchange {
+	return heldExchange{
+		file:   ex.Response.BodyFile,
+		method: ex.Request.Method,
+		url:    ex.Request.URL,
+		sec:    ex.RecordedAt.Unix(),
+		nsec:   ex.RecordedAt.Nanosecond(),
 	}
 }
 

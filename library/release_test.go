@@ -357,3 +357,60 @@ func TestReleaseBodyRemovesTheFolderItsBodyFileMade(t *testing.T) {
 		})
 	}
 }
+
+// TestPutBackEndsNoPendingCommit: a cassette put back as Get returned it
+// (Put(Get(c)), as a tool that rewrites a library does) adds no exchange:
+// the exchanges naming a body file that it puts back are not the one a
+// commit of that file waits for. Before, each ended a pending commit, so
+// that the file of an exchange still to be appended was taken for one
+// given up: Discard removed it, or a ReleaseBody for another commit let a
+// Save sweep it, and its Append then failed (no such body file).
+func TestPutBackEndsNoPendingCommit(t *testing.T) {
+	body := []byte("the same large body, recorded three times")
+	for _, tc := range []struct {
+		why string
+		// giveUp gives something up while the commit for GET_b waits,
+		// given the path of the body file of a third exchange, if any.
+		giveUp func(t *testing.T, l *Library, third string)
+		third  bool // a third exchange, refused, commits the body too
+	}{
+		{"Discard keeps the file of a commit still waiting", func(t *testing.T, l *Library, _ string) {
+			if err := l.Discard(); err != nil {
+				t.Fatalf("Discard: %v", err)
+			}
+		}, false},
+		{"a Save does not sweep the file of a commit still waiting", func(t *testing.T, l *Library, third string) {
+			if err := l.Delete("GET_a"); err != nil {
+				t.Fatal(err)
+			}
+			mustRelease(t, l, third)
+			mustSave(t, l)
+		}, true},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			forEachStore(t, func(t *testing.T, s store) {
+				l := s.open(t, t.TempDir())
+				mustAppend(t, l, "GET_a", fileExchange(writeBody(t, l, body)))
+				waiting := writeBody(t, l, body) // GET_b's, appended below
+				third := ""
+				if tc.third {
+					third = writeBody(t, l, body)
+				}
+				c, ok, err := l.Get("GET_a")
+				if err != nil || !ok {
+					t.Fatalf("Get(GET_a) = %v, %v", ok, err)
+				}
+				if err := l.Put(c); err != nil {
+					t.Fatalf("Put(Get(GET_a)): %v", err)
+				}
+				tc.giveUp(t, l, third)
+				if !bodyExists(t, waiting) {
+					t.Errorf("the body file %s, whose commit waits for its Append, was removed", waiting)
+				}
+				if err := l.Append("GET_b", fileExchange(waiting)); err != nil {
+					t.Errorf("Append of the exchange whose commit waited: %v", err)
+				}
+			})
+		})
+	}
+}
