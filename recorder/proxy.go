@@ -144,8 +144,12 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 }
 
 // ServeHTTP forwards r to the upstream, streams the response to w and
-// stores the exchange.
-func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.rp.ServeHTTP(w, r) }
+// stores the exchange. The client gets no Content-Type the upstream did
+// not send.
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	forwarded.Unsniffed(w)
+	p.rp.ServeHTTP(w, r)
+}
 
 // Close waits for the exchanges recorded so far to be saved, saves what is
 // left (giving up what cannot be saved, with the body files written for

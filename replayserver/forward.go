@@ -84,6 +84,7 @@ func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.UR
 	if body != nil {
 		r.Body = body
 	}
+	forwarded.Unsniffed(w) // no Content-Type the upstream did not send, as replay sends none
 	f.proxy.ServeHTTP(w, r)
 }
 

@@ -1,7 +1,8 @@
 // Package forwarded deals with what passes a recording reverse proxy: it
 // says where a request goes ([Target]), keeps the forwarding headers a
-// client sent ([Keep]), and finds the answers that send a client next to
-// the API itself, past the proxy ([Away]).
+// client sent ([Keep]), keeps the server from adding a Content-Type the
+// upstream did not send ([Unsniffed]), and finds the answers that send a
+// client next to the API itself, past the proxy ([Away]).
 //
 // An [httputil.ReverseProxy] with a Rewrite function removes the
 // Forwarded, X-Forwarded-For, X-Forwarded-Host and X-Forwarded-Proto
@@ -36,6 +37,21 @@ func Keep(pr *httputil.ProxyRequest) {
 			}
 			pr.Out.Header[name] = append([]string(nil), v...)
 		}
+	}
+}
+
+// Unsniffed readies w, before a ReverseProxy copies an answer into it,
+// to send the upstream's Content-Type, or none when the upstream sent
+// none: without it net/http's server (over HTTP/1.1 and HTTP/2) adds one
+// it sniffs from the first bytes of the body, as it does for an answer
+// whose body ends when the upstream closes the connection. A client of a
+// recording proxy would see that type while recording, and never on
+// replay, which sends what was stored: the upstream's header.
+// ReverseProxy adds the upstream's values to the empty list it leaves.
+func Unsniffed(w http.ResponseWriter) {
+	h := w.Header()
+	if _, ok := h["Content-Type"]; !ok {
+		h["Content-Type"] = nil
 	}
 }
 

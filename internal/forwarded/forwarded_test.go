@@ -1,7 +1,9 @@
 package forwarded_test
 
 import (
+	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -126,5 +128,55 @@ func TestAwayFillsInTheDefaultPort(t *testing.T) {
 		if name, _ := forwarded.Away(resp); name != "Location" {
 			t.Errorf("Away of %s answered with Location %s = %q, want Location", tc.request, tc.location, name)
 		}
+	}
+}
+
+// Unsniffed leaves the Content-Type of an answer to the upstream: none
+// when it sent none, even for a body net/http's server would sniff (one
+// that ends with the connection), and its values, once each, when it sent
+// some.
+func TestUnsniffed(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		sent string // the upstream's header lines
+		want []string
+	}{
+		{"none sent", "", nil},
+		{"one sent", "Content-Type: application/json\r\n", []string{"application/json"}},
+		{"two sent", "Content-Type: text/plain\r\nContent-Type: application/json\r\n", []string{"text/plain", "application/json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			go func() {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close()
+				if _, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
+					io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n"+tc.sent+"\r\n<html>sniffable</html>")
+				}
+			}()
+			u, _ := url.Parse("http://" + l.Addr().String())
+			rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }}
+			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				forwarded.Unsniffed(w)
+				rp.ServeHTTP(w, r)
+			}))
+			defer proxy.Close()
+			resp, err := http.Get(proxy.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if got := resp.Header["Content-Type"]; !cmp.Equal(got, tc.want) {
+				t.Errorf("Content-Type through the proxy = %q, want %q, as the upstream sent", got, tc.want)
+			}
+		})
 	}
 }
