@@ -118,8 +118,10 @@ func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
 func Logf(f func(format string, args ...any)) Option { return func(c *config) { c.logf = f } }
 
 // OnError sets what is called when an exchange cannot be stored (the client
-// still gets the response). Default: the error is logged (see [Logf]). [New]
-// and [NewTransport] fail the test with it.
+// still gets the response), or a request cannot be recorded at all (a
+// CONNECT to the recording proxy, refused: see [Proxy.ServeHTTP]). Default:
+// the error is logged (see [Logf]). [New] and [NewTransport] fail the test
+// with it.
 func OnError(f func(error)) Option { return func(c *config) { c.onError = f } }
 
 // OnBrokenBody sets what is called when the recording ends (the Close of

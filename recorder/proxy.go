@@ -146,7 +146,23 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 // ServeHTTP forwards r to the upstream, streams the response to w and
 // stores the exchange. The client gets no Content-Type the upstream did
 // not send.
+//
+// A CONNECT, which asks for a tunnel (the client was given the proxy as
+// its HTTPS proxy), is answered 501 Not Implemented and not forwarded: a
+// tunnel is no request to the API, and what would pass through it is
+// encrypted, so nothing of it could be recorded. [OnError] is told why
+// ([New] fails the test).
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect {
+		msg := fmt.Sprintf("recorder: CONNECT %s asks the recording proxy for a tunnel, as a client does of the HTTPS proxy it was given "+
+			"(HTTPS_PROXY, or its transport's Proxy, set to the proxy's URL): the proxy forwards requests to %s, it opens no tunnels, "+
+			"and what would pass through one is encrypted, so nothing of it is recorded. Point the client's base URL at the proxy's URL, "+
+			"or record a client with hard-coded URLs with recorder.NewTransport (or replayserver.New and srv.Client())",
+			r.Host, p.upstream.Redacted())
+		p.cfg.storeFailed(errors.New(msg))
+		http.Error(w, msg, http.StatusNotImplemented)
+		return
+	}
 	forwarded.Unsniffed(w)
 	p.rp.ServeHTTP(w, r)
 }

@@ -20,8 +20,11 @@
 // variable is set). [ModeReplay] never touches the network. [ModeRecord]
 // forwards requests no cassette answers to the [Upstream] and stores them;
 // [ModeRerecord] forwards and stores everything anew; [ModePassthrough]
-// forwards and stores nothing. The environment variable CASSETTE_MODE
-// overrides the mode for a whole run:
+// forwards and stores nothing. No mode forwards a CONNECT (a client given
+// the server as its HTTPS proxy asks it for a tunnel, which nothing could
+// name or store): it is a miss whose report says to send the requests
+// through srv.Client() instead (see [Server.Transport]). The environment
+// variable CASSETTE_MODE overrides the mode for a whole run:
 //
 //	CASSETTE_MODE=record go test ./...
 //

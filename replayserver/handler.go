@@ -717,7 +717,12 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	if h.mode != ModeReplay {
 		h.noteArrival(r)
 	}
-	if h.mode == ModePassthrough || h.mode == ModeRerecord {
+	// A CONNECT asks for a tunnel (the client was given the server as its
+	// HTTPS proxy): no mode forwards it, for a proxy's tunnel is no
+	// request to the API, and what would pass through it is encrypted. It
+	// is a miss, whose report says so (see missError).
+	tunnel := r.Method == http.MethodConnect
+	if (h.mode == ModePassthrough || h.mode == ModeRerecord) && !tunnel {
 		// Forwarded with the body as it comes: nothing here names the
 		// request, and the recorder of rerecord holds no more of the body
 		// than MaxBodySize (an upload of gigabytes is not read whole
@@ -764,7 +769,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if h.mode == ModeRecord {
+	if h.mode == ModeRecord && !tunnel {
 		if h.noUpstream(w, r) {
 			return
 		}
@@ -780,7 +785,9 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	miss := h.missError(r, body, over, m)
-	if named {
+	if tunnel {
+		h.logf("miss CONNECT %s (name %s): a tunnel, which no mode forwards", r.Host, m.name)
+	} else if named {
 		h.logf("miss %s %s (name %s)", r.Method, h.redact.URL(r.URL).RequestURI(), m.name)
 	} else {
 		h.logf("miss %s %s (its body, part of its name, is over MaxBodySize)", r.Method, h.redact.URL(r.URL).RequestURI())

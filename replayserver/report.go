@@ -181,7 +181,14 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 				"naming.MultipartBody (naming.Rules{Bodies: map[string]naming.BodyRule{\"multipart/*\": naming.MultipartBody}}).\n")
 		}
 	}
-	if m.found == "" {
+	if m.found == "" && r.Method == http.MethodConnect && !h.forTransport {
+		// No mode forwards it (see serveCassette): recording would not help.
+		b.WriteString("\nthis asks this server for a tunnel (CONNECT), as a client does of the HTTPS proxy it was given\n" +
+			"(HTTPS_PROXY, or its transport's Proxy, set to the server's URL). The server answers requests: it\n" +
+			"opens no tunnels, and what would pass through one is encrypted, so no mode forwards, records or\n" +
+			"replays it. Send the client's requests through srv.Client() or srv.Transport(), which bring any\n" +
+			"URL to the server, or point the client's base URL at the server's address.\n")
+	} else if m.found == "" {
 		if up := upgradeOf(r); up != "" {
 			// Recording helps only if the API declines the upgrade: one
 			// it accepts is passed through, never stored.

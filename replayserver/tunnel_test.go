@@ -1,0 +1,91 @@
+package replayserver_test
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// A client that uses the replay server as its HTTPS proxy (HTTPS_PROXY, or
+// its transport's Proxy, set to srv.URL) asks it for a tunnel (CONNECT),
+// through which it would speak TLS to the API: nothing in it could be
+// named, stored or replayed. In every mode it is a miss (404, the report,
+// the test failed), never forwarded (a CONNECT sent on as a request is
+// nonsense to the API, which may answer it, an error then stored as its
+// cassette) nor stored; the report says that the server opens no tunnels
+// and to send the requests through srv.Client(), not to record it.
+func TestATunnelIsAMissThatIsNeverForwarded(t *testing.T) {
+	for _, mode := range []replayserver.Mode{replayserver.ModeReplay, replayserver.ModeRecord, replayserver.ModeRerecord, replayserver.ModePassthrough} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Setenv(replayserver.EnvMode, "")
+			var conns atomic.Int64
+			api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, "through the tunnel")
+			}))
+			api.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+				if s == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			api.StartTLS()
+			defer api.Close()
+			lib := filepath.Join(t.TempDir(), "api")
+			if err := os.MkdirAll(lib, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			ft := newFakeTB(t)
+			var status string
+			var clientErr error
+			ft.do(func() {
+				srv := replayserver.New(ft, lib, replayserver.WithMode(mode), replayserver.Upstream(api.URL), replayserver.UpstreamTransport(api.Client().Transport))
+				proxy, _ := url.Parse(srv.URL)
+				tr := api.Client().Transport.(*http.Transport).Clone()
+				defer tr.CloseIdleConnections()
+				tr.Proxy = http.ProxyURL(proxy)
+				tr.OnProxyConnectResponse = func(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
+					status = resp.Status
+					return nil
+				}
+				resp, err := (&http.Client{Transport: tr}).Get(api.URL + "/x")
+				if err == nil {
+					resp.Body.Close()
+				}
+				clientErr = err
+			})
+			ft.finish()
+			if clientErr == nil || status != "404 Not Found" {
+				t.Errorf("GET %s through the server as a proxy: CONNECT answered %q, client error %v; want 404 Not Found and an error", api.URL, status, clientErr)
+			}
+			if n := conns.Load(); n != 0 {
+				t.Errorf("the API got %d connection(s); want none: a CONNECT is not forwarded", n)
+			}
+			report := ft.errors()
+			for _, want := range []string{"no cassette for CONNECT", "asks this server for a tunnel", "srv.Client()"} {
+				if !strings.Contains(report, want) {
+					t.Errorf("the test failure does not say %q:\n%s", want, report)
+				}
+			}
+			if strings.Contains(report, "to record it") {
+				t.Errorf("the test failure says how to record a tunnel, which no mode records:\n%s", report)
+			}
+			l, err := library.Open(lib)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if names, err := l.Names(); err != nil || len(names) != 0 {
+				t.Errorf("library holds %q (%v); want nothing stored", names, err)
+			}
+		})
+	}
+}
