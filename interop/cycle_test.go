@@ -3,6 +3,7 @@ package interop
 import (
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -21,21 +22,40 @@ func recordReplay(t *testing.T, api http.Handler, live int64, want []string, rec
 		api.ServeHTTP(w, r)
 	}))
 	defer upstream.Close()
+	recordReplayAt(t, upstream.URL, upstream.Close, &calls, live, want, record, replay)
+}
+
+// recordReplayAt is recordReplay for an API that is not an http.Handler
+// (a fasthttp server): it is at url, stop closes it, and calls counts the
+// requests it got.
+func recordReplayAt(t *testing.T, url string, stop func(), calls *atomic.Int64, live int64, want []string, record, replay func(t *testing.T, upstream string) []string) {
+	t.Helper()
 	check := func(t *testing.T, phase string, got []string) {
 		t.Helper()
 		if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
 			t.Errorf("%s saw\n%s\nwant\n%s", phase, g, w)
 		}
 	}
-	if !t.Run("record", func(t *testing.T) { check(t, "recording", record(t, upstream.URL)) }) {
+	if !t.Run("record", func(t *testing.T) { check(t, "recording", record(t, url)) }) {
 		return
 	}
 	if n := calls.Load(); n != live {
 		t.Fatalf("the API got %d requests while recording, want %d", n, live)
 	}
-	upstream.Close()
-	t.Run("replay", func(t *testing.T) { check(t, "replay", replay(t, upstream.URL)) })
+	stop()
+	t.Run("replay", func(t *testing.T) { check(t, "replay", replay(t, url)) })
 	if n := calls.Load(); n != live {
 		t.Errorf("the API got %d requests during replay, want none", n-live)
 	}
+}
+
+// length is what a session shows of resp.ContentLength: "none" for a 204
+// or a 304, which have no body, whatever the framing said (over HTTP/2 a
+// proxy that flushed the header first ends the stream in a frame of its
+// own, and http.Transport then reports -1 rather than 0).
+func length(resp *http.Response) string {
+	if resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified {
+		return "none"
+	}
+	return strconv.FormatInt(resp.ContentLength, 10)
 }

@@ -1,9 +1,11 @@
 // Package interop holds the tests that need third-party code: that
 // cassette works with the cassettes of other tools, written by those tools
 // themselves (go-vcr); that real SDKs record and replay through it (the AWS
-// SDK's S3 client, the OpenAI SDK, resty, go-retryablehttp, grpc-go) and WebSockets
-// (coder/websocket) pass through recording; and that its servers leak no
-// goroutines (goleak). It is a module of its own so that these dependencies
+// SDK's S3 client, the OpenAI SDK, go-github, stripe-go, resty,
+// go-retryablehttp, grpc-go), against APIs served by net/http, gin, echo,
+// fasthttp and through httputil.ReverseProxy, by every way to record and
+// to replay, and WebSockets (coder/websocket) pass through recording; and
+// that its servers leak no goroutines (goleak). It is a module of its own so that these dependencies
 // stay out of cassette's go.mod; the repository's go.work lets the root run
 // its tests with
 //
