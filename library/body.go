@@ -891,7 +891,9 @@ func (l *Library) settleImports(im *importsDone, written func(name string) bool)
 			continue // gone, or another writer's now
 		}
 		delete(l.fresh, p)
-		os.Remove(p)
+		// As a Save's sweep removes one: on Windows, once a reader (a
+		// replay in another process, a virus scanner) lets it go.
+		atomicfile.Remove(p)
 		removed = true
 	}
 	if dir := l.bodyFolder(); removed {
