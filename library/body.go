@@ -243,19 +243,34 @@ func (w *BodyWriter) commit(imported bool) (path string, err error) {
 // hold nothing else (the library's folder under the lock its Saves take).
 // It does nothing after Commit or Abort.
 func (w *BodyWriter) Abort() {
+	w.abort(false)
+}
+
+// abort is Abort. inSave says that w is a Save's copy of another
+// library's body file (see copyBody): the Save holds the lock of the
+// library's folder, which is not taken again (a sync.Mutex: the Save
+// would wait for itself), and writes its cassettes into the folder, which
+// is left in place even if the copy's NewBody made it (another writer
+// removed it after the Save found it there).
+func (w *BodyWriter) abort(inSave bool) {
 	if w == nil || w.f == nil || w.done {
 		return
 	}
 	w.done = true
 	w.f.Close()
 	os.Remove(w.f.Name())
-	if len(w.made) > 0 && w.made[0] == w.l.abs && w.l.dir {
-		defer w.l.lockToRemoveFolder()()
+	made := w.made
+	if len(made) > 0 && made[0] == w.l.abs && w.l.dir {
+		if inSave {
+			made = made[1:]
+		} else {
+			defer w.l.lockToRemoveFolder()()
+		}
 	}
 	// Only an empty folder is removed: another body file, a cassette or
 	// a file of the user's keeps it.
-	for i := len(w.made) - 1; i >= 0; i-- {
-		os.Remove(w.made[i])
+	for i := len(made) - 1; i >= 0; i-- {
+		os.Remove(made[i])
 	}
 }
 
@@ -267,7 +282,7 @@ func (w *BodyWriter) Abort() {
 // fail, "no such file or directory". One that waits for the lock makes
 // the folder again when it finds it gone (see dirPlan.write). The caller
 // holds no lock of the folder: a Save's own BodyWriters (see copyBody)
-// never made the library's folder, which the Save made before.
+// give up their copies with abort(true), which takes none.
 func (l *Library) lockToRemoveFolder() (unlock func()) {
 	if testHookLockFolder != nil {
 		testHookLockFolder(l.abs)
@@ -557,7 +572,8 @@ func (l *Library) foreignBody(base, path string) bool {
 // copyBody copies the body file src into l's body folder and returns the
 // copy's path, and the copy if there was no file at its path before (nil
 // if there was). A body file of ours (named after its content) already
-// there is not copied again.
+// there is not copied again. It runs in a Save, which holds the lock of a
+// directory library's folder (see dirPlan.write).
 func (l *Library) copyBody(src string) (dst string, created os.FileInfo, err error) {
 	if name := filepath.Base(src); bodyFileName.MatchString(name) {
 		dst := filepath.Join(l.bodyFolder(), name)
@@ -577,7 +593,7 @@ func (l *Library) copyBody(src string) (dst string, created os.FileInfo, err err
 		return "", nil, err
 	}
 	if _, err := io.Copy(w, in); err != nil {
-		w.Abort()
+		w.abort(true) // the Save holds the folder's lock
 		return "", nil, fmt.Errorf("copy body file %s: %w", src, err)
 	}
 	dst, err = w.commit(true)
