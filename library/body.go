@@ -241,7 +241,10 @@ func (w *BodyWriter) commit(imported bool) (path string, err error) {
 
 // Abort drops the body file, and the folders NewBody made for it if they
 // hold nothing else (the library's folder under the lock its Saves take).
-// It does nothing after Commit or Abort.
+// So does it the folder of a directory library that an earlier NewBody of
+// the library made, as [Library.ReleaseBody] and [Library.Discard] do:
+// a body file still being written when the one that made the folder was
+// given up kept the folder then. It does nothing after Commit or Abort.
 func (w *BodyWriter) Abort() {
 	w.abort(false)
 }
@@ -259,18 +262,29 @@ func (w *BodyWriter) abort(inSave bool) {
 	w.done = true
 	w.f.Close()
 	os.Remove(w.f.Name())
-	made := w.made
-	if len(made) > 0 && made[0] == w.l.abs && w.l.dir {
+	l, made := w.l, w.made
+	var libMade os.FileInfo // the library's folder, made by a NewBody of l
+	if l.dir && !inSave {
+		l.mu.RLock()
+		libMade = l.madeFolder
+		l.mu.RUnlock()
+	}
+	if len(made) > 0 && made[0] == l.abs && l.dir {
 		if inSave {
 			made = made[1:]
 		} else {
-			defer w.l.lockToRemoveFolder()()
+			defer l.lockToRemoveFolder()()
 		}
+	} else if libMade != nil {
+		defer l.lockToRemoveFolder()()
 	}
 	// Only an empty folder is removed: another body file, a cassette or
 	// a file of the user's keeps it.
 	for i := len(made) - 1; i >= 0; i-- {
 		os.Remove(made[i])
+	}
+	if libMade != nil && l.removeMadeFolderLocked(libMade) {
+		l.forgetMadeFolder(libMade)
 	}
 }
 

@@ -241,14 +241,20 @@ func (l *Library) ReleaseBody(path string) error {
 		made := l.madeFolder
 		l.mu.RUnlock()
 		if made != nil && l.removeMadeFolder(made) {
-			l.mu.Lock()
-			if l.madeFolder == made {
-				l.madeFolder = nil
-			}
-			l.mu.Unlock()
+			l.forgetMadeFolder(made)
 		}
 	}
 	return err
+}
+
+// forgetMadeFolder forgets that a NewBody of l made its folder, made, once
+// that folder is gone. l.mu is not held.
+func (l *Library) forgetMadeFolder(made os.FileInfo) {
+	l.mu.Lock()
+	if l.madeFolder == made {
+		l.madeFolder = nil
+	}
+	l.mu.Unlock()
 }
 
 // releaseBody is ReleaseBody, but for the library's folder; it reports
@@ -400,6 +406,12 @@ func (l *Library) removeMadeFolder(made os.FileInfo) bool {
 		return false
 	}
 	defer l.lockToRemoveFolder()()
+	return l.removeMadeFolderLocked(made)
+}
+
+// removeMadeFolderLocked is removeMadeFolder, with the lock of the
+// folder's saves held (see Library.lockToRemoveFolder).
+func (l *Library) removeMadeFolderLocked(made os.FileInfo) bool {
 	if fi, err := os.Lstat(l.abs); err != nil || !os.SameFile(fi, made) {
 		return err != nil // gone, or another's now
 	}

@@ -414,3 +414,74 @@ func TestPutBackEndsNoPendingCommit(t *testing.T) {
 		})
 	}
 }
+
+// TestAbortRemovesTheFolderAnEarlierBodyFileMade: a directory library's
+// folder that the NewBody of a body file given up made goes once the body
+// files written beside it are given up too, whichever goes last: the
+// BodyWriter whose NewBody found the folder there took it for another's,
+// and its Abort left it, empty (with its bodies folder), to pass for a
+// library recorded. A folder that holds something else stays.
+func TestAbortRemovesTheFolderAnEarlierBodyFileMade(t *testing.T) {
+	for _, tc := range []struct {
+		why string
+		// first gives up the body file that made the folder, given a
+		// second one, still being written.
+		first     func(t *testing.T, l *Library) (second *BodyWriter)
+		other     string // a file put in the folder meanwhile
+		wantThere bool
+	}{
+		{why: "a body file released, then one aborted", first: func(t *testing.T, l *Library) *BodyWriter {
+			p := writeBody(t, l, []byte("a large body a hook refused"))
+			second := newBody(t, l)
+			mustRelease(t, l, p)
+			return second
+		}},
+		{why: "a body file aborted, then another", first: func(t *testing.T, l *Library) *BodyWriter {
+			first := newBody(t, l)
+			second := newBody(t, l)
+			first.Abort()
+			return second
+		}},
+		{why: "a folder holding another file stays", other: ".gitkeep", wantThere: true, first: func(t *testing.T, l *Library) *BodyWriter {
+			first := newBody(t, l)
+			second := newBody(t, l)
+			first.Abort()
+			return second
+		}},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "testdata", "api")
+			l, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			second := tc.first(t, l)
+			if tc.other != "" {
+				writeFile(t, filepath.Join(path, tc.other), "")
+			}
+			if !bodyExists(t, path) {
+				t.Fatalf("%s is gone while a body file is being written there", path)
+			}
+			second.Abort()
+			if there := bodyExists(t, path); there != tc.wantThere {
+				t.Errorf("after the last body file was given up, %s there = %v, want %v", path, there, tc.wantThere)
+			}
+			if tc.wantThere && bodyExists(t, filepath.Join(path, "bodies")) {
+				t.Errorf("after the last body file was given up, the empty %s is there", filepath.Join(path, "bodies"))
+			}
+		})
+	}
+}
+
+// newBody starts a body file in l and writes a little of it.
+func newBody(t *testing.T, l *Library) *BodyWriter {
+	t.Helper()
+	w, err := l.NewBody()
+	if err != nil {
+		t.Fatalf("NewBody: %v", err)
+	}
+	if _, err := w.Write([]byte("part of a body")); err != nil {
+		t.Fatalf("Write: %v", err)
+	}
+	return w
+}
