@@ -103,15 +103,23 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 	// disk) leaves no library folder behind, which a later run in once
 	// mode would take for a library recorded.
 	var made []string
-	for _, d := range []string{l.abs, dir} {
-		if (d == dir || l.dir) && !exists(d) {
-			made = append(made, d)
-		}
-	}
-	// Twice: a Save may remove the folder, found empty, in between.
+	// Twice: a Save, or a body file given up, may remove the folder,
+	// found empty, in between.
 	for range 2 {
+		// Those this try made, not another writer: a folder found there,
+		// then removed and made again, is this body file's.
+		made = made[:0]
+		for _, d := range []string{l.abs, dir} {
+			if (d == dir || l.dir) && makeFolder(d) {
+				made = append(made, d)
+			}
+		}
+		// What makeFolder could not make, made here or said why not.
 		if err = mkdirAll(dir, dir); err != nil {
 			return nil, fmt.Errorf("create body file: %w", err)
+		}
+		if testHookBodyFolder != nil {
+			testHookBodyFolder(dir)
 		}
 		if f, err = atomicfile.CreateTemp(dir, 0o666); !errors.Is(err, fs.ErrNotExist) {
 			break
@@ -129,6 +137,21 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 		}
 	}
 	return &BodyWriter{l: l, f: f, h: sha256.New(), made: made}, nil
+}
+
+// testHookBodyFolder, if set by a test, runs as NewBody found or made the
+// body folder dir, before it creates the body file there.
+var testHookBodyFolder func(dir string)
+
+// makeFolder makes the folder d, and those above it that are missing,
+// and reports whether it made d: false when something was there, or it
+// could not be made (mkdirAll then says why).
+func makeFolder(d string) bool {
+	err := os.Mkdir(d, 0o777) // less the umask
+	if errors.Is(err, fs.ErrNotExist) && os.MkdirAll(filepath.Dir(d), 0o777) == nil {
+		err = os.Mkdir(d, 0o777)
+	}
+	return err == nil
 }
 
 // exists reports whether there is a file or folder at path.

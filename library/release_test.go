@@ -485,3 +485,37 @@ func newBody(t *testing.T, l *Library) *BodyWriter {
 	}
 	return w
 }
+
+// TestNewBodyKnowsTheFolderItMadeAgain: a NewBody that found the library's
+// folder there, and then, as another body file given up removed it (found
+// empty) before its own was created there, made it again, knows that it
+// made it: its Abort removes it. It took the folder for another's, as it
+// was there when it looked, and left it, empty, to pass for a library
+// recorded.
+func TestNewBodyKnowsTheFolderItMadeAgain(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "testdata", "api")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := newBody(t, l) // makes the folder
+	testHookBodyFolder = func(string) {
+		testHookBodyFolder = nil
+		// The second NewBody has its folders, and has not created its
+		// file: the first body file is given up now, and its folders,
+		// empty, with it.
+		first.Abort()
+	}
+	t.Cleanup(func() { testHookBodyFolder = nil })
+	second := newBody(t, l)
+	if testHookBodyFolder != nil {
+		t.Fatal("NewBody did not run the hook: the test's premise failed")
+	}
+	if !bodyExists(t, path) {
+		t.Fatalf("%s is gone while a body file is being written there", path)
+	}
+	second.Abort()
+	if bodyExists(t, path) {
+		t.Errorf("after every body file was given up, %s is there", path)
+	}
+}
