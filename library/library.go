@@ -379,8 +379,17 @@ func (l *Library) Put(c Cassette) error {
 	var held []Exchange // put back by Put(Get(c)): see added
 	if old := l.entries[c.Name]; old != nil {
 		e.file = old.file
-		if old.loaded {
+		switch {
+		case old.loaded:
 			held = old.c.Exchanges
+		case old.file != "" && l.commitWaitsFor(c.Exchanges):
+			// Dropped from memory since Get returned it (a large
+			// cassette: see noteLarge): read again, so that the
+			// exchanges put back are not taken for those the commit
+			// waits for.
+			if stored, _, err := l.readCassette(c.Name, old.file); err == nil {
+				held = stored.Exchanges
+			}
 		}
 		l.drop(old)
 	} else {

@@ -135,10 +135,11 @@ func (l *Library) markImported(path string) {
 // added notes that ex, appended or put, refers to its body file: one
 // commit of it is no longer pending, or, when none of l is, the file is
 // shared (see sharedBodies). An exchange of ex that held holds too (the
-// loaded cassette that a Put replaces) is put back, not added: it refers
-// to its body file as it did, and ends no commit (Put(Get(c)) would end
-// those of exchanges still to be appended, whose files could then be
-// removed as given up). l.mu is held.
+// cassette that a Put replaces, read again if it was dropped from
+// memory) is put back, not added: it refers to its body file as it did,
+// and ends no commit (Put(Get(c)) would end those of exchanges still to
+// be appended, whose files could then be removed as given up). l.mu is
+// held.
 func (l *Library) added(ex, held []Exchange) {
 	var back map[heldExchange]int
 	for i := range held {
@@ -164,6 +165,17 @@ func (l *Library) added(ex, held []Exchange) {
 			sharedBodies.Store(sharedKey(p), struct{}{})
 		}
 	}
+}
+
+// commitWaitsFor reports whether a commit of l waits for the Append of an
+// exchange naming the body file of one of ex. l.mu is held.
+func (l *Library) commitWaitsFor(ex []Exchange) bool {
+	for i := range ex {
+		if b := l.fresh[ex[i].Response.BodyFile]; b != nil && b.pending > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // A heldExchange tells an exchange naming a body file that a Put gives

@@ -519,3 +519,52 @@ func TestNewBodyKnowsTheFolderItMadeAgain(t *testing.T) {
 		t.Errorf("after every body file was given up, %s is there", path)
 	}
 }
+
+// TestPutBackOfACassetteDroppedFromMemoryEndsNoPendingCommit: as
+// TestPutBackEndsNoPendingCommit, for a directory library's cassette that
+// was dropped from memory between Get and Put (a large one, past the
+// budget of large cassettes: see noteLarge). Its exchanges put back were
+// taken for new ones, as the library no longer held them to compare: each
+// ended a pending commit of its body file, which a Save then swept, and
+// the Append that commit waited for failed.
+func TestPutBackOfACassetteDroppedFromMemoryEndsNoPendingCommit(t *testing.T) {
+	body := []byte("the same large body, recorded three times")
+	for _, s := range stores[2:] {
+		t.Run(s.name, func(t *testing.T) {
+			root := t.TempDir()
+			l0 := s.open(t, root)
+			mustAppend(t, l0, "GET_a", fileExchange(writeBody(t, l0, body)))
+			mustSave(t, l0)
+			l := s.open(t, root)             // which reads GET_a from its file
+			waiting := writeBody(t, l, body) // GET_b's, appended below
+			third := writeBody(t, l, body)   // refused, released below
+			c, ok, err := l.Get("GET_a")
+			if err != nil || !ok {
+				t.Fatalf("Get(GET_a) = %v, %v", ok, err)
+			}
+			// Dropped from memory, as noteLarge drops a large cassette.
+			l.mu.Lock()
+			if e := l.entries["GET_a"]; e != nil && e.loaded && !e.dirty && !e.owned && e.file != "" {
+				e.c, e.loaded = Cassette{}, false
+			} else {
+				l.mu.Unlock()
+				t.Fatal("GET_a cannot be dropped from memory: the test's premise failed")
+			}
+			l.mu.Unlock()
+			if err := l.Put(c); err != nil {
+				t.Fatalf("Put(Get(GET_a)): %v", err)
+			}
+			if err := l.Delete("GET_a"); err != nil {
+				t.Fatal(err)
+			}
+			mustRelease(t, l, third)
+			mustSave(t, l)
+			if !bodyExists(t, waiting) {
+				t.Errorf("the body file %s, whose commit waits for its Append, was removed", waiting)
+			}
+			if err := l.Append("GET_b", fileExchange(waiting)); err != nil {
+				t.Errorf("Append of the exchange whose commit waited: %v", err)
+			}
+		})
+	}
+}
