@@ -267,7 +267,8 @@ func writeUnused(path string, h *replayserver.Handler, none bool) error {
 // checkOutsideLibrary could not see at the start): writing through it
 // would destroy the library. The error of a list that cannot be written
 // (a full disk) names path, and the list of an earlier run that path held
-// is removed, which a prune would take for this run's.
+// (a regular file) is removed, which a prune would take for this run's; a
+// folder made there since the start stays.
 func writeList(path string, data []byte) error {
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
 		if err := os.Remove(path); err != nil {
@@ -290,9 +291,17 @@ func writeList(path string, data []byte) error {
 	case errors.As(err, &le):
 		err = le.Err
 	}
+	if fi, lerr := os.Lstat(path); lerr == nil && fi.IsDir() {
+		// Made there since the start, which refuses a folder: no list
+		// of an earlier run, and not this command's to remove.
+		return fmt.Errorf("write %s: a folder is there now; remove it, or give a file elsewhere", path)
+	}
 	err = fmt.Errorf("write %s: %w", path, err)
 	if h := diskerr.Hint(err); h != "" {
 		err = fmt.Errorf("%w (%s)", err, h)
+	}
+	if fi, lerr := os.Lstat(path); lerr == nil && !fi.Mode().IsRegular() {
+		return err // no list of an earlier run either
 	}
 	switch rmErr := os.Remove(path); {
 	case rmErr == nil:

@@ -497,3 +497,29 @@ func TestServeSpeaksH2C(t *testing.T) {
 		t.Errorf("serve exited with %d, want 0; stderr:\n%s", code, p.stderr.String())
 	}
 }
+
+// TestUnusedListLeavesAFolderInItsPlace: an -unused FILE that cannot be
+// written as a folder took its place during the run (FILE is checked at
+// start) is an error naming FILE, and the folder stays: writeList removed
+// whatever was at FILE, taking it for an earlier run's list (here an empty
+// folder, and said so), or told to delete it (one holding files).
+func TestUnusedListLeavesAFolderInItsPlace(t *testing.T) {
+	for _, holds := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "unused.log")
+		if err := os.Mkdir(path, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if holds {
+			if err := os.WriteFile(filepath.Join(path, "notes.txt"), []byte("mine"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := writeList(path, []byte("GET_a.json\n"))
+		if err == nil || !strings.Contains(err.Error(), "write "+path) || strings.Contains(err.Error(), "earlier run") {
+			t.Errorf("writeList(%s) with a folder there (holding files: %v) = %v; want an error naming it, not about an earlier run's list", path, holds, err)
+		}
+		if fi, err := os.Stat(path); err != nil || !fi.IsDir() {
+			t.Errorf("after writeList(%s), the folder there (holding files: %v) is gone: %v", path, holds, err)
+		}
+	}
+}
