@@ -112,7 +112,8 @@ func exportExchange(name string, ex library.Exchange) entry {
 // client sends it and the recorders store it): the host and port that
 // name shows, checked by naming r with them. It returns "" for any other
 // request, and when the name does not show them (a host it cuts or
-// hashes, such as an IPv6 address; a name not made by the default rules).
+// hashes: an IPv6 address, a host holding other characters than
+// [a-z0-9.-], one over 48 bytes; a name not made by the default rules).
 func asteriskHost(name string, r library.Request) string {
 	u, err := url.Parse(r.URL)
 	if err != nil || u.Host != "" || !forwarded.Asterisk(u) {
