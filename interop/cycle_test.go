@@ -3,7 +3,6 @@ package interop
 import (
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -47,15 +46,4 @@ func recordReplayAt(t *testing.T, url string, stop func(), calls *atomic.Int64, 
 	if n := calls.Load(); n != live {
 		t.Errorf("the API got %d requests during replay, want none", n-live)
 	}
-}
-
-// length is what a session shows of resp.ContentLength: "none" for a 204
-// or a 304, which have no body, whatever the framing said (over HTTP/2 a
-// proxy that flushed the header first ends the stream in a frame of its
-// own, and http.Transport then reports -1 rather than 0).
-func length(resp *http.Response) string {
-	if resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified {
-		return "none"
-	}
-	return strconv.FormatInt(resp.ContentLength, 10)
 }

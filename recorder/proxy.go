@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/bodiless"
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/redact"
@@ -29,7 +30,11 @@ import (
 // forwarded nor recorded.
 //
 // Responses are streamed to the client as they arrive (event streams and
-// chunked responses included) and stored when their body has ended. A
+// chunked responses included), the header at once, and stored when their
+// body has ended; an answer that can have no body (204, 304, the answer
+// to a HEAD) is sent when it ends, its header ending it, as net/http's
+// server sends one: over HTTP/2 a client then reads a 204's or a 304's
+// ContentLength as 0. A
 // request the upstream cannot answer (connection refused, reset) gets 502
 // Bad Gateway, one that times out (see [UpstreamTimeout]) 504 Gateway
 // Timeout, with a one-line plain-text message, and is not stored. A
@@ -164,7 +169,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	forwarded.Unsniffed(w)
-	p.rp.ServeHTTP(w, r)
+	// The header of an answer that has no body goes with its end, in
+	// one HTTP/2 frame, as net/http sends it (see bodiless).
+	p.rp.ServeHTTP(bodiless.Writer(w, r), r)
 }
 
 // Close waits for the exchanges recorded so far to be saved, saves what is

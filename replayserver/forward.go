@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/cassette-go/cassette/internal/bodiless"
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/trailer"
@@ -85,7 +86,9 @@ func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.UR
 		r.Body = body
 	}
 	forwarded.Unsniffed(w) // no Content-Type the upstream did not send, as replay sends none
-	f.proxy.ServeHTTP(w, r)
+	// The header of an answer that has no body goes with its end, in
+	// one HTTP/2 frame, as replay sends it (see bodiless).
+	f.proxy.ServeHTTP(bodiless.Writer(w, r), r)
 }
 
 // A callerBody is a client's request body forwarded as it comes

@@ -1,0 +1,80 @@
+// Package bodiless keeps a streaming reverse proxy from flushing the
+// header of an answer that can have no body before its handler ends.
+//
+// An [httputil.ReverseProxy] whose FlushInterval is negative (the
+// recording proxies stream what arrives as it arrives) flushes the header
+// at once, on a timer's goroutine, racing the end of its handler. Over
+// HTTP/2 a header flushed before the handler ends goes in a HEADERS frame
+// that does not end the stream, and the empty DATA frame that ends it
+// follows: a client then cannot tell that the body is empty, and
+// net/http's reports a 204 or a 304 with a ContentLength of -1, not the
+// 0 it reports when the header ends the stream. Which one it got
+// depended on timing. An answer that can have no body (an interim or
+// 1xx status, 204 No Content, 304 Not Modified, or any answer to a HEAD)
+// has nothing to stream: its header goes out when the handler ends, as
+// net/http's server sends the header of a handler that does not flush.
+package bodiless
+
+import "net/http"
+
+// Writer returns w for the answer to r, wrapped so that a Flush before
+// any byte of the body is written does nothing when the answer can have
+// no body: its status (the first of 200 or more written, 200 if none is)
+// is 1xx, 204 or 304, or r is a HEAD. Every other Flush, and everything
+// else, goes to w; its Unwrap gives w to [http.ResponseController]. Like
+// w, it is not safe for concurrent use.
+func Writer(w http.ResponseWriter, r *http.Request) http.ResponseWriter {
+	return &writer{ResponseWriter: w, head: r.Method == http.MethodHead}
+}
+
+// A writer is the ResponseWriter of one answer (see [Writer]).
+type writer struct {
+	http.ResponseWriter
+	head   bool // the request is a HEAD
+	status int  // the final status written; 0 before
+	wrote  bool // a byte of the body was written
+}
+
+func (bw *writer) WriteHeader(code int) {
+	if bw.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
+		bw.status = code // an interim answer (100 Continue, 103) is not the answer
+	}
+	bw.ResponseWriter.WriteHeader(code)
+}
+
+func (bw *writer) Write(p []byte) (int, error) {
+	if bw.status == 0 {
+		bw.status = http.StatusOK // as net/http's Write does
+	}
+	n, err := bw.ResponseWriter.Write(p)
+	if n > 0 {
+		bw.wrote = true
+	}
+	return n, err
+}
+
+// FlushError flushes w, as [http.ResponseController.Flush] does, unless
+// the answer can have no body and none of it was written: it then does
+// nothing and returns nil.
+func (bw *writer) FlushError() error {
+	if !bw.wrote && bw.bodiless() {
+		return nil
+	}
+	return http.NewResponseController(bw.ResponseWriter).Flush()
+}
+
+// Flush is FlushError without its error, for callers that assert
+// [http.Flusher].
+func (bw *writer) Flush() { bw.FlushError() }
+
+// bodiless reports whether the answer can have no body.
+func (bw *writer) bodiless() bool {
+	status := bw.status
+	if status == 0 {
+		status = http.StatusOK // a Flush writes 200 first
+	}
+	return bw.head || status < 200 || status == http.StatusNoContent || status == http.StatusNotModified
+}
+
+// Unwrap gives http.ResponseController the ResponseWriter beneath.
+func (bw *writer) Unwrap() http.ResponseWriter { return bw.ResponseWriter }

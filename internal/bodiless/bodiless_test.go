@@ -1,0 +1,112 @@
+package bodiless
+
+import (
+	"bufio"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+// A spy is a ResponseWriter that counts the flushes that reach it and
+// notes what http.ResponseController asks of it beyond.
+type spy struct {
+	*httptest.ResponseRecorder
+	flushes  int
+	hijacked bool
+	deadline time.Time
+}
+
+func (s *spy) Flush() { s.flushes++; s.ResponseRecorder.Flush() }
+
+func (s *spy) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	s.hijacked = true
+	return nil, nil, errors.New("spy: no connection")
+}
+
+func (s *spy) SetWriteDeadline(t time.Time) error { s.deadline = t; return nil }
+
+// TestFlush writes an answer's header (and some body) through Writer,
+// then flushes it: a Flush reaches the ResponseWriter beneath unless the
+// answer can have no body and none of it was written.
+func TestFlush(t *testing.T) {
+	for _, tc := range []struct {
+		why     string
+		method  string
+		codes   []int  // WriteHeader calls, in order
+		body    string // written after them
+		flushed bool
+	}{
+		{"a 200 streams: its header goes at once", "GET", []int{200}, "", true},
+		{"a 200 streams what arrives", "GET", []int{200}, "event", true},
+		{"no status written is a 200", "GET", nil, "", true},
+		{"a 204 has no body: its header goes with the end", "GET", []int{204}, "", false},
+		{"a 304 has no body", "GET", []int{304}, "", false},
+		{"a 101 has no body", "GET", []int{101}, "", false},
+		{"an interim 103 is not the answer: a 200 follows it", "GET", []int{103}, "", true},
+		{"the answer after an interim 103 has no body", "GET", []int{103, 204}, "", false},
+		{"the first final status is the answer, as net/http keeps it", "GET", []int{204, 200}, "", false},
+		{"the answer to a HEAD has no body", "HEAD", []int{200}, "", false},
+		{"the answer to a HEAD has no body, whatever its status", "HEAD", nil, "", false},
+		{"a HEAD whose handler wrote a body anyway flushes it, as net/http would", "HEAD", []int{200}, "x", true},
+		{"an error answer has a body", "GET", []int{502}, "", true},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			s := &spy{ResponseRecorder: httptest.NewRecorder()}
+			w := Writer(s, httptest.NewRequest(tc.method, "/", nil))
+			for _, c := range tc.codes {
+				w.WriteHeader(c)
+			}
+			if tc.body != "" {
+				if _, err := w.Write([]byte(tc.body)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				t.Errorf("ResponseController.Flush() = %v, want nil", err)
+			}
+			w.(http.Flusher).Flush()
+			want := 0
+			if tc.flushed {
+				want = 2
+			}
+			if s.flushes != want {
+				t.Errorf("%s %v %q, then Flush twice: %d flushes reached the ResponseWriter, want %d", tc.method, tc.codes, tc.body, s.flushes, want)
+			}
+			if got := s.Body.String(); got != tc.body {
+				t.Errorf("body %q, want %q", got, tc.body)
+			}
+		})
+	}
+}
+
+// http.ResponseController finds the ResponseWriter beneath through
+// Unwrap: a Hijack, a deadline reach it.
+func TestResponseControllerReachesTheWriterBeneath(t *testing.T) {
+	s := &spy{ResponseRecorder: httptest.NewRecorder()}
+	w := Writer(s, httptest.NewRequest("GET", "/", nil))
+	rc := http.NewResponseController(w)
+	if _, _, err := rc.Hijack(); err == nil || !s.hijacked {
+		t.Errorf("ResponseController.Hijack() = %v, hijacked %v: want the spy's error, hijacked", err, s.hijacked)
+	}
+	at := time.Unix(1e9, 0)
+	if err := rc.SetWriteDeadline(at); err != nil || !s.deadline.Equal(at) {
+		t.Errorf("ResponseController.SetWriteDeadline(%v) = %v, deadline %v", at, err, s.deadline)
+	}
+}
+
+// A flush that reaches a ResponseWriter that cannot flush says so.
+func TestFlushErrorOfAWriterThatCannotFlush(t *testing.T) {
+	w := Writer(struct{ http.ResponseWriter }{httptest.NewRecorder()}, httptest.NewRequest("GET", "/", nil))
+	w.WriteHeader(200)
+	if err := http.NewResponseController(w).Flush(); !errors.Is(err, http.ErrNotSupported) {
+		t.Errorf("ResponseController.Flush() = %v, want ErrNotSupported", err)
+	}
+	w = Writer(struct{ http.ResponseWriter }{httptest.NewRecorder()}, httptest.NewRequest("GET", "/", nil))
+	w.WriteHeader(204)
+	if err := http.NewResponseController(w).Flush(); err != nil {
+		t.Errorf("ResponseController.Flush() of a 204 = %v, want nil: nothing to flush", err)
+	}
+}
