@@ -33,7 +33,8 @@
 //     starting with a letter or digit. An empty method is GET.
 //   - Host: lower case (hosts are case-insensitive) without the port. A
 //     host that is empty, longer than 48 bytes or holds characters other
-//     than [a-z0-9.-] (an IPv6 literal, whose brackets are dropped) is cut,
+//     than [a-z0-9.-] (an IPv6 literal, whose brackets and zone, such as
+//     %en0, are dropped: a zone names an interface of one machine) is cut,
 //     has those characters replaced by "-", and ends in "~" and 6 hex
 //     digits of a hash of the lower-cased host, so two hosts never share a
 //     field.

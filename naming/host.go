@@ -12,12 +12,13 @@ const maxHost = 48
 // appendHost appends the host of a request (r.URL.Host, else r.Host) as
 // the second field of a name, in lower case (ASCII), without its port. A
 // host that is empty, longer than maxHost or holds characters other than
-// [a-z0-9.-] (an IPv6 literal, say) is cut and its other characters
+// [a-z0-9.-] (an IPv6 literal, say; without its zone) is cut and its other characters
 // replaced by "-", and the field ends in "~" and 6 hex digits of a hash of
 // the lower-cased host, so that two hosts never share a field. The field
 // never holds "_".
 func appendHost(b []byte, r *http.Request, u *url.URL) []byte {
 	host, _ := splitHostPort(requestHost(r, u))
+	host = withoutZone(host)
 	if host != "" && len(host) <= maxHost {
 		start := len(b)
 		for i := 0; i < len(host); i++ {
@@ -34,6 +35,22 @@ func appendHost(b []byte, r *http.Request, u *url.URL) []byte {
 		return b
 	}
 	return appendHashedHost(b, asciiLower(host))
+}
+
+// withoutZone returns host, an IPv6 address, without its zone
+// ("fe80::1%en0", or "fe80::1%25en0" as a URL escapes it, is "fe80::1").
+// A zone names an interface of the machine that sent the request (en0 on
+// one, eth0 on another), which no request on the wire carries: Go's
+// client leaves it out of the Host header, so the server never sees it.
+// A host that is no IPv6 address (no ':') is returned as it is.
+func withoutZone(host string) string {
+	if !strings.Contains(host, ":") {
+		return host
+	}
+	if i := strings.IndexByte(host, '%'); i >= 0 {
+		return host[:i]
+	}
+	return host
 }
 
 // appendHashedHost appends the field of a host (in lower case) that
