@@ -42,6 +42,24 @@ type dirProblem struct {
 	msg  string
 }
 
+// IgnoredFile reports whether a directory library leaves alone a file
+// (or folder) of this name in its folder, as no cassette of it and no
+// error: a name that starts with a dot (.gitkeep, .DS_Store, notes of
+// your own such as .README.md, the temporary files of a Save), and the
+// files Windows Explorer writes into folders it shows (desktop.ini,
+// Thumbs.db, ehthumbs.db, in any case). Any other file that is not a
+// cassette file is an error naming it.
+func IgnoredFile(name string) bool {
+	if strings.HasPrefix(name, ".") {
+		return true
+	}
+	switch strings.ToLower(name) {
+	case "desktop.ini", "thumbs.db", "ehthumbs.db":
+		return true
+	}
+	return false
+}
+
 // scanDir lists the folder at abs. It reads no cassette file, and stats
 // only symbolic links.
 func scanDir(abs string) dirListing {
@@ -71,8 +89,8 @@ func scanDir(abs string) dirListing {
 	}
 	for _, de := range ents {
 		file := de.Name()
-		if strings.HasPrefix(file, ".") {
-			continue // .gitkeep, .DS_Store, temporary files of Save
+		if IgnoredFile(file) {
+			continue // .gitkeep, .DS_Store, temporary files of Save, desktop.ini
 		}
 		typ := de.Type()
 		if typ&fs.ModeSymlink != 0 {

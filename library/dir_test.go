@@ -62,6 +62,8 @@ func TestDirIgnores(t *testing.T) {
 	writeFile(t, filepath.Join(dir, ".gitkeep"), "")
 	writeFile(t, filepath.Join(dir, ".cassette-123.tmp"), "left by a crash")
 	writeFile(t, filepath.Join(dir, ".hidden", "x.txt"), "")
+	writeFile(t, filepath.Join(dir, "desktop.ini"), "[.ShellClassInfo]\r\n") // Windows Explorer's
+	writeFile(t, filepath.Join(dir, "Thumbs.db"), "\x00")
 	writeFile(t, filepath.Join(dir, "a.json"), `{"version": 1, "exchanges": []}`)
 	l, err := Open(dir)
 	if err != nil {
@@ -73,8 +75,8 @@ func TestDirIgnores(t *testing.T) {
 	wantCassettes(t, l, map[string][]Exchange{"a": nil})
 	l.Clear()
 	mustSave(t, l)
-	if files := listDir(t, dir); !slices.Equal(files, []string{".cassette-123.tmp", ".gitkeep", ".hidden"}) {
-		t.Errorf("after Clear and Save: files %q, want only the dotfiles", files)
+	if files := listDir(t, dir); !slices.Equal(files, []string{".cassette-123.tmp", ".gitkeep", ".hidden", "Thumbs.db", "desktop.ini"}) {
+		t.Errorf("after Clear and Save: files %q, want only the dot files and Explorer's", files)
 	}
 }
 

@@ -237,3 +237,17 @@ func ExampleLibrary_DropExchanges() {
 	// Output:
 	// dropped 2, kept 1: 200
 }
+
+// A directory library leaves alone the files it does not take for
+// cassettes: dot files, and what Windows Explorer writes into a folder.
+func ExampleIgnoredFile() {
+	for _, name := range []string{".gitkeep", "desktop.ini", "Thumbs.db", "GET_api.example.com_443.json", "notes.txt"} {
+		fmt.Printf("%s: %v\n", name, library.IgnoredFile(name))
+	}
+	// Output:
+	// .gitkeep: true
+	// desktop.ini: true
+	// Thumbs.db: true
+	// GET_api.example.com_443.json: false
+	// notes.txt: false
+}

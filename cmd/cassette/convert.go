@@ -169,7 +169,9 @@ func openTarget(path string, force bool, opts ...library.Option) (*library.Libra
 // foreignFiles returns what the folder dir holds that a directory library
 // would not take for its own, as package library lists a folder: anything
 // but NAME.json, NAME.yaml and NAME.yml files of valid names, its
-// "bodies" folder, and names starting with a dot. (Two files of one
+// "bodies" folder, and names starting with a dot (Explorer's desktop.ini,
+// which the library leaves alone too, is foreign here: the folder that
+// replaces DST keeps only dot files). (Two files of one
 // cassette are its own: a convert -force replaces both.) In the body
 // folder, which a convert -force replaces whole, anything but the body
 // files the library names after their content is foreign: a file placed
