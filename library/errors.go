@@ -3,6 +3,9 @@ package library
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cassette-go/cassette/internal/diskerr"
 )
@@ -20,10 +23,25 @@ type fileError struct {
 }
 
 func (e *fileError) Error() string {
+	path := printablePath(e.path)
 	if e.line > 0 {
-		return fmt.Sprintf("%s:%d: %v", e.path, e.line, e.err)
+		return fmt.Sprintf("%s:%d: %v", path, e.line, e.err)
 	}
-	return fmt.Sprintf("%s: %v", e.path, e.err)
+	return fmt.Sprintf("%s: %v", path, e.err)
+}
+
+// printablePath returns path as an error shows it: as it is (the
+// path:line form editors read), unless it holds a character that does not
+// print (a newline, an escape sequence, bytes that are not UTF-8), which
+// would split the message or drive the terminal: then quoted, as Go
+// quotes a string.
+func printablePath(path string) string {
+	for _, r := range path {
+		if r == utf8.RuneError || !unicode.IsPrint(r) {
+			return strconv.Quote(path)
+		}
+	}
+	return path
 }
 
 func (e *fileError) Unwrap() error { return e.err }

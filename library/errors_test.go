@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -412,4 +413,39 @@ func snapshot(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// A file name that does not print (a newline, an escape sequence) is
+// quoted in a library's errors: printed as it is, it split the message in
+// two lines, or drove the terminal of whoever ran the tests. A name that
+// prints stays as it is, in the path:line form editors read.
+func TestErrorsQuoteFileNamesThatDoNotPrint(t *testing.T) {
+	for _, name := range []string{"b\nc.txt", "\x1b[31mred.txt", "bad\xffutf8.txt"} {
+		dir := filepath.Join(t.TempDir(), "lib")
+		writeFile(t, filepath.Join(dir, name), "")
+		l, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = l.Load()
+		if err == nil {
+			t.Fatalf("Load of a folder holding %q = nil, want an error naming it", name)
+		}
+		msg := err.Error()
+		if strings.ContainsAny(msg, "\n\x1b\xff") {
+			t.Errorf("Load error %q holds the file name's unprintable characters as they are", msg)
+		}
+		if want := strconv.Quote(filepath.Join(dir, name)); !strings.Contains(msg, want) {
+			t.Errorf("Load error %q does not name the file quoted, %s", msg, want)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "lib")
+	writeFile(t, filepath.Join(dir, "notes on fixtures.txt"), "")
+	l, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Load(); err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, "notes on fixtures.txt")+": ") {
+		t.Errorf("Load error = %v, want it to start with the file's path as it is", err)
+	}
 }
