@@ -432,7 +432,7 @@ func TestErrorsQuoteFileNamesThatDoNotPrint(t *testing.T) {
 			t.Fatalf("Load of a folder holding %q = nil, want an error naming it", name)
 		}
 		msg := err.Error()
-		if strings.ContainsAny(msg, "\n\x1b\xff") {
+		if strings.ContainsAny(msg, "\n\x1b") || strings.Contains(msg, "\xff") {
 			t.Errorf("Load error %q holds the file name's unprintable characters as they are", msg)
 		}
 		if want := strconv.Quote(filepath.Join(dir, name)); !strings.Contains(msg, want) {
