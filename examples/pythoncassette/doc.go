@@ -1,0 +1,15 @@
+// Package pythoncassette holds no code: its tests walk through the
+// documentation of the Python library cassette, of which Cassette for Go is
+// a redesign, example by example, as a user coming from it would write each
+// one in Go. They run offline: the "internet" of each is a server the test
+// starts on 127.0.0.1.
+//
+//   - The quickstart (TestQuickstart): the first run stores every request
+//     the code makes in data/responses.yaml; the next ones answer from that
+//     file without the network.
+//   - cassette.play (TestQuickstart): replayserver.New, or
+//     replayserver.NewTransport, ended by t.Cleanup.
+//
+// README's section "Coming from the Python cassette" maps every part of
+// the Python library to its Go form, and says what differs on purpose.
+package pythoncassette
