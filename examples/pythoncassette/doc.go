@@ -8,7 +8,10 @@
 //     the code makes in data/responses.yaml; the next ones answer from that
 //     file without the network.
 //   - cassette.play (TestQuickstart): replayserver.New, or
-//     replayserver.NewTransport, ended by t.Cleanup.
+//     replayserver.NewTransport, ended by t.Cleanup; cassette.insert and
+//     cassette.eject outside a with block (TestInsertEject):
+//     replayserver.NewHandler, served by a server of one's own, and its
+//     Close.
 //
 // README's section "Coming from the Python cassette" maps every part of
 // the Python library to its Go form, and says what differs on purpose.
