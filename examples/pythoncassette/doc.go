@@ -12,6 +12,9 @@
 //     cassette.eject outside a with block (TestInsertEject):
 //     replayserver.NewHandler, served by a server of one's own, and its
 //     Close.
+//   - Storage backends (TestStorageBackends): a path ending in .json, .yaml
+//     or .yml is one file, any other (./data/) a directory of files, one
+//     per cassette, in JSON or YAML (file_format: replayserver.Format).
 //
 // README's section "Coming from the Python cassette" maps every part of
 // the Python library to its Go form, and says what differs on purpose.
