@@ -15,6 +15,9 @@
 //   - Storage backends (TestStorageBackends): a path ending in .json, .yaml
 //     or .yml is one file, any other (./data/) a directory of files, one
 //     per cassette, in JSON or YAML (file_format: replayserver.Format).
+//   - Reporting unused cassettes (TestReportUnused): the Player example,
+//     the session-wide report a pytest fixture wrote, and the xargs rm that
+//     prunes them.
 //
 // README's section "Coming from the Python cassette" maps every part of
 // the Python library to its Go form, and says what differs on purpose.
