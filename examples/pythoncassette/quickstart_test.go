@@ -66,7 +66,10 @@ func read10000(t *testing.T, c *http.Client, url string) string {
 // In Go the code is given a transport (replayserver.NewTransport, the
 // "transport" case) or a base URL (replayserver.New, the "server" case,
 // with the real API as Upstream). Both record in the default mode, once,
-// because the library does not exist yet, and never in CI.
+// because the library does not exist yet, and never in CI. Code that
+// keeps its hard-coded URL and takes the server's client (srv.Client(),
+// the "server client" case) records too, given no Upstream, with
+// CASSETTE_MODE=record: once records only with somewhere to record from.
 //
 // One difference, on purpose (DESIGN.md and the issue on recording
 // workflows: a request recorded several times in one run, a polling
@@ -75,9 +78,12 @@ func read10000(t *testing.T, c *http.Client, url string) string {
 // the Python library's comment says, but sent to the API too, and stored
 // as the cassette's second answer. Later runs answer both from the file.
 func TestQuickstart(t *testing.T) {
-	for _, how := range []string{"transport", "server"} {
+	for _, how := range []string{"transport", "server", "server client"} {
 		t.Run(how, func(t *testing.T) {
 			t.Setenv(replayserver.EnvMode, "")
+			if how == "server client" {
+				t.Setenv(replayserver.EnvMode, "record")
+			}
 			t.Setenv(replayserver.EnvCI, "")
 			internic := startRootServers(t)
 			path := filepath.Join(t.TempDir(), "data", "responses.yaml")
@@ -86,12 +92,15 @@ func TestQuickstart(t *testing.T) {
 			run := func(t *testing.T) []string {
 				var client *http.Client
 				url := internic.URL + "/domain/named.root" // the API's own URL
-				if how == "transport" {
+				switch how {
+				case "transport":
 					client = &http.Client{Transport: replayserver.NewTransport(t, path)}
-				} else {
+				case "server":
 					srv := replayserver.New(t, path, replayserver.Upstream(internic.URL))
 					client = srv.Client()
 					url = srv.URL + "/domain/named.root" // the client's base URL is the server's
+				case "server client":
+					client = replayserver.New(t, path).Client() // sends every URL to the server
 				}
 				return []string{read10000(t, client, url), read10000(t, client, url)}
 			}
@@ -120,6 +129,7 @@ func TestQuickstart(t *testing.T) {
 
 			// Offline now, and in CI, where nothing is ever recorded.
 			internic.Close()
+			t.Setenv(replayserver.EnvMode, "")
 			t.Setenv(replayserver.EnvCI, "true")
 			for i := range 2 {
 				t.Run(fmt.Sprintf("run %d replays", i+2), func(t *testing.T) {
