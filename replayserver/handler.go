@@ -145,6 +145,12 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		}
 		h.upstream = u
 	}
+	if cfg.format != "" && !lib.IsDir() && lib.Format() != cfg.format {
+		// The Python library's file_format won over a file's extension;
+		// say so rather than write another format without a word.
+		h.logf("replayserver: Format(%s) is ignored for %s: the extension of a single-file library gives its format, %s; to store it in %s, give its path a .%s extension (Format chooses the files of a directory library)",
+			cfg.format, path, lib.Format(), cfg.format, cfg.format)
+	}
 	for _, k := range redactedSignificant(cfg.rules, h.redact) {
 		h.logf("replayserver: naming: header %s is significant but redacted: its value is REDACTED before a request is named, so cassettes are told apart only by whether it is present, not by whose it is; "+
 			"to tell callers apart, make another header significant (a tenant or user id), or keep its value with NoDefaultRedaction", k)

@@ -133,7 +133,8 @@ func Logf(f func(format string, args ...any)) Option {
 // cassettes it records, even when its files so far are in the other one (a
 // cassette that has a file keeps it, in its own format). Default: the
 // format of most files already there, else JSON. A file library's
-// extension decides its format.
+// extension decides its format: Format is ignored for it, and the log says
+// so when they differ.
 func Format(f library.Format) Option { return func(c *config) { c.format = f } }
 
 // TLS makes [New] serve HTTPS, with HTTP/2, for clients that insist on it;
