@@ -176,7 +176,13 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	}
 	h.mode = effectiveMode(mode, lib.Exists(), h.upstream != nil || forTransport)
 	if h.mode == ModeReplay && !lib.Exists() {
-		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, h.hint)
+		hint := h.hint
+		if !forTransport && h.upstream == nil {
+			// Not yet known how the requests will come: those for
+			// another host need no Upstream.
+			hint += "; requests sent through srv.Client() or srv.Transport() (their own URLs, another host) need only " + EnvMode + "=record: they go to their own host"
+		}
+		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, hint)
 	}
 	if h.mode != ModeReplay {
 		// Without Upstream, requests for another host (through

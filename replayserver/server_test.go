@@ -410,6 +410,12 @@ func TestMissingLibraryFailsAtOnceSayingHowToRecord(t *testing.T) {
 	if got := ft.errors(); !strings.Contains(got, "CASSETTE_MODE=record") || !strings.Contains(got, "missing") {
 		t.Errorf("failure %q does not name the library and how to record it", got)
 	}
+	// Without Upstream, it says how to record both ways requests come: to
+	// the server's own address (Upstream needed), through srv.Client()
+	// (not). It used to ask for Upstream only.
+	if got := ft.errors(); !strings.Contains(got, "replayserver.Upstream(url)") || !strings.Contains(got, "through srv.Client() or srv.Transport() (their own URLs, another host) need only CASSETTE_MODE=record") {
+		t.Errorf("failure %q does not say that requests through srv.Client() need no Upstream", got)
+	}
 }
 
 func TestMalformedLibraryFailsNamingTheFile(t *testing.T) {
