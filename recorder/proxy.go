@@ -168,10 +168,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, http.StatusNotImplemented)
 		return
 	}
-	forwarded.Unsniffed(w)
-	// The header of an answer that has no body goes with its end, in
-	// one HTTP/2 frame, as net/http sends it (see bodiless).
-	p.rp.ServeHTTP(bodiless.Writer(w, r), r)
+	// No Content-Type the upstream did not send (see forwarded.Unsniffed);
+	// the header of an answer that has no body goes with its end, in one
+	// HTTP/2 frame, as net/http sends it (see bodiless).
+	p.rp.ServeHTTP(bodiless.Writer(forwarded.Unsniffed(w), r), r)
 }
 
 // Close waits for the exchanges recorded so far to be saved, saves what is

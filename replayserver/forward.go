@@ -85,10 +85,10 @@ func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.UR
 	if body != nil {
 		r.Body = body
 	}
-	forwarded.Unsniffed(w) // no Content-Type the upstream did not send, as replay sends none
-	// The header of an answer that has no body goes with its end, in
-	// one HTTP/2 frame, as replay sends it (see bodiless).
-	f.proxy.ServeHTTP(bodiless.Writer(w, r), r)
+	// No Content-Type the upstream did not send, as replay sends none; the
+	// header of an answer that has no body goes with its end, in one
+	// HTTP/2 frame, as replay sends it (see bodiless).
+	f.proxy.ServeHTTP(bodiless.Writer(forwarded.Unsniffed(w), r), r)
 }
 
 // A callerBody is a client's request body forwarded as it comes

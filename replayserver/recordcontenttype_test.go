@@ -11,10 +11,14 @@ import (
 	"github.com/cassette-go/cassette/replayserver"
 )
 
-// closeDelimited starts an upstream that answers every request with a body
-// that ends when it closes the connection, and no Content-Type (as an
-// HTTP/1.0 server, or a legacy one, answers), and returns its URL.
-func closeDelimited(t *testing.T, body string) string {
+// earlyHints is an interim answer an upstream may send before its answer.
+const earlyHints = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+
+// closeDelimitedAfter starts an upstream that answers every request with
+// interim (interim answers, or nothing), then an answer whose body ends
+// when it closes the connection, and no Content-Type (as an HTTP/1.0
+// server, or a legacy one, answers), and returns its URL.
+func closeDelimitedAfter(t *testing.T, interim, body string) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -32,7 +36,7 @@ func closeDelimited(t *testing.T, body string) string {
 				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
 					return
 				}
-				io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"+body)
+				io.WriteString(c, interim+"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"+body)
 			}()
 		}
 	}()
@@ -42,20 +46,26 @@ func closeDelimited(t *testing.T, body string) string {
 // An answer the upstream sent without a Content-Type reaches the client
 // without one while recording (over HTTP/1.1 and HTTP/2), as replay sends
 // it: net/http's server would otherwise add one it sniffed from the body
-// (text/html here), which the client would see while recording only.
+// (text/html here), which the client would see while recording only. So
+// too after an interim answer (103 Early Hints) the upstream sent first.
 func TestRecordingAddsNoContentTypeTheUpstreamDidNotSend(t *testing.T) {
 	const body = "<html><body>not labelled</body></html>"
 	for _, tc := range []struct {
-		name string
-		opts []replayserver.Option
+		name    string
+		interim string // what the upstream sends before its answer
+		opts    []replayserver.Option
 	}{
-		{"HTTP/1.1", nil},
-		{"HTTP/2", []replayserver.Option{replayserver.TLS()}},
+		{"HTTP/1.1", "", nil},
+		{"HTTP/2", "", []replayserver.Option{replayserver.TLS()}},
+		// ReverseProxy clears the header it was given once it passed on
+		// the 103.
+		{"HTTP/1.1 after a 103", earlyHints, nil},
+		{"HTTP/2 after a 103", earlyHints, []replayserver.Option{replayserver.TLS()}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(replayserver.EnvMode, "")
 			lib := filepath.Join(t.TempDir(), "api")
-			up := closeDelimited(t, body)
+			up := closeDelimitedAfter(t, tc.interim, body)
 			see := func(phase string, srv *replayserver.Server) {
 				t.Helper()
 				resp, err := srv.Client().Get(srv.URL + "/page")

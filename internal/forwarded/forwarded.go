@@ -40,20 +40,44 @@ func Keep(pr *httputil.ProxyRequest) {
 	}
 }
 
-// Unsniffed readies w, before a ReverseProxy copies an answer into it,
-// to send the upstream's Content-Type, or none when the upstream sent
-// none: without it net/http's server (over HTTP/1.1 and HTTP/2) adds one
-// it sniffs from the first bytes of the body, as it does for an answer
-// whose body ends when the upstream closes the connection. A client of a
-// recording proxy would see that type while recording, and never on
-// replay, which sends what was stored: the upstream's header.
+// Unsniffed returns w readied, before a ReverseProxy copies an answer
+// into it, to send the upstream's Content-Type, or none when the upstream
+// sent none: without it net/http's server (over HTTP/1.1 and HTTP/2) adds
+// one it sniffs from the first bytes of the body, as it does for an
+// answer whose body ends when the upstream closes the connection. A
+// client of a recording proxy would see that type while recording, and
+// never on replay, which sends what was stored: the upstream's header.
 // ReverseProxy adds the upstream's values to the empty list it leaves.
-func Unsniffed(w http.ResponseWriter) {
-	h := w.Header()
+// The ReverseProxy is to serve the writer returned: it clears w's header
+// once it passed on an interim answer (a 103 Early Hints), and the writer
+// leaves the list there again as the final answer's header goes out. It
+// unwraps to w (see [http.ResponseController]).
+func Unsniffed(w http.ResponseWriter) http.ResponseWriter {
+	unsniff(w.Header())
+	return unsniffed{w}
+}
+
+// unsniff leaves an empty Content-Type in h when it holds none.
+func unsniff(h http.Header) {
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil
 	}
 }
+
+// unsniffed is the writer of [Unsniffed].
+type unsniffed struct{ http.ResponseWriter }
+
+// WriteHeader sends the header, with an empty Content-Type when it holds
+// none and code is that of a final answer.
+func (u unsniffed) WriteHeader(code int) {
+	if code >= 200 {
+		unsniff(u.Header())
+	}
+	u.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap returns the writer u wraps.
+func (u unsniffed) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
 // hopByHop reports whether h's Connection header names the header name.
 func hopByHop(h http.Header, name string) bool {

@@ -134,16 +134,21 @@ func TestAwayFillsInTheDefaultPort(t *testing.T) {
 // Unsniffed leaves the Content-Type of an answer to the upstream: none
 // when it sent none, even for a body net/http's server would sniff (one
 // that ends with the connection), and its values, once each, when it sent
-// some.
+// some; so too after an interim answer (103 Early Hints), once which
+// ReverseProxy clears the header it is given.
 func TestUnsniffed(t *testing.T) {
+	const hints = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
 	for _, tc := range []struct {
-		name string
-		sent string // the upstream's header lines
-		want []string
+		name    string
+		interim string // what the upstream sends before its answer
+		sent    string // the upstream's header lines
+		want    []string
 	}{
-		{"none sent", "", nil},
-		{"one sent", "Content-Type: application/json\r\n", []string{"application/json"}},
-		{"two sent", "Content-Type: text/plain\r\nContent-Type: application/json\r\n", []string{"text/plain", "application/json"}},
+		{"none sent", "", "", nil},
+		{"one sent", "", "Content-Type: application/json\r\n", []string{"application/json"}},
+		{"two sent", "", "Content-Type: text/plain\r\nContent-Type: application/json\r\n", []string{"text/plain", "application/json"}},
+		{"none sent after a 103", hints, "", nil},
+		{"one sent after a 103", hints, "Content-Type: application/json\r\n", []string{"application/json"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -158,14 +163,13 @@ func TestUnsniffed(t *testing.T) {
 				}
 				defer c.Close()
 				if _, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
-					io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: close\r\n"+tc.sent+"\r\n<html>sniffable</html>")
+					io.WriteString(c, tc.interim+"HTTP/1.1 200 OK\r\nConnection: close\r\n"+tc.sent+"\r\n<html>sniffable</html>")
 				}
 			}()
 			u, _ := url.Parse("http://" + l.Addr().String())
 			rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) }}
 			proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				forwarded.Unsniffed(w)
-				rp.ServeHTTP(w, r)
+				rp.ServeHTTP(forwarded.Unsniffed(w), r)
 			}))
 			defer proxy.Close()
 			resp, err := http.Get(proxy.URL)
