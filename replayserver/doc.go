@@ -20,10 +20,12 @@
 // variable is set). [ModeReplay] never touches the network. [ModeRecord]
 // forwards requests no cassette answers to the [Upstream] and stores them;
 // [ModeRerecord] forwards and stores everything anew; [ModePassthrough]
-// forwards and stores nothing. No mode forwards a CONNECT (a client given
-// the server as its HTTPS proxy asks it for a tunnel, which nothing could
-// name or store): it is a miss whose report says to send the requests
-// through srv.Client() instead (see [Server.Transport]). The environment
+// forwards and stores nothing. No mode forwards a CONNECT that asks for a
+// tunnel (a client given the server as its HTTPS proxy asks it for one,
+// which nothing could name or store): it is a miss whose report says to
+// send the requests through srv.Client() instead (see [Server.Transport]).
+// A CONNECT the caller sends itself through srv.Client(), as through
+// [NewTransport], is a request like any other. The environment
 // variable CASSETTE_MODE overrides the mode for a whole run:
 //
 //	CASSETTE_MODE=record go test ./...

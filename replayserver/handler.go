@@ -733,7 +733,7 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	// HTTPS proxy): no mode forwards it, for a proxy's tunnel is no
 	// request to the API, and what would pass through it is encrypted. It
 	// is a miss, whose report says so (see missError).
-	tunnel := r.Method == http.MethodConnect
+	tunnel := h.tunnel(r)
 	if (h.mode == ModePassthrough || h.mode == ModeRerecord) && !tunnel {
 		// Forwarded with the body as it comes: nothing here names the
 		// request, and the recorder of rerecord holds no more of the body
@@ -811,6 +811,20 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNotFound)
 	io.WriteString(w, miss.Report)
+}
+
+// tunnel reports whether r asks the server for a tunnel: a CONNECT that
+// [Server.Transport] did not bring. One it brought (srv.Client()) is a
+// request the caller sent for the API's own URL, with the method of its
+// choice, and goes where any other does, as it does through
+// [NewTransport]: a client's transport sends the CONNECT of its proxy
+// itself, to the proxy, never through its RoundTripper.
+func (h *Handler) tunnel(r *http.Request) bool {
+	if r.Method != http.MethodConnect || h.forTransport {
+		return false
+	}
+	_, viaTransport := r.Header[schemeHeader]
+	return !viaTransport
 }
 
 // noUpstream answers r, to be forwarded, with 502 and fails the test if

@@ -181,7 +181,7 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 				"naming.MultipartBody (naming.Rules{Bodies: map[string]naming.BodyRule{\"multipart/*\": naming.MultipartBody}}).\n")
 		}
 	}
-	if m.found == "" && r.Method == http.MethodConnect && !h.forTransport {
+	if m.found == "" && h.tunnel(r) {
 		// No mode forwards it (see serveCassette): recording would not help.
 		b.WriteString("\nthis asks this server for a tunnel (CONNECT), as a client does of the HTTPS proxy it was given\n" +
 			"(HTTPS_PROXY, or its transport's Proxy, set to the server's URL). The server answers requests: it\n" +

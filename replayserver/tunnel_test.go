@@ -89,3 +89,44 @@ func TestATunnelIsAMissThatIsNeverForwarded(t *testing.T) {
 		})
 	}
 }
+
+// A CONNECT that the caller sends itself, for the API's own URL, through
+// srv.Client() is a request as any other, as it is through NewTransport
+// (which records and replays it): it asks for no tunnel (a client's
+// transport sends its proxy's CONNECT to the proxy itself, never through
+// its RoundTripper). It was a miss whose report told to send the request
+// through srv.Client(), which it came through.
+func TestAConnectSentThroughTheClientIsARequest(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	var got atomic.Value // the method and target the API got
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Store(r.Method + " " + r.RequestURI)
+		io.WriteString(w, "answered")
+	}))
+	defer api.Close()
+	lib := filepath.Join(t.TempDir(), "api")
+	connect := func(phase string, srv *replayserver.Server) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodConnect, api.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatalf("%s: CONNECT %s through srv.Client(): %v", phase, api.URL, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK || string(body) != "answered" {
+			t.Errorf("%s: CONNECT %s through srv.Client() = %d %q (%v); want 200 %q, the API's answer", phase, api.URL, resp.StatusCode, body, err, "answered")
+		}
+	}
+	rec := replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeRecord))
+	connect("recording", rec)
+	rec.Close()
+	if want := "CONNECT " + strings.TrimPrefix(api.URL, "http://"); got.Load() != want {
+		t.Errorf("the API got %v; want %q", got.Load(), want)
+	}
+	api.Close()
+	connect("replaying", replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict()))
+}
