@@ -155,7 +155,9 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 // A CONNECT, which asks for a tunnel (the client was given the proxy as
 // its HTTPS proxy), is answered 501 Not Implemented and not forwarded: a
 // tunnel is no request to the API, and what would pass through it is
-// encrypted, so nothing of it could be recorded. [OnError] is told why
+// encrypted, so nothing of it could be recorded. So is one that names a
+// path, which asks to hand the connection over to another protocol
+// (net/rpc's DialHTTP, HTTP/2's extended CONNECT). [OnError] is told why
 // ([New] fails the test).
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect {
@@ -163,7 +165,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"(HTTPS_PROXY, or its transport's Proxy, set to the proxy's URL): the proxy forwards requests to %s, it opens no tunnels, "+
 			"and what would pass through one is encrypted, so nothing of it is recorded. Point the client's base URL at the proxy's URL, "+
 			"or record a client with hard-coded URLs with recorder.NewTransport (or replayserver.New and srv.Client())",
-			r.Host, p.upstream.Redacted())
+			forwarded.ConnectTarget(r), p.upstream.Redacted())
+		if to := forwarded.HandOver(r); to != "" {
+			msg = fmt.Sprintf("recorder: CONNECT %s asks the recording proxy to hand the connection over to another protocol (%s), "+
+				"as net/rpc's DialHTTP does, or HTTP/2's extended CONNECT for a WebSocket: that is no request answered, so it is not forwarded "+
+				"to %s, and nothing of it is recorded. Serve it from a server of the test's own, or run the test against the real server",
+				forwarded.ConnectTarget(r), to, p.upstream.Redacted())
+		}
 		p.cfg.storeFailed(errors.New(msg))
 		http.Error(w, msg, http.StatusNotImplemented)
 		return

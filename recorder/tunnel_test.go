@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/rpc"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -70,5 +71,43 @@ func TestProxyRefusesATunnel(t *testing.T) {
 	}
 	if names, err := lib.Names(); err != nil || len(names) != 0 {
 		t.Errorf("library holds %q (%v); want nothing stored", names, err)
+	}
+}
+
+// A CONNECT that names a path asks for no tunnel but to hand the
+// connection over to another protocol, as net/rpc's DialHTTP does: it is
+// refused too, and the failure names it and says what it asks (it named
+// no target, and spoke of an HTTPS proxy).
+func TestProxyRefusesAConnectToAPath(t *testing.T) {
+	var conns atomic.Int64
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	api.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	api.Start()
+	defer api.Close()
+	path := filepath.Join(t.TempDir(), "api.json")
+	ft := &fakeTB{TB: t}
+	rec := recorder.New(ft, api.URL, path)
+	if c, err := rpc.DialHTTPPath("tcp", strings.TrimPrefix(rec.URL, "http://"), "/_goRPC_"); err == nil {
+		c.Close()
+		t.Errorf("rpc.DialHTTP to the recorder: no error; want its 501")
+	} else if !strings.Contains(err.Error(), "501") {
+		t.Errorf("rpc.DialHTTP to the recorder: %v; want its 501", err)
+	}
+	ft.end()
+	if n := conns.Load(); n != 0 {
+		t.Errorf("the API got %d connection(s); want none: a CONNECT is not forwarded", n)
+	}
+	failure := strings.Join(ft.errors, "\n")
+	for _, want := range []string{"CONNECT /_goRPC_ asks", "hand the connection over to another protocol (path /_goRPC_)"} {
+		if !strings.Contains(failure, want) {
+			t.Errorf("the test failure does not say %q:\n%s", want, failure)
+		}
+	}
+	if strings.Contains(failure, "HTTPS proxy") {
+		t.Errorf("the test failure speaks of an HTTPS proxy, for a CONNECT to a path:\n%s", failure)
 	}
 }

@@ -24,8 +24,11 @@
 // tunnel (a client given the server as its HTTPS proxy asks it for one,
 // which nothing could name or store): it is a miss whose report says to
 // send the requests through srv.Client() instead (see [Server.Transport]).
-// A CONNECT the caller sends itself through srv.Client(), as through
-// [NewTransport], is a request like any other. The environment
+// Nor does it forward one that names a path, which asks to hand the
+// connection over to another protocol (net/rpc's DialHTTP, HTTP/2's
+// extended CONNECT): a miss whose report says to serve it from a route of
+// [Server.Router]. A CONNECT the caller sends itself through srv.Client(),
+// as through [NewTransport], is a request like any other. The environment
 // variable CASSETTE_MODE overrides the mode for a whole run:
 //
 //	CASSETTE_MODE=record go test ./...

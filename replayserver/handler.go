@@ -798,7 +798,11 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	}
 	miss := h.missError(r, body, over, m)
 	if tunnel {
-		h.logf("miss CONNECT %s (name %s): a tunnel, which no mode forwards", r.Host, m.name)
+		what := "a tunnel"
+		if forwarded.HandOver(r) != "" {
+			what = "a connection handed over to another protocol"
+		}
+		h.logf("miss CONNECT %s (name %s): %s, which no mode forwards", forwarded.ConnectTarget(r), m.name, what)
 	} else if named {
 		h.logf("miss %s %s (name %s)", r.Method, h.redact.URL(r.URL).RequestURI(), m.name)
 	} else {
@@ -813,8 +817,9 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 	io.WriteString(w, miss.Report)
 }
 
-// tunnel reports whether r asks the server for a tunnel: a CONNECT that
-// [Server.Transport] did not bring. One it brought (srv.Client()) is a
+// tunnel reports whether r asks the server for a tunnel, or to hand its
+// connection over to another protocol (see forwarded.HandOver): a CONNECT
+// that [Server.Transport] did not bring. One it brought (srv.Client()) is a
 // request the caller sent for the API's own URL, with the method of its
 // choice, and goes where any other does, as it does through
 // [NewTransport]: a client's transport sends the CONNECT of its proxy

@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cassette-go/cassette/internal/bytesize"
+	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -181,7 +182,13 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 				"naming.MultipartBody (naming.Rules{Bodies: map[string]naming.BodyRule{\"multipart/*\": naming.MultipartBody}}).\n")
 		}
 	}
-	if m.found == "" && h.tunnel(r) {
+	if m.found == "" && h.tunnel(r) && forwarded.HandOver(r) != "" {
+		// No mode forwards it (see serveCassette): recording would not help.
+		fmt.Fprintf(&b, "\nthis CONNECT names a path, not a host and port: it asks the server to hand the connection over\n"+
+			"to another protocol (%s), as net/rpc's DialHTTP does, or HTTP/2's extended CONNECT for a\n"+
+			"WebSocket. That is no request answered, so no mode forwards, records or replays it: serve it\n"+
+			"from a handler of the test's own (srv.Router()), or run the test against the real server.\n", forwarded.HandOver(r))
+	} else if m.found == "" && h.tunnel(r) {
 		// No mode forwards it (see serveCassette): recording would not help.
 		b.WriteString("\nthis asks this server for a tunnel (CONNECT), as a client does of the HTTPS proxy it was given\n" +
 			"(HTTPS_PROXY, or its transport's Proxy, set to the server's URL). The server answers requests: it\n" +

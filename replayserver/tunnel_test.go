@@ -2,14 +2,17 @@ package replayserver_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/rpc"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -129,4 +132,77 @@ func TestAConnectSentThroughTheClientIsARequest(t *testing.T) {
 	}
 	api.Close()
 	connect("replaying", replayserver.New(t, lib, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict()))
+}
+
+// A CONNECT that names a path asks for no proxy's tunnel but to hand the
+// connection over to another protocol: net/rpc's DialHTTP sends CONNECT
+// /_goRPC_, HTTP/2's extended CONNECT opens a WebSocket on a stream. It is
+// a miss too, never forwarded, and the log and the report say what it
+// asks (the log named no target: "miss CONNECT  (name ...)"; the report
+// spoke of an HTTPS proxy), and to serve it from a route.
+func TestAConnectToAPathIsAMissThatSaysWhatItAsks(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	for _, tc := range []struct {
+		name   string
+		send   func(t *testing.T, srv *replayserver.Server)
+		target string // what the log names
+		asks   string // what the report says it hands the connection to
+	}{
+		{"net/rpc", func(t *testing.T, srv *replayserver.Server) {
+			if c, err := rpc.DialHTTPPath("tcp", strings.TrimPrefix(srv.URL, "http://"), "/_goRPC_"); err == nil {
+				c.Close()
+				t.Errorf("rpc.DialHTTP to the replay server: no error; want the 404 of a miss")
+			}
+		}, "/_goRPC_", "path /_goRPC_"},
+		{"extended CONNECT", func(t *testing.T, srv *replayserver.Server) {
+			// As net/http's HTTP/2 server hands it on (with GODEBUG
+			// http2xconnect=1).
+			r := httptest.NewRequest(http.MethodConnect, "/chat", nil)
+			r.Header.Set(":protocol", "websocket")
+			w := httptest.NewRecorder()
+			srv.Config.Handler.ServeHTTP(w, r)
+			if w.Code != http.StatusNotFound {
+				t.Errorf("extended CONNECT /chat = %d, want 404", w.Code)
+			}
+		}, "/chat", ":protocol websocket"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lib := filepath.Join(t.TempDir(), "api")
+			if err := os.MkdirAll(lib, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			var (
+				mu     sync.Mutex // guards logged
+				logged []string
+			)
+			ft := newFakeTB(t)
+			ft.do(func() {
+				srv := replayserver.New(ft, lib, replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(format string, args ...any) {
+					mu.Lock()
+					defer mu.Unlock()
+					logged = append(logged, fmt.Sprintf(format, args...))
+				}))
+				tc.send(t, srv)
+				srv.Close()
+			})
+			ft.finish()
+			mu.Lock()
+			log := strings.Join(logged, "\n")
+			mu.Unlock()
+			if !strings.Contains(log, "miss CONNECT "+tc.target+" ") {
+				t.Errorf("the log does not name CONNECT %s:\n%s", tc.target, log)
+			}
+			report := ft.errors()
+			for _, want := range []string{"hand the connection over", tc.asks, "srv.Router()"} {
+				if !strings.Contains(report, want) {
+					t.Errorf("the test failure does not say %q:\n%s", want, report)
+				}
+			}
+			for _, wrong := range []string{"HTTPS proxy", "to record it"} {
+				if strings.Contains(report, wrong) {
+					t.Errorf("the test failure says %q, of a CONNECT to a path:\n%s", wrong, report)
+				}
+			}
+		})
+	}
 }

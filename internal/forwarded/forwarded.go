@@ -79,6 +79,31 @@ func (u unsniffed) WriteHeader(code int) {
 // Unwrap returns the writer u wraps.
 func (u unsniffed) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
+// HandOver returns what a CONNECT that names a path, not a host and port,
+// asks to hand the connection over to: the protocol of an HTTP/2
+// extended CONNECT (":protocol websocket"), else the path (net/rpc's
+// DialHTTP sends CONNECT /_goRPC_). Such a CONNECT asks for no proxy's
+// tunnel. It returns "" for a proxy's CONNECT, or any other request.
+func HandOver(r *http.Request) string {
+	if r.Method != http.MethodConnect || r.URL.Path == "" {
+		return ""
+	}
+	if p := r.Header.Get(":protocol"); p != "" {
+		return ":protocol " + p
+	}
+	return "path " + r.URL.EscapedPath()
+}
+
+// ConnectTarget returns what the CONNECT r asks for, as its request line
+// names it: a host and port (a proxy's tunnel), or a path (see
+// [HandOver]).
+func ConnectTarget(r *http.Request) string {
+	if r.URL.Path == "" && r.URL.Host != "" {
+		return r.URL.Host
+	}
+	return r.URL.EscapedPath()
+}
+
 // hopByHop reports whether h's Connection header names the header name.
 func hopByHop(h http.Header, name string) bool {
 	for _, v := range h["Connection"] {
