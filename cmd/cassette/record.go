@@ -5,9 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -215,10 +213,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if *unusedFile != "" {
 			// Not left with an earlier session's list, which a prune
 			// run next would take for this one's.
-			switch err := os.Remove(*unusedFile); {
-			case err == nil:
+			switch removed, err := removeList(*unusedFile); {
+			case removed:
 				fmt.Fprintf(stderr, "cassette record: -unused %s removed, not written, as the library was not saved\n", *unusedFile)
-			case !errors.Is(err, fs.ErrNotExist):
+			case err != nil:
 				fmt.Fprintf(stderr, "cassette record: -unused %s not written, as the library was not saved, and the list of an earlier session it holds could not be removed: %v\n", *unusedFile, err)
 			}
 		}
@@ -261,7 +259,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		// the cassette of a request that broke off, or was over the
 		// limit. Nor left with an earlier session's list.
 		msg := "not written"
-		if err := os.Remove(*unusedFile); err == nil {
+		if removed, _ := removeList(*unusedFile); removed {
 			msg = "removed, not written"
 		}
 		fmt.Fprintf(stderr, "cassette record: -unused %s %s, as some requests were not recorded (the lines above say which), and their cassettes would be listed as not recorded again\n", *unusedFile, msg)

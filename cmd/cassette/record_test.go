@@ -1208,3 +1208,62 @@ func pollAt(t time.Time, body string) library.Exchange {
 		RecordedAt: t.UTC(),
 	}
 }
+
+// A record that writes no -unused list (a request was not recorded, or
+// the library was not saved) removes the list of an earlier session at
+// FILE, but not a folder made there during the run (FILE is refused at
+// start when it is one): it removed an empty one, saying an earlier
+// session's list was removed, and called one holding files a list it
+// could not remove (as writeList did, 79f1a7d).
+func TestRecordLeavesAFolderMadeInPlaceOfItsUnusedList(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("TMPDIR", t.TempDir())
+	for _, tc := range []struct {
+		name    string
+		unsaved bool   // the library cannot be saved, rather than a request not recorded
+		why     string // what stderr says
+	}{
+		{"a request not recorded", false, "as some requests were not recorded"},
+		{"the library not saved", true, "cassette record: recorder: save "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			lib := filepath.Join(dir, "api.json")
+			report := filepath.Join(dir, "unused.log")
+			upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				// During the run, a folder takes the list's place.
+				if err := os.Mkdir(report, 0o755); err != nil {
+					t.Error(err)
+				}
+				if tc.unsaved {
+					// The file the recording saves to is a folder now.
+					if err := os.Mkdir(lib, 0o755); err != nil {
+						t.Error(err)
+					}
+					io.WriteString(w, "whole")
+					return
+				}
+				brokenoff.Write(w, 1000, "part")
+			}))
+			defer upstream.Close()
+			c := start(t, "record", "-upstream", upstream.URL, "-unused", report, lib)
+			if resp, err := http.Get(c.baseURL() + "/a"); err == nil {
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			if code := c.stop(); code != exitError {
+				t.Errorf("record exited %d; want %d", code, exitError)
+			}
+			stderr := c.stderr.String()
+			if !strings.Contains(stderr, tc.why) {
+				t.Errorf("stderr does not say %q:\n%s", tc.why, stderr)
+			}
+			if fi, err := os.Lstat(report); err != nil || !fi.IsDir() {
+				t.Errorf("-unused %s after the run: %v, %v; want the folder made there left", report, fi, err)
+			}
+			if strings.Contains(stderr, "-unused "+report+" removed") || strings.Contains(stderr, "could not be removed") {
+				t.Errorf("stderr speaks of the folder at -unused as a list removed, or to remove:\n%s", stderr)
+			}
+		})
+	}
+}

@@ -313,6 +313,32 @@ func writeList(path string, data []byte) error {
 	}
 }
 
+// removeList removes the list of an earlier run at path, an -unused FILE
+// that this run does not write: a regular file, or a symbolic link in its
+// place (not what it leads to). Anything else is left, and is no error: a
+// folder made there since the start (which refuses one) is no list, and
+// not the command's to remove. It reports whether it removed something.
+func removeList(path string) (removed bool, err error) {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if !fi.Mode().IsRegular() && fi.Mode()&fs.ModeSymlink == 0 {
+		return false, nil
+	}
+	switch err := os.Remove(path); {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	default:
+		return false, err
+	}
+}
+
 // printRoutes writes a table of the cassettes in lib: the method, URL
 // (path and query) and status of each cassette's first exchange, its number
 // of exchanges and its name.
