@@ -762,6 +762,16 @@ func (h *Handler) serveCassette(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	m, named := h.lookupBody(r, body, over)
+	if tunnel && m.found != "" {
+		// A cassette of its name answers a CONNECT sent through
+		// srv.Client() or NewTransport, which asked for no tunnel (see
+		// Handler.tunnel), never a tunnel: the client would take the
+		// answer for one opened, and speak TLS to this server.
+		if m.taken && m.ok {
+			h.untake(&m) // counted by lookup: not served after all
+		}
+		m.found, m.cassette, m.taken, m.ex, m.ok, m.reply = "", library.Cassette{}, false, nil, false, nil
+	}
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
 		if ex, ok := h.take(&m); ok {
 			if over && !h.drained(w, r, body) {

@@ -107,7 +107,14 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 	var left int
 	// The cassette found is not one of the nearest: it matches, and was
 	// said above why it did not answer.
-	e.Near, left = h.nearest(name, names, m.found, got, nearestCount)
+	exclude := m.found
+	tunnel := m.found == "" && h.tunnel(r)
+	if tunnel {
+		// A cassette of its name answers no tunnel (see serveCassette),
+		// and is said so below.
+		exclude = name
+	}
+	e.Near, left = h.nearest(name, names, exclude, got, nearestCount)
 	if len(names) == 0 {
 		b.WriteString("  the library holds no cassettes.\n")
 		if h.asked == ModeOnce && h.lib.Exists() {
@@ -167,12 +174,12 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 				"  (record and replay must use the same replayserver.Naming / recorder.Naming)\n")
 		}
 	}
-	if prefix != "" && m.found == "" {
+	if prefix != "" && m.found == "" && !tunnel {
 		fmt.Fprintf(&b, "\nthe nearest cassette's path is this request's under %s: it was recorded through an upstream URL\n"+
 			"ending in %[1]s (replayserver.Upstream, cassette record -upstream), and requests are named that way\n"+
 			"only when the same URL is given: give it to this server too (cassette serve -upstream URL).\n", prefix)
 	}
-	if samePath && m.found == "" {
+	if samePath && m.found == "" && !tunnel {
 		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +
 			"name: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a body rule such as\n" +
 			"naming.JSONBodyWithout or naming.FormBodyWithout (and the same rules recording), then record once\n" +
@@ -182,19 +189,23 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 				"naming.MultipartBody (naming.Rules{Bodies: map[string]naming.BodyRule{\"multipart/*\": naming.MultipartBody}}).\n")
 		}
 	}
-	if m.found == "" && h.tunnel(r) && forwarded.HandOver(r) != "" {
+	if tunnel && forwarded.HandOver(r) != "" {
 		// No mode forwards it (see serveCassette): recording would not help.
 		fmt.Fprintf(&b, "\nthis CONNECT names a path, not a host and port: it asks the server to hand the connection over\n"+
 			"to another protocol (%s), as net/rpc's DialHTTP does, or HTTP/2's extended CONNECT for a\n"+
 			"WebSocket. That is no request answered, so no mode forwards, records or replays it: serve it\n"+
 			"from a handler of the test's own (srv.Router()), or run the test against the real server.\n", forwarded.HandOver(r))
-	} else if m.found == "" && h.tunnel(r) {
+	} else if tunnel {
 		// No mode forwards it (see serveCassette): recording would not help.
 		b.WriteString("\nthis asks this server for a tunnel (CONNECT), as a client does of the HTTPS proxy it was given\n" +
 			"(HTTPS_PROXY, or its transport's Proxy, set to the server's URL). The server answers requests: it\n" +
 			"opens no tunnels, and what would pass through one is encrypted, so no mode forwards, records or\n" +
 			"replays it. Send the client's requests through srv.Client() or srv.Transport(), which bring any\n" +
 			"URL to the server, or point the client's base URL at the server's address.\n")
+		if slices.Contains(names, name) {
+			fmt.Fprintf(&b, "(cassette %s, of this name, answers a CONNECT the test's code sent itself through\n"+
+				"srv.Client() or replayserver.NewTransport, never a tunnel.)\n", h.lib.File(name))
+		}
 	} else if m.found == "" {
 		if up := upgradeOf(r); up != "" {
 			// Recording helps only if the API declines the upgrade: one

@@ -206,3 +206,68 @@ func TestAConnectToAPathIsAMissThatSaysWhatItAsks(t *testing.T) {
 		})
 	}
 }
+
+// A cassette of a CONNECT, recorded as it came through srv.Client() or
+// NewTransport (or by recorder.New before it refused tunnels), does not
+// answer a proxy's tunnel of the same name: its client would take the
+// answer for a tunnel opened and speak TLS to the server, and the test
+// would not fail. It is a miss as any tunnel, and the cassette stays
+// unused.
+func TestATunnelIsNotAnsweredFromACassetteOfItsName(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "answered")
+	}))
+	defer api.Close()
+	lib := filepath.Join(t.TempDir(), "api")
+	t.Run("recording", func(t *testing.T) {
+		tr := replayserver.NewTransport(t, lib, replayserver.WithMode(replayserver.ModeRecord))
+		req, err := http.NewRequest(http.MethodConnect, api.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	})
+	api.Close()
+	for _, mode := range []replayserver.Mode{replayserver.ModeReplay, replayserver.ModeRecord} {
+		t.Run(string(mode), func(t *testing.T) {
+			ft := newFakeTB(t)
+			var status string
+			var unused []string
+			ft.do(func() {
+				srv := replayserver.New(ft, lib, replayserver.WithMode(mode))
+				proxy, _ := url.Parse(srv.URL)
+				tr := &http.Transport{Proxy: http.ProxyURL(proxy)}
+				defer tr.CloseIdleConnections()
+				tr.OnProxyConnectResponse = func(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
+					status = resp.Status
+					return nil
+				}
+				if resp, err := (&http.Client{Transport: tr}).Get("https://" + api.Listener.Addr().String() + "/x"); err == nil {
+					resp.Body.Close()
+				}
+				unused = srv.Unused()
+			})
+			ft.finish()
+			if status != "404 Not Found" {
+				t.Errorf("CONNECT %s through the server as a proxy answered %q; want 404 Not Found", api.Listener.Addr(), status)
+			}
+			report := ft.errors()
+			for _, want := range []string{"asks this server for a tunnel", "of this name, answers a CONNECT the test's code sent itself"} {
+				if !strings.Contains(report, want) {
+					t.Errorf("the test failure does not say %q:\n%s", want, report)
+				}
+			}
+			if strings.Contains(report, "nearest #1") {
+				t.Errorf("the test failure shows the cassette of the CONNECT's name as a nearest one:\n%s", report)
+			}
+			if len(unused) != 1 {
+				t.Errorf("Unused() = %q; want the CONNECT's cassette, which answered nothing", unused)
+			}
+		})
+	}
+}
