@@ -49,16 +49,8 @@ type dirProblem struct {
 // files Windows Explorer writes into folders it shows (desktop.ini,
 // Thumbs.db, ehthumbs.db, in any case). Any other file that is not a
 // cassette file is an error naming it.
-func IgnoredFile(name string) bool {
-	if strings.HasPrefix(name, ".") {
-		return true
-	}
-	switch strings.ToLower(name) {
-	case "desktop.ini", "thumbs.db", "ehthumbs.db":
-		return true
-	}
-	return false
-}
+// A rerecord, which replaces the library's folder, keeps them.
+func IgnoredFile(name string) bool { return atomicfile.LeftAlone(name) }
 
 // scanDir lists the folder at abs. It reads no cassette file, and stats
 // only symbolic links.

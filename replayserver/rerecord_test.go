@@ -629,3 +629,32 @@ func TestRerecordIntoAStagingLibraryThatCannotBeWritten(t *testing.T) {
 		})
 	}
 }
+
+// Rerecording a directory library keeps the files of Windows Explorer
+// (desktop.ini, Thumbs.db) that a directory library leaves alone, as it
+// keeps dot files: they are not the library's to replace.
+func TestRerecordKeepsTheFilesALibraryLeavesAlone(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	up := startUpstream(t)
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/gone")
+	kept := map[string]string{"desktop.ini": "[.ShellClassInfo]\r\n", "Thumbs.db": "\x00"}
+	for name, body := range kept {
+		if err := os.WriteFile(filepath.Join(path, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ft := newFakeTB(t)
+	ft.do(func() {
+		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeRerecord), replayserver.Upstream(up.URL))
+		do(t, rawClient(), srv.URL, call{"GET", "/json", ""})
+	})
+	ft.finish()
+	if ft.Failed() {
+		t.Fatalf("rerecord failed: %s", ft.errors())
+	}
+	for name, body := range kept {
+		if b, err := os.ReadFile(filepath.Join(path, name)); err != nil || string(b) != body {
+			t.Errorf("after rerecord %s = %q, %v; want %q kept", name, b, err, body)
+		}
+	}
+}

@@ -169,9 +169,9 @@ func openTarget(path string, force bool, opts ...library.Option) (*library.Libra
 // foreignFiles returns what the folder dir holds that a directory library
 // would not take for its own, as package library lists a folder: anything
 // but NAME.json, NAME.yaml and NAME.yml files of valid names, its
-// "bodies" folder, and names starting with a dot (Explorer's desktop.ini,
-// which the library leaves alone too, is foreign here: the folder that
-// replaces DST keeps only dot files). (Two files of one
+// "bodies" folder, and the names it leaves alone (see
+// library.IgnoredFile: dot files, Explorer's desktop.ini), which the
+// folder that replaces DST keeps. (Two files of one
 // cassette are its own: a convert -force replaces both.) In the body
 // folder, which a convert -force replaces whole, anything but the body
 // files the library names after their content is foreign: a file placed
@@ -185,7 +185,7 @@ func foreignFiles(dir string) ([]string, error) {
 	var out []string
 	for _, de := range ents {
 		name := de.Name()
-		if strings.HasPrefix(name, ".") {
+		if library.IgnoredFile(name) {
 			continue
 		}
 		fi, err := os.Stat(filepath.Join(dir, name)) // through a link
@@ -215,8 +215,9 @@ func foreignFiles(dir string) ([]string, error) {
 }
 
 // onlyDotFiles reports whether there is nothing at path, or a folder
-// holding nothing but names starting with a dot (.gitkeep, a .notes
-// folder): all that a folder built to replace it keeps (see
+// holding nothing but names a library leaves alone (see
+// library.IgnoredFile: .gitkeep, a .notes folder, Explorer's
+// desktop.ini): all that a folder built to replace it keeps (see
 // atomicfile.ReplaceDir).
 func onlyDotFiles(path string) bool {
 	ents, err := os.ReadDir(path)
@@ -228,7 +229,7 @@ func onlyDotFiles(path string) bool {
 		return false
 	}
 	for _, e := range ents {
-		if !strings.HasPrefix(e.Name(), ".") {
+		if !library.IgnoredFile(e.Name()) {
 			return false
 		}
 	}

@@ -15,8 +15,9 @@ import (
 // disk), leaves dir as it was. build gets a new, empty folder beside dir
 // (named RerecordPrefix and a random suffix, so that `cassette prune`
 // finds one a crash left); when it returns without error, that folder
-// gets dir's mode and the dot files and folders of dir that it lacks
-// (.gitkeep, a .notes folder: everything else in dir is the library's, and
+// gets dir's mode and the files and folders of dir that it lacks and a
+// library leaves alone (see [LeftAlone]: .gitkeep, a .notes folder,
+// Explorer's desktop.ini; everything else in dir is the library's, and
 // is replaced), then takes dir's place: swapped with it in one step by
 // swap (Exchange, or a test's stand-in), else, where swap matches
 // errors.ErrUnsupported, by two renames, the first undone if the second
@@ -103,13 +104,30 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 	return nil
 }
 
+// LeftAlone reports whether a directory library leaves alone a file (or
+// folder) of this name in its folder (see library.IgnoredFile, which
+// documents it): a name that starts with a dot, and the files Windows
+// Explorer writes into folders it shows (desktop.ini, Thumbs.db,
+// ehthumbs.db, in any case).
+func LeftAlone(name string) bool {
+	if strings.HasPrefix(name, ".") {
+		return true
+	}
+	switch strings.ToLower(name) {
+	case "desktop.ini", "thumbs.db", "ehthumbs.db":
+		return true
+	}
+	return false
+}
+
 // ErrMountPoint is the error of [ReplaceDir] for a folder on which a file
 // system is mounted.
 var ErrMountPoint = errors.New("a mount point, which no other folder can replace")
 
 // keepOtherFiles copies into the new folder next what the old folder dir
-// holds besides the library: the dot files and folders a directory
-// library leaves alone (.gitkeep, .DS_Store, a .notes folder).
+// holds besides the library: the files and folders a directory library
+// leaves alone (see [LeftAlone]: .gitkeep, .DS_Store, a .notes folder,
+// Explorer's desktop.ini and Thumbs.db).
 // Everything else there is the library's (cassette files, the body
 // folder), as are its temporary files (.cassette-*), and is not copied.
 // Files are hard-linked where the file system allows it.
@@ -120,7 +138,7 @@ func keepOtherFiles(dir, next string) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if !strings.HasPrefix(name, ".") || strings.HasPrefix(name, ".cassette-") {
+		if !LeftAlone(name) || strings.HasPrefix(name, ".cassette-") {
 			continue
 		}
 		if _, err := os.Lstat(filepath.Join(next, name)); err == nil {
