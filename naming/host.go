@@ -2,6 +2,7 @@ package naming
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -42,15 +43,18 @@ func appendHost(b []byte, r *http.Request, u *url.URL) []byte {
 // A zone names an interface of the machine that sent the request (en0 on
 // one, eth0 on another), which no request on the wire carries: Go's
 // client leaves it out of the Host header, so the server never sees it.
-// A host that is no IPv6 address (no ':') is returned as it is.
+// A host that is no IPv6 address with a zone (a raw request's Host that
+// does not parse, such as "[::1%a]x") is returned as it is, so that two
+// such hosts never share a name.
 func withoutZone(host string) string {
-	if !strings.Contains(host, ":") {
+	i := strings.IndexByte(host, '%')
+	if i < 0 || !strings.Contains(host[:i], ":") {
 		return host
 	}
-	if i := strings.IndexByte(host, '%'); i >= 0 {
-		return host[:i]
+	if a, err := netip.ParseAddr(host); err != nil || !a.Is6() || a.Zone() == "" {
+		return host
 	}
-	return host
+	return host[:i]
 }
 
 // appendHashedHost appends the field of a host (in lower case) that

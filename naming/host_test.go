@@ -74,4 +74,13 @@ func TestNameLeavesOutTheZone(t *testing.T) {
 	if a, b := get("http://a%25b/").name(t), get("http://a/").name(t); a == b {
 		t.Errorf("Name(http://a%%25b/) = Name(http://a/) = %q: only an IPv6 address has a zone", a)
 	}
+	// Nor is what follows a '%' in a host that does not parse (a raw
+	// request's Host): two such hosts never share a name.
+	for _, pair := range [][2]string{{"[::1%a]x", "[::1%b]y"}, {"a:b%c", "a:b%d"}, {"[fe80::1%en0", "[fe80::1%eth0"}} {
+		a := spec{method: "GET", url: "/", host: pair[0]}
+		b := spec{method: "GET", url: "/", host: pair[1]}
+		if na, nb := a.name(t), b.name(t); na == nb {
+			t.Errorf("Name(Host %q) = Name(Host %q) = %q: hosts that are no IPv6 address keep what follows their '%%'", pair[0], pair[1], na)
+		}
+	}
 }
