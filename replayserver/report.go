@@ -77,6 +77,15 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 		b.WriteString("  name:    unknown: its body is part of it, and over the limit (see below)\n")
 	} else {
 		fmt.Fprintf(&b, "  name:    %s\n", name)
+		if u, own := h.target(r); own || isLoopback(u.Hostname()) {
+			// The name shows a host that is not part of the match (see
+			// lookup): say so, or the reader takes it for the one to record.
+			where := "a loopback address, whose port changes every run"
+			if own {
+				where = "the server's own address"
+			}
+			fmt.Fprintf(&b, "           (its host, %s, is %s, which says nothing about the API: a cassette recorded from any host, named so but for the host, answers it)\n", u.Host, where)
+		}
 	}
 	body = h.redact.Body(r.Header, body)
 	if over {
