@@ -70,3 +70,26 @@ func TestBodyRuleOfAContentTypeUnderANonCanonicalKey(t *testing.T) {
 		t.Errorf(`Name(content-type: application/json, {"b":2, "a":1}) = %q, want %q as for Content-Type`, lower, canonical)
 	}
 }
+
+// A field set under its canonical key and under another spelling
+// (req.Header.Set, then an SDK's req.Header["x-ms-version"]) is sent
+// twice, and a server reads both values: the name counts both, in the
+// order Go sends them (sorted keys), as for the same request read by a
+// server. Before, only the canonical key's value counted, so that
+// recorder.NewTransport stored a cassette the replay server never found.
+func TestAFieldUnderTwoSpellingsCountsAsAServerReadsIt(t *testing.T) {
+	name := func(h http.Header) string {
+		req, _ := http.NewRequest("GET", "https://h/object", nil)
+		req.Header = h
+		return naming.Name(req, nil, naming.Rules{Headers: []string{"X-Ms-Version"}})
+	}
+	for _, c := range []struct{ sent, read http.Header }{
+		{http.Header{"X-Ms-Version": {"1"}, "x-ms-version": {"2"}}, http.Header{"X-Ms-Version": {"1", "2"}}},
+		{http.Header{"X-Ms-Version": {"1"}, "X-MS-VERSION": {"2"}}, http.Header{"X-Ms-Version": {"2", "1"}}},
+		{http.Header{"Range": {"bytes=0-9"}, "range": {"bytes=0-9"}}, http.Header{"Range": {"bytes=0-9", "bytes=0-9"}}},
+	} {
+		if got, want := name(c.sent), name(c.read); got != want {
+			t.Errorf("Name(%q) = %q, want %q as for %q, which a server reads", c.sent, got, want, c.read)
+		}
+	}
+}

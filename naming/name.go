@@ -18,8 +18,10 @@ import (
 type Rules struct {
 	// Headers are the significant request headers, in any case (here and
 	// in the request's Header, whose keys a client may set in a form that
-	// is not canonical). Their values (all of them, in order) are hashed
-	// into the "~h" suffix. A
+	// is not canonical). Their values (all of them, in order; of a header
+	// set under several spellings of its key, those of each key in the
+	// order of the keys sorted, as a server reads them) are hashed into
+	// the "~h" suffix. A
 	// header absent from the request adds nothing to the hash, so a request
 	// that has none of them gets no "~h" suffix; an empty User-Agent, which
 	// is how Go asks to send none, counts as absent. Default: none, so headers

@@ -10,22 +10,33 @@ import (
 	"strings"
 )
 
-// Values returns the values of the field k (in canonical form) in h:
-// h[k], or, when the field is set under keys not in canonical form, the
-// values of those keys, in the order of their sorted keys. It allocates
-// only when the field is set under a key not in canonical form.
+// Values returns the values of the field k (in canonical form) in h, as
+// a server reads them once Go sent h: those of every key that is k in
+// another case, h[k] included, in the order of their sorted keys (Go
+// writes a header's keys sorted; a server appends the values of each line
+// to its canonical key). It allocates only when the field is set under
+// more than one key.
 func Values(h http.Header, k string) []string {
-	if vs := h[k]; len(vs) > 0 {
-		return vs
-	}
 	var keys []string
+	only := "" // the one key found, while it is the only one
 	for hk := range h {
-		if hk != k && strings.EqualFold(hk, k) {
+		if len(hk) != len(k) || !strings.EqualFold(hk, k) || len(h[hk]) == 0 {
+			continue
+		}
+		switch {
+		case keys != nil:
 			keys = append(keys, hk)
+		case only == "":
+			only = hk
+		default:
+			keys = []string{only, hk}
 		}
 	}
-	if len(keys) == 1 {
-		return h[keys[0]]
+	if keys == nil {
+		if only == "" {
+			return nil
+		}
+		return h[only]
 	}
 	slices.Sort(keys)
 	var vs []string

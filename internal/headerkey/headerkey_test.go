@@ -12,7 +12,12 @@ func TestValues(t *testing.T) {
 		h    http.Header
 		want []string
 	}{
-		{"the canonical key", http.Header{"Content-Type": {"a"}, "content-type": {"b"}}, []string{"a"}},
+		{"the canonical key", http.Header{"Content-Type": {"a"}}, []string{"a"}},
+		// Go sends both keys, sorted, and a server reads both values:
+		// before, only the canonical key's were seen.
+		{"the canonical key and another", http.Header{"Content-Type": {"a"}, "content-type": {"b"}}, []string{"a", "b"}},
+		{"the canonical key after another", http.Header{"Content-Type": {"a"}, "CONTENT-TYPE": {"d"}}, []string{"d", "a"}},
+		{"a key without values", http.Header{"Content-Type": {}, "content-type": {"b"}}, []string{"b"}},
 		{"a key in another case", http.Header{"content-type": {"b"}}, []string{"b"}},
 		{"several keys, sorted", http.Header{"content-type": {"c"}, "CONTENT-TYPE": {"d"}}, []string{"d", "c"}},
 		{"none", http.Header{"X": {"y"}}, nil},
@@ -21,6 +26,11 @@ func TestValues(t *testing.T) {
 		if got := Values(c.h, "Content-Type"); !slices.Equal(got, c.want) {
 			t.Errorf("%s: Values(%v, Content-Type) = %q, want %q", c.why, c.h, got, c.want)
 		}
+	}
+	// Not a spelling of X-Key, which no server reads as one: the Kelvin
+	// sign folds to "k" only in Unicode.
+	if h, got := (http.Header{"X-\u212aey": {"x"}}), Values(http.Header{"X-\u212aey": {"x"}}, "X-Key"); got != nil {
+		t.Errorf("Values(%+q, X-Key) = %q, want none", h, got)
 	}
 	if got := Get(http.Header{"content-type": {"b", "c"}}, "Content-Type"); got != "b" {
 		t.Errorf("Get(content-type: b, c) = %q, want %q", got, "b")
