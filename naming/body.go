@@ -2,6 +2,7 @@ package naming
 
 import (
 	"net/http"
+	"net/textproto"
 	"reflect"
 	"strings"
 
@@ -11,8 +12,8 @@ import (
 
 // A BodyRule says what of a request body tells cassettes apart: it returns
 // the bytes hashed into the "~b" suffix of a name. contentType is the
-// request's Content-Type header as sent, parameters included ("" when
-// there is none); body is the request body, never empty. Returning nil (or
+// request's Content-Type header as a server reads it, parameters
+// included, without the spaces around it ("" when there is none); body is the request body, never empty. Returning nil (or
 // an empty slice) means the body does not tell cassettes apart: the name
 // has no "~b" suffix.
 //
@@ -94,7 +95,9 @@ func (r Rules) canonicalBody(req *http.Request, body []byte) []byte {
 	}
 	var contentType string
 	if req != nil {
-		contentType = headerkey.Get(req.Header, "Content-Type") // under any key a client set it
+		// Under any key a client set it, without the spaces around it,
+		// as a server reads it.
+		contentType = textproto.TrimString(headerkey.Get(req.Header, "Content-Type"))
 	}
 	rule := r.bodyRule(mediaType(contentType))
 	if rule == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"net/http"
+	"net/textproto"
 	"slices"
 
 	"github.com/cassette-go/cassette/internal/headerkey"
@@ -47,7 +48,8 @@ func appendURLHash(b []byte, method, path string, query []queryPair) []byte {
 
 // appendHeaderHash appends "~h" and the 8 hex digits of a hash of the
 // significant headers of h, in canonical form and sorted, each with all
-// its values in order; it appends nothing when h has none of them.
+// its values in order, without the spaces around them; it appends nothing
+// when h has none of them.
 func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
 	if len(names) == 0 || len(h) == 0 {
 		return b
@@ -64,7 +66,7 @@ func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
 	present := false
 	for _, k := range keys {
 		vs := headerkey.Values(h, k) // under any key a client set it
-		if len(vs) == 0 || k == "User-Agent" && !slices.ContainsFunc(vs, func(v string) bool { return v != "" }) {
+		if len(vs) == 0 || k == "User-Agent" && !slices.ContainsFunc(vs, func(v string) bool { return textproto.TrimString(v) != "" }) {
 			// An empty User-Agent is how Go says "send none" (a reverse
 			// proxy sets one when the client sent none): it is absent.
 			continue
@@ -73,7 +75,9 @@ func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
 		d = appendString(d, k)
 		d = binary.AppendUvarint(d, uint64(len(vs)))
 		for _, v := range vs {
-			d = appendString(d, v)
+			// As a server reads it: Go sends a value without the
+			// spaces around it, and a server drops those it gets.
+			d = appendString(d, textproto.TrimString(v))
 		}
 	}
 	if !present {

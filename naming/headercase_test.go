@@ -93,3 +93,38 @@ func TestAFieldUnderTwoSpellingsCountsAsAServerReadsIt(t *testing.T) {
 		}
 	}
 }
+
+// A header value counts without the spaces and tabs around it: Go sends
+// it so, and a server drops those it gets. Before, a value set with them
+// (a Range built as " bytes=0-9", a significant header read from a file
+// with its newline trimmed but not its spaces) named a request one way
+// in recorder.NewTransport and another in the replay server, which
+// missed the cassette recorded. So does the Content-Type a body rule gets.
+func TestAHeaderValueCountsWithoutTheSpacesAroundIt(t *testing.T) {
+	var gotType string
+	rules := naming.Rules{
+		Headers: []string{"X-Tenant", "User-Agent"},
+		Bodies: map[string]naming.BodyRule{"text/plain": func(contentType string, body []byte) []byte {
+			gotType = contentType
+			return body
+		}},
+	}
+	name := func(h http.Header) string {
+		req, _ := http.NewRequest("POST", "https://h/object", nil)
+		req.Header = h
+		return naming.Name(req, []byte("x"), rules)
+	}
+	for _, c := range []struct{ sent, read http.Header }{
+		{http.Header{"X-Tenant": {" a\t"}}, http.Header{"X-Tenant": {"a"}}},
+		{http.Header{"Range": {"bytes=0-9 "}}, http.Header{"Range": {"bytes=0-9"}}},
+		{http.Header{"User-Agent": {" "}}, http.Header{"User-Agent": {""}}},
+	} {
+		if got, want := name(c.sent), name(c.read); got != want {
+			t.Errorf("Name(%q) = %q, want %q as for %q, which a server reads", c.sent, got, want, c.read)
+		}
+	}
+	name(http.Header{"Content-Type": {" text/plain; charset=utf-8 "}})
+	if gotType != "text/plain; charset=utf-8" {
+		t.Errorf("the body rule got the Content-Type %q, want %q", gotType, "text/plain; charset=utf-8")
+	}
+}

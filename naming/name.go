@@ -20,8 +20,8 @@ type Rules struct {
 	// in the request's Header, whose keys a client may set in a form that
 	// is not canonical). Their values (all of them, in order; of a header
 	// set under several spellings of its key, those of each key in the
-	// order of the keys sorted, as a server reads them) are hashed into
-	// the "~h" suffix. A
+	// order of the keys sorted; each without the spaces around it: as a
+	// server reads them) are hashed into the "~h" suffix. A
 	// header absent from the request adds nothing to the hash, so a request
 	// that has none of them gets no "~h" suffix; an empty User-Agent, which
 	// is how Go asks to send none, counts as absent. Default: none, so headers
