@@ -55,8 +55,9 @@ func (r Rules) For(req *http.Request) Rules {
 // CanonicalBody returns the bytes that the body rule of req produces from
 // body, those hashed into the "~b" suffix of req's name: the rules are
 // r.For(req), and the body rule is chosen by req's media type as
-// [Rules.Bodies] says. It returns nil when body is empty or the rule
-// ignores it (returns nil or an empty slice), and never an empty slice.
+// [Rules.Bodies] says, which reads a gzip-encoded body decoded. It returns
+// nil when body is empty, or decodes to nothing, or the rule ignores it
+// (returns nil or an empty slice), and never an empty slice.
 // The result may be body itself: do not modify it.
 func (r Rules) CanonicalBody(req *http.Request, body []byte) []byte {
 	return r.For(req).canonicalBody(req, body)
@@ -104,8 +105,11 @@ func (r Rules) canonicalBody(req *http.Request, body []byte) []byte {
 		return body
 	}
 	if req != nil {
-		// A rule reads the body the client encoded, not its gzip.
-		body = gunzip.RequestBody(req.Header, body)
+		// A rule reads the body the client encoded, not its gzip; one
+		// that decodes to nothing is no body.
+		if body = gunzip.RequestBody(req.Header, body); len(body) == 0 {
+			return nil
+		}
 	}
 	out := rule(contentType, body)
 	if len(out) == 0 {

@@ -421,3 +421,25 @@ func TestBodyRulesReadGzipBodiesDecoded(t *testing.T) {
 		t.Errorf("names %s, %s, %s: want the first two equal, the third apart", a, b, c)
 	}
 }
+
+// A gzip-encoded body that decodes to nothing is an empty body: a rule
+// is promised a body that is never empty, and does not get this one (one
+// that reads its first byte would panic), and the name has no "~b", as
+// for a request sent without a body. Before, the rule was called with
+// the empty body decoded.
+func TestABodyRuleNeverGetsAGzipBodyThatDecodesToNothing(t *testing.T) {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Close()
+	called := false
+	rules := Rules{Bodies: map[string]BodyRule{"": func(_ string, body []byte) []byte {
+		called = true
+		return body
+	}}}
+	r, _ := http.NewRequest("POST", "https://h/v1/notes", nil)
+	r.Header.Set("Content-Encoding", "gzip")
+	got := Name(r, b.Bytes(), rules)
+	if want := Name(r, nil, rules); got != want || called {
+		t.Errorf("Name(POST /v1/notes, gzip of nothing) = %q (rule called: %v), want %q as without a body, the rule not called", got, called, want)
+	}
+}
