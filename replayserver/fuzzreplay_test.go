@@ -3,7 +3,9 @@ package replayserver_test
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/tls"
 	"io"
 	"log"
 	"net"
@@ -199,13 +201,20 @@ func sentValue(v string) string {
 // never panic, and every answer is the route's, a recorded one, a 400 for
 // a body that cannot be read, or a miss: a 404 that is the report, the
 // only answer counted as a miss, and the only one with X-Cassette-Miss.
+// Then it sends the same request to a handler in record mode, on a new
+// library, whose upstream is a loopback server (see fuzzUpstream): a
+// request forwarded gets what the upstream sent, and the same request sent
+// again is answered the same from the library, without reaching the
+// upstream; one not forwarded gets an answer of the handler's own.
 func FuzzServeRequest(f *testing.F) {
 	const path = "../testdata/weather"
-	h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}),
-		replayserver.Naming(naming.Rules{Headers: []string{"X-Tenant"}, Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody, "multipart/*": naming.MultipartBody, "application/x-www-form-urlencoded": naming.FormBody}}))
+	rules := naming.Rules{Headers: []string{"X-Tenant"}, Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody, "multipart/*": naming.MultipartBody, "application/x-www-form-urlencoded": naming.FormBody}}
+	h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}), replayserver.Naming(rules))
 	if err != nil {
 		f.Fatal(err)
 	}
+	f.Setenv(replayserver.EnvMode, "")
+	up := newFuzzUpstream(f)
 	secret := replayserver.TransportSecret(h)
 	for _, s := range []string{
 		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n",
@@ -222,6 +231,9 @@ func FuzzServeRequest(f *testing.F) {
 		// secret: as if without those headers.
 		"GET /v2/routed/x HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Cassette-Scheme: https\r\nX-Cassette-Host: api.example.com\r\n\r\n",
 		"GET /v2/cities HTTP/1.1\r\nHost: 127.0.0.1:1\r\nX-Cassette-Scheme: http\r\nX-Cassette-Host: 127.0.0.1:45281\r\nX-Cassette-Secret: 0123456789abcdef0123456789abcdef\r\n\r\n",
+		// For record mode: a binary body echoed gzip-encoded, a Range.
+		"PUT /v2/blob HTTP/1.1\r\nHost: 127.0.0.1:1\r\naccept-encoding: gzip\r\nContent-Type: application/octet-stream\r\nContent-Length: 4\r\n\r\n\x00\xff\x80\x01",
+		"GET /v2/forecast?city=Lyon HTTP/1.1\r\nhost: 127.0.0.1:1\r\nrange: bytes=0-3\r\nX-Tenant:  a \r\n\r\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -248,15 +260,11 @@ func FuzzServeRequest(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
-		if err != nil {
+		misses := h.Misses() // -parallel 1: no other input runs meanwhile
+		w := serveRaw(h, raw)
+		if w == nil {
 			return
 		}
-		r.RemoteAddr = "127.0.0.1:9"
-		ctx := context.WithValue(r.Context(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1})
-		w := httptest.NewRecorder()
-		misses := h.Misses() // -parallel 1: no other input runs meanwhile
-		h.ServeHTTP(w, r.WithContext(ctx))
 		missed := h.Misses() - misses
 		_, missHeader := w.Result().Header["X-Cassette-Miss"]
 		switch {
@@ -271,5 +279,162 @@ func FuzzServeRequest(f *testing.F) {
 		case missed == 0 && !recorded[w.Code]:
 			t.Fatalf("an answer that is no miss has status %d, recorded in no cassette (body %q)", w.Code, w.Body.String())
 		}
+
+		// Record mode, then replay of what it recorded.
+		lib := filepath.Join(t.TempDir(), "api")
+		handler := func(mode replayserver.Mode) *replayserver.Handler {
+			h, err := replayserver.NewHandler(lib, replayserver.WithMode(mode), replayserver.Upstream(up.plain.URL),
+				replayserver.UpstreamTransport(up.transport), replayserver.Naming(rules), replayserver.Logf(func(string, ...any) {}))
+			if err != nil {
+				t.Fatalf("NewHandler(%s): %v", mode, err)
+			}
+			return h
+		}
+		rec := handler(replayserver.ModeRecord)
+		before := up.count()
+		first := serveRaw(rec, raw)
+		sent, forwarded := up.since(before)
+		err := rec.Close()
+		switch {
+		case forwarded > 1:
+			t.Fatalf("one request forwarded %d times", forwarded)
+		case forwarded == 0:
+			if first.Header().Get("X-Upstream-Seq") != "" {
+				t.Fatalf("the upstream got no request, but the client got an answer of the upstream's: %d %q", first.Code, first.Body.String())
+			}
+			return
+		case err != nil:
+			t.Fatalf("the recording of an answered request failed: %v", err)
+		}
+		if got := answerOf(first); !got.equal(sent) {
+			t.Fatalf("the client got %+v; the upstream sent %+v", got, sent)
+		}
+		replay := handler(replayserver.ModeReplay)
+		defer replay.Close()
+		again := serveRaw(replay, raw)
+		if _, n := up.since(before + 1); n > 0 {
+			t.Fatalf("the request replayed reached the upstream")
+		}
+		if got := answerOf(again); !got.equal(sent) {
+			t.Fatalf("the request replayed got %+v; want %+v, as the upstream sent it and the library holds it", got, sent)
+		}
 	})
+}
+
+// serveRaw has h serve the request raw, as a server at 127.0.0.1:1 gets
+// it from 127.0.0.1:9, and returns the answer; nil when net/http cannot
+// parse raw.
+func serveRaw(h http.Handler, raw []byte) *httptest.ResponseRecorder {
+	r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+	if err != nil {
+		return nil
+	}
+	r.RemoteAddr = "127.0.0.1:9"
+	ctx := context.WithValue(r.Context(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 1})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r.WithContext(ctx))
+	return w
+}
+
+// An upAnswer is what of a response FuzzServeRequest compares.
+type upAnswer struct {
+	Status   int
+	Seq      string // X-Upstream-Seq: which request of the upstream's it answers
+	Type     string // Content-Type
+	Encoding string // Content-Encoding
+	Body     string
+}
+
+func (a upAnswer) equal(b upAnswer) bool { return a == b }
+
+// answerOf returns the answer w holds.
+func answerOf(w *httptest.ResponseRecorder) upAnswer {
+	h := w.Header()
+	return upAnswer{Status: w.Code, Seq: h.Get("X-Upstream-Seq"), Type: h.Get("Content-Type"), Encoding: h.Get("Content-Encoding"), Body: w.Body.String()}
+}
+
+// A fuzzUpstream is the upstream of FuzzServeRequest's record mode, made
+// once per fuzz process: two loopback servers, plain and TLS, and a
+// transport that sends every request to one of them whatever its host, so
+// that no request leaves the machine. It answers each request with a
+// status and a body of its own, numbered in X-Upstream-Seq.
+type fuzzUpstream struct {
+	plain, tls *httptest.Server
+	transport  *http.Transport
+
+	mu   sync.Mutex // guards n and last
+	n    int        // requests answered
+	last upAnswer   // the answer to the last one
+}
+
+func newFuzzUpstream(f *testing.F) *fuzzUpstream {
+	up := &fuzzUpstream{}
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reqBody, _ := io.ReadAll(r.Body)
+		statuses := [...]int{200, 201, 204, 404, 500}
+		a := upAnswer{Status: statuses[len(r.URL.Path)%len(statuses)], Type: "application/octet-stream"}
+		up.mu.Lock()
+		up.n++
+		a.Seq = strconv.Itoa(up.n)
+		if a.Status != http.StatusNoContent && r.Method != http.MethodHead {
+			// The request body back, byte for byte, gzip-encoded for a
+			// client that asks for gzip alone.
+			body := append([]byte("answer "+a.Seq+" to "+r.Method+": "), reqBody...)
+			if vv := r.Header["Accept-Encoding"]; len(vv) == 1 && vv[0] == "gzip" {
+				var b bytes.Buffer
+				zw := gzip.NewWriter(&b)
+				zw.Write(body)
+				zw.Close()
+				body, a.Encoding = b.Bytes(), "gzip"
+			}
+			a.Body = string(body)
+		}
+		up.last = a
+		up.mu.Unlock()
+		w.Header().Set("X-Upstream-Seq", a.Seq)
+		w.Header().Set("Content-Type", a.Type)
+		if a.Encoding != "" {
+			w.Header().Set("Content-Encoding", a.Encoding)
+		}
+		w.WriteHeader(a.Status)
+		io.WriteString(w, a.Body)
+	})
+	up.plain = httptest.NewUnstartedServer(handler)
+	up.tls = httptest.NewUnstartedServer(handler)
+	for _, s := range []*httptest.Server{up.plain, up.tls} {
+		s.Config.DisableGeneralOptionsHandler = true // OPTIONS * goes to the handler too
+		s.Config.ErrorLog = log.New(io.Discard, "", 0)
+		f.Cleanup(s.Close)
+	}
+	up.plain.Start()
+	up.tls.StartTLS()
+	tlsConfig := up.tls.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+	tlsConfig.ServerName = "example.com" // in the test certificate
+	up.transport = &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", up.plain.Listener.Addr().String())
+		},
+		DialTLSContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			d := tls.Dialer{Config: tlsConfig}
+			return d.DialContext(ctx, "tcp", up.tls.Listener.Addr().String())
+		},
+	}
+	f.Cleanup(up.transport.CloseIdleConnections)
+	return up
+}
+
+// count returns how many requests the upstream answered.
+func (up *fuzzUpstream) count() int {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	return up.n
+}
+
+// since returns the last answer the upstream sent and how many requests it
+// answered after the first n.
+func (up *fuzzUpstream) since(n int) (upAnswer, int) {
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	return up.last, up.n - n
 }
