@@ -9,23 +9,34 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
 
-// FuzzRecordedByItsInputs is run by TestARecorderMadeWithFuzzFIsSharedByItsInputs
-// (and skipped otherwise, also when CI fuzzes it): a recording proxy and a
-// recording transport made with f before f.Fuzz, used inside the fuzz
-// function, where testing panics on any call to f.
+// FuzzRecordedByItsInputs uses a recording proxy and a recording
+// transport made with f before f.Fuzz inside the fuzz function, where
+// testing panics on any call to f (the recorder logs each exchange):
+// neither may crash the test binary, and each client gets what the
+// upstream sent. It records to f.TempDir(), or, run by
+// TestARecorderMadeWithFuzzFIsSharedByItsInputs, to the folder that test
+// names in CASSETTE_FUZZ_RECORDED_CHILD and then reads.
 func FuzzRecordedByItsInputs(f *testing.F) {
 	dir := os.Getenv("CASSETTE_FUZZ_RECORDED_CHILD")
 	if dir == "" {
-		f.Skip("run by TestARecorderMadeWithFuzzFIsSharedByItsInputs")
+		dir = f.TempDir()
 	}
+	var (
+		mu   sync.Mutex // guards last
+		last string     // the body the upstream sent last
+	)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "answer to "+r.URL.Path)
+		mu.Lock()
+		defer mu.Unlock()
+		last = "answer to " + r.URL.EscapedPath()
+		io.WriteString(w, last)
 	}))
 	f.Cleanup(up.Close)
 	rec := recorder.New(f, up.URL, filepath.Join(dir, "proxy"))
@@ -42,8 +53,17 @@ func FuzzRecordedByItsInputs(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			io.Copy(io.Discard, resp.Body)
+			body, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
+			if err != nil {
+				t.Fatalf("GET %s: reading the body: %v", u, err)
+			}
+			mu.Lock()
+			sent := last
+			mu.Unlock()
+			if resp.StatusCode != http.StatusOK || string(body) != sent {
+				t.Fatalf("GET %s: %d %q; want 200 and what the upstream sent, %q", u, resp.StatusCode, body, sent)
+			}
 		}
 	})
 }

@@ -1,27 +1,126 @@
 package replayserver_test
 
 import (
+	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
-// FuzzSharedByItsInputs is run by TestAServerMadeWithFuzzFIsSharedByItsInputs
-// (and skipped otherwise, also when CI fuzzes it): a server and a
-// transport made with f before f.Fuzz, as a test shares costly set-up
-// between the inputs, used inside the fuzz function.
+// FuzzSharedByItsInputs uses a server and a transport made with f before
+// f.Fuzz, as a test shares costly set-up between the inputs, inside the
+// fuzz function, where testing panics on any call to f: neither may crash
+// the test binary, and each request is answered. The server records from
+// a loopback upstream (every request it forwards goes there, whatever its
+// host), so that it answers every request, from its library or the
+// upstream; the transport replays a library that holds /a, so that any
+// other request is a miss, an error that unwraps to ErrNoMatch.
+//
+// Run by TestAServerMadeWithFuzzFIsSharedByItsInputs, with the library
+// that test made in CASSETTE_FUZZ_SHARED_CHILD, it replays that library
+// through both, and adds an input that misses it: a miss through the
+// server fails the target as it ends, which that test checks, and so
+// only there.
 func FuzzSharedByItsInputs(f *testing.F) {
-	path := os.Getenv("CASSETTE_FUZZ_SHARED_CHILD")
-	if path == "" {
-		f.Skip("run by TestAServerMadeWithFuzzFIsSharedByItsInputs")
+	if path := os.Getenv("CASSETTE_FUZZ_SHARED_CHILD"); path != "" {
+		fuzzSharedChild(f, path)
+		return
 	}
+	f.Setenv(replayserver.EnvMode, "")
+	recorded := filepath.Join(f.TempDir(), "recorded")
+	replayed := filepath.Join(f.TempDir(), "replayed")
+	for _, path := range []string{recorded, replayed} {
+		saveA(f, path)
+	}
+	var (
+		mu   sync.Mutex // guards last
+		last string     // the body the upstream sent last
+	)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		last = "answer to " + r.Method + " " + r.URL.EscapedPath()
+		io.WriteString(w, last)
+	}))
+	f.Cleanup(up.Close)
+	toUp := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", up.Listener.Addr().String())
+	}}
+	f.Cleanup(toUp.CloseIdleConnections)
+	srv := replayserver.New(f, recorded, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL), replayserver.UpstreamTransport(toUp))
+	c := &http.Client{Transport: replayserver.NewTransport(f, replayed)}
+	f.Add("/a")
+	f.Add("/b?x=1")
+	f.Fuzz(func(t *testing.T, p string) {
+		if strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			// A query holding them is sent as it is, in a request line
+			// that net/http's server refuses (400) before any handler.
+			return
+		}
+		for _, u := range []string{srv.URL + p, "http://api.example.com" + p} {
+			if _, err := url.Parse(u); err != nil {
+				continue // no request
+			}
+			cl := srv.Client()
+			if !strings.HasPrefix(u, srv.URL) {
+				cl = c
+			}
+			resp, err := cl.Get(u)
+			if err != nil {
+				if cl == c && errors.Is(err, replayserver.ErrNoMatch) {
+					continue // a miss through the transport
+				}
+				t.Fatalf("GET %s: %v", u, err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatalf("GET %s: reading the body: %v", u, err)
+			}
+			mu.Lock()
+			sent := last
+			mu.Unlock()
+			if resp.StatusCode != http.StatusOK || string(body) != "a" && (cl == c || string(body) != sent) {
+				t.Fatalf("GET %s: %d %q; want 200 and the answer recorded (\"a\") or, through the recording server, the upstream's (%q)", u, resp.StatusCode, body, sent)
+			}
+		}
+	})
+}
+
+// saveA saves a library at path that holds GET http://api.example.com/a.
+func saveA(tb testing.TB, path string) {
+	lib, err := library.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", "http://api.example.com/a", nil)
+	if err := lib.Append(nameOf(req, nil), library.Exchange{
+		Request:  library.Request{Method: "GET", URL: req.URL.String()},
+		Response: library.Response{StatusCode: 200, Body: []byte("a")},
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// fuzzSharedChild is FuzzSharedByItsInputs run by
+// TestAServerMadeWithFuzzFIsSharedByItsInputs on the library at path.
+func fuzzSharedChild(f *testing.F, path string) {
 	srv := replayserver.New(f, path)
 	c := &http.Client{Transport: replayserver.NewTransport(f, path)}
 	f.Add("/a")
@@ -50,20 +149,7 @@ func FuzzSharedByItsInputs(f *testing.F) {
 func TestAServerMadeWithFuzzFIsSharedByItsInputs(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	path := filepath.Join(t.TempDir(), "api")
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, _ := http.NewRequest("GET", "http://api.example.com/a", nil)
-	if err := lib.Append(nameOf(req, nil), library.Exchange{
-		Request:  library.Request{Method: "GET", URL: req.URL.String()},
-		Response: library.Response{StatusCode: 200, Body: []byte("a")},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := lib.Save(); err != nil {
-		t.Fatal(err)
-	}
+	saveA(t, path)
 	cmd := exec.Command(os.Args[0], "-test.run=^FuzzSharedByItsInputs$", "-test.v")
 	cmd.Env = append(os.Environ(), "CASSETTE_FUZZ_SHARED_CHILD="+path)
 	out, _ := cmd.CombinedOutput()
