@@ -17,6 +17,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/cassette-go/cassette/internal/endcut"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/internal/testlog"
 )
 
@@ -305,6 +306,11 @@ func (w logWriter) Write(p []byte) (int, error) {
 // for each server (X-Cassette-Secret); the server removes them before
 // the routes, the upstream, the cassettes or a miss report see the
 // request. The same headers sent by any other client are dropped unread.
+// A header field set under several spellings of its key (Set("X-Key"),
+// then h["x-key"]) is sent under its canonical key alone, with the values
+// a server reads over HTTP/1.1 (see Headers in naming.Rules): over HTTP/2 (a [TLS]
+// server) Go's client would send them in a random order, and the server
+// would name the request another way on each run.
 func (s *Server) Transport() http.RoundTripper { return s.transport }
 
 // hostRouter sends requests for any URL to the server, keeping the host
@@ -324,9 +330,23 @@ var _ http.RoundTripper = (*hostRouter)(nil)
 
 func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host == t.server.Host {
+		if h, merged := headerkey.Merged(req.Header); merged {
+			// Over HTTP/2 the server would read the values of a field
+			// set under several keys in random order, and name the
+			// request another way on each run.
+			r := req.Clone(req.Context())
+			r.Header = h
+			resp, err := t.base.RoundTrip(r)
+			if resp != nil {
+				resp.Request = req
+			}
+			return resp, err
+		}
 		return t.base.RoundTrip(req)
 	}
 	r := req.Clone(req.Context())
+	// As for the server's own URL.
+	r.Header, _ = headerkey.Merged(r.Header)
 	if r.Header == nil { // as http.NewRequest would have made it
 		r.Header = make(http.Header)
 	}

@@ -54,3 +54,58 @@ func Get(h http.Header, k string) string {
 	}
 	return ""
 }
+
+// sentApart are the fields Go's client does not send as the values of
+// their keys (the Host header, a single User-Agent, framing): merging
+// their spellings would change what is sent.
+var sentApart = map[string]bool{
+	"Host":              true,
+	"User-Agent":        true,
+	"Content-Length":    true,
+	"Transfer-Encoding": true,
+	"Trailer":           true,
+}
+
+// Merged returns h with each field set under several keys (Set("X-Key"),
+// then h["x-key"]) under its canonical key alone, with the values
+// [Values] gives it: what a server reads of h sent over HTTP/1.1, where
+// Go writes the keys sorted. Sent over HTTP/2, h itself would reach the
+// server with the values of such a field in the order of a map's
+// iteration, another on each run. The fields Go does not send as the
+// values of their keys (Host, User-Agent, Content-Length,
+// Transfer-Encoding, Trailer) are left as they are. Merged returns h
+// itself and false, without allocating, when no other field is set under
+// several keys, and a copy and true otherwise: h is not modified.
+func Merged(h http.Header) (http.Header, bool) {
+	var twice []string // canonical keys set under several keys
+	for hk, vs := range h {
+		if len(vs) == 0 {
+			continue
+		}
+		for other, ovs := range h {
+			if other <= hk || len(ovs) == 0 || len(other) != len(hk) || !strings.EqualFold(other, hk) {
+				continue
+			}
+			// Only now, with a field found twice, is hk made canonical,
+			// which allocates when it is not.
+			if ck := http.CanonicalHeaderKey(hk); !sentApart[ck] && !slices.Contains(twice, ck) {
+				twice = append(twice, ck)
+			}
+			break
+		}
+	}
+	if twice == nil {
+		return h, false
+	}
+	m := h.Clone()
+	for _, ck := range twice {
+		vs := Values(h, ck)
+		for hk := range m {
+			if len(hk) == len(ck) && strings.EqualFold(hk, ck) {
+				delete(m, hk)
+			}
+		}
+		m[ck] = vs
+	}
+	return m, true
+}

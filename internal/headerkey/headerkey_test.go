@@ -2,6 +2,7 @@ package headerkey
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -44,5 +45,26 @@ func TestValuesDoesNotAllocateForACanonicalOrAbsentField(t *testing.T) {
 		Values(h, "Range")
 	}); n != 0 {
 		t.Errorf("Values allocates %v times, want 0", n)
+	}
+}
+
+func TestMerged(t *testing.T) {
+	h := http.Header{"X-Key": {"a"}, "x-key": {"b"}, "X-KEY": {"c"}, "x-kEY": {}, "User-Agent": {"u"}, "user-agent": {"v"}, "range": {"r"}}
+	m, merged := Merged(h)
+	want := http.Header{"X-Key": {"c", "a", "b"}, "User-Agent": {"u"}, "user-agent": {"v"}, "range": {"r"}}
+	if !merged || !reflect.DeepEqual(m, want) {
+		t.Errorf("Merged(%v) = %v, %v; want %v, true", h, m, merged, want)
+	}
+	if len(h) != 7 || h.Get("X-Key") != "a" {
+		t.Errorf("Merged modified its header: %v", h)
+	}
+	for _, h := range []http.Header{nil, {"X-Key": {"a"}}, {"x-key": {"a"}, "X-Key": {}}, {"user-agent": {"a"}, "User-Agent": {"b"}}} {
+		if m, merged := Merged(h); merged || !reflect.DeepEqual(m, h) {
+			t.Errorf("Merged(%v) = %v, %v; want it unchanged, false", h, m, merged)
+		}
+	}
+	one := http.Header{"Content-Type": {"a"}, "x-other": {"b"}}
+	if n := testing.AllocsPerRun(100, func() { Merged(one) }); n != 0 {
+		t.Errorf("Merged of a header with no field set twice allocates %v times, want 0", n)
 	}
 }
