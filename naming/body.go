@@ -60,7 +60,11 @@ func (r Rules) For(req *http.Request) Rules {
 // (returns nil or an empty slice), and never an empty slice.
 // The result may be body itself: do not modify it.
 func (r Rules) CanonicalBody(req *http.Request, body []byte) []byte {
-	return r.For(req).canonicalBody(req, body)
+	var h http.Header
+	if req != nil {
+		h = req.Header
+	}
+	return r.For(req).canonicalBody(req, headerkey.NewFields(h), body)
 }
 
 // IgnoresBody reports whether the name of req leaves its body out
@@ -86,8 +90,9 @@ func (r Rules) IgnoresBody(req *http.Request) bool {
 // compares a rule (funcs cannot be compared with ==).
 var ignoreBody = reflect.ValueOf(IgnoreBody).Pointer()
 
-// canonicalBody is CanonicalBody with rules already chosen for req.
-func (r Rules) canonicalBody(req *http.Request, body []byte) []byte {
+// canonicalBody is CanonicalBody with rules already chosen for req, whose
+// header's fields are h.
+func (r Rules) canonicalBody(req *http.Request, h headerkey.Fields, body []byte) []byte {
 	if len(body) == 0 {
 		return nil
 	}
@@ -98,13 +103,13 @@ func (r Rules) canonicalBody(req *http.Request, body []byte) []byte {
 	if req != nil {
 		// Under any key a client set it, without the spaces around it,
 		// as a server reads it.
-		contentType = textproto.TrimString(headerkey.Get(req.Header, "Content-Type"))
+		contentType = textproto.TrimString(h.Get("Content-Type"))
 	}
 	rule := r.bodyRule(mediaType(contentType))
 	if rule == nil {
 		return body
 	}
-	if req != nil {
+	if req != nil && h.Get("Content-Encoding") != "" {
 		// A rule reads the body the client encoded, not its gzip; one
 		// that decodes to nothing is no body.
 		if body = gunzip.RequestBody(req.Header, body); len(body) == 0 {

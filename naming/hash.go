@@ -50,8 +50,8 @@ func appendURLHash(b []byte, method, path string, query []queryPair) []byte {
 // significant headers of h, in canonical form and sorted, each with all
 // its values in order, without the spaces around them; it appends nothing
 // when h has none of them.
-func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
-	if len(names) == 0 || len(h) == 0 {
+func appendHeaderHash(b []byte, h headerkey.Fields, names []string) []byte {
+	if len(names) == 0 {
 		return b
 	}
 	var keysBuf [8]string
@@ -65,7 +65,7 @@ func appendHeaderHash(b []byte, h http.Header, names []string) []byte {
 	d := buf[:0]
 	present := false
 	for _, k := range keys {
-		vs := headerkey.Values(h, k) // under any key a client set it
+		vs := h.Values(k) // under any key a client set it
 		if len(vs) == 0 || k == "User-Agent" && !slices.ContainsFunc(vs, func(v string) bool { return textproto.TrimString(v) != "" }) {
 			// An empty User-Agent is how Go says "send none" (a reverse
 			// proxy sets one when the client sent none): it is absent.

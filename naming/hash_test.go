@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/cassette-go/cassette/internal/headerkey"
 )
 
 func TestNameHeaders(t *testing.T) {
@@ -46,11 +48,11 @@ func TestHashes(t *testing.T) {
 	if got, want := string(appendHash(nil, 4, long)), string(appendSum(nil, 4, []byte(long))); got != want {
 		t.Errorf("appendHash(nil, 4, 100 bytes) = %q, want %q", got, want)
 	}
-	if got := appendHeaderHash(nil, nil, []string{"Accept"}); got != nil {
+	if got := appendHeaderHash(nil, headerkey.NewFields(nil), []string{"Accept"}); got != nil {
 		t.Errorf("appendHeaderHash(nil, nil header, [Accept]) = %q, want nothing", got)
 	}
 	h := http.Header{"Accept": {"a"}}
-	if got := string(appendHeaderHash(nil, h, []string{"accept"})); !matchName(got, "~h########") {
+	if got := string(appendHeaderHash(nil, headerkey.NewFields(h), []string{"accept"})); !matchName(got, "~h########") {
 		t.Errorf("appendHeaderHash(nil, Accept: a, [accept]) = %q, want a hash", got)
 	}
 }

@@ -103,15 +103,16 @@ func Name(r *http.Request, body []byte, rules Rules) string {
 	b, lossyTail := appendTail(b, path, query)
 	lossy = lossy || lossyTail || b[len(b)-1] == '.'
 
+	fields := headerkey.NewFields(r.Header) // each key looked at once
 	headers := rules.Headers
-	if len(headerkey.Values(r.Header, "Range")) > 0 {
+	if len(fields.Values("Range")) > 0 {
 		// A range is another answer: always significant, under any key
 		// a client set it (a server reads "range" as Range).
 		var namesBuf [8]string
 		headers = append(append(namesBuf[:0], headers...), "Range")
 	}
-	b = appendHeaderHash(b, r.Header, headers)
-	if cb := rules.canonicalBody(r, body); cb != nil {
+	b = appendHeaderHash(b, fields, headers)
+	if cb := rules.canonicalBody(r, fields, body); cb != nil {
 		b = append(b, "~b"...)
 		b = appendBodyHash(b, cb)
 	}

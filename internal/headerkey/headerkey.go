@@ -46,6 +46,61 @@ func Values(h http.Header, k string) []string {
 	return vs
 }
 
+// Fields finds the fields of one header as [Values] does, without
+// looking at every key for each field when every key of the header is in
+// canonical form, as they are unless a client set one in another case.
+// The header must not change while a Fields is used.
+type Fields struct {
+	h         http.Header
+	canonical bool // every key of h is in canonical form
+}
+
+// NewFields returns the Fields of h, looking at each of its keys once.
+func NewFields(h http.Header) Fields {
+	for hk := range h {
+		if !isCanonical(hk) {
+			return Fields{h: h}
+		}
+	}
+	return Fields{h: h, canonical: true}
+}
+
+// Values returns [Values](h, k) for the header h of f.
+func (f Fields) Values(k string) []string {
+	if f.canonical && isCanonical(k) {
+		// No other key is k in another case: two keys that differ in
+		// ASCII case only are not both in canonical form.
+		if vs := f.h[k]; len(vs) > 0 {
+			return vs
+		}
+		return nil
+	}
+	return Values(f.h, k)
+}
+
+// Get returns [Get](h, k) for the header h of f.
+func (f Fields) Get(k string) string {
+	if vs := f.Values(k); len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+// isCanonical reports whether k is ASCII and its letters are in the case
+// http.CanonicalHeaderKey gives them: upper case first and after each
+// '-', lower case elsewhere.
+func isCanonical(k string) bool {
+	upper := true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= 0x80 || upper && 'a' <= c && c <= 'z' || !upper && 'A' <= c && c <= 'Z' {
+			return false
+		}
+		upper = c == '-'
+	}
+	return true
+}
+
 // Get returns the first value of the field k (in canonical form) in h, as
 // [Values] finds it, or "".
 func Get(h http.Header, k string) string {

@@ -68,3 +68,38 @@ func TestMerged(t *testing.T) {
 		t.Errorf("Merged of a header with no field set twice allocates %v times, want 0", n)
 	}
 }
+
+// Fields finds what Values finds, for a header whose keys are all in
+// canonical form (where it looks a field up) and for any other.
+func TestFieldsFindsWhatValuesFinds(t *testing.T) {
+	headers := []http.Header{
+		nil,
+		{},
+		{"Content-Type": {"a"}, "X-Other": {"b"}},
+		{"Content-Type": {}, "X-Other": {"b"}},
+		{"Content-Type": {"a"}, "content-type": {"b"}},
+		{"content-type": {"b"}},
+		{"CONTENT-TYPE": {"d"}, "Content-Type": {"a"}},
+		{"Content-\u212aype": {"k"}, "Content-Type": {"a"}},
+		{"Www-Authenticate": {"w"}, "X-Key": {"x"}},
+	}
+	for _, h := range headers {
+		f := NewFields(h)
+		for _, k := range []string{"Content-Type", "X-Other", "Range", "Www-Authenticate", "X-Key", "content-type", "X-\u212aey"} {
+			if got, want := f.Values(k), Values(h, k); !slices.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Errorf("NewFields(%v).Values(%q) = %q, want %q as Values gives", h, k, got, want)
+			}
+			if got, want := f.Get(k), Get(h, k); got != want {
+				t.Errorf("NewFields(%v).Get(%q) = %q, want %q as Get gives", h, k, got, want)
+			}
+		}
+	}
+	h := http.Header{"Content-Type": {"a"}, "X-Other": {"b"}}
+	if n := testing.AllocsPerRun(100, func() {
+		f := NewFields(h)
+		f.Values("Content-Type")
+		f.Values("Range")
+	}); n != 0 {
+		t.Errorf("Fields allocates %v times, want 0", n)
+	}
+}
