@@ -177,9 +177,12 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 	h.mode = effectiveMode(mode, lib.Exists(), h.upstream != nil || forTransport)
 	if h.mode == ModeReplay && !lib.Exists() {
 		hint := h.hint
-		if !forTransport && h.upstream == nil {
-			// Not yet known how the requests will come: those for
-			// another host need no Upstream.
+		if cfg.server && h.upstream == nil {
+			// Not yet known how the requests will come: those sent
+			// through srv.Client() for another host need no Upstream.
+			// A handler of NewHandler has no srv.Client() (and
+			// cassette serve refuses CASSETTE_MODE=record without
+			// -upstream), so its error does not point at one.
 			hint += "; requests sent through srv.Client() or srv.Transport() (their own URLs, another host) need only " + EnvMode + "=record: they go to their own host"
 		}
 		return nil, fmt.Errorf("replayserver: %w: %s\n\tto record it, %s", ErrNoLibrary, path, hint)

@@ -37,7 +37,13 @@ type config struct {
 	timeout    time.Duration // UpstreamTimeout, when timeoutSet
 	timeoutSet bool
 	transport  http.RoundTripper // UpstreamTransport; nil: http.DefaultTransport
+
+	server bool // the handler of a Server (New), whose srv.Client() brings requests for other hosts
 }
+
+// asServer marks a handler as New's: its errors may point at srv.Client(),
+// which a handler of NewHandler has not.
+func asServer(c *config) { c.server = true }
 
 // defaultTimeout is the default of UpstreamTimeout, as in package recorder.
 const defaultTimeout = 60 * time.Second

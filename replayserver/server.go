@@ -57,7 +57,7 @@ type Server struct {
 // stream that trickles on, after five seconds).
 func New(t testing.TB, path string, opts ...Option) *Server {
 	t.Helper()
-	h := newTestHandler(t, path, false, opts)
+	h := newTestHandler(t, path, false, append([]Option{asServer}, opts...))
 	var watch endcut.Watch
 	ts := httptest.NewUnstartedServer(watch.Handler(h))
 	ts.Config.ErrorLog = log.New(logWriter{h.tlog}, "", 0)

@@ -418,6 +418,27 @@ func TestMissingLibraryFailsAtOnceSayingHowToRecord(t *testing.T) {
 	}
 }
 
+// A handler of NewHandler has no srv.Client(): its error for a missing
+// library says how to record it without pointing at one (cassette serve,
+// which serves such a handler, refuses CASSETTE_MODE=record without
+// -upstream, so "need only CASSETTE_MODE=record" sent its users into a
+// usage error).
+func TestNewHandlerMissingLibraryDoesNotPointAtSrvClient(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("CI", "")
+	path := filepath.Join(t.TempDir(), "missing")
+	_, err := replayserver.NewHandler(path)
+	if !errors.Is(err, replayserver.ErrNoLibrary) {
+		t.Fatalf("NewHandler(%s) = %v, want ErrNoLibrary", path, err)
+	}
+	if got := err.Error(); !strings.Contains(got, "CASSETTE_MODE=record") || !strings.Contains(got, "Upstream") {
+		t.Errorf("NewHandler(%s) error %q does not say how to record it", path, got)
+	}
+	if got := err.Error(); strings.Contains(got, "srv.Client()") || strings.Contains(got, "need only") {
+		t.Errorf("NewHandler(%s) error %q points at srv.Client(), which a handler of NewHandler has not", path, got)
+	}
+}
+
 func TestMalformedLibraryFailsNamingTheFile(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	path := filepath.Join(t.TempDir(), "broken.json")

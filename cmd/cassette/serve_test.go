@@ -227,6 +227,14 @@ func TestServeMissingLibrary(t *testing.T) {
 	if !strings.Contains(stderr, "CASSETTE_MODE=record") || !strings.Contains(stderr, path) {
 		t.Errorf("stderr does not say how to record %s:\n%s", path, stderr)
 	}
+	// serve has no srv.Client(), and refuses CASSETTE_MODE=record without
+	// -upstream: the advice must not send its user there.
+	if strings.Contains(stderr, "srv.Client()") || strings.Contains(stderr, "need only") {
+		t.Errorf("stderr points at srv.Client(), which serve has not:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, "cassette serve -mode record -upstream URL "+path) {
+		t.Errorf("stderr does not give the serve command that records %s:\n%s", path, stderr)
+	}
 	if stdout != "" {
 		t.Errorf("stdout = %q, want none", stdout)
 	}
