@@ -53,3 +53,34 @@ func TestMissReportSaysWhenTheNamesHostIsNotMatched(t *testing.T) {
 		t.Errorf("NewTransport miss for a loopback URL: %v\nwant a report saying %q", err, loop)
 	}
 }
+
+// A miss's 404 names the request in its X-Cassette-Miss header, as the
+// report does, so that a client of the server (or of cassette serve) can
+// read the name without parsing the report.
+func TestMissHeaderNamesTheRequest(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/x")
+	ft := newFakeTB(t)
+	var got, want string
+	ft.do(func() {
+		srv := replayserver.New(ft, path, replayserver.WithMode(replayserver.ModeReplay))
+		req, err := http.NewRequest("GET", srv.URL+"/y?b=2&a=1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = nameOf(req, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /y?b=2&a=1 = %d, want 404", resp.StatusCode)
+		}
+		got = resp.Header.Get("X-Cassette-Miss")
+	})
+	ft.finish()
+	if got != want {
+		t.Errorf("X-Cassette-Miss of GET /y?b=2&a=1 = %q, want %q", got, want)
+	}
+}

@@ -43,7 +43,8 @@ type Server struct {
 //
 // A request that no cassette answers gets status 404 with a plain-text
 // report (the request, the name computed for it, the nearest recorded
-// cassettes with a diff) and fails the test with the same report. A library
+// cassettes with a diff), the name also in its X-Cassette-Miss header,
+// and fails the test with the same report. A library
 // that does not exist, in replay mode or in the default once mode with no
 // [Upstream] (or under CI), fails the test at once with a message saying how
 // to record it.

@@ -31,7 +31,8 @@
 // followed by a table of the cassettes it serves (METHOD, URL, STATUS,
 // EXCHANGES, NAME). Each request is logged to stderr as a hit or a miss; a
 // miss is answered with status 404 and a report naming the nearest
-// recorded requests, also logged.
+// recorded requests, also logged, and the name computed for the request
+// in the X-Cassette-Miss header.
 //
 // -mode is replay (the default: never touches the network), record
 // (requests no cassette answers are forwarded to -upstream and stored),

@@ -30,7 +30,8 @@ cassette.
 
 On start serve prints its address and a table of the cassettes it serves.
 Each request is logged to stderr as a hit or a miss; a miss gets status 404
-and a report naming the nearest recorded requests, also logged.
+and a report naming the nearest recorded requests, also logged, with the
+name computed for the request in its X-Cassette-Miss header.
 
 Modes: replay (the default) never touches the network; record forwards the
 requests no cassette answers to -upstream and stores them; rerecord forwards
