@@ -165,8 +165,10 @@
 // A directory library holds only cassette files and its "bodies" folder: a
 // file with another extension, another subdirectory, two files for one
 // cassette (x.json and x.yaml) or a file name that is not a valid cassette
-// name (see [ValidName]) is an error. Files whose names start with "."
-// (.gitkeep, and the temporary files of an interrupted Save) are ignored.
+// name (see [ValidName]) is an error. Files and folders whose names start
+// with "." (.gitkeep, and the temporary files of an interrupted Save) and
+// the desktop.ini and Thumbs.db that Windows Explorer writes are ignored
+// (see [IgnoredFile]).
 //
 // Errors name the file and, for syntax and type errors, the line.
 package library

@@ -14,8 +14,10 @@
 // sending the request to the end of the response body, and the time of
 // recording. The exchange is appended to the cassette named by
 // [naming.Name] for the redacted request as sent (the proxy's outbound
-// request, so the upstream's host and port), and the library is saved at
-// once.
+// request, so the upstream's host and port), and the library is saved in
+// the background moments later (one save at a time, each taking every
+// exchange recorded meanwhile): [Recorder.Save], the Close of a
+// RoundTripper or [Proxy] and the end of the test wait for it.
 //
 // Response bodies are streamed: the client gets each byte as it arrives
 // and a copy is kept. The exchange is stored, exactly once, when the body

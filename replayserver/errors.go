@@ -6,6 +6,8 @@ import "errors"
 // request. The error itself is a [*MissError] carrying the report.
 var ErrNoMatch = errors.New("no cassette for this request")
 
-// ErrNoLibrary is returned by [NewHandler] in replay mode when the library
-// does not exist on disk.
+// ErrNoLibrary is returned, wrapped, by [NewHandler] when the library does
+// not exist on disk and the mode does not record it: [ModeReplay], or
+// [ModeOnce] without an [Upstream] or when the CI environment variable is
+// set. The error says how to record it.
 var ErrNoLibrary = errors.New("cassette library does not exist")

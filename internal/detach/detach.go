@@ -65,6 +65,9 @@ type GaveUpError struct {
 	Pause, Limit time.Duration
 }
 
+// Error says that the client left and that the rest of the body did not
+// arrive within Limit, when Limit is set, else that none of it was read
+// for Pause.
 func (e *GaveUpError) Error() string {
 	if e.Limit > 0 {
 		return fmt.Sprintf("the client left, and the rest of the body did not arrive within %v", e.Limit)
