@@ -222,11 +222,12 @@ func (h *Handler) hostlessNames(k string) []string {
 
 // ServeHTTP answers r from the hand-written routes of [Handler.Router]
 // first, then from the cassettes. The headers that [Server.Transport] adds
-// (X-Cassette-Scheme, X-Cassette-Host, X-Cassette-Secret) are honoured
-// only with the handler's secret, which only the transport of the
-// [Server] that [New] made around it knows: sent by any other client (to
-// a handler of [NewHandler], by every client), they are dropped unread,
-// and none reaches a route, the upstream or a cassette.
+// (X-Cassette-Scheme, X-Cassette-Host, X-Cassette-Url-Host,
+// X-Cassette-Secret) are honoured only with the handler's secret, which
+// only the transport of the [Server] that [New] made around it knows:
+// sent by any other client (to a handler of [NewHandler], by every
+// client), they are dropped unread, and none reaches a route, the
+// upstream or a cassette.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = h.ownHeaders(r) // those another client sent are dropped
 	if h.routed.Load() {

@@ -11,7 +11,7 @@ import (
 // a request it sends to the server for another host, and the server
 // removes them before a route, the upstream, a cassette or a report sees
 // the request. Any other client could send them too, and so choose the
-// scheme a request is named by and the Host it goes upstream with: they
+// scheme and host a request is named by and the Host it goes upstream with: they
 // are honoured only with the handler's secret (see ownHeaders).
 
 // schemeHeader carries the scheme of a request that [Server.Transport]
@@ -24,9 +24,19 @@ const schemeHeader = "X-Cassette-Scheme"
 // its URL's host, which its Host then is, and goes upstream with this one.
 const hostHeader = "X-Cassette-Host"
 
+// urlHostHeader carries the host of the URL of a request that
+// [Server.Transport] sent to the server for another host, as the caller
+// wrote it, when it is not ASCII (http://bücher.example/): Go's client
+// sends such a host to the server in punycode (xn--bcher-kva.example),
+// and [NewTransport] and naming.Name name the request by the URL's host
+// as written, which the server then names it by too. The request still
+// goes upstream as its client sends it: in punycode.
+const urlHostHeader = "X-Cassette-Url-Host"
+
 // secretHeader carries the secret of the handler a request that
 // [Server.Transport] sent came to (Handler.secret), which no other client
-// knows: without it, schemeHeader and hostHeader are not the server's.
+// knows: without it, schemeHeader, hostHeader and urlHostHeader are not
+// the server's.
 const secretHeader = "X-Cassette-Secret"
 
 // newSecret returns a secret for a handler: 128 random bits, in hex.
@@ -39,7 +49,10 @@ func newSecret() string {
 // ownHeaders returns r as the handler reads it. A request that
 // [Server.Transport] sent carries the handler's secret in secretHeader: it
 // is r itself, its schemeHeader and hostHeader honoured (the routes, the
-// forwarder and the miss report remove the three). Any other request that
+// forwarder and the miss report remove them), or, when it carries
+// urlHostHeader, a copy of r whose Host is that header's value and whose
+// header is a copy without it, so that the request is named, routed and
+// reported by the host its caller wrote. Any other request that
 // holds one of them (sent by hand, by curl, or forged) is taken as if it
 // did not: it is a copy of r without them, so that they neither name it,
 // nor route it, nor reach the upstream or a cassette. A request that
@@ -50,6 +63,13 @@ func (h *Handler) ownHeaders(r *http.Request) *http.Request {
 	}
 	secret := r.Header[secretHeader]
 	if len(r.Header[schemeHeader]) > 0 && len(secret) == 1 && subtle.ConstantTimeCompare([]byte(secret[0]), []byte(h.secret)) == 1 {
+		if v := r.Header[urlHostHeader]; len(v) > 0 { // as Get: the name is canonical
+			c := *r
+			c.Host = v[0]
+			c.Header = r.Header.Clone()
+			delete(c.Header, urlHostHeader)
+			return &c
+		}
 		return r
 	}
 	return withoutOwnHeaders(r)
@@ -68,6 +88,7 @@ func withoutOwnHeaders(r *http.Request) *http.Request {
 func deleteOwnHeaders(hdr http.Header) {
 	delete(hdr, schemeHeader)
 	delete(hdr, hostHeader)
+	delete(hdr, urlHostHeader)
 	delete(hdr, secretHeader)
 }
 
@@ -76,6 +97,7 @@ func hasOwnHeaders(hdr http.Header) bool {
 	// As Get: the names are canonical.
 	_, scheme := hdr[schemeHeader]
 	_, host := hdr[hostHeader]
+	_, urlHost := hdr[urlHostHeader]
 	_, secret := hdr[secretHeader]
-	return scheme || host || secret
+	return scheme || host || urlHost || secret
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -300,10 +301,14 @@ func (w logWriter) Write(p []byte) (int, error) {
 // [Upstream] is set). The host is the URL's, as [NewTransport] names a
 // request: a Host header that names another (a virtual host served at
 // the URL's address) is sent on with it to that address, and seen by the
-// routes of [Server.Router]. srv.Client() uses it.
+// routes of [Server.Router]. A host that is not ASCII
+// (http://bücher.example/x) is the URL's as written too, though Go's
+// client sends it in punycode (xn--bcher-kva.example), which is what the
+// upstream gets. srv.Client() uses it.
 //
-// It carries the scheme and Host header to the server in headers of the
-// server's own (X-Cassette-Scheme, X-Cassette-Host), with a secret drawn
+// It carries the scheme, the Host header and a host that is not ASCII to
+// the server in headers of the server's own (X-Cassette-Scheme,
+// X-Cassette-Host, X-Cassette-Url-Host), with a secret drawn
 // for each server (X-Cassette-Secret); the server removes them before
 // the routes, the upstream, the cassettes or a miss report see the
 // request. The same headers sent by any other client are dropped unread.
@@ -318,8 +323,10 @@ func (s *Server) Transport() http.RoundTripper { return s.transport }
 // they were meant for in the Host header and their scheme in schemeHeader.
 // That host is the URL's, which names the request as [NewTransport] names
 // it; a Host header of the caller's own that names another (a virtual
-// host served at that address) goes in hostHeader, and on to the upstream.
-// The server's secret goes in secretHeader: the server honours the two
+// host served at that address) goes in hostHeader, and on to the upstream;
+// a URL's host that is not ASCII, which Go's client sends in punycode, in
+// urlHostHeader.
+// The server's secret goes in secretHeader: the server honours the three
 // only with it (see Handler.ownHeaders).
 type hostRouter struct {
 	base   http.RoundTripper // the httptest client's transport
@@ -356,6 +363,11 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Host != "" && req.Host != req.URL.Host {
 		r.Header.Set(hostHeader, req.Host)
 	}
+	r.Header.Del(urlHostHeader)
+	if !isASCII(req.URL.Host) {
+		// Sent in punycode, which is not how NewTransport names it.
+		r.Header.Set(urlHostHeader, req.URL.Host)
+	}
 	r.Header.Set(schemeHeader, req.URL.Scheme)
 	r.Header.Set(secretHeader, t.secret)
 	r.URL.Scheme, r.URL.Host = t.server.Scheme, t.server.Host
@@ -364,6 +376,17 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Request = req
 	}
 	return resp, err
+}
+
+// isASCII reports whether s holds only ASCII characters: a host that
+// does, Go's client sends as it is; one that does not, in punycode.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // CloseIdleConnections closes the idle connections of the underlying
