@@ -272,7 +272,8 @@ func writeUnused(path string, h *replayserver.Handler, none bool) error {
 // folder made there since the start stays.
 func writeList(path string, data []byte) error {
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		if err := os.Remove(path); err != nil {
+		// A folder made there since is left, and refuses the list below.
+		if _, err := removeLooked(path); err != nil {
 			return err
 		}
 	}
@@ -304,13 +305,13 @@ func writeList(path string, data []byte) error {
 	if fi, lerr := os.Lstat(path); lerr == nil && !fi.Mode().IsRegular() {
 		return err // no list of an earlier run either
 	}
-	switch rmErr := os.Remove(path); {
-	case rmErr == nil:
+	switch removed, rmErr := removeLooked(path); {
+	case removed:
 		return fmt.Errorf("%w; the list of an earlier run it held is removed, so that prune does not take it for this run's", err)
-	case errors.Is(rmErr, fs.ErrNotExist):
-		return err
-	default:
+	case rmErr != nil:
 		return fmt.Errorf("%w; the list of an earlier run it holds could not be removed either (%v): delete it before running prune", err, rmErr)
+	default:
+		return err // gone, or a folder made there since the Lstat: no list either
 	}
 }
 
@@ -318,7 +319,8 @@ func writeList(path string, data []byte) error {
 // that this run does not write: a regular file, or a symbolic link in its
 // place (not what it leads to). Anything else is left, and is no error: a
 // folder made there since the start (which refuses one) is no list, and
-// not the command's to remove. It reports whether it removed something.
+// not the command's to remove, even one made there between the look and
+// the removal (see removeFile). It reports whether it removed something.
 func removeList(path string) (removed bool, err error) {
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -330,14 +332,28 @@ func removeList(path string) (removed bool, err error) {
 	if !fi.Mode().IsRegular() && fi.Mode()&fs.ModeSymlink == 0 {
 		return false, nil
 	}
-	switch err := os.Remove(path); {
+	return removeLooked(path)
+}
+
+// removeLooked removes path, which an Lstat just found to be a regular
+// file or a symbolic link, and reports whether it did. Gone since, or
+// replaced by a folder (which removeFile never removes), it is left, and
+// that is no error.
+func removeLooked(path string) (removed bool, err error) {
+	switch err := removeFile(path); {
 	case err == nil:
 		return true, nil
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist), folderAt(path):
 		return false, nil
 	default:
 		return false, err
 	}
+}
+
+// folderAt reports whether a folder is at path (not a link to one).
+func folderAt(path string) bool {
+	fi, err := os.Lstat(path)
+	return err == nil && fi.IsDir()
 }
 
 // printRoutes writes a table of the cassettes in lib: the method, URL
