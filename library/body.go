@@ -86,12 +86,21 @@ type BodyWriter struct {
 var errNoBody = errors.New("no body file: make the BodyWriter with Library.NewBody")
 
 // NewBody starts a body file in l's body folder, creating the folder if
-// needed. The caller writes the body, then calls [BodyWriter.Commit] and
+// needed (and a directory library's folder); when it fails, it removes
+// the folders it made, as Abort does. The caller writes the body, then calls [BodyWriter.Commit] and
 // stores the path it returns as a [Response.BodyFile], or calls
 // [BodyWriter.Abort]. An exchange that, once its body is committed, is not
 // added to l after all (a hook refused it, Append failed) is given up
 // with [Library.ReleaseBody], or its body file stays on disk.
 func (l *Library) NewBody() (*BodyWriter, error) {
+	return l.newBody(false)
+}
+
+// newBody is NewBody. inSave says that a Save calls it, to copy another
+// library's body file (see copyBody): it holds the lock of the library's
+// folder, which a NewBody that fails does not take again to remove the
+// folders it made (see abort).
+func (l *Library) newBody(inSave bool) (*BodyWriter, error) {
 	dir := l.bodyFolder()
 	if err := l.checkBodyFolder(); err != nil {
 		return nil, fmt.Errorf("create body file: %w", err)
@@ -99,44 +108,79 @@ func (l *Library) NewBody() (*BodyWriter, error) {
 	var f *os.File
 	var err error
 	// The folders made for the body file, which Abort removes if they
-	// hold nothing then: a recording whose first body file fails (a full
-	// disk) leaves no library folder behind, which a later run in once
-	// mode would take for a library recorded.
-	var made []string
+	// hold nothing then, and so does a NewBody that fails: a recording
+	// whose first body file fails (a full disk) leaves no library folder
+	// behind, which a later run in once mode would take for a library
+	// recorded.
+	var tries []madeFolder
 	// Twice: a Save, or a body file given up, may remove the folder,
 	// found empty, in between.
 	for range 2 {
-		// Those this try made, not another writer: a folder found there,
-		// then removed and made again, is this body file's.
-		made = made[:0]
 		for _, d := range []string{l.abs, dir} {
 			if (d == dir || l.dir) && makeFolder(d) {
-				made = append(made, d)
+				if fi, err := os.Lstat(d); err == nil {
+					tries = append(tries, madeFolder{d, fi})
+				}
 			}
 		}
 		// What makeFolder could not make, made here or said why not.
 		if err = mkdirAll(dir, dir); err != nil {
-			return nil, fmt.Errorf("create body file: %w", err)
+			err = fmt.Errorf("create body file: %w", err)
+			break
 		}
 		if testHookBodyFolder != nil {
 			testHookBodyFolder(dir)
 		}
 		if f, err = atomicfile.CreateTemp(dir, 0o666); !errors.Is(err, fs.ErrNotExist) {
+			if err != nil {
+				err = withDiskHint(fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err)))
+			}
 			break
 		}
+		err = withDiskHint(fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err)))
 	}
+	made, madeLib := stillMade(tries, l.abs)
 	if err != nil {
-		return nil, withDiskHint(fmt.Errorf("create body file in %s: %w", dir, unwrapPath(err)))
+		l.removeMade(made, inSave)
+		return nil, err
 	}
-	if len(made) > 0 && made[0] == l.abs && l.dir {
+	if madeLib != nil && l.dir {
 		// Discard removes it, empty, when what was recorded is given up.
-		if fi, err := os.Lstat(l.abs); err == nil {
-			l.mu.Lock()
-			l.madeFolder = fi
-			l.mu.Unlock()
-		}
+		l.mu.Lock()
+		l.madeFolder = madeLib
+		l.mu.Unlock()
 	}
 	return &BodyWriter{l: l, f: f, h: sha256.New(), made: made}, nil
+}
+
+// A madeFolder is a folder NewBody made, as it was made.
+type madeFolder struct {
+	path string
+	fi   os.FileInfo
+}
+
+// stillMade returns the paths of the folders of tries (those NewBody
+// made, in the order it made them, in one try or two) that are still the
+// folders made: not a folder made there by another writer after one made
+// was removed (or, made again by the second try, the first one). They
+// come outermost first, each once. madeLib is the library's folder abs as
+// made, if it is one of them.
+func stillMade(tries []madeFolder, abs string) (made []string, madeLib os.FileInfo) {
+	for i, m := range tries {
+		if slices.Contains(made, m.path) || slices.ContainsFunc(tries[i+1:], func(n madeFolder) bool { return n.path == m.path }) {
+			continue // made again later: that one is the folder there, if any
+		}
+		if fi, err := os.Lstat(m.path); err != nil || !os.SameFile(fi, m.fi) {
+			continue
+		}
+		made = append(made, m.path)
+		if m.path == abs {
+			madeLib = m.fi
+		}
+	}
+	// The library's folder holds the body folder: outermost first.
+	slices.SortStableFunc(made, func(a, b string) int { return len(a) - len(b) })
+	return made, madeLib
 }
 
 // testHookBodyFolder, if set by a test, runs as NewBody found or made the
@@ -285,7 +329,15 @@ func (w *BodyWriter) abort(inSave bool) {
 	w.done = true
 	w.f.Close()
 	os.Remove(w.f.Name())
-	l, made := w.l, w.made
+	w.l.removeMade(w.made, inSave)
+}
+
+// removeMade removes the folders made, which a NewBody made (outermost
+// first), if they hold nothing, and the library's folder if an earlier
+// NewBody of a directory library made it and it holds nothing either
+// (see Abort); the library's folder under the lock its Saves take. inSave
+// says that a Save calls it, holding that lock (see abort).
+func (l *Library) removeMade(made []string, inSave bool) {
 	var libMade os.FileInfo // the library's folder, made by a NewBody of l
 	if l.dir && !inSave {
 		l.mu.RLock()
@@ -625,7 +677,7 @@ func (l *Library) copyBody(src string) (dst string, created os.FileInfo, err err
 		return "", nil, fmt.Errorf("copy body file %s: %w", src, err)
 	}
 	defer in.Close()
-	w, err := l.NewBody()
+	w, err := l.newBody(true) // the Save holds the folder's lock
 	if err != nil {
 		return "", nil, err
 	}
