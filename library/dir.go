@@ -204,6 +204,9 @@ func (l *Library) newFormat() Format {
 // from the process cache, and returns the stamp of the file it read. It
 // does not use l.mu.
 func (l *Library) readCassette(name, file string) (Cassette, fileStamp, error) {
+	if testHookReadCassette != nil {
+		testHookReadCassette(l, name)
+	}
 	path := filepath.Join(l.path, file)
 	f, _ := formatOf(file)
 	v, st, err := readCached(path, filepath.Join(l.abs, file), func(data []byte) (decoded, error) {
@@ -219,6 +222,9 @@ func (l *Library) readCassette(name, file string) (Cassette, fileStamp, error) {
 	}
 	return v.one, st, nil
 }
+
+// testHookReadCassette, if set by a test, runs as readCassette starts.
+var testHookReadCassette func(l *Library, name string)
 
 // loadDir lists the folder and reads every cassette file not read yet, a
 // few at a time.

@@ -364,11 +364,46 @@ func (l *Library) Put(c Cassette) error {
 			return fmt.Errorf("put cassette %q: exchange %d: %w", c.Name, i+1, err)
 		}
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if err := l.prepare(); err != nil {
-		return fmt.Errorf("put cassette %q: %w", c.Name, err)
+	// A cassette dropped from memory since Get returned it (a large
+	// cassette: see noteLarge) is read again, without holding l.mu, as
+	// getSlow reads one, so that the exchanges put back are not taken
+	// for those a commit waits for; then the library is looked at again,
+	// and what was read used only if the cassette did not change
+	// meanwhile (not put, deleted, loaded or written).
+	var (
+		readFor *entry     // the dropped entry whose file was read
+		stored  []Exchange // what the file held then; nil if it could not be read
+	)
+	for {
+		l.mu.Lock()
+		if err := l.prepare(); err != nil {
+			l.mu.Unlock()
+			return fmt.Errorf("put cassette %q: %w", c.Name, err)
+		}
+		old := l.entries[c.Name]
+		if old != nil && !old.loaded && old.file != "" && old != readFor && l.commitWaitsFor(c.Exchanges) {
+			file := old.file
+			l.mu.Unlock()
+			s, _, err := l.readCassette(c.Name, file)
+			readFor, stored = old, nil
+			if err == nil {
+				stored = s.Exchanges
+			}
+			continue
+		}
+		if old != readFor {
+			stored = nil // read for an entry that is gone
+		}
+		err := l.putLocked(c, old, stored)
+		l.mu.Unlock()
+		return err
 	}
+}
+
+// putLocked is Put, once l is prepared; old is the entry of the cassette
+// c.Name, if any, and stored what its file holds when old is not loaded
+// (see Put). l.mu is held.
+func (l *Library) putLocked(c Cassette, old *entry, stored []Exchange) error {
 	e := &entry{
 		c:      Cassette{Name: c.Name, Exchanges: slices.Clone(c.Exchanges)},
 		loaded: true,
@@ -377,19 +412,15 @@ func (l *Library) Put(c Cassette) error {
 		whole:  true,
 	}
 	var held []Exchange // put back by Put(Get(c)): see added
-	if old := l.entries[c.Name]; old != nil {
+	if old != nil {
 		e.file = old.file
 		switch {
 		case old.loaded:
 			held = old.c.Exchanges
 		case old.file != "" && l.commitWaitsFor(c.Exchanges):
-			// Dropped from memory since Get returned it (a large
-			// cassette: see noteLarge): read again, so that the
-			// exchanges put back are not taken for those the commit
-			// waits for.
-			if stored, _, err := l.readCassette(c.Name, old.file); err == nil {
-				held = stored.Exchanges
-			}
+			// Dropped from memory since Get returned it: as its file
+			// held it when Put read it.
+			held = stored
 		}
 		l.drop(old)
 	} else {
