@@ -73,18 +73,26 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 		mode = "once, replaying: the library exists"
 	}
 	fmt.Fprintf(&b, "  library: %s (mode %s)\n", h.lib.Path(), mode)
+	// A cassette of the request's name answers no tunnel (see
+	// serveCassette), and is said so below.
+	tunnel := m.found == "" && h.tunnel(r)
 	if name == "" && over {
 		b.WriteString("  name:    unknown: its body is part of it, and over the limit (see below)\n")
 	} else {
 		fmt.Fprintf(&b, "  name:    %s\n", name)
-		if u, own := h.target(r); own || isLoopback(u.Hostname()) {
+		if u, own := h.target(r); !tunnel && (own || isLoopback(u.Hostname())) {
 			// The name shows a host that is not part of the match (see
 			// lookup): say so, or the reader takes it for the one to record.
-			where := "a loopback address, whose port changes every run"
-			if own {
-				where = "the server's own address"
+			switch {
+			case own && h.upstream != nil:
+				// Named with the upstream's host, which is not the
+				// server's own address.
+				fmt.Fprintf(&b, "           (its host, %s, is the upstream's: the request came to the server's own address, which says nothing about the API, so a cassette recorded from any host, named so but for the host, answers it too)\n", u.Host)
+			case own:
+				fmt.Fprintf(&b, "           (its host, %s, is the server's own address, which says nothing about the API: a cassette recorded from any host, named so but for the host, answers it)\n", u.Host)
+			default:
+				fmt.Fprintf(&b, "           (its host, %s, is a loopback address, whose port changes every run, which says nothing about the API: a cassette recorded from any host, named so but for the host, answers it)\n", u.Host)
 			}
-			fmt.Fprintf(&b, "           (its host, %s, is %s, which says nothing about the API: a cassette recorded from any host, named so but for the host, answers it)\n", u.Host, where)
 		}
 	}
 	body = h.redact.Body(r.Header, body)
@@ -117,10 +125,7 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 	// The cassette found is not one of the nearest: it matches, and was
 	// said above why it did not answer.
 	exclude := m.found
-	tunnel := m.found == "" && h.tunnel(r)
 	if tunnel {
-		// A cassette of its name answers no tunnel (see serveCassette),
-		// and is said so below.
 		exclude = name
 	}
 	e.Near, left = h.nearest(name, names, exclude, got, nearestCount)
