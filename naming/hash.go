@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"slices"
+	"strings"
 
 	"github.com/cassette-go/cassette/internal/headerkey"
 )
@@ -71,6 +72,15 @@ func appendHeaderHash(b []byte, h headerkey.Fields, names []string) []byte {
 			// proxy sets one when the client sent none): it is absent.
 			continue
 		}
+		if k == "Cookie" {
+			// One list of cookie-pairs, however the client split it:
+			// see appendCookie.
+			var ok bool
+			if d, ok = appendCookie(d, vs); ok {
+				present = true
+			}
+			continue
+		}
 		present = true
 		d = appendString(d, k)
 		d = binary.AppendUvarint(d, uint64(len(vs)))
@@ -85,6 +95,47 @@ func appendHeaderHash(b []byte, h headerkey.Fields, names []string) []byte {
 	}
 	b = append(b, "~h"...)
 	return appendSum(b, 4, d)
+}
+
+// appendCookie appends to the digest d the Cookie header whose values
+// are vs as one value: its cookie-pairs, each without the spaces around
+// it, empty ones left out, joined by "; ". That is what a server reads
+// over HTTP/2, where Go's client sends each pair as a field of its own and
+// the server joins them so, and what it reads over HTTP/1.1 of a header
+// written so; written as several Cookie lines, or with other spacing
+// ("a=1;b=2"), it reads it as sent, so that the pairs alone tell one
+// request from another. A Cookie that holds no pair is absent (Go's
+// HTTP/2 client sends none): appendCookie then appends nothing and
+// returns false. It does not allocate.
+func appendCookie(d []byte, vs []string) ([]byte, bool) {
+	n, pairs := 0, 0
+	for _, v := range vs {
+		for p := range strings.SplitSeq(v, ";") {
+			if p = textproto.TrimString(p); p != "" {
+				n += len(p)
+				pairs++
+			}
+		}
+	}
+	if pairs == 0 {
+		return d, false
+	}
+	d = appendString(d, "Cookie")
+	d = binary.AppendUvarint(d, 1)
+	d = binary.AppendUvarint(d, uint64(n+2*(pairs-1)))
+	first := true
+	for _, v := range vs {
+		for p := range strings.SplitSeq(v, ";") {
+			if p = textproto.TrimString(p); p != "" {
+				if !first {
+					d = append(d, "; "...)
+				}
+				d = append(d, p...)
+				first = false
+			}
+		}
+	}
+	return d, true
 }
 
 // appendString appends s to the digest d in an unambiguous encoding:

@@ -24,7 +24,11 @@ type Rules struct {
 	// server reads them) are hashed into the "~h" suffix. A
 	// header absent from the request adds nothing to the hash, so a request
 	// that has none of them gets no "~h" suffix; an empty User-Agent, which
-	// is how Go asks to send none, counts as absent. Default: none, so headers
+	// is how Go asks to send none, counts as absent. A Cookie counts as one
+	// value, its cookie-pairs joined by "; " however the client split them
+	// into values and spaced them (as a server reads it over HTTP/2, where
+	// each pair travels alone), and one that holds no pair as absent.
+	// Default: none, so headers
 	// that change on every run (Date, User-Agent, signatures, request ids)
 	// never change a name. Range always counts, named here or not: a
 	// range of a resource is another answer than the whole, or another

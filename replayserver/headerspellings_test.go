@@ -1,6 +1,8 @@
 package replayserver_test
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -8,6 +10,7 @@ import (
 
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
+	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -52,6 +55,50 @@ func TestAHeaderUnderTwoSpellingsIsOneNameOverHTTP2(t *testing.T) {
 			if status, body := doBody(t, srv.Client(), req); status != 200 || body != "answer" {
 				t.Fatalf("srv.Client() GET %s with X-Key: a, x-key: b, X-KEY: c = %d %.300q, want 200 %q", target, status, body, "answer")
 			}
+		}
+	}
+}
+
+// A significant Cookie recorded through recorder.NewTransport is
+// answered from the cassette over every protocol the server speaks. Go's
+// HTTP/2 client (srv.Client() of a TLS server, an h2c client of a plain
+// one) sends each cookie-pair as a field of its own, and the server joins
+// them with "; ": a Cookie set as two values, or as "a=1;b=2", was named
+// one way in process and another over HTTP/2, and missed every time.
+func TestASignificantCookieIsOneNameOverEveryProtocol(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	t.Setenv("CI", "true")
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "answer") }))
+	defer up.Close()
+	rules := naming.Rules{Headers: []string{"Cookie"}}
+	for _, cookie := range [][]string{{"a=1", "b=2"}, {"a=1;b=2"}, {"a=1; b=2"}} {
+		path := filepath.Join(t.TempDir(), "api")
+		get := func(t *testing.T, c *http.Client, url string) (int, string) {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header["Cookie"] = cookie
+			return doBody(t, c, req)
+		}
+		t.Run(fmt.Sprintf("record %q", cookie), func(t *testing.T) {
+			if status, body := get(t, &http.Client{Transport: recorder.NewTransport(t, path, recorder.Naming(rules))}, up.URL+"/v1/x"); status != 200 || body != "answer" {
+				t.Fatalf("recording GET /v1/x = %d %q", status, body)
+			}
+		})
+		for _, kind := range []string{"http1", "h2c", "tls"} {
+			t.Run(fmt.Sprintf("replay %q over %s", cookie, kind), func(t *testing.T) {
+				opts := []replayserver.Option{replayserver.Naming(rules), replayserver.WithMode(replayserver.ModeReplay)}
+				if kind == "tls" {
+					opts = append(opts, replayserver.TLS())
+				}
+				srv := replayserver.New(t, path, opts...)
+				c, _ := protoClient(srv, kind)
+				url := srv.URL + "/v1/x"
+				if kind == "tls" {
+					url = up.URL + "/v1/x" // srv.Client() brings it to the server
+				}
+				if status, body := get(t, c, url); status != 200 || body != "answer" {
+					t.Errorf("GET /v1/x with Cookie %q over %s = %d %.300q, want 200 %q", cookie, kind, status, body, "answer")
+				}
+			})
 		}
 	}
 }
