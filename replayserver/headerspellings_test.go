@@ -102,3 +102,48 @@ func TestASignificantCookieIsOneNameOverEveryProtocol(t *testing.T) {
 		}
 	}
 }
+
+// A significant header that is redacted, set to spaces alone (an API key
+// read from an environment variable holding a space), is answered from
+// the cassette recorded through recorder.NewTransport over every
+// protocol. Go's HTTP/1.1 client sends it empty, and an empty value is
+// not redacted, but in process the spaces were taken for a secret and
+// replaced by REDACTED before naming: the name in process hashed
+// "REDACTED", the server's over HTTP/1.1 "", and the request missed.
+func TestASignificantRedactedHeaderOfSpacesIsOneNameOverEveryProtocol(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	t.Setenv("CI", "true")
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "answer") }))
+	defer up.Close()
+	for _, key := range []string{"X-Api-Key", "Authorization"} {
+		rules := naming.Rules{Headers: []string{key}}
+		path := filepath.Join(t.TempDir(), "api")
+		get := func(t *testing.T, c *http.Client, url string) (int, string) {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header[key] = []string{" \t "}
+			return doBody(t, c, req)
+		}
+		t.Run("record "+key, func(t *testing.T) {
+			if status, body := get(t, &http.Client{Transport: recorder.NewTransport(t, path, recorder.Naming(rules))}, up.URL+"/v1/x"); status != 200 || body != "answer" {
+				t.Fatalf("recording GET /v1/x = %d %q", status, body)
+			}
+		})
+		for _, kind := range []string{"http1", "h2c", "tls"} {
+			t.Run(fmt.Sprintf("replay %s over %s", key, kind), func(t *testing.T) {
+				opts := []replayserver.Option{replayserver.Naming(rules), replayserver.WithMode(replayserver.ModeReplay)}
+				if kind == "tls" {
+					opts = append(opts, replayserver.TLS())
+				}
+				srv := replayserver.New(t, path, opts...)
+				c, _ := protoClient(srv, kind)
+				url := srv.URL + "/v1/x"
+				if kind == "tls" {
+					url = up.URL + "/v1/x"
+				}
+				if status, body := get(t, c, url); status != 200 || body != "answer" {
+					t.Errorf("GET /v1/x with %s: \" \\t \" over %s = %d %.300q, want 200 %q", key, kind, status, body, "answer")
+				}
+			})
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -577,8 +578,12 @@ func (r Rules) linkString(v string) string {
 	return b.String()
 }
 
+// redactWhole replaces v whole, unless it is empty but for spaces and
+// tabs: Go's HTTP/1.1 client sends such a value empty, a server reads it
+// so, and an empty value is not redacted. Replaced in process only, it
+// would name a significant header apart from the server's reading.
 func redactWhole(_ Rules, v string) string {
-	if v == "" {
+	if textproto.TrimString(v) == "" {
 		return v
 	}
 	return Placeholder
@@ -638,8 +643,8 @@ func redactAuthorization(_ Rules, v string) string {
 	scheme, creds, ok := strings.Cut(strings.TrimSpace(v), " ")
 	creds = strings.TrimSpace(creds)
 	switch {
-	case v == "":
-		return v
+	case textproto.TrimString(v) == "":
+		return v // spaces alone, sent empty: see redactWhole
 	case !ok || !isScheme(scheme) || creds == "":
 		return Placeholder
 	}
