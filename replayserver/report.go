@@ -12,9 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/cassette-go/cassette/internal/bytesize"
+	"github.com/cassette-go/cassette/internal/cmpdiff"
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/naming"
@@ -177,7 +176,7 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 			}
 		}
 		fmt.Fprintf(&b, "  recorded: %s %s\n", quotedIfControl(req.Method), quotedIfControl(req.URL))
-		if d := cmp.Diff(rec, got); d != "" {
+		if d := cmpdiff.Diff(rec, got); d != "" {
 			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(clipDiff(d), "    "))
 		} else if same := sameViewDifferences(rawSide{req.Method, req.URL, req.Header, req.Body},
 			rawSide{r.Method, h.redact.URL(m.target).String(), rr.Header, body}, h.cfg.rules); same != "" {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/cmpdiff"
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/library"
 	"github.com/google/go-cmp/cmp"
@@ -296,14 +297,14 @@ func (d *drifter) bodyDiff(wasH http.Header, was []byte, isH http.Header, is []b
 		a, okA := decodeJSON(was)
 		b, okB := decodeJSON(is)
 		if okA && okB {
-			return cmp.Diff(a, b, ignoreKeys(d.fields), sameNumber)
+			return cmpdiff.Diff(a, b, ignoreKeys(d.fields), sameNumber)
 		}
 	}
 	if bytes.Equal(was, is) {
 		return ""
 	}
 	if isText(was) && isText(is) {
-		return cmp.Diff(lines(was), lines(is))
+		return cmpdiff.Diff(lines(was), lines(is))
 	}
 	return fmt.Sprintf("%d bytes -> %d bytes, not the same", len(was), len(is))
 }

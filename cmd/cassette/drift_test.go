@@ -298,3 +298,27 @@ func TestNormalNumber(t *testing.T) {
 		}
 	}
 }
+
+// go-cmp writes a non-breaking space after the marker of each diff line in
+// about half of the processes, at random: drift's report is the same text in
+// every run, so that a nightly job's log can be searched and compared.
+func TestDriftDiffIsWrittenWithPlainSpaces(t *testing.T) {
+	path := driftLibrary(t)
+	up := httptest.NewServer(&fakeAPI{changed: true})
+	defer up.Close()
+
+	_, stdout, _ := runSync(t, "drift", "-upstream", up.URL, "-ignore-fields", "id,updated_at", path)
+	for _, want := range []string{
+		"  - \t\t\t\"name\": string(\"Ada\"),\n",
+		"  + \t\t\t\"name\": string(\"Ada Lovelace\"),\n",
+		"  - \t\"line 2\\n\",\n",
+		"  + \t\"line two\\n\",\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("drift's report lacks the line %q:\n%q", want, stdout)
+		}
+	}
+	if strings.Contains(stdout, "\u00a0") {
+		t.Errorf("drift's report holds a non-breaking space:\n%q", stdout)
+	}
+}
