@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cassette-go/cassette/internal/har"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -24,7 +25,8 @@ exchange, the request line, headers and body, then the response status,
 headers, trailers and body. JSON bodies are indented; bodies that are not
 text (images, compressed bodies, or text with a carriage return that ends
 no line) are summarized as "<N bytes, TYPE>" unless -raw, which writes
-every body as stored. A body file that cannot be read (missing, or not a
+every body as stored. Text stored compressed in gzip or deflate (as most
+APIs answer) is summarized, then shown decoded. A body file that cannot be read (missing, or not a
 file) is shown as of unknown size "?"; with -raw it is an error (exit
 status 1) that names it, and nothing is written. A method, URL, header name or value that does not
 print (a hand-edited value holding a line break or an escape sequence) is
@@ -177,8 +179,9 @@ func writeHeader(w io.Writer, h http.Header) {
 	}
 }
 
-// writeBody writes a blank line and body, if any, for a reader: indented
-// when JSON, summarized when not text, unless raw.
+// writeBody writes a blank line and body, if any, for a reader: decoded
+// when it is gzip or deflate text, indented when JSON, summarized when not
+// text, unless raw.
 func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 	if len(body) == 0 {
 		return
@@ -192,25 +195,37 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 			fmt.Fprintln(w)
 		}
 	}()
-	switch {
-	case raw:
-		out.Write(body)
-	case !isText(body) || hasLoneCR(body) || headerValue(h, "Content-Encoding") != "":
-		if ctype == "" {
-			ctype = http.DetectContentType(body)
+	enc := headerValue(h, "Content-Encoding")
+	summary := func() {
+		ct := ctype
+		if ct == "" {
+			ct = http.DetectContentType(body)
 		}
-		if enc := headerValue(h, "Content-Encoding"); enc != "" {
-			ctype += ", " + enc
+		if enc != "" {
+			ct += ", " + enc
 		}
-		fmt.Fprintf(&out, "<%d bytes, %s>", len(body), ctype)
-	case isJSON(ctype, body):
-		if json.Indent(&out, body, "", "  ") != nil {
-			out.Reset()
-			out.Write(body)
-		}
-	default:
-		out.Write(body)
+		fmt.Fprintf(&out, "<%d bytes, %s>", len(body), ct)
 	}
+	text := body // the text shown: body, or body decoded from enc
+	if raw {
+		out.Write(body)
+		return
+	}
+	if plain, ok := har.DecodeContent(enc, body); ok && isText(plain) && !hasLoneCR(plain) {
+		// Text stored compressed (most APIs answer in gzip): its summary,
+		// then the text.
+		summary()
+		out.WriteString(", shown decoded:\n")
+		text = plain
+	} else if !isText(body) || hasLoneCR(body) || enc != "" {
+		summary()
+		return
+	}
+	var pretty bytes.Buffer
+	if isJSON(ctype, text) && json.Indent(&pretty, text, "", "  ") == nil {
+		text = pretty.Bytes()
+	}
+	out.Write(text)
 }
 
 // headerValue returns the first value of the header key, in any case.

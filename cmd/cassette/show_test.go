@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,5 +191,79 @@ func TestToolsQuoteTextThatDoesNotPrint(t *testing.T) {
 		if strings.Contains(stdout, "\nX-Injected") || strings.Contains(stdout, "\nX-Note") || strings.Contains(stdout, "\nfake") {
 			t.Errorf("run(%q) stdout shows a field of a value as a line of its own:\n%s", tt.args, stdout)
 		}
+	}
+}
+
+// Most APIs answer in gzip, which a recording keeps as sent: show decodes
+// text stored in gzip or deflate for the reader, after the summary of what
+// is stored, and indents it when it is JSON.
+func TestShowDecodesCompressedText(t *testing.T) {
+	var zl bytes.Buffer
+	zw := zlib.NewWriter(&zl)
+	io.WriteString(zw, "plain text\nsecond line\n")
+	zw.Close()
+	withEncoding := func(ex library.Exchange, enc string) library.Exchange {
+		ex.Response.Header.Set("Content-Encoding", enc)
+		return ex
+	}
+	gzJSON := withEncoding(exchange("GET", "https://api.example.com/v1/users/7", "", 200, "application/json; charset=utf-8",
+		gzipped(t, `{"id":"7","name":"Ada","roles":["admin","ops"]}`), fixedNow), "gzip")
+	deflateText := withEncoding(exchange("GET", "https://api.example.com/v1/notes", "", 200, "text/plain", zl.Bytes(), fixedNow), "deflate")
+	gzBinary := withEncoding(exchange("GET", "https://api.example.com/logo.png", "", 200, "image/png", gzipped(t, string(pngBytes)), fixedNow), "gzip")
+	notGzip := withEncoding(exchange("GET", "https://api.example.com/v1/broken", "", 200, "application/json", []byte(`{"not":"gzip"}`), fixedNow), "gzip")
+	brotli := withEncoding(exchange("GET", "https://api.example.com/v1/br", "", 200, "application/json", []byte{0x8b, 0x02, 0x80}, fixedNow), "br")
+	gzRequest := exchange("POST", "https://api.example.com/v1/bulk", "", 200, "text/plain", []byte("ok"), fixedNow)
+	gzRequest.Request.Header.Set("Content-Type", "application/json")
+	gzRequest.Request.Header.Set("Content-Encoding", "gzip")
+	gzRequest.Request.Body = gzipped(t, `{"index":{"_id":1}}`)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, gzJSON, deflateText, gzBinary, notGzip, brotli, gzRequest)
+
+	tests := []struct {
+		why  string
+		ex   library.Exchange
+		raw  bool
+		want []string // in stdout, in this order
+		not  []string
+	}{
+		{"gzip JSON: summarized, then indented", gzJSON, false,
+			[]string{fmt.Sprintf("<%d bytes, application/json; charset=utf-8, gzip>, shown decoded:\n{\n  \"id\": \"7\",\n  \"name\": \"Ada\",", len(gzJSON.Response.Body))}, nil},
+		{"deflate text: summarized, then as it is", deflateText, false,
+			[]string{fmt.Sprintf("<%d bytes, text/plain, deflate>, shown decoded:\nplain text\nsecond line\n", zl.Len())}, nil},
+		{"gzip of a binary body: summarized only", gzBinary, false,
+			[]string{"bytes, image/png, gzip>\n"}, []string{"shown decoded", "PNG"}},
+		{"a body that is not in its coding: summarized only", notGzip, false,
+			[]string{"<14 bytes, application/json, gzip>\n"}, []string{"shown decoded", `"not"`}},
+		{"br, which Go cannot decode: summarized only", brotli, false,
+			[]string{"<3 bytes, application/json, br>\n"}, []string{"shown decoded"}},
+		{"a gzip request body too", gzRequest, false,
+			[]string{"POST https://api.example.com/v1/bulk", "application/json, gzip>, shown decoded:\n{\n  \"index\": {"}, nil},
+		{"-raw writes the body as stored", gzJSON, true,
+			[]string{string(gzJSON.Response.Body)}, []string{"shown decoded", `"Ada"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.why, func(t *testing.T) {
+			args := []string{"show", path, nameOf(tt.ex)}
+			if tt.raw {
+				args = append(args, "-raw")
+			}
+			code, stdout, stderr := runSync(t, args...)
+			if code != exitOK || stderr != "" {
+				t.Fatalf("run(%q) = %d, stderr %q; want 0 and none", args, code, stderr)
+			}
+			rest := stdout
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("run(%q) stdout lacks %q (in order):\n%s", args, w, stdout)
+				}
+				rest = rest[i+len(w):]
+			}
+			for _, n := range tt.not {
+				if strings.Contains(stdout, n) {
+					t.Errorf("run(%q) stdout has %q:\n%s", args, n, stdout)
+				}
+			}
+		})
 	}
 }

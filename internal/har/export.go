@@ -91,7 +91,7 @@ func exportExchange(name string, ex library.Exchange) entry {
 	if len(ex.Response.Body) > 0 {
 		c := &e.Response.Content
 		enc := strings.Join(ex.Response.Header.Values("Content-Encoding"), ", ")
-		if plain, ok := decodeContent(enc, ex.Response.Body); ok {
+		if plain, ok := DecodeContent(enc, ex.Response.Body); ok {
 			// As browsers write it, decoded; the bytes as sent beside it.
 			c.Text, c.Encoding = encodeText(plain)
 			c.Size, c.Compression = int64(len(plain)), int64(len(plain)-len(ex.Response.Body))
@@ -138,11 +138,12 @@ func asteriskHost(name string, r library.Request) string {
 // would be larger (a decompression bomb) is written as sent.
 const maxDecoded = 256 << 20
 
-// decodeContent returns body decoded from enc, a Content-Encoding, when
-// it is gzip or deflate (one coding) and body decodes whole; ok is false
-// otherwise (no coding, br or zstd, which the standard library cannot
-// decode, a list of codings, a body that is not in its coding).
-func decodeContent(enc string, body []byte) (plain []byte, ok bool) {
+// DecodeContent returns body decoded from enc, a Content-Encoding, when
+// it is gzip or deflate (one coding) and body decodes whole, to at most
+// 256 MiB; ok is false otherwise (no coding, br or zstd, which the
+// standard library cannot decode, a list of codings, a body that is not in
+// its coding, a decompression bomb).
+func DecodeContent(enc string, body []byte) (plain []byte, ok bool) {
 	var r io.ReadCloser
 	var err error
 	switch strings.ToLower(strings.TrimSpace(enc)) {

@@ -356,7 +356,7 @@ func asSent(c content, hdr http.Header, text []byte, ours bool) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	plain, ok := decodeContent(strings.Join(hdr.Values("Content-Encoding"), ", "), sent)
+	plain, ok := DecodeContent(strings.Join(hdr.Values("Content-Encoding"), ", "), sent)
 	if !ok || !bytes.Equal(plain, text) {
 		return nil, false
 	}
