@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -20,6 +19,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/cassette-go/cassette/internal/har"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 )
@@ -72,7 +72,7 @@ It reports, one line each,
     SecretAccessKey). Pagination tokens (next_page_token, pageToken) are
     not secrets, nor masked values ("secret": "********").
 
-Compressed (gzip) bodies are scanned decoded. With -max-age, a cassette
+Compressed (gzip or deflate) bodies are scanned decoded. With -max-age, a cassette
 whose newest exchange was recorded longer ago than that is reported too
 (cassettes of unknown age are not): stale recordings hide API changes.
 `
@@ -612,20 +612,13 @@ func linkURLs(v string) []string {
 // urlHeaders are the headers whose values are URLs, scanned as URLs.
 var urlHeaders = []string{"Location", "Content-Location", "Referer"}
 
-// decoded returns body, decompressed if its header says gzip and it is.
+// decoded returns body decoded when its header says gzip or deflate and it
+// is (see [har.DecodeContent]), else body as it is.
 func decoded(h http.Header, body []byte) []byte {
-	if !strings.Contains(strings.ToLower(h.Get("Content-Encoding")), "gzip") {
-		return body
+	if plain, ok := har.DecodeContent(headerValue(h, "Content-Encoding"), body); ok {
+		return plain
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(body))
-	if err != nil {
-		return body
-	}
-	b, err := io.ReadAll(io.LimitReader(zr, 64<<20))
-	if err != nil {
-		return body
-	}
-	return b
+	return body
 }
 
 // mask shows the first 4 bytes of a secret (fewer when it is short).

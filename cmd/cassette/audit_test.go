@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"compress/zlib"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -609,5 +612,23 @@ func TestAgeOver(t *testing.T) {
 		if got := ageOver(fixedNow, fixedNow.Add(-tt.age), tt.limit); got != tt.want {
 			t.Errorf("ageOver(%v old, limit %v) = %q, want %q", tt.age, tt.limit, got, tt.want)
 		}
+	}
+}
+
+// A body stored in deflate (an API answering curl --compressed, or any
+// client asking for it) hides its secrets from a scan of its bytes as
+// much as gzip does: audit reads both decoded.
+func TestAuditFindsSecretsInDeflateBodies(t *testing.T) {
+	var zl bytes.Buffer
+	zw := zlib.NewWriter(&zl)
+	io.WriteString(zw, `{"token_type":"bearer","access_token":"at-1234567890abcdef","expires_in":3600}`)
+	zw.Close()
+	tok := exchange("POST", "https://auth.example.com/oauth/token", "", 200, "application/json", zl.Bytes(), fixedNow)
+	tok.Response.Header.Set("Content-Encoding", "deflate")
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, tok)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError || !strings.Contains(stdout, "secret JSON member access_token in response body (at-1…)") {
+		t.Errorf("audit of a deflate body holding a token = %d:\n%s\nwant 1 and the access_token member", code, stdout)
 	}
 }

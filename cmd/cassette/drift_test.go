@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/zlib"
 	"fmt"
 	"io"
 	"net/http"
@@ -320,5 +322,28 @@ func TestDriftDiffIsWrittenWithPlainSpaces(t *testing.T) {
 	}
 	if strings.Contains(stdout, "\u00a0") {
 		t.Errorf("drift's report holds a non-breaking space:\n%q", stdout)
+	}
+}
+
+// A body recorded in deflate is compared decoded, as a gzip one is, so that
+// the same JSON answered now in gzip is no drift.
+func TestDriftComparesDeflateBodiesDecoded(t *testing.T) {
+	var zl bytes.Buffer
+	zw := zlib.NewWriter(&zl)
+	io.WriteString(zw, `{"id":1,"name":"Ada"}`)
+	zw.Close()
+	ex := exchange("GET", "https://api.example.com/v1/users/1", "", 200, "application/json", zl.Bytes(), fixedNow)
+	ex.Response.Header.Set("Content-Encoding", "deflate")
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, ex)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Write(gzipped(t, `{"name": "Ada", "id": 1}`))
+	}))
+	defer up.Close()
+	code, stdout, stderr := runSync(t, "drift", "-upstream", up.URL, path)
+	if code != exitOK {
+		t.Errorf("drift of a deflate recording against the same JSON in gzip = %d, stderr %q:\n%s", code, stderr, stdout)
 	}
 }
