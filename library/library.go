@@ -285,20 +285,41 @@ func (l *Library) prepare() error {
 }
 
 // entryFor returns the loaded entry of the cassette called name, nil if
-// there is none; the caller must hold l.mu for writing.
+// there is none; the caller must hold l.mu for writing, and holds it again
+// when entryFor returns, error or not. A cassette file not read yet (or
+// dropped from memory: see noteLarge) is read as getSlow reads one,
+// without holding l.mu, so that the calls of others on the library do not
+// wait for the disk; then the library is looked at again, and what was
+// read is used only if the cassette did not change meanwhile (not put,
+// deleted, loaded or written): one that did is taken as it is then. What
+// the caller looked at under l.mu before calling may have changed.
 func (l *Library) entryFor(name string) (*entry, error) {
-	if err := l.prepare(); err != nil {
-		return nil, err
-	}
-	e := l.entries[name]
-	if e != nil && !e.loaded {
-		c, st, err := l.readCassette(name, e.file)
-		if err != nil {
+	for {
+		if err := l.prepare(); err != nil {
 			return nil, err
 		}
-		e.c, e.loaded, e.stamp = c, true, st
+		e := l.entries[name]
+		if e == nil || e.loaded {
+			return e, nil
+		}
+		file, read := e.file, name
+		if e.name != "" {
+			// The cassette keeps the library's string, not the caller's.
+			read = e.name
+		}
+		l.mu.Unlock()
+		c, st, err := l.readCassette(read, file)
+		l.mu.Lock()
+		if l.entries[name] == e && !e.loaded {
+			// e is unchanged: it was not deleted, replaced or written.
+			if err != nil {
+				return nil, err
+			}
+			e.c, e.loaded, e.stamp = c, true, st
+			return e, nil
+		}
+		// The cassette changed while it was read: look again.
 	}
-	return e, nil
 }
 
 // Append adds exchanges at the end of the cassette called name, creating
