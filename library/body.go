@@ -354,9 +354,10 @@ func (l *Library) removeMade(made []string, inSave bool) {
 		defer l.lockToRemoveFolder()()
 	}
 	// Only an empty folder is removed: another body file, a cassette or
-	// a file of the user's keeps it.
+	// a file of the user's keeps it. And only a folder: a file another
+	// writer put in place of one since is not removed (see removeFolder).
 	for i := len(made) - 1; i >= 0; i-- {
-		os.Remove(made[i])
+		removeFolder(made[i])
 	}
 	if libMade != nil && l.removeMadeFolderLocked(libMade) {
 		l.forgetMadeFolder(libMade)
@@ -737,7 +738,7 @@ func (l *Library) sweepBodies(cs []Cassette, dropped map[string]bool, cleared bo
 		}
 	}
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
-		os.Remove(dir)
+		removeFolder(dir)
 	}
 	return nil
 }
@@ -1003,7 +1004,7 @@ func (l *Library) settleImports(im *importsDone, written func(name string) bool)
 	}
 	if dir := l.bodyFolder(); removed {
 		if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
-			os.Remove(dir) // as a Save's sweep does
+			removeFolder(dir) // as a Save's sweep does
 		}
 	}
 }

@@ -511,7 +511,7 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 	}
 	remove(p.remove, true)
 	if made && len(bad) == len(p.writes) {
-		os.Remove(l.abs) // only if empty: a body folder, or a file of another writer, keeps it
+		removeFolder(l.abs) // only if empty: a body folder, or a file of another writer, keeps it
 	}
 	return failed, errors.Join(errs...)
 }

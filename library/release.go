@@ -309,7 +309,7 @@ func (l *Library) releaseBody(path string) (removed bool, err error) {
 		return false, fmt.Errorf("release body file %s: %w", path, unwrapPath(err))
 	}
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
-		os.Remove(dir) // as a Save's sweep does (see NewBody)
+		removeFolder(dir) // as a Save's sweep does (see NewBody)
 	}
 	return true, nil
 }
@@ -404,7 +404,7 @@ func (l *Library) Discard() error {
 		}
 	}
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {
-		os.Remove(dir) // as a Save's sweep does
+		removeFolder(dir) // as a Save's sweep does
 	}
 	return errors.Join(errs...)
 }
@@ -428,10 +428,10 @@ func (l *Library) removeMadeFolderLocked(made os.FileInfo) bool {
 		return err != nil // gone, or another's now
 	}
 	if fi, err := os.Lstat(l.bodyFolder()); err == nil && fi.IsDir() {
-		os.Remove(l.bodyFolder()) // only if empty, as a Save's sweep does
+		removeFolder(l.bodyFolder()) // only if empty, as a Save's sweep does
 	}
 	if ents, err := os.ReadDir(l.abs); err == nil && len(ents) == 0 {
-		return os.Remove(l.abs) == nil
+		return removeFolder(l.abs) == nil
 	}
 	return false
 }
