@@ -13,6 +13,11 @@ import (
 // sent to the server's URL with a plain http.Client, told to go to an
 // absolute URL of the API (see forwarded.Away). One with srv.Client(),
 // which sends every host to the server, comes back to it for that host.
+// A host name that is not ASCII is one host in both its spellings, as
+// written (bücher.example: an Upstream, a URL given to srv.Client(), which
+// the server names the request by) and as Go's client sends it and the
+// API names itself in a Location (xn--bcher-kva.example): addresses are
+// compared as forwarded.HostPort gives them.
 
 // An awayNote holds the answers, recorded from the upstream, that sent a
 // client of the server's own address on to the API's own address, each
@@ -24,7 +29,7 @@ type awayNote struct {
 
 // An awayAnswer is one answer of an awayNote.
 type awayAnswer struct {
-	to   string // the host and port it sent the client to
+	to   string // the host and port it sent the client to, as forwarded.HostPort spells them (one host, one spelling)
 	line string // what to log
 	back bool   // a request for to came through Server.Transport since
 }

@@ -16,10 +16,13 @@
 package forwarded
 
 import (
+	"bufio"
+	"bytes"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // names are the headers ReverseProxy removes before Rewrite.
@@ -117,7 +120,8 @@ func hopByHop(h http.Header, name string) bool {
 }
 
 // Away returns the header of resp that sends its client next to an
-// absolute URL on the host and port that answered, and that URL: where a client
+// absolute URL on the host and port that answered (a host name that is
+// not ASCII in either spelling: see HostPort), and that URL: where a client
 // pointed at a proxy goes to the API itself, past the proxy, and what it
 // sends there is not recorded. Such are the Location of a redirect (3xx,
 // which Go's client follows), of a 200 or 202 (a resumable upload's
@@ -146,7 +150,10 @@ func Away(resp *http.Response) (name, value string) {
 }
 
 // HostPort returns u's host, in lower case, and port, the port of its
-// scheme filled in: "api.example.com:443".
+// scheme filled in: "api.example.com:443". A host name that is not ASCII
+// is spelled as Go's client sends it (see wireName), so that its two
+// spellings give one HostPort: http://bücher.example/ and
+// http://xn--bcher-kva.example/ both give "xn--bcher-kva.example:80".
 func HostPort(u *url.URL) string {
 	port := u.Port()
 	if port == "" {
@@ -157,5 +164,40 @@ func HostPort(u *url.URL) string {
 			port = "443"
 		}
 	}
-	return strings.ToLower(u.Hostname()) + ":" + port
+	// In lower case first: net/http converts a name as it comes, and
+	// BÜCHER.example would not give bücher.example's punycode.
+	return strings.ToLower(wireName(strings.ToLower(u.Hostname()))) + ":" + port
+}
+
+// wireName returns the host name host as Go's client sends it in a Host
+// header: a name that is not ASCII (bücher.example) in punycode, IDNA's
+// ASCII form (xn--bcher-kva.example), which is how the API gets it and
+// names itself back in a Location; an ASCII name as it is. net/http converts a name so but exports no call that does it
+// alone: wireName writes the head of a request for host with it and
+// reads the Host header back. A name net/http cannot convert is
+// returned as it is.
+func wireName(host string) string {
+	if isASCII(host) {
+		return host
+	}
+	var b bytes.Buffer
+	req := &http.Request{Method: "GET", URL: &url.URL{Path: "/"}, Host: host, Header: http.Header{}}
+	if err := req.Write(&b); err != nil {
+		return host
+	}
+	back, err := http.ReadRequest(bufio.NewReader(&b))
+	if err != nil || !isASCII(back.Host) {
+		return host
+	}
+	return back.Host
+}
+
+// isASCII reports whether s holds only ASCII characters.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

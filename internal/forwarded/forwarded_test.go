@@ -131,6 +131,50 @@ func TestAwayFillsInTheDefaultPort(t *testing.T) {
 	}
 }
 
+// A host name that is not ASCII is sent by Go's client in punycode, and
+// an API names itself so in a Location: Away took the Location of
+// http://xn--bcher-kva.example/ for another host than a request for
+// http://bücher.example/ (an Upstream written as a reader writes it), and
+// HostPort gave the two spellings of one host two values.
+func TestAwayAndHostPortTakeBothSpellingsOfAHostAsOne(t *testing.T) {
+	for _, tc := range []struct{ request, location string }{
+		{"http://bücher.example/start", "http://xn--bcher-kva.example/next"},
+		{"http://xn--bcher-kva.example/start", "http://bücher.example/next"},
+		{"https://Bücher.example:8443/start", "https://xn--bcher-kva.example:8443/next"},
+		{"https://bücher.example/start", "https://b%C3%BCcher.example/next"},
+	} {
+		resp := &http.Response{StatusCode: 302, Header: http.Header{"Location": {tc.location}}, Request: &http.Request{Method: "GET", URL: mustParse(t, tc.request)}}
+		if name, _ := forwarded.Away(resp); name != "Location" {
+			t.Errorf("Away of %s answered with Location %s = %q, want Location", tc.request, tc.location, name)
+		}
+	}
+	for _, tc := range []struct{ url, want string }{
+		{"http://bücher.example/", "xn--bcher-kva.example:80"},
+		{"http://xn--bcher-kva.example/", "xn--bcher-kva.example:80"},
+		{"https://BÜCHER.example:8443/", "xn--bcher-kva.example:8443"},
+		{"http://API.example.com/", "api.example.com:80"},
+		{"http://[::1]:8080/", "::1:8080"},
+	} {
+		if got := forwarded.HostPort(mustParse(t, tc.url)); got != tc.want {
+			t.Errorf("HostPort(%s) = %q, want %q", tc.url, got, tc.want)
+		}
+	}
+	// A request for another host that is not ASCII is no redirect to the API.
+	resp := &http.Response{StatusCode: 302, Header: http.Header{"Location": {"http://xn--bcher-kva.example/next"}}, Request: &http.Request{Method: "GET", URL: mustParse(t, "http://bucher.example/start")}}
+	if name, _ := forwarded.Away(resp); name != "" {
+		t.Errorf("Away of http://bucher.example/start answered with Location http://xn--bcher-kva.example/next = %q, want none", name)
+	}
+}
+
+func mustParse(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 // Unsniffed leaves the Content-Type of an answer to the upstream: none
 // when it sent none, even for a body net/http's server would sniff (one
 // that ends with the connection), and its values, once each, when it sent
