@@ -19,7 +19,8 @@
 //
 // # serve
 //
-//	cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] PATH
+//	cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE]
+//		[-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH
 //
 // Serve answers requests from the library at PATH. It listens on -addr
 // (default 127.0.0.1:0: loopback, a free port; an address off loopback, or
@@ -28,8 +29,9 @@
 //
 //	cassette: serving PATH on http://127.0.0.1:PORT
 //
-// followed by a table of the cassettes it serves (METHOD, URL, STATUS,
-// EXCHANGES, NAME). Each request is logged to stderr as a hit or a miss; a
+// followed, when naming rules are given (see "Naming rules" below), by a
+// line saying which, and a table of the cassettes it serves (METHOD, URL,
+// STATUS, EXCHANGES, NAME). Each request is logged to stderr as a hit or a miss; a
 // miss is answered with status 404 and a report naming the nearest
 // recorded requests, also logged, and the name computed for the request
 // in the X-Cassette-Miss header.
@@ -64,7 +66,8 @@
 //
 // # record
 //
-//	cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE] PATH
+//	cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE]
+//		[-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH
 //
 // Record is a recording reverse proxy to -upstream (required): each request
 // is forwarded, answered and stored in the library at PATH, which is created
@@ -72,7 +75,7 @@
 //
 //	cassette: recording URL into PATH via http://127.0.0.1:PORT
 //
-// logs each recorded exchange to stderr and, on SIGINT or SIGTERM, stops
+// (then, when naming rules are given, a line saying which), logs each recorded exchange to stderr and, on SIGINT or SIGTERM, stops
 // gracefully and saves the library (see "Stopping" below). With -strict it
 // then lists the cassettes the library held before that were not recorded
 // again, and exits with status 1 if any; with -unused FILE it writes that
@@ -85,6 +88,56 @@
 // ones are listed. Replay the result with cassette serve, given the same
 // -upstream when URL has a path (https://host/api/v1): the cassettes are
 // named after the requests the API got (/api/v1/users for /users).
+//
+// # Naming rules
+//
+// Serve and record name requests, and so match them to cassettes, with
+// the rules of package naming: by default no header counts, every query
+// parameter does, and a body counts byte for byte. A library recorded in
+// Go with replayserver.Naming or recorder.Naming and other rules is served
+// with the same rules given by flags, and record records with them what Go
+// tests replay with those rules:
+//
+//   - -header NAME: a significant request header (Headers), in any case;
+//   - -ignore-query KEY: a query parameter left out (IgnoreQuery), matched
+//     exactly against the decoded key;
+//   - -body TYPE=RULE: the body rule (Bodies) of a media type
+//     (application/json), a structured syntax suffix (+json), a whole type
+//     (multipart/*) or */* for any other body, in any case and without
+//     parameters. RULE is exact, json, form, multipart or ignore
+//     (naming.ExactBody, JSONBody, FormBody, MultipartBody, IgnoreBody),
+//     json-without:M,... (naming.JSONBodyWithout: /id, a JSON Pointer,
+//     leaves out that place; a bare name that member at any depth) or
+//     form-without:F,... (naming.FormBodyWithout);
+//   - -rules FILE: a JSON file of rules, with routes.
+//
+// -header and -ignore-query are repeatable and take comma-separated lists;
+// -body is repeatable, one rule per TYPE. A rules file holds the fields of
+// naming.Rules and naming.Route in lower camel case, body rules as RULE
+// above or as {"jsonWithout": [...]} or {"formWithout": [...]} (for names
+// holding a comma):
+//
+//	{
+//	  "headers": ["X-Tenant"],
+//	  "ignoreQuery": ["_"],
+//	  "bodies": {"application/json": "json", "multipart/*": "multipart"},
+//	  "routes": [
+//	    {"pattern": "POST /v1/search", "rules": {"bodies": {"*/*": "ignore"}}},
+//	    {"pattern": "POST /rpc", "rules": {"bodies": {"+json": "json-without:/id"}}}
+//	  ]
+//	}
+//
+// A route's pattern is written as for http.ServeMux ("POST
+// /v1/items/{id}") and matches the path the API gets; the first route that
+// matches gives its rules, used whole instead of the top-level ones. An
+// unknown or repeated field, a key of bodies given twice, a route without
+// pattern or with an invalid one, and routes inside a route are errors
+// naming the file, line and column. The other flags add to the file's
+// top-level rules, not to its routes; a media type given a rule by both is
+// an error. Bad rules are usage errors (exit status 2). Record warns of a
+// significant header that it redacts (Authorization): its value is
+// REDACTED before a request is named, so it tells cassettes apart only by
+// being there.
 //
 // # Stopping
 //

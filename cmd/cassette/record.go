@@ -79,19 +79,24 @@ const recordExample = `
 	API_URL=http://127.0.0.1:8080 pytest
 	kill %1
 	cassette prune -unused stale.log -force testdata/api
+
+	# Record with the naming rules the tests replay with (in Go,
+	# replayserver.Naming with the same rules):
+	cassette record -upstream https://api.example.com -rules testdata/api-rules.json testdata/api
 `
 
 // runRecord runs "cassette record".
 func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette record",
-		"cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE] PATH",
-		recordAbout, recordExample)
+		"cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH",
+		recordAbout+namingAbout, recordExample)
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL` (required)")
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, HOST:PORT on loopback only, PORT from 0 to 65535 (others are usage errors, status 2); port 0 picks a free port, printed on start; a port in use fails with status 1")
 	strict := c.fs.Bool("strict", false, "on exit, list the cassettes that were there before and were not recorded again, and exit with status 1 if any")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes that were there before and were not recorded again to `FILE`, one per line, as -strict lists them; outside the library")
 	maxBody := byteSize(defaultMaxBodySize)
 	c.fs.Var(&maxBody, "max-body-size", "the largest request or response body stored, a `SIZE` in bytes or with a unit (512KiB, 64MiB, 1GiB, 100MB); 0 for no limit. An exchange with a larger body is forwarded but not stored, and record exits with status 1")
+	nf := addNamingFlags(c.fs)
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -103,6 +108,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return c.fail(stderr, "missing PATH")
 	case len(pos) > 1:
 		return c.fail(stderr, "too many arguments %q", pos[1:])
+	}
+	rules, err := nf.rules()
+	if err != nil {
+		return c.fail(stderr, "%v", err)
 	}
 	if err := checkUpstream(*upstream); err != nil {
 		return c.fail(stderr, "%v", err)
@@ -156,8 +165,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	unanswered := 0 // requests the upstream did not answer (the proxy answered 502 or 504)
 	logf := logTo(stderr)
 	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
+	for _, k := range rules.significantRedacted() {
+		logf("cassette record: header %s is significant but redacted: its value is REDACTED before a request is named, so cassettes are told apart only by whether it is present, not by whose it is; to tell callers apart, make another header significant (a tenant or user id)", k)
+	}
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
-		recorder.MaxBodySize(int64(maxBody)),
+		recorder.MaxBodySize(int64(maxBody)), recorder.Naming(rules.naming()),
 		recorder.OnUnanswered(func(error) { // logged too
 			mu.Lock()
 			unanswered++
@@ -191,6 +203,9 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	cut, gaveUp, err := serveUntilDone(ctx, ln, p, stderr, "cassette record", func(base string) {
 		fmt.Fprintf(stdout, "cassette: recording %s into %s via %s\n", *upstream, path, base)
+		if !rules.isDefault() {
+			fmt.Fprintf(stdout, "cassette: naming rules: %s\n", rules)
+		}
 	}, func() {
 		mu.Lock()
 		storedAt = stored

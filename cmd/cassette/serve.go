@@ -83,13 +83,20 @@ const serveExample = `
 
 	# Record what is missing from the real API:
 	cassette serve -mode record -upstream https://api.example.com testdata/api
+
+	# A library recorded in Go with replayserver.Naming(naming.Rules{
+	# Headers: []string{"X-Tenant"}, IgnoreQuery: []string{"_"}, Bodies:
+	# map[string]naming.BodyRule{"application/json": naming.JSONBody}}):
+	cassette serve -header X-Tenant -ignore-query _ -body application/json=json testdata/api
+	# The same rules, and routes, in a file:
+	cassette serve -rules testdata/api-rules.json testdata/api
 `
 
 // runServe runs "cassette serve".
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette serve",
-		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] PATH",
-		serveAbout, serveExample)
+		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH",
+		serveAbout+namingAbout, serveExample)
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, HOST:PORT on loopback only, PORT from 0 to 65535 (others are usage errors, status 2); port 0 picks a free port, printed on start; a port in use fails with status 1")
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`: where record, rerecord and passthrough forward; in replay too when it has a path (https://host/api/v1), as given to cassette record, so that /users is looked up as /api/v1/users")
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
@@ -97,6 +104,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them; outside the library")
 	maxBody := byteSize(defaultMaxBodySize)
 	c.fs.Var(&maxBody, "max-body-size", "in record and rerecord modes, the largest request or response body stored, a `SIZE` in bytes or with a unit (512KiB, 64MiB, 1GiB, 100MB); 0 for no limit. An exchange with a larger body is forwarded but not stored. In replay and record modes, the most of a request body read to name it: give the limit the library was recorded with")
+	nf := addNamingFlags(c.fs)
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -106,6 +114,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return c.fail(stderr, "missing PATH")
 	case len(pos) > 1:
 		return c.fail(stderr, "too many arguments %q", pos[1:])
+	}
+	rules, err := nf.rules()
+	if err != nil {
+		return c.fail(stderr, "%v", err)
 	}
 	if err := checkLoopback(*addr); err != nil {
 		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
@@ -138,7 +150,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	logf := logTo(stderr)
-	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.MaxBodySize(int64(maxBody)),
+	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.MaxBodySize(int64(maxBody)), replayserver.Naming(rules.naming()),
 		replayserver.Logf(func(format string, args ...any) {
 			msg := fmt.Sprintf(format, args...)
 			if strings.Contains(msg, maxBodyAdvice) { // a body over the limit, not stored
@@ -193,6 +205,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
 		if h.Mode() != replayserver.ModeReplay {
 			fmt.Fprintf(stdout, "cassette: mode %s, forwarding to %s\n", h.Mode(), *upstream)
+		}
+		if !rules.isDefault() {
+			fmt.Fprintf(stdout, "cassette: naming rules: %s\n", rules)
 		}
 		if err := printRoutes(stdout, h.Library()); err != nil {
 			fmt.Fprintf(stderr, "cassette serve: %v\n", err)
