@@ -134,7 +134,8 @@
 // are absent. The file holds the body byte for byte. The recorder stores
 // this way every response body larger than 8 MiB (see package
 // recorder), so that a body of any size is written to disk as it arrives
-// and replayed from disk without being held in memory; a hand-written
+// and replayed from disk without being held in memory (`cassette import`
+// stores so the large bodies it reads from HAR and go-vcr files); a hand-written
 // cassette may point at any file inside its folder:
 //
 //	"response": {

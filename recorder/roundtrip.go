@@ -20,6 +20,7 @@ import (
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
+	"github.com/cassette-go/cassette/internal/spill"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -381,8 +382,9 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 // spillSize is the size above which a response body is written to a body
 // file of the library (see "Body files" in package library) as it
 // arrives, instead of being kept in memory: a recording holds at most this
-// much of a body in memory, whatever its size.
-const spillSize = 8 << 20
+// much of a body in memory, whatever its size. `cassette import` stores
+// the bodies over this size so too (see package spill).
+const spillSize = spill.Size
 
 // bufferBody reads req.Body and returns it with a request that sends the
 // same bytes; req itself is not modified. A body larger than limit bytes

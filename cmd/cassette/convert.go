@@ -89,7 +89,7 @@ func runConvert(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
 		return exitError
 	}
-	if err := writeAll(out, all, nil, opts...); err != nil {
+	if err := writeAll(out, all, (*library.Library).Put, nil, opts...); err != nil {
 		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
 		return exitError
 	}
@@ -266,20 +266,21 @@ func hasContent(path string) (bool, error) {
 // that holds part of the cassettes, nor changes the one there. A folder
 // that is a mount point (a container's volume), which no other folder can
 // replace, is written into, as lib's Save writes (see putAll).
-// p, if not nil, shows the cassettes put.
-func writeAll(lib *library.Library, all []library.Cassette, p *progress, opts ...library.Option) error {
+// put puts each cassette into the library written (Library.Put, or
+// putSpilled). p, if not nil, shows the cassettes put.
+func writeAll(lib *library.Library, all []library.Cassette, put func(*library.Library, library.Cassette) error, p *progress, opts ...library.Option) error {
 	if !lib.IsDir() {
-		return putAll(lib, all, p)
+		return putAll(lib, all, put, p)
 	}
 	err := atomicfile.ReplaceDir(lib.Path(), func(tmp string) error {
 		next, err := library.Open(tmp, opts...)
 		if err != nil {
 			return err
 		}
-		return putAll(next, all, p)
+		return putAll(next, all, put, p)
 	}, atomicfile.Exchange)
 	if errors.Is(err, atomicfile.ErrMountPoint) {
-		return putAll(lib, all, p)
+		return putAll(lib, all, put, p)
 	}
 	if err != nil {
 		what := "was not created"
@@ -291,17 +292,21 @@ func writeAll(lib *library.Library, all []library.Cassette, p *progress, opts ..
 	return nil
 }
 
-// putAll puts every cassette into lib and saves it; p, if not nil, shows
-// the cassettes put.
-func putAll(lib *library.Library, all []library.Cassette, p *progress) error {
+// putAll puts every cassette into lib with put and saves it; p, if not
+// nil, shows the cassettes put. If it fails, lib gives up what it holds
+// unsaved (see library.Library.Discard), with the body files committed
+// for it (see putSpilled).
+func putAll(lib *library.Library, all []library.Cassette, put func(*library.Library, library.Cassette) error, p *progress) error {
 	defer p.done()
 	for i, c := range all {
-		if err := lib.Put(c); err != nil {
+		if err := put(lib, c); err != nil {
+			lib.Discard()
 			return err
 		}
 		p.step(i+1, len(all))
 	}
 	if err := lib.Save(); err != nil {
+		lib.Discard()
 		return fmt.Errorf("save %s: %w", lib.Path(), err)
 	}
 	return nil

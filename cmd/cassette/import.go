@@ -30,6 +30,12 @@ the format of the files of a new directory DST. A DST inside a directory
 SRC is refused when SRC's files and DST's share an extension (a YAML
 library among go-vcr cassettes): the next import would read it back.
 
+A response body of over 8 MiB is stored in a body file, as the recorder
+stores it, not in its cassette: in the library's "bodies" folder, or in
+DST.bodies beside a single-file library DST (api.json.bodies), named after
+its content. So a library exported to HAR and imported again comes back as
+it was recorded, its large bodies in body files.
+
 Credentials are redacted as the recorder redacts them, before the
 exchanges are named: the values of the Authorization, Proxy-Authorization,
 Cookie, Set-Cookie, X-Api-Key, X-Auth-Token and X-Amz-Security-Token headers,
@@ -185,7 +191,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		// no library holding part of it. Not a folder holding anything
 		// that the new folder would not keep (a body folder of files
 		// placed by hand): the import adds to it.
-		if err := writeAll(lib, all, newProgress(stderr, "importing"), opts...); err != nil {
+		if err := writeAll(lib, all, putSpilled, newProgress(stderr, "importing"), opts...); err != nil {
 			fmt.Fprintf(stderr, "cassette import: %v\n", err)
 			return exitError
 		}
@@ -202,8 +208,9 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		} else if ok {
 			replaced++
 		}
-		if err := lib.Put(c); err != nil {
+		if err := putSpilled(lib, c); err != nil {
 			p.done()
+			lib.Discard() // and the body files of what it put
 			fmt.Fprintf(stderr, "cassette import: %v\n", err)
 			return exitError
 		}
@@ -217,6 +224,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if err := lib.Save(); err != nil {
+		lib.Discard() // the body files of the cassettes not saved
 		fmt.Fprintf(stderr, "cassette import: save %s: %v\n", dst, err)
 		return exitError
 	}

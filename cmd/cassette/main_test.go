@@ -252,7 +252,7 @@ func TestHelp(t *testing.T) {
 		{"convert -h", []string{"convert", "-h"},
 			[]string{"Usage: cassette convert [-format json|yaml] [-force] SRC DST", "-format format", "-force", "losslessly", "Example:", "cassette convert "}},
 		{"import -h", []string{"import", "-h"},
-			[]string{"Usage: cassette import -from go-vcr|har", "-from tool", "-format format", "-no-redact", "REDACTED", "Content-Encoding", "vcrpy", "Example:", "cassette import -from go-vcr"}},
+			[]string{"Usage: cassette import -from go-vcr|har", "-from tool", "-format format", "-no-redact", "REDACTED", "Content-Encoding", "vcrpy", "over 8 MiB is stored in a body file", "Example:", "cassette import -from go-vcr"}},
 		{"export -h", []string{"export", "-h"},
 			[]string{"Usage: cassette export -to har [-force] SRC DST", "-to format", "-force", "HAR 1.2", "Example:", "cassette export -to har"}},
 		{"audit -h", []string{"audit", "-h"},
