@@ -59,7 +59,9 @@ func tempName(dir, prefix, suffix string) string {
 
 // WriteFile writes data to the file name: to a new temporary file in the
 // same directory, synced to disk, then renamed over name (with [Rename]:
-// on Windows, once no reader holds it). A new file gets
+// on Windows, once no reader holds it). Into a folder that [ReplaceDir]
+// builds, it writes without syncing: ReplaceDir syncs the file before the
+// folder takes its place (see deferred.go). A new file gets
 // permission bits perm less the umask; an existing file keeps its own. On failure the
 // temporary file is removed and name is unchanged. When name is a
 // symbolic link, the file it points to is replaced and the link kept.
@@ -88,11 +90,20 @@ func WriteFile(name string, data []byte, perm fs.FileMode) (err error) {
 			return err
 		}
 	}
-	if err := f.Sync(); err != nil {
-		return err
+	deferred := deferSync(name)
+	if !deferred {
+		if err := fsync(f); err != nil {
+			return err
+		}
 	}
 	if err := f.Close(); err != nil {
 		return err
 	}
-	return Rename(tmp, name)
+	if err := Rename(tmp, name); err != nil {
+		return err
+	}
+	if deferred && !noteUnsynced(name) {
+		return syncPath(name)
+	}
+	return nil
 }

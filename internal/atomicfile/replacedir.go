@@ -18,7 +18,9 @@ import (
 // gets dir's mode and the files and folders of dir that it lacks and a
 // library leaves alone (see [LeftAlone]: .gitkeep, a .notes folder,
 // Explorer's desktop.ini; everything else in dir is the library's, and
-// is replaced), then takes dir's place: swapped with it in one step by
+// is replaced), is synced to disk (the files that [WriteFile] wrote into
+// it, which it does not sync one by one there, then its folders), then
+// takes dir's place: swapped with it in one step by
 // swap (Exchange, or a test's stand-in), else, where swap matches
 // errors.ErrUnsupported, by two renames, the first undone if the second
 // fails. A dir that does not exist is made by one rename, its missing
@@ -59,12 +61,16 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 			os.RemoveAll(tmp)
 		}
 	}()
-	if err := build(tmp); err != nil {
+	unsynced, err := buildFolder(tmp, build)
+	if err != nil {
 		return err
 	}
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		if err := syncBuilt(tmp, unsynced); err != nil {
+			return err
+		}
 		if err := Rename(tmp, dir); err != nil {
 			return err
 		}
@@ -77,6 +83,9 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 		return err
 	}
 	if err := keepOtherFiles(dir, tmp); err != nil {
+		return err
+	}
+	if err := syncBuilt(tmp, unsynced); err != nil {
 		return err
 	}
 	// Swapped in one step where the system can (Linux): a crash leaves
