@@ -66,10 +66,21 @@ func appendHeaderHash(b []byte, h headerkey.Fields, names []string) []byte {
 	d := buf[:0]
 	present := false
 	for _, k := range keys {
+		if k == "User-Agent" {
+			// One value, the one a server reads first whatever the
+			// protocol; none when it is empty (how Go says "send none")
+			// or Go's own agent, which its client sends when the request
+			// sets none: see headerkey.UserAgent.
+			if v, ok := h.UserAgent(); ok {
+				present = true
+				d = appendString(d, k)
+				d = binary.AppendUvarint(d, 1)
+				d = appendString(d, v)
+			}
+			continue
+		}
 		vs := h.Values(k) // under any key a client set it
-		if len(vs) == 0 || k == "User-Agent" && !slices.ContainsFunc(vs, func(v string) bool { return textproto.TrimString(v) != "" }) {
-			// An empty User-Agent is how Go says "send none" (a reverse
-			// proxy sets one when the client sent none): it is absent.
+		if len(vs) == 0 {
 			continue
 		}
 		if k == "Cookie" {

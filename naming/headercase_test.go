@@ -171,3 +171,63 @@ func TestACookieCountsAsItsPairsHoweverSplit(t *testing.T) {
 		t.Errorf("Name(Cookie: a=1; b=2) = %q, want %q as before", joined, want)
 	}
 }
+
+// A significant User-Agent counts with the one value a server reads
+// first once Go's client sent it, over HTTP/1.1 and HTTP/2 alike: Go
+// sends the first value of User-Agent alone, none when it is empty, its
+// own Go-http-client/1.1 (or /2.0) when the request sets none, and the
+// values of another spelling of the key after its User-Agent line over
+// HTTP/1.1. Naming counted every value as set (sorted by key) and no
+// agent for none, so that the replay server named each of these requests
+// apart from naming.Name and the in-process transports. Go's own agents
+// count as absent, as an empty one does: a test never chose them. One
+// value under the canonical key keeps the name it had.
+func TestASignificantUserAgentCountsAsGoSendsIt(t *testing.T) {
+	rules := naming.Rules{Headers: []string{"User-Agent", "X-Tenant"}}
+	name := func(h http.Header) string {
+		req, _ := http.NewRequest("GET", "https://api.example.com/v1/me", nil)
+		req.Header = h
+		return naming.Name(req, nil, rules)
+	}
+	for _, c := range []struct {
+		why       string
+		sent, one http.Header
+	}{
+		{"Go sends the first value alone", http.Header{"User-Agent": {"x", "y"}}, http.Header{"User-Agent": {"x"}}},
+		{"the User-Agent line comes first", http.Header{"User-Agent": {"x"}, "user-agent": {"y"}}, http.Header{"User-Agent": {"x"}}},
+		{"the User-Agent line comes first, whatever the order of the keys", http.Header{"USER-AGENT": {"w"}, "User-Agent": {"x"}}, http.Header{"User-Agent": {"x"}}},
+		{"another spelling alone", http.Header{"user-agent": {"y"}}, http.Header{"User-Agent": {"y"}}},
+		{"a server's reading over HTTP/1.1 of user-agent: y", http.Header{"User-Agent": {"Go-http-client/1.1", "y"}}, http.Header{"User-Agent": {"y"}}},
+		{"an empty User-Agent is not sent", http.Header{"User-Agent": {""}, "user-agent": {"y"}}, http.Header{"User-Agent": {"y"}}},
+		{"spaces around", http.Header{"User-Agent": {" x\t"}}, http.Header{"User-Agent": {"x"}}},
+		{"none", http.Header{}, http.Header{}},
+		{"Go's own over HTTP/1.1", http.Header{"User-Agent": {"Go-http-client/1.1"}}, http.Header{}},
+		{"Go's own over HTTP/2", http.Header{"User-Agent": {"Go-http-client/2.0"}}, http.Header{}},
+		{"an empty User-Agent, of which Go sends nothing", http.Header{"User-Agent": {"", "y"}}, http.Header{}},
+		{"an empty first value of another spelling, sent over HTTP/1.1 after Go's own, and not over HTTP/2", http.Header{"user-agent": {"", "y"}}, http.Header{}},
+	} {
+		c.sent.Set("X-Tenant", "acme")
+		c.one.Set("X-Tenant", "acme")
+		if got, want := name(c.sent), name(c.one); got != want {
+			t.Errorf("%s: Name(%q) = %q, want %q as for %q", c.why, c.sent, got, want, c.one)
+		}
+	}
+	if got, other := name(http.Header{"User-Agent": {"x"}}), name(http.Header{"User-Agent": {"y"}}); got == other {
+		t.Errorf("Name(User-Agent: x) = Name(User-Agent: y) = %q: a significant User-Agent must count", got)
+	}
+	// The usual form keeps the name it had.
+	for _, c := range []struct {
+		h     http.Header
+		rules naming.Rules
+		want  string
+	}{
+		{http.Header{"User-Agent": {"weather-go/2"}}, naming.Rules{Headers: []string{"User-Agent"}}, "GET_api.example.com_443_v1_me~h3fe29c16"},
+		{http.Header{"User-Agent": {"weather-go/2"}, "X-Tenant": {"acme"}}, rules, "GET_api.example.com_443_v1_me~h07ae1bb1"},
+	} {
+		req, _ := http.NewRequest("GET", "https://api.example.com/v1/me", nil)
+		req.Header = c.h
+		if got := naming.Name(req, nil, c.rules); got != c.want {
+			t.Errorf("Name(%q) = %q, want %q as before", c.h, got, c.want)
+		}
+	}
+}

@@ -23,8 +23,17 @@ type Rules struct {
 	// order of the keys sorted; each without the spaces around it: as a
 	// server reads them) are hashed into the "~h" suffix. A
 	// header absent from the request adds nothing to the hash, so a request
-	// that has none of them gets no "~h" suffix; an empty User-Agent, which
-	// is how Go asks to send none, counts as absent. A Cookie counts as one
+	// that has none of them gets no "~h" suffix. A User-Agent counts as the
+	// one value a server reads first, over HTTP/1.1 and HTTP/2 alike, once
+	// Go's client sent it: the first value of User-Agent (Go sends no
+	// other), else, when it has none or an empty one, the first of another
+	// spelling of the key ("user-agent"; the keys sorted). Go's own agents
+	// (Go-http-client/1.1 and /2.0, which it sends for a request that sets
+	// none) count as absent, as an empty value (how Go asks to send none)
+	// does, and are passed over when a value follows (over HTTP/1.1 a
+	// server reads "Go-http-client/1.1", "y" of user-agent: y alone). A
+	// User-Agent set under several keys reaches a server in a random order
+	// over HTTP/2 from any client but srv.Client(). A Cookie counts as one
 	// value, its cookie-pairs joined by "; " however the client split them
 	// into values and spaced them (as a server reads it over HTTP/2, where
 	// each pair travels alone), and one that holds no pair as absent.

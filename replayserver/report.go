@@ -16,6 +16,7 @@ import (
 	"github.com/cassette-go/cassette/internal/cmpdiff"
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/naming"
 )
 
@@ -355,6 +356,15 @@ func viewOf(method, rawURL string, hdr http.Header, body []byte, rules naming.Ru
 		for hk, hv := range hdr {
 			if len(vals) == 0 && strings.EqualFold(hk, k) { // a key not in canonical form, as naming reads it
 				vals = hv
+			}
+		}
+		if strings.EqualFold(k, "User-Agent") {
+			// The one value naming counts: none for Go's own agent,
+			// which a client that sets none sends (see Headers in
+			// naming.Rules).
+			vals = nil
+			if ua, ok := headerkey.UserAgent(hdr); ok {
+				vals = []string{ua}
 			}
 		}
 		if len(vals) > 0 {

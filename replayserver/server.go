@@ -316,8 +316,22 @@ func (w logWriter) Write(p []byte) (int, error) {
 // then h["x-key"]) is sent under its canonical key alone, with the values
 // a server reads over HTTP/1.1 (see Headers in naming.Rules): over HTTP/2 (a [TLS]
 // server) Go's client would send them in a random order, and the server
-// would name the request another way on each run.
+// would name the request another way on each run. A User-Agent so set is
+// sent with the one value a significant User-Agent counts with (see
+// Headers in naming.Rules), none when it counts as absent.
 func (s *Server) Transport() http.RoundTripper { return s.transport }
+
+// sentHeader returns h with each field set under several keys under its
+// canonical key alone, a User-Agent with the one value naming counts (see
+// headerkey.Merged and headerkey.MergedUserAgent), and whether it is a
+// copy: h is not modified.
+func sentHeader(h http.Header) (http.Header, bool) {
+	m, merged := headerkey.Merged(h)
+	if ua, ok := headerkey.MergedUserAgent(m); ok {
+		return ua, true
+	}
+	return m, merged
+}
 
 // hostRouter sends requests for any URL to the server, keeping the host
 // they were meant for in the Host header and their scheme in schemeHeader.
@@ -338,7 +352,7 @@ var _ http.RoundTripper = (*hostRouter)(nil)
 
 func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host == t.server.Host {
-		if h, merged := headerkey.Merged(req.Header); merged {
+		if h, merged := sentHeader(req.Header); merged {
 			// Over HTTP/2 the server would read the values of a field
 			// set under several keys in random order, and name the
 			// request another way on each run.
@@ -354,7 +368,7 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r := req.Clone(req.Context())
 	// As for the server's own URL.
-	r.Header, _ = headerkey.Merged(r.Header)
+	r.Header, _ = sentHeader(r.Header)
 	if r.Header == nil { // as http.NewRequest would have made it
 		r.Header = make(http.Header)
 	}

@@ -6,6 +6,7 @@ package headerkey
 
 import (
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strings"
 )
@@ -128,7 +129,8 @@ var sentApart = map[string]bool{
 // server with the values of such a field in the order of a map's
 // iteration, another on each run. The fields Go does not send as the
 // values of their keys (Host, User-Agent, Content-Length,
-// Transfer-Encoding, Trailer) are left as they are. Merged returns h
+// Transfer-Encoding, Trailer) are left as they are (a User-Agent is
+// merged by [MergedUserAgent]). Merged returns h
 // itself and false, without allocating, when no other field is set under
 // several keys, and a copy and true otherwise: h is not modified.
 func Merged(h http.Header) (http.Header, bool) {
@@ -162,5 +164,109 @@ func Merged(h http.Header) (http.Header, bool) {
 		}
 		m[ck] = vs
 	}
+	return m, true
+}
+
+// The User-Agents Go's client sends of its own when a request sets none:
+// over HTTP/1.1 and over HTTP/2. A test never chose them.
+const (
+	GoAgent1 = "Go-http-client/1.1"
+	GoAgent2 = "Go-http-client/2.0"
+)
+
+// isGoAgent reports whether v, without the spaces around it, is one of
+// Go's own User-Agents.
+func isGoAgent(v string) bool {
+	v = textproto.TrimString(v)
+	return v == GoAgent1 || v == GoAgent2
+}
+
+// UserAgent returns the User-Agent of h that a server reads first once
+// Go's client sent h, as a server reads it over HTTP/1.1 or HTTP/2 alike,
+// without the spaces around it; ok is false when that is none, blank or
+// one of Go's own (GoAgent1, GoAgent2).
+//
+// Go's client sends of the key User-Agent its first value alone, none
+// when that is empty, and its own agent when the key is absent (over
+// HTTP/1.1 even when another spelling is set); another spelling of the
+// key ("user-agent") goes as another field, after the User-Agent line
+// over HTTP/1.1 with every value, and over HTTP/2 with its first value
+// alone. So UserAgent takes the values of the key User-Agent (none when
+// the first is empty; Go's own when the key is absent, as over
+// HTTP/1.1), then those of the other spellings in the order of their
+// keys sorted, leaves out the first when it is one of Go's own and
+// another follows (a server's reading over HTTP/1.1 of user-agent: y is
+// "Go-http-client/1.1", "y"), and returns the first that is left. The
+// requests it reads otherwise than Go sends them set one of Go's own
+// agents followed by another value (User-Agent: Go-http-client/1.1, y,
+// of which Go sends its own alone). When the field is set under several
+// keys, over HTTP/2 Go's client sends them in a random order: see
+// [MergedUserAgent].
+func UserAgent(h http.Header) (string, bool) { return userAgent(h, true) }
+
+// UserAgent returns [UserAgent](h) for the header h of f.
+func (f Fields) UserAgent() (string, bool) { return userAgent(f.h, !f.canonical) }
+
+// userAgent is UserAgent; others is false when h holds no spelling of
+// the key other than User-Agent.
+func userAgent(h http.Header, others bool) (string, bool) {
+	var vs [2]string // the first values sent
+	n := 0
+	if c, ok := h["User-Agent"]; !ok {
+		vs[0], n = GoAgent1, 1 // Go's HTTP/1.1 client sends its own first
+	} else if len(c) > 0 && c[0] != "" {
+		n = copy(vs[:], c)
+	}
+	if n < len(vs) && others {
+		var keys []string
+		for hk := range h {
+			if hk != "User-Agent" && len(hk) == len("User-Agent") && strings.EqualFold(hk, "User-Agent") {
+				keys = append(keys, hk)
+			}
+		}
+		slices.Sort(keys)
+		for _, hk := range keys {
+			n += copy(vs[n:], h[hk])
+		}
+	}
+	if n == 0 {
+		return "", false
+	}
+	v := vs[0]
+	if n > 1 && isGoAgent(v) {
+		v = vs[1]
+	}
+	if v = textproto.TrimString(v); v == "" || isGoAgent(v) {
+		return "", false
+	}
+	return v, true
+}
+
+// MergedUserAgent returns h with a User-Agent set under several keys
+// (Set("User-Agent"), then h["user-agent"]) under its canonical key
+// alone, with the one value [UserAgent] gives it (an empty one, which Go
+// sends as none, when it gives none): sent over HTTP/2, h itself would
+// reach the server with the values of each key in the order of a map's
+// iteration, another on each run. It returns h itself and false, without
+// allocating, when the field is set under one key at most, and a copy
+// and true otherwise: h is not modified.
+func MergedUserAgent(h http.Header) (http.Header, bool) {
+	keys := 0
+	for hk := range h {
+		if len(hk) == len("User-Agent") && strings.EqualFold(hk, "User-Agent") {
+			keys++
+		}
+	}
+	if keys < 2 {
+		return h, false
+	}
+	v, _ := UserAgent(h)
+	m := h.Clone()
+	for hk := range m {
+		if len(hk) == len("User-Agent") && strings.EqualFold(hk, "User-Agent") {
+			delete(m, hk)
+		}
+	}
+	m["User-Agent"] = []string{v}
 	return m, true
 }

@@ -1,9 +1,12 @@
 package headerkey
 
 import (
+	"bufio"
+	"bytes"
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -101,5 +104,118 @@ func TestFieldsFindsWhatValuesFinds(t *testing.T) {
 		f.Values("Range")
 	}); n != 0 {
 		t.Errorf("Fields allocates %v times, want 0", n)
+	}
+}
+
+// userAgentHeaders are headers whose User-Agent Go's client sends in
+// every way there is.
+var userAgentHeaders = []http.Header{
+	{},
+	{"User-Agent": {"x"}},
+	{"User-Agent": {"x", "y"}},
+	{"User-Agent": {" x\t"}},
+	{"User-Agent": {""}},
+	{"User-Agent": {" "}},
+	{"User-Agent": {}},
+	{"User-Agent": {"", "y"}},
+	{"User-Agent": {GoAgent1}},
+	{"User-Agent": {GoAgent2}},
+	{"user-agent": {"y"}},
+	{"user-agent": {"y", "z"}},
+	{"user-agent": {"", "z"}},
+	{"user-agent": {GoAgent2}},
+	{"user-agent": {GoAgent2, "z"}},
+	{"User-Agent": {"x"}, "user-agent": {"y"}},
+	{"USER-AGENT": {"w"}, "User-Agent": {"x"}},
+	{"USER-AGENT": {"w"}, "user-agent": {"y"}},
+	{"User-Agent": {""}, "user-agent": {"y"}},
+	{"User-Agent": {}, "user-agent": {"y"}},
+	{"User-Agent": {GoAgent1}, "user-agent": {"y"}},
+	{"User-Agent": {" "}, "user-agent": {"y"}},
+	{"X-Other": {"o"}},
+}
+
+// UserAgent gives what it gives of a header as sent by Go's HTTP/1.1
+// client as a server reads it (Request.Write is the client's writer).
+func TestUserAgentIsWhatAServerReads(t *testing.T) {
+	for _, h := range userAgentHeaders {
+		req, _ := http.NewRequest("GET", "http://h/", nil)
+		req.Header = h
+		var b bytes.Buffer
+		if err := req.Write(&b); err != nil {
+			t.Fatal(err)
+		}
+		read, err := http.ReadRequest(bufio.NewReader(&b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, ok := UserAgent(h)
+		if rv, rok := UserAgent(read.Header); rv != v || rok != ok {
+			t.Errorf("UserAgent(%q) = %q, %v; of what a server reads of it over HTTP/1.1 (%q) %q, %v; want the same", h, v, ok, read.Header["User-Agent"], rv, rok)
+		}
+		if fv, fok := NewFields(h).UserAgent(); fv != v || fok != ok {
+			t.Errorf("NewFields(%q).UserAgent() = %q, %v; want %q, %v as UserAgent gives", h, fv, fok, v, ok)
+		}
+	}
+	for _, c := range []struct {
+		h    http.Header
+		want string
+	}{
+		{http.Header{"User-Agent": {" x\t", "y"}}, "x"},
+		{http.Header{"USER-AGENT": {"w"}, "User-Agent": {"x"}}, "x"},
+		{http.Header{"USER-AGENT": {"w"}, "user-agent": {"y"}}, "w"},
+		{http.Header{"user-agent": {"y"}}, "y"},
+		{http.Header{"User-Agent": {GoAgent1, "y"}}, "y"},
+		{http.Header{}, ""},
+		{http.Header{"User-Agent": {GoAgent2}}, ""},
+		{http.Header{"User-Agent": {"", "y"}}, ""},
+	} {
+		v, ok := UserAgent(c.h)
+		if v != c.want || ok != (c.want != "") {
+			t.Errorf("UserAgent(%q) = %q, %v; want %q, %v", c.h, v, ok, c.want, c.want != "")
+		}
+	}
+	h := http.Header{"User-Agent": {"x"}, "X-Other": {"o"}}
+	if n := testing.AllocsPerRun(100, func() {
+		UserAgent(h)
+		NewFields(h).UserAgent()
+	}); n != 0 {
+		t.Errorf("UserAgent allocates %v times, want 0", n)
+	}
+}
+
+// MergedUserAgent sends a User-Agent set under several keys as one
+// value, the one UserAgent gives, and leaves any other header as it is.
+func TestMergedUserAgent(t *testing.T) {
+	for _, h := range userAgentHeaders {
+		m, merged := MergedUserAgent(h)
+		keys := 0
+		for k := range h {
+			if strings.EqualFold(k, "User-Agent") {
+				keys++
+			}
+		}
+		if keys < 2 {
+			if merged || !reflect.DeepEqual(m, h) {
+				t.Errorf("MergedUserAgent(%q) = %q, %v; want it unchanged, false", h, m, merged)
+			}
+			continue
+		}
+		v, _ := UserAgent(h)
+		if !merged || len(m) != 1 || !slices.Equal(m["User-Agent"], []string{v}) {
+			t.Errorf("MergedUserAgent(%q) = %q, %v; want User-Agent: %q alone, true", h, m, merged, v)
+		}
+	}
+	h := http.Header{"User-Agent": {"x"}, "user-agent": {"y"}, "X-Key": {"a"}, "x-key": {"b"}}
+	m, _ := MergedUserAgent(h)
+	if want := (http.Header{"User-Agent": {"x"}, "X-Key": {"a"}, "x-key": {"b"}}); !reflect.DeepEqual(m, want) {
+		t.Errorf("MergedUserAgent(%q) = %q, want %q", h, m, want)
+	}
+	if len(h) != 4 {
+		t.Errorf("MergedUserAgent modified its header: %q", h)
+	}
+	one := http.Header{"user-agent": {"y"}, "X-Other": {"o"}}
+	if n := testing.AllocsPerRun(100, func() { MergedUserAgent(one) }); n != 0 {
+		t.Errorf("MergedUserAgent of a header with one User-Agent key allocates %v times, want 0", n)
 	}
 }
