@@ -159,3 +159,50 @@ func TestAMissReportComparesTheUserAgentNamed(t *testing.T) {
 		}
 	}
 }
+
+// A significant User-Agent that is also redacted is answered from the
+// cassette recorded through recorder.NewTransport over every protocol,
+// for a request that sets none as for one that sets one. Go's client
+// sends its own agent for a request that sets none, which the server
+// redacted to REDACTED, counted as a User-Agent, while in process there
+// was none to redact: the request missed.
+func TestASignificantRedactedUserAgentIsOneNameOverEveryProtocol(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	t.Setenv("CI", "true")
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "answer") }))
+	defer up.Close()
+	rules := naming.Rules{Headers: []string{"User-Agent"}}
+	for _, agent := range []string{"", "x"} {
+		path := filepath.Join(t.TempDir(), "api")
+		get := func(t *testing.T, c *http.Client, url string) (int, string) {
+			req, _ := http.NewRequest("GET", url, nil)
+			if agent != "" {
+				req.Header.Set("User-Agent", agent)
+			}
+			return doBody(t, c, req)
+		}
+		t.Run(fmt.Sprintf("record User-Agent %q", agent), func(t *testing.T) {
+			c := &http.Client{Transport: recorder.NewTransport(t, path, recorder.Naming(rules), recorder.RedactHeaders("User-Agent"))}
+			if status, body := get(t, c, up.URL+"/v1/x"); status != 200 || body != "answer" {
+				t.Fatalf("recording GET /v1/x = %d %q", status, body)
+			}
+		})
+		for _, kind := range []string{"http1", "h2c", "tls"} {
+			t.Run(fmt.Sprintf("replay User-Agent %q over %s", agent, kind), func(t *testing.T) {
+				opts := []replayserver.Option{replayserver.Naming(rules), replayserver.RedactHeaders("User-Agent"), replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(t.Logf)}
+				if kind == "tls" {
+					opts = append(opts, replayserver.TLS())
+				}
+				srv := replayserver.New(t, path, opts...)
+				c, _ := protoClient(srv, kind)
+				url := srv.URL + "/v1/x"
+				if kind == "tls" {
+					url = up.URL + "/v1/x"
+				}
+				if status, body := get(t, c, url); status != 200 || body != "answer" {
+					t.Errorf("GET /v1/x with User-Agent %q, redacted, over %s = %d %.300q, want 200 %q", agent, kind, status, body, "answer")
+				}
+			})
+		}
+	}
+}

@@ -174,9 +174,9 @@ const (
 	GoAgent2 = "Go-http-client/2.0"
 )
 
-// isGoAgent reports whether v, without the spaces around it, is one of
+// IsGoAgent reports whether v, without the spaces around it, is one of
 // Go's own User-Agents.
-func isGoAgent(v string) bool {
+func IsGoAgent(v string) bool {
 	v = textproto.TrimString(v)
 	return v == GoAgent1 || v == GoAgent2
 }
@@ -233,10 +233,10 @@ func userAgent(h http.Header, others bool) (string, bool) {
 		return "", false
 	}
 	v := vs[0]
-	if n > 1 && isGoAgent(v) {
+	if n > 1 && IsGoAgent(v) {
 		v = vs[1]
 	}
-	if v = textproto.TrimString(v); v == "" || isGoAgent(v) {
+	if v = textproto.TrimString(v); v == "" || IsGoAgent(v) {
 		return "", false
 	}
 	return v, true

@@ -49,7 +49,9 @@
 // Authorization and Proxy-Authorization keep their scheme word (a token
 // of letters, digits and "-_." starting with a letter, at most 32 bytes,
 // followed by a space and the credentials); any other value is replaced
-// whole. Empty values, which hide nothing, are kept.
+// whole. Empty values, which hide nothing, are kept, and so is a
+// User-Agent that is Go's own (Go-http-client/1.1 or /2.0, which Go's
+// client sends for a request that sets none).
 //
 // A query parameter is redacted when its decoded name is in
 // [Rules.Query], in any case: its value becomes the placeholder and every

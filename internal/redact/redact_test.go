@@ -191,6 +191,26 @@ func TestHeader(t *testing.T) {
 	}
 }
 
+// A User-Agent redacted by name is replaced whole, but for Go's own
+// agents, which Go's client sends for a request that sets none: a server
+// read Go-http-client/1.1 and redacted it, while in process there was no
+// User-Agent to redact, and a significant User-Agent named the request
+// apart.
+func TestAUserAgentOfGosOwnIsKept(t *testing.T) {
+	rules := redact.Rules{Headers: []string{"user-agent"}}
+	for _, c := range []struct{ in, want string }{
+		{"Go-http-client/1.1", "Go-http-client/1.1"},
+		{"Go-http-client/2.0", "Go-http-client/2.0"},
+		{"my-sdk/1.2 (key s3cr3t)", "REDACTED"},
+		{"Go-http-client/1.1 s3cr3t", "REDACTED"},
+		{" ", " "},
+	} {
+		if got := rules.Header(http.Header{"User-Agent": {c.in}}).Get("User-Agent"); got != c.want {
+			t.Errorf("Header(User-Agent: %q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestHeaderNil(t *testing.T) {
 	if got := redact.Default().Header(nil); got != nil {
 		t.Errorf("Header(nil) = %v, want nil", got)
