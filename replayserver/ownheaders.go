@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
+	"strings"
 )
 
 // The headers below are the server's own: [Server.Transport] adds them to
@@ -90,6 +91,21 @@ func deleteOwnHeaders(hdr http.Header) {
 	delete(hdr, hostHeader)
 	delete(hdr, urlHostHeader)
 	delete(hdr, secretHeader)
+}
+
+// deleteOwnHeadersAnyCase removes from hdr the server's own headers
+// under every spelling of their keys (a client may set one as
+// hdr["x-cassette-url-host"], which it sends as it is and a server reads
+// in canonical form).
+func deleteOwnHeadersAnyCase(hdr http.Header) {
+	for k := range hdr {
+		for _, own := range [...]string{schemeHeader, hostHeader, urlHostHeader, secretHeader} {
+			if strings.EqualFold(k, own) {
+				delete(hdr, k)
+				break
+			}
+		}
+	}
 }
 
 // hasOwnHeaders reports whether hdr holds one of the server's own headers.

@@ -222,3 +222,54 @@ func TestNewTransportIgnoresTheServersOwnHeaders(t *testing.T) {
 		t.Errorf("library holds %q, want one cassette", names)
 	}
 }
+
+// The server's own headers set by the caller of srv.Client() under a key
+// not in canonical form (req.Header["x-cassette-url-host"], as some SDKs
+// set headers) went to the server beside those Server.Transport set, as
+// Go sends such a key as it is and a server reads it in canonical form:
+// an ASCII URL's request was named by the host the caller's header gave,
+// over HTTP/1.1 and HTTP/2; over HTTP/2 the caller's value came first
+// for a URL whose host is not ASCII too, and named the request; and a
+// second secret made the server take none of them (a miss). They are
+// dropped, as under their canonical keys.
+func TestOwnHeadersSetByTheCallerUnderAnotherSpellingAreDropped(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"http://api.example.com/q", "https://api.example.com/q", "http://forged.example/q", "http://" + idnHost + "/q"} {
+		req, _ := http.NewRequest("GET", u, nil)
+		if err := lib.Append(nameOf(req, nil), library.Exchange{
+			Request:  library.Request{Method: "GET", URL: u, Header: http.Header{}},
+			Response: library.Response{StatusCode: 200, Body: []byte("recorded for " + u)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range idnServers {
+		t.Run(s.name, func(t *testing.T) {
+			srv := replayserver.New(t, path, append(s.opts, replayserver.WithMode(replayserver.ModeReplay))...)
+			for _, u := range []string{"http://api.example.com/q", "http://" + idnHost + "/q"} {
+				for _, key := range []string{"x-cassette-url-host", "x-cassette-host", "x-cassette-scheme", "x-cassette-secret", "X-CASSETTE-URL-HOST"} {
+					value := map[string]string{"x-cassette-scheme": "https", "x-cassette-secret": "00000000000000000000000000000000"}[key]
+					if value == "" {
+						value = "forged.example"
+					}
+					req, _ := http.NewRequest("GET", u, nil)
+					req.Header[key] = []string{value}
+					if status, body := doBody(t, srv.Client(), req); status != 200 || body != "recorded for "+u {
+						t.Errorf("srv.Client() GET %s (header %q: %q) = %d %.300q, want its own cassette", u, key, value, status, body)
+					}
+					if len(req.Header) != 1 {
+						t.Errorf("the caller's request was changed: header %v", req.Header)
+					}
+				}
+			}
+		})
+	}
+}

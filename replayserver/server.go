@@ -311,8 +311,9 @@ func (w logWriter) Write(p []byte) (int, error) {
 // X-Cassette-Host, X-Cassette-Url-Host), with a secret drawn
 // for each server (X-Cassette-Secret); the server removes them before
 // the routes, the upstream, the cassettes or a miss report see the
-// request. The same headers sent by any other client are dropped unread.
-// A header field set under several spellings of its key (Set("X-Key"),
+// request. The same headers sent by any other client are dropped unread;
+// set by the caller of Transport, under any spelling of their keys, they
+// are dropped before it sets its own. A header field set under several spellings of its key (Set("X-Key"),
 // then h["x-key"]) is sent under its canonical key alone, with the values
 // a server reads over HTTP/1.1 (see Headers in naming.Rules): over HTTP/2 (a [TLS]
 // server) Go's client would send them in a random order, and the server
@@ -373,11 +374,13 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.Header = make(http.Header)
 	}
 	r.Host = req.URL.Host
-	r.Header.Del(hostHeader)
+	// The caller's own, under any spelling of their keys: one not in
+	// canonical form would reach the server beside those set here (over
+	// HTTP/2 before them, as often as not), and name the request.
+	deleteOwnHeadersAnyCase(r.Header)
 	if req.Host != "" && req.Host != req.URL.Host {
 		r.Header.Set(hostHeader, req.Host)
 	}
-	r.Header.Del(urlHostHeader)
 	if !isASCII(req.URL.Host) {
 		// Sent in punycode, which is not how NewTransport names it.
 		r.Header.Set(urlHostHeader, req.URL.Host)
