@@ -72,7 +72,8 @@ It reports, one line each,
     SecretAccessKey). Pagination tokens (next_page_token, pageToken) are
     not secrets, nor masked values ("secret": "********").
 
-Compressed (gzip or deflate) bodies are scanned decoded. With -max-age, a cassette
+Compressed (gzip or deflate) bodies are scanned decoded, up to their
+first 64 MiB decoded (a decompression bomb would fill memory). With -max-age, a cassette
 whose newest exchange was recorded longer ago than that is reported too
 (cassettes of unknown age are not): stale recordings hide API changes.
 `
@@ -261,7 +262,7 @@ func auditExchange(ex library.Exchange) []string {
 		report(f.kind, f.where, f.secret)
 	}
 	body := func(side string, h http.Header, b []byte) {
-		b = decoded(h, b)
+		b = scanned(h, b)
 		where := side + " body"
 		if mt, _, _ := strings.Cut(h.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
 			// A form is a query: its secret fields are found as in a URL
@@ -612,10 +613,29 @@ func linkURLs(v string) []string {
 // urlHeaders are the headers whose values are URLs, scanned as URLs.
 var urlHeaders = []string{"Location", "Content-Location", "Referer"}
 
+// maxDecoded is the most of a body stored in gzip or deflate that show,
+// audit and drift decode. A few hundred KiB of gzip in a cassette (a
+// decompression bomb, in a pull request say) decode to gigabytes, which
+// the tools would hold, and copy, in memory: 64 MiB is as much as a
+// replay server decodes of a request body, and what the recorder stores
+// of a body by default.
+const maxDecoded = 64 << 20
+
 // decoded returns body decoded when its header says gzip or deflate and it
-// is (see [har.DecodeContent]), else body as it is.
+// decodes whole to at most maxDecoded bytes (see [har.DecodeContentUpTo]),
+// else body as it is.
 func decoded(h http.Header, body []byte) []byte {
-	if plain, ok := har.DecodeContent(headerValue(h, "Content-Encoding"), body); ok {
+	if plain, whole, ok := har.DecodeContentUpTo(headerValue(h, "Content-Encoding"), body, maxDecoded); ok && whole {
+		return plain
+	}
+	return body
+}
+
+// scanned returns what audit scans of body: body decoded as [decoded]
+// decodes it, or, when it decodes to more than maxDecoded bytes, the first
+// maxDecoded of them (a secret there is still found).
+func scanned(h http.Header, body []byte) []byte {
+	if plain, _, ok := har.DecodeContentUpTo(headerValue(h, "Content-Encoding"), body, maxDecoded); ok {
 		return plain
 	}
 	return body

@@ -169,7 +169,8 @@
 // headers and body, then its response status, headers, trailers and body.
 // JSON bodies are indented and bodies that are not text summarized as
 // "<N bytes, TYPE>", unless -raw; text stored in gzip or deflate (as most
-// APIs answer) is summarized, then shown decoded; a method, URL, header name or value that
+// APIs answer) is summarized, then shown decoded when it decodes to 64 MiB
+// or less; a method, URL, header name or value that
 // does not print (a line break, an escape sequence) is quoted, as ls and
 // the table of serve quote a method or URL. An unknown NAME is an error (exit status
 // 1) listing the nearest names, in any case, those that hold NAME first (a

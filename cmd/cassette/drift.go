@@ -33,7 +33,7 @@ not sent) and compares the response with the recorded one:
   - the body: JSON bodies structurally (key order and spacing do not
     matter), ignoring the object keys of -ignore-fields at any depth (ids,
     timestamps); other bodies byte for byte. Compressed (gzip or deflate) bodies are
-    compared decoded. JSON numbers are compared by value, exactly (1.0 is
+    compared decoded, when they decode to 64 MiB or less. JSON numbers are compared by value, exactly (1.0 is
     1, and ids beyond 2^53 are told apart).
 
 It prints one block per cassette that drifted, with the differences

@@ -26,7 +26,8 @@ headers, trailers and body. JSON bodies are indented; bodies that are not
 text (images, compressed bodies, or text with a carriage return that ends
 no line) are summarized as "<N bytes, TYPE>" unless -raw, which writes
 every body as stored. Text stored compressed in gzip or deflate (as most
-APIs answer) is summarized, then shown decoded. A body file that cannot be read (missing, or not a
+APIs answer) is summarized, then shown decoded, when it decodes to 64 MiB
+or less (more, a decompression bomb, would fill memory). A body file that cannot be read (missing, or not a
 file) is shown as of unknown size "?"; with -raw it is an error (exit
 status 1) that names it, and nothing is written. A method, URL, header name or value that does not
 print (a hand-edited value holding a line break or an escape sequence) is
@@ -211,7 +212,7 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 		out.Write(body)
 		return
 	}
-	if plain, ok := har.DecodeContent(enc, body); ok && isText(plain) && !hasLoneCR(plain) {
+	if plain, whole, ok := har.DecodeContentUpTo(enc, body, maxDecoded); ok && whole && isText(plain) && !hasLoneCR(plain) {
 		// Text stored compressed (most APIs answer in gzip): its summary,
 		// then the text.
 		summary()

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"compress/zlib"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -265,5 +267,42 @@ func TestShowDecodesCompressedText(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A few hundred KiB of gzip in a cassette (a decompression bomb: one from
+// a pull request, say) decode to gigabytes. show, audit and drift decoded
+// such a body to up to 256 MiB, held and copied it in memory (show
+// indented it: 3.7 GB of memory for a 345 KB cassette of a 254 MiB JSON
+// array; audit used 7 GB), and audit scanned one that decoded to more
+// as stored, so a token at its start went unseen. They now decode at most
+// maxDecoded (64 MiB): show summarizes a body that decodes to more,
+// drift compares it as stored, and audit scans its first maxDecoded
+// bytes.
+func TestCompressedBodyDecodedToMaxDecodedAtMost(t *testing.T) {
+	const secret = `{"access_token": "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "pad": "`
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(secret))
+	pad := bytes.Repeat([]byte(" "), 1<<20)
+	for n := len(secret); n <= maxDecoded; n += len(pad) {
+		zw.Write(pad)
+	}
+	zw.Write([]byte(`"}`))
+	zw.Close()
+	h := http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"gzip"}}
+	body := gz.Bytes()
+
+	var out bytes.Buffer
+	writeBody(&out, h, body, false)
+	if want := fmt.Sprintf("\n<%d bytes, application/json, gzip>\n", len(body)); out.String() != want {
+		t.Errorf("show of a gzip body decoding to over %d bytes wrote %d bytes, starting %.100q; want the summary %q", maxDecoded, out.Len(), out.String(), want)
+	}
+	if got := decoded(h, body); !bytes.Equal(got, body) {
+		t.Errorf("decoded (drift) of a gzip body decoding to over %d bytes = %d bytes, want it as stored (%d bytes)", maxDecoded, len(got), len(body))
+	}
+	got := scanned(h, body)
+	if len(got) != maxDecoded || !bytes.HasPrefix(got, []byte(secret)) {
+		t.Errorf("scanned (audit) of a gzip body decoding to over %d bytes = %d bytes starting %.80q, want its first %d decoded", maxDecoded, len(got), got, maxDecoded)
 	}
 }

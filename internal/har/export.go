@@ -144,6 +144,17 @@ const maxDecoded = 256 << 20
 // standard library cannot decode, a list of codings, a body that is not in
 // its coding, a decompression bomb).
 func DecodeContent(enc string, body []byte) (plain []byte, ok bool) {
+	plain, whole, ok := DecodeContentUpTo(enc, body, maxDecoded)
+	return plain, ok && whole
+}
+
+// DecodeContentUpTo is DecodeContent with a bound of max bytes decoded:
+// whole reports that body decoded whole to at most max bytes; when it
+// decodes to more (a decompression bomb: a few hundred KiB of gzip decode
+// to gigabytes), plain holds its first max bytes decoded, and no more is
+// read or held in memory. ok is false when enc is not one coding Go
+// decodes, or body is not in it (as far as max bytes of it show).
+func DecodeContentUpTo(enc string, body []byte, max int) (plain []byte, whole, ok bool) {
 	var r io.ReadCloser
 	var err error
 	switch strings.ToLower(strings.TrimSpace(enc)) {
@@ -152,17 +163,20 @@ func DecodeContent(enc string, body []byte) (plain []byte, ok bool) {
 	case "deflate":
 		r, err = zlib.NewReader(bytes.NewReader(body))
 	default:
-		return nil, false
+		return nil, false, false
 	}
 	if err != nil {
-		return nil, false
+		return nil, false, false
 	}
 	defer r.Close()
-	plain, err = io.ReadAll(io.LimitReader(r, maxDecoded+1))
-	if err != nil || len(plain) > maxDecoded {
-		return nil, false
+	plain, err = io.ReadAll(io.LimitReader(r, int64(max)+1))
+	switch {
+	case len(plain) > max:
+		return plain[:max], false, true
+	case err != nil:
+		return nil, false, false
 	}
-	return plain, true
+	return plain, true, true
 }
 
 // encodeText returns body as HAR text: itself when UTF-8, else base64.

@@ -712,3 +712,32 @@ func TestRoundTripOfOptionsAsterisk(t *testing.T) {
 		t.Errorf("Import(Export(cs)) differs (-cs +got):\n%s\nHAR:\n%s", diff, data)
 	}
 }
+
+// DecodeContentUpTo reads no more than max bytes decoded: a body that
+// decodes to more gives its first max bytes, not whole; one within max
+// is whole; one not in its coding, or cut off before max, is not ok.
+func TestDecodeContentUpTo(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("0123456789"))
+	zw.Close()
+	for _, c := range []struct {
+		why          string
+		enc          string
+		body         []byte
+		max          int
+		want         string
+		whole, valid bool
+	}{
+		{"within max: whole", "gzip", gz.Bytes(), 10, "0123456789", true, true},
+		{"more than max: its first max bytes", "GZIP", gz.Bytes(), 4, "0123", false, true},
+		{"cut off before max: not in its coding", "gzip", gz.Bytes()[:gz.Len()-4], 20, "", false, false},
+		{"not gzip", "gzip", []byte("0123456789"), 20, "", false, false},
+		{"no coding", "", []byte("0123456789"), 20, "", false, false},
+	} {
+		plain, whole, ok := DecodeContentUpTo(c.enc, c.body, c.max)
+		if string(plain) != c.want || whole != c.whole || ok != c.valid {
+			t.Errorf("%s: DecodeContentUpTo(%q, %d bytes, %d) = %q, %v, %v; want %q, %v, %v", c.why, c.enc, len(c.body), c.max, plain, whole, ok, c.want, c.whole, c.valid)
+		}
+	}
+}
