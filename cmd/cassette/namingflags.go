@@ -65,7 +65,9 @@ first route that matches a request gives its rules, used whole instead of
 the top-level ones (a route naming no header has none). A body rule may
 also be {"jsonWithout": [...]} or {"formWithout": [...]}, for members
 whose names hold a comma. An unknown or repeated field, or a key of
-bodies given twice, is an error naming the file, line and column.
+bodies given twice ("" and */* are one key, as naming.Rules reads them:
+the rule of any other body), is an error naming the file, line and
+column.
 -header, -ignore-query and -body add to the top-level rules of the file,
 not to its routes; a media type given a rule in both is an error. Bad
 rules are usage errors (exit status 2).
@@ -374,13 +376,33 @@ func addNamingFlags(fs *flag.FlagSet) *namingFlags {
 		if err != nil {
 			return err
 		}
-		if i := slices.IndexFunc(f.bodies, func(b bodySpec) bool { return b.key == key }); i >= 0 {
-			return fmt.Errorf("%s has a rule already (%s): give one rule per media type", showKey(key), f.bodies[i].rule)
+		if i := slices.IndexFunc(f.bodies, func(b bodySpec) bool { return sameBodyKey(b.key, key) }); i >= 0 {
+			return fmt.Errorf("%s: give one rule per media type", ruleAlready(f.bodies[i], key))
 		}
 		f.bodies = append(f.bodies, bodySpec{key: key, rule: r})
 		return nil
 	})
 	return f
+}
+
+// sameBodyKey reports whether the keys a and b of Bodies (as bodyKey
+// gives them) choose the rule of the same bodies: they are equal, or both
+// "" or "*/*", which naming.Rules.Bodies both reads as the rule of any
+// other body ("" first: given both, the rule of "*/*" would never count).
+func sameBodyKey(a, b string) bool {
+	return a == b || (a == "" || a == "*/*") && (b == "" || b == "*/*")
+}
+
+// oneFallback says, in an error, that "" and "*/*" are one key.
+const oneFallback = `"" and */* are one key, the rule of any other body`
+
+// ruleAlready says, in an error, that key has a rule already: the rule
+// of had, whose key is the same for sameBodyKey.
+func ruleAlready(had bodySpec, key string) string {
+	if had.key == key {
+		return fmt.Sprintf("%s has a rule already (%s)", showKey(key), had.rule)
+	}
+	return fmt.Sprintf("%s has a rule already, as %s (%s): %s", showKey(key), showKey(had.key), had.rule, oneFallback)
 }
 
 // showKey returns a key of Bodies as an error shows it.
@@ -413,8 +435,12 @@ func (f *namingFlags) rules() (rulesSpec, error) {
 		}
 	}
 	for _, b := range f.bodies {
-		if i := slices.IndexFunc(s.bodies, func(o bodySpec) bool { return o.key == b.key }); i >= 0 {
-			return rulesSpec{}, fmt.Errorf("-body %s=%s: %s gives %s the rule %s already: give it in one place", showKey(b.key), b.rule, f.file, showKey(b.key), s.bodies[i].rule)
+		if i := slices.IndexFunc(s.bodies, func(o bodySpec) bool { return sameBodyKey(o.key, b.key) }); i >= 0 {
+			also := ""
+			if s.bodies[i].key != b.key {
+				also = " (" + oneFallback + ")"
+			}
+			return rulesSpec{}, fmt.Errorf("-body %s=%s: %s gives %s the rule %s already%s: give it in one place", showKey(b.key), b.rule, f.file, showKey(s.bodies[i].key), s.bodies[i].rule, also)
 		}
 		s.bodies = append(s.bodies, b)
 	}

@@ -431,6 +431,8 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 			`cassette serve: invalid value "application/json=json-without:/a~2b" for flag -body: json-without: JSON Pointer "/a~2b": a "~" must be followed by 0 or 1 (~0 stands for "~", ~1 for "/")`},
 		{"-body twice for one media type", []string{"-body", "+json=json", "-body", "+JSON=form"}, "",
 			`cassette serve: invalid value "+JSON=form" for flag -body: +json has a rule already (json): give one rule per media type`},
+		{"-body of any other body twice, as */* and \"\"", []string{"-body", "*/*=json", "-body", "=ignore"}, "",
+			`cassette serve: invalid value "=ignore" for flag -body: "" has a rule already, as */* (json): "" and */* are one key, the rule of any other body: give one rule per media type`},
 		{"-rules twice", []string{"-rules", "a.json", "-rules", "b.json"}, "",
 			`cassette serve: invalid value "b.json" for flag -rules: -rules a.json given already: give one rules file`},
 		{"-rules of no file", []string{"-rules", "RULES.missing"}, "",
@@ -455,6 +457,8 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 			`cassette serve: -rules RULES:1:33: bodies["application/json"]: json-without needs what to leave out after ":": json-without:/id,timestamp`},
 		{"a media type given twice", []string{"-rules", "RULES"}, `{"bodies": {"+json": "json", "+JSON": "exact"}}`,
 			`cassette serve: -rules RULES:1:30: bodies: +json has a rule already (json): give one rule per media type`},
+		{"any other body given twice, as \"\" and */*", []string{"-rules", "RULES"}, `{"bodies": {"": "json", "*/*": "ignore"}}`,
+			`cassette serve: -rules RULES:1:25: bodies: */* has a rule already, as "" (json): "" and */* are one key, the rule of any other body: give one rule per media type`},
 		{"an invalid pattern", []string{"-rules", "RULES"}, `{"routes": [{"pattern": "GET /a/{id}/{id}"}]}`,
 			`cassette serve: -rules RULES:1:25: routes[0].pattern "GET /a/{id}/{id}": wildcard name used twice`},
 		{"a route without a pattern", []string{"-rules", "RULES"}, `{"routes": [{"rules": {}}]}`,
@@ -465,6 +469,8 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 			`cassette serve: -rules RULES:1:41: routes[0].rules: field "routes": routes inside a route's rules are not consulted (naming.Route): list every route in the top-level routes`},
 		{"a media type given a rule by the file and -body", []string{"-rules", "RULES", "-body", "application/json=form"}, `{"bodies": {"application/json": "json"}}`,
 			`cassette serve: -body application/json=form: RULES gives application/json the rule json already: give it in one place`},
+		{"any other body given a rule by the file as \"\" and by -body as */*", []string{"-rules", "RULES", "-body", "*/*=ignore"}, `{"bodies": {"": "json"}}`,
+			`cassette serve: -body */*=ignore: RULES gives "" the rule json already ("" and */* are one key, the rule of any other body): give it in one place`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.why, func(t *testing.T) {
