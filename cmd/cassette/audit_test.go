@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/zlib"
 	"encoding/base64"
 	"io"
@@ -630,5 +631,30 @@ func TestAuditFindsSecretsInDeflateBodies(t *testing.T) {
 	code, stdout, _ := runSync(t, "audit", path)
 	if code != exitError || !strings.Contains(stdout, "secret JSON member access_token in response body (at-1…)") {
 		t.Errorf("audit of a deflate body holding a token = %d:\n%s\nwant 1 and the access_token member", code, stdout)
+	}
+}
+
+// HTTP's deflate is meant zlib-wrapped, but some servers send it raw (RFC
+// 1951 alone), and curl --compressed, like browsers, reads both; the
+// recorder takes both for deflate. audit decoded only the zlib-wrapped
+// one, so a token in an answer stored in raw deflate went unseen (and
+// show summarized it, and drift compared its bytes).
+func TestAuditFindsSecretsInRawDeflateBodies(t *testing.T) {
+	var raw bytes.Buffer
+	fw, _ := flate.NewWriter(&raw, flate.DefaultCompression)
+	io.WriteString(fw, `{"token_type":"bearer","access_token":"at-1234567890abcdef","expires_in":3600}`)
+	fw.Close()
+	tok := exchange("POST", "https://auth.example.com/oauth/token", "", 200, "application/json", raw.Bytes(), fixedNow)
+	tok.Response.Header.Set("Content-Encoding", "deflate")
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, tok)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError || !strings.Contains(stdout, "secret JSON member access_token in response body (at-1…)") {
+		t.Errorf("audit of a raw deflate body holding a token = %d:\n%s\nwant 1 and the access_token member", code, stdout)
+	}
+	var out bytes.Buffer
+	writeBody(&out, tok.Response.Header, tok.Response.Body, false)
+	if want := "deflate>, shown decoded:\n{\n  \"token_type\": \"bearer\","; !strings.Contains(out.String(), want) {
+		t.Errorf("show of a raw deflate JSON body:\n%s\nwant it decoded: %q", out.String(), want)
 	}
 }

@@ -2,6 +2,7 @@ package har
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
 	"encoding/base64"
@@ -139,7 +140,8 @@ func asteriskHost(name string, r library.Request) string {
 const maxDecoded = 256 << 20
 
 // DecodeContent returns body decoded from enc, a Content-Encoding, when
-// it is gzip or deflate (one coding) and body decodes whole, to at most
+// it is gzip or deflate (one coding; deflate zlib-wrapped, as HTTP means
+// it, or raw, as some servers send it) and body decodes whole, to at most
 // 256 MiB; ok is false otherwise (no coding, br or zstd, which the
 // standard library cannot decode, a list of codings, a body that is not in
 // its coding, a decompression bomb).
@@ -155,25 +157,37 @@ func DecodeContent(enc string, body []byte) (plain []byte, ok bool) {
 // read or held in memory. ok is false when enc is not one coding Go
 // decodes, or body is not in it (as far as max bytes of it show).
 func DecodeContentUpTo(enc string, body []byte, max int) (plain []byte, whole, ok bool) {
-	var r io.ReadCloser
-	var err error
 	switch strings.ToLower(strings.TrimSpace(enc)) {
 	case "gzip", "x-gzip":
-		r, err = gzip.NewReader(bytes.NewReader(body))
+		r, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return nil, false, false
+		}
+		return readUpTo(r, max, nil)
 	case "deflate":
-		r, err = zlib.NewReader(bytes.NewReader(body))
-	default:
-		return nil, false, false
+		if r, err := zlib.NewReader(bytes.NewReader(body)); err == nil {
+			if plain, whole, ok = readUpTo(r, max, nil); ok {
+				return plain, whole, ok
+			}
+		}
+		// Raw deflate has no header nor checksum to tell text from it:
+		// it must end where the body ends.
+		br := bytes.NewReader(body) // a ByteReader: flate reads no further than it needs
+		return readUpTo(flate.NewReader(br), max, br)
 	}
-	if err != nil {
-		return nil, false, false
-	}
+	return nil, false, false
+}
+
+// readUpTo reads r, a decoder, to at most max bytes (see
+// DecodeContentUpTo) and closes it. When src is not nil, the decoder's
+// source, a body that decoded whole must end where the decoder stopped.
+func readUpTo(r io.ReadCloser, max int, src *bytes.Reader) (plain []byte, whole, ok bool) {
 	defer r.Close()
-	plain, err = io.ReadAll(io.LimitReader(r, int64(max)+1))
+	plain, err := io.ReadAll(io.LimitReader(r, int64(max)+1))
 	switch {
 	case len(plain) > max:
 		return plain[:max], false, true
-	case err != nil:
+	case err != nil, src != nil && src.Len() > 0:
 		return nil, false, false
 	}
 	return plain, true, true

@@ -2,6 +2,7 @@ package har
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
 	"encoding/base64"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -721,6 +723,13 @@ func TestDecodeContentUpTo(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte("0123456789"))
 	zw.Close()
+	var zl, fl bytes.Buffer
+	lw := zlib.NewWriter(&zl)
+	lw.Write([]byte("0123456789"))
+	lw.Close()
+	fw, _ := flate.NewWriter(&fl, flate.DefaultCompression)
+	fw.Write([]byte("0123456789"))
+	fw.Close()
 	for _, c := range []struct {
 		why          string
 		enc          string
@@ -734,6 +743,11 @@ func TestDecodeContentUpTo(t *testing.T) {
 		{"cut off before max: not in its coding", "gzip", gz.Bytes()[:gz.Len()-4], 20, "", false, false},
 		{"not gzip", "gzip", []byte("0123456789"), 20, "", false, false},
 		{"no coding", "", []byte("0123456789"), 20, "", false, false},
+		{"deflate, zlib-wrapped", "deflate", zl.Bytes(), 20, "0123456789", true, true},
+		{"deflate, raw", "Deflate", fl.Bytes(), 20, "0123456789", true, true},
+		{"raw deflate, more than max", "deflate", fl.Bytes(), 3, "012", false, true},
+		{"raw deflate with bytes after its end", "deflate", append(slices.Clip(fl.Bytes()), 'x'), 20, "", false, false},
+		{"text, not deflate", "deflate", []byte("0123456789"), 20, "", false, false},
 	} {
 		plain, whole, ok := DecodeContentUpTo(c.enc, c.body, c.max)
 		if string(plain) != c.want || whole != c.whole || ok != c.valid {
