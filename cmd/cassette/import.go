@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,7 +14,6 @@ import (
 	"github.com/cassette-go/cassette/internal/har"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
-	"github.com/cassette-go/cassette/naming"
 )
 
 const importAbout = `
@@ -77,16 +75,18 @@ const importExample = `
 
 // An importer reads the cassettes of another tool from one file.
 type importer struct {
-	exts []string                                                          // file extensions read from a directory
-	read func([]byte) (cs []library.Cassette, skipped []string, err error) // skipped: warnings, a line each
+	exts []string // file extensions read from a directory
+	// read returns the cassettes of data, calling prepare (if not nil) on
+	// each exchange before it names it; skipped are warnings, a line each.
+	read func(data []byte, prepare func(*library.Exchange) error) (cs []library.Cassette, skipped []string, err error)
 }
 
 var importers = map[string]importer{
-	"go-vcr": {[]string{".yaml", ".yml"}, func(data []byte) ([]library.Cassette, []string, error) {
-		cs, err := govcr.Import(data)
+	"go-vcr": {[]string{".yaml", ".yml"}, func(data []byte, prepare func(*library.Exchange) error) ([]library.Cassette, []string, error) {
+		cs, err := govcr.ImportWith(data, prepare)
 		return cs, nil, err
 	}},
-	"har": {[]string{".har"}, har.Import},
+	"har": {[]string{".har"}, har.ImportWith},
 }
 
 // runImport runs "cassette import".
@@ -143,9 +143,12 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	index := make(map[string]int) // position in all, by name
 	exchanges := 0
 	p := newProgress(stderr, "reading")
-	rules := redact.Default()
+	// Credentials are redacted before an exchange is named, as the
+	// recorder does: a redacted query changes the name, and the replay
+	// server names what it gets redacted.
+	prepare := redact.Default().Exchange
 	if *noRedact {
-		rules = redact.Rules{}
+		prepare = nil
 	}
 	for i, f := range files {
 		data, err := os.ReadFile(f)
@@ -154,13 +157,10 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "cassette import: %v\n", err)
 			return exitError
 		}
-		cs, skipped, err := imp.read(data)
+		cs, skipped, err := imp.read(data, prepare)
 		for _, s := range skipped {
 			p.done() // end the progress line first
 			fmt.Fprintf(stderr, "cassette import: %s: warning: %s\n", f, s)
-		}
-		if err == nil {
-			cs, err = redactAll(cs, rules)
 		}
 		if err != nil {
 			p.done()
@@ -289,36 +289,4 @@ func sourceFiles(src string, exts []string) ([]string, error) {
 	}
 	slices.Sort(files)
 	return files, nil
-}
-
-// redactAll redacts the exchanges of cs with rules and groups them again
-// by the names of their redacted requests (a redacted query changes the
-// name), keeping their order.
-func redactAll(cs []library.Cassette, rules redact.Rules) ([]library.Cassette, error) {
-	if len(rules.Headers) == 0 && len(rules.Query) == 0 && len(rules.Hooks) == 0 {
-		return cs, nil
-	}
-	var out []library.Cassette
-	index := make(map[string]int) // position in out, by name
-	for _, c := range cs {
-		for _, ex := range c.Exchanges {
-			if err := rules.Exchange(&ex); err != nil {
-				return nil, err
-			}
-			req, err := http.NewRequest(ex.Request.Method, ex.Request.URL, nil)
-			if err != nil {
-				return nil, err
-			}
-			req.Header = ex.Request.Header
-			name := naming.Name(req, ex.Request.Body, naming.Default())
-			j, ok := index[name]
-			if !ok {
-				j = len(out)
-				index[name] = j
-				out = append(out, library.Cassette{Name: name})
-			}
-			out[j].Exchanges = append(out[j].Exchanges, ex)
-		}
-	}
-	return out, nil
 }

@@ -7,9 +7,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
 )
 
 // OPTIONS * asks about a server as a whole. The http.Server of cassette
@@ -153,5 +157,50 @@ func TestDriftOptionsAsteriskSendsUpstreamCredentials(t *testing.T) {
 	defer mu.Unlock()
 	if len(seen) != 1 || seen[0] != want {
 		t.Errorf("the API got %q; want [%q], with the -upstream URL's credentials", seen, want)
+	}
+}
+
+// An OPTIONS * request is stored with the URL its client sent ("https:*"),
+// which holds no host: export writes the host of its cassette's name in
+// the request's "_host", which import names it with. The import then
+// renamed every exchange after redacting it, from its URL alone, so that
+// without -no-redact the cassette came back named for no host
+// ("OPTIONS_-~e3b0c4_443_-~u..."), a cassette no request reaches.
+// Exchanges are now redacted before they are named, once.
+func TestExportImportOptionsAsterisk(t *testing.T) {
+	u := &url.URL{Scheme: "https", Host: "api.example.com", Opaque: "*"}
+	req := &http.Request{Method: "OPTIONS", URL: u, Host: u.Host, Header: http.Header{"Authorization": {"Bearer REDACTED"}}}
+	name := naming.Name(req, nil, naming.Default())
+	src := filepath.Join(t.TempDir(), "api")
+	lib, err := library.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := library.Exchange{
+		Request:  library.Request{Method: "OPTIONS", URL: u.String(), Header: req.Header}, // "https:*", as the recorders store it
+		Response: library.Response{StatusCode: 204, Header: http.Header{"Allow": {"GET, OPTIONS"}}},
+	}
+	if err := lib.Append(name, ex); err != nil {
+		t.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	har := filepath.Join(t.TempDir(), "api.har")
+	if code, _, stderr := runSync(t, "export", "-to", "har", src, har); code != exitOK {
+		t.Fatalf("export = %d, stderr %q", code, stderr)
+	}
+	for _, redact := range []bool{true, false} {
+		dst := filepath.Join(t.TempDir(), "back")
+		args := []string{"import", "-from", "har", har, dst}
+		if !redact {
+			args = slices.Insert(args, 3, "-no-redact")
+		}
+		if code, _, stderr := runSync(t, args...); code != exitOK {
+			t.Fatalf("%q = %d, stderr %q", args, code, stderr)
+		}
+		if got := cassetteNames(t, dst); !slices.Equal(got, []string{name}) {
+			t.Errorf("%q imported cassettes %q, want %q (the host from _host)", args, got, name)
+		}
 	}
 }

@@ -123,6 +123,14 @@ var ErrVcrpy = errors.New("a vcrpy cassette, not a go-vcr one")
 // interaction an exchange, appended to the cassette its request names
 // (package naming, default rules), in the order of the interactions.
 func Import(data []byte) ([]library.Cassette, error) {
+	return ImportWith(data, nil)
+}
+
+// ImportWith is [Import], with prepare, if not nil, called on each
+// exchange before it is named: the exchange is stored as prepare leaves
+// it (redacted, by the import of cassette), and named after it. An error
+// of prepare stops the import, naming the interaction.
+func ImportWith(data []byte, prepare func(*library.Exchange) error) ([]library.Cassette, error) {
 	var p probe
 	if err := unmarshal(data, &p); err != nil {
 		var te *yaml.TypeError
@@ -161,7 +169,15 @@ func Import(data []byte) ([]library.Cassette, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read go-vcr cassette: interaction %d (id %d): %w", i+1, in.ID, err)
 		}
+		// Named as recorded first, which checks the request: redaction
+		// may hide what is wrong with it (a control character in a query
+		// value it replaces).
 		name, err := nameOf(ex.Request)
+		if err == nil && prepare != nil {
+			if err = prepare(&ex); err == nil {
+				name, err = nameOf(ex.Request)
+			}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read go-vcr cassette: interaction %d (id %d): %w", i+1, in.ID, err)
 		}

@@ -36,6 +36,15 @@ import (
 // UTF-16 with its byte order mark (PowerShell 5's > and Out-File write
 // one) is read as the same text in UTF-8.
 func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
+	return ImportWith(data, nil)
+}
+
+// ImportWith is [Import], with prepare, if not nil, called on each
+// exchange before it is named: the exchange is stored as prepare leaves
+// it (redacted, by the import of cassette), and named after it, with the
+// host of an OPTIONS * request from its "_host" still. An error of
+// prepare stops the import, naming the entry.
+func ImportWith(data []byte, prepare func(*library.Exchange) error) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
 	data = bomtext.UTF8(data)
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -71,7 +80,15 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 			// browser gives a 304 the size of the resource revalidated.)
 			skipped = append(skipped, fmt.Sprintf("entry %d (%s %s): the HAR holds no response body (content.size %d, no text): imported with an empty body; save the HAR with content (DevTools: \"Save all as HAR with content\", the page loaded with DevTools open)", i+1, e.Request.Method, shownURL(e.Request.URL), c.Size))
 		}
+		// Named as recorded first, which checks the request: redaction
+		// may hide what is wrong with it (a control character in a query
+		// value it replaces).
 		name, err := nameAt(ex.Request, hostOf(e.Request))
+		if err == nil && prepare != nil {
+			if err = prepare(&ex); err == nil {
+				name, err = nameAt(ex.Request, hostOf(e.Request))
+			}
+		}
 		if err != nil {
 			return nil, nil, fmt.Errorf("read HAR: entry %d (%s %s): %w", i+1, e.Request.Method, shownURL(e.Request.URL), err)
 		}
