@@ -91,12 +91,12 @@
 //
 // # Naming rules
 //
-// Serve and record name requests, and so match them to cassettes, with
-// the rules of package naming: by default no header counts, every query
-// parameter does, and a body counts byte for byte. A library recorded in
-// Go with replayserver.Naming or recorder.Naming and other rules is served
-// with the same rules given by flags, and record records with them what Go
-// tests replay with those rules:
+// Serve, record and import name requests, and so match them to cassettes,
+// with the rules of package naming: by default no header counts, every
+// query parameter does, and a body counts byte for byte. A library
+// recorded in Go with replayserver.Naming or recorder.Naming and other
+// rules is served with the same rules given by flags, and record records
+// (and import imports) with them what Go tests replay with those rules:
 //
 //   - -header NAME: a significant request header (Headers), in any case;
 //   - -ignore-query KEY: a query parameter left out (IgnoreQuery), matched
@@ -134,10 +134,10 @@
 // pattern or with an invalid one, and routes inside a route are errors
 // naming the file, line and column. The other flags add to the file's
 // top-level rules, not to its routes; a media type given a rule by both is
-// an error. Bad rules are usage errors (exit status 2). Record warns of a
-// significant header that it redacts (Authorization): its value is
-// REDACTED before a request is named, so it tells cassettes apart only by
-// being there.
+// an error. Bad rules are usage errors (exit status 2). Record and import
+// warn of a significant header that they redact (Authorization): its value
+// is REDACTED before a request is named, so it tells cassettes apart only
+// by being there.
 //
 // # Stopping
 //
@@ -196,14 +196,16 @@
 //
 // # import and export
 //
-//	cassette import -from go-vcr|har [-format json|yaml] [-no-redact] SRC DST
+//	cassette import -from go-vcr|har [-format json|yaml] [-no-redact]
+//		[-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] SRC DST
 //	cassette export -to har [-force] SRC DST
 //
 // Import reads go-vcr cassettes (versions 1 and 2) or HAR 1.2 files, a
 // file or a directory of them, and stores each exchange in the cassette its
-// request names; cassettes of the same names in DST are replaced.
-// Credentials are redacted first, as the recorder redacts them, unless
-// -no-redact. A UTF-8 byte order mark at the start of a HAR file is
+// request names, with the naming rules given (see "Naming rules" above:
+// those the library is served or replayed with); cassettes of the same
+// names in DST are replaced. Credentials are redacted first, as the
+// recorder redacts them, unless -no-redact. A UTF-8 byte order mark at the start of a HAR file is
 // skipped. A response that a browser stored decoded in a HAR loses its
 // Content-Encoding header, so that it replays consistently. Export writes
 // a library as a HAR 1.2 file ("-" for stdout) that import reads back

@@ -14,6 +14,7 @@ import (
 	"github.com/cassette-go/cassette/internal/har"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
 )
 
 const importAbout = `
@@ -43,6 +44,15 @@ password become REDACTED ("Bearer REDACTED"), so that the library is safe
 to commit and replays requests that carry other credentials. -no-redact
 keeps them.
 
+The naming rules (-rules, -header, -ignore-query, -body; see below) name
+the cassettes as cassette record names what it records, after redaction:
+import with the rules the library is served with (cassette serve) or
+replayed with in Go (replayserver.Naming), or the requests they concern
+miss. A significant header that is redacted (Authorization) tells
+cassettes apart only by being there: import warns of it. Cassettes that
+an earlier import into DST named with other rules are kept: import into
+a new DST to replace them all.
+
 -from go-vcr reads go-vcr cassettes (version 2, as go-vcr v4 writes them,
 or version 1), the *.yaml and *.yml files of a directory. go-vcr stores no
 recording times: the exchanges have none. An interaction with nothing to
@@ -71,19 +81,24 @@ const importExample = `
 
 	# What the browser did, from DevTools' "Save all as HAR with content":
 	cassette import -from har -format yaml session.har testdata/api
+
+	# Named with the rules the library is served with:
+	cassette import -from har -rules testdata/api-rules.json session.har testdata/api
+	cassette serve -rules testdata/api-rules.json testdata/api
 `
 
 // An importer reads the cassettes of another tool from one file.
 type importer struct {
 	exts []string // file extensions read from a directory
-	// read returns the cassettes of data, calling prepare (if not nil) on
-	// each exchange before it names it; skipped are warnings, a line each.
-	read func(data []byte, prepare func(*library.Exchange) error) (cs []library.Cassette, skipped []string, err error)
+	// read returns the cassettes of data, named by rules, calling prepare
+	// (if not nil) on each exchange before it names it; skipped are
+	// warnings, a line each.
+	read func(data []byte, prepare func(*library.Exchange) error, rules naming.Rules) (cs []library.Cassette, skipped []string, err error)
 }
 
 var importers = map[string]importer{
-	"go-vcr": {[]string{".yaml", ".yml"}, func(data []byte, prepare func(*library.Exchange) error) ([]library.Cassette, []string, error) {
-		cs, err := govcr.ImportWith(data, prepare)
+	"go-vcr": {[]string{".yaml", ".yml"}, func(data []byte, prepare func(*library.Exchange) error, rules naming.Rules) ([]library.Cassette, []string, error) {
+		cs, err := govcr.ImportWith(data, prepare, rules)
 		return cs, nil, err
 	}},
 	"har": {[]string{".har"}, har.ImportWith},
@@ -91,10 +106,13 @@ var importers = map[string]importer{
 
 // runImport runs "cassette import".
 func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	c := newCmdline("cassette import", "cassette import -from go-vcr|har [-format json|yaml] [-no-redact] SRC DST", importAbout, importExample)
+	c := newCmdline("cassette import",
+		"cassette import -from go-vcr|har [-format json|yaml] [-no-redact] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] SRC DST",
+		importAbout+namingAbout, importExample)
 	from := c.fs.String("from", "", "the `tool` that wrote SRC: go-vcr or har (required)")
 	format := c.fs.String("format", "", "`format` of the files of a new directory DST: json or yaml (default json)")
 	noRedact := c.fs.Bool("no-redact", false, "keep credentials as they are in SRC, instead of replacing them with REDACTED")
+	nf := addNamingFlags(c.fs)
 	pos, code, ok := c.parseOrFail(args, stdout, stderr)
 	if !ok {
 		return code
@@ -111,6 +129,10 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return c.fail(stderr, "want SRC and DST")
 	case len(pos) > 2:
 		return c.fail(stderr, "too many arguments %q", pos[2:])
+	}
+	rules, err := nf.rules()
+	if err != nil {
+		return c.fail(stderr, "%v", err)
 	}
 	src, dst := pos[0], pos[1]
 	if sameFile(src, dst) {
@@ -149,7 +171,12 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	prepare := redact.Default().Exchange
 	if *noRedact {
 		prepare = nil
+	} else {
+		for _, k := range rules.significantRedacted() {
+			fmt.Fprintf(stderr, "cassette import: warning: %s\n", redactedNote(k))
+		}
 	}
+	named := rules.naming()
 	for i, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -157,7 +184,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "cassette import: %v\n", err)
 			return exitError
 		}
-		cs, skipped, err := imp.read(data, prepare)
+		cs, skipped, err := imp.read(data, prepare, named)
 		for _, s := range skipped {
 			p.done() // end the progress line first
 			fmt.Fprintf(stderr, "cassette import: %s: warning: %s\n", f, s)
@@ -196,6 +223,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitError
 		}
 		fmt.Fprintf(stdout, "imported %d exchange(s) from %d file(s) into %d cassette(s) in %s\n", exchanges, len(files), len(all), dst)
+		printNamedBy(stdout, rules)
 		return exitOK
 	}
 	replaced := 0
@@ -233,7 +261,16 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, " (%d replaced)", replaced)
 	}
 	fmt.Fprintln(stdout)
+	printNamedBy(stdout, rules)
 	return exitOK
+}
+
+// printNamedBy says, after an import, which naming rules named its
+// cassettes, unless they are the default ones.
+func printNamedBy(w io.Writer, rules rulesSpec) {
+	if !rules.isDefault() {
+		fmt.Fprintf(w, "named with the naming rules %s: serve the library (and replay it in Go) with the same rules\n", rules)
+	}
 }
 
 // readBack reports whether the library at dst, opened with opts, lies

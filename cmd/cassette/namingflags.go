@@ -11,14 +11,15 @@ import (
 	"github.com/cassette-go/cassette/naming"
 )
 
-// namingAbout explains the naming flags, in the help of serve and record.
+// namingAbout explains the naming flags, in the help of serve, record and
+// import.
 const namingAbout = `
 Naming rules say which parts of a request tell cassettes apart, as
 naming.Rules does for replayserver.Naming and recorder.Naming in Go. Record
-and replay must use the same rules: give serve those the library was
-recorded with, or the requests they concern are misses. By default no
-header counts, every query parameter does, and a body counts byte for
-byte.
+(or import) and replay must use the same rules: give serve those the
+library was recorded or imported with, or the requests they concern are
+misses. By default no header counts, every query parameter does, and a
+body counts byte for byte.
 
 -header NAME makes a request header significant (Headers in naming.Rules),
 in any case; -ignore-query KEY leaves a query parameter out of names
@@ -60,7 +61,8 @@ pattern, rules), body rules as RULE above:
 
 A route's pattern is written as for http.ServeMux, without a host
 ("POST /v1/items/{id}", "/v1/files/{path...}", "/v1/" for a subtree), and
-matches the path the API gets (with the path of -upstream before it); the
+matches the path the API gets (for serve and record, with the path of
+-upstream before it; for import, the path of the recorded URL); the
 first route that matches a request gives its rules, used whole instead of
 the top-level ones (a route naming no header has none). A body rule may
 also be {"jsonWithout": [...]} or {"formWithout": [...]}, for members
@@ -320,7 +322,13 @@ func (s rulesSpec) significantRedacted() []string {
 	return out
 }
 
-// namingFlags are the flags of serve and record that set the naming
+// redactedNote says, for a warning, that the significant header k is
+// redacted before requests are named (see rulesSpec.significantRedacted).
+func redactedNote(k string) string {
+	return fmt.Sprintf("header %s is significant but redacted: its value is REDACTED before a request is named, so cassettes are told apart only by whether it is present, not by whose it is; to tell callers apart, make another header significant (a tenant or user id)", k)
+}
+
+// namingFlags are the flags of serve, record and import that set the naming
 // rules: -rules, -header, -ignore-query and -body.
 type namingFlags struct {
 	file        string     // -rules

@@ -166,7 +166,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	logf := logTo(stderr)
 	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
 	for _, k := range rules.significantRedacted() {
-		logf("cassette record: header %s is significant but redacted: its value is REDACTED before a request is named, so cassettes are told apart only by whether it is present, not by whose it is; to tell callers apart, make another header significant (a tenant or user id)", k)
+		logf("cassette record: %s", redactedNote(k))
 	}
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
 		recorder.MaxBodySize(int64(maxBody)), recorder.Naming(rules.naming()),

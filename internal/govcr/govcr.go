@@ -123,14 +123,15 @@ var ErrVcrpy = errors.New("a vcrpy cassette, not a go-vcr one")
 // interaction an exchange, appended to the cassette its request names
 // (package naming, default rules), in the order of the interactions.
 func Import(data []byte) ([]library.Cassette, error) {
-	return ImportWith(data, nil)
+	return ImportWith(data, nil, naming.Default())
 }
 
-// ImportWith is [Import], with prepare, if not nil, called on each
-// exchange before it is named: the exchange is stored as prepare leaves
-// it (redacted, by the import of cassette), and named after it. An error
-// of prepare stops the import, naming the interaction.
-func ImportWith(data []byte, prepare func(*library.Exchange) error) ([]library.Cassette, error) {
+// ImportWith is [Import], with the cassettes named by rules, and prepare,
+// if not nil, called on each exchange before it is named: the exchange is
+// stored as prepare leaves it (redacted, by the import of cassette), and
+// named after it. An error of prepare stops the import, naming the
+// interaction.
+func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming.Rules) ([]library.Cassette, error) {
 	var p probe
 	if err := unmarshal(data, &p); err != nil {
 		var te *yaml.TypeError
@@ -172,10 +173,10 @@ func ImportWith(data []byte, prepare func(*library.Exchange) error) ([]library.C
 		// Named as recorded first, which checks the request: redaction
 		// may hide what is wrong with it (a control character in a query
 		// value it replaces).
-		name, err := nameOf(ex.Request)
+		name, err := nameOf(ex.Request, rules)
 		if err == nil && prepare != nil {
 			if err = prepare(&ex); err == nil {
-				name, err = nameOf(ex.Request)
+				name, err = nameOf(ex.Request, rules)
 			}
 		}
 		if err != nil {
@@ -247,8 +248,8 @@ func bytesOf(s string) []byte {
 	return []byte(s)
 }
 
-// nameOf returns the cassette name of r with the default rules.
-func nameOf(r library.Request) (string, error) {
+// nameOf returns the cassette name of r with rules.
+func nameOf(r library.Request, rules naming.Rules) (string, error) {
 	req, err := http.NewRequest(r.Method, r.URL, nil)
 	if err != nil {
 		// Without the URL, which a url.Error quotes whole, credentials
@@ -266,7 +267,7 @@ func nameOf(r library.Request) (string, error) {
 		return "", errors.New("invalid request: the url is not an absolute http or https URL")
 	}
 	req.Header = r.Header
-	return naming.Name(req, r.Body, naming.Default()), nil
+	return naming.Name(req, r.Body, rules), nil
 }
 
 // cassetteShaped reports whether the YAML document data is a mapping whose

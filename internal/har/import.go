@@ -36,15 +36,15 @@ import (
 // UTF-16 with its byte order mark (PowerShell 5's > and Out-File write
 // one) is read as the same text in UTF-8.
 func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
-	return ImportWith(data, nil)
+	return ImportWith(data, nil, naming.Default())
 }
 
-// ImportWith is [Import], with prepare, if not nil, called on each
-// exchange before it is named: the exchange is stored as prepare leaves
-// it (redacted, by the import of cassette), and named after it, with the
-// host of an OPTIONS * request from its "_host" still. An error of
-// prepare stops the import, naming the entry.
-func ImportWith(data []byte, prepare func(*library.Exchange) error) (cs []library.Cassette, skipped []string, err error) {
+// ImportWith is [Import], with the cassettes named by rules, and prepare,
+// if not nil, called on each exchange before it is named: the exchange is
+// stored as prepare leaves it (redacted, by the import of cassette), and
+// named after it, with the host of an OPTIONS * request from its "_host"
+// still. An error of prepare stops the import, naming the entry.
+func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming.Rules) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
 	data = bomtext.UTF8(data)
 	if len(bytes.TrimSpace(data)) == 0 {
@@ -83,10 +83,10 @@ func ImportWith(data []byte, prepare func(*library.Exchange) error) (cs []librar
 		// Named as recorded first, which checks the request: redaction
 		// may hide what is wrong with it (a control character in a query
 		// value it replaces).
-		name, err := nameAt(ex.Request, hostOf(e.Request))
+		name, err := nameAt(ex.Request, hostOf(e.Request), rules)
 		if err == nil && prepare != nil {
 			if err = prepare(&ex); err == nil {
-				name, err = nameAt(ex.Request, hostOf(e.Request))
+				name, err = nameAt(ex.Request, hostOf(e.Request), rules)
 			}
 		}
 		if err != nil {
@@ -137,12 +137,12 @@ func hostOf(r request) string {
 }
 
 // nameOf returns the cassette name of r with the default rules.
-func nameOf(r library.Request) (string, error) { return nameAt(r, "") }
+func nameOf(r library.Request) (string, error) { return nameAt(r, "", naming.Default()) }
 
-// nameAt is nameOf for a request whose "_host" is host: if not "", the
-// host of an OPTIONS * request whose URL holds none (see Export), which
-// names it.
-func nameAt(r library.Request, host string) (string, error) {
+// nameAt returns the cassette name of r with rules, for a request whose
+// "_host" is host: if not "", the host of an OPTIONS * request whose URL
+// holds none (see Export), which names it.
+func nameAt(r library.Request, host string, rules naming.Rules) (string, error) {
 	req, err := http.NewRequest(r.Method, r.URL, nil)
 	if err != nil {
 		// Without the URL, which a url.Error quotes whole: the caller
@@ -156,7 +156,7 @@ func nameAt(r library.Request, host string) (string, error) {
 	if host != "" && req.URL.Host == "" && forwarded.Asterisk(req.URL) {
 		req.URL.Host, req.Host = host, host
 	}
-	return naming.Name(req, r.Body, naming.Default()), nil
+	return naming.Name(req, r.Body, rules), nil
 }
 
 func importEntry(e entry, ours bool) (library.Exchange, error) {
