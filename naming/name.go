@@ -57,8 +57,10 @@ type Rules struct {
 	// any multipart body); else the rule of "", else that of "*/*", the
 	// fallbacks for any media type, a missing Content-Type included. A nil
 	// map, no matching key or a nil rule mean [ExactBody]. Keys are
-	// matched as they are: write them in lower case, without parameters
-	// ([Rules.Validate] reports those that are not).
+	// matched as they are: write them in lower case, without parameters,
+	// with a "*" only in "type/*" and "*/*", and give one of "" and "*/*"
+	// ([Rules.Validate] reports a key that selects no body, and
+	// replayserver refuses rules that hold one).
 	Bodies map[string]BodyRule
 
 	// Routes give the rules for the requests their patterns match, instead

@@ -45,11 +45,19 @@ func (r Rules) Route(pattern string, rr Rules) Rules {
 
 // Validate reports what in r cannot work as written: invalid route
 // patterns (they match nothing), routes inside a route's rules (they are
-// not consulted) and keys of Bodies that are not a media type in lower
-// case without parameters, a "+suffix", a "type/*" or "" (they select
-// nothing). Name never fails on such
-// rules; Validate lets a program that takes rules fail early with a clear
-// error.
+// not consulted) and keys of Bodies that select no body. A key of Bodies
+// is matched as it is against a request's media type, the "+suffix"
+// after its last "+", and its "type/*" (see [Rules.Bodies]), so the keys
+// that select bodies are a media type in lower case without parameters
+// ("application/json"), a suffix ("+json"), a whole type ("multipart/*"),
+// "" and "*/*"; any other key (with parameters, in upper case, with a
+// "*" elsewhere, as "application/*+json" or "*/json", a suffix that is
+// empty or holds "+" or "/", a type or subtype that is empty or not a
+// token) selects nothing, and so does "*/*" beside "" (looked up first)
+// unless both rules are nil. Each error names the key and the forms that
+// select bodies. Name never fails on such rules; Validate lets a program
+// that takes rules fail early with a clear error, as replayserver does
+// when given them.
 func (r Rules) Validate() error {
 	errs := validateBodies("", r.Bodies)
 	for i, rt := range r.Routes {
@@ -69,15 +77,52 @@ func (r Rules) Validate() error {
 func validateBodies(where string, bodies map[string]BodyRule) []error {
 	var errs []error
 	for _, k := range slices.Sorted(maps.Keys(bodies)) {
-		switch mt := mediaType(k); {
-		case k != mt:
-			errs = append(errs, fmt.Errorf("%sbody rule key %q: want a media type in lower case without parameters, like %q", where, k, mt))
-		case k != "" && k[0] != '+' && !strings.Contains(k, "/"):
-			// A Content-Type is type/subtype: this selects nothing.
-			errs = append(errs, fmt.Errorf("%sbody rule key %q: want a media type (\"application/%s\"), a suffix (\"+%s\"), a type (\"%s/*\") or \"\" for any body", where, k, k, k, k))
+		if reason := bodyKeyProblem(k); reason != "" {
+			errs = append(errs, fmt.Errorf("%sbody rule key %q: %s", where, k, reason))
 		}
 	}
+	empty, hasEmpty := bodies[""]
+	star, hasStar := bodies["*/*"]
+	if hasEmpty && hasStar && (empty != nil || star != nil) {
+		// bodyRule looks "" up first: the rule of "*/*" is never used.
+		errs = append(errs, fmt.Errorf(`%sbody rule keys "" and "*/*" both choose the rule of any other body, and "" is looked up first, so the rule of "*/*" is never used: give one of them`, where))
+	}
 	return errs
+}
+
+// bodyKeyForms says which keys of Bodies select bodies, for errors.
+const bodyKeyForms = `want a media type ("application/json"), a suffix ("+json"), a type ("multipart/*") or "" for any body`
+
+// bodyKeyProblem returns why k, a key of Bodies, selects no body (see
+// bodyRule, which looks up a request's media type, "+suffix" and
+// "type/*", then "" and "*/*"), or "" when it selects some.
+func bodyKeyProblem(k string) string {
+	if k == "" || k == "*/*" {
+		return ""
+	}
+	if mt := mediaType(k); k != mt {
+		// A media type is looked up without parameters and spaces, in
+		// lower case.
+		return fmt.Sprintf("want a media type in lower case without parameters, like %q", mt)
+	}
+	typ, sub, slash := strings.Cut(k, "/")
+	suffix, plus := strings.CutPrefix(k, "+")
+	switch {
+	case plus && isToken(suffix) && !strings.ContainsAny(suffix, "+*"):
+		return "" // what follows a media type's last "+"
+	case !plus && slash && isToken(typ) && !strings.Contains(typ, "*") && (sub == "*" || isToken(sub) && !strings.Contains(sub, "*")):
+		return "" // a media type, or its type
+	case strings.Contains(k, "*"):
+		return `a "*" stands only for a whole subtype ("multipart/*") or for any media type ("*/*"): ` + bodyKeyForms
+	case plus:
+		return `a suffix is "+" and a word without "+", as "+json", matched against what follows the last "+" of a media type: ` + bodyKeyForms
+	case !slash && isToken(k) && !strings.Contains(k, "+"):
+		// A Content-Type is type/subtype: this selects nothing.
+		return fmt.Sprintf(`want a media type ("application/%s"), a suffix ("+%s"), a type ("%s/*") or "" for any body`, k, k, k)
+	case !slash:
+		return "no media type: " + bodyKeyForms
+	}
+	return "a media type is a type and a subtype, each a token (letters, digits and !#$%&'+-.^_`|~), around one \"/\": " + bodyKeyForms
 }
 
 // route returns the rules for a request of method and path (as sent,

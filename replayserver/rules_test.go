@@ -144,6 +144,29 @@ func TestInvalidRulesFailAtOnce(t *testing.T) {
 	}
 }
 
+// A key of Bodies that selects no body (a "*" where Bodies reads none)
+// fails New and NewTransport at once, naming the key, as an invalid route
+// does: it passed, and the requests of the media type it was meant for
+// then took another rule, each a miss that named no reason.
+func TestBodyKeyThatSelectsNothingFailsAtOnce(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a")
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"application/*+json": naming.JSONBody}}
+	for _, c := range []struct {
+		name string
+		new  func(testing.TB)
+	}{
+		{"New", func(t testing.TB) { replayserver.New(t, path, replayserver.Naming(rules)) }},
+		{"NewTransport", func(t testing.TB) { replayserver.NewTransport(t, path, replayserver.Naming(rules)) }},
+	} {
+		ft := newFakeTB(t)
+		completed := ft.do(func() { c.new(ft) })
+		if want := `replayserver: naming rules: body rule key "application/*+json": a "*" stands only for`; completed || !strings.Contains(ft.errors(), want) {
+			t.Errorf("%s with Bodies{%q}: completed=%v, failure %q; want it stopped with %q...", c.name, "application/*+json", completed, ft.errors(), want)
+		}
+	}
+}
+
 func TestMissReportParts(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	up := echoAPI(t)

@@ -103,8 +103,8 @@
 //     exactly against the decoded key;
 //   - -body TYPE=RULE: the body rule (Bodies) of a media type
 //     (application/json), a structured syntax suffix (+json), a whole type
-//     (multipart/*) or */* for any other body, in any case and without
-//     parameters. RULE is exact, json, form, multipart or ignore
+//     (multipart/*) or */* (or "") for any other body, in any case and
+//     without parameters: a key naming.Rules.Validate accepts. RULE is exact, json, form, multipart or ignore
 //     (naming.ExactBody, JSONBody, FormBody, MultipartBody, IgnoreBody),
 //     json-without:M,... (naming.JSONBodyWithout: /id, a JSON Pointer,
 //     leaves out that place; a bare name that member at any depth) or

@@ -29,10 +29,11 @@ repeatable and take comma-separated lists (-header X-Tenant,Accept).
 -body TYPE=RULE gives the body rule for the requests of a media type
 (Bodies), repeatable. TYPE, in any case, is a media type without
 parameters (application/json), a structured syntax suffix (+json, for
-application/vnd.api+json), a whole type (multipart/*), or */* for any
-other body, a request without Content-Type included; a request takes the
-rule of its media type, else of its suffix, else of its type, else of
-*/*. RULE is one of:
+application/vnd.api+json), a whole type (multipart/*), or */* (or "")
+for any other body, a request without Content-Type included: the keys of
+Bodies that naming.Rules.Validate accepts, so that a "*" stands only for
+a whole subtype or for */*. A request takes the rule of its media type,
+else of its suffix, else of its type, else of */*. RULE is one of:
 
 	exact                  the body byte for byte (the default)
 	json                   canonical JSON: key order and whitespace ignored
@@ -194,36 +195,24 @@ func checkPointer(p string) error {
 	return nil
 }
 
-// bodyKeyWant says what the TYPE of -body is, for errors.
-const bodyKeyWant = "want a media type (application/json), a structured suffix (+json), a whole type (multipart/*) or */* for any other body"
-
 // bodyKey returns the key of naming.Rules.Bodies that s, the TYPE of -body
-// or a key of "bodies" in a rules file, gives: s in lower case, as media
-// types are read in any case. "" is the key of any other body, as "*/*".
+// or a key of "bodies" in a rules file, gives: s in lower case and without
+// the spaces around it, as media types are read, and "*/*" for "" (both
+// stand for any other body: one key, so that one rule is given them).
+// Which keys select bodies is naming.Rules.Validate's to say: the error
+// is its reason, and the forms it accepts.
 func bodyKey(s string) (string, error) {
 	k := strings.ToLower(strings.TrimSpace(s))
-	if k == "" || k == "*/*" {
-		return k, nil
-	}
 	if i := strings.IndexByte(k, ';'); i >= 0 {
+		// Validate refuses it too, but asks for lower case, which the
+		// command line does not need.
 		return "", fmt.Errorf("media type %q: parameters do not choose a rule: give %q", s, strings.TrimSpace(k[:i]))
 	}
-	if suffix, ok := strings.CutPrefix(k, "+"); ok {
-		if !isToken(suffix) || strings.Contains(suffix, "*") {
-			return "", fmt.Errorf("media type %q: a suffix is \"+\" and a word, such as +json", s)
-		}
-		return k, nil
+	if k == "" {
+		k = "*/*"
 	}
-	typ, sub, ok := strings.Cut(k, "/")
-	switch {
-	case !ok:
-		return "", fmt.Errorf("%q is no media type: %s", s, bodyKeyWant)
-	case !isToken(typ) || !isToken(sub):
-		return "", fmt.Errorf("media type %q: %s", s, bodyKeyWant)
-	case typ != "*" && sub == "*":
-		return k, nil
-	case strings.Contains(k, "*"):
-		return "", fmt.Errorf("media type %q: a \"*\" stands only for a whole subtype (multipart/*) or for any media type (*/*)", s)
+	if err := (naming.Rules{Bodies: map[string]naming.BodyRule{k: nil}}).Validate(); err != nil {
+		return "", fmt.Errorf("media type %q: %s", s, strings.TrimPrefix(err.Error(), fmt.Sprintf("body rule key %q: ", k)))
 	}
 	return k, nil
 }
@@ -281,11 +270,7 @@ func (s rulesSpec) String() string {
 	if len(s.bodies) > 0 {
 		var bs []string
 		for _, b := range s.bodies {
-			k := b.key
-			if k == "" {
-				k = `""`
-			}
-			bs = append(bs, k+"="+b.rule.String())
+			bs = append(bs, b.key+"="+b.rule.String())
 		}
 		parts = append(parts, "bodies "+strings.Join(bs, ", "))
 	}
@@ -384,8 +369,8 @@ func addNamingFlags(fs *flag.FlagSet) *namingFlags {
 		if err != nil {
 			return err
 		}
-		if i := slices.IndexFunc(f.bodies, func(b bodySpec) bool { return sameBodyKey(b.key, key) }); i >= 0 {
-			return fmt.Errorf("%s: give one rule per media type", ruleAlready(f.bodies[i], key))
+		if i := slices.IndexFunc(f.bodies, func(b bodySpec) bool { return b.key == key }); i >= 0 {
+			return fmt.Errorf("%s has a rule already (%s): give one rule per media type", showKey(key), f.bodies[i].rule)
 		}
 		f.bodies = append(f.bodies, bodySpec{key: key, rule: r})
 		return nil
@@ -393,30 +378,12 @@ func addNamingFlags(fs *flag.FlagSet) *namingFlags {
 	return f
 }
 
-// sameBodyKey reports whether the keys a and b of Bodies (as bodyKey
-// gives them) choose the rule of the same bodies: they are equal, or both
-// "" or "*/*", which naming.Rules.Bodies both reads as the rule of any
-// other body ("" first: given both, the rule of "*/*" would never count).
-func sameBodyKey(a, b string) bool {
-	return a == b || (a == "" || a == "*/*") && (b == "" || b == "*/*")
-}
-
-// oneFallback says, in an error, that "" and "*/*" are one key.
-const oneFallback = `"" and */* are one key, the rule of any other body`
-
-// ruleAlready says, in an error, that key has a rule already: the rule
-// of had, whose key is the same for sameBodyKey.
-func ruleAlready(had bodySpec, key string) string {
-	if had.key == key {
-		return fmt.Sprintf("%s has a rule already (%s)", showKey(key), had.rule)
-	}
-	return fmt.Sprintf("%s has a rule already, as %s (%s): %s", showKey(key), showKey(had.key), had.rule, oneFallback)
-}
-
-// showKey returns a key of Bodies as an error shows it.
+// showKey returns the key k of Bodies as an error that says k has a rule
+// already shows it: "*/*" says that "" is the same key (see bodyKey), so
+// that a user who wrote one is told why the other counts.
 func showKey(k string) string {
-	if k == "" {
-		return `""`
+	if k == "*/*" {
+		return `*/* (or "", the same key)`
 	}
 	return k
 }
@@ -443,12 +410,8 @@ func (f *namingFlags) rules() (rulesSpec, error) {
 		}
 	}
 	for _, b := range f.bodies {
-		if i := slices.IndexFunc(s.bodies, func(o bodySpec) bool { return sameBodyKey(o.key, b.key) }); i >= 0 {
-			also := ""
-			if s.bodies[i].key != b.key {
-				also = " (" + oneFallback + ")"
-			}
-			return rulesSpec{}, fmt.Errorf("-body %s=%s: %s gives %s the rule %s already%s: give it in one place", showKey(b.key), b.rule, f.file, showKey(s.bodies[i].key), s.bodies[i].rule, also)
+		if i := slices.IndexFunc(s.bodies, func(o bodySpec) bool { return o.key == b.key }); i >= 0 {
+			return rulesSpec{}, fmt.Errorf("-body %s=%s: %s gives %s the rule %s already: give it in one place", b.key, b.rule, f.file, showKey(b.key), s.bodies[i].rule)
 		}
 		s.bodies = append(s.bodies, b)
 	}

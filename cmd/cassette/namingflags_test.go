@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -420,9 +421,9 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 		{"-body of a media type with parameters", []string{"-body", "application/json;charset=utf-8=json"}, "",
 			`cassette serve: invalid value "application/json;charset=utf-8=json" for flag -body: media type "application/json;charset": parameters do not choose a rule: give "application/json"`},
 		{"-body of no media type", []string{"-body", "json=json"}, "",
-			`cassette serve: invalid value "json=json" for flag -body: "json" is no media type: want a media type (application/json), a structured suffix (+json), a whole type (multipart/*) or */* for any other body`},
+			`cassette serve: invalid value "json=json" for flag -body: media type "json": want a media type ("application/json"), a suffix ("+json"), a type ("json/*") or "" for any body`},
 		{"-body with a wildcard Bodies does not read", []string{"-body", "application/*+json=json"}, "",
-			`cassette serve: invalid value "application/*+json=json" for flag -body: media type "application/*+json": a "*" stands only for a whole subtype (multipart/*) or for any media type (*/*)`},
+			`cassette serve: invalid value "application/*+json=json" for flag -body: media type "application/*+json": a "*" stands only for a whole subtype ("multipart/*") or for any media type ("*/*"): want a media type ("application/json"), a suffix ("+json"), a type ("multipart/*") or "" for any body`},
 		{"-body json-without of nothing", []string{"-body", "application/json=json-without:"}, "",
 			`cassette serve: invalid value "application/json=json-without:" for flag -body: json-without needs what to leave out after ":": json-without:/id,timestamp`},
 		{"-body json with members", []string{"-body", "application/json=json:/id"}, "",
@@ -432,7 +433,7 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 		{"-body twice for one media type", []string{"-body", "+json=json", "-body", "+JSON=form"}, "",
 			`cassette serve: invalid value "+JSON=form" for flag -body: +json has a rule already (json): give one rule per media type`},
 		{"-body of any other body twice, as */* and \"\"", []string{"-body", "*/*=json", "-body", "=ignore"}, "",
-			`cassette serve: invalid value "=ignore" for flag -body: "" has a rule already, as */* (json): "" and */* are one key, the rule of any other body: give one rule per media type`},
+			`cassette serve: invalid value "=ignore" for flag -body: */* (or "", the same key) has a rule already (json): give one rule per media type`},
 		{"-rules twice", []string{"-rules", "a.json", "-rules", "b.json"}, "",
 			`cassette serve: invalid value "b.json" for flag -rules: -rules a.json given already: give one rules file`},
 		{"-rules of no file", []string{"-rules", "RULES.missing"}, "",
@@ -458,7 +459,7 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 		{"a media type given twice", []string{"-rules", "RULES"}, `{"bodies": {"+json": "json", "+JSON": "exact"}}`,
 			`cassette serve: -rules RULES:1:30: bodies: +json has a rule already (json): give one rule per media type`},
 		{"any other body given twice, as \"\" and */*", []string{"-rules", "RULES"}, `{"bodies": {"": "json", "*/*": "ignore"}}`,
-			`cassette serve: -rules RULES:1:25: bodies: */* has a rule already, as "" (json): "" and */* are one key, the rule of any other body: give one rule per media type`},
+			`cassette serve: -rules RULES:1:25: bodies: */* (or "", the same key) has a rule already (json): give one rule per media type`},
 		{"an invalid pattern", []string{"-rules", "RULES"}, `{"routes": [{"pattern": "GET /a/{id}/{id}"}]}`,
 			`cassette serve: -rules RULES:1:25: routes[0].pattern "GET /a/{id}/{id}": wildcard name used twice`},
 		{"a route without a pattern", []string{"-rules", "RULES"}, `{"routes": [{"rules": {}}]}`,
@@ -470,7 +471,7 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 		{"a media type given a rule by the file and -body", []string{"-rules", "RULES", "-body", "application/json=form"}, `{"bodies": {"application/json": "json"}}`,
 			`cassette serve: -body application/json=form: RULES gives application/json the rule json already: give it in one place`},
 		{"any other body given a rule by the file as \"\" and by -body as */*", []string{"-rules", "RULES", "-body", "*/*=ignore"}, `{"bodies": {"": "json"}}`,
-			`cassette serve: -body */*=ignore: RULES gives "" the rule json already ("" and */* are one key, the rule of any other body): give it in one place`},
+			`cassette serve: -body */*=ignore: RULES gives */* (or "", the same key) the rule json already: give it in one place`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.why, func(t *testing.T) {
@@ -497,5 +498,56 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 	code, _, stderr := runSync(t, "record", "-upstream", "http://127.0.0.1:1", "-body", "text/*=exact", "-body", "text/*=ignore", "lib")
 	if want := "cassette record: invalid value \"text/*=ignore\" for flag -body: text/* has a rule already (exact): give one rule per media type (see cassette record -h)\n"; code != exitUsage || stderr != want {
 		t.Errorf("record with -body twice = %d, stderr:\n%s\nwant %d and:\n%s", code, stderr, exitUsage, want)
+	}
+}
+
+// The media types -body and a rules file take are those that
+// naming.Rules.Validate accepts, in any case and with "" the same key as
+// "*/*": one rule, in one place, with Validate's reason when one is
+// refused. The command line had a check of its own, which accepted keys
+// that select no body ("+a+json": a suffix is what follows the last "+";
+// "**/*") and "" beside "*/*", whose rule "" then hid.
+func TestBodyKeysAreThoseValidateAccepts(t *testing.T) {
+	parse := func(args ...string) (rulesSpec, error) {
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		nf := addNamingFlags(fs)
+		if err := fs.Parse(args); err != nil {
+			return rulesSpec{}, err
+		}
+		return nf.rules()
+	}
+	for _, tt := range []struct{ typ, want string }{
+		{"+a+json", `invalid value "+a+json=json" for flag -body: media type "+a+json": a suffix is "+" and a word without "+", as "+json", matched against what follows the last "+" of a media type: want a media type ("application/json"), a suffix ("+json"), a type ("multipart/*") or "" for any body`},
+		{"**/*", `invalid value "**/*=json" for flag -body: media type "**/*": a "*" stands only for a whole subtype ("multipart/*") or for any media type ("*/*"): want`},
+		{"*/JSON", `invalid value "*/JSON=json" for flag -body: media type "*/JSON": a "*" stands only for a whole subtype`},
+		{"Application/", `invalid value "Application/=json" for flag -body: media type "Application/": a media type is a type and a subtype, each a token`},
+		{"+", `invalid value "+=json" for flag -body: media type "+": a suffix is "+" and a word without "+"`},
+	} {
+		if _, err := parse("-body", tt.typ+"=json"); err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("-body %s=json: %v\nwant %s...", tt.typ, err, tt.want)
+		}
+	}
+	for _, tt := range []struct{ typ, key string }{
+		{"application/json", "application/json"},
+		{" Application/Vnd.API+JSON ", "application/vnd.api+json"},
+		{"+JSON", "+json"},
+		{"Multipart/*", "multipart/*"},
+		{"*/*", "*/*"},
+		{"", "*/*"},
+	} {
+		s, err := parse("-body", tt.typ+"=ignore")
+		if err != nil || len(s.bodies) != 1 || s.bodies[0].key != tt.key || s.naming().Validate() != nil {
+			t.Errorf("-body %q=ignore: %v, %s; want the key %q", tt.typ, err, s, tt.key)
+		}
+	}
+
+	// "" and "*/*" are one key, given one rule.
+	if _, err := parse("-body", "=json", "-body", "*/*=ignore"); err == nil || err.Error() != `invalid value "*/*=ignore" for flag -body: */* has a rule already (json): give one rule per media type` {
+		t.Errorf("-body =json -body */*=ignore: %v; want */* given a rule twice", err)
+	}
+	file := writeRules(t, `{"bodies": {"": "json", "*/*": "ignore"}}`)
+	if _, err := parse("-rules", file); err == nil || err.Error() != "-rules "+file+`:1:25: bodies: */* has a rule already (json): give one rule per media type` {
+		t.Errorf(`-rules with bodies "" and "*/*": %v; want */* given a rule twice`, err)
 	}
 }

@@ -232,8 +232,8 @@ func (p *rulesParser) bodies(path string) ([]bodySpec, error) {
 		if err != nil {
 			return nil, p.errorf(off, "%s: %v", path, err)
 		}
-		if i := slices.IndexFunc(out, func(b bodySpec) bool { return sameBodyKey(b.key, key) }); i >= 0 {
-			return nil, p.errorf(off, "%s: %s: give one rule per media type", path, ruleAlready(out[i], key))
+		if i := slices.IndexFunc(out, func(b bodySpec) bool { return b.key == key }); i >= 0 {
+			return nil, p.errorf(off, "%s: %s has a rule already (%s): give one rule per media type", path, showKey(key), out[i].rule)
 		}
 		at := fmt.Sprintf("%s[%q]", path, key)
 		rule, err := p.bodyRule(at)
