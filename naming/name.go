@@ -60,7 +60,7 @@ type Rules struct {
 	// matched as they are: write them in lower case, without parameters,
 	// with a "*" only in "type/*" and "*/*", and give one of "" and "*/*"
 	// ([Rules.Validate] reports a key that selects no body, and
-	// replayserver refuses rules that hold one).
+	// replayserver and recorder refuse rules that hold one).
 	Bodies map[string]BodyRule
 
 	// Routes give the rules for the requests their patterns match, instead

@@ -56,8 +56,8 @@ func (r Rules) Route(pattern string, rr Rules) Rules {
 // token) selects nothing, and so does "*/*" beside "" (looked up first)
 // unless both rules are nil. Each error names the key and the forms that
 // select bodies. Name never fails on such rules; Validate lets a program
-// that takes rules fail early with a clear error, as replayserver does
-// when given them.
+// that takes rules fail early with a clear error, as replayserver and
+// recorder do when given them.
 func (r Rules) Validate() error {
 	errs := validateBodies("", r.Bodies)
 	for i, rt := range r.Routes {

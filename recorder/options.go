@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"fmt"
 	"log"
 	"net/http"
 	"regexp"
@@ -103,8 +104,22 @@ func Transport(rt http.RoundTripper) Option { return func(c *config) { c.transpo
 
 // Naming sets the rules that name recorded requests. Names are computed
 // from the redacted request, so a significant credential header hashes to
-// the same name whatever its value. Default: [naming.Default].
+// the same name whatever its value. Default: [naming.Default]. Rules
+// that [naming.Rules.Validate] refuses (a route pattern that matches
+// nothing, a key of Bodies that selects no body), which the replay server
+// refuses too, record nothing: [New] and [NewTransport] stop the test
+// with the error, [NewProxy] returns it, and a RoundTripper of
+// [NewRoundTripper] returns it from each RoundTrip, sending nothing.
 func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
+
+// rulesError returns the error of naming rules that
+// [naming.Rules.Validate] refuses, or nil.
+func (c *config) rulesError() error {
+	if err := c.rules.Validate(); err != nil {
+		return fmt.Errorf("recorder: naming rules: %w", err)
+	}
+	return nil
+}
 
 // Logf sets where the recorder logs each recorded exchange, one line each:
 //

@@ -66,13 +66,17 @@ var _ http.Handler = (*Proxy)(nil)
 // every forwarded path, and a request for the root ("/") goes to that path
 // as it is (https://api.example.com/graphql, not /graphql/). The request is forwarded with its headers (those
 // the client sent as Forwarded and X-Forwarded-* included), the Host
-// header set to the upstream's and no X-Forwarded headers added.
+// header set to the upstream's and no X-Forwarded headers added. Naming
+// rules that [naming.Rules.Validate] refuses are an error.
 func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, error) {
 	u, err := parseUpstream(upstream)
 	if err != nil {
 		return nil, err
 	}
 	p := &Proxy{upstream: u, cfg: newConfig(opts)}
+	if err := p.cfg.rulesError(); err != nil {
+		return nil, err
+	}
 	if t, ok := p.cfg.transport.(*http.Transport); ok && !t.DisableCompression {
 		// As given, it would ask for gzip for a client that did not and
 		// decode the answer: the request would not go upstream as the

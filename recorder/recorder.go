@@ -37,7 +37,9 @@ type Recorder struct {
 // (so not stored) is logged, and fails the test at its end unless a later
 // request of that cassette (a retry) was recorded; [Logf], [OnError] and
 // [OnBrokenBody] override this. An
-// invalid upstream or library path stops the test with t.Fatalf. In
+// invalid upstream or library path, or naming rules that
+// [naming.Rules.Validate] refuses (see [Naming]), stop the test with
+// t.Fatalf. In
 // t.Cleanup the server is closed and the library saved. Requests still
 // open then are waited for while one awaits its answer from the upstream;
 // then those whose bodies the test never read to their end nor closed are
@@ -137,6 +139,11 @@ func (r *Recorder) Save() error { return r.proxy.rt.save() }
 // connections of the transport it made are closed in t.Cleanup.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
+	cfg := newConfig(opts)
+	if err := cfg.rulesError(); err != nil {
+		t.Fatalf("%v", err)
+		return nil
+	}
 	lib := openLibrary(t, path)
 	if lib == nil {
 		return nil
@@ -144,7 +151,7 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	tl := testlog.New(t)
 	bb := &brokenBodies{}
 	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error), OnBrokenBody(bb.add)}, opts...)
-	cfg := newConfig(opts)
+	cfg = newConfig(opts)
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	owned := rt.takeOverGzip() || cfg.transport == nil
 	t.Cleanup(func() {

@@ -44,6 +44,9 @@ import (
 // [OnBrokenBody] of the cassettes that lack an answer so far. It is safe
 // for concurrent use.
 //
+// With naming rules that [naming.Rules.Validate] refuses (see [Naming]),
+// each RoundTrip returns that error and sends nothing.
+//
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
 // transport's idle connections with CloseIdleConnections. Gzip is asked
@@ -82,6 +85,7 @@ type roundTripper struct {
 	gzip   bool          // ask for gzip and decode it, as http.Transport does (see takeOverGzip)
 	drains pending       // bodies read to their end after the client closed them (see capture.Close)
 	lost   brokenset.Set // bodies the upstream broke off, until a later request of their cassette is stored (see reportLost)
+	bad    error         // the naming rules are invalid: every RoundTrip returns it, sending nothing
 
 	mu sync.Mutex // serializes Append on lib, so exchanges keep their order
 
@@ -107,7 +111,7 @@ func newRoundTripper(lib *library.Library, cfg config, def http.RoundTripper) *r
 	if next == nil {
 		next = def
 	}
-	rt := &roundTripper{next: next, lib: lib, cfg: cfg, redact: cfg.redaction()}
+	rt := &roundTripper{next: next, lib: lib, cfg: cfg, redact: cfg.redaction(), bad: cfg.rulesError()}
 	rt.saver = newSaver(lib, func(err error) {
 		cfg.storeFailed(fmt.Errorf("recorder: save %s: %w", lib.Path(), err))
 	})
@@ -234,6 +238,12 @@ func (rt *roundTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // roundTrip is RoundTrip, but for the request of the response.
 func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
+	if rt.bad != nil {
+		if req.Body != nil {
+			req.Body.Close() // as a RoundTripper must, even on an error
+		}
+		return nil, rt.bad
+	}
 	start := time.Now()
 	method := req.Method
 	if method == "" {
