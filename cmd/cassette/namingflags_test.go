@@ -543,11 +543,11 @@ func TestBodyKeysAreThoseValidateAccepts(t *testing.T) {
 	}
 
 	// "" and "*/*" are one key, given one rule.
-	if _, err := parse("-body", "=json", "-body", "*/*=ignore"); err == nil || err.Error() != `invalid value "*/*=ignore" for flag -body: */* has a rule already (json): give one rule per media type` {
+	if _, err := parse("-body", "=json", "-body", "*/*=ignore"); err == nil || err.Error() != `invalid value "*/*=ignore" for flag -body: */* (or "", the same key) has a rule already (json): give one rule per media type` {
 		t.Errorf("-body =json -body */*=ignore: %v; want */* given a rule twice", err)
 	}
 	file := writeRules(t, `{"bodies": {"": "json", "*/*": "ignore"}}`)
-	if _, err := parse("-rules", file); err == nil || err.Error() != "-rules "+file+`:1:25: bodies: */* has a rule already (json): give one rule per media type` {
+	if _, err := parse("-rules", file); err == nil || err.Error() != "-rules "+file+`:1:25: bodies: */* (or "", the same key) has a rule already (json): give one rule per media type` {
 		t.Errorf(`-rules with bodies "" and "*/*": %v; want */* given a rule twice`, err)
 	}
 }
