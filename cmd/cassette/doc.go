@@ -20,7 +20,7 @@
 // # serve
 //
 //	cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE]
-//		[-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH
+//		[-no-redact] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH
 //
 // Serve answers requests from the library at PATH. It listens on -addr
 // (default 127.0.0.1:0: loopback, a free port; an address off loopback, or
@@ -67,7 +67,7 @@
 // # record
 //
 //	cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE]
-//		[-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH
+//		[-no-redact] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH
 //
 // Record is a recording reverse proxy to -upstream (required): each request
 // is forwarded, answered and stored in the library at PATH, which is created

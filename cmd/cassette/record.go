@@ -88,12 +88,13 @@ const recordExample = `
 // runRecord runs "cassette record".
 func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette record",
-		"cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH",
+		"cassette record -upstream URL [-addr ADDR] [-strict] [-unused FILE] [-max-body-size SIZE] [-no-redact] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH",
 		recordAbout+namingAbout, recordExample)
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL` (required)")
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, HOST:PORT on loopback only, PORT from 0 to 65535 (others are usage errors, status 2); port 0 picks a free port, printed on start; a port in use fails with status 1")
 	strict := c.fs.Bool("strict", false, "on exit, list the cassettes that were there before and were not recorded again, and exit with status 1 if any")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes that were there before and were not recorded again to `FILE`, one per line, as -strict lists them; outside the library")
+	noRedact := c.fs.Bool("no-redact", false, "store credentials (Authorization, cookies, tokens in query parameters) as sent instead of REDACTED, and name requests by them (recorder.NoDefaultRedaction); replay such a library with cassette serve -no-redact")
 	maxBody := byteSize(defaultMaxBodySize)
 	c.fs.Var(&maxBody, "max-body-size", "the largest request or response body stored, a `SIZE` in bytes or with a unit (512KiB, 64MiB, 1GiB, 100MB); 0 for no limit. An exchange with a larger body is forwarded but not stored, and record exits with status 1")
 	nf := addNamingFlags(c.fs)
@@ -164,11 +165,16 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	unanswered := 0 // requests the upstream did not answer (the proxy answered 502 or 504)
 	logf := logTo(stderr)
-	since := time.Now().Round(0) // wall clock, as RecordedAt is stored
-	for _, k := range rules.significantRedacted() {
-		logf("cassette record: %s", redactedNote(k))
+	since := time.Now().Round(0)  // wall clock, as RecordedAt is stored
+	var redaction recorder.Option // nil, which NewProxy ignores: the default redaction
+	if *noRedact {
+		redaction = recorder.NoDefaultRedaction()
+	} else {
+		for _, k := range rules.significantRedacted() {
+			logf("cassette record: %s", redactedNote(k))
+		}
 	}
-	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf),
+	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf), redaction,
 		recorder.MaxBodySize(int64(maxBody)), recorder.Naming(rules.naming()),
 		recorder.OnUnanswered(func(error) { // logged too
 			mu.Lock()

@@ -95,13 +95,14 @@ const serveExample = `
 // runServe runs "cassette serve".
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette serve",
-		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH",
+		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] [-no-redact] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH",
 		serveAbout+namingAbout, serveExample)
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, HOST:PORT on loopback only, PORT from 0 to 65535 (others are usage errors, status 2); port 0 picks a free port, printed on start; a port in use fails with status 1")
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`: where record, rerecord and passthrough forward; in replay too when it has a path (https://host/api/v1), as given to cassette record, so that /users is looked up as /api/v1/users")
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
 	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used, and exit with status 1 if any, or if a request matched no cassette")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them; outside the library")
+	noRedact := c.fs.Bool("no-redact", false, "name requests, and store those recorded, with their credentials as sent instead of REDACTED (replayserver.NoDefaultRedaction): for a library recorded or imported with -no-redact")
 	maxBody := byteSize(defaultMaxBodySize)
 	c.fs.Var(&maxBody, "max-body-size", "in record and rerecord modes, the largest request or response body stored, a `SIZE` in bytes or with a unit (512KiB, 64MiB, 1GiB, 100MB); 0 for no limit. An exchange with a larger body is forwarded but not stored. In replay and record modes, the most of a request body read to name it: give the limit the library was recorded with")
 	nf := addNamingFlags(c.fs)
@@ -163,6 +164,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if *strict {
 		opts = append(opts, replayserver.Strict())
+	}
+	if *noRedact {
+		opts = append(opts, replayserver.NoDefaultRedaction())
 	}
 	var (
 		mu       sync.Mutex // guards stored and storedAt
