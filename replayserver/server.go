@@ -80,7 +80,7 @@ func New(t testing.TB, path string, opts ...Option) *Server {
 		ts.Start()
 	}
 	u, _ := url.Parse(ts.URL)
-	s := &Server{Server: ts, h: h, t: t, transport: &hostRouter{base: ts.Client().Transport, server: u, secret: h.secret}}
+	s := &Server{Server: ts, h: h, t: t, transport: &hostRouter{base: ts.Client().Transport, server: u, secret: h.secret, http2: h.cfg.tls}}
 	ts.Client().Transport = s.transport
 	t.Cleanup(func() {
 		t.Helper() // failures at the end point at the line that called New
@@ -320,6 +320,12 @@ func (w logWriter) Write(p []byte) (int, error) {
 // would name the request another way on each run. A User-Agent so set is
 // sent with the one value a significant User-Agent counts with (see
 // Headers in naming.Rules), none when it counts as absent.
+//
+// To a [TLS] server, which it speaks HTTP/2 to, a request whose URL Go's
+// HTTP/2 server refuses (a control character in its path or query, a
+// malformed %-escape in URL.Opaque) is an error at once: sent, it would
+// be reset by the server and sent again by Go's client until its context
+// ends.
 func (s *Server) Transport() http.RoundTripper { return s.transport }
 
 // sentHeader returns h with each field set under several keys under its
@@ -343,16 +349,22 @@ func sentHeader(h http.Header) (http.Header, bool) {
 // urlHostHeader.
 // The server's secret goes in secretHeader: the server honours the three
 // only with it (see Handler.ownHeaders).
+// Over HTTP/2, a request whose URL the server would refuse is an error at
+// once (see h2TargetError), not sent.
 type hostRouter struct {
 	base   http.RoundTripper // the httptest client's transport
 	server *url.URL
 	secret string // the handler's secret
+	http2  bool   // base speaks HTTP/2 to the server (a TLS server)
 }
 
 var _ http.RoundTripper = (*hostRouter)(nil)
 
 func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL.Host == t.server.Host {
+		if err := t.refused(req); err != nil {
+			return nil, err
+		}
 		if h, merged := sentHeader(req.Header); merged {
 			// Over HTTP/2 the server would read the values of a field
 			// set under several keys in random order, and name the
@@ -388,11 +400,28 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.Header.Set(schemeHeader, req.URL.Scheme)
 	r.Header.Set(secretHeader, t.secret)
 	r.URL.Scheme, r.URL.Host = t.server.Scheme, t.server.Host
+	if err := t.refused(r); err != nil {
+		return nil, err
+	}
 	resp, err := t.base.RoundTrip(r)
 	if resp != nil {
 		resp.Request = req
 	}
 	return resp, err
+}
+
+// refused returns the error of a request r, as it is to be sent, that the
+// server would refuse over HTTP/2 (see h2TargetError), having closed its
+// body as a RoundTripper does; nil for every other request.
+func (t *hostRouter) refused(r *http.Request) error {
+	if !t.http2 {
+		return nil
+	}
+	err := h2TargetError(r)
+	if err != nil && r.Body != nil {
+		r.Body.Close()
+	}
+	return err
 }
 
 // isASCII reports whether s holds only ASCII characters: a host that
