@@ -77,11 +77,11 @@ func (h *Handler) ownHeaders(r *http.Request) *http.Request {
 }
 
 // withoutOwnHeaders returns a shallow copy of r whose header is a copy
-// without the server's own headers.
+// without the server's own headers, under any spelling of their keys.
 func withoutOwnHeaders(r *http.Request) *http.Request {
 	c := *r
 	c.Header = r.Header.Clone()
-	deleteOwnHeaders(c.Header)
+	deleteOwnHeadersAnyCase(c.Header)
 	return &c
 }
 
@@ -99,13 +99,33 @@ func deleteOwnHeaders(hdr http.Header) {
 // in canonical form).
 func deleteOwnHeadersAnyCase(hdr http.Header) {
 	for k := range hdr {
-		for _, own := range [...]string{schemeHeader, hostHeader, urlHostHeader, secretHeader} {
-			if strings.EqualFold(k, own) {
-				delete(hdr, k)
-				break
-			}
+		if isOwnHeader(k) {
+			delete(hdr, k)
 		}
 	}
+}
+
+// hasOwnHeadersAnyCase reports whether hdr holds one of the server's own
+// headers under any spelling of its key, as a header a caller built in
+// process may (a server reads every key in canonical form).
+func hasOwnHeadersAnyCase(hdr http.Header) bool {
+	for k := range hdr {
+		if isOwnHeader(k) {
+			return true
+		}
+	}
+	return false
+}
+
+// isOwnHeader reports whether k is the key of one of the server's own
+// headers, in any spelling.
+func isOwnHeader(k string) bool {
+	for _, own := range [...]string{schemeHeader, hostHeader, urlHostHeader, secretHeader} {
+		if strings.EqualFold(k, own) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasOwnHeaders reports whether hdr holds one of the server's own headers.

@@ -273,3 +273,59 @@ func TestOwnHeadersSetByTheCallerUnderAnotherSpellingAreDropped(t *testing.T) {
 		})
 	}
 }
+
+// NewTransport dropped the server's own headers under their canonical
+// keys only: one a caller set under another spelling
+// (req.Header["x-cassette-host"]) was sent upstream and stored in the
+// cassette as it was. They are dropped in every spelling, recording and
+// passing through alike.
+func TestNewTransportDropsTheServersOwnHeadersInEverySpelling(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	t.Setenv("CI", "")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s, own headers [%s]", r.URL.Path, ownHeadersOf(r.Header))
+	}))
+	defer api.Close()
+	keys := []string{"x-cassette-scheme", "x-cassette-host", "x-cassette-url-host", "x-cassette-secret", "X-CASSETTE-HOST", "X-Cassette-host"}
+	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModePassthrough} {
+		path := filepath.Join(t.TempDir(), "api")
+		t.Run(string(mode), func(t *testing.T) {
+			c := &http.Client{Transport: replayserver.NewTransport(t, path, replayserver.WithMode(mode))}
+			for i, key := range keys {
+				p := fmt.Sprintf("/%d", i)
+				req, _ := http.NewRequest("GET", api.URL+p, nil)
+				req.Header[key] = []string{"forged.example"}
+				want := p + ", own headers []"
+				if status, body := doBody(t, c, req); status != 200 || body != want {
+					t.Errorf("NewTransport (%s) GET %s%s (header %q) = %d %.300q, want 200 %q", mode, api.URL, p, key, status, body, want)
+				}
+				if len(req.Header) != 1 {
+					t.Errorf("the caller's request was changed: header %v", req.Header)
+				}
+			}
+		})
+		if mode != replayserver.ModeRecord {
+			continue
+		}
+		lib, err := library.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names, err := lib.Names()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(names) != len(keys) {
+			t.Errorf("library holds %q, want %d cassettes", names, len(keys))
+		}
+		for _, n := range names {
+			c, _, err := lib.Get(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if own := ownHeadersOf(c.Exchanges[0].Request.Header); own != "" {
+				t.Errorf("cassette %s stores the server's own headers %s", n, own)
+			}
+		}
+	}
+}

@@ -20,7 +20,8 @@ import (
 // in process, without sockets, with the same options, hit tracking and
 // strict mode as [New]. Requests are named by their own URL; the replay
 // server's own headers (see [Server.Transport]) are dropped from them,
-// unread and not sent upstream. A request no
+// under any spelling of their keys, unread and neither sent upstream nor
+// stored. A request no
 // cassette answers is an error from RoundTrip: a [*MissError] carrying the
 // same report as [New]'s 404 answer, which unwraps to [ErrNoMatch]. The
 // report is also logged to the test, but the miss does not fail it by
@@ -63,11 +64,13 @@ type transport struct{ h *Handler }
 var _ http.RoundTripper = (*transport)(nil)
 
 func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if hasOwnHeaders(req.Header) {
+	if hasOwnHeadersAnyCase(req.Header) {
 		// The replay server's own headers, which only Server.Transport
 		// sends, to the server: here no more than any other client's
 		// (see Handler.ownHeaders), they neither name the request nor
-		// go upstream or to a cassette.
+		// go upstream or to a cassette, under any spelling of their
+		// keys (req.Header["x-cassette-host"], which no server reads
+		// in that form, would otherwise be sent and stored as it is).
 		resp, err := tr.roundTrip(withoutOwnHeaders(req))
 		if resp != nil {
 			resp.Request = req // the caller's, as http.Transport returns it
