@@ -152,8 +152,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 			cfg.format, path, lib.Format(), cfg.format, cfg.format)
 	}
 	for _, k := range redactedSignificant(cfg.rules, h.redact) {
-		h.logf("replayserver: naming: header %s is significant but redacted: its value is REDACTED before a request is named, so cassettes are told apart only by whether it is present, not by whose it is; "+
-			"to tell callers apart, make another header significant (a tenant or user id), or keep its value with NoDefaultRedaction", k)
+		h.logf("replayserver: naming: %s, or keep its value with NoDefaultRedaction", redact.SignificantWarning(k))
 	}
 	if inCI() && envMode() == "" && (mode == ModeRecord || mode == ModeRerecord || mode == ModePassthrough) {
 		// Only once never records in CI: a WithMode left in a test

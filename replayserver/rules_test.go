@@ -277,3 +277,31 @@ func TestASignificantRedactedHeaderIsReported(t *testing.T) {
 		})
 	}
 }
+
+// The warning for a significant header that is redacted said of each
+// that cassettes were told apart only by whether it was present: of a
+// Cookie the cookies' names are kept, of an Authorization its scheme,
+// which then tell cassettes apart. It says what is kept of each.
+func TestASignificantRedactedHeaderSaysWhatIsKept(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/me")
+	var logs []string
+	replayserver.New(t, path,
+		replayserver.Naming(naming.Rules{Headers: []string{"cookie", "Authorization", "X-Api-Key"}}),
+		replayserver.Logf(func(format string, args ...any) { logs = append(logs, fmt.Sprintf(format, args...)) }))
+	for header, want := range map[string]string{
+		"Cookie":        "their names are kept, so cassettes are told apart by the names of the cookies a request sends",
+		"Authorization": "its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses",
+		"X-Api-Key":     "cassettes are told apart only by whether it is present",
+	} {
+		var line string
+		for _, l := range logs {
+			if strings.Contains(l, "header "+header+" is significant but redacted") {
+				line = l
+			}
+		}
+		if !strings.Contains(line, want) || !strings.HasSuffix(line, "or keep its value with NoDefaultRedaction") {
+			t.Errorf("the warning for %s is %q, want it to say %q", header, line, want)
+		}
+	}
+}

@@ -135,9 +135,9 @@
 // naming the file, line and column. The other flags add to the file's
 // top-level rules, not to its routes; a media type given a rule by both is
 // an error. Bad rules are usage errors (exit status 2). Record and import
-// warn of a significant header that they redact (Authorization): its value
-// is REDACTED before a request is named, so it tells cassettes apart only
-// by being there.
+// warn of a significant header that they redact: its value is REDACTED
+// before a request is named, but for what is kept (an Authorization's
+// scheme, a Cookie's cookie names), which alone then tells cassettes apart.
 //
 // # Stopping
 //

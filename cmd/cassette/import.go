@@ -173,7 +173,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		prepare = nil
 	} else {
 		for _, k := range rules.significantRedacted() {
-			fmt.Fprintf(stderr, "cassette import: warning: %s\n", redactedNote(k))
+			fmt.Fprintf(stderr, "cassette import: warning: %s\n", redact.SignificantWarning(k))
 		}
 	}
 	named := rules.naming()

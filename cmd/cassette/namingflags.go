@@ -289,7 +289,8 @@ func (s rulesSpec) String() string {
 
 // significantRedacted returns the significant headers of s (its routes'
 // included), canonical and sorted, whose values the recorder redacts by
-// default: they tell cassettes apart only by whether they are there.
+// default: what is kept of them (see redact.SignificantWarning) alone tells
+// cassettes apart.
 func (s rulesSpec) significantRedacted() []string {
 	var out []string
 	add := func(hs []string) {
@@ -305,12 +306,6 @@ func (s rulesSpec) significantRedacted() []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// redactedNote says, for a warning, that the significant header k is
-// redacted before requests are named (see rulesSpec.significantRedacted).
-func redactedNote(k string) string {
-	return fmt.Sprintf("header %s is significant but redacted: its value is REDACTED before a request is named, so cassettes are told apart only by whether it is present, not by whose it is; to tell callers apart, make another header significant (a tenant or user id)", k)
 }
 
 // namingFlags are the flags of serve, record and import that set the naming

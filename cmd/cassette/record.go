@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -171,7 +172,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		redaction = recorder.NoDefaultRedaction()
 	} else {
 		for _, k := range rules.significantRedacted() {
-			logf("cassette record: %s", redactedNote(k))
+			logf("cassette record: %s", redact.SignificantWarning(k))
 		}
 	}
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf), redaction,

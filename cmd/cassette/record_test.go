@@ -1267,3 +1267,32 @@ func TestRecordLeavesAFolderMadeInPlaceOfItsUnusedList(t *testing.T) {
 		})
 	}
 }
+
+// The warning said of each significant header record redacts that
+// cassettes were told apart only by whether it was present: of a Cookie
+// the cookies' names are kept, of an Authorization its scheme. It says
+// what is kept of each.
+func TestRecordWarnsWhatIsKeptOfASignificantHeaderItRedacts(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	upstream := echoAPI(t)
+	rec, code := recordSession(t, upstream.URL, filepath.Join(t.TempDir(), "api"), []string{"-header", "cookie,Authorization,X-Api-Key"}, "/a")
+	if code != exitOK {
+		t.Fatalf("record exited with %d, want 0; stderr:\n%s", code, rec.stderr.String())
+	}
+	lines := strings.Split(rec.stderr.String(), "\n")
+	for header, want := range map[string]string{
+		"Cookie":        "their names are kept, so cassettes are told apart by the names of the cookies a request sends",
+		"Authorization": "its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses",
+		"X-Api-Key":     "cassettes are told apart only by whether it is present",
+	} {
+		var line string
+		for _, l := range lines {
+			if strings.Contains(l, "cassette record: header "+header+" is significant but redacted") {
+				line = l
+			}
+		}
+		if !strings.Contains(line, want) {
+			t.Errorf("record -header %s warned %q, want it to say %q", header, line, want)
+		}
+	}
+}

@@ -1,0 +1,28 @@
+package redact
+
+// SignificantWarning is the warning the replay server and cassette record
+// log for a significant header (one that names a request) whose values
+// the rules redact: it says what of the value is kept before a request is
+// named (see [Rules.Header]), and so what still tells cassettes apart. The
+// caller prefixes what logs it and may add a way out of its own.
+func SignificantWarning(name string) string {
+	return "header " + name + " is significant but redacted: " + keptWhenNamed(name) +
+		"; to tell callers apart, make another header significant (a tenant or user id)"
+}
+
+// keptWhenNamed says what of a redacted value of the header called name
+// is kept, as headerRedactor redacts it, and what cassettes are then told
+// apart by.
+func keptWhenNamed(name string) string {
+	switch {
+	case equalFold(name, "Cookie"):
+		return "the value of each of its cookies is " + Placeholder + " before a request is named, and their names are kept, so cassettes are told apart by the names of the cookies a request sends, not by whose they are"
+	case equalFold(name, "Set-Cookie"):
+		return "its cookie's value is " + Placeholder + " before a request is named, and the cookie's name and attributes are kept, so cassettes are told apart by those, not by whose the cookie is"
+	case equalFold(name, "Authorization"), equalFold(name, "Proxy-Authorization"):
+		return "its credentials are " + Placeholder + " before a request is named, and its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses (only by whether it is present, for a value without one), not by whose credentials they are"
+	case equalFold(name, "User-Agent"):
+		return "its value is " + Placeholder + " before a request is named unless it is Go's own (Go-http-client/1.1, /2.0, which Go's client sends for a request that sets none), so cassettes are told apart only by whether it is present and Go's own, not by which agent it names"
+	}
+	return "its value is " + Placeholder + " before a request is named, so cassettes are told apart only by whether it is present, not by whose it is"
+}

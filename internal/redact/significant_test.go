@@ -1,0 +1,51 @@
+package redact_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/internal/redact"
+)
+
+// The warning for a significant header the rules redact said of every
+// header that cassettes were told apart only by whether it was present:
+// of a Cookie the names of the cookies are kept, of an Authorization its
+// scheme. It says what Header keeps of each.
+func TestSignificantWarningSaysWhatIsKept(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		redacted    string // as Default().Header redacts value
+		want        string // in the warning
+	}{
+		{"Cookie", "session=s3cret; theme=dark", "session=REDACTED; theme=REDACTED", "cassettes are told apart by the names of the cookies a request sends"},
+		{"Authorization", "Bearer s3cret", "Bearer REDACTED", "its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses"},
+		{"Proxy-Authorization", "Basic czNjcmV0", "Basic REDACTED", "its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses"},
+		{"Set-Cookie", "session=s3cret; Path=/", "session=REDACTED; Path=/", "the cookie's name and attributes are kept"},
+		{"X-Api-Key", "s3cret", "REDACTED", "cassettes are told apart only by whether it is present, not by whose it is"},
+		{"X-Vault-Token", "hvs.s3cret", "REDACTED", "cassettes are told apart only by whether it is present, not by whose it is"},
+	} {
+		r := redact.Default()
+		r.Headers = append(r.Headers, "User-Agent")
+		if got := r.Header(http.Header{tc.name: {tc.value}}).Get(tc.name); got != tc.redacted {
+			t.Fatalf("Default().Header(%s: %s) = %q, want %q: the table no longer says how it redacts", tc.name, tc.value, got, tc.redacted)
+		}
+		w := redact.SignificantWarning(tc.name)
+		if !strings.HasPrefix(w, "header "+tc.name+" is significant but redacted: ") || !strings.Contains(w, tc.want) {
+			t.Errorf("SignificantWarning(%q) = %q, want it to say %q", tc.name, w, tc.want)
+		}
+		if tc.redacted != redact.Placeholder && strings.Contains(w, "only by whether it is present, not") {
+			t.Errorf("SignificantWarning(%q) = %q, which says only its presence counts, though %q is kept of %q", tc.name, w, tc.redacted, tc.value)
+		}
+	}
+	// A User-Agent redacted by the caller's rules keeps Go's own agent.
+	r := redact.Rules{Headers: []string{"User-Agent"}}
+	for v, want := range map[string]string{"Go-http-client/1.1": "Go-http-client/1.1", "my-sdk/2.0": "REDACTED"} {
+		if got := r.Header(http.Header{"User-Agent": {v}}).Get("User-Agent"); got != want {
+			t.Fatalf("Header(User-Agent: %s) = %q, want %q", v, got, want)
+		}
+	}
+	if w := redact.SignificantWarning("User-Agent"); !strings.Contains(w, "unless it is Go's own") {
+		t.Errorf("SignificantWarning(%q) = %q, want it to say Go's own agent is kept", "User-Agent", w)
+	}
+}
