@@ -209,8 +209,10 @@
 // skipped. A response that a browser stored decoded in a HAR loses its
 // Content-Encoding header, so that it replays consistently. Export writes
 // a library as a HAR 1.2 file ("-" for stdout) that import reads back
-// unchanged; a DST that is a folder, or in a folder that does not exist,
-// is a usage error (exit status 2).
+// unchanged: a response body in gzip or deflate decoded, with its bytes as
+// sent beside it, unless it decodes to more than 64 MiB (a decompression
+// bomb), which is written as sent; a DST that is a folder, or in a folder
+// that does not exist, is a usage error (exit status 2).
 //
 // # audit
 //

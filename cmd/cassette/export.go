@@ -21,9 +21,12 @@ exist (exit status 2).
 -to har writes a HAR 1.2 log that browsers' developer tools and HTTP
 tools open: one entry per exchange, cassette after cassette, with the
 recording time as startedDateTime and the latency as the time waited.
-Bodies that are not UTF-8 text are written in base64. What HAR cannot hold
-(trailers, the encoding of a binary request body) is kept in custom
-fields, so "cassette import -from har" gives back the same cassettes.
+Bodies that are not UTF-8 text are written in base64. A response body in
+gzip or deflate is written decoded, as browsers write it, unless it
+decodes to more than 64 MiB (a decompression bomb): that one is written
+as sent, as a body in br or zstd is. What HAR cannot hold (trailers, the
+encoding of a binary request body) is kept in custom fields, so
+"cassette import -from har" gives back the same cassettes.
 `
 
 const exportExample = `

@@ -92,15 +92,16 @@ func exportExchange(name string, ex library.Exchange) entry {
 	if len(ex.Response.Body) > 0 {
 		c := &e.Response.Content
 		enc := strings.Join(ex.Response.Header.Values("Content-Encoding"), ", ")
-		if plain, ok := DecodeContent(enc, ex.Response.Body); ok {
+		if plain, whole, ok := DecodeContentUpTo(enc, ex.Response.Body, MaxExportDecoded); ok && whole {
 			// As browsers write it, decoded; the bytes as sent beside it.
 			c.Text, c.Encoding = encodeText(plain)
 			c.Size, c.Compression = int64(len(plain)), int64(len(plain)-len(ex.Response.Body))
 			c.Encoded, _ = json.Marshal(base64.StdEncoding.EncodeToString(ex.Response.Body))
 		} else {
 			c.Text, c.Encoding = encodeText(ex.Response.Body)
-			// Still in its coding (br, zstd, several): Import keeps it
-			// so, though browsers write such bodies decoded.
+			// Still in its coding (br, zstd, several, or gzip or deflate
+			// that decodes to more than MaxExportDecoded): Import keeps
+			// it so, though browsers write such bodies decoded.
 			enc = strings.TrimSpace(enc)
 			c.AsSent = enc != "" && !strings.EqualFold(enc, "identity")
 		}
@@ -135,9 +136,17 @@ func asteriskHost(name string, r library.Request) string {
 	return host
 }
 
-// maxDecoded bounds the decoded size of a body Export decodes: one that
-// would be larger (a decompression bomb) is written as sent.
+// maxDecoded bounds the decoded size of a body DecodeContent decodes
+// (Import, checking a body Export kept in "_encoded").
 const maxDecoded = 256 << 20
+
+// MaxExportDecoded is the most a gzip or deflate body decodes to that
+// Export writes decoded: one that decodes to more (a decompression bomb:
+// a few hundred KiB of gzip decode to gigabytes, which Export would hold,
+// and copy, in memory) is written as sent, marked "_asSent", which Import
+// reads back byte for byte. It is as much as cassette show, audit and
+// drift decode.
+const MaxExportDecoded = 64 << 20
 
 // DecodeContent returns body decoded from enc, a Content-Encoding, when
 // it is gzip or deflate (one coding; deflate zlib-wrapped, as HTTP means

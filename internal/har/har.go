@@ -51,8 +51,10 @@
 // that HAR viewers show it), with its "size" decoded and "compression"
 // the bytes the coding saved; the body as sent is in the custom field
 // "_encoded" (base64). One in br or zstd, which the standard library does
-// not decode, or in several codings, is written as sent, marked "_asSent":
-// true so that Import keeps its Content-Encoding. Import trusts these two
+// not decode, in several codings, or in gzip or deflate decoding to more
+// than [MaxExportDecoded] (64 MiB: a decompression bomb), is written as
+// sent, marked "_asSent": true so that Import keeps it, and its
+// Content-Encoding, byte for byte. Import trusts these two
 // fields only in a HAR whose creator is "cassette", and "_encoded" only
 // while the text still decodes from it: a text edited by hand wins. Trailers, which HAR cannot hold, are written
 // in the custom field "_trailers" of the response, and the pieces a

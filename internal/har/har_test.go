@@ -462,6 +462,34 @@ func TestExportDecodesEncodedBodies(t *testing.T) {
 	}
 }
 
+// A gzip or deflate body that decodes to more than MaxExportDecoded (a
+// decompression bomb: here 66 KiB of gzip that decode to 64 MiB and a byte) was
+// decoded up to 256 MiB and written as text, so that Export of a small
+// cassette held gigabytes in memory. It is written as sent, marked
+// "_asSent", and Import gives it back byte for byte.
+func TestExportWritesABodyDecodingPastTheLimitAsSent(t *testing.T) {
+	// Gzip members of 1 MiB each, one after the other, as a gzip body may
+	// hold them (RFC 1952): cheaper to make than one member of 64 MiB.
+	member := gzipBytes(strings.Repeat("a", 1<<20))
+	bomb := append(bytes.Repeat(member, MaxExportDecoded>>20), gzipBytes("a")...)
+	ex := library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://example.com/bomb"},
+		Response: library.Response{StatusCode: 200, Header: http.Header{"Content-Encoding": {"gzip"}, "Content-Type": {"text/plain"}}, Body: bomb},
+	}
+	cs, data, got := exportOne(t, ex)
+	if !got.AsSent || len(got.Encoded) != 0 || got.Encoding != "base64" || got.Text != base64.StdEncoding.EncodeToString(bomb) || got.Size != int64(len(bomb)) {
+		t.Errorf("gzip of %d bytes decoding to %d: content of %d bytes of text (encoding %q, size %d), _asSent %v, _encoded of %d bytes; want it as sent, in base64, marked _asSent",
+			len(bomb), MaxExportDecoded+1, len(got.Text), got.Encoding, got.Size, got.AsSent, len(got.Encoded))
+	}
+	back, _, err := Import(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(cs, back); diff != "" {
+		t.Errorf("Import(Export(cs)) differs (-cs +got):\n%.2000s", diff)
+	}
+}
+
 // The "_encoded" field is trusted only in a HAR that Export wrote, and
 // only while the text still decodes from it: a text edited by hand wins
 // (it was dropped for the bytes in "_encoded"), and another tool's field
