@@ -22,7 +22,10 @@ of every header in order, trailers, latencies and recording times. It
 converts between JSON and YAML and between a single-file library and a
 directory library, as the paths say: a path ending in .json, .yaml or .yml
 is a single file in that format, any other path a directory with one file
-per cassette, written in the -format given (default json).
+per cassette, written in the -format given (default json). A response
+body over 8 MiB held in a cassette of SRC goes to a body file of DST, as
+the recorder stores it (the same bytes), unless it was streamed: its
+chunks, which a body file would lose, keep it in its cassette.
 
 Convert refuses to overwrite a DST that exists and is not empty, unless
 -force: then DST holds exactly the cassettes of SRC afterwards (other
@@ -89,7 +92,7 @@ func runConvert(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
 		return exitError
 	}
-	if err := writeAll(out, all, (*library.Library).Put, nil, opts...); err != nil {
+	if err := writeAll(out, all, putConverted, nil, opts...); err != nil {
 		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
 		return exitError
 	}
@@ -266,7 +269,7 @@ func hasContent(path string) (bool, error) {
 // that holds part of the cassettes, nor changes the one there. A folder
 // that is a mount point (a container's volume), which no other folder can
 // replace, is written into, as lib's Save writes (see putAll).
-// put puts each cassette into the library written (Library.Put, or
+// put puts each cassette into the library written (putConverted, or
 // putSpilled). p, if not nil, shows the cassettes put.
 func writeAll(lib *library.Library, all []library.Cassette, put func(*library.Library, library.Cassette) error, p *progress, opts ...library.Option) error {
 	if !lib.IsDir() {
@@ -295,7 +298,7 @@ func writeAll(lib *library.Library, all []library.Cassette, put func(*library.Li
 // putAll puts every cassette into lib with put and saves it; p, if not
 // nil, shows the cassettes put. If it fails, lib gives up what it holds
 // unsaved (see library.Library.Discard), with the body files committed
-// for it (see putSpilled).
+// for it (see putWithBodyFiles).
 func putAll(lib *library.Library, all []library.Cassette, put func(*library.Library, library.Cassette) error, p *progress) error {
 	defer p.done()
 	for i, c := range all {

@@ -192,7 +192,9 @@
 // Convert copies a library losslessly between JSON and YAML and between a
 // single file and a directory (the paths decide; -format sets the format of
 // a directory DST). It refuses to overwrite a DST that is not empty unless
-// -force.
+// -force. A response body over 8 MiB held in a cassette of SRC goes to a
+// body file of DST, as the recorder stores it, unless it was streamed:
+// with its chunks, which a body file would lose, it stays in its cassette.
 //
 // # import and export
 //

@@ -10,17 +10,20 @@ import (
 
 // spillBodies returns c with each response body over spill.Size moved to
 // a body file of lib, as the recorder stores such a body (see "Body
-// files" in package library), so that an imported library looks as a
-// recorded one does and loads without holding large bodies in memory.
-// Such a body's chunks, if any, are dropped, as the recorder drops them: a
-// body file is replayed as one stream. The exchanges of c are not
-// modified. If it fails, it gives up the body files it committed; so does
-// [putSpilled] if lib does not take the cassette.
-func spillBodies(lib *library.Library, c library.Cassette) (library.Cassette, error) {
+// files" in package library), so that an imported or converted library
+// looks as a recorded one does and loads without holding large bodies in
+// memory. A body file is replayed as one stream, without the chunks a
+// streamed body arrived in: with keepStreams, a body that has chunks
+// stays in its cassette, with them (convert, which loses nothing);
+// without, it is moved and its chunks dropped, as the recorder drops them
+// (import). The exchanges of c are not modified. If it fails, it gives
+// up the body files it committed; so do [putSpilled] and
+// [putConverted] if lib does not take the cassette.
+func spillBodies(lib *library.Library, c library.Cassette, keepStreams bool) (library.Cassette, error) {
 	var out []library.Exchange // a copy of c.Exchanges, once a body is spilled
 	for i := range c.Exchanges {
 		r := c.Exchanges[i].Response
-		if r.BodyFile != "" || len(r.Body) <= spill.Size {
+		if r.BodyFile != "" || len(r.Body) <= spill.Size || keepStreams && len(r.Chunks) > 0 {
 			continue
 		}
 		path, err := newBodyFile(lib, r.Body)
@@ -42,9 +45,21 @@ func spillBodies(lib *library.Library, c library.Cassette) (library.Cassette, er
 }
 
 // putSpilled puts c into lib with its large bodies in body files (see
-// spillBodies).
+// spillBodies), streamed ones too: cassette import.
 func putSpilled(lib *library.Library, c library.Cassette) error {
-	spilled, err := spillBodies(lib, c)
+	return putWithBodyFiles(lib, c, false)
+}
+
+// putConverted puts c into lib with its large bodies in body files but
+// for streamed ones (see spillBodies): cassette convert.
+func putConverted(lib *library.Library, c library.Cassette) error {
+	return putWithBodyFiles(lib, c, true)
+}
+
+// putWithBodyFiles puts c into lib with its large bodies in body files
+// (see spillBodies).
+func putWithBodyFiles(lib *library.Library, c library.Cassette, keepStreams bool) error {
+	spilled, err := spillBodies(lib, c, keepStreams)
 	if err != nil {
 		return err
 	}

@@ -242,3 +242,76 @@ func TestImportThatFailsLeavesNoBodyFile(t *testing.T) {
 		})
 	}
 }
+
+// TestConvertMovesLargeInlineBodiesToBodyFiles: a response body over
+// spill.Size held in its cassette (a library imported before import
+// stored such bodies in body files, or written by hand) is moved by
+// convert to a body file of DST, as the recorder stores it, to a
+// directory and to a single-file library alike, and replays the same
+// bytes. Before, convert kept it inline. A streamed body of that size,
+// whose chunks a body file would lose, stays in its cassette with them.
+func TestConvertMovesLargeInlineBodiesToBodyFiles(t *testing.T) {
+	recorded := loadAll(t, writeLargeBodyLibrary(t))
+	inline := filepath.Join(t.TempDir(), "inline")
+	lib, err := library.Open(inline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range recorded {
+		c.Exchanges = slices.Clone(c.Exchanges)
+		for i := range c.Exchanges {
+			if r := &c.Exchanges[i].Response; r.BodyFile != "" {
+				r.Body, r.BodyFile = largeBody, ""
+			}
+		}
+		if err := lib.Put(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if bodies, _ := filepath.Glob(filepath.Join(inline, "bodies", "*")); len(bodies) > 0 {
+		t.Fatalf("the library with the body inline holds body files %q", bodies)
+	}
+	for _, dst := range []string{filepath.Join(t.TempDir(), "api"), filepath.Join(t.TempDir(), "api.yaml")} {
+		if code, _, stderr := runSync(t, "convert", inline, dst); code != exitOK {
+			t.Fatalf("convert %s %s = %d, stderr %q", inline, dst, code, stderr)
+		}
+		checkLargeBody(t, dst, recorded)
+	}
+
+	t.Run("streamed", func(t *testing.T) {
+		src := filepath.Join(t.TempDir(), "streamed.json")
+		ex := exchange("GET", "http://127.0.0.1:40001/export", "", 200, "text/csv", largeBody, fixedNow)
+		ex.Response.Chunks = []library.Chunk{{Size: 1 << 20, At: time.Millisecond}, {Size: len(largeBody) - 1<<20, At: 2 * time.Millisecond}}
+		lib, err := library.Open(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := lib.Append(nameOf(ex), ex); err != nil {
+			t.Fatal(err)
+		}
+		if err := lib.Save(); err != nil {
+			t.Fatal(err)
+		}
+		want := loadAll(t, src)
+		dst := filepath.Join(t.TempDir(), "api")
+		if code, _, stderr := runSync(t, "convert", src, dst); code != exitOK {
+			t.Fatalf("convert %s %s = %d, stderr %q", src, dst, code, stderr)
+		}
+		got := loadAll(t, dst)
+		if len(got) != 1 || len(got[0].Exchanges) != 1 {
+			t.Fatalf("%s holds %d cassettes, want the one of %s", dst, len(got), src)
+		}
+		r := got[0].Exchanges[0].Response
+		if r.BodyFile != "" || !bytes.Equal(r.Body, largeBody) {
+			t.Errorf("convert of a streamed body of %d bytes: body file %q, %d bytes in the cassette; want the body in the cassette, with its chunks", len(largeBody), r.BodyFile, len(r.Body))
+		}
+		// The rest as in SRC (cmp would compare the bodies byte by byte, slowly).
+		got[0].Exchanges[0].Response.Body, want[0].Exchanges[0].Response.Body = nil, nil
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("convert of a streamed body of %d bytes: %s differs (-src +dst):\n%s", len(largeBody), dst, diff)
+		}
+	})
+}
