@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cassette-go/cassette/library"
@@ -236,6 +237,29 @@ func printable(s string) string {
 		}
 	}
 	return s
+}
+
+// shownNames returns names joined by sep, each as shownName shows it.
+func shownNames(names []string, sep string) string {
+	shown := make([]string, len(names))
+	for i, n := range names {
+		shown[i] = shownName(n)
+	}
+	return strings.Join(shown, sep)
+}
+
+// shownName returns a name of a list that a naming rule or the line of
+// the rules in force shows (a header, a query key, a member a body rule
+// leaves out) as it is, or quoted as Go quotes a string when it would not
+// read back as one name: empty, or holding a comma or a semicolon (which
+// part the names and the rules), a double quote, white space or a
+// character that does not print. So {"formWithout": ["x,y"]} shows as
+// form-without:"x,y", not as the form-without:x,y of two fields.
+func shownName(s string) string {
+	if s == "" || strings.ContainsAny(s, ",;\"") || strings.ContainsFunc(s, unicode.IsSpace) {
+		return strconv.Quote(s)
+	}
+	return printable(s)
 }
 
 // withBody returns ex with the content of its response's body file, if it

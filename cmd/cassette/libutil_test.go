@@ -232,3 +232,24 @@ func TestCommandsSayAFileIsNotALibrary(t *testing.T) {
 		t.Errorf("the commands changed %s: %q, %v", file, b, err)
 	}
 }
+
+// The line of the rules in force joined names with commas as they were:
+// an ignored query key "a,b" showed as two keys, and
+// {"formWithout": ["x,y"]} as form-without:x,y, two fields. A name that
+// would not read back as one name is quoted as Go quotes a string.
+func TestRulesLineQuotesNamesThatWouldNotReadBack(t *testing.T) {
+	file := writeRules(t, `{
+  "headers": ["X-Tenant"],
+  "ignoreQuery": ["_", "a,b", "c;d", "e f", "g\"h", "i\u0001j", "k=l", "m:n", "é"],
+  "bodies": {"application/json": {"jsonWithout": ["/id", "a,b", " c"]}, "application/x-www-form-urlencoded": {"formWithout": ["nonce", "x,y"]}}
+}`)
+	got, err := readRulesFile(file)
+	if err != nil {
+		t.Fatalf("readRulesFile: %v", err)
+	}
+	const line = `headers X-Tenant; ignoreQuery _, "a,b", "c;d", "e f", "g\"h", "i\x01j", k=l, m:n, é; ` +
+		`bodies application/json=json-without:/id,"a,b"," c", application/x-www-form-urlencoded=form-without:nonce,"x,y"`
+	if s := got.String(); s != line {
+		t.Errorf("the rules read, on one line:\n%s\nwant\n%s", s, line)
+	}
+}

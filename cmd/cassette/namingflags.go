@@ -110,7 +110,7 @@ func (b bodyRule) String() string {
 	if len(b.members) == 0 {
 		return b.word
 	}
-	return b.word + ":" + strings.Join(b.members, ",")
+	return b.word + ":" + shownNames(b.members, ",")
 }
 
 // bodyRuleWords lists the body rules, for errors.
@@ -258,14 +258,15 @@ func (s rulesSpec) isDefault() bool {
 }
 
 // String returns s on one line: "headers X-Tenant; bodies
-// application/json=json; routes "POST /v1/search"".
+// application/json=json; routes "POST /v1/search"", a name that would
+// not read back as one quoted (see shownName).
 func (s rulesSpec) String() string {
 	var parts []string
 	if len(s.headers) > 0 {
-		parts = append(parts, "headers "+strings.Join(s.headers, ", "))
+		parts = append(parts, "headers "+shownNames(s.headers, ", "))
 	}
 	if len(s.ignoreQuery) > 0 {
-		parts = append(parts, "ignoreQuery "+strings.Join(s.ignoreQuery, ", "))
+		parts = append(parts, "ignoreQuery "+shownNames(s.ignoreQuery, ", "))
 	}
 	if len(s.bodies) > 0 {
 		var bs []string

@@ -390,8 +390,8 @@ func TestRulesFileGivesTheRulesOfGo(t *testing.T) {
 			t.Errorf("Name(%s) under the rules file = %q, want %q as under the rules in Go", s, g, w)
 		}
 	}
-	const line = `headers X-Tenant, accept; ignoreQuery _, a,b; bodies application/json=json-without:/id,timestamp, +json=json, ` +
-		`application/x-www-form-urlencoded=form-without:nonce,x,y, multipart/*=multipart, text/csv=exact, */*=ignore; ` +
+	const line = `headers X-Tenant, accept; ignoreQuery _, "a,b"; bodies application/json=json-without:/id,timestamp, +json=json, ` +
+		`application/x-www-form-urlencoded=form-without:nonce,"x,y", multipart/*=multipart, text/csv=exact, */*=ignore; ` +
 		`routes "POST /rpc", "/v1/forms/{id...}", "GET /health"`
 	if s := got.String(); s != line {
 		t.Errorf("the rules read, on one line:\n%s\nwant\n%s", s, line)
