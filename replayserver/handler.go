@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -24,7 +23,6 @@ import (
 	"github.com/cassette-go/cassette/internal/slowbody"
 	"github.com/cassette-go/cassette/internal/testlog"
 	"github.com/cassette-go/cassette/library"
-	"github.com/cassette-go/cassette/naming"
 )
 
 // A Handler answers HTTP requests from a cassette library. It is the core
@@ -151,7 +149,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 		h.logf("replayserver: Format(%s) is ignored for %s: the extension of a single-file library gives its format, %s; to store it in %s, give its path a .%s extension (Format chooses the files of a directory library)",
 			cfg.format, path, lib.Format(), cfg.format, cfg.format)
 	}
-	for _, k := range redactedSignificant(cfg.rules, h.redact) {
+	for _, k := range h.redact.SignificantRedacted(cfg.rules) {
 		h.logf("replayserver: naming: %s, or keep its value with NoDefaultRedaction", redact.SignificantWarning(k))
 	}
 	if inCI() && envMode() == "" && (mode == ModeRecord || mode == ModeRerecord || mode == ModePassthrough) {
@@ -506,25 +504,6 @@ func (h *Handler) Close() error {
 		return h.replaceLibrary()
 	}
 	return nil
-}
-
-// redactedSignificant returns the significant headers of rules (its
-// routes' included), canonical and sorted, whose values red redacts.
-func redactedSignificant(rules naming.Rules, red redact.Rules) []string {
-	var out []string
-	add := func(hs []string) {
-		for _, k := range hs {
-			if k := http.CanonicalHeaderKey(k); red.RedactsHeader(k) && !slices.Contains(out, k) {
-				out = append(out, k)
-			}
-		}
-	}
-	add(rules.Headers)
-	for _, r := range rules.Routes {
-		add(r.Rules.Headers)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // recordHint says how to record a missing library or cassette.

@@ -172,7 +172,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 	if *noRedact {
 		prepare = nil
 	} else {
-		for _, k := range rules.significantRedacted() {
+		for _, k := range recorderRules.SignificantRedacted(rules.naming()) {
 			fmt.Fprintf(stderr, "cassette import: warning: %s\n", redact.SignificantWarning(k))
 		}
 	}

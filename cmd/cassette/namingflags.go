@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -286,27 +285,6 @@ func (s rulesSpec) String() string {
 		return "default"
 	}
 	return printable(strings.Join(parts, "; "))
-}
-
-// significantRedacted returns the significant headers of s (its routes'
-// included), canonical and sorted, whose values the recorder redacts by
-// default: what is kept of them (see redact.SignificantWarning) alone tells
-// cassettes apart.
-func (s rulesSpec) significantRedacted() []string {
-	var out []string
-	add := func(hs []string) {
-		for _, h := range hs {
-			if k := http.CanonicalHeaderKey(h); recorderRules.RedactsHeader(k) && !slices.Contains(out, k) {
-				out = append(out, k)
-			}
-		}
-	}
-	add(s.headers)
-	for _, rt := range s.routes {
-		add(rt.rules.headers)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // namingFlags are the flags of serve, record and import that set the naming

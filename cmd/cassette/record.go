@@ -171,7 +171,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if *noRedact {
 		redaction = recorder.NoDefaultRedaction()
 	} else {
-		for _, k := range rules.significantRedacted() {
+		for _, k := range recorderRules.SignificantRedacted(rules.naming()) {
 			logf("cassette record: %s", redact.SignificantWarning(k))
 		}
 	}

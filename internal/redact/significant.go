@@ -1,5 +1,12 @@
 package redact
 
+import (
+	"net/http"
+	"slices"
+
+	"github.com/cassette-go/cassette/naming"
+)
+
 // SignificantWarning is the warning the replay server and cassette record
 // log for a significant header (one that names a request) whose values
 // the rules redact: it says what of the value is kept before a request is
@@ -25,4 +32,25 @@ func keptWhenNamed(name string) string {
 		return "its value is " + Placeholder + " before a request is named unless it is Go's own (Go-http-client/1.1, /2.0, which Go's client sends for a request that sets none), so cassettes are told apart only by whether it is present and Go's own, not by which agent it names"
 	}
 	return "its value is " + Placeholder + " before a request is named, so cassettes are told apart only by whether it is present, not by whose it is"
+}
+
+// SignificantRedacted returns the headers that rules make significant
+// (its routes' included), canonical and sorted, whose values r redacts:
+// what is kept of them (see SignificantWarning) alone tells cassettes
+// apart, which the recorder and the replay server warn of.
+func (r Rules) SignificantRedacted(rules naming.Rules) []string {
+	var out []string
+	add := func(hs []string) {
+		for _, k := range hs {
+			if k := http.CanonicalHeaderKey(k); r.RedactsHeader(k) && !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	add(rules.Headers)
+	for _, rt := range rules.Routes {
+		add(rt.Rules.Headers)
+	}
+	slices.Sort(out)
+	return out
 }
