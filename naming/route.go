@@ -45,7 +45,9 @@ func (r Rules) Route(pattern string, rr Rules) Rules {
 
 // Validate reports what in r cannot work as written: invalid route
 // patterns (they match nothing), routes inside a route's rules (they are
-// not consulted) and keys of Bodies that select no body. A key of Bodies
+// not consulted), names in Headers that are no header names (not an HTTP
+// token, as "X Tenant" or "X-Tenant:": no request carries them, so they
+// tell no request from another) and keys of Bodies that select no body. A key of Bodies
 // is matched as it is against a request's media type, the "+suffix"
 // after its last "+", and its "type/*" (see [Rules.Bodies]), so the keys
 // that select bodies are a media type in lower case without parameters
@@ -59,7 +61,8 @@ func (r Rules) Route(pattern string, rr Rules) Rules {
 // that takes rules fail early with a clear error, as replayserver and
 // recorder do when given them.
 func (r Rules) Validate() error {
-	errs := validateBodies("", r.Bodies)
+	errs := validateHeaders("", r.Headers)
+	errs = append(errs, validateBodies("", r.Bodies)...)
 	for i, rt := range r.Routes {
 		where := fmt.Sprintf("route %d %q", i, rt.Pattern)
 		if reason := checkPattern(rt.Pattern); reason != "" {
@@ -68,9 +71,23 @@ func (r Rules) Validate() error {
 		if len(rt.Rules.Routes) > 0 {
 			errs = append(errs, fmt.Errorf("%s: routes inside a route are not consulted", where))
 		}
+		errs = append(errs, validateHeaders(where+": ", rt.Rules.Headers)...)
 		errs = append(errs, validateBodies(where+": ", rt.Rules.Bodies)...)
 	}
 	return errors.Join(errs...)
+}
+
+// validateHeaders reports the names in headers that are no header names
+// (an HTTP token): a request never carries such a header, so the rule
+// would never tell one request from another.
+func validateHeaders(where string, headers []string) []error {
+	var errs []error
+	for _, h := range headers {
+		if !isToken(h) {
+			errs = append(errs, fmt.Errorf("%s%q is no header name: want a name such as X-Tenant, of letters, digits and !#$%%&'*+-.^_`|~", where, h))
+		}
+	}
+	return errs
 }
 
 // validateBodies reports the keys of bodies that select nothing.
@@ -322,7 +339,8 @@ func unhex(c byte) byte {
 	return c - 'a' + 10
 }
 
-// isToken reports whether s is an HTTP token, as a method is.
+// isToken reports whether s is an HTTP token, as a method or a header
+// name is.
 func isToken(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -216,24 +216,10 @@ func bodyKey(s string) (string, error) {
 	return k, nil
 }
 
-// checkHeaderName returns an error when s is no header name.
+// checkHeaderName returns an error when s is no header name, as
+// naming.Rules.Validate says it.
 func checkHeaderName(s string) error {
-	if !isToken(s) {
-		return fmt.Errorf("%q is no header name: want a name such as X-Tenant, of letters, digits and !#$%%&'*+-.^_`|~", s)
-	}
-	return nil
-}
-
-// isToken reports whether s is an HTTP token, as a header name is.
-func isToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return s != ""
+	return naming.Rules{Headers: []string{s}}.Validate()
 }
 
 // naming returns the naming.Rules that s gives.
