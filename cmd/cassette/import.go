@@ -48,7 +48,9 @@ The naming rules (-rules, -header, -ignore-query, -body; see below) name
 the cassettes as cassette record names what it records, after redaction:
 import with the rules the library is served with (cassette serve) or
 replayed with in Go (replayserver.Naming), or the requests they concern
-miss. A significant header that is redacted (Authorization) tells
+miss. A request is named as a server gets it: a Host or Transfer-Encoding
+listed among its headers (in a HAR of HTTP/1.1) counts for nothing, as
+no server finds them among a request's header fields. A significant header that is redacted (Authorization) tells
 cassettes apart only by being there: import warns of it. Cassettes that
 an earlier import into DST named with other rules are kept: import into
 a new DST to replace them all.

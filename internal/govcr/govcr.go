@@ -47,6 +47,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 	"gopkg.in/yaml.v3"
@@ -129,8 +130,10 @@ func Import(data []byte) ([]library.Cassette, error) {
 // ImportWith is [Import], with the cassettes named by rules, and prepare,
 // if not nil, called on each exchange before it is named: the exchange is
 // stored as prepare leaves it (redacted, by the import of cassette), and
-// named after it. An error of prepare stops the import, naming the
-// interaction.
+// named after it, as a server gets the request (without the Host and
+// Transfer-Encoding a client set among its headers: see
+// headerkey.WithoutMoved). An error of prepare stops the import, naming
+// the interaction.
 func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming.Rules) ([]library.Cassette, error) {
 	var p probe
 	if err := unmarshal(data, &p); err != nil {
@@ -266,7 +269,10 @@ func nameOf(r library.Request, rules naming.Rules) (string, error) {
 		// could reach it.
 		return "", errors.New("invalid request: the url is not an absolute http or https URL")
 	}
-	req.Header = r.Header
+	// As a server gets it: without a Host (or Transfer-Encoding) the
+	// client set among the header fields, which Go's client does not send
+	// so, nor a server names a request by.
+	req.Header = headerkey.WithoutMoved(r.Header)
 	return naming.Name(req, r.Body, rules), nil
 }
 

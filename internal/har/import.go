@@ -16,6 +16,7 @@ import (
 
 	"github.com/cassette-go/cassette/internal/bomtext"
 	"github.com/cassette-go/cassette/internal/forwarded"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
@@ -42,8 +43,10 @@ func Import(data []byte) (cs []library.Cassette, skipped []string, err error) {
 // ImportWith is [Import], with the cassettes named by rules, and prepare,
 // if not nil, called on each exchange before it is named: the exchange is
 // stored as prepare leaves it (redacted, by the import of cassette), and
-// named after it, with the host of an OPTIONS * request from its "_host"
-// still. An error of prepare stops the import, naming the entry.
+// named after it as a server gets the request (without the Host and
+// Transfer-Encoding listed among its headers: see
+// headerkey.WithoutMoved), with the host of an OPTIONS * request from its
+// "_host" still. An error of prepare stops the import, naming the entry.
 func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming.Rules) (cs []library.Cassette, skipped []string, err error) {
 	var a archive
 	data = bomtext.UTF8(data)
@@ -152,7 +155,10 @@ func nameAt(r library.Request, host string, rules naming.Rules) (string, error) 
 		}
 		return "", fmt.Errorf("invalid request: %w", err)
 	}
-	req.Header = r.Header
+	// As a server gets it: without the Host (and Transfer-Encoding) that
+	// a HAR of HTTP/1.1 lists among the fields sent, which no server
+	// finds there, nor names a request by.
+	req.Header = headerkey.WithoutMoved(r.Header)
 	if host != "" && req.URL.Host == "" && forwarded.Asterisk(req.URL) {
 		req.URL.Host, req.Host = host, host
 	}

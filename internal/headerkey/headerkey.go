@@ -270,3 +270,28 @@ func MergedUserAgent(h http.Header) (http.Header, bool) {
 	m["User-Agent"] = []string{v}
 	return m, true
 }
+
+// WithoutMoved returns h without the fields a server never finds among a
+// request's header fields, under any spelling of their keys: Host, which
+// Go's server moves to Request.Host (and Go's client sends from
+// Request.Host or the URL, never from the header), and Transfer-Encoding,
+// which it drops once it has read the body so. A request recorded on the
+// wire (a HAR of HTTP/1.1) holds them; named with them when they are
+// significant, it would be named as no request reaching a server is.
+// WithoutMoved returns h itself when it has neither, and a copy otherwise:
+// h is not modified.
+func WithoutMoved(h http.Header) http.Header {
+	var out http.Header
+	for k := range h {
+		if strings.EqualFold(k, "Host") || strings.EqualFold(k, "Transfer-Encoding") {
+			if out == nil {
+				out = h.Clone()
+			}
+			delete(out, k)
+		}
+	}
+	if out == nil {
+		return h
+	}
+	return out
+}
