@@ -136,10 +136,6 @@ func asteriskHost(name string, r library.Request) string {
 	return host
 }
 
-// maxDecoded bounds the decoded size of a body DecodeContent decodes
-// (Import, checking a body Export kept in "_encoded").
-const maxDecoded = 256 << 20
-
 // MaxExportDecoded is the most a gzip or deflate body decodes to that
 // Export writes decoded: one that decodes to more (a decompression bomb:
 // a few hundred KiB of gzip decode to gigabytes, which Export would hold,
@@ -148,23 +144,15 @@ const maxDecoded = 256 << 20
 // drift decode.
 const MaxExportDecoded = 64 << 20
 
-// DecodeContent returns body decoded from enc, a Content-Encoding, when
-// it is gzip or deflate (one coding; deflate zlib-wrapped, as HTTP means
-// it, or raw, as some servers send it) and body decodes whole, to at most
-// 256 MiB; ok is false otherwise (no coding, br or zstd, which the
-// standard library cannot decode, a list of codings, a body that is not in
-// its coding, a decompression bomb).
-func DecodeContent(enc string, body []byte) (plain []byte, ok bool) {
-	plain, whole, ok := DecodeContentUpTo(enc, body, maxDecoded)
-	return plain, ok && whole
-}
-
-// DecodeContentUpTo is DecodeContent with a bound of max bytes decoded:
+// DecodeContentUpTo returns body decoded from enc, a Content-Encoding,
+// when it is gzip or deflate (one coding; deflate zlib-wrapped, as HTTP
+// means it, or raw, as some servers send it), decoding at most max bytes:
 // whole reports that body decoded whole to at most max bytes; when it
 // decodes to more (a decompression bomb: a few hundred KiB of gzip decode
 // to gigabytes), plain holds its first max bytes decoded, and no more is
 // read or held in memory. ok is false when enc is not one coding Go
-// decodes, or body is not in it (as far as max bytes of it show).
+// decodes (br and zstd, which the standard library does not decode, a
+// list of codings), or body is not in it (as far as max bytes of it show).
 func DecodeContentUpTo(enc string, body []byte, max int) (plain []byte, whole, ok bool) {
 	switch strings.ToLower(strings.TrimSpace(enc)) {
 	case "gzip", "x-gzip":

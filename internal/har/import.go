@@ -369,7 +369,8 @@ func readable(err error) error {
 // of c, whose text decodes to text: only in a HAR Export wrote (ours),
 // and only while it still decodes, with the response's Content-Encoding
 // (hdr), to text. A text edited since wins over it, as does a field of
-// that name another tool wrote.
+// that name another tool wrote. No more of it is decoded than text holds,
+// and a byte: a decompression bomb beside a short text costs no memory.
 func asSent(c content, hdr http.Header, text []byte, ours bool) ([]byte, bool) {
 	var s string
 	if !ours || len(c.Encoded) == 0 || json.Unmarshal(c.Encoded, &s) != nil {
@@ -379,8 +380,8 @@ func asSent(c content, hdr http.Header, text []byte, ours bool) ([]byte, bool) {
 	if err != nil {
 		return nil, false
 	}
-	plain, ok := DecodeContent(strings.Join(hdr.Values("Content-Encoding"), ", "), sent)
-	if !ok || !bytes.Equal(plain, text) {
+	plain, whole, ok := DecodeContentUpTo(strings.Join(hdr.Values("Content-Encoding"), ", "), sent, len(text))
+	if !ok || !whole || !bytes.Equal(plain, text) {
 		return nil, false
 	}
 	return sent, true
