@@ -183,12 +183,15 @@ func copyTree(src, dst string) error {
 			}
 			return os.Symlink(target, to)
 		}
-		if os.Link(p, to) == nil {
-			return nil
+		if link(p, to) == nil {
+			return nil // the file the old folder held, on disk as it was
 		}
 		return copyFile(p, to, info.Mode().Perm())
 	})
 }
+
+// link is os.Link; a test stands in a file system without hard links.
+var link = os.Link
 
 func copyFile(src, dst string, perm fs.FileMode) error {
 	in, err := os.Open(src)
@@ -201,6 +204,13 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 		return err
 	}
 	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	// Synced as the files of the new folder are, before it takes the old
+	// one's place: the old folder, which holds the original, is removed
+	// once replaced.
+	if err := fsync(out); err != nil {
 		out.Close()
 		return err
 	}
