@@ -75,6 +75,10 @@ func noteUnsynced(name string) bool {
 // fsync syncs f to disk; a test sees each call.
 var fsync = (*os.File).Sync
 
+// open is os.Open, which syncPath opens a file or folder with; a test
+// stands in a folder it may not read.
+var open = os.Open
+
 // syncWorkers is how many files syncBuilt syncs at once: the disk, or the
 // journal of its file system, takes many syncs in one go.
 const syncWorkers = 32
@@ -132,7 +136,7 @@ func syncBuilt(dir string, files map[string]bool) error {
 
 // syncPath syncs the file or folder path to disk.
 func syncPath(path string) error {
-	f, err := os.Open(path)
+	f, err := open(path)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -24,7 +25,11 @@ import (
 // swap (Exchange, or a test's stand-in), else, where swap matches
 // errors.ErrUnsupported, by two renames, the first undone if the second
 // fails. A dir that does not exist is made by one rename, its missing
-// parents first. A symbolic link at dir stays: the folder it names is
+// parents first. Once the new folder is in place, the folder holding it
+// is synced (and the parents ReplaceDir made, up to the first that was
+// there), so that the swap or rename is on disk when ReplaceDir returns;
+// if that sync fails, the old folder (or none) is put back, and the
+// error returned. A symbolic link at dir stays: the folder it names is
 // replaced. The new folder is removed when anything fails, and the old
 // one once it is replaced. A dir that is a mount point (a container's
 // volume) cannot be replaced: ReplaceDir returns an error matching
@@ -48,6 +53,7 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 		// would be on another file system (a container's, for a volume).
 		return &fs.PathError{Op: "replace", Path: dir, Err: ErrMountPoint}
 	}
+	top := existingAncestor(parent) // the first folder from parent up that is there
 	if err := os.MkdirAll(parent, 0o777); err != nil {
 		return err
 	}
@@ -74,6 +80,14 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 		if err := Rename(tmp, dir); err != nil {
 			return err
 		}
+		if err := syncParents(parent, top); err != nil {
+			// In place, but not known to be on disk: taken back.
+			if back := Rename(dir, tmp); back != nil {
+				done = true
+				return fmt.Errorf("%w (and the new folder %s could not be taken back: %v)", err, dir, back)
+			}
+			return err
+		}
 		done = true
 		return nil
 	case err != nil:
@@ -92,6 +106,15 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 	// the old folder or the new one in place, and the other in tmp.
 	switch err := swap(tmp, dir); {
 	case err == nil:
+		if err := syncParents(parent, top); err != nil {
+			// In place, but not known to be on disk: the old folder is
+			// put back.
+			if back := swap(tmp, dir); back != nil {
+				done = true // tmp holds the old folder: kept
+				return fmt.Errorf("%w (and the old folder could not be put back from %s: %v)", err, tmp, back)
+			}
+			return err
+		}
 		return nil // the deferred RemoveAll removes the old folder, now in tmp
 	case !errors.Is(err, errors.ErrUnsupported):
 		return err
@@ -108,9 +131,55 @@ func ReplaceDir(dir string, build func(tmp string) error, swap func(a, b string)
 		}
 		return err
 	}
+	if err := syncParents(parent, top); err != nil {
+		// In place, but not known to be on disk: the old folder is put
+		// back.
+		if back := Rename(dir, tmp); back != nil {
+			done = true
+			return fmt.Errorf("%w (and the old folder could not be put back from %s: %v)", err, old, back)
+		}
+		if back := Rename(old, dir); back != nil {
+			return fmt.Errorf("%w (and the old folder could not be put back from %s: %v)", err, old, back)
+		}
+		return err
+	}
 	done = true
 	os.RemoveAll(old)
 	return nil
+}
+
+// existingAncestor returns the first of dir and its parents that exists,
+// or "" when none can be seen.
+func existingAncestor(dir string) string {
+	for p := dir; ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil {
+			return p
+		}
+		if filepath.Dir(p) == p {
+			return ""
+		}
+	}
+}
+
+// syncParents syncs to disk the folder parent, in which a folder was just
+// renamed, and, when ReplaceDir made parent, its parents up to top, the
+// first that was there, which each hold a new entry: the rename is then
+// on disk. A folder that may be written but not read (mode -wx), which
+// cannot be opened to be synced, is passed over: the file system syncs
+// it in its time, as before. Not on Windows, where a folder is not synced
+// (see syncBuilt).
+func syncParents(parent, top string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	for p := parent; ; p = filepath.Dir(p) {
+		if err := syncPath(p); err != nil && !errors.Is(err, fs.ErrPermission) {
+			return err
+		}
+		if p == top || top == "" || filepath.Dir(p) == p {
+			return nil
+		}
+	}
 }
 
 // LeftAlone reports whether a directory library leaves alone a file (or
@@ -207,9 +276,8 @@ func copyFile(src, dst string, perm fs.FileMode) error {
 		out.Close()
 		return err
 	}
-	// Synced as the files of the new folder are, before it takes the old
-	// one's place: the old folder, which holds the original, is removed
-	// once replaced.
+	// Synced as the files of the new folder are: the old folder, which
+	// holds the original, is removed once replaced.
 	if err := fsync(out); err != nil {
 		out.Close()
 		return err
