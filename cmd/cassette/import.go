@@ -175,7 +175,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		prepare = nil
 	} else {
 		for _, k := range recorderRules.SignificantRedacted(rules.naming()) {
-			fmt.Fprintf(stderr, "cassette import: warning: %s\n", redact.SignificantWarning(k))
+			fmt.Fprintf(stderr, "cassette import: warning: %s\n", significantWarning(k))
 		}
 	}
 	named := rules.naming()

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/naming"
 )
 
@@ -380,3 +381,15 @@ func (f *namingFlags) rules() (rulesSpec, error) {
 	}
 	return s, nil
 }
+
+// significantWarning returns the warning of record and import that the
+// significant header name is redacted (see redact.SignificantWarning),
+// with the flag that keeps its value.
+func significantWarning(name string) string {
+	return redact.SignificantWarning(name) + ", or keep its value with -no-redact"
+}
+
+// noDefaultRedaction is the option that the replay server's warning of a
+// significant header it redacts names (see significantWarning), which
+// serve calls -no-redact.
+const noDefaultRedaction = "NoDefaultRedaction"

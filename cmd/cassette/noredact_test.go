@@ -102,3 +102,41 @@ func TestRecordNoRedactKeepsCredentials(t *testing.T) {
 		}
 	}
 }
+
+// The warning of a significant header that is redacted says how to tell
+// callers apart by it after all: with -no-redact, which serve, record and
+// import take (e015802). record and import did not name it, and serve
+// named replayserver's NoDefaultRedaction, which is no flag.
+func TestSignificantRedactedWarningsNameNoRedact(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	const hint = "or keep its value with -no-redact"
+	check := func(cmd, stderr string) {
+		t.Helper()
+		line := ""
+		for l := range strings.Lines(stderr) {
+			if strings.Contains(l, "header Authorization is significant but redacted") {
+				line = l
+			}
+		}
+		if !strings.Contains(line, hint) || strings.Contains(line, "NoDefaultRedaction") {
+			t.Errorf("%s warned %q; want a warning ending %q", cmd, line, hint)
+		}
+	}
+	lib := filepath.Join(t.TempDir(), "api")
+	code, _, stderr := runSync(t, "import", "-from", "har", "-header", "Authorization", chromiumHAR, lib)
+	if code != exitOK {
+		t.Fatalf("import = %d, stderr %q", code, stderr)
+	}
+	check("import", stderr)
+
+	p := start(t, "serve", "-header", "Authorization", lib)
+	p.baseURL()
+	p.stop()
+	check("serve", p.stderr.String())
+
+	rec, code := recordSession(t, echoAPI(t).URL, filepath.Join(t.TempDir(), "rec"), []string{"-header", "Authorization"}, "/a")
+	if code != exitOK {
+		t.Fatalf("record exited with %d; stderr:\n%s", code, rec.stderr.String())
+	}
+	check("record", rec.stderr.String())
+}

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -172,7 +171,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		redaction = recorder.NoDefaultRedaction()
 	} else {
 		for _, k := range recorderRules.SignificantRedacted(rules.naming()) {
-			logf("cassette record: %s", redact.SignificantWarning(k))
+			logf("cassette record: %s", significantWarning(k))
 		}
 	}
 	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf), redaction,

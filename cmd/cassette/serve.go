@@ -157,6 +157,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			if strings.Contains(msg, maxBodyAdvice) { // a body over the limit, not stored
 				msg = strings.TrimRight(msg, "\n") + maxBodyHint("cassette serve", maxBody)
 			}
+			if strings.HasPrefix(msg, "replayserver: naming: ") {
+				// A significant header redacted: the flag, not the option.
+				msg = strings.Replace(msg, "with "+noDefaultRedaction, "with -no-redact", 1)
+			}
 			logf("%s", msg)
 		})}
 	if *upstream != "" {
