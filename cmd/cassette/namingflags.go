@@ -281,6 +281,7 @@ type namingFlags struct {
 	headers     []string   // -header, each
 	ignoreQuery []string   // -ignore-query, each
 	bodies      []bodySpec // -body, keys unique
+	bodyArgs    []string   // -body, each as given, for errors
 }
 
 // addNamingFlags defines the naming flags in fs.
@@ -334,6 +335,7 @@ func addNamingFlags(fs *flag.FlagSet) *namingFlags {
 			return fmt.Errorf("%s has a rule already (%s): give one rule per media type", showKey(key), f.bodies[i].rule)
 		}
 		f.bodies = append(f.bodies, bodySpec{key: key, rule: r})
+		f.bodyArgs = append(f.bodyArgs, s)
 		return nil
 	})
 	return f
@@ -370,9 +372,11 @@ func (f *namingFlags) rules() (rulesSpec, error) {
 			s.ignoreQuery = append(s.ignoreQuery, k)
 		}
 	}
-	for _, b := range f.bodies {
+	for j, b := range f.bodies {
 		if i := slices.IndexFunc(s.bodies, func(o bodySpec) bool { return o.key == b.key }); i >= 0 {
-			return rulesSpec{}, fmt.Errorf("-body %s=%s: %s gives %s the rule %s already: give it in one place", b.key, b.rule, f.file, showKey(b.key), s.bodies[i].rule)
+			// The flag as given ("=ignore", "Application/JSON=form"),
+			// the key as read.
+			return rulesSpec{}, fmt.Errorf("-body %s: %s gives %s the rule %s already: give it in one place", printable(f.bodyArgs[j]), f.file, showKey(b.key), s.bodies[i].rule)
 		}
 		s.bodies = append(s.bodies, b)
 	}

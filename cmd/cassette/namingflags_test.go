@@ -472,6 +472,12 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 			`cassette serve: -body application/json=form: RULES gives application/json the rule json already: give it in one place`},
 		{"any other body given a rule by the file as \"\" and by -body as */*", []string{"-rules", "RULES", "-body", "*/*=ignore"}, `{"bodies": {"": "json"}}`,
 			`cassette serve: -body */*=ignore: RULES gives */* (or "", the same key) the rule json already: give it in one place`},
+		// The flag as given, not as read: a user who wrote "=ignore" or
+		// "Application/JSON" finds it in the error.
+		{"any other body given a rule by the file as */* and by -body as \"\"", []string{"-rules", "RULES", "-body", "=ignore"}, `{"bodies": {"*/*": "json"}}`,
+			`cassette serve: -body =ignore: RULES gives */* (or "", the same key) the rule json already: give it in one place`},
+		{"a media type given a rule by the file and by -body in another case", []string{"-rules", "RULES", "-body", "Application/JSON=Form"}, `{"bodies": {"application/json": "json"}}`,
+			`cassette serve: -body Application/JSON=Form: RULES gives application/json the rule json already: give it in one place`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.why, func(t *testing.T) {
