@@ -225,7 +225,7 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitError
 		}
 		fmt.Fprintf(stdout, "imported %d exchange(s) from %d file(s) into %d cassette(s) in %s\n", exchanges, len(files), len(all), dst)
-		printNamedBy(stdout, rules)
+		printNamedBy(stdout, rules, *noRedact)
 		return exitOK
 	}
 	replaced := 0
@@ -263,17 +263,25 @@ func runImport(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, " (%d replaced)", replaced)
 	}
 	fmt.Fprintln(stdout)
-	printNamedBy(stdout, rules)
+	printNamedBy(stdout, rules, *noRedact)
 	return exitOK
 }
 
 // printNamedBy says, after an import, which naming rules named its
-// cassettes, unless they are the default ones.
-func printNamedBy(w io.Writer, rules rulesSpec) {
+// cassettes, unless they are the default ones, and, when noRedact, that
+// they are named by the credentials they keep.
+func printNamedBy(w io.Writer, rules rulesSpec, noRedact bool) {
 	if !rules.isDefault() {
 		fmt.Fprintf(w, "named with the naming rules %s: serve the library (and replay it in Go) with the same rules\n", rules)
 	}
+	if noRedact {
+		fmt.Fprintln(w, noRedactHint)
+	}
 }
+
+// noRedactHint is what import and record say of a library whose
+// credentials -no-redact keeps.
+const noRedactHint = "credentials kept as sent (-no-redact), and requests named by them: serve the library with -no-redact (and replay it in Go with replayserver.NoDefaultRedaction), or the requests whose names hold one miss"
 
 // readBack reports whether the library at dst, opened with opts, lies
 // inside the directory src and writes files of an extension in exts, that

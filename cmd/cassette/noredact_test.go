@@ -140,3 +140,36 @@ func TestSignificantRedactedWarningsNameNoRedact(t *testing.T) {
 	}
 	check("record", rec.stderr.String())
 }
+
+// A library imported or recorded with -no-redact is named by the
+// credentials it keeps: served without -no-redact, every request whose
+// name holds one misses, with a report that points elsewhere (leave the
+// parameter out of names). import and record say so when they keep
+// credentials, as import says with which naming rules to serve what it
+// named; they said nothing.
+func TestNoRedactSaysToServeWithIt(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	const hint = "serve the library with -no-redact"
+	for _, noRedact := range []bool{false, true} {
+		var flags []string
+		if noRedact {
+			flags = []string{"-no-redact"}
+		}
+		args := append(append([]string{"import", "-from", "har"}, flags...), chromiumHAR, filepath.Join(t.TempDir(), "api"))
+		code, stdout, stderr := runSync(t, args...)
+		if code != exitOK {
+			t.Fatalf("%q = %d, stderr %q", args, code, stderr)
+		}
+		if strings.Contains(stdout, hint) != noRedact {
+			t.Errorf("%q printed %q; want %q in it: %v", args, stdout, hint, noRedact)
+		}
+
+		rec, code := recordSession(t, echoAPI(t).URL, filepath.Join(t.TempDir(), "rec"), flags, "/a")
+		if code != exitOK {
+			t.Fatalf("record %q exited with %d; stderr:\n%s", flags, code, rec.stderr.String())
+		}
+		if out := rec.stdout.String(); strings.Contains(out, hint) != noRedact {
+			t.Errorf("record %q printed %q; want %q in it: %v", flags, out, hint, noRedact)
+		}
+	}
+}

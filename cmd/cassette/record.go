@@ -212,6 +212,9 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if !rules.isDefault() {
 			fmt.Fprintf(stdout, "cassette: naming rules: %s\n", rules)
 		}
+		if *noRedact {
+			fmt.Fprintf(stdout, "cassette: %s\n", noRedactHint)
+		}
 	}, func() {
 		mu.Lock()
 		storedAt = stored
