@@ -51,6 +51,12 @@
 // larger one is a miss that says so, as no cassette holds it, so give
 // serve the limit the library was recorded with.
 //
+// -no-redact names requests, and stores those recorded, with their
+// credentials as sent (replayserver.NoDefaultRedaction): give it for a
+// library recorded or imported with -no-redact, which is named by them,
+// or every request whose name holds one misses. Miss reports, and the
+// log, then show credentials as sent.
+//
 // Serve runs until SIGINT or SIGTERM, then stops gracefully and saves what it
 // recorded (see "Stopping" below). With -strict it then lists the
 // cassettes never used on stderr, one file per line (relative to a
@@ -75,7 +81,10 @@
 //
 //	cassette: recording URL into PATH via http://127.0.0.1:PORT
 //
-// (then, when naming rules are given, a line saying which), logs each recorded exchange to stderr and, on SIGINT or SIGTERM, stops
+// (then, when naming rules are given, a line saying which, and with
+// -no-redact a line saying to serve the library with -no-redact: it
+// stores credentials as sent, and names requests by them,
+// recorder.NoDefaultRedaction), logs each recorded exchange to stderr and, on SIGINT or SIGTERM, stops
 // gracefully and saves the library (see "Stopping" below). With -strict it
 // then lists the cassettes the library held before that were not recorded
 // again, and exits with status 1 if any; with -unused FILE it writes that

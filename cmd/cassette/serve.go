@@ -102,7 +102,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
 	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used, and exit with status 1 if any, or if a request matched no cassette")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them; outside the library")
-	noRedact := c.fs.Bool("no-redact", false, "name requests, and store those recorded, with their credentials as sent instead of REDACTED (replayserver.NoDefaultRedaction): for a library recorded or imported with -no-redact")
+	noRedact := c.fs.Bool("no-redact", false, "name requests, and store those recorded, with their credentials as sent instead of REDACTED (replayserver.NoDefaultRedaction): for a library recorded or imported with -no-redact; miss reports and the log then show them as sent")
 	maxBody := byteSize(defaultMaxBodySize)
 	c.fs.Var(&maxBody, "max-body-size", "in record and rerecord modes, the largest request or response body stored, a `SIZE` in bytes or with a unit (512KiB, 64MiB, 1GiB, 100MB); 0 for no limit. An exchange with a larger body is forwarded but not stored. In replay and record modes, the most of a request body read to name it: give the limit the library was recorded with")
 	nf := addNamingFlags(c.fs)
