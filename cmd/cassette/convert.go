@@ -25,7 +25,9 @@ is a single file in that format, any other path a directory with one file
 per cassette, written in the -format given (default json). A response
 body over 8 MiB held in a cassette of SRC goes to a body file of DST, as
 the recorder stores it (the same bytes), unless it was streamed: its
-chunks, which a body file would lose, keep it in its cassette.
+chunks, which a body file would lose, keep it in its cassette. A body
+file of SRC that cannot be read (deleted by hand, never committed) stops
+convert, naming it, before anything is written.
 
 Convert refuses to overwrite a DST that exists and is not empty, unless
 -force: then DST holds exactly the cassettes of SRC afterwards (other
@@ -88,6 +90,9 @@ func runConvert(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	p := newProgress(stderr, "converting")
 	all, err := cassettes(in, p)
 	p.done()
+	if err == nil {
+		err = checkAllBodyFiles(all)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "cassette convert: %v\n", err)
 		return exitError
@@ -311,6 +316,26 @@ func putAll(lib *library.Library, all []library.Cassette, put func(*library.Libr
 	if err := lib.Save(); err != nil {
 		lib.Discard()
 		return fmt.Errorf("save %s: %w", lib.Path(), err)
+	}
+	return nil
+}
+
+// checkAllBodyFiles returns an error naming the first body file of cs
+// that cannot be opened (one not committed, or deleted by hand), which no
+// library takes, and saying what to do, before anything is written.
+func checkAllBodyFiles(cs []library.Cassette) error {
+	for _, c := range cs {
+		for i := range c.Exchanges {
+			r := &c.Exchanges[i].Response
+			if r.BodyFile == "" {
+				continue
+			}
+			rc, _, err := r.OpenBody()
+			if err != nil {
+				return fmt.Errorf("cassette %s, exchange %d: %w; restore the body file (from version control), or record the cassette again: nothing was written", c.Name, i+1, err)
+			}
+			rc.Close()
+		}
 	}
 	return nil
 }
