@@ -19,6 +19,13 @@
 // exchange recorded meanwhile): [Recorder.Save], the Close of a
 // RoundTripper or [Proxy] and the end of the test wait for it.
 //
+// The replay server's own headers (X-Cassette-Scheme, X-Cassette-Host,
+// X-Cassette-Url-Host and X-Cassette-Secret, which its srv.Client() adds
+// for the server alone) are dropped from each request, under any
+// spelling of their keys, as the replay server drops them from any
+// request it does not honour them in: they are neither sent upstream nor
+// stored, and name no request. The caller's request is not modified.
+//
 // Response bodies are streamed: the client gets each byte as it arrives
 // and a copy is kept. The exchange is stored, exactly once, when the body
 // has been read to its end; for a body the client stops reading before

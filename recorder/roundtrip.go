@@ -18,6 +18,7 @@ import (
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/diskerr"
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
 	"github.com/cassette-go/cassette/internal/spill"
@@ -243,6 +244,17 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 			req.Body.Close() // as a RoundTripper must, even on an error
 		}
 		return nil, rt.bad
+	}
+	if ownheader.Has(req.Header) {
+		// The replay server's own headers, which it honours only from
+		// its srv.Client() and drops from any other request: dropped
+		// here too, under any spelling of their keys, so that they go
+		// neither upstream nor into a cassette, nor name the request,
+		// as through the replay server. The caller's request is left
+		// as it is.
+		r := *req
+		r.Header = ownheader.Without(req.Header)
+		req = &r
 	}
 	start := time.Now()
 	method := req.Method

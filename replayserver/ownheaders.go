@@ -5,7 +5,8 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
-	"strings"
+
+	"github.com/cassette-go/cassette/internal/ownheader"
 )
 
 // The headers below are the server's own: [Server.Transport] adds them to
@@ -17,13 +18,13 @@ import (
 
 // schemeHeader carries the scheme of a request that [Server.Transport]
 // sent to the server for another host: http or https.
-const schemeHeader = "X-Cassette-Scheme"
+const schemeHeader = ownheader.Scheme
 
 // hostHeader carries the Host header of a request that [Server.Transport]
 // sent to the server for another host, when it names another host than
 // the URL's (a virtual host at that address): the request is named by
 // its URL's host, which its Host then is, and goes upstream with this one.
-const hostHeader = "X-Cassette-Host"
+const hostHeader = ownheader.Host
 
 // urlHostHeader carries the host of the URL of a request that
 // [Server.Transport] sent to the server for another host, as the caller
@@ -32,13 +33,13 @@ const hostHeader = "X-Cassette-Host"
 // and [NewTransport] and naming.Name name the request by the URL's host
 // as written, which the server then names it by too. The request still
 // goes upstream as its client sends it: in punycode.
-const urlHostHeader = "X-Cassette-Url-Host"
+const urlHostHeader = ownheader.URLHost
 
 // secretHeader carries the secret of the handler a request that
 // [Server.Transport] sent came to (Handler.secret), which no other client
 // knows: without it, schemeHeader, hostHeader and urlHostHeader are not
 // the server's.
-const secretHeader = "X-Cassette-Secret"
+const secretHeader = ownheader.Secret
 
 // newSecret returns a secret for a handler: 128 random bits, in hex.
 func newSecret() string {
@@ -81,7 +82,7 @@ func (h *Handler) ownHeaders(r *http.Request) *http.Request {
 func withoutOwnHeaders(r *http.Request) *http.Request {
 	c := *r
 	c.Header = r.Header.Clone()
-	deleteOwnHeadersAnyCase(c.Header)
+	ownheader.Delete(c.Header)
 	return &c
 }
 
@@ -91,41 +92,6 @@ func deleteOwnHeaders(hdr http.Header) {
 	delete(hdr, hostHeader)
 	delete(hdr, urlHostHeader)
 	delete(hdr, secretHeader)
-}
-
-// deleteOwnHeadersAnyCase removes from hdr the server's own headers
-// under every spelling of their keys (a client may set one as
-// hdr["x-cassette-url-host"], which it sends as it is and a server reads
-// in canonical form).
-func deleteOwnHeadersAnyCase(hdr http.Header) {
-	for k := range hdr {
-		if isOwnHeader(k) {
-			delete(hdr, k)
-		}
-	}
-}
-
-// hasOwnHeadersAnyCase reports whether hdr holds one of the server's own
-// headers under any spelling of its key, as a header a caller built in
-// process may (a server reads every key in canonical form).
-func hasOwnHeadersAnyCase(hdr http.Header) bool {
-	for k := range hdr {
-		if isOwnHeader(k) {
-			return true
-		}
-	}
-	return false
-}
-
-// isOwnHeader reports whether k is the key of one of the server's own
-// headers, in any spelling.
-func isOwnHeader(k string) bool {
-	for _, own := range [...]string{schemeHeader, hostHeader, urlHostHeader, secretHeader} {
-		if strings.EqualFold(k, own) {
-			return true
-		}
-	}
-	return false
 }
 
 // hasOwnHeaders reports whether hdr holds one of the server's own headers.

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cassette-go/cassette/internal/endcut"
 	"github.com/cassette-go/cassette/internal/headerkey"
+	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/internal/testlog"
 )
 
@@ -389,7 +390,7 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	// The caller's own, under any spelling of their keys: one not in
 	// canonical form would reach the server beside those set here (over
 	// HTTP/2 before them, as often as not), and name the request.
-	deleteOwnHeadersAnyCase(r.Header)
+	ownheader.Delete(r.Header)
 	if req.Host != "" && req.Host != req.URL.Host {
 		r.Header.Set(hostHeader, req.Host)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -64,7 +65,7 @@ type transport struct{ h *Handler }
 var _ http.RoundTripper = (*transport)(nil)
 
 func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if hasOwnHeadersAnyCase(req.Header) {
+	if ownheader.Has(req.Header) {
 		// The replay server's own headers, which only Server.Transport
 		// sends, to the server: here no more than any other client's
 		// (see Handler.ownHeaders), they neither name the request nor
