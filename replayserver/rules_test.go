@@ -305,3 +305,48 @@ func TestASignificantRedactedHeaderSaysWhatIsKept(t *testing.T) {
 		}
 	}
 }
+
+// The warning for a significant header that is redacted ended, for every
+// header, "or keep its value with NoDefaultRedaction", which keeps none
+// that RedactHeaders names (a User-Agent is redacted only so):
+// NoDefaultRedaction drops the defaults alone. It gives the way that
+// keeps the value under the options given.
+func TestASignificantRedactedHeaderSaysHowToKeepIt(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/me")
+	for _, tc := range []struct {
+		name   string
+		opts   []replayserver.Option
+		header string
+		want   string // the end of its warning
+	}{
+		{"default", nil, "Authorization", "or keep its value with NoDefaultRedaction"},
+		{"named like a credential", nil, "X-Vault-Token", "or keep its value with NoDefaultRedaction"},
+		{"RedactHeaders", []replayserver.Option{replayserver.RedactHeaders("x-tenant")}, "X-Tenant",
+			"or keep its value by leaving it out of RedactHeaders"},
+		{"RedactHeaders of a User-Agent", []replayserver.Option{replayserver.RedactHeaders("User-Agent")}, "User-Agent",
+			"or keep its value by leaving it out of RedactHeaders"},
+		{"RedactHeaders without the defaults", []replayserver.Option{replayserver.NoDefaultRedaction(), replayserver.RedactHeaders("Authorization")}, "Authorization",
+			"or keep its value by leaving it out of RedactHeaders"},
+		{"RedactHeaders and the defaults", []replayserver.Option{replayserver.RedactHeaders("authorization")}, "Authorization",
+			"or keep its value with NoDefaultRedaction, leaving it out of RedactHeaders"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var logs logBook
+			opts := append([]replayserver.Option{
+				replayserver.Naming(naming.Rules{Headers: []string{tc.header}}),
+				logs.option(),
+			}, tc.opts...)
+			replayserver.New(t, path, opts...)
+			var line string
+			for _, l := range logs.Lines() {
+				if strings.Contains(l, "header "+tc.header+" is significant but redacted") {
+					line = l
+				}
+			}
+			if !strings.HasSuffix(line, tc.want) {
+				t.Errorf("with %s, the warning for %s is %q, want it to end %q", tc.name, tc.header, line, tc.want)
+			}
+		})
+	}
+}
