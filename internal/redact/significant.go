@@ -29,7 +29,7 @@ func keptWhenNamed(name string) string {
 	case equalFold(name, "Authorization"), equalFold(name, "Proxy-Authorization"):
 		return "its credentials are " + Placeholder + " before a request is named, and its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses (only by whether it is present, for a value without one), not by whose credentials they are"
 	case equalFold(name, "User-Agent"):
-		return "its value is " + Placeholder + " before a request is named unless it is Go's own (Go-http-client/1.1, /2.0, which Go's client sends for a request that sets none), so cassettes are told apart only by whether it is present and Go's own, not by which agent it names"
+		return "its value is " + Placeholder + " before a request is named unless it is Go's own (Go-http-client/1.1, /2.0, which Go's client sends for a request that sets none, and which counts as none), so cassettes are told apart only by whether a User-Agent other than Go's own is present, not by which agent it names"
 	}
 	return "its value is " + Placeholder + " before a request is named, so cassettes are told apart only by whether it is present, not by whose it is"
 }

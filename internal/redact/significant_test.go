@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cassette-go/cassette/internal/redact"
+	"github.com/cassette-go/cassette/naming"
 )
 
 // The warning for a significant header the rules redact said of every
@@ -47,5 +48,30 @@ func TestSignificantWarningSaysWhatIsKept(t *testing.T) {
 	}
 	if w := redact.SignificantWarning("User-Agent"); !strings.Contains(w, "unless it is Go's own") {
 		t.Errorf("SignificantWarning(%q) = %q, want it to say Go's own agent is kept", "User-Agent", w)
+	}
+}
+
+// The warning for a redacted User-Agent said cassettes were told apart
+// "only by whether it is present and Go's own": Go's own agent, though
+// kept, counts as none when a request is named, so a request that sends
+// it and one that sends none share a cassette, and only another agent
+// tells them apart. The warning says what naming does.
+func TestSignificantWarningOfAUserAgentSaysGosOwnCountsAsNone(t *testing.T) {
+	r := redact.Rules{Headers: []string{"User-Agent"}}
+	rules := naming.Rules{Headers: []string{"User-Agent"}}
+	name := func(agent []string) string {
+		req, _ := http.NewRequest("GET", "http://api.example.com/x", nil)
+		if agent != nil {
+			req.Header["User-Agent"] = agent
+		}
+		return naming.Name(r.Request(req), nil, rules)
+	}
+	none, goOwn, other, another := name(nil), name([]string{"Go-http-client/1.1"}), name([]string{"my-sdk/1"}), name([]string{"my-sdk/2"})
+	if none != goOwn || other != another || none == other {
+		t.Fatalf("redacted and named: none %s, Go's own %s, my-sdk/1 %s, my-sdk/2 %s: want Go's own named as none, and any other agent as one", none, goOwn, other, another)
+	}
+	w := redact.SignificantWarning("User-Agent")
+	if !strings.Contains(w, "told apart only by whether a User-Agent other than Go's own is present") || strings.Contains(w, "present and Go's own") {
+		t.Errorf("SignificantWarning(%q) = %q, want it to say that only an agent other than Go's own tells cassettes apart", "User-Agent", w)
 	}
 }
