@@ -372,6 +372,7 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 			// request another way on each run.
 			r := req.Clone(req.Context())
 			r.Header = h
+			r.Trailer = req.Trailer // the caller's, filled as its body ends (see below)
 			resp, err := t.base.RoundTrip(r)
 			if resp != nil {
 				resp.Request = req
@@ -381,6 +382,10 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.base.RoundTrip(req)
 	}
 	r := req.Clone(req.Context())
+	// The caller's map, which it fills as its body ends, not Clone's
+	// copy of it, taken before, whose values would stay empty: a
+	// transport reads a request's trailers once its body has ended.
+	r.Trailer = req.Trailer
 	// As for the server's own URL.
 	r.Header, _ = sentHeader(r.Header)
 	if r.Header == nil { // as http.NewRequest would have made it
