@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/replayserver"
@@ -54,3 +55,56 @@ func TestServerClientSendsRequestsForTheServerAsTheyAre(t *testing.T) {
 		t.Errorf("the route got the header X-Cassette-Scheme: %q", h.Get("X-Cassette-Scheme"))
 	}
 }
+
+// A request built by hand without a URL is an error from srv.Transport()
+// and from NewTransport, as from http.Transport ("http: nil
+// Request.URL"), its body closed: both panicked on it.
+func TestTransportsRefuseARequestWithoutURL(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	for _, tc := range []struct {
+		name string
+		rt   func(t *testing.T) http.RoundTripper
+	}{
+		{"srv.Transport()", func(t *testing.T) http.RoundTripper {
+			return replayserver.New(t, "testdata/example", replayserver.WithMode(replayserver.ModeReplay)).Transport()
+		}},
+		{"srv.Transport() of a TLS server", func(t *testing.T) http.RoundTripper {
+			return replayserver.New(t, "testdata/example", replayserver.WithMode(replayserver.ModeReplay), replayserver.TLS()).Transport()
+		}},
+		{"NewTransport", func(t *testing.T) http.RoundTripper {
+			return replayserver.NewTransport(t, "testdata/example", replayserver.WithMode(replayserver.ModeReplay))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := tc.rt(t)
+			body := &closeTracker{Reader: strings.NewReader("x")}
+			var resp *http.Response
+			var err error
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Fatalf("%s: RoundTrip of a request without URL panicked: %v", tc.name, p)
+					}
+				}()
+				resp, err = rt.RoundTrip(&http.Request{Method: "POST", Header: http.Header{}, Body: body})
+			}()
+			if err == nil || !strings.Contains(err.Error(), "nil Request.URL") {
+				if resp != nil {
+					resp.Body.Close()
+				}
+				t.Errorf("%s: RoundTrip of a request without URL: %v, want an error saying nil Request.URL", tc.name, err)
+			}
+			if !body.closed {
+				t.Errorf("%s: the request's body was not closed", tc.name)
+			}
+		})
+	}
+}
+
+// A closeTracker is a request body that notes that it was closed.
+type closeTracker struct {
+	io.Reader
+	closed bool
+}
+
+func (c *closeTracker) Close() error { c.closed = true; return nil }

@@ -362,6 +362,9 @@ type hostRouter struct {
 var _ http.RoundTripper = (*hostRouter)(nil)
 
 func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL == nil {
+		return nil, noURL(req)
+	}
 	if req.URL.Host == t.server.Host {
 		if err := t.refused(req); err != nil {
 			return nil, err

@@ -3,6 +3,7 @@ package replayserver
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -65,6 +66,9 @@ type transport struct{ h *Handler }
 var _ http.RoundTripper = (*transport)(nil)
 
 func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL == nil {
+		return nil, noURL(req)
+	}
 	if ownheader.Has(req.Header) {
 		// The replay server's own headers, which only Server.Transport
 		// sends, to the server: here no more than any other client's
@@ -79,6 +83,15 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, err
 	}
 	return tr.roundTrip(req)
+}
+
+// noURL returns the error of a request without URL, as http.Transport
+// refuses it, having closed its body as a RoundTripper does.
+func noURL(req *http.Request) error {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	return errors.New("replayserver: nil Request.URL: a request is named and sent by its URL; make it with http.NewRequest")
 }
 
 func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
