@@ -122,7 +122,11 @@ func WithMode(m Mode) Option { return func(c *config) { c.mode = m } }
 
 // Naming sets the rules that name requests (and so match them to
 // cassettes). Default: [naming.Default]. Record and replay must use the
-// same rules.
+// same rules. Rules that [naming.Rules.Validate] refuses (a key of
+// Bodies that selects no body, a significant header name that is no
+// HTTP token, an invalid route pattern) are an error naming what is
+// wrong: [New] and [NewTransport] stop the test with it, [NewHandler]
+// returns it.
 func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
 
 // Logf sets where the server logs one line per request: hit, miss or

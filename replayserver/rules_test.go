@@ -350,3 +350,24 @@ func TestASignificantRedactedHeaderSaysHowToKeepIt(t *testing.T) {
 		})
 	}
 }
+
+// NewHandler, which has no test to stop, returns the error of rules that
+// naming.Rules.Validate refuses, naming each key, as Naming says.
+func TestNewHandlerReturnsTheErrorOfInvalidRules(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/me")
+	rules := naming.Rules{
+		Headers: []string{"X Tenant"},
+		Bodies:  map[string]naming.BodyRule{"application/*+json": naming.JSONBody},
+	}
+	h, err := replayserver.NewHandler(path, replayserver.Naming(rules))
+	if err == nil {
+		h.Close()
+		t.Fatalf("NewHandler with rules %+v: no error", rules)
+	}
+	for _, want := range []string{`"X Tenant" is no header name`, `body rule key "application/*+json"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("NewHandler with invalid rules: %v, want it to say %s", err, want)
+		}
+	}
+}
