@@ -38,9 +38,10 @@ import (
 // refuses gzip (identity) gets the body decoded too, as the API would
 // have sent it, when its recorded request took gzip, as from [New]'s
 // server: with its length, or chunked when trailers follow, or, for a
-// stream recorded in pieces, decoded piece by piece as it is read; a range, an
-// answer to HEAD, a body in a body file, a body of several codings and one
-// that does not decode are sent as recorded. In record, rerecord and passthrough
+// stream recorded in pieces, decoded piece by piece as it is read; a body
+// in a body file is decoded as it is read from disk; a range, an answer to
+// HEAD, a body of several codings and one that does not decode are sent as
+// recorded. In record, rerecord and passthrough
 // modes requests go to their own URL through a clone of
 // [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
 // [UpstreamTimeout] for response headers; a response body the test never
@@ -299,13 +300,25 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 			return nil, req.Context().Err()
 		}
 		if ex.Response.BodyFile != "" {
-			// Read from disk as the client reads, never whole.
+			// Read from disk as the client reads, never whole; decoded
+			// as it is read for a request that refuses gzip, as a body
+			// in the cassette is (see decodedFileFor).
+			var n int64
+			decoded := false
+			if refuses {
+				n, decoded = decodedFileFor(req, ex, hdr, p)
+			}
 			f, size, err := h.openBody(req, ex)
 			if err != nil {
 				return nil, err
 			}
-			resp.Body, resp.ContentLength = f, size
-			setBodyFileLength(hdr, p, size)
+			if decoded {
+				setDecoded(hdr, p, n)
+				resp.Body, resp.ContentLength = gunzip.Reader(f), n
+			} else {
+				resp.Body, resp.ContentLength = f, size
+				setBodyFileLength(hdr, p, size)
+			}
 		} else {
 			if len(body) > 0 || p.trailers {
 				// A chunked body is never http.NoBody from http.Transport,

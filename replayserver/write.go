@@ -1,7 +1,9 @@
 package replayserver
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -121,20 +123,56 @@ func (h *Handler) pacedStream(ctx context.Context, body []byte, pieces []piece, 
 // urllib asks for identity), when ex's answer, prepared in hdr and p, is
 // gzip-encoded and its request did not refuse gzip: the API would have
 // answered r in the identity encoding. Not for an answer to a HEAD or
-// without a body, a 206 (a range of the gzip), a body in a body file (sent
-// as recorded), or a body that does not decode. An API that sent gzip to
-// a client refusing it, as recorded, sends it again. The body is decoded
-// to be measured, then again as it is sent ([gunzip.NewReader]), never
-// kept whole: one that expands a thousandfold costs no memory.
+// without a body, a 206 (a range of the gzip), or a body that does not
+// decode. An API that sent gzip to a client refusing it, as recorded,
+// sends it again. The body is decoded to be measured, then again as it is
+// sent ([gunzip.NewReader]), never kept whole: one that expands a
+// thousandfold costs no memory. A body in a body file is measured by
+// decodedFileFor.
 func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) (int64, bool) {
-	if !p.withBody || p.status == http.StatusPartialContent || ex.Response.BodyFile != "" ||
-		!gunzip.Encoded(hdr) || !gunzip.Refuses(r.Header) || refusedGzip(ex.Request) {
+	if ex.Response.BodyFile != "" || !toDecode(r, ex, hdr, p) {
 		return 0, false
 	}
 	if p.pieces != nil {
 		return gunzip.DecodedStreamLen(ex.Response.Body) // a stream the client stopped is cut off
 	}
 	return gunzip.DecodedLen(ex.Response.Body)
+}
+
+// toDecode reports whether the body of ex, prepared in hdr and p, is to
+// be sent decoded to r if it decodes (see decodedFor).
+func toDecode(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) bool {
+	return p.withBody && p.status != http.StatusPartialContent &&
+		gunzip.Encoded(hdr) && gunzip.Refuses(r.Header) && !refusedGzip(ex.Request)
+}
+
+// maxDecodedFile is the most that decodedFileFor decodes of a body file:
+// as much as gunzip.DecodedLen decodes of a body in a cassette.
+const maxDecodedFile = 256 << 20
+
+// decodedFileFor is decodedFor for a body in a body file: the file, opened
+// for this alone, is decoded to be measured as it is read from disk, as
+// gunzip.DecodedLen decodes a body in a cassette, then again as it is sent
+// ([gunzip.Reader]), never held whole in memory. A file that cannot be
+// opened is sent as recorded, which fails then, saying why.
+func decodedFileFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) (int64, bool) {
+	if !toDecode(r, ex, hdr, p) {
+		return 0, false
+	}
+	f, _, err := ex.Response.OpenBody()
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return 0, false
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxDecodedFile+1))
+	if err != nil || n > maxDecodedFile {
+		return 0, false
+	}
+	return n, true
 }
 
 // refusedGzip reports whether the recorded request refused gzip. An empty
@@ -414,10 +452,13 @@ func forbiddenInValue(r rune) bool {
 
 // writeBodyFile writes a response whose body is in a body file, copying
 // it from disk as the client takes it (the body is never held in memory):
-// the file's size is the Content-Length. A body file that cannot be read
-// fails the test and answers 500. It returns the status it sent.
+// the file's size is the Content-Length. A gzip-encoded body that r
+// refuses is decoded as it is copied, with its decoded length, as a body
+// in the cassette is (see decodedFileFor). A body file that cannot be
+// read fails the test and answers 500. It returns the status it sent.
 func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p prepared) int {
 	hdr := w.Header()
+	n, decoded := decodedFileFor(r, ex, hdr, p)
 	f, size, err := h.openBody(r, ex)
 	if err != nil {
 		clear(hdr) // the recorded header is not this answer's
@@ -425,9 +466,15 @@ func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *libr
 		return http.StatusInternalServerError
 	}
 	defer f.Close()
-	setBodyFileLength(hdr, p, size)
+	src := io.Reader(f)
+	if decoded {
+		setDecoded(hdr, p, n)
+		src = gunzip.Reader(f)
+	} else {
+		setBodyFileLength(hdr, p, size)
+	}
 	w.WriteHeader(p.status)
-	if _, err := io.Copy(w, f); err != nil {
+	if _, err := io.Copy(w, src); err != nil {
 		return p.status // the client went away
 	}
 	setTrailers(w, p, ex.Response.Trailer)
