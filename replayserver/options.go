@@ -58,9 +58,14 @@ func (c *config) upstreamTimeout() time.Duration {
 }
 
 // redaction returns the redaction rules the options ask for.
-func (c *config) redaction() redact.Rules {
+func (c *config) redaction() redact.Rules { return c.redactionWith(!c.noDefaultRedaction) }
+
+// redactionWith returns the redaction rules the options ask for, with the
+// default rules when defaults is true, whatever NoDefaultRedaction says:
+// what the other setting of NoDefaultRedaction would redact too.
+func (c *config) redactionWith(defaults bool) redact.Rules {
 	r := redact.Rules{Headers: c.redactHeaders, Query: c.redactQuery, Paths: c.redactPaths, Hooks: c.beforeSave}
-	if c.noDefaultRedaction {
+	if !defaults {
 		return r
 	}
 	return redact.Default().With(r)

@@ -17,6 +17,7 @@ import (
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/headerkey"
+	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/naming"
 )
 
@@ -95,6 +96,7 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 			}
 		}
 	}
+	sent := body // as received: what another redaction would redact (see otherRedaction)
 	body = h.redact.Body(r.Header, body)
 	if over {
 		writeRequest(&b, rr, body, h.bodyLimit)
@@ -144,8 +146,9 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 		fmt.Fprintf(&b, "  (the nearest are ranked among the first %d of the %d cassettes of %s %s, by name: a nearer one may be among the %d others)\n",
 			refineLimit, refineLimit+left, got.Method, got.Path, left)
 	}
-	samePath := false // the nearest cassette is of the request's method and path
-	prefix := ""      // what the nearest cassette's path has before the request's
+	samePath := false    // the nearest cassette is of the request's method and path
+	otherRedact := false // the nearest cassette differs only as the other setting of NoDefaultRedaction makes it
+	prefix := ""         // what the nearest cassette's path has before the request's
 	for i, n := range e.Near {
 		fmt.Fprintf(&b, "\nnearest #%d: %s\n", i+1, h.lib.File(n))
 		c, ok, err := h.lib.Get(n)
@@ -179,6 +182,9 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 		fmt.Fprintf(&b, "  recorded: %s %s\n", quotedIfControl(req.Method), quotedIfControl(req.URL))
 		if d := cmpdiff.Diff(rec, got); d != "" {
 			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(clipDiff(d), "    "))
+			if i == 0 && !over {
+				otherRedact = h.otherRedaction(r, m.target, sent, rec)
+			}
 		} else if same := sameViewDifferences(rawSide{req.Method, req.URL, req.Header, req.Body},
 			rawSide{r.Method, h.redact.URL(m.target).String(), rr.Header, body}, h.cfg.rules); same != "" {
 			b.WriteString("  no difference in the values of method, path, query, significant headers or body, but:\n" + same)
@@ -193,7 +199,19 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 			"ending in %[1]s (replayserver.Upstream, cassette record -upstream), and requests are named that way\n"+
 			"only when the same URL is given: give it to this server too (cassette serve -upstream URL).\n", prefix)
 	}
-	if samePath && m.found == "" && !tunnel {
+	switch {
+	case samePath && m.found == "" && !tunnel && otherRedact && h.cfg.noDefaultRedaction:
+		b.WriteString("\nthe nearest cassette differs from this request only where it holds REDACTED for a credential this\n" +
+			"request sends as it is: the library seems recorded (or imported) with redaction, the default, and this\n" +
+			"server replays it without (replayserver.NoDefaultRedaction; cassette serve: -no-redact). Replay it without\n" +
+			"NoDefaultRedaction (cassette serve: without -no-redact).\n")
+	case samePath && m.found == "" && !tunnel && otherRedact:
+		b.WriteString("\nthe nearest cassette differs from this request only where this server redacts a credential (REDACTED):\n" +
+			"the library seems recorded (or imported) without redaction, its cassettes named by the credentials as\n" +
+			"sent (replayserver.NoDefaultRedaction, recorder.NoDefaultRedaction, cassette import or record -no-redact).\n" +
+			"Replay it with replayserver.NoDefaultRedaction() (cassette serve: -no-redact), or record it again with\n" +
+			"redaction (CASSETTE_MODE=rerecord) to keep credentials out of the library.\n")
+	case samePath && m.found == "" && !tunnel:
 		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +
 			"name: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a body rule such as\n" +
 			"naming.JSONBodyWithout or naming.FormBodyWithout (and the same rules recording), then record once\n" +
@@ -241,6 +259,19 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 	}
 	e.Report = b.String()
 	return e
+}
+
+// otherRedaction reports whether rec, the view of the nearest cassette's
+// request, is the view of r, sent for target with body, as received,
+// under the other setting of [NoDefaultRedaction] than h's: the library
+// seems recorded (or imported) under that one, its cassettes named by a
+// credential as sent where h names the request by REDACTED, or the
+// reverse.
+func (h *Handler) otherRedaction(r *http.Request, target *url.URL, body []byte, rec reqView) bool {
+	alt := h.cfg.redactionWith(h.cfg.noDefaultRedaction)
+	hdr := ownheader.Without(alt.Header(r.Header))
+	got := viewOf(r.Method, alt.URL(target).String(), hdr, alt.Body(r.Header, body), h.cfg.rules)
+	return cmpdiff.Diff(rec, got) == ""
 }
 
 // bodyPreview is how much of a body a report shows.
