@@ -21,6 +21,7 @@ import (
 	"github.com/cassette-go/cassette/internal/bodiless"
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/forwarded"
+	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -241,7 +242,7 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	// connection: the recorder may still read the rest.
 	pr.Out = detach.Request(pr.Out)
 	forwarded.Keep(pr) // ReverseProxy removed the client's
-	deleteOwnHeaders(pr.Out.Header)
+	ownheader.Delete(pr.Out.Header)
 	target, _ := pr.In.Context().Value(targetKey{}).(*url.URL)
 	if target == nil {
 		return

@@ -19,6 +19,7 @@ import (
 
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
 	"github.com/cassette-go/cassette/internal/testlog"
@@ -223,8 +224,9 @@ func (h *Handler) hostlessNames(k string) []string {
 // X-Cassette-Secret) are honoured only with the handler's secret, which
 // only the transport of the [Server] that [New] made around it knows:
 // sent by any other client (to a handler of [NewHandler], by every
-// client), they are dropped unread, and none reaches a route, the
-// upstream or a cassette.
+// client), they are dropped unread, under any spelling of their keys (a
+// request made in process may hold r.Header["x-cassette-host"]), and none
+// reaches a route, the upstream or a cassette.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r = h.ownHeaders(r) // those another client sent are dropped
 	if h.routed.Load() {
@@ -237,7 +239,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				// The route's handler sees the request without the
 				// headers the server's transport added.
 				rr.Header = r.Header.Clone()
-				deleteOwnHeaders(rr.Header)
+				ownheader.Delete(rr.Header)
 			}
 			h.router.ServeHTTP(w, rr)
 			return

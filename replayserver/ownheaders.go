@@ -56,11 +56,13 @@ func newSecret() string {
 // header is a copy without it, so that the request is named, routed and
 // reported by the host its caller wrote. Any other request that
 // holds one of them (sent by hand, by curl, or forged) is taken as if it
-// did not: it is a copy of r without them, so that they neither name it,
-// nor route it, nor reach the upstream or a cassette. A request that
-// holds none is r.
+// did not: it is a copy of r without them, under any spelling of their
+// keys (a request made in process, given to ServeHTTP, may hold
+// r.Header["x-cassette-host"], which no server reads in that form), so
+// that they neither name it, nor route it, nor reach the upstream or a
+// cassette. A request that holds none is r.
 func (h *Handler) ownHeaders(r *http.Request) *http.Request {
-	if !hasOwnHeaders(r.Header) {
+	if !ownheader.Has(r.Header) {
 		return r
 	}
 	secret := r.Header[secretHeader]
@@ -84,22 +86,4 @@ func withoutOwnHeaders(r *http.Request) *http.Request {
 	c.Header = r.Header.Clone()
 	ownheader.Delete(c.Header)
 	return &c
-}
-
-// deleteOwnHeaders removes the server's own headers from hdr.
-func deleteOwnHeaders(hdr http.Header) {
-	delete(hdr, schemeHeader)
-	delete(hdr, hostHeader)
-	delete(hdr, urlHostHeader)
-	delete(hdr, secretHeader)
-}
-
-// hasOwnHeaders reports whether hdr holds one of the server's own headers.
-func hasOwnHeaders(hdr http.Header) bool {
-	// As Get: the names are canonical.
-	_, scheme := hdr[schemeHeader]
-	_, host := hdr[hostHeader]
-	_, urlHost := hdr[urlHostHeader]
-	_, secret := hdr[secretHeader]
-	return scheme || host || urlHost || secret
 }

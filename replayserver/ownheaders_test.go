@@ -329,3 +329,57 @@ func TestNewTransportDropsTheServersOwnHeadersInEverySpelling(t *testing.T) {
 		}
 	}
 }
+
+// Handler.ServeHTTP, called in process with a request made by hand,
+// drops the server's own headers under any spelling of their keys, as
+// the server drops those a client sends: a route, the upstream (passing
+// through, where no recorder drops them) and a miss report see none. It
+// looked for their canonical keys only, and kept
+// req.Header["x-cassette-host"].
+func TestHandlerDropsTheServersOwnHeadersInEverySpelling(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "upstream %s, own headers [%s]", r.URL.Path, ownHeadersOf(r.Header))
+	}))
+	defer api.Close()
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/x")
+	keys := []string{"x-cassette-scheme", "x-cassette-host", "x-cassette-url-host", "x-cassette-secret", "X-CASSETTE-HOST", "X-Cassette-host"}
+	for _, mode := range []replayserver.Mode{replayserver.ModePassthrough, replayserver.ModeReplay} {
+		t.Run(string(mode), func(t *testing.T) {
+			var logs logBook
+			h, err := replayserver.NewHandler(path, replayserver.WithMode(mode), logs.option())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close()
+			h.Router().Path("/route").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprintf(w, "route, own headers [%s]", ownHeadersOf(r.Header))
+			})
+			paths := map[string]string{"/route": "route, own headers []"}
+			if mode == replayserver.ModePassthrough {
+				paths["/up"] = "upstream /up, own headers []"
+			} else {
+				paths["/miss"] = "" // a miss, whose report lists the request's headers
+			}
+			for p, want := range paths {
+				for _, key := range keys {
+					req := httptest.NewRequest("GET", p, nil)
+					req.Host = api.Listener.Addr().String() // a request for the API, as a proxy gets it
+					req.Header[key] = []string{"forged.example"}
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, req)
+					body := w.Body.String()
+					if want == "" {
+						if w.Code != http.StatusNotFound || strings.Contains(strings.ToLower(body), "x-cassette-") {
+							t.Errorf("%s GET %s (header %q) = %d, report:\n%s\nwant a 404 whose report shows no header of the server's own", mode, p, key, w.Code, body)
+						}
+						continue
+					}
+					if w.Code != 200 || body != want {
+						t.Errorf("%s GET %s (header %q) = %d %.300q, want 200 %q", mode, p, key, w.Code, body, want)
+					}
+				}
+			}
+		})
+	}
+}

@@ -50,13 +50,13 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 	// The report goes to test logs, 404 bodies and serve's log: it shows
 	// the request redacted, without the headers Server.Transport adds.
 	rr := h.redact.Request(r)
-	if hasOwnHeaders(rr.Header) {
+	if ownheader.Has(rr.Header) {
 		if rr == r {
 			c := *r
 			rr = &c
 		}
 		rr.Header = rr.Header.Clone()
-		deleteOwnHeaders(rr.Header)
+		ownheader.Delete(rr.Header)
 	}
 	e := &MissError{Method: r.Method, URL: requestURL(r, rr), Name: name}
 	var b strings.Builder
