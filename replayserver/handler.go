@@ -226,9 +226,11 @@ func (h *Handler) hostlessNames(k string) []string {
 // sent by any other client (to a handler of [NewHandler], by every
 // client), they are dropped unread, under any spelling of their keys (a
 // request made in process may hold r.Header["x-cassette-host"]), and none
-// reaches a route, the upstream or a cassette.
+// reaches a route, the upstream or a cassette. Sent as trailers of the
+// request, by any client, they are dropped too.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	r = h.ownHeaders(r) // those another client sent are dropped
+	// Those another client sent are dropped, and any sent as trailers.
+	r = withoutOwnTrailers(r, h.ownHeaders(r))
 	if h.routed.Load() {
 		rr, c := forRoutes(r)
 		var m mux.RouteMatch

@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"io"
 	"net/http"
+	"slices"
 
 	"github.com/cassette-go/cassette/internal/ownheader"
 )
@@ -86,4 +88,54 @@ func withoutOwnHeaders(r *http.Request) *http.Request {
 	c.Header = r.Header.Clone()
 	ownheader.Delete(c.Header)
 	return &c
+}
+
+// withoutOwnTrailers returns r, or, when its trailers may hold one of the
+// server's own headers, a shallow copy of r whose trailers never do: a
+// Trailer of its own, without them under any spelling of their keys, which
+// its body fills as it ends (when a transport reads trailers, or a route
+// after reading the body) from the trailers of from, with the values the
+// caller set or the client sent. from is r, or the request r was copied
+// from: a server fills the Trailer of the request it made, the caller of a
+// transport that of its own. A chunked HTTP/1.1 request that announces no
+// trailers may still send some, which net/http's server adds to from: its
+// body is watched too.
+func withoutOwnTrailers(from, r *http.Request) *http.Request {
+	if r.Body == nil || r.Body == http.NoBody {
+		return r
+	}
+	unannounced := r.Trailer == nil && r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked")
+	if !unannounced && !ownheader.Has(r.Trailer) {
+		return r
+	}
+	c := *r
+	c.Trailer = ownheader.Without(r.Trailer)
+	if c.Trailer == nil {
+		// A map the copies made of c share (a route's request is one),
+		// as they share one announced.
+		c.Trailer = http.Header{}
+	}
+	c.Body = &ownTrailersBody{ReadCloser: r.Body, from: from, to: c.Trailer}
+	return &c
+}
+
+// An ownTrailersBody is the body of a request made by withoutOwnTrailers:
+// at its end, it sets in to, the request's Trailer, the trailers of from,
+// but the server's own.
+type ownTrailersBody struct {
+	io.ReadCloser
+	from *http.Request
+	to   http.Header
+}
+
+func (b *ownTrailersBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		for k, v := range b.from.Trailer {
+			if !ownheader.Is(k) {
+				b.to[k] = v
+			}
+		}
+	}
+	return n, err
 }

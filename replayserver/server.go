@@ -314,7 +314,7 @@ func (w logWriter) Write(p []byte) (int, error) {
 // the routes, the upstream, the cassettes or a miss report see the
 // request. The same headers sent by any other client are dropped unread;
 // set by the caller of Transport, under any spelling of their keys, they
-// are dropped before it sets its own. A header field set under several spellings of its key (Set("X-Key"),
+// are dropped before it sets its own, and so are they as trailers. A header field set under several spellings of its key (Set("X-Key"),
 // then h["x-key"]) is sent under its canonical key alone, with the values
 // a server reads over HTTP/1.1 (see Headers in naming.Rules): over HTTP/2 (a [TLS]
 // server) Go's client would send them in a random order, and the server
@@ -397,8 +397,10 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.Host = req.URL.Host
 	// The caller's own, under any spelling of their keys: one not in
 	// canonical form would reach the server beside those set here (over
-	// HTTP/2 before them, as often as not), and name the request.
+	// HTTP/2 before them, as often as not), and name the request. Set
+	// as trailers, they are dropped too (the server would drop them).
 	ownheader.Delete(r.Header)
+	r = withoutOwnTrailers(req, r)
 	if req.Host != "" && req.Host != req.URL.Host {
 		r.Header.Set(hostHeader, req.Host)
 	}

@@ -22,8 +22,8 @@ import (
 // in process, without sockets, with the same options, hit tracking and
 // strict mode as [New]. Requests are named by their own URL; the replay
 // server's own headers (see [Server.Transport]) are dropped from them,
-// under any spelling of their keys, unread and neither sent upstream nor
-// stored. A request no
+// under any spelling of their keys, in their header and their trailers,
+// unread and neither sent upstream nor stored. A request no
 // cassette answers is an error from RoundTrip: a [*MissError] carrying the
 // same report as [New]'s 404 answer, which unwraps to [ErrNoMatch]. The
 // report is also logged to the test, but the miss does not fail it by
@@ -70,6 +70,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL == nil {
 		return nil, noURL(req)
 	}
+	out := req
 	if ownheader.Has(req.Header) {
 		// The replay server's own headers, which only Server.Transport
 		// sends, to the server: here no more than any other client's
@@ -77,13 +78,18 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// go upstream or to a cassette, under any spelling of their
 		// keys (req.Header["x-cassette-host"], which no server reads
 		// in that form, would otherwise be sent and stored as it is).
-		resp, err := tr.roundTrip(withoutOwnHeaders(req))
-		if resp != nil {
-			resp.Request = req // the caller's, as http.Transport returns it
-		}
-		return resp, err
+		out = withoutOwnHeaders(req)
 	}
-	return tr.roundTrip(req)
+	// Nor do they go upstream as trailers.
+	out = withoutOwnTrailers(req, out)
+	if out == req {
+		return tr.roundTrip(req)
+	}
+	resp, err := tr.roundTrip(out)
+	if resp != nil {
+		resp.Request = req // the caller's, as http.Transport returns it
+	}
+	return resp, err
 }
 
 // noURL returns the error of a request without URL, as http.Transport
