@@ -322,6 +322,10 @@ func (w logWriter) Write(p []byte) (int, error) {
 // sent with the one value a significant User-Agent counts with (see
 // Headers in naming.Rules), none when it counts as absent.
 //
+// A request for another host whose Host (req.Host, or its URL's host)
+// Go's client refuses to send (a space, '@', '/', a control character) is
+// an error at once, as from Go's client.
+//
 // To a [TLS] server, which it speaks HTTP/2 to, a request whose URL Go's
 // HTTP/2 server refuses (a control character in its path or query, a
 // malformed %-escape in URL.Opaque) is an error at once: sent, it would
@@ -384,6 +388,12 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return t.base.RoundTrip(req)
 	}
+	if err := hostError(req); err != nil {
+		if req.Body != nil {
+			req.Body.Close() // as a RoundTripper does
+		}
+		return nil, err
+	}
 	r := req.Clone(req.Context())
 	// The caller's map, which it fills as its body ends, not Clone's
 	// copy of it, taken before, whose values would stay empty: a
@@ -445,6 +455,65 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// hostError returns the error of a request for another host whose Host
+// (req.Host, or its URL's host when it has none) Go's client would refuse
+// to send (see validHostHeader), nil for any other. Carried in a header of
+// the server's own (hostHeader), such a Host would reach a route, and the
+// upstream, where Go's client sends none.
+func hostError(req *http.Request) error {
+	host, field := req.Host, "req.Host"
+	if host == "" {
+		host, field = req.URL.Host, "the URL's host"
+	}
+	if i := invalidHostByte(host); i >= 0 {
+		// The value is not shown: it may hold a user's password
+		// (user:password@host).
+		return fmt.Errorf("replayserver: srv.Client(): invalid Host header (%s): it holds %q at byte %d, which Go's client refuses in a Host; "+
+			"give a host name or address, with a port if need be (api.example.com:8443, [::1]:8080), or leave req.Host empty to send the URL's host",
+			field, host[i], i)
+	}
+	return nil
+}
+
+// invalidHostByte returns the index of the first byte of h that Go's
+// client refuses in a Host header, or -1 if it sends h: the bytes of a
+// host name, an IP address (IPv6 in brackets, with a zone) and a port,
+// those RFC 3986 allows in a host, and the bytes of a name that is not
+// ASCII, valid UTF-8, which it sends in punycode (as
+// golang.org/x/net/http/httpguts.ValidHostHeader, after PunycodeHostPort).
+// A space, '@', '/', '?', '#', '"' or a control character are refused.
+func invalidHostByte(h string) int {
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(h[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return i // not UTF-8: no punycode
+			}
+			i += size - 1
+			continue
+		}
+		if !hostChar[c] {
+			return i
+		}
+	}
+	return -1
+}
+
+// hostChar tells the ASCII characters Go's client sends in a Host header.
+var hostChar = func() (t [utf8.RuneSelf]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "!$%&'()*+,-.:;=[]_~" {
+		t[c] = true
+	}
+	return t
+}()
 
 // CloseIdleConnections closes the idle connections of the underlying
 // transport.
