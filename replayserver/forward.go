@@ -240,6 +240,12 @@ func isTimeout(err error) bool {
 func rewriteToTarget(pr *httputil.ProxyRequest) {
 	// A client that closes a body of known length unread drops its
 	// connection: the recorder may still read the rest.
+	// The request's trailers come with the end of its body, which the
+	// transport reads after this: ReverseProxy's clone of the map, made
+	// before, would stay empty, and the upstream get the trailers without
+	// their values. The incoming request's map is filled as its body ends
+	// (without the server's own: see withoutOwnTrailers).
+	pr.Out.Trailer = pr.In.Trailer
 	pr.Out = detach.Request(pr.Out)
 	forwarded.Keep(pr) // ReverseProxy removed the client's
 	ownheader.Delete(pr.Out.Header)
