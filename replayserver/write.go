@@ -3,7 +3,6 @@ package replayserver
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -146,13 +145,9 @@ func toDecode(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared
 		gunzip.Encoded(hdr) && gunzip.Refuses(r.Header) && !refusedGzip(ex.Request)
 }
 
-// maxDecodedFile is the most that decodedFileFor decodes of a body file:
-// as much as gunzip.DecodedLen decodes of a body in a cassette.
-const maxDecodedFile = 256 << 20
-
 // decodedFileFor is decodedFor for a body in a body file: the file, opened
 // for this alone, is decoded to be measured as it is read from disk, as
-// gunzip.DecodedLen decodes a body in a cassette, then again as it is sent
+// gunzip.DecodedLenOf decodes it, up to as much as of a body in a cassette, then again as it is sent
 // ([gunzip.Reader]), never held whole in memory. A file that cannot be
 // opened is sent as recorded, which fails then, saying why.
 func decodedFileFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) (int64, bool) {
@@ -164,15 +159,7 @@ func decodedFileFor(r *http.Request, ex *library.Exchange, hdr http.Header, p pr
 		return 0, false
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(bufio.NewReader(f))
-	if err != nil {
-		return 0, false
-	}
-	n, err := io.Copy(io.Discard, io.LimitReader(zr, maxDecodedFile+1))
-	if err != nil || n > maxDecodedFile {
-		return 0, false
-	}
-	return n, true
+	return gunzip.DecodedLenOf(bufio.NewReader(f))
 }
 
 // refusedGzip reports whether the recorded request refused gzip. An empty

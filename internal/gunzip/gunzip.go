@@ -97,7 +97,13 @@ const maxDecoded = 256 << 20
 // keeping what it decodes: a body that expands a thousandfold costs no
 // memory, only the time to decode it.
 func DecodedLen(body []byte) (int64, bool) {
-	zr, err := gzip.NewReader(bytes.NewReader(body))
+	return DecodedLenOf(bytes.NewReader(body))
+}
+
+// DecodedLenOf is [DecodedLen] of the gzip-encoded body src reads (a body
+// file), read to its end or to the limit, never held whole in memory.
+func DecodedLenOf(src io.Reader) (int64, bool) {
+	zr, err := gzip.NewReader(src)
 	if err != nil {
 		return 0, false
 	}
