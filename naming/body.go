@@ -55,13 +55,15 @@ func (r Rules) For(req *http.Request) Rules {
 // CanonicalBody returns the bytes that the body rule of req produces from
 // body, those hashed into the "~b" suffix of req's name: the rules are
 // r.For(req), and the body rule is chosen by req's media type as
-// [Rules.Bodies] says, which reads a gzip-encoded body decoded. It returns
+// [Rules.Bodies] says (a Content-Type that the request's Connection names
+// counts as absent, as Name reads it), which reads a gzip-encoded body
+// decoded. It returns
 // nil when body is empty, or decodes to nothing, or the rule ignores it
 // (returns nil or an empty slice), and never an empty slice.
 // The result may be body itself: do not modify it.
 func (r Rules) CanonicalBody(req *http.Request, body []byte) []byte {
 	var h http.Header
-	if req != nil {
+	if req = asReached(req); req != nil {
 		h = req.Header
 	}
 	return r.For(req).canonicalBody(req, headerkey.NewFields(h), body)
@@ -79,7 +81,7 @@ func (r Rules) IgnoresBody(req *http.Request) bool {
 		return false
 	}
 	var contentType string
-	if req != nil {
+	if req = asReached(req); req != nil {
 		contentType = headerkey.Get(req.Header, "Content-Type")
 	}
 	rule := r.bodyRule(mediaType(contentType))

@@ -24,7 +24,8 @@
 // (the values of a repeated key keep their order), each as sent ("k=v",
 // or "k"), joined by ",". Then come the hash suffixes, each "~", a letter
 // and 8 lower-case hex digits, in this order: "~h" hashes the significant
-// headers (see [Rules]; Range always is one), "~b" the request body as its body rule gives it
+// headers (see [Rules]; Range always is one, a hop-by-hop field such as
+// Proxy-Authorization never), "~b" the request body as its body rule gives it
 // (under the default rules, the body as sent, when it is not empty; see
 // below), "~u" the method, path and query when the fields above could not
 // show them faithfully.

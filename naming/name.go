@@ -41,7 +41,15 @@ type Rules struct {
 	// that change on every run (Date, User-Agent, signatures, request ids)
 	// never change a name. Range always counts, named here or not: a
 	// range of a resource is another answer than the whole, or another
-	// range.
+	// range. A hop-by-hop field never counts, named here or not, nor is
+	// it read by a body rule: Connection, Keep-Alive, Proxy-Authenticate,
+	// Proxy-Authorization, Proxy-Connection, TE, Trailer, Upgrade, and
+	// every field the request's Connection names ("Connection: X-Tenant").
+	// It describes the connection, not the request: a proxy does not pass
+	// it on, so a request recorded through one (recorder.New, a recording
+	// replay server, cassette record) never holds it, and a request is
+	// named as it reaches the API, however it is sent or replayed.
+	// [Rules.Validate] refuses the fixed ones here.
 	Headers []string
 
 	// IgnoreQuery lists query parameter names, matched exactly against the
@@ -91,9 +99,10 @@ const maxName = 184
 // rules.CanonicalBody(r, body). The host is r.URL.Host when set (a
 // client-side or proxy request), else r.Host; the port is the explicit
 // one or the scheme's default (443 for https or, when r.URL.Scheme is
-// empty, when r.TLS is set; else 80). An empty method means GET. A nil r
-// or r.URL counts as empty. The format is specified in the package
-// documentation.
+// empty, when r.TLS is set; else 80). The header is read as it reaches
+// the API through a proxy: its hop-by-hop fields count as absent (see
+// [Rules.Headers]). An empty method means GET. A nil r or r.URL counts as
+// empty. The format is specified in the package documentation.
 func Name(r *http.Request, body []byte, rules Rules) string {
 	if r == nil {
 		r = new(http.Request)
@@ -119,6 +128,14 @@ func Name(r *http.Request, body []byte, rules Rules) string {
 	lossy = lossy || lossyTail || b[len(b)-1] == '.'
 
 	fields := headerkey.NewFields(r.Header) // each key looked at once
+	if len(rules.Headers) > 0 || len(rules.Bodies) > 0 || len(fields.Values("Range")) > 0 {
+		// The header is read: as it reaches the API (see reached). Of
+		// any other request only the URL and body count.
+		if rr := asReached(r); rr != r {
+			r = rr
+			fields = headerkey.NewFields(r.Header)
+		}
+	}
 	headers := rules.Headers
 	if len(fields.Values("Range")) > 0 {
 		// A range is another answer: always significant, under any key
@@ -136,6 +153,32 @@ func Name(r *http.Request, body []byte, rules Rules) string {
 		b = appendURLHash(b, method, path, query)
 	}
 	return string(b)
+}
+
+// reached returns the header h as it reaches the API through a proxy,
+// the recording servers included: without its hop-by-hop fields (see
+// headerkey.WithoutHopByHop), which a proxy does not pass on. A request
+// recorded through a proxy is named without them, so every request is:
+// replayed through a server or in process, or recorded in process, it
+// gets the name it gets through a proxy. It returns h itself when nothing
+// is left out.
+func reached(h http.Header) http.Header {
+	return headerkey.WithoutHopByHop(h)
+}
+
+// asReached returns r, or, when its header holds fields that do not reach
+// the API (see reached), a copy of r with the header that does.
+func asReached(r *http.Request) *http.Request {
+	if r == nil {
+		return nil
+	}
+	// A header without some of its keys has fewer of them.
+	if h := reached(r.Header); len(h) != len(r.Header) {
+		c := *r
+		c.Header = h
+		return &c
+	}
+	return r
 }
 
 // appendTail appends the path and query part of a name, cut to maxTail

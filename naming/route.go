@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/cassette-go/cassette/internal/headerkey"
 )
 
 // A Route gives the rules for the requests its pattern matches.
@@ -47,7 +49,11 @@ func (r Rules) Route(pattern string, rr Rules) Rules {
 // patterns (they match nothing), routes inside a route's rules (they are
 // not consulted), names in Headers that are no header names (not an HTTP
 // token, as "X Tenant" or "X-Tenant:": no request carries them, so they
-// tell no request from another) and keys of Bodies that select no body. A key of Bodies
+// tell no request from another), names in Headers of fields that are
+// always hop-by-hop (Connection, Keep-Alive, Proxy-Authenticate,
+// Proxy-Authorization, Proxy-Connection, TE, Trailer, Upgrade, in any
+// case: they never reach the API, and Name leaves them out, see
+// [Rules.Headers]) and keys of Bodies that select no body. A key of Bodies
 // is matched as it is against a request's media type, the "+suffix"
 // after its last "+", and its "type/*" (see [Rules.Bodies]), so the keys
 // that select bodies are a media type in lower case without parameters
@@ -78,13 +84,17 @@ func (r Rules) Validate() error {
 }
 
 // validateHeaders reports the names in headers that are no header names
-// (an HTTP token): a request never carries such a header, so the rule
-// would never tell one request from another.
+// (an HTTP token), and those of fields that are always hop-by-hop: a
+// request never carries the first, never reaches the API with the
+// second, so the rule would never tell one request from another.
 func validateHeaders(where string, headers []string) []error {
 	var errs []error
 	for _, h := range headers {
-		if !isToken(h) {
+		switch {
+		case !isToken(h):
 			errs = append(errs, fmt.Errorf("%s%q is no header name: want a name such as X-Tenant, of letters, digits and !#$%%&'*+-.^_`|~", where, h))
+		case headerkey.HopByHop(h):
+			errs = append(errs, fmt.Errorf("%s%q is a hop-by-hop header: it never reaches the API (a proxy, the recording servers included, does not pass it on), so it cannot tell recordings apart and names leave it out: remove it from the significant headers", where, h))
 		}
 	}
 	return errs

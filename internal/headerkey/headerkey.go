@@ -295,3 +295,71 @@ func WithoutMoved(h http.Header) http.Header {
 	}
 	return out
 }
+
+// hopByHop are the request fields that describe the connection a request
+// came on, not the request, in canonical form: httputil.ReverseProxy
+// removes them, so no request recorded through a proxy (recorder.New,
+// replayserver.New recording, cassette record) holds them. Transfer-
+// Encoding, hop-by-hop too, is one of the fields WithoutMoved removes.
+var hopByHop = [...]string{
+	"Connection",
+	"Keep-Alive",
+	"Proxy-Authenticate",
+	"Proxy-Authorization",
+	"Proxy-Connection",
+	"Te",
+	"Trailer",
+	"Upgrade",
+}
+
+// HopByHop reports whether the field k, in any case, is always
+// hop-by-hop: Connection, Keep-Alive, Proxy-Authenticate,
+// Proxy-Authorization, Proxy-Connection, TE, Trailer or Upgrade. A proxy
+// does not pass it on: it never reaches the API behind one.
+func HopByHop(k string) bool {
+	for _, f := range hopByHop {
+		if len(f) == len(k) && strings.EqualFold(f, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// WithoutHopByHop returns h without its hop-by-hop fields, under any
+// spelling of their keys: those [HopByHop] reports, and those its
+// Connection field names (its values as a server reads them, see
+// [Values]; "Connection: keep-alive, X-Tenant" names X-Tenant). That is
+// the header of a request as httputil.ReverseProxy forwards it, but for
+// "TE: trailers" and the Upgrade of a protocol upgrade, which it sends
+// anew. WithoutHopByHop returns h itself when it has none, and a copy
+// otherwise: h is not modified.
+func WithoutHopByHop(h http.Header) http.Header {
+	listed := Values(h, "Connection")
+	var out http.Header
+	for k := range h {
+		if !HopByHop(k) && !connectionNames(listed, k) {
+			continue
+		}
+		if out == nil {
+			out = h.Clone()
+		}
+		delete(out, k)
+	}
+	if out == nil {
+		return h
+	}
+	return out
+}
+
+// connectionNames reports whether the values of a Connection field name
+// the field k, in any case.
+func connectionNames(connection []string, k string) bool {
+	for _, v := range connection {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = textproto.TrimString(f); len(f) == len(k) && strings.EqualFold(f, k) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -219,3 +219,54 @@ func TestMergedUserAgent(t *testing.T) {
 		t.Errorf("MergedUserAgent of a header with one User-Agent key allocates %v times, want 0", n)
 	}
 }
+
+// WithoutHopByHop leaves out what httputil.ReverseProxy removes from a
+// request, under any spelling of the keys, and nothing else; it returns
+// the header itself, without allocating, when there is nothing to leave
+// out, and never modifies it.
+func TestWithoutHopByHop(t *testing.T) {
+	for _, c := range []struct {
+		why     string
+		h, want http.Header
+	}{
+		{"none", http.Header{"Accept": {"a"}, "X-Tenant": {"t"}}, nil},
+		{"nil header", nil, nil},
+		{"the fixed ones", http.Header{"Accept": {"a"}, "Connection": {"close"}, "Keep-Alive": {"timeout=5"}, "Proxy-Authenticate": {"Basic"},
+			"Proxy-Authorization": {"Basic x"}, "Proxy-Connection": {"keep-alive"}, "Te": {"trailers"}, "Trailer": {"X-Sum"}, "Upgrade": {"websocket"}},
+			http.Header{"Accept": {"a"}}},
+		{"in other cases", http.Header{"Accept": {"a"}, "proxy-authorization": {"Basic x"}, "KEEP-ALIVE": {"timeout=5"}, "te": {"gzip"}}, http.Header{"Accept": {"a"}}},
+		{"a key without values", http.Header{"Accept": {"a"}, "Upgrade": {}}, http.Header{"Accept": {"a"}}},
+		{"those Connection names", http.Header{"Accept": {"a"}, "X-Tenant": {"t"}, "x-hop": {"h"}, "X-Kept": {"k"}, "Connection": {"keep-alive, x-tenant", " X-HOP "}},
+			http.Header{"Accept": {"a"}, "X-Kept": {"k"}}},
+		{"those a connection key in another case names", http.Header{"X-Tenant": {"t"}, "connection": {"X-Tenant"}}, http.Header{}},
+		{"not a field named by a part of a token", http.Header{"X-Tenant": {"t"}, "Connection": {"X-Tenant-Id, X"}}, http.Header{"X-Tenant": {"t"}}},
+		{"not a Unicode folding of a field", http.Header{"\u212aeep-Alive": {"t"}}, nil},
+	} {
+		orig := c.h.Clone()
+		got := WithoutHopByHop(c.h)
+		want := c.want
+		if want == nil {
+			want = c.h
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: WithoutHopByHop(%v) = %v, want %v", c.why, c.h, got, want)
+		}
+		if !reflect.DeepEqual(c.h, orig) {
+			t.Errorf("%s: WithoutHopByHop modified its header: %v, was %v", c.why, c.h, orig)
+		}
+	}
+	h := http.Header{"Accept": {"a"}, "X-Tenant": {"t"}, "content-type": {"c"}}
+	if n := testing.AllocsPerRun(100, func() { WithoutHopByHop(h) }); n != 0 {
+		t.Errorf("WithoutHopByHop of a header without hop-by-hop fields allocates %v times, want 0", n)
+	}
+	for _, k := range []string{"Connection", "te", "PROXY-AUTHORIZATION", "Trailer", "upgrade"} {
+		if !HopByHop(k) {
+			t.Errorf("HopByHop(%q) = false, want true", k)
+		}
+	}
+	for _, k := range []string{"Transfer-Encoding", "Host", "Authorization", "Tee", "X-Connection", ""} {
+		if HopByHop(k) {
+			t.Errorf("HopByHop(%q) = true, want false", k)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/naming"
 )
 
@@ -26,7 +27,11 @@ func keptWhenNamed(name string) string {
 		return "the value of each of its cookies is " + Placeholder + " before a request is named, and their names are kept, so cassettes are told apart by the names of the cookies a request sends, not by whose they are"
 	case equalFold(name, "Set-Cookie"):
 		return "its cookie's value is " + Placeholder + " before a request is named, and the cookie's name and attributes are kept, so cassettes are told apart by those, not by whose the cookie is"
-	case equalFold(name, "Authorization"), equalFold(name, "Proxy-Authorization"):
+	case headerkey.HopByHop(name):
+		// naming.Rules.Validate refuses it: this is for a caller that
+		// did not ask.
+		return "it is hop-by-hop (a proxy does not pass it on), so no name holds it, redacted or not, and it tells no cassettes apart"
+	case equalFold(name, "Authorization"):
 		return "its credentials are " + Placeholder + " before a request is named, and its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses (only by whether it is present, for a value without one), not by whose credentials they are"
 	case equalFold(name, "User-Agent"):
 		return "its value is " + Placeholder + " before a request is named unless it is Go's own (Go-http-client/1.1, /2.0, which Go's client sends for a request that sets none, and which counts as none), so cassettes are told apart only by whether a User-Agent other than Go's own is present, not by which agent it names"
@@ -37,12 +42,13 @@ func keptWhenNamed(name string) string {
 // SignificantRedacted returns the headers that rules make significant
 // (its routes' included), canonical and sorted, whose values r redacts:
 // what is kept of them (see SignificantWarning) alone tells cassettes
-// apart, which the recorder and the replay server warn of.
+// apart, which the recorder and the replay server warn of. A hop-by-hop
+// header (Proxy-Authorization), which no name holds, is not one of them.
 func (r Rules) SignificantRedacted(rules naming.Rules) []string {
 	var out []string
 	add := func(hs []string) {
 		for _, k := range hs {
-			if k := http.CanonicalHeaderKey(k); r.RedactsHeader(k) && !slices.Contains(out, k) {
+			if k := http.CanonicalHeaderKey(k); r.RedactsHeader(k) && !headerkey.HopByHop(k) && !slices.Contains(out, k) {
 				out = append(out, k)
 			}
 		}

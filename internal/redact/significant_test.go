@@ -2,6 +2,7 @@ package redact_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +22,8 @@ func TestSignificantWarningSaysWhatIsKept(t *testing.T) {
 	}{
 		{"Cookie", "session=s3cret; theme=dark", "session=REDACTED; theme=REDACTED", "cassettes are told apart by the names of the cookies a request sends"},
 		{"Authorization", "Bearer s3cret", "Bearer REDACTED", "its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses"},
-		{"Proxy-Authorization", "Basic czNjcmV0", "Basic REDACTED", "its scheme is kept (Bearer, Basic), so cassettes are told apart by the scheme a request uses"},
+		// Hop-by-hop: no name holds it (see TestNoWarningOfAHopByHopHeader).
+		{"Proxy-Authorization", "Basic czNjcmV0", "Basic REDACTED", "it is hop-by-hop (a proxy does not pass it on), so no name holds it, redacted or not, and it tells no cassettes apart"},
 		{"Set-Cookie", "session=s3cret; Path=/", "session=REDACTED; Path=/", "the cookie's name and attributes are kept"},
 		{"X-Api-Key", "s3cret", "REDACTED", "cassettes are told apart only by whether it is present, not by whose it is"},
 		{"X-Vault-Token", "hvs.s3cret", "REDACTED", "cassettes are told apart only by whether it is present, not by whose it is"},
@@ -73,5 +75,31 @@ func TestSignificantWarningOfAUserAgentSaysGosOwnCountsAsNone(t *testing.T) {
 	w := redact.SignificantWarning("User-Agent")
 	if !strings.Contains(w, "told apart only by whether a User-Agent other than Go's own is present") || strings.Contains(w, "present and Go's own") {
 		t.Errorf("SignificantWarning(%q) = %q, want it to say that only an agent other than Go's own tells cassettes apart", "User-Agent", w)
+	}
+}
+
+// The warning of a significant redacted Proxy-Authorization promised
+// that its scheme told cassettes apart, but a proxy does not pass it on,
+// so naming leaves it out, and naming.Rules.Validate refuses it: no
+// significant header list that is valid holds it. SignificantRedacted
+// does not return it, and the warning, asked for it, says no name holds
+// it and promises nothing.
+func TestNoWarningOfAHopByHopHeader(t *testing.T) {
+	rules := naming.Rules{Headers: []string{"proxy-authorization", "Authorization"}}.
+		Route("GET /x", naming.Rules{Headers: []string{"Proxy-Authorization", "X-Api-Key"}})
+	if got, want := redact.Default().SignificantRedacted(rules), []string{"Authorization", "X-Api-Key"}; !slices.Equal(got, want) {
+		t.Errorf("SignificantRedacted(%v) = %q, want %q", rules.Headers, got, want)
+	}
+	w := redact.SignificantWarning("Proxy-Authorization")
+	if strings.Contains(w, "told apart by") || !strings.Contains(w, "no name holds it") {
+		t.Errorf("SignificantWarning(Proxy-Authorization) = %q, want it to say no name holds it, and no promise of what tells cassettes apart", w)
+	}
+	r, _ := http.NewRequest("GET", "http://api.example.com/y", nil)
+	named := func(v string) string {
+		r.Header.Set("Proxy-Authorization", v)
+		return naming.Name(redact.Default().Request(r), nil, naming.Rules{Headers: []string{"Proxy-Authorization"}})
+	}
+	if a, b := named("Basic czNjcmV0"), named("Bearer czNjcmV0"); a != b {
+		t.Errorf("Proxy-Authorization Basic named %s, Bearer %s: want one name, which leaves it out", a, b)
 	}
 }
