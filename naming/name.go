@@ -48,8 +48,13 @@ type Rules struct {
 	// It describes the connection, not the request: a proxy does not pass
 	// it on, so a request recorded through one (recorder.New, a recording
 	// replay server, cassette record) never holds it, and a request is
-	// named as it reaches the API, however it is sent or replayed.
-	// [Rules.Validate] refuses the fixed ones here.
+	// named as it reaches the API, however it is sent or replayed. Nor do
+	// Host and Transfer-Encoding count, which a server never finds among
+	// a request's header fields (Go's server moves Host to Request.Host,
+	// and drops Transfer-Encoding), though a caller may set them in the
+	// Header of a request sent in process (Go's client sends neither so).
+	// [Rules.Validate] refuses these fields here, but those Connection
+	// names.
 	Headers []string
 
 	// IgnoreQuery lists query parameter names, matched exactly against the
@@ -160,10 +165,13 @@ func Name(r *http.Request, body []byte, rules Rules) string {
 // headerkey.WithoutHopByHop), which a proxy does not pass on. A request
 // recorded through a proxy is named without them, so every request is:
 // replayed through a server or in process, or recorded in process, it
-// gets the name it gets through a proxy. It returns h itself when nothing
-// is left out.
+// gets the name it gets through a proxy. Nor does it hold Host and
+// Transfer-Encoding (see headerkey.WithoutMoved), which no server finds
+// among a request's header fields, and which a caller may have set in
+// process (Go's client sends neither so). It returns h itself when
+// nothing is left out.
 func reached(h http.Header) http.Header {
-	return headerkey.WithoutHopByHop(h)
+	return headerkey.WithoutMoved(headerkey.WithoutHopByHop(h))
 }
 
 // asReached returns r, or, when its header holds fields that do not reach

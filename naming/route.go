@@ -53,7 +53,9 @@ func (r Rules) Route(pattern string, rr Rules) Rules {
 // always hop-by-hop (Connection, Keep-Alive, Proxy-Authenticate,
 // Proxy-Authorization, Proxy-Connection, TE, Trailer, Upgrade, in any
 // case: they never reach the API, and Name leaves them out, see
-// [Rules.Headers]) and keys of Bodies that select no body. A key of Bodies
+// [Rules.Headers]), Host (the host is part of every name already) and
+// Transfer-Encoding (no server finds it among a request's header fields),
+// which Name leaves out too, and keys of Bodies that select no body. A key of Bodies
 // is matched as it is against a request's media type, the "+suffix"
 // after its last "+", and its "type/*" (see [Rules.Bodies]), so the keys
 // that select bodies are a media type in lower case without parameters
@@ -84,9 +86,10 @@ func (r Rules) Validate() error {
 }
 
 // validateHeaders reports the names in headers that are no header names
-// (an HTTP token), and those of fields that are always hop-by-hop: a
-// request never carries the first, never reaches the API with the
-// second, so the rule would never tell one request from another.
+// (an HTTP token), and those of fields that are always hop-by-hop, Host
+// and Transfer-Encoding: a request never carries the first, and reaches
+// no server with the others among its header fields, so the rule would
+// never tell one request from another.
 func validateHeaders(where string, headers []string) []error {
 	var errs []error
 	for _, h := range headers {
@@ -95,6 +98,10 @@ func validateHeaders(where string, headers []string) []error {
 			errs = append(errs, fmt.Errorf("%s%q is no header name: want a name such as X-Tenant, of letters, digits and !#$%%&'*+-.^_`|~", where, h))
 		case headerkey.HopByHop(h):
 			errs = append(errs, fmt.Errorf("%s%q is a hop-by-hop header: it never reaches the API (a proxy, the recording servers included, does not pass it on), so it cannot tell recordings apart and names leave it out: remove it from the significant headers", where, h))
+		case strings.EqualFold(h, "Host"):
+			errs = append(errs, fmt.Errorf("%s%q: the host is part of every name already, and no server finds a Host among a request's header fields (Go's server moves it to Request.Host), so names leave it out: remove it from the significant headers", where, h))
+		case strings.EqualFold(h, "Transfer-Encoding"):
+			errs = append(errs, fmt.Errorf("%s%q never reaches a server among a request's header fields (Go's server drops it once it has read the body so), so it cannot tell recordings apart and names leave it out: remove it from the significant headers", where, h))
 		}
 	}
 	return errs

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -16,7 +17,8 @@ import (
 
 // hopRequests are requests that carry hop-by-hop fields, which a proxy
 // does not pass on: a significant X-Tenant that the request's Connection
-// names, Proxy-Authorization, Keep-Alive, Proxy-Connection. Each also
+// names, Proxy-Authorization, Keep-Alive, Proxy-Connection; and a Host
+// set in the header, which Go's client does not send from there. Each also
 // sends a significant header that does reach the API, so that its name
 // still has a header hash.
 var hopRequests = []struct {
@@ -27,6 +29,7 @@ var hopRequests = []struct {
 	{"/v1/listed-lower", http.Header{"Accept": {"application/json"}, "x-tenant": {"acme"}, "connection": {"keep-alive, x-tenant"}}},
 	{"/v1/proxy-auth", http.Header{"Accept": {"text/csv"}, "Proxy-Authorization": {"Basic dXNlcjpwYXNz"}}},
 	{"/v1/keep-alive", http.Header{"Accept": {"text/csv"}, "Keep-Alive": {"timeout=5"}, "Proxy-Connection": {"keep-alive"}}},
+	{"/v1/host", http.Header{"Accept": {"text/csv"}, "Host": {"elsewhere.example"}, "Connection": {"X-Tenant"}, "X-Tenant": {"acme"}}},
 	{"/v1/tenant", http.Header{"Accept": {"text/csv"}, "X-Tenant": {"acme"}}}, // not hop-by-hop: counts
 }
 
@@ -135,6 +138,23 @@ func TestHopByHopFieldsNameNoRequest(t *testing.T) {
 				}
 			}
 			end()
+
+			// The header hash of each name is that of its Accept alone,
+			// but for the X-Tenant no Connection names.
+			names, err := openLibrary(t, path).Names()
+			if err != nil {
+				t.Fatal(err)
+			}
+			hashes := map[string]string{}
+			for _, n := range names {
+				_, h, _ := strings.Cut(n, "~h")
+				p := n[:strings.LastIndex(n, "~h")]
+				hashes[p[strings.LastIndex(p, "_")+1:]] = h
+			}
+			if h := hashes; len(h) != len(hopRequests) || h["listed"] != h["listed-lower"] || h["proxy-auth"] != h["keep-alive"] ||
+				h["proxy-auth"] != h["host"] || h["tenant"] == h["host"] || h["listed"] == h["host"] {
+				t.Errorf("%s recorded %q; want names whose header hashes are those of their Accept alone, but for /v1/tenant's", rec.name, names)
+			}
 
 			srv := replayserver.New(t, path, replayserver.Naming(rules), replayserver.WithMode(replayserver.ModeReplay))
 			tr := replayserver.NewTransport(t, path, replayserver.Naming(rules), replayserver.WithMode(replayserver.ModeReplay))

@@ -50,7 +50,8 @@ import with the rules the library is served with (cassette serve) or
 replayed with in Go (replayserver.Naming), or the requests they concern
 miss. A request is named as a server gets it: a Host or Transfer-Encoding
 listed among its headers (in a HAR of HTTP/1.1) counts for nothing, as
-no server finds them among a request's header fields. A significant header that is redacted (Authorization) tells
+no server finds them among a request's header fields (-header refuses
+them). A significant header that is redacted (Authorization) tells
 cassettes apart only by being there: import warns of it. Cassettes that
 an earlier import into DST named with other rules are kept: import into
 a new DST to replace them all.

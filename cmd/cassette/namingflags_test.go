@@ -410,6 +410,10 @@ func TestNamingRulesUsageErrors(t *testing.T) {
 	}{
 		{"-header that is no header name", []string{"-header", "X-Tenant,X Region"}, "",
 			`cassette serve: invalid value "X-Tenant,X Region" for flag -header: "X Region" is no header name: want a name such as X-Tenant, of letters, digits and !#$%&'*+-.^_` + "`" + `|~`},
+		{"-header of the host", []string{"-header", "X-Tenant,host"}, "",
+			`cassette serve: invalid value "X-Tenant,host" for flag -header: "host": the host is part of every name already, and no server finds a Host among a request's header fields (Go's server moves it to Request.Host), so names leave it out: remove it from the significant headers`},
+		{"-header of Transfer-Encoding", []string{"-header", "Transfer-Encoding"}, "",
+			`cassette serve: invalid value "Transfer-Encoding" for flag -header: "Transfer-Encoding" never reaches a server among a request's header fields (Go's server drops it once it has read the body so), so it cannot tell recordings apart and names leave it out: remove it from the significant headers`},
 		{"-header without a name", []string{"-header", ","}, "",
 			`cassette serve: invalid value "," for flag -header: want a header name such as X-Tenant`},
 		{"-ignore-query without a key", []string{"-ignore-query", ""}, "",

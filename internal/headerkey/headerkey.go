@@ -276,8 +276,10 @@ func MergedUserAgent(h http.Header) (http.Header, bool) {
 // Go's server moves to Request.Host (and Go's client sends from
 // Request.Host or the URL, never from the header), and Transfer-Encoding,
 // which it drops once it has read the body so. A request recorded on the
-// wire (a HAR of HTTP/1.1) holds them; named with them when they are
-// significant, it would be named as no request reaching a server is.
+// wire (a HAR of HTTP/1.1) holds them, and a request a caller sends in
+// process may (Go's client sends neither from the header); named with
+// them, it would be named as no request reaching a server is (naming
+// leaves them out).
 // WithoutMoved returns h itself when it has neither, and a copy otherwise:
 // h is not modified.
 func WithoutMoved(h http.Header) http.Header {
