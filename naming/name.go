@@ -72,8 +72,9 @@ type Rules struct {
 	// map, no matching key or a nil rule mean [ExactBody]. Keys are
 	// matched as they are: write them in lower case, without parameters,
 	// with a "*" only in "type/*" and "*/*", and give one of "" and "*/*"
-	// ([Rules.Validate] reports a key that selects no body, and
-	// replayserver and recorder refuse rules that hold one).
+	// ([Rules.Validate] reports a key that selects the body of no
+	// well-formed media type, and replayserver and recorder refuse rules
+	// that hold one).
 	Bodies map[string]BodyRule
 
 	// Routes give the rules for the requests their patterns match, instead

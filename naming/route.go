@@ -55,17 +55,21 @@ func (r Rules) Route(pattern string, rr Rules) Rules {
 // case: they never reach the API, and Name leaves them out, see
 // [Rules.Headers]), Host (the host is part of every name already) and
 // Transfer-Encoding (no server finds it among a request's header fields),
-// which Name leaves out too, and keys of Bodies that select no body. A key of Bodies
-// is matched as it is against a request's media type, the "+suffix"
-// after its last "+", and its "type/*" (see [Rules.Bodies]), so the keys
-// that select bodies are a media type in lower case without parameters
-// ("application/json"), a suffix ("+json"), a whole type ("multipart/*"),
-// "" and "*/*"; any other key (with parameters, in upper case, with a
-// "*" elsewhere, as "application/*+json" or "*/json", a suffix that is
-// empty or holds "+" or "/", a type or subtype that is empty or not a
-// token) selects nothing, and so does "*/*" beside "" (looked up first)
-// unless both rules are nil. Each error names the key and the forms that
-// select bodies. Name never fails on such rules; Validate lets a program
+// which Name leaves out too, and keys of Bodies that select the body of no
+// well-formed media type (a type and a subtype that are tokens without
+// "*", the type without "+", the subtype not ending in "+"). A key of
+// Bodies is matched as it is against a request's media type, the
+// "+suffix" after its last "+", and its "type/*" (see [Rules.Bodies]), so
+// the keys that select such bodies are a media type in lower case without
+// parameters ("application/json"), a suffix ("+json"), a whole type
+// ("multipart/*"), "" and "*/*". Any other key is reported: one with
+// parameters or in upper case selects nothing; one with a "*" elsewhere
+// (as "application/*+json" or "*/json"), a suffix that is empty or holds
+// "+" or "/", no "/", or a type or subtype that is empty or not a token
+// selects only bodies whose Content-Type is malformed ("json" those of
+// "Content-Type: json", "+" those of a subtype ending in "+"). "*/*"
+// beside "" (looked up first) selects nothing unless both rules are nil.
+// Each error names the key and the forms that select bodies. Name never fails on such rules; Validate lets a program
 // that takes rules fail early with a clear error, as replayserver and
 // recorder do when given them.
 func (r Rules) Validate() error {
@@ -107,7 +111,8 @@ func validateHeaders(where string, headers []string) []error {
 	return errs
 }
 
-// validateBodies reports the keys of bodies that select nothing.
+// validateBodies reports the keys of bodies that select the body of no
+// well-formed media type (see Validate).
 func validateBodies(where string, bodies map[string]BodyRule) []error {
 	var errs []error
 	for _, k := range slices.Sorted(maps.Keys(bodies)) {
@@ -127,9 +132,10 @@ func validateBodies(where string, bodies map[string]BodyRule) []error {
 // bodyKeyForms says which keys of Bodies select bodies, for errors.
 const bodyKeyForms = `want a media type ("application/json"), a suffix ("+json"), a type ("multipart/*") or "" for any body`
 
-// bodyKeyProblem returns why k, a key of Bodies, selects no body (see
-// bodyRule, which looks up a request's media type, "+suffix" and
-// "type/*", then "" and "*/*"), or "" when it selects some.
+// bodyKeyProblem returns why k, a key of Bodies, selects the body of no
+// well-formed media type (see bodyRule, which looks up a request's media
+// type, "+suffix" and "type/*", then "" and "*/*"), or "" when it selects
+// some.
 func bodyKeyProblem(k string) string {
 	if k == "" || k == "*/*" {
 		return ""
@@ -151,7 +157,8 @@ func bodyKeyProblem(k string) string {
 	case plus:
 		return `a suffix is "+" and a word without "+", as "+json", matched against what follows the last "+" of a media type: ` + bodyKeyForms
 	case !slash && isToken(k) && !strings.Contains(k, "+"):
-		// A Content-Type is type/subtype: this selects nothing.
+		// A media type is type/subtype: this selects only a malformed
+		// Content-Type, itself.
 		return fmt.Sprintf(`want a media type ("application/%s"), a suffix ("+%s"), a type ("%s/*") or "" for any body`, k, k, k)
 	case !slash:
 		return "no media type: " + bodyKeyForms

@@ -106,10 +106,11 @@ func Transport(rt http.RoundTripper) Option { return func(c *config) { c.transpo
 // from the redacted request, so a significant credential header hashes to
 // the same name whatever its value. Default: [naming.Default]. Rules
 // that [naming.Rules.Validate] refuses (a route pattern that matches
-// nothing, a key of Bodies that selects no body), which the replay server
-// refuses too, record nothing: [New] and [NewTransport] stop the test
-// with the error, [NewProxy] returns it, and a RoundTripper of
-// [NewRoundTripper] returns it from each RoundTrip, sending nothing.
+// nothing, a key of Bodies that selects the body of no well-formed media
+// type), which the replay server refuses too, record nothing: [New] and
+// [NewTransport] stop the test with the error, [NewProxy] returns it, and
+// a RoundTripper of [NewRoundTripper] returns it from each RoundTrip,
+// sending nothing.
 func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
 
 // rulesError returns the error of naming rules that
