@@ -39,6 +39,14 @@ func TestInvalidNamingRulesRecordNothing(t *testing.T) {
 			`recorder: naming rules: body rule key "*/json": a "*" stands only for a whole subtype ("multipart/*") or for any media type ("*/*")`},
 		{"an invalid route pattern", naming.Default().Route("POST /v1/{id", naming.Rules{}),
 			`recorder: naming rules: route 0 "POST /v1/{id": wildcard must be a whole segment`},
+		// A proxy recorded such a request without it, and named it so;
+		// replayed, it was named with it, and missed.
+		{"a significant hop-by-hop header", naming.Rules{Headers: []string{"Proxy-Authorization"}},
+			`recorder: naming rules: "Proxy-Authorization" is a hop-by-hop header: it never reaches the API`},
+		// Named in process with the Host a caller set in the header,
+		// which no server finds there.
+		{"a significant Host", naming.Rules{Headers: []string{"X-Tenant", "Host"}},
+			`recorder: naming rules: "Host": the host is part of every name already`},
 	} {
 		t.Run(tt.why, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "api")
