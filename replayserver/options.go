@@ -128,8 +128,10 @@ func WithMode(m Mode) Option { return func(c *config) { c.mode = m } }
 // Naming sets the rules that name requests (and so match them to
 // cassettes). Default: [naming.Default]. Record and replay must use the
 // same rules. Rules that [naming.Rules.Validate] refuses (a key of
-// Bodies that selects no body, a significant header name that is no
-// HTTP token, an invalid route pattern) are an error naming what is
+// Bodies that selects the body of no well-formed media type, a
+// significant header name that is no HTTP token or that never reaches
+// the API, such as Host or a hop-by-hop field, an invalid route pattern)
+// are an error naming what is
 // wrong: [New] and [NewTransport] stop the test with it, [NewHandler]
 // returns it.
 func Naming(r naming.Rules) Option { return func(c *config) { c.rules = r } }
