@@ -14,3 +14,10 @@ func SetExchange(t interface{ Cleanup(func()) }, f func(real func(a, b string) e
 // TransportSecret returns the secret that Server.Transport sends to h
 // (in X-Cassette-Secret), for tests that send a request as it does.
 func TransportSecret(h *Handler) string { return h.secret }
+
+// SetMeasured makes f run, for the test's duration, each time a body file
+// has been measured decoded, before its body is sent.
+func SetMeasured(t interface{ Cleanup(func()) }, f func(bodyFile string)) {
+	measured = f
+	t.Cleanup(func() { measured = func(string) {} })
+}

@@ -308,19 +308,14 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 		if ex.Response.BodyFile != "" {
 			// Read from disk as the client reads, never whole; decoded
 			// as it is read for a request that refuses gzip, as a body
-			// in the cassette is (see decodedFileFor).
-			var n int64
-			decoded := false
-			if refuses {
-				n, decoded = decodedFileFor(req, ex, hdr, p)
-			}
-			f, size, err := h.openBody(req, ex)
+			// in the cassette is (see openBodyFor).
+			f, size, decoded, err := h.openBodyFor(req, ex, refuses && toDecode(req, ex, hdr, p))
 			if err != nil {
 				return nil, err
 			}
 			if decoded {
-				setDecoded(hdr, p, n)
-				resp.Body, resp.ContentLength = gunzip.Reader(f), n
+				setDecoded(hdr, p, size)
+				resp.Body, resp.ContentLength = f, size
 			} else {
 				resp.Body, resp.ContentLength = f, size
 				setBodyFileLength(hdr, p, size)

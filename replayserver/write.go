@@ -127,7 +127,7 @@ func (h *Handler) pacedStream(ctx context.Context, body []byte, pieces []piece, 
 // sends it again. The body is decoded to be measured, then again as it is
 // sent ([gunzip.NewReader]), never kept whole: one that expands a
 // thousandfold costs no memory. A body in a body file is measured by
-// decodedFileFor.
+// openBodyFor.
 func decodedFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) (int64, bool) {
 	if ex.Response.BodyFile != "" || !toDecode(r, ex, hdr, p) {
 		return 0, false
@@ -145,22 +145,44 @@ func toDecode(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared
 		gunzip.Encoded(hdr) && gunzip.Refuses(r.Header) && !refusedGzip(ex.Request)
 }
 
-// decodedFileFor is decodedFor for a body in a body file: the file, opened
-// for this alone, is decoded to be measured as it is read from disk, as
-// gunzip.DecodedLenOf decodes it, up to as much as of a body in a cassette, then again as it is sent
-// ([gunzip.Reader]), never held whole in memory. A file that cannot be
-// opened is sent as recorded, which fails then, saying why.
-func decodedFileFor(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared) (int64, bool) {
-	if !toDecode(r, ex, hdr, p) {
-		return 0, false
+// openBodyFor opens the body file of ex, the answer to r, and returns
+// what to send of it and its length: decoded as it is read, with decoded
+// true, when decode says r refuses the gzip it holds (see toDecode) and it
+// decodes, else as recorded. The file is measured decoded as
+// it is read from disk ([gunzip.DecodedLenOf]), up to as much as a body
+// in a cassette, then read again from its start as it is sent, never held
+// whole in memory: from the one opening, so that the body sent is the one
+// measured, though the library be saved again (a new file renamed over
+// it) or the file removed in between. An error fails the test (see
+// openBody).
+func (h *Handler) openBodyFor(r *http.Request, ex *library.Exchange, decode bool) (body io.ReadCloser, n int64, decoded bool, err error) {
+	f, size, err := h.openBody(r, ex)
+	if err != nil || !decode {
+		return f, size, false, err
 	}
-	f, _, err := ex.Response.OpenBody()
-	if err != nil {
-		return 0, false
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		return f, size, false, nil
 	}
-	defer f.Close()
-	return gunzip.DecodedLenOf(bufio.NewReader(f))
+	n, decoded = gunzip.DecodedLenOf(bufio.NewReader(rs))
+	if decoded {
+		measured(ex.Response.BodyFile)
+	}
+	if _, err := rs.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		err = fmt.Errorf("replayserver: %s %s: the recorded response's body file %s cannot be read again from its start (%w); record it again or fix the cassette's body_file", r.Method, h.redact.URL(r.URL), ex.Response.BodyFile, err)
+		h.failf("%v", err)
+		return nil, 0, false, err
+	}
+	if decoded {
+		return gunzip.Reader(f), n, true, nil
+	}
+	return f, size, false, nil
 }
+
+// measured is called by openBodyFor with the body file it has measured
+// decoded, before it is sent: a test's hook.
+var measured = func(string) {}
 
 // refusedGzip reports whether the recorded request refused gzip. An empty
 // Accept-Encoding does not: it is what a Go caller of the in-process
@@ -441,27 +463,24 @@ func forbiddenInValue(r rune) bool {
 // it from disk as the client takes it (the body is never held in memory):
 // the file's size is the Content-Length. A gzip-encoded body that r
 // refuses is decoded as it is copied, with its decoded length, as a body
-// in the cassette is (see decodedFileFor). A body file that cannot be
+// in the cassette is (see openBodyFor). A body file that cannot be
 // read fails the test and answers 500. It returns the status it sent.
 func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p prepared) int {
 	hdr := w.Header()
-	n, decoded := decodedFileFor(r, ex, hdr, p)
-	f, size, err := h.openBody(r, ex)
+	f, size, decoded, err := h.openBodyFor(r, ex, toDecode(r, ex, hdr, p))
 	if err != nil {
 		clear(hdr) // the recorded header is not this answer's
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return http.StatusInternalServerError
 	}
 	defer f.Close()
-	src := io.Reader(f)
 	if decoded {
-		setDecoded(hdr, p, n)
-		src = gunzip.Reader(f)
+		setDecoded(hdr, p, size)
 	} else {
 		setBodyFileLength(hdr, p, size)
 	}
 	w.WriteHeader(p.status)
-	if _, err := io.Copy(w, src); err != nil {
+	if _, err := io.Copy(w, f); err != nil {
 		return p.status // the client went away
 	}
 	setTrailers(w, p, ex.Response.Trailer)
