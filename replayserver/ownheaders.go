@@ -97,23 +97,28 @@ func withoutOwnHeaders(r *http.Request) *http.Request {
 // after reading the body) from the trailers of from, with the values the
 // caller set or the client sent. from is r, or the request r was copied
 // from: a server fills the Trailer of the request it made, the caller of a
-// transport that of its own. A chunked HTTP/1.1 request that announces no
-// trailers may still send some, which net/http's server adds to from: its
-// body is watched too.
+// transport that of its own. The trailers that come may be more than
+// those announced: net/http's server adds to from every trailer a chunked
+// HTTP/1.1 request sends, announced or not (and one that announces none
+// may send some), and Go's HTTP/1.1 client sends every key its caller
+// put in req.Trailer by the body's end. So the body of every request that
+// announces trailers, or is chunked over HTTP/1.1, is watched.
 func withoutOwnTrailers(from, r *http.Request) *http.Request {
 	if r.Body == nil || r.Body == http.NoBody {
 		return r
 	}
-	unannounced := r.Trailer == nil && r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked")
-	if !unannounced && !ownheader.Has(r.Trailer) {
+	if r.Trailer == nil && !(r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked")) {
 		return r
 	}
 	c := *r
-	c.Trailer = ownheader.Without(r.Trailer)
-	if c.Trailer == nil {
-		// A map the copies made of c share (a route's request is one),
-		// as they share one announced.
-		c.Trailer = http.Header{}
+	// A map of its own, never from's, which the trailers that come are
+	// added to, the server's own too; not nil: the copies made of c (a
+	// route's request is one) share it.
+	c.Trailer = make(http.Header, len(r.Trailer))
+	for k, v := range r.Trailer {
+		if !ownheader.Is(k) {
+			c.Trailer[k] = v
+		}
 	}
 	c.Body = &ownTrailersBody{ReadCloser: r.Body, from: from, to: c.Trailer}
 	return &c
