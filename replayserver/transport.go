@@ -309,7 +309,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 			// Read from disk as the client reads, never whole; decoded
 			// as it is read for a request that refuses gzip, as a body
 			// in the cassette is (see openBodyFor).
-			f, size, decoded, err := h.openBodyFor(req, ex, refuses && toDecode(req, ex, hdr, p))
+			f, size, _, decoded, err := h.openBodyFor(req, ex, refuses && toDecode(req, ex, hdr, p))
 			if err != nil {
 				return nil, err
 			}

@@ -148,21 +148,21 @@ func toDecode(r *http.Request, ex *library.Exchange, hdr http.Header, p prepared
 // openBodyFor opens the body file of ex, the answer to r, and returns
 // what to send of it and its length: decoded as it is read, with decoded
 // true, when decode says r refuses the gzip it holds (see toDecode) and it
-// decodes, else as recorded. The file is measured decoded as
+// decodes, else as recorded; and fileSize, the length of the file. The file is measured decoded as
 // it is read from disk ([gunzip.DecodedLenOf]), up to as much as a body
 // in a cassette, then read again from its start as it is sent, never held
 // whole in memory: from the one opening, so that the body sent is the one
 // measured, though the library be saved again (a new file renamed over
 // it) or the file removed in between. An error fails the test (see
 // openBody).
-func (h *Handler) openBodyFor(r *http.Request, ex *library.Exchange, decode bool) (body io.ReadCloser, n int64, decoded bool, err error) {
+func (h *Handler) openBodyFor(r *http.Request, ex *library.Exchange, decode bool) (body io.ReadCloser, n, fileSize int64, decoded bool, err error) {
 	f, size, err := h.openBody(r, ex)
 	if err != nil || !decode {
-		return f, size, false, err
+		return f, size, size, false, err
 	}
 	rs, ok := f.(io.ReadSeeker)
 	if !ok {
-		return f, size, false, nil
+		return f, size, size, false, nil
 	}
 	n, decoded = gunzip.DecodedLenOf(bufio.NewReader(rs))
 	if decoded {
@@ -172,12 +172,12 @@ func (h *Handler) openBodyFor(r *http.Request, ex *library.Exchange, decode bool
 		f.Close()
 		err = fmt.Errorf("replayserver: %s %s: the recorded response's body file %s cannot be read again from its start (%w); record it again or fix the cassette's body_file", r.Method, h.redact.URL(r.URL), ex.Response.BodyFile, err)
 		h.failf("%v", err)
-		return nil, 0, false, err
+		return nil, 0, 0, false, err
 	}
 	if decoded {
-		return gunzip.Reader(f), n, true, nil
+		return gunzip.Reader(f), n, size, true, nil
 	}
-	return f, size, false, nil
+	return f, size, size, false, nil
 }
 
 // measured is called by openBodyFor with the body file it has measured
@@ -467,13 +467,18 @@ func forbiddenInValue(r rune) bool {
 // read fails the test and answers 500. It returns the status it sent.
 func (h *Handler) writeBodyFile(w http.ResponseWriter, r *http.Request, ex *library.Exchange, p prepared) int {
 	hdr := w.Header()
-	f, size, decoded, err := h.openBodyFor(r, ex, toDecode(r, ex, hdr, p))
+	f, size, fileSize, decoded, err := h.openBodyFor(r, ex, toDecode(r, ex, hdr, p))
 	if err != nil {
 		clear(hdr) // the recorded header is not this answer's
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return http.StatusInternalServerError
 	}
 	defer f.Close()
+	if v, ok := hdr["Content-Length"]; ok && p.trailers && !(len(v) == 1 && isLength(v[0], int(fileSize))) {
+		// Kept beside trailers over HTTP/2 (see prepare), it is not the
+		// file's: the answer goes without one, as one from a cassette.
+		delete(hdr, "Content-Length")
+	}
 	if decoded {
 		setDecoded(hdr, p, size)
 	} else {
@@ -621,9 +626,12 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 			if v := hdr["Content-Length"]; len(v) != 1 || !isLength(v[0], len(resp.Body)) {
 				hdr["Content-Length"] = []string{strconv.Itoa(len(resp.Body))}
 			}
-		} else if v := hdr["Content-Length"]; !(http2 && p.pieces == nil && resp.BodyFile == "" && len(v) == 1 && isLength(v[0], len(resp.Body))) {
+		} else if v := hdr["Content-Length"]; !(http2 && p.pieces == nil && len(v) == 1 &&
+			(resp.BodyFile == "" && isLength(v[0], len(resp.Body)) || resp.BodyFile != "" && validLength(v))) {
 			// Streamed, or trailers: chunked. Over HTTP/2 a length and
-			// trailers go together: a recorded one that is true is kept.
+			// trailers go together: a recorded one that is true is kept
+			// (a body file's is checked once the file is open: see
+			// writeBodyFile).
 			delete(hdr, "Content-Length")
 		}
 	}
