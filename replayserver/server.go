@@ -324,7 +324,10 @@ func (w logWriter) Write(p []byte) (int, error) {
 //
 // A request for another host whose Host (req.Host, or its URL's host)
 // Go's client refuses to send (a space, '@', '/', a control character) is
-// an error at once, as from Go's client.
+// an error at once, as from Go's HTTP/2 client, over HTTP/1.1 too, where
+// Go's client would send it with an empty Host. A request for the
+// server's own URL goes as Go's client sends it (an empty Host over
+// HTTP/1.1, an error over HTTP/2).
 //
 // To a [TLS] server, which it speaks HTTP/2 to, a request whose URL Go's
 // HTTP/2 server refuses (a control character in its path or query, a
