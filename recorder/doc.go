@@ -24,7 +24,11 @@
 // for the server alone) are dropped from each request, under any
 // spelling of their keys, as the replay server drops them from any
 // request it does not honour them in: they are neither sent upstream nor
-// stored, and name no request. The caller's request is not modified.
+// stored, and name no request. So are the fields Host and
+// Transfer-Encoding under any spelling of their keys: Go's client sends
+// neither from the header under its canonical key, but another spelling
+// as it is (req.Header["host"], a second Host line that a server answers
+// 400). The caller's request is not modified.
 //
 // Response bodies are streamed: the client gets each byte as it arrives
 // and a copy is kept. The exchange is stored, exactly once, when the body

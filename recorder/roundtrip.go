@@ -18,6 +18,7 @@ import (
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/diskerr"
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/slowbody"
@@ -245,15 +246,21 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, rt.bad
 	}
-	if ownheader.Has(req.Header) {
+	if h := headerkey.WithoutMoved(ownheader.Without(req.Header)); len(h) != len(req.Header) {
 		// The replay server's own headers, which it honours only from
 		// its srv.Client() and drops from any other request: dropped
 		// here too, under any spelling of their keys, so that they go
 		// neither upstream nor into a cassette, nor name the request,
-		// as through the replay server. The caller's request is left
-		// as it is.
+		// as through the replay server. So are Host and
+		// Transfer-Encoding under any spelling: Go's client sends
+		// neither from the header, but req.Header["host"] as a second
+		// Host line (which a server refuses, 400) and
+		// req.Header["transfer-encoding"] as framing the body does not
+		// have (a server waits for chunks that never come); no request
+		// a server gets holds them among its fields, and names leave
+		// them out. The caller's request is left as it is.
 		r := *req
-		r.Header = ownheader.Without(req.Header)
+		r.Header = h
 		req = &r
 	}
 	start := time.Now()
