@@ -24,7 +24,8 @@
 // for the server alone) are dropped from each request, under any
 // spelling of their keys, as the replay server drops them from any
 // request it does not honour them in: they are neither sent upstream nor
-// stored, and name no request. So are the fields Host and
+// stored, and name no request; sent as a request's trailers, they are
+// not sent upstream either. So are the fields Host and
 // Transfer-Encoding under any spelling of their keys: Go's client sends
 // neither from the header under its canonical key, but another spelling
 // as it is (req.Header["host"], a second Host line that a server answers

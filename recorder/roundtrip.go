@@ -246,6 +246,7 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, rt.bad
 	}
+	caller := req
 	if h := headerkey.WithoutMoved(ownheader.Without(req.Header)); len(h) != len(req.Header) {
 		// The replay server's own headers, which it honours only from
 		// its srv.Client() and drops from any other request: dropped
@@ -263,6 +264,10 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		r.Header = h
 		req = &r
 	}
+	// Sent as trailers, the replay server's own headers are dropped too,
+	// as they come with the end of the body (the caller's req.Trailer, or
+	// a proxy's client's, which net/http's server fills).
+	req = ownheader.WithoutTrailers(caller, req)
 	start := time.Now()
 	method := req.Method
 	if method == "" {

@@ -10,7 +10,9 @@
 package ownheader
 
 import (
+	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -63,4 +65,55 @@ func Without(h http.Header) http.Header {
 	c := h.Clone()
 	Delete(c)
 	return c
+}
+
+// WithoutTrailers returns r, or, when its trailers may hold one of the
+// replay server's own headers, a shallow copy of r whose trailers never
+// do: a Trailer map of its own, which never holds them under any spelling
+// of their keys, and a body that fills it as it ends (as a transport
+// reads it before sending the trailers) from the trailers of from, with
+// the values the caller set or the client sent by then. from is r, or the
+// request r was copied from, whose Trailer its body's writer fills (the
+// caller of a transport, or net/http's server for the request it made).
+// A chunked HTTP/1.1 request that announces no trailers may still send
+// some, which net/http's server adds to from: its body is watched too. r
+// is not modified. The replay server drops them so too.
+func WithoutTrailers(from, r *http.Request) *http.Request {
+	if r.Body == nil || r.Body == http.NoBody {
+		return r
+	}
+	unannounced := r.Trailer == nil && r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked")
+	if !unannounced && !Has(r.Trailer) {
+		return r
+	}
+	c := *r
+	c.Trailer = Without(r.Trailer)
+	if c.Trailer == nil {
+		// A map that the copies made of c share, as they would share
+		// one announced.
+		c.Trailer = http.Header{}
+	}
+	c.Body = &trailersBody{ReadCloser: r.Body, from: from, to: c.Trailer}
+	return &c
+}
+
+// A trailersBody is the body of a request made by WithoutTrailers: at
+// its end, it sets in to, the request's Trailer, the trailers of from but
+// the replay server's own.
+type trailersBody struct {
+	io.ReadCloser
+	from *http.Request
+	to   http.Header
+}
+
+func (b *trailersBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		for k, v := range b.from.Trailer {
+			if !Is(k) {
+				b.to[k] = v
+			}
+		}
+	}
+	return n, err
 }

@@ -1,7 +1,10 @@
 package ownheader_test
 
 import (
+	"io"
 	"net/http"
+	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/internal/ownheader"
@@ -36,5 +39,37 @@ func TestWithout(t *testing.T) {
 	plain := http.Header{"X-Other": {"b"}}
 	if got := ownheader.Without(plain); len(got) != 1 {
 		t.Errorf("Without(%v) = %v", plain, got)
+	}
+}
+
+// WithoutTrailers leaves a request whose trailers cannot hold the replay
+// server's own headers as it is, and gives any other a copy whose
+// trailers, set as its body ends, never do; the request it copies is not
+// modified.
+func TestWithoutTrailers(t *testing.T) {
+	plain, _ := http.NewRequest("PUT", "http://api.example/", strings.NewReader("x"))
+	plain.Trailer = http.Header{"X-Checksum": nil}
+	if got := ownheader.WithoutTrailers(plain, plain); got != plain {
+		t.Errorf("WithoutTrailers(PUT with trailer X-Checksum) = a copy, want the request itself")
+	}
+	r, _ := http.NewRequest("PUT", "http://api.example/", strings.NewReader("x"))
+	r.Trailer = http.Header{"X-Checksum": nil, "x-cassette-host": nil}
+	c := ownheader.WithoutTrailers(r, r)
+	if c == r {
+		t.Fatal("WithoutTrailers(PUT with trailer x-cassette-host) = the request itself, want a copy")
+	}
+	if len(c.Trailer) != 1 {
+		t.Errorf("WithoutTrailers(PUT with trailer x-cassette-host).Trailer = %v, want X-Checksum alone", c.Trailer)
+	}
+	r.Trailer.Set("X-Checksum", "crc")
+	r.Trailer["x-cassette-host"] = []string{"forged.example"}
+	if b, err := io.ReadAll(c.Body); string(b) != "x" || err != nil {
+		t.Fatalf("reading the copy's body = %q, %v, want \"x\"", b, err)
+	}
+	if want := (http.Header{"X-Checksum": {"crc"}}); !reflect.DeepEqual(c.Trailer, want) {
+		t.Errorf("the copy's trailers at the end of its body = %v, want %v", c.Trailer, want)
+	}
+	if len(r.Trailer) != 2 {
+		t.Errorf("the request's trailers were changed: %v", r.Trailer)
 	}
 }
