@@ -247,6 +247,14 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		return nil, rt.bad
 	}
 	caller := req
+	if req.Header == nil {
+		// A request built by hand without a header map: sent and
+		// stored as one with an empty header, as the replay server
+		// takes it, rather than panicking where a header is set.
+		r := *req
+		r.Header = http.Header{}
+		req = &r
+	}
 	if h := headerkey.WithoutMoved(ownheader.Without(req.Header)); len(h) != len(req.Header) {
 		// The replay server's own headers, which it honours only from
 		// its srv.Client() and drops from any other request: dropped
