@@ -244,7 +244,7 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	// transport reads after this: ReverseProxy's clone of the map, made
 	// before, would stay empty, and the upstream get the trailers without
 	// their values. The incoming request's map is filled as its body ends
-	// (without the server's own: see withoutOwnTrailers).
+	// (without the server's own: see ownheader.WithoutTrailers).
 	pr.Out.Trailer = pr.In.Trailer
 	pr.Out = detach.Request(pr.Out)
 	forwarded.Keep(pr) // ReverseProxy removed the client's

@@ -230,7 +230,7 @@ func (h *Handler) hostlessNames(k string) []string {
 // request, by any client, they are dropped too.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Those another client sent are dropped, and any sent as trailers.
-	r = withoutOwnTrailers(r, h.ownHeaders(r))
+	r = ownheader.WithoutTrailers(r, h.ownHeaders(r))
 	if h.routed.Load() {
 		rr, c := forRoutes(r)
 		var m mux.RouteMatch

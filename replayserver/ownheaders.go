@@ -4,9 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
-	"io"
 	"net/http"
-	"slices"
 
 	"github.com/cassette-go/cassette/internal/ownheader"
 )
@@ -88,59 +86,4 @@ func withoutOwnHeaders(r *http.Request) *http.Request {
 	c.Header = r.Header.Clone()
 	ownheader.Delete(c.Header)
 	return &c
-}
-
-// withoutOwnTrailers returns r, or, when its trailers may hold one of the
-// server's own headers, a shallow copy of r whose trailers never do: a
-// Trailer of its own, without them under any spelling of their keys, which
-// its body fills as it ends (when a transport reads trailers, or a route
-// after reading the body) from the trailers of from, with the values the
-// caller set or the client sent. from is r, or the request r was copied
-// from: a server fills the Trailer of the request it made, the caller of a
-// transport that of its own. The trailers that come may be more than
-// those announced: net/http's server adds to from every trailer a chunked
-// HTTP/1.1 request sends, announced or not (and one that announces none
-// may send some), and Go's HTTP/1.1 client sends every key its caller
-// put in req.Trailer by the body's end. So the body of every request that
-// announces trailers, or is chunked over HTTP/1.1, is watched.
-func withoutOwnTrailers(from, r *http.Request) *http.Request {
-	if r.Body == nil || r.Body == http.NoBody {
-		return r
-	}
-	if r.Trailer == nil && !(r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked")) {
-		return r
-	}
-	c := *r
-	// A map of its own, never from's, which the trailers that come are
-	// added to, the server's own too; not nil: the copies made of c (a
-	// route's request is one) share it.
-	c.Trailer = make(http.Header, len(r.Trailer))
-	for k, v := range r.Trailer {
-		if !ownheader.Is(k) {
-			c.Trailer[k] = v
-		}
-	}
-	c.Body = &ownTrailersBody{ReadCloser: r.Body, from: from, to: c.Trailer}
-	return &c
-}
-
-// An ownTrailersBody is the body of a request made by withoutOwnTrailers:
-// at its end, it sets in to, the request's Trailer, the trailers of from,
-// but the server's own.
-type ownTrailersBody struct {
-	io.ReadCloser
-	from *http.Request
-	to   http.Header
-}
-
-func (b *ownTrailersBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
-		for k, v := range b.from.Trailer {
-			if !ownheader.Is(k) {
-				b.to[k] = v
-			}
-		}
-	}
-	return n, err
 }

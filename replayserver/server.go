@@ -413,7 +413,7 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	// HTTP/2 before them, as often as not), and name the request. Set
 	// as trailers, they are dropped too (the server would drop them).
 	ownheader.Delete(r.Header)
-	r = withoutOwnTrailers(req, r)
+	r = ownheader.WithoutTrailers(req, r)
 	if req.Host != "" && req.Host != req.URL.Host {
 		r.Header.Set(hostHeader, req.Host)
 	}

@@ -81,7 +81,7 @@ func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		out = withoutOwnHeaders(req)
 	}
 	// Nor do they go upstream as trailers.
-	out = withoutOwnTrailers(req, out)
+	out = ownheader.WithoutTrailers(req, out)
 	if out == req {
 		return tr.roundTrip(req)
 	}

@@ -69,29 +69,35 @@ func Without(h http.Header) http.Header {
 
 // WithoutTrailers returns r, or, when its trailers may hold one of the
 // replay server's own headers, a shallow copy of r whose trailers never
-// do: a Trailer map of its own, which never holds them under any spelling
-// of their keys, and a body that fills it as it ends (as a transport
-// reads it before sending the trailers) from the trailers of from, with
-// the values the caller set or the client sent by then. from is r, or the
-// request r was copied from, whose Trailer its body's writer fills (the
-// caller of a transport, or net/http's server for the request it made).
-// A chunked HTTP/1.1 request that announces no trailers may still send
-// some, which net/http's server adds to from: its body is watched too. r
-// is not modified. The replay server drops them so too.
+// do: a Trailer map of its own, without them under any spelling of their
+// keys, and a body that fills it as it ends (as a transport reads it
+// before sending the trailers, or a route after reading the body) from
+// the trailers of from, with the values the caller set or the client sent
+// by then. from is r, or the request r was copied from, whose Trailer its
+// body's writer fills (the caller of a transport, or net/http's server
+// for the request it made). The trailers that come may be more than those
+// announced: net/http's server adds to from every trailer a chunked
+// HTTP/1.1 request sends, announced or not (and one that announces none
+// may send some), and Go's HTTP/1.1 client sends every key its caller put
+// in req.Trailer by the body's end. So the body of every request that
+// announces trailers, or is chunked over HTTP/1.1, is watched. r is not
+// modified. The replay server and the recorders drop them so.
 func WithoutTrailers(from, r *http.Request) *http.Request {
 	if r.Body == nil || r.Body == http.NoBody {
 		return r
 	}
-	unannounced := r.Trailer == nil && r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked")
-	if !unannounced && !Has(r.Trailer) {
+	if r.Trailer == nil && !(r.ProtoMajor == 1 && slices.Contains(r.TransferEncoding, "chunked")) {
 		return r
 	}
 	c := *r
-	c.Trailer = Without(r.Trailer)
-	if c.Trailer == nil {
-		// A map that the copies made of c share, as they would share
-		// one announced.
-		c.Trailer = http.Header{}
+	// A map of its own, never from's, which the trailers that come are
+	// added to, the server's own too; not nil: the copies made of c (a
+	// route's request is one) share it.
+	c.Trailer = make(http.Header, len(r.Trailer))
+	for k, v := range r.Trailer {
+		if !Is(k) {
+			c.Trailer[k] = v
+		}
 	}
 	c.Body = &trailersBody{ReadCloser: r.Body, from: from, to: c.Trailer}
 	return &c

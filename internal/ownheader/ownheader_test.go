@@ -42,15 +42,28 @@ func TestWithout(t *testing.T) {
 	}
 }
 
-// WithoutTrailers leaves a request whose trailers cannot hold the replay
-// server's own headers as it is, and gives any other a copy whose
-// trailers, set as its body ends, never do; the request it copies is not
-// modified.
+// WithoutTrailers leaves a request that can send no trailers as it is,
+// and gives any other a copy whose trailers, set as its body ends, never
+// hold the replay server's own headers, announced or not; the request it
+// copies is not modified.
 func TestWithoutTrailers(t *testing.T) {
 	plain, _ := http.NewRequest("PUT", "http://api.example/", strings.NewReader("x"))
-	plain.Trailer = http.Header{"X-Checksum": nil}
 	if got := ownheader.WithoutTrailers(plain, plain); got != plain {
-		t.Errorf("WithoutTrailers(PUT with trailer X-Checksum) = a copy, want the request itself")
+		t.Errorf("WithoutTrailers(PUT without trailers) = a copy, want the request itself")
+	}
+	beside, _ := http.NewRequest("PUT", "http://api.example/", strings.NewReader("x"))
+	beside.Trailer = http.Header{"X-Checksum": nil}
+	bc := ownheader.WithoutTrailers(beside, beside)
+	if bc == beside {
+		t.Fatal("WithoutTrailers(PUT with trailer X-Checksum) = the request itself, want a copy (a key added by the body's end is sent too)")
+	}
+	beside.Trailer.Set("X-Checksum", "crc")
+	beside.Trailer["X-Cassette-Host"] = []string{"forged.example"} // not announced
+	if b, err := io.ReadAll(bc.Body); string(b) != "x" || err != nil {
+		t.Fatalf("reading the copy's body = %q, %v, want \"x\"", b, err)
+	}
+	if want := (http.Header{"X-Checksum": {"crc"}}); !reflect.DeepEqual(bc.Trailer, want) {
+		t.Errorf("the copy's trailers at the end of its body = %v, want %v", bc.Trailer, want)
 	}
 	r, _ := http.NewRequest("PUT", "http://api.example/", strings.NewReader("x"))
 	r.Trailer = http.Header{"X-Checksum": nil, "x-cassette-host": nil}
