@@ -16,6 +16,7 @@ import (
 	"github.com/cassette-go/cassette/internal/bodiless"
 	"github.com/cassette-go/cassette/internal/detach"
 	"github.com/cassette-go/cassette/internal/forwarded"
+	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
@@ -180,6 +181,11 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, msg, http.StatusNotImplemented)
 		return
 	}
+	// Trailers a chunked request sends unannounced come in a map that
+	// net/http's server makes as the body ends: r gets one now, which
+	// the outgoing request shares (see Rewrite) and its body fills, but
+	// the replay server's own headers.
+	r = ownheader.WithoutTrailers(r, r)
 	// No Content-Type the upstream did not send (see forwarded.Unsniffed);
 	// the header of an answer that has no body goes with its end, in one
 	// HTTP/2 frame, as net/http sends it (see bodiless).
