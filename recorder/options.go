@@ -40,6 +40,18 @@ const DefaultMaxBodySize = 64 << 20
 // The default of UpstreamTimeout.
 const defaultTimeout = 60 * time.Second
 
+// warnSignificant logs, through logf, each significant header the
+// options redact, which then tells cassettes apart only by what of it
+// is kept (see redact.SignificantWarning), as the replay server does.
+// New and NewTransport log it (to the test, or to Logf); NewProxy and NewRoundTripper,
+// which the replay server and cassette record build on and which warn
+// in their own words, do not.
+func (c *config) warnSignificant(logf func(format string, args ...any)) {
+	for _, k := range c.redaction().SignificantRedacted(c.rules) {
+		logf("recorder: naming: %s, or keep its value %s", redact.SignificantWarning(k), redact.KeepHint(k, c.redactHeaders, c.noDefaults))
+	}
+}
+
 // newConfig applies opts in order, so a later option overrides an earlier
 // one.
 func newConfig(opts []Option) config {

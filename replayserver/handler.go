@@ -151,7 +151,7 @@ func newHandler(path string, forTransport bool, opts []Option) (*Handler, error)
 			cfg.format, path, lib.Format(), cfg.format, cfg.format)
 	}
 	for _, k := range h.redact.SignificantRedacted(cfg.rules) {
-		h.logf("replayserver: naming: %s, or keep its value %s", redact.SignificantWarning(k), cfg.keepHeader(k))
+		h.logf("replayserver: naming: %s, or keep its value %s", redact.SignificantWarning(k), redact.KeepHint(k, cfg.redactHeaders, cfg.noDefaultRedaction))
 	}
 	if inCI() && envMode() == "" && (mode == ModeRecord || mode == ModeRerecord || mode == ModePassthrough) {
 		// Only once never records in CI: a WithMode left in a test
@@ -508,23 +508,6 @@ func (h *Handler) Close() error {
 		return h.replaceLibrary()
 	}
 	return nil
-}
-
-// keepHeader says how the options keep the value of the header called k,
-// which they redact: NoDefaultRedaction drops the default names alone,
-// not those of RedactHeaders.
-func (c *config) keepHeader(k string) string {
-	named := false
-	for _, n := range c.redactHeaders {
-		named = named || len(n) == len(k) && strings.EqualFold(n, k)
-	}
-	switch {
-	case !named:
-		return "with NoDefaultRedaction"
-	case !c.noDefaultRedaction && redact.Default().RedactsHeader(k):
-		return "with NoDefaultRedaction, leaving it out of RedactHeaders"
-	}
-	return "by leaving it out of RedactHeaders"
 }
 
 // recordHint says how to record a missing library or cassette.

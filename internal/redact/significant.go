@@ -3,6 +3,7 @@ package redact
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/naming"
@@ -59,4 +60,24 @@ func (r Rules) SignificantRedacted(rules naming.Rules) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// KeepHint says how the Go options of the replay server and the recorder
+// (the same names in both) keep the value of the significant header k
+// that they redact, given the headers RedactHeaders names and whether
+// NoDefaultRedaction is given: NoDefaultRedaction drops the default rules
+// alone, not the headers RedactHeaders names. It follows "or keep its
+// value" in the warning both log.
+func KeepHint(k string, redactHeaders []string, noDefaultRedaction bool) string {
+	named := false
+	for _, n := range redactHeaders {
+		named = named || len(n) == len(k) && strings.EqualFold(n, k)
+	}
+	switch {
+	case !named:
+		return "with NoDefaultRedaction"
+	case !noDefaultRedaction && Default().RedactsHeader(k):
+		return "with NoDefaultRedaction, leaving it out of RedactHeaders"
+	}
+	return "by leaving it out of RedactHeaders"
 }
