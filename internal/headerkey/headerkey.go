@@ -283,14 +283,23 @@ func MergedUserAgent(h http.Header) (http.Header, bool) {
 // WithoutMoved returns h itself when it has neither, and a copy otherwise:
 // h is not modified.
 func WithoutMoved(h http.Header) http.Header {
+	return without(h, nil, func(_ []string, k string) bool {
+		return strings.EqualFold(k, "Host") || strings.EqualFold(k, "Transfer-Encoding")
+	})
+}
+
+// without returns h without the fields whose keys drop reports, given
+// arg, h itself when it has none, and a copy otherwise.
+func without(h http.Header, arg []string, drop func(arg []string, k string) bool) http.Header {
 	var out http.Header
 	for k := range h {
-		if strings.EqualFold(k, "Host") || strings.EqualFold(k, "Transfer-Encoding") {
-			if out == nil {
-				out = h.Clone()
-			}
-			delete(out, k)
+		if !drop(arg, k) {
+			continue
 		}
+		if out == nil {
+			out = h.Clone()
+		}
+		delete(out, k)
 	}
 	if out == nil {
 		return h
@@ -336,21 +345,9 @@ func HopByHop(k string) bool {
 // anew. WithoutHopByHop returns h itself when it has none, and a copy
 // otherwise: h is not modified.
 func WithoutHopByHop(h http.Header) http.Header {
-	listed := Values(h, "Connection")
-	var out http.Header
-	for k := range h {
-		if !HopByHop(k) && !connectionNames(listed, k) {
-			continue
-		}
-		if out == nil {
-			out = h.Clone()
-		}
-		delete(out, k)
-	}
-	if out == nil {
-		return h
-	}
-	return out
+	return without(h, Values(h, "Connection"), func(listed []string, k string) bool {
+		return HopByHop(k) || connectionNames(listed, k)
+	})
 }
 
 // connectionNames reports whether the values of a Connection field name
