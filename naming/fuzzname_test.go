@@ -574,11 +574,12 @@ func (w *wire) names(t *testing.T, req *http.Request, body []byte) (recorded, se
 	w.mu.Lock()
 	w.reached, w.proto, w.recorded, w.failed = false, 0, "", nil
 	w.mu.Unlock()
-	if w.leg.http2 && strings.ContainsFunc(req.URL.RequestURI(), func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
-		// A control character in the request target, which net/http's
-		// HTTP/1.1 server refuses before the handler: its HTTP/2 server
-		// ends the connection, and Go 1.26's HTTP/2 client sends a GET
-		// again on a new one, without end (a POST fails a second later).
+	if w.leg.http2 && strings.ContainsFunc(req.URL.RequestURI(), func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		// A control character in the request target, a tab too, which
+		// net/http's HTTP/1.1 server refuses before the handler: its
+		// HTTP/2 server ends the connection, and Go 1.26's HTTP/2 client
+		// sends a GET again on a new one, without end (a POST fails a
+		// second later). srv.Client() refuses such a URL at once.
 		return "", "", "", false
 	}
 	req = req.WithContext(t.Context())
