@@ -122,21 +122,8 @@ func TestOwnHeadersSentAsUnannouncedTrailersAreDropped(t *testing.T) {
 	srv := replayserver.New(t, filepath.Join(t.TempDir(), "api"), replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL))
 	srv.Router().Path("/route").HandlerFunc(echo)
 	for _, p := range []string{"/up", "/route"} {
-		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: %s\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"+
-			"7\r\npayload\r\n0\r\nX-Cassette-Host: forged.example\r\nX-Checksum: crc\r\n\r\n", p, srv.Listener.Addr())
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		conn.Close()
-		if string(b) != want {
-			t.Errorf("a chunked PUT %s with unannounced trailers: %d %q, want 200 %q", p, resp.StatusCode, b, want)
+		if status, b := chunkedPut(t, srv.Listener.Addr().String(), p, ""); b != want {
+			t.Errorf("a chunked PUT %s with unannounced trailers: %d %q, want 200 %q", p, status, b, want)
 		}
 	}
 
@@ -156,4 +143,29 @@ func TestOwnHeadersSentAsUnannouncedTrailersAreDropped(t *testing.T) {
 			t.Errorf("Handler.ServeHTTP of a PUT with trailer %s: %q, want %q", key, w.Body.String(), want)
 		}
 	}
+}
+
+// chunkedPut sends, on a connection of its own to addr, a chunked
+// HTTP/1.1 PUT of path whose trailers are X-Cassette-Host and X-Checksum,
+// with a Trailer header announcing announce (none if empty), and returns
+// the answer's status and body.
+func chunkedPut(t *testing.T, addr, path, announce string) (int, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if announce != "" {
+		announce = "Trailer: " + announce + "\r\n"
+	}
+	fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: %s\r\nTransfer-Encoding: chunked\r\n%sConnection: close\r\n\r\n"+
+		"7\r\npayload\r\n0\r\nX-Cassette-Host: forged.example\r\nX-Checksum: crc\r\n\r\n", path, addr, announce)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

@@ -1,10 +1,8 @@
 package replayserver_test
 
 import (
-	"bufio"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -37,21 +35,8 @@ func TestOwnHeadersSentBesideAnnouncedTrailersAreDropped(t *testing.T) {
 	srv := replayserver.New(t, filepath.Join(t.TempDir(), "api"), replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL))
 	srv.Router().Path("/route").HandlerFunc(echo)
 	for _, p := range []string{"/up", "/route"} {
-		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(conn, "PUT %s HTTP/1.1\r\nHost: %s\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\nConnection: close\r\n\r\n"+
-			"7\r\npayload\r\n0\r\nX-Cassette-Host: forged.example\r\nX-Checksum: crc\r\n\r\n", p, srv.Listener.Addr())
-		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		conn.Close()
-		if string(b) != want {
-			t.Errorf("a chunked PUT %s announcing X-Checksum, sending X-Cassette-Host too: %d %q, want 200 %q", p, resp.StatusCode, b, want)
+		if status, b := chunkedPut(t, srv.Listener.Addr().String(), p, "X-Checksum"); b != want {
+			t.Errorf("a chunked PUT %s announcing X-Checksum, sending X-Cassette-Host too: %d %q, want 200 %q", p, status, b, want)
 		}
 	}
 
