@@ -118,6 +118,7 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 		FlushInterval: -1,
 		ModifyResponse: func(resp *http.Response) error {
 			p.noteAway(resp)
+			bodiless.Empty(resp)         // an answer that ended with its header is sent so
 			return trailer.Unsized(resp) // the client waits for the trailers, and the end
 		},
 		ErrorHandler: p.badGateway,
@@ -189,7 +190,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// No Content-Type the upstream did not send (see forwarded.Unsniffed);
 	// the header of an answer that has no body goes with its end, in one
 	// HTTP/2 frame, as net/http sends it (see bodiless).
-	p.rp.ServeHTTP(bodiless.Writer(forwarded.Unsniffed(w), r), r)
+	p.rp.ServeHTTP(bodiless.Writer(forwarded.Unsniffed(w), r))
 }
 
 // Close waits for the exchanges recorded so far to be saved, saves what is

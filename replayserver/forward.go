@@ -89,7 +89,7 @@ func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.UR
 	// No Content-Type the upstream did not send, as replay sends none; the
 	// header of an answer that has no body goes with its end, in one
 	// HTTP/2 frame, as replay sends it (see bodiless).
-	f.proxy.ServeHTTP(bodiless.Writer(forwarded.Unsniffed(w), r), r)
+	f.proxy.ServeHTTP(bodiless.Writer(forwarded.Unsniffed(w), r))
 }
 
 // A callerBody is a client's request body forwarded as it comes
@@ -176,6 +176,7 @@ func (h *Handler) startForwarding(forTransport bool) error {
 		FlushInterval: -1, // stream as it arrives: event streams, chunked answers
 		ModifyResponse: func(resp *http.Response) error {
 			h.noteAway(resp)
+			bodiless.Empty(resp)         // an answer that ended with its header is sent so
 			return trailer.Unsized(resp) // the client waits for the trailers, and the end
 		},
 		// Errors after the headers, such as a body broken off.

@@ -13,9 +13,19 @@
 // 1xx status, 204 No Content, 304 Not Modified, or any answer to a HEAD)
 // has nothing to stream: its header goes out when the handler ends, as
 // net/http's server sends the header of a handler that does not flush.
+// So does an answer whose upstream said, by its header, that its body is
+// empty (see [Empty]): a gRPC error's answer is one HEADERS frame that ends
+// the stream, and grpc-go reads the status in it only if that frame ends
+// the stream; sent in two frames, a client got code Internal instead.
 package bodiless
 
-import "net/http"
+import (
+	"context"
+	"net/http"
+)
+
+// key is the context key under which a request carries its writer.
+type key struct{}
 
 // Writer returns w for the answer to r, wrapped so that a Flush before
 // any byte of the body is written does nothing when the answer can have
@@ -23,8 +33,30 @@ import "net/http"
 // is 1xx, 204 or 304, or r is a HEAD. Every other Flush, and everything
 // else, goes to w; its Unwrap gives w to [http.ResponseController]. Like
 // w, it is not safe for concurrent use.
-func Writer(w http.ResponseWriter, r *http.Request) http.ResponseWriter {
-	return &writer{ResponseWriter: w, head: r.Method == http.MethodHead}
+//
+// The request returned is r with the writer in its context: the proxy
+// serves it, so that [Empty] can find the writer from the upstream's
+// response.
+func Writer(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
+	bw := &writer{ResponseWriter: w, head: r.Method == http.MethodHead}
+	return bw, r.WithContext(context.WithValue(r.Context(), key{}, bw))
+}
+
+// Empty tells the writer of the answer forwarded from resp (found in the
+// context of resp.Request, a request that [Writer] returned or one made
+// from it) that the answer has no body when resp says so: its
+// ContentLength is 0 and it announces no trailers, as the response to a
+// HEADERS frame that ends an HTTP/2 stream does. A Flush before any byte
+// of the body is then held, as for a 204. A proxy's ModifyResponse calls
+// it, before the proxy writes the header; it does nothing for a response
+// of another request.
+func Empty(resp *http.Response) {
+	if resp == nil || resp.Request == nil || resp.ContentLength != 0 || len(resp.Trailer) > 0 {
+		return
+	}
+	if bw, _ := resp.Request.Context().Value(key{}).(*writer); bw != nil {
+		bw.empty = true
+	}
 }
 
 // A writer is the ResponseWriter of one answer (see [Writer]).
@@ -33,6 +65,7 @@ type writer struct {
 	head   bool // the request is a HEAD
 	status int  // the final status written; 0 before
 	wrote  bool // a byte of the body was written
+	empty  bool // the upstream's answer has no body (see Empty)
 }
 
 func (bw *writer) WriteHeader(code int) {
@@ -73,7 +106,7 @@ func (bw *writer) bodiless() bool {
 	if status == 0 {
 		status = http.StatusOK // a Flush writes 200 first
 	}
-	return bw.head || status < 200 || status == http.StatusNoContent || status == http.StatusNotModified
+	return bw.head || bw.empty || status < 200 || status == http.StatusNoContent || status == http.StatusNotModified
 }
 
 // Unwrap gives http.ResponseController the ResponseWriter beneath.

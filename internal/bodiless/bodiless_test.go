@@ -2,6 +2,7 @@ package bodiless
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -55,7 +56,7 @@ func TestFlush(t *testing.T) {
 	} {
 		t.Run(tc.why, func(t *testing.T) {
 			s := &spy{ResponseRecorder: httptest.NewRecorder()}
-			w := Writer(s, httptest.NewRequest(tc.method, "/", nil))
+			w, _ := Writer(s, httptest.NewRequest(tc.method, "/", nil))
 			for _, c := range tc.codes {
 				w.WriteHeader(c)
 			}
@@ -86,7 +87,7 @@ func TestFlush(t *testing.T) {
 // Unwrap: a Hijack, a deadline reach it.
 func TestResponseControllerReachesTheWriterBeneath(t *testing.T) {
 	s := &spy{ResponseRecorder: httptest.NewRecorder()}
-	w := Writer(s, httptest.NewRequest("GET", "/", nil))
+	w, _ := Writer(s, httptest.NewRequest("GET", "/", nil))
 	rc := http.NewResponseController(w)
 	if _, _, err := rc.Hijack(); err == nil || !s.hijacked {
 		t.Errorf("ResponseController.Hijack() = %v, hijacked %v: want the spy's error, hijacked", err, s.hijacked)
@@ -99,14 +100,68 @@ func TestResponseControllerReachesTheWriterBeneath(t *testing.T) {
 
 // A flush that reaches a ResponseWriter that cannot flush says so.
 func TestFlushErrorOfAWriterThatCannotFlush(t *testing.T) {
-	w := Writer(struct{ http.ResponseWriter }{httptest.NewRecorder()}, httptest.NewRequest("GET", "/", nil))
+	w, _ := Writer(struct{ http.ResponseWriter }{httptest.NewRecorder()}, httptest.NewRequest("GET", "/", nil))
 	w.WriteHeader(200)
 	if err := http.NewResponseController(w).Flush(); !errors.Is(err, http.ErrNotSupported) {
 		t.Errorf("ResponseController.Flush() = %v, want ErrNotSupported", err)
 	}
-	w = Writer(struct{ http.ResponseWriter }{httptest.NewRecorder()}, httptest.NewRequest("GET", "/", nil))
+	w, _ = Writer(struct{ http.ResponseWriter }{httptest.NewRecorder()}, httptest.NewRequest("GET", "/", nil))
 	w.WriteHeader(204)
 	if err := http.NewResponseController(w).Flush(); err != nil {
 		t.Errorf("ResponseController.Flush() of a 204 = %v, want nil: nothing to flush", err)
 	}
+}
+
+// An answer whose upstream said its body is empty (ContentLength 0, no
+// trailers announced) holds its header until the handler ends, as a 204
+// does; any other response, or one of another request, changes nothing.
+func TestEmpty(t *testing.T) {
+	for _, tc := range []struct {
+		why     string
+		resp    func(r *http.Request) *http.Response
+		body    string // written after the header
+		flushed bool
+	}{
+		{"an answer that ended with its header (a gRPC error's) goes whole", func(r *http.Request) *http.Response {
+			return &http.Response{StatusCode: 200, ContentLength: 0, Request: r}
+		}, "", false},
+		{"an answer of unknown length streams", func(r *http.Request) *http.Response {
+			return &http.Response{StatusCode: 200, ContentLength: -1, Request: r}
+		}, "", true},
+		{"an answer with a body streams it", func(r *http.Request) *http.Response {
+			return &http.Response{StatusCode: 200, ContentLength: 5, Request: r}
+		}, "", true},
+		{"an empty answer announcing trailers streams: they may come later", func(r *http.Request) *http.Response {
+			return &http.Response{StatusCode: 200, ContentLength: 0, Trailer: http.Header{"Grpc-Status": nil}, Request: r}
+		}, "", true},
+		{"a body written anyway is flushed", func(r *http.Request) *http.Response {
+			return &http.Response{StatusCode: 200, ContentLength: 0, Request: r}
+		}, "x", true},
+		{"the response to another request changes nothing", func(*http.Request) *http.Response {
+			return &http.Response{StatusCode: 200, ContentLength: 0, Request: httptest.NewRequest("GET", "/", nil)}
+		}, "", true},
+		{"a response without its request changes nothing", func(*http.Request) *http.Response {
+			return &http.Response{StatusCode: 200, ContentLength: 0}
+		}, "", true},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			s := &spy{ResponseRecorder: httptest.NewRecorder()}
+			w, r := Writer(s, httptest.NewRequest("GET", "/", nil))
+			// The proxy's outgoing request is made from r, with its
+			// context's values.
+			out := r.Clone(context.WithoutCancel(r.Context()))
+			Empty(tc.resp(out))
+			w.WriteHeader(200)
+			if tc.body != "" {
+				if _, err := w.Write([]byte(tc.body)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w.(http.Flusher).Flush()
+			if got := s.flushes == 1; got != tc.flushed {
+				t.Errorf("flushed %v, want %v", got, tc.flushed)
+			}
+		})
+	}
+	Empty(nil) // no panic
 }
