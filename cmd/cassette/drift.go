@@ -16,6 +16,7 @@ import (
 
 	"github.com/cassette-go/cassette/internal/cmpdiff"
 	"github.com/cassette-go/cassette/internal/forwarded"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/library"
 	"github.com/google/go-cmp/cmp"
 )
@@ -24,8 +25,9 @@ const driftAbout = `
 Drift tells whether the API has changed since the library at PATH was
 recorded. It sends the request of the first exchange of each cassette to
 the live -upstream (same method, path and query, headers and body; the
-scheme and host are those of -upstream; hop-by-hop headers and Host are
-not sent) and compares the response with the recorded one:
+scheme and host are those of -upstream; hop-by-hop headers, those the
+recorded Connection header names, Host and Transfer-Encoding are not
+sent) and compares the response with the recorded one:
 
   - the status;
   - the headers that matter: Content-Type, and those of -headers, less
@@ -50,10 +52,6 @@ const driftExample = `
 	cassette drift -upstream https://api.example.com -H "Authorization: Bearer $TOKEN" \
 		-headers Cache-Control -ignore-headers Content-Type testdata/api.yaml
 `
-
-// hopHeaders are not sent again: they concern one connection.
-var hopHeaders = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate",
-	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade", "Host", "Content-Length"}
 
 // driftClient is the client of drift; tests may replace it.
 var driftClient = &http.Client{
@@ -260,16 +258,21 @@ func (d *drifter) request(ctx context.Context, r library.Request) (*http.Request
 	if len(r.Body) == 0 {
 		req.Body, req.ContentLength = http.NoBody, 0
 	}
-	for k, vs := range r.Header {
+	// Not sent again: the fields that concern one connection (hop-by-hop,
+	// and those the recorded Connection field names), Host and
+	// Transfer-Encoding (see headerkey.WithoutMoved), and Content-Length,
+	// which the client sets from the body.
+	for k, vs := range headerkey.WithoutHopByHop(headerkey.WithoutMoved(r.Header)) {
+		if strings.EqualFold(k, "Content-Length") {
+			continue
+		}
 		if d.base.User != nil && strings.EqualFold(k, "Authorization") {
 			// The -upstream URL's credentials are sent instead (as
 			// Basic authentication, by the client): the recorded ones
 			// are redacted.
 			continue
 		}
-		if !slices.ContainsFunc(hopHeaders, func(h string) bool { return strings.EqualFold(h, k) }) {
-			req.Header[k] = slices.Clone(vs)
-		}
+		req.Header[k] = slices.Clone(vs)
 	}
 	for _, s := range d.set {
 		name, value, _ := strings.Cut(s, ":")

@@ -347,3 +347,56 @@ func TestDriftComparesDeflateBodiesDecoded(t *testing.T) {
 		t.Errorf("drift of a deflate recording against the same JSON in gzip = %d, stderr %q:\n%s", code, stderr, stdout)
 	}
 }
+
+// drift sends a recorded request again without the fields that concerned
+// the recorded connection under any spelling: the hop-by-hop ones, those
+// the recorded Connection field names, Host, Transfer-Encoding and
+// Content-Length; every other field goes as recorded.
+func TestDriftSendsNoFieldOfTheRecordedConnection(t *testing.T) {
+	ex := exchange("GET", "https://api.example.com/v1/users?page=1", "", 200, "application/json", []byte(`{"total":1}`), fixedNow)
+	ex.Request.Header = http.Header{
+		"connection":        {"close, X-Tenant"},
+		"X-Tenant":          {"acme"},
+		"keep-alive":        {"timeout=5"},
+		"Proxy-Connection":  {"keep-alive"},
+		"TE":                {"gzip"},
+		"upgrade":           {"websocket"},
+		"host":              {"old.example.com"},
+		"transfer-encoding": {"chunked"},
+		"content-length":    {"0"},
+		"X-Kept":            {"yes"},
+	}
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, ex)
+	var mu sync.Mutex
+	var seen http.Header
+	var host string
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen, host = r.Header.Clone(), r.Host
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"total":1}`)
+	}))
+	defer up.Close()
+	code, stdout, stderr := runSync(t, "drift", "-upstream", up.URL, path)
+	if code != exitOK {
+		t.Fatalf("drift = %d, stderr %q\nstdout:\n%s", code, stderr, stdout)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if seen.Get("X-Kept") != "yes" {
+		t.Errorf("upstream saw X-Kept %q, want the recorded %q", seen.Get("X-Kept"), "yes")
+	}
+	for _, k := range []string{"X-Tenant", "Keep-Alive", "Proxy-Connection", "Te", "Upgrade", "Transfer-Encoding"} {
+		if vs, ok := seen[k]; ok {
+			t.Errorf("upstream saw %s: %q, a field of the recorded connection", k, vs)
+		}
+	}
+	if c := seen.Get("Connection"); c != "" {
+		t.Errorf("upstream saw Connection: %q, want none", c)
+	}
+	if up := strings.TrimPrefix(up.URL, "http://"); host != up {
+		t.Errorf("upstream saw Host %q, want its own %q", host, up)
+	}
+}
