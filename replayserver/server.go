@@ -338,14 +338,50 @@ func (s *Server) Transport() http.RoundTripper { return s.transport }
 
 // sentHeader returns h with each field set under several keys under its
 // canonical key alone, a User-Agent with the one value naming counts (see
-// headerkey.Merged and headerkey.MergedUserAgent), and whether it is a
-// copy: h is not modified.
-func sentHeader(h http.Header) (http.Header, bool) {
+// headerkey.Merged and headerkey.MergedUserAgent), over HTTP/2 without a
+// Connection field under a key not in canonical form nor the fields it
+// names (see withoutConnection), and whether it is a copy: h is not
+// modified.
+func sentHeader(h http.Header, http2 bool) (http.Header, bool) {
 	m, merged := headerkey.Merged(h)
+	if http2 {
+		if c, ok := withoutConnection(m); ok {
+			m, merged = c, true
+		}
+	}
 	if ua, ok := headerkey.MergedUserAgent(m); ok {
 		return ua, true
 	}
 	return m, merged
+}
+
+// withoutConnection returns h without its Connection fields under keys not
+// in canonical form ("connection") and without the fields they name, and
+// true; h and false when it has none. Go's HTTP/2 client drops such a
+// field but sends the fields it names, which the server then reads as the
+// request's own, where naming.Name (NewTransport) leaves them out as
+// HTTP/1.1 has them: a request naming one significant would miss over
+// HTTP/2 alone. (Under its canonical key, Go's HTTP/2 client refuses the
+// request: so does srv.Client().)
+func withoutConnection(h http.Header) (http.Header, bool) {
+	var listed, keys []string
+	for k, vs := range h {
+		if len(k) == len("Connection") && k != "Connection" && strings.EqualFold(k, "Connection") {
+			listed = append(listed, vs...)
+			keys = append(keys, k)
+		}
+	}
+	if keys == nil {
+		return h, false
+	}
+	out := headerkey.WithoutListed(h, listed)
+	if len(out) == len(h) {
+		out = h.Clone() // nothing listed: still a copy, without the keys
+	}
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out, true
 }
 
 // hostRouter sends requests for any URL to the server, keeping the host
@@ -376,7 +412,7 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.refused(req); err != nil {
 			return nil, err
 		}
-		if h, merged := sentHeader(req.Header); merged {
+		if h, merged := sentHeader(req.Header, t.http2); merged {
 			// Over HTTP/2 the server would read the values of a field
 			// set under several keys in random order, and name the
 			// request another way on each run.
@@ -403,7 +439,7 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	// transport reads a request's trailers once its body has ended.
 	r.Trailer = req.Trailer
 	// As for the server's own URL.
-	r.Header, _ = sentHeader(r.Header)
+	r.Header, _ = sentHeader(r.Header, t.http2)
 	if r.Header == nil { // as http.NewRequest would have made it
 		r.Header = make(http.Header)
 	}

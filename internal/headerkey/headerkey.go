@@ -350,6 +350,13 @@ func WithoutHopByHop(h http.Header) http.Header {
 	})
 }
 
+// WithoutListed returns h without the fields that the Connection values
+// connection name, under any spelling of their keys (see
+// [WithoutHopByHop]); h itself when it has none, and a copy otherwise.
+func WithoutListed(h http.Header, connection []string) http.Header {
+	return without(h, connection, connectionNames)
+}
+
 // connectionNames reports whether the values of a Connection field name
 // the field k, in any case.
 func connectionNames(connection []string, k string) bool {
