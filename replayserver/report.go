@@ -165,6 +165,12 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 		}
 		req := c.Exchanges[0].Request
 		rec := viewOf(req.Method, req.URL, req.Header, req.Body, h.cfg.rules)
+		// What the report shows of it is redacted as this server redacts
+		// the request: a library recorded with NoDefaultRedaction holds
+		// credentials as sent, which the report is no place to print.
+		shownURL := h.redact.URLString(req.URL)
+		shownHdr, shownBody := h.redact.Header(req.Header), h.redact.Body(req.Header, req.Body)
+		shown := viewOf(req.Method, shownURL, shownHdr, shownBody, h.cfg.rules)
 		if i == 0 && rec.Method == got.Method && rec.Path == got.Path {
 			samePath = true
 		}
@@ -179,13 +185,19 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 				prefix = "" // a nested resource, another version: not an upstream's path
 			}
 		}
-		fmt.Fprintf(&b, "  recorded: %s %s\n", quotedIfControl(req.Method), quotedIfControl(req.URL))
-		if d := cmpdiff.Diff(rec, got); d != "" {
-			fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(clipDiff(d), "    "))
+		fmt.Fprintf(&b, "  recorded: %s %s\n", quotedIfControl(req.Method), quotedIfControl(shownURL))
+		if cmpdiff.Diff(rec, got) != "" {
+			if cmpdiff.Diff(rec, shown) != "" {
+				b.WriteString("  (it holds credentials as sent where this server redacts them, which tell it apart from this\n" +
+					"  request, named with REDACTED: shown REDACTED here)\n")
+			}
+			if d := cmpdiff.Diff(shown, got); d != "" {
+				fmt.Fprintf(&b, "  diff (-recorded +got):\n%s", indent(clipDiff(d), "    "))
+			}
 			if i == 0 && !over {
 				otherRedact = h.otherRedaction(r, m.target, sent, rec)
 			}
-		} else if same := sameViewDifferences(rawSide{req.Method, req.URL, req.Header, req.Body},
+		} else if same := sameViewDifferences(rawSide{req.Method, shownURL, shownHdr, shownBody},
 			rawSide{r.Method, h.redact.URL(m.target).String(), rr.Header, body}, h.cfg.rules); same != "" {
 			b.WriteString("  no difference in the values of method, path, query, significant headers or body, but:\n" + same)
 		} else {
