@@ -40,15 +40,16 @@ const DefaultMaxBodySize = 64 << 20
 // The default of UpstreamTimeout.
 const defaultTimeout = 60 * time.Second
 
-// warnSignificant logs, through logf, each significant header the
-// options redact, which then tells cassettes apart only by what of it
-// is kept (see redact.SignificantWarning), as the replay server does.
-// New and NewTransport log it (to the test, or to Logf); NewProxy and NewRoundTripper,
-// which the replay server and cassette record build on and which warn
-// in their own words, do not.
-func (c *config) warnSignificant(logf func(format string, args ...any)) {
+// warnSignificant logs each significant header the options redact, which
+// then tells cassettes apart only by what of it is kept (see
+// redact.SignificantWarning), as the replay server does: to Logf, or to
+// the standard logger for a Logf of nil, as logError logs. New and
+// NewTransport log it (to the test, or to Logf); NewProxy and
+// NewRoundTripper, which the replay server and cassette record build on
+// and which warn in their own words, do not.
+func (c *config) warnSignificant() {
 	for _, k := range c.redaction().SignificantRedacted(c.rules) {
-		logf("recorder: naming: %s, or keep its value %s", redact.SignificantWarning(k), redact.KeepHint(k, c.redactHeaders, c.noDefaults))
+		c.logError("recorder: naming: %s, or keep its value %s", redact.SignificantWarning(k), redact.KeepHint(k, c.redactHeaders, c.noDefaults))
 	}
 }
 
@@ -141,8 +142,10 @@ func (c *config) rulesError() error {
 // and the requests it could not forward and the responses it did not
 // store (a body the upstream broke off, or one of known length the client
 // cut short: see "Bodies the client stops reading" in the package
-// documentation). Default: stored exchanges are not logged, failures go
-// to the standard logger ([New] and [NewTransport] log both to t.Logf).
+// documentation), and, from [New] and [NewTransport], a significant
+// header the options redact. Default (and for nil): stored exchanges are
+// not logged, the rest goes to the standard logger ([New] and
+// [NewTransport] log all of it to t.Logf unless Logf is given).
 func Logf(f func(format string, args ...any)) Option { return func(c *config) { c.logf = f } }
 
 // OnError sets what is called when an exchange cannot be stored (the client

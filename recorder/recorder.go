@@ -62,7 +62,7 @@ func New(t testing.TB, upstream, path string, opts ...Option) *Recorder {
 		t.Fatalf("%v", err)
 		return nil
 	}
-	p.cfg.warnSignificant(p.cfg.logf)
+	p.cfg.warnSignificant()
 	var watch endcut.Watch
 	srv := httptest.NewUnstartedServer(watch.Handler(p))
 	srv.Config.ErrorLog = log.New(detach.ProxyLog(tl.Logf), "", 0)
@@ -153,7 +153,7 @@ func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	bb := &brokenBodies{}
 	opts = append([]Option{Logf(tl.Logf), OnError(tl.Error), OnBrokenBody(bb.add)}, opts...)
 	cfg = newConfig(opts)
-	cfg.warnSignificant(cfg.logf)
+	cfg.warnSignificant()
 	rt := newRoundTripper(lib, cfg, clientTransport(cfg))
 	owned := rt.takeOverGzip() || cfg.transport == nil
 	t.Cleanup(func() {

@@ -1,9 +1,12 @@
 package recorder_test
 
 import (
+	"bytes"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -70,4 +73,62 @@ func TestRecordersWarnOfASignificantRedactedHeader(t *testing.T) {
 			})
 		}
 	}
+}
+
+// Logf(nil) sends what the recorder logs to the standard logger (see
+// Logf): the warning of a significant redacted header goes there too.
+// New and NewTransport called a nil Logf with it, and panicked.
+func TestRecordersWarnWithLogfNil(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer api.Close()
+	var buf syncBuffer
+	log.SetOutput(&buf)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	rules := naming.Rules{Headers: []string{"Authorization"}}
+	for _, via := range []string{"New", "NewTransport"} {
+		t.Run(via, func(t *testing.T) {
+			buf.reset()
+			path := filepath.Join(t.TempDir(), "api")
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Fatalf("%s with Logf(nil) and a significant redacted header panicked: %v", via, p)
+					}
+				}()
+				if via == "New" {
+					recorder.New(t, api.URL, path, recorder.Naming(rules), recorder.Logf(nil))
+				} else {
+					recorder.NewTransport(t, path, recorder.Naming(rules), recorder.Logf(nil))
+				}
+			}()
+			if got := buf.String(); strings.Count(got, "recorder: naming: header Authorization is significant but redacted") != 1 {
+				t.Errorf("%s with Logf(nil) logged %q to the standard logger, want the warning once", via, got)
+			}
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the standard logger's writes
+// from other goroutines.
+type syncBuffer struct {
+	mu sync.Mutex // guards b
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Reset()
 }
