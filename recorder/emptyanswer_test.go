@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/heldbody"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -32,7 +33,7 @@ func TestProxyOverHTTP2SendsAnAnswerThatEndedWithItsHeaderInOneFrame(t *testing.
 			ProtoMajor:    2,
 			Header:        http.Header{"Content-Type": {"application/grpc"}, "Grpc-Status": {"5"}},
 			ContentLength: 0,
-			Body:          heldEmptyBody{gotHeader},
+			Body:          heldbody.Empty(gotHeader, time.Second),
 			Request:       req,
 		}, nil
 	})))
@@ -63,17 +64,3 @@ func TestProxyOverHTTP2SendsAnAnswerThatEndedWithItsHeaderInOneFrame(t *testing.
 			resp.ContentLength, resp.Header, resp.Trailer)
 	}
 }
-
-// A heldEmptyBody is an empty body whose end waits until its channel is
-// closed (the client has the answer's header), or a second at most.
-type heldEmptyBody struct{ until chan struct{} }
-
-func (b heldEmptyBody) Read([]byte) (int, error) {
-	select {
-	case <-b.until:
-	case <-time.After(time.Second):
-	}
-	return 0, io.EOF
-}
-
-func (heldEmptyBody) Close() error { return nil }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/heldbody"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -31,7 +32,7 @@ func TestAnAnswerThatEndedWithItsHeaderEndsTheStreamWithIt(t *testing.T) {
 					ProtoMajor:    2,
 					Header:        http.Header{"Content-Type": {"application/grpc"}, "Grpc-Status": {"5"}, "Grpc-Message": {"unknown service"}},
 					ContentLength: 0,
-					Body:          heldEmptyBody{gotHeader},
+					Body:          heldbody.Empty(gotHeader, time.Second),
 					Request:       req,
 				}, nil
 			})
@@ -64,20 +65,6 @@ func TestAnAnswerThatEndedWithItsHeaderEndsTheStreamWithIt(t *testing.T) {
 		})
 	}
 }
-
-// A heldEmptyBody is an empty body whose end waits until its channel is
-// closed (the client has the answer's header), or a second at most.
-type heldEmptyBody struct{ until chan struct{} }
-
-func (b heldEmptyBody) Read([]byte) (int, error) {
-	select {
-	case <-b.until:
-	case <-time.After(time.Second):
-	}
-	return 0, io.EOF
-}
-
-func (heldEmptyBody) Close() error { return nil }
 
 // transportFunc is a RoundTripper made of a function.
 type transportFunc func(*http.Request) (*http.Response, error)
