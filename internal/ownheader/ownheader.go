@@ -82,6 +82,13 @@ func Without(h http.Header) http.Header {
 // in req.Trailer by the body's end. So the body of every request that
 // announces trailers, or is chunked over HTTP/1.1, is watched. r is not
 // modified. The replay server and the recorders drop them so.
+//
+// Nor do its trailers hold a field that HTTP forbids in trailers (see
+// [Forbidden]), which a client may still send (net/http's server adds
+// any trailer a chunked request sends): Go's transport refuses to send
+// Content-Length, Transfer-Encoding or Trailer as a trailer, and over
+// HTTP/2 a request with one of the others (Host, Content-Type,
+// Authorization...) never gets an answer from a Go server.
 func WithoutTrailers(from, r *http.Request) *http.Request {
 	if r.Body == nil || r.Body == http.NoBody {
 		return r
@@ -95,7 +102,7 @@ func WithoutTrailers(from, r *http.Request) *http.Request {
 	// route's request is one) share it.
 	c.Trailer = make(http.Header, len(r.Trailer))
 	for k, v := range r.Trailer {
-		if !Is(k) {
+		if !Is(k) && !Forbidden(k) {
 			c.Trailer[k] = v
 		}
 	}
@@ -103,9 +110,27 @@ func WithoutTrailers(from, r *http.Request) *http.Request {
 	return &c
 }
 
+// Forbidden reports whether k, in any spelling, names a field that HTTP
+// does not allow in trailers (RFC 9110, section 6.5.1: those that frame
+// the message, route it, authenticate it, modify or control the request,
+// or describe its content), as Go's HTTP/2 server refuses them.
+func Forbidden(k string) bool {
+	for _, f := range [...]string{
+		"Authorization", "Cache-Control", "Connection", "Content-Encoding", "Content-Length",
+		"Content-Range", "Content-Type", "Expect", "Host", "Keep-Alive", "Max-Forwards", "Pragma",
+		"Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "Range", "Realm", "Te",
+		"Trailer", "Transfer-Encoding", "Www-Authenticate",
+	} {
+		if len(k) == len(f) && strings.EqualFold(k, f) {
+			return true
+		}
+	}
+	return false
+}
+
 // A trailersBody is the body of a request made by WithoutTrailers: at
 // its end, it sets in to, the request's Trailer, the trailers of from but
-// the replay server's own.
+// the replay server's own and those forbidden in trailers.
 type trailersBody struct {
 	io.ReadCloser
 	from *http.Request
@@ -116,7 +141,7 @@ func (b *trailersBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	if err == io.EOF {
 		for k, v := range b.from.Trailer {
-			if !Is(k) {
+			if !Is(k) && !Forbidden(k) {
 				b.to[k] = v
 			}
 		}

@@ -86,3 +86,31 @@ func TestWithoutTrailers(t *testing.T) {
 		t.Errorf("the request's trailers were changed: %v", r.Trailer)
 	}
 }
+
+// Fields HTTP forbids in trailers are dropped from them as the server's
+// own are, announced or added by the body's end, in any spelling; others
+// (Cookie, Date) are kept.
+func TestWithoutTrailersDropsFieldsForbiddenInTrailers(t *testing.T) {
+	r, _ := http.NewRequest("PUT", "http://api.example/", strings.NewReader("x"))
+	r.Trailer = http.Header{"X-Checksum": nil, "Content-Type": nil}
+	c := ownheader.WithoutTrailers(r, r)
+	if want := (http.Header{"X-Checksum": nil}); !reflect.DeepEqual(c.Trailer, want) {
+		t.Errorf("WithoutTrailers(PUT with trailers X-Checksum, Content-Type).Trailer = %v, want %v", c.Trailer, want)
+	}
+	r.Trailer.Set("X-Checksum", "crc")
+	r.Trailer.Set("Content-Type", "text/plain")
+	r.Trailer["content-length"] = []string{"1"}
+	r.Trailer.Set("Host", "api.example")
+	r.Trailer.Set("Cookie", "a=b")
+	if b, err := io.ReadAll(c.Body); string(b) != "x" || err != nil {
+		t.Fatalf("reading the copy's body = %q, %v, want \"x\"", b, err)
+	}
+	if want := (http.Header{"X-Checksum": {"crc"}, "Cookie": {"a=b"}}); !reflect.DeepEqual(c.Trailer, want) {
+		t.Errorf("the copy's trailers at the end of its body = %v, want %v", c.Trailer, want)
+	}
+	for k, want := range map[string]bool{"Transfer-Encoding": true, "te": true, "AUTHORIZATION": true, "Date": false, "X-Checksum": false, "Hosts": false} {
+		if got := ownheader.Forbidden(k); got != want {
+			t.Errorf("Forbidden(%q) = %v, want %v", k, got, want)
+		}
+	}
+}
