@@ -3,7 +3,9 @@ package replayserver_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -108,3 +110,41 @@ type closeTracker struct {
 }
 
 func (c *closeTracker) Close() error { c.closed = true; return nil }
+
+// NewTransport takes a request built by hand without a header map in
+// every mode, as http.Client would send it (with an empty one): passing
+// through, it refused it ("http: nil Request.Header", from
+// http.Transport), where recording and replaying take it.
+func TestNewTransportTakesARequestWithoutHeaderInEveryMode(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		io.WriteString(w, r.Method+" "+string(b))
+	}))
+	defer api.Close()
+	lib := filepath.Join(t.TempDir(), "api")
+	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModeReplay, replayserver.ModePassthrough, replayserver.ModeRerecord} {
+		t.Run(string(mode), func(t *testing.T) {
+			t.Setenv("CASSETTE_MODE", "")
+			rt := replayserver.NewTransport(t, lib, replayserver.WithMode(mode))
+			u, _ := url.Parse(api.URL + "/v1/items")
+			for _, body := range []string{"", "x"} {
+				req := &http.Request{Method: "PUT", URL: u} // no Header
+				if body != "" {
+					req.Body, req.ContentLength = io.NopCloser(strings.NewReader(body)), int64(len(body))
+				}
+				resp, err := rt.RoundTrip(req)
+				if err != nil {
+					t.Fatalf("PUT %q without a header map: %v", body, err)
+				}
+				got, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if req.Header != nil {
+					t.Errorf("the caller's request was given a header map: %v", req.Header)
+				}
+				if want := "PUT " + body; resp.StatusCode != http.StatusOK || string(got) != want {
+					t.Errorf("PUT %q without a header map: %d %q, want 200 %q", body, resp.StatusCode, got, want)
+				}
+			}
+		})
+	}
+}

@@ -107,9 +107,17 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		// With the caller's body as it comes (see serveCassette),
 		// watched: its failing is the caller's fault, not the upstream's.
 		out := req
-		if req.Body != nil && req.Body != http.NoBody {
+		hasBody := req.Body != nil && req.Body != http.NoBody
+		if hasBody || req.Header == nil {
 			o := *req // the caller's request is not modified
-			o.Body = &callerBody{ReadCloser: req.Body}
+			if hasBody {
+				o.Body = &callerBody{ReadCloser: req.Body}
+			}
+			if o.Header == nil {
+				// As http.Client makes it, and as recording takes it:
+				// http.Transport refuses a request without one.
+				o.Header = make(http.Header)
+			}
 			out = &o
 		}
 		return tr.forward(req, out)
