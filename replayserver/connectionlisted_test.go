@@ -85,3 +85,87 @@ func TestAFieldTheConnectionFieldNamesIsLeftOutOverHTTP2(t *testing.T) {
 		})
 	}
 }
+
+// Several keys spelling Connection, not in canonical form or beside a
+// canonical Connection: close or keep-alive, which Go's HTTP/2 client
+// accepts: srv.Client() of a TLS server sent them merged under the
+// canonical key, which Go's HTTP/2 client refuses ("invalid Connection
+// request header"), where it sends the request in process and over
+// HTTP/1.1. It now sends them as it sends one such key: without them and
+// without the fields they name, which reach the API over neither
+// protocol, and the request is named as in process.
+func TestSeveralConnectionKeysOverHTTP2(t *testing.T) {
+	rules := replayserver.Naming(naming.Rules{Headers: []string{"X-Tenant", "X-Region"}})
+	for _, tc := range []struct {
+		why    string
+		header http.Header
+	}{
+		{"two keys not in canonical form", http.Header{"connection": {"X-Tenant"}, "CONNECTION": {"X-Region"}}},
+		{"beside Connection: keep-alive", http.Header{"Connection": {"keep-alive"}, "connection": {"X-Tenant, X-Region"}}},
+		{"beside Connection: close", http.Header{"Connection": {"close"}, "connection": {"X-Tenant"}, "cONNECTION": {"X-Region"}}},
+	} {
+		for _, kind := range []string{"tls", "plain"} {
+			t.Run(tc.why+"/"+kind, func(t *testing.T) {
+				t.Setenv(replayserver.EnvMode, "")
+				var mu sync.Mutex
+				var seen []string
+				api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					mu.Lock()
+					seen = append(seen, r.Header.Get("X-Tenant")+r.Header.Get("X-Region"))
+					mu.Unlock()
+					io.WriteString(w, "items")
+				}))
+				defer api.Close()
+				opts := []replayserver.Option{rules}
+				if kind == "tls" {
+					opts = append(opts, replayserver.TLS())
+				}
+				request := func(url string) *http.Request {
+					req, err := http.NewRequest("GET", url+"/v1/items", nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.Header = tc.header.Clone()
+					req.Header.Set("X-Tenant", "acme")
+					req.Header.Set("X-Region", "eu")
+					return req
+				}
+				do := func(t *testing.T, c *http.Client, req *http.Request) {
+					t.Helper()
+					resp, err := c.Do(req)
+					if err != nil {
+						t.Fatalf("GET %s: %v", req.URL, err)
+					}
+					body, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 || string(body) != "items" {
+						t.Errorf("GET %s: %d %q, want 200 %q", req.URL, resp.StatusCode, body, "items")
+					}
+				}
+				inProcess := filepath.Join(t.TempDir(), "in-process")
+				t.Run("record in process", func(t *testing.T) {
+					rt := replayserver.NewTransport(t, inProcess, append(opts, replayserver.WithMode(replayserver.ModeRecord))...)
+					do(t, &http.Client{Transport: rt}, request(api.URL))
+				})
+				t.Run("replay through srv.Client()", func(t *testing.T) {
+					srv := replayserver.New(t, inProcess, append(opts, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())...)
+					do(t, srv.Client(), request(api.URL))
+				})
+				throughServer := filepath.Join(t.TempDir(), "through-server")
+				t.Run("record through srv.Client()", func(t *testing.T) {
+					srv := replayserver.New(t, throughServer, append(opts, replayserver.WithMode(replayserver.ModeRecord))...)
+					do(t, srv.Client(), request(api.URL))
+				})
+				t.Run("replay in process", func(t *testing.T) {
+					rt := replayserver.NewTransport(t, throughServer, append(opts, replayserver.WithMode(replayserver.ModeReplay), replayserver.Strict())...)
+					do(t, &http.Client{Transport: rt}, request(api.URL))
+				})
+				mu.Lock()
+				defer mu.Unlock()
+				if len(seen) != 2 || seen[1] != "" {
+					t.Errorf("the API saw X-Tenant and X-Region %q in its %d requests; want the recording through srv.Client() (the second) to send neither", seen, len(seen))
+				}
+			})
+		}
+	}
+}

@@ -340,19 +340,20 @@ func (s *Server) Transport() http.RoundTripper { return s.transport }
 // canonical key alone, a User-Agent with the one value naming counts (see
 // headerkey.Merged and headerkey.MergedUserAgent), over HTTP/2 without a
 // Connection field under a key not in canonical form nor the fields it
-// names (see withoutConnection), and whether it is a copy: h is not
-// modified.
+// names, under any number of such keys (see withoutConnection), and
+// whether it is a copy: h is not modified.
 func sentHeader(h http.Header, http2 bool) (http.Header, bool) {
-	m, merged := headerkey.Merged(h)
+	copied := false
 	if http2 {
-		if c, ok := withoutConnection(m); ok {
-			m, merged = c, true
-		}
+		// Before merging: merged, several spellings of Connection would
+		// be one canonical field, which Go's HTTP/2 client refuses.
+		h, copied = withoutConnection(h)
 	}
+	m, merged := headerkey.Merged(h)
 	if ua, ok := headerkey.MergedUserAgent(m); ok {
 		return ua, true
 	}
-	return m, merged
+	return m, merged || copied
 }
 
 // withoutConnection returns h without its Connection fields under keys not
@@ -361,8 +362,10 @@ func sentHeader(h http.Header, http2 bool) (http.Header, bool) {
 // field but sends the fields it names, which the server then reads as the
 // request's own, where naming.Name (NewTransport) leaves them out as
 // HTTP/1.1 has them: a request naming one significant would miss over
-// HTTP/2 alone. (Under its canonical key, Go's HTTP/2 client refuses the
-// request: so does srv.Client().)
+// HTTP/2 alone. (Under its canonical key, naming a field, Go's HTTP/2
+// client refuses the request: so does srv.Client(). A canonical
+// Connection: close or keep-alive beside such keys, which it accepts,
+// is kept as it is, not merged with them into a field it refuses.)
 func withoutConnection(h http.Header) (http.Header, bool) {
 	var listed, keys []string
 	for k, vs := range h {
