@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -167,5 +168,68 @@ func TestSeveralConnectionKeysOverHTTP2(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A hop-by-hop field that a Connection field under a key not in canonical
+// form names goes through srv.Client() of a TLS server as Go's HTTP/2
+// client sends it without the server: "TE: trailers" is sent (and a proxy
+// passes it on, as over HTTP/1.1), an Upgrade refused. srv.Client() left
+// both out: the API got no TE over HTTP/2 alone, and an upgrade went as a
+// plain request, recorded as one.
+func TestAHopByHopFieldTheConnectionFieldNamesOverHTTP2(t *testing.T) {
+	for _, kind := range []string{"tls", "plain"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Setenv(replayserver.EnvMode, "")
+			var mu sync.Mutex
+			var te []string
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				te = append(te, r.Header.Get("Te"))
+				mu.Unlock()
+				io.WriteString(w, "items")
+			}))
+			defer api.Close()
+			opts := []replayserver.Option{replayserver.WithMode(replayserver.ModeRecord)}
+			if kind == "tls" {
+				opts = append(opts, replayserver.TLS())
+			}
+			srv := replayserver.New(t, filepath.Join(t.TempDir(), "api"), opts...)
+			req, err := http.NewRequest("GET", api.URL+"/v1/items", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header["connection"] = []string{"TE"}
+			req.Header.Set("Te", "trailers")
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatalf("GET /v1/items with TE: trailers: %v", err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			mu.Lock()
+			got := te
+			mu.Unlock()
+			if len(got) != 1 || got[0] != "trailers" {
+				t.Errorf("the API saw TE %q, want %q: as Go's client sends it, and a proxy passes it on", got, []string{"trailers"})
+			}
+			if kind != "tls" {
+				return
+			}
+			req, err = http.NewRequest("GET", api.URL+"/v1/socket", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header["connection"] = []string{"Upgrade"}
+			req.Header.Set("Upgrade", "websocket")
+			resp, err = srv.Client().Do(req)
+			if err == nil {
+				resp.Body.Close()
+				t.Fatalf("GET /v1/socket with Upgrade over HTTP/2: %d, want Go's client's error (it refuses an Upgrade over HTTP/2)", resp.StatusCode)
+			}
+			if !strings.Contains(err.Error(), "Upgrade") {
+				t.Errorf("GET /v1/socket with Upgrade over HTTP/2: %v, want Go's client's error on the Upgrade", err)
+			}
+		})
 	}
 }
