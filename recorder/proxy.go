@@ -114,7 +114,7 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 			// its connection: the recorder may still read the rest.
 			pr.Out = detach.Request(pr.Out)
 		},
-		Transport:     rt,
+		Transport:     bodiless.Transport(rt), // for bodiless.Empty, below
 		FlushInterval: -1,
 		ModifyResponse: func(resp *http.Response) error {
 			p.noteAway(resp)

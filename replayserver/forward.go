@@ -172,8 +172,8 @@ func (h *Handler) startForwarding(forTransport bool) error {
 	}
 	h.fwd = &forwarder{rt: rt, proxy: &httputil.ReverseProxy{
 		Rewrite:       rewriteToTarget,
-		Transport:     rt,
-		FlushInterval: -1, // stream as it arrives: event streams, chunked answers
+		Transport:     bodiless.Transport(rt), // for bodiless.Empty, below
+		FlushInterval: -1,                     // stream as it arrives: event streams, chunked answers
 		ModifyResponse: func(resp *http.Response) error {
 			h.noteAway(resp)
 			bodiless.Empty(resp)         // an answer that ended with its header is sent so

@@ -36,7 +36,7 @@ type key struct{}
 //
 // The request returned is r with the writer in its context: the proxy
 // serves it, so that [Empty] can find the writer from the upstream's
-// response.
+// response (see also [Transport]).
 func Writer(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
 	bw := &writer{ResponseWriter: w, head: r.Method == http.MethodHead}
 	return bw, r.WithContext(context.WithValue(r.Context(), key{}, bw))
@@ -57,6 +57,22 @@ func Empty(resp *http.Response) {
 	if bw, _ := resp.Request.Context().Value(key{}).(*writer); bw != nil {
 		bw.empty = true
 	}
+}
+
+// Transport returns rt, wrapped so that a response it returns without its
+// Request (a test's fake transport often leaves it unset) has the request
+// it answers: [Empty] finds the answer's writer through it.
+func Transport(rt http.RoundTripper) http.RoundTripper { return requestSetter{rt} }
+
+// A requestSetter is the RoundTripper [Transport] returns.
+type requestSetter struct{ rt http.RoundTripper }
+
+func (t requestSetter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.rt.RoundTrip(r)
+	if resp != nil && resp.Request == nil {
+		resp.Request = r
+	}
+	return resp, err
 }
 
 // A writer is the ResponseWriter of one answer (see [Writer]).

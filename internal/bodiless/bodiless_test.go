@@ -165,3 +165,34 @@ func TestEmpty(t *testing.T) {
 	}
 	Empty(nil) // no panic
 }
+
+// Transport gives a response returned without its Request the request it
+// answers, and leaves one that has it, and errors, as they are.
+func TestTransportSetsTheResponsesRequest(t *testing.T) {
+	req := httptest.NewRequest("GET", "/", nil)
+	other := httptest.NewRequest("GET", "/other", nil)
+	for _, tc := range []struct {
+		why  string
+		resp *http.Response
+		err  error
+		want *http.Request
+	}{
+		{"a response without its request gets it", &http.Response{}, nil, req},
+		{"a response with a request keeps it", &http.Response{Request: other}, nil, other},
+		{"an error has no response", nil, errors.New("refused"), nil},
+	} {
+		rt := Transport(roundTripFunc(func(*http.Request) (*http.Response, error) { return tc.resp, tc.err }))
+		resp, err := rt.RoundTrip(req)
+		if err != tc.err {
+			t.Errorf("%s: error %v, want %v", tc.why, err, tc.err)
+		}
+		if resp != nil && resp.Request != tc.want {
+			t.Errorf("%s: the response's request is %v, want %v", tc.why, resp.Request.URL, tc.want.URL)
+		}
+	}
+}
+
+// roundTripFunc is a RoundTripper made of a function.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
