@@ -116,6 +116,34 @@ var moreBadCases = []badCase{
 		want:  `two files for cassette "b"`,
 	},
 	{
+		why: "an empty exchange, a list item whose lines were deleted by hand",
+		exchanges: map[Format]string{
+			JSON: "null,\n{\"request\": {\"method\": \"GET\", \"url\": \"u\"}, \"response\": {\"status\": 200}}",
+			YAML: "-\n- request: {method: GET, url: u}\n  response: {status: 200}",
+		},
+		want: "exchange 1",
+		line: map[Format]int{YAML: 5},
+	},
+	{
+		why: "a null exchange, last in the list",
+		exchanges: map[Format]string{
+			JSON: "{\"request\": {\"method\": \"GET\", \"url\": \"u\"}, \"response\": {\"status\": 200}}, null",
+			YAML: "- request: {method: GET, url: u}\n  response: {status: 200}\n- ~",
+		},
+		want: "exchange 2",
+		line: map[Format]int{YAML: 7},
+	},
+	{
+		why:  "an empty cassette entry",
+		only: "file",
+		whole: map[Format]map[bool]string{
+			JSON: {false: `{"version": 1, "cassettes": [null, {"name": "a", "exchanges": []}]}`},
+			YAML: {false: "version: 1\ncassettes:\n- null\n- name: a\n  exchanges: []\n"},
+		},
+		want: "cassette 1",
+		line: map[Format]int{YAML: 3},
+	},
+	{
 		why:      "a file named after a Windows device",
 		only:     "dir",
 		extra:    map[string]string{"con.json": `{"version": 1, "exchanges": []}`},

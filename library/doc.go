@@ -62,7 +62,8 @@
 // fields are errors, so that a misspelt field is not silently ignored, and
 // so is a field given twice in one object (in JSON, in any case, as
 // encoding/json matches them; in a header map, the same name), which
-// would be read as its last and saved without the others.
+// would be read as its last and saved without the others, and so is an
+// empty (null) item in the list of cassettes or of exchanges.
 // Here is a cassette file of a directory library, GET_api.example.com_443_v1_users.json:
 //
 //	{

@@ -19,20 +19,20 @@ import (
 
 // wireFile is a single-file library.
 type wireFile struct {
-	Version   int            `json:"version" yaml:"version"`
-	Cassettes []wireCassette `json:"cassettes" yaml:"cassettes"`
+	Version   int           `json:"version" yaml:"version"`
+	Cassettes wireCassettes `json:"cassettes" yaml:"cassettes"`
 }
 
 // wireCassetteFile is one file of a directory library; the file name is the
 // cassette name.
 type wireCassetteFile struct {
-	Version   int            `json:"version" yaml:"version"`
-	Exchanges []wireExchange `json:"exchanges" yaml:"exchanges"`
+	Version   int           `json:"version" yaml:"version"`
+	Exchanges wireExchanges `json:"exchanges" yaml:"exchanges"`
 }
 
 type wireCassette struct {
-	Name      string         `json:"name" yaml:"name"`
-	Exchanges []wireExchange `json:"exchanges" yaml:"exchanges"`
+	Name      string        `json:"name" yaml:"name"`
+	Exchanges wireExchanges `json:"exchanges" yaml:"exchanges"`
 }
 
 type wireExchange struct {

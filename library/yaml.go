@@ -217,6 +217,46 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 	return yamlError(path, data, err)
 }
 
+// wireCassettes and wireExchanges are the schema's lists, which refuse an
+// empty (null) item in YAML as they do in JSON, where it fails validation:
+// yaml.v3 leaves such an item out of a list of structs, so a list item
+// whose lines were deleted by hand would vanish silently (and move the
+// exchanges after it up a place in the order of replay).
+type (
+	wireCassettes []wireCassette
+	wireExchanges []wireExchange
+)
+
+func (cs *wireCassettes) UnmarshalYAML(unmarshal func(any) error) error {
+	if err := noNullItem(unmarshal, "cassette"); err != nil {
+		return err
+	}
+	return unmarshal((*[]wireCassette)(cs))
+}
+
+func (xs *wireExchanges) UnmarshalYAML(unmarshal func(any) error) error {
+	if err := noNullItem(unmarshal, "exchange"); err != nil {
+		return err
+	}
+	return unmarshal((*[]wireExchange)(xs))
+}
+
+// noNullItem reports the first item of a YAML list that is null (empty,
+// "~" or "null"), by its line. What is not a list is left to the decoding
+// that follows, which says what is wrong with it.
+func noNullItem(unmarshal func(any) error, what string) error {
+	var items []yaml.Node
+	if unmarshal(&items) != nil {
+		return nil
+	}
+	for i := range items {
+		if items[i].ShortTag() == "!!null" {
+			return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %s %d is empty: write it out in full, or delete its line", items[i].Line, what, i+1)}}
+		}
+	}
+	return nil
+}
+
 var (
 	yamlLine      = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 	yamlUnmarshal = regexp.MustCompile("^cannot unmarshal !!(\\w+)( `.*`)? into (.*)$")
@@ -257,8 +297,10 @@ var yamlTypes = map[string]string{
 	"library.wireFile":         "the file",
 	"library.wireCassetteFile": "the file",
 	"[]library.wireCassette":   "the list of cassettes",
+	"library.wireCassettes":    "the list of cassettes",
 	"library.wireCassette":     "a cassette",
 	"[]library.wireExchange":   "the list of exchanges",
+	"library.wireExchanges":    "the list of exchanges",
 	"library.wireExchange":     "an exchange",
 	"library.wireRequest":      "a request",
 	"library.wireResponse":     "a response",
