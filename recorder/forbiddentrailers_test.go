@@ -74,3 +74,64 @@ func TestRecordersDropTrailersForbiddenInTrailers(t *testing.T) {
 		}
 	}
 }
+
+// A conditional trailer (If-Match...) set by a caller of NewTransport, or
+// sent by a client of recorder.New, is not sent to an HTTP/2 API, whose
+// Go server refused the request for it (PROTOCOL_ERROR: an error from
+// NewTransport, a 502 from recorder.New); X-Checksum beside it still is.
+func TestRecordersDropConditionalTrailersForAnHTTP2API(t *testing.T) {
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		var got []string
+		for k, vs := range r.Trailer {
+			got = append(got, k+"="+strings.Join(vs, ","))
+		}
+		slices.Sort(got)
+		fmt.Fprintf(w, "%s %s trailers %q", r.Proto, b, got)
+	}))
+	api.EnableHTTP2 = true
+	api.StartTLS()
+	defer api.Close()
+	const want = `HTTP/2.0 payload trailers ["X-Checksum=crc"]`
+	rec := recorder.New(t, api.URL, filepath.Join(t.TempDir(), "api"), recorder.Transport(api.Client().Transport))
+	addr := strings.TrimPrefix(rec.URL, "http://")
+	rt := recorder.NewTransport(t, filepath.Join(t.TempDir(), "rt"), recorder.Transport(api.Client().Transport))
+	for i, k := range []string{"If-Match", "if-none-match", "If-Unmodified-Since"} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "PUT /up?%d HTTP/1.1\r\nHost: %s\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\nConnection: close\r\n\r\n"+
+			"7\r\npayload\r\n0\r\n%s: x\r\nX-Checksum: crc\r\n\r\n", i, addr, k)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		conn.Close()
+		if resp.StatusCode != 200 || string(b) != want {
+			t.Errorf("recorder.New: a chunked PUT with trailer %s to an HTTP/2 API: %d %.200q, want 200 %q", k, resp.StatusCode, b, want)
+		}
+
+		pr, pw := io.Pipe()
+		req, _ := http.NewRequest("PUT", fmt.Sprintf("%s/up?%d", api.URL, i), pr)
+		req.Trailer = http.Header{"X-Checksum": nil, k: nil}
+		go func() {
+			io.WriteString(pw, "payload")
+			req.Trailer["X-Checksum"] = []string{"crc"}
+			req.Trailer[k] = []string{"x"}
+			pw.Close()
+		}()
+		resp, err = rt.RoundTrip(req)
+		if err != nil {
+			t.Errorf("recorder.NewTransport: a PUT with trailer %s to an HTTP/2 API: %v", k, err)
+			continue
+		}
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(b) != want {
+			t.Errorf("recorder.NewTransport: a PUT with trailer %s to an HTTP/2 API: %d %.200q, want 200 %q", k, resp.StatusCode, b, want)
+		}
+	}
+}

@@ -66,3 +66,32 @@ func TestForbiddenRequestTrailersAreNotForwarded(t *testing.T) {
 		}
 	}
 }
+
+// A conditional field (If-Match, If-None-Match, any If-...) is forbidden
+// in trailers too, and Go's HTTP/2 server refuses a request that sends
+// one as a trailer: forwarded to an HTTP/2 API, a chunked PUT with the
+// trailer If-Match got a 502 (PROTOCOL_ERROR) when recording or passing
+// through. It is not forwarded; X-Checksum still reaches the API.
+func TestConditionalRequestTrailersDoNotBreakAnHTTP2API(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	t.Setenv("CI", "")
+	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		fmt.Fprintf(w, "%s trailers [%s]", r.Proto, trailersOf(r.Trailer))
+	}))
+	api.EnableHTTP2 = true
+	api.StartTLS()
+	defer api.Close()
+	const want = `HTTP/2.0 trailers [X-Checksum: ["crc"]]`
+	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModePassthrough} {
+		srv := replayserver.New(t, filepath.Join(t.TempDir(), "api"), replayserver.WithMode(mode), replayserver.Upstream(api.URL),
+			replayserver.UpstreamTransport(api.Client().Transport))
+		for i, trailer := range []string{"If-Match: \"v1\"", "if-none-match: *", "If-Modified-Since: Mon, 02 Jan 2006 15:04:05 GMT",
+			"IF-RANGE: \"v1\"", "If-Unmodified-Since: Mon, 02 Jan 2006 15:04:05 GMT"} {
+			status, body := chunkedPutTrailer(t, srv.Listener.Addr().String(), fmt.Sprintf("/up?%d", i), trailer)
+			if status != 200 || body != want {
+				t.Errorf("%s: PUT with trailer %q to an HTTP/2 API: %d %.200q, want 200 %q", mode, trailer, status, body, want)
+			}
+		}
+	}
+}

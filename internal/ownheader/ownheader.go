@@ -88,7 +88,8 @@ func Without(h http.Header) http.Header {
 // any trailer a chunked request sends): Go's transport refuses to send
 // Content-Length, Transfer-Encoding or Trailer as a trailer, and over
 // HTTP/2 a request with one of the others (Host, Content-Type,
-// Authorization...) never gets an answer from a Go server.
+// Authorization, If-Match...) gets no answer from a Go server, or a
+// refusal.
 func WithoutTrailers(from, r *http.Request) *http.Request {
 	if r.Body == nil || r.Body == http.NoBody {
 		return r
@@ -113,8 +114,13 @@ func WithoutTrailers(from, r *http.Request) *http.Request {
 // Forbidden reports whether k, in any spelling, names a field that HTTP
 // does not allow in trailers (RFC 9110, section 6.5.1: those that frame
 // the message, route it, authenticate it, modify or control the request,
-// or describe its content), as Go's HTTP/2 server refuses them.
+// the conditionals If-Match, If-None-Match... among them, or describe its
+// content), as Go's HTTP/2 server refuses them: the fields of its list
+// and every key that begins with If-.
 func Forbidden(k string) bool {
+	if len(k) >= 3 && strings.EqualFold(k[:3], "If-") {
+		return true
+	}
 	for _, f := range [...]string{
 		"Authorization", "Cache-Control", "Connection", "Content-Encoding", "Content-Length",
 		"Content-Range", "Content-Type", "Expect", "Host", "Keep-Alive", "Max-Forwards", "Pragma",
