@@ -26,7 +26,9 @@ import (
 // A Server is a replay server started for a test: an [httptest.Server]
 // (srv.URL, srv.Client() and srv.Close() work as usual) answering from a
 // cassette library. srv.Client() sends requests for any URL to the server
-// (see [Server.Transport]). It is closed in t.Cleanup. It is safe for concurrent
+// (see [Server.Transport]): its Transport is that RoundTripper, not the
+// *http.Transport of a plain httptest.Server (for a TLS server's
+// certificate, use srv.Certificate()). It is closed in t.Cleanup. It is safe for concurrent
 // use, except that routes are added to its [Server.Router] before the
 // requests they answer, not while it serves.
 type Server struct {
