@@ -4,8 +4,10 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -351,4 +353,36 @@ func hashTree(t *testing.T, root string) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// An empty (null) value in a YAML list of header values is an empty
+// value, as JSON reads null there: yaml.v3 left it out of the list, so
+// the header lost a value, or all of them, in YAML alone.
+func TestANullHeaderValueIsEmptyInBothFormats(t *testing.T) {
+	for _, tc := range []struct {
+		format Format
+		file   string
+	}{
+		{JSON, `{"version": 1, "exchanges": [{"request": {"method": "GET", "url": "https://api.example.com/", "headers": {"X-A": [null, "a"], "X-B": [null]}}, "response": {"status": 200, "headers": {"X-C": [null]}, "trailers": {"X-D": ["d", null]}}}]}`},
+		{YAML, "version: 1\nexchanges:\n- request:\n    method: GET\n    url: https://api.example.com/\n    headers:\n      X-A: [null, a]\n      X-B:\n      -\n  response:\n    status: 200\n    headers: {X-C: [~]}\n    trailers:\n      X-D: [d, null]\n"},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "c."+string(tc.format)), []byte(tc.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		lib, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, ok, err := lib.Get("c")
+		if err != nil || !ok {
+			t.Fatalf("%s: Get = %v, %v", tc.format, ok, err)
+		}
+		ex := c.Exchanges[0]
+		got := []http.Header{ex.Request.Header, ex.Response.Header, ex.Response.Trailer}
+		want := []http.Header{{"X-A": {"", "a"}, "X-B": {""}}, {"X-C": {""}}, {"X-D": {"d", ""}}}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: headers, response headers, trailers = %v, want %v", tc.format, got, want)
+		}
+	}
 }

@@ -43,21 +43,21 @@ type wireExchange struct {
 }
 
 type wireRequest struct {
-	Method       string              `json:"method" yaml:"method"`
-	URL          string              `json:"url" yaml:"url"`
-	Headers      map[string][]string `json:"headers,omitempty" yaml:"headers,omitempty"`
-	BodyEncoding string              `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
-	Body         string              `json:"body,omitempty" yaml:"body,omitempty"`
+	Method       string      `json:"method" yaml:"method"`
+	URL          string      `json:"url" yaml:"url"`
+	Headers      wireHeaders `json:"headers,omitempty" yaml:"headers,omitempty"`
+	BodyEncoding string      `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
+	Body         string      `json:"body,omitempty" yaml:"body,omitempty"`
 }
 
 type wireResponse struct {
-	Status       int                 `json:"status" yaml:"status"`
-	Headers      map[string][]string `json:"headers,omitempty" yaml:"headers,omitempty"`
-	BodyEncoding string              `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
-	Body         string              `json:"body,omitempty" yaml:"body,omitempty"`
-	BodyFile     string              `json:"body_file,omitempty" yaml:"body_file,omitempty"`
-	Trailers     map[string][]string `json:"trailers,omitempty" yaml:"trailers,omitempty"`
-	Chunks       []string            `json:"chunks,omitempty" yaml:"chunks,omitempty"`
+	Status       int         `json:"status" yaml:"status"`
+	Headers      wireHeaders `json:"headers,omitempty" yaml:"headers,omitempty"`
+	BodyEncoding string      `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
+	Body         string      `json:"body,omitempty" yaml:"body,omitempty"`
+	BodyFile     string      `json:"body_file,omitempty" yaml:"body_file,omitempty"`
+	Trailers     wireHeaders `json:"trailers,omitempty" yaml:"trailers,omitempty"`
+	Chunks       []string    `json:"chunks,omitempty" yaml:"chunks,omitempty"`
 }
 
 // encodingBase64 is the body_encoding of a body stored in base64.

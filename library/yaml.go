@@ -241,6 +241,39 @@ func (xs *wireExchanges) UnmarshalYAML(unmarshal func(any) error) error {
 	return unmarshal((*[]wireExchange)(xs))
 }
 
+// wireHeaders are the schema's headers and trailers: in YAML, an empty
+// (null) value in a list of values is an empty value, as JSON reads it
+// (yaml.v3 would leave it out of a list of strings, and the header would
+// lose a value, or all of them, silently).
+type wireHeaders map[string][]string
+
+func (h *wireHeaders) UnmarshalYAML(unmarshal func(any) error) error {
+	var m map[string][]*string
+	if err := unmarshal(&m); err != nil {
+		return err
+	}
+	if m == nil {
+		*h = nil
+		return nil
+	}
+	out := make(wireHeaders, len(m))
+	for k, vs := range m {
+		if vs == nil {
+			out[k] = nil
+			continue
+		}
+		values := make([]string, len(vs))
+		for i, v := range vs {
+			if v != nil {
+				values[i] = *v
+			}
+		}
+		out[k] = values
+	}
+	*h = out
+	return nil
+}
+
 // noNullItem reports the first item of a YAML list that is null (empty,
 // "~" or "null"), by its line. What is not a list is left to the decoding
 // that follows, which says what is wrong with it.
@@ -305,7 +338,11 @@ var yamlTypes = map[string]string{
 	"library.wireRequest":      "a request",
 	"library.wireResponse":     "a response",
 	"map[string][]string":      "headers (a mapping of names to lists of values)",
+	"map[string][]*string":     "headers (a mapping of names to lists of values)",
+	"library.wireHeaders":      "headers (a mapping of names to lists of values)",
 	"[]string":                 "a list of header values",
+	"[]*string":                "a list of header values",
+	"*string":                  "a string",
 	"string":                   "a string",
 	"int":                      "an integer",
 }
