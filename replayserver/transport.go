@@ -254,6 +254,9 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 	ownValues(hdr)
 	resp := newResponse(req, p.status, hdr)
 	if p.trailers && p.withBody {
+		// As a client gets them over HTTP/1.1: those HTTP forbids as
+		// trailers but a client takes (Content-Type...; see
+		// unannouncedOnly) too, which the server sends unannounced.
 		resp.Trailer = make(http.Header, len(ex.Response.Trailer))
 		for k, v := range canonical(ex.Response.Trailer) {
 			if v, ok := sentTrailer(k, v); ok {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -303,6 +304,11 @@ func plainAnswer(msg string) (http.Header, []byte) {
 // is flushed first, as httputil.ReverseProxy (the recording proxy) does:
 // net/http's HTTP/2 server would otherwise give a body it holds whole a
 // Content-Length the API did not send (grpc-go shows it in its metadata).
+// A recorded trailer that HTTP forbids but a client takes (see
+// unannouncedOnly) is never announced, as net/http's HTTP/1.1 server
+// would not send it then: over HTTP/1.1 it goes unannounced, as the
+// recording proxy sent it; over HTTP/2 not at all, as net/http's HTTP/2
+// server dropped it when recording (it would log each one it drops).
 func setTrailers(w http.ResponseWriter, p prepared, trailer http.Header) {
 	if !p.trailers {
 		return
@@ -314,8 +320,13 @@ func setTrailers(w http.ResponseWriter, p prepared, trailer http.Header) {
 		prefix = http.TrailerPrefix
 	}
 	for k, v := range canonical(trailer) {
-		if v, ok := sentTrailer(k, v); ok {
+		v, ok := sentTrailer(k, v)
+		switch {
+		case !ok:
+		case !unannouncedOnly(k):
 			hdr[prefix+k] = v
+		case !p.http2:
+			hdr[http.TrailerPrefix+k] = v
 		}
 	}
 }
@@ -356,6 +367,16 @@ func forbiddenTrailer(k string) bool {
 		return true
 	}
 	return false
+}
+
+// unannouncedOnly reports whether the field named k (in canonical form)
+// is one HTTP forbids as a trailer (see ownheader.Forbidden: Content-Type,
+// Authorization, If-Match...) that a client still takes, which an API may
+// send unannounced (a Go API, with http.TrailerPrefix) and a client then
+// got through the recording proxy over HTTP/1.1: net/http's servers never
+// send it announced, and its HTTP/2 server not at all.
+func unannouncedOnly(k string) bool {
+	return !forbiddenTrailer(k) && ownheader.Forbidden(k)
 }
 
 // canonical returns h with its names in canonical form, as net/http
@@ -521,12 +542,13 @@ type prepared struct {
 	status   int
 	withBody bool
 	pieces   []piece // nil: the body in one write
-	trailers bool    // trailers are announced (some recorded one is sent): the body is chunked
+	trailers bool    // some recorded trailer is sent (see setTrailers; over HTTP/2, one HTTP forbids is not): the body is chunked
 	// unannounced: the trailers are sent without a Trailer header, as a
 	// gRPC server sends them over HTTP/2 (grpc-go shows that header in
 	// its metadata); HTTP/1.1 answers announce them, for net/http's
 	// server sends unannounced ones only in a body it already chunks
 	unannounced bool
+	http2       bool   // the answer goes over HTTP/2, where a trailer HTTP forbids (see unannouncedOnly) is not sent
 	bad         string // what in the recorded header or trailers HTTP forbids, mended or left out, for the failure message
 }
 
@@ -542,7 +564,7 @@ type prepared struct {
 // a gRPC answer's trailers are not announced.
 func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 	resp := &ex.Response
-	p := prepared{status: resp.StatusCode}
+	p := prepared{status: resp.StatusCode, http2: http2}
 	if p.status == 0 {
 		p.status = http.StatusOK
 	}
@@ -590,8 +612,8 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 			p.bad = "a control character in trailer " + k + ", which HTTP does not allow: it was sent as a space"
 		}
 		p.trailers = true
-		if p.unannounced {
-			continue
+		if p.unannounced || unannouncedOnly(k) {
+			continue // see setTrailers
 		}
 		// Clipped: appending never writes into the recorded header.
 		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)

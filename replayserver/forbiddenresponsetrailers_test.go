@@ -1,0 +1,80 @@
+package replayserver_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// A response trailer that HTTP forbids (Content-Type, If-Match,
+// Cache-Control...) but that an API sends unannounced (a Go API, with
+// http.TrailerPrefix) reaches a client over HTTP/1.1 through the recording
+// proxy, and is stored; over HTTP/2 net/http's server drops it. Replaying
+// announced it in a Trailer header, and net/http's HTTP/1.1 server sends
+// no trailer so announced: the client got each one empty, over HTTP/2
+// too. Replayed, every client gets what it got recording; in process, what
+// a client gets over HTTP/1.1; none fails the test, as the API sent them.
+func TestForbiddenResponseTrailersReplayAsRecorded(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	t.Setenv("CI", "")
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/both" {
+			w.Header().Set("Trailer", "X-Sum")
+		}
+		io.WriteString(w, "body")
+		w.(http.Flusher).Flush() // chunked: net/http sends unannounced trailers only so
+		if r.URL.Path == "/both" {
+			w.Header().Set("X-Sum", "1")
+			w.Header().Set(http.TrailerPrefix+"X-Other", "2")
+		}
+		w.Header().Set(http.TrailerPrefix+"Content-Type", "text/x")
+		w.Header().Set(http.TrailerPrefix+"If-Match", `"v1"`)
+		w.Header().Set(http.TrailerPrefix+"Cache-Control", "no-store")
+	}))
+	defer api.Close()
+	const forbidden = `Cache-Control: ["no-store"], Content-Type: ["text/x"], If-Match: ["\"v1\""]`
+	for _, c := range []struct {
+		client     string
+		both, only string // the trailers each path gets
+	}{
+		{"HTTP/1.1", forbidden + `, X-Other: ["2"], X-Sum: ["1"]`, forbidden},
+		{"TLS", `X-Other: ["2"], X-Sum: ["1"]`, ``},
+		{"h2c", `X-Other: ["2"], X-Sum: ["1"]`, ``},
+		{"in process", forbidden + `, X-Other: ["2"], X-Sum: ["1"]`, forbidden},
+	} {
+		lib := filepath.Join(t.TempDir(), "api.json")
+		for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModeReplay} {
+			t.Run(c.client+" "+string(mode), func(t *testing.T) {
+				opts := []replayserver.Option{replayserver.WithMode(mode), replayserver.Upstream(api.URL)}
+				client, base := (*http.Client)(nil), api.URL
+				switch c.client {
+				case "in process":
+					client = &http.Client{Transport: replayserver.NewTransport(t, lib, opts...)}
+				case "TLS":
+					client = replayserver.New(t, lib, append(opts, replayserver.TLS())...).Client()
+				case "h2c":
+					srv := replayserver.New(t, lib, opts...)
+					client, base = h2cClient(), srv.URL
+				default:
+					client = replayserver.New(t, lib, opts...).Client()
+				}
+				for _, p := range []struct{ path, want string }{{"/both", c.both}, {"/only", c.only}} {
+					resp, err := client.Get(base + p.path)
+					if err != nil {
+						t.Fatalf("GET %s: %v", p.path, err)
+					}
+					b, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if got := trailersOf(resp.Trailer); string(b) != "body" || got != p.want || resp.ContentLength != -1 {
+						t.Errorf("GET %s over %s: %q of length %d, trailers [%s], want %q of no length given, trailers [%s]",
+							p.path, resp.Proto, b, resp.ContentLength, got, "body", p.want)
+					}
+				}
+			})
+		}
+	}
+}
