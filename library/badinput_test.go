@@ -386,3 +386,39 @@ func TestANullHeaderValueIsEmptyInBothFormats(t *testing.T) {
 		}
 	}
 }
+
+// When yaml.v3 finds more than one error, the first is said in the
+// schema's words, as when it is alone, and the others are counted: the
+// count was added before the first was translated, which then named Go
+// types ("library.wireRequest") or kept yaml.v3's own words.
+func TestYAMLErrorsBeyondTheFirstAreCountedAfterIt(t *testing.T) {
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{
+			why:  "two misspelt fields",
+			file: "version: 1\nexchanges:\n- request: {method: GET, url: u, bdy: x}\n  response: {status: 200, hedaers: {}}\n",
+			want: `c.yaml:3: unknown field "bdy" in a request (and 1 more error)`,
+		},
+		{
+			why:  "a misspelt field at the top, then a bad list of exchanges",
+			file: "version: 1\nexchange: []\nexchanges: 7\n",
+			want: `c.yaml:2: unknown field "exchange" in the file (and 1 more error)`,
+		},
+		{
+			why:  "three bad values",
+			file: "version: 1\nexchanges:\n- request: {method: [GET], url: [u]}\n  response: {status: x}\n",
+			want: "c.yaml:3: cannot use a list as a string (and 2 more errors)",
+		},
+		{
+			why:  "a bad list of exchanges, then a misspelt field",
+			file: "version: 1\nexchanges: 7\nexchange: []\n",
+			want: "c.yaml:2: cannot use an integer `7` as the list of exchanges (and 1 more error)",
+		},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s", tc.why, err, tc.want)
+		}
+	}
+}

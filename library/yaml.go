@@ -354,8 +354,6 @@ func yamlName(m map[string]string, k string) string {
 	return k
 }
 
-// yamlError converts an error of yaml.v3 into one naming path and the
-// line.
 // tabLine returns the first line, from line from on, whose indentation
 // holds a tab; from if there is none.
 func tabLine(data []byte, from int) int {
@@ -371,13 +369,19 @@ func tabLine(data []byte, from int) int {
 	return from
 }
 
+// yamlError converts an error of yaml.v3 into one naming path and the
+// line.
 func yamlError(path string, data []byte, err error) error {
 	msg := err.Error()
+	more := "" // how many other errors yaml.v3 found, said after the first
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
-		if n := len(te.Errors) - 1; n > 0 {
-			msg += fmt.Sprintf(" (and %d more errors)", n)
+		switch n := len(te.Errors) - 1; {
+		case n == 1:
+			more = " (and 1 more error)"
+		case n > 1:
+			more = fmt.Sprintf(" (and %d more errors)", n)
 		}
 	}
 	line := 0
@@ -408,5 +412,5 @@ func yamlError(path string, data []byte, err error) error {
 	} else if m := yamlField.FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("unknown field %q in %s", m[1], yamlName(yamlTypes, m[2]))
 	}
-	return fileErrorf(path, line, "%s", msg)
+	return fileErrorf(path, line, "%s%s", msg, more)
 }
