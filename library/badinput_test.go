@@ -422,3 +422,46 @@ func TestYAMLErrorsBeyondTheFirstAreCountedAfterIt(t *testing.T) {
 		}
 	}
 }
+
+// An empty item in a YAML list of exchanges or cassettes is reported with
+// the errors of the other items, in the order of their lines: it was
+// reported alone, before the list was decoded, so a misspelt field above
+// it went unsaid (the message named a later line) and uncounted.
+func TestAnEmptyYAMLItemIsReportedInItsPlace(t *testing.T) {
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{
+			why:  "a misspelt field, then an empty exchange",
+			file: "version: 1\nexchanges:\n- request: {method: GET, url: u, bdy: x}\n  response: {status: 200}\n-\n",
+			want: `c.yaml:3: unknown field "bdy" in a request (and 1 more error)`,
+		},
+		{
+			why:  "an empty exchange, then a misspelt field",
+			file: "version: 1\nexchanges:\n-\n- request: {method: GET, url: u, bdy: x}\n  response: {status: 200}\n",
+			want: "c.yaml:3: exchange 1 is empty: write it out in full, or delete its line (and 1 more error)",
+		},
+		{
+			why:  "two empty exchanges around a misspelt field",
+			file: "version: 1\nexchanges:\n- ~\n- request: {method: GET, url: u, bdy: x}\n  response: {status: 200}\n- null\n",
+			want: "c.yaml:3: exchange 1 is empty: write it out in full, or delete its line (and 2 more errors)",
+		},
+		{
+			why:  "a bad status, then an empty exchange",
+			file: "version: 1\nexchanges:\n- request: {method: GET, url: u}\n  response: {status: x}\n- ~\n",
+			want: "c.yaml:4: cannot use a string `x` as an integer (and 1 more error)",
+		},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s", tc.why, err, tc.want)
+		}
+	}
+	// In a single-file library, an empty cassette and an empty exchange
+	// of the cassette above it.
+	file := "version: 1\ncassettes:\n- name: a\n  exchanges:\n  - request: {method: GET, url: u}\n    response: {status: 200}\n  -\n-\n"
+	want := "lib.yaml:7: exchange 2 is empty: write it out in full, or delete its line (and 1 more error)"
+	if _, err := decodeFile("lib.yaml", YAML, []byte(file)); err == nil || err.Error() != want {
+		t.Errorf("decodeFile = %v, want %s", err, want)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -228,17 +229,11 @@ type (
 )
 
 func (cs *wireCassettes) UnmarshalYAML(unmarshal func(any) error) error {
-	if err := noNullItem(unmarshal, "cassette"); err != nil {
-		return err
-	}
-	return unmarshal((*[]wireCassette)(cs))
+	return unmarshalList(unmarshal, (*[]wireCassette)(cs), "cassette")
 }
 
 func (xs *wireExchanges) UnmarshalYAML(unmarshal func(any) error) error {
-	if err := noNullItem(unmarshal, "exchange"); err != nil {
-		return err
-	}
-	return unmarshal((*[]wireExchange)(xs))
+	return unmarshalList(unmarshal, (*[]wireExchange)(xs), "exchange")
 }
 
 // wireHeaders are the schema's headers and trailers: in YAML, an empty
@@ -274,20 +269,45 @@ func (h *wireHeaders) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
-// noNullItem reports the first item of a YAML list that is null (empty,
-// "~" or "null"), by its line. What is not a list is left to the decoding
-// that follows, which says what is wrong with it.
-func noNullItem(unmarshal func(any) error, what string) error {
+// unmarshalList decodes a YAML list into list, a pointer to a slice, and
+// reports each item that is null (empty, "~" or "null") by its line, what
+// naming the items. The errors of the items are reported too, all in the
+// order of their lines, so that an error message names the first problem
+// in the file and counts the others. What is not a list is left to the
+// decoding into list, which says what is wrong with it.
+func unmarshalList(unmarshal func(any) error, list any, what string) error {
+	var nulls []string
 	var items []yaml.Node
-	if unmarshal(&items) != nil {
-		return nil
-	}
-	for i := range items {
-		if items[i].ShortTag() == "!!null" {
-			return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: %s %d is empty: write it out in full, or delete its line", items[i].Line, what, i+1)}}
+	if unmarshal(&items) == nil {
+		for i := range items {
+			if items[i].ShortTag() == "!!null" {
+				nulls = append(nulls, fmt.Sprintf("line %d: %s %d is empty: write it out in full, or delete its line", items[i].Line, what, i+1))
+			}
 		}
 	}
-	return nil
+	err := unmarshal(list)
+	if len(nulls) == 0 {
+		return err
+	}
+	var te *yaml.TypeError
+	if err != nil && !errors.As(err, &te) {
+		return err
+	}
+	errs := nulls
+	if te != nil {
+		errs = append(slices.Clone(te.Errors), nulls...)
+		slices.SortStableFunc(errs, func(a, b string) int { return errorLine(a) - errorLine(b) })
+	}
+	return &yaml.TypeError{Errors: errs}
+}
+
+// errorLine returns the line an error of yaml.v3 names, 0 if none.
+func errorLine(msg string) int {
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
 }
 
 var (
