@@ -465,3 +465,26 @@ func TestAnEmptyYAMLItemIsReportedInItsPlace(t *testing.T) {
 		t.Errorf("decodeFile = %v, want %s", err, want)
 	}
 }
+
+// A header whose name is null in YAML (a plain null or ~, or none) is an
+// error naming its line: yaml.v3 left it out of the headers, so a
+// hand-edited "Null: [x]" or "~: [x]" lost the header silently.
+func TestAYAMLHeaderNamedNullIsAnError(t *testing.T) {
+	for _, tc := range []struct {
+		why, headers, want string
+	}{
+		{"a plain null", "      null: [a]\n      B: [b]\n", `c.yaml:7: header name "null" is null in YAML: quote it ("null"), or delete its line`},
+		{"a tilde, in trailers", "      B: [b]\n      ~: [a]\n", `c.yaml:8: header name "~" is null in YAML: quote it ("~"), or delete its line`},
+		{"Null, then a misspelt field", "      Null: [a]\n    bdy: x\n", `c.yaml:7: header name "Null" is null in YAML: quote it ("Null"), or delete its line (and 1 more error)`},
+		{"no name", "      ? \n      : [a]\n", `c.yaml:7: header name "" is null in YAML: quote it (""), or delete its line`},
+	} {
+		file := "version: 1\nexchanges:\n- request: {method: GET, url: u}\n  response:\n    status: 200\n    headers:\n" + tc.headers
+		if strings.Contains(tc.why, "trailers") {
+			file = strings.Replace(file, "headers:", "trailers:", 1)
+		}
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s\n%s", tc.why, err, tc.want, file)
+		}
+	}
+}

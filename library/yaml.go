@@ -243,8 +243,19 @@ func (xs *wireExchanges) UnmarshalYAML(unmarshal func(any) error) error {
 type wireHeaders map[string][]string
 
 func (h *wireHeaders) UnmarshalYAML(unmarshal func(any) error) error {
+	// yaml.v3 leaves out a member whose name is null (a plain "null" or
+	// "~", or no name at all), which a string cannot hold: say so.
+	var nulls []string
+	var n yamlNode
+	if unmarshal(&n) == nil && n.Node != nil && n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.ShortTag() == "!!null" {
+				nulls = append(nulls, fmt.Sprintf("line %d: header name %q is null in YAML: quote it (\"%s\"), or delete its line", k.Line, k.Value, k.Value))
+			}
+		}
+	}
 	var m map[string][]*string
-	if err := unmarshal(&m); err != nil {
+	if err := withErrors(unmarshal(&m), nulls); err != nil {
 		return err
 	}
 	if m == nil {
@@ -269,6 +280,16 @@ func (h *wireHeaders) UnmarshalYAML(unmarshal func(any) error) error {
 	return nil
 }
 
+// yamlNode is the node of a value that an UnmarshalYAML of the obsolete
+// form (which keeps the decoder's options) decodes into it: yaml.v3 would
+// decode a mapping into the fields of a *yaml.Node.
+type yamlNode struct{ *yaml.Node }
+
+func (n *yamlNode) UnmarshalYAML(node *yaml.Node) error {
+	n.Node = node
+	return nil
+}
+
 // unmarshalList decodes a YAML list into list, a pointer to a slice, and
 // reports each item that is null (empty, "~" or "null") by its line, what
 // naming the items. The errors of the items are reported too, all in the
@@ -285,17 +306,23 @@ func unmarshalList(unmarshal func(any) error, list any, what string) error {
 			}
 		}
 	}
-	err := unmarshal(list)
-	if len(nulls) == 0 {
+	return withErrors(unmarshal(list), nulls)
+}
+
+// withErrors returns err, an error of a decoding by yaml.v3, with more,
+// errors of the same node found beside it, all in the order of their
+// lines.
+func withErrors(err error, more []string) error {
+	if len(more) == 0 {
 		return err
 	}
 	var te *yaml.TypeError
 	if err != nil && !errors.As(err, &te) {
 		return err
 	}
-	errs := nulls
+	errs := more
 	if te != nil {
-		errs = append(slices.Clone(te.Errors), nulls...)
+		errs = append(slices.Clone(te.Errors), more...)
 		slices.SortStableFunc(errs, func(a, b string) int { return errorLine(a) - errorLine(b) })
 	}
 	return &yaml.TypeError{Errors: errs}
