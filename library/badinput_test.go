@@ -488,3 +488,66 @@ func TestAYAMLHeaderNamedNullIsAnError(t *testing.T) {
 		}
 	}
 }
+
+// A header whose name is null in a mapping merged into headers (<<) is
+// the same error, naming the line of the name: yaml.v3 left it out of
+// the merge, so it was still dropped silently. A header merged with a
+// name keeps it.
+func TestAYAMLHeaderNamedNullInAMergeIsAnError(t *testing.T) {
+	const top = "version: 1\nexchanges:\n- request:\n    method: GET\n    url: u\n"
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{
+			why:  "a merged flow mapping",
+			file: top + "    headers: {<<: {~: [a]}, B: [b]}\n  response: {status: 200}\n",
+			want: `c.yaml:6: header name "~" is null in YAML: quote it ("~"), or delete its line`,
+		},
+		{
+			why:  "a merged block mapping, in trailers",
+			file: top + "  response:\n    status: 200\n    trailers:\n      B: [b]\n      <<:\n        X: [x]\n        null: [a]\n",
+			want: `c.yaml:12: header name "null" is null in YAML: quote it ("null"), or delete its line`,
+		},
+		{
+			why:  "the second of a list of merged mappings",
+			file: top + "    headers: {<<: [{A: [a]}, {Null: [n]}]}\n  response: {status: 200}\n",
+			want: `c.yaml:6: header name "Null" is null in YAML: quote it ("Null"), or delete its line`,
+		},
+		{
+			why:  "an alias of the request's headers, merged into the response's: the line of the anchor's name",
+			file: top + "    headers: &h\n      ~: [a]\n  response:\n    status: 200\n    headers: {<<: *h, B: [b]}\n",
+			want: `c.yaml:7: header name "~" is null in YAML: quote it ("~"), or delete its line (and 1 more error)`,
+		},
+		{
+			why:  "a merge within a merge, then a misspelt field",
+			file: top + "    headers: {<<: {<<: {~: [a]}}}\n    bdy: x\n  response: {status: 200}\n",
+			want: `c.yaml:6: header name "~" is null in YAML: quote it ("~"), or delete its line (and 1 more error)`,
+		},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s\n%s", tc.why, err, tc.want, tc.file)
+		}
+	}
+
+	// Through a directory library, as a user meets it.
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.yaml"), top+"    headers: {<<: {~: [a]}, B: [b]}\n  response: {status: 200}\n")
+	l, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "a.yaml") + `:6: header name "~" is null in YAML: quote it ("~"), or delete its line`
+	if _, _, err := l.Get("a"); err == nil || err.Error() != want {
+		t.Errorf("Get(a) = %v, want %s", err, want)
+	}
+
+	// A merge of named headers still works, the headers' own value first.
+	c, err := decodeCassette("c.yaml", YAML, "c", []byte(top+"    headers: {<<: [{A: [a], B: [x]}, {C: [c]}], B: [b]}\n  response: {status: 200}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Exchanges[0].Request.Header, (http.Header{"A": {"a"}, "B": {"b"}, "C": {"c"}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("merged headers = %v, want %v", got, want)
+	}
+}

@@ -48,8 +48,9 @@
 // three values); names are written sorted, as they were recorded (no
 // change of case; a null in a list of values, in JSON or YAML, is an empty
 // value, and a name that is null in YAML, a plain "null" or "~", is an
-// error: quote it). Methods, URLs, header names and values are text:
-// bytes in them that are not UTF-8 are replaced by U+FFFD.
+// error, in a mapping merged in with "<<" too: quote it). Methods, URLs,
+// header names and values are text: bytes in them that are not UTF-8 are
+// replaced by U+FFFD.
 //
 // A body is stored byte for byte. A body that is UTF-8 text is the "body"
 // string itself; any other body (binary, compressed, another encoding) is

@@ -244,15 +244,12 @@ type wireHeaders map[string][]string
 
 func (h *wireHeaders) UnmarshalYAML(unmarshal func(any) error) error {
 	// yaml.v3 leaves out a member whose name is null (a plain "null" or
-	// "~", or no name at all), which a string cannot hold: say so.
+	// "~", or no name at all), which a string cannot hold, whether in the
+	// headers or in a mapping merged into them (<<): say so.
 	var nulls []string
 	var n yamlNode
 	if unmarshal(&n) == nil && n.Node != nil && n.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; k.ShortTag() == "!!null" {
-				nulls = append(nulls, fmt.Sprintf("line %d: header name %q is null in YAML: quote it (\"%s\"), or delete its line", k.Line, k.Value, k.Value))
-			}
-		}
+		nulls = nullHeaderNames(n.Node, nulls, nil)
 	}
 	var m map[string][]*string
 	if err := withErrors(unmarshal(&m), nulls); err != nil {
@@ -278,6 +275,47 @@ func (h *wireHeaders) UnmarshalYAML(unmarshal func(any) error) error {
 	}
 	*h = out
 	return nil
+}
+
+// nullHeaderNames appends to nulls an error for each member of the
+// mapping m whose name is null, then for those of the mappings merged
+// into m (the value of its merge key "<<": a mapping, an alias of one, or
+// a list of them), and theirs in turn. merged holds the mappings already
+// seen through a merge, so that each is looked at once however many
+// aliases name it; it is nil until m has a merge key.
+func nullHeaderNames(m *yaml.Node, nulls []string, merged map[*yaml.Node]bool) []string {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		switch {
+		case k.ShortTag() == "!!null":
+			nulls = append(nulls, fmt.Sprintf("line %d: header name %q is null in YAML: quote it (\"%s\"), or delete its line", k.Line, k.Value, k.Value))
+		case isMergeKey(k):
+			if merged == nil {
+				merged = map[*yaml.Node]bool{m: true}
+			}
+			v := m.Content[i+1]
+			vs := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				vs = v.Content
+			}
+			for _, v := range vs {
+				if v.Kind == yaml.AliasNode {
+					v = v.Alias
+				}
+				if v != nil && v.Kind == yaml.MappingNode && !merged[v] {
+					merged[v] = true
+					nulls = nullHeaderNames(v, nulls, merged)
+				}
+			}
+		}
+	}
+	return nulls
+}
+
+// isMergeKey reports whether k is the merge key of YAML 1.1, a plain <<,
+// as yaml.v3 reads it.
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
 }
 
 // yamlNode is the node of a value that an UnmarshalYAML of the obsolete
