@@ -551,3 +551,51 @@ func TestAYAMLHeaderNamedNullInAMergeIsAnError(t *testing.T) {
 		t.Errorf("merged headers = %v, want %v", got, want)
 	}
 }
+
+// A value tagged !!null (or !!int...) that is not one is an error naming
+// its line and saying what to do: yaml.v3's own message named neither
+// ("cannot decode !!str `x` as a !!null").
+func TestAYAMLValueItsTagDoesNotFitNamesItsLine(t *testing.T) {
+	const top = "version: 1\nexchanges:\n"
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{
+			why:  "an exchange",
+			file: top + "- !!null x\n",
+			want: `c.yaml:3: value "x" is tagged !!null but is not null: delete the tag, or correct the value`,
+		},
+		{
+			why:  "a header value, after an untagged x",
+			file: top + "- request: {method: GET, url: x}\n  response:\n    status: 200\n    headers: {A: [!!null x]}\n",
+			want: `c.yaml:6: value "x" is tagged !!null but is not null: delete the tag, or correct the value`,
+		},
+		{
+			why:  "the version",
+			file: "version: !!null 1\nexchanges: []\n",
+			want: `c.yaml:1: value "1" is tagged !!null but is not null: delete the tag, or correct the value`,
+		},
+		{
+			why:  "a status tagged !!int",
+			file: top + "- request: {method: GET, url: u}\n  response: {status: !!int two hundred}\n",
+			want: `c.yaml:4: value "two hundred" is tagged !!int but is not an integer: delete the tag, or correct the value`,
+		},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s\n%s", tc.why, err, tc.want, tc.file)
+		}
+	}
+
+	// A cassette of a single-file library, opened as a user opens it.
+	path := filepath.Join(t.TempDir(), "lib.yaml")
+	writeFile(t, path, "version: 1\ncassettes:\n- name: a\n  exchanges: []\n- !!null b\n")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := path + `:5: value "b" is tagged !!null but is not null: delete the tag, or correct the value`
+	if _, _, err := l.Get("a"); err == nil || err.Error() != want {
+		t.Errorf("Get(a) = %v, want %s", err, want)
+	}
+}

@@ -379,6 +379,7 @@ var (
 	yamlLine      = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 	yamlUnmarshal = regexp.MustCompile("^cannot unmarshal !!(\\w+)( `.*`)? into (.*)$")
 	yamlField     = regexp.MustCompile(`^field (.*) not found in type (.*)$`)
+	yamlDecode    = regexp.MustCompile("(?s)^cannot decode !!\\w+ `(.*)` as a !!(\\w+)$")
 )
 
 // yamlParserProblems are the messages of yaml.v3's parser (rather than
@@ -454,6 +455,40 @@ func tabLine(data []byte, from int) int {
 	return from
 }
 
+// yamlTree returns the tree of nodes of the first YAML document in data,
+// nil if there is none. It is for errors: yaml.v3 reads a tree without
+// resolving its values, so it has the lines of values that do not decode.
+func yamlTree(data []byte) (root *yaml.Node) {
+	defer func() {
+		if recover() != nil {
+			root = nil
+		}
+	}()
+	var n yaml.Node
+	if yaml.Unmarshal(data, &n) != nil {
+		return nil
+	}
+	return &n
+}
+
+// firstNode returns the first node of the tree n, in the order of the
+// file, for which match is true; nil if none is. It does not follow
+// aliases: the nodes they name are in the tree where their anchors are.
+func firstNode(n *yaml.Node, match func(*yaml.Node) bool) *yaml.Node {
+	if n == nil {
+		return nil
+	}
+	if match(n) {
+		return n
+	}
+	for _, c := range n.Content {
+		if m := firstNode(c, match); m != nil {
+			return m
+		}
+	}
+	return nil
+}
+
 // yamlError converts an error of yaml.v3 into one naming path and the
 // line.
 func yamlError(path string, data []byte, err error) error {
@@ -490,6 +525,17 @@ func yamlError(path string, data []byte, err error) error {
 		// yaml.v3 names no line: the first that holds one.
 		if i := bytes.IndexFunc(data, func(r rune) bool { return r < ' ' && r != '\t' && r != '\n' && r != '\r' || r == 0x7f }); i >= 0 {
 			line = bytes.Count(data[:i], []byte("\n")) + 1
+		}
+	}
+	if m := yamlDecode.FindStringSubmatch(msg); m != nil && line == 0 {
+		// A value whose tag it does not fit (!!null x, !!int x): yaml.v3
+		// names no line, the first such value in the file has it.
+		tag, value := "!!"+m[2], m[1]
+		if n := firstNode(yamlTree(data), func(n *yaml.Node) bool {
+			return n.Kind == yaml.ScalarNode && n.Value == value && n.ShortTag() == tag
+		}); n != nil {
+			line = n.Line
+			msg = fmt.Sprintf("value %q is tagged %s but is not %s: delete the tag, or correct the value", value, tag, yamlName(yamlKinds, m[2]))
 		}
 	}
 	if m := yamlUnmarshal.FindStringSubmatch(msg); m != nil {
