@@ -599,3 +599,54 @@ func TestAYAMLValueItsTagDoesNotFitNamesItsLine(t *testing.T) {
 		t.Errorf("Get(a) = %v, want %s", err, want)
 	}
 }
+
+// A mapping or a list used as a key beside a merge key (<<) is an error
+// naming the key's line: yaml.v3 panicked hashing it, and the message was
+// "cannot parse YAML: runtime error: hash of unhashable type ...", with no
+// line.
+func TestAYAMLKeyThatIsAMappingBesideAMergeNamesItsLine(t *testing.T) {
+	const top = "version: 1\nexchanges:\n- request: {method: GET, url: u}\n  response:\n    status: 200\n"
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{
+			why:  "a mapping as a header name",
+			file: top + "    headers: {{a: b}: [c], <<: {}}\n",
+			want: "c.yaml:6: a mapping is used as a key beside a merge key (<<): a key is a name; quote it, or delete its line",
+		},
+		{
+			why:  "a list as a field of a response, in block style",
+			file: top + "    <<: {}\n    [a]: b\n",
+			want: "c.yaml:7: a list is used as a key beside a merge key (<<): a key is a name; quote it, or delete its line",
+		},
+		{
+			why:  "an alias of a mapping as a key, the second key of its mapping",
+			file: top + "    headers: &h {A: [a]}\n    trailers: {B: [b], *h : [c], <<: *h}\n",
+			want: "c.yaml:7: a mapping is used as a key beside a merge key (<<): a key is a name; quote it, or delete its line",
+		},
+		{
+			// The probe of the version, which decodes into an interface,
+			// panicked there: the error of the decoding stands.
+			why:  "a version that is a mapping with one merged in",
+			file: "version: {<<: {{a: b}: c}, 1: x}\nexchanges: []\n",
+			want: "c.yaml:1: cannot use a mapping as an integer",
+		},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s\n%s", tc.why, err, tc.want, tc.file)
+		}
+	}
+
+	// Through a directory library, as a user meets it.
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.yaml"), top+"    headers: {{a: b}: [c], <<: {}}\n")
+	l, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "a.yaml") + ":6: a mapping is used as a key beside a merge key (<<): a key is a name; quote it, or delete its line"
+	if _, _, err := l.Get("a"); err == nil || err.Error() != want {
+		t.Errorf("Get(a) = %v, want %s", err, want)
+	}
+}

@@ -182,6 +182,11 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 		// cassette file crash a test binary.
 		if r := recover(); r != nil {
 			err = fileErrorf(path, 0, "cannot parse YAML: %v", r)
+			// yaml.v3 panics on a mapping or list used as a key beside a
+			// merge key, which it hashes: name that key.
+			if line, what := keyBesideMerge(data); line > 0 {
+				err = fileErrorf(path, line, "%s is used as a key beside a merge key (<<): a key is a name; quote it, or delete its line", what)
+			}
 		}
 	}()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -205,7 +210,17 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 	var probe struct {
 		Version any `yaml:"version"`
 	}
-	if yaml.Unmarshal(data, &probe) == nil {
+	probed := func() (ok bool) {
+		// The probe decodes into an interface, where yaml.v3 may panic
+		// (see keyBesideMerge) on what failed above as it should.
+		defer func() {
+			if recover() != nil {
+				ok = false
+			}
+		}()
+		return yaml.Unmarshal(data, &probe) == nil
+	}()
+	if probed {
 		switch pv := probe.Version.(type) {
 		case nil:
 			return errVersion(path, 0)
@@ -216,6 +231,38 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 		}
 	}
 	return yamlError(path, data, err)
+}
+
+// keyBesideMerge returns the line of the first key in data, in the order
+// of the file, that is a mapping or a list (or an alias of one) in a
+// mapping that has a merge key (<<), and what it is ("a mapping" or "a
+// list"); line is 0 if there is none.
+func keyBesideMerge(data []byte) (line int, what string) {
+	firstNode(yamlTree(data), func(n *yaml.Node) bool {
+		if n.Kind != yaml.MappingNode {
+			return false
+		}
+		merge := false
+		line = 0
+		for i := 0; i < len(n.Content); i += 2 {
+			k := n.Content[i]
+			merge = merge || isMergeKey(k)
+			if k.Kind == yaml.AliasNode && k.Alias != nil {
+				k = k.Alias
+			}
+			if line == 0 && (k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode) {
+				line, what = n.Content[i].Line, "a mapping"
+				if k.Kind == yaml.SequenceNode {
+					what = "a list"
+				}
+			}
+		}
+		if !merge {
+			line = 0
+		}
+		return line > 0
+	})
+	return line, what
 }
 
 // wireCassettes and wireExchanges are the schema's lists, which refuse an
