@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -76,5 +77,51 @@ func TestForbiddenResponseTrailersReplayAsRecorded(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A hand-written (or imported) Trailer header naming such a trailer did
+// announce it all the same: over HTTP/2 net/http's server logged it as
+// invalid and the client got it empty. It is left out of the Trailer
+// header as well: over HTTP/1.1 the trailer still comes, unannounced.
+func TestForbiddenResponseTrailerAnnouncedByHandIsNotAnnounced(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	t.Setenv("CI", "")
+	lib := filepath.Join(t.TempDir(), "api.json")
+	if err := os.WriteFile(lib, []byte(`{"version": 1, "cassettes": [{"name": "GET_api.example_80_x", "exchanges": [{
+	"request": {"method": "GET", "url": "http://api.example/x"},
+	"response": {"status": 200, "headers": {"Trailer": ["Content-Type", "If-Match"]}, "body": "body",
+		"trailers": {"X-Sum": ["1"], "X-Other": ["2"], "Content-Type": ["text/x"], "If-Match": ["\"v1\""]}}}]}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const forbidden = `Content-Type: ["text/x"], If-Match: ["\"v1\""], `
+	for _, c := range []struct{ client, want string }{
+		{"HTTP/1.1", forbidden + `X-Other: ["2"], X-Sum: ["1"]`},
+		{"h2c", `X-Other: ["2"], X-Sum: ["1"]`},
+		{"in process", forbidden + `X-Other: ["2"], X-Sum: ["1"]`},
+	} {
+		t.Run(c.client, func(t *testing.T) {
+			client, base := (*http.Client)(nil), "http://api.example"
+			switch c.client {
+			case "in process":
+				client = &http.Client{Transport: replayserver.NewTransport(t, lib)}
+			case "h2c":
+				client, base = h2cClient(), replayserver.New(t, lib).URL
+			default:
+				srv := replayserver.New(t, lib)
+				client, base = srv.Client(), srv.URL
+			}
+			req, _ := http.NewRequest("GET", base+"/x", nil)
+			req.Host = "api.example"
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Fatalf("GET /x: %v", err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if got := trailersOf(resp.Trailer); string(b) != "body" || got != c.want {
+				t.Errorf("GET /x over %s: %q, trailers [%s], want %q, trailers [%s]", resp.Proto, b, got, "body", c.want)
+			}
+		})
 	}
 }

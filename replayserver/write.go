@@ -379,6 +379,34 @@ func unannouncedOnly(k string) bool {
 	return !forbiddenTrailer(k) && ownheader.Forbidden(k)
 }
 
+// withoutUnannouncedOnly returns the values vv of a Trailer header
+// without the names of the fields never announced (see unannouncedOnly),
+// vv itself when it names none; vv is never modified.
+func withoutUnannouncedOnly(vv []string) []string {
+	var out []string
+	for i, v := range vv {
+		var kept []string
+		drop := false
+		for f := range strings.SplitSeq(v, ",") {
+			if f = textproto.TrimString(f); f != "" && unannouncedOnly(http.CanonicalHeaderKey(f)) {
+				drop = true
+			} else if f != "" {
+				kept = append(kept, f)
+			}
+		}
+		if drop && out == nil {
+			out = slices.Clone(vv[:i:i])
+		}
+		if out != nil && len(kept) > 0 {
+			out = append(out, strings.Join(kept, ", "))
+		}
+	}
+	if out == nil {
+		return vv
+	}
+	return out
+}
+
 // canonical returns h with its names in canonical form, as net/http
 // reads them (Header.Get, and the server's own fields: a "content-length"
 // written by hand would be sent beside the true Content-Length): h itself
@@ -617,6 +645,15 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 		}
 		// Clipped: appending never writes into the recorded header.
 		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
+	}
+	if v, ok := hdr["Trailer"]; ok && p.trailers && !p.unannounced {
+		// A hand-written or imported announcement of a trailer HTTP
+		// forbids but a client takes goes too: see setTrailers.
+		if v = withoutUnannouncedOnly(v); len(v) == 0 {
+			delete(hdr, "Trailer")
+		} else {
+			hdr["Trailer"] = v
+		}
 	}
 	p.withBody = !head && bodyAllowed(p.status)
 	if head && bodyAllowed(p.status) {
