@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/library"
 )
@@ -643,8 +644,13 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 		if p.unannounced || unannouncedOnly(k) {
 			continue // see setTrailers
 		}
-		// Clipped: appending never writes into the recorded header.
-		hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
+		// Clipped: appending never writes into the recorded header. Not
+		// twice: a Trailer header written by hand (or imported) may
+		// announce it already, and net/http's HTTP/1.1 server would send
+		// the trailer once for each time it is announced.
+		if !headerkey.Lists(hdr["Trailer"], k) {
+			hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
+		}
 	}
 	if v, ok := hdr["Trailer"]; ok && p.trailers && !p.unannounced {
 		// A hand-written or imported announcement of a trailer HTTP

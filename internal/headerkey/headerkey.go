@@ -357,6 +357,10 @@ func WithoutListed(h http.Header, connection []string) http.Header {
 	return without(h, connection, connectionNames)
 }
 
+// Lists reports whether the comma-separated values of a field that lists
+// field names (Connection, Trailer) name the field k, in any case.
+func Lists(values []string, k string) bool { return connectionNames(values, k) }
+
 // connectionNames reports whether the values of a Connection field name
 // the field k, in any case.
 func connectionNames(connection []string, k string) bool {

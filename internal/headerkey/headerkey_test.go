@@ -288,3 +288,14 @@ func TestWithoutListed(t *testing.T) {
 		t.Errorf("WithoutListed with no Connection values = %v, want %v", got, h)
 	}
 }
+
+// Lists finds a field name among comma-separated values, in any case, and
+// not a name that only contains it.
+func TestLists(t *testing.T) {
+	vv := []string{"X-Sum, grpc-status", " Content-Type "}
+	for k, want := range map[string]bool{"x-sum": true, "Grpc-Status": true, "CONTENT-TYPE": true, "Sum": false, "X-Sum2": false, "": false} {
+		if got := Lists(vv, k); got != want {
+			t.Errorf("Lists(%q, %q) = %v, want %v", vv, k, got, want)
+		}
+	}
+}
