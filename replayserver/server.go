@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -360,8 +361,8 @@ func sentHeader(h http.Header, http2 bool) (http.Header, bool) {
 
 // withoutConnection returns h without its Connection fields under keys not
 // in canonical form ("connection") and without the fields they name but
-// for hop-by-hop ones, and true; h and false when it has none. Go's HTTP/2 client drops such a
-// field but sends the fields it names, which the server then reads as the
+// for hop-by-hop ones, and true; h and false when it has none. Go's
+// HTTP/2 client drops such a field but sends the fields it names, which the server then reads as the
 // request's own, where naming.Name (NewTransport) leaves them out as
 // HTTP/1.1 has them: a request naming one significant would miss over
 // HTTP/2 alone. (Under its canonical key, naming a field, Go's HTTP/2
@@ -379,20 +380,14 @@ func withoutConnection(h http.Header) (http.Header, bool) {
 	if keys == nil {
 		return h, false
 	}
-	out := headerkey.WithoutListed(h, listed)
-	if len(out) == len(h) {
-		out = h.Clone() // nothing listed: still a copy, without the keys
-	}
-	// A hop-by-hop field named stays: Go's HTTP/2 client deals with it
-	// as it does unnamed (it sends "TE: trailers", which a proxy passes
-	// on, and refuses an Upgrade), and so does the server.
-	for k, vs := range h {
-		if _, ok := out[k]; !ok && headerkey.HopByHop(k) {
-			out[k] = vs
+	out := h.Clone()
+	for k := range out {
+		// A hop-by-hop field named stays: Go's HTTP/2 client deals with
+		// it as it does unnamed (it sends "TE: trailers", which a proxy
+		// passes on, and refuses an Upgrade), and so does the server.
+		if slices.Contains(keys, k) || (!headerkey.HopByHop(k) && headerkey.Lists(listed, k)) {
+			delete(out, k)
 		}
-	}
-	for _, k := range keys {
-		delete(out, k)
 	}
 	return out, true
 }

@@ -350,13 +350,6 @@ func WithoutHopByHop(h http.Header) http.Header {
 	})
 }
 
-// WithoutListed returns h without the fields that the Connection values
-// connection name, under any spelling of their keys (see
-// [WithoutHopByHop]); h itself when it has none, and a copy otherwise.
-func WithoutListed(h http.Header, connection []string) http.Header {
-	return without(h, connection, connectionNames)
-}
-
 // Lists reports whether the comma-separated values of a field that lists
 // field names (Connection, Trailer) name the field k, in any case.
 func Lists(values []string, k string) bool { return connectionNames(values, k) }

@@ -271,24 +271,6 @@ func TestWithoutHopByHop(t *testing.T) {
 	}
 }
 
-// WithoutListed leaves out the fields the given Connection values name,
-// under any spelling, and nothing else (not the hop-by-hop ones).
-func TestWithoutListed(t *testing.T) {
-	h := http.Header{"Accept": {"a"}, "x-tenant": {"t"}, "X-Hop": {"h"}, "Te": {"trailers"}, "connection": {"X-Tenant"}}
-	orig := h.Clone()
-	got := WithoutListed(h, []string{"keep-alive, X-TENANT", " x-hop "})
-	want := http.Header{"Accept": {"a"}, "Te": {"trailers"}, "connection": {"X-Tenant"}}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("WithoutListed = %v, want %v", got, want)
-	}
-	if !reflect.DeepEqual(h, orig) {
-		t.Errorf("WithoutListed modified its header: %v, was %v", h, orig)
-	}
-	if got := WithoutListed(h, nil); !reflect.DeepEqual(got, h) {
-		t.Errorf("WithoutListed with no Connection values = %v, want %v", got, h)
-	}
-}
-
 // Lists finds a field name among comma-separated values, in any case, and
 // not a name that only contains it.
 func TestLists(t *testing.T) {
