@@ -214,9 +214,16 @@ func checkStrict(t testing.TB, h *Handler) {
 		}
 		var b bytes.Buffer
 		h.ReportUnused(&b)
+		// xargs rm takes the lines of a directory library, which are its
+		// files; those of a single-file library are cassette names, which
+		// only cassette prune can remove from the file.
+		how := "cassette prune, or xargs rm on Server.ReportUnused's list"
+		if !h.lib.IsDir() {
+			how = "cassette prune with Server.ReportUnused's list, or by hand: they are cassettes inside the file, which xargs rm cannot remove"
+		}
 		t.Errorf("replayserver: strict mode: %d cassette(s) in %s never used:\n\t%s\n"+
-			"if no test needs them, delete them (cassette prune, or xargs rm on Server.ReportUnused's list; see README \"Unused cassettes\")",
-			len(unused), h.lib.Path(), strings.ReplaceAll(strings.TrimSpace(b.String()), "\n", "\n\t"))
+			"if no test needs them, delete them (%s; see README \"Unused cassettes\")",
+			len(unused), h.lib.Path(), strings.ReplaceAll(strings.TrimSpace(b.String()), "\n", "\n\t"), how)
 	}
 }
 
