@@ -66,7 +66,7 @@
 // so is a field given twice in one object (in JSON, in any case, as
 // encoding/json matches them; in a header map, the same name), which
 // would be read as its last and saved without the others, and so is an
-// empty (null) item in the list of cassettes or of exchanges.
+// empty (null) item in the list of cassettes, of exchanges or of chunks.
 // Here is a cassette file of a directory library, GET_api.example.com_443_v1_users.json:
 //
 //	{

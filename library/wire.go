@@ -57,7 +57,7 @@ type wireResponse struct {
 	Body         string      `json:"body,omitempty" yaml:"body,omitempty"`
 	BodyFile     string      `json:"body_file,omitempty" yaml:"body_file,omitempty"`
 	Trailers     wireHeaders `json:"trailers,omitempty" yaml:"trailers,omitempty"`
-	Chunks       []string    `json:"chunks,omitempty" yaml:"chunks,omitempty"`
+	Chunks       wireChunks  `json:"chunks,omitempty" yaml:"chunks,omitempty"`
 }
 
 // encodingBase64 is the body_encoding of a body stored in base64.

@@ -283,6 +283,16 @@ func (xs *wireExchanges) UnmarshalYAML(unmarshal func(any) error) error {
 	return unmarshalList(unmarshal, (*[]wireExchange)(xs), "exchange")
 }
 
+// wireChunks are the schema's chunks of a streamed body, which refuse an
+// empty (null) item in YAML as JSON does (where it reads as "", not a
+// chunk): yaml.v3 leaves such an item out of a list of strings, and the
+// chunks would describe a different stream, silently.
+type wireChunks []string
+
+func (cs *wireChunks) UnmarshalYAML(unmarshal func(any) error) error {
+	return unmarshalList(unmarshal, (*[]string)(cs), "chunk")
+}
+
 // wireHeaders are the schema's headers and trailers: in YAML, an empty
 // (null) value in a list of values is an empty value, as JSON reads it
 // (yaml.v3 would leave it out of a list of strings, and the header would
@@ -473,7 +483,8 @@ var yamlTypes = map[string]string{
 	"map[string][]string":      "headers (a mapping of names to lists of values)",
 	"map[string][]*string":     "headers (a mapping of names to lists of values)",
 	"library.wireHeaders":      "headers (a mapping of names to lists of values)",
-	"[]string":                 "a list of header values",
+	"[]string":                 "the list of chunks",
+	"library.wireChunks":       "the list of chunks",
 	"[]*string":                "a list of header values",
 	"*string":                  "a string",
 	"string":                   "a string",
