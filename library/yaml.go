@@ -2,6 +2,7 @@ package library
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -596,10 +597,172 @@ func yamlError(path string, data []byte, err error) error {
 			msg = fmt.Sprintf("value %q is tagged %s but is not %s: delete the tag, or correct the value", value, tag, yamlName(yamlKinds, m[2]))
 		}
 	}
+	if line == 0 {
+		if l, m := yamlLineless(data, msg); l > 0 {
+			line, msg = l, m
+		}
+	}
 	if m := yamlUnmarshal.FindStringSubmatch(msg); m != nil {
 		msg = "cannot use " + yamlName(yamlKinds, m[1]) + m[2] + " as " + yamlName(yamlTypes, m[3])
 	} else if m := yamlField.FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("unknown field %q in %s", m[1], yamlName(yamlTypes, m[2]))
 	}
 	return fileErrorf(path, line, "%s%s", msg, more)
+}
+
+var (
+	yamlUnknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+	yamlSelfAlias     = regexp.MustCompile(`^anchor '(.*)' value contains itself$`)
+)
+
+// yamlLineless finds the line of an error of yaml.v3 that names none, msg
+// (without "yaml: "), in data, and says it in the schema's words and what
+// to do; line is 0 if it is not one of these errors or was not found.
+func yamlLineless(data []byte, msg string) (line int, said string) {
+	switch {
+	case msg == "!!binary value contains invalid base64 data":
+		if n := firstNode(yamlTree(data), func(n *yaml.Node) bool {
+			if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!binary" {
+				return false
+			}
+			_, err := base64.StdEncoding.DecodeString(n.Value)
+			return err != nil
+		}); n != nil {
+			return n.Line, "a value tagged !!binary is not base64: delete the tag, or correct the value"
+		}
+	case msg == "map merge requires map or sequence of maps as the value":
+		if n := badMerge(yamlTree(data)); n != nil {
+			return n.Line, "the value of a merge key (<<) is not a mapping, an alias of one, or a list of them: correct it, or delete its line"
+		}
+	}
+	if m := yamlSelfAlias.FindStringSubmatch(msg); m != nil {
+		if l := selfAliasLine(yamlTree(data), m[1]); l > 0 {
+			return l, fmt.Sprintf("alias *%s is inside the value of its own anchor &%s: write the value out, or delete the alias", m[1], m[1])
+		}
+	}
+	if m := yamlUnknownAnchor.FindStringSubmatch(msg); m != nil {
+		if l := unknownAnchorLine(data, m[1]); l > 0 {
+			return l, fmt.Sprintf("alias *%s names no anchor &%s above it: put the anchor on the value it stands for, before the alias, or write the value out", m[1], m[1])
+		}
+	}
+	return 0, msg
+}
+
+// badMerge returns the first value of a merge key in the tree root, in the
+// order of the file, that yaml.v3 refuses: one that is not a mapping, an
+// alias of one, or a list of them (then the first item that is not); nil
+// if there is none.
+func badMerge(root *yaml.Node) (bad *yaml.Node) {
+	isMap := func(v *yaml.Node) bool {
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		return v != nil && v.Kind == yaml.MappingNode
+	}
+	firstNode(root, func(n *yaml.Node) bool {
+		if n.Kind != yaml.MappingNode {
+			return false
+		}
+		for i := 0; i+1 < len(n.Content) && bad == nil; i += 2 {
+			if !isMergeKey(n.Content[i]) {
+				continue
+			}
+			v := n.Content[i+1]
+			if v.Kind != yaml.SequenceNode {
+				if !isMap(v) {
+					bad = v
+				}
+				continue
+			}
+			for _, item := range v.Content {
+				if !isMap(item) {
+					bad = item
+					break
+				}
+			}
+		}
+		return bad != nil
+	})
+	return bad
+}
+
+// selfAliasLine returns the line of the first alias, in the order of the
+// file, named name that is inside the node of its own anchor, 0 if none is.
+func selfAliasLine(root *yaml.Node, name string) int {
+	var open []*yaml.Node // the nodes from root to the one looked at
+	var walk func(n *yaml.Node) int
+	walk = func(n *yaml.Node) int {
+		if n.Kind == yaml.AliasNode && n.Value == name && slices.Contains(open, n.Alias) {
+			return n.Line
+		}
+		open = append(open, n)
+		defer func() { open = open[:len(open)-1] }()
+		for _, c := range n.Content {
+			if l := walk(c); l > 0 {
+				return l
+			}
+		}
+		return 0
+	}
+	if root == nil {
+		return 0
+	}
+	return walk(root)
+}
+
+// unknownAnchorLine returns the line of the alias *name that yaml.v3's
+// parser refused as naming no anchor, 0 if it is not found. The parser
+// stops there and gives no tree, so the alias is looked for in the text:
+// each place that looks like it is renamed apart, and the parser, run
+// again, names the one that is an alias ("*name" in a string or a comment
+// is not).
+func unknownAnchorLine(data []byte, name string) int {
+	alias := regexp.MustCompile(`(?:^|[\s\[{,])(\*` + regexp.QuoteMeta(name) + `)(?:$|[\s,\]}])`)
+	ms := alias.FindAllSubmatchIndex(data, -1)
+	if len(ms) == 0 {
+		return 0
+	}
+	const probe = "cassette-probe-unknown-anchor-"
+	renamed := make([]byte, 0, len(data)+len(ms)*(len(probe)+8))
+	last := 0
+	for i, m := range ms {
+		renamed = append(renamed, data[last:m[2]]...)
+		renamed = append(renamed, "*"+probe...)
+		renamed = strconv.AppendInt(renamed, int64(i), 10)
+		last = m[3]
+	}
+	renamed = append(renamed, data[last:]...)
+	err := parseYAML(renamed)
+	if err == nil {
+		return 0
+	}
+	m := yamlUnknownAnchor.FindStringSubmatch(strings.TrimPrefix(err.Error(), "yaml: "))
+	if m == nil {
+		return 0
+	}
+	i, err := strconv.Atoi(strings.TrimPrefix(m[1], probe))
+	if err != nil || i >= len(ms) {
+		return 0
+	}
+	return bytes.Count(data[:ms[i][2]], []byte("\n")) + 1
+}
+
+// parseYAML parses every YAML document in data into trees of nodes and
+// returns the first error.
+func parseYAML(data []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		if err := dec.Decode(&n); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
 }

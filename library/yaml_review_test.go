@@ -53,3 +53,90 @@ func TestAnEmptyYAMLChunkIsAnError(t *testing.T) {
 		t.Errorf("Get(a) = %v, want %s", err, want)
 	}
 }
+
+// The errors of yaml.v3 that name no line (an alias of an unknown anchor,
+// an alias inside its own anchor's value, a !!binary value that is not
+// base64, a merge key (<<) whose value is not a mapping) name the line of
+// the problem and say what to do: the message was yaml.v3's alone, as
+// "c.yaml: unknown anchor 'nope' referenced".
+func TestYAMLErrorsWithoutALineNameTheirLine(t *testing.T) {
+	const top = "version: 1\nexchanges:\n- request: {method: GET, url: u}\n"
+	const unknown = "alias *nope names no anchor &nope above it: put the anchor on the value it stands for, before the alias, or write the value out"
+	const binary = "a value tagged !!binary is not base64: delete the tag, or correct the value"
+	const merge = "the value of a merge key (<<) is not a mapping, an alias of one, or a list of them: correct it, or delete its line"
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{
+			why:  "an unknown anchor, after the same text in a string and a comment",
+			file: top + "  response:\n    status: 200\n    body: \"see *nope here\" # and *nope\n    headers: {A: [*nope]}\n",
+			want: "c.yaml:7: " + unknown,
+		},
+		{
+			why:  "an unknown anchor as an exchange, in block style",
+			file: top + "  response: {status: 200}\n- *nope\n",
+			want: "c.yaml:5: " + unknown,
+		},
+		{
+			why:  "an unknown anchor in a merge, with CRLF line ends",
+			file: "version: 1\r\nexchanges:\r\n- request: {method: GET, url: u}\r\n  response:\r\n    status: 200\r\n    headers: {<<: [*nope]}\r\n",
+			want: "c.yaml:6: " + unknown,
+		},
+		{
+			why:  "an unknown anchor in a second document",
+			file: top + "  response: {status: 200}\n---\nx: *nope\n",
+			want: "c.yaml:6: " + unknown,
+		},
+		{
+			why:  "an anchor whose value holds its alias",
+			file: top + "  response: &r\n    status: 200\n    headers: {A: [a]}\n    trailers: *r\n",
+			want: "c.yaml:7: alias *r is inside the value of its own anchor &r: write the value out, or delete the alias",
+		},
+		{
+			why:  "a mapping merged into itself, after an alias of it elsewhere",
+			file: "version: 1\nexchanges:\n- request: {method: GET, url: u, headers: &h {A: [a]}}\n  response: {status: 200, headers: *h}\n- request: {method: GET, url: u, headers: &g {A: [a],\n    <<: *g}}\n  response: {status: 200}\n",
+			want: "c.yaml:6: alias *g is inside the value of its own anchor &g: write the value out, or delete the alias",
+		},
+		{
+			why:  "a header value tagged !!binary after a valid one",
+			file: top + "  response:\n    status: 200\n    headers: {A: [!!binary aGk=]}\n    trailers: {B: [!!binary '%%%']}\n",
+			want: "c.yaml:7: " + binary,
+		},
+		{
+			why:  "a body tagged !!binary",
+			file: top + "  response: {status: 200,\n    body: !!binary x}\n",
+			want: "c.yaml:5: " + binary,
+		},
+		{
+			why:  "a string merged into headers",
+			file: top + "  response:\n    status: 200\n    headers:\n      <<: x\n",
+			want: "c.yaml:7: " + merge,
+		},
+		{
+			why:  "a list merged into a response, through an alias",
+			file: top + "  response: {status: 200, headers: {A: &l [a]}}\n- request: {method: GET, url: u}\n  response: {<<: *l}\n",
+			want: "c.yaml:6: " + merge,
+		},
+		{
+			why:  "a list of a mapping and a string merged into headers",
+			file: top + "  response:\n    status: 200\n    headers:\n      <<:\n      - {A: [a]}\n      - b\n",
+			want: "c.yaml:9: " + merge,
+		},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s\n%s", tc.why, err, tc.want, tc.file)
+		}
+	}
+
+	// A cassette of a single-file library, opened as a user opens it.
+	path := filepath.Join(t.TempDir(), "lib.yaml")
+	writeFile(t, path, "version: 1\ncassettes:\n- name: a\n  exchanges: []\n- name: b\n  exchanges: [*nope]\n")
+	l, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := l.Get("a"); err == nil || err.Error() != path+":6: "+unknown {
+		t.Errorf("Get(a) = %v, want %s", err, path+":6: "+unknown)
+	}
+}
