@@ -435,9 +435,12 @@ func errorLine(msg string) int {
 
 var (
 	yamlLine      = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-	yamlUnmarshal = regexp.MustCompile("^cannot unmarshal !!(\\w+)( `.*`)? into (.*)$")
-	yamlField     = regexp.MustCompile(`^field (.*) not found in type (.*)$`)
-	yamlDecode    = regexp.MustCompile("(?s)^cannot decode !!\\w+ `(.*)` as a !!(\\w+)$")
+	yamlUnmarshal = regexp.MustCompile("(?s)^cannot unmarshal (!!\\w+|!\\S*|tag:\\S*)( `.*`)? into (.*)$")
+	// yamlTagged is yaml.v3's message for a scalar tagged !!seq or !!map,
+	// which writes its value right after the tag: "!!seqx".
+	yamlTagged = regexp.MustCompile("(?s)^cannot unmarshal !!(seq|map)(.+) into (.*)$")
+	yamlField  = regexp.MustCompile(`^field (.*) not found in type (.*)$`)
+	yamlDecode = regexp.MustCompile("(?s)^cannot decode !!\\w+ `(.*)` as a !!(\\w+)$")
 )
 
 // yamlParserProblems are the messages of yaml.v3's parser (rather than
@@ -602,8 +605,19 @@ func yamlError(path string, data []byte, err error) error {
 			line, msg = l, m
 		}
 	}
-	if m := yamlUnmarshal.FindStringSubmatch(msg); m != nil {
-		msg = "cannot use " + yamlName(yamlKinds, m[1]) + m[2] + " as " + yamlName(yamlTypes, m[3])
+	if m := yamlTagged.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("value %q is tagged !!%s but is not %s: delete the tag, or correct the value", m[2], m[1], yamlName(yamlKinds, m[1]))
+	} else if m := yamlUnmarshal.FindStringSubmatch(msg); m != nil {
+		kind, value := yamlName(yamlKinds, strings.TrimPrefix(m[1], "!!")), m[2]
+		if !strings.HasPrefix(m[1], "!!") || strings.Contains(m[1], "/") {
+			// A tag of the user's own (!foo), which yaml.v3 writes with
+			// an empty value for a mapping or a list.
+			kind = "a value tagged " + m[1]
+			if value == " ``" {
+				value = ""
+			}
+		}
+		msg = "cannot use " + kind + value + " as " + yamlName(yamlTypes, m[3])
 	} else if m := yamlField.FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("unknown field %q in %s", m[1], yamlName(yamlTypes, m[2]))
 	}

@@ -140,3 +140,45 @@ func TestYAMLErrorsWithoutALineNameTheirLine(t *testing.T) {
 		t.Errorf("Get(a) = %v, want %s", err, path+":6: "+unknown)
 	}
 }
+
+// A scalar tagged !!seq or !!map, and a value with a tag of the user's
+// own, are said in the schema's words: yaml.v3 writes the first as
+// "!!seqx", which read "cannot use seqx as a list of header values", and
+// the second was left in Go's ("cannot unmarshal !foo `x` into int").
+func TestAYAMLValueWithACollectionOrOwnTagIsSaidInTheSchemasWords(t *testing.T) {
+	const top = "version: 1\nexchanges:\n- request: {method: GET, url: u}\n"
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{
+			why:  "a header's values tagged !!seq",
+			file: top + "  response: {status: 200, headers: {A: !!seq x}}\n",
+			want: `c.yaml:4: value "x" is tagged !!seq but is not a list: delete the tag, or correct the value`,
+		},
+		{
+			why:  "a response tagged !!map",
+			file: top + "  response: !!map x y\n",
+			want: `c.yaml:4: value "x y" is tagged !!map but is not a mapping: delete the tag, or correct the value`,
+		},
+		{
+			why:  "a status with a tag of its own",
+			file: top + "  response: {status: !foo 200}\n",
+			want: "c.yaml:4: cannot use a value tagged !foo `200` as an integer",
+		},
+		{
+			why:  "headers that are a list with a tag of its own",
+			file: top + "  response: {status: 200, headers: !foo [a]}\n",
+			want: "c.yaml:4: cannot use a value tagged !foo as headers (a mapping of names to lists of values)",
+		},
+		{
+			why:  "a status with a verbatim tag",
+			file: top + "  response: {status: !<tag:example.com,2000:x> 200}\n",
+			want: "c.yaml:4: cannot use a value tagged tag:example.com,2000:x `200` as an integer",
+		},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s\n%s", tc.why, err, tc.want, tc.file)
+		}
+	}
+}
