@@ -353,3 +353,23 @@ func TestImportHARWithByteOrderMark(t *testing.T) {
 		})
 	}
 }
+
+// A go-vcr cassette that yaml.v3 panics on (a mapping used as a key beside
+// a merge key) stops the import with an error naming the file and the line
+// of that key; nothing is written.
+func TestImportGoVCRKeyBesideMerge(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "merge.yaml")
+	cassette := "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'https://api.example.com/a'}\n    response:\n      code: 200\n      {a: b}: 1\n      <<: {}\n"
+	if err := os.WriteFile(src, []byte(cassette), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "out")
+	code, stdout, stderr := runSync(t, "import", "-from", "go-vcr", src, dst)
+	if want := "cassette import: " + src + ": read go-vcr cassette: line 7: a mapping is used as a key beside a merge key (<<)"; code != exitError || !strings.HasPrefix(stderr, want) || stdout != "" {
+		t.Errorf("import = %d, stdout %q, stderr %q; want %d and stderr starting %q", code, stdout, stderr, exitError, want)
+	}
+	if _, err := os.Stat(dst); err == nil {
+		t.Errorf("failed import created %s", dst)
+	}
+}

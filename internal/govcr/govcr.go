@@ -295,12 +295,66 @@ func cassetteShaped(data []byte) bool {
 
 // unmarshal is yaml.Unmarshal, returning an error where yaml.v3 panics: it
 // does on some malformed input, such as a merge key beside a key that is a
-// mapping ("{{},<<}"), which must not crash the command.
+// mapping ("{{},<<}"), which must not crash the command. That case, and
+// the error without a line that yaml.v3 gives for it in headers ("invalid
+// map key"), is said with the line of the key and what to do.
 func unmarshal(data []byte, v any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("cannot parse YAML: %v", r)
 		}
+		if err != nil && (strings.Contains(err.Error(), "hash of unhashable type") || strings.Contains(err.Error(), "invalid map key")) {
+			if line, what := keyBesideMerge(data); line > 0 {
+				err = fmt.Errorf("line %d: %s is used as a key beside a merge key (<<), which YAML cannot read: a key is a name; quote it, or delete its line", line, what)
+			}
+		}
 	}()
 	return yaml.Unmarshal(data, v)
+}
+
+// keyBesideMerge returns the line of the first key of data, in the order of
+// the file, that is a mapping or a list (or an alias of one) in a mapping
+// that also has a merge key (<<), and what it is ("a mapping" or "a list");
+// line is 0 if there is none.
+func keyBesideMerge(data []byte) (line int, what string) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return 0, ""
+	}
+	seen := make(map[*yaml.Node]bool)
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n == nil || seen[n] {
+			return false
+		}
+		seen[n] = true
+		if n.Kind == yaml.MappingNode {
+			merge, keyLine, keyWhat := false, 0, ""
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				merge = merge || k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
+				if k.Kind == yaml.AliasNode && k.Alias != nil {
+					k = k.Alias
+				}
+				if keyLine == 0 && (k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode) {
+					keyLine, keyWhat = n.Content[i].Line, "a mapping"
+					if k.Kind == yaml.SequenceNode {
+						keyWhat = "a list"
+					}
+				}
+			}
+			if merge && keyLine > 0 {
+				line, what = keyLine, keyWhat
+				return true
+			}
+		}
+		for _, c := range n.Content {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(&doc)
+	return line, what
 }

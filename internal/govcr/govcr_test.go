@@ -232,3 +232,26 @@ func TestImportRefusesNullInteraction(t *testing.T) {
 		t.Errorf("Import(%q) = %v; want an error naming interaction 1 as null", bad, err)
 	}
 }
+
+// yaml.v3 panics on a mapping or list used as a key beside a merge key
+// (<<), or refuses it in headers without a line ("invalid map key"): the
+// error names the line of that key and says what to do.
+func TestImportKeyBesideMerge(t *testing.T) {
+	for _, tc := range []struct {
+		why, cassette, want string
+	}{
+		{"at the top", "{{},<<}", "line 1: a mapping is used as a key beside a merge key (<<)"},
+		{"beside the version", "version: 2\n{a: b}: 1\n<<: {}\n", "line 2: a mapping is used"},
+		{"in an interaction", "version: 2\ninteractions:\n  - {{}: 1, <<: {}}\n", "line 3: a mapping is used"},
+		{"a header name", "version: 2\ninteractions:\n  - id: 0\n    request:\n      method: GET\n      url: http://a/\n      headers:\n        {a: b}: [c]\n        <<: {}\n    response: {code: 200}\n", "line 8: a mapping is used"},
+		{"a list in a response", "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      [x]: 1\n      <<: {}\n", "line 7: a list is used"},
+		{"an alias of a mapping", "version: 2\nx: &m {a: b}\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      *m : 1\n      <<: {}\n", "line 8: a mapping is used"},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			_, err := Import([]byte(tc.cassette))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "quote it, or delete its line") {
+				t.Errorf("Import(%q) = %v; want an error with %q saying what to do", tc.cassette, err, tc.want)
+			}
+		})
+	}
+}
