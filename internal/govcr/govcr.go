@@ -41,6 +41,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -135,6 +136,9 @@ func Import(data []byte) ([]library.Cassette, error) {
 // headerkey.WithoutMoved). An error of prepare stops the import, naming
 // the interaction.
 func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming.Rules) ([]library.Cassette, error) {
+	if err := oneDocument(data); err != nil {
+		return nil, fmt.Errorf("read go-vcr cassette: %w", err)
+	}
 	var p probe
 	if err := unmarshal(data, &p); err != nil {
 		var te *yaml.TypeError
@@ -291,6 +295,44 @@ func cassetteShaped(data []byte) bool {
 		}
 	}
 	return true
+}
+
+// oneDocument returns an error if data holds more than one YAML document
+// (a "---" between two), or one that does not parse after the first:
+// yaml.Unmarshal reads the first document only, and the interactions of
+// the others would be left out without a word. go-vcr writes one.
+func oneDocument(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first, next yaml.Node
+	if err := decodeNext(dec, &first); err != nil {
+		return nil // an empty file, or an error the decoding says
+	}
+	for {
+		switch err := decodeNext(dec, &next); {
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		case len(next.Content) > 0 && !isNull(next.Content[0]):
+			return fmt.Errorf("line %d: a second YAML document (after ---): a go-vcr cassette is one document; move its interactions into the first one's list, or into a file of their own", next.Content[0].Line)
+		}
+		next = yaml.Node{}
+	}
+}
+
+// isNull reports whether n is a null scalar ("null", "~", or nothing).
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// decodeNext is dec.Decode(n), with an error where yaml.v3 panics.
+func decodeNext(dec *yaml.Decoder, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot parse YAML: %v", r)
+		}
+	}()
+	return dec.Decode(n)
 }
 
 // unmarshal is yaml.Unmarshal, returning an error where yaml.v3 panics: it

@@ -255,3 +255,29 @@ func TestImportKeyBesideMerge(t *testing.T) {
 		})
 	}
 }
+
+// yaml.v3 reads the first YAML document of a file only: a file of two
+// ("---" between them) is refused, naming the line where the second
+// starts, instead of importing the first and leaving out the interactions
+// of the second without a word. Empty documents, and "..." ending the
+// only one, are no loss.
+func TestImportRefusesSecondDocument(t *testing.T) {
+	const one = "version: 2\ninteractions:\n  - {request: {method: GET, url: 'http://a/x'}, response: {code: 200}}\n"
+	for _, tc := range []struct{ why, cassette, want string }{
+		{"a second cassette", one + "---\n" + one, "line 5: a second YAML document"},
+		{"a second list", one + "---\n- {request: {method: GET, url: 'http://a/y'}, response: {code: 200}}\n", "line 5: a second YAML document"},
+		{"a syntax error after ---", one + "--- [\n", "line 4"},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			cs, err := Import([]byte(tc.cassette))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Import(%q) = %d cassettes, error %v; want an error with %q", tc.cassette, len(cs), err, tc.want)
+			}
+		})
+	}
+	for _, ok := range []string{one + "---\n", one + "...\n", "---\n" + one + "---\n# nothing\n"} {
+		if cs, err := Import([]byte(ok)); err != nil || len(cs) != 1 {
+			t.Errorf("Import(%q) = %d cassettes, %v; want the one", ok, len(cs), err)
+		}
+	}
+}
