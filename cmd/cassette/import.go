@@ -60,8 +60,8 @@ a new DST to replace them all.
 or version 1), the *.yaml and *.yml files of a directory. go-vcr stores no
 recording times: the exchanges have none. An interaction with nothing to
 replay (no method, no absolute http or https URL, no response code, or a
-null interaction) stops the import with an error naming its file and its
-place in the file. vcrpy's cassettes are not read
+null interaction) stops the import with an error naming its file, its
+line and its place in the file. vcrpy's cassettes are not read
 (convert them through HAR).
 
 -from har reads HAR 1.2 files (*.har in a directory), as browsers' "Save all

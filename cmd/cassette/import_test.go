@@ -154,7 +154,7 @@ func TestImportGoVCRNullInteraction(t *testing.T) {
 	}
 	dst := filepath.Join(dir, "out")
 	code, stdout, stderr := runSync(t, "import", "-from", "go-vcr", src, dst)
-	if want := "cassette import: " + src + ": read go-vcr cassette: interaction 2 is null"; code != exitError || !strings.HasPrefix(stderr, want) || stdout != "" {
+	if want := "cassette import: " + src + ": read go-vcr cassette: line 4: interaction 2 is null"; code != exitError || !strings.HasPrefix(stderr, want) || stdout != "" {
 		t.Errorf("import of a cassette with a null interaction = %d, stdout %q, stderr %q; want %d and stderr starting %q", code, stdout, stderr, exitError, want)
 	}
 	if _, err := os.Stat(dst); err == nil {

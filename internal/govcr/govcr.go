@@ -30,7 +30,8 @@
 // The other fields (proto, content_length, host, form, ...) say nothing
 // the exchange does not. Versions 1 and 2 are read. An interaction that
 // cannot be replayed (no method, no absolute URL, no response code, or null
-// itself) makes Import fail, naming its place in the list and its id.
+// itself) makes Import fail, naming its line, its place in the list and
+// its id.
 //
 // vcrpy's cassettes look alike but differ ("uri" for the URL, a status
 // object, bodies as {string: ...}); Import refuses them with an error
@@ -57,11 +58,12 @@ import (
 // file is a go-vcr cassette file, as far as Import reads it.
 type file struct {
 	Version int `yaml:"version"`
-	// Interactions holds pointers so that a null interaction ("- null",
-	// "- ~", an empty "-") is nil here: into a struct, yaml.v3 drops it
-	// from the list, and the import would skip it without a word and
-	// number the interactions after it wrongly.
-	Interactions []*interaction `yaml:"interactions"`
+	// Interactions holds the nodes of the interactions, decoded one by
+	// one: so that the errors about one name its line, and a null
+	// interaction ("- null", "- ~", an empty "-") is seen (into a struct,
+	// yaml.v3 drops it from the list, and the import would skip it without
+	// a word and number the interactions after it wrongly).
+	Interactions []yaml.Node `yaml:"interactions"`
 }
 
 type interaction struct {
@@ -166,16 +168,21 @@ func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming
 	}
 	var out []library.Cassette
 	index := make(map[string]int) // position in out, by name
-	for i, in := range f.Interactions {
-		if in == nil {
+	for i := range f.Interactions {
+		node := &f.Interactions[i]
+		if isNull(node) {
 			// Refused, as an interaction without its request or response
 			// is: it has nothing to replay, and a cassette the file meant
 			// to hold would be missing without a word.
-			return nil, fmt.Errorf("read go-vcr cassette: interaction %d is null: no request and no response; remove it, or re-record the cassette", i+1)
+			return nil, fmt.Errorf("read go-vcr cassette: line %d: interaction %d is null: no request and no response; remove it, or re-record the cassette", node.Line, i+1)
 		}
-		ex, err := exchange(*in)
+		var in interaction
+		if err := decodeNode(data, node, &in); err != nil {
+			return nil, fmt.Errorf("read go-vcr cassette: %w", err)
+		}
+		ex, err := exchange(in)
 		if err != nil {
-			return nil, fmt.Errorf("read go-vcr cassette: interaction %d (id %d): %w", i+1, in.ID, err)
+			return nil, fmt.Errorf("read go-vcr cassette: line %d: interaction %d (id %d): %w", node.Line, i+1, in.ID, err)
 		}
 		// Named as recorded first, which checks the request: redaction
 		// may hide what is wrong with it (a control character in a query
@@ -187,7 +194,7 @@ func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("read go-vcr cassette: interaction %d (id %d): %w", i+1, in.ID, err)
+			return nil, fmt.Errorf("read go-vcr cassette: line %d: interaction %d (id %d): %w", node.Line, i+1, in.ID, err)
 		}
 		j, ok := index[name]
 		if !ok {
@@ -341,17 +348,29 @@ func decodeNext(dec *yaml.Decoder, n *yaml.Node) (err error) {
 // the error without a line that yaml.v3 gives for it in headers ("invalid
 // map key"), is said with the line of the key and what to do.
 func unmarshal(data []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("cannot parse YAML: %v", r)
-		}
-		if err != nil && (strings.Contains(err.Error(), "hash of unhashable type") || strings.Contains(err.Error(), "invalid map key")) {
-			if line, what := keyBesideMerge(data); line > 0 {
-				err = fmt.Errorf("line %d: %s is used as a key beside a merge key (<<), which YAML cannot read: a key is a name; quote it, or delete its line", line, what)
-			}
-		}
-	}()
+	defer func() { err = decodeError(data, recover(), err) }()
 	return yaml.Unmarshal(data, v)
+}
+
+// decodeNode is n.Decode(v), n a node of data, with the errors of
+// unmarshal.
+func decodeNode(data []byte, n *yaml.Node, v any) (err error) {
+	defer func() { err = decodeError(data, recover(), err) }()
+	return n.Decode(v)
+}
+
+// decodeError returns the error of decoding data that panicked with r (if
+// not nil) or returned err, said with a line where yaml.v3 gives none.
+func decodeError(data []byte, r any, err error) error {
+	if r != nil {
+		err = fmt.Errorf("cannot parse YAML: %v", r)
+	}
+	if err != nil && (strings.Contains(err.Error(), "hash of unhashable type") || strings.Contains(err.Error(), "invalid map key")) {
+		if line, what := keyBesideMerge(data); line > 0 {
+			err = fmt.Errorf("line %d: %s is used as a key beside a merge key (<<), which YAML cannot read: a key is a name; quote it, or delete its line", line, what)
+		}
+	}
+	return err
 }
 
 // keyBesideMerge returns the line of the first key of data, in the order of

@@ -281,3 +281,22 @@ func TestImportRefusesSecondDocument(t *testing.T) {
 		}
 	}
 }
+
+// An interaction that cannot be replayed is named by its line too, which
+// an editor goes to, not only by its place in the list and its id (go-vcr
+// numbers from 0, and a hand-edited file may repeat an id).
+func TestImportErrorsNameLine(t *testing.T) {
+	const ok = "  - {id: 0, request: {method: GET, url: 'https://api.example.com/a'}, response: {code: 200}}\n"
+	for _, tc := range []struct{ why, cassette, want string }{
+		{"no url", "version: 2\ninteractions:\n" + ok + "\n  - id: 1\n    request:\n      method: GET\n    response: {code: 200}\n", "line 5: interaction 2 (id 1): no request url"},
+		{"no response", "version: 2\ninteractions:\n" + ok + ok + "  - {id: 2, request: {method: GET, url: 'https://api.example.com/b'}}\n", "line 5: interaction 3 (id 2): no response"},
+		{"invalid method", "version: 2\ninteractions:\n" + ok + "  - {id: 1, request: {method: 'G T', url: 'https://api.example.com/b'}, response: {code: 200}}\n", "line 4: interaction 2 (id 1): invalid request"},
+		{"null", "version: 2\ninteractions:\n" + ok + "  -\n", "line 4: interaction 2 is null"},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			if _, err := Import([]byte(tc.cassette)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Import(%q) = %v; want an error with %q", tc.cassette, err, tc.want)
+			}
+		})
+	}
+}
