@@ -45,9 +45,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/library"
@@ -138,6 +140,9 @@ func Import(data []byte) ([]library.Cassette, error) {
 // headerkey.WithoutMoved). An error of prepare stops the import, naming
 // the interaction.
 func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming.Rules) ([]library.Cassette, error) {
+	if err := yamlText(data); err != nil {
+		return nil, fmt.Errorf("read go-vcr cassette: %w", err)
+	}
 	if err := oneDocument(data); err != nil {
 		return nil, fmt.Errorf("read go-vcr cassette: %w", err)
 	}
@@ -365,12 +370,88 @@ func decodeError(data []byte, r any, err error) error {
 	if r != nil {
 		err = fmt.Errorf("cannot parse YAML: %v", r)
 	}
-	if err != nil && (strings.Contains(err.Error(), "hash of unhashable type") || strings.Contains(err.Error(), "invalid map key")) {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "hash of unhashable type") || strings.Contains(msg, "invalid map key"):
 		if line, what := keyBesideMerge(data); line > 0 {
-			err = fmt.Errorf("line %d: %s is used as a key beside a merge key (<<), which YAML cannot read: a key is a name; quote it, or delete its line", line, what)
+			return fmt.Errorf("line %d: %s is used as a key beside a merge key (<<), which YAML cannot read: a key is a name; quote it, or delete its line", line, what)
+		}
+	case strings.HasPrefix(msg, "yaml: cannot decode ") || strings.Contains(msg, "!!binary value contains invalid base64 data"):
+		// A value whose tag it does not fit (!!int x, !!binary that is
+		// not base64): yaml.v3 says which, not where.
+		if line, what := badTaggedScalar(data); line > 0 {
+			if strings.Contains(what, "!!binary") {
+				return fmt.Errorf("line %d: %s: a body or header value that is not text is base64 after !!binary; restore it from the recording, or re-record the cassette", line, what)
+			}
+			return fmt.Errorf("line %d: %s: remove the tag (!!...) or correct the value", line, what)
+		}
+	case strings.HasPrefix(msg, "yaml: unknown anchor "):
+		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "yaml: unknown anchor '"), "'")
+		re := regexp.MustCompile(`\*` + regexp.QuoteMeta(name) + `(?:[\s,\]}]|$)`)
+		if loc := re.FindIndex(data); loc != nil {
+			return fmt.Errorf("line %d: the alias *%s names no anchor &%s above it: write the value out, or add the anchor", lineOf(data, loc[0]), name, name)
 		}
 	}
 	return err
+}
+
+// badTaggedScalar returns the line of the first scalar of data, in the
+// order of the file, with a tag (!!int, !!binary...) its value does not
+// fit, and yaml's words for it; line is 0 if there is none.
+func badTaggedScalar(data []byte) (line int, what string) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return 0, ""
+	}
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 {
+			var v any
+			if err := n.Decode(&v); err != nil {
+				line, what = n.Line, strings.TrimPrefix(err.Error(), "yaml: ")
+				return true
+			}
+		}
+		for _, c := range n.Content {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(&doc)
+	return line, what
+}
+
+// yamlText returns an error naming the line of the first byte of data that
+// is not UTF-8, or the first character that YAML does not allow (control
+// characters but tab and line breaks), which yaml.v3 reports without a
+// line. A file in UTF-16 (with its byte order mark) is left to yaml.v3.
+func yamlText(data []byte) error {
+	if bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return nil
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return fmt.Errorf("line %d: byte 0x%02X is not UTF-8 text: save the file as UTF-8 (go-vcr writes a body or header value that is not text as !!binary base64)", lineOf(data, i), data[i])
+		case !(r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7E || r == 0x85 ||
+			r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000):
+			return fmt.Errorf("line %d: control character %U, which YAML does not allow in a file: write it as an escape (\"\\x%02X\") in a double-quoted string, or the value as !!binary base64", lineOf(data, i), r, r)
+		}
+		i += size
+	}
+	return nil
+}
+
+// lineOf returns the line, from 1, of the byte at offset i of data.
+func lineOf(data []byte, i int) int {
+	data = data[:i]
+	return 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
 }
 
 // keyBesideMerge returns the line of the first key of data, in the order of

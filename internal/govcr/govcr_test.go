@@ -300,3 +300,29 @@ func TestImportErrorsNameLine(t *testing.T) {
 		})
 	}
 }
+
+// The errors yaml.v3 gives without a line (a byte that is not UTF-8, a
+// control character, a value its tag does not fit, an alias of no anchor)
+// are said with the line and what to do.
+func TestImportYAMLErrorsNameLine(t *testing.T) {
+	const head = "version: 2\ninteractions:\n  - {request: {method: GET, url: 'https://a/x'}, response: {code: 200}}\n"
+	for _, tc := range []struct{ why, cassette, want string }{
+		{"Latin-1 text", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: caf\xe9}}\n", "line 4: byte 0xE9 is not UTF-8 text: save the file as UTF-8"},
+		{"Latin-1 text after CRLF", strings.ReplaceAll(head, "\n", "\r\n") + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: caf\xe9}}\r\n", "line 4: byte 0xE9"},
+		{"a control character", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: \"a\x01\"}}\n", `line 4: control character U+0001, which YAML does not allow in a file: write it as an escape ("\x01")`},
+		{"base64 that is not", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: !!binary 'aGk'}}\n", "line 4: !!binary value contains invalid base64 data: a body or header value that is not text is base64 after !!binary; restore it"},
+		{"base64 in a header", head + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      code: 200\n      headers: {X: [!!binary '@']}\n", "line 7: !!binary value contains invalid base64 data"},
+		{"a tag the value does not fit", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: !!int x}}\n", "line 4: cannot decode !!str `x` as a !!int: remove the tag"},
+		{"an alias of no anchor", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: *nope}}\n", "line 4: the alias *nope names no anchor &nope above it"},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			if _, err := Import([]byte(tc.cassette)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Import(%q) = %v; want an error with %q", tc.cassette, err, tc.want)
+			}
+		})
+	}
+	// UTF-16, with its byte order mark, is yaml.v3's to read.
+	if _, err := Import([]byte("\xff\xfev\x00:\x00 \x002\x00\n\x00")); err == nil || strings.Contains(err.Error(), "UTF-8") {
+		t.Errorf("Import(UTF-16) = %v; want yaml.v3's error, not about UTF-8", err)
+	}
+}
