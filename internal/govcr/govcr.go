@@ -75,19 +75,87 @@ type interaction struct {
 }
 
 type request struct {
-	Body    string      `yaml:"body"`
-	Headers http.Header `yaml:"headers"`
-	URL     string      `yaml:"url"`
-	Method  string      `yaml:"method"`
+	Body    string  `yaml:"body"`
+	Headers headers `yaml:"headers"`
+	URL     string  `yaml:"url"`
+	Method  string  `yaml:"method"`
 }
 
 type response struct {
-	Body     string      `yaml:"body"`
-	Headers  http.Header `yaml:"headers"`
-	Trailer  http.Header `yaml:"trailer"`
-	Status   string      `yaml:"status"`
-	Code     int         `yaml:"code"`
-	Duration duration    `yaml:"duration"`
+	Body     string   `yaml:"body"`
+	Headers  headers  `yaml:"headers"`
+	Trailer  headers  `yaml:"trailer"`
+	Status   string   `yaml:"status"`
+	Code     int      `yaml:"code"`
+	Duration duration `yaml:"duration"`
+}
+
+// headers are go-vcr's headers and trailers. A null in a list of values is
+// an empty value, as the library reads it (into a list of strings,
+// yaml.v3 leaves it out, and the header loses a value, or all of them),
+// and a header whose name is null ("null: [x]", "~: [x]", no name), which
+// yaml.v3 leaves out of the map, is an error naming its line.
+type headers http.Header
+
+func (h *headers) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.MappingNode {
+		if line := nullName(n, map[*yaml.Node]bool{}); line > 0 {
+			return fmt.Errorf("line %d: a header with no name (null): name it, or delete its line", line)
+		}
+	}
+	var m map[string][]*string
+	if err := n.Decode(&m); err != nil {
+		return err
+	}
+	if m == nil {
+		*h = nil
+		return nil
+	}
+	*h = make(headers, len(m))
+	for k, vv := range m {
+		values := make([]string, len(vv))
+		for i, v := range vv {
+			if v != nil {
+				values[i] = *v
+			}
+		}
+		(*h)[k] = values
+	}
+	return nil
+}
+
+// nullName returns the line of the first key of the mapping m that is null,
+// among its own keys and those of the mappings merged into it (<<); seen
+// holds the mappings already looked at. It returns 0 if there is none.
+func nullName(m *yaml.Node, seen map[*yaml.Node]bool) int {
+	if seen[m] {
+		return 0
+	}
+	seen[m] = true
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if isNull(k) {
+			return k.Line
+		}
+		if k.Kind != yaml.ScalarNode || k.Value != "<<" || k.ShortTag() != "!!merge" {
+			continue
+		}
+		merged := []*yaml.Node{v}
+		if v.Kind == yaml.SequenceNode {
+			merged = v.Content
+		}
+		for _, mv := range merged {
+			if mv.Kind == yaml.AliasNode && mv.Alias != nil {
+				mv = mv.Alias
+			}
+			if mv.Kind == yaml.MappingNode {
+				if line := nullName(mv, seen); line > 0 {
+					return line
+				}
+			}
+		}
+	}
+	return 0
 }
 
 // A duration is go-vcr's duration: "12.5ms" as time.Duration writes it, a
@@ -253,11 +321,11 @@ func exchange(in interaction) (library.Exchange, error) {
 	return ex, nil
 }
 
-func nonEmpty(h http.Header) http.Header {
+func nonEmpty(h headers) http.Header {
 	if len(h) == 0 {
 		return nil
 	}
-	return h
+	return http.Header(h)
 }
 
 func bytesOf(s string) []byte {

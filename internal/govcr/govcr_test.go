@@ -326,3 +326,35 @@ func TestImportYAMLErrorsNameLine(t *testing.T) {
 		t.Errorf("Import(UTF-16) = %v; want yaml.v3's error, not about UTF-8", err)
 	}
 }
+
+// A null in a list of header values is an empty value, as the library
+// reads it, not left out; a header whose name is null, in the headers or
+// in a mapping merged into them, is an error naming its line, not left
+// out. yaml.v3 drops both without a word.
+func TestImportNullsInHeaders(t *testing.T) {
+	const head = "version: 2\ninteractions:\n  - request: {method: GET, url: 'https://a/x'}\n    response:\n      code: 200\n"
+	cs, err := Import([]byte(head + "      headers: {X-Empty: [null], X-Some: [a, ~, b]}\n      trailer: {X-T: [~]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := library.Response{StatusCode: 200,
+		Header:  http.Header{"X-Empty": {""}, "X-Some": {"a", "", "b"}},
+		Trailer: http.Header{"X-T": {""}}}
+	if diff := cmp.Diff(want, cs[0].Exchanges[0].Response); diff != "" {
+		t.Errorf("null header values (-want +got):\n%s", diff)
+	}
+	for _, tc := range []struct{ why, headers, want string }{
+		{"null", "      headers:\n        X-A: [a]\n        null: [b]\n", "line 8: a header with no name (null): name it, or delete its line"},
+		{"tilde", "      headers: {~: [b]}\n", "line 6: a header with no name"},
+		{"no name", "      headers:\n        ? \n        : [b]\n", "line 7: a header with no name"},
+		{"merged", "      headers:\n        <<: {X-A: [a], null: [b]}\n", "line 7: a header with no name"},
+		{"merged by an alias", "      x: &m\n        ~: [b]\n      headers: {<<: *m}\n", "line 7: a header with no name"},
+		{"a trailer", "      trailer: {null: [b]}\n", "line 6: a header with no name"},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			if _, err := Import([]byte(head + tc.headers)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Import(%q) = %v; want an error with %q", head+tc.headers, err, tc.want)
+			}
+		})
+	}
+}
