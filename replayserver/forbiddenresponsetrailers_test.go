@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/replayserver"
@@ -125,5 +126,67 @@ func TestForbiddenResponseTrailerAnnouncedByHandIsNotAnnounced(t *testing.T) {
 				t.Errorf("GET /x over %s: %q, trailers [%s], want %q, trailers [%s]", resp.Proto, b, got, "body", c.want)
 			}
 		})
+	}
+}
+
+// A hand-written (or imported) Trailer header was sent as written. Naming
+// Content-Length, Transfer-Encoding or Trailer, it made Go's HTTP/1.1
+// client refuse a chunked answer (one with trailers, or streamed: "bad
+// trailer key"), and net/http's HTTP/2 server log an invalid trailer;
+// naming a trailer twice (in one value or two, in any case), it made
+// net/http's HTTP/1.1 server send its values twice. Such a name is left
+// out, the first kind failing the test as a trailer of that name does,
+// and a name listed twice is announced once.
+func TestHandWrittenTrailerHeaderIsSentAsAClientTakesIt(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	t.Setenv("CI", "")
+	for _, c := range []struct {
+		name, response, body, trailers, fails string
+	}{
+		{"Content-Length with trailers", `"headers": {"Trailer": ["Content-Length, x-sum"]}, "body": "body", "trailers": {"X-Sum": ["1"]}`,
+			"body", `X-Sum: ["1"]`, "a Trailer header naming Content-Length"},
+		{"Transfer-Encoding and Trailer in a stream", `"headers": {"Content-Type": ["text/event-stream"], "Trailer": [" , Transfer-Encoding,,", "trailer"]}, "body": "data: a\n\ndata: b\n\n"`,
+			"data: a\n\ndata: b\n\n", ``, "a Trailer header naming Transfer-Encoding"},
+		{"a name twice", `"headers": {"Trailer": ["X-Sum, x-sum", "X-SUM"]}, "body": "body", "trailers": {"X-Sum": ["1", "2"]}`,
+			"body", `X-Sum: ["1" "2"]`, ""},
+	} {
+		lib := filepath.Join(t.TempDir(), "api.json")
+		if err := os.WriteFile(lib, []byte(`{"version": 1, "cassettes": [{"name": "GET_api.example_80_x", "exchanges": [{
+	"request": {"method": "GET", "url": "http://api.example/x"},
+	"response": {"status": 200, `+c.response+`}}]}]}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, client := range []string{"HTTP/1.1", "TLS", "h2c", "in process"} {
+			t.Run(c.name+"/"+client, func(t *testing.T) {
+				ft := newFakeTB(t)
+				defer ft.finish()
+				var hc *http.Client
+				url := "http://api.example/x"
+				switch client {
+				case "in process":
+					hc = &http.Client{Transport: replayserver.NewTransport(ft, lib)}
+				case "h2c":
+					hc, url = h2cClient(), replayserver.New(ft, lib).URL+"/x"
+				case "TLS":
+					hc = replayserver.New(ft, lib, replayserver.TLS()).Client()
+				default:
+					hc = replayserver.New(ft, lib).Client()
+				}
+				req, _ := http.NewRequest("GET", url, nil)
+				req.Host = "api.example"
+				resp, err := hc.Do(req)
+				if err != nil {
+					t.Fatalf("GET /x: %v", err)
+				}
+				b, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if got := trailersOf(resp.Trailer); err != nil || string(b) != c.body || got != c.trailers {
+					t.Errorf("GET /x over %s: %q (%v), trailers [%s], want %q, trailers [%s]", resp.Proto, b, err, got, c.body, c.trailers)
+				}
+				if errs := ft.errors(); c.fails == "" && errs != "" || !strings.Contains(errs, c.fails) {
+					t.Errorf("the test failed with %q, want a failure saying %q", errs, c.fails)
+				}
+			})
+		}
 	}
 }

@@ -380,32 +380,65 @@ func unannouncedOnly(k string) bool {
 	return !forbiddenTrailer(k) && ownheader.Forbidden(k)
 }
 
-// withoutUnannouncedOnly returns the values vv of a Trailer header
-// without the names of the fields never announced (see unannouncedOnly),
-// vv itself when it names none; vv is never modified.
-func withoutUnannouncedOnly(vv []string) []string {
-	var out []string
-	for i, v := range vv {
+// announced returns the values vv of a Trailer header written by hand
+// (or imported) as they are sent: without the names of fields HTTP
+// forbids as trailers (see ownheader.Forbidden), a name listed before in
+// any case, or, once one of those goes, empty entries; vv itself when it
+// has none of them (vv is never modified). refused is the first name left
+// out that makes a client refuse the answer (see forbiddenTrailer), or
+// "". Sent, each broke the answer or changed it: Go's HTTP/1.1 client
+// refuses a chunked answer announcing Content-Length, Transfer-Encoding
+// or Trailer ("bad trailer key"); net/http's servers announce no
+// forbidden trailer (a trailer Content-Type or If-Match is sent
+// unannounced: see unannouncedOnly), over HTTP/2 logging each one; and
+// net/http's HTTP/1.1 server sends a trailer's values once for each time
+// it is announced (X-Sum: [1 1]).
+func announced(vv []string) (out []string, refused string) {
+	if !toClean(vv) {
+		return vv, ""
+	}
+	var names []string // those kept, one a value
+	for _, v := range vv {
 		var kept []string
-		drop := false
 		for f := range strings.SplitSeq(v, ",") {
-			if f = textproto.TrimString(f); f != "" && unannouncedOnly(http.CanonicalHeaderKey(f)) {
-				drop = true
-			} else if f != "" {
+			switch f = textproto.TrimString(f); {
+			case f == "":
+			case ownheader.Forbidden(f):
+				if k := http.CanonicalHeaderKey(f); refused == "" && forbiddenTrailer(k) {
+					refused = k
+				}
+			case headerkey.Lists(names, f):
+			default:
 				kept = append(kept, f)
+				names = append(names, f)
 			}
 		}
-		if drop && out == nil {
-			out = slices.Clone(vv[:i:i])
-		}
-		if out != nil && len(kept) > 0 {
+		if len(kept) > 0 {
 			out = append(out, strings.Join(kept, ", "))
 		}
 	}
-	if out == nil {
-		return vv
+	return out, refused
+}
+
+// toClean reports whether the values vv of a Trailer header name a field
+// HTTP forbids as a trailer, or one field twice (see announced).
+func toClean(vv []string) bool {
+	for i, v := range vv {
+		for start := 0; start <= len(v); {
+			end := strings.IndexByte(v[start:], ',')
+			if end < 0 {
+				end = len(v)
+			} else {
+				end += start
+			}
+			f := textproto.TrimString(v[start:end])
+			if f != "" && (ownheader.Forbidden(f) || headerkey.Lists(vv[:i], f) || headerkey.Lists([]string{v[:start]}, f)) {
+				return true
+			}
+			start = end + 1
+		}
 	}
-	return out
+	return false
 }
 
 // canonical returns h with its names in canonical form, as net/http
@@ -622,10 +655,21 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 			continue // as net/http's server leaves it out
 		}
 		v, bad := fieldValues(v) // v itself when it needs no mending: net/http only reads it
-		hdr[k] = v
 		if bad {
 			p.bad = "a control character in header " + k + ", which HTTP does not allow: it was sent as a space"
 		}
+		if k == "Trailer" {
+			// Written by hand or imported: recordings hold none (Go's
+			// client removes it from a chunked answer).
+			var refused string
+			if v, refused = announced(v); refused != "" {
+				p.bad = "a Trailer header naming " + refused + ", which HTTP does not allow as a trailer: it was left out of it"
+			}
+			if len(v) == 0 {
+				continue
+			}
+		}
+		hdr[k] = v
 	}
 	for _, k := range slices.Sorted(maps.Keys(rt)) { // one Trailer header, the same on every replay
 		v := rt[k]
@@ -650,15 +694,6 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 		// the trailer once for each time it is announced.
 		if !headerkey.Lists(hdr["Trailer"], k) {
 			hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
-		}
-	}
-	if v, ok := hdr["Trailer"]; ok && p.trailers && !p.unannounced {
-		// A hand-written or imported announcement of a trailer HTTP
-		// forbids but a client takes goes too: see setTrailers.
-		if v = withoutUnannouncedOnly(v); len(v) == 0 {
-			delete(hdr, "Trailer")
-		} else {
-			hdr["Trailer"] = v
 		}
 	}
 	p.withBody = !head && bodyAllowed(p.status)
