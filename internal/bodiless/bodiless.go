@@ -17,11 +17,17 @@
 // empty (see [Empty]): a gRPC error's answer is one HEADERS frame that ends
 // the stream, and grpc-go reads the status in it only if that frame ends
 // the stream; sent in two frames, a client got code Internal instead.
+//
+// The writer also keeps a field that the upstream sent both in its header
+// and as a trailer from reaching the client with both values as its
+// trailer (see [Writer]).
 package bodiless
 
 import (
 	"context"
 	"net/http"
+	"net/textproto"
+	"strings"
 )
 
 // key is the context key under which a request carries its writer.
@@ -30,8 +36,11 @@ type key struct{}
 // Writer returns w for the answer to r, wrapped so that a Flush before
 // any byte of the body is written does nothing when the answer can have
 // no body: its status (the first of 200 or more written, 200 if none is)
-// is 1xx, 204 or 304, or r is a HEAD. Every other Flush, and everything
-// else, goes to w; its Unwrap gives w to [http.ResponseController]. Like
+// is 1xx, 204 or 304, or r is a HEAD. Once the final header is written,
+// the fields its Trailer header names are cleared from w's header, as
+// the header sent was copied: the proxy adds the upstream's trailers to
+// them, and a field also in the upstream's header then went with its
+// header value too. Every other Flush, and everything else, goes to w; its Unwrap gives w to [http.ResponseController]. Like
 // w, it is not safe for concurrent use.
 //
 // The request returned is r with the writer in its context: the proxy
@@ -85,10 +94,26 @@ type writer struct {
 }
 
 func (bw *writer) WriteHeader(code int) {
+	final := bw.status == 0 && code >= 200
 	if bw.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
 		bw.status = code // an interim answer (100 Continue, 103) is not the answer
 	}
 	bw.ResponseWriter.WriteHeader(code)
+	if final {
+		// The header is sent as it is now (net/http's servers keep a
+		// copy): a field it announces as a trailer starts again empty.
+		// The proxy adds the upstream's trailers to it, and a field the
+		// upstream sent in its header too would otherwise reach the
+		// client with both values as its trailer (X-Sum: [h t]).
+		h := bw.ResponseWriter.Header()
+		for _, v := range h["Trailer"] {
+			for k := range strings.SplitSeq(v, ",") {
+				if k = textproto.TrimString(k); k != "" {
+					delete(h, http.CanonicalHeaderKey(k))
+				}
+			}
+		}
+	}
 }
 
 func (bw *writer) Write(p []byte) (int, error) {
