@@ -233,6 +233,22 @@ func TestMissReportExplainsBytesThatDifferWhereValuesDoNot(t *testing.T) {
 	}
 }
 
+// Two JSON numbers that one float64 holds (64-bit ids past 2^53, as a
+// GraphQL variable or a snowflake id) are two values: the report diffs
+// them, where it said "no difference in the values" (found by a probe
+// with a GraphQL client).
+func TestMissReportDiffsNumbersAFloat64CannotTellApart(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody}}
+	path := filepath.Join(t.TempDir(), "api")
+	writeRequests(t, path, rules, [][3]string{{"POST", "https://api.example.com/graphql", `{"query":"q","variables":{"id":9007199254740993}}`}})
+	report := missReport(t, path, rules, "POST", "/graphql", `{"query":"q","variables":{"id":9007199254740992}}`)
+	if strings.Contains(report, "no difference in the values") || !strings.Contains(report, "diff (-recorded +got)") ||
+		!strings.Contains(report, `"9007199254740993"`) {
+		t.Errorf("the report does not diff the ids:\n%s", report)
+	}
+}
+
 // A request that differs from the nearest cassette in thousands of JSON
 // fields gets a report of a few kilobytes, not megabytes: the diff of each
 // cassette is cut, saying how much was left out.

@@ -448,8 +448,12 @@ func bodyView(body []byte, form bool) any {
 		return m
 	}
 	var j any
-	if json.Valid(body) && json.Unmarshal(body, &j) == nil {
-		return j
+	if json.Valid(body) {
+		d := json.NewDecoder(bytes.NewReader(body))
+		d.UseNumber()
+		if d.Decode(&j) == nil {
+			return numbersOf(j)
+		}
 	}
 	if utf8.Valid(body) {
 		return string(body)

@@ -1,0 +1,52 @@
+package replayserver
+
+import "testing"
+
+// The canonical form of a JSON number's value: equal for numbers written
+// otherwise, distinct for values a float64 would round together.
+func TestDecimalValue(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"0", "0"},
+		{"-0", "0"},
+		{"0.000", "0"},
+		{"1", "1"},
+		{"1.0", "1"},
+		{"1e2", "100"},
+		{"100E-2", "1"},
+		{"-12.50", "-12.5"},
+		{"9007199254740993", "9007199254740993"},
+		{"0.10000000000000001", "0.10000000000000001"},
+		{"1e400", "1e400"},
+		{"15e399", "1.5e400"},
+		{"1e-30", "1e-30"},
+		{"0.00123", "0.00123"},
+		{"123456789012345678901234567890", "1.2345678901234567890123456789e29"},
+	} {
+		if got, ok := decimalValue(tc.in); !ok || got != tc.want {
+			t.Errorf("decimalValue(%q) = %q, %v; want %q, true", tc.in, got, ok, tc.want)
+		}
+	}
+	if got, ok := decimalValue("1e99999999999999999999999"); ok {
+		t.Errorf("decimalValue of an exponent past an int = %q, true; want false", got)
+	}
+	for _, tc := range []struct {
+		a, b  string
+		equal bool
+	}{
+		{"1", "1.0", true},
+		{"2", "2", true},
+		{"9007199254740993", "9007199254740992", false},
+		{"9007199254740993", "9007199254740993.0", true},
+		{"0.1", "0.10000000000000001", false},
+	} {
+		if a, b := numberValue(tc.a), numberValue(tc.b); (a == b) != tc.equal {
+			t.Errorf("numberValue(%q) = %#v, numberValue(%q) = %#v: equal %v, want %v", tc.a, a, tc.b, b, a == b, tc.equal)
+		}
+	}
+	if v, ok := numberValue("2").(float64); !ok || v != 2 {
+		t.Errorf("numberValue(2) = %#v, want float64(2), as json.Unmarshal gives it", numberValue("2"))
+	}
+	if v := numberValue("9007199254740992"); v != number("9007199254740992") {
+		t.Errorf("numberValue(9007199254740992) = %#v, want the id as written, beside its neighbours no float64 holds", v)
+	}
+}
