@@ -55,12 +55,23 @@ func numberValue(s string) any {
 	return number(val)
 }
 
+// maxNumberText bounds the length of a number, and its exponent, that
+// decimalValue works with, so that the zeros it writes out and its sums
+// stay small on every system: "1e9223372036854775807" made it write that
+// many.
+const maxNumberText = 1 << 16
+
 // decimalValue returns the canonical form of the value of the JSON number
 // s: no sign for zero, no leading or trailing zeros, a plain decimal when
 // its exponent is small, else one digit before the point and an exponent
 // ("9007199254740993", "0.10000000000000001", "1.5e400"). It reports false
-// for text that is not a JSON number or whose exponent an int cannot hold.
+// for text that is not a JSON number, and for a number or an exponent too
+// long to work with (over maxNumberText bytes or digits): such a number is
+// compared as written.
 func decimalValue(s string) (string, bool) {
+	if len(s) > maxNumberText {
+		return "", false
+	}
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
 	mant, expText, hasExp := strings.Cut(strings.ToLower(s), "e")
@@ -68,7 +79,7 @@ func decimalValue(s string) (string, bool) {
 	exp := 0
 	if hasExp {
 		e, err := strconv.Atoi(strings.TrimPrefix(expText, "+"))
-		if err != nil {
+		if err != nil || e > maxNumberText || e < -maxNumberText {
 			return "", false
 		}
 		exp = e

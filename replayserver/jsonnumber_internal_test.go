@@ -29,6 +29,16 @@ func TestDecimalValue(t *testing.T) {
 	if got, ok := decimalValue("1e99999999999999999999999"); ok {
 		t.Errorf("decimalValue of an exponent past an int = %q, true; want false", got)
 	}
+	// An exponent an int holds but whose zeros no memory does (it
+	// panicked in strings.Repeat), and the sums near its limits.
+	for _, in := range []string{"1e9223372036854775807", "10e9223372036854775807", "1e-9223372036854775808", "0.1e-9223372036854775808", "1e65537"} {
+		if got, ok := decimalValue(in); ok {
+			t.Errorf("decimalValue(%q) = %.40q, true; want false (compared as written)", in, got)
+		}
+		if v := numberValue(in); v != number(in) {
+			t.Errorf("numberValue(%q) = %#v, want it as written", in, v)
+		}
+	}
 	for _, tc := range []struct {
 		a, b  string
 		equal bool
