@@ -134,9 +134,12 @@ func TestForbiddenResponseTrailerAnnouncedByHandIsNotAnnounced(t *testing.T) {
 // client refuse a chunked answer (one with trailers, or streamed: "bad
 // trailer key"), and net/http's HTTP/2 server log an invalid trailer;
 // naming a trailer twice (in one value or two, in any case), it made
-// net/http's HTTP/1.1 server send its values twice. Such a name is left
-// out, the first kind failing the test as a trailer of that name does,
-// and a name listed twice is announced once.
+// net/http's HTTP/1.1 server send its values twice; naming what is no
+// field name ("X Bad", a quoted "X-Sum", X-Sum;q=1), it gave clients an
+// empty trailer of that name, no recorded one can fill (where
+// NewTransport gave none). Such a name is left out, the first and last
+// kinds failing the test as a trailer of such a name does, and a name
+// listed twice is announced once.
 func TestHandWrittenTrailerHeaderIsSentAsAClientTakesIt(t *testing.T) {
 	t.Setenv(replayserver.EnvMode, "")
 	t.Setenv("CI", "")
@@ -149,6 +152,8 @@ func TestHandWrittenTrailerHeaderIsSentAsAClientTakesIt(t *testing.T) {
 			"data: a\n\ndata: b\n\n", ``, "a Trailer header naming Transfer-Encoding"},
 		{"a name twice", `"headers": {"Trailer": ["X-Sum, x-sum", "X-SUM"]}, "body": "body", "trailers": {"X-Sum": ["1", "2"]}`,
 			"body", `X-Sum: ["1" "2"]`, ""},
+		{"names that are no field names", `"headers": {"Trailer": ["X-Sum;q=1, x-sum", "X Bad, \"X-Sum\", X-é"]}, "body": "data: a\n\n", "chunks": ["4@0s", "3@0s"], "trailers": {"X-Sum": ["1"]}`,
+			"data: a\n\n", `X-Sum: ["1"]`, `a Trailer header naming "X-Sum;q=1", which is no field name`},
 	} {
 		lib := filepath.Join(t.TempDir(), "api.json")
 		if err := os.WriteFile(lib, []byte(`{"version": 1, "cassettes": [{"name": "GET_api.example_80_x", "exchanges": [{

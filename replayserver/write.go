@@ -382,18 +382,23 @@ func unannouncedOnly(k string) bool {
 
 // announced returns the values vv of a Trailer header written by hand
 // (or imported) as they are sent: without the names of fields HTTP
-// forbids as trailers (see ownheader.Forbidden), a name listed before in
-// any case, or, once one of those goes, empty entries; vv itself when it
-// has none of them (vv is never modified). refused is the first name left
-// out that makes a client refuse the answer (see forbiddenTrailer), or
-// "". Sent, each broke the answer or changed it: Go's HTTP/1.1 client
+// forbids as trailers (see ownheader.Forbidden), names that are no field
+// name (see validFieldName: "X Bad", a quoted "X-Sum", X-Sum;q=1), a name
+// listed before in any case, or, once one of those goes, empty entries;
+// vv itself when it has none of them (vv is never modified). bad says
+// what the first name left out that makes a client refuse the answer
+// (see forbiddenTrailer), or that is no field name, was, for the failure
+// message; it is "" when there is none. A name that is no field name was
+// announced to the client, which then had a trailer of that name, empty,
+// and no recorded trailer can fill it (one of such a name is left out).
+// Sent, each broke the answer or changed it: Go's HTTP/1.1 client
 // refuses a chunked answer announcing Content-Length, Transfer-Encoding
 // or Trailer ("bad trailer key"); net/http's servers announce no
 // forbidden trailer (a trailer Content-Type or If-Match is sent
 // unannounced: see unannouncedOnly), over HTTP/2 logging each one; and
 // net/http's HTTP/1.1 server sends a trailer's values once for each time
 // it is announced (X-Sum: [1 1]).
-func announced(vv []string) (out []string, refused string) {
+func announced(vv []string) (out []string, bad string) {
 	if !toClean(vv) {
 		return vv, ""
 	}
@@ -404,8 +409,12 @@ func announced(vv []string) (out []string, refused string) {
 			switch f = textproto.TrimString(f); {
 			case f == "":
 			case ownheader.Forbidden(f):
-				if k := http.CanonicalHeaderKey(f); refused == "" && forbiddenTrailer(k) {
-					refused = k
+				if k := http.CanonicalHeaderKey(f); bad == "" && forbiddenTrailer(k) {
+					bad = "a Trailer header naming " + k + ", which HTTP does not allow as a trailer: it was left out of it"
+				}
+			case !validFieldName(f):
+				if bad == "" {
+					bad = fmt.Sprintf("a Trailer header naming %q, which is no field name (a name is letters, digits and !#$%%&'*+-.^_`|~): it was left out of it", f)
 				}
 			case headerkey.Lists(names, f):
 			default:
@@ -417,11 +426,12 @@ func announced(vv []string) (out []string, refused string) {
 			out = append(out, strings.Join(kept, ", "))
 		}
 	}
-	return out, refused
+	return out, bad
 }
 
 // toClean reports whether the values vv of a Trailer header name a field
-// HTTP forbids as a trailer, or one field twice (see announced).
+// HTTP forbids as a trailer, one that is no field name, or one field
+// twice (see announced).
 func toClean(vv []string) bool {
 	for i, v := range vv {
 		for start := 0; start <= len(v); {
@@ -432,7 +442,7 @@ func toClean(vv []string) bool {
 				end += start
 			}
 			f := textproto.TrimString(v[start:end])
-			if f != "" && (ownheader.Forbidden(f) || headerkey.Lists(vv[:i], f) || headerkey.Lists([]string{v[:start]}, f)) {
+			if f != "" && (ownheader.Forbidden(f) || !validFieldName(f) || headerkey.Lists(vv[:i], f) || headerkey.Lists([]string{v[:start]}, f)) {
 				return true
 			}
 			start = end + 1
@@ -661,9 +671,9 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 		if k == "Trailer" {
 			// Written by hand or imported: recordings hold none (Go's
 			// client removes it from a chunked answer).
-			var refused string
-			if v, refused = announced(v); refused != "" {
-				p.bad = "a Trailer header naming " + refused + ", which HTTP does not allow as a trailer: it was left out of it"
+			var bad string
+			if v, bad = announced(v); bad != "" {
+				p.bad = bad
 			}
 			if len(v) == 0 {
 				continue
