@@ -69,7 +69,7 @@ const maxNumberText = 1 << 16
 // long to work with (over maxNumberText bytes or digits): such a number is
 // compared as written.
 func decimalValue(s string) (string, bool) {
-	if len(s) > maxNumberText {
+	if len(s) > maxNumberText || !jsonNumber(s) {
 		return "", false
 	}
 	neg := strings.HasPrefix(s, "-")
@@ -116,4 +116,43 @@ func decimalValue(s string) (string, bool) {
 		out = "-" + out
 	}
 	return out, true
+}
+
+// jsonNumber reports whether s is a JSON number (RFC 8259, section 6):
+// an optional minus, an integer part without leading zeros, an optional
+// fraction and exponent, each with digits. ".5", "1.", "01", "+1" and
+// "1e+-5" are not, though strconv and the steps of decimalValue take them.
+func jsonNumber(s string) bool {
+	i := 0
+	digits := func() bool {
+		start := i
+		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+			i++
+		}
+		return i > start
+	}
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if i < len(s) && s[i] == '0' {
+		i++
+	} else if !digits() {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(s)
 }

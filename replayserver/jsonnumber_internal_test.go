@@ -1,6 +1,10 @@
 package replayserver
 
-import "testing"
+import (
+	"math/big"
+	"strings"
+	"testing"
+)
 
 // The canonical form of a JSON number's value: equal for numbers written
 // otherwise, distinct for values a float64 would round together.
@@ -24,6 +28,13 @@ func TestDecimalValue(t *testing.T) {
 	} {
 		if got, ok := decimalValue(tc.in); !ok || got != tc.want {
 			t.Errorf("decimalValue(%q) = %q, %v; want %q, true", tc.in, got, ok, tc.want)
+		}
+	}
+	// Text that is no JSON number, though strconv or the steps of
+	// decimalValue take it.
+	for _, in := range []string{"", "-", ".5", "-.5", "1.", "1.e5", "01", "-00", "+1", "1e", "1e+", "1e+-5", "1e++5", "1E-+5", "0x10", "1_0", " 1", "1 ", "Inf", "NaN", "1e5.5"} {
+		if got, ok := decimalValue(in); ok {
+			t.Errorf("decimalValue(%q) = %q, true; want false: it is no JSON number", in, got)
 		}
 	}
 	if got, ok := decimalValue("1e99999999999999999999999"); ok {
@@ -59,4 +70,46 @@ func TestDecimalValue(t *testing.T) {
 	if v := numberValue("9007199254740992"); v != number("9007199254740992") {
 		t.Errorf("numberValue(9007199254740992) = %#v, want the id as written, beside its neighbours no float64 holds", v)
 	}
+}
+
+// FuzzNumberValue: no text makes decimalValue or numberValue panic; what
+// decimalValue takes is a JSON number, its canonical form is one whose
+// canonical form is itself; and two JSON numbers (of a few digits and an
+// exponent math/big works out at once) are equal by numberValue exactly
+// when their values are.
+func FuzzNumberValue(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"1", "1.0"}, {"1e0", "10E-1"}, {"-0.0", "0e5"}, {"1E+2", "100"}, {".5", "0.5"},
+		{"9007199254740993", "9007199254740992"}, {"0.1", "0.10000000000000001"},
+		{"1e400", "15e399"}, {"5e-324", "4e-324"}, {"1e9223372036854775807", "1e65537"}, {"01", "1e+-5"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		for _, s := range []string{a, b} {
+			if v, ok := decimalValue(s); ok {
+				if !jsonNumber(s) {
+					t.Errorf("decimalValue(%q) = %q, true, but it is no JSON number", s, v)
+				}
+				if w, ok := decimalValue(v); !ok || w != v {
+					t.Errorf("decimalValue(%q) = %q, whose own is %q, %v", s, v, w, ok)
+				}
+			}
+		}
+		small := func(s string) bool {
+			_, exp, _ := strings.Cut(strings.ToLower(s), "e")
+			return jsonNumber(s) && len(s) <= 64 && len(strings.TrimLeft(strings.TrimLeft(exp, "+-"), "0")) <= 3
+		}
+		if !small(a) || !small(b) {
+			return
+		}
+		ra, ok1 := new(big.Rat).SetString(a)
+		rb, ok2 := new(big.Rat).SetString(b)
+		if !ok1 || !ok2 {
+			t.Fatalf("math/big does not read %q or %q", a, b)
+		}
+		if va, vb := numberValue(a), numberValue(b); (va == vb) != (ra.Cmp(rb) == 0) {
+			t.Errorf("numberValue(%q) = %#v, numberValue(%q) = %#v: equal %v, but their values are equal: %v", a, va, b, vb, va == vb, ra.Cmp(rb) == 0)
+		}
+	})
 }
