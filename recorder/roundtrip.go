@@ -380,10 +380,10 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		// keep how it arrived.
 		streamed: resp.ContentLength < 0 && !resp.Uncompressed,
 	}
-	if resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
-		// No body to wait for (204, 304, HEAD, Content-Length: 0): the
-		// exchange is complete and stored now, whether or not the
-		// client ever closes the body.
+	if complete(resp, method) {
+		// Nothing to wait for (204, 304, HEAD, Content-Length: 0 with
+		// no trailers to follow): the exchange is complete and stored
+		// now, whether or not the client ever closes the body.
 		c.mu.Lock()
 		c.done = true
 		c.end()
@@ -419,6 +419,31 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		gunzip.Decode(resp)
 	}
 	return resp, nil
+}
+
+// complete reports whether resp, the answer to a request of method, is
+// complete as it arrives, to be stored at once: its body is none at all
+// (nil, or [http.NoBody], as net/http's HTTP/1.1 transport gives a
+// bodiless answer), it answers a HEAD, or its body is empty (a
+// Content-Length of 0) and no trailers can follow it.
+//
+// Trailers can follow an empty body over HTTP/2: a server may send the
+// header, then the trailers, announced or not (net/http's does so for a
+// handler that sets trailers and writes nothing), and the client reads a
+// ContentLength of 0 and gets the trailers at the end of the body. Such an
+// answer is stored when its body ends, or is closed, as any other; one
+// whose header ended its stream (net/http's HTTP/2 transport then gives a
+// body of its own, not http.NoBody) ends at its first read. Over HTTP/1.1
+// trailers follow only a chunked body, which has no Content-Length. A 204
+// or 304 has no body, and trailers announced alone are waited for.
+func complete(resp *http.Response, method string) bool {
+	switch {
+	case resp.Body == nil || resp.Body == http.NoBody || method == http.MethodHead:
+		return true
+	case resp.ContentLength != 0 || len(resp.Trailer) > 0:
+		return false
+	}
+	return resp.ProtoMajor < 2 || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified
 }
 
 // spillSize is the size above which a response body is written to a body
