@@ -43,6 +43,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -59,13 +60,35 @@ import (
 
 // file is a go-vcr cassette file, as far as Import reads it.
 type file struct {
-	Version int `yaml:"version"`
+	Version version `yaml:"version"`
 	// Interactions holds the nodes of the interactions, decoded one by
 	// one: so that the errors about one name its line, and a null
 	// interaction ("- null", "- ~", an empty "-") is seen (into a struct,
 	// yaml.v3 drops it from the list, and the import would skip it without
 	// a word and number the interactions after it wrongly).
 	Interactions []yaml.Node `yaml:"interactions"`
+}
+
+// A version is go-vcr's version of its format, a whole number: yaml.v3
+// would read 2.5 as 2.
+type version int
+
+func (v *version) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!float" {
+		var f float64
+		if err := n.Decode(&f); err != nil {
+			return err
+		}
+		if f != math.Trunc(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("line %d: version %s is not a whole number: want 1 or 2", n.Line, n.Value)
+		}
+	}
+	var i int
+	if err := n.Decode(&i); err != nil {
+		return err
+	}
+	*v = version(i)
+	return nil
 }
 
 type interaction struct {

@@ -358,3 +358,19 @@ func TestImportNullsInHeaders(t *testing.T) {
 		})
 	}
 }
+
+// A version that is not a whole number is refused, naming its line:
+// yaml.v3 read 2.5 as 2. A whole number written as 2.0 is still 2.
+func TestImportVersionNotWhole(t *testing.T) {
+	const one = "interactions:\n  - request: {url: 'http://x/', method: GET}\n    response: {code: 200}\n"
+	for _, v := range []string{"2.5", "1.9", ".nan", "-.inf"} {
+		file := "# go-vcr\nversion: " + v + "\n" + one
+		want := "read go-vcr cassette: line 2: version " + v + " is not a whole number: want 1 or 2"
+		if _, err := Import([]byte(file)); err == nil || err.Error() != want {
+			t.Errorf("Import(version: %s) = %v, want %s", v, err, want)
+		}
+	}
+	if cs, err := Import([]byte("version: 2.0\n" + one)); err != nil || len(cs) != 1 {
+		t.Errorf("Import(version: 2.0) = %d cassettes, %v; want 1, no error", len(cs), err)
+	}
+}
