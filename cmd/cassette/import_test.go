@@ -373,3 +373,23 @@ func TestImportGoVCRKeyBesideMerge(t *testing.T) {
 		t.Errorf("failed import created %s", dst)
 	}
 }
+
+// A go-vcr cassette whose interactions are under a misspelt key fails,
+// naming the file, the key's line and the key go-vcr writes: it said only
+// that it held no exchange to import.
+func TestImportGoVCRMisspeltInteractions(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "typo.yaml")
+	cassette := "version: 2\nInteractions:\n  - id: 0\n    request: {method: GET, url: 'https://api.example.com/a'}\n    response: {code: 200}\n"
+	if err := os.WriteFile(src, []byte(cassette), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dir, "out")
+	code, stdout, stderr := runSync(t, "import", "-from", "go-vcr", src, dst)
+	if want := "cassette import: " + src + `: read go-vcr cassette: line 2: unknown key "Interactions" at the top of the cassette, and no "interactions"`; code != exitError || !strings.HasPrefix(stderr, want) || stdout != "" {
+		t.Errorf("import = %d, stdout %q, stderr %q; want %d and stderr starting %q", code, stdout, stderr, exitError, want)
+	}
+	if _, err := os.Stat(dst); err == nil {
+		t.Errorf("failed import created %s", dst)
+	}
+}

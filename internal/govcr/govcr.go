@@ -69,6 +69,62 @@ type file struct {
 	Interactions []yaml.Node `yaml:"interactions"`
 }
 
+// UnmarshalYAML decodes the top of a cassette, a mapping that must hold
+// the interactions: under a key misspelt ("Interactions", "interaction"),
+// they would be ignored, and the file import nothing without a word. Other
+// keys beside "interactions" are ignored, as go-vcr ignores them (a
+// hand-edited cassette may keep values for its aliases there).
+func (f *file) UnmarshalYAML(n *yaml.Node) error {
+	type plain file
+	if n.Kind != yaml.MappingNode {
+		return n.Decode((*plain)(f))
+	}
+	has, unknown := topKeys(n, map[*yaml.Node]bool{}, map[string]bool{}, nil)
+	switch {
+	case has["interactions"]:
+		return n.Decode((*plain)(f))
+	case unknown != nil:
+		return fmt.Errorf("line %d: unknown key %q at the top of the cassette, and no \"interactions\": go-vcr lists the interactions under \"interactions\", beside \"version\"; correct the key's name", unknown.Line, unknown.Value)
+	}
+	return fmt.Errorf("line %d: no \"interactions\": go-vcr lists the interactions under \"interactions\", beside \"version\"", n.Line)
+}
+
+// topKeys adds the keys of the mapping m, and of the mappings merged into
+// it (<<), to has, and returns it with the first key, in the order of the
+// file, that is neither "version" nor "interactions" (nil if there is
+// none, or unknown is not); seen holds the mappings already looked at.
+func topKeys(m *yaml.Node, seen map[*yaml.Node]bool, has map[string]bool, unknown *yaml.Node) (map[string]bool, *yaml.Node) {
+	if seen[m] {
+		return has, unknown
+	}
+	seen[m] = true
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		switch {
+		case k.Kind != yaml.ScalarNode:
+			// yaml's error, or keyBesideMerge's.
+		case k.Value == "<<" && k.ShortTag() == "!!merge":
+			merged := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				merged = v.Content
+			}
+			for _, mv := range merged {
+				if mv.Kind == yaml.AliasNode && mv.Alias != nil {
+					mv = mv.Alias
+				}
+				if mv.Kind == yaml.MappingNode {
+					has, unknown = topKeys(mv, seen, has, unknown)
+				}
+			}
+		case !isNull(k) && (k.Value == "version" || k.Value == "interactions"):
+			has[k.Value] = true
+		case unknown == nil:
+			unknown = k
+		}
+	}
+	return has, unknown
+}
+
 // A version is go-vcr's version of its format, a whole number: yaml.v3
 // would read 2.5 as 2.
 type version int

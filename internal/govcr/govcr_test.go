@@ -359,6 +359,44 @@ func TestImportNullsInHeaders(t *testing.T) {
 	}
 }
 
+// A cassette without "interactions" is an error naming the line of its
+// first other key, as misspelt ("Interactions:", "interaction:"), and the
+// key go-vcr writes, or the line of the mapping if it has no other key:
+// such a file imported nothing, and the command said only that there was
+// nothing to import.
+func TestImportNoInteractionsKey(t *testing.T) {
+	const one = "  - request: {url: 'http://x/', method: GET}\n    response: {code: 200}\n"
+	const unknown = ` at the top of the cassette, and no "interactions": go-vcr lists the interactions under "interactions", beside "version"; correct the key's name`
+	const none = `no "interactions": go-vcr lists the interactions under "interactions", beside "version"`
+	for _, tc := range []struct{ file, want string }{
+		{"version: 2\nInteractions:\n" + one, `line 2: unknown key "Interactions"` + unknown},
+		{"version: 2\ninteraction:\n" + one, `line 2: unknown key "interaction"` + unknown},
+		{"version: 2\n<<: {Interactions: []}\n", `line 2: unknown key "Interactions"` + unknown},
+		{"just: text\n", `line 1: unknown key "just"` + unknown},
+		{"version: 2\n", "line 1: " + none},
+		{"\n{version: 2}\n", "line 2: " + none},
+	} {
+		cs, err := Import([]byte(tc.file))
+		if err == nil || err.Error() != "read go-vcr cassette: "+tc.want {
+			t.Errorf("Import(%q) = %d cassettes, %v; want %s", tc.file, len(cs), err, tc.want)
+		}
+	}
+	// Beside "interactions", other keys are left alone, as go-vcr leaves
+	// them (a hand-edited cassette may hold its anchors there, "mu" is the
+	// mutex go-vcr's Cassette declares), and an empty list is no error.
+	for _, ok := range []string{
+		"version: 2\ninteractions: []\n",
+		"version: 2\nmu: {}\ninteractions:\n" + one,
+		"version: 2\nshared: &h {A: [a]}\ninteractions:\n" + one,
+		"<<: {version: 2}\ninteractions:\n" + one,
+		"<<: {version: 2, interactions: []}\n",
+	} {
+		if _, err := Import([]byte(ok)); err != nil {
+			t.Errorf("Import(%q) = %v, want no error", ok, err)
+		}
+	}
+}
+
 // A version that is not a whole number is refused, naming its line:
 // yaml.v3 read 2.5 as 2. A whole number written as 2.0 is still 2.
 func TestImportVersionNotWhole(t *testing.T) {
