@@ -349,14 +349,17 @@ func badMerge(root *yaml.Node) (bad *yaml.Node) {
 // selfAliasLine returns the line of the first alias, in the order of the
 // file, named name that is inside the node of its own anchor, 0 if none is.
 func selfAliasLine(root *yaml.Node, name string) int {
-	var open []*yaml.Node // the nodes from root to the one looked at
+	// The nodes from root to the one looked at: a set, not a list, which
+	// each alias would search through (a file of a few MB, nested some
+	// thousand deep, holds a million aliases).
+	open := make(map[*yaml.Node]bool)
 	var walk func(n *yaml.Node) int
 	walk = func(n *yaml.Node) int {
-		if n.Kind == yaml.AliasNode && n.Value == name && slices.Contains(open, n.Alias) {
+		if n.Kind == yaml.AliasNode && n.Value == name && open[n.Alias] {
 			return n.Line
 		}
-		open = append(open, n)
-		defer func() { open = open[:len(open)-1] }()
+		open[n] = true
+		defer delete(open, n)
 		for _, c := range n.Content {
 			if l := walk(c); l > 0 {
 				return l
