@@ -1,6 +1,7 @@
 package library
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 )
@@ -180,5 +181,35 @@ func TestAYAMLValueWithACollectionOrOwnTagIsSaidInTheSchemasWords(t *testing.T) 
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%s: decodeCassette = %v, want %s\n%s", tc.why, err, tc.want, tc.file)
 		}
+	}
+}
+
+// An alias of no anchor is named by its line where the first fix of that
+// error (7515a3e) named none or the wrong one: in a file whose lines end
+// with CR alone (it said line 1, as it did for a control character), as a key ("*nope: [a]", which it did
+// not take for an alias), and right after a look-alike that ends with a
+// comma ("a *nope,*nope").
+func TestUnknownAnchorLineReview(t *testing.T) {
+	const top = "version: 1\nexchanges:\n- request: {method: GET, url: u}\n"
+	const unknown = "alias *nope names no anchor &nope above it: put the anchor on the value it stands for, before the alias, or write the value out"
+	for _, tc := range []struct {
+		why, file string
+		line      int
+	}{
+		{"lines ending with CR", "version: 1\rexchanges:\r- request: {method: GET, url: u}\r  response: {status: 200, headers: {A: [*nope]}}\r", 4},
+		{"lines ending with CR and CRLF", "version: 1\r\nexchanges:\r- request: {method: GET, url: u}\r\n  response:\r    status: 200\r\n    headers: {A: [*nope]}\r", 6},
+		{"a key, in block style", top + "  response:\n    status: 200\n    headers:\n      *nope: [a]\n", 7},
+		{"a key, in flow style", top + "  response: {status: 200, headers: {*nope: [a]}}\n", 4},
+		{"after a look-alike and a comma", top + "  response:\n    status: 200\n    headers: {A: [a *nope,*nope]}\n", 6},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if want := fmt.Sprintf("c.yaml:%d: %s", tc.line, unknown); err == nil || err.Error() != want {
+			t.Errorf("%s: decodeCassette = %v, want %s\n%q", tc.why, err, want, tc.file)
+		}
+	}
+	// A control character, whose line is found in the text too.
+	file := "version: 1\rexchanges:\r- request: {method: GET, url: u}\r  response: {status: 200, body: \"\x01\"}\r"
+	if _, err := decodeCassette("c.yaml", YAML, "c", []byte(file)); err == nil || err.Error() != "c.yaml:4: control characters are not allowed" {
+		t.Errorf("a control character after lines ending with CR: decodeCassette = %v, want c.yaml:4: control characters are not allowed", err)
 	}
 }

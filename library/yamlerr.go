@@ -232,7 +232,7 @@ func yamlError(path string, data []byte, err error) error {
 	if line == 0 && strings.Contains(msg, "control characters are not allowed") {
 		// yaml.v3 names no line: the first that holds one.
 		if i := bytes.IndexFunc(data, func(r rune) bool { return r < ' ' && r != '\t' && r != '\n' && r != '\r' || r == 0x7f }); i >= 0 {
-			line = bytes.Count(data[:i], []byte("\n")) + 1
+			line = yamlLineAt(data, i)
 		}
 	}
 	if m := yamlDecode.FindStringSubmatch(msg); m != nil && line == 0 {
@@ -380,19 +380,32 @@ func selfAliasLine(root *yaml.Node, name string) int {
 // again, names the one that is an alias ("*name" in a string or a comment
 // is not).
 func unknownAnchorLine(data []byte, name string) int {
-	alias := regexp.MustCompile(`(?:^|[\s\[{,])(\*` + regexp.QuoteMeta(name) + `)(?:$|[\s,\]}])`)
-	ms := alias.FindAllSubmatchIndex(data, -1)
-	if len(ms) == 0 {
+	// Each "*name" not followed by a character of a longer name (letters,
+	// digits, "_" and "-", as yaml.v3 reads names): what follows an alias
+	// may be a space, a line break, ",", "]", "}", or ":" where it is a key.
+	var at []int
+	look := []byte("*" + name)
+	for i := 0; ; {
+		j := bytes.Index(data[i:], look)
+		if j < 0 {
+			break
+		}
+		i += j + len(look)
+		if i == len(data) || !isAnchorChar(data[i]) {
+			at = append(at, i-len(look))
+		}
+	}
+	if len(at) == 0 {
 		return 0
 	}
 	const probe = "cassette-probe-unknown-anchor-"
-	renamed := make([]byte, 0, len(data)+len(ms)*(len(probe)+8))
+	renamed := make([]byte, 0, len(data)+len(at)*(len(probe)+8))
 	last := 0
-	for i, m := range ms {
-		renamed = append(renamed, data[last:m[2]]...)
+	for i, a := range at {
+		renamed = append(renamed, data[last:a]...)
 		renamed = append(renamed, "*"+probe...)
 		renamed = strconv.AppendInt(renamed, int64(i), 10)
-		last = m[3]
+		last = a + len(look)
 	}
 	renamed = append(renamed, data[last:]...)
 	err := parseYAML(renamed)
@@ -404,10 +417,28 @@ func unknownAnchorLine(data []byte, name string) int {
 		return 0
 	}
 	i, err := strconv.Atoi(strings.TrimPrefix(m[1], probe))
-	if err != nil || i >= len(ms) {
+	if err != nil || i >= len(at) {
 		return 0
 	}
-	return bytes.Count(data[:ms[i][2]], []byte("\n")) + 1
+	return yamlLineAt(data, at[i])
+}
+
+// isAnchorChar reports whether c may be part of the name of an anchor, as
+// yaml.v3 reads it.
+func isAnchorChar(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_' || c == '-'
+}
+
+// yamlLineAt returns the line, from 1, of the byte at offset i of data, as
+// yaml.v3 counts lines: each "\r\n", "\r", "\n", U+0085, U+2028 and U+2029
+// ends one.
+func yamlLineAt(data []byte, i int) int {
+	data = data[:i]
+	line := 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
+	for _, b := range []string{"\u0085", "\u2028", "\u2029"} {
+		line += bytes.Count(data, []byte(b))
+	}
+	return line
 }
 
 // parseYAML parses every YAML document in data into trees of nodes and
