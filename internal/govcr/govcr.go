@@ -46,7 +46,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -537,12 +536,72 @@ func decodeError(data []byte, r any, err error) error {
 		}
 	case strings.HasPrefix(msg, "yaml: unknown anchor "):
 		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "yaml: unknown anchor '"), "'")
-		re := regexp.MustCompile(`\*` + regexp.QuoteMeta(name) + `(?:[\s,\]}]|$)`)
-		if loc := re.FindIndex(data); loc != nil {
-			return fmt.Errorf("line %d: the alias *%s names no anchor &%s above it: write the value out, or add the anchor", lineOf(data, loc[0]), name, name)
+		if at := unknownAlias(data, name); at >= 0 {
+			return fmt.Errorf("line %d: the alias *%s names no anchor &%s above it: write the value out, or add the anchor", lineOf(data, at), name, name)
 		}
 	}
 	return err
+}
+
+// unknownAlias returns the offset in data of the alias *name that yaml.v3
+// refused as naming no anchor, -1 if it is not found. yaml.v3 gives no
+// tree then, so the alias is looked for in the text, where "*name" may
+// also be in a string or a comment: each place that looks like it (not
+// followed by a character of a longer name) is renamed apart, and yaml.v3,
+// run again, names the one that is an alias.
+func unknownAlias(data []byte, name string) int {
+	var at []int
+	look := []byte("*" + name)
+	for i := 0; ; {
+		j := bytes.Index(data[i:], look)
+		if j < 0 {
+			break
+		}
+		i += j + len(look)
+		if i == len(data) || !strings.ContainsRune(anchorChars, rune(data[i])) {
+			at = append(at, i-len(look))
+		}
+	}
+	const probe = "cassette-probe-"
+	var renamed []byte
+	last := 0
+	for i, a := range at {
+		renamed = append(renamed, data[last:a]...)
+		renamed = strconv.AppendInt(append(renamed, "*"+probe...), int64(i), 10)
+		last = a + len(look)
+	}
+	renamed = append(renamed, data[last:]...)
+	err := parseAll(renamed)
+	if err == nil {
+		return -1
+	}
+	s, ok := strings.CutPrefix(err.Error(), "yaml: unknown anchor '"+probe)
+	if !ok {
+		return -1
+	}
+	s, _, _ = strings.Cut(s, "'")
+	if i, err := strconv.Atoi(s); err == nil && i < len(at) {
+		return at[i]
+	}
+	return -1
+}
+
+// anchorChars are those of the name of an anchor, as yaml.v3 reads it.
+const anchorChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
+
+// parseAll parses every YAML document of data into nodes, returning the
+// first error.
+func parseAll(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		if err := decodeNext(dec, &n); err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
 }
 
 // badTaggedScalar returns the line of the first scalar of data, in the

@@ -412,3 +412,21 @@ func TestImportVersionNotWhole(t *testing.T) {
 		t.Errorf("Import(version: 2.0) = %d cassettes, %v; want 1, no error", len(cs), err)
 	}
 }
+
+// An alias of no anchor is named by its own line, not that of the same
+// text earlier in a string or a comment ("see *nope"), nor missed as a
+// key ("*nope: [a]"): the first "*nope" in the file was taken for it.
+func TestImportUnknownAnchorLookAlikes(t *testing.T) {
+	const head = "version: 2\ninteractions:\n  - request: {method: GET, url: 'https://a/x'}\n"
+	for _, tc := range []struct{ why, file, want string }{
+		{"after a string and a comment", head + "    response:\n      code: 200\n      body: 'see *nope here' # and *nope\n      headers: {A: [*nope]}\n", "line 7"},
+		{"after a block of text", head + "    response:\n      code: 200\n      body: |\n        *nope\n      headers: {A: [*nope]}\n", "line 8"},
+		{"as a key, after a string", head + "    response:\n      code: 200\n      body: '*nope'\n      headers:\n        *nope: [a]\n", "line 8"},
+		{"after lines ending with CR", "version: 2\rinteractions:\r  - request: {method: GET, url: 'https://a/x', body: '*nope'}\r    response: {code: 200, body: *nope}\r", "line 4"},
+	} {
+		want := "read go-vcr cassette: " + tc.want + ": the alias *nope names no anchor &nope above it"
+		if _, err := Import([]byte(tc.file)); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: Import = %v, want %s...", tc.why, err, want)
+		}
+	}
+}
