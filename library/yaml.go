@@ -189,15 +189,18 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	err = dec.Decode(v)
-	if err == nil {
+	for err == nil {
+		// Documents after the first must be empty ("---" alone, or with a
+		// comment or null), as a file ending with "---" is: they hold no
+		// data. One that holds some is refused rather than left unread.
 		var extra yaml.Node
 		switch err := dec.Decode(&extra); {
 		case err == io.EOF:
 			return nil
-		case err == nil:
-			return fileErrorf(path, extra.Line, "more than one YAML document")
-		default:
+		case err != nil:
 			return yamlError(path, data, err)
+		case len(extra.Content) > 0 && !isNullNode(extra.Content[0]):
+			return fileErrorf(path, extra.Line, "more than one YAML document")
 		}
 	}
 	if err == io.EOF {
@@ -332,6 +335,11 @@ func nullHeaderNames(m *yaml.Node, nulls []string, merged map[*yaml.Node]bool) [
 		}
 	}
 	return nulls
+}
+
+// isNullNode reports whether n is a null scalar ("null", "~", or nothing).
+func isNullNode(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
 }
 
 // isMergeKey reports whether k is the merge key of YAML 1.1, a plain <<,

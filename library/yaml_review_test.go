@@ -213,3 +213,30 @@ func TestUnknownAnchorLineReview(t *testing.T) {
 		t.Errorf("a control character after lines ending with CR: decodeCassette = %v, want c.yaml:4: control characters are not allowed", err)
 	}
 }
+
+// Empty YAML documents after the first ("---" alone at the end of the
+// file, with a comment, or null) hold no data and are read, as the import
+// of go-vcr reads them: a file ending with "---" was refused as "more than
+// one YAML document". A document that holds something still is.
+func TestYAMLEmptyTrailingDocuments(t *testing.T) {
+	const top = "version: 1\nexchanges:\n- request: {method: GET, url: u}\n  response: {status: 200}\n"
+	for _, end := range []string{"---\n", "---", "--- # end\n", "---\n...\n", "--- ~\n", "...\n---\n---\n", "---\r\n"} {
+		if c, err := decodeCassette("c.yaml", YAML, "c", []byte(top+end)); err != nil || len(c.Exchanges) != 1 {
+			t.Errorf("decodeCassette(... %q) = %d exchanges, %v; want 1, no error", end, len(c.Exchanges), err)
+		}
+	}
+	lib := "version: 1\ncassettes:\n- name: a\n  exchanges: []\n---\n"
+	if cs, err := decodeFile("l.yaml", YAML, []byte(lib)); err != nil || len(cs) != 1 {
+		t.Errorf("decodeFile(a library ending with ---) = %d cassettes, %v; want 1, no error", len(cs), err)
+	}
+	for end, want := range map[string]string{
+		"---\nversion: 1\n": "c.yaml:5: more than one YAML document",
+		"---\n---\n[a]\n":   "c.yaml:6: more than one YAML document",
+		"--- 0\n":           "c.yaml:5: more than one YAML document",
+		"---\n[\n":          "c.yaml:7: did not find expected node content",
+	} {
+		if _, err := decodeCassette("c.yaml", YAML, "c", []byte(top+end)); err == nil || err.Error() != want {
+			t.Errorf("decodeCassette(... %q) = %v, want %s", end, err, want)
+		}
+	}
+}
