@@ -65,7 +65,7 @@ func decodeFile(path string, f Format, data []byte) ([]Cassette, error) {
 		return nil, err
 	}
 	if w.Version != Version {
-		return nil, errVersion(path, w.Version)
+		return nil, errVersion(path, int(w.Version))
 	}
 	cs := make([]Cassette, len(w.Cassettes))
 	seen := make(map[string]bool, len(w.Cassettes))
@@ -96,7 +96,7 @@ func decodeCassette(path string, f Format, name string, data []byte) (Cassette, 
 		return Cassette{}, err
 	}
 	if w.Version != Version {
-		return Cassette{}, errVersion(path, w.Version)
+		return Cassette{}, errVersion(path, int(w.Version))
 	}
 	xs, err := fromWireExchanges(w.Exchanges)
 	if err != nil {

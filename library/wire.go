@@ -19,14 +19,14 @@ import (
 
 // wireFile is a single-file library.
 type wireFile struct {
-	Version   int           `json:"version" yaml:"version"`
+	Version   wireInt       `json:"version" yaml:"version"`
 	Cassettes wireCassettes `json:"cassettes" yaml:"cassettes"`
 }
 
 // wireCassetteFile is one file of a directory library; the file name is the
 // cassette name.
 type wireCassetteFile struct {
-	Version   int           `json:"version" yaml:"version"`
+	Version   wireInt       `json:"version" yaml:"version"`
 	Exchanges wireExchanges `json:"exchanges" yaml:"exchanges"`
 }
 
@@ -51,7 +51,7 @@ type wireRequest struct {
 }
 
 type wireResponse struct {
-	Status       int         `json:"status" yaml:"status"`
+	Status       wireInt     `json:"status" yaml:"status"`
 	Headers      wireHeaders `json:"headers,omitempty" yaml:"headers,omitempty"`
 	BodyEncoding string      `json:"body_encoding,omitempty" yaml:"body_encoding,omitempty"`
 	Body         string      `json:"body,omitempty" yaml:"body,omitempty"`
@@ -73,7 +73,7 @@ func toWireExchange(ex *Exchange) wireExchange {
 			Headers: toWireHeader(ex.Request.Header),
 		},
 		Response: wireResponse{
-			Status:   ex.Response.StatusCode,
+			Status:   wireInt(ex.Response.StatusCode),
 			Headers:  toWireHeader(ex.Response.Header),
 			Trailers: toWireHeader(ex.Response.Trailer),
 			Chunks:   toWireChunks(ex.Response.Chunks),
@@ -197,7 +197,7 @@ func fromWireExchange(w *wireExchange) (Exchange, error) {
 			Header: fromWireHeader(w.Request.Headers),
 		},
 		Response: Response{
-			StatusCode: w.Response.Status,
+			StatusCode: int(w.Response.Status),
 			Header:     fromWireHeader(w.Response.Headers),
 			Trailer:    fromWireHeader(w.Response.Trailers),
 		},

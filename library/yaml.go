@@ -100,7 +100,7 @@ func yamlExchanges(xs []Exchange) *yaml.Node {
 		}
 		yamlBody(req, x.Request.Body, x.Request.BodyEncoding)
 
-		resp := yamlMap(yamlKey("status"), yamlScalar("!!int", strconv.Itoa(x.Response.Status)))
+		resp := yamlMap(yamlKey("status"), yamlScalar("!!int", strconv.Itoa(int(x.Response.Status))))
 		if len(x.Response.Headers) > 0 {
 			resp.Content = append(resp.Content, yamlKey("headers"), yamlHeaders(x.Response.Headers))
 		}
@@ -259,6 +259,33 @@ type wireChunks []string
 
 func (cs *wireChunks) UnmarshalYAML(unmarshal func(any) error) error {
 	return unmarshalList(unmarshal, (*[]string)(cs), "chunk")
+}
+
+// wireInt is a whole number of the schema (the version, a status), which
+// refuses in YAML a number that is not whole (1.5, 200.9), as JSON does:
+// yaml.v3 would truncate it into an int, silently.
+type wireInt int
+
+func (i *wireInt) UnmarshalYAML(n *yaml.Node) error {
+	v := n
+	if v.Kind == yaml.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!float" {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: cannot unmarshal !!float `%s` into int", n.Line, v.Value)}}
+	}
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int" {
+		if x, err := strconv.Atoi(v.Value); err == nil {
+			*i = wireInt(x) // the usual case, without a decoder
+			return nil
+		}
+	}
+	var x int
+	if err := n.Decode(&x); err != nil {
+		return err
+	}
+	*i = wireInt(x)
+	return nil
 }
 
 // wireHeaders are the schema's headers and trailers: in YAML, an empty

@@ -240,3 +240,34 @@ func TestYAMLEmptyTrailingDocuments(t *testing.T) {
 		}
 	}
 }
+
+// A version or status that is not a whole number is an error naming its
+// line in YAML, as JSON refuses it: yaml.v3 truncated it into an int, so
+// that "status: 200.9" replayed 200 and "version: 1.5" read as version 1,
+// silently (through an alias, the line of the value, as yaml.v3 names it).
+// Whole numbers in YAML's other forms still read.
+func TestAYAMLNumberThatIsNotWholeIsNoStatusNorVersion(t *testing.T) {
+	const req = "- request: {method: GET, url: u}\n"
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{"a version", "version: 1.5\nexchanges:\n" + req + "  response: {status: 200}\n", "c.yaml:1: cannot use a number `1.5` as an integer"},
+		{"a status", "version: 1\nexchanges:\n" + req + "  response: {status: 200.9}\n", "c.yaml:4: cannot use a number `200.9` as an integer"},
+		{"a status with an exponent", "version: 1\nexchanges:\n" + req + "  response:\n    status: 2.009e2\n", "c.yaml:5: cannot use a number `2.009e2` as an integer"},
+		{"a status through an alias", "version: 1\nexchanges:\n- request: {method: GET, url: u, body: &s 404.5}\n  response: {status: *s}\n", "c.yaml:3: cannot use a number `404.5` as an integer"},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s\n%s", tc.why, err, tc.want, tc.file)
+		}
+	}
+	if _, err := decodeCassette("c.json", JSON, "c", []byte(`{"version": 1, "exchanges": [{"request": {"method": "GET", "url": "u"}, "response": {"status": 200.9}}]}`)); err == nil {
+		t.Error("JSON: a status of 200.9 decoded")
+	}
+	for _, status := range []string{"200", "0xC8", "+200", "!!int 200"} {
+		c, err := decodeCassette("c.yaml", YAML, "c", []byte("version: 1\nexchanges:\n"+req+"  response: {status: "+status+"}\n"))
+		if err != nil || len(c.Exchanges) != 1 || c.Exchanges[0].Response.StatusCode != 200 {
+			t.Errorf("status: %s: decodeCassette = %+v, %v; want status 200", status, c, err)
+		}
+	}
+}

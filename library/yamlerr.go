@@ -139,6 +139,7 @@ var yamlTypes = map[string]string{
 	"*string":                  "a string",
 	"string":                   "a string",
 	"int":                      "an integer",
+	"library.wireInt":          "an integer",
 }
 
 func yamlName(m map[string]string, k string) string {
