@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/yamldiag"
 	"gopkg.in/yaml.v3"
 )
 
@@ -181,7 +182,7 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 			err = fileErrorf(path, 0, "cannot parse YAML: %v", r)
 			// yaml.v3 panics on a mapping or list used as a key beside a
 			// merge key, which it hashes: name that key.
-			if line, what := keyBesideMerge(data); line > 0 {
+			if line, what := yamldiag.KeyBesideMerge(data); line > 0 {
 				err = fileErrorf(path, line, "%s is used as a key beside a merge key (<<): a key is a name; quote it, or delete its line", what)
 			}
 		}
@@ -212,7 +213,7 @@ func decodeYAML(path string, data []byte, v any) (err error) {
 	}
 	probed := func() (ok bool) {
 		// The probe decodes into an interface, where yaml.v3 may panic
-		// (see keyBesideMerge) on what failed above as it should.
+		// (see yamldiag.KeyBesideMerge) on what failed above as it should.
 		defer func() {
 			if recover() != nil {
 				ok = false
@@ -341,20 +342,12 @@ func nullHeaderNames(m *yaml.Node, nulls []string, merged map[*yaml.Node]bool) [
 		switch {
 		case k.ShortTag() == "!!null":
 			nulls = append(nulls, fmt.Sprintf("line %d: header name %q is null in YAML: quote it (\"%s\"), or delete its line", k.Line, k.Value, k.Value))
-		case isMergeKey(k):
+		case yamldiag.IsMergeKey(k):
 			if merged == nil {
 				merged = map[*yaml.Node]bool{m: true}
 			}
-			v := m.Content[i+1]
-			vs := []*yaml.Node{v}
-			if v.Kind == yaml.SequenceNode {
-				vs = v.Content
-			}
-			for _, v := range vs {
-				if v.Kind == yaml.AliasNode {
-					v = v.Alias
-				}
-				if v != nil && v.Kind == yaml.MappingNode && !merged[v] {
+			for _, v := range yamldiag.Merged(m.Content[i+1]) {
+				if !merged[v] {
 					merged[v] = true
 					nulls = nullHeaderNames(v, nulls, merged)
 				}
@@ -367,12 +360,6 @@ func nullHeaderNames(m *yaml.Node, nulls []string, merged map[*yaml.Node]bool) [
 // isNullNode reports whether n is a null scalar ("null", "~", or nothing).
 func isNullNode(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
-}
-
-// isMergeKey reports whether k is the merge key of YAML 1.1, a plain <<,
-// as yaml.v3 reads it.
-func isMergeKey(k *yaml.Node) bool {
-	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
 }
 
 // yamlNode is the node of a value that an UnmarshalYAML of the obsolete

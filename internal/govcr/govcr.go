@@ -52,6 +52,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cassette-go/cassette/internal/headerkey"
+	"github.com/cassette-go/cassette/internal/yamldiag"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 	"gopkg.in/yaml.v3"
@@ -101,19 +102,10 @@ func topKeys(m *yaml.Node, seen map[*yaml.Node]bool, has map[string]bool, unknow
 		k, v := m.Content[i], m.Content[i+1]
 		switch {
 		case k.Kind != yaml.ScalarNode:
-			// yaml's error, or keyBesideMerge's.
-		case k.Value == "<<" && k.ShortTag() == "!!merge":
-			merged := []*yaml.Node{v}
-			if v.Kind == yaml.SequenceNode {
-				merged = v.Content
-			}
-			for _, mv := range merged {
-				if mv.Kind == yaml.AliasNode && mv.Alias != nil {
-					mv = mv.Alias
-				}
-				if mv.Kind == yaml.MappingNode {
-					has, unknown = topKeys(mv, seen, has, unknown)
-				}
+			// yaml's error, or yamldiag.KeyBesideMerge's.
+		case yamldiag.IsMergeKey(k):
+			for _, mv := range yamldiag.Merged(v) {
+				has, unknown = topKeys(mv, seen, has, unknown)
 			}
 		case !isNull(k) && (k.Value == "version" || k.Value == "interactions"):
 			has[k.Value] = true
@@ -215,21 +207,12 @@ func nullName(m *yaml.Node, seen map[*yaml.Node]bool) int {
 		if isNull(k) {
 			return k.Line
 		}
-		if k.Kind != yaml.ScalarNode || k.Value != "<<" || k.ShortTag() != "!!merge" {
+		if !yamldiag.IsMergeKey(k) {
 			continue
 		}
-		merged := []*yaml.Node{v}
-		if v.Kind == yaml.SequenceNode {
-			merged = v.Content
-		}
-		for _, mv := range merged {
-			if mv.Kind == yaml.AliasNode && mv.Alias != nil {
-				mv = mv.Alias
-			}
-			if mv.Kind == yaml.MappingNode {
-				if line := nullName(mv, seen); line > 0 {
-					return line
-				}
+		for _, mv := range yamldiag.Merged(v) {
+			if line := nullName(mv, seen); line > 0 {
+				return line
 			}
 		}
 	}
@@ -522,7 +505,7 @@ func decodeError(data []byte, r any, err error) error {
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "hash of unhashable type") || strings.Contains(msg, "invalid map key"):
-		if line, what := keyBesideMerge(data); line > 0 {
+		if line, what := yamldiag.KeyBesideMerge(data); line > 0 {
 			return fmt.Errorf("line %d: %s is used as a key beside a merge key (<<), which YAML cannot read: a key is a name; quote it, or delete its line", line, what)
 		}
 	case strings.HasPrefix(msg, "yaml: cannot decode ") || strings.Contains(msg, "!!binary value contains invalid base64 data"):
@@ -536,99 +519,28 @@ func decodeError(data []byte, r any, err error) error {
 		}
 	case strings.HasPrefix(msg, "yaml: unknown anchor "):
 		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "yaml: unknown anchor '"), "'")
-		if at := unknownAlias(data, name); at >= 0 {
+		if at := yamldiag.UnknownAlias(data, name); at >= 0 {
 			return fmt.Errorf("line %d: the alias *%s names no anchor &%s above it: write the value out, or add the anchor", lineOf(data, at), name, name)
 		}
 	}
 	return err
 }
 
-// unknownAlias returns the offset in data of the alias *name that yaml.v3
-// refused as naming no anchor, -1 if it is not found. yaml.v3 gives no
-// tree then, so the alias is looked for in the text, where "*name" may
-// also be in a string or a comment: each place that looks like it (not
-// followed by a character of a longer name) is renamed apart, and yaml.v3,
-// run again, names the one that is an alias.
-func unknownAlias(data []byte, name string) int {
-	var at []int
-	look := []byte("*" + name)
-	for i := 0; ; {
-		j := bytes.Index(data[i:], look)
-		if j < 0 {
-			break
-		}
-		i += j + len(look)
-		if i == len(data) || !strings.ContainsRune(anchorChars, rune(data[i])) {
-			at = append(at, i-len(look))
-		}
-	}
-	const probe = "cassette-probe-"
-	var renamed []byte
-	last := 0
-	for i, a := range at {
-		renamed = append(renamed, data[last:a]...)
-		renamed = strconv.AppendInt(append(renamed, "*"+probe...), int64(i), 10)
-		last = a + len(look)
-	}
-	renamed = append(renamed, data[last:]...)
-	err := parseAll(renamed)
-	if err == nil {
-		return -1
-	}
-	s, ok := strings.CutPrefix(err.Error(), "yaml: unknown anchor '"+probe)
-	if !ok {
-		return -1
-	}
-	s, _, _ = strings.Cut(s, "'")
-	if i, err := strconv.Atoi(s); err == nil && i < len(at) {
-		return at[i]
-	}
-	return -1
-}
-
-// anchorChars are those of the name of an anchor, as yaml.v3 reads it.
-const anchorChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-"
-
-// parseAll parses every YAML document of data into nodes, returning the
-// first error.
-func parseAll(data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for {
-		var n yaml.Node
-		if err := decodeNext(dec, &n); err != nil {
-			if err == io.EOF {
-				return nil
-			}
-			return err
-		}
-	}
-}
-
 // badTaggedScalar returns the line of the first scalar of data, in the
 // order of the file, with a tag (!!int, !!binary...) its value does not
 // fit, and yaml's words for it; line is 0 if there is none.
 func badTaggedScalar(data []byte) (line int, what string) {
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil {
-		return 0, ""
-	}
-	var walk func(n *yaml.Node) bool
-	walk = func(n *yaml.Node) bool {
-		if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 {
-			var v any
-			if err := n.Decode(&v); err != nil {
-				line, what = n.Line, strings.TrimPrefix(err.Error(), "yaml: ")
-				return true
-			}
+	yamldiag.First(yamldiag.Tree(data), func(n *yaml.Node) bool {
+		if n.Kind != yaml.ScalarNode || n.Style&yaml.TaggedStyle == 0 {
+			return false
 		}
-		for _, c := range n.Content {
-			if walk(c) {
-				return true
-			}
+		var v any
+		if err := n.Decode(&v); err != nil {
+			line, what = n.Line, strings.TrimPrefix(err.Error(), "yaml: ")
+			return true
 		}
 		return false
-	}
-	walk(&doc)
+	})
 	return line, what
 }
 
@@ -654,55 +566,10 @@ func yamlText(data []byte) error {
 	return nil
 }
 
-// lineOf returns the line, from 1, of the byte at offset i of data.
+// lineOf returns the line, from 1, of the byte at offset i of data: each
+// "\r\n", "\r" and "\n" ends one. Unlike yamldiag.Line, which counts
+// as yaml.v3 does, it does not count U+0085, U+2028 and U+2029.
 func lineOf(data []byte, i int) int {
 	data = data[:i]
 	return 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
-}
-
-// keyBesideMerge returns the line of the first key of data, in the order of
-// the file, that is a mapping or a list (or an alias of one) in a mapping
-// that also has a merge key (<<), and what it is ("a mapping" or "a list");
-// line is 0 if there is none.
-func keyBesideMerge(data []byte) (line int, what string) {
-	var doc yaml.Node
-	if yaml.Unmarshal(data, &doc) != nil {
-		return 0, ""
-	}
-	seen := make(map[*yaml.Node]bool)
-	var walk func(n *yaml.Node) bool
-	walk = func(n *yaml.Node) bool {
-		if n == nil || seen[n] {
-			return false
-		}
-		seen[n] = true
-		if n.Kind == yaml.MappingNode {
-			merge, keyLine, keyWhat := false, 0, ""
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				k := n.Content[i]
-				merge = merge || k.Kind == yaml.ScalarNode && k.Value == "<<" && k.ShortTag() == "!!merge"
-				if k.Kind == yaml.AliasNode && k.Alias != nil {
-					k = k.Alias
-				}
-				if keyLine == 0 && (k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode) {
-					keyLine, keyWhat = n.Content[i].Line, "a mapping"
-					if k.Kind == yaml.SequenceNode {
-						keyWhat = "a list"
-					}
-				}
-			}
-			if merge && keyLine > 0 {
-				line, what = keyLine, keyWhat
-				return true
-			}
-		}
-		for _, c := range n.Content {
-			if walk(c) {
-				return true
-			}
-		}
-		return false
-	}
-	walk(&doc)
-	return line, what
 }
