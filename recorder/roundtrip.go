@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -432,10 +433,12 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 // handler that sets trailers and writes nothing), and the client reads a
 // ContentLength of 0 and gets the trailers at the end of the body. Such an
 // answer is stored when its body ends, or is closed, as any other; one
-// whose header ended its stream (net/http's HTTP/2 transport then gives a
-// body of its own, not http.NoBody) ends at its first read. Over HTTP/1.1
-// trailers follow only a chunked body, which has no Content-Length. A 204
-// or 304 has no body, and trailers announced alone are waited for.
+// whose header ended its stream (a plain empty answer, a gRPC
+// trailers-only one) has nothing after it: Go's HTTP/2 transports give it
+// a body of their own, not http.NoBody, which endedStream tells. Over
+// HTTP/1.1 trailers follow only a chunked body, which has no
+// Content-Length. A 204 or 304 has no body, and trailers announced alone
+// are waited for.
 func complete(resp *http.Response, method string) bool {
 	switch {
 	case resp.Body == nil || resp.Body == http.NoBody || method == http.MethodHead:
@@ -443,7 +446,21 @@ func complete(resp *http.Response, method string) bool {
 	case resp.ContentLength != 0 || len(resp.Trailer) > 0:
 		return false
 	}
-	return resp.ProtoMajor < 2 || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified
+	return resp.ProtoMajor < 2 || resp.StatusCode == http.StatusNoContent || resp.StatusCode == http.StatusNotModified ||
+		endedStream(resp.Body)
+}
+
+// endedStream reports whether body is the one Go's HTTP/2 transports give
+// an answer whose header ended its stream: net/http's bundled one, and
+// golang.org/x/net/http2's (its package, as the other, named http2). That
+// body is an empty value of an unexported type, which only its name
+// tells; a body of any other type is waited for, as any other.
+func endedStream(body io.ReadCloser) bool {
+	switch reflect.TypeOf(body).String() {
+	case "http.http2noBodyReader", "http2.noBodyReader":
+		return true
+	}
+	return false
 }
 
 // spillSize is the size above which a response body is written to a body
