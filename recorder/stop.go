@@ -41,6 +41,8 @@ var errClosedBody = errors.New("http: read on closed response body")
 //     stopping at the size limit);
 //   - a stream (no Content-Length) that goes on is stored as far as it
 //     arrived, as a complete stream;
+//   - a body of known length all of which arrived, but not its end (the
+//     trailers an HTTP/2 upstream holds back), is stored as it is;
 //   - a body of known length that has not arrived whole is read to its end
 //     in the background, up to the size limit and for at most
 //     UpstreamTimeout, and stored whole: the round tripper's Close waits
@@ -126,6 +128,21 @@ func (c *capture) Close() error {
 		case <-limit.C:
 			// The body did not end its Read when closed (a transport of
 			// the caller's own): the drain still owns the copy.
+			c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body, and the upstream body did not stop when closed (its transport's Close does not end a Read in progress)",
+				c.req.Method, c.rt.redact.URL(c.url))
+		}
+	case c.length >= 0 && c.arrived.Load() == c.length:
+		// All its length came (arrived, as the drain may be adding to
+		// size), only its end has not (trailers an HTTP/2
+		// upstream holds back after an empty body, say): stored as it
+		// is, without them, rather than waited for until UpstreamTimeout.
+		c.closeBody()
+		limit := time.NewTimer(drainMax)
+		defer limit.Stop()
+		select {
+		case <-finished:
+			c.end()
+		case <-limit.C:
 			c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body, and the upstream body did not stop when closed (its transport's Close does not end a Read in progress)",
 				c.req.Method, c.rt.redact.URL(c.url))
 		}
