@@ -454,7 +454,10 @@ func complete(resp *http.Response, method string) bool {
 // an answer whose header ended its stream: net/http's bundled one, and
 // golang.org/x/net/http2's (its package, as the other, named http2). That
 // body is an empty value of an unexported type, which only its name
-// tells; a body of any other type is waited for, as any other.
+// tells; a body of any other type is waited for, as any other. An upstream
+// transport that wraps the body in a type of its own (a middleware given
+// to Transport) hides it: such an answer is stored when its body ends or
+// is closed, as the README says.
 func endedStream(body io.ReadCloser) bool {
 	switch reflect.TypeOf(body).String() {
 	case "http.http2noBodyReader", "http2.noBodyReader":
