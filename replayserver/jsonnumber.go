@@ -96,9 +96,13 @@ func decimalValue(s string) (string, bool) {
 	trimmed := strings.TrimRight(digits, "0")
 	exp += len(digits) - len(trimmed)
 	digits = trimmed
+	point := len(digits) + exp
+	if point-1 > maxNumberText || point-1 < -maxNumberText {
+		return "", false // its canonical form's exponent would be refused
+	}
 	const plain = 21 // the exponents within which a value is written without one
 	var out string
-	switch point := len(digits) + exp; {
+	switch {
 	case exp >= 0 && point <= plain:
 		out = digits + strings.Repeat("0", exp)
 	case exp < 0 && point > 0:
@@ -114,6 +118,9 @@ func decimalValue(s string) (string, bool) {
 	}
 	if neg {
 		out = "-" + out
+	}
+	if len(out) > maxNumberText {
+		return "", false // as its canonical form would be
 	}
 	return out, true
 }

@@ -42,7 +42,10 @@ func TestDecimalValue(t *testing.T) {
 	}
 	// An exponent an int holds but whose zeros no memory does (it
 	// panicked in strings.Repeat), and the sums near its limits.
-	for _, in := range []string{"1e9223372036854775807", "10e9223372036854775807", "1e-9223372036854775808", "0.1e-9223372036854775808", "1e65537"} {
+	// So is one whose canonical form would be refused: its exponent past
+	// the bound (10000e65533 is 1e65537), or its text past it (0.000...1).
+	longTiny := strings.Repeat("1", 65529) + "e-65549"
+	for _, in := range []string{"1e9223372036854775807", "10e9223372036854775807", "1e-9223372036854775808", "0.1e-9223372036854775808", "1e65537", "10000e65533", "0.0001e-65533", longTiny} {
 		if got, ok := decimalValue(in); ok {
 			t.Errorf("decimalValue(%q) = %.40q, true; want false (compared as written)", in, got)
 		}
