@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/h2api"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -24,13 +24,13 @@ import (
 // first; a body never closed was stored only at the test's end, with a
 // line saying so, and through NewRoundTripper not at all.
 func TestAnEmptyAnswerWhoseHeaderEndedItsStreamIsStoredAsItArrives(t *testing.T) {
-	for _, kind := range []string{"tls", "h2c"} {
+	for _, kind := range h2api.Kinds {
 		t.Run(kind, func(t *testing.T) {
 			var (
 				mu    sync.Mutex // guards polls
 				polls int
 			)
-			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv, upstream := h2api.Start(kind, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				mu.Lock()
 				polls++
 				n := polls
@@ -43,17 +43,6 @@ func TestAnEmptyAnswerWhoseHeaderEndedItsStreamIsStoredAsItArrives(t *testing.T)
 					fmt.Fprintf(w, "ready after %d", n)
 				}
 			}))
-			var upstream http.RoundTripper
-			if kind == "tls" {
-				srv.EnableHTTP2 = true
-				srv.StartTLS()
-				upstream = srv.Client().Transport
-			} else {
-				srv.Config.Protocols = new(http.Protocols)
-				srv.Config.Protocols.SetUnencryptedHTTP2(true)
-				srv.Start()
-				upstream = &http.Transport{Protocols: srv.Config.Protocols}
-			}
 			defer srv.Close()
 			dir := filepath.Join(t.TempDir(), "api")
 			var (

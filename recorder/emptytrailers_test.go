@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/h2api"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -20,37 +21,9 @@ import (
 // now once its body has ended, by every recording path, read or only
 // closed by the client; over HTTP/2 and h2c alike.
 func TestAnEmptyAnswerOverHTTP2IsStoredWithTheTrailersThatFollowIt(t *testing.T) {
-	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/announced":
-			w.Header().Set("Trailer", "X-Sum")
-			w.Header().Set("Content-Length", "0")
-			w.WriteHeader(http.StatusOK)
-			w.Header().Set("X-Sum", "v")
-		case "/unannounced":
-			w.Header().Set("Content-Length", "0")
-			w.WriteHeader(http.StatusOK)
-			w.Header().Set(http.TrailerPrefix+"X-Sum", "v")
-		case "/nothing":
-			w.Header().Set("Trailer", "X-Sum")
-			w.WriteHeader(http.StatusOK)
-			w.Header().Set("X-Sum", "v")
-		}
-	})
-	paths := []string{"/announced", "/unannounced", "/nothing"}
-	for _, kind := range []string{"tls", "h2c"} {
-		srv := httptest.NewUnstartedServer(api)
-		var upstream http.RoundTripper
-		if kind == "tls" {
-			srv.EnableHTTP2 = true
-			srv.StartTLS()
-			upstream = srv.Client().Transport
-		} else {
-			srv.Config.Protocols = new(http.Protocols)
-			srv.Config.Protocols.SetUnencryptedHTTP2(true)
-			srv.Start()
-			upstream = &http.Transport{Protocols: srv.Config.Protocols}
-		}
+	paths := h2api.EmptyPaths
+	for _, kind := range h2api.Kinds {
+		srv, upstream := h2api.Start(kind, h2api.EmptyWithTrailers)
 		defer srv.Close()
 		// Each way of recording sends GET path and returns what the
 		// client got, the library holding the exchange once it returns.

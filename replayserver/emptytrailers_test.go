@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/h2api"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -19,23 +20,7 @@ import (
 func TestAnEmptyAnswerWithTrailersFromAnHTTP2APIReplaysWithThem(t *testing.T) {
 	t.Setenv(replayserver.EnvMode, "")
 	t.Setenv("CI", "")
-	api := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/announced":
-			w.Header().Set("Trailer", "X-Sum")
-			w.Header().Set("Content-Length", "0")
-			w.WriteHeader(http.StatusOK)
-			w.Header().Set("X-Sum", "v")
-		case "/unannounced":
-			w.Header().Set("Content-Length", "0")
-			w.WriteHeader(http.StatusOK)
-			w.Header().Set(http.TrailerPrefix+"X-Sum", "v")
-		case "/nothing":
-			w.Header().Set("Trailer", "X-Sum")
-			w.WriteHeader(http.StatusOK)
-			w.Header().Set("X-Sum", "v")
-		}
-	}))
+	api := httptest.NewUnstartedServer(h2api.EmptyWithTrailers)
 	api.EnableHTTP2 = true
 	api.StartTLS()
 	defer api.Close()
@@ -57,7 +42,7 @@ func TestAnEmptyAnswerWithTrailersFromAnHTTP2APIReplaysWithThem(t *testing.T) {
 	}
 	const want = `X-Sum: ["v"]`
 	for _, mode := range []replayserver.Mode{replayserver.ModeRecord, replayserver.ModeOnce, replayserver.ModeRerecord} {
-		for _, path := range []string{"/announced", "/unannounced", "/nothing"} {
+		for _, path := range h2api.EmptyPaths {
 			dir := filepath.Join(t.TempDir(), "api")
 			t.Run(string(mode)+path+" recording", func(t *testing.T) {
 				srv := replayserver.New(t, dir, replayserver.WithMode(mode), replayserver.TLS(),
