@@ -57,7 +57,8 @@ func (r Rules) For(req *http.Request) Rules {
 // r.For(req), and the body rule is chosen by req's media type as
 // [Rules.Bodies] says (a Content-Type that the request's Connection names
 // counts as absent, as Name reads it), which reads a gzip-encoded body
-// decoded. It returns
+// decoded, and the body of an upload signed chunk by chunk by what its
+// chunks hold (see the package documentation). It returns
 // nil when body is empty, or decodes to nothing, or the rule ignores it
 // (returns nil or an empty slice), and never an empty slice.
 // The result may be body itself: do not modify it.
@@ -97,6 +98,12 @@ var ignoreBody = reflect.ValueOf(IgnoreBody).Pointer()
 func (r Rules) canonicalBody(req *http.Request, h headerkey.Fields, body []byte) []byte {
 	if len(body) == 0 {
 		return nil
+	}
+	if req != nil && streamingPayload(h) {
+		// Its chunks are signed with the time: named by what they hold.
+		if body = awsChunkedPayload(body); len(body) == 0 {
+			return nil
+		}
 	}
 	if len(r.Bodies) == 0 {
 		return body

@@ -75,6 +75,11 @@
 //
 // By default the "~b" suffix hashes the body byte for byte, so two JSON
 // bodies that differ only in key order or whitespace get two cassettes.
+// The body of an upload that AWS's SigV4 signs chunk by chunk (its
+// X-Amz-Content-Sha256 is a "STREAMING-..." payload, framed in
+// aws-chunked) is read as the data its chunks hold, without their sizes,
+// signatures and trailer, by the default rule and any other: the
+// signatures are new on every run.
 // [Rules.Bodies] chooses a [BodyRule] by the media type of the request
 // (its Content-Type without parameters, "application/json"), a structured
 // suffix ("+json") or a fallback for any type (""). A rule returns the

@@ -58,6 +58,7 @@ var goldenSpecs = []spec{
 	{method: "GET", url: "https://storage.example.com/b/o", header: []string{"Range: bytes=0-4"}},
 	{method: "GET", url: "https://storage.example.com/b/o", header: []string{"Range: bytes=6-8"}},
 	{method: "GET", url: "https://storage.example.com/b/o", header: []string{"range: bytes=6-8"}, rules: Rules{Headers: []string{"range"}}},
+	upload(signed, "5;chunk-signature="+strings.Repeat("a1", 32)+"\r\nhello\r\n0;chunk-signature="+strings.Repeat("b2", 32)+"\r\n\r\n"),
 }
 
 // TestGolden pins the names of goldenSpecs: a change of naming renames

@@ -1,0 +1,81 @@
+package naming
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/cassette-go/cassette/internal/headerkey"
+)
+
+// streamingPayload reports whether a request whose header's fields are h
+// sends its body in AWS's chunked framing (aws-chunked): its
+// X-Amz-Content-Sha256 is one of SigV4's streaming payloads
+// ("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+// ...), as minio-go sends an upload over plain HTTP and the AWS SDKs one
+// with a trailing checksum.
+func streamingPayload(h headerkey.Fields) bool {
+	v := strings.TrimSpace(h.Get("X-Amz-Content-Sha256"))
+	return len(v) > len("STREAMING-") && strings.EqualFold(v[:len("STREAMING-")], "STREAMING-")
+}
+
+// awsChunkedPayload returns the payload a body framed in aws-chunked
+// holds: the data of its chunks, one after the other, without the size
+// lines, their extensions (";chunk-signature=...", a signature of the
+// signing time and key, new on every run) and the trailer after the last
+// chunk (a checksum of the data, and its signature). A body that is not
+// so framed, or ends before its last chunk, is returned as it is.
+func awsChunkedPayload(body []byte) []byte {
+	var out []byte
+	rest := body
+	for {
+		line, after, ok := bytes.Cut(rest, []byte("\r\n"))
+		if !ok {
+			return body
+		}
+		size, ext, _ := bytes.Cut(line, []byte(";"))
+		if len(ext) > 0 && len(line) == len(size) {
+			return body
+		}
+		n, ok := hexSize(size)
+		if !ok {
+			return body
+		}
+		if n == 0 {
+			// The last chunk: what follows is the trailer, no payload.
+			if out == nil {
+				out = []byte{}
+			}
+			return out
+		}
+		if len(after) < 2 || n > uint64(len(after)-2) || after[n] != '\r' || after[n+1] != '\n' {
+			return body
+		}
+		if out == nil {
+			out = make([]byte, 0, len(body))
+		}
+		out = append(out, after[:n]...)
+		rest = after[n+2:]
+	}
+}
+
+// hexSize parses the size of a chunk: 1 to 16 hexadecimal digits.
+func hexSize(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 16 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		n = n<<4 | uint64(c)
+	}
+	return n, true
+}
