@@ -32,10 +32,7 @@ func awsChunkedPayload(body []byte) []byte {
 		if !ok {
 			return body
 		}
-		size, ext, _ := bytes.Cut(line, []byte(";"))
-		if len(ext) > 0 && len(line) == len(size) {
-			return body
-		}
+		size, _, _ := bytes.Cut(line, []byte(";"))
 		n, ok := hexSize(size)
 		if !ok {
 			return body
