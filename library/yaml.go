@@ -275,7 +275,7 @@ func (i *wireInt) UnmarshalYAML(n *yaml.Node) error {
 	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!float" {
 		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: cannot unmarshal !!float `%s` into int", n.Line, v.Value)}}
 	}
-	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int" {
+	if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int" && !leadingZero(v.Value) {
 		if x, err := strconv.Atoi(v.Value); err == nil {
 			*i = wireInt(x) // the usual case, without a decoder
 			return nil
@@ -287,6 +287,14 @@ func (i *wireInt) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*i = wireInt(x)
 	return nil
+}
+
+// leadingZero reports whether the integer s has a leading zero (0310,
+// +0310), which yaml.v3 reads as octal, as YAML 1.1 does (and as it did
+// here before wireInt), where strconv.Atoi would read it as decimal.
+func leadingZero(s string) bool {
+	s = strings.TrimLeft(s, "+-")
+	return len(s) > 1 && s[0] == '0'
 }
 
 // wireHeaders are the schema's headers and trailers: in YAML, an empty

@@ -264,7 +264,9 @@ func TestAYAMLNumberThatIsNotWholeIsNoStatusNorVersion(t *testing.T) {
 	if _, err := decodeCassette("c.json", JSON, "c", []byte(`{"version": 1, "exchanges": [{"request": {"method": "GET", "url": "u"}, "response": {"status": 200.9}}]}`)); err == nil {
 		t.Error("JSON: a status of 200.9 decoded")
 	}
-	for _, status := range []string{"200", "0xC8", "+200", "!!int 200"} {
+	// A leading zero is octal to yaml.v3 (YAML 1.1), as it was before
+	// wireInt: 0310 is 200, not 310.
+	for _, status := range []string{"200", "0xC8", "+200", "!!int 200", "0310", "+0310", "0o310"} {
 		c, err := decodeCassette("c.yaml", YAML, "c", []byte("version: 1\nexchanges:\n"+req+"  response: {status: "+status+"}\n"))
 		if err != nil || len(c.Exchanges) != 1 || c.Exchanges[0].Response.StatusCode != 200 {
 			t.Errorf("status: %s: decodeCassette = %+v, %v; want status 200", status, c, err)
