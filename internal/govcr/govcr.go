@@ -517,6 +517,15 @@ func decodeError(data []byte, r any, err error) error {
 			}
 			return fmt.Errorf("line %d: %s: remove the tag (!!...) or correct the value", line, what)
 		}
+	case strings.Contains(msg, "map merge requires map or sequence of maps as the value"):
+		if line := yamldiag.BadMergeLine(data); line > 0 {
+			return fmt.Errorf("line %d: the value of a merge key (<<) is not a mapping, an alias of one, or a list of them: correct it, or delete its line", line)
+		}
+	case strings.HasPrefix(msg, "yaml: anchor '") && strings.HasSuffix(msg, "' value contains itself"):
+		name := strings.TrimSuffix(strings.TrimPrefix(msg, "yaml: anchor '"), "' value contains itself")
+		if line := yamldiag.SelfAliasLine(data, name); line > 0 {
+			return fmt.Errorf("line %d: the alias *%s is inside the value of its own anchor &%s: write the value out, or delete the alias", line, name, name)
+		}
 	case strings.HasPrefix(msg, "yaml: unknown anchor "):
 		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "yaml: unknown anchor '"), "'")
 		if at := yamldiag.UnknownAlias(data, name); at >= 0 {

@@ -302,8 +302,8 @@ func TestImportErrorsNameLine(t *testing.T) {
 }
 
 // The errors yaml.v3 gives without a line (a byte that is not UTF-8, a
-// control character, a value its tag does not fit, an alias of no anchor)
-// are said with the line and what to do.
+// control character, a value its tag does not fit, an alias of no anchor
+// or inside its own anchor, a merge of what is not a mapping) are said with the line and what to do.
 func TestImportYAMLErrorsNameLine(t *testing.T) {
 	const head = "version: 2\ninteractions:\n  - {request: {method: GET, url: 'https://a/x'}, response: {code: 200}}\n"
 	for _, tc := range []struct{ why, cassette, want string }{
@@ -314,6 +314,9 @@ func TestImportYAMLErrorsNameLine(t *testing.T) {
 		{"base64 in a header", head + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      code: 200\n      headers: {X: [!!binary '@']}\n", "line 7: !!binary value contains invalid base64 data"},
 		{"a tag the value does not fit", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: !!int x}}\n", "line 4: cannot decode !!str `x` as a !!int: remove the tag"},
 		{"an alias of no anchor", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: *nope}}\n", "line 4: the alias *nope names no anchor &nope above it"},
+		{"an alias inside its own anchor", head + "  - request: &r {method: GET, url: 'https://a/y', x: [*r]}\n    response: {code: 200}\n", "line 4: the alias *r is inside the value of its own anchor &r: write the value out"},
+		{"a merge of a number", head + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      <<: 7\n      code: 200\n", "line 6: the value of a merge key (<<) is not a mapping"},
+		{"a merge of a list holding a string", head + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      <<: [{code: 200}, x]\n", "line 6: the value of a merge key (<<) is not a mapping"},
 	} {
 		t.Run(tc.why, func(t *testing.T) {
 			if _, err := Import([]byte(tc.cassette)); err == nil || !strings.Contains(err.Error(), tc.want) {
