@@ -529,7 +529,7 @@ func decodeError(data []byte, r any, err error) error {
 	case strings.HasPrefix(msg, "yaml: unknown anchor "):
 		name, _, _ := strings.Cut(strings.TrimPrefix(msg, "yaml: unknown anchor '"), "'")
 		if at := yamldiag.UnknownAlias(data, name); at >= 0 {
-			return fmt.Errorf("line %d: the alias *%s names no anchor &%s above it: write the value out, or add the anchor", lineOf(data, at), name, name)
+			return fmt.Errorf("line %d: the alias *%s names no anchor &%s above it: write the value out, or add the anchor", yamldiag.Line(data, at), name, name)
 		}
 	}
 	return err
@@ -565,20 +565,12 @@ func yamlText(data []byte) error {
 		r, size := utf8.DecodeRune(data[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			return fmt.Errorf("line %d: byte 0x%02X is not UTF-8 text: save the file as UTF-8 (go-vcr writes a body or header value that is not text as !!binary base64)", lineOf(data, i), data[i])
+			return fmt.Errorf("line %d: byte 0x%02X is not UTF-8 text: save the file as UTF-8 (go-vcr writes a body or header value that is not text as !!binary base64)", yamldiag.Line(data, i), data[i])
 		case !(r == '\t' || r == '\n' || r == '\r' || r >= 0x20 && r <= 0x7E || r == 0x85 ||
 			r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000):
-			return fmt.Errorf("line %d: control character %U, which YAML does not allow in a file: write it as an escape (\"\\x%02X\") in a double-quoted string, or the value as !!binary base64", lineOf(data, i), r, r)
+			return fmt.Errorf("line %d: control character %U, which YAML does not allow in a file: write it as an escape (\"\\x%02X\") in a double-quoted string, or the value as !!binary base64", yamldiag.Line(data, i), r, r)
 		}
 		i += size
 	}
 	return nil
-}
-
-// lineOf returns the line, from 1, of the byte at offset i of data: each
-// "\r\n", "\r" and "\n" ends one. Unlike yamldiag.Line, which counts
-// as yaml.v3 does, it does not count U+0085, U+2028 and U+2029.
-func lineOf(data []byte, i int) int {
-	data = data[:i]
-	return 1 + bytes.Count(data, []byte("\n")) + bytes.Count(data, []byte("\r")) - bytes.Count(data, []byte("\r\n"))
 }

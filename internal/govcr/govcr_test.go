@@ -309,6 +309,7 @@ func TestImportYAMLErrorsNameLine(t *testing.T) {
 	for _, tc := range []struct{ why, cassette, want string }{
 		{"Latin-1 text", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: caf\xe9}}\n", "line 4: byte 0xE9 is not UTF-8 text: save the file as UTF-8"},
 		{"Latin-1 text after CRLF", strings.ReplaceAll(head, "\n", "\r\n") + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: caf\xe9}}\r\n", "line 4: byte 0xE9"},
+		{"Latin-1 text after a body holding U+2028", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: 'a\u2028b'}}\n  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: caf\xe9}}\n", "line 6: byte 0xE9"},
 		{"a control character", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: \"a\x01\"}}\n", `line 4: control character U+0001, which YAML does not allow in a file: write it as an escape ("\x01")`},
 		{"base64 that is not", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: !!binary 'aGk'}}\n", "line 4: !!binary value contains invalid base64 data: a body or header value that is not text is base64 after !!binary; restore it"},
 		{"base64 in a header", head + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      code: 200\n      headers: {X: [!!binary '@']}\n", "line 7: !!binary value contains invalid base64 data"},
@@ -425,6 +426,10 @@ func TestImportUnknownAnchorLookAlikes(t *testing.T) {
 		{"after a string and a comment", head + "    response:\n      code: 200\n      body: 'see *nope here' # and *nope\n      headers: {A: [*nope]}\n", "line 7"},
 		{"after a block of text", head + "    response:\n      code: 200\n      body: |\n        *nope\n      headers: {A: [*nope]}\n", "line 8"},
 		{"as a key, after a string", head + "    response:\n      code: 200\n      body: '*nope'\n      headers:\n        *nope: [a]\n", "line 8"},
+		// yaml.v3 ends a line at U+2028 (and U+0085, U+2029), as go-vcr's
+		// writer does in a body holding one: the lines it names for the
+		// interactions count it, so the alias's line counts it too.
+		{"after a body holding U+2028", head + "    response:\n      code: 200\n      body: 'a\u2028b'\n      headers: {A: [*nope]}\n", "line 8"},
 		{"after lines ending with CR", "version: 2\rinteractions:\r  - request: {method: GET, url: 'https://a/x', body: '*nope'}\r    response: {code: 200, body: *nope}\r", "line 4"},
 	} {
 		want := "read go-vcr cassette: " + tc.want + ": the alias *nope names no anchor &nope above it"
