@@ -130,9 +130,17 @@ func (v *version) UnmarshalYAML(n *yaml.Node) error {
 			return fmt.Errorf("line %d: version %s is not a whole number: want 1 or 2", n.Line, n.Value)
 		}
 	}
+	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+		if _, err := strconv.Atoi(strings.TrimSpace(n.Value)); err == nil {
+			return fmt.Errorf("line %d: version %q is quoted: go-vcr writes a number (version: 2); remove the quotes", n.Line, n.Value)
+		}
+	}
 	var i int
 	if err := n.Decode(&i); err != nil {
 		return err
+	}
+	if i < 0 || i > 2 {
+		return fmt.Errorf("line %d: version %d, want 1 or 2: go-vcr v4 writes 2, its earlier versions 1", n.Line, i)
 	}
 	*v = version(i)
 	return nil
@@ -297,8 +305,6 @@ func ImportWith(data []byte, prepare func(*library.Exchange) error, rules naming
 	switch {
 	case f.Version == 0 && !bytes.Contains(data, []byte("interactions")):
 		return nil, errors.New("read go-vcr cassette: no version and no interactions: not a go-vcr cassette")
-	case f.Version < 0 || f.Version > 2:
-		return nil, fmt.Errorf("read go-vcr cassette: version %d, want 1 or 2", f.Version)
 	}
 	var out []library.Cassette
 	index := make(map[string]int) // position in out, by name

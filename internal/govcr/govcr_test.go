@@ -402,7 +402,8 @@ func TestImportNoInteractionsKey(t *testing.T) {
 }
 
 // A version that is not a whole number is refused, naming its line:
-// yaml.v3 read 2.5 as 2. A whole number written as 2.0 is still 2.
+// yaml.v3 read 2.5 as 2. So is one out of range (3) or quoted ('2'), which
+// named none, or only in yaml.v3's words. A whole number written as 2.0 is still 2.
 func TestImportVersionNotWhole(t *testing.T) {
 	const one = "interactions:\n  - request: {url: 'http://x/', method: GET}\n    response: {code: 200}\n"
 	for _, v := range []string{"2.5", "1.9", ".nan", "-.inf"} {
@@ -410,6 +411,18 @@ func TestImportVersionNotWhole(t *testing.T) {
 		want := "read go-vcr cassette: line 2: version " + v + " is not a whole number: want 1 or 2"
 		if _, err := Import([]byte(file)); err == nil || err.Error() != want {
 			t.Errorf("Import(version: %s) = %v, want %s", v, err, want)
+		}
+	}
+	// A version out of range, or quoted, names its line too.
+	for v, want := range map[string]string{
+		"3":   "line 2: version 3, want 1 or 2: go-vcr v4 writes 2",
+		"-1":  "line 2: version -1, want 1 or 2",
+		"'2'": `line 2: version "2" is quoted: go-vcr writes a number (version: 2); remove the quotes`,
+		`"1"`: `line 2: version "1" is quoted`,
+	} {
+		file := "# go-vcr\nversion: " + v + "\n" + one
+		if _, err := Import([]byte(file)); err == nil || !strings.HasPrefix(err.Error(), "read go-vcr cassette: "+want) {
+			t.Errorf("Import(version: %s) = %v, want %s...", v, err, want)
 		}
 	}
 	if cs, err := Import([]byte("version: 2.0\n" + one)); err != nil || len(cs) != 1 {
