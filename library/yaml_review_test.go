@@ -3,6 +3,7 @@ package library
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -271,5 +272,31 @@ func TestAYAMLNumberThatIsNotWholeIsNoStatusNorVersion(t *testing.T) {
 		if err != nil || len(c.Exchanges) != 1 || c.Exchanges[0].Response.StatusCode != 200 {
 			t.Errorf("status: %s: decodeCassette = %+v, %v; want status 200", status, c, err)
 		}
+	}
+}
+
+// A %YAML directive of a version yaml.v3 does not read (1.2) is said as
+// such, naming its line, not in yaml.v3's words ("found incompatible YAML
+// document"); aliases of aliases that expand past what yaml.v3 takes (a
+// "billion laughs" of merges) name the line of the first alias of an
+// alias, where yaml.v3 names none.
+func TestYAMLDirectiveAndExcessiveAliasing(t *testing.T) {
+	laughs := "version: 1\nexchanges:\n- request: {method: GET, url: u, headers: &h0 {A: [b, c, d, e, f, g, h, i, j]}}\n  response: {status: 200}\n"
+	for i := 1; i <= 6; i++ {
+		laughs += fmt.Sprintf("- request: {method: GET, url: u, headers: &h%d {<<: [%s]}}\n  response: {status: 200}\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*h%d,", i-1), 9), ","))
+	}
+	for _, tc := range []struct {
+		why, file, want string
+	}{
+		{"%YAML 1.2", "# a cassette\n%YAML 1.2\n---\nversion: 1\nexchanges: []\n", "c.yaml:2: the %YAML directive names a version other than 1.1, the only one the YAML reader takes: delete its line"},
+		{"a billion laughs", laughs, "c.yaml:7: the aliases (*name) of aliases from here expand into more values than the reader takes: write the values out, or use fewer aliases"},
+	} {
+		_, err := decodeCassette("c.yaml", YAML, "c", []byte(tc.file))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: decodeCassette = %v, want %s", tc.why, err, tc.want)
+		}
+	}
+	if _, err := decodeCassette("c.yaml", YAML, "c", []byte("%YAML 1.1\n---\nversion: 1\nexchanges: []\n")); err != nil {
+		t.Errorf("%%YAML 1.1: %v", err)
 	}
 }

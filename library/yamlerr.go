@@ -159,6 +159,12 @@ func yamlError(path string, data []byte, err error) error {
 		// collection, or else of the problem.
 		line++
 	}
+	if msg == "found incompatible YAML document" {
+		// yaml.v3 reads YAML 1.1 alone, and names the line of a %YAML
+		// directive of another version (1.2): what a cassette file holds
+		// reads the same in both.
+		msg = "the %YAML directive names a version other than 1.1, the only one the YAML reader takes: delete its line"
+	}
 	if strings.Contains(msg, "tab character") {
 		// yaml.v3 names the line before; the tab is in the indentation
 		// of the first line from there that has one.
@@ -218,6 +224,10 @@ func yamlLineless(data []byte, msg string) (line int, said string) {
 	case msg == "!!binary value contains invalid base64 data":
 		if l := yamldiag.BadBinaryLine(data); l > 0 {
 			return l, "a value tagged !!binary is not base64: delete the tag, or correct the value"
+		}
+	case msg == "document contains excessive aliasing":
+		if l := yamldiag.NestedAliasLine(data); l > 0 {
+			return l, "the aliases (*name) of aliases from here expand into more values than the reader takes: write the values out, or use fewer aliases"
 		}
 	case msg == "map merge requires map or sequence of maps as the value":
 		if l := yamldiag.BadMergeLine(data); l > 0 {

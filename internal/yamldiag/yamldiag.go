@@ -225,6 +225,43 @@ func SelfAliasLine(data []byte, name string) int {
 	return walk(root)
 }
 
+// NestedAliasLine returns the line of the first alias in data, in the
+// order of the file, whose anchor's value holds an alias itself, or else
+// of the first alias; 0 if there is none. Aliases of aliases multiply (a
+// "billion laughs"): yaml.v3 refuses a document whose decoding goes
+// through too many ("document contains excessive aliasing") without a
+// line.
+func NestedAliasLine(data []byte) int {
+	root := Tree(data)
+	if root == nil {
+		return 0
+	}
+	// holds[n]: the value n holds an alias, found in one walk of the
+	// tree (a walk of each anchor's value would take time in the product
+	// of the anchors and the depth of the file).
+	holds := make(map[*yaml.Node]bool)
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		h := false
+		for _, c := range n.Content {
+			h = walk(c) || c.Kind == yaml.AliasNode || h
+		}
+		if h {
+			holds[n] = true
+		}
+		return h
+	}
+	walk(root)
+	first := First(root, func(n *yaml.Node) bool { return n.Kind == yaml.AliasNode })
+	if first == nil {
+		return 0
+	}
+	if n := First(root, func(n *yaml.Node) bool { return n.Kind == yaml.AliasNode && holds[n.Alias] }); n != nil {
+		return n.Line
+	}
+	return first.Line
+}
+
 // UnknownAlias returns the offset in data of the alias *name that yaml.v3
 // refused as naming no anchor ("unknown anchor 'name' referenced", without
 // a line), -1 if it is not found. yaml.v3 stops there and gives no tree,
