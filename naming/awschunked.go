@@ -2,6 +2,7 @@ package naming
 
 import (
 	"bytes"
+	"net/textproto"
 	"strings"
 
 	"github.com/cassette-go/cassette/internal/headerkey"
@@ -22,30 +23,31 @@ func streamingPayload(h headerkey.Fields) bool {
 // holds: the data of its chunks, one after the other, without the size
 // lines, their extensions (";chunk-signature=...", a signature of the
 // signing time and key, new on every run) and the trailer after the last
-// chunk (a checksum of the data, and its signature). A body that is not
-// so framed, or ends before its last chunk, is returned as it is.
-func awsChunkedPayload(body []byte) []byte {
+// chunk (a checksum of the data, and its signature), and true. A body
+// that is not so framed, or ends before its last chunk, is returned as it
+// is, and false.
+func awsChunkedPayload(body []byte) ([]byte, bool) {
 	var out []byte
 	rest := body
 	for {
 		line, after, ok := bytes.Cut(rest, []byte("\r\n"))
 		if !ok {
-			return body
+			return body, false
 		}
 		size, _, _ := bytes.Cut(line, []byte(";"))
 		n, ok := hexSize(size)
 		if !ok {
-			return body
+			return body, false
 		}
 		if n == 0 {
 			// The last chunk: what follows is the trailer, no payload.
 			if out == nil {
 				out = []byte{}
 			}
-			return out
+			return out, true
 		}
 		if len(after) < 2 || n > uint64(len(after)-2) || after[n] != '\r' || after[n+1] != '\n' {
-			return body
+			return body, false
 		}
 		if out == nil {
 			out = make([]byte, 0, len(body))
@@ -53,6 +55,23 @@ func awsChunkedPayload(body []byte) []byte {
 		out = append(out, after[:n]...)
 		rest = after[n+2:]
 	}
+}
+
+// payloadEncoding returns the Content-Encoding of the payload that the
+// chunks of an aws-chunked body hold: the codings the request's
+// Content-Encoding fields list, but aws-chunked, joined by commas. minio-go
+// sends "aws-chunked,gzip" for a gzip-encoded upload, the AWS SDK for Go
+// v2 "gzip" and "aws-chunked" in two fields: "gzip" either way.
+func payloadEncoding(h headerkey.Fields) string {
+	var codings []string
+	for _, v := range h.Values("Content-Encoding") {
+		for c := range strings.SplitSeq(v, ",") {
+			if c = textproto.TrimString(c); c != "" && !strings.EqualFold(c, "aws-chunked") {
+				codings = append(codings, c)
+			}
+		}
+	}
+	return strings.Join(codings, ",")
 }
 
 // hexSize parses the size of a chunk: 1 to 16 hexadecimal digits.

@@ -99,10 +99,16 @@ func (r Rules) canonicalBody(req *http.Request, h headerkey.Fields, body []byte)
 	if len(body) == 0 {
 		return nil
 	}
+	encoding := http.Header(nil) // the Content-Encoding of body, when not the request's
 	if req != nil && streamingPayload(h) {
-		// Its chunks are signed with the time: named by what they hold.
-		if body = awsChunkedPayload(body); len(body) == 0 {
+		// Its chunks are signed with the time: named by what they hold,
+		// whose encoding is the request's less aws-chunked.
+		var framed bool
+		if body, framed = awsChunkedPayload(body); len(body) == 0 {
 			return nil
+		}
+		if framed {
+			encoding = http.Header{"Content-Encoding": {payloadEncoding(h)}}
 		}
 	}
 	if len(r.Bodies) == 0 {
@@ -118,7 +124,11 @@ func (r Rules) canonicalBody(req *http.Request, h headerkey.Fields, body []byte)
 	if rule == nil {
 		return body
 	}
-	if req != nil && h.Get("Content-Encoding") != "" {
+	if encoding != nil {
+		if body = gunzip.RequestBody(encoding, body); len(body) == 0 {
+			return nil
+		}
+	} else if req != nil && h.Get("Content-Encoding") != "" {
 		// A rule reads the body the client encoded, not its gzip; one
 		// that decodes to nothing is no body.
 		if body = gunzip.RequestBody(req.Header, body); len(body) == 0 {

@@ -79,7 +79,8 @@
 // X-Amz-Content-Sha256 is a "STREAMING-..." payload, framed in
 // aws-chunked) is read as the data its chunks hold, without their sizes,
 // signatures and trailer, by the default rule and any other: the
-// signatures are new on every run.
+// signatures are new on every run. A rule reads a gzip payload decoded
+// whichever way Content-Encoding lists aws-chunked beside gzip.
 // [Rules.Bodies] chooses a [BodyRule] by the media type of the request
 // (its Content-Type without parameters, "application/json"), a structured
 // suffix ("+json") or a fallback for any type (""). A rule returns the
