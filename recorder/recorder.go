@@ -109,7 +109,10 @@ func (r *Recorder) Close() {
 // Save waits for the exchanges recorded so far to be saved, and saves what
 // is left: after it returns, the library on disk holds every exchange whose
 // response was read to its end, or stopped by its client (see "Bodies the
-// client stops reading" in the package documentation). The recorder saves in the background after
+// client stops reading" in the package documentation), but for one that
+// waits for an earlier answer of its cassette whose body is still open:
+// exchanges are stored in the order their answers arrived, so it is
+// stored, in its place, when that one ends. The recorder saves in the background after
 // each exchange and in t.Cleanup, so a test needs Save only to read the
 // library while it runs.
 func (r *Recorder) Save() error { return r.proxy.rt.save() }
@@ -125,7 +128,9 @@ func (r *Recorder) Save() error { return r.proxy.rt.save() }
 // end, closed it or canceled its request (see "Bodies the client stops
 // reading" in the package documentation; a body the test never closed is
 // closed when the test ends, which the log says, and stored then), or at
-// once when the response has no body (204, 304, HEAD, Content-Length: 0). As
+// once when the response has no body (204, 304, HEAD, Content-Length: 0);
+// the exchanges of a cassette are stored in the order their answers
+// arrived, each once the earlier ones are stored or given up. As
 // [http.Transport] does, a request that sets no Accept-Encoding (and no
 // Range, and is not a HEAD) is sent asking for gzip, and a gzip answer is
 // decoded for the client; what is stored is what the server sent, gzip

@@ -32,11 +32,14 @@ import (
 // it: it sends each request with the configured transport and appends the
 // exchange to lib when the response body has been read to its end (or
 // closed: see "Bodies the client stops reading" in the package
-// documentation); the library is saved in the background after each
-// exchange. The RoundTripper is also an [io.Closer]: Close waits until
+// documentation), in the order the answers of its cassette arrived (each
+// once the earlier ones are stored or given up); the library is saved in
+// the background after each exchange. The RoundTripper is also an [io.Closer]: Close waits until
 // what was recorded so far is saved, bodies still being read to their end
 // after the client closed them included; a body the caller has neither
-// read to its end nor closed is stored only once it is, and Close logs it.
+// read to its end nor closed is stored only once it is, and Close logs it;
+// the exchanges of its cassette that wait for it are stored by Close
+// without waiting, and it after them.
 // When that save fails for the disk's sake (a full disk, a quota, a file
 // size limit, a read-only file system, no permission), Close returns its
 // error and gives up what lib could not save ([library.Library.Discard]:
@@ -90,7 +93,11 @@ type roundTripper struct {
 	lost   brokenset.Set // bodies the upstream broke off, until a later request of their cassette is stored (see reportLost)
 	bad    error         // the naming rules are invalid: every RoundTrip returns it, sending nothing
 
-	mu sync.Mutex // serializes Append on lib, so exchanges keep their order
+	// mu serializes Append on lib and guards lines: the exchanges of a
+	// cassette are appended in the order their answers arrived (see
+	// order.go).
+	mu    sync.Mutex
+	lines map[string]*line // by cassette name: the places of its answers not yet settled
 
 	openMu sync.Mutex            // guards open
 	open   map[*capture]struct{} // bodies whose exchange has not ended (see endStopped)
@@ -175,9 +182,10 @@ func (rt *roundTripper) Close() error {
 // that none is left behind that no cassette names. After another error
 // (a cassette another writer left unreadable, say) the library keeps it:
 // the caller of NewRoundTripper or NewProxy, whose library it is, may
-// save it later.
+// save it later. The exchanges waiting for an earlier answer of their
+// cassette whose body is still open are stored first (see release).
 func (rt *roundTripper) end() error {
-	err := rt.save()
+	err := rt.saveAll(true)
 	if err != nil && diskerr.Is(err) {
 		if derr := rt.lib.Discard(); derr != nil {
 			rt.cfg.logError("recorder: %v", derr)
@@ -216,10 +224,19 @@ func (rt *roundTripper) reportOpen() {
 }
 
 // save is Close without reportOpen: what the proxies call, whose open
-// bodies are being sent to their clients.
-func (rt *roundTripper) save() error {
+// bodies are being sent to their clients. An exchange waiting for an
+// earlier answer of its cassette whose body is still open keeps waiting:
+// it is stored in its place once that one ends.
+func (rt *roundTripper) save() error { return rt.saveAll(false) }
+
+// saveAll is save; ending, the recording ends: the exchanges that wait
+// for a body still open are stored first (see release).
+func (rt *roundTripper) saveAll(ending bool) error {
 	rt.endStopped()
 	rt.drains.wait()
+	if ending {
+		rt.release()
+	}
 	if err := rt.saver.flush(); err != nil {
 		return fmt.Errorf("recorder: save %s: %w", rt.lib.Path(), err)
 	}
@@ -380,6 +397,9 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		// A body without a length is a stream (chunked, event stream):
 		// keep how it arrived.
 		streamed: resp.ContentLength < 0 && !resp.Uncompressed,
+		// Its place among the answers of its cassette: the exchange is
+		// stored in it, once those before it are settled.
+		place: rt.placeFor(name),
 	}
 	if complete(resp, method) {
 		// Nothing to wait for (204, 304, HEAD, Content-Length: 0 with
@@ -537,28 +557,6 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 	return body, &o, true, nil
 }
 
-// store appends ex to the cassette name, has the library saved in the
-// background, then logs and reports it; note, if not empty, ends the log
-// line. Errors go to OnError. It reports whether ex was appended.
-func (rt *roundTripper) store(name string, ex library.Exchange, note string, sent time.Time) bool {
-	rt.mu.Lock()
-	err := rt.lib.Append(name, ex)
-	rt.mu.Unlock()
-	if err == nil {
-		rt.saver.request()
-	}
-	if err != nil {
-		rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: %w", ex.Request.Method, ex.Request.URL, name, err))
-		return false
-	}
-	rt.cfg.logRecorded(name, &ex, note)
-	rt.lost.Stored(name, sent)
-	if rt.cfg.onRecord != nil {
-		rt.cfg.onRecord(name, ex)
-	}
-	return true
-}
-
 // capture is a response body that hands bytes on as they arrive and keeps
 // a copy: in memory, or past spillSize in a body file. At the clean end of
 // the body it stores the exchange, once. When the client stops reading
@@ -581,6 +579,7 @@ type capture struct {
 	cancel <-chan struct{}
 	length int64 // the Content-Length received; -1: a stream
 	name   string
+	place  *place // in the line of its cassette (see order.go)
 	start  time.Time
 	url    *url.URL // the request's URL, for errors (redacted there)
 	req    library.Request
@@ -751,13 +750,21 @@ func (c *capture) end() {
 	switch {
 	case c.tooLarge:
 		c.rt.cfg.storeFailed(c.rt.tooLarge("response", c.req.Method, c.url))
-	case !c.failed:
+		c.abandon()
+	case c.failed:
+		c.abandon() // reported
+	default:
 		c.store()
 	}
 }
 
+// abandon settles the place of an exchange that is not stored, so that
+// the later ones of its cassette need not wait for it (see order.go).
+func (c *capture) abandon() { c.rt.settle(c.place, nil) }
+
 // store builds the exchange from the complete body, redacts it and stores
-// it. c.mu is held.
+// it in its place: appended at once, or once the earlier answers of its
+// cassette are settled (see order.go). c.mu is held.
 func (c *capture) store() {
 	ex := library.Exchange{
 		Request: c.req,
@@ -776,6 +783,7 @@ func (c *capture) store() {
 		path, err := c.file.Commit()
 		if err != nil {
 			c.fail(err)
+			c.abandon()
 			return
 		}
 		ex.Response.Body, ex.Response.BodyFile = nil, path
@@ -800,13 +808,10 @@ func (c *capture) store() {
 	if err != nil {
 		c.rt.cfg.storeFailed(fmt.Errorf("recorder: store %s %s as %s: before save: %w", ex.Request.Method, ex.Request.URL, c.name, err))
 		c.rt.releaseBody(committed)
+		c.abandon()
 		return
 	}
-	if !c.rt.store(c.name, ex, c.note, c.start) || ex.Response.BodyFile != committed {
-		// Refused by the library, or a hook put the body elsewhere
-		// (inline, redacted): the body file committed is no exchange's.
-		c.rt.releaseBody(committed)
-	}
+	c.rt.settle(c.place, &waitingStore{name: c.name, ex: ex, note: c.note, sent: c.start, committed: committed})
 }
 
 // releaseBody gives up the body file path, committed for an exchange that

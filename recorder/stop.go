@@ -130,6 +130,7 @@ func (c *capture) Close() error {
 			// the caller's own): the drain still owns the copy.
 			c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body, and the upstream body did not stop when closed (its transport's Close does not end a Read in progress)",
 				c.req.Method, c.rt.redact.URL(c.url))
+			c.abandon()
 		}
 	case c.length >= 0 && c.arrived.Load() == c.length:
 		// All its length came (arrived, as the drain may be adding to
@@ -145,6 +146,7 @@ func (c *capture) Close() error {
 		case <-limit.C:
 			c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body, and the upstream body did not stop when closed (its transport's Close does not end a Read in progress)",
 				c.req.Method, c.rt.redact.URL(c.url))
+			c.abandon()
 		}
 	default:
 		c.rt.drains.add()
@@ -302,6 +304,7 @@ func (c *capture) finish(finished <-chan error, seen int64) {
 		// caller's own): the drain still owns the copy.
 		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and the upstream body did not stop when closed (its transport's Close does not end a Read in progress)",
 			c.req.Method, c.rt.redact.URL(c.url), seen, c.length)
+		c.abandon()
 		return
 	}
 	switch {
@@ -311,6 +314,7 @@ func (c *capture) finish(finished <-chan error, seen int64) {
 		c.dropCopy()
 		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and the rest did not arrive within %v; to record it, read the body to its end, or raise recorder.UpstreamTimeout (or replayserver.UpstreamTimeout)",
 			c.req.Method, c.rt.redact.URL(c.url), seen, c.length, c.rt.cfg.timeout)
+		c.abandon()
 	case c.clientStopped():
 		c.dropCopy()
 		advice := "read the body to its end before ending the request"
@@ -320,6 +324,7 @@ func (c *capture) finish(finished <-chan error, seen int64) {
 		}
 		c.rt.cfg.logError("recorder: %s %s: response not stored: the client closed the body after %d of its %d bytes, and its request ended (%v) before the recorder had read the rest; to record it, %s",
 			c.req.Method, c.rt.redact.URL(c.url), seen, c.length, context.Cause(c.ctx), advice)
+		c.abandon()
 	default:
 		c.broken(err)
 	}
@@ -372,6 +377,7 @@ func (c *capture) stopped(cause string) {
 		c.dropCopy()
 		c.rt.cfg.logError("recorder: %s %s: response not stored: its reading stopped after %d of its %d bytes (%s), and a body cut short would not replay; to record it, read the body to its end before ending the request",
 			c.req.Method, c.rt.redact.URL(c.url), c.size, c.length, cause)
+		c.abandon()
 	}
 }
 
@@ -394,6 +400,7 @@ func (c *capture) amount() string {
 // drain owns the copy.
 func (c *capture) broken(err error) {
 	c.dropCopy()
+	c.abandon()
 	if c.failed {
 		return // reported
 	}
