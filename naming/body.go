@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/cassette-go/cassette/internal/awschunked"
 	"github.com/cassette-go/cassette/internal/gunzip"
 	"github.com/cassette-go/cassette/internal/headerkey"
 )
@@ -100,7 +101,7 @@ func (r Rules) canonicalBody(req *http.Request, h headerkey.Fields, body []byte)
 		return nil
 	}
 	encoding := http.Header(nil) // the Content-Encoding of body, when not the request's
-	if req != nil && streamingPayload(h) {
+	if req != nil && awschunked.Streaming(h) {
 		// Its chunks are signed with the time: named by what they hold,
 		// whose encoding is the request's less aws-chunked.
 		var framed bool
@@ -108,7 +109,7 @@ func (r Rules) canonicalBody(req *http.Request, h headerkey.Fields, body []byte)
 			return nil
 		}
 		if framed {
-			encoding = http.Header{"Content-Encoding": {payloadEncoding(h)}}
+			encoding = http.Header{"Content-Encoding": {awschunked.PayloadEncoding(h)}}
 		}
 	}
 	if len(r.Bodies) == 0 {

@@ -15,7 +15,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cassette-go/cassette/internal/awschunked"
 	"github.com/cassette-go/cassette/internal/har"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -27,7 +29,10 @@ text (images, compressed bodies, or text with a carriage return that ends
 no line) are summarized as "<N bytes, TYPE>" unless -raw, which writes
 every body as stored. Text stored compressed in gzip or deflate (as most
 APIs answer) is summarized, then shown decoded, when it decodes to 64 MiB
-or less (more, a decompression bomb, would fill memory). A body file that cannot be read (missing, or not a
+or less (more, a decompression bomb, would fill memory). So is an
+upload framed in aws-chunked (X-Amz-Content-Sha256: STREAMING-..., as
+minio-go and the AWS SDKs send it): the payload of its chunks, decoded
+from gzip when so encoded, without their signatures. A body file that cannot be read (missing, or not a
 file) is shown as of unknown size "?"; with -raw it is an error (exit
 status 1) that names it, and nothing is written. A method, URL, header name or value that does not
 print (a hand-edited value holding a line break or an escape sequence) is
@@ -212,7 +217,18 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 		out.Write(body)
 		return
 	}
-	if plain, whole, ok := har.DecodeContentUpTo(enc, body, maxDecoded); ok && whole && isText(plain) && !hasLoneCR(plain) {
+	if plain, label, ok := awsChunkedText(h, body); ok {
+		// An upload in aws-chunked (minio-go, the AWS SDKs): its summary,
+		// then the payload of its chunks, without their signatures.
+		enc = label
+		summary()
+		if len(plain) == 0 {
+			out.WriteString(", an empty payload")
+			return
+		}
+		out.WriteString(", shown decoded:\n")
+		text = plain
+	} else if plain, whole, ok := har.DecodeContentUpTo(enc, body, maxDecoded); ok && whole && isText(plain) && !hasLoneCR(plain) {
 		// Text stored compressed (most APIs answer in gzip): its summary,
 		// then the text.
 		summary()
@@ -227,6 +243,40 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 		text = pretty.Bytes()
 	}
 	out.Write(text)
+}
+
+// awsChunkedText returns the payload of body, a request body whose header
+// is h, when h says it is framed in aws-chunked (X-Amz-Content-Sha256:
+// STREAMING-...) and it is: the data of its chunks, decoded from the
+// Content-Encoding they are in (gzip, deflate) to at most maxDecoded
+// bytes, with the Content-Encoding to summarize it by (its fields, joined,
+// aws-chunked among them), and true. ok is false for a body that is not
+// well framed, whose payload does not decode whole, or is not text: it is
+// shown as any other.
+func awsChunkedText(h http.Header, body []byte) (plain []byte, label string, ok bool) {
+	f := headerkey.NewFields(h)
+	if !awschunked.Streaming(f) {
+		return nil, "", false
+	}
+	payload, framed := awschunked.Payload(body)
+	if !framed {
+		return nil, "", false
+	}
+	plain = payload
+	if enc := awschunked.PayloadEncoding(f); enc != "" {
+		var whole bool
+		if plain, whole, ok = har.DecodeContentUpTo(enc, payload, maxDecoded); !ok || !whole {
+			return nil, "", false
+		}
+	}
+	if !isText(plain) || hasLoneCR(plain) {
+		return nil, "", false
+	}
+	label = strings.Join(f.Values("Content-Encoding"), ",")
+	if !strings.Contains(strings.ToLower(label), "aws-chunked") {
+		label = strings.Join(slices.DeleteFunc([]string{"aws-chunked", label}, func(s string) bool { return s == "" }), ",")
+	}
+	return plain, label, true
 }
 
 // headerValue returns the first value of the header key, in any case.
