@@ -46,6 +46,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -488,20 +489,22 @@ func decodeNext(dec *yaml.Decoder, n *yaml.Node) (err error) {
 // the error without a line that yaml.v3 gives for it in headers ("invalid
 // map key"), is said with the line of the key and what to do.
 func unmarshal(data []byte, v any) (err error) {
-	defer func() { err = decodeError(data, recover(), err) }()
+	defer func() { err = decodeError(data, nil, recover(), err) }()
 	return yaml.Unmarshal(data, v)
 }
 
 // decodeNode is n.Decode(v), n a node of data, with the errors of
-// unmarshal.
+// unmarshal, found in n.
 func decodeNode(data []byte, n *yaml.Node, v any) (err error) {
-	defer func() { err = decodeError(data, recover(), err) }()
+	defer func() { err = decodeError(data, n, recover(), err) }()
 	return n.Decode(v)
 }
 
 // decodeError returns the error of decoding data that panicked with r (if
-// not nil) or returned err, said with a line where yaml.v3 gives none.
-func decodeError(data []byte, r any, err error) error {
+// not nil) or returned err, said with a line where yaml.v3 gives none: that
+// of the first node at fault in scope, the node decoded, or if it is nil,
+// among the nodes of data that Import decodes (see [firstDecoded]).
+func decodeError(data []byte, scope *yaml.Node, r any, err error) error {
 	if r != nil {
 		err = fmt.Errorf("cannot parse YAML: %v", r)
 	}
@@ -517,15 +520,15 @@ func decodeError(data []byte, r any, err error) error {
 	case strings.HasPrefix(msg, "yaml: cannot decode ") || strings.Contains(msg, "!!binary value contains invalid base64 data"):
 		// A value whose tag it does not fit (!!int x, !!binary that is
 		// not base64): yaml.v3 says which, not where.
-		if line, what := badTaggedScalar(data); line > 0 {
+		if line, what := badTaggedScalar(data, scope, msg); line > 0 {
 			if strings.Contains(what, "!!binary") {
 				return fmt.Errorf("line %d: %s: a body or header value that is not text is base64 after !!binary; restore it from the recording, or re-record the cassette", line, what)
 			}
 			return fmt.Errorf("line %d: %s: remove the tag (!!...) or correct the value", line, what)
 		}
 	case strings.Contains(msg, "map merge requires map or sequence of maps as the value"):
-		if line := yamldiag.BadMergeLine(data); line > 0 {
-			return fmt.Errorf("line %d: the value of a merge key (<<) is not a mapping, an alias of one, or a list of them: correct it, or delete its line", line)
+		if bad := firstDecoded(data, scope, yamldiag.BadMerge); bad != nil {
+			return fmt.Errorf("line %d: the value of a merge key (<<) is not a mapping, an alias of one, or a list of them: correct it, or delete its line", bad.Line)
 		}
 	case strings.HasPrefix(msg, "yaml: anchor '") && strings.HasSuffix(msg, "' value contains itself"):
 		name := strings.TrimSuffix(strings.TrimPrefix(msg, "yaml: anchor '"), "' value contains itself")
@@ -541,22 +544,99 @@ func decodeError(data []byte, r any, err error) error {
 	return err
 }
 
+// yamlCannotDecode is yaml.v3's message for a scalar whose tag its value
+// does not fit: its value and the tag.
+var yamlCannotDecode = regexp.MustCompile("(?s)^yaml: cannot decode !!\\w+ `(.*)` as a (!!\\w+)$")
+
 // badTaggedScalar returns the line of the first scalar of data, in the
-// order of the file, with a tag (!!int, !!binary...) its value does not
-// fit, and yaml's words for it; line is 0 if there is none.
-func badTaggedScalar(data []byte) (line int, what string) {
-	yamldiag.First(yamldiag.Tree(data), func(n *yaml.Node) bool {
+// order of the file, that Import decodes (in scope: see [decodeError]),
+// with a tag (!!int, !!binary...) its value does not fit, and yaml's words
+// for it; line is 0 if there is none. When msg, yaml.v3's error, names the
+// value and tag, the scalar is the first that has them.
+func badTaggedScalar(data []byte, scope *yaml.Node, msg string) (line int, what string) {
+	m := yamlCannotDecode.FindStringSubmatch(msg)
+	firstDecoded(data, scope, func(n *yaml.Node) *yaml.Node {
 		if n.Kind != yaml.ScalarNode || n.Style&yaml.TaggedStyle == 0 {
-			return false
+			return nil
+		}
+		if m != nil && (n.Value != m[1] || n.ShortTag() != m[2]) {
+			return nil
 		}
 		var v any
 		if err := n.Decode(&v); err != nil {
 			line, what = n.Line, strings.TrimPrefix(err.Error(), "yaml: ")
-			return true
+			return n
 		}
-		return false
+		return nil
 	})
 	return line, what
+}
+
+// firstDecoded returns the first node that at returns, not nil, for a node
+// of scope, or if scope is nil, for a node of data that Import decodes, in
+// the order of the file (aliases followed, where their anchors are): the
+// mapping at the top and those merged into it (<<), and the values of
+// "version" and "interactions" there. The other values at the top, which
+// go-vcr ignores, are not decoded: an error there is not the one yaml.v3
+// met. It returns nil if at returns nil for all.
+func firstDecoded(data []byte, scope *yaml.Node, at func(*yaml.Node) *yaml.Node) *yaml.Node {
+	seen := map[*yaml.Node]bool{}
+	var walk func(n *yaml.Node) *yaml.Node
+	walk = func(n *yaml.Node) *yaml.Node {
+		if n == nil || seen[n] {
+			return nil
+		}
+		seen[n] = true
+		if found := at(n); found != nil {
+			return found
+		}
+		if n.Kind == yaml.AliasNode {
+			return walk(n.Alias)
+		}
+		for _, c := range n.Content {
+			if found := walk(c); found != nil {
+				return found
+			}
+		}
+		return nil
+	}
+	if scope != nil {
+		return walk(scope)
+	}
+	var top func(m *yaml.Node) *yaml.Node
+	top = func(m *yaml.Node) *yaml.Node {
+		if seen[m] {
+			return nil
+		}
+		seen[m] = true
+		if found := at(m); found != nil {
+			return found
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, v := m.Content[i], m.Content[i+1]
+			switch {
+			case yamldiag.IsMergeKey(k):
+				for _, mv := range yamldiag.Merged(v) {
+					if found := top(mv); found != nil {
+						return found
+					}
+				}
+			case k.Kind == yaml.ScalarNode && !isNull(k) && (k.Value == "version" || k.Value == "interactions"):
+				if found := walk(v); found != nil {
+					return found
+				}
+			}
+		}
+		return nil
+	}
+	doc := yamldiag.Tree(data)
+	if doc == nil || len(doc.Content) == 0 {
+		return nil
+	}
+	if root := doc.Content[0]; root.Kind == yaml.MappingNode {
+		return top(root)
+	}
+	return walk(doc.Content[0])
 }
 
 // yamlText returns an error naming the line of the first byte of data that

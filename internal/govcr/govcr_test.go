@@ -303,9 +303,12 @@ func TestImportErrorsNameLine(t *testing.T) {
 
 // The errors yaml.v3 gives without a line (a byte that is not UTF-8, a
 // control character, a value its tag does not fit, an alias of no anchor
-// or inside its own anchor, a merge of what is not a mapping) are said with the line and what to do.
+// or inside its own anchor, a merge of what is not a mapping) are said with the line and what to do:
+// the line of the value yaml.v3 decoded, not of one at the top that go-vcr
+// ignores.
 func TestImportYAMLErrorsNameLine(t *testing.T) {
 	const head = "version: 2\ninteractions:\n  - {request: {method: GET, url: 'https://a/x'}, response: {code: 200}}\n"
+	const unused = "version: 2\nz: !!binary '@@'\nw: {<<: 7, a: !!int x}\ninteractions:\n  - {request: {method: GET, url: 'https://a/x'}, response: {code: 200}}\n"
 	for _, tc := range []struct{ why, cassette, want string }{
 		{"Latin-1 text", head + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: caf\xe9}}\n", "line 4: byte 0xE9 is not UTF-8 text: save the file as UTF-8"},
 		{"Latin-1 text after CRLF", strings.ReplaceAll(head, "\n", "\r\n") + "  - {request: {method: GET, url: 'https://a/y'}, response: {code: 200, body: caf\xe9}}\r\n", "line 4: byte 0xE9"},
@@ -318,6 +321,15 @@ func TestImportYAMLErrorsNameLine(t *testing.T) {
 		{"an alias inside its own anchor", head + "  - request: &r {method: GET, url: 'https://a/y', x: [*r]}\n    response: {code: 200}\n", "line 4: the alias *r is inside the value of its own anchor &r: write the value out"},
 		{"a merge of a number", head + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      <<: 7\n      code: 200\n", "line 6: the value of a merge key (<<) is not a mapping"},
 		{"a merge of a list holding a string", head + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      <<: [{code: 200}, x]\n", "line 6: the value of a merge key (<<) is not a mapping"},
+		// Values at the top beside "interactions", which go-vcr ignores,
+		// are not decoded: one that would not decode is not the error.
+		{"a tag not fitted in a request, after an unused bad !!binary", unused + "  - request:\n      method: GET\n      url: 'https://a/y'\n      body: !!int 'x'\n    response: {code: 200}\n", "line 9: cannot decode !!str `x` as a !!int"},
+		{"a tag not fitted in an unread field, after an unused bad !!binary", unused + "  - request:\n      method: GET\n      url: 'https://a/y'\n      proto: !!int x\n    response: {code: 200}\n", "line 9: cannot decode !!str `x` as a !!int"},
+		{"a tag not fitted in a response, after an unused one", unused + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      x: !!int y\n      code: !!int x\n", "line 9: cannot decode !!str `x` as a !!int"},
+		{"a bad !!binary, after an unused one", unused + "  - request: {method: GET, url: 'https://a/y'}\n    response:\n      code: 200\n      body: !!binary 'aGk'\n", "line 9: !!binary value contains invalid base64 data"},
+		{"a merge of a number, after an unused one", "version: 2\nz: {<<: 7}\ninteractions:\n  - request: {method: GET, url: 'https://a/x'}\n    response:\n      <<: 8\n      code: 200\n", "line 6: the value of a merge key (<<) is not a mapping"},
+		{"a merge of a number at the top", "version: 2\n<<: 7\ninteractions: []\n", "line 2: the value of a merge key (<<) is not a mapping"},
+		{"a bad !!binary through an alias", "version: 2\nz: &b !!binary '@'\ny: !!binary '@@'\ninteractions:\n  - request: {method: GET, url: 'https://a/x'}\n    response: {code: 200, body: *b}\n", "line 2: !!binary value contains invalid base64 data"},
 	} {
 		t.Run(tc.why, func(t *testing.T) {
 			if _, err := Import([]byte(tc.cassette)); err == nil || !strings.Contains(err.Error(), tc.want) {

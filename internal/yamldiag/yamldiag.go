@@ -158,41 +158,48 @@ func BadBinaryLine(data []byte) int {
 // is not a mapping, an alias of one, or a list of them (then that of the
 // first item that is not); 0 if there is none.
 func BadMergeLine(data []byte) int {
-	isMap := func(v *yaml.Node) bool {
-		if v.Kind == yaml.AliasNode {
-			v = v.Alias
-		}
-		return v != nil && v.Kind == yaml.MappingNode
-	}
 	var bad *yaml.Node
 	First(Tree(data), func(n *yaml.Node) bool {
-		if n.Kind != yaml.MappingNode {
-			return false
-		}
-		for i := 0; i+1 < len(n.Content) && bad == nil; i += 2 {
-			if !IsMergeKey(n.Content[i]) {
-				continue
-			}
-			v := n.Content[i+1]
-			if v.Kind != yaml.SequenceNode {
-				if !isMap(v) {
-					bad = v
-				}
-				continue
-			}
-			for _, item := range v.Content {
-				if !isMap(item) {
-					bad = item
-					break
-				}
-			}
-		}
+		bad = BadMerge(n)
 		return bad != nil
 	})
 	if bad == nil {
 		return 0
 	}
 	return bad.Line
+}
+
+// BadMerge returns the first value of a merge key (<<) of n, if it is a
+// mapping, that yaml.v3 refuses (see [BadMergeLine]), or the first item
+// of it that it refuses; nil if there is none, or n is not a mapping.
+func BadMerge(n *yaml.Node) *yaml.Node {
+	isMap := func(v *yaml.Node) bool {
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		return v != nil && v.Kind == yaml.MappingNode
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if !IsMergeKey(n.Content[i]) {
+			continue
+		}
+		v := n.Content[i+1]
+		if v.Kind != yaml.SequenceNode {
+			if !isMap(v) {
+				return v
+			}
+			continue
+		}
+		for _, item := range v.Content {
+			if !isMap(item) {
+				return item
+			}
+		}
+	}
+	return nil
 }
 
 // SelfAliasLine returns the line of the first alias *name in data, in the
