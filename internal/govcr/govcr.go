@@ -517,6 +517,13 @@ func decodeError(data []byte, scope *yaml.Node, r any, err error) error {
 		if line, what := yamldiag.KeyBesideMerge(data); line > 0 {
 			return fmt.Errorf("line %d: %s is used as a key beside a merge key (<<), which YAML cannot read: a key is a name; quote it, or delete its line", line, what)
 		}
+		if strings.Contains(msg, "invalid map key") {
+			// No merge key beside it: a mapping or a list as a key, which
+			// yaml.v3 decodes but cannot use as one of a Go map.
+			if k := firstDecoded(data, scope, collectionKey); k != nil {
+				return fmt.Errorf("line %d: %s is used as a key: a key is a name (a header's, a field's), go-vcr writes no other; quote it, or delete its line", k.Line, kindOf(k))
+			}
+		}
 	case strings.HasPrefix(msg, "yaml: cannot decode ") || strings.Contains(msg, "!!binary value contains invalid base64 data"):
 		// A value whose tag it does not fit (!!int x, !!binary that is
 		// not base64): yaml.v3 says which, not where.
@@ -542,6 +549,36 @@ func decodeError(data []byte, scope *yaml.Node, r any, err error) error {
 		}
 	}
 	return err
+}
+
+// collectionKey returns the first key of n, if it is a mapping, that is a
+// mapping or a list, or an alias of one; nil if there is none.
+func collectionKey(n *yaml.Node) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := kindNode(n.Content[i]); k.Kind == yaml.MappingNode || k.Kind == yaml.SequenceNode {
+			return n.Content[i]
+		}
+	}
+	return nil
+}
+
+// kindNode returns n, or the node it names if it is an alias.
+func kindNode(n *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		return n.Alias
+	}
+	return n
+}
+
+// kindOf says what n, a mapping or a list (or an alias of one), is.
+func kindOf(n *yaml.Node) string {
+	if kindNode(n).Kind == yaml.SequenceNode {
+		return "a list"
+	}
+	return "a mapping"
 }
 
 // yamlCannotDecode is yaml.v3's message for a scalar whose tag its value
