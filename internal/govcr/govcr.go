@@ -459,6 +459,8 @@ func oneDocument(data []byte) error {
 		switch err := decodeNext(dec, &next); {
 		case err == io.EOF:
 			return nil
+		case err != nil && yamlIncompatible.MatchString(err.Error()):
+			return directiveError(data, err.Error())
 		case err != nil:
 			return err
 		case len(next.Content) > 0 && !isNull(next.Content[0]):
@@ -513,6 +515,8 @@ func decodeError(data []byte, scope *yaml.Node, r any, err error) error {
 	}
 	msg := err.Error()
 	switch {
+	case yamlIncompatible.MatchString(msg):
+		return directiveError(data, msg)
 	case strings.Contains(msg, "hash of unhashable type") || strings.Contains(msg, "invalid map key"):
 		if line, what := yamldiag.KeyBesideMerge(data); line > 0 {
 			return fmt.Errorf("line %d: %s is used as a key beside a merge key (<<), which YAML cannot read: a key is a name; quote it, or delete its line", line, what)
@@ -549,6 +553,34 @@ func decodeError(data []byte, scope *yaml.Node, r any, err error) error {
 		}
 	}
 	return err
+}
+
+var (
+	// yamlIncompatible is yaml.v3's error for a %YAML directive of a
+	// version other than 1.1, the only one it reads, which names the line
+	// before it, or none for the first.
+	yamlIncompatible = regexp.MustCompile(`^yaml: (?:line (\d+): )?found incompatible YAML document$`)
+	// yamlDirective is a %YAML directive, which starts its line.
+	yamlDirective = regexp.MustCompile(`(?m)^%YAML[ \t]+(\S*)`)
+)
+
+// directiveError says msg, yaml.v3's error for a %YAML directive of a
+// version it does not read (1.2), with the line of the directive, and what
+// to do: go-vcr writes none, and what a cassette holds reads the same in
+// YAML 1.1.
+func directiveError(data []byte, msg string) error {
+	line := 1
+	if m := yamlIncompatible.FindStringSubmatch(msg); m[1] != "" {
+		n, _ := strconv.Atoi(m[1])
+		line = n + 1
+	}
+	for _, m := range yamlDirective.FindAllSubmatchIndex(data, -1) {
+		if string(data[m[2]:m[3]]) != "1.1" {
+			line = yamldiag.Line(data, m[0])
+			break
+		}
+	}
+	return fmt.Errorf("line %d: the %%YAML directive names a version other than 1.1, the only one the YAML reader takes: delete its line (go-vcr writes none)", line)
 }
 
 // collectionKey returns the first key of n, if it is a mapping, that is a

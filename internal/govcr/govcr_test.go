@@ -342,6 +342,25 @@ func TestImportYAMLErrorsNameLine(t *testing.T) {
 			}
 		})
 	}
+	// A %YAML directive of a version yaml.v3 does not read (1.2), which
+	// go-vcr never writes: named by its line, in the first document or a
+	// later one, with what to do; 1.1 reads.
+	const body = "version: 2\ninteractions:\n  - {request: {method: GET, url: 'https://a/x'}, response: {code: 200}}\n"
+	for _, tc := range []struct{ why, cassette, want string }{
+		{"%YAML 1.2 first", "%YAML 1.2\n---\n" + body, "line 1: the %YAML directive names a version other than 1.1"},
+		{"%YAML 1.2 after comments", "# recorded\n# by hand\n%YAML 1.2\n---\n" + body, "line 3: the %YAML directive names a version other than 1.1"},
+		{"%YAML 2.0 before a second document", body + "...\n%YAML 2.0\n---\n" + body, "line 5: the %YAML directive names a version other than 1.1"},
+	} {
+		t.Run(tc.why, func(t *testing.T) {
+			_, err := Import([]byte(tc.cassette))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "delete its line") {
+				t.Errorf("Import(%q) = %v; want an error with %q saying what to do", tc.cassette, err, tc.want)
+			}
+		})
+	}
+	if cs, err := Import([]byte("%YAML 1.1\n---\n" + body)); err != nil || len(cs) != 1 {
+		t.Errorf("Import(%%YAML 1.1) = %d cassettes, %v; want the one", len(cs), err)
+	}
 	// UTF-16, with its byte order mark, is yaml.v3's to read.
 	if _, err := Import([]byte("\xff\xfev\x00:\x00 \x002\x00\n\x00")); err == nil || strings.Contains(err.Error(), "UTF-8") {
 		t.Errorf("Import(UTF-16) = %v; want yaml.v3's error, not about UTF-8", err)
