@@ -203,12 +203,14 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 	}()
 	enc := headerValue(h, "Content-Encoding")
 	summary := func() {
-		ct := ctype
+		// Header values, quoted as the header lines quote them when
+		// they do not print.
+		ct := printable(ctype)
 		if ct == "" {
 			ct = http.DetectContentType(body)
 		}
 		if enc != "" {
-			ct += ", " + enc
+			ct += ", " + printable(enc)
 		}
 		fmt.Fprintf(&out, "<%d bytes, %s>", len(body), ct)
 	}

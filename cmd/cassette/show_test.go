@@ -196,6 +196,48 @@ func TestToolsQuoteTextThatDoesNotPrint(t *testing.T) {
 	}
 }
 
+// The summary of a body that is not shown ("<N bytes, TYPE, ENCODING>")
+// names its Content-Type and Content-Encoding as the header lines do:
+// quoted when a hand-edited value holds an escape sequence or a line
+// break, which would otherwise reach the reader's terminal (or start a
+// line of its own) there. So does the summary of an aws-chunked upload,
+// which joins its Content-Encoding fields.
+func TestShowSummaryQuotesTypeAndEncoding(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "api")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	const cassette = `{"version": 1, "exchanges": [{
+	"request": {"method": "PUT", "url": "http://127.0.0.1:9000/b/k",
+		"headers": {"X-Amz-Content-Sha256": ["STREAMING-UNSIGNED-PAYLOAD-TRAILER"],
+			"Content-Encoding": ["aws-chunked", "\r\n"]},
+		"body": "7\r\n{\"n\":1}\r\n0\r\n\r\n"},
+	"response": {"status": 200, "headers": {"Content-Type": ["image/png\r\nX-Injected: 1\u001b]0;pwned\u0007"],
+		"Content-Encoding": ["gzip\u001b[2J"]},
+		"body": "\u0000\u0001\u0002"}}]}`
+	if err := os.WriteFile(filepath.Join(dir, "PUT_k.json"), []byte(cassette), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runSync(t, "show", dir, "PUT_k")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("show = %d, stderr %q; want 0 and none", code, stderr)
+	}
+	for _, w := range []string{
+		`<17 bytes, text/plain; charset=utf-8, "aws-chunked,\r\n">, shown decoded:` + "\n",
+		`<3 bytes, "image/png\r\nX-Injected: 1\x1b]0;pwned\a", "gzip\x1b[2J">` + "\n",
+	} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("show stdout lacks %q:\n%s", w, stdout)
+		}
+	}
+	if i := strings.IndexFunc(stdout, func(r rune) bool { return r != '\n' && unicode.IsControl(r) }); i >= 0 {
+		t.Errorf("show stdout holds %q at %d:\n%q", stdout[i], i, stdout)
+	}
+	if strings.Contains(stdout, "\nX-Injected") {
+		t.Errorf("show stdout shows a field of a value as a line of its own:\n%s", stdout)
+	}
+}
+
 // Most APIs answer in gzip, which a recording keeps as sent: show decodes
 // text stored in gzip or deflate for the reader, after the summary of what
 // is stored, and indents it when it is JSON.
