@@ -253,15 +253,15 @@ func writeBody(w io.Writer, h http.Header, body []byte, raw bool) {
 // Content-Encoding they are in (gzip, deflate) to at most maxDecoded
 // bytes, with the Content-Encoding to summarize it by (its fields, joined,
 // aws-chunked among them), and true. ok is false for a body that is not
-// well framed, whose payload does not decode whole, or is not text: it is
-// shown as any other.
+// well framed, holds more than a trailer after its last chunk, whose
+// payload does not decode whole, or is not text: it is shown as any other.
 func awsChunkedText(h http.Header, body []byte) (plain []byte, label string, ok bool) {
 	f := headerkey.NewFields(h)
 	if !awschunked.Streaming(f) {
 		return nil, "", false
 	}
-	payload, framed := awschunked.Payload(body)
-	if !framed {
+	payload, rest, framed := awschunked.Split(body)
+	if !framed || !awschunked.TrailerOnly(rest) {
 		return nil, "", false
 	}
 	plain = payload

@@ -51,8 +51,15 @@ func TestShowDecodesAWSChunkedUpload(t *testing.T) {
 		awsFramed("", 8, sig, ""))
 	broken := upload("http://127.0.0.1:9000/bkt/e.json", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", []string{"aws-chunked"},
 		"ff;chunk-signature="+sig+"\r\n{\"short\":1}\r\n0\r\n\r\n")
+	// More than a trailer after the last chunk: data a reviewer would not
+	// see if the payload alone were shown.
+	smuggled := upload("http://127.0.0.1:9000/bkt/f.json", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", []string{"aws-chunked"},
+		awsFramed(`{"a":1}`, 8, sig, "")+awsFramed(`{"hidden":2}`, 8, sig, ""))
+	// A signed trailer with LF line ends (minio-go's), then the empty line.
+	signedTrailer := upload("http://127.0.0.1:9000/bkt/g.json", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER", []string{"aws-chunked"},
+		awsFramed(`{"g":1}`, 8, sig, "x-amz-checksum-crc32c:sOO8/Q==\nx-amz-trailer-signature:"+sig+"\r\n"))
 	path := t.TempDir() + "/api"
-	writeExchanges(t, path, minio, sdk, minioGzip, empty, broken)
+	writeExchanges(t, path, minio, sdk, minioGzip, empty, broken, smuggled, signedTrailer)
 
 	tests := []struct {
 		why  string
@@ -73,6 +80,10 @@ func TestShowDecodesAWSChunkedUpload(t *testing.T) {
 			[]string{fmt.Sprintf("<%d bytes, application/json, aws-chunked>, an empty payload\n", len(empty.Request.Body))}, []string{"shown decoded", sig}},
 		{"a body not well framed: summarized only", broken, false,
 			[]string{fmt.Sprintf("<%d bytes, application/json, aws-chunked>\n", len(broken.Request.Body))}, []string{"shown decoded", `"short"`}},
+		{"more than a trailer after the last chunk: summarized only", smuggled, false,
+			[]string{fmt.Sprintf("<%d bytes, application/json, aws-chunked>\n", len(smuggled.Request.Body))}, []string{"shown decoded", `"hidden"`}},
+		{"a signed trailer with LF line ends: decoded", signedTrailer, false,
+			[]string{"application/json, aws-chunked>, shown decoded:\n{\n  \"g\": 1\n}\n"}, []string{sig, "x-amz-checksum"}},
 		{"-raw writes the body as stored", minio, true,
 			[]string{string(minio.Request.Body)}, []string{"shown decoded"}},
 	}

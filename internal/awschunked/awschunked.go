@@ -31,27 +31,35 @@ func Streaming(h headerkey.Fields) bool {
 // of the data, and its signature), and true. A body that is not so
 // framed, or ends before its last chunk, is returned as it is, and false.
 func Payload(body []byte) ([]byte, bool) {
+	payload, _, ok := Split(body)
+	return payload, ok
+}
+
+// Split is Payload that also returns what follows the line of the last
+// chunk (the trailer, and anything after it), unread; nil when the body
+// is not so framed.
+func Split(body []byte) (payload, rest []byte, ok bool) {
 	var out []byte
-	rest := body
+	rest = body
 	for {
 		line, after, ok := bytes.Cut(rest, []byte("\r\n"))
 		if !ok {
-			return body, false
+			return body, nil, false
 		}
 		size, _, _ := bytes.Cut(line, []byte(";"))
 		n, ok := hexSize(size)
 		if !ok {
-			return body, false
+			return body, nil, false
 		}
 		if n == 0 {
 			// The last chunk: what follows is the trailer, no payload.
 			if out == nil {
 				out = []byte{}
 			}
-			return out, true
+			return out, after, true
 		}
 		if len(after) < 2 || n > uint64(len(after)-2) || after[n] != '\r' || after[n+1] != '\n' {
-			return body, false
+			return body, nil, false
 		}
 		if out == nil {
 			out = make([]byte, 0, len(body))
@@ -59,6 +67,26 @@ func Payload(body []byte) ([]byte, bool) {
 		out = append(out, after[:n]...)
 		rest = after[n+2:]
 	}
+}
+
+// TrailerOnly reports whether rest, what follows the last chunk of an
+// aws-chunked body (see Split), is a trailer and nothing more: lines of
+// "name:value" fields, each ended by CRLF or LF, then an empty line or the
+// end of the body.
+func TrailerOnly(rest []byte) bool {
+	for len(rest) > 0 {
+		line, after, found := bytes.Cut(rest, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) == 0 {
+			return found && len(after) == 0
+		}
+		name, _, colon := bytes.Cut(line, []byte(":"))
+		if !colon || len(name) == 0 || bytes.ContainsAny(name, " \t\r") {
+			return false
+		}
+		rest = after
+	}
+	return true
 }
 
 // PayloadEncoding returns the Content-Encoding of the payload that the
