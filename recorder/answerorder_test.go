@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/cassette-go/cassette/internal/h2api"
@@ -520,5 +521,58 @@ func TestAnswersClosedInAnyOrderAreAllStoredInTheOrderTheyArrived(t *testing.T) 
 				}
 			}
 		})
+	}
+}
+
+// When the recording ends, the log line of the exchanges stored ahead of
+// answers whose bodies are still open counts only the open answers that
+// came before them: it counted every open answer of the cassette, those
+// after the last exchange stored included, which it was not stored ahead
+// of. Answers 0, 2 and 4 are left open, 1 and 3 read to their end: 1 and
+// 3 are stored ahead of 2 earlier answers (0 and 2), not 3.
+func TestTheEndOfARecordingCountsTheEarlierOpenAnswersOnly(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, n.Add(1)-1)
+	}))
+	t.Cleanup(srv.Close)
+	dir := filepath.Join(t.TempDir(), "lib")
+	lib, err := library.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	var mu sync.Mutex
+	rt := recorder.NewRoundTripper(lib, recorder.Logf(func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(&logged, format+"\n", args...)
+	}))
+	c := &http.Client{Transport: rt}
+	var open []io.Closer
+	for i := range 5 {
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			open = append(open, resp.Body)
+			continue
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	flush(t, rt)
+	mu.Lock()
+	if got := logged.String(); !strings.Contains(got, ": 2 exchange(s) stored ahead of 2 earlier answer(s) ") {
+		t.Errorf("the log does not say the 2 exchanges were stored ahead of 2 earlier answers:\n%s", got)
+	}
+	mu.Unlock()
+	for _, b := range open {
+		b.Close()
+	}
+	flush(t, rt)
+	if got, want := storedAnswers(t, dir), []string{"200 1", "200 3", "200 0", "200 2", "200 4"}; !slices.Equal(got, want) {
+		t.Errorf("stored %v, want %v", got, want)
 	}
 }

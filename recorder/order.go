@@ -129,7 +129,7 @@ func (rt *roundTripper) dropIfDone(l *line) {
 func (rt *roundTripper) release() {
 	type passed struct {
 		name  string
-		open  int
+		open  int // the open places before the last of ahead: those it is stored ahead of
 		ahead []*waitingStore
 	}
 	var all []passed
@@ -139,13 +139,15 @@ func (rt *roundTripper) release() {
 			continue
 		}
 		pa := passed{name: name}
+		open := 0 // the open places met so far
 		for n := l.head; n < l.next; n++ {
 			w, ok := l.ready[n]
 			switch {
 			case !ok:
-				pa.open++
+				open++
 			case w != nil:
 				pa.ahead = rt.appendAll(pa.ahead, w)
+				pa.open = open // an open place after the last is no earlier answer
 			}
 		}
 		l.ready = nil
