@@ -576,3 +576,56 @@ func TestTheEndOfARecordingCountsTheEarlierOpenAnswersOnly(t *testing.T) {
 		t.Errorf("stored %v, want %v", got, want)
 	}
 }
+
+// An earlier answer of a cassette that the upstream breaks off, while a
+// later one waits for it, is logged as not stored before the later one is
+// logged as recorded, in the order they came: the later one was logged
+// first, as the broken one was settled before its log line, and the log
+// read as if the exchange recorded were the one then said not stored.
+func TestAnAnswerBrokenOffIsLoggedBeforeTheOnesThatWaitedForIt(t *testing.T) {
+	api := newOverlapAPI()
+	api.breakFirst = true
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	t.Cleanup(api.free)
+	var logged []string
+	var mu sync.Mutex
+	rt := recorder.NewTransport(t, filepath.Join(t.TempDir(), "lib"), recorder.OnBrokenBody(func(string, error) {}),
+		recorder.Logf(func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			logged = append(logged, fmt.Sprintf(format, args...))
+		}))
+	c := &http.Client{Transport: rt}
+	first, err := c.Get(srv.URL + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(first.Body, make([]byte, len("first:"))); err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.Get(srv.URL + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, second.Body)
+	second.Body.Close()
+	api.free()
+	io.Copy(io.Discard, first.Body)
+	first.Body.Close()
+	flush(t, rt)
+	mu.Lock()
+	defer mu.Unlock()
+	broke, recorded := -1, -1
+	for i, l := range logged {
+		switch {
+		case strings.Contains(l, "/x: response not stored: the upstream broke off"):
+			broke = i
+		case strings.HasPrefix(l, "recorded GET "+srv.URL+"/x "):
+			recorded = i
+		}
+	}
+	if broke < 0 || recorded < 0 || broke > recorded {
+		t.Errorf("the first /x, broken off, is not logged before the second, recorded after it:\n%s", strings.Join(logged, "\n"))
+	}
+}

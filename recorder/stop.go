@@ -400,8 +400,8 @@ func (c *capture) amount() string {
 // drain owns the copy.
 func (c *capture) broken(err error) {
 	c.dropCopy()
-	c.abandon()
 	if c.failed {
+		c.abandon()
 		return // reported
 	}
 	got := fmt.Sprintf("%d bytes", c.size)
@@ -415,6 +415,9 @@ func (c *capture) broken(err error) {
 		c.req.Method, c.rt.redact.URL(c.url), got, err)
 	c.rt.cfg.logError("%v", e)
 	c.rt.lost.Broke(c.name, c.start, e)
+	// Settled once logged: the later answers of its cassette that waited
+	// for it are logged as stored after it, as they came after it.
+	c.abandon()
 }
 
 // track notes that the exchange of c has not ended: see endStopped.
