@@ -2,6 +2,7 @@ package recorder_test
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -627,5 +628,67 @@ func TestAnAnswerBrokenOffIsLoggedBeforeTheOnesThatWaitedForIt(t *testing.T) {
 	}
 	if broke < 0 || recorded < 0 || broke > recorded {
 		t.Errorf("the first /x, broken off, is not logged before the second, recorded after it:\n%s", strings.Join(logged, "\n"))
+	}
+}
+
+// A caller that cancels a request whose body it has not closed, then
+// closes the RoundTripper of NewTransport to read the library, finds it
+// stored as far as it came, and the later answers of its cassette after
+// it, as endStopped promises. The request's detached context ends after
+// the caller's, in a goroutine of its own: Close, right after the cancel,
+// saw it still open, logged it so, and saved neither it nor the answer
+// read whole after it, which waited for it.
+func TestACanceledRequestIsStoredByTheCloseRightAfterIt(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1)%2 == 0 {
+			io.WriteString(w, "second")
+			return
+		}
+		io.WriteString(w, "first:")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	for i := range 20 {
+		dir := filepath.Join(t.TempDir(), "lib")
+		var logged []string
+		var mu sync.Mutex
+		rt := recorder.NewTransport(t, dir, recorder.Logf(func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			logged = append(logged, fmt.Sprintf(format, args...))
+		}))
+		c := &http.Client{Transport: rt}
+		ctx, cancel := context.WithCancel(context.Background())
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/x", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(first.Body, make([]byte, len("first:"))); err != nil {
+			t.Fatal(err)
+		}
+		second, err := c.Get(srv.URL + "/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, second.Body)
+		second.Body.Close()
+		cancel() // the first body is left as it is
+		flush(t, rt)
+		if got, want := storedAnswers(t, dir), []string{"200 first:", "200 second"}; !slices.Equal(got, want) {
+			t.Fatalf("run %d: stored %v, want %v", i, got, want)
+		}
+		mu.Lock()
+		for _, l := range logged {
+			if strings.Contains(l, "still open") {
+				t.Errorf("run %d: the log says a body canceled is still open: %s", i, l)
+			}
+		}
+		mu.Unlock()
 	}
 }

@@ -212,7 +212,7 @@ func (rt *roundTripper) reportOpen() {
 	rt.openMu.Lock()
 	open := make([]*capture, 0, len(rt.open))
 	for c := range rt.open {
-		if c.ctx.Err() == nil && !detach.Left(c.ctx) {
+		if c.ctx.Err() == nil && !detach.Left(c.ctx) && (c.caller == nil || c.caller.Err() == nil) {
 			open = append(open, c)
 		}
 	}
@@ -359,7 +359,9 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 	// known length does not end the reading of the rest (see
 	// capture.Close): http.Client does so whenever it has a Timeout.
 	inProcess := !detach.Proxied(send.Context())
+	var callerCtx context.Context // the caller's context, before it is detached
 	if inProcess {
+		callerCtx = send.Context()
 		send = detach.Request(send)
 	}
 	resp, err := rt.next.RoundTrip(send)
@@ -380,6 +382,7 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		body:      resp.Body,
 		resp:      resp,
 		ctx:       send.Context(),
+		caller:    callerCtx,
 		inProcess: inProcess,
 		cancel:    send.Cancel, //lint:ignore SA1019 http.Client with a Timeout still closes it
 		length:    resp.ContentLength,
@@ -569,6 +572,9 @@ type capture struct {
 	body io.ReadCloser   // the upstream body
 	resp *http.Response  // for its trailers, filled at the end of body
 	ctx  context.Context // the request's as sent, detached (see package detach): when it ends, the client has stopped
+	// caller is the caller's context of an in-process request, before it
+	// was detached: ctx ends after it, in a goroutine of its own.
+	caller context.Context
 	// inProcess: a caller's request, not a proxy's, detached by the
 	// round tripper. keepAtClose: one whose body has a length: Close
 	// keeps its detached request going (see detach.Keep).

@@ -449,16 +449,35 @@ func (rt *roundTripper) forget(c *capture) {
 // goroutine may not have seen the end yet.
 func (rt *roundTripper) endStopped() {
 	rt.openMu.Lock()
-	var stopped, left []*capture
+	var stopped, left, ending []*capture
 	for c := range rt.open {
 		switch {
 		case c.ctx.Err() != nil:
 			stopped = append(stopped, c)
 		case detach.Left(c.ctx):
 			left = append(left, c)
+		case c.caller != nil && c.caller.Err() != nil && !c.closed.Load():
+			ending = append(ending, c)
 		}
 	}
 	rt.openMu.Unlock()
+	// The caller's context of these has ended, and their detached one
+	// ends after it, in a goroutine of its own (see detach.Request): a
+	// caller that canceled its request just before Close would otherwise
+	// find it not recorded yet.
+	if len(ending) > 0 {
+		limit := time.NewTimer(drainMax)
+	wait:
+		for _, c := range ending {
+			select {
+			case <-c.ctx.Done():
+				stopped = append(stopped, c)
+			case <-limit.C:
+				break wait
+			}
+		}
+		limit.Stop()
+	}
 	// A recording proxy whose client has gone is still reading the rest
 	// of a body of known length: it ends by itself, once the rest has come
 	// or the proxy gives up (see package detach), and is then stored, or
