@@ -188,7 +188,9 @@ func OnUnanswered(f func(err error)) Option { return func(c *config) { c.onUnans
 // the library then, not yet on disk: the library is saved in the
 // background, and [Recorder.Save] or the Close of the RoundTripper or
 // [Proxy] waits for that. It may be called from several goroutines at
-// once. Default: none.
+// once, among them the recorder's own, reading the rest of a body its
+// client closed early: it must not call Save or Close, which wait for
+// those reads (and so for it). Default: none.
 func OnRecord(f func(name string, ex library.Exchange)) Option {
 	return func(c *config) { c.onRecord = f }
 }
@@ -259,7 +261,9 @@ func NoDefaultRedaction() Option { return func(c *config) { c.noDefaults = true 
 // included; other codings (br, zstd) and several in a row are not. A body
 // the hooks left as the upstream sent it is not checked (not decoded),
 // nor one the upstream sent that did not decode either. Hooks run in the
-// order given, possibly from several goroutines at once. An error stops the exchange from being
+// order given, possibly from several goroutines at once (the recorder's
+// own among them: a hook must not call Save or Close, which wait for
+// it). An error stops the exchange from being
 // stored and is reported to [OnError], and so does a panic (the error
 // then holds its value and stack); the client still gets its response.
 // A large body the hook sees in a body file is then removed from disk,
