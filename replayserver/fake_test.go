@@ -15,6 +15,7 @@ type fakeTB struct {
 
 	mu       sync.Mutex // guards the fields below
 	errs     []string
+	logs     []string // what was logged before the end
 	fatal    bool
 	skipped  bool
 	cleanups []func()
@@ -35,7 +36,15 @@ func (f *fakeTB) Logf(format string, args ...any) {
 		f.late = append(f.late, "Logf: "+fmt.Sprintf(format, args...))
 		return
 	}
+	f.logs = append(f.logs, fmt.Sprintf(format, args...))
 	f.TB.Logf(format, args...)
+}
+
+// logged returns what was logged before finish ended, joined.
+func (f *fakeTB) logged() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return strings.Join(f.logs, "\n")
 }
 
 func (f *fakeTB) Errorf(format string, args ...any) {

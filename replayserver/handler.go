@@ -622,6 +622,10 @@ type served struct {
 	// Handler.untaken counts places given back, which only requests whose
 	// body broke off give.
 	back []int
+	// exchanges is how many exchanges the cassette had when a request
+	// last read it from the library (c has them when kept): for the
+	// strict report of exchanges never replayed.
+	exchanges int
 }
 
 // used reports whether s's cassette was served or recorded: taken more

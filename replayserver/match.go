@@ -163,6 +163,7 @@ func (h *Handler) findSlow(m match, pick string, anyHost bool, n *namedRequest) 
 	h.mu.Lock()
 	// The library's string: hit tracking keeps it, not the request's.
 	s := h.servedOf(c.Name)
+	s.exchanges = len(c.Exchanges)
 	var key string // of the pick, if any
 	if picking && p.name == c.Name {
 		key = m.name

@@ -102,7 +102,10 @@ func (c *config) recorderOptions() []recorder.Option {
 // failed: the cassettes it never used are logged. Nor is a test some of
 // whose subtests the run left out (go test -run TestAPI/create, or -skip,
 // or -bench for a benchmark's), whose cassettes they may be: they are
-// logged too. Default: off (use [Server.Unused] or
+// logged too. A cassette that answered requests, but not from all its
+// recorded exchanges (a polled endpoint the test now asks fewer times),
+// is used and so does not fail the test: it is logged, with the exchanges
+// never replayed. Default: off (use [Server.Unused] or
 // [Server.ReportUnused] to see them).
 func Strict() Option { return func(c *config) { c.strict = true } }
 

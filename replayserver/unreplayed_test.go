@@ -1,0 +1,127 @@
+package replayserver_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// pollLibrary writes a library of two cassettes: GET /v1/job, polled,
+// with the answers "1", "2" and "3", each followed by pad, and GET
+// /v1/other with the answer "x".
+func pollLibrary(t *testing.T, pad string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "api.json")
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add := func(p string, bodies ...string) {
+		req := httptest.NewRequest("GET", "http://api.example.com"+p, nil)
+		c := library.Cassette{Name: nameOf(req, nil)}
+		for _, b := range bodies {
+			c.Exchanges = append(c.Exchanges, library.Exchange{
+				Request:  library.Request{Method: "GET", URL: "http://api.example.com" + p},
+				Response: library.Response{StatusCode: 200, Body: []byte(b)},
+			})
+		}
+		if err := lib.Put(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("/v1/job", "1"+pad, "2"+pad, "3"+pad)
+	add("/v1/other", "x")
+	if err := lib.Save(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestStrictLogsExchangesNeverReplayed: under Strict, a cassette whose
+// requests were answered but not from all its recorded exchanges (a
+// polled endpoint asked fewer times than when recorded) does not fail
+// the test, as the contract of Strict is unused cassettes, but is logged
+// with the exchanges never replayed; one asked as often as recorded, or
+// more (the last answer repeating), is not; nor without Strict. Large
+// cassettes, which the handler does not keep, are counted too.
+func TestStrictLogsExchangesNeverReplayed(t *testing.T) {
+	const job = "GET_api.example.com_80_v1_job"
+	for _, tc := range []struct {
+		name   string
+		polls  int
+		strict bool
+		want   string // in the log; "" for no such line
+	}{
+		{"one of three", 1, true, job + ": exchanges 2-3 of 3 never replayed"},
+		{"two of three", 2, true, job + ": exchange 3 of 3 never replayed"},
+		{"three of three", 3, true, ""},
+		{"five of three", 5, true, ""},
+		{"one of three, not strict", 1, false, ""},
+	} {
+		for _, via := range []string{"New", "NewTransport", "NewTransport, large"} {
+			t.Run(tc.name+"/"+via, func(t *testing.T) {
+				t.Setenv(replayserver.EnvMode, "")
+				pad := ""
+				if strings.HasSuffix(via, "large") {
+					pad = strings.Repeat("p", 200<<10) // past what the handler keeps
+				}
+				path := pollLibrary(t, pad)
+				var opts []replayserver.Option
+				if tc.strict {
+					opts = append(opts, replayserver.Strict())
+				}
+				f := newFakeTB(t)
+				var client *http.Client
+				base := "http://api.example.com"
+				f.do(func() {
+					if via == "New" {
+						srv := replayserver.New(f, path, append(opts, replayserver.Upstream(base))...)
+						client, base = srv.Client(), srv.URL
+					} else {
+						client = &http.Client{Transport: replayserver.NewTransport(f, path, opts...)}
+					}
+				})
+				get := func(p, want string) {
+					t.Helper()
+					resp, err := client.Get(base + p)
+					if err != nil {
+						t.Fatalf("GET %s: %v", p, err)
+					}
+					b, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if string(b) != want {
+						t.Fatalf("GET %s = %q, want %q", p, b, want)
+					}
+				}
+				for i := range tc.polls {
+					get("/v1/job", string(rune('1'+min(i, 2)))+pad)
+				}
+				get("/v1/other", "x")
+				f.finish()
+				if e := f.errors(); e != "" {
+					t.Errorf("the test failed; want it to pass:\n%s", e)
+				}
+				logged := f.logged()
+				const intro = "answered requests but not from all their recorded exchanges"
+				if tc.want == "" {
+					if strings.Contains(logged, intro) {
+						t.Errorf("logged exchanges never replayed; want none:\n%s", logged)
+					}
+					return
+				}
+				if !strings.Contains(logged, intro) || !strings.Contains(logged, "\t"+tc.want) {
+					t.Errorf("the log does not hold %q:\n%s", tc.want, logged)
+				}
+				if strings.Contains(logged, "GET_api.example.com_80_v1_other:") {
+					t.Errorf("the log names the cassette of one exchange, replayed:\n%s", logged)
+				}
+			})
+		}
+	}
+}
