@@ -236,8 +236,9 @@ func TestImportRefusesNullInteraction(t *testing.T) {
 // yaml.v3 panics on a mapping or list used as a key beside a merge key
 // (<<), or refuses it in headers without a line ("invalid map key"), as
 // it refuses one in a request without a merge key ("invalid map key:
-// []interface {}{"a"}", in Go's words): the error names the line of that
-// key, among the values read, and says what to do.
+// []interface {}{"a"}", in Go's words) and in response headers ("cannot
+// unmarshal !!seq into string"): the error names the line of that key,
+// among the values read, and says what to do.
 func TestImportKeyBesideMerge(t *testing.T) {
 	for _, tc := range []struct {
 		why, cassette, want string
@@ -250,6 +251,9 @@ func TestImportKeyBesideMerge(t *testing.T) {
 		{"a list as a header name, no merge key", "version: 2\ninteractions:\n  - id: 0\n    request:\n      method: GET\n      url: http://a/\n      headers: {[a]: [b]}\n    response: {code: 200}\n", "line 7: a list is used as a key: a key is a name"},
 		{"a mapping in a form, no merge key", "version: 2\ninteractions:\n  - id: 0\n    request:\n      method: GET\n      url: http://a/\n      form:\n        x: [1]\n        {a: b}: [c]\n    response: {code: 200}\n", "line 9: a mapping is used as a key: a key is a name"},
 		{"an alias of a list as a key, not the unread one above", "version: 2\nz: {[u]: 1, k: &l [a]}\ninteractions:\n  - id: 0\n    request:\n      method: GET\n      url: http://a/\n      headers: {X: [b], *l : [c]}\n    response: {code: 200}\n", "line 8: a list is used as a key: a key is a name"},
+		{"a list as a response header name", "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      headers: {[a]: [b]}\n", "line 7: a list is used as a key: a key is a name"},
+		{"a mapping as a response header name", "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      headers:\n        X: [a]\n        {a: 1}: [b]\n", "line 9: a mapping is used as a key: a key is a name"},
+		{"a list as a trailer name", "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      trailer: {[a]: [b]}\n", "line 7: a list is used as a key: a key is a name"},
 		{"an alias of a mapping", "version: 2\nx: &m {a: b}\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      *m : 1\n      <<: {}\n", "line 8: a mapping is used"},
 	} {
 		t.Run(tc.why, func(t *testing.T) {
