@@ -385,15 +385,33 @@ func TestAnAnswerWaitsOnlyForTheEarlierAnswersOfItsCassette(t *testing.T) {
 		t.Cleanup(srv.Close)
 		t.Cleanup(api.free)
 		dir := filepath.Join(t.TempDir(), "lib")
-		rt := recorder.NewTransport(t, dir)
+		var logged strings.Builder
+		var mu sync.Mutex
+		rt := recorder.NewTransport(t, dir, recorder.Logf(func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(&logged, format+"\n", args...)
+		}))
 		first := start(t, &http.Client{Transport: rt}, srv.URL)
 		flush(t, rt)
 		check(t, "saved while the first body is open", onDisk(t, dir), nil)
+		const waits = "1 exchange(s) wait for 1 earlier answer(s) of the cassette whose body is still open"
+		mu.Lock()
+		if !strings.Contains(logged.String(), waits) {
+			t.Errorf("the log does not say an exchange waits for an open one:\n%s", logged.String())
+		}
+		logged.Reset()
+		mu.Unlock()
 		api.free()
 		io.Copy(io.Discard, first.Body)
 		first.Body.Close()
 		flush(t, rt)
 		check(t, "saved once it ended", onDisk(t, dir), []string{"first:end", "second"})
+		mu.Lock()
+		if strings.Contains(logged.String(), waits) {
+			t.Errorf("the save after the body ended says an exchange waits:\n%s", logged.String())
+		}
+		mu.Unlock()
 	})
 	t.Run("the recording ends while an earlier body is open", func(t *testing.T) {
 		api := newOverlapAPI()

@@ -2,6 +2,7 @@ package recorder
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/cassette-go/cassette/library"
@@ -164,6 +165,41 @@ func (rt *roundTripper) release() {
 		for _, w := range pa.ahead {
 			rt.stored(w)
 		}
+	}
+}
+
+// logWaiting logs, for a save while the recording goes on, the exchanges
+// of each cassette that wait for an earlier answer whose body is still
+// open: they are not in this save, and are stored in their place when
+// that body ends (then the next save has them).
+func (rt *roundTripper) logWaiting() {
+	type waiting struct {
+		name       string
+		n, earlier int
+	}
+	var all []waiting
+	rt.mu.Lock()
+	for name, l := range rt.lines {
+		w := waiting{name: name}
+		open := 0 // the open places met so far
+		for n := l.head; n < l.next; n++ {
+			switch s, ok := l.ready[n]; {
+			case !ok:
+				open++
+			case s != nil:
+				w.n++
+				w.earlier = open // an open place after the last waiting is no earlier answer
+			}
+		}
+		if w.n > 0 {
+			all = append(all, w)
+		}
+	}
+	rt.mu.Unlock()
+	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
+	for _, w := range all {
+		rt.cfg.logError("recorder: %s: %d exchange(s) wait for %d earlier answer(s) of the cassette whose body is still open (neither read to its end nor closed), so they are not in this save: each is stored in its place once those end",
+			w.name, w.n, w.earlier)
 	}
 }
 

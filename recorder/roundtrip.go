@@ -225,8 +225,8 @@ func (rt *roundTripper) reportOpen() {
 
 // save is Close without reportOpen: what the proxies call, whose open
 // bodies are being sent to their clients. An exchange waiting for an
-// earlier answer of its cassette whose body is still open keeps waiting:
-// it is stored in its place once that one ends.
+// earlier answer of its cassette whose body is still open keeps waiting,
+// and the log says so: it is stored in its place once that one ends.
 func (rt *roundTripper) save() error { return rt.saveAll(false) }
 
 // saveAll is save; ending, the recording ends: the exchanges that wait
@@ -236,6 +236,8 @@ func (rt *roundTripper) saveAll(ending bool) error {
 	rt.drains.wait()
 	if ending {
 		rt.release()
+	} else {
+		rt.logWaiting()
 	}
 	if err := rt.saver.flush(); err != nil {
 		return fmt.Errorf("recorder: save %s: %w", rt.lib.Path(), err)
