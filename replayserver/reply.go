@@ -58,7 +58,7 @@ func repliesOf(c library.Cassette, buf []reply, kvBuf []string, pick string) (re
 		}
 		hdr := make(http.Header, len(resp.Header)+1)
 		p := prepare(hdr, ex, false, false)
-		if p.pieces != nil || p.bad != "" || isEventStream(hdr) {
+		if p.pieces != nil || p.bad != "" || p.trailers || isEventStream(hdr) {
 			return nil, keys
 		}
 		size += len(hdr)

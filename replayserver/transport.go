@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -248,16 +250,26 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 	// As http.Transport: the trailers announced after a body are in
 	// resp.Trailer, not in the header; an answer without a body (to a
 	// HEAD) has none to read, and keeps its Trailer header.
+	announcedTrailers := hdr["Trailer"]
 	if p.withBody {
 		delete(hdr, "Trailer")
 	}
 	ownValues(hdr)
 	resp := newResponse(req, p.status, hdr)
 	if p.trailers && p.withBody {
-		// As a client gets them over HTTP/1.1: those HTTP forbids as
-		// trailers but a client takes (Content-Type...; see
-		// unannouncedOnly) too, which the server sends unannounced.
+		// As a client gets them over HTTP/1.1: every trailer announced,
+		// with no value until one comes (one announced by hand may never
+		// come); those HTTP forbids as trailers but a client takes
+		// (Content-Type...; see unannouncedOnly) too, which the server
+		// sends unannounced.
 		resp.Trailer = make(http.Header, len(ex.Response.Trailer))
+		for _, v := range announcedTrailers {
+			for k := range strings.SplitSeq(v, ",") {
+				if k = textproto.TrimString(k); k != "" {
+					resp.Trailer[http.CanonicalHeaderKey(k)] = nil
+				}
+			}
+		}
 		for k, v := range canonical(ex.Response.Trailer) {
 			if v, ok := sentTrailer(k, v); ok {
 				resp.Trailer[k] = slices.Clone(v)

@@ -706,6 +706,13 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 			hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
 		}
 	}
+	if len(hdr["Trailer"]) > 0 {
+		// Announced by hand with no value recorded: a trailer that never
+		// comes, which a client still finds in resp.Trailer, empty, as
+		// after a chunked body from the API (HTTP/1.1 sends trailers only
+		// after one).
+		p.trailers = true
+	}
 	p.withBody = !head && bodyAllowed(p.status)
 	if head && bodyAllowed(p.status) {
 		// A HEAD answer keeps its recorded length, that of the GET; one
