@@ -164,3 +164,107 @@ func ExampleFormBodyWithout() {
 	// email=ada%40example.com
 	// {"email":"ada@example.com"}
 }
+
+// The default rules name a request by its method, host, port, path and
+// query; the query's order does not count, and nor do headers.
+func ExampleDefault() {
+	a, _ := http.NewRequest("GET", "https://api.example.com/v1/users?page=2&sort=name", nil)
+	b, _ := http.NewRequest("GET", "https://api.example.com/v1/users?sort=name&page=2", nil)
+	b.Header.Set("Accept", "application/json")
+	fmt.Println(naming.Name(a, nil, naming.Default()))
+	fmt.Println(naming.Name(b, nil, naming.Default()))
+	// Output:
+	// GET_api.example.com_443_v1_users__page=2,sort=name
+	// GET_api.example.com_443_v1_users__page=2,sort=name
+}
+
+// ExactBody is the default: two bodies that differ in a byte name two
+// cassettes, even when they mean the same.
+func ExampleExactBody() {
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"application/json": naming.ExactBody}}
+	r, _ := http.NewRequest("POST", "https://api.example.com/v1/orders", nil)
+	r.Header.Set("Content-Type", "application/json")
+	fmt.Println(naming.Name(r, []byte(`{"item":42}`), rules))
+	fmt.Println(naming.Name(r, []byte(`{"item": 42}`), rules))
+	fmt.Println(naming.Name(r, []byte(`{"item":42}`), naming.Default()))
+	// Output:
+	// POST_api.example.com_443_v1_orders~bbc7941df
+	// POST_api.example.com_443_v1_orders~b26a33af1
+	// POST_api.example.com_443_v1_orders~bbc7941df
+}
+
+// A form's field order does not tell cassettes apart under FormBody.
+func ExampleFormBody() {
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{
+		"application/x-www-form-urlencoded": naming.FormBody,
+	}}
+	r, _ := http.NewRequest("POST", "https://api.example.com/v1/login", nil)
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	a := []byte("user=ada&scope=read&scope=write")
+	b := []byte("scope=write&user=ada&scope=read")
+	fmt.Println(naming.Name(r, a, rules))
+	fmt.Println(naming.Name(r, b, rules))
+	fmt.Printf("%s\n", rules.CanonicalBody(r, b))
+	// Output:
+	// POST_api.example.com_443_v1_login~b12d6dc29
+	// POST_api.example.com_443_v1_login~b12d6dc29
+	// scope=read&scope=write&user=ada
+}
+
+// A body that holds nothing stable (a signed token, a random nonce) does
+// not tell cassettes apart under IgnoreBody: the name has no "~b" suffix.
+func ExampleIgnoreBody() {
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"": naming.IgnoreBody}} // "" matches every content type
+	r, _ := http.NewRequest("POST", "https://api.example.com/v1/token", nil)
+	r.Header.Set("Content-Type", "application/jwt")
+	fmt.Println(naming.Name(r, []byte("eyJhbGciOi.first"), rules))
+	fmt.Println(naming.Name(r, []byte("eyJhbGciOi.second"), rules))
+	// Output:
+	// POST_api.example.com_443_v1_token
+	// POST_api.example.com_443_v1_token
+}
+
+// A JSON-RPC call's top-level id changes on every run: the pointer "/id"
+// leaves it out there only, so params.id still tells calls apart.
+func ExampleJSONBodyWithout() {
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{
+		"application/json": naming.JSONBodyWithout("/id"),
+	}}
+	r, _ := http.NewRequest("POST", "https://rpc.example.com/", nil)
+	r.Header.Set("Content-Type", "application/json")
+	fmt.Printf("%s\n", rules.CanonicalBody(r, []byte(`{"jsonrpc":"2.0","id":7,"method":"get","params":{"id":"u1"}}`)))
+	fmt.Println(naming.Name(r, []byte(`{"id":7,"method":"get","params":{"id":"u1"}}`), rules))
+	fmt.Println(naming.Name(r, []byte(`{"id":8,"method":"get","params":{"id":"u1"}}`), rules))
+	fmt.Println(naming.Name(r, []byte(`{"id":8,"method":"get","params":{"id":"u2"}}`), rules))
+	// Output:
+	// {"jsonrpc":"2.0","method":"get","params":{"id":"u1"}}
+	// POST_rpc.example.com_443~bf7e6d68e
+	// POST_rpc.example.com_443~bf7e6d68e
+	// POST_rpc.example.com_443~b6ef8fe5b
+}
+
+// The boundary of a multipart form is random: under MultipartBody, only
+// the parts count.
+func ExampleMultipartBody() {
+	rules := naming.Rules{Bodies: map[string]naming.BodyRule{"multipart/form-data": naming.MultipartBody}}
+	form := func(boundary string) []byte {
+		return []byte("--" + boundary + "\r\n" +
+			`Content-Disposition: form-data; name="file"; filename="a.txt"` + "\r\n" +
+			"Content-Type: text/plain\r\n\r\n" +
+			"hello\r\n" +
+			"--" + boundary + "--\r\n")
+	}
+	for _, boundary := range []string{"X1b2", "Q9z8"} {
+		r, _ := http.NewRequest("POST", "https://api.example.com/v1/upload", nil)
+		r.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
+		fmt.Println(naming.Name(r, form(boundary), rules))
+	}
+	r, _ := http.NewRequest("POST", "https://api.example.com/v1/upload", nil)
+	r.Header.Set("Content-Type", "multipart/form-data; boundary=X1b2")
+	fmt.Printf("%s", rules.CanonicalBody(r, form("X1b2")))
+	// Output:
+	// POST_api.example.com_443_v1_upload~bdb838200
+	// POST_api.example.com_443_v1_upload~bdb838200
+	// part name="file" filename="a.txt" type="text/plain" size=5
+	// hello
+}
