@@ -251,3 +251,66 @@ func ExampleIgnoredFile() {
 	// GET_api.example.com_443.json: false
 	// notes.txt: false
 }
+
+// A name that comes from outside (a flag, a file listing) is checked
+// before it is used: names made by package naming always pass.
+func ExampleValidName() {
+	for _, name := range []string{
+		"GET_api.example.com_443_v1_users__page=2,sort=name",
+		"POST_api.example.com_443_v1_orders~bbc7941df",
+		"GET_api.example.com_443_v1/../secrets",
+		".hidden",
+		"con",
+		"",
+	} {
+		fmt.Printf("%q %v\n", name, library.ValidName(name))
+	}
+	// Output:
+	// "GET_api.example.com_443_v1_users__page=2,sort=name" true
+	// "POST_api.example.com_443_v1_orders~bbc7941df" true
+	// "GET_api.example.com_443_v1/../secrets" false
+	// ".hidden" false
+	// "con" false
+	// "" false
+}
+
+// A directory library writes its new cassettes in YAML.
+func ExampleWithFormat() {
+	dir, err := os.MkdirTemp("", "cassette-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+
+	lib, err := library.Open(filepath.Join(dir, "api"), library.WithFormat(library.YAML))
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = lib.Append("GET_api.example.com_443_v1_ping", library.Exchange{
+		Request:  library.Request{Method: "GET", URL: "https://api.example.com/v1/ping"},
+		Response: library.Response{StatusCode: 200, Body: []byte("pong\n")},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := lib.Save(); err != nil {
+		log.Fatal(err)
+	}
+	file := lib.File("GET_api.example.com_443_v1_ping")
+	data, err := os.ReadFile(filepath.Join(dir, "api", file))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s:\n%s", file, data)
+	// Output:
+	// GET_api.example.com_443_v1_ping.yaml:
+	// version: 1
+	// exchanges:
+	//   - request:
+	//       method: GET
+	//       url: https://api.example.com/v1/ping
+	//     response:
+	//       status: 200
+	//       body: |
+	//         pong
+}
