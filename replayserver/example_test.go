@@ -205,7 +205,8 @@ func ExampleUpstreamTransport() {
 	}))
 	defer api.Close()
 	t := newExampleT()
-	defer t.finish() // the library is saved here
+	defer t.finish()                   // the library is saved here
+	t.Setenv(replayserver.EnvMode, "") // CASSETTE_MODE would override WithMode
 
 	srv := replayserver.New(t, filepath.Join(dir, "api"),
 		replayserver.WithMode(replayserver.ModeRecord),
@@ -235,6 +236,7 @@ func ExampleRedactPath() {
 	defer api.Close()
 	botToken := regexp.MustCompile(`^/bot([^/]+)/`)
 	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "") // CASSETTE_MODE would override WithMode
 	srv := replayserver.New(t, filepath.Join(dir, "telegram"),
 		replayserver.WithMode(replayserver.ModeRecord),
 		replayserver.Upstream(api.URL),
@@ -272,6 +274,22 @@ func (t *exampleT) Name() string              { return "Example" }
 func (t *exampleT) Logf(string, ...any)       {}
 func (t *exampleT) Cleanup(f func())          { t.cleanups = append(t.cleanups, f) }
 func (t *exampleT) Fatalf(f string, a ...any) { t.Errorf(f, a...); panic("fatal") }
+
+// Setenv sets an environment variable until finish, as a test's does: the
+// examples that record clear CASSETTE_MODE with it, so that a mode set for
+// the whole run (CASSETTE_MODE=replay go test ./...) does not override
+// theirs.
+func (t *exampleT) Setenv(key, value string) {
+	old, had := os.LookupEnv(key)
+	os.Setenv(key, value)
+	t.Cleanup(func() {
+		if had {
+			os.Setenv(key, old)
+		} else {
+			os.Unsetenv(key)
+		}
+	})
+}
 
 func (t *exampleT) Errorf(format string, args ...any) {
 	t.failed = true
