@@ -5,13 +5,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/naming"
 	"github.com/cassette-go/cassette/replayserver"
 	"github.com/gorilla/mux"
 )
@@ -342,4 +345,348 @@ func ExampleUnusedIn() {
 		os.Exit(code)
 	}
 	_ = testMain
+}
+
+// fetchEx sends a GET with the headers given as name, value pairs through
+// client and returns the status and body.
+func fetchEx(t *exampleT, client *http.Client, url string, header ...string) (int, string) {
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// printRecorded prints the cassettes of the library at path: each name
+// without the upstream's port, the request's URL path and query and the
+// headers named.
+func printRecorded(path string, headers ...string) {
+	lib, err := library.Open(path)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	names, _ := lib.Names()
+	for _, name := range names {
+		c, _, _ := lib.Get(name)
+		fmt.Println(naming.WithoutHost(name))
+		for _, ex := range c.Exchanges {
+			u, _ := url.Parse(ex.Request.URL)
+			fmt.Println(" ", ex.Request.Method, u.RequestURI())
+			for _, h := range headers {
+				fmt.Printf("    %s: %q\n", h, ex.Request.Header.Get(h))
+			}
+		}
+	}
+}
+
+// Record from a local server standing in for the API, then replay: the
+// API is gone, and the cassette answers.
+func ExampleWithMode() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "hello from the API")
+	}))
+
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "") // CASSETTE_MODE would override WithMode
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL))
+	status, body := fetchEx(t, http.DefaultClient, srv.URL+"/v1/hello")
+	fmt.Print("record: ", status, " ", body)
+	t.finish() // the library is saved here
+	api.Close()
+
+	t = newExampleT()
+	defer t.finish()
+	srv = replayserver.New(t, filepath.Join(dir, "api"), replayserver.WithMode(replayserver.ModeReplay))
+	status, body = fetchEx(t, http.DefaultClient, srv.URL+"/v1/hello")
+	fmt.Print("replay: ", status, " ", body)
+	// Output:
+	// record: 200 hello from the API
+	// replay: 200 hello from the API
+}
+
+// Upstream is where requests are recorded from; a path in it prefixes
+// the requests' paths.
+func ExampleUpstream() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "the API got", r.URL.Path)
+	}))
+	defer api.Close()
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "")
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL+"/api"))
+	_, body := fetchEx(t, http.DefaultClient, srv.URL+"/v1/users")
+	fmt.Print(body)
+	t.finish()
+	printRecorded(filepath.Join(dir, "api"))
+	// Output:
+	// the API got /api/v1/users
+	// GET_api_v1_users
+	//   GET /api/v1/users
+}
+
+// After the first request, the cassette has no exchange left to serve:
+// the second is a miss, which fails the test.
+func ExampleNoRepeat() {
+	t := newExampleT()
+	t.quiet = true // the miss report is long
+	srv := replayserver.New(t, "testdata/example", replayserver.NoRepeat())
+	for range 2 {
+		status, _ := fetchEx(t, http.DefaultClient, srv.URL+"/v1/cities")
+		fmt.Println(status)
+	}
+	t.finish()
+	fmt.Println("failed:", t.failed)
+	// Output:
+	// 200
+	// 404
+	// failed: true
+}
+
+// The cassette was recorded with a latency of 42ms: RecordedTiming
+// answers after it, for a test of timeouts or of a progress display.
+func ExampleRecordedTiming() {
+	t := newExampleT()
+	defer t.finish()
+	srv := replayserver.New(t, "testdata/example", replayserver.RecordedTiming())
+	status, body := fetchEx(t, http.DefaultClient, srv.URL+"/v1/cities")
+	fmt.Print(status, " ", body)
+	// Output:
+	// 200 ["Lyon","Paris"]
+}
+
+// Logf gets one line per request: here hits, which New does not log by
+// default.
+func ExampleLogf() {
+	t := newExampleT()
+	defer t.finish()
+	var srv *replayserver.Server
+	srv = replayserver.New(t, "testdata/example", replayserver.Logf(func(format string, args ...any) {
+		fmt.Println(strings.ReplaceAll(fmt.Sprintf(format, args...), srv.URL, "http://127.0.0.1:PORT"))
+	}))
+	fetchEx(t, http.DefaultClient, srv.URL+"/v1/cities/lyon")
+	// Output:
+	// hit  GET /v1/cities/lyon -> 200 from GET_api.example.com_443_v1_cities_lyon
+}
+
+// TLS serves HTTPS (and HTTP/2): srv.Client() trusts it.
+func ExampleTLS() {
+	t := newExampleT()
+	defer t.finish()
+	srv := replayserver.New(t, "testdata/example", replayserver.TLS())
+	resp, err := srv.Client().Get(srv.URL + "/v1/cities")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(strings.HasPrefix(srv.URL, "https://"), resp.Proto)
+	fmt.Print(string(body))
+	// Output:
+	// true HTTP/2.0
+	// ["Lyon","Paris"]
+}
+
+// A header that selects what the API answers tells cassettes apart when
+// the naming rules name it; the same rules then replay them.
+func ExampleNaming() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "version", r.Header.Get("X-Api-Version"))
+	}))
+	rules := replayserver.Naming(naming.Rules{Headers: []string{"X-Api-Version"}})
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "")
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL), rules)
+	fetchEx(t, http.DefaultClient, srv.URL+"/v1/users", "X-Api-Version", "1")
+	fetchEx(t, http.DefaultClient, srv.URL+"/v1/users", "X-Api-Version", "2")
+	t.finish()
+	api.Close()
+	printRecorded(filepath.Join(dir, "api"))
+
+	t = newExampleT()
+	defer t.finish()
+	srv = replayserver.New(t, filepath.Join(dir, "api"), replayserver.WithMode(replayserver.ModeReplay), rules)
+	_, body := fetchEx(t, http.DefaultClient, srv.URL+"/v1/users", "X-Api-Version", "2")
+	fmt.Print("replay: ", body)
+	// Output:
+	// GET_v1_users~h0795296d
+	//   GET /v1/users
+	// GET_v1_users~h50a6e73e
+	//   GET /v1/users
+	// replay: version 2
+}
+
+// Authorization is redacted by default; RedactHeaders adds a header of
+// the API's own.
+func ExampleRedactHeaders() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer api.Close()
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "")
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL),
+		replayserver.RedactHeaders("X-Session"))
+	fetchEx(t, http.DefaultClient, srv.URL+"/v1/me", "Authorization", "Bearer s3cr3t", "X-Session", "abc123")
+	t.finish()
+	printRecorded(filepath.Join(dir, "api"), "Authorization", "X-Session")
+	// Output:
+	// GET_v1_me
+	//   GET /v1/me
+	//     Authorization: "Bearer REDACTED"
+	//     X-Session: "REDACTED"
+}
+
+// api_key is redacted by default; RedactQuery adds a parameter of the
+// API's own. The name is made from the redacted URL, so another key
+// replays the same cassette.
+func ExampleRedactQuery() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer api.Close()
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "")
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL),
+		replayserver.RedactQuery("sig"))
+	fetchEx(t, http.DefaultClient, srv.URL+"/v1/search?q=go&api_key=k-123&sig=abcdef")
+	t.finish()
+	printRecorded(filepath.Join(dir, "api"))
+	// Output:
+	// GET_v1_search__api-key=redacted,q=go,sig=redacted~u00d4567e
+	//   GET /v1/search?q=go&api_key=REDACTED&sig=REDACTED
+}
+
+// Without the defaults, only the names given are redacted: a test
+// account's Authorization header is kept.
+func ExampleNoDefaultRedaction() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer api.Close()
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "")
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL),
+		replayserver.NoDefaultRedaction(), replayserver.RedactHeaders("X-Session"))
+	fetchEx(t, http.DefaultClient, srv.URL+"/v1/me", "Authorization", "Basic dGVzdDp0ZXN0", "X-Session", "abc123")
+	t.finish()
+	printRecorded(filepath.Join(dir, "api"), "Authorization", "X-Session")
+	// Output:
+	// GET_v1_me
+	//   GET /v1/me
+	//     Authorization: "Basic dGVzdDp0ZXN0"
+	//     X-Session: "REDACTED"
+}
+
+// A hook that changes what is stored: a token in the response body.
+func ExampleBeforeSave() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"access_token":"tok-8f1e"}`)
+	}))
+	defer api.Close()
+	token := regexp.MustCompile(`"access_token":"[^"]*"`)
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "")
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL),
+		replayserver.BeforeSave(func(ex *library.Exchange) error {
+			ex.Response.Body = token.ReplaceAll(ex.Response.Body, []byte(`"access_token":"REDACTED"`))
+			return nil
+		}))
+	_, body := fetchEx(t, http.DefaultClient, srv.URL+"/v1/token")
+	fmt.Println("client got:", body)
+	t.finish()
+	lib, _ := library.Open(filepath.Join(dir, "api"))
+	names, _ := lib.Names()
+	c, _, _ := lib.Get(names[0])
+	fmt.Println("stored:", string(c.Exchanges[0].Response.Body))
+	// Output:
+	// client got: {"access_token":"tok-8f1e"}
+	// stored: {"access_token":"REDACTED"}
+}
+
+// New cassettes are written in YAML.
+func ExampleFormat() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer api.Close()
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "")
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL),
+		replayserver.Format(library.YAML))
+	fetchEx(t, http.DefaultClient, srv.URL+"/v1/ping")
+	t.finish()
+	files, _ := os.ReadDir(filepath.Join(dir, "api"))
+	for _, f := range files {
+		fmt.Println(naming.WithoutHost(strings.TrimSuffix(f.Name(), ".yaml")), filepath.Ext(f.Name()))
+	}
+	// Output:
+	// GET_v1_ping .yaml
+}
+
+// In replay mode, a request body over the limit is a miss that says so:
+// give the same limit when recording and replaying.
+func ExampleMaxBodySize() {
+	t := newExampleT()
+	t.quiet = true // the miss fails the test
+	srv := replayserver.New(t, "testdata/example", replayserver.MaxBodySize(16))
+	resp, err := http.Post(srv.URL+"/v1/cities", "application/json", strings.NewReader(`{"name":"Marseille","population":873076}`))
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	report, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	t.finish()
+	fmt.Println(resp.StatusCode, "failed:", t.failed)
+	fmt.Println(strings.Contains(string(report), "MaxBodySize"))
+	// Output:
+	// 404 failed: true
+	// true
+}
+
+// An upstream that never answers: the request gets 504 once
+// UpstreamTimeout has passed, and nothing is stored.
+func ExampleUpstreamTimeout() {
+	dir, _ := os.MkdirTemp("", "example")
+	defer os.RemoveAll(dir)
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // no answer until the request is given up
+	}))
+	defer api.Close()
+	t := newExampleT()
+	t.Setenv(replayserver.EnvMode, "")
+	srv := replayserver.New(t, filepath.Join(dir, "api"),
+		replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL),
+		replayserver.UpstreamTimeout(100*time.Millisecond))
+	status, _ := fetchEx(t, http.DefaultClient, srv.URL+"/v1/slow")
+	t.finish()
+	fmt.Println(status, "failed:", t.failed)
+	printRecorded(filepath.Join(dir, "api"))
+	// Output:
+	// 504 failed: false
 }
