@@ -105,7 +105,8 @@ func (c *config) recorderOptions() []recorder.Option {
 // logged too. A cassette that answered requests, but not from all its
 // recorded exchanges (a polled endpoint the test now asks fewer times),
 // is used and so does not fail the test: it is logged, with the exchanges
-// never replayed. Default: off (use [Server.Unused] or
+// never replayed, unless the run may have left subtests out, which may
+// replay them. Default: off (use [Server.Unused] or
 // [Server.ReportUnused] to see them).
 func Strict() Option { return func(c *config) { c.strict = true } }
 

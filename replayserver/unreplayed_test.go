@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -123,5 +125,67 @@ func TestStrictLogsExchangesNeverReplayed(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A table whose subtests share one strict server and poll one cassette
+// of three exchanges, once and twice: run by
+// TestStrictIsSilentOnExchangesOfSubtestsLeftOutByTheRun.
+func TestStrictPollTableChild(t *testing.T) {
+	path := os.Getenv("CASSETTE_STRICT_POLL_CHILD")
+	if path == "" {
+		t.Skip("run by TestStrictIsSilentOnExchangesOfSubtestsLeftOutByTheRun")
+	}
+	srv := replayserver.New(t, path, replayserver.Strict(), replayserver.Upstream("http://api.example.com"))
+	for _, tc := range []struct {
+		name  string
+		polls int
+	}{{"once", 1}, {"twice", 2}} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range tc.polls {
+				resp, err := srv.Client().Get(srv.URL + "/v1/job")
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			resp, err := srv.Client().Get(srv.URL + "/v1/other")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+		})
+	}
+}
+
+// go test -run TestAPI/once runs that subtest alone: the exchanges the
+// others would have replayed are not stale, and the log does not call
+// them never replayed (it told to delete them, which broke the whole
+// table's next run). The whole table, asking fewer times than recorded,
+// is still logged.
+func TestStrictIsSilentOnExchangesOfSubtestsLeftOutByTheRun(t *testing.T) {
+	path := pollLibrary(t, "")
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(os.Args[0], append([]string{"-test.v"}, args...)...)
+		cmd.Env = append(os.Environ(), "CASSETTE_STRICT_POLL_CHILD="+path, "CASSETTE_MODE=")
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	const intro = "answered requests but not from all their recorded exchanges"
+	out := run("-test.run=^TestStrictPollTableChild$/^once$")
+	if !strings.Contains(out, "--- PASS: TestStrictPollTableChild/once ") {
+		t.Fatalf("the subtest did not pass:\n%s", out)
+	}
+	if strings.Contains(out, intro) {
+		t.Errorf("a run leaving a subtest out logged exchanges never replayed:\n%s", out)
+	}
+	// The whole table polls three times: every exchange replayed.
+	if out := run("-test.run=^TestStrictPollTableChild$"); strings.Contains(out, intro) || !strings.Contains(out, "--- PASS: TestStrictPollTableChild ") {
+		t.Errorf("the whole table, replaying every exchange, logged some never replayed, or failed:\n%s", out)
+	}
+	// -skip leaving the second subtest out: silent too.
+	if out := run("-test.run=^TestStrictPollTableChild$", "-test.skip=TestStrictPollTableChild/twice"); strings.Contains(out, intro) {
+		t.Errorf("a run skipping a subtest logged exchanges never replayed:\n%s", out)
 	}
 }
