@@ -530,8 +530,10 @@ func decodeError(data []byte, scope *yaml.Node, r any, err error) error {
 		}
 	case strings.Contains(msg, "cannot unmarshal !!seq into string") || strings.Contains(msg, "cannot unmarshal !!map into string"):
 		// A mapping or a list as a key of a mapping decoded into a Go map
-		// of strings (headers): yaml.v3 names the line, in its words.
-		if k := firstDecoded(data, scope, collectionKey); k != nil && strings.Contains(msg, fmt.Sprintf("line %d: cannot unmarshal", k.Line)) {
+		// of strings (headers): yaml.v3 names the line, in its words; for
+		// an alias, the line of its anchor (the node it decodes), which may
+		// be one Import does not read.
+		if k := firstDecoded(data, scope, collectionKey); k != nil && strings.Contains(msg, fmt.Sprintf("line %d: cannot unmarshal", kindNode(k).Line)) {
 			return fmt.Errorf("line %d: %s is used as a key: a key is a name (a header's, a field's), go-vcr writes no other; quote it, or delete its line", k.Line, kindOf(k))
 		}
 	case strings.HasPrefix(msg, "yaml: cannot decode ") || strings.Contains(msg, "!!binary value contains invalid base64 data"):

@@ -254,6 +254,8 @@ func TestImportKeyBesideMerge(t *testing.T) {
 		{"a list as a response header name", "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      headers: {[a]: [b]}\n", "line 7: a list is used as a key: a key is a name"},
 		{"a mapping as a response header name", "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      headers:\n        X: [a]\n        {a: 1}: [b]\n", "line 9: a mapping is used as a key: a key is a name"},
 		{"a list as a trailer name", "version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      trailer: {[a]: [b]}\n", "line 7: a list is used as a key: a key is a name"},
+		{"an alias of a list as a response header name, anchored on a line not read", "version: 2\nz: {k: &l [a]}\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      headers: {X: [b], *l : [c]}\n", "line 8: a list is used as a key: a key is a name"},
+		{"an alias of a mapping as a trailer name", "version: 2\nz: {k: &m {a: 1}}\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      trailer:\n        *m : [c]\n", "line 9: a mapping is used as a key: a key is a name"},
 		{"an alias of a mapping", "version: 2\nx: &m {a: b}\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response:\n      code: 200\n      *m : 1\n      <<: {}\n", "line 8: a mapping is used"},
 	} {
 		t.Run(tc.why, func(t *testing.T) {
