@@ -247,11 +247,12 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 	hdr := make(http.Header, len(ex.Response.Header)+1)
 	p := prepare(hdr, ex, head, false)
 	h.reportBad(req, p)
-	// As http.Transport: the trailers announced after a body are in
-	// resp.Trailer, not in the header; an answer without a body (to a
-	// HEAD) has none to read, and keeps its Trailer header.
+	// As http.Transport: the trailers announced after a (chunked) body
+	// are in resp.Trailer, not in the header; an answer without a body (to
+	// a HEAD), or whose body has a length (see prepare), has none to read,
+	// and keeps its Trailer header.
 	announcedTrailers := hdr["Trailer"]
-	if p.withBody {
+	if p.withBody && p.trailers {
 		delete(hdr, "Trailer")
 	}
 	ownValues(hdr)

@@ -706,11 +706,14 @@ func prepare(hdr http.Header, ex *library.Exchange, head, http2 bool) prepared {
 			hdr["Trailer"] = append(slices.Clip(hdr["Trailer"]), k)
 		}
 	}
-	if len(hdr["Trailer"]) > 0 {
+	if len(hdr["Trailer"]) > 0 && !validLength(hdr["Content-Length"]) {
 		// Announced by hand with no value recorded: a trailer that never
 		// comes, which a client still finds in resp.Trailer, empty, as
 		// after a chunked body from the API (HTTP/1.1 sends trailers only
-		// after one).
+		// after one). Not beside a recorded length: the API sent the body
+		// with it (as net/http's server does when a handler sets both),
+		// so no trailer could follow, and a client kept the length and
+		// the Trailer field in the header; it replays so.
 		p.trailers = true
 	}
 	p.withBody = !head && bodyAllowed(p.status)
