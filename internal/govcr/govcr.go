@@ -533,7 +533,21 @@ func decodeError(data []byte, scope *yaml.Node, r any, err error) error {
 		// of strings (headers): yaml.v3 names the line, in its words; for
 		// an alias, the line of its anchor (the node it decodes), which may
 		// be one Import does not read.
-		if k := firstDecoded(data, scope, collectionKey); k != nil && strings.Contains(msg, fmt.Sprintf("line %d: cannot unmarshal", kindNode(k).Line)) {
+		at := collectionKey
+		if scope != nil {
+			// An interaction: only the keys yaml.v3 decodes into strings,
+			// not those inside a value go-vcr ignores, on the line of a
+			// value that is the error.
+			keyed := map[*yaml.Node]bool{}
+			keyedMappings(scope, "interaction", keyed)
+			at = func(n *yaml.Node) *yaml.Node {
+				if !keyed[n] {
+					return nil
+				}
+				return collectionKey(n)
+			}
+		}
+		if k := firstDecoded(data, scope, at); k != nil && strings.Contains(msg, fmt.Sprintf("line %d: cannot unmarshal", kindNode(k).Line)) {
 			return fmt.Errorf("line %d: %s is used as a key: a key is a name (a header's, a field's), go-vcr writes no other; quote it, or delete its line", k.Line, kindOf(k))
 		}
 	case strings.HasPrefix(msg, "yaml: cannot decode ") || strings.Contains(msg, "!!binary value contains invalid base64 data"):
@@ -603,6 +617,40 @@ func collectionKey(n *yaml.Node) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// keyedMappings adds to keyed the mappings of an interaction n whose keys
+// yaml.v3 decodes into strings, role saying what n is ("interaction",
+// "request", "response" or "headers"): the interaction's, its request's
+// and response's (struct fields), and their headers and trailer (maps of
+// strings); with those merged into them (<<), aliases followed. The values
+// of keys go-vcr ignores are not decoded.
+func keyedMappings(n *yaml.Node, role string, keyed map[*yaml.Node]bool) {
+	n = kindNode(n)
+	if n.Kind != yaml.MappingNode || keyed[n] {
+		return
+	}
+	keyed[n] = true
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := kindNode(n.Content[i]), n.Content[i+1]
+		if yamldiag.IsMergeKey(k) {
+			for _, mv := range yamldiag.Merged(v) {
+				keyedMappings(mv, role, keyed)
+			}
+			continue
+		}
+		if k.Kind != yaml.ScalarNode {
+			continue
+		}
+		switch role + "." + k.Value {
+		case "interaction.request":
+			keyedMappings(v, "request", keyed)
+		case "interaction.response":
+			keyedMappings(v, "response", keyed)
+		case "request.headers", "response.headers", "response.trailer":
+			keyedMappings(v, "headers", keyed)
+		}
+	}
 }
 
 // kindNode returns n, or the node it names if it is an alias.

@@ -493,3 +493,18 @@ func TestImportUnknownAnchorLookAlikes(t *testing.T) {
 		}
 	}
 }
+
+// A list or mapping used as a key inside a value go-vcr ignores is never
+// decoded: on the line of another error (a list as the status), it is not
+// the one blamed, and yaml.v3's words, which name the line, are kept.
+func TestImportKeyInAnIgnoredValueIsNotBlamed(t *testing.T) {
+	for _, cassette := range []string{
+		"version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response: {code: 200, status: [OK], x: {[a]: 1}}\n",
+		"version: 2\ninteractions:\n  - id: 0\n    request: {method: GET, url: 'http://a/'}\n    response: {code: 200, headers: {X: [a]}, status: [OK], x: {y: {[a]: 1}}}\n",
+	} {
+		_, err := Import([]byte(cassette))
+		if err == nil || strings.Contains(err.Error(), "is used as a key") || !strings.Contains(err.Error(), "cannot unmarshal !!seq into string") {
+			t.Errorf("Import(%q) = %v; want yaml.v3's error about the status", cassette, err)
+		}
+	}
+}
