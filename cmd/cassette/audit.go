@@ -1,26 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"net/http"
-	"net/url"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cassette-go/cassette/internal/har"
 	"github.com/cassette-go/cassette/internal/redact"
+	"github.com/cassette-go/cassette/internal/secretscan"
 	"github.com/cassette-go/cassette/library"
 )
 
@@ -201,7 +196,10 @@ func parseAge(s string) (time.Duration, error) {
 }
 
 // placeholder is the value the recorder writes for a redacted secret.
-const placeholder = "REDACTED"
+const placeholder = redact.Placeholder
+
+// isJWT reports whether s is a JWT (see [secretscan.IsJWT]).
+func isJWT(s string) bool { return secretscan.IsJWT(s) }
 
 // recorderRules are the redaction rules the recorder applies by default:
 // the values of the headers they redact must be the placeholder.
@@ -226,8 +224,8 @@ func auditExchange(ex library.Exchange) []string {
 					continue
 				}
 				if slices.ContainsFunc(urlHeaders, func(u string) bool { return strings.EqualFold(u, k) }) {
-					for _, f := range scanURL(v, where) {
-						report(f.kind, f.where, f.secret)
+					for _, f := range secretscan.URL(v, where) {
+						report(f.Kind, f.Where, f.Secret)
 					}
 					continue
 				}
@@ -236,30 +234,30 @@ func auditExchange(ex library.Exchange) []string {
 					// the request's query, its token too.
 					inURLs := make(map[string]bool)
 					for _, u := range linkURLs(v) {
-						for _, f := range scanURL(u, where) {
-							report(f.kind, f.where, f.secret)
-							inURLs[f.secret] = true
+						for _, f := range secretscan.URL(u, where) {
+							report(f.Kind, f.Where, f.Secret)
+							inURLs[f.Secret] = true
 						}
 					}
 					// And the rest of it as any header's value: a
 					// link's parameters, a value that is no list of
 					// <URL>s.
-					for _, f := range scanText([]byte(v)) {
-						if !inURLs[f.secret] {
-							report(f.kind, where, f.secret)
+					for _, f := range secretscan.Text([]byte(v)) {
+						if !inURLs[f.Secret] {
+							report(f.Kind, where, f.Secret)
 						}
 					}
 					continue
 				}
-				for _, f := range scanText([]byte(v)) {
-					report(f.kind, where, f.secret)
+				for _, f := range secretscan.Text([]byte(v)) {
+					report(f.Kind, where, f.Secret)
 				}
 			}
 		}
 	}
 	header("request", ex.Request.Header)
-	for _, f := range scanURL(ex.Request.URL, "request") {
-		report(f.kind, f.where, f.secret)
+	for _, f := range secretscan.URL(ex.Request.URL, "request") {
+		report(f.Kind, f.Where, f.Secret)
 	}
 	body := func(side string, h http.Header, b []byte) {
 		b = scanned(h, b)
@@ -268,20 +266,20 @@ func auditExchange(ex library.Exchange) []string {
 			// A form is a query: its secret fields are found as in a URL
 			// (an OAuth token request, or a token response in the form
 			// GitHub answers by default).
-			for _, f := range scanURL("/?"+string(b), where) {
-				f.where = strings.Replace(f.where, where+" query parameter", where+" form field", 1)
-				report(f.kind, f.where, f.secret)
+			for _, f := range secretscan.URL("/?"+string(b), where) {
+				f.Where = strings.Replace(f.Where, where+" query parameter", where+" form field", 1)
+				report(f.Kind, f.Where, f.Secret)
 			}
-			for _, f := range scanJSON(b) { // a JSON body labelled a form
-				report(f.kind, where, f.secret)
+			for _, f := range secretscan.JSON(b) { // a JSON body labelled a form
+				report(f.Kind, where, f.Secret)
 			}
 			return
 		}
-		for _, f := range scanText(b) {
-			report(f.kind, where, f.secret)
+		for _, f := range secretscan.Text(b) {
+			report(f.Kind, where, f.Secret)
 		}
-		for _, f := range scanJSON(b) {
-			report(f.kind, where, f.secret)
+		for _, f := range secretscan.JSON(b) {
+			report(f.Kind, where, f.Secret)
 		}
 	}
 	body("request", ex.Request.Header, ex.Request.Body)
@@ -330,266 +328,6 @@ func unredacted(k, v string) (kind, secret string, ok bool) {
 		return "", "", false
 	}
 	return "unredacted " + name + " header", v, true
-}
-
-// A finding is a secret found by scanText or scanURL.
-type finding struct {
-	kind, where, secret string
-}
-
-// patterns are the shapes of API keys and private keys.
-var patterns = []struct {
-	kind string
-	re   *regexp.Regexp
-}{
-	{"AWS access key id", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{"secret key (sk-)", regexp.MustCompile(`\bsk-[A-Za-z0-9_-]{20,}`)},
-	{"GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})`)},
-	{"Slack token", regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
-	{"Vault token", regexp.MustCompile(`\bhv[sbr]\.[A-Za-z0-9_-]{20,}`)},
-	{"private key", regexp.MustCompile(`-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----`)},
-}
-
-// jwtRE matches what may be a JWT; isJWT decides.
-var jwtRE = regexp.MustCompile(`[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*`)
-
-// scanText returns the secrets of known shapes in b.
-func scanText(b []byte) []finding {
-	var out []finding
-	seen := make(map[string]bool)
-	add := func(kind, secret string) {
-		if !seen[secret] {
-			seen[secret] = true
-			out = append(out, finding{kind: kind, secret: secret})
-		}
-	}
-	for _, p := range patterns {
-		for _, m := range p.re.FindAll(b, -1) {
-			add(p.kind, string(m))
-		}
-	}
-	for _, m := range jwtRE.FindAll(b, -1) {
-		if isJWT(string(m)) {
-			add("JWT", string(m))
-		}
-	}
-	for _, m := range bearerRE.FindAllSubmatch(b, -1) {
-		if kind, ok := credential(string(m[1]), string(m[2])); ok {
-			add(kind, string(m[2]))
-		}
-	}
-	for _, m := range basicRE.FindAllSubmatch(b, -1) {
-		if kind, ok := credential("Basic", string(m[1])); ok {
-			add(kind, string(m[1]))
-		}
-	}
-	return out
-}
-
-// bearerRE and basicRE match an Authorization value in text (an API that
-// echoes the request's headers, httpbin's /headers, a debug page): a
-// scheme and its credentials, on one line; credential decides. Bearer
-// and Token, words of prose and code too ("token refreshTokenExpiresAt"
-// in a GraphQL query, "scheme: bearer"), count only where a header value
-// stands: at the start of a line or of a quoted string, after "=", or
-// shortly after "Authorization" (a header echoed as JSON, a table cell
-// after it in HTML, an XML element, Go's printed http.Header). Rails' Token token="..." is seen through, and
-// Laravel Sanctum's ID|secret. A Basic value ends where base64 does.
-var (
-	bearerRE = regexp.MustCompile(`(?im)(?:^[ \t]*|["'=][ \t]*|authorization[^\n]{0,12}?)(Bearer|Token)[ \t]+(?:token=\\?"?)?([A-Za-z0-9+/_=.~|-]{8,})`)
-	basicRE  = regexp.MustCompile(`(?i)\bBasic[ \t]+([A-Za-z0-9+/]{8,}={0,2})`)
-)
-
-// credential reports whether cred, after the word scheme in text, is a
-// credential, and its kind: a Basic one must decode to user:password, a
-// Bearer or Token one must look random (not "Bearer authentication").
-func credential(scheme, cred string) (kind string, ok bool) {
-	if cred == placeholder {
-		return "", false
-	}
-	if strings.EqualFold(scheme, "Basic") {
-		b, err := base64.StdEncoding.DecodeString(cred)
-		if err != nil || !bytes.ContainsRune(b, ':') || !utf8.Valid(b) {
-			return "", false
-		}
-		return "Basic credentials", true
-	}
-	if !isJWT(cred) && !tokenShaped(strings.ReplaceAll(cred, "|", "")) {
-		return "", false
-	}
-	return "bearer token", true
-}
-
-// isJWT reports whether s is three base64url segments, the first decoding
-// to a JSON object with "alg".
-func isJWT(s string) bool {
-	head, _, _ := strings.Cut(s, ".")
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
-	if err != nil {
-		return false
-	}
-	var h map[string]any
-	if json.Unmarshal(b, &h) != nil {
-		return false
-	}
-	_, ok := h["alg"]
-	return ok
-}
-
-// secretParam reports whether a query parameter called name holds secrets.
-func secretParam(name string) bool {
-	n := strings.ToLower(name)
-	for _, s := range []string{"token", "key", "secret", "signature", "sig", "password", "passwd"} {
-		if strings.Contains(n, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// tokenRE matches a long hex or base64 value.
-var tokenRE = regexp.MustCompile(`^[A-Za-z0-9+/_=.-]{16,}$`)
-
-// redactedParams are the query parameters the recorder redacts by
-// default, but for the stamps of presigned URLs (a time, no secret): any
-// value of theirs but the placeholder is a finding, however short.
-var redactedParams = slices.DeleteFunc(redact.Default().Query, func(p string) bool {
-	return slices.Contains(redact.Stamps, p)
-})
-
-// scanURL returns the secrets in the URL raw, of where ("request",
-// "response header Location"): known shapes, a password in its user
-// information, values of the query parameters the recorder redacts, and
-// long values of other query parameters named like secrets.
-func scanURL(raw, where string) []finding {
-	var out []finding
-	seen := make(map[string]bool)
-	u, err := url.Parse(raw)
-	if err == nil {
-		if pw, ok := u.User.Password(); ok && pw != "" && pw != placeholder {
-			out = append(out, finding{kind: "password", where: where + " URL user information", secret: pw})
-			seen[pw] = true
-		} else if name := u.User.Username(); pw == "" && name != "" && name != placeholder {
-			// No password: the user name is the token (https://TOKEN@host,
-			// Stripe's https://sk_...:@host), which the recorder redacts.
-			out = append(out, finding{kind: "token", where: where + " URL user information", secret: name})
-			seen[name] = true
-		}
-		params := strings.Split(u.RawQuery, "&")
-		if u.Fragment != "" { // OAuth's implicit grant: #access_token=...
-			route, frag := redact.FragmentParams(u.EscapedFragment())
-			params = append(params, strings.Split(frag, "&")...)
-			if route != "" { // parameters too, when a value holds the "?"
-				params = append(params, strings.Split(strings.TrimSuffix(route, "?"), "&")...)
-			}
-		}
-		for _, kv := range params {
-			k, v, _ := strings.Cut(kv, "=")
-			dk, err1 := url.QueryUnescape(k)
-			dv, err2 := url.QueryUnescape(v)
-			if err1 != nil || err2 != nil {
-				dk, dv = k, v
-			}
-			if dv == "" || dv == placeholder {
-				continue
-			}
-			named := slices.ContainsFunc(redactedParams, func(p string) bool { return strings.EqualFold(p, dk) }) && !redact.KeptID(dk, dv)
-			if named || secretParam(dk) && tokenRE.MatchString(dv) {
-				out = append(out, finding{kind: "token", where: where + " query parameter " + dk, secret: dv})
-				seen[dv] = true
-			}
-		}
-	}
-	for _, f := range scanText([]byte(raw)) {
-		if !seen[f.secret] {
-			f.where = where + " URL"
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// secretMembers are the JSON members whose string values are secrets:
-// the query parameters the recorder redacts, OAuth's tokens, Vault's
-// client_token and AppRole secret_id, AWS credentials, a webhook's secret
-// and others. They match a member name in
-// any case, "_" and "-" ignored (see memberKey), and whole: a pagination
-// token (next_page_token, pageToken) is not a secret, and reporting one
-// would teach people to ignore audit.
-var secretMembers = func() map[string]bool {
-	m := make(map[string]bool)
-	for _, n := range append(slices.Clone(redactedParams),
-		"refresh_token", "id_token", "client_token", "session_token", "auth_token",
-		"api_key", "apikey", "secret_access_key", "private_key",
-		"secret", "secret_id", "secret_key") {
-		m[memberKey(n)] = true
-	}
-	return m
-}()
-
-// genericMembers are the secret members whose names mean other things in
-// JSON too (Consul's KV "Key", an Elasticsearch bucket's "key", a "token"
-// of a parser, an application's id in "appId": com.example.app, Algolia's
-// and Firebase's): their values are findings only when shaped like a
-// token (see tokenShaped).
-var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true, "assertion": true, "appid": true}
-
-// memberKey is the JSON member name k in lower case without "_" and "-":
-// client_token, clientToken and Client-Token are one.
-func memberKey(k string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '_' || r == '-' {
-			return -1
-		}
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}, k)
-}
-
-// scanJSON returns the string values of secret members (access_token,
-// client_secret, password, ...) of body, at any depth, when it is JSON:
-// a member's string, or the strings of its array (a form echoed as JSON,
-// {"password": ["hunter2"]}, as Python's parse_qs makes it).
-func scanJSON(body []byte) []finding {
-	var v any
-	if len(body) == 0 || !json.Valid(body) || json.Unmarshal(body, &v) != nil {
-		return nil
-	}
-	var out []finding
-	secret := func(k string, v any) bool {
-		s, ok := v.(string)
-		if ok && s != "" && s != placeholder && !masked(s) && (!genericMembers[memberKey(k)] || tokenShaped(s)) {
-			out = append(out, finding{kind: "secret JSON member " + k, secret: s})
-		}
-		return ok
-	}
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			for _, k := range slices.Sorted(maps.Keys(x)) {
-				if secretMembers[memberKey(k)] {
-					if secret(k, x[k]) {
-						continue
-					}
-					if a, ok := x[k].([]any); ok {
-						for _, e := range a {
-							secret(k, e)
-						}
-					}
-				}
-				walk(x[k])
-			}
-		case []any:
-			for _, e := range x {
-				walk(e)
-			}
-		}
-	}
-	walk(v)
-	return out
 }
 
 // linkURLs returns the URLs of a Link header's value v (RFC 8288:
@@ -645,51 +383,4 @@ func scanned(h http.Header, body []byte) []byte {
 func mask(s string) string {
 	n := min(4, len(s)/3)
 	return s[:n] + "…"
-}
-
-// masked reports whether v is a value an API shows in place of a secret
-// it keeps (GitHub's webhook "secret": "********"): nothing but asterisks
-// or bullets.
-func masked(v string) bool {
-	return strings.Trim(v, "*•") == ""
-}
-
-// genericTokenRE is tokenRE with "~" (Azure AD client secrets, base64url variants).
-var genericTokenRE = regexp.MustCompile(`^[A-Za-z0-9+/_=.~-]{16,}$`)
-
-// tokenShaped reports whether s, the value of a generic member, looks
-// random rather than like a path or a host name: token characters that mix
-// digits with letters, or upper with lower case, and not a lower-case
-// dotted name or slashed path (web-01.prod.internal, service/web1/config).
-func tokenShaped(s string) bool {
-	if !genericTokenRE.MatchString(s) || nameOrPath(s) {
-		return false
-	}
-	var up, lo, dg bool
-	for _, r := range s {
-		switch {
-		case 'A' <= r && r <= 'Z':
-			up = true
-		case 'a' <= r && r <= 'z':
-			lo = true
-		case '0' <= r && r <= '9':
-			dg = true
-		}
-	}
-	return dg && (up || lo) || up && lo
-}
-
-// nameOrPath reports whether s is a host name or a KV path: lower case,
-// made of non-empty parts between "." or "/", with no "+", "=" or "~" of
-// base64 and Azure secrets.
-func nameOrPath(s string) bool {
-	if !strings.ContainsAny(s, "./") || strings.ContainsAny(s, "+=~ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
-		return false
-	}
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '.' || r == '/' }) {
-		if len(part) >= 16 {
-			return false // a long run: a token's (a JWT's parts)
-		}
-	}
-	return !strings.Contains(s, "..") && !strings.Contains(s, "//") && s[0] != '.' && s[len(s)-1] != '.'
 }

@@ -1,0 +1,5 @@
+// Package secretscan finds secrets in recorded exchanges: API keys and
+// tokens of known shapes in text, secret query parameters and form fields
+// in URLs, and secret members of JSON bodies. cassette audit reports what
+// it finds in a library.
+package secretscan
