@@ -184,6 +184,20 @@
 // hook rewrites them (a "password" field of a JSON body, say), or refuses
 // to store an exchange.
 //
+// Response bodies are stored as sent, so an OAuth token endpoint's answer
+// ({"access_token": "...", "refresh_token": "...", "id_token": "..."}, or
+// the form access_token=...&scope=...) would be committed unseen: once an
+// exchange is stored and its hooks ran, the recorder logs (to [Logf]) one
+// line naming its method, its redacted URL and the secret fields its
+// response body holds with a value, never the values. The body is scanned
+// as JSON (of a JSON type, text/plain or none) or as a form, decoded from
+// gzip or deflate, when it is at most 1 MiB and not in a body file; the
+// fields are those cassette audit reports (the query parameters redacted
+// above, refresh_token, id_token, client_token, secret and others, in any
+// case, with or without "_"), empty, "REDACTED" and masked ("****") values
+// aside. A BeforeSave hook that redacts them silences the line; what is
+// stored is not changed.
+//
 // The cassette name is that of the redacted request, so a redacted value
 // is never part of a name or file name, and the same call made with other
 // credentials gets the same name (the replay server names requests the

@@ -5,9 +5,11 @@ import (
 	"log"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/cassette-go/cassette/internal/redact"
+	"github.com/cassette-go/cassette/internal/secretscan"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/naming"
 )
@@ -84,6 +86,26 @@ func (c *config) logRecorded(name string, ex *library.Exchange, note string) {
 	}
 }
 
+// logSecretFields logs, as logError does, the secret fields (OAuth's
+// access_token, refresh_token and id_token, a client_secret, a password,
+// ...) that the response body of ex, as stored, holds with a value (see
+// [secretscan.Fields]): redaction leaves response bodies as sent, and a
+// token endpoint's answer would be committed unseen. Their values are
+// not logged. A BeforeSave hook that redacts them silences it; a body in
+// a body file is not scanned.
+func (c *config) logSecretFields(ex *library.Exchange) {
+	if ex.Response.BodyFile != "" || len(ex.Response.Body) == 0 {
+		return
+	}
+	h := ex.Response.Header
+	names := secretscan.Fields(h.Get("Content-Type"), h.Get("Content-Encoding"), ex.Response.Body)
+	if len(names) == 0 {
+		return
+	}
+	c.logError("recorder: %s %s: the response body was stored with the secret field(s) %s as sent (response bodies are not redacted): redact them with a BeforeSave hook, or edit the cassette, before committing it (README: Security); cassette audit finds them",
+		ex.Request.Method, ex.Request.URL, strings.Join(names, ", "))
+}
+
 // logError logs a failure to forward a request: to Logf if given, else to
 // the standard logger, so it is never silent.
 func (c *config) logError(format string, args ...any) {
@@ -143,7 +165,12 @@ func (c *config) rulesError() error {
 // store (a body the upstream broke off, or one of known length the client
 // cut short: see "Bodies the client stops reading" in the package
 // documentation), and, from [New] and [NewTransport], a significant
-// header the options redact. Default (and for nil): stored exchanges are
+// header the options redact; and, after an exchange is stored, the secret
+// fields its response body holds with a value, by name, never their
+// values (an OAuth token endpoint's JSON or form answer: access_token,
+// refresh_token, id_token, client_secret, password, ...), which a
+// [BeforeSave] hook that redacts them silences (see "Secrets" in the
+// package documentation). Default (and for nil): stored exchanges are
 // not logged, the rest goes to the standard logger ([New] and
 // [NewTransport] log all of it to t.Logf unless Logf is given).
 func Logf(f func(format string, args ...any)) Option { return func(c *config) { c.logf = f } }

@@ -218,6 +218,7 @@ func (rt *roundTripper) stored(w *waitingStore) {
 	if rt.cfg.onRecord != nil {
 		rt.cfg.onRecord(w.name, w.ex)
 	}
+	rt.cfg.logSecretFields(&w.ex)
 	if w.ex.Response.BodyFile != w.committed {
 		// A hook put the body elsewhere (inline, redacted): the body file
 		// committed is no exchange's.

@@ -1,0 +1,72 @@
+package secretscan
+
+import (
+	"bytes"
+	"compress/gzip"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The byte pre-check must let every secret field through: each name
+// secretMembers and genericMembers hold has a word of nameWords.
+func TestEveryMemberHasANameWord(t *testing.T) {
+	for _, set := range []map[string]bool{secretMembers, genericMembers} {
+		for k := range set {
+			if !mayName([]byte(k)) || !mayName([]byte(strings.ToUpper(k))) {
+				t.Errorf("mayName(%q) = false: the pre-check would skip a body whose only secret is %s", k, k)
+			}
+		}
+	}
+}
+
+func TestFields(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"access_token":"abc123def456"}`))
+	zw.Close()
+	for _, c := range []struct {
+		why, ct, enc, body string
+		want               []string
+	}{
+		{"an OAuth token response", "application/json", "", `{"access_token":"a1","refresh_token":"r1","id_token":"i1","token_type":"Bearer"}`, []string{"access_token", "id_token", "refresh_token"}},
+		{"gzip is decoded", "application/json", "gzip", gz.String(), []string{"access_token"}},
+		{"a form", "application/x-www-form-urlencoded", "", "access_token=gho_x1&scope=repo", []string{"access_token"}},
+		{"JSON as text/plain", "text/plain; charset=utf-8", "", `{"client_secret":"s1"}`, []string{"client_secret"}},
+		{"JSON with no type", "", "", `{"Password":"p1"}`, []string{"Password"}},
+		{"nested, twice, once", "application/vnd.api+json", "", `{"a":{"secret":"x1"},"b":[{"secret":"x2"}]}`, []string{"secret"}},
+		{"empty, REDACTED and masked values", "application/json", "", `{"access_token":"","refresh_token":"REDACTED","client_secret":"****"}`, nil},
+		{"pagination tokens", "application/json", "", `{"next_page_token":"CiAKGjBpNDd2Nmp2","pageToken":"x"}`, nil},
+		{"a generic name with a word", "application/json", "", `{"key":"color","token":"IDENT"}`, nil},
+		{"HTML is not scanned", "text/html", "", `{"access_token":"a1"}`, nil},
+		{"br is not decoded", "application/json", "br", `{"access_token":"a1"}`, nil},
+		{"gzip that is not", "application/json", "gzip", `{"access_token":"a1"}`, nil},
+		{"no name word: not decoded", "application/json", "", `{"id":1,"name":"x"}`, nil},
+		{"a body over the bound", "application/json", "", `{"access_token":"a1","pad":"` + strings.Repeat("x", MaxFieldsBody) + `"}`, nil},
+	} {
+		if got := Fields(c.ct, c.enc, []byte(c.body)); !slices.Equal(got, c.want) {
+			t.Errorf("%s: Fields(%q, %q, ...) = %q, want %q", c.why, c.ct, c.enc, got, c.want)
+		}
+	}
+}
+
+// BenchmarkFields measures the cost on the recording path of a 1 KiB
+// JSON answer that holds no secret (the pre-check), and of a token
+// endpoint's answer (decoded).
+func BenchmarkFields(b *testing.B) {
+	plain := []byte(`{"items":[` + strings.Repeat(`{"id":12345,"name":"octocat","url":"https://api.example.com/u/1"},`, 15) + `{"id":0}]}`)
+	token := []byte(`{"access_token":"ya29.a0AfH6SMBx3kQ9","token_type":"Bearer","expires_in":3599,"refresh_token":"1//0gLrT8Zq2wXy"}`)
+	b.Run("no-secret-1KiB", func(b *testing.B) {
+		b.SetBytes(int64(len(plain)))
+		b.ReportAllocs()
+		for b.Loop() {
+			Fields("application/json", "", plain)
+		}
+	})
+	b.Run("token-response", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Fields("application/json", "", token)
+		}
+	})
+}
