@@ -47,6 +47,12 @@ func missedPlaces(n int, back []int, total int) string {
 	hit := make([]bool, total)
 	j := 0
 	for p := 0; p < n && total > 0; p++ {
+		if p >= total {
+			// Repeats of the last (places given back are all below it):
+			// one look for them all, however many a long poll made.
+			hit[total-1] = true
+			break
+		}
 		if j < len(back) && back[j] == p {
 			j++
 			continue
