@@ -154,6 +154,25 @@ func ExampleServer_ReportUnused() {
 	// GET_api.example.com_443_v1_cities.json
 }
 
+// A polled endpoint recorded with three answers, asked once: the
+// cassette is used, so it is not unused, but two of its exchanges are
+// stale. Strict logs the same lines at the end of a test.
+func ExampleServer_ReportUnreplayed() {
+	t := newExampleT()
+	defer t.finish()
+
+	srv := replayserver.New(t, "testdata/poll")
+	resp, err := http.Get(srv.URL + "/v1/jobs/7")
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	resp.Body.Close()
+
+	srv.ReportUnreplayed(os.Stdout)
+	// Output:
+	// GET_api.example.com_443_v1_jobs_7.json: exchanges 2-3 of 3 never replayed
+}
+
 func ExampleNewTransport() {
 	t := newExampleT()
 	defer t.finish()

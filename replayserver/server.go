@@ -204,7 +204,7 @@ func checkStrict(t testing.TB, h *Handler) {
 	// replayed, which the log would tell to delete.
 	if lines := h.unreplayed(); len(lines) > 0 && !skippedOnly(t) && filtersBelow(t.Name(), isBench) == "" {
 		// Not a failure: the contract of Strict is unused cassettes.
-		t.Logf("replayserver: strict mode: %d cassette(s) in %s answered requests but not from all their recorded exchanges (this does not fail the test; if it no longer makes those requests, record the cassette again or delete those exchanges):\n\t%s",
+		t.Logf("replayserver: strict mode: %d cassette(s) in %s answered requests but not from all their recorded exchanges (this does not fail the test; if it no longer makes those requests, record the cassette again or delete those exchanges; see README \"Unused cassettes\"):\n\t%s",
 			len(lines), h.lib.Path(), strings.Join(lines, "\n\t"))
 	}
 	if unused := h.Unused(); len(unused) > 0 {
@@ -305,6 +305,12 @@ func (s *Server) Unused() []string { return s.h.Unused() }
 // folder (so `cd testdata/api && xargs rm < unused.log` prunes them), for a
 // single-file library its name.
 func (s *Server) ReportUnused(w io.Writer) error { return s.h.ReportUnused(w) }
+
+// ReportUnreplayed writes one line per cassette that answered requests
+// but not from all of its recorded exchanges, sorted, naming the file
+// (directory library) or cassette (file library) and the exchanges never
+// replayed: see [Handler.ReportUnreplayed].
+func (s *Server) ReportUnreplayed(w io.Writer) error { return s.h.ReportUnreplayed(w) }
 
 // logWriter sends the http.Server's error log to the test log.
 type logWriter struct{ l *testlog.Log }

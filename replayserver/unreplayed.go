@@ -1,26 +1,48 @@
 package replayserver
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
 )
 
-// unreplayed returns, in replay mode, a line for each cassette that
-// answered requests but not from all of its recorded exchanges, sorted by
-// name: "NAME: exchange 3 of 3 never replayed". Such a cassette is used,
-// so [Strict] does not fail on it, but its last exchanges are stale as an
-// unused cassette is (a polled endpoint the test now asks fewer times).
-// An exchange given back by a request whose body broke off counts as not
-// replayed.
+// ReportUnreplayed writes, in replay mode, one line per cassette that
+// answered requests but not from all of its recorded exchanges, sorted:
+// the cassette as [Handler.ReportUnused] names it (for a directory library
+// its file relative to the library folder, for a file library its name),
+// a colon, and the exchanges never replayed, counted from 1:
+//
+//	GET_api.example.com_443_v1_job.json: exchange 3 of 3 never replayed
+//
+// Such a cassette is used, so it is not in [Handler.Unused], but its last
+// exchanges are stale as an unused cassette is (a polled endpoint the
+// test now asks fewer times than when it was recorded): record the
+// cassette again, or delete those exchanges. An exchange given back by a
+// request whose body broke off counts as not replayed. In the recording
+// modes, which add exchanges as they go, and in passthrough, it writes
+// nothing. [Strict] and cassette serve -strict log these lines; they do
+// not fail on them.
+func (h *Handler) ReportUnreplayed(w io.Writer) error {
+	var buf bytes.Buffer
+	for _, l := range h.unreplayed() {
+		buf.WriteString(l)
+		buf.WriteByte('\n')
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// unreplayed returns the lines of [Handler.ReportUnreplayed], sorted.
 func (h *Handler) unreplayed() []string {
 	if h.mode != ModeReplay {
 		return nil // recording modes add exchanges as they go
 	}
+	type line struct{ name, missed string }
+	var found []line
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	var out []string
 	for name, s := range h.hits {
 		if !s.used() {
 			continue // an unused cassette, which Unused lists
@@ -33,8 +55,14 @@ func (h *Handler) unreplayed() []string {
 			continue // every exchange served (the last one perhaps again)
 		}
 		if missed := missedPlaces(s.n, s.back, total); missed != "" {
-			out = append(out, name+": "+missed)
+			found = append(found, line{name, missed})
 		}
+	}
+	h.mu.Unlock()
+	// The files are looked up outside h.mu: the library has its own lock.
+	out := make([]string, len(found))
+	for i, l := range found {
+		out[i] = h.lib.File(l.name) + ": " + l.missed
 	}
 	sort.Strings(out)
 	return out

@@ -14,12 +14,19 @@ import (
 	"github.com/cassette-go/cassette/replayserver"
 )
 
-// pollLibrary writes a library of two cassettes: GET /v1/job, polled,
-// with the answers "1", "2" and "3", each followed by pad, and GET
+// pollLibrary writes a file library of two cassettes: GET /v1/job,
+// polled, with the answers "1", "2" and "3", each followed by pad, and GET
 // /v1/other with the answer "x".
 func pollLibrary(t *testing.T, pad string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "api.json")
+	return pollLibraryAt(t, "api.json", pad)
+}
+
+// pollLibraryAt writes pollLibrary's cassettes into a library at base (a
+// file or folder name) in a new temporary folder.
+func pollLibraryAt(t *testing.T, base, pad string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), base)
 	lib, err := library.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -187,5 +194,69 @@ func TestStrictIsSilentOnExchangesOfSubtestsLeftOutByTheRun(t *testing.T) {
 	// -skip leaving the second subtest out: silent too.
 	if out := run("-test.run=^TestStrictPollTableChild$", "-test.skip=TestStrictPollTableChild/twice"); strings.Contains(out, intro) {
 		t.Errorf("a run skipping a subtest logged exchanges never replayed:\n%s", out)
+	}
+}
+
+// ReportUnreplayed names, for a directory library, the file of each
+// cassette used but not to its last exchange (as ReportUnused does, so
+// that one finds it), for a file library its name; in a recording mode,
+// which adds exchanges as it goes, it writes nothing. Strict's log uses
+// the same lines.
+func TestReportUnreplayedNamesFiles(t *testing.T) {
+	const job = "GET_api.example.com_80_v1_job"
+	for _, tc := range []struct {
+		base, mode, want string
+	}{
+		{"api", "replay", job + ".json: exchanges 2-3 of 3 never replayed\n"},
+		{"api.yaml", "replay", job + ": exchanges 2-3 of 3 never replayed\n"},
+		{"api", "record", ""},
+	} {
+		t.Run(tc.base+"/"+tc.mode, func(t *testing.T) {
+			t.Setenv(replayserver.EnvMode, "")
+			path := pollLibraryAt(t, tc.base, "")
+			h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.Mode(tc.mode)), replayserver.Upstream("http://127.0.0.1:1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []string{"/v1/job", "/v1/other"} {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, httptest.NewRequest("GET", "http://api.example.com"+p, nil))
+				if w.Code != 200 {
+					t.Fatalf("GET %s = %d, want 200:\n%s", p, w.Code, w.Body)
+				}
+			}
+			var b strings.Builder
+			if err := h.ReportUnreplayed(&b); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != tc.want {
+				t.Errorf("ReportUnreplayed wrote %q, want %q", b.String(), tc.want)
+			}
+			if err := h.Close(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	// Through New and Strict, the log names the file.
+	t.Setenv(replayserver.EnvMode, "")
+	path := pollLibraryAt(t, "api", "")
+	f := newFakeTB(t)
+	var srv *replayserver.Server
+	f.do(func() {
+		srv = replayserver.New(f, path, replayserver.Strict(), replayserver.Upstream("http://api.example.com"))
+	})
+	for _, p := range []string{"/v1/job", "/v1/job", "/v1/other"} {
+		resp, err := srv.Client().Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	var b strings.Builder
+	srv.ReportUnreplayed(&b)
+	f.finish()
+	const want = job + ".json: exchange 3 of 3 never replayed"
+	if b.String() != want+"\n" || !strings.Contains(f.logged(), "\t"+want) {
+		t.Errorf("Server.ReportUnreplayed wrote %q, and Strict logged:\n%s\nwant %q in both", b.String(), f.logged(), want)
 	}
 }

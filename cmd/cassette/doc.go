@@ -62,7 +62,10 @@
 // cassettes never used on stderr, one file per line (relative to a
 // directory library) after a line saying how many, and exits with status
 // 1 if there were any, or if a request matched no cassette (as a miss
-// fails a test). With -unused FILE it writes that list, and nothing else,
+// fails a test). In replay mode it also lists, without changing the exit
+// status, each cassette that answered requests but not from all of its
+// recorded exchanges (a polled endpoint asked fewer times than when it
+// was recorded), with the exchanges never replayed. With -unused FILE it writes that list, and nothing else,
 // to FILE (empty when every cassette was used): what prune reads. A FILE
 // that is the library, or lies inside a directory library or the body
 // folder of a file library, is refused at start (exit status 2). A list

@@ -50,7 +50,11 @@ upstream broke off a response body, which is then not recorded, unless
 the client retried it and the retry was recorded whole (a rerecord then
 leaves the library as it was, as when a request got no answer). With -strict it then lists the files of the cassettes never used
 on stderr, one per line, and exits with status 1 if there were any, or if
-a request matched no cassette (as a miss fails a test). With
+a request matched no cassette (as a miss fails a test). In replay mode
+it also lists, without changing the exit status, each cassette that
+answered requests but not from all of its recorded exchanges (a polled
+endpoint asked fewer times than when it was recorded), with the
+exchanges never replayed. With
 -unused FILE it writes that list, and nothing else, to FILE (empty when
 every cassette was used), for "cassette prune -unused FILE" or xargs rm.
 In passthrough mode, which uses no cassette, neither fails nor lists any
@@ -266,6 +270,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				fmt.Fprintf(stderr, "cassette serve: %v\n", err)
 			}
 			code = exitError
+		}
+		// As Strict in a test: listed, not failed on (a cassette used is
+		// no unused one); quiet in passthrough and the recording modes.
+		var b bytes.Buffer
+		if err := h.ReportUnreplayed(&b); err == nil && b.Len() > 0 {
+			fmt.Fprintf(stderr, "cassette serve: strict: %d cassette(s) in %s answered requests but not from all their recorded exchanges (this does not change the exit status; if the clients no longer make those requests, record the cassette again or delete those exchanges):\n%s",
+				strings.Count(b.String(), "\n"), path, b.String())
 		}
 	}
 	return code

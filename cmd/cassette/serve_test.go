@@ -208,6 +208,55 @@ func TestServeStrictFailsOnAMiss(t *testing.T) {
 	}
 }
 
+// With -strict, serve lists on exit each cassette that answered requests
+// but not from all of its recorded exchanges (a polled endpoint asked
+// fewer times than recorded), naming its file and the exchanges never
+// replayed, as Strict logs them in a test; it does not fail on them, and
+// says nothing of them without -strict.
+func TestServeStrictListsExchangesNeverReplayed(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	path, names := writeLibrary(t, "api",
+		recorded{"GET", "https://api.example.com/job", 200, "1"},
+		recorded{"GET", "https://api.example.com/job", 200, "2"},
+		recorded{"GET", "https://api.example.com/job", 200, "3"},
+		recorded{"GET", "https://api.example.com/other", 200, "x"},
+	)
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := lib.File(names[0]) + ": exchanges 2-3 of 3 never replayed"
+	const intro = "cassette serve: strict: 1 cassette(s) in "
+	for _, strict := range []bool{true, false} {
+		args := []string{"serve", path}
+		if strict {
+			args = append(args, "-strict")
+		}
+		p := start(t, args...)
+		base := p.baseURL()
+		if code, body := get(t, base+"/job"); code != 200 || body != "1" {
+			t.Fatalf("GET /job = %d %q, want 200 \"1\"", code, body)
+		}
+		if code, body := get(t, base+"/other"); code != 200 || body != "x" {
+			t.Fatalf("GET /other = %d %q, want 200 \"x\"", code, body)
+		}
+		code := p.stop()
+		errOut := p.stderr.String()
+		if code != exitOK {
+			t.Errorf("serve %q exited with %d, want 0 (exchanges never replayed do not fail it); stderr:\n%s", args, code, errOut)
+		}
+		listed := containsLine(errOut, want)
+		switch {
+		case strict && (!listed || !strings.Contains(errOut, intro+path+" answered requests but not from all their recorded exchanges")):
+			t.Errorf("serve -strict's stderr lacks the line %q after its count:\n%s", want, errOut)
+		case strict && strings.Contains(errOut, lib.File(names[3])+":"):
+			t.Errorf("serve -strict lists the cassette of one exchange, replayed:\n%s", errOut)
+		case !strict && (listed || strings.Contains(errOut, "never replayed")):
+			t.Errorf("serve without -strict listed exchanges never replayed:\n%s", errOut)
+		}
+	}
+}
+
 func containsLine(s, line string) bool {
 	for _, l := range strings.Split(s, "\n") {
 		if l == line {
