@@ -842,6 +842,11 @@ func (h *Handler) noUpstream(w http.ResponseWriter, r *http.Request) bool {
 	msg := fmt.Sprintf("replayserver: %s %s: mode %s forwards this request, but it was sent to the server's own address and no replayserver.Upstream(url) says where to (cassette serve: -upstream URL): "+
 		"set Upstream to the real API, or send requests with the API's own URLs through srv.Client()", r.Method, h.redact.URL(r.URL).RequestURI(), h.mode)
 	h.failf("%s", msg)
+	// No API answered it: a rerecording keeps the old library, which
+	// replacing would empty of this request's cassette (of every one, when
+	// no request had an Upstream), even for a testing.TB that cannot say
+	// the test failed, or a handler of one's own.
+	h.noteForwardFailure(fmt.Sprintf("%s %s: sent to the server's own address with no Upstream to forward it to", r.Method, h.redact.URL(r.URL).RequestURI()))
 	http.Error(w, msg, http.StatusBadGateway)
 	return true
 }

@@ -239,6 +239,56 @@ func TestRerecordWithAMinimalTestingTB(t *testing.T) {
 	}
 }
 
+// A rerecording without an Upstream whose requests came to the server's
+// own address got no answer from any API (a 502 saying so): the old
+// library is kept, also for a testing.TB that cannot say the test failed
+// (which emptied the library: the examples' stand-in, run with
+// CASSETTE_MODE=rerecord, deleted the committed testdata) and for a
+// handler of one's own.
+func TestRerecordWithoutUpstreamKeepsTheLibrary(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	get := func(base string) {
+		t.Helper()
+		resp, err := http.Get(base + "/a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadGateway {
+			t.Fatalf("GET /a = %d, want 502 (no Upstream)", resp.StatusCode)
+		}
+	}
+	for _, via := range []string{"New", "NewHandler"} {
+		t.Run(via, func(t *testing.T) {
+			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/a", "/b")
+			before := libraryNames(t, path)
+			if via == "New" {
+				et := newExampleT()
+				et.quiet = true
+				get(replayserver.New(et, path, replayserver.WithMode(replayserver.ModeRerecord)).URL)
+				et.finish()
+				if !et.failed {
+					t.Errorf("the test was not failed")
+				}
+			} else {
+				h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.ModeRerecord))
+				if err != nil {
+					t.Fatal(err)
+				}
+				srv := httptest.NewServer(h)
+				get(srv.URL)
+				srv.Close()
+				if err := h.Close(); err == nil || !strings.Contains(err.Error(), "so the library is left unchanged") {
+					t.Errorf("Close() = %v; want an error saying the library is left unchanged", err)
+				}
+			}
+			if after := libraryNames(t, path); !slices.Equal(after, before) {
+				t.Errorf("after a rerecord whose requests had no Upstream, the library holds %q; want the old %q", after, before)
+			}
+		})
+	}
+}
+
 // A rerecording test that panics replaces nothing either. The testing
 // package runs the cleanups of a panicking test before it marks the test
 // failed, so Failed does not tell: the test runs in a child process, where

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"log"
 	"net/http/httptest"
+	"os"
 	"strings"
 
 	"github.com/cassette-go/cassette/examples/weather"
@@ -19,7 +20,22 @@ import (
 // test would use replayserver.New(t, ...) instead, which also reports
 // misses and unused cassettes to the test.
 
+// replayOnly clears CASSETTE_MODE until the function it returns is
+// called: the examples only replay the shipped library, so a mode set for
+// a whole run (CASSETTE_MODE=rerecord go test ./...) is not theirs; a test
+// would clear it with t.Setenv.
+func replayOnly() (restore func()) {
+	old, had := os.LookupEnv(replayserver.EnvMode)
+	os.Unsetenv(replayserver.EnvMode)
+	return func() {
+		if had {
+			os.Setenv(replayserver.EnvMode, old)
+		}
+	}
+}
+
 func ExampleClient_Cities() {
+	defer replayOnly()()
 	h, err := replayserver.NewHandler("../../testdata/weather")
 	if err != nil {
 		log.Fatal(err)
@@ -42,6 +58,7 @@ func ExampleClient_Cities() {
 }
 
 func ExampleClient_Forecast() {
+	defer replayOnly()()
 	h, err := replayserver.NewHandler("../../testdata/weather")
 	if err != nil {
 		log.Fatal(err)
@@ -67,6 +84,7 @@ func ExampleClient_Forecast() {
 
 // An unknown city is an *APIError carrying the API's status and message.
 func ExampleAPIError() {
+	defer replayOnly()()
 	h, err := replayserver.NewHandler("../../testdata/weather")
 	if err != nil {
 		log.Fatal(err)
@@ -87,6 +105,7 @@ func ExampleAPIError() {
 }
 
 func ExampleClient_CreateAlert() {
+	defer replayOnly()()
 	h, err := replayserver.NewHandler("../../testdata/weather")
 	if err != nil {
 		log.Fatal(err)
@@ -106,6 +125,7 @@ func ExampleClient_CreateAlert() {
 
 // The map is a PNG, replayed byte for byte.
 func ExampleClient_Map() {
+	defer replayOnly()()
 	h, err := replayserver.NewHandler("../../testdata/weather")
 	if err != nil {
 		log.Fatal(err)
@@ -130,6 +150,7 @@ func ExampleClient_Map() {
 // The bulletin is stored gzip-encoded, as the API sent it, and decoded by
 // the client.
 func ExampleClient_Bulletin() {
+	defer replayOnly()()
 	h, err := replayserver.NewHandler("../../testdata/weather")
 	if err != nil {
 		log.Fatal(err)
