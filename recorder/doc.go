@@ -189,8 +189,9 @@
 // the form access_token=...&scope=...) would be committed unseen: once an
 // exchange is stored and its hooks ran, the recorder logs (to [Logf]) one
 // line naming its method, its redacted URL and the secret fields its
-// response body holds with a value, never the values. The body is scanned
-// as JSON (of a JSON type, text/plain or none) or as a form, decoded from
+// response body holds with a value, never the values (once for each
+// cassette and set of fields, however often it is stored). The body is
+// scanned as JSON (of a JSON type, text/plain or none) or as a form, decoded from
 // gzip or deflate, when it is at most 1 MiB and not in a body file; the
 // fields are those cassette audit reports (the query parameters redacted
 // above, refresh_token, id_token, client_token, secret and others, in any

@@ -92,14 +92,17 @@ func (c *config) logRecorded(name string, ex *library.Exchange, note string) {
 // [secretscan.Fields]): redaction leaves response bodies as sent, and a
 // token endpoint's answer would be committed unseen. Their values are
 // not logged. A BeforeSave hook that redacts them silences it; a body in
-// a body file is not scanned.
-func (c *config) logSecretFields(ex *library.Exchange) {
+// a body file is not scanned. It logs once for the cassette called name
+// and those fields: first reports whether its key was not seen before (a
+// polled or refreshed token endpoint stores the same answer again and
+// again, which one line is enough to tell of).
+func (c *config) logSecretFields(name string, ex *library.Exchange, first func(key string) bool) {
 	if ex.Response.BodyFile != "" || len(ex.Response.Body) == 0 {
 		return
 	}
 	h := ex.Response.Header
 	names := secretscan.Fields(h.Get("Content-Type"), h.Get("Content-Encoding"), ex.Response.Body)
-	if len(names) == 0 {
+	if len(names) == 0 || !first(name+"\x00"+strings.Join(names, "\x00")) {
 		return
 	}
 	c.logError("recorder: %s %s: the response body was stored with the secret field(s) %s as sent (response bodies are not redacted): redact them with a BeforeSave hook, or edit the cassette, before committing it (README: Security); cassette audit finds them",

@@ -218,10 +218,26 @@ func (rt *roundTripper) stored(w *waitingStore) {
 	if rt.cfg.onRecord != nil {
 		rt.cfg.onRecord(w.name, w.ex)
 	}
-	rt.cfg.logSecretFields(&w.ex)
+	rt.cfg.logSecretFields(w.name, &w.ex, rt.firstSecretLog)
 	if w.ex.Response.BodyFile != w.committed {
 		// A hook put the body elsewhere (inline, redacted): the body file
 		// committed is no exchange's.
 		rt.releaseBody(w.committed)
 	}
+}
+
+// firstSecretLog reports whether key, a cassette's name and the secret
+// fields of a response body stored in it (see config.logSecretFields), is
+// logged for the first time, and notes it.
+func (rt *roundTripper) firstSecretLog(key string) bool {
+	rt.secretsMu.Lock()
+	defer rt.secretsMu.Unlock()
+	if rt.secretsLogged[key] {
+		return false
+	}
+	if rt.secretsLogged == nil {
+		rt.secretsLogged = make(map[string]bool)
+	}
+	rt.secretsLogged[key] = true
+	return true
 }

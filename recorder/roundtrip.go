@@ -101,6 +101,9 @@ type roundTripper struct {
 
 	openMu sync.Mutex            // guards open
 	open   map[*capture]struct{} // bodies whose exchange has not ended (see endStopped)
+
+	secretsMu     sync.Mutex      // guards secretsLogged
+	secretsLogged map[string]bool // the cassettes and secret fields logged (see firstSecretLog)
 }
 
 var _ http.RoundTripper = (*roundTripper)(nil)

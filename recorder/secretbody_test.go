@@ -162,3 +162,46 @@ func checkSecretLog(t *testing.T, c secretBody, logged []string) {
 		}
 	}
 }
+
+// A test that polls or refreshes a token endpoint stores its answer again
+// and again: the line was logged for each exchange, the same each time.
+// It is logged once for each cassette (and set of fields).
+func TestRecordingLogsTheSecretFieldsOfACassetteOnce(t *testing.T) {
+	t.Setenv("CI", "")
+	t.Setenv("CASSETTE_MODE", "")
+	api := tokenEndpoint(t)
+	for _, via := range []string{"NewTransport", "New"} {
+		t.Run(via, func(t *testing.T) {
+			f := &fakeTB{TB: t}
+			dir := t.TempDir()
+			base := api.URL
+			client := http.DefaultClient
+			switch via {
+			case "NewTransport":
+				client = &http.Client{Transport: recorder.NewTransport(f, dir)}
+			case "New":
+				base = recorder.New(f, api.URL, dir).URL
+			}
+			// Three answers of the token endpoint (/0), one of another
+			// cassette with secret fields (/1).
+			for _, p := range []string{"/0", "/0", "/1", "/0"} {
+				resp, err := client.Get(base + p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+			}
+			f.end()
+			var lines []string
+			for _, l := range f.logs {
+				if strings.Contains(l, "secret field") {
+					lines = append(lines, l)
+				}
+			}
+			if len(lines) != 2 || !strings.Contains(lines[0], "/0: ") || !strings.Contains(lines[1], "/1: ") {
+				t.Errorf("logged %d lines on secret fields, want one for /0 and one for /1: %q", len(lines), lines)
+			}
+		})
+	}
+}
