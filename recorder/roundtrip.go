@@ -853,17 +853,18 @@ func (rt *roundTripper) redactExchange(ex *library.Exchange) (err error) {
 	return rt.redact.Exchange(ex)
 }
 
-// trailers returns a copy of the trailers that got a value, or nil.
+// trailers returns a copy of the trailers, or nil when there are none. A
+// trailer the API announced and never sent, which net/http's client holds
+// with no value, is kept with none (an empty list), so that its replay
+// announces it too: its client finds it in resp.Trailer with no value, as
+// the API's did.
 func trailers(t http.Header) http.Header {
 	var out http.Header
 	for k, v := range t {
-		if len(v) == 0 {
-			continue
-		}
 		if out == nil {
 			out = http.Header{}
 		}
-		out[k] = append([]string(nil), v...)
+		out[k] = append([]string{}, v...)
 	}
 	return out
 }

@@ -3,10 +3,12 @@ package replayserver_test
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -68,6 +70,90 @@ func TestAnAnnouncedTrailerWithoutAValueReplaysAlikeEverywhere(t *testing.T) {
 					}
 					if v, ok := resp.Header["Trailer"]; ok {
 						t.Errorf("the header holds Trailer %q; a client finds the announced trailers in resp.Trailer", v)
+					}
+				})
+			}
+		})
+	}
+}
+
+// An API that announces a trailer and never sends it gives its client the
+// name in resp.Trailer with no value. The recorders dropped such a name,
+// so every replay client found no trailer at all; it is stored with no
+// value, and replayed as the API sent it, over every path.
+func TestAnAnnouncedTrailerTheAPINeverSentIsRecorded(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Trailer", "X-Sum, X-Other")
+		io.WriteString(w, "body")
+		w.Header().Set("X-Other", "abc")
+	}))
+	defer api.Close()
+	live, err := http.Get(api.URL + "/sum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.ReadAll(live.Body)
+	live.Body.Close()
+	want := trailersOf(live.Trailer)
+	if want != `X-Other: ["abc"], X-Sum: []` {
+		t.Fatalf("the live client got trailers [%s]; the test expects net/http to give an unsent one with no value", want)
+	}
+	for _, tc := range []struct{ rec, lib string }{
+		{"recorder.NewTransport", "api.json"},
+		{"recorder.NewTransport", "api.yaml"},
+		{"New, record mode", "api"},
+	} {
+		rec := tc.rec
+		t.Run(rec+"/"+tc.lib, func(t *testing.T) {
+			t.Setenv(replayserver.EnvMode, "")
+			t.Setenv("CI", "")
+			path := filepath.Join(t.TempDir(), tc.lib)
+			t.Run("record", func(t *testing.T) {
+				var c *http.Client
+				base := api.URL
+				if rec == "recorder.NewTransport" {
+					c = &http.Client{Transport: recorder.NewTransport(t, path)}
+				} else {
+					srv := replayserver.New(t, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(api.URL))
+					c, base = srv.Client(), srv.URL
+				}
+				resp, err := c.Get(base + "/sum")
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if got := trailersOf(resp.Trailer); got != want {
+					t.Errorf("while recording, trailers [%s], want [%s]", got, want)
+				}
+			})
+			clients := map[string]func(t *testing.T) (*http.Client, string){
+				"NewTransport": func(t *testing.T) (*http.Client, string) {
+					return &http.Client{Transport: replayserver.NewTransport(t, path)}, api.URL
+				},
+				"HTTP/1.1": func(t *testing.T) (*http.Client, string) {
+					srv := replayserver.New(t, path, replayserver.Upstream(api.URL))
+					return srv.Client(), srv.URL
+				},
+				"HTTP/2": func(t *testing.T) (*http.Client, string) {
+					srv := replayserver.New(t, path, replayserver.TLS())
+					return srv.Client(), api.URL
+				},
+			}
+			for _, via := range []string{"NewTransport", "HTTP/1.1", "HTTP/2"} {
+				t.Run(via, func(t *testing.T) {
+					c, base := clients[via](t)
+					resp, err := c.Get(base + "/sum")
+					if err != nil {
+						t.Fatal(err)
+					}
+					b, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err != nil || string(b) != "body" {
+						t.Fatalf("body %q (%v), want %q", b, err, "body")
+					}
+					if got := trailersOf(resp.Trailer); got != want {
+						t.Errorf("over %s, trailers [%s], want [%s] as the API gave", resp.Proto, got, want)
 					}
 				})
 			}
