@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cassette-go/cassette/internal/gunzip"
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/library"
 )
@@ -110,11 +111,19 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		// watched: its failing is the caller's fault, not the upstream's.
 		out := req
 		hasBody := req.Body != nil && req.Body != http.NoBody
-		if hasBody || req.Header == nil {
+		// Host and Transfer-Encoding set in the header under another
+		// spelling (req.Header["host"]) would go as a second Host line
+		// (a 400) or as framing the body lacks (a server waiting for
+		// chunks that never come): left out, as the recorder of the
+		// other modes leaves them out (Go's client ignores the
+		// canonical keys).
+		header := headerkey.WithoutMoved(req.Header)
+		if hasBody || req.Header == nil || len(header) != len(req.Header) {
 			o := *req // the caller's request is not modified
 			if hasBody {
 				o.Body = &callerBody{ReadCloser: req.Body}
 			}
+			o.Header = header
 			if o.Header == nil {
 				// As http.Client makes it, and as recording takes it:
 				// http.Transport refuses a request without one.
