@@ -54,6 +54,7 @@ func (p *panicLog) Write(b []byte) (int, error) {
 // the client with its recorded status, body and trailers (those HTTP
 // allows, mended as the server sends them).
 func FuzzReplay(f *testing.F) {
+	f.Setenv(replayserver.EnvMode, "") // misses, as in replay mode, whatever mode the run sets
 	f.Add(200, "Content-Type: text/plain", []byte("hello"), "", "", "", false)
 	f.Add(200, "Content-Type: text/event-stream", []byte("data: a\n\ndata: b\n\n"), "", "5@1ms,9@2ms", "", false)
 	f.Add(200, "Content-Encoding: gzip\nContent-Length: 3", []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xffJ\x04\x04\x00\x00\xff\xff"), "X-Sum: 1", "", "identity", false)
@@ -207,6 +208,7 @@ func sentValue(v string) string {
 // again is answered the same from the library, without reaching the
 // upstream; one not forwarded gets an answer of the handler's own.
 func FuzzServeRequest(f *testing.F) {
+	f.Setenv(replayserver.EnvMode, "") // misses, as in replay mode, whatever mode the run sets
 	const path = "../testdata/weather"
 	rules := naming.Rules{Headers: []string{"X-Tenant"}, Bodies: map[string]naming.BodyRule{"application/json": naming.JSONBody, "multipart/*": naming.MultipartBody, "application/x-www-form-urlencoded": naming.FormBody}}
 	h, err := replayserver.NewHandler(path, replayserver.WithMode(replayserver.ModeReplay), replayserver.Logf(func(string, ...any) {}), replayserver.Naming(rules))

@@ -14,6 +14,7 @@ import (
 // the API through http.Transport ("599 status code 599", as a Go server
 // writes it), not "599 " with nothing after it.
 func TestStatusLineOfAStatusWithoutText(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "") // misses, as in replay mode, whatever mode the run sets
 	for _, code := range []int{299, 418, 499, 599} {
 		path, _ := parityLibrary(t, "GET", nil, library.Response{StatusCode: code, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("x")}, false)
 		var want string

@@ -85,6 +85,7 @@ func TestUpstreamWithAPathSendsTheRootToThatPath(t *testing.T) {
 // it: every request misses, and the report says what to give the server
 // (found by a probe of cassette record and serve).
 func TestMissReportSaysTheCassettesHaveAnUpstreamsPath(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "") // misses, as in replay mode, whatever mode the run sets
 	t.Setenv("CI", "")
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "items")
@@ -123,6 +124,7 @@ func TestMissReportSaysTheCassettesHaveAnUpstreamsPath(t *testing.T) {
 // it when the server has the right Upstream already (found by a reviewer:
 // it advised an upstream URL ending in /orgs/acme, or in /v2).
 func TestMissReportPrefixNoteOnlyForALibraryUnderIt(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "") // misses, as in replay mode, whatever mode the run sets
 	t.Setenv("CI", "")
 	for _, c := range []struct{ name, recorded, other, get string }{
 		{"nested resource", "/orgs/acme/members", "/users/7", "/members"},
@@ -147,6 +149,7 @@ func TestMissReportPrefixNoteOnlyForALibraryUnderIt(t *testing.T) {
 // The root, which an Upstream with a path sends to that path (a GraphQL
 // client posting to srv.URL, recorded as POST /graphql), gets the note.
 func TestMissReportPrefixNoteForTheRoot(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "") // misses, as in replay mode, whatever mode the run sets
 	t.Setenv("CI", "")
 	path := filepath.Join(t.TempDir(), "api")
 	writeRequests(t, path, naming.Default(), [][3]string{{"POST", "https://api.example.com/graphql", `{"query":"{a}"}`}})
