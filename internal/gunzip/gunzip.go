@@ -20,7 +20,16 @@ import (
 // for gzip on req's behalf: req sets no Accept-Encoding and no Range, and
 // is not a HEAD.
 func Asks(req *http.Request) bool {
-	return req.Header.Get("Accept-Encoding") == "" && req.Header.Get("Range") == "" && req.Method != http.MethodHead
+	return first(req.Header, "Accept-Encoding") == "" && first(req.Header, "Range") == "" && req.Method != http.MethodHead
+}
+
+// first is h.Get(key) for a key already in canonical form, without
+// canonicalizing it again: the replay hit path asks on every request.
+func first(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // Refuses reports whether a request with header h refuses a gzip-encoded
@@ -134,7 +143,7 @@ func Reader(src io.ReadCloser) io.ReadCloser {
 // Uncompressed set. It reports whether resp was gzip-encoded; other
 // responses are left alone.
 func Decode(resp *http.Response) bool {
-	if !strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") || resp.Body == nil || resp.Body == http.NoBody {
+	if !strings.EqualFold(first(resp.Header, "Content-Encoding"), "gzip") || resp.Body == nil || resp.Body == http.NoBody {
 		return false
 	}
 	resp.Header.Del("Content-Encoding")
