@@ -345,7 +345,11 @@ func (w logWriter) Write(p []byte) (int, error) {
 // server) Go's client would send them in a random order, and the server
 // would name the request another way on each run. A User-Agent so set is
 // sent with the one value a significant User-Agent counts with (see
-// Headers in naming.Rules), none when it counts as absent.
+// Headers in naming.Rules), none when it counts as absent. Host and
+// Transfer-Encoding set in the header, under any spelling of their keys
+// (req.Header["host"]), are not sent, as [NewTransport] sends them not:
+// Go's client would send them as a second Host line, which the server
+// answers 400, and as framing the body lacks.
 //
 // A request for another host whose Host (req.Host, or its URL's host)
 // Go's client refuses to send (a space, '@', '/', a control character) is
@@ -442,10 +446,15 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err := t.refused(req); err != nil {
 			return nil, err
 		}
-		if h, merged := sentHeader(req.Header, t.http2); merged {
-			// Over HTTP/2 the server would read the values of a field
-			// set under several keys in random order, and name the
-			// request another way on each run.
+		// Over HTTP/2 the server would read the values of a field set
+		// under several keys in random order, and name the request
+		// another way on each run; Host and Transfer-Encoding under
+		// another spelling are left out (see below).
+		h, merged := sentHeader(req.Header, t.http2)
+		if m := headerkey.WithoutMoved(h); len(m) != len(h) {
+			h, merged = m, true
+		}
+		if merged {
 			r := req.Clone(req.Context())
 			r.Header = h
 			r.Trailer = req.Trailer // the caller's, filled as its body ends (see below)
@@ -470,6 +479,13 @@ func (t *hostRouter) RoundTrip(req *http.Request) (*http.Response, error) {
 	r.Trailer = req.Trailer
 	// As for the server's own URL.
 	r.Header, _ = sentHeader(r.Header, t.http2)
+	// Host and Transfer-Encoding set in the header under another
+	// spelling (req.Header["host"]), which Go's client would send as a
+	// second Host line (which the server answers 400) and as framing the
+	// body lacks (the server would wait for chunks that never come), are
+	// left out, as NewTransport and the recorder leave them out, and as
+	// names leave them out (Go's client ignores the canonical keys).
+	r.Header = headerkey.WithoutMoved(r.Header)
 	if r.Header == nil { // as http.NewRequest would have made it
 		r.Header = make(http.Header)
 	}
