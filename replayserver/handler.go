@@ -78,6 +78,7 @@ type Handler struct {
 	closed    bool                      // Close was called
 	fwdFailed int                       // requests the upstream did not answer, or not whole (see noteForwardFailure)
 	firstFail string                    // the first of them, and why
+	noUpFail  int                       // of them, requests sent to the server's own address with no Upstream (see noUpstream)
 	unstored  int                       // exchanges recorded that could not be stored (see noteUnstored)
 	lacking   []string                  // what the cassettes that lack an answer say, in order (see noteBroken)
 	firstUns  error                     // the first of them
@@ -464,7 +465,7 @@ func (h *Handler) Close() error {
 			return h.dropRerecorded()
 		}
 		h.mu.Lock()
-		n, first := h.fwdFailed, h.firstFail
+		n, first, noUp := h.fwdFailed, h.firstFail, h.noUpFail
 		h.mu.Unlock()
 		nb, firstB := h.brokenLost()
 		if n == 0 {
@@ -478,7 +479,7 @@ func (h *Handler) Close() error {
 			if err := h.dropRerecorded(); err != nil {
 				return err
 			}
-			return fmt.Errorf("replayserver: rerecord %s: %s, so the library is left unchanged; rerecord once the upstream answers", h.dest.Path(), h.keepOld)
+			return fmt.Errorf("replayserver: rerecord %s: %s, so the library is left unchanged; %s", h.dest.Path(), h.keepOld, rerecordRemedy(n, noUp))
 		}
 		h.mu.Lock()
 		nu, firstU := h.unstored, h.firstUns
@@ -508,6 +509,21 @@ func (h *Handler) Close() error {
 		return h.replaceLibrary()
 	}
 	return nil
+}
+
+// rerecordRemedy says what to do after a rerecording kept the old
+// library because n requests got no whole answer, noUp of them for lack
+// of an Upstream (sent to the server's own address): waiting for the
+// upstream to answer does not help those.
+func rerecordRemedy(n, noUp int) string {
+	const setUpstream = "set replayserver.Upstream(url) to the real API for the requests sent to the server's own address (or send them with the API's own URLs through srv.Client()) and rerecord"
+	switch {
+	case noUp == 0:
+		return "rerecord once the upstream answers"
+	case noUp == n:
+		return setUpstream
+	}
+	return setUpstream + " once the upstream answers"
 }
 
 // recordHint says how to record a missing library or cassette.
@@ -847,6 +863,9 @@ func (h *Handler) noUpstream(w http.ResponseWriter, r *http.Request) bool {
 	// no request had an Upstream), even for a testing.TB that cannot say
 	// the test failed, or a handler of one's own.
 	h.noteForwardFailure(fmt.Sprintf("%s %s: sent to the server's own address with no Upstream to forward it to", r.Method, h.redact.URL(r.URL).RequestURI()))
+	h.mu.Lock()
+	h.noUpFail++
+	h.mu.Unlock()
 	http.Error(w, msg, http.StatusBadGateway)
 	return true
 }
