@@ -96,14 +96,25 @@ func (f *forwarder) serve(w http.ResponseWriter, r *http.Request, target *url.UR
 // (passthrough and rerecord do not read it first), which remembers that a
 // read of it failed (a malformed chunk, a client's reader failing): the
 // forwarding then failed by the client's fault, not the upstream's.
+//
+// For a request sent through [NewTransport], want is the ContentLength
+// its caller gave (0 when it gave none): a body that ends before it, or
+// goes on past it, is the caller's mistake too, which http.Transport
+// refuses to send ("http: ContentLength=10 with Body length 4").
 type callerBody struct {
 	io.ReadCloser
-	bad atomic.Bool // a read failed (a transport reads it on a goroutine of its own)
+	want int64       // the length the caller gave, if > 0
+	read int64       // bytes read so far (by one reader at a time)
+	bad  atomic.Bool // a read failed (a transport reads it on a goroutine of its own)
 }
 
 func (b *callerBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF {
+	b.read += int64(n)
+	switch {
+	case err != nil && err != io.EOF,
+		b.want > 0 && b.read > b.want,
+		b.want > 0 && err == io.EOF && b.read < b.want:
 		b.bad.Store(true)
 	}
 	return n, err

@@ -121,7 +121,7 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		if hasBody || req.Header == nil || len(header) != len(req.Header) {
 			o := *req // the caller's request is not modified
 			if hasBody {
-				o.Body = &callerBody{ReadCloser: req.Body}
+				o.Body = &callerBody{ReadCloser: req.Body, want: req.ContentLength}
 			}
 			o.Header = header
 			if o.Header == nil {
@@ -212,7 +212,9 @@ func withBody(req *http.Request, body []byte) *http.Request {
 	r := req.Clone(req.Context())
 	switch {
 	case req.ContentLength > 0 && req.Body != http.NoBody:
-		r.Body = io.NopCloser(bytes.NewReader(body))
+		// Watched: a length the body does not have is the caller's
+		// mistake, not the upstream's failing (see callerBody).
+		r.Body = &callerBody{ReadCloser: io.NopCloser(bytes.NewReader(body)), want: req.ContentLength}
 	case body == nil:
 		r.Body, r.ContentLength = http.NoBody, 0
 	default:
