@@ -263,12 +263,24 @@ func auditExchange(ex library.Exchange) []string {
 		b = scanned(h, b)
 		where := side + " body"
 		if mt, _, _ := strings.Cut(h.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
-			// A form is a query: its secret fields are found as in a URL
-			// (an OAuth token request, or a token response in the form
-			// GitHub answers by default).
-			for _, f := range secretscan.URL("/?"+string(b), where) {
-				f.Where = strings.Replace(f.Where, where+" query parameter", where+" form field", 1)
-				report(f.Kind, f.Where, f.Secret)
+			if side == "request" {
+				// A request's form is redacted as a query is: its secret
+				// fields are found as in a URL (an OAuth token request).
+				for _, f := range secretscan.URL("/?"+string(b), where) {
+					f.Where = strings.Replace(f.Where, where+" query parameter", where+" form field", 1)
+					report(f.Kind, f.Where, f.Secret)
+				}
+			} else {
+				// A response's form (a token response in the form GitHub
+				// answers by default) holds members, as JSON does: a
+				// pagination token is no secret. The recorder logs the
+				// same fields (see secretscan.Fields).
+				for _, f := range secretscan.Form(b) {
+					report(f.Kind, where+" "+f.Where, f.Secret)
+				}
+				for _, f := range secretscan.Text(b) {
+					report(f.Kind, where, f.Secret)
+				}
 			}
 			for _, f := range secretscan.JSON(b) { // a JSON body labelled a form
 				report(f.Kind, where, f.Secret)

@@ -329,6 +329,20 @@ func TestAuditFindsSecretFormFieldsInAResponse(t *testing.T) {
 	}
 }
 
+// A response's form holds members, as a JSON body does: a pagination
+// token there is no secret (as in JSON, and as the recorder's log says),
+// though the URL rule for queries would take a long value of a name
+// holding "token" for one.
+func TestAuditIgnoresPaginationTokensInAResponseForm(t *testing.T) {
+	page := exchange("GET", "https://api.example.com/v1/items", "", 200, "application/x-www-form-urlencoded",
+		[]byte("items=a,b&next_page_token=CiAKGjBpNDd2Nmp2bW1hZGVmZw&pageToken=Q2lBS0dqQnBORGQy"), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, page)
+	if code, stdout, _ := runSync(t, "audit", path); code != 0 {
+		t.Errorf("audit = %d:\n%s\nwant 0: pagination tokens are no secrets", code, stdout)
+	}
+}
+
 func TestAuditFindsSecretJSONMembers(t *testing.T) {
 	tok := exchange("POST", "https://auth.example.com/oauth/token", `{"grant_type":"password","password":"pw-1"}`, 200, "application/json",
 		[]byte(`{"token_type":"bearer","access_token":"at-123","refresh_token":"rt-456","expires_in":3600}`), fixedNow)

@@ -15,8 +15,8 @@ const MaxFieldsBody = 1 << 20
 // Fields returns the names, sorted and each once, of the secret fields
 // that a body of the given Content-Type and Content-Encoding holds with a
 // value: the secret members of a JSON body, at any depth (see [JSON]), or
-// the secret fields of a form (application/x-www-form-urlencoded, as [URL]
-// finds them in a query), with a value that is neither empty, nor
+// the secret fields of a form (application/x-www-form-urlencoded, found
+// by the same rule, see [Form]: a pagination token is none), with a value that is neither empty, nor
 // "REDACTED", nor masked ("********"). It is what cassette audit reports of
 // such a body, but for secrets found by their shape alone, and never
 // returns the values. It is meant for the recording path, so it is cheap
@@ -46,10 +46,8 @@ func Fields(contentType, contentEncoding string, body []byte) []string {
 	}
 	var names []string
 	if form {
-		for _, f := range URL("/?"+string(body), "") {
-			if f.Name != "" {
-				names = append(names, f.Name)
-			}
+		for _, f := range Form(body) {
+			names = append(names, f.Name)
 		}
 	}
 	for _, f := range JSON(body) {

@@ -36,6 +36,8 @@ func TestFields(t *testing.T) {
 		{"JSON with no type", "", "", `{"Password":"p1"}`, []string{"Password"}},
 		{"nested, twice, once", "application/vnd.api+json", "", `{"a":{"secret":"x1"},"b":[{"secret":"x2"}]}`, []string{"secret"}},
 		{"empty, REDACTED and masked values", "application/json", "", `{"access_token":"","refresh_token":"REDACTED","client_secret":"****"}`, nil},
+		{"a form's secrets, by whole name", "application/x-www-form-urlencoded", "", "Refresh-Token=r1&client_secret=s1&password=p1&token=tok_9f8e7d6c5b4a3f2e1d", []string{"Refresh-Token", "client_secret", "password", "token"}},
+		{"a form's pagination tokens", "application/x-www-form-urlencoded", "", "next_page_token=CiAKGjBpNDd2Nmp2bW1hZGVmZw&pageToken=Q2lBS0dqQnBORGQy&continuation_token=eyJvZmZzZXQiOjUwfQ&key=color", nil},
 		{"pagination tokens", "application/json", "", `{"next_page_token":"CiAKGjBpNDd2Nmp2","pageToken":"x"}`, nil},
 		{"a generic name with a word", "application/json", "", `{"key":"color","token":"IDENT"}`, nil},
 		{"HTML is not scanned", "text/html", "", `{"access_token":"a1"}`, nil},

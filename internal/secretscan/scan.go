@@ -279,6 +279,34 @@ func JSON(body []byte) []Finding {
 	return out
 }
 
+// Form returns the secret fields of a form body
+// (application/x-www-form-urlencoded), found as [JSON] finds members: by
+// whole name, in any case, "_" and "-" ignored (access_token,
+// client_secret, password, ...), the generic names (key, token, ...) only
+// with a value shaped like a token. Unlike a query in [URL], a field is
+// not a secret for holding "token" or "key" in its name: a pagination
+// token (next_page_token=..., pageToken=...) is none. Each Finding's
+// Where is "form field NAME".
+func Form(body []byte) []Finding {
+	var out []Finding
+	for kv := range strings.SplitSeq(string(body), "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		dk, err1 := url.QueryUnescape(k)
+		dv, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			dk, dv = k, v
+		}
+		if dv == "" || dv == redact.Placeholder || masked(dv) || !secretMembers[memberKey(dk)] {
+			continue
+		}
+		if genericMembers[memberKey(dk)] && !tokenShaped(dv) {
+			continue
+		}
+		out = append(out, Finding{Kind: "token", Where: "form field " + dk, Secret: dv, Name: dk})
+	}
+	return out
+}
+
 // masked reports whether v is a value an API shows in place of a secret
 // it keeps (GitHub's webhook "secret": "********"): nothing but asterisks
 // or bullets.
