@@ -16,8 +16,9 @@ const MaxFieldsBody = 1 << 20
 // that a body of the given Content-Type and Content-Encoding holds with a
 // value: the secret members of a JSON body, at any depth (see [JSON]), or
 // the secret fields of a form (application/x-www-form-urlencoded, found
-// by the same rule, see [Form]: a pagination token is none), with a value that is neither empty, nor
-// "REDACTED", nor masked ("********"). It is what cassette audit reports of
+// by the same rule, see [Form]: a pagination token is none), with a value that is no placeholder
+// (empty, "REDACTED", masked "********", "[FILTERED]", "<API_KEY>": see
+// [Placeholder]). It is what cassette audit reports of
 // such a body, but for secrets found by their shape alone, and never
 // returns the values. It is meant for the recording path, so it is cheap
 // for the bodies that hold none: it scans only form bodies and those that

@@ -38,6 +38,9 @@ func TestFields(t *testing.T) {
 		{"empty, REDACTED and masked values", "application/json", "", `{"access_token":"","refresh_token":"REDACTED","client_secret":"****"}`, nil},
 		{"a form's secrets, by whole name", "application/x-www-form-urlencoded", "", "Refresh-Token=r1&client_secret=s1&password=p1&token=tok_9f8e7d6c5b4a3f2e1d", []string{"Refresh-Token", "client_secret", "password", "token"}},
 		{"a form's pagination tokens", "application/x-www-form-urlencoded", "", "next_page_token=CiAKGjBpNDd2Nmp2bW1hZGVmZw&pageToken=Q2lBS0dqQnBORGQy&continuation_token=eyJvZmZzZXQiOjUwfQ&key=color", nil},
+		{"other tools' placeholders", "application/json", "", `{"access_token":"[FILTERED]","refresh_token":"<REDACTED>","id_token":"[REDACTED]","client_secret":"***FILTERED***","api_key":"<API_KEY>","token":"{{token}}","password":"FILTERED","secret":"redacted","session_token":"xxxx","auth_token":"{{ TOKEN }}","private_key":"(hidden)"}`, nil},
+		{"placeholders in a form", "application/x-www-form-urlencoded", "", "access_token=%5BFILTERED%5D&client_secret=%3CCLIENT_SECRET%3E&password=xxxxxxxx", nil},
+		{"secrets beside placeholders", "application/json", "", `{"access_token":"[FILTERED]","refresh_token":"1//0gLrT8Zq2wXy","password":"<hunter2>","secret":"[sk9f8e7d6c]"}`, []string{"password", "refresh_token", "secret"}},
 		{"pagination tokens", "application/json", "", `{"next_page_token":"CiAKGjBpNDd2Nmp2","pageToken":"x"}`, nil},
 		{"a generic name with a word", "application/json", "", `{"key":"color","token":"IDENT"}`, nil},
 		{"HTML is not scanned", "text/html", "", `{"access_token":"a1"}`, nil},
@@ -71,4 +74,29 @@ func BenchmarkFields(b *testing.B) {
 			Fields("application/json", "", token)
 		}
 	})
+}
+
+func TestPlaceholder(t *testing.T) {
+	for _, v := range []string{"", "REDACTED", "****", "[FILTERED]", "<REDACTED>", "[REDACTED]", "***FILTERED***", "<API_KEY>", "{{token}}", "{{ TOKEN }}", "{API_KEY}", "FILTERED", "redacted", "Scrubbed", "(omitted)", "*masked*", "xxxx", "XXXXXXXX"} {
+		if !Placeholder(v) {
+			t.Errorf("Placeholder(%q) = false, want true", v)
+		}
+	}
+	// Secrets, however written.
+	for _, v := range []string{"hunter2", "ya29.a0AfH6SMBx3kQ9", "<hunter2>", "[sk9f8e7d6c]", "(Abc123xyz)", "<api_key>", "xoxb-1234", "filtered1", "{{a b}}", "x1", "x"} {
+		if Placeholder(v) {
+			t.Errorf("Placeholder(%q) = true, want false", v)
+		}
+	}
+}
+
+// A query parameter (and a request's form field) holding a placeholder is
+// no finding.
+func TestURLSkipsPlaceholders(t *testing.T) {
+	if got := URL("https://api.example.com/v1?access_token=%5BFILTERED%5D&api_key=%3CAPI_KEY%3E&password=xxxx", "request"); len(got) != 0 {
+		t.Errorf("URL(...placeholders...) = %+v, want none", got)
+	}
+	if got := URL("https://api.example.com/v1?access_token=at-1", "request"); len(got) != 1 {
+		t.Errorf("URL(...access_token=at-1) = %+v, want one finding", got)
+	}
 }

@@ -177,7 +177,7 @@ func URL(raw, where string) []Finding {
 			if err1 != nil || err2 != nil {
 				dk, dv = k, v
 			}
-			if dv == "" || dv == redact.Placeholder {
+			if Placeholder(dv) {
 				continue
 			}
 			named := slices.ContainsFunc(redactedParams, func(p string) bool { return strings.EqualFold(p, dk) }) && !redact.KeptID(dk, dv)
@@ -247,7 +247,7 @@ func JSON(body []byte) []Finding {
 	var out []Finding
 	secret := func(k string, v any) bool {
 		s, ok := v.(string)
-		if ok && s != "" && s != redact.Placeholder && !masked(s) && (!genericMembers[memberKey(k)] || tokenShaped(s)) {
+		if ok && !Placeholder(s) && (!genericMembers[memberKey(k)] || tokenShaped(s)) {
 			out = append(out, Finding{Kind: "secret JSON member " + k, Secret: s, Name: k})
 		}
 		return ok
@@ -296,7 +296,7 @@ func Form(body []byte) []Finding {
 		if err1 != nil || err2 != nil {
 			dk, dv = k, v
 		}
-		if dv == "" || dv == redact.Placeholder || masked(dv) || !secretMembers[memberKey(dk)] {
+		if Placeholder(dv) || !secretMembers[memberKey(dk)] {
 			continue
 		}
 		if genericMembers[memberKey(dk)] && !tokenShaped(dv) {
@@ -312,6 +312,67 @@ func Form(body []byte) []Finding {
 // or bullets.
 func masked(v string) bool {
 	return strings.Trim(v, "*•") == ""
+}
+
+// placeholderWords are the words other tools write in place of a secret
+// they filtered (Rails' and vcrpy's [FILTERED], <REDACTED>).
+var placeholderWords = []string{"redacted", "filtered", "hidden", "masked", "removed", "scrubbed", "omitted", "sanitized", "obfuscated"}
+
+// Placeholder reports whether v stands in place of a secret rather than
+// being one: empty, Cassette's own REDACTED, masked ("****"), a word
+// such as redacted, filtered, hidden, masked, removed, scrubbed,
+// omitted, sanitized or obfuscated in any case, bare or wrapped in [],
+// <>, {}, {{}}, () or asterisks ("[FILTERED]", "***FILTERED***"), an
+// upper-case name in <>, [], {} or {{}} ("<API_KEY>", "{{TOKEN}}") or any name
+// in {{}} ("{{token}}", a template's variable), or three or more x and
+// nothing else ("xxxx"; a lone "x" may be a test's secret). A random token
+// is none of these.
+func Placeholder(v string) bool {
+	if v == "" || v == redact.Placeholder || masked(v) || len(v) >= 3 && strings.Trim(v, "xX") == "" {
+		return true
+	}
+	inner, wrapped := unwrap(v)
+	for _, w := range placeholderWords {
+		if strings.EqualFold(inner, w) {
+			return true
+		}
+	}
+	if !wrapped || inner == "" {
+		return false
+	}
+	if strings.HasPrefix(v, "{{") {
+		return identifier(inner, true)
+	}
+	return (v[0] == '<' || v[0] == '[' || v[0] == '{') && identifier(inner, false)
+}
+
+// unwrap returns v without one pair of [], <>, {}, {{}} or () around it,
+// or the asterisks on both sides, and whether it had them.
+func unwrap(v string) (string, bool) {
+	if t := strings.Trim(v, "*"); len(t) < len(v) && strings.HasPrefix(v, "*") && strings.HasSuffix(v, "*") {
+		return t, true
+	}
+	for _, p := range []string{"{{}}", "[]", "<>", "{}", "()"} {
+		open, end := p[:len(p)/2], p[len(p)/2:]
+		if len(v) > len(p) && strings.HasPrefix(v, open) && strings.HasSuffix(v, end) {
+			return strings.TrimSpace(v[len(open) : len(v)-len(end)]), true
+		}
+	}
+	return v, false
+}
+
+// identifier reports whether s is a name: a letter, then letters, digits,
+// "_", "-" or ".", in upper case unless anyCase.
+func identifier(s string, anyCase bool) bool {
+	for i, r := range s {
+		switch {
+		case 'A' <= r && r <= 'Z', anyCase && 'a' <= r && r <= 'z':
+		case i > 0 && ('0' <= r && r <= '9' || r == '_' || r == '-' || r == '.'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // genericTokenRE is tokenRE with "~" (Azure AD client secrets, base64url variants).
