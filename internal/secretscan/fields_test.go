@@ -41,6 +41,7 @@ func TestFields(t *testing.T) {
 		{"other tools' placeholders", "application/json", "", `{"access_token":"[FILTERED]","refresh_token":"<REDACTED>","id_token":"[REDACTED]","client_secret":"***FILTERED***","api_key":"<API_KEY>","token":"{{token}}","password":"FILTERED","secret":"redacted","session_token":"xxxx","auth_token":"{{ TOKEN }}","private_key":"(hidden)"}`, nil},
 		{"placeholders in a form", "application/x-www-form-urlencoded", "", "access_token=%5BFILTERED%5D&client_secret=%3CCLIENT_SECRET%3E&password=xxxxxxxx", nil},
 		{"secrets beside placeholders", "application/json", "", `{"access_token":"[FILTERED]","refresh_token":"1//0gLrT8Zq2wXy","password":"<hunter2>","secret":"[sk9f8e7d6c]"}`, []string{"password", "refresh_token", "secret"}},
+		{"JSON after a byte order mark", "application/json; charset=utf-8", "", "\uFEFF" + `{"access_token":"a1"}`, []string{"access_token"}},
 		{"pagination tokens", "application/json", "", `{"next_page_token":"CiAKGjBpNDd2Nmp2","pageToken":"x"}`, nil},
 		{"a generic name with a word", "application/json", "", `{"key":"color","token":"IDENT"}`, nil},
 		{"HTML is not scanned", "text/html", "", `{"access_token":"a1"}`, nil},

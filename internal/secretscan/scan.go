@@ -238,8 +238,10 @@ func memberKey(k string) string {
 // JSON returns the string values of secret members (access_token,
 // client_secret, password, ...) of body, at any depth, when it is JSON:
 // a member's string, or the strings of its array (a form echoed as JSON,
-// {"password": ["hunter2"]}, as Python's parse_qs makes it).
+// {"password": ["hunter2"]}, as Python's parse_qs makes it). A UTF-8 byte
+// order mark before the JSON, as some servers write one, is skipped.
 func JSON(body []byte) []Finding {
+	body = bytes.TrimPrefix(body, []byte("\uFEFF"))
 	var v any
 	if len(body) == 0 || !json.Valid(body) || json.Unmarshal(body, &v) != nil {
 		return nil
