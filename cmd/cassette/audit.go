@@ -293,6 +293,9 @@ func auditExchange(ex library.Exchange) []string {
 		for _, f := range secretscan.JSON(b) {
 			report(f.Kind, where, f.Secret)
 		}
+		for _, f := range secretscan.Stream(h.Get("Content-Type"), b) { // SSE, NDJSON
+			report(f.Kind, where, f.Secret)
+		}
 	}
 	body("request", ex.Request.Header, ex.Request.Body)
 	header("response", ex.Response.Header)

@@ -343,6 +343,23 @@ func TestAuditIgnoresPaginationTokensInAResponseForm(t *testing.T) {
 	}
 }
 
+// The JSON values of an event stream's data and of NDJSON lines are
+// scanned for secret members, as a JSON body is.
+func TestAuditFindsSecretMembersInStreams(t *testing.T) {
+	sse := exchange("GET", "https://api.example.com/v1/events", "", 200, "text/event-stream",
+		[]byte("event: login\ndata: {\"refresh_token\":\"rt-456\"}\n\n"), fixedNow)
+	nd := exchange("GET", "https://api.example.com/v1/export", "", 200, "application/x-ndjson",
+		[]byte("{\"id\":1}\n{\"client_secret\":\"cs-789\"}\n"), fixedNow)
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, sse, nd)
+	code, stdout, _ := runSync(t, "audit", path)
+	for _, w := range []string{"secret JSON member refresh_token in response body (rt…)", "secret JSON member client_secret in response body (cs…)"} {
+		if code != exitError || !strings.Contains(stdout, w) {
+			t.Errorf("audit = %d:\n%s\nwant 1 and %q", code, stdout, w)
+		}
+	}
+}
+
 func TestAuditFindsSecretJSONMembers(t *testing.T) {
 	tok := exchange("POST", "https://auth.example.com/oauth/token", `{"grant_type":"password","password":"pw-1"}`, 200, "application/json",
 		[]byte(`{"token_type":"bearer","access_token":"at-123","refresh_token":"rt-456","expires_in":3600}`), fixedNow)

@@ -1,6 +1,7 @@
 package secretscan
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
@@ -14,15 +15,18 @@ const MaxFieldsBody = 1 << 20
 
 // Fields returns the names, sorted and each once, of the secret fields
 // that a body of the given Content-Type and Content-Encoding holds with a
-// value: the secret members of a JSON body, at any depth (see [JSON]), or
-// the secret fields of a form (application/x-www-form-urlencoded, found
-// by the same rule, see [Form]: a pagination token is none), with a value that is no placeholder
+// value: the secret members of a JSON body, at any depth (see [JSON]), of
+// each event's data in an event stream (text/event-stream) and of each
+// line of NDJSON (application/x-ndjson, application/jsonl,
+// application/json-seq, ...), or the secret fields of a form
+// (application/x-www-form-urlencoded, found by the same rule, see [Form]:
+// a pagination token is none), with a value that is no placeholder
 // (empty, "REDACTED", masked "********", "[FILTERED]", "<API_KEY>": see
-// [Placeholder]). It is what cassette audit reports of
-// such a body, but for secrets found by their shape alone, and never
-// returns the values. It is meant for the recording path, so it is cheap
-// for the bodies that hold none: it scans only form bodies and those that
-// may be JSON (a JSON type, text/plain, or none), of at most
+// [Placeholder]). It is what cassette audit reports of such a body, but
+// for secrets found by their shape alone, and never returns the values.
+// It is meant for the recording path, so it is cheap for the bodies that
+// hold none: it scans only form bodies, event streams, JSON lines and
+// those that may be JSON (a JSON type, text/plain, or none), of at most
 // [MaxFieldsBody] bytes as stored and decoded (gzip or deflate, when the
 // encoding says so; a body in another encoding is not scanned), and only
 // those whose bytes hold a word of a secret's name (token, key, secret,
@@ -31,7 +35,7 @@ func Fields(contentType, contentEncoding string, body []byte) []string {
 	if len(body) == 0 || len(body) > MaxFieldsBody {
 		return nil
 	}
-	form, ok := scannedType(contentType)
+	kind, ok := scannedType(contentType)
 	if !ok {
 		return nil
 	}
@@ -46,32 +50,105 @@ func Fields(contentType, contentEncoding string, body []byte) []string {
 		return nil
 	}
 	var names []string
-	if form {
-		for _, f := range Form(body) {
+	addJSON := func(b []byte) {
+		for _, f := range JSON(b) {
 			names = append(names, f.Name)
 		}
 	}
-	for _, f := range JSON(body) {
-		names = append(names, f.Name)
+	switch kind {
+	case formBody:
+		for _, f := range Form(body) {
+			names = append(names, f.Name)
+		}
+		addJSON(body)
+	case eventStream, jsonLines:
+		for _, f := range Stream(contentType, body) {
+			names = append(names, f.Name)
+		}
+	default:
+		addJSON(body)
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
 }
 
+// The kinds of body Fields scans.
+const (
+	jsonBody    = iota
+	formBody    // application/x-www-form-urlencoded
+	eventStream // text/event-stream: JSON in data fields
+	jsonLines   // NDJSON, JSON Lines, JSON text sequences: JSON on each line
+)
+
 // scannedType reports whether Fields scans a body of Content-Type ct, and
-// whether it is a form.
-func scannedType(ct string) (form, ok bool) {
+// as what kind of body.
+func scannedType(ct string) (kind int, ok bool) {
 	mt, _, _ := strings.Cut(ct, ";")
 	mt = strings.TrimSpace(mt)
 	switch {
 	case mt == "":
-		return false, true
+		return jsonBody, true
 	case strings.EqualFold(mt, "application/x-www-form-urlencoded"):
-		return true, true
+		return formBody, true
+	case strings.EqualFold(mt, "text/event-stream"):
+		return eventStream, true
+	case slices.ContainsFunc(jsonLinesTypes, func(t string) bool { return strings.EqualFold(mt, t) }):
+		return jsonLines, true
 	case strings.EqualFold(mt, "text/plain"), hasSuffixFold(mt, "/json"), hasSuffixFold(mt, "+json"):
-		return false, true
+		return jsonBody, true
 	}
-	return false, false
+	return 0, false
+}
+
+// jsonLinesTypes are the types of bodies that hold a JSON value on each
+// line (json-seq's records start with an RS byte).
+var jsonLinesTypes = []string{"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines", "application/json-seq"}
+
+// Stream returns the secret members (see [JSON]) of the JSON values a
+// body of Content-Type contentType holds one after another: the data of
+// each event of an event stream (text/event-stream, data fields joined by
+// line breaks), each line of NDJSON, JSON Lines or a JSON text sequence
+// (application/x-ndjson, application/jsonl, application/json-seq, ...).
+// It returns nil for a body of another type.
+func Stream(contentType string, body []byte) []Finding {
+	var out []Finding
+	switch kind, _ := scannedType(contentType); kind {
+	case eventStream:
+		events(body, func(b []byte) { out = append(out, JSON(b)...) })
+	case jsonLines:
+		for line := range bytes.FieldsFuncSeq(body, func(r rune) bool { return r == '\n' || r == '\r' || r == 0x1E }) {
+			out = append(out, JSON(line)...)
+		}
+	}
+	return out
+}
+
+// events calls f with the data of each event of the event stream b: its
+// data fields' values, joined by line breaks.
+func events(b []byte, f func([]byte)) {
+	var data []byte
+	for line := range bytes.Lines(b) {
+		line = bytes.TrimRight(line, "\r\n")
+		if len(line) == 0 {
+			if len(data) > 0 {
+				f(data)
+				data = data[:0]
+			}
+			continue
+		}
+		v, ok := bytes.CutPrefix(line, []byte("data:"))
+		if !ok {
+			continue
+		}
+		v = bytes.TrimPrefix(v, []byte(" "))
+		if len(data) > 0 {
+			data = append(data, '\n')
+		}
+		data = append(data, v...)
+	}
+	if len(data) > 0 {
+		f(data)
+	}
 }
 
 // hasSuffixFold reports whether s ends with suffix, in any ASCII case.
