@@ -126,7 +126,7 @@ func TestGraphQLClient(t *testing.T) {
 		"starred R_1 (m-1): 42 stars",
 	}
 	graphqlEndpoint := func(url string) string { return url + "/graphql" }
-	libs := probeSDK(t, fakeGraphQL, 4, want, graphqlEndpoint, graphqlSession, graphqlToken)
+	libs := probeSDK(t, fakeGraphQL, 4, want, graphqlEndpoint, nil, graphqlSession, graphqlToken)
 
 	files := cassetteFiles(t, libs["dir"])
 	if len(files) != 4 {

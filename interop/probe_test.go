@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cassette-go/cassette/naming"
 	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -25,9 +26,16 @@ type sdkSession func(t *testing.T, base string, client *http.Client) []string
 // recorder.NewTransport (replayed by replayserver.NewTransport). Modes are
 // set with CASSETTE_MODE, replay is strict and runs with the API closed.
 // base turns a server's URL into the SDK's base URL. Each library is
-// checked to hold none of secrets. It returns the libraries' paths.
-func probeSDK(t *testing.T, newAPI func() http.Handler, live int64, want []string, base func(url string) string, session sdkSession, secrets ...string) map[string]string {
+// checked to hold none of secrets. rules, unless nil, are the naming rules
+// of every recording and replay. It returns the libraries' paths.
+func probeSDK(t *testing.T, newAPI func() http.Handler, live int64, want []string, base func(url string) string, rules *naming.Rules, session sdkSession, secrets ...string) map[string]string {
 	t.Helper()
+	var recOpts []recorder.Option
+	var opts []replayserver.Option
+	if rules != nil {
+		recOpts = append(recOpts, recorder.Naming(*rules))
+		opts = append(opts, replayserver.Naming(*rules))
+	}
 	dir := t.TempDir()
 	libs := map[string]string{
 		"dir":       filepath.Join(dir, "lib"),
@@ -40,17 +48,17 @@ func probeSDK(t *testing.T, newAPI func() http.Handler, live int64, want []strin
 			record := func(t *testing.T, upstream string) []string {
 				t.Setenv(replayserver.EnvMode, "record")
 				if kind == "transport" {
-					return session(t, base(upstream), &http.Client{Transport: recorder.NewTransport(t, lib)})
+					return session(t, base(upstream), &http.Client{Transport: recorder.NewTransport(t, lib, recOpts...)})
 				}
-				srv := replayserver.New(t, lib, replayserver.Upstream(upstream))
+				srv := replayserver.New(t, lib, append(opts, replayserver.Upstream(upstream))...)
 				return session(t, base(srv.URL), srv.Client())
 			}
 			replay := func(t *testing.T, upstream string) []string {
 				t.Setenv(replayserver.EnvMode, "replay")
 				if kind == "transport" {
-					return session(t, base(upstream), &http.Client{Transport: replayserver.NewTransport(t, lib, replayserver.Strict())})
+					return session(t, base(upstream), &http.Client{Transport: replayserver.NewTransport(t, lib, append(opts, replayserver.Strict())...)})
 				}
-				srv := replayserver.New(t, lib, replayserver.Strict())
+				srv := replayserver.New(t, lib, append(opts, replayserver.Strict())...)
 				return session(t, base(srv.URL), srv.Client())
 			}
 			recordReplay(t, newAPI(), live, want, record, replay)
@@ -102,10 +110,10 @@ func cassetteFiles(t *testing.T, dir string) []string {
 
 // missReport replays the library at lib with a handler that fails no test
 // and runs session against it; it returns the bodies of the 404s it got.
-func missReport(t *testing.T, lib string, base func(url string) string, session func(base string, client *http.Client)) string {
+func missReport(t *testing.T, lib string, base func(url string) string, session func(base string, client *http.Client), opts ...replayserver.Option) string {
 	t.Helper()
 	t.Setenv(replayserver.EnvMode, "replay")
-	h, err := replayserver.NewHandler(lib)
+	h, err := replayserver.NewHandler(lib, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,7 +140,7 @@ func TestSlackClient(t *testing.T) {
 		`history: 1 message(s): "hello from the cassette"`,
 	}
 	slackBase := func(url string) string { return url + "/api/" }
-	libs := probeSDK(t, func() http.Handler { return &fakeSlack{} }, 7, want, slackBase, slackSession,
+	libs := probeSDK(t, func() http.Handler { return &fakeSlack{} }, 7, want, slackBase, nil, slackSession,
 		slackToken, "SlackSecretInterop")
 
 	files := cassetteFiles(t, libs["dir"])
