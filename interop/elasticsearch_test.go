@@ -1,0 +1,235 @@
+package interop
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cassette-go/cassette/recorder"
+	"github.com/cassette-go/cassette/replayserver"
+	"github.com/elastic/go-elasticsearch/v8"
+)
+
+// rtSession is what a test's code does with an SDK whose base URL is base,
+// through rt (nil: the SDK's own transport); it returns what it saw.
+type rtSession func(t *testing.T, base string, rt http.RoundTripper) []string
+
+// threeWays records session against api three ways, with CASSETTE_MODE=record:
+// through replayserver.New into a directory library and into a single JSON
+// file, and through recorder.NewTransport into a YAML file; then, with the
+// API closed and CASSETTE_MODE=replay, replays each in strict mode (the
+// transport's library through replayserver.NewTransport) and checks that
+// each run saw want and that the API got live requests per recording and
+// none during replay. It returns the three libraries.
+func threeWays(t *testing.T, api http.Handler, live int64, want []string, session rtSession) []string {
+	t.Helper()
+	var calls atomic.Int64
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		api.ServeHTTP(w, r)
+	}))
+	defer upstream.Close()
+	dir := t.TempDir()
+	libs := []string{filepath.Join(dir, "dir"), filepath.Join(dir, "file.json"), filepath.Join(dir, "transport.yaml")}
+	check := func(t *testing.T, phase string, got []string) {
+		t.Helper()
+		if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+			t.Errorf("%s saw\n%s\nwant\n%s", phase, g, w)
+		}
+	}
+	for i, lib := range libs {
+		ok := t.Run("record "+filepath.Base(lib), func(t *testing.T) {
+			t.Setenv(replayserver.EnvMode, "record")
+			if i < 2 {
+				srv := replayserver.New(t, lib, replayserver.Upstream(upstream.URL))
+				check(t, "recording", session(t, srv.URL, nil))
+				return
+			}
+			check(t, "recording", session(t, upstream.URL, recorder.NewTransport(t, lib)))
+		})
+		if !ok {
+			t.FailNow()
+		}
+		if n := calls.Load(); n != live*int64(i+1) {
+			t.Fatalf("the API got %d requests after %d recordings, want %d", n, i+1, live*int64(i+1))
+		}
+	}
+	recorded := calls.Load()
+	upstream.Close()
+	for i, lib := range libs {
+		t.Run("replay "+filepath.Base(lib), func(t *testing.T) {
+			t.Setenv(replayserver.EnvMode, "replay")
+			if i < 2 {
+				srv := replayserver.New(t, lib, replayserver.Strict())
+				check(t, "replay", session(t, srv.URL, nil))
+				return
+			}
+			check(t, "replay", session(t, upstream.URL, replayserver.NewTransport(t, lib, replayserver.Strict())))
+		})
+	}
+	if n := calls.Load(); n != recorded {
+		t.Errorf("the API got %d requests during replay, want none", n-recorded)
+	}
+	return libs
+}
+
+// libraryText is every file of the library at path, concatenated.
+func libraryText(t *testing.T, path string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		b.Write(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// checkRedacted fails t if a library holds one of secrets, or lacks REDACTED.
+func checkRedacted(t *testing.T, libs []string, secrets ...string) {
+	t.Helper()
+	for _, lib := range libs {
+		text := libraryText(t, lib)
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("library %s holds the secret %q", filepath.Base(lib), s)
+			}
+		}
+		if !strings.Contains(text, "REDACTED") {
+			t.Errorf("library %s holds no REDACTED", filepath.Base(lib))
+		}
+	}
+}
+
+// fakeElasticsearch is the "real API" of the Elasticsearch test: it sends
+// X-Elastic-Product on every answer, as Elasticsearch 8 does (the client
+// refuses answers without it), indexes, searches, takes a bulk request
+// in NDJSON, and answers 404 for a document it does not have.
+func fakeElasticsearch() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Elastic-Product", "Elasticsearch")
+		w.Header().Set("Content-Type", "application/vnd.elasticsearch+json;compatible-with=8")
+		if r.Header.Get("Authorization") != "APIKey ZXNrZXk6c2VjcmV0LWVzLWtleQ==" {
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"error":{"type":"security_exception","reason":"missing authentication credentials"},"status":401}`)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		switch r.Method + " " + r.URL.Path {
+		case "PUT /books/_doc/1":
+			if r.URL.Query().Get("refresh") != "true" || !json.Valid(body) {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
+			w.WriteHeader(http.StatusCreated)
+			io.WriteString(w, `{"_index":"books","_id":"1","_version":1,"result":"created","_shards":{"total":2,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1}`)
+		case "POST /books/_search":
+			var q struct {
+				Query struct {
+					Match map[string]string `json:"match"`
+				} `json:"query"`
+			}
+			json.Unmarshal(body, &q)
+			fmt.Fprintf(w, `{"took":2,"timed_out":false,"hits":{"total":{"value":1,"relation":"eq"},"max_score":0.29,"hits":[{"_index":"books","_id":"1","_score":0.29,"_source":{"title":"Dune","matched":%q}}]}}`, q.Query.Match["title"])
+		case "POST /_bulk":
+			lines := strings.Split(strings.TrimSuffix(string(body), "\n"), "\n")
+			if !strings.HasSuffix(string(body), "\n") {
+				w.WriteHeader(http.StatusBadRequest)
+				io.WriteString(w, `{"error":"The bulk request must be terminated by a newline [\n]","status":400}`)
+				return
+			}
+			fmt.Fprintf(w, `{"took":5,"errors":false,"items":[{"index":{"_index":"books","_id":"2","status":201}},{"index":{"_index":"books","_id":"3","status":201}}],"lines":%d}`, len(lines))
+		case "GET /books/_doc/missing":
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, `{"_index":"books","_id":"missing","found":false}`)
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprintf(w, `{"error":"no handler found for uri [%s] and method [%s]","status":404}`, r.URL.Path, r.Method)
+		}
+	})
+}
+
+// esSession indexes a document, searches, sends a bulk request and gets a
+// document that is not there.
+func esSession(title string) rtSession {
+	return func(t *testing.T, base string, rt http.RoundTripper) []string {
+		t.Helper()
+		es, err := elasticsearch.NewClient(elasticsearch.Config{
+			Addresses:    []string{base},
+			APIKey:       "ZXNrZXk6c2VjcmV0LWVzLWtleQ==",
+			Transport:    rt,
+			DisableRetry: true,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seen []string
+		see := func(what string, res interface {
+			String() string
+		}, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			seen = append(seen, what+": "+res.String())
+		}
+		res, err := es.Index("books", strings.NewReader(`{"title":"Dune","year":1965}`), es.Index.WithDocumentID("1"), es.Index.WithRefresh("true"))
+		see("index", res, err)
+		res, err = es.Search(es.Search.WithContext(context.Background()), es.Search.WithIndex("books"),
+			es.Search.WithBody(strings.NewReader(fmt.Sprintf(`{"query":{"match":{"title":%q}}}`, title))))
+		see("search", res, err)
+		res, err = es.Bulk(strings.NewReader("{\"index\":{\"_index\":\"books\",\"_id\":\"2\"}}\n{\"title\":\"Emma\"}\n{\"index\":{\"_index\":\"books\",\"_id\":\"3\"}}\n{\"title\":\"Ulysses\"}\n"))
+		see("bulk", res, err)
+		res, err = es.Get("books", "missing")
+		see("get", res, err)
+		return seen
+	}
+}
+
+// TestElasticsearch records go-elasticsearch against an Elasticsearch
+// look-alike and replays it in strict mode with the API gone: the
+// product header the client insists on comes back, so do the search, the
+// NDJSON bulk request and the 404; the API key is not stored; a search for
+// another title misses and is told its nearest cassette.
+func TestElasticsearch(t *testing.T) {
+	want := []string{
+		`index: [201 Created] {"_index":"books","_id":"1","_version":1,"result":"created","_shards":{"total":2,"successful":1,"failed":0},"_seq_no":0,"_primary_term":1}`,
+		`search: [200 OK] {"took":2,"timed_out":false,"hits":{"total":{"value":1,"relation":"eq"},"max_score":0.29,"hits":[{"_index":"books","_id":"1","_score":0.29,"_source":{"title":"Dune","matched":"Dune"}}]}}`,
+		`bulk: [200 OK] {"took":5,"errors":false,"items":[{"index":{"_index":"books","_id":"2","status":201}},{"index":{"_index":"books","_id":"3","status":201}}],"lines":4}`,
+		`get: [404 Not Found] {"_index":"books","_id":"missing","found":false}`,
+	}
+	libs := threeWays(t, fakeElasticsearch(), 4, want, esSession("Dune"))
+	checkRedacted(t, libs, "ZXNrZXk6c2VjcmV0LWVzLWtleQ==")
+
+	t.Run("miss", func(t *testing.T) {
+		t.Setenv(replayserver.EnvMode, "replay")
+		rt := replayserver.NewTransport(t, libs[2])
+		es, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{"http://127.0.0.1:1"}, Transport: rt, DisableRetry: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = es.Search(es.Search.WithIndex("books"), es.Search.WithBody(strings.NewReader(`{"query":{"match":{"title":"Emma"}}}`)))
+		var miss *replayserver.MissError
+		if !errors.As(err, &miss) {
+			t.Fatalf("search for another title: err = %v, want a *replayserver.MissError", err)
+		}
+		if len(miss.Near) == 0 || !strings.Contains(miss.Near[0], "books_-search") || !strings.Contains(miss.Report, miss.Near[0]) {
+			t.Errorf("miss names nearest %q, want the recorded search first; report:\n%s", miss.Near, miss.Report)
+		}
+	})
+}
