@@ -7,14 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/cassette-go/cassette/recorder"
 	"github.com/cassette-go/cassette/replayserver"
 	"github.com/elastic/go-elasticsearch/v8"
 )
@@ -23,63 +20,14 @@ import (
 // through rt (nil: the SDK's own transport); it returns what it saw.
 type rtSession func(t *testing.T, base string, rt http.RoundTripper) []string
 
-// threeWays records session against api three ways, with CASSETTE_MODE=record:
-// through replayserver.New into a directory library and into a single JSON
-// file, and through recorder.NewTransport into a YAML file; then, with the
-// API closed and CASSETTE_MODE=replay, replays each in strict mode (the
-// transport's library through replayserver.NewTransport) and checks that
-// each run saw want and that the API got live requests per recording and
-// none during replay. It returns the three libraries.
+// threeWays records and replays session against api in the three ways of
+// probeSDK (which see), its base URL the server's own, and returns the
+// libraries: the directory, the JSON file, the transport's.
 func threeWays(t *testing.T, api http.Handler, live int64, want []string, session rtSession) []string {
 	t.Helper()
-	var calls atomic.Int64
-	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		api.ServeHTTP(w, r)
-	}))
-	defer upstream.Close()
-	dir := t.TempDir()
-	libs := []string{filepath.Join(dir, "dir"), filepath.Join(dir, "file.json"), filepath.Join(dir, "transport.yaml")}
-	check := func(t *testing.T, phase string, got []string) {
-		t.Helper()
-		if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
-			t.Errorf("%s saw\n%s\nwant\n%s", phase, g, w)
-		}
-	}
-	for i, lib := range libs {
-		ok := t.Run("record "+filepath.Base(lib), func(t *testing.T) {
-			t.Setenv(replayserver.EnvMode, "record")
-			if i < 2 {
-				srv := replayserver.New(t, lib, replayserver.Upstream(upstream.URL))
-				check(t, "recording", session(t, srv.URL, nil))
-				return
-			}
-			check(t, "recording", session(t, upstream.URL, recorder.NewTransport(t, lib)))
-		})
-		if !ok {
-			t.FailNow()
-		}
-		if n := calls.Load(); n != live*int64(i+1) {
-			t.Fatalf("the API got %d requests after %d recordings, want %d", n, i+1, live*int64(i+1))
-		}
-	}
-	recorded := calls.Load()
-	upstream.Close()
-	for i, lib := range libs {
-		t.Run("replay "+filepath.Base(lib), func(t *testing.T) {
-			t.Setenv(replayserver.EnvMode, "replay")
-			if i < 2 {
-				srv := replayserver.New(t, lib, replayserver.Strict())
-				check(t, "replay", session(t, srv.URL, nil))
-				return
-			}
-			check(t, "replay", session(t, upstream.URL, replayserver.NewTransport(t, lib, replayserver.Strict())))
-		})
-	}
-	if n := calls.Load(); n != recorded {
-		t.Errorf("the API got %d requests during replay, want none", n-recorded)
-	}
-	return libs
+	libs := probeSDK(t, func() http.Handler { return api }, live, want, func(u string) string { return u }, nil,
+		func(t *testing.T, base string, c *http.Client) []string { return session(t, base, c.Transport) })
+	return []string{libs["dir"], libs["file"], libs["transport"]}
 }
 
 // libraryText is every file of the library at path, concatenated.
