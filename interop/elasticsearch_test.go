@@ -7,62 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/replayserver"
 	"github.com/elastic/go-elasticsearch/v8"
 )
-
-// rtSession is what a test's code does with an SDK whose base URL is base,
-// through rt (nil: the SDK's own transport); it returns what it saw.
-type rtSession func(t *testing.T, base string, rt http.RoundTripper) []string
-
-// threeWays records and replays session against api in the three ways of
-// probeSDK (which see), its base URL the server's own, and returns the
-// libraries: the directory, the JSON file, the transport's.
-func threeWays(t *testing.T, api http.Handler, live int64, want []string, session rtSession) []string {
-	t.Helper()
-	libs := probeSDK(t, func() http.Handler { return api }, live, want, func(u string) string { return u }, nil,
-		func(t *testing.T, base string, c *http.Client) []string { return session(t, base, c.Transport) })
-	return []string{libs["dir"], libs["file"], libs["transport"]}
-}
-
-// libraryText is every file of the library at path, concatenated.
-func libraryText(t *testing.T, path string) string {
-	t.Helper()
-	var b strings.Builder
-	err := filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		b.Write(data)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
-
-// checkRedacted fails t if a library holds one of secrets, or lacks REDACTED.
-func checkRedacted(t *testing.T, libs []string, secrets ...string) {
-	t.Helper()
-	for _, lib := range libs {
-		text := libraryText(t, lib)
-		for _, s := range secrets {
-			if strings.Contains(text, s) {
-				t.Errorf("library %s holds the secret %q", filepath.Base(lib), s)
-			}
-		}
-		if !strings.Contains(text, "REDACTED") {
-			t.Errorf("library %s holds no REDACTED", filepath.Base(lib))
-		}
-	}
-}
 
 // fakeElasticsearch is the "real API" of the Elasticsearch test: it sends
 // X-Elastic-Product on every answer, as Elasticsearch 8 does (the client

@@ -2,7 +2,6 @@ package interop
 
 import (
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -68,26 +67,62 @@ func probeSDK(t *testing.T, newAPI func() http.Handler, live int64, want []strin
 	return libs
 }
 
-// noSecrets fails t if a file of the library at path holds one of secrets.
+// noSecrets fails t if the library at path holds one of secrets.
 func noSecrets(t *testing.T, path string, secrets ...string) {
 	t.Helper()
-	err := filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+	text := libraryText(t, path)
+	for _, s := range secrets {
+		if strings.Contains(text, s) {
+			t.Errorf("library %s holds the secret %q", path, s)
+		}
+	}
+}
+
+// rtSession is what a test's code does with an SDK whose base URL is base,
+// through rt (nil: the SDK's own transport); it returns what it saw.
+type rtSession func(t *testing.T, base string, rt http.RoundTripper) []string
+
+// threeWays records and replays session against api in the three ways of
+// probeSDK (which see), its base URL the server's own, and returns the
+// libraries: the directory, the JSON file, the transport's.
+func threeWays(t *testing.T, api http.Handler, live int64, want []string, session rtSession) []string {
+	t.Helper()
+	libs := probeSDK(t, func() http.Handler { return api }, live, want, func(u string) string { return u }, nil,
+		func(t *testing.T, base string, c *http.Client) []string { return session(t, base, c.Transport) })
+	return []string{libs["dir"], libs["file"], libs["transport"]}
+}
+
+// libraryText is every file of the library at path, concatenated.
+func libraryText(t *testing.T, path string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		for _, s := range secrets {
-			if strings.Contains(string(b), s) {
-				t.Errorf("%s holds the secret %q", p, s)
-			}
-		}
-		return nil
+		data, err := os.ReadFile(p)
+		b.Write(data)
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// checkRedacted fails t if a library holds one of secrets, or lacks REDACTED.
+func checkRedacted(t *testing.T, libs []string, secrets ...string) {
+	t.Helper()
+	for _, lib := range libs {
+		text := libraryText(t, lib)
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("library %s holds the secret %q", filepath.Base(lib), s)
+			}
+		}
+		if !strings.Contains(text, "REDACTED") {
+			t.Errorf("library %s holds no REDACTED", filepath.Base(lib))
+		}
 	}
 }
 
