@@ -199,6 +199,12 @@
 // aside. A BeforeSave hook that redacts them silences the line; what is
 // stored is not changed.
 //
+// A request body is scanned the same way once it is stored (a form
+// redacted, the hooks run), and its secret fields logged in a line of
+// their own that says it is the request body: a JSON login's password,
+// Vault's AppRole secret_id, a form field the query rules above do not
+// name. A form field they redact is REDACTED by then, and not logged.
+//
 // The cassette name is that of the redacted request, so a redacted value
 // is never part of a name or file name, and the same call made with other
 // credentials gets the same name (the replay server names requests the

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cassette-go/cassette/internal/headerkey"
 	"github.com/cassette-go/cassette/internal/redact"
 	"github.com/cassette-go/cassette/internal/secretscan"
 	"github.com/cassette-go/cassette/library"
@@ -88,21 +89,33 @@ func (c *config) logRecorded(name string, ex *library.Exchange, note string) {
 
 // logSecretFields logs, as logError does, the secret fields (OAuth's
 // access_token, refresh_token and id_token, a client_secret, a password,
-// ...) that the response body of ex, as stored, holds with a value (see
-// [secretscan.Fields]): redaction leaves response bodies as sent, and a
-// token endpoint's answer would be committed unseen. Their values are
-// not logged. A BeforeSave hook that redacts them silences it; a body in
-// a body file is not scanned. It logs once for the cassette called name
-// and those fields: first reports whether its key was not seen before (a
-// polled or refreshed token endpoint stores the same answer again and
-// again, which one line is enough to tell of).
+// Vault's secret_id, ...) that the request body and the response body of
+// ex, as stored, hold with a value (see [secretscan.Fields]), one line
+// for each body: redaction leaves response bodies as sent, and request
+// bodies too but for the fields of a form that the query rules name (a
+// JSON login's password, Vault's AppRole role_id and secret_id), so a
+// token endpoint's answer, or a login, would be committed unseen. Fields
+// redacted already (REDACTED) are none. Their values are not logged. A
+// BeforeSave hook that redacts them silences it; a body in a body file is
+// not scanned. It logs once for the cassette called name, the body
+// (request or response) and those fields: first reports whether its key
+// was not seen before (a polled or refreshed token endpoint stores the
+// same answer again and again, which one line is enough to tell of).
 func (c *config) logSecretFields(name string, ex *library.Exchange, first func(key string) bool) {
+	if len(ex.Request.Body) > 0 {
+		h := ex.Request.Header // a client's request may set "content-type"
+		names := secretscan.Fields(headerkey.Get(h, "Content-Type"), headerkey.Get(h, "Content-Encoding"), ex.Request.Body)
+		if len(names) > 0 && first("request\x00"+name+"\x00"+strings.Join(names, "\x00")) {
+			c.logError("recorder: %s %s: the request body was stored with the secret field(s) %s as sent (of a request body only the form fields named as redacted query parameters are redacted): redact them with a BeforeSave hook, or edit the cassette, before committing it, and leave them out of the cassette name with a body rule (README: Security); cassette audit finds them",
+				ex.Request.Method, ex.Request.URL, strings.Join(names, ", "))
+		}
+	}
 	if ex.Response.BodyFile != "" || len(ex.Response.Body) == 0 {
 		return
 	}
 	h := ex.Response.Header
 	names := secretscan.Fields(h.Get("Content-Type"), h.Get("Content-Encoding"), ex.Response.Body)
-	if len(names) == 0 || !first(name+"\x00"+strings.Join(names, "\x00")) {
+	if len(names) == 0 || !first("response\x00"+name+"\x00"+strings.Join(names, "\x00")) {
 		return
 	}
 	c.logError("recorder: %s %s: the response body was stored with the secret field(s) %s as sent (response bodies are not redacted): redact them with a BeforeSave hook, or edit the cassette, before committing it (README: Security); cassette audit finds them",
@@ -169,9 +182,10 @@ func (c *config) rulesError() error {
 // cut short: see "Bodies the client stops reading" in the package
 // documentation), and, from [New] and [NewTransport], a significant
 // header the options redact; and, after an exchange is stored, the secret
-// fields its response body holds with a value, by name, never their
-// values (an OAuth token endpoint's JSON or form answer: access_token,
-// refresh_token, id_token, client_secret, password, ...), which a
+// fields its response body, and its request body, hold with a value, by
+// name, never their values (an OAuth token endpoint's JSON or form
+// answer: access_token, refresh_token, id_token, client_secret, password,
+// ...; a JSON login's password, Vault's AppRole secret_id), which a
 // [BeforeSave] hook that redacts them silences (see "Secrets" in the
 // package documentation). Default (and for nil): stored exchanges are
 // not logged, the rest goes to the standard logger ([New] and

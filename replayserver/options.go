@@ -229,11 +229,12 @@ func NoDefaultRedaction() Option { return func(c *config) { c.noDefaultRedaction
 // such as a token in a JSON body (gzip-encoded when its Content-Encoding
 // says so: see recorder.BeforeSave, which says which encodings a hook must
 // leave encoded, or fails). An error keeps the exchange from
-// being stored and fails the test, and so does a panic. Response bodies
-// are not redacted otherwise: one that holds secret fields once the hooks
-// ran (an OAuth token endpoint's access_token, refresh_token, id_token)
-// is stored as sent, and logged by name, never by value (see "Secrets"
-// in the recorder package documentation). Default: none.
+// being stored and fails the test, and so does a panic. Response bodies,
+// and request bodies but for a form's redacted fields, are not redacted
+// otherwise: one that holds secret fields once the hooks ran (an OAuth
+// token endpoint's access_token, refresh_token, id_token; a JSON login's
+// password) is stored as sent, and logged by name, never by value (see
+// "Secrets" in the recorder package documentation). Default: none.
 func BeforeSave(hook func(*library.Exchange) error) Option {
 	return func(c *config) {
 		if hook != nil {

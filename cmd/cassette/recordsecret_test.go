@@ -53,3 +53,49 @@ func TestRecordLogsTheSecretFieldsOfAResponseBody(t *testing.T) {
 		t.Errorf("stderr holds the token: %q", stderr)
 	}
 }
+
+// cassette record stored a JSON login's password in the request body as
+// sent without a word: it now says so on stderr, naming the field, never
+// its value.
+func TestRecordLogsTheSecretFieldsOfARequestBody(t *testing.T) {
+	t.Setenv("CI", "")
+	t.Setenv("CASSETTE_MODE", "")
+	const password = "hunter2hunter2"
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"ok":true}`)
+	}))
+	defer upstream.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	rec := start(t, "record", "-upstream", upstream.URL, path)
+	_, proxy := rec.announce()
+	for _, p := range []string{"/login", "/search"} {
+		body := `{"user":"ada","password":"` + password + `"}`
+		if p == "/search" {
+			body = `{"q":"cats"}`
+		}
+		resp, err := http.Post(proxy+p, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	if code := rec.stop(); code != exitOK {
+		t.Fatalf("record exited with %d, want 0; stderr:\n%s", code, rec.stderr.String())
+	}
+	stderr := rec.stderr.String()
+	var lines []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.Contains(l, "secret field") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], "POST "+upstream.URL+"/login:") || !strings.Contains(lines[0], "request body was stored with the secret field(s) password as sent") {
+		t.Errorf("stderr = %q, want one line on the secret field password of POST /login", stderr)
+	}
+	if strings.Contains(stderr, password) {
+		t.Errorf("stderr holds the password: %q", stderr)
+	}
+}

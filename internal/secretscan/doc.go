@@ -2,5 +2,5 @@
 // tokens of known shapes in text, secret query parameters and form fields
 // in URLs, and secret members of JSON bodies. cassette audit reports what
 // it finds in a library; the recorder logs the secret fields of a
-// response body it stores (see [Fields]).
+// request or response body it stores (see [Fields]).
 package secretscan
