@@ -52,8 +52,12 @@ It reports, one line each,
     of the Location, Content-Location and Referer headers and of a Link;
   - a password in a URL's user information (https://user:PASSWORD@host),
     or its user name when it has none, the token (https://TOKEN@host);
-  - the same secret fields in form bodies, of requests and responses
-    (client_secret, access_token, ...),
+  - the same secret fields in form bodies, of responses and requests
+    (client_secret, access_token, ...; in a request's form, which the
+    recorder redacts as it does a query, any value of a field it redacts
+    however short, and long values of fields named like secret or
+    password, consumer_secret, but not of those named like token or key
+    alone, a pagination token sent back: next_page_token),
     and their string values (or the strings of their arrays, a form
     echoed as JSON; for key, token, sig, signature, assertion and appid, which name other
     things in JSON too, only values shaped like tokens: 16 or more
@@ -263,24 +267,23 @@ func auditExchange(ex library.Exchange) []string {
 		b = scanned(h, b)
 		where := side + " body"
 		if mt, _, _ := strings.Cut(h.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
+			// A form holds members, as JSON does: a pagination token
+			// (next_page_token) is no secret, in a request's form (the
+			// recorder does not redact it) as in a response's (a token
+			// response in the form GitHub answers by default). The
+			// recorder logs the same fields (see secretscan.Fields). A
+			// request's form is redacted as a query is, so the fields it
+			// redacts are secrets there whatever their value
+			// (token=abc, an OAuth token request's password).
+			fields := secretscan.Form
 			if side == "request" {
-				// A request's form is redacted as a query is: its secret
-				// fields are found as in a URL (an OAuth token request).
-				for _, f := range secretscan.URL("/?"+string(b), where) {
-					f.Where = strings.Replace(f.Where, where+" query parameter", where+" form field", 1)
-					report(f.Kind, f.Where, f.Secret)
-				}
-			} else {
-				// A response's form (a token response in the form GitHub
-				// answers by default) holds members, as JSON does: a
-				// pagination token is no secret. The recorder logs the
-				// same fields (see secretscan.Fields).
-				for _, f := range secretscan.Form(b) {
-					report(f.Kind, where+" "+f.Where, f.Secret)
-				}
-				for _, f := range secretscan.Text(b) {
-					report(f.Kind, where, f.Secret)
-				}
+				fields = secretscan.RequestForm
+			}
+			for _, f := range fields(b) {
+				report(f.Kind, where+" "+f.Where, f.Secret)
+			}
+			for _, f := range secretscan.Text(b) {
+				report(f.Kind, where, f.Secret)
 			}
 			for _, f := range secretscan.JSON(b) { // a JSON body labelled a form
 				report(f.Kind, where, f.Secret)

@@ -476,6 +476,30 @@ func TestAuditGenericMemberHoldingAnAzureSecret(t *testing.T) {
 	}
 }
 
+// A request's form was read by the rule of a query, which takes a long
+// value of a field holding "token" for a secret: a pagination token sent
+// back in a form was reported, though the recorder never redacts it and
+// the same in a response's form is not. It is read as a response's form
+// now, but for the fields the recorder redacts in a request's form,
+// reported however short (an old cassette's token=abc).
+func TestAuditReadsARequestFormAsAResponseForm(t *testing.T) {
+	page := exchange("POST", "https://api.example.com/v1/items:search", "items=a,b&next_page_token=CiAKGjBpNDd2Nmp2bW1hZGVmZw&pageToken=Q2lBS0dqQnBORGQy", 200, "application/json", []byte(`{}`), fixedNow)
+	page.Request.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	clean := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, clean, page)
+	if code, stdout, _ := runSync(t, "audit", clean); code != 0 {
+		t.Errorf("audit = %d:\n%s\nwant 0: pagination tokens are no secrets", code, stdout)
+	}
+	old := exchange("POST", "https://slack.example.com/api/chat.postMessage", "token=abc&channel=C1&next_page_token=CiAKGjBpNDd2Nmp2bW1hZGVmZw", 200, "application/json", []byte(`{}`), fixedNow)
+	old.Request.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, old)
+	code, stdout, _ := runSync(t, "audit", path)
+	if code != exitError || !strings.Contains(stdout, "token in request body form field token (a…)") || strings.Contains(stdout, "next_page_token") {
+		t.Errorf("audit = %d:\n%s\nwant 1 and the token form field alone", code, stdout)
+	}
+}
+
 // The secrets of OAuth token requests and of presigned URLs, stored by a
 // recorder older than their redaction, are findings; the signing time of
 // a presigned URL, redacted only so that its cassette keeps its name, is

@@ -105,3 +105,31 @@ func TestURLSkipsPlaceholders(t *testing.T) {
 		t.Errorf("URL(...access_token=at-1) = %+v, want one finding", got)
 	}
 }
+
+// A request's form was scanned by the rule of a query, which took a long
+// value of any field holding "token" for a secret: a pagination token
+// sent back in a form (next_page_token=...) was reported, though the
+// recorder never redacts it and the same in a response's form is not.
+// RequestForm reads it as Form does, and keeps what the recorder
+// redacts in a request's form, however short, and fields named secret
+// or password.
+func TestRequestForm(t *testing.T) {
+	for _, c := range []struct {
+		why, body string
+		want      []string
+	}{
+		{"pagination tokens are none", "next_page_token=CiAKGjBpNDd2Nmp2bW1hZGVmZw&pageToken=Q2lBS0dqQnBORGQy&sync_token=c3luY190b2tlbl92YWx1ZQ", nil},
+		{"the fields the recorder redacts, however short", "token=abc&key=k1&password=hunter2&access_token=a1&client_secret=s1", []string{"token", "key", "password", "access_token", "client_secret"}},
+		{"the members of Form", "secret_id=6a174c20f6dea53c&client_token=c1", []string{"secret_id", "client_token"}},
+		{"fields named secret or password, long values", "consumer_secret=9f8e7d6c5b4a3f2e1d0c&new_password=Tr0ub4dor3xK9mQ2z&app_secret=short", []string{"consumer_secret", "new_password"}},
+		{"a number in appid, placeholders and a signing time", "appid=440&password=REDACTED&token=[FILTERED]&X-Amz-Date=20260101T000000Z", nil},
+	} {
+		var got []string
+		for _, f := range RequestForm([]byte(c.body)) {
+			got = append(got, f.Name)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: RequestForm(%q) names %q, want %q", c.why, c.body, got, c.want)
+		}
+	}
+}

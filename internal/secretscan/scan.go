@@ -298,15 +298,57 @@ func Form(body []byte) []Finding {
 		if err1 != nil || err2 != nil {
 			dk, dv = k, v
 		}
-		if Placeholder(dv) || !secretMembers[memberKey(dk)] {
-			continue
-		}
-		if genericMembers[memberKey(dk)] && !tokenShaped(dv) {
+		if Placeholder(dv) || !formSecret(dk, dv) {
 			continue
 		}
 		out = append(out, Finding{Kind: "token", Where: "form field " + dk, Secret: dv, Name: dk})
 	}
 	return out
+}
+
+// RequestForm returns the secret fields of a request's form body, as
+// [Form] finds those of a response's, and also the fields the recorder
+// redacts in a request's form (see redact.Rules.Body: the query
+// parameters it redacts by default, access_token, token, key, sig,
+// password, ...) with any value but a placeholder, however short, but
+// for a number in appid, which it keeps: a cassette stored before such a
+// field was redacted, or without redaction, holds it as sent; and, as in
+// a query (see [URL]), long hex or base64 values of fields whose names
+// hold "secret", "password" or "passwd" (consumer_secret, new_password).
+// A field is not a secret for holding "token" or "key" in its name, as
+// in [Form]: next_page_token=... is none.
+func RequestForm(body []byte) []Finding {
+	var out []Finding
+	for kv := range strings.SplitSeq(string(body), "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		dk, err1 := url.QueryUnescape(k)
+		dv, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			dk, dv = k, v
+		}
+		if Placeholder(dv) {
+			continue
+		}
+		redacted := slices.ContainsFunc(redactedParams, func(p string) bool { return strings.EqualFold(p, dk) }) && !redact.KeptID(dk, dv)
+		if redacted || formSecret(dk, dv) || namedSecret(dk) && tokenRE.MatchString(dv) {
+			out = append(out, Finding{Kind: "token", Where: "form field " + dk, Secret: dv, Name: dk})
+		}
+	}
+	return out
+}
+
+// namedSecret reports whether a field called name is named like a
+// secret, whatever else its name says: it holds secret, password or
+// passwd, in any case.
+func namedSecret(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "secret") || strings.Contains(n, "password") || strings.Contains(n, "passwd")
+}
+
+// formSecret reports whether the form field called name (decoded) holds
+// a secret in value, by the rule of [Form].
+func formSecret(name, value string) bool {
+	return secretMembers[memberKey(name)] && (!genericMembers[memberKey(name)] || tokenShaped(value))
 }
 
 // masked reports whether v is a value an API shows in place of a secret
