@@ -37,7 +37,9 @@ It reports, one line each,
     ...; not X-RateLimit-Remaining-Tokens, X-Next-Page-Token or
     X-CSRF-Token), in requests and responses, whose value is not the
     placeholder REDACTED that the recorder writes ("Bearer REDACTED",
-    "a=REDACTED; b=REDACTED" and "session=REDACTED; Path=/" are redacted);
+    "a=REDACTED; b=REDACTED" and "session=REDACTED; Path=/" are redacted)
+    nor another tool's placeholder ("Bearer <TOKEN>", "Bearer {{token}}",
+    "Bearer [FILTERED]", "<API_KEY>");
   - API keys of known shapes anywhere in URLs, headers and bodies: AWS
     access key ids (AKIA...), sk-... secret keys, GitHub tokens (ghp_...),
     Slack tokens (xoxb-...), Vault tokens (hvs....);
@@ -51,7 +53,9 @@ It reports, one line each,
     key, secret, signature or password, in the request URL and in the URLs
     of the Location, Content-Location and Referer headers and of a Link;
   - a password in a URL's user information (https://user:PASSWORD@host),
-    or its user name when it has none, the token (https://TOKEN@host);
+    or its user name when it has none, the token (https://TOKEN@host),
+    unless a placeholder (https://user:<PASSWORD>@host,
+    https://[FILTERED]@host);
   - the same secret fields in form bodies, of responses and requests
     (client_secret, access_token, ...; in a request's form, which the
     recorder redacts as it does a query, any value of a field it redacts
@@ -69,7 +73,9 @@ It reports, one line each,
     members of JSON bodies, at any depth, their names in any case and with or without "_" or "-" (an OAuth token
     response, a Vault login, AWS credentials: sessionToken,
     SecretAccessKey). Pagination tokens (next_page_token, pageToken) are
-    not secrets, nor masked values ("secret": "********").
+    not secrets, nor masked values ("secret": "********"), nor, here as
+    in headers, URLs and forms, the placeholders other tools write
+    ([FILTERED], <API_KEY>, {{token}}, xxxx).
 
 Compressed (gzip or deflate) bodies are scanned decoded, up to their
 first 64 MiB decoded (a decompression bomb would fill memory). With -max-age, a cassette
@@ -199,14 +205,12 @@ func parseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// placeholder is the value the recorder writes for a redacted secret.
-const placeholder = redact.Placeholder
-
 // isJWT reports whether s is a JWT (see [secretscan.IsJWT]).
 func isJWT(s string) bool { return secretscan.IsJWT(s) }
 
 // recorderRules are the redaction rules the recorder applies by default:
-// the values of the headers they redact must be the placeholder.
+// the values of the headers they redact must be the placeholder REDACTED
+// (or another tool's: see secretscan.Placeholder).
 var recorderRules = redact.Default()
 
 // auditExchange returns the findings in ex, each "KIND in WHERE (MASKED)".
@@ -321,7 +325,7 @@ func unredacted(k, v string) (kind, secret string, ok bool) {
 			scheme, cred = "", scheme
 		}
 		cred = strings.TrimSpace(cred)
-		if cred == placeholder {
+		if secretscan.Placeholder(cred) { // REDACTED, or another tool's: Bearer <TOKEN>, [FILTERED], {{token}}
 			return "", "", false
 		}
 		if strings.EqualFold(scheme, "Bearer") {
@@ -330,19 +334,19 @@ func unredacted(k, v string) (kind, secret string, ok bool) {
 		return "unredacted " + name + " credentials", cred, true
 	case "Cookie":
 		for _, pair := range strings.Split(v, ";") {
-			if _, val, _ := strings.Cut(strings.TrimSpace(pair), "="); val != "" && val != placeholder {
+			if _, val, _ := strings.Cut(strings.TrimSpace(pair), "="); !secretscan.Placeholder(val) {
 				return "unredacted cookie", strings.TrimSpace(pair), true
 			}
 		}
 		return "", "", false
 	case "Set-Cookie":
 		first, _, _ := strings.Cut(v, ";")
-		if _, val, _ := strings.Cut(strings.TrimSpace(first), "="); val != placeholder && val != "" {
+		if _, val, _ := strings.Cut(strings.TrimSpace(first), "="); !secretscan.Placeholder(val) {
 			return "unredacted cookie", strings.TrimSpace(first), true
 		}
 		return "", "", false
 	}
-	if strings.TrimSpace(v) == placeholder {
+	if secretscan.Placeholder(strings.TrimSpace(v)) {
 		return "", "", false
 	}
 	return "unredacted " + name + " header", v, true

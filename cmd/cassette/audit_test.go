@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -711,5 +712,48 @@ func TestAuditFindsSecretsInRawDeflateBodies(t *testing.T) {
 	writeBody(&out, tok.Response.Header, tok.Response.Body, false)
 	if want := "deflate>, shown decoded:\n{\n  \"token_type\": \"bearer\","; !strings.Contains(out.String(), want) {
 		t.Errorf("show of a raw deflate JSON body:\n%s\nwant it decoded: %q", out.String(), want)
+	}
+}
+
+// Cassettes that another tool filtered (vcrpy's and Rails' [FILTERED],
+// a template's {{token}}, <TOKEN>) were reported for their placeholders
+// in credential headers and in a URL's user information, where only
+// REDACTED was taken for one: they are no findings now, and a real
+// credential beside them still is.
+func TestAuditSkipsOtherToolsPlaceholdersInHeadersAndUserInformation(t *testing.T) {
+	var filtered []library.Exchange
+	for i, v := range []string{"Bearer <TOKEN>", "Bearer {{token}}", "Bearer [FILTERED]", "Basic <BASE64>", "<API_KEY>"} {
+		ex := exchange("GET", "https://api.example.com/v1/"+strconv.Itoa(i), "", 200, "text/plain", []byte("ok"), fixedNow)
+		ex.Request.Header.Set("Authorization", v)
+		ex.Request.Header.Set("X-Api-Key", "[FILTERED]")
+		ex.Request.Header.Set("Cookie", "session=[FILTERED]; theme=<REDACTED>")
+		ex.Response.Header.Set("Set-Cookie", "session={{session}}; Path=/")
+		filtered = append(filtered, ex)
+	}
+	// A request URL that does not parse is never stored; a Location can be.
+	for i, u := range []string{"https://[FILTERED]@git.example.com/a", "https://user:<PASSWORD>@git.example.com/b"} {
+		ex := exchange("GET", "https://git.example.com/"+strconv.Itoa(i), "", 302, "text/plain", []byte("ok"), fixedNow)
+		ex.Response.Header.Set("Location", u)
+		filtered = append(filtered, ex)
+	}
+	for _, u := range []string{"https://%5BFILTERED%5D@git.example.com/c", "https://user:%3CPASSWORD%3E@git.example.com/d"} {
+		ex := exchange("GET", u, "", 302, "text/plain", []byte("ok"), fixedNow)
+		ex.Response.Header.Set("Location", u)
+		filtered = append(filtered, ex)
+	}
+	path := filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, filtered...)
+	if code, stdout, _ := runSync(t, "audit", path); code != 0 {
+		t.Errorf("audit = %d:\n%s\nwant 0: placeholders are no secrets", code, stdout)
+	}
+	real := exchange("GET", "https://user:hunter2@git.example.com/d", "", 200, "text/plain", []byte("ok"), fixedNow)
+	real.Request.Header.Set("Authorization", "Bearer 9fQ2xLm0Vb7TzK4wRy1c")
+	path = filepath.Join(t.TempDir(), "api")
+	writeExchanges(t, path, real)
+	code, stdout, _ := runSync(t, "audit", path)
+	for _, w := range []string{"bearer token in request header Authorization", "password in request URL user information"} {
+		if code != exitError || !strings.Contains(stdout, w) {
+			t.Errorf("audit = %d:\n%s\nwant 1 and %q", code, stdout, w)
+		}
 	}
 }

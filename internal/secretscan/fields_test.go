@@ -133,3 +133,36 @@ func TestRequestForm(t *testing.T) {
 		}
 	}
 }
+
+// Another tool's placeholder in a URL's user information was reported
+// as a password or a token (only REDACTED was none), and one written
+// there unescaped, which does not parse, hid any real password beside
+// it. A placeholder is no finding there now, and a URL that does not
+// parse is read as the recorder redacts it.
+func TestURLUserInformation(t *testing.T) {
+	for _, c := range []struct {
+		url  string
+		want []string // the secrets found
+	}{
+		{"https://[FILTERED]@host/x", nil},
+		{"https://%5BFILTERED%5D@host/x", nil},
+		{"https://user:<PASSWORD>@host/x", nil},
+		{"https://user:%3CPASSWORD%3E@host/x", nil},
+		{"https://%7B%7Btoken%7D%7D@host/", nil},
+		{"https://user:xxxx@host/", nil},
+		{"https://user:REDACTED@host/", nil},
+		{"https://REDACTED:@host/", nil},
+		{"https://user:hunter2@host/", []string{"hunter2"}},
+		{"https://tok_9f8e7d6c@host/", []string{"tok_9f8e7d6c"}},
+		{"https://user:pa{ss<word@host/x?q=1", []string{"pa{ss<word"}}, // does not parse
+		{"https://[FILTERED]:s3cr3t@host/x", []string{"s3cr3t"}},
+	} {
+		var got []string
+		for _, f := range URL(c.url, "request") {
+			got = append(got, f.Secret)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("URL(%q) found %q, want %q", c.url, got, c.want)
+		}
+	}
+}

@@ -151,17 +151,18 @@ var redactedParams = slices.DeleteFunc(redact.Default().Query, func(p string) bo
 func URL(raw, where string) []Finding {
 	var out []Finding
 	seen := make(map[string]bool)
+	name, pw := userinfo(raw)
+	if !Placeholder(pw) {
+		out = append(out, Finding{Kind: "password", Where: where + " URL user information", Secret: pw})
+		seen[pw] = true
+	} else if pw == "" && !Placeholder(name) {
+		// No password: the user name is the token (https://TOKEN@host,
+		// Stripe's https://sk_...:@host), which the recorder redacts.
+		out = append(out, Finding{Kind: "token", Where: where + " URL user information", Secret: name})
+		seen[name] = true
+	}
 	u, err := url.Parse(raw)
 	if err == nil {
-		if pw, ok := u.User.Password(); ok && pw != "" && pw != redact.Placeholder {
-			out = append(out, Finding{Kind: "password", Where: where + " URL user information", Secret: pw})
-			seen[pw] = true
-		} else if name := u.User.Username(); pw == "" && name != "" && name != redact.Placeholder {
-			// No password: the user name is the token (https://TOKEN@host,
-			// Stripe's https://sk_...:@host), which the recorder redacts.
-			out = append(out, Finding{Kind: "token", Where: where + " URL user information", Secret: name})
-			seen[name] = true
-		}
 		params := strings.Split(u.RawQuery, "&")
 		if u.Fragment != "" { // OAuth's implicit grant: #access_token=...
 			route, frag := redact.FragmentParams(u.EscapedFragment())
@@ -194,6 +195,41 @@ func URL(raw, where string) []Finding {
 		}
 	}
 	return out
+}
+
+// userinfo returns the user name and password of the URL raw's user
+// information, decoded, or empty strings. A URL that does not parse (a
+// placeholder another tool wrote there unescaped, https://[FILTERED]@host,
+// or a password with a character that should have been escaped) is read
+// as the recorder redacts it: what lies between "://" and the last "@"
+// before the path, split at the first ":".
+func userinfo(raw string) (name, password string) {
+	if u, err := url.Parse(raw); err == nil {
+		if u.User == nil {
+			return "", ""
+		}
+		password, _ = u.User.Password()
+		return u.User.Username(), password
+	}
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return "", ""
+	}
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	at := strings.LastIndexByte(rest, '@')
+	if at < 0 {
+		return "", ""
+	}
+	name, password, _ = strings.Cut(rest[:at], ":")
+	if d, err := url.PathUnescape(name); err == nil {
+		name = d
+	}
+	if d, err := url.PathUnescape(password); err == nil {
+		password = d
+	}
+	return name, password
 }
 
 // secretMembers are the JSON members whose string values are secrets:
