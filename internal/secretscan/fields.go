@@ -16,9 +16,10 @@ const MaxFieldsBody = 1 << 20
 // Fields returns the names, sorted and each once, of the secret fields
 // that a body of the given Content-Type and Content-Encoding holds with a
 // value: the secret members of a JSON body, at any depth (see [JSON]), of
-// each event's data in an event stream (text/event-stream) and of each
-// line of NDJSON (application/x-ndjson, application/jsonl,
-// application/json-seq, ...), or the secret fields of a form
+// each event's data in an event stream (text/event-stream), of each
+// line of NDJSON (application/x-ndjson, application/jsonl, ...) and of
+// each record of a JSON text sequence (application/json-seq, see
+// [Stream]), or the secret fields of a form
 // (application/x-www-form-urlencoded, found by the same rule, see [Form]:
 // a pagination token is none), with a value that is no placeholder
 // (empty, "REDACTED", masked "********", "[FILTERED]", "<API_KEY>": see
@@ -77,7 +78,7 @@ const (
 	jsonBody    = iota
 	formBody    // application/x-www-form-urlencoded
 	eventStream // text/event-stream: JSON in data fields
-	jsonLines   // NDJSON, JSON Lines, JSON text sequences: JSON on each line
+	jsonLines   // NDJSON, JSON Lines, JSON text sequences: JSON on each line (in each record for json-seq)
 )
 
 // scannedType reports whether Fields scans a body of Content-Type ct, and
@@ -101,14 +102,17 @@ func scannedType(ct string) (kind int, ok bool) {
 }
 
 // jsonLinesTypes are the types of bodies that hold a JSON value on each
-// line (json-seq's records start with an RS byte).
+// line, or, for json-seq, in each record, which starts with an RS byte
+// and may span lines.
 var jsonLinesTypes = []string{"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines", "application/json-seq"}
 
 // Stream returns the secret members (see [JSON]) of the JSON values a
 // body of Content-Type contentType holds one after another: the data of
 // each event of an event stream (text/event-stream, data fields joined by
-// line breaks), each line of NDJSON, JSON Lines or a JSON text sequence
-// (application/x-ndjson, application/jsonl, application/json-seq, ...).
+// line breaks), each line of NDJSON or JSON Lines (application/x-ndjson,
+// application/jsonl, ...), each record of a JSON text sequence
+// (application/json-seq: what follows each RS byte, over as many lines
+// as it takes; a body of that type without RS is read by line).
 // It returns nil for a body of another type.
 func Stream(contentType string, body []byte) []Finding {
 	var out []Finding
@@ -116,11 +120,26 @@ func Stream(contentType string, body []byte) []Finding {
 	case eventStream:
 		events(body, func(b []byte) { out = append(out, JSON(b)...) })
 	case jsonLines:
+		if jsonSeq(contentType) && bytes.IndexByte(body, 0x1E) >= 0 {
+			// RFC 7464: each record starts with RS, and its JSON text
+			// may span lines (printed indented).
+			for rec := range bytes.SplitSeq(body, []byte{0x1E}) {
+				out = append(out, JSON(rec)...)
+			}
+			break
+		}
 		for line := range bytes.FieldsFuncSeq(body, func(r rune) bool { return r == '\n' || r == '\r' || r == 0x1E }) {
 			out = append(out, JSON(line)...)
 		}
 	}
 	return out
+}
+
+// jsonSeq reports whether ct is that of a JSON text sequence
+// (application/json-seq, RFC 7464).
+func jsonSeq(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/json-seq")
 }
 
 // events calls f with the data of each event of the event stream b: its

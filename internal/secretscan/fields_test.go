@@ -166,3 +166,28 @@ func TestURLUserInformation(t *testing.T) {
 		}
 	}
 }
+
+// A JSON text sequence (RFC 7464) printed indented holds a record over
+// several lines: it was split by line, no line was JSON, and its secret
+// members went unfound. Its records are split by RS now.
+func TestStreamReadsJSONSeqRecords(t *testing.T) {
+	body := "\x1e{\n  \"access_token\": \"at-9f8e7d6c5b4a\",\n  \"n\": 1\n}\n\x1e{\"client_secret\":\"s3cr3tValue42\"}\n"
+	var got []string
+	for _, f := range Stream("application/json-seq", []byte(body)) {
+		got = append(got, f.Name)
+	}
+	if want := []string{"access_token", "client_secret"}; !slices.Equal(got, want) {
+		t.Errorf("Stream(json-seq, indented records) names %q, want %q", got, want)
+	}
+	if got := Fields("application/json-seq; charset=utf-8", "", []byte(body)); !slices.Equal(got, []string{"access_token", "client_secret"}) {
+		t.Errorf("Fields(json-seq, indented records) = %q, want access_token and client_secret", got)
+	}
+	// Without RS, a body labelled json-seq is still read by line, as NDJSON.
+	if got := Stream("application/json-seq", []byte("{\"password\":\"hunter2\"}\n{\"id\":1}\n")); len(got) != 1 {
+		t.Errorf("Stream(json-seq without RS) = %+v, want the password", got)
+	}
+	// NDJSON is still read by line.
+	if got := Stream("application/x-ndjson", []byte("{\"password\":\"hunter2\"}\n{\"id\":1}\n")); len(got) != 1 {
+		t.Errorf("Stream(NDJSON) = %+v, want the password", got)
+	}
+}
