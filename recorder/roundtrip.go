@@ -53,6 +53,11 @@ import (
 // With naming rules that [naming.Rules.Validate] refuses (see [Naming]),
 // each RoundTrip returns that error and sends nothing.
 //
+// A request body is read to its end before the request is sent; one that
+// has not ended when the request's context ends is closed, as
+// [http.Transport] closes it, and RoundTrip returns the context's error,
+// having sent and stored nothing.
+//
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
 // transport's idle connections with CloseIdleConnections. Gzip is asked
@@ -523,6 +528,12 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 	if limit > 0 {
 		r = io.LimitReader(r, limit+1)
 	}
+	// A body that has not ended when the request's context ends (a
+	// stream whose writer waits for the answer, a tunnel's) is given up
+	// then, as http.Transport gives it up: closed, so that a Read waiting
+	// on it returns, and the caller gets the context's error rather than
+	// waiting for ever.
+	stop := context.AfterFunc(req.Context(), func() { req.Body.Close() })
 	if req.GetBody != nil && req.ContentLength > 0 {
 		// In memory, as http.NewRequest makes a bytes or strings reader
 		// (GetBody alone may reopen a file or a stream): it ends, and is
@@ -530,6 +541,9 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 		body, err = io.ReadAll(r)
 	} else {
 		body, err = slowbody.ReadAll(r, slowbody.After, slow)
+	}
+	if !stop() && err != nil {
+		err = req.Context().Err()
 	}
 	if err != nil {
 		req.Body.Close()
