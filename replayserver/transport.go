@@ -48,7 +48,11 @@ import (
 // modes requests go to their own URL through a clone of
 // [http.DefaultTransport] (or of [UpstreamTransport]'s) that waits
 // [UpstreamTimeout] for response headers; a response body the test never
-// closes is closed when the test ends, stored then, and logged.
+// closes is closed when the test ends, stored then, and logged. A
+// request body is read to its end before the request is named (but in
+// passthrough, which sends it as it comes, as http.Transport does); one
+// that has not ended when the request's context ends is closed, and
+// RoundTrip returns the context's error, having sent nothing.
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
@@ -136,7 +140,16 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	over := false // the body is over MaxBodySize: body holds what was read of it (see serveCassette)
 	if req.Body != nil && req.Body != http.NoBody {
+		// A body that has not ended when the request's context ends (a
+		// stream whose writer waits for the answer, a tunnel's) is given
+		// up then, as http.Transport gives it up: closed, so that a Read
+		// waiting on it returns, and the caller gets the context's error
+		// rather than waiting for ever.
+		stop := context.AfterFunc(req.Context(), func() { req.Body.Close() })
 		b, o, err := h.readBody(req)
+		if !stop() && err != nil {
+			err = req.Context().Err()
+		}
 		if err != nil || !o {
 			req.Body.Close()
 		}
