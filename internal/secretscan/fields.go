@@ -2,6 +2,7 @@ package secretscan
 
 import (
 	"bytes"
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -112,7 +113,8 @@ var jsonLinesTypes = []string{"application/x-ndjson", "application/ndjson", "app
 // line breaks), each line of NDJSON or JSON Lines (application/x-ndjson,
 // application/jsonl, ...), each record of a JSON text sequence
 // (application/json-seq: what follows each RS byte, over as many lines
-// as it takes; a body of that type without RS is read by line).
+// as it takes; a body of that type without RS, and a record that is no
+// JSON text whole, lines of NDJSON in it, are read by line).
 // It returns nil for a body of another type.
 func Stream(contentType string, body []byte) []Finding {
 	var out []Finding
@@ -122,15 +124,29 @@ func Stream(contentType string, body []byte) []Finding {
 	case jsonLines:
 		if jsonSeq(contentType) && bytes.IndexByte(body, 0x1E) >= 0 {
 			// RFC 7464: each record starts with RS, and its JSON text
-			// may span lines (printed indented).
+			// may span lines (printed indented). A record that is no
+			// JSON text whole (NDJSON lines before the first RS, or
+			// after a record's text) is read by line, as it was before.
 			for rec := range bytes.SplitSeq(body, []byte{0x1E}) {
-				out = append(out, JSON(rec)...)
+				if json.Valid(bytes.TrimPrefix(rec, []byte("\uFEFF"))) {
+					out = append(out, JSON(rec)...)
+				} else {
+					out = append(out, lines(rec)...)
+				}
 			}
 			break
 		}
-		for line := range bytes.FieldsFuncSeq(body, func(r rune) bool { return r == '\n' || r == '\r' || r == 0x1E }) {
-			out = append(out, JSON(line)...)
-		}
+		out = append(out, lines(body)...)
+	}
+	return out
+}
+
+// lines returns the secret members (see [JSON]) of each line of b that
+// is JSON, RS bytes taken for line breaks.
+func lines(b []byte) []Finding {
+	var out []Finding
+	for line := range bytes.FieldsFuncSeq(b, func(r rune) bool { return r == '\n' || r == '\r' || r == 0x1E }) {
+		out = append(out, JSON(line)...)
 	}
 	return out
 }

@@ -191,3 +191,31 @@ func TestStreamReadsJSONSeqRecords(t *testing.T) {
 		t.Errorf("Stream(NDJSON) = %+v, want the password", got)
 	}
 }
+
+// A json-seq body that mixes NDJSON lines with RS records (lines before
+// the first RS, or after a record's text) was read record by record, and
+// a record of several JSON lines is no JSON text: the secrets of its
+// lines, found when the body was read by line, went unfound. Such a
+// record is read by line again; a record that is JSON whole is read whole.
+func TestStreamReadsJSONSeqMixedWithLines(t *testing.T) {
+	for _, c := range []struct {
+		why, body string
+		want      []string
+	}{
+		{"lines before the first RS", "{\"password\":\"hunter1\"}\n{\"access_token\":\"at-9f8e7d6c5b4a\"}\n\x1e{\n \"client_secret\": \"s3cr3tValue42\"\n}\n",
+			[]string{"password", "access_token", "client_secret"}},
+		{"lines after a record's text", "\x1e{\"password\":\"hunter1\"}\n{\"access_token\":\"at-9f8e7d6c5b4a\"}\n",
+			[]string{"password", "access_token"}},
+		{"an indented record alone", "\x1e{\n \"password\": \"hunter1\"\n}\n", []string{"password"}},
+		{"RS and no record", "\x1e\x1e\n\x1e", nil},
+		{"a truncated record", "\x1e{\"id\":1}\n\x1e{\"password\": \"hun", nil},
+	} {
+		var got []string
+		for _, f := range Stream("application/json-seq", []byte(c.body)) {
+			got = append(got, f.Name)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: Stream(json-seq, %q) names %q, want %q", c.why, c.body, got, c.want)
+		}
+	}
+}
