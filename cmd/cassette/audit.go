@@ -57,7 +57,8 @@ It reports, one line each,
     unless a placeholder (https://user:<PASSWORD>@host,
     https://[FILTERED]@host);
   - the same secret fields in form bodies, of responses and requests
-    (client_secret, access_token, ...; in a request's form, which the
+    (a Content-Type under any key, content-type as a client may set it;
+    client_secret, access_token, ...; in a request's form, which the
     recorder redacts as it does a query, any value of a field it redacts
     however short, and long values of fields named like secret or
     password, consumer_secret, but not of those named like token or key
@@ -270,7 +271,10 @@ func auditExchange(ex library.Exchange) []string {
 	body := func(side string, h http.Header, b []byte) {
 		b = scanned(h, b)
 		where := side + " body"
-		if mt, _, _ := strings.Cut(h.Get("Content-Type"), ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
+		// Under any key: a client's request may set "content-type",
+		// which the recorder stores as set (and reads as Content-Type).
+		ct := headerValue(h, "Content-Type")
+		if mt, _, _ := strings.Cut(ct, ";"); strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded") {
 			// A form holds members, as JSON does: a pagination token
 			// (next_page_token) is no secret, in a request's form (the
 			// recorder does not redact it) as in a response's (a token
@@ -300,7 +304,7 @@ func auditExchange(ex library.Exchange) []string {
 		for _, f := range secretscan.JSON(b) {
 			report(f.Kind, where, f.Secret)
 		}
-		for _, f := range secretscan.Stream(h.Get("Content-Type"), b) { // SSE, NDJSON
+		for _, f := range secretscan.Stream(ct, b) { // SSE, NDJSON
 			report(f.Kind, where, f.Secret)
 		}
 	}
