@@ -90,8 +90,10 @@ func (c *config) logRecorded(name string, ex *library.Exchange, note string) {
 // logSecretFields logs, as logError does, the secret fields (OAuth's
 // access_token, refresh_token and id_token, a client_secret, a password,
 // Vault's secret_id, ...) that the request body and the response body of
-// ex, as stored, hold with a value (see [secretscan.Fields]), one line
-// for each body: redaction leaves response bodies as sent, and request
+// ex, as stored, hold with a value (see [secretscan.Fields], and
+// [secretscan.RequestFields] for the request: a form's fields as cassette
+// audit finds a request's, consumer_secret, a token=abc that no rule
+// redacted), one line for each body: redaction leaves response bodies as sent, and request
 // bodies too but for the fields of a form that the query rules name (a
 // JSON login's password, Vault's AppRole role_id and secret_id), so a
 // token endpoint's answer, or a login, would be committed unseen. Fields
@@ -104,7 +106,7 @@ func (c *config) logRecorded(name string, ex *library.Exchange, note string) {
 func (c *config) logSecretFields(name string, ex *library.Exchange, first func(key string) bool) {
 	if len(ex.Request.Body) > 0 {
 		h := ex.Request.Header // a client's request may set "content-type"
-		names := secretscan.Fields(headerkey.Get(h, "Content-Type"), headerkey.Get(h, "Content-Encoding"), ex.Request.Body)
+		names := secretscan.RequestFields(headerkey.Get(h, "Content-Type"), headerkey.Get(h, "Content-Encoding"), ex.Request.Body)
 		if len(names) > 0 && first("request\x00"+name+"\x00"+strings.Join(names, "\x00")) {
 			c.logError("recorder: %s %s: the request body was stored with the secret field(s) %s as sent (of a request body only the form fields named as redacted query parameters are redacted): redact them with a BeforeSave hook, or edit the cassette, before committing it, and leave them out of the cassette name with a body rule (README: Security); cassette audit finds them",
 				ex.Request.Method, ex.Request.URL, strings.Join(names, ", "))

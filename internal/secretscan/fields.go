@@ -34,6 +34,22 @@ const MaxFieldsBody = 1 << 20
 // those whose bytes hold a word of a secret's name (token, key, secret,
 // sig, pass, ...) are decoded as JSON or as a form.
 func Fields(contentType, contentEncoding string, body []byte) []string {
+	return fields(contentType, contentEncoding, body, Form)
+}
+
+// RequestFields returns the secret fields of a request body, as [Fields]
+// returns those of a response body, but for a form, whose fields it finds
+// as cassette audit finds a request's (see [RequestForm]): also any value
+// but a placeholder of a field the recorder redacts in a form (token=abc,
+// stored as sent with the default redaction turned off), and long values
+// of fields named like secret or password (consumer_secret, new_password),
+// which no redaction rule names.
+func RequestFields(contentType, contentEncoding string, body []byte) []string {
+	return fields(contentType, contentEncoding, body, RequestForm)
+}
+
+// fields is [Fields], finding the secret fields of a form with form.
+func fields(contentType, contentEncoding string, body []byte, form func([]byte) []Finding) []string {
 	if len(body) == 0 || len(body) > MaxFieldsBody {
 		return nil
 	}
@@ -59,7 +75,7 @@ func Fields(contentType, contentEncoding string, body []byte) []string {
 	}
 	switch kind {
 	case formBody:
-		for _, f := range Form(body) {
+		for _, f := range form(body) {
 			names = append(names, f.Name)
 		}
 		addJSON(body)

@@ -219,3 +219,23 @@ func TestStreamReadsJSONSeqMixedWithLines(t *testing.T) {
 		}
 	}
 }
+
+// RequestFields reads a request's form as cassette audit does (see
+// RequestForm), where Fields reads it as a response's: a consumer_secret
+// and a token=abc that no rule redacted are named, a pagination token and
+// a REDACTED field are not; other bodies are read as Fields reads them.
+func TestRequestFieldsReadsAFormAsAuditDoes(t *testing.T) {
+	const form = "application/x-www-form-urlencoded"
+	for _, c := range []struct {
+		ct, body string
+		want     []string
+	}{
+		{form, "consumer_secret=Zx8Qw2Er5Ty7Ui9Op1As3Df&token=abc&password=REDACTED&next_page_token=CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0", []string{"consumer_secret", "token"}},
+		{form, "appid=12345&q=cats", nil},
+		{"application/json", `{"password":"hunter2","token":"abc"}`, []string{"password"}},
+	} {
+		if got := RequestFields(c.ct, "", []byte(c.body)); !slices.Equal(got, c.want) {
+			t.Errorf("RequestFields(%q, %q) = %q, want %q", c.ct, c.body, got, c.want)
+		}
+	}
+}
