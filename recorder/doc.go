@@ -203,7 +203,10 @@
 // redacted, the hooks run), and its secret fields logged in a line of
 // their own that says it is the request body: a JSON login's password,
 // Vault's AppRole secret_id, a form field the query rules above do not
-// name. A form field they redact is REDACTED by then, and not logged.
+// name (consumer_secret). A form is read as cassette audit reads a
+// request's: a field they redact is REDACTED by then, and not logged,
+// unless redaction is off (NoDefaultRedaction), when even a short
+// token=abc is.
 //
 // The cassette name is that of the redacted request, so a redacted value
 // is never part of a name or file name, and the same call made with other
