@@ -325,7 +325,12 @@ func JSON(body []byte) []Finding {
 // not a secret for holding "token" or "key" in its name: a pagination
 // token (next_page_token=..., pageToken=...) is none. Each Finding's
 // Where is "form field NAME".
-func Form(body []byte) []Finding {
+func Form(body []byte) []Finding { return formFields(body, formSecret) }
+
+// formFields returns the fields of a form body whose decoded name and
+// value secret reports as a secret, placeholders aside. A field that does
+// not decode is read as it is.
+func formFields(body []byte, secret func(name, value string) bool) []Finding {
 	var out []Finding
 	for kv := range strings.SplitSeq(string(body), "&") {
 		k, v, _ := strings.Cut(kv, "=")
@@ -334,7 +339,7 @@ func Form(body []byte) []Finding {
 		if err1 != nil || err2 != nil {
 			dk, dv = k, v
 		}
-		if Placeholder(dv) || !formSecret(dk, dv) {
+		if Placeholder(dv) || !secret(dk, dv) {
 			continue
 		}
 		out = append(out, Finding{Kind: "token", Where: "form field " + dk, Secret: dv, Name: dk})
@@ -354,23 +359,10 @@ func Form(body []byte) []Finding {
 // A field is not a secret for holding "token" or "key" in its name, as
 // in [Form]: next_page_token=... is none.
 func RequestForm(body []byte) []Finding {
-	var out []Finding
-	for kv := range strings.SplitSeq(string(body), "&") {
-		k, v, _ := strings.Cut(kv, "=")
-		dk, err1 := url.QueryUnescape(k)
-		dv, err2 := url.QueryUnescape(v)
-		if err1 != nil || err2 != nil {
-			dk, dv = k, v
-		}
-		if Placeholder(dv) {
-			continue
-		}
-		redacted := slices.ContainsFunc(redactedParams, func(p string) bool { return strings.EqualFold(p, dk) }) && !redact.KeptID(dk, dv)
-		if redacted || formSecret(dk, dv) || namedSecret(dk) && tokenRE.MatchString(dv) {
-			out = append(out, Finding{Kind: "token", Where: "form field " + dk, Secret: dv, Name: dk})
-		}
-	}
-	return out
+	return formFields(body, func(name, value string) bool {
+		redacted := slices.ContainsFunc(redactedParams, func(p string) bool { return strings.EqualFold(p, name) }) && !redact.KeptID(name, value)
+		return redacted || formSecret(name, value) || namedSecret(name) && tokenRE.MatchString(value)
+	})
 }
 
 // namedSecret reports whether a field called name is named like a
