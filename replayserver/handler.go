@@ -329,9 +329,10 @@ func (h *Handler) Mode() Mode { return h.mode }
 func (h *Handler) Library() *library.Library { return h.lib }
 
 // Misses returns how many requests no cassette answered so far: each got
-// a miss report (a 404, or a [*MissError] from [NewTransport]). A test
-// fails on them by itself; a server of one's own, such as cassette serve
-// -strict, may fail on them at the end.
+// a 404 with a miss report. The server of [New] fails its test on each (a
+// miss through [NewTransport] is a [*MissError] that leaves the test to its
+// caller); a server of one's own, such as cassette serve -strict, may fail
+// on them at the end.
 func (h *Handler) Misses() int { return int(h.misses.Load()) }
 
 // Unused returns the names of the cassettes that were never served, sorted.
