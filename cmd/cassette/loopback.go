@@ -17,10 +17,10 @@ import (
 func checkLoopback(addr string) error {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("-addr %s: want HOST:PORT on loopback (127.0.0.1, ::1 or localhost)", addr)
+		return fmt.Errorf("-addr %s: want HOST:PORT on loopback (127.0.0.0/8 such as 127.0.0.1, ::1 or localhost)", addr)
 	}
 	if ip := net.ParseIP(host); !strings.EqualFold(host, "localhost") && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("-addr %s: listens on loopback only (127.0.0.1, ::1 or localhost)", addr)
+		return fmt.Errorf("-addr %s: listens on loopback only (127.0.0.0/8 such as 127.0.0.1, ::1 or localhost)", addr)
 	}
 	if _, err := net.LookupPort("tcp", port); err != nil {
 		return fmt.Errorf("-addr %s: port %q is not a port number; want one from 0 to 65535 (0 picks a free port)", addr, port)

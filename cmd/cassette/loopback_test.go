@@ -30,7 +30,7 @@ func TestServersListenOnLoopbackOnly(t *testing.T) {
 					args = []string{cmd, "-upstream", "http://127.0.0.1:1", "-addr", tc.addr, path}
 				}
 				code, stdout, stderr := runSync(t, args...)
-				want := "cassette " + cmd + ": -addr " + tc.addr + ": listens on loopback only (127.0.0.1, ::1 or localhost)\n"
+				want := "cassette " + cmd + ": -addr " + tc.addr + ": listens on loopback only (127.0.0.0/8 such as 127.0.0.1, ::1 or localhost)\n"
 				if code != exitUsage || stderr != want || stdout != "" {
 					t.Errorf("cassette %s -addr %s = %d, stderr %q, stdout %q; want %d and the one line %q",
 						cmd, tc.addr, code, stderr, stdout, exitUsage, want)
@@ -43,7 +43,7 @@ func TestServersListenOnLoopbackOnly(t *testing.T) {
 				args = []string{cmd, "-upstream", "http://127.0.0.1:1", "-addr", "127.0.0.1", path}
 			}
 			code, _, stderr := runSync(t, args...)
-			want := "cassette " + cmd + ": -addr 127.0.0.1: want HOST:PORT on loopback (127.0.0.1, ::1 or localhost)\n"
+			want := "cassette " + cmd + ": -addr 127.0.0.1: want HOST:PORT on loopback (127.0.0.0/8 such as 127.0.0.1, ::1 or localhost)\n"
 			if code != exitUsage || stderr != want {
 				t.Errorf("cassette %s -addr 127.0.0.1 = %d, stderr %q; want %d and %q", cmd, code, stderr, exitUsage, want)
 			}
@@ -60,6 +60,11 @@ func TestServersStartOnLoopbackAddresses(t *testing.T) {
 	if l, err := net.Listen("tcp", "[::1]:0"); err == nil {
 		l.Close()
 		addrs = append(addrs, "[::1]:0")
+	}
+	if l, err := net.Listen("tcp", "127.0.0.2:0"); err == nil {
+		// Any address of 127.0.0.0/8 is loopback, as the error says.
+		l.Close()
+		addrs = append(addrs, "127.0.0.2:0")
 	}
 	for _, cmd := range []string{"serve", "record"} {
 		for _, addr := range addrs {
