@@ -36,7 +36,9 @@
 // recorded requests, also logged, and the name computed for the request
 // in the X-Cassette-Miss header.
 //
-// -mode is replay (the default: never touches the network), record
+// -mode is replay (the default: never touches the network), once (records
+// a library that does not exist from -upstream, unless the environment
+// variable CI is set, and replays one that does), record
 // (requests no cassette answers are forwarded to -upstream and stored),
 // rerecord (everything is forwarded and stored anew) or passthrough
 // (forwarded, nothing stored). The environment variable CASSETTE_MODE, when

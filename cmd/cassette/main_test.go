@@ -167,7 +167,7 @@ func TestUsageErrors(t *testing.T) {
 		{"flag without its value", []string{"serve", "lib", "-addr"},
 			"cassette serve: flag needs an argument: -addr (see cassette serve -h)"},
 		{"unknown mode", []string{"serve", "-mode", "fast", "lib"},
-			`cassette serve: unknown -mode "fast": want replay, record, rerecord or passthrough (see cassette serve -h)`},
+			`cassette serve: unknown -mode "fast": want replay, once, record, rerecord or passthrough (see cassette serve -h)`},
 		{"serve upstream not a URL", []string{"serve", "-upstream", "api.example.com", "lib"},
 			`cassette serve: -upstream "api.example.com": want an absolute http or https URL such as https://api.example.com (see cassette serve -h)`},
 		{"record needs an upstream", []string{"record", "lib"},

@@ -33,7 +33,9 @@ Each request is logged to stderr as a hit or a miss; a miss gets status 404
 and a report naming the nearest recorded requests, also logged, with the
 name computed for the request in its X-Cassette-Miss header.
 
-Modes: replay (the default) never touches the network; record forwards the
+Modes: replay (the default) never touches the network; once records a
+library that does not exist from -upstream (unless the environment
+variable CI is set) and replays one that does; record forwards the
 requests no cassette answers to -upstream and stores them; rerecord forwards
 and stores everything anew; passthrough forwards and stores nothing. The
 environment variable CASSETTE_MODE, when set, overrides -mode. In record
@@ -103,7 +105,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		serveAbout+namingAbout, serveExample)
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, HOST:PORT on loopback only, PORT from 0 to 65535 (others are usage errors, status 2); port 0 picks a free port, printed on start; a port in use fails with status 1")
 	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`: where record, rerecord and passthrough forward; in replay too when it has a path (https://host/api/v1), as given to cassette record, so that /users is looked up as /api/v1/users")
-	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, record, rerecord or passthrough")
+	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, once, record, rerecord or passthrough")
 	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used, and exit with status 1 if any, or if a request matched no cassette")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them; outside the library")
 	noRedact := c.fs.Bool("no-redact", false, "name requests, and store those recorded, with their credentials as sent instead of REDACTED (replayserver.NoDefaultRedaction): for a library recorded or imported with -no-redact; miss reports and the log then show them as sent")
@@ -137,9 +139,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	path := pos[0]
 	m := replayserver.Mode(strings.ToLower(*mode)) // as CASSETTE_MODE is read
 	switch m {
-	case replayserver.ModeReplay, replayserver.ModeRecord, replayserver.ModeRerecord, replayserver.ModePassthrough:
+	case replayserver.ModeReplay, replayserver.ModeOnce, replayserver.ModeRecord, replayserver.ModeRerecord, replayserver.ModePassthrough:
 	default:
-		return c.fail(stderr, "unknown -mode %q: want replay, record, rerecord or passthrough", *mode)
+		return c.fail(stderr, "unknown -mode %q: want replay, once, record, rerecord or passthrough", *mode)
 	}
 	if *upstream != "" {
 		if err := checkUpstream(*upstream); err != nil {
@@ -148,7 +150,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err := checkNoCredentials(*upstream); err != nil {
 			return c.fail(stderr, "%v", err)
 		}
-	} else if m != replayserver.ModeReplay {
+	} else if m != replayserver.ModeReplay && m != replayserver.ModeOnce {
+		// once without -upstream has nowhere to record from: it replays.
 		return c.fail(stderr, "-mode %s forwards requests: it needs -upstream URL", m)
 	} else if env := replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode)))); env == replayserver.ModeRecord || env == replayserver.ModeRerecord || env == replayserver.ModePassthrough {
 		return c.fail(stderr, "%s=%s forwards requests: it needs -upstream URL", replayserver.EnvMode, env)

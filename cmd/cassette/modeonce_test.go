@@ -1,0 +1,82 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+)
+
+// serve -mode once gives the default mode of the tests, as CASSETTE_MODE=once
+// does: with -upstream it records a library that does not exist, then
+// replays it without one; with CI set it never records.
+func TestServeModeOnce(t *testing.T) {
+	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("CI", "")
+	var calls atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		io.WriteString(w, "hello from "+r.URL.Path)
+	}))
+	defer api.Close()
+	get := func(t *testing.T, url string) (int, string) {
+		t.Helper()
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, string(b)
+	}
+	path := filepath.Join(t.TempDir(), "lib")
+
+	t.Run("in CI a missing library is not recorded", func(t *testing.T) {
+		t.Setenv("CI", "true")
+		code, _, stderr := runSync(t, "serve", "-mode", "once", "-upstream", api.URL, path)
+		if code != exitError || !strings.Contains(stderr, "does not exist") {
+			t.Errorf("serve -mode once in CI on a missing library = %d, stderr %q; want %d and that it does not exist", code, stderr, exitError)
+		}
+		if lib, err := library.Open(path); err != nil || lib.Exists() {
+			t.Errorf("the library exists after a run in CI (%v)", err)
+		}
+	})
+
+	t.Run("records a missing library", func(t *testing.T) {
+		p := start(t, "serve", "-mode", "once", "-upstream", api.URL, path)
+		if status, body := get(t, p.baseURL()+"/a"); status != 200 || body != "hello from /a" {
+			t.Errorf("GET /a = %d %q, want 200 from the upstream", status, body)
+		}
+		if code := p.stop(); code != exitOK {
+			t.Fatalf("exit %d, want 0; stderr:\n%s", code, p.stderr.String())
+		}
+		if n := calls.Load(); n != 1 {
+			t.Fatalf("upstream called %d times, want 1", n)
+		}
+	})
+
+	t.Run("replays an existing library without an upstream", func(t *testing.T) {
+		p := start(t, "serve", "-mode", "once", path)
+		base := p.baseURL()
+		if status, body := get(t, base+"/a"); status != 200 || body != "hello from /a" {
+			t.Errorf("GET /a = %d %q, want the recorded answer", status, body)
+		}
+		if status, _ := get(t, base+"/b"); status != http.StatusNotFound {
+			t.Errorf("GET /b (never recorded) = %d, want a 404 miss", status)
+		}
+		if code := p.stop(); code != exitOK {
+			t.Errorf("exit %d, want 0; stderr:\n%s", code, p.stderr.String())
+		}
+		if n := calls.Load(); n != 1 {
+			t.Errorf("upstream called %d times in all, want 1: once replays an existing library", n)
+		}
+	})
+}
