@@ -56,7 +56,8 @@ import (
 // A request body is read to its end before the request is sent; one that
 // has not ended when the request's context ends is closed, as
 // [http.Transport] closes it, and RoundTrip returns the context's error,
-// having sent and stored nothing.
+// having sent and stored nothing (also when the body, closed, then ends
+// as if whole).
 //
 // Without [Transport] it sends through a transport of its own, a clone of
 // [http.DefaultTransport]; an [http.Client] using it closes that
@@ -542,7 +543,10 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 	} else {
 		body, err = slowbody.ReadAll(r, slowbody.After, slow)
 	}
-	if !stop() && err != nil {
+	if !stop() {
+		// The context ended while the body was read: closed then, the
+		// body may have ended with io.EOF, cut short, rather than an
+		// error, and is not sent nor stored either way.
 		err = req.Context().Err()
 	}
 	if err != nil {
