@@ -52,7 +52,8 @@ import (
 // request body is read to its end before the request is named (but in
 // passthrough, which sends it as it comes, as http.Transport does); one
 // that has not ended when the request's context ends is closed, and
-// RoundTrip returns the context's error, having sent nothing.
+// RoundTrip returns the context's error, having sent nothing (also when
+// the body, closed, then ends as if whole).
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
@@ -147,7 +148,10 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		// rather than waiting for ever.
 		stop := context.AfterFunc(req.Context(), func() { req.Body.Close() })
 		b, o, err := h.readBody(req)
-		if !stop() && err != nil {
+		if !stop() {
+			// The context ended while the body was read: closed then,
+			// the body may have ended with io.EOF, cut short, rather
+			// than an error, and is not named nor sent either way.
 			err = req.Context().Err()
 		}
 		if err != nil || !o {

@@ -1,0 +1,97 @@
+package replayserver_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// eofAtClose is a stream body whose Close ends a Read waiting on it with
+// io.EOF, as some streams end (a channel closed, a reader told to stop):
+// what was read then looks like the whole body.
+type eofAtClose struct {
+	started chan struct{}
+	closed  chan struct{}
+	once    sync.Once
+	sent    bool
+}
+
+func newEOFAtClose() *eofAtClose {
+	return &eofAtClose{started: make(chan struct{}), closed: make(chan struct{})}
+}
+
+func (b *eofAtClose) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		close(b.started)
+		return copy(p, "ping"), nil
+	}
+	<-b.closed
+	return 0, io.EOF
+}
+
+func (b *eofAtClose) Close() error {
+	b.once.Do(func() { close(b.closed) })
+	return nil
+}
+
+// A body closed by the end of the request's context may end then with
+// io.EOF rather than an error: cut short, it was taken for the whole body
+// and the request named, missed (a miss report failing the test for a
+// request its caller gave up) or forwarded. The request is given up
+// whenever its context ended while its body was read.
+func TestTransportGivesUpABodyEndedByItsContext(t *testing.T) {
+	for _, mode := range []string{"replay", "record", "once"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Setenv(replayserver.EnvMode, mode)
+			var hits atomic.Int32
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				io.WriteString(w, "answered")
+			}))
+			defer api.Close()
+			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/old")
+			ft := newFakeTB(t)
+			var rtErr error
+			ft.do(func() {
+				rt := replayserver.NewTransport(ft, path)
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				body := newEOFAtClose()
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.URL+"/stream", body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				go func() {
+					resp, err := rt.RoundTrip(req)
+					if resp != nil {
+						resp.Body.Close()
+					}
+					done <- err
+				}()
+				<-body.started
+				cancel()
+				rtErr = <-done
+			})
+			ft.finish()
+			if !errors.Is(rtErr, context.Canceled) {
+				t.Errorf("a body ended by its context's end: RoundTrip error %v, want context.Canceled", rtErr)
+			}
+			if e := ft.errors(); e != "" {
+				t.Errorf("the test was failed for a request its caller gave up:\n%s", e)
+			}
+			if n := hits.Load(); n != 0 {
+				t.Errorf("the API got %d request(s); want none", n)
+			}
+		})
+	}
+}
