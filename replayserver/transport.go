@@ -53,7 +53,9 @@ import (
 // passthrough, which sends it as it comes, as http.Transport does); one
 // that has not ended when the request's context ends is closed, and
 // RoundTrip returns the context's error, having sent nothing (also when
-// the body, closed, then ends as if whole).
+// the body, closed, then ends as if whole). A request whose context has
+// already ended gets its error, as from [http.Transport]: no cassette
+// answers it, nor counts as used.
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
@@ -137,6 +139,15 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			out = &o
 		}
 		return tr.forward(req, out)
+	}
+	if err := req.Context().Err(); err != nil {
+		// As http.Transport: a request whose context has already ended
+		// is not sent, so neither answered from a cassette (nor counted
+		// as using it) nor recorded.
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
 	}
 	var body []byte
 	over := false // the body is over MaxBodySize: body holds what was read of it (see serveCassette)
