@@ -5,7 +5,9 @@
 // go-retryablehttp, grpc-go), against APIs served by net/http, gin, echo,
 // fasthttp and through httputil.ReverseProxy, by every way to record and
 // to replay, and WebSockets (coder/websocket) pass through recording; and
-// that its servers leak no goroutines (goleak). It is a module of its own so that these dependencies
+// that its servers leak no goroutines (goleak); acceptance_probe_test.go
+// checks the promises of the design contract black-box, through the
+// public API only. It is a module of its own so that these dependencies
 // stay out of cassette's go.mod; the repository's go.work lets the root run
 // its tests with
 //
