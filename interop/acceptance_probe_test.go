@@ -1141,3 +1141,50 @@ func TestAcceptUnusedLogPrunesAnyName(t *testing.T) {
 		t.Errorf("after pruning: %v, want only the keep=1 cassette", entries)
 	}
 }
+
+// TestAcceptReportUnusedSortedAsLines: ReportUnused's lines are sorted as
+// written (file names of a directory library sort otherwise than the names
+// when one name is a prefix of another followed by "," "+" "%" or "-").
+func TestAcceptReportUnusedSortedAsLines(t *testing.T) {
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	for _, kind := range []string{"dir", "lib.json"} {
+		t.Run(kind, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), kind)
+			up := httptest.NewServer(api)
+			t.Setenv(replayserver.EnvMode, "record")
+			ft := &probeTB{TB: t}
+			srv := replayserver.New(ft, path, replayserver.Upstream(up.URL))
+			for _, p := range []string{"/p?a=1", "/p?a=1&b=2", "/p?a=1-", "/p?a=1%2B", "/p?a=1+", "/q"} {
+				resp, err := http.Get(srv.URL + p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			if errs := ft.finish(); errs != "" {
+				t.Fatal(errs)
+			}
+			up.Close()
+			t.Setenv(replayserver.EnvMode, "replay")
+			ft = &probeTB{TB: t}
+			srv = replayserver.New(ft, path)
+			resp, err := http.Get(srv.URL + "/q")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var buf bytes.Buffer
+			if err := srv.ReportUnused(&buf); err != nil {
+				t.Fatal(err)
+			}
+			ft.finish()
+			lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+			if len(lines) != 5 || !slices.IsSorted(lines) {
+				t.Errorf("ReportUnused wrote %d lines, want 5, sorted:\n%s", len(lines), buf.String())
+			}
+			if u := srv.Unused(); len(u) != 5 || !slices.IsSorted(u) {
+				t.Errorf("Unused() = %q, want 5 names, sorted", u)
+			}
+		})
+	}
+}
