@@ -1188,3 +1188,55 @@ func TestAcceptReportUnusedSortedAsLines(t *testing.T) {
 		})
 	}
 }
+
+// TestAcceptNoRepeat: issue 3.6, with NoRepeat a request past the recorded
+// sequence is a miss (404, test failure) instead of the last repeating.
+func TestAcceptNoRepeat(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "api")
+	recordAll(t, path)
+	t.Setenv(replayserver.EnvMode, "replay")
+	ft := &probeTB{TB: t}
+	srv := replayserver.New(ft, path, replayserver.NoRepeat(), replayserver.Upstream(forbidden(t).URL))
+	var got []string
+	for range 4 {
+		resp, err := http.Get(srv.URL + "/v1/job")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got = append(got, fmt.Sprintf("%d %s", resp.StatusCode, strings.SplitN(string(b), "\n", 2)[0]))
+	}
+	if want := []string{"200 state 1", "200 state 2", "200 state 3"}; !slices.Equal(got[:3], want) || !strings.HasPrefix(got[3], "404 ") {
+		t.Errorf("NoRepeat replayed %q, want %q then a 404", got, want)
+	}
+	if errs := ft.finish(); !strings.Contains(errs, "/v1/job") {
+		t.Errorf("a request past the sequence did not fail the test naming it:\n%s", errs)
+	}
+}
+
+// TestAcceptTwoHostsOneServer: issue 3.5, a library holding two hosts'
+// cassettes for one path replays both through one TLS() server, for a
+// resty client whose URLs are hard-coded to the real hosts.
+func TestAcceptTwoHostsOneServer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hosts.json")
+	cassette := func(host, body string) string {
+		return fmt.Sprintf(`{"name": "GET_%s_443_health", "exchanges": [{"request": {"method": "GET", "url": "https://%s/health"}, "response": {"status": 200, "body": %q}}]}`, host, host, body)
+	}
+	lib := `{"version": 1, "cassettes": [` + cassette("api.example.com", "api ok") + ", " + cassette("auth.example.com", "auth ok") + "]}"
+	if err := os.WriteFile(path, []byte(lib), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(replayserver.EnvMode, "replay")
+	srv := replayserver.New(t, path, replayserver.TLS(), replayserver.Strict())
+	client := resty.New().SetTransport(srv.Client().Transport)
+	for _, c := range []struct{ url, want string }{{"https://auth.example.com/health", "auth ok"}, {"https://api.example.com/health", "api ok"}} {
+		resp, err := client.R().Get(c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode() != 200 || resp.String() != c.want || resp.RawResponse.ProtoMajor != 2 {
+			t.Errorf("GET %s = %d %q over %s, want 200 %q over HTTP/2", c.url, resp.StatusCode(), resp.String(), resp.RawResponse.Proto, c.want)
+		}
+	}
+}
