@@ -1240,3 +1240,44 @@ func TestAcceptTwoHostsOneServer(t *testing.T) {
 		}
 	}
 }
+
+// TestAcceptGzipDecodingClient: a client that lets Go's transport ask for
+// gzip gets the decoded text recording and replaying, through the server
+// and in process, while the library keeps the gzip bytes.
+func TestAcceptGzipDecodingClient(t *testing.T) {
+	var calls, version atomic.Int64
+	api := httptest.NewServer(probeAPI(&calls, &version))
+	path := filepath.Join(t.TempDir(), "api.json")
+	get := func(t *testing.T, client *http.Client, base string) string {
+		resp, err := client.Get(base + "/v1/report")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return fmt.Sprintf("%d %q uncompressed=%v", resp.StatusCode, b, resp.Uncompressed)
+	}
+	want := fmt.Sprintf("200 %q uncompressed=true", probeText)
+	t.Setenv(replayserver.EnvMode, "record")
+	srv := replayserver.New(t, path, replayserver.Upstream(api.URL))
+	if got := get(t, &http.Client{}, srv.URL); got != want {
+		t.Errorf("recording: %s, want %s", got, want)
+	}
+	srv.Close()
+	api.Close()
+	lib, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(lib, []byte(`"body_encoding": "base64"`)) || bytes.Contains(lib, []byte("mon,3")) {
+		t.Errorf("the library does not keep the gzip bytes:\n%s", lib)
+	}
+	t.Setenv(replayserver.EnvMode, "replay")
+	srv = replayserver.New(t, path)
+	if got := get(t, &http.Client{}, srv.URL); got != want {
+		t.Errorf("replay server: %s, want %s", got, want)
+	}
+	if got := get(t, &http.Client{Transport: replayserver.NewTransport(t, path)}, api.URL); got != want {
+		t.Errorf("replayserver.NewTransport: %s, want %s", got, want)
+	}
+}
