@@ -1094,34 +1094,11 @@ func TestAcceptUnusedLogPrunesAnyName(t *testing.T) {
 	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, r.URL.RawQuery) })
 	path := filepath.Join(t.TempDir(), "api")
 	queries := []string{"q=it%27s+a+%22test%22", "q=caf%C3%A9&x=a%5Cb", "q=%2A%3F%5B%5D&z=%24HOME", "q=" + strings.Repeat("long%20", 60), "keep=1"}
-	up := httptest.NewServer(api)
-	t.Setenv(replayserver.EnvMode, "record")
-	ft := &probeTB{TB: t}
-	srv := replayserver.New(ft, path, replayserver.Upstream(up.URL), replayserver.Format(library.YAML))
+	var targets []string
 	for _, q := range queries {
-		resp, err := http.Get(srv.URL + "/v1/find?" + q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
+		targets = append(targets, "/v1/find?"+q)
 	}
-	if errs := ft.finish(); errs != "" {
-		t.Fatal(errs)
-	}
-	up.Close()
-	t.Setenv(replayserver.EnvMode, "replay")
-	ft = &probeTB{TB: t}
-	srv = replayserver.New(ft, path)
-	resp, err := http.Get(srv.URL + "/v1/find?keep=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	var buf bytes.Buffer
-	if err := srv.ReportUnused(&buf); err != nil {
-		t.Fatal(err)
-	}
-	ft.finish()
+	_, buf := unusedAfter(t, api, path, targets, "/v1/find?keep=1", replayserver.Format(library.YAML))
 	for _, line := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
 		if !strings.HasSuffix(line, ".yaml") {
 			t.Errorf("ReportUnused line %q is not a YAML cassette file", line)
@@ -1132,7 +1109,7 @@ func TestAcceptUnusedLogPrunesAnyName(t *testing.T) {
 		t.Skip("no sh")
 	}
 	cmd := exec.Command(sh, "-c", "cd \"$1\" && xargs rm", "sh", path)
-	cmd.Stdin = &buf
+	cmd.Stdin = buf
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("xargs rm < unused.log: %v\n%s", err, out)
 	}
@@ -1150,34 +1127,7 @@ func TestAcceptReportUnusedSortedAsLines(t *testing.T) {
 	for _, kind := range []string{"dir", "lib.json"} {
 		t.Run(kind, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), kind)
-			up := httptest.NewServer(api)
-			t.Setenv(replayserver.EnvMode, "record")
-			ft := &probeTB{TB: t}
-			srv := replayserver.New(ft, path, replayserver.Upstream(up.URL))
-			for _, p := range []string{"/p?a=1", "/p?a=1&b=2", "/p?a=1-", "/p?a=1%2B", "/p?a=1+", "/q"} {
-				resp, err := http.Get(srv.URL + p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				resp.Body.Close()
-			}
-			if errs := ft.finish(); errs != "" {
-				t.Fatal(errs)
-			}
-			up.Close()
-			t.Setenv(replayserver.EnvMode, "replay")
-			ft = &probeTB{TB: t}
-			srv = replayserver.New(ft, path)
-			resp, err := http.Get(srv.URL + "/q")
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			var buf bytes.Buffer
-			if err := srv.ReportUnused(&buf); err != nil {
-				t.Fatal(err)
-			}
-			ft.finish()
+			srv, buf := unusedAfter(t, api, path, []string{"/p?a=1", "/p?a=1&b=2", "/p?a=1-", "/p?a=1%2B", "/p?a=1+", "/q"}, "/q")
 			lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
 			if len(lines) != 5 || !slices.IsSorted(lines) {
 				t.Errorf("ReportUnused wrote %d lines, want 5, sorted:\n%s", len(lines), buf.String())
@@ -1280,4 +1230,41 @@ func TestAcceptGzipDecodingClient(t *testing.T) {
 	if got := get(t, &http.Client{Transport: replayserver.NewTransport(t, path)}, api.URL); got != want {
 		t.Errorf("replayserver.NewTransport: %s, want %s", got, want)
 	}
+}
+
+// unusedAfter records the requests for targets (paths with their query)
+// from api into the library at path (opts given to the recording server),
+// then replays the library answering used alone, and returns the replay
+// server and what its ReportUnused wrote.
+func unusedAfter(t *testing.T, api http.Handler, path string, targets []string, used string, opts ...replayserver.Option) (*replayserver.Server, *bytes.Buffer) {
+	t.Helper()
+	up := httptest.NewServer(api)
+	t.Setenv(replayserver.EnvMode, "record")
+	ft := &probeTB{TB: t}
+	srv := replayserver.New(ft, path, append([]replayserver.Option{replayserver.Upstream(up.URL)}, opts...)...)
+	for _, target := range targets {
+		resp, err := http.Get(srv.URL + target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if errs := ft.finish(); errs != "" {
+		t.Fatal(errs)
+	}
+	up.Close()
+	t.Setenv(replayserver.EnvMode, "replay")
+	ft = &probeTB{TB: t}
+	srv = replayserver.New(ft, path)
+	resp, err := http.Get(srv.URL + used)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var buf bytes.Buffer
+	if err := srv.ReportUnused(&buf); err != nil {
+		t.Fatal(err)
+	}
+	ft.finish()
+	return srv, &buf
 }
