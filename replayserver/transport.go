@@ -55,7 +55,9 @@ import (
 // RoundTrip returns the context's error, having sent nothing (also when
 // the body, closed, then ends as if whole). A request whose context has
 // already ended gets its error, as from [http.Transport]: no cassette
-// answers it, nor counts as used.
+// answers it, nor counts as used. The context's error is, as from
+// [http.Transport], [context.Cause] of it: the cause the context was
+// ended with, if one was given.
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
@@ -147,7 +149,7 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		if req.Body != nil {
 			req.Body.Close()
 		}
-		return nil, err
+		return nil, context.Cause(req.Context()) // as http.Transport returns it: err, or the cause it was given
 	}
 	var body []byte
 	over := false // the body is over MaxBodySize: body holds what was read of it (see serveCassette)
@@ -163,7 +165,7 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			// The context ended while the body was read: closed then,
 			// the body may have ended with io.EOF, cut short, rather
 			// than an error, and is not named nor sent either way.
-			err = req.Context().Err()
+			err = context.Cause(req.Context())
 		}
 		if err != nil || !o {
 			req.Body.Close()
@@ -350,7 +352,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 				resp.TransferEncoding = []string{"chunked"}
 			}
 			if h.cfg.timing && !h.sleep(req.Context(), ex.Latency) {
-				return nil, req.Context().Err()
+				return nil, context.Cause(req.Context())
 			}
 			return resp, nil
 		}
@@ -366,7 +368,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 		}
 	default:
 		if h.cfg.timing && !h.sleep(req.Context(), ex.Latency) {
-			return nil, req.Context().Err()
+			return nil, context.Cause(req.Context())
 		}
 		if ex.Response.BodyFile != "" {
 			// Read from disk as the client reads, never whole; decoded

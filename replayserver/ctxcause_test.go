@@ -1,0 +1,80 @@
+package replayserver_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// http.Transport returns a request's context.Cause, not its Err: a client
+// that ends its requests with context.WithCancelCause (or
+// WithTimeoutCause) and tells its own cause apart got context.Canceled
+// from NewTransport where the API's transport gives it its cause, for a
+// request whose context had ended before RoundTrip and for one whose body
+// its context's end cut short.
+func TestTransportReturnsTheCauseOfAContextEnded(t *testing.T) {
+	errStopped := errors.New("stopped by the caller")
+	for _, mode := range []string{"replay", "record", "once"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Setenv(replayserver.EnvMode, mode)
+			var hits atomic.Int32
+			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				io.WriteString(w, "answered")
+			}))
+			defer api.Close()
+			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/old")
+			ft := newFakeTB(t)
+			ft.do(func() {
+				rt := replayserver.NewTransport(ft, path)
+				ctx, cancel := context.WithCancelCause(context.Background())
+				cancel(errStopped)
+				for _, u := range []string{"https://api.example.com/old", api.URL + "/new"} {
+					req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader("ping"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if _, err := http.DefaultTransport.RoundTrip(req.Clone(ctx)); !errors.Is(err, errStopped) {
+						t.Fatalf("http.Transport.RoundTrip(POST %s) with its context ended: error %v, want its cause", u, err)
+					}
+					if _, err := rt.RoundTrip(req); !errors.Is(err, errStopped) {
+						t.Errorf("RoundTrip(POST %s) with its context ended: error %v, want its cause %v, as from http.Transport", u, err, errStopped)
+					}
+				}
+
+				ctx, cancel = context.WithCancelCause(context.Background())
+				defer cancel(nil)
+				body := newEOFAtClose()
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.URL+"/stream", body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				done := make(chan error, 1)
+				go func() {
+					resp, err := rt.RoundTrip(req)
+					if resp != nil {
+						resp.Body.Close()
+					}
+					done <- err
+				}()
+				<-body.started
+				cancel(errStopped)
+				if err := <-done; !errors.Is(err, errStopped) {
+					t.Errorf("RoundTrip(POST %s/stream) with its body cut by its context's end: error %v, want its cause %v, as from http.Transport", api.URL, err, errStopped)
+				}
+			})
+			ft.finish()
+			if n := hits.Load(); n != 0 {
+				t.Errorf("the API got %d request(s); want none", n)
+			}
+		})
+	}
+}
