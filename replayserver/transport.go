@@ -165,9 +165,10 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			// The context ended while the body was read: closed then,
 			// the body may have ended with io.EOF, cut short, rather
 			// than an error, and is not named nor sent either way.
+			// Closed by then (once, as http.Transport closes it: a
+			// body's second Close may fail or panic).
 			err = context.Cause(req.Context())
-		}
-		if err != nil || !o {
+		} else if err != nil || !o {
 			req.Body.Close()
 		}
 		if err != nil {
