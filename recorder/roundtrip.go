@@ -544,10 +544,11 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 		body, err = slowbody.ReadAll(r, slowbody.After, slow)
 	}
 	if !stop() {
-		// The context ended while the body was read: closed then, the
-		// body may have ended with io.EOF, cut short, rather than an
-		// error, and is not sent nor stored either way.
-		err = req.Context().Err()
+		// The context ended while the body was read: closed then (once,
+		// as http.Transport closes it: a body's second Close may fail or
+		// panic), the body may have ended with io.EOF, cut short, rather
+		// than an error, and is not sent nor stored either way.
+		return nil, nil, false, req.Context().Err()
 	}
 	if err != nil {
 		req.Body.Close()
