@@ -150,11 +150,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err := checkNoCredentials(*upstream); err != nil {
 			return c.fail(stderr, "%v", err)
 		}
-	} else if m != replayserver.ModeReplay && m != replayserver.ModeOnce {
-		// once without -upstream has nowhere to record from: it replays.
-		return c.fail(stderr, "-mode %s forwards requests: it needs -upstream URL", m)
-	} else if env := replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode)))); env == replayserver.ModeRecord || env == replayserver.ModeRerecord || env == replayserver.ModePassthrough {
-		return c.fail(stderr, "%s=%s forwards requests: it needs -upstream URL", replayserver.EnvMode, env)
+	} else {
+		// The mode asked for: CASSETTE_MODE's, which overrides -mode
+		// (so that CASSETTE_MODE=replay runs a script's -mode record
+		// offline), else -mode's. once without -upstream has nowhere
+		// to record from: it replays. A CASSETTE_MODE that is no mode
+		// is left to NewHandler, which names it.
+		switch env := replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode)))); env {
+		case replayserver.ModeRecord, replayserver.ModeRerecord, replayserver.ModePassthrough:
+			return c.fail(stderr, "%s=%s forwards requests: it needs -upstream URL", replayserver.EnvMode, env)
+		case replayserver.ModeReplay, replayserver.ModeOnce:
+		default:
+			if m != replayserver.ModeReplay && m != replayserver.ModeOnce {
+				return c.fail(stderr, "-mode %s forwards requests: it needs -upstream URL", m)
+			}
+		}
 	}
 
 	logf := logTo(stderr)
