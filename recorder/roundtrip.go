@@ -55,7 +55,8 @@ import (
 //
 // A request body is read to its end before the request is sent; one that
 // has not ended when the request's context ends is closed, as
-// [http.Transport] closes it, and RoundTrip returns the context's error,
+// [http.Transport] closes it, and RoundTrip returns the context's error
+// ([context.Cause] of it, as [http.Transport] returns it),
 // having sent and stored nothing (also when the body, closed, then ends
 // as if whole).
 //
@@ -548,7 +549,7 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 		// as http.Transport closes it: a body's second Close may fail or
 		// panic), the body may have ended with io.EOF, cut short, rather
 		// than an error, and is not sent nor stored either way.
-		return nil, nil, false, req.Context().Err()
+		return nil, nil, false, context.Cause(req.Context()) // as http.Transport returns it
 	}
 	if err != nil {
 		req.Body.Close()
