@@ -80,3 +80,18 @@ func TestServeModeOnce(t *testing.T) {
 		}
 	})
 }
+
+// serve -h says, at -upstream, that once records from it: the flag's help
+// named only the modes that forward.
+func TestServeHelpUpstreamNamesOnce(t *testing.T) {
+	_, stdout, stderr := runSync(t, "serve", "-h")
+	help := stdout + stderr
+	i := strings.Index(help, "-upstream URL\n")
+	if i < 0 {
+		t.Fatalf("cassette serve -h has no -upstream flag:\n%s", help)
+	}
+	flag, _, _ := strings.Cut(help[i:], "\n  -")
+	if !strings.Contains(flag, "once") {
+		t.Errorf("cassette serve -h, -upstream:\n%s\nwant it to say once records from it", flag)
+	}
+}

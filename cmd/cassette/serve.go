@@ -104,7 +104,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"cassette serve [-addr ADDR] [-upstream URL] [-mode MODE] [-strict] [-unused FILE] [-max-body-size SIZE] [-no-redact] [-rules FILE] [-header NAME] [-ignore-query KEY] [-body TYPE=RULE] PATH",
 		serveAbout+namingAbout, serveExample)
 	addr := c.fs.String("addr", "127.0.0.1:0", "listen `address`, HOST:PORT on loopback only, PORT from 0 to 65535 (others are usage errors, status 2); port 0 picks a free port, printed on start; a port in use fails with status 1")
-	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`: where record, rerecord and passthrough forward; in replay too when it has a path (https://host/api/v1), as given to cassette record, so that /users is looked up as /api/v1/users")
+	upstream := c.fs.String("upstream", "", "the real API as an absolute `URL`: where once records a library that does not exist from, and record, rerecord and passthrough forward; in replay too when it has a path (https://host/api/v1), as given to cassette record, so that /users is looked up as /api/v1/users")
 	mode := c.fs.String("mode", string(replayserver.ModeReplay), "`mode`: replay, once, record, rerecord or passthrough")
 	strict := c.fs.Bool("strict", false, "on exit, list cassettes never used, and exit with status 1 if any, or if a request matched no cassette")
 	unusedFile := c.fs.String("unused", "", "on exit, write the cassettes never used to `FILE`, one per line, as -strict lists them; outside the library")
