@@ -111,6 +111,8 @@ func TestServersRefuseABadPort(t *testing.T) {
 			{"127.0.0.1:notaport", "notaport", "a word"},
 			{"localhost:-1", "-1", "a negative port"},
 			{"[::1]:0x50", "0x50", "a port in hexadecimal"},
+			{"127.0.0.1:http", "http", "a service name"},
+			{"127.0.0.1:+80", "+80", "a port with a sign"},
 		} {
 			t.Run(cmd+"/"+tc.why, func(t *testing.T) {
 				// A server that does start stops at once, and the test fails.
