@@ -42,8 +42,9 @@
 // (requests no cassette answers are forwarded to -upstream and stored),
 // rerecord (everything is forwarded and stored anew) or passthrough
 // (forwarded, nothing stored). The environment variable CASSETTE_MODE, when
-// set, overrides it. In replay mode a library that does not exist is an
-// error (exit status 1). In record and rerecord modes an exchange whose
+// set, overrides it. In replay mode (and once without -upstream, or with
+// the environment variable CI set) a library that does not exist is an
+// error (exit status 1) that gives the serve commands that record it. In record and rerecord modes an exchange whose
 // request or response body is larger than -max-body-size (a number of
 // bytes, or 512KiB, 64MiB, 1GiB, 100MB; 64MiB by default, 0 for no limit)
 // is forwarded but not stored, and the log says so, naming the flag; serve

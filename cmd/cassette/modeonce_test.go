@@ -42,11 +42,24 @@ func TestServeModeOnce(t *testing.T) {
 	t.Run("in CI a missing library is not recorded", func(t *testing.T) {
 		t.Setenv("CI", "true")
 		code, _, stderr := runSync(t, "serve", "-mode", "once", "-upstream", api.URL, path)
-		if code != exitError || !strings.Contains(stderr, "does not exist") {
-			t.Errorf("serve -mode once in CI on a missing library = %d, stderr %q; want %d and that it does not exist", code, stderr, exitError)
+		// Advice in the command line's words, that works in CI.
+		want := "cassette serve: cassette library does not exist: " + path + "\n" +
+			"\tto record it: cassette serve -mode record -upstream URL " + path + " (-mode once records nothing while the environment variable CI is set)\n"
+		if code != exitError || stderr != want {
+			t.Errorf("serve -mode once in CI on a missing library = %d, stderr %q; want %d and %q", code, stderr, exitError, want)
 		}
 		if lib, err := library.Open(path); err != nil || lib.Exists() {
 			t.Errorf("the library exists after a run in CI (%v)", err)
+		}
+	})
+
+	t.Run("without -upstream a missing library is not recorded", func(t *testing.T) {
+		code, _, stderr := runSync(t, "serve", "-mode", "once", path)
+		want := "cassette serve: cassette library does not exist: " + path + "\n" +
+			"\tto record it: cassette serve -mode once -upstream URL " + path + " (records it, then replays it on later runs)\n" +
+			"\tor: cassette serve -mode record -upstream URL " + path + " (records what no cassette answers)\n"
+		if code != exitError || stderr != want {
+			t.Errorf("serve -mode once without -upstream on a missing library = %d, stderr %q; want %d and %q", code, stderr, exitError, want)
 		}
 	})
 

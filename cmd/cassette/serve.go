@@ -213,10 +213,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	h, err := replayserver.NewHandler(path, opts...)
 	if err != nil {
 		ln.Close()
-		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
 		if errors.Is(err, replayserver.ErrNoLibrary) {
-			fmt.Fprintf(stderr, "\tor record it with: cassette serve -mode record -upstream URL %s\n", path)
+			// In the command line's words: the handler's advice
+			// names Go options (CASSETTE_MODE, replayserver.Upstream).
+			fmt.Fprint(stderr, noLibrary(path))
+			return exitError
 		}
+		fmt.Fprintf(stderr, "cassette serve: %v\n", err)
 		return exitError
 	}
 
@@ -455,4 +458,17 @@ func statusText(code int) string {
 		return "-"
 	}
 	return strconv.Itoa(code)
+}
+
+// noLibrary is what serve says of a library at path that does not exist
+// and that its mode does not record: replay, or once without -upstream or
+// with the environment variable CI set.
+func noLibrary(path string) string {
+	msg := fmt.Sprintf("cassette serve: %v: %s\n", replayserver.ErrNoLibrary, path)
+	if v := strings.TrimSpace(os.Getenv(replayserver.EnvCI)); v != "" && !strings.EqualFold(v, "false") && v != "0" {
+		// As replayserver reads CI.
+		return msg + fmt.Sprintf("\tto record it: cassette serve -mode record -upstream URL %s (-mode once records nothing while the environment variable %s is set)\n", path, replayserver.EnvCI)
+	}
+	msg += fmt.Sprintf("\tto record it: cassette serve -mode once -upstream URL %s (records it, then replays it on later runs)\n", path)
+	return msg + fmt.Sprintf("\tor: cassette serve -mode record -upstream URL %s (records what no cassette answers)\n", path)
 }

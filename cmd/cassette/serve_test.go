@@ -273,8 +273,10 @@ func TestServeMissingLibrary(t *testing.T) {
 	if code != exitError {
 		t.Errorf("serve on a missing library = %d, want 1", code)
 	}
-	if !strings.Contains(stderr, "CASSETTE_MODE=record") || !strings.Contains(stderr, path) {
-		t.Errorf("stderr does not say how to record %s:\n%s", path, stderr)
+	// In the command line's words (it named the Go options
+	// CASSETTE_MODE=record and replayserver.Upstream(url) before).
+	if !strings.Contains(stderr, "cassette serve -mode once -upstream URL "+path) || strings.Contains(stderr, "replayserver.Upstream") {
+		t.Errorf("stderr does not say how to record %s with cassette serve, or names a Go option:\n%s", path, stderr)
 	}
 	// serve has no srv.Client(), and refuses CASSETTE_MODE=record without
 	// -upstream: the advice must not send its user there.
