@@ -78,6 +78,12 @@ func (h *Handler) lookup(r *http.Request, body []byte) match {
 	m = match{name: naming.Name(named, h.redact.Body(r.Header, body), h.cfg.rules), target: u}
 	var n *namedRequest
 	if memo {
+		if u == r.URL {
+			// The caller's URL, which it may change for its next
+			// request: the memory keeps a copy.
+			c := *u
+			u = &c
+		}
 		n = &namedRequest{name: m.name, target: u, anyHost: anyHost}
 		h.mu.Lock()
 		h.remember(key, n)

@@ -15,6 +15,7 @@ import (
 // same name and target (see Handler.names).
 type nameKey struct {
 	method, host, uri, scheme string
+	client                    bool // a client's request (NewTransport): host and uri from its URL
 }
 
 // A namedRequest is the outcome of naming a request: its name, the URL it
@@ -73,17 +74,31 @@ func (h *Handler) retryNames() {
 }
 
 // nameKey returns the key of r in the memory of names, and whether r can
-// be remembered: a request read by a server (RequestURI set), without a
-// body or a Range (which names read whatever the rules say), named by
-// rules that read no header. The scheme is in the key (schemeOf reads a
-// header), the server's own address in the host.
+// be remembered: a request without a body or a Range (which names read
+// whatever the rules say), named by rules that read no header, and read
+// by a server (RequestURI set: the scheme is in the key, as schemeOf reads
+// a header, the server's own address in the host) or sent by a client
+// through NewTransport (its URL absolute, without user information, an
+// opaque part or a fragment, its context not that of a request a server
+// read: the name and target are then those of its scheme, host and
+// request URI).
 func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
-	if len(body) > 0 || h.namesReadHeaders || r.RequestURI == "" || r.URL.Host != "" || len(r.Header["Range"]) > 0 {
+	if len(body) > 0 || h.namesReadHeaders || len(r.Header["Range"]) > 0 {
+		return nameKey{}, false
+	}
+	var key nameKey
+	switch u := r.URL; {
+	case r.RequestURI != "" && u.Host == "":
+		key = nameKey{method: r.Method, host: r.Host, uri: r.RequestURI, scheme: schemeOf(r)}
+	case r.RequestURI == "" && u.Host != "" && u.Scheme != "" && u.User == nil && u.Opaque == "" && u.Fragment == "" && u.RawFragment == "" && (r.Host == "" || r.Host == u.Host) && r.Header[schemeHeader] == nil &&
+		r.Context().Value(http.LocalAddrContextKey) == nil: // else sent from a server's handler, which isOwnAddress reads
+		key = nameKey{method: r.Method, host: u.Host, uri: u.RequestURI(), scheme: u.Scheme, client: true}
+	default:
 		return nameKey{}, false
 	}
 	if h.namesOff.Load() {
 		h.retryNames()
 		return nameKey{}, false
 	}
-	return nameKey{method: r.Method, host: r.Host, uri: r.RequestURI, scheme: schemeOf(r)}, true
+	return key, true
 }

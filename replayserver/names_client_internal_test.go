@@ -1,0 +1,89 @@
+package replayserver
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"testing"
+)
+
+// TestMemoryOfNamesForClientRequests: requests sent through NewTransport
+// are named once too (the memory keys them by method, scheme, host and
+// request URI), and every answer stays right: the URL the memory keeps is
+// a copy of the caller's, which it may change for its next request, and
+// requests whose name or target depend on more than the key (user
+// information, a fragment, a context of a request a server read) are
+// named every time.
+func TestMemoryOfNamesForClientRequests(t *testing.T) {
+	t.Setenv(EnvMode, "")
+	path := itemsLibrary(t, 7)
+	tr := NewTransport(t, path, Logf(func(string, ...any) {})).(*transport)
+	h := tr.h
+	do := func(req *http.Request, want string) {
+		t.Helper()
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", req.URL, err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 || string(b) != want {
+			t.Fatalf("GET %s = %d %q (%v), want 200 %q", req.URL, resp.StatusCode, b, err, want)
+		}
+	}
+	get := func(u string, want string) {
+		t.Helper()
+		req, err := http.NewRequest("GET", u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(req, want)
+	}
+	remembered := func() (n, used int) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		return len(h.names), h.namesUse
+	}
+	for range 2 {
+		for i := range 5 {
+			get("http://api.example.com/items/"+strconv.Itoa(i), strconv.Itoa(i))
+		}
+	}
+	if n, used := remembered(); n != 5 || used != 5 {
+		t.Fatalf("after 5 requests sent twice the memory holds %d names and was used %d times, want 5 and 5", n, used)
+	}
+
+	// The caller's URL, changed for the next request: the memory keeps
+	// the target it was named with.
+	u, err := url.Parse("http://api.example.com/items/5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(&http.Request{Method: "GET", URL: u, Header: http.Header{}}, "5")
+	u.Path = "/items/6"
+	do(&http.Request{Method: "GET", URL: u, Header: http.Header{}}, "6")
+	h.mu.Lock()
+	n := h.names[nameKey{method: "GET", host: "api.example.com", uri: "/items/5", scheme: "http", client: true}]
+	h.mu.Unlock()
+	if n == nil || n.target.Path != "/items/5" {
+		t.Fatalf("the memory's entry for /items/5 is %+v, want its target /items/5", n)
+	}
+	get("http://api.example.com/items/5", "5")
+
+	// Not remembered: user information, a fragment, a request sent
+	// from a server's handler (with the context of the request it read).
+	before, _ := remembered()
+	get("http://api.example.com/items/3#part", "3")
+	req, err := http.NewRequestWithContext(context.WithValue(context.Background(), http.LocalAddrContextKey, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}),
+		"GET", "http://api.example.com/items/4", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(req, "4")
+	if after, _ := remembered(); after != before {
+		t.Errorf("the memory went from %d to %d names on requests it must not key", before, after)
+	}
+}
