@@ -8,35 +8,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/stallbody"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
-
-// closeCounted is a stream body whose Close ends a Read waiting on it
-// with an error, and counts the calls to Close.
-type closeCounted struct {
-	started chan struct{}
-	closed  chan struct{}
-	sent    bool
-	closes  atomic.Int32
-}
-
-func (b *closeCounted) Read(p []byte) (int, error) {
-	if !b.sent {
-		b.sent = true
-		close(b.started)
-		return copy(p, "ping"), nil
-	}
-	<-b.closed
-	return 0, errors.New("read on a closed body")
-}
-
-func (b *closeCounted) Close() error {
-	if b.closes.Add(1) == 1 {
-		close(b.closed)
-	}
-	return nil
-}
 
 // http.Transport closes a request body once, also when the request's
 // context ends while the body is read. The recorder closed it at the
@@ -54,7 +29,7 @@ func TestRoundTripperClosesABodyCutByItsContextOnce(t *testing.T) {
 	})))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	body := &closeCounted{started: make(chan struct{}), closed: make(chan struct{})}
+	body := stallbody.New(errors.New("read on a closed body"))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://api.example.com/stream", body)
 	if err != nil {
 		t.Fatal(err)
@@ -64,12 +39,12 @@ func TestRoundTripperClosesABodyCutByItsContextOnce(t *testing.T) {
 		_, err := rt.RoundTrip(req)
 		done <- err
 	}()
-	<-body.started
+	<-body.Started()
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("RoundTrip(POST /stream) with its body cut by its context's end: error %v, want context.Canceled", err)
 	}
-	if n := body.closes.Load(); n != 1 {
+	if n := body.Closes(); n != 1 {
 		t.Errorf("the request body was closed %d times; want once, as http.Transport closes it", n)
 	}
 	if n := hits.Load(); n != 0 {

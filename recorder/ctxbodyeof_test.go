@@ -8,38 +8,13 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/stallbody"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
-
-// eofAtClose is a stream body whose Close ends a Read waiting on it with
-// io.EOF, as some streams end (a channel closed, a reader told to stop):
-// what was read then looks like the whole body.
-type eofAtClose struct {
-	started chan struct{}
-	closed  chan struct{}
-	once    sync.Once
-	sent    bool
-}
-
-func (b *eofAtClose) Read(p []byte) (int, error) {
-	if !b.sent {
-		b.sent = true
-		close(b.started)
-		return copy(p, "ping"), nil
-	}
-	<-b.closed
-	return 0, io.EOF
-}
-
-func (b *eofAtClose) Close() error {
-	b.once.Do(func() { close(b.closed) })
-	return nil
-}
 
 type sendFunc func(*http.Request) (*http.Response, error)
 
@@ -71,7 +46,7 @@ func TestRoundTripperGivesUpABodyEndedByItsContext(t *testing.T) {
 	rt := recorder.NewRoundTripper(lib, recorder.Transport(inProcess))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	body := &eofAtClose{started: make(chan struct{}), closed: make(chan struct{})}
+	body := stallbody.New(io.EOF)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://api.example.com/stream", body)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +60,7 @@ func TestRoundTripperGivesUpABodyEndedByItsContext(t *testing.T) {
 		}
 		done <- err
 	}()
-	<-body.started
+	<-body.Started()
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("a body ended by its context's end: RoundTrip error %v, want context.Canceled", err)

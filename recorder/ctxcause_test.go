@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/stallbody"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
@@ -26,7 +27,7 @@ func TestRoundTripperReturnsTheCauseOfABodyCutByItsContext(t *testing.T) {
 	})))
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	body := &closeCounted{started: make(chan struct{}), closed: make(chan struct{})}
+	body := stallbody.New(errors.New("read on a closed body"))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://api.example.com/stream", body)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +37,7 @@ func TestRoundTripperReturnsTheCauseOfABodyCutByItsContext(t *testing.T) {
 		_, err := rt.RoundTrip(req)
 		done <- err
 	}()
-	<-body.started
+	<-body.Started()
 	cancel(errStopped)
 	if err := <-done; !errors.Is(err, errStopped) {
 		t.Errorf("RoundTrip(POST /stream) with its body cut by its context's end: error %v, want its cause %v, as from http.Transport", err, errStopped)

@@ -7,41 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/stallbody"
 	"github.com/cassette-go/cassette/replayserver"
 )
-
-// eofAtClose is a stream body whose Close ends a Read waiting on it with
-// io.EOF, as some streams end (a channel closed, a reader told to stop):
-// what was read then looks like the whole body.
-type eofAtClose struct {
-	started chan struct{}
-	closed  chan struct{}
-	once    sync.Once
-	sent    bool
-}
-
-func newEOFAtClose() *eofAtClose {
-	return &eofAtClose{started: make(chan struct{}), closed: make(chan struct{})}
-}
-
-func (b *eofAtClose) Read(p []byte) (int, error) {
-	if !b.sent {
-		b.sent = true
-		close(b.started)
-		return copy(p, "ping"), nil
-	}
-	<-b.closed
-	return 0, io.EOF
-}
-
-func (b *eofAtClose) Close() error {
-	b.once.Do(func() { close(b.closed) })
-	return nil
-}
 
 // A body closed by the end of the request's context may end then with
 // io.EOF rather than an error: cut short, it was taken for the whole body
@@ -65,7 +36,7 @@ func TestTransportGivesUpABodyEndedByItsContext(t *testing.T) {
 				rt := replayserver.NewTransport(ft, path)
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
-				body := newEOFAtClose()
+				body := stallbody.New(io.EOF)
 				req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.URL+"/stream", body)
 				if err != nil {
 					t.Fatal(err)
@@ -78,7 +49,7 @@ func TestTransportGivesUpABodyEndedByItsContext(t *testing.T) {
 					}
 					done <- err
 				}()
-				<-body.started
+				<-body.Started()
 				cancel()
 				rtErr = <-done
 			})

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/stallbody"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -52,7 +53,7 @@ func TestTransportReturnsTheCauseOfAContextEnded(t *testing.T) {
 
 				ctx, cancel = context.WithCancelCause(context.Background())
 				defer cancel(nil)
-				body := newEOFAtClose()
+				body := stallbody.New(io.EOF)
 				req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.URL+"/stream", body)
 				if err != nil {
 					t.Fatal(err)
@@ -65,7 +66,7 @@ func TestTransportReturnsTheCauseOfAContextEnded(t *testing.T) {
 					}
 					done <- err
 				}()
-				<-body.started
+				<-body.Started()
 				cancel(errStopped)
 				if err := <-done; !errors.Is(err, errStopped) {
 					t.Errorf("RoundTrip(POST %s/stream) with its body cut by its context's end: error %v, want its cause %v, as from http.Transport", api.URL, err, errStopped)
