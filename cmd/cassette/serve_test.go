@@ -268,6 +268,7 @@ func containsLine(s, line string) bool {
 
 func TestServeMissingLibrary(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
+	t.Setenv("CI", "") // the advice outside CI (TestServeModeOnce has CI's)
 	path := filepath.Join(t.TempDir(), "never-recorded")
 	code, stdout, stderr := runSync(t, "serve", path)
 	if code != exitError {
