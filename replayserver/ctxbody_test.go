@@ -5,9 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/cassette-go/cassette/replayserver"
@@ -28,19 +26,14 @@ func TestTransportGivesUpABodyThatDoesNotEndWhenTheContextEnds(t *testing.T) {
 		for _, method := range []string{http.MethodPost, http.MethodConnect} {
 			t.Run(mode+"/"+method, func(t *testing.T) {
 				t.Setenv(replayserver.EnvMode, mode)
-				var hits atomic.Int32
-				api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					hits.Add(1)
-					io.WriteString(w, "answered")
-				}))
-				defer api.Close()
+				apiURL, hits := countingAPI(t)
 				path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/old")
 				rt := replayserver.NewTransport(t, path)
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				pr, pw := io.Pipe()
 				defer pw.Close()
-				req, err := http.NewRequestWithContext(ctx, method, api.URL+"/stream", pr)
+				req, err := http.NewRequestWithContext(ctx, method, apiURL+"/stream", pr)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -30,14 +30,7 @@ func TestTransportClosesABodyCutByItsContextOnce(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				done := make(chan error, 1)
-				go func() {
-					_, err := rt.RoundTrip(req)
-					done <- err
-				}()
-				<-body.Started()
-				cancel()
-				if err := <-done; !errors.Is(err, context.Canceled) {
+				if err := roundTripEnded(rt, req, body.Started(), cancel); !errors.Is(err, context.Canceled) {
 					t.Errorf("RoundTrip(POST /stream) with its body cut by its context's end: error %v, want context.Canceled", err)
 				}
 			})

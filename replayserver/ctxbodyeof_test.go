@@ -5,9 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/cassette-go/cassette/internal/stallbody"
@@ -23,12 +21,7 @@ func TestTransportGivesUpABodyEndedByItsContext(t *testing.T) {
 	for _, mode := range []string{"replay", "record", "once"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Setenv(replayserver.EnvMode, mode)
-			var hits atomic.Int32
-			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				hits.Add(1)
-				io.WriteString(w, "answered")
-			}))
-			defer api.Close()
+			apiURL, hits := countingAPI(t)
 			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/old")
 			ft := newFakeTB(t)
 			var rtErr error
@@ -37,21 +30,11 @@ func TestTransportGivesUpABodyEndedByItsContext(t *testing.T) {
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				body := stallbody.New(io.EOF)
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.URL+"/stream", body)
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, apiURL+"/stream", body)
 				if err != nil {
 					t.Fatal(err)
 				}
-				done := make(chan error, 1)
-				go func() {
-					resp, err := rt.RoundTrip(req)
-					if resp != nil {
-						resp.Body.Close()
-					}
-					done <- err
-				}()
-				<-body.Started()
-				cancel()
-				rtErr = <-done
+				rtErr = roundTripEnded(rt, req, body.Started(), cancel)
 			})
 			ft.finish()
 			if !errors.Is(rtErr, context.Canceled) {

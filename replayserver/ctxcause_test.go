@@ -5,10 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/cassette-go/cassette/internal/stallbody"
@@ -26,19 +24,14 @@ func TestTransportReturnsTheCauseOfAContextEnded(t *testing.T) {
 	for _, mode := range []string{"replay", "record", "once"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Setenv(replayserver.EnvMode, mode)
-			var hits atomic.Int32
-			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				hits.Add(1)
-				io.WriteString(w, "answered")
-			}))
-			defer api.Close()
+			apiURL, hits := countingAPI(t)
 			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/old")
 			ft := newFakeTB(t)
 			ft.do(func() {
 				rt := replayserver.NewTransport(ft, path)
 				ctx, cancel := context.WithCancelCause(context.Background())
 				cancel(errStopped)
-				for _, u := range []string{"https://api.example.com/old", api.URL + "/new"} {
+				for _, u := range []string{"https://api.example.com/old", apiURL + "/new"} {
 					req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader("ping"))
 					if err != nil {
 						t.Fatal(err)
@@ -54,22 +47,12 @@ func TestTransportReturnsTheCauseOfAContextEnded(t *testing.T) {
 				ctx, cancel = context.WithCancelCause(context.Background())
 				defer cancel(nil)
 				body := stallbody.New(io.EOF)
-				req, err := http.NewRequestWithContext(ctx, http.MethodPost, api.URL+"/stream", body)
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, apiURL+"/stream", body)
 				if err != nil {
 					t.Fatal(err)
 				}
-				done := make(chan error, 1)
-				go func() {
-					resp, err := rt.RoundTrip(req)
-					if resp != nil {
-						resp.Body.Close()
-					}
-					done <- err
-				}()
-				<-body.Started()
-				cancel(errStopped)
-				if err := <-done; !errors.Is(err, errStopped) {
-					t.Errorf("RoundTrip(POST %s/stream) with its body cut by its context's end: error %v, want its cause %v, as from http.Transport", api.URL, err, errStopped)
+				if err := roundTripEnded(rt, req, body.Started(), func() { cancel(errStopped) }); !errors.Is(err, errStopped) {
+					t.Errorf("RoundTrip(POST %s/stream) with its body cut by its context's end: error %v, want its cause %v, as from http.Transport", apiURL, err, errStopped)
 				}
 			})
 			ft.finish()

@@ -3,12 +3,9 @@ package replayserver_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/cassette-go/cassette/replayserver"
@@ -23,12 +20,7 @@ func TestTransportRefusesARequestWhoseContextEnded(t *testing.T) {
 	for _, mode := range []string{"replay", "record", "once"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Setenv(replayserver.EnvMode, mode)
-			var hits atomic.Int32
-			api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				hits.Add(1)
-				io.WriteString(w, "answered")
-			}))
-			defer api.Close()
+			apiURL, hits := countingAPI(t)
 			path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/old")
 			ft := newFakeTB(t)
 			var rtErr error
@@ -37,7 +29,7 @@ func TestTransportRefusesARequestWhoseContextEnded(t *testing.T) {
 				rt := replayserver.NewTransport(ft, path, replayserver.Strict())
 				ctx, cancel := context.WithCancel(context.Background())
 				cancel()
-				for _, u := range []string{"https://api.example.com/old", api.URL + "/new"} {
+				for _, u := range []string{"https://api.example.com/old", apiURL + "/new"} {
 					req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 					if err != nil {
 						t.Fatal(err)
