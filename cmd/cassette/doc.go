@@ -29,7 +29,11 @@
 //
 //	cassette: serving PATH on http://127.0.0.1:PORT
 //
-// followed, when naming rules are given (see "Naming rules" below), by a
+// followed, in a mode that forwards, by a line naming it and -upstream
+// (cassette: mode record, forwarding to URL; with -mode once, the mode
+// it chose: cassette: mode once, recording the missing library,
+// forwarding to URL, or cassette: mode once, replaying the existing
+// library), when naming rules are given (see "Naming rules" below), by a
 // line saying which, and a table of the cassettes it serves (METHOD, URL,
 // STATUS, EXCHANGES, NAME). Each request is logged to stderr as a hit or a miss; a
 // miss is answered with status 404 and a report naming the nearest

@@ -74,6 +74,10 @@ func TestServeModeOnce(t *testing.T) {
 		if n := calls.Load(); n != 1 {
 			t.Fatalf("upstream called %d times, want 1", n)
 		}
+		// The start line says once chose to record, not "mode record".
+		if want := "cassette: mode once, recording the missing library, forwarding to " + api.URL + "\n"; !strings.Contains(p.stdout.String(), want) {
+			t.Errorf("stdout:\n%s\nwant the line %q", p.stdout.String(), want)
+		}
 	})
 
 	t.Run("replays an existing library without an upstream", func(t *testing.T) {
@@ -90,6 +94,9 @@ func TestServeModeOnce(t *testing.T) {
 		}
 		if n := calls.Load(); n != 1 {
 			t.Errorf("upstream called %d times in all, want 1: once replays an existing library", n)
+		}
+		if want := "cassette: mode once, replaying the existing library\n"; !strings.Contains(p.stdout.String(), want) {
+			t.Errorf("stdout:\n%s\nwant the line %q", p.stdout.String(), want)
 		}
 	})
 }

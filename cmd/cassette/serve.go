@@ -223,6 +223,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitError
 	}
 
+	// The mode asked for, as the start line says it: CASSETTE_MODE's,
+	// which overrides -mode, else -mode's.
+	asked := m
+	if env := replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode)))); env != "" {
+		asked = env // NewHandler refused one that is no mode
+	}
 	m = h.Mode()
 	// Whether every request is forwarded and recorded, so that one cut off
 	// is one not recorded. In record mode over an existing library a
@@ -231,9 +237,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	recording := m == replayserver.ModeRerecord || ((m == replayserver.ModeRecord || m == replayserver.ModeOnce) && !h.Library().Exists())
 	cut, gaveUp, err := serveUntilDone(ctx, ln, h, stderr, "cassette serve", func(base string) {
 		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
-		if h.Mode() != replayserver.ModeReplay {
-			fmt.Fprintf(stdout, "cassette: mode %s, forwarding to %s\n", h.Mode(), *upstream)
-		}
+		fmt.Fprint(stdout, modeLine(asked, m, *upstream))
 		if !rules.isDefault() {
 			fmt.Fprintf(stdout, "cassette: naming rules: %s\n", rules)
 		}
@@ -471,4 +475,18 @@ func noLibrary(path string) string {
 	}
 	msg += fmt.Sprintf("\tto record it: cassette serve -mode once -upstream URL %s (records it, then replays it on later runs)\n", path)
 	return msg + fmt.Sprintf("\tor: cassette serve -mode record -upstream URL %s (records what no cassette answers)\n", path)
+}
+
+// modeLine is the line cassette serve prints at start for the mode asked
+// for and the one in force (once resolved): none when replaying as asked.
+func modeLine(asked, m replayserver.Mode, upstream string) string {
+	switch {
+	case asked == replayserver.ModeOnce && m == replayserver.ModeReplay:
+		return "cassette: mode once, replaying the existing library\n"
+	case asked == replayserver.ModeOnce:
+		return fmt.Sprintf("cassette: mode once, recording the missing library, forwarding to %s\n", upstream)
+	case m == replayserver.ModeReplay:
+		return ""
+	}
+	return fmt.Sprintf("cassette: mode %s, forwarding to %s\n", m, upstream)
 }
