@@ -10,8 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/cassette-go/cassette/internal/fullduplex"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/replayserver"
 )
@@ -97,47 +97,12 @@ func TestNewTransportRecordContentLengthNotTheBodys(t *testing.T) {
 func TestNewTransportRecordStreamOfItsLengthIsAnswered(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	const limit, size = 16, 40
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		fmt.Fprintf(w, "read %d", len(b))
-	}))
-	defer api.Close()
+	api := fullduplex.API(t)
 	path := filepath.Join(t.TempDir(), "api")
 	ft := newFakeTB(t) // the exchange over the limit, not stored, fails it
 	defer ft.finish()
 	rt := replayserver.NewTransport(ft, path, replayserver.WithMode(replayserver.ModeRecord), replayserver.MaxBodySize(limit))
-
-	pr, pw := io.Pipe()
-	answered := make(chan struct{})
-	waited := make(chan bool, 1) // whether the writer gave up waiting for the answer
-	go func() {
-		pw.Write(bytes.Repeat([]byte("x"), size))
-		select {
-		case <-answered:
-			waited <- false
-		case <-time.After(10 * time.Second): // not a timing check: a guard against waiting for ever
-			waited <- true
-		}
-		pw.Close()
-	}()
-	req, err := http.NewRequest("POST", api.URL+"/upload", pr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.ContentLength = size
-	resp, err := rt.RoundTrip(req)
-	close(answered)
-	if <-waited {
-		t.Errorf("RoundTrip(POST, a stream of its ContentLength %d over the limit) did not return until the body ended; want the answer first, as from http.Transport", size)
-	}
-	if err != nil {
-		t.Fatalf("RoundTrip(POST, a stream of its ContentLength %d over the limit) error = %v", size, err)
-	}
-	got, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if want := fmt.Sprintf("read %d", size); resp.StatusCode != 200 || string(got) != want {
-		t.Errorf("RoundTrip(POST, a stream of its ContentLength %d over the limit) = %d %q, want 200 %q", size, resp.StatusCode, got, want)
-	}
+	fullduplex.Check(t, rt, api.URL+"/upload", size)
 }
 
 // NewTransport recording a request whose body is http.NoBody sends it

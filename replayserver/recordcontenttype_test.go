@@ -1,47 +1,13 @@
 package replayserver_test
 
 import (
-	"bufio"
 	"io"
-	"net"
-	"net/http"
 	"path/filepath"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/rawupstream"
 	"github.com/cassette-go/cassette/replayserver"
 )
-
-// earlyHints is an interim answer an upstream may send before its answer.
-const earlyHints = "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
-
-// closeDelimitedAfter starts an upstream that answers every request with
-// interim (interim answers, or nothing), then an answer whose body ends
-// when it closes the connection, and no Content-Type (as an HTTP/1.0
-// server, or a legacy one, answers), and returns its URL.
-func closeDelimitedAfter(t *testing.T, interim, body string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
-					return
-				}
-				io.WriteString(c, interim+"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"+body)
-			}()
-		}
-	}()
-	return "http://" + l.Addr().String()
-}
 
 // An answer the upstream sent without a Content-Type reaches the client
 // without one while recording (over HTTP/1.1 and HTTP/2), as replay sends
@@ -59,13 +25,13 @@ func TestRecordingAddsNoContentTypeTheUpstreamDidNotSend(t *testing.T) {
 		{"HTTP/2", "", []replayserver.Option{replayserver.TLS()}},
 		// ReverseProxy clears the header it was given once it passed on
 		// the 103.
-		{"HTTP/1.1 after a 103", earlyHints, nil},
-		{"HTTP/2 after a 103", earlyHints, []replayserver.Option{replayserver.TLS()}},
+		{"HTTP/1.1 after a 103", rawupstream.EarlyHints, nil},
+		{"HTTP/2 after a 103", rawupstream.EarlyHints, []replayserver.Option{replayserver.TLS()}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(replayserver.EnvMode, "")
 			lib := filepath.Join(t.TempDir(), "api")
-			up := closeDelimitedAfter(t, tc.interim, body)
+			up := rawupstream.CloseDelimited(t, tc.interim, body)
 			see := func(phase string, srv *replayserver.Server) {
 				t.Helper()
 				resp, err := srv.Client().Get(srv.URL + "/page")
