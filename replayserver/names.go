@@ -3,6 +3,8 @@ package replayserver
 import (
 	"net/http"
 	"net/url"
+
+	"github.com/cassette-go/cassette/internal/headerkey"
 )
 
 // This file is the memory of names: a test sends the same requests again
@@ -75,15 +77,17 @@ func (h *Handler) retryNames() {
 
 // nameKey returns the key of r in the memory of names, and whether r can
 // be remembered: a request without a body or a Range (which names read
-// whatever the rules say), named by rules that read no header, and read
-// by a server (RequestURI set: the scheme is in the key, as schemeOf reads
-// a header, the server's own address in the host) or sent by a client
+// whatever the rules say; a Range under any spelling of its key, as a
+// server reads req.Header["range"] a client set), named by rules that
+// read no header, and read by a server (RequestURI set: the scheme is in
+// the key, as schemeOf reads a header, the server's own address in the
+// host) or sent by a client
 // through NewTransport (its URL absolute, without user information, an
 // opaque part or a fragment, its context not that of a request a server
 // read: the name and target are then those of its scheme, host and
 // request URI).
 func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
-	if len(body) > 0 || h.namesReadHeaders || len(r.Header["Range"]) > 0 {
+	if len(body) > 0 || h.namesReadHeaders || len(headerkey.Values(r.Header, "Range")) > 0 {
 		return nameKey{}, false
 	}
 	var key nameKey

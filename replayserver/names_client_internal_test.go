@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+
+	"github.com/cassette-go/cassette/naming"
 )
 
 // TestMemoryOfNamesForClientRequests: requests sent through NewTransport
@@ -85,5 +87,38 @@ func TestMemoryOfNamesForClientRequests(t *testing.T) {
 	do(req, "4")
 	if after, _ := remembered(); after != before {
 		t.Errorf("the memory went from %d to %d names on requests it must not key", before, after)
+	}
+}
+
+// TestMemoryOfNamesClientRangeAnySpelling: a Range a client set under a
+// key not in canonical form (req.Header["range"], which Go sends as it is
+// and a server reads as Range) is part of the name, so such a request is
+// not remembered: the request of the same URL without it, sent before or
+// after, has another name.
+func TestMemoryOfNamesClientRangeAnySpelling(t *testing.T) {
+	t.Setenv(EnvMode, "")
+	path := itemsLibrary(t, 2)
+	const u = "http://api.example.com/items/1"
+	whole := func() *http.Request {
+		req, err := http.NewRequest("GET", u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	ranged := func() *http.Request {
+		req := whole()
+		req.Header["range"] = []string{"bytes=0-0"}
+		return req
+	}
+	for _, order := range [][]func() *http.Request{{whole, whole, ranged}, {ranged, ranged, whole}} {
+		h := NewTransport(t, path, Logf(func(string, ...any) {})).(*transport).h
+		for _, mk := range order {
+			req := mk()
+			want := naming.Name(req, nil, naming.Default()) // as a server names it
+			if got := h.lookup(req, nil).name; got != want {
+				t.Errorf("GET %s with header %v named %q, want %q", u, req.Header, got, want)
+			}
+		}
 	}
 }
