@@ -98,6 +98,10 @@ const serveExample = `
 	cassette serve -rules testdata/api-rules.json testdata/api
 `
 
+// ciWarning begins the replay server's warning of a mode that forwards
+// requests, asked for with WithMode (here -mode), while CI is set.
+const ciWarning = "replayserver: CI is set, and WithMode("
+
 // runServe runs "cassette serve".
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	c := newCmdline("cassette serve",
@@ -168,11 +172,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	logf := logTo(stderr)
+	asked := m // the mode -mode asked for, which the warning of CI names
 	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.MaxBodySize(int64(maxBody)), replayserver.Naming(rules.naming()),
 		replayserver.Logf(func(format string, args ...any) {
 			msg := fmt.Sprintf(format, args...)
 			if strings.Contains(msg, maxBodyAdvice) { // a body over the limit, not stored
 				msg = strings.TrimRight(msg, "\n") + maxBodyHint("cassette serve", maxBody)
+			}
+			if strings.HasPrefix(msg, ciWarning) {
+				// A forwarding mode in CI: -mode, not WithMode, which
+				// serve has not; its default mode is replay, not once.
+				msg = fmt.Sprintf("cassette serve: CI is set, and -mode %s forwards requests to the upstream all the same: only -mode replay (the default) and -mode once replay in CI. If this run is not meant to reach the API in CI, leave -mode %s out of the command CI runs", asked, asked)
 			}
 			if strings.HasPrefix(msg, "replayserver: naming: ") {
 				// A significant header redacted: the flag, not the option.
