@@ -85,16 +85,18 @@ func (h *Handler) retryNames() {
 // through NewTransport (its URL absolute, without user information, an
 // opaque part or a fragment, its context not that of a request a server
 // read: the name and target are then those of its scheme, host and
-// request URI).
+// request URI). A request NewTransport got is a client's, whatever its
+// RequestURI (one made with httptest.NewRequest keeps it when its URL is
+// changed; http.Transport never reads it): its URL names it.
 func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
 	if len(body) > 0 || h.namesReadHeaders || len(headerkey.Values(r.Header, "Range")) > 0 {
 		return nameKey{}, false
 	}
 	var key nameKey
 	switch u := r.URL; {
-	case r.RequestURI != "" && u.Host == "":
+	case r.RequestURI != "" && u.Host == "" && !h.forTransport:
 		key = nameKey{method: r.Method, host: r.Host, uri: r.RequestURI, scheme: schemeOf(r)}
-	case r.RequestURI == "" && u.Host != "" && u.Scheme != "" && u.User == nil && u.Opaque == "" && u.Fragment == "" && u.RawFragment == "" && (r.Host == "" || r.Host == u.Host) && r.Header[schemeHeader] == nil &&
+	case (r.RequestURI == "" || h.forTransport) && u.Host != "" && u.Scheme != "" && u.User == nil && u.Opaque == "" && u.Fragment == "" && u.RawFragment == "" && (r.Host == "" || r.Host == u.Host) && r.Header[schemeHeader] == nil &&
 		r.Context().Value(http.LocalAddrContextKey) == nil: // else sent from a server's handler, which isOwnAddress reads
 		key = nameKey{method: r.Method, host: u.Host, uri: u.RequestURI(), scheme: u.Scheme, client: true}
 	default:

@@ -122,3 +122,30 @@ func TestMemoryOfNamesClientRangeAnySpelling(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryOfNamesClientRequestURI: a request sent through NewTransport
+// is named by its URL, whatever its RequestURI says (http.Transport sends
+// the URL and never reads RequestURI): one made with httptest.NewRequest,
+// its URL then changed, is not named by the RequestURI it kept, nor shares
+// a remembered name with another of the same RequestURI.
+func TestMemoryOfNamesClientRequestURI(t *testing.T) {
+	t.Setenv(EnvMode, "")
+	path := itemsLibrary(t, 3)
+	h := NewTransport(t, path, Logf(func(string, ...any) {})).(*transport).h
+	for _, p := range []string{"/items/1", "/items/1", "/items/2", "/items/2"} {
+		// httptest.NewRequest("GET", "/", nil) with its URL changed:
+		// RequestURI "/" stays.
+		req := &http.Request{Method: "GET", URL: &url.URL{Path: p}, Host: "api.example.com", RequestURI: "/", Header: http.Header{}}
+		want := naming.Name(req, nil, naming.Default()) // as the URL goes on the wire
+		if got := h.lookup(req, nil).name; got != want {
+			t.Errorf("GET %s (RequestURI %q) named %q, want %q", p, req.RequestURI, got, want)
+		}
+	}
+	for _, p := range []string{"/items/1", "/items/2"} {
+		req := &http.Request{Method: "GET", URL: &url.URL{Scheme: "http", Host: "api.example.com", Path: p}, RequestURI: "/", Header: http.Header{}}
+		want := naming.Name(req, nil, naming.Default())
+		if got := h.lookup(req, nil).name; got != want {
+			t.Errorf("GET %s (RequestURI %q) named %q, want %q", req.URL, req.RequestURI, got, want)
+		}
+	}
+}
