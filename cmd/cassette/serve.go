@@ -235,9 +235,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 	// The mode asked for, as the start line says it: CASSETTE_MODE's,
 	// which overrides -mode, else -mode's.
-	asked := m
+	requested := m
 	if env := replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode)))); env != "" {
-		asked = env // NewHandler refused one that is no mode
+		requested = env // NewHandler refused one that is no mode
 	}
 	m = h.Mode()
 	// Whether every request is forwarded and recorded, so that one cut off
@@ -247,7 +247,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	recording := m == replayserver.ModeRerecord || ((m == replayserver.ModeRecord || m == replayserver.ModeOnce) && !h.Library().Exists())
 	cut, gaveUp, err := serveUntilDone(ctx, ln, h, stderr, "cassette serve", func(base string) {
 		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
-		fmt.Fprint(stdout, modeLine(asked, m, *upstream))
+		fmt.Fprint(stdout, modeLine(requested, m, *upstream))
 		if !rules.isDefault() {
 			fmt.Fprintf(stdout, "cassette: naming rules: %s\n", rules)
 		}
