@@ -559,8 +559,13 @@ func bufferBody(req *http.Request, limit int64, slow func(read int64)) (body []b
 	if limit > 0 && int64(len(body)) > limit {
 		if req.ContentLength > 0 {
 			// Its length, at most limit, is less than the body's: read on
-			// to tell how much more, as http.Transport does.
+			// to tell how much more, as http.Transport does, until the
+			// context ends, as above.
+			stop := context.AfterFunc(req.Context(), func() { req.Body.Close() })
 			rest, err := io.Copy(io.Discard, req.Body)
+			if !stop() {
+				return nil, nil, false, context.Cause(req.Context()) // closed once, then
+			}
 			req.Body.Close()
 			if err != nil {
 				return nil, nil, false, err
