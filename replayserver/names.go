@@ -34,6 +34,11 @@ type namedRequest struct {
 // of a test suite against one API, not a copy of a library of 100,000.
 const maxNames = 1 << 12
 
+// maxNameKey bounds the length of the host and request URI of a request
+// the memory keeps, so that maxNames bounds its size too: a longer one
+// (NewTransport takes URLs of any length) is named every time.
+const maxNameKey = 8 << 10
+
 // namesRetry is how many requests go by, once the memory of names was
 // dropped, before it is tried again: the requests that walked a large
 // library may be over, and the next ones (another test of the same
@@ -100,6 +105,9 @@ func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
 		r.Context().Value(http.LocalAddrContextKey) == nil: // else sent from a server's handler, which isOwnAddress reads
 		key = nameKey{method: r.Method, host: u.Host, uri: u.RequestURI(), scheme: u.Scheme, client: true}
 	default:
+		return nameKey{}, false
+	}
+	if len(key.host)+len(key.uri) > maxNameKey {
 		return nameKey{}, false
 	}
 	if h.namesOff.Load() {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/cassette-go/cassette/naming"
@@ -147,5 +148,33 @@ func TestMemoryOfNamesClientRequestURI(t *testing.T) {
 		if got := h.lookup(req, nil).name; got != want {
 			t.Errorf("GET %s (RequestURI %q) named %q, want %q", req.URL, req.RequestURI, got, want)
 		}
+	}
+}
+
+// TestMemoryOfNamesSkipsLongURLs: the memory is bounded in names
+// (maxNames), and a name kept for a URL of any length could hold much
+// memory (4096 URLs of 100 KB: 400 MB; a server's are bounded by its
+// header limit, NewTransport's by nothing): a request whose URL is longer
+// than maxNameKey is named every time, not remembered.
+func TestMemoryOfNamesSkipsLongURLs(t *testing.T) {
+	t.Setenv(EnvMode, "")
+	path := itemsLibrary(t, 2)
+	tr := NewTransport(t, path, Logf(func(string, ...any) {})).(*transport)
+	h := tr.h
+	long := "http://api.example.com/items/1?pad=" + strings.Repeat("x", maxNameKey)
+	for range 2 {
+		req, err := http.NewRequest("GET", long, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp, err := tr.RoundTrip(req); err == nil {
+			resp.Body.Close()
+		}
+	}
+	h.mu.Lock()
+	n := len(h.names)
+	h.mu.Unlock()
+	if n != 0 {
+		t.Errorf("after a request of a URL of %d bytes sent twice the memory holds %d names, want none", len(long), n)
 	}
 }
