@@ -97,18 +97,30 @@ func Redact(ex *library.Exchange) error {
 // secret fields in one line, or none, and never their values.
 func CheckLog(t testing.TB, c Case, logged []string) {
 	t.Helper()
+	var want []string
+	if c.Fields != "" {
+		want = []string{"GET ", "the secret field(s) " + c.Fields + " as sent", "BeforeSave", "Security"}
+	}
+	CheckLines(t, logged, c.Values, want)
+}
+
+// CheckLines checks that no line of logged holds any of values, and that
+// one line is on secret fields and says each of want, or none when want
+// is empty.
+func CheckLines(t testing.TB, logged, values, want []string) {
+	t.Helper()
 	var lines []string
 	for _, l := range logged {
 		if strings.Contains(l, "secret field") {
 			lines = append(lines, l)
 		}
-		for _, v := range c.Values {
+		for _, v := range values {
 			if strings.Contains(l, v) {
 				t.Errorf("a log line holds the secret %q: %s", v, l)
 			}
 		}
 	}
-	if c.Fields == "" {
+	if len(want) == 0 {
 		if len(lines) > 0 {
 			t.Errorf("logged %q, want no line on secret fields", lines)
 		}
@@ -117,9 +129,9 @@ func CheckLog(t testing.TB, c Case, logged []string) {
 	if len(lines) != 1 {
 		t.Fatalf("logged %d lines on secret fields, want 1: %q", len(lines), logged)
 	}
-	for _, want := range []string{"GET ", "the secret field(s) " + c.Fields + " as sent", "BeforeSave", "Security"} {
-		if !strings.Contains(lines[0], want) {
-			t.Errorf("logged %q, want it to say %q", lines[0], want)
+	for _, w := range want {
+		if !strings.Contains(lines[0], w) {
+			t.Errorf("logged %q, want it to say %q", lines[0], w)
 		}
 	}
 }
