@@ -115,7 +115,7 @@ func CheckLines(t testing.TB, logged, values, want []string) {
 			lines = append(lines, l)
 		}
 		for _, v := range values {
-			if strings.Contains(l, v) {
+			if v != "" && strings.Contains(l, v) {
 				t.Errorf("a log line holds the secret %q: %s", v, l)
 			}
 		}
