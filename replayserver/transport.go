@@ -57,7 +57,11 @@ import (
 // already ended gets its error, as from [http.Transport]: no cassette
 // answers it, nor counts as used. The context's error is, as from
 // [http.Transport], [context.Cause] of it: the cause the context was
-// ended with, if one was given.
+// ended with, if one was given. A request http.Transport refuses to send
+// (a header or trailer field whose name is no token or whose value holds
+// a control character, a method that is no token, a scheme other than
+// http and https, a URL without a host) gets the error http.Transport
+// gives it, in every mode: no cassette answers it, nor counts as used.
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
@@ -114,6 +118,14 @@ func noURL(req *http.Request) error {
 }
 
 func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
+	if err := unsendable(req); err != nil {
+		// Refused as http.Transport refuses it, having closed its body:
+		// neither named, nor answered, nor sent.
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
 	h := tr.h
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
 		// With the caller's body as it comes (see serveCassette),
