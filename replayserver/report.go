@@ -289,11 +289,17 @@ func (h *Handler) otherRedaction(r *http.Request, target *url.URL, body []byte, 
 // bodyPreview is how much of a body a report shows.
 const bodyPreview = 512
 
-// writeRequest writes the request as received: its headers, sorted, and
-// the start of its body. A body over limit (when limit > 0) is body, what
+// writeRequest writes the request as received: its headers, sorted
+// ("none" without any), and the start of its body. A body over limit (when limit > 0) is body, what
 // was read of it, as sent (gzip is not decoded from a part).
 func writeRequest(b *strings.Builder, r *http.Request, body []byte, limit int64) {
-	b.WriteString("  request headers:\n")
+	if len(r.Header) == 0 {
+		// As "request body: none": a heading followed by nothing reads
+		// as a report cut short.
+		b.WriteString("  request headers: none\n")
+	} else {
+		b.WriteString("  request headers:\n")
+	}
 	keys := make([]string, 0, len(r.Header))
 	for k := range r.Header {
 		keys = append(keys, k)

@@ -1,0 +1,34 @@
+package replayserver_test
+
+import (
+	"errors"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/replayserver"
+)
+
+// TestMissReportSaysWhenNoHeaders: a request without any header (as one
+// sent in process through NewTransport, which Go's client gives no
+// User-Agent or Accept-Encoding) is reported with "request headers: none",
+// as a request without a body is with "request body: none", rather than
+// with a heading followed by nothing.
+func TestMissReportSaysWhenNoHeaders(t *testing.T) {
+	t.Setenv(replayserver.EnvMode, "")
+	path := writeLibrary(t, filepath.Join(t.TempDir(), "api"), "api.example.com", "/x")
+	rt := replayserver.NewTransport(t, path)
+	req, err := http.NewRequest(http.MethodGet, "http://api.example.com/y", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rt.RoundTrip(req)
+	var miss *replayserver.MissError
+	if !errors.As(err, &miss) {
+		t.Fatalf("RoundTrip(GET /y) error = %v, want a *MissError", err)
+	}
+	if !strings.Contains(miss.Report, "\n  request headers: none\n") {
+		t.Errorf("RoundTrip(GET /y) report does not say the request has no headers:\n%s", miss.Report)
+	}
+}
