@@ -71,8 +71,8 @@ func Default() Rules {
 			// API keys of well-known APIs: GitLab's private_token,
 			// ipstack's (and others') access_key, Azure's and the NYT's
 			// api-key, auth_token, OpenWeatherMap's appid (but for a
-			// number: see KeptID).
-			"private_token", "access_key", "api-key", "auth_token", "appid",
+			// number: see KeptID), the Firebase Realtime Database's auth.
+			"private_token", "access_key", "api-key", "auth_token", "appid", "auth",
 			// OAuth's token requests (forms): a refresh token, an OpenID
 			// ID token, a JWT bearer assertion (RFC 7523), PKCE's verifier.
 			"refresh_token", "id_token", "assertion", "client_assertion", "code_verifier",

@@ -51,6 +51,8 @@ func TestURL(t *testing.T) {
 			"OpenWeatherMap's appid"},
 		{"https://h/v1?access_key=a&api-key=b&auth_token=c", "https://h/v1?access_key=REDACTED&api-key=REDACTED&auth_token=REDACTED",
 			"other API keys of well-known APIs"},
+		{"https://demo.firebaseio.com/users/ada.json?auth=eyJhbGciOiJSUzI1NiJ9.e30.c2ln&print=pretty", "https://demo.firebaseio.com/users/ada.json?auth=REDACTED&print=pretty",
+			"the Firebase Realtime Database's auth (an ID token or the database secret)"},
 		{"https://api.steampowered.com/ISteamNews/GetNewsForApp/v2/?appid=440&count=3", "https://api.steampowered.com/ISteamNews/GetNewsForApp/v2/?appid=440&count=3",
 			"a number in appid is an application's id (Steam's game), no key: redacted, two games shared a cassette"},
 		{"https://h/v1?AppID=123456&appid=12ab", "https://h/v1?AppID=123456&appid=REDACTED",

@@ -210,7 +210,7 @@ func hasSuffixFold(s, suffix string) bool {
 // nameWords are words of which each secret member name (see
 // secretMembers and genericMembers) holds one, in lower case: a body
 // that holds none, in any case, has no secret field.
-var nameWords = []string{"token", "key", "secret", "sig", "passw", "assertion", "verifier", "credential", "appid"}
+var nameWords = []string{"token", "key", "secret", "sig", "passw", "assertion", "verifier", "credential", "appid", "auth"}
 
 // wordsAt lists, for each byte in either case, the words of nameWords
 // that start with it.

@@ -37,6 +37,7 @@ func TestFields(t *testing.T) {
 		{"nested, twice, once", "application/vnd.api+json", "", `{"a":{"secret":"x1"},"b":[{"secret":"x2"}]}`, []string{"secret"}},
 		{"empty, REDACTED and masked values", "application/json", "", `{"access_token":"","refresh_token":"REDACTED","client_secret":"****"}`, nil},
 		{"a form's secrets, by whole name", "application/x-www-form-urlencoded", "", "Refresh-Token=r1&client_secret=s1&password=p1&token=tok_9f8e7d6c5b4a3f2e1d", []string{"Refresh-Token", "client_secret", "password", "token"}},
+		{"Firebase's auth when shaped like a token, not a scheme's name", "application/json", "", `{"a":{"auth":"basic"},"b":{"auth":"AIzaSyD3kQ9xW2vB7nM4pL8rT1"}}`, []string{"auth"}},
 		{"a form's pagination tokens", "application/x-www-form-urlencoded", "", "next_page_token=CiAKGjBpNDd2Nmp2bW1hZGVmZw&pageToken=Q2lBS0dqQnBORGQy&continuation_token=eyJvZmZzZXQiOjUwfQ&key=color", nil},
 		{"other tools' placeholders", "application/json", "", `{"access_token":"[FILTERED]","refresh_token":"<REDACTED>","id_token":"[REDACTED]","client_secret":"***FILTERED***","api_key":"<API_KEY>","token":"{{token}}","password":"FILTERED","secret":"redacted","session_token":"xxxx","auth_token":"{{ TOKEN }}","private_key":"(hidden)"}`, nil},
 		{"placeholders in a form", "application/x-www-form-urlencoded", "", "access_token=%5BFILTERED%5D&client_secret=%3CCLIENT_SECRET%3E&password=xxxxxxxx", nil},

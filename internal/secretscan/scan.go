@@ -253,9 +253,9 @@ var secretMembers = func() map[string]bool {
 // genericMembers are the secret members whose names mean other things in
 // JSON too (Consul's KV "Key", an Elasticsearch bucket's "key", a "token"
 // of a parser, an application's id in "appId": com.example.app, Algolia's
-// and Firebase's): their values are findings only when shaped like a
-// token (see tokenShaped).
-var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true, "assertion": true, "appid": true}
+// and Firebase's, an "auth" that names a scheme: "basic"): their values
+// are findings only when shaped like a token (see tokenShaped).
+var genericMembers = map[string]bool{"key": true, "token": true, "sig": true, "signature": true, "assertion": true, "appid": true, "auth": true}
 
 // memberKey is the JSON member name k in lower case without "_" and "-":
 // client_token, clientToken and Client-Token are one.
