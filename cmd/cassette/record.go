@@ -174,7 +174,11 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			logf("cassette record: %s", significantWarning(k))
 		}
 	}
-	p, err := recorder.NewProxy(*upstream, lib, recorder.Logf(logf), redaction,
+	self := baseURL(ln.Addr())
+	p, err := recorder.NewProxy(*upstream, lib, redaction,
+		recorder.Logf(func(format string, args ...any) {
+			logf("%s", awayAdvice(fmt.Sprintf(format, args...), "cassette record", self))
+		}),
 		recorder.MaxBodySize(int64(maxBody)), recorder.Naming(rules.naming()),
 		recorder.OnUnanswered(func(error) { // logged too
 			mu.Lock()

@@ -172,7 +172,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 
 	logf := logTo(stderr)
-	asked := m // the mode -mode asked for, which the warning of CI names
+	var self string // the server's URL, once it listens
+	asked := m      // the mode -mode asked for, which the warning of CI names
 	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.MaxBodySize(int64(maxBody)), replayserver.Naming(rules.naming()),
 		replayserver.Logf(func(format string, args ...any) {
 			msg := fmt.Sprintf(format, args...)
@@ -188,7 +189,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				// A significant header redacted: the flag, not the option.
 				msg = strings.Replace(msg, "with "+noDefaultRedaction, "with -no-redact", 1)
 			}
-			logf("%s", msg)
+			logf("%s", awayAdvice(msg, "cassette serve", self))
 		})}
 	if *upstream != "" {
 		opts = append(opts, replayserver.Upstream(*upstream))
@@ -220,6 +221,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok {
 		return exitError // before anything is served, recorded or written
 	}
+	self = baseURL(ln.Addr()) // before anything is logged from the server's goroutines
 	h, err := replayserver.NewHandler(path, opts...)
 	if err != nil {
 		ln.Close()
