@@ -226,11 +226,14 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 	case samePath && m.found == "" && !tunnel:
 		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +
 			"name: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a body rule such as\n" +
-			"naming.JSONBodyWithout or naming.FormBodyWithout (and the same rules recording), then record once\n" +
+			"naming.JSONBodyWithout or naming.FormBodyWithout (and the same rules recording; cassette serve\n" +
+			"and record: -ignore-query KEY, -header NAME, -body TYPE=json-without:NAME or -body\n" +
+			"TYPE=form-without:NAME), then record once\n" +
 			"more (CASSETTE_MODE=rerecord): a cassette keeps the name it was recorded under.\n")
 		if multipartWithoutRule(r, h.cfg.rules.For(r)) {
 			b.WriteString("a multipart body's boundary is new on every run: name it by its parts with the body rule\n" +
-				"naming.MultipartBody (naming.Rules{Bodies: map[string]naming.BodyRule{\"multipart/*\": naming.MultipartBody}}).\n")
+				"naming.MultipartBody (naming.Rules{Bodies: map[string]naming.BodyRule{\"multipart/*\": naming.MultipartBody}};\n" +
+				"cassette serve and record: -body 'multipart/*=multipart').\n")
 		}
 	}
 	if tunnel && forwarded.HandOver(r) != "" {
