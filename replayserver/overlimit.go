@@ -112,10 +112,11 @@ func writeOverLimit(b *strings.Builder, limit int64, named bool) {
 		return
 	}
 	fmt.Fprintf(b, "\nthe request body is larger than the %s limit (replayserver.MaxBodySize), and recording stores\n"+
-		"no exchange with a body over the limit (it is forwarded, not stored): no cassette holds this\n"+
-		"request, and its body was not read whole to name it. To replay it, raise the limit with\n"+
-		"replayserver.MaxBodySize (cassette serve: -max-body-size), recording and replaying alike, and\n"+
-		"record it again; or leave the body out of the name with the body rule naming.IgnoreBody.\n", bytesize.Format(limit))
+		"no exchange with a body over the limit (it is forwarded, not stored): no cassette recorded with\n"+
+		"this limit holds this request, and its body was not read whole to name it. A library recorded\n"+
+		"with a larger limit may: replay it with the limit it was recorded with. To record it, raise the\n"+
+		"limit with replayserver.MaxBodySize (cassette serve: -max-body-size), recording and replaying\n"+
+		"alike, and record it again; or leave the body out of the name with the body rule naming.IgnoreBody.\n", bytesize.Format(limit))
 }
 
 // drained reads the rest of r's body, over [MaxBodySize], of which read was

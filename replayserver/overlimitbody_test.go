@@ -124,8 +124,9 @@ func TestReplayARequestBodyOverTheLimit(t *testing.T) {
 		{"the body is part of the name: a miss says why", "/other", false, []string{
 			"name:    unknown: its body is part of it, and over the limit",
 			"the request body is larger than the 1 KiB limit (replayserver.MaxBodySize)",
-			"no cassette holds this",
-			"raise the limit with\nreplayserver.MaxBodySize (cassette serve: -max-body-size)",
+			"no cassette recorded with\nthis limit holds this request",
+			"replay it with the limit it was recorded with",
+			"raise the\nlimit with replayserver.MaxBodySize (cassette serve: -max-body-size)",
 			"naming.IgnoreBody",
 		}},
 		{"the name leaves the body out, but no cassette has it: a miss says the body is over the limit too", "/upload?v=2", false, []string{

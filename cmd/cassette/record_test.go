@@ -836,7 +836,7 @@ func TestServeRequestBodyOverTheLimit(t *testing.T) {
 		}
 		got, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		for _, want := range []string{"larger than the 1 KiB limit (replayserver.MaxBodySize)", "no cassette holds this", "-max-body-size"} {
+		for _, want := range []string{"larger than the 1 KiB limit (replayserver.MaxBodySize)", "no cassette recorded with\nthis limit holds this request", "replay it with the limit it was recorded with", "-max-body-size"} {
 			if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(got), want) {
 				t.Errorf("POST /upload of 1 MiB = %d, body lacks %q:\n%s", resp.StatusCode, want, got)
 			}
