@@ -34,9 +34,11 @@ type namedRequest struct {
 // of a test suite against one API, not a copy of a library of 100,000.
 const maxNames = 1 << 12
 
-// maxNameKey bounds the length of the host and request URI of a request
-// the memory keeps, so that maxNames bounds its size too: a longer one
-// (NewTransport takes URLs of any length) is named every time.
+// maxNameKey bounds the length of the method, host and request URI of a
+// request the memory keeps (and of the RawPath of a client's URL, which
+// the memory keeps a copy of), so that maxNames bounds its size too: a
+// longer one (NewTransport takes methods and URLs of any length) is named
+// every time.
 const maxNameKey = 8 << 10
 
 // namesRetry is how many requests go by, once the memory of names was
@@ -107,7 +109,13 @@ func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
 	default:
 		return nameKey{}, false
 	}
-	if len(key.host)+len(key.uri) > maxNameKey {
+	size := len(key.method) + len(key.host) + len(key.uri)
+	if key.client {
+		// The URL the memory keeps holds a RawPath its request URI
+		// leaves out when it is no encoding of its Path.
+		size += len(r.URL.RawPath)
+	}
+	if size > maxNameKey {
 		return nameKey{}, false
 	}
 	if h.namesOff.Load() {

@@ -178,3 +178,40 @@ func TestMemoryOfNamesSkipsLongURLs(t *testing.T) {
 		t.Errorf("after a request of a URL of %d bytes sent twice the memory holds %d names, want none", len(long), n)
 	}
 }
+
+// TestMemoryOfNamesSkipsLongMethodsAndRawPaths: the bound of the memory
+// on what it keeps of a request counted its host and request URI only.
+// NewTransport takes a method of any length that is a token (4096 methods
+// of 100 KB: 400 MB kept in keys), and a URL whose RawPath is no encoding
+// of its Path, which its request URI leaves out but the URL the memory
+// keeps holds: such a request is named every time, not remembered.
+func TestMemoryOfNamesSkipsLongMethodsAndRawPaths(t *testing.T) {
+	t.Setenv(EnvMode, "")
+	path := itemsLibrary(t, 2)
+	tr := NewTransport(t, path, Logf(func(string, ...any) {})).(*transport)
+	h := tr.h
+	for _, tc := range []struct {
+		name   string
+		modify func(r *http.Request)
+	}{
+		{"a long method", func(r *http.Request) { r.Method = strings.Repeat("X", maxNameKey+1) }},
+		{"a long RawPath that is no encoding of Path", func(r *http.Request) { r.URL.RawPath = "/" + strings.Repeat("x", maxNameKey) }},
+	} {
+		for range 2 {
+			req, err := http.NewRequest("GET", "http://api.example.com/items/1", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.modify(req)
+			if resp, err := tr.RoundTrip(req); err == nil {
+				resp.Body.Close()
+			}
+		}
+		h.mu.Lock()
+		n := len(h.names)
+		h.mu.Unlock()
+		if n != 0 {
+			t.Errorf("after a request with %s sent twice the memory holds %d names, want none", tc.name, n)
+		}
+	}
+}
