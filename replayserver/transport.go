@@ -61,7 +61,9 @@ import (
 // (a header or trailer field whose name is no token or whose value holds
 // a control character, a method that is no token, a scheme other than
 // http and https, a URL without a host) gets the error http.Transport
-// gives it, in every mode: no cassette answers it, nor counts as used.
+// gives it, in every mode, also when the field is one of the replay
+// server's own headers, which http.Transport would send: no cassette
+// answers it, nor counts as used.
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
@@ -85,6 +87,16 @@ var _ http.RoundTripper = (*transport)(nil)
 func (tr *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.URL == nil {
 		return nil, noURL(req)
+	}
+	if err := unsendable(req); err != nil {
+		// Refused as http.Transport refuses it, having closed its body:
+		// neither named, nor answered, nor sent. Checked before the
+		// replay server's own headers are dropped: http.Transport
+		// sends them, and refuses them as any other.
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
 	}
 	out := req
 	if ownheader.Has(req.Header) {
@@ -118,14 +130,6 @@ func noURL(req *http.Request) error {
 }
 
 func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
-	if err := unsendable(req); err != nil {
-		// Refused as http.Transport refuses it, having closed its body:
-		// neither named, nor answered, nor sent.
-		if req.Body != nil {
-			req.Body.Close()
-		}
-		return nil, err
-	}
 	h := tr.h
 	if h.mode == ModePassthrough || h.mode == ModeRerecord {
 		// With the caller's body as it comes (see serveCassette),

@@ -42,6 +42,11 @@ func TestTransportRefusesWhatHTTPTransportRefuses(t *testing.T) {
 		{"method with a space", func(r *http.Request) { r.Method = "GE T" }},
 		{"scheme ftp", func(r *http.Request) { r.URL.Scheme = "ftp" }},
 		{"no host", func(r *http.Request) { r.URL.Host = "" }},
+		// The replay server's own headers, which NewTransport drops, are
+		// sent by http.Transport, which refuses them as any other.
+		{"own header value with a line break", func(r *http.Request) { r.Header["X-Cassette-Host"] = []string{"a\r\nInjected: 1"} }},
+		{"own header value with a line break, key in lower case", func(r *http.Request) { r.Header["x-cassette-scheme"] = []string{"https\n"} }},
+		{"own trailer value with a NUL", func(r *http.Request) { r.Trailer = http.Header{"X-Cassette-Secret": {"1\x00"}} }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			newReq := func() (*http.Request, *closeCount) {
