@@ -48,7 +48,8 @@
 // (forwarded, nothing stored). The environment variable CASSETTE_MODE, when
 // set, overrides it. In replay mode (and once without -upstream, or with
 // the environment variable CI set) a library that does not exist is an
-// error (exit status 1) that gives the serve commands that record it. In record and rerecord modes an exchange whose
+// error (exit status 1) that gives the serve commands that record it (to
+// run with CASSETTE_MODE unset, when it is set: it overrides -mode). In record and rerecord modes an exchange whose
 // request or response body is larger than -max-body-size (a number of
 // bytes, or 512KiB, 64MiB, 1GiB, 100MB; 64MiB by default, 0 for no limit)
 // is forwarded but not stored, and the log says so, naming the flag; serve

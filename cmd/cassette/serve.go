@@ -478,9 +478,15 @@ func statusText(code int) string {
 
 // noLibrary is what serve says of a library at path that does not exist
 // and that its mode does not record: replay, or once without -upstream or
-// with the environment variable CI set.
+// with the environment variable CI set. With CASSETTE_MODE set, which
+// overrides -mode, it says to run the commands it gives without it.
 func noLibrary(path string) string {
 	msg := fmt.Sprintf("cassette serve: %v: %s\n", replayserver.ErrNoLibrary, path)
+	if env := strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode))); env != "" {
+		// CASSETTE_MODE overrides -mode: the commands below, run in
+		// this environment, would replay again.
+		msg += fmt.Sprintf("\twith the environment variable %s unset (%s=%s overrides -mode):\n", replayserver.EnvMode, replayserver.EnvMode, env)
+	}
 	if v := strings.TrimSpace(os.Getenv(replayserver.EnvCI)); v != "" && !strings.EqualFold(v, "false") && v != "0" {
 		// As replayserver reads CI.
 		return msg + fmt.Sprintf("\tto record it: cassette serve -mode record -upstream URL %s (-mode once records nothing while the environment variable %s is set)\n", path, replayserver.EnvCI)
