@@ -293,12 +293,13 @@ func (h *Handler) otherRedaction(r *http.Request, target *url.URL, body []byte, 
 const bodyPreview = 512
 
 // writeRequest writes the request as received: its headers, sorted
-// ("none" without any), and the start of its body. A body over limit (when limit > 0) is body, what
+// ("none" without any value), and the start of its body. A body over limit (when limit > 0) is body, what
 // was read of it, as sent (gzip is not decoded from a part).
 func writeRequest(b *strings.Builder, r *http.Request, body []byte, limit int64) {
-	if len(r.Header) == 0 {
+	if !hasValues(r.Header) {
 		// As "request body: none": a heading followed by nothing reads
-		// as a report cut short.
+		// as a report cut short (also for keys without values, which
+		// http.Transport sends as no field).
 		b.WriteString("  request headers: none\n")
 	} else {
 		b.WriteString("  request headers:\n")
@@ -341,6 +342,16 @@ func writeRequest(b *strings.Builder, r *http.Request, body []byte, limit int64)
 	default:
 		fmt.Fprintf(b, "  request body:\n%s", indent(string(body), "    "))
 	}
+}
+
+// hasValues reports whether h holds a value under any key.
+func hasValues(h http.Header) bool {
+	for _, vv := range h {
+		if len(vv) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // quotedIfControl returns s, quoted when it holds a control character, a
