@@ -60,7 +60,9 @@ import (
 // ended with, if one was given. A request http.Transport refuses to send
 // (a header or trailer field whose name is no token or whose value holds
 // a control character, a method that is no token, a scheme other than
-// http and https, a URL without a host) gets the error http.Transport
+// http and https, a URL without a host, a body not as long as its
+// ContentLength says, an http:// request with a ContentLength and no
+// body) gets the error http.Transport
 // gives it, in every mode, also when the field is one of the replay
 // server's own headers, which http.Transport would send: no cassette
 // answers it, nor counts as used.
@@ -192,8 +194,19 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		}
 		body, over = b, o
 	}
+	// A body not as long as its ContentLength says is the caller's
+	// mistake, which http.Transport refuses to send: neither answered
+	// nor a miss (in record mode, a request forwarded gets that error
+	// from the recorder).
+	lenErr := lengthMismatch(req, body, over)
+	if lenErr != nil && h.mode != ModeRecord {
+		return nil, lenErr
+	}
 	m, named := h.lookupBody(req, body, over)
 	if m.found != "" && !(h.mode == ModeRecord && h.isRecorded(m.found)) {
+		if lenErr != nil {
+			return nil, lenErr
+		}
 		if ex, ok := h.take(&m); ok {
 			if over {
 				// Answered in process: the rest of the body, which no

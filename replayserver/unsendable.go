@@ -10,7 +10,8 @@ import (
 // anything, for a request it refuses (see net/http's Transport.roundTrip):
 // a header or trailer field whose name is no token or whose value holds
 // a control character other than a tab, a scheme other than http and
-// https, a method that is no token, a URL without a host. NewTransport
+// https, a method that is no token, a URL without a host, and an http://
+// request with a ContentLength but no body. NewTransport
 // stands in for http.Transport, so it refuses them too, with the same
 // error: answered from a cassette, a test replaying in process would pass
 // with a request the real API never gets. nil for a request it sends.
@@ -33,7 +34,23 @@ func unsendable(req *http.Request) error {
 	if req.URL.Host == "" {
 		return errors.New("http: no Host in request URL")
 	}
+	if req.URL.Scheme == "http" && req.Body == nil && req.ContentLength != 0 {
+		// A length with no body to send, which http.Transport refuses
+		// over HTTP/1.1, as it sends an http:// request (over HTTP/2, to
+		// an https:// URL, it goes as a request without a body).
+		return fmt.Errorf("http: Request.ContentLength=%d with nil Body", req.ContentLength)
+	}
 	return nil
+}
+
+// lengthMismatch returns the error http.Transport gives a request whose
+// body, read whole, is not as long as its ContentLength says (0 or -1:
+// unknown); nil when it is, or was not read whole (over is true).
+func lengthMismatch(req *http.Request, body []byte, over bool) error {
+	if over || req.ContentLength <= 0 || req.Body == nil || req.Body == http.NoBody || int64(len(body)) == req.ContentLength {
+		return nil
+	}
+	return fmt.Errorf("http: ContentLength=%d with Body length %d", req.ContentLength, len(body))
 }
 
 // invalidField describes the first field of h that HTTP forbids, as
