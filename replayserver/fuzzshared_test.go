@@ -62,8 +62,13 @@ func FuzzSharedByItsInputs(f *testing.F) {
 	f.Cleanup(toUp.CloseIdleConnections)
 	srv := replayserver.New(f, recorded, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL), replayserver.UpstreamTransport(toUp))
 	c := &http.Client{Transport: replayserver.NewTransport(f, replayed)}
+	// What http.Transport refuses before it dials, which the transport
+	// refuses too, with its error: one that would dial gets errDialed.
+	errDialed := errors.New("dialed")
+	ref := &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) { return nil, errDialed }}
 	f.Add("/a")
 	f.Add("/b?x=1")
+	f.Add("@") // http://api.example.com@: a user name, no host
 	f.Fuzz(func(t *testing.T, p string) {
 		if strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 			// A query holding them is sent as it is, in a request line
@@ -75,10 +80,30 @@ func FuzzSharedByItsInputs(f *testing.F) {
 				continue // no request
 			}
 			cl := srv.Client()
+			var refused error // http.Transport's error for a request it does not send
 			if !strings.HasPrefix(u, srv.URL) {
 				cl = c
+				req, err := http.NewRequest(http.MethodGet, u, nil)
+				if err != nil {
+					t.Fatalf("GET %s: %v", u, err)
+				}
+				if _, err := ref.RoundTrip(req); !errors.Is(err, errDialed) {
+					refused = err
+				}
 			}
 			resp, err := cl.Get(u)
+			if refused != nil {
+				// As http.Transport refuses it (a URL without a host), the
+				// transport does, with its error (see
+				// TestTransportRefusesWhatHTTPTransportRefuses).
+				if resp != nil {
+					resp.Body.Close()
+				}
+				if err == nil || !strings.Contains(err.Error(), refused.Error()) {
+					t.Fatalf("GET %s: error %v, want http.Transport's %q", u, err, refused)
+				}
+				continue
+			}
 			if err != nil {
 				if cl == c && errors.Is(err, replayserver.ErrNoMatch) {
 					continue // a miss through the transport
@@ -88,7 +113,9 @@ func FuzzSharedByItsInputs(f *testing.F) {
 					// the server's address a user name): srv.Client() fails
 					// it at once (see TestClientRefusesAHostGoRefuses). Only
 					// srv.Client(): the transport replays in process, where
-					// no client refuses a host, and answers every request.
+					// no connection is made, so no client refuses a host
+					// once it is dialed, and answers every request it does
+					// not refuse before dialing, as http.Transport.
 					continue
 				}
 				t.Fatalf("GET %s: %v", u, err)
