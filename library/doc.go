@@ -175,5 +175,7 @@
 // the desktop.ini and Thumbs.db that Windows Explorer writes are ignored
 // (see [IgnoredFile]).
 //
-// Errors name the file and, for syntax and type errors, the line.
+// Errors name the file and, for syntax and type errors and values that do
+// not decode (invalid base64, a latency that is no duration, a duplicate or
+// invalid cassette name), the line.
 package library

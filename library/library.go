@@ -163,7 +163,7 @@ func (l *Library) Exists() bool {
 
 // Load reads and validates the whole library (every cassette file of a
 // directory library). It returns the first error, naming the file and, for
-// syntax errors, the line.
+// syntax errors and values that do not decode, the line.
 func (l *Library) Load() error {
 	if !l.dir {
 		l.mu.Lock()

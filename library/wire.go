@@ -224,13 +224,13 @@ func fromWireExchange(w *wireExchange) (Exchange, error) {
 	}
 	if w.Latency != "" {
 		if ex.Latency, err = time.ParseDuration(w.Latency); err != nil {
-			return Exchange{}, fmt.Errorf("latency %q: not a duration like \"12.5ms\"", w.Latency)
+			return Exchange{}, &valueError{w.Latency, fmt.Errorf("latency %q: not a duration like \"12.5ms\"", w.Latency)}
 		}
 	}
 	if w.RecordedAt != "" {
 		t, err := time.Parse(time.RFC3339Nano, w.RecordedAt)
 		if err != nil {
-			return Exchange{}, fmt.Errorf("recorded_at %q: not an RFC 3339 time like \"2006-01-02T15:04:05Z\"", w.RecordedAt)
+			return Exchange{}, &valueError{w.RecordedAt, fmt.Errorf("recorded_at %q: not an RFC 3339 time like \"2006-01-02T15:04:05Z\"", w.RecordedAt)}
 		}
 		ex.RecordedAt = t.UTC()
 	}
@@ -259,7 +259,7 @@ func fromWireBody(body, encoding string) ([]byte, error) {
 			// Accept what a hand editor may paste: no padding.
 			var err2 error
 			if b, err2 = base64.RawStdEncoding.DecodeString(body); err2 != nil {
-				return nil, fmt.Errorf("body: invalid base64: %v", err)
+				return nil, &valueError{body, fmt.Errorf("body: invalid base64: %v", err)}
 			}
 		}
 		if len(b) == 0 {
