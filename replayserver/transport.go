@@ -61,8 +61,10 @@ import (
 // (a header or trailer field whose name is no token or whose value holds
 // a control character, a method that is no token, a scheme other than
 // http and https, a URL without a host, a body not as long as its
-// ContentLength says, an http:// request with a ContentLength and no
-// body) gets the error http.Transport
+// ContentLength says, over [MaxBodySize] too when more than that length
+// was read, whose rest is then read to count it, an http:// request with
+// a ContentLength and no body) gets
+// the error http.Transport
 // gives it, in every mode, also when the field is one of the replay
 // server's own headers, which http.Transport would send: no cassette
 // answers it, nor counts as used.
@@ -210,8 +212,15 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		if ex, ok := h.take(&m); ok {
 			if over {
 				// Answered in process: the rest of the body, which no
-				// connection waits to carry, is not read.
-				req.Body.Close()
+				// connection waits to carry, is not read, unless what
+				// was read is already longer than its ContentLength:
+				// then it is read to count it, as http.Transport counts
+				// what it sends, for its error, and the cassette's
+				// exchange is given back.
+				if err := h.overLength(req, body); err != nil {
+					h.untake(&m)
+					return nil, err
+				}
 			}
 			resp, err := h.responseFor(req, ex, m.found, m.reply)
 			if err != nil {
@@ -240,7 +249,12 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 		return tr.forward(req, withBody(req, body))
 	}
 	if over {
-		req.Body.Close()
+		// A body already longer than its ContentLength says gets
+		// http.Transport's error rather than a miss, as one read whole
+		// does (see lengthMismatch).
+		if err := h.overLength(req, body); err != nil {
+			return nil, err
+		}
 	}
 	miss := h.missError(req, body, over, m)
 	h.logf("%s", miss.Report)

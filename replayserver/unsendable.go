@@ -1,9 +1,12 @@
 package replayserver
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/cassette-go/cassette/internal/slowbody"
 )
 
 // unsendable returns the error http.Transport returns, before it sends
@@ -51,6 +54,34 @@ func lengthMismatch(req *http.Request, body []byte, over bool) error {
 		return nil
 	}
 	return fmt.Errorf("http: ContentLength=%d with Body length %d", req.ContentLength, len(body))
+}
+
+// overLength closes req's body, over [MaxBodySize], of which read was
+// read, and returns nil, unless read is longer than its ContentLength
+// says: then it reads the rest first, to count it as http.Transport
+// counts the body it sends, and returns the error http.Transport gives
+// it (see lengthMismatch), or the body's own error. A body whose length
+// is unknown, or not yet passed, is not read further: one shorter than
+// its length is not found. The body is closed once, as http.Transport
+// closes it; one that has not ended when req's context ends is closed
+// then, and the context's cause returned.
+func (h *Handler) overLength(req *http.Request, read []byte) error {
+	if req.ContentLength <= 0 || int64(len(read)) <= req.ContentLength {
+		req.Body.Close()
+		return nil
+	}
+	stop := context.AfterFunc(req.Context(), func() { req.Body.Close() })
+	n, err := slowbody.Discard(req.Body, slowbody.After, func(n int64) {
+		h.logf("replayserver: %s", slowbody.Message(req.Method+" "+h.redact.URL(req.URL).String(), slowbody.After, int64(len(read))+n))
+	})
+	if !stop() {
+		return context.Cause(req.Context())
+	}
+	req.Body.Close()
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("http: ContentLength=%d with Body length %d", req.ContentLength, int64(len(read))+n)
 }
 
 // invalidField describes the first field of h that HTTP forbids, as
