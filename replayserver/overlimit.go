@@ -116,7 +116,8 @@ func writeOverLimit(b *strings.Builder, limit int64, named bool) {
 		"this limit holds this request, and its body was not read whole to name it. A library recorded\n"+
 		"with a larger limit may: replay it with the limit it was recorded with. To record it, raise the\n"+
 		"limit with replayserver.MaxBodySize (cassette serve: -max-body-size), recording and replaying\n"+
-		"alike, and record it again; or leave the body out of the name with the body rule naming.IgnoreBody.\n", bytesize.Format(limit))
+		"alike, and record it again; or leave the body out of the name with the body rule naming.IgnoreBody\n"+
+		"(cassette serve and record: -body TYPE=ignore).\n", bytesize.Format(limit))
 }
 
 // drained reads the rest of r's body, over [MaxBodySize], of which read was
