@@ -22,7 +22,9 @@ import (
 func TestMissReportSaysTheLibrarySeemsRecordedUnderTheOtherRedaction(t *testing.T) {
 	t.Setenv(replayserver.EnvMode, "")
 	const (
-		without = "seems recorded (or imported) without redaction"
+		without = "seems recorded (or imported) without redaction, its cassettes named by the credentials as\n" +
+			"sent (replayserver.NoDefaultRedaction, recorder.NoDefaultRedaction, cassette import or record -no-redact),\n" +
+			"or recorded before this parameter or header joined the credentials redacted by default"
 		with    = "seems recorded (or imported) with redaction"
 		naming_ = "leave it out of the\nname"
 	)

@@ -220,9 +220,11 @@ func (h *Handler) missError(r *http.Request, body []byte, over bool, m match) *M
 	case samePath && m.found == "" && !tunnel && otherRedact:
 		b.WriteString("\nthe nearest cassette differs from this request only where this server redacts a credential (REDACTED):\n" +
 			"the library seems recorded (or imported) without redaction, its cassettes named by the credentials as\n" +
-			"sent (replayserver.NoDefaultRedaction, recorder.NoDefaultRedaction, cassette import or record -no-redact).\n" +
-			"Replay it with replayserver.NoDefaultRedaction() (cassette serve: -no-redact), or record it again with\n" +
-			"redaction (CASSETTE_MODE=rerecord) to keep credentials out of the library.\n")
+			"sent (replayserver.NoDefaultRedaction, recorder.NoDefaultRedaction, cassette import or record -no-redact),\n" +
+			"or recorded before this parameter or header joined the credentials redacted by default (README:\n" +
+			"Security). Replay a library recorded without redaction with replayserver.NoDefaultRedaction()\n" +
+			"(cassette serve: -no-redact); either way, record it again with redaction (CASSETTE_MODE=rerecord)\n" +
+			"to keep credentials out of the library.\n")
 	case samePath && m.found == "" && !tunnel:
 		b.WriteString("\nif what differs changes on every run (a timestamp, a nonce, a request id), leave it out of the\n" +
 			"name: replayserver.Naming with naming.Rules IgnoreQuery, Headers, or a body rule such as\n" +
