@@ -2,7 +2,6 @@ package library
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -71,23 +70,18 @@ func decodeFile(path string, f Format, data []byte) ([]Cassette, error) {
 	}
 	cs := make([]Cassette, len(w.Cassettes))
 	seen := make(map[string]bool, len(w.Cassettes))
-	from := 0 // where the name of the cassette before was written
 	for i := range w.Cassettes {
 		wc := &w.Cassettes[i]
-		at := nameAt(data, from, wc.Name) // -1 when not found
-		if at >= 0 {
-			from = at + len(wc.Name)
-		}
 		if !ValidName(wc.Name) {
-			return nil, fileErrorf(path, lineOrZero(data, at), "cassette %d: invalid name %q (see library.ValidName)", i+1, wc.Name)
+			return nil, fileErrorf(path, lineOf(data, f, []any{"cassettes", i, "name"}), "cassette %d: invalid name %q (see library.ValidName)", i+1, wc.Name)
 		}
 		if seen[wc.Name] {
-			return nil, fileErrorf(path, lineOrZero(data, at), "duplicate cassette %q", wc.Name)
+			return nil, fileErrorf(path, lineOf(data, f, []any{"cassettes", i, "name"}), "duplicate cassette %q", wc.Name)
 		}
 		seen[wc.Name] = true
 		xs, err := fromWireExchanges(wc.Exchanges)
 		if err != nil {
-			return nil, fileErrorf(path, valueLine(data, at, err), "cassette %q, %v", wc.Name, err)
+			return nil, fileErrorf(path, valueLine(data, f, []any{"cassettes", i}, err), "cassette %q, %v", wc.Name, err)
 		}
 		cs[i] = Cassette{Name: wc.Name, Exchanges: xs}
 	}
@@ -107,81 +101,9 @@ func decodeCassette(path string, f Format, name string, data []byte) (Cassette, 
 	}
 	xs, err := fromWireExchanges(w.Exchanges)
 	if err != nil {
-		return Cassette{}, fileErrorf(path, valueLine(data, 0, err), "%v", err)
+		return Cassette{}, fileErrorf(path, valueLine(data, f, nil, err), "%v", err)
 	}
 	return Cassette{Name: name, Exchanges: xs}, nil
-}
-
-// A valueError is a value of an exchange, as written, that does not
-// decode (a body that is not base64, a latency that is no duration), so
-// that the error can name its line.
-type valueError struct {
-	value string
-	err   error
-}
-
-func (e *valueError) Error() string { return e.err.Error() }
-func (e *valueError) Unwrap() error { return e.err }
-
-// nameAt returns the offset in data, from from on, of the cassette name
-// written as a whole value (quoted, or alone after "name:" in YAML); -1
-// when it is not found so (written with escapes, say).
-func nameAt(data []byte, from int, name string) int {
-	if name == "" || from > len(data) {
-		return -1
-	}
-	for i := from; i < len(data); {
-		j := bytes.Index(data[i:], []byte(name))
-		if j < 0 {
-			return -1
-		}
-		at := i + j
-		end := at + len(name)
-		before := byte('\n')
-		if at > 0 {
-			before = data[at-1]
-		}
-		after := byte('\n')
-		if end < len(data) {
-			after = data[end]
-		}
-		if strings.IndexByte("\"' ", before) >= 0 && strings.IndexByte("\"'\r\n", after) >= 0 {
-			return at
-		}
-		i = at + 1
-	}
-	return -1
-}
-
-// valueLine returns the line of data, at or after the offset from (of
-// the cassette's name; -1 when unknown), that err's value (see
-// valueError) stands on; else the line of from; 0 when neither is known.
-func valueLine(data []byte, from int, err error) int {
-	start := max(from, 0)
-	var ve *valueError
-	if errors.As(err, &ve) && ve.value != "" {
-		for _, v := range []string{jsonText(ve.value), ve.value} {
-			if j := bytes.Index(data[start:], []byte(v)); j >= 0 {
-				return lineAt(data, int64(start+j))
-			}
-		}
-	}
-	return lineOrZero(data, from)
-}
-
-// jsonText returns s as a JSON string holds it, without its quotes.
-func jsonText(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b[1 : len(b)-1])
-}
-
-// lineOrZero returns the line of the byte at offset in data; 0 for an
-// offset of -1 (unknown).
-func lineOrZero(data []byte, offset int) int {
-	if offset < 0 {
-		return 0
-	}
-	return lineAt(data, int64(offset))
 }
 
 func fromWireExchanges(ws []wireExchange) ([]Exchange, error) {
@@ -192,6 +114,9 @@ func fromWireExchanges(ws []wireExchange) ([]Exchange, error) {
 	for i := range ws {
 		var err error
 		if xs[i], err = fromWireExchange(&ws[i]); err != nil {
+			if ve := (*valueError)(nil); errors.As(err, &ve) {
+				ve.exchange = i
+			}
 			return nil, fmt.Errorf("exchange %d: %w", i+1, err)
 		}
 	}

@@ -207,10 +207,10 @@ func fromWireExchange(w *wireExchange) (Exchange, error) {
 		return Exchange{}, fmt.Errorf("response: %w", err)
 	}
 	if ex.Request.Body, err = fromWireBody(w.Request.Body, w.Request.BodyEncoding); err != nil {
-		return Exchange{}, fmt.Errorf("request: %w", err)
+		return Exchange{}, fmt.Errorf("request: %w", under("request", err))
 	}
 	if ex.Response.Body, err = fromWireBody(w.Response.Body, w.Response.BodyEncoding); err != nil {
-		return Exchange{}, fmt.Errorf("response: %w", err)
+		return Exchange{}, fmt.Errorf("response: %w", under("response", err))
 	}
 	if ref := w.Response.BodyFile; ref != "" {
 		if w.Response.Body != "" || w.Response.BodyEncoding != "" {
@@ -224,13 +224,13 @@ func fromWireExchange(w *wireExchange) (Exchange, error) {
 	}
 	if w.Latency != "" {
 		if ex.Latency, err = time.ParseDuration(w.Latency); err != nil {
-			return Exchange{}, &valueError{w.Latency, fmt.Errorf("latency %q: not a duration like \"12.5ms\"", w.Latency)}
+			return Exchange{}, &valueError{field: []string{"latency"}, err: fmt.Errorf("latency %q: not a duration like \"12.5ms\"", w.Latency)}
 		}
 	}
 	if w.RecordedAt != "" {
 		t, err := time.Parse(time.RFC3339Nano, w.RecordedAt)
 		if err != nil {
-			return Exchange{}, &valueError{w.RecordedAt, fmt.Errorf("recorded_at %q: not an RFC 3339 time like \"2006-01-02T15:04:05Z\"", w.RecordedAt)}
+			return Exchange{}, &valueError{field: []string{"recorded_at"}, err: fmt.Errorf("recorded_at %q: not an RFC 3339 time like \"2006-01-02T15:04:05Z\"", w.RecordedAt)}
 		}
 		ex.RecordedAt = t.UTC()
 	}
@@ -259,7 +259,7 @@ func fromWireBody(body, encoding string) ([]byte, error) {
 			// Accept what a hand editor may paste: no padding.
 			var err2 error
 			if b, err2 = base64.RawStdEncoding.DecodeString(body); err2 != nil {
-				return nil, &valueError{body, fmt.Errorf("body: invalid base64: %v", err)}
+				return nil, &valueError{field: []string{"body"}, err: fmt.Errorf("body: invalid base64: %v", err)}
 			}
 		}
 		if len(b) == 0 {
