@@ -96,7 +96,10 @@ func (h *Handler) retryNames() {
 // RequestURI (one made with httptest.NewRequest keeps it when its URL is
 // changed; http.Transport never reads it): its URL names it.
 func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
-	if len(body) > 0 || h.namesReadHeaders || len(headerkey.Values(r.Header, "Range")) > 0 {
+	// A server read the header with its keys canonical; a client's
+	// request may hold any spelling.
+	hasRange := len(r.Header["Range"]) > 0 || h.forTransport && len(headerkey.Values(r.Header, "Range")) > 0
+	if len(body) > 0 || h.namesReadHeaders || hasRange {
 		return nameKey{}, false
 	}
 	var key nameKey

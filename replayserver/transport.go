@@ -57,17 +57,17 @@ import (
 // already ended gets its error, as from [http.Transport]: no cassette
 // answers it, nor counts as used. The context's error is, as from
 // [http.Transport], [context.Cause] of it: the cause the context was
-// ended with, if one was given. A request http.Transport refuses to send
-// (a header or trailer field whose name is no token or whose value holds
-// a control character, a method that is no token, a scheme other than
-// http and https, a URL without a host, a body not as long as its
-// ContentLength says, over [MaxBodySize] too when more than that length
-// was read, whose rest is then read to count it, an http:// request with
-// a ContentLength and no body) gets
-// the error http.Transport
-// gives it, in every mode, also when the field is one of the replay
-// server's own headers, which http.Transport would send: no cassette
-// answers it, nor counts as used.
+// ended with, if one was given.
+//
+// A request http.Transport refuses to send gets the error http.Transport
+// gives it, in every mode: no cassette answers it, nor counts as used.
+// Such are a header or trailer field whose name is no token or whose
+// value holds a control character (one of the replay server's own
+// headers too, which http.Transport would send), a method that is no
+// token, a scheme other than http and https, a URL without a host, an
+// http:// request with a ContentLength and no body, and a body not as
+// long as its ContentLength says (one over [MaxBodySize] when more than
+// that length was read: its rest is then read to count it).
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()

@@ -19,17 +19,14 @@ import (
 // error: answered from a cassette, a test replaying in process would pass
 // with a request the real API never gets. nil for a request it sends.
 func unsendable(req *http.Request) error {
-	isHTTP := req.URL.Scheme == "http" || req.URL.Scheme == "https"
-	if isHTTP {
-		if field := invalidField(req.Header); field != "" {
-			return fmt.Errorf("net/http: invalid header %s", field)
-		}
-		if field := invalidField(req.Trailer); field != "" {
-			return fmt.Errorf("net/http: invalid trailer %s", field)
-		}
-	}
-	if !isHTTP {
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return fmt.Errorf("unsupported protocol scheme %q", req.URL.Scheme)
+	}
+	if field := invalidField(req.Header); field != "" {
+		return fmt.Errorf("net/http: invalid header %s", field)
+	}
+	if field := invalidField(req.Trailer); field != "" {
+		return fmt.Errorf("net/http: invalid trailer %s", field)
 	}
 	if req.Method != "" && !validFieldName(req.Method) { // a method is a token too
 		return fmt.Errorf("net/http: invalid method %q", req.Method)
@@ -53,7 +50,13 @@ func lengthMismatch(req *http.Request, body []byte, over bool) error {
 	if over || req.ContentLength <= 0 || req.Body == nil || req.Body == http.NoBody || int64(len(body)) == req.ContentLength {
 		return nil
 	}
-	return fmt.Errorf("http: ContentLength=%d with Body length %d", req.ContentLength, len(body))
+	return lengthError(req.ContentLength, int64(len(body)))
+}
+
+// lengthError is http.Transport's error for a body of n bytes whose
+// request's ContentLength says contentLength.
+func lengthError(contentLength, n int64) error {
+	return fmt.Errorf("http: ContentLength=%d with Body length %d", contentLength, n)
 }
 
 // overLength closes req's body, over [MaxBodySize], of which read was
@@ -81,7 +84,7 @@ func (h *Handler) overLength(req *http.Request, read []byte) error {
 	if err != nil {
 		return err
 	}
-	return fmt.Errorf("http: ContentLength=%d with Body length %d", req.ContentLength, int64(len(read))+n)
+	return lengthError(req.ContentLength, int64(len(read))+n)
 }
 
 // invalidField describes the first field of h that HTTP forbids, as

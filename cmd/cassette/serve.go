@@ -160,7 +160,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		// offline), else -mode's. once without -upstream has nowhere
 		// to record from: it replays. A CASSETTE_MODE that is no mode
 		// is left to NewHandler, which names it.
-		switch env := replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode)))); env {
+		switch env := envMode(); env {
 		case replayserver.ModeRecord, replayserver.ModeRerecord, replayserver.ModePassthrough:
 			return c.fail(stderr, "%s=%s forwards requests: it needs -upstream URL", replayserver.EnvMode, env)
 		case replayserver.ModeReplay, replayserver.ModeOnce:
@@ -171,9 +171,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 
+	// The mode asked for, as the start line and the warning of CI say
+	// it: CASSETTE_MODE's, which overrides -mode, else -mode's.
+	asked := m
+	if env := envMode(); env != "" {
+		asked = env // NewHandler refuses one that is no mode
+	}
 	logf := logTo(stderr)
 	var self string // the server's URL, once it listens
-	asked := m      // the mode -mode asked for, which the warning of CI names
 	opts := []replayserver.Option{replayserver.WithMode(m), replayserver.MaxBodySize(int64(maxBody)), replayserver.Naming(rules.naming()),
 		replayserver.Logf(func(format string, args ...any) {
 			msg := fmt.Sprintf(format, args...)
@@ -235,12 +240,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitError
 	}
 
-	// The mode asked for, as the start line says it: CASSETTE_MODE's,
-	// which overrides -mode, else -mode's.
-	requested := m
-	if env := replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode)))); env != "" {
-		requested = env // NewHandler refused one that is no mode
-	}
 	m = h.Mode()
 	// Whether every request is forwarded and recorded, so that one cut off
 	// is one not recorded. In record mode over an existing library a
@@ -249,7 +248,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	recording := m == replayserver.ModeRerecord || ((m == replayserver.ModeRecord || m == replayserver.ModeOnce) && !h.Library().Exists())
 	cut, gaveUp, err := serveUntilDone(ctx, ln, h, stderr, "cassette serve", func(base string) {
 		fmt.Fprintf(stdout, "cassette: serving %s on %s\n", path, base)
-		fmt.Fprint(stdout, modeLine(requested, m, *upstream))
+		fmt.Fprint(stdout, modeLine(asked, m, *upstream))
 		if !rules.isDefault() {
 			fmt.Fprintf(stdout, "cassette: naming rules: %s\n", rules)
 		}
@@ -482,7 +481,7 @@ func statusText(code int) string {
 // overrides -mode, it says to run the commands it gives without it.
 func noLibrary(path string) string {
 	msg := fmt.Sprintf("cassette serve: %v: %s\n", replayserver.ErrNoLibrary, path)
-	if env := strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode))); env != "" {
+	if env := envMode(); env != "" {
 		// CASSETTE_MODE overrides -mode: the commands below, run in
 		// this environment, would replay again.
 		msg += fmt.Sprintf("\twith the environment variable %s unset (%s=%s overrides -mode):\n", replayserver.EnvMode, replayserver.EnvMode, env)
@@ -507,4 +506,10 @@ func modeLine(asked, m replayserver.Mode, upstream string) string {
 		return ""
 	}
 	return fmt.Sprintf("cassette: mode %s, forwarding to %s\n", m, upstream)
+}
+
+// envMode returns the mode CASSETTE_MODE asks for, as replayserver reads
+// it (trimmed, in any case); "" when it is not set.
+func envMode() replayserver.Mode {
+	return replayserver.Mode(strings.ToLower(strings.TrimSpace(os.Getenv(replayserver.EnvMode))))
 }
