@@ -85,7 +85,8 @@ func (h *Handler) retryNames() {
 // nameKey returns the key of r in the memory of names, and whether r can
 // be remembered: a request without a body or a Range (which names read
 // whatever the rules say; a Range under any spelling of its key, as a
-// server reads req.Header["range"] a client set), named by rules that
+// server reads req.Header["range"] a client set, and as names read it in
+// a request a Handler is given directly), named by rules that
 // read no header, and read by a server (RequestURI set: the scheme is in
 // the key, as schemeOf reads a header, the server's own address in the
 // host) or sent by a client
@@ -96,10 +97,10 @@ func (h *Handler) retryNames() {
 // RequestURI (one made with httptest.NewRequest keeps it when its URL is
 // changed; http.Transport never reads it): its URL names it.
 func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
-	// A server read the header with its keys canonical; a client's
-	// request may hold any spelling.
-	hasRange := len(r.Header["Range"]) > 0 || h.forTransport && len(headerkey.Values(r.Header, "Range")) > 0
-	if len(body) > 0 || h.namesReadHeaders || hasRange {
+	// Under any spelling: a client's request may hold one, and so may a
+	// request a Handler is given directly (httptest.NewRequest, a
+	// middleware), whose keys no server made canonical.
+	if len(body) > 0 || h.namesReadHeaders || len(headerkey.Values(r.Header, "Range")) > 0 {
 		return nameKey{}, false
 	}
 	var key nameKey
