@@ -68,6 +68,11 @@ import (
 // http:// request with a ContentLength and no body, and a body not as
 // long as its ContentLength says (one over [MaxBodySize] when more than
 // that length was read: its rest is then read to count it).
+// In every mode but those that forward it (ModePassthrough, ModeRerecord),
+// a URL whose address http.Transport's dial refuses before any connection
+// or DNS query gets that error too: a port over 65535 ("dial tcp: address
+// 99999: invalid port"), or one that is no number, which stays in the host
+// name ("dial tcp: lookup h:abc: no such host").
 // Strict mode and saving apply when the test ends.
 func NewTransport(t testing.TB, path string, opts ...Option) http.RoundTripper {
 	t.Helper()
@@ -170,6 +175,14 @@ func (tr *transport) roundTrip(req *http.Request) (*http.Response, error) {
 			req.Body.Close()
 		}
 		return nil, context.Cause(req.Context()) // as http.Transport returns it: err, or the cause it was given
+	}
+	if err := undialable(req.URL); err != nil {
+		// An address http.Transport fails to dial, which it says before
+		// any connection: the body is closed unread, as it is then.
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
 	}
 	var body []byte
 	over := false // the body is over MaxBodySize: body holds what was read of it (see serveCassette)

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/cassette-go/cassette/internal/slowbody"
 )
@@ -39,6 +42,39 @@ func unsendable(req *http.Request) error {
 		// over HTTP/1.1, as it sends an http:// request (over HTTP/2, to
 		// an https:// URL, it goes as a request without a body).
 		return fmt.Errorf("http: Request.ContentLength=%d with nil Body", req.ContentLength)
+	}
+	return nil
+}
+
+// undialable returns the error http.Transport's dial gives, before any
+// connection or DNS query, for the address of u (an http or https URL
+// with a host): a port over 65535 ("dial tcp: address 99999: invalid
+// port"), a host and port that do not split, and a port that is no number,
+// which url.URL.Port leaves in the host name, where a resolver finds no
+// host ("dial tcp: lookup h:abc: no such host", as Go's resolver says it
+// without a query). nil for any other address: an empty host (":80")
+// dials the local system, which a cassette may have answered for.
+func undialable(u *url.URL) error {
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+	}
+	// As http.Transport's canonicalAddr joins them and net's dial
+	// splits them again.
+	host, port, err := net.SplitHostPort(net.JoinHostPort(u.Hostname(), port))
+	if err == nil {
+		_, err = net.LookupPort("tcp", port) // a number: no lookup
+	}
+	if err == nil && strings.Contains(host, ":") && isASCII(host) {
+		if ip, _, _ := strings.Cut(host, "%"); net.ParseIP(ip) == nil {
+			err = &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+		}
+	}
+	if err != nil {
+		return &net.OpError{Op: "dial", Net: "tcp", Err: err}
 	}
 	return nil
 }
