@@ -1,13 +1,10 @@
 package replayserver_test
 
 import (
-	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/cassette-go/cassette/naming"
@@ -26,13 +23,7 @@ import (
 // the limit, as TestReplayARequestBodyOverTheLimit checks).
 func TestTransportRefusesALengthItsBodyOverTheLimitPasses(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
-	var hits atomic.Int32
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		io.Copy(io.Discard, r.Body)
-		io.WriteString(w, "ok")
-	}))
-	defer api.Close()
+	api := newReadingAPI(t)
 	path := filepath.Join(t.TempDir(), "api")
 	opts := func(mode replayserver.Mode) []replayserver.Option {
 		return []replayserver.Option{
@@ -40,15 +31,8 @@ func TestTransportRefusesALengthItsBodyOverTheLimitPasses(t *testing.T) {
 			replayserver.Naming(naming.Rules{Bodies: map[string]naming.BodyRule{"": naming.IgnoreBody}}),
 		}
 	}
-	t.Run("record", func(t *testing.T) {
-		c := &http.Client{Transport: replayserver.NewTransport(t, path, opts(replayserver.ModeRecord)...)}
-		resp, err := c.Post(api.URL+"/upload", "", strings.NewReader("abc")) // stored: within the limit
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	})
+	// Stored: within the limit.
+	recordRequests(t, path, opts(replayserver.ModeRecord), newRequest(t, http.MethodPost, api.URL+"/upload", strings.NewReader("abc")))
 	for _, tc := range []struct {
 		name    string
 		path    string
@@ -66,46 +50,26 @@ func TestTransportRefusesALengthItsBodyOverTheLimitPasses(t *testing.T) {
 				continue // forwarded: the recorder's http.Transport refuses it
 			}
 			t.Run(string(mode)+"/"+tc.name, func(t *testing.T) {
-				before := hits.Load()
+				before := api.hits.Load()
 				rt := replayserver.NewTransport(t, path, opts(mode)...)
-				r, err := http.NewRequest(http.MethodPost, api.URL+tc.path, nil)
-				if err != nil {
-					t.Fatal(err)
-				}
+				r := newRequest(t, http.MethodPost, api.URL+tc.path, nil)
 				body := &closeCount{Reader: strings.NewReader(tc.body)}
 				r.Body, r.ContentLength = body, tc.length
 				if tc.getBody {
 					b := tc.body
 					r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(b)), nil }
 				}
-				resp, err := rt.RoundTrip(r)
-				if resp != nil {
-					resp.Body.Close()
-					t.Fatalf("NewTransport answered %d, want http.Transport's error %q", resp.StatusCode, tc.want)
-				}
-				if err == nil || err.Error() != tc.want {
-					t.Errorf("NewTransport RoundTrip error = %v, want http.Transport's %q", err, tc.want)
-				}
-				if errors.Is(err, replayserver.ErrNoMatch) {
-					t.Errorf("NewTransport RoundTrip error is a miss: %v", err)
-				}
-				if body.n.Load() == 0 {
-					t.Errorf("the request body was not closed, as http.Transport closes it")
-				}
+				api.wantRefused(t, rt, r, body, tc.want)
 				if tc.path == "/upload" {
 					// Not counted as used: under NoRepeat, the cassette's
 					// one exchange answers a body as long as its length.
-					ok, err := http.NewRequest(http.MethodPost, api.URL+tc.path, strings.NewReader("abcdefgh"))
-					if err != nil {
-						t.Fatal(err)
-					}
-					resp, err := rt.RoundTrip(ok)
+					resp, err := rt.RoundTrip(newRequest(t, http.MethodPost, api.URL+tc.path, strings.NewReader("abcdefgh")))
 					if err != nil {
 						t.Fatalf("a body as long as its length after the refused one: %v", err)
 					}
 					resp.Body.Close()
 				}
-				if n := hits.Load() - before; n != 0 {
+				if n := api.hits.Load() - before; n != 0 {
 					t.Errorf("the API got %d request(s), want none", n)
 				}
 			})
