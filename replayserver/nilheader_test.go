@@ -12,8 +12,10 @@ import (
 	"github.com/cassette-go/cassette/replayserver"
 )
 
-// srv.Transport() takes a request built by hand without a header map, as
-// http.Transport does, rather than panicking on it.
+// srv.Transport() takes a request built by hand without a header map for
+// another host, as http.Client would send it, rather than panicking on it;
+// one for the server's own URL goes to http.Transport, which refuses it
+// ("http: nil Request.Header"), an error and no panic either.
 func TestServerTransportTakesARequestWithoutHeader(t *testing.T) {
 	t.Setenv("CASSETTE_MODE", "")
 	srv := replayserver.New(t, "testdata/example", replayserver.WithMode(replayserver.ModeReplay))
