@@ -110,11 +110,10 @@ func repliesOf(c library.Cassette, buf []reply, kvBuf []string, pick string) (re
 
 // header returns rep's header as a Go client gets it from writeReply: the
 // fields of no value (prepare's mark that no type be sniffed) left out,
-// the values copied in one allocation, so that a client changing them
-// changes no reply.
-func (rep *reply) header() http.Header {
+// the values copied into all (as many strings as rep's header has values,
+// see reply.values), so that a client changing them changes no reply.
+func (rep *reply) header(all []string) http.Header {
 	hdr := make(http.Header, len(rep.counts))
-	all := make([]string, len(rep.kv)-len(rep.counts))
 	kv := rep.kv
 	for i := 0; i < len(rep.counts); i++ {
 		n := int(rep.counts[i])
@@ -126,6 +125,9 @@ func (rep *reply) header() http.Header {
 	}
 	return hdr
 }
+
+// values returns how many values rep's header has.
+func (rep *reply) values() int { return len(rep.kv) - len(rep.counts) }
 
 // maxReplyValues is the most values a header field of a reply can have
 // (its count is a byte); a response with more takes writeExchange.

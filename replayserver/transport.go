@@ -326,12 +326,7 @@ func (h *Handler) responseFor(req *http.Request, ex *library.Exchange, cassette 
 	refuses := !gunzip.Asks(req) && gunzip.Refuses(req.Header)
 	if rep != nil && !head && !h.cfg.timing && !(rep.gzip && refuses) {
 		// A plain exchange, its header prepared once (see reply).
-		resp := newResponse(req, rep.status, rep.header())
-		if len(rep.body) > 0 {
-			resp.Body = newBody(rep.body)
-		}
-		resp.ContentLength = int64(len(rep.body))
-		return resp, nil
+		return rep.response(req), nil
 	}
 	if msg := h.refusal(req, ex, cassette); msg != "" {
 		hdr, body := plainAnswer(msg)
@@ -473,6 +468,49 @@ func newResponse(req *http.Request, status int, hdr http.Header) *http.Response 
 		Request:    req,
 		Body:       http.NoBody,
 	}
+}
+
+// A plainResponse is the response to a hit of a plain reply (see
+// reply.response): the response, its body and, when they are few, the
+// copies of its header's values, in one allocation where they would take
+// three.
+type plainResponse struct {
+	resp http.Response
+	body byteBody
+	vals [plainValues]string
+}
+
+// plainValues is how many header values a plainResponse holds; a reply
+// with more has them copied apart.
+const plainValues = 4
+
+// response returns the response to req from rep, as responseFor returns
+// it: rep's header as reply.header copies it, its body, and its length.
+func (rep *reply) response(req *http.Request) *http.Response {
+	p := new(plainResponse)
+	var vals []string
+	if n := rep.values(); n <= len(p.vals) {
+		vals = p.vals[:n:n]
+	} else {
+		vals = make([]string, n)
+	}
+	resp := &p.resp
+	*resp = http.Response{
+		Status:        statusLine(rep.status),
+		StatusCode:    rep.status,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        rep.header(vals),
+		Request:       req,
+		Body:          http.NoBody,
+		ContentLength: int64(len(rep.body)),
+	}
+	if len(rep.body) > 0 {
+		p.body.Reset(rep.body)
+		resp.Body = &p.body
+	}
+	return resp
 }
 
 // A byteBody is a response body read from memory: a [bytes.Reader]
