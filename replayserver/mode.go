@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/cassette-go/cassette/internal/cienv"
 )
 
 // A Mode says what the server does with requests.
@@ -86,8 +88,5 @@ func effectiveMode(m Mode, libraryExists, canForward bool) Mode {
 }
 
 // inCI reports whether the CI environment variable is set to anything but
-// "false" (in any case) or "0", spaces around aside.
-func inCI() bool {
-	v := strings.TrimSpace(os.Getenv(EnvCI))
-	return v != "" && !strings.EqualFold(v, "false") && v != "0"
-}
+// "false" (in any case) or "0", spaces around aside (see [cienv.On]).
+func inCI() bool { return cienv.On() }

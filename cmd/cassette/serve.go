@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cassette-go/cassette/internal/atomicfile"
+	"github.com/cassette-go/cassette/internal/cienv"
 	"github.com/cassette-go/cassette/internal/diskerr"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
@@ -486,8 +487,7 @@ func noLibrary(path string) string {
 		// this environment, would replay again.
 		msg += fmt.Sprintf("\twith the environment variable %s unset (%s=%s overrides -mode):\n", replayserver.EnvMode, replayserver.EnvMode, env)
 	}
-	if v := strings.TrimSpace(os.Getenv(replayserver.EnvCI)); v != "" && !strings.EqualFold(v, "false") && v != "0" {
-		// As replayserver reads CI.
+	if cienv.On() { // as replayserver reads CI
 		return msg + fmt.Sprintf("\tto record it: cassette serve -mode record -upstream URL %s (-mode once records nothing while the environment variable %s is set)\n", path, replayserver.EnvCI)
 	}
 	msg += fmt.Sprintf("\tto record it: cassette serve -mode once -upstream URL %s (records it, then replays it on later runs)\n", path)
