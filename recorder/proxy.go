@@ -165,6 +165,15 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 // path, which asks to hand the connection over to another protocol
 // (net/rpc's DialHTTP, HTTP/2's extended CONNECT). [OnError] is told why
 // ([New] fails the test).
+//
+// A request in absolute-form (GET http://host/path, as a client sends it
+// to its HTTP proxy: curl -x, HTTP_PROXY) for the upstream's host and
+// port, or for the proxy's own address, is forwarded to the upstream as
+// any other. One for another host is answered 502 Bad Gateway, with a
+// message naming the host asked for and the upstream, and neither
+// forwarded nor recorded: the upstream would answer it in that host's
+// stead, and it would be stored under the upstream's host. [OnError] is
+// told why ([New] fails the test).
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect {
 		msg := fmt.Sprintf("recorder: CONNECT %s asks the recording proxy for a tunnel, as a client does of the HTTPS proxy it was given "+
@@ -180,6 +189,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		p.cfg.storeFailed(errors.New(msg))
 		http.Error(w, msg, http.StatusNotImplemented)
+		return
+	}
+	if host := p.otherHost(r); host != "" {
+		p.refuseOtherHost(w, r, host)
 		return
 	}
 	// Trailers a chunked request sends unannounced come in a map that

@@ -1,0 +1,63 @@
+package recorder
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cassette-go/cassette/internal/forwarded"
+)
+
+// otherHost returns the scheme and host a request in absolute-form (GET
+// http://host/path, as a client sends it to its HTTP proxy: curl -x,
+// HTTP_PROXY) asks for when they are neither the upstream's nor the
+// proxy's own address; "" otherwise. Such a request is not for the
+// upstream: forwarded there, it would be answered by another server and
+// recorded under the upstream's host.
+func (p *Proxy) otherHost(r *http.Request) string {
+	if r.URL == nil || r.URL.Host == "" || forwarded.Asterisk(r.URL) {
+		return "" // origin-form (HTTP/2's too): sent to the proxy itself
+	}
+	if forwarded.HostPort(r.URL) == forwarded.HostPort(p.upstream) || ownAddress(r) {
+		return ""
+	}
+	return (&url.URL{Scheme: r.URL.Scheme, Host: r.URL.Host}).String()
+}
+
+// ownAddress reports whether the host of r's absolute URL names the
+// address of the listener that accepted r: a loopback address or name
+// (localhost, a name under .localhost), or the listener's IP, with its
+// port.
+func ownAddress(r *http.Request) bool {
+	la, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
+	if !ok {
+		return false
+	}
+	hp := forwarded.HostPort(r.URL)
+	host, port, err := net.SplitHostPort(hp)
+	if err != nil || port != fmt.Sprint(la.Port) {
+		return false
+	}
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && (ip.IsLoopback() || ip.Equal(la.IP))
+}
+
+// refuseOtherHost answers 502 Bad Gateway to a request for another host
+// than the upstream's (see otherHost), forwarding and recording nothing,
+// and tells [OnError] why ([New] fails the test).
+func (p *Proxy) refuseOtherHost(w http.ResponseWriter, r *http.Request, host string) {
+	msg := fmt.Sprintf("recorder: %s %s asks the recording proxy for %s, as a client does of its HTTP proxy (curl -x, HTTP_PROXY), "+
+		"but the proxy forwards to and records only %s: not forwarded, not recorded. "+
+		"Record %s with a recording proxy of its own (recorder.New, or cassette record -upstream %s), "+
+		"or a client that calls several hosts with recorder.NewTransport (or replayserver.New and srv.Client())",
+		r.Method, p.redact.URL(r.URL), host, p.upstream.Redacted(), host, host)
+	msg = strings.ReplaceAll(msg, "\n", " ")
+	p.cfg.storeFailed(errors.New(msg))
+	http.Error(w, msg, http.StatusBadGateway)
+}

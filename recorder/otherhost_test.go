@@ -1,0 +1,91 @@
+package recorder_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
+)
+
+// A client that has the recording proxy as its HTTP proxy (Go's
+// Transport.Proxy, as curl -x and HTTP_PROXY) sends it requests in
+// absolute-form. One for the upstream's host, or for the proxy's own
+// address, is forwarded and recorded as any other; one for another host
+// is refused 502, naming that host and the upstream, and neither reaches
+// the upstream nor is recorded. It was forwarded to the upstream, which
+// answered in the other host's stead, and stored under the upstream's
+// host.
+func TestAbsoluteFormForAnotherHostIsRefused(t *testing.T) {
+	var got atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		io.WriteString(w, "api:"+r.URL.Path)
+	}))
+	defer api.Close()
+	path := filepath.Join(t.TempDir(), "api")
+	lib := openLibrary(t, path)
+	var (
+		mu     sync.Mutex
+		errs   []error
+		stored []string
+	)
+	p, err := recorder.NewProxy(api.URL, lib,
+		recorder.OnError(func(err error) { mu.Lock(); errs = append(errs, err); mu.Unlock() }),
+		recorder.OnRecord(func(name string, _ library.Exchange) { mu.Lock(); stored = append(stored, name); mu.Unlock() }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	proxyURL, _ := url.Parse(srv.URL)
+	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
+	get := func(u string) (int, string) {
+		t.Helper()
+		resp, err := client.Get(u)
+		if err != nil {
+			t.Fatalf("GET %s through the proxy: %v", u, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+
+	code, body := get("http://other.invalid/x")
+	if code != http.StatusBadGateway || !strings.Contains(body, "http://other.invalid") || !strings.Contains(body, api.URL) {
+		t.Errorf("GET http://other.invalid/x through the proxy = %d %q, want 502 naming http://other.invalid and the upstream %s", code, body, api.URL)
+	}
+	if n := got.Load(); n != 0 {
+		t.Errorf("the upstream got %d request(s) for another host, want none", n)
+	}
+	for _, u := range []string{api.URL + "/own", srv.URL + "/self"} {
+		want := "api:" + u[strings.LastIndex(u, "/"):]
+		if code, body := get(u); code != http.StatusOK || body != want {
+			t.Errorf("GET %s through the proxy = %d %q, want 200 %q", u, code, body, want)
+		}
+	}
+	srv.Close()
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "other.invalid") {
+		t.Errorf("OnError got %q, want one error naming other.invalid", errs)
+	}
+	if len(stored) != 2 {
+		t.Errorf("recorded %q, want the two requests for the upstream and the proxy's own address", stored)
+	}
+	for _, name := range stored {
+		if strings.Contains(name, "_x") || strings.Contains(name, "other") {
+			t.Errorf("recorded %q, a request for another host", name)
+		}
+	}
+}
