@@ -405,7 +405,7 @@ func (rt *roundTripper) roundTrip(req *http.Request) (*http.Response, error) {
 		req: library.Request{
 			Method: method,
 			URL:    out.URL.String(),
-			Header: out.Header.Clone(),
+			Header: storedHeader(out.Header, inProcess),
 			Body:   reqBody,
 		},
 		header: resp.Header.Clone(),
@@ -1015,3 +1015,23 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 
 // failed reports whether a read of the body failed.
 func (b *watchedBody) failed() bool { return b.bad.Load() }
+
+// storedHeader returns the header of a request to store, sent with h. A
+// proxy (httputil.ReverseProxy) passes on no hop-by-hop field but the
+// Connection: Upgrade and Upgrade of a request asking for a protocol
+// upgrade (WebSocket, h2c), which concern the connection; an upgrade that
+// took place (101) is not stored, so a stored request asked for one that
+// did not: they are left out, under any spelling. The in-process
+// transports (inProcess) store every field sent.
+func storedHeader(h http.Header, inProcess bool) http.Header {
+	c := h.Clone()
+	if inProcess {
+		return c
+	}
+	for k := range c {
+		if strings.EqualFold(k, "Connection") || strings.EqualFold(k, "Upgrade") {
+			delete(c, k)
+		}
+	}
+	return c
+}
