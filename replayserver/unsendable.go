@@ -56,6 +56,9 @@ func unsendable(req *http.Request) error {
 // dials the local system, which a cassette may have answered for.
 func undialable(u *url.URL) error {
 	port := u.Port()
+	if commonAddress(u.Hostname(), port) {
+		return nil // what every request of a test is: no string built
+	}
 	if port == "" {
 		port = "80"
 		if u.Scheme == "https" {
@@ -77,6 +80,22 @@ func undialable(u *url.URL) error {
 		return &net.OpError{Op: "dial", Net: "tcp", Err: err}
 	}
 	return nil
+}
+
+// commonAddress reports whether host and port (as url.URL's Hostname and
+// Port give them: a port is digits or empty) are an address that
+// http.Transport's dial splits without error: a host with none of the
+// characters of an IPv6 literal or of a port left in it, and a port
+// within 0-65535. undialable's other checks are then sure to pass.
+func commonAddress(host, port string) bool {
+	if strings.ContainsAny(host, ":[]%") || len(port) > 5 {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(port); i++ {
+		n = n*10 + int(port[i]-'0')
+	}
+	return n <= 65535
 }
 
 // lengthMismatch returns the error http.Transport gives a request whose
