@@ -17,7 +17,11 @@ import (
 // same name and target (see Handler.names).
 type nameKey struct {
 	method, host, uri, scheme string
-	client                    bool // a client's request (NewTransport): host and uri from its URL
+	// For a client's request (NewTransport): host from its URL, uri its
+	// escaped path, query its raw query and force its ForceQuery, which
+	// tell apart all its request URI does, with no string built.
+	query         string
+	client, force bool
 }
 
 // A namedRequest is the outcome of naming a request: its name, the URL it
@@ -109,11 +113,11 @@ func (h *Handler) nameKey(r *http.Request, body []byte) (nameKey, bool) {
 		key = nameKey{method: r.Method, host: r.Host, uri: r.RequestURI, scheme: schemeOf(r)}
 	case (r.RequestURI == "" || h.forTransport) && u.Host != "" && u.Scheme != "" && u.User == nil && u.Opaque == "" && u.Fragment == "" && u.RawFragment == "" && (r.Host == "" || r.Host == u.Host) && r.Header[schemeHeader] == nil &&
 		r.Context().Value(http.LocalAddrContextKey) == nil: // else sent from a server's handler, which isOwnAddress reads
-		key = nameKey{method: r.Method, host: u.Host, uri: u.RequestURI(), scheme: u.Scheme, client: true}
+		key = nameKey{method: r.Method, host: u.Host, uri: u.EscapedPath(), query: u.RawQuery, force: u.ForceQuery, scheme: u.Scheme, client: true}
 	default:
 		return nameKey{}, false
 	}
-	size := len(key.method) + len(key.host) + len(key.uri)
+	size := len(key.method) + len(key.host) + len(key.uri) + len(key.query)
 	if key.client {
 		// The URL the memory keeps holds a RawPath its request URI
 		// leaves out when it is no encoding of its Path.
