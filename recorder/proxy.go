@@ -104,6 +104,9 @@ func NewProxy(upstream string, lib *library.Library, opts ...Option) (*Proxy, er
 			pr.Out.URL = forwarded.Target(u, pr.In.URL)
 			pr.Out.Host = u.Host
 			forwarded.Keep(pr) // ReverseProxy removed the client's
+			// An h2c upgrade made would splice the connection through,
+			// unrecorded: the upstream answers over HTTP/1.1 without it.
+			forwarded.DropH2C(pr.Out.Header)
 			// The request's trailers come with the end of its body, which
 			// the recorder reads after this: ReverseProxy's clone of the
 			// map would stay empty, and the trailers never reach the

@@ -260,6 +260,9 @@ func rewriteToTarget(pr *httputil.ProxyRequest) {
 	pr.Out.Trailer = pr.In.Trailer
 	pr.Out = detach.Request(pr.Out)
 	forwarded.Keep(pr) // ReverseProxy removed the client's
+	// An h2c upgrade made would splice the connection through, past the
+	// server: the upstream answers over HTTP/1.1 without it.
+	forwarded.DropH2C(pr.Out.Header)
 	ownheader.Delete(pr.Out.Header)
 	target, _ := pr.In.Context().Value(targetKey{}).(*url.URL)
 	if target == nil {

@@ -1,0 +1,104 @@
+package recorder_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cassette-go/cassette/library"
+	"github.com/cassette-go/cassette/recorder"
+)
+
+// h2cAPI is an upstream that accepts an h2c upgrade (as h2c.NewHandler
+// does): it answers 101 and then speaks what is not HTTP/1.1. Without an
+// upgrade it answers over HTTP/1.1, saying whether HTTP2-Settings came.
+func h2cAPI(t *testing.T) *httptest.Server {
+	t.Helper()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, v := range r.Header.Values("Upgrade") {
+			for tok := range strings.SplitSeq(v, ",") {
+				if strings.EqualFold(strings.TrimSpace(tok), "h2c") {
+					conn, brw, err := http.NewResponseController(w).Hijack()
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					defer conn.Close()
+					brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nspliced, not HTTP/1.1")
+					brw.Flush()
+					return
+				}
+			}
+		}
+		fmt.Fprintf(w, "%s %s settings=%q", r.Proto, r.URL.Path, r.Header.Get("HTTP2-Settings"))
+	}))
+	t.Cleanup(api.Close)
+	return api
+}
+
+// h2cRequests are the h2c upgrades a client asks for: as curl --http2
+// does, in other cases, with HTTP2-Settings not named in Connection, and
+// with another protocol offered too.
+var h2cRequests = []struct {
+	path string
+	h    http.Header
+}{
+	{"/curl", http.Header{"Connection": {"Upgrade, HTTP2-Settings"}, "Upgrade": {"h2c"}, "Http2-Settings": {"AAMAAABkAAQAoAAAAAIAAAAA"}}},
+	{"/case", http.Header{"Connection": {"upgrade"}, "Upgrade": {"H2C"}, "Http2-Settings": {"AAMAAABk"}}},
+	{"/both", http.Header{"Connection": {"Upgrade"}, "Upgrade": {"h2c, foo/1"}, "Http2-Settings": {"AAMAAABk"}}},
+}
+
+// An h2c upgrade asked of a recording proxy (curl --http2 over http://)
+// is not passed on: the upstream answers over HTTP/1.1 and the exchange is
+// recorded. It was passed on, and an upstream accepting it had the
+// connection spliced through: nothing recorded, nothing logged.
+func TestH2CUpgradeIsRecordedOverHTTP1(t *testing.T) {
+	api := h2cAPI(t)
+	path := filepath.Join(t.TempDir(), "api.json")
+	rec := recorder.New(t, api.URL, path)
+	for _, c := range h2cRequests {
+		req, _ := http.NewRequest("GET", rec.URL+c.path, nil)
+		req.Header = c.h
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s with Upgrade %q: %v", c.path, c.h["Upgrade"], err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want := `HTTP/1.1 ` + c.path + ` settings=""`; resp.StatusCode != 200 || string(b) != want {
+			t.Errorf("GET %s with Upgrade %q = %d %q, want 200 %q", c.path, c.h["Upgrade"], resp.StatusCode, b, want)
+		}
+	}
+	rec.Close()
+	if err := rec.Save(); err != nil {
+		t.Fatal(err)
+	}
+	lib, err := library.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := lib.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) != len(h2cRequests) {
+		t.Errorf("library holds %q, want the %d cassettes of the h2c requests", names, len(h2cRequests))
+	}
+	for _, name := range names {
+		c, _, err := lib.Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ex := range c.Exchanges {
+			for k := range ex.Request.Header {
+				if strings.EqualFold(k, "HTTP2-Settings") || strings.EqualFold(k, "Upgrade") {
+					t.Errorf("%s: stored request header %s: %q", name, k, ex.Request.Header[k])
+				}
+			}
+		}
+	}
+}
