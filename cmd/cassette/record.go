@@ -152,11 +152,12 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 	}
 	var (
-		mu       sync.Mutex         // guards recorded, stored and storedAt
+		mu       sync.Mutex         // guards recorded, stored, storedAt and the counts below
 		recorded = map[string]int{} // exchanges stored this session, by cassette
 		stored   int                // exchanges stored
 		storedAt int                // stored when requests were cut off
 		failed   int                // exchanges that could not be stored
+		refused  int                // requests refused: for another host, CONNECT (see refusedAdvice)
 		lacking  int                // cassettes whose response body the upstream broke off, not made up for by a retry
 	)
 	ln, ok := listen(*addr, stderr, "cassette record")
@@ -186,6 +187,13 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			mu.Unlock()
 		}),
 		recorder.OnError(func(err error) {
+			if msg, ok := refusedAdvice(err.Error(), "cassette record", self); ok {
+				logf("%s", msg)
+				mu.Lock()
+				refused++
+				mu.Unlock()
+				return
+			}
 			hint := ""
 			if errors.Is(err, recorder.ErrBodyTooLarge) {
 				hint = maxBodyHint("cassette record", maxBody)
@@ -258,6 +266,10 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	if failed > 0 {
 		fmt.Fprintf(stderr, "cassette record: %d failure(s) to store what was recorded (the log above says which)\n", failed)
+		code = exitError
+	}
+	if refused > 0 {
+		fmt.Fprintf(stderr, "cassette record: %d request(s) refused, neither forwarded nor recorded: a proxy request for another host than the upstream's, or a CONNECT (the log above says which)\n", refused)
 		code = exitError
 	}
 	if unanswered > 0 {
