@@ -21,10 +21,39 @@ func (p *Proxy) otherHost(r *http.Request) string {
 	if r.URL == nil || r.URL.Host == "" || forwarded.Asterisk(r.URL) {
 		return "" // origin-form (HTTP/2's too): sent to the proxy itself
 	}
-	if forwarded.HostPort(r.URL) == forwarded.HostPort(p.upstream) || ownAddress(r) {
+	if namesUpstream(r.URL, p.upstream) || ownAddress(r) {
 		return ""
 	}
 	return (&url.URL{Scheme: r.URL.Scheme, Host: r.URL.Host}).String()
+}
+
+// namesUpstream reports whether the absolute URL u names the upstream up:
+// the same host, and the same port or each its scheme's own. A client
+// given the API's URLs with http:// (https:// ones it would ask of its
+// proxy as a tunnel, CONNECT) asks for http://api.example.com/x (port 80)
+// of the upstream https://api.example.com (port 443).
+func namesUpstream(u, up *url.URL) bool {
+	host, port := hostPort(u)
+	upHost, upPort := hostPort(up)
+	return host == upHost && (port == upPort || isSchemePort(u.Scheme, port) && isSchemePort(up.Scheme, upPort))
+}
+
+// hostPort returns the host and port of [forwarded.HostPort].
+func hostPort(u *url.URL) (host, port string) {
+	hp := forwarded.HostPort(u)
+	i := strings.LastIndexByte(hp, ':') // the port's: an IPv6 address comes without brackets
+	return hp[:i], hp[i+1:]
+}
+
+// isSchemePort reports whether port is the default port of scheme.
+func isSchemePort(scheme, port string) bool {
+	switch strings.ToLower(scheme) {
+	case "http":
+		return port == "80"
+	case "https":
+		return port == "443"
+	}
+	return false
 }
 
 // ownAddress reports whether the host of r's absolute URL names the

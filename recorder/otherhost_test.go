@@ -1,7 +1,10 @@
 package recorder_test
 
 import (
+	"context"
+	"crypto/tls"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -87,5 +90,72 @@ func TestAbsoluteFormForAnotherHostIsRefused(t *testing.T) {
 		if strings.Contains(name, "_x") || strings.Contains(name, "other") {
 			t.Errorf("recorded %q, a request for another host", name)
 		}
+	}
+}
+
+// proxiedGet sends GET u through the recording proxy at proxyURL as a
+// client that has it as its HTTP proxy does (absolute-form), and returns
+// the status and body.
+func proxiedGet(t *testing.T, proxyURL, u string) (int, string) {
+	t.Helper()
+	pu, err := url.Parse(proxyURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(pu)}}
+	defer client.CloseIdleConnections()
+	resp, err := client.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s through the proxy: %v", u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// dialingTo returns a transport that sends every request to addr, over
+// TLS for https (the certificate not checked), whatever host it names:
+// an upstream given by a name (https://api.example.com) served by a test
+// server.
+func dialingTo(addr string) *http.Transport {
+	return &http.Transport{
+		DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		},
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
+	}
+}
+
+// An https upstream is reached through the recording proxy by a client
+// given the API's own URLs with http:// (an https:// URL it would ask of
+// its proxy as a tunnel, CONNECT, which the proxy opens for no one): the
+// README's workflow. http://api.example.com/x names the upstream
+// https://api.example.com, each on its scheme's port, and goes upstream;
+// it was refused 502 as a request for another host (port 80, not 443).
+func TestAbsoluteFormForAnHTTPSUpstreamByHTTP(t *testing.T) {
+	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "api:"+r.URL.Path)
+	}))
+	defer api.Close()
+	var errs atomic.Int32
+	p, err := recorder.NewProxy("https://api.example.com", openLibrary(t, filepath.Join(t.TempDir(), "api")),
+		recorder.Transport(dialingTo(api.Listener.Addr().String())),
+		recorder.OnError(func(error) { errs.Add(1) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	for _, u := range []string{"http://api.example.com/x", "http://api.example.com:80/x", "http://API.example.com:443/x"} {
+		if code, body := proxiedGet(t, srv.URL, u); code != http.StatusOK || body != "api:/x" {
+			t.Errorf("GET %s through the proxy to https://api.example.com = %d %q, want 200 %q", u, code, body, "api:/x")
+		}
+	}
+	if code, _ := proxiedGet(t, srv.URL, "http://api.example.com:8443/x"); code != http.StatusBadGateway {
+		t.Errorf("GET http://api.example.com:8443/x (another port) through the proxy = %d, want 502", code)
+	}
+	if n := errs.Load(); n != 1 {
+		t.Errorf("OnError told %d times, want once (the request for port 8443)", n)
 	}
 }

@@ -171,8 +171,9 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 //
 // A request in absolute-form (GET http://host/path, as a client sends it
 // to its HTTP proxy: curl -x, HTTP_PROXY) for the upstream's host and
-// port, or for the proxy's own address, is forwarded to the upstream as
-// any other. One for another host is answered 502 Bad Gateway, with a
+// port (or its host, each URL on its scheme's default port:
+// http://api.example.com/x for the upstream https://api.example.com), or
+// for the proxy's own address, is forwarded to the upstream as any other. One for another host is answered 502 Bad Gateway, with a
 // message naming the host asked for and the upstream, and neither
 // forwarded nor recorded: the upstream would answer it in that host's
 // stead, and it would be stored under the upstream's host. [OnError] is
