@@ -59,15 +59,14 @@ func isSchemePort(scheme, port string) bool {
 // ownAddress reports whether the host of r's absolute URL names the
 // address of the listener that accepted r: a loopback address or name
 // (localhost, a name under .localhost), or the listener's IP, with its
-// port.
+// port. An IPv6 address names it too ([::1], [::ffff:127.0.0.1]).
 func ownAddress(r *http.Request) bool {
 	la, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr)
 	if !ok {
 		return false
 	}
-	hp := forwarded.HostPort(r.URL)
-	host, port, err := net.SplitHostPort(hp)
-	if err != nil || port != fmt.Sprint(la.Port) {
+	host, port := hostPort(r.URL) // an IPv6 address without brackets, which net.SplitHostPort refuses
+	if port != fmt.Sprint(la.Port) {
 		return false
 	}
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {

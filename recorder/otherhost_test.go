@@ -3,6 +3,7 @@ package recorder_test
 import (
 	"context"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -157,5 +158,35 @@ func TestAbsoluteFormForAnHTTPSUpstreamByHTTP(t *testing.T) {
 	}
 	if n := errs.Load(); n != 1 {
 		t.Errorf("OnError told %d times, want once (the request for port 8443)", n)
+	}
+}
+
+// A request in absolute-form for the proxy's own address spelled as an
+// IPv6 address (here 127.0.0.1 as [::ffff:127.0.0.1], which reaches the
+// proxy on 127.0.0.1; a proxy on [::1] asked for http://[::1]:PORT/x)
+// goes upstream as one for 127.0.0.1:PORT does. It was refused 502 as a
+// request for another host: the proxy split the host from the port with
+// net.SplitHostPort, which takes no IPv6 address without its brackets.
+func TestAbsoluteFormForTheProxysOwnIPv6Address(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "api:"+r.URL.Path)
+	}))
+	defer api.Close()
+	var errs atomic.Int32
+	p, err := recorder.NewProxy(api.URL, openLibrary(t, filepath.Join(t.TempDir(), "api")),
+		recorder.OnError(func(error) { errs.Add(1) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	u := fmt.Sprintf("http://[::ffff:127.0.0.1]:%d/x", port)
+	if code, body := proxiedGet(t, srv.URL, u); code != http.StatusOK || body != "api:/x" {
+		t.Errorf("GET %s (the proxy's own address) through the proxy = %d %q, want 200 %q", u, code, body, "api:/x")
+	}
+	if n := errs.Load(); n != 0 {
+		t.Errorf("OnError told %d times, want never", n)
 	}
 }
