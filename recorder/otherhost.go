@@ -28,7 +28,8 @@ func (p *Proxy) otherHost(r *http.Request) string {
 }
 
 // namesUpstream reports whether the absolute URL u names the upstream up:
-// the same host, and the same port or each its scheme's own. A client
+// the same host (however spelled: see hostPort), and the same port or each
+// its scheme's own. A client
 // given the API's URLs with http:// (https:// ones it would ask of its
 // proxy as a tunnel, CONNECT) asks for http://api.example.com/x (port 80)
 // of the upstream https://api.example.com (port 443).
@@ -38,11 +39,22 @@ func namesUpstream(u, up *url.URL) bool {
 	return host == upHost && (port == upPort || isSchemePort(u.Scheme, port) && isSchemePort(up.Scheme, upPort))
 }
 
-// hostPort returns the host and port of [forwarded.HostPort].
+// hostPort returns the host and port of [forwarded.HostPort], the host
+// spelled one way for its spellings: a name without the trailing dot of
+// a fully qualified one (api.example.com. is api.example.com), an IP
+// address as [net.IP.String] writes it (::ffff:127.0.0.1 is 127.0.0.1),
+// and 127.0.0.1 and ::1 as localhost, the name that stands for them.
 func hostPort(u *url.URL) (host, port string) {
 	hp := forwarded.HostPort(u)
 	i := strings.LastIndexByte(hp, ':') // the port's: an IPv6 address comes without brackets
-	return hp[:i], hp[i+1:]
+	host, port = strings.TrimSuffix(hp[:i], "."), hp[i+1:]
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String()
+		if ip.Equal(net.IPv4(127, 0, 0, 1)) || ip.Equal(net.IPv6loopback) {
+			host = "localhost"
+		}
+	}
+	return host, port
 }
 
 // isSchemePort reports whether port is the default port of scheme.

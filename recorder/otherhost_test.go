@@ -1,6 +1,7 @@
 package recorder_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -189,4 +190,79 @@ func TestAbsoluteFormForTheProxysOwnIPv6Address(t *testing.T) {
 	if n := errs.Load(); n != 0 {
 		t.Errorf("OnError told %d times, want never", n)
 	}
+}
+
+// The upstream's host spelled otherwise names it too: localhost for the
+// upstream 127.0.0.1 (and 127.0.0.1 or [::1] for the upstream localhost),
+// an IPv4 address written as IPv6 ([::ffff:127.0.0.1]), a name with the
+// trailing dot of a fully qualified one (api.example.com.). Each was
+// refused 502 as a request for another host; a loopback name under
+// .localhost (a host of its own behind a dev proxy) still is.
+func TestAbsoluteFormForTheUpstreamSpelledOtherwise(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "api:"+r.URL.Path)
+	}))
+	defer api.Close()
+	port := api.Listener.Addr().(*net.TCPAddr).Port
+	for _, c := range []struct {
+		upstream string
+		via      http.RoundTripper
+		asked    []string
+	}{
+		{api.URL, nil, []string{"http://localhost:%d/x", "http://LocalHost.:%d/x", "http://[::ffff:127.0.0.1]:%d/x"}},
+		{fmt.Sprintf("http://localhost:%d", port), nil, []string{"http://127.0.0.1:%d/x", "http://[::1]:%d/x", "http://localhost.:%d/x"}},
+		{"http://api.example.com", dialingTo(api.Listener.Addr().String()), []string{"http://api.example.com./x", "http://API.EXAMPLE.COM.:80/x"}},
+	} {
+		var errs atomic.Int32
+		opts := []recorder.Option{recorder.OnError(func(error) { errs.Add(1) })}
+		if c.via != nil {
+			opts = append(opts, recorder.Transport(c.via))
+		}
+		p, err := recorder.NewProxy(c.upstream, openLibrary(t, filepath.Join(t.TempDir(), "api")), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(p)
+		for _, f := range c.asked {
+			u := f
+			if strings.Contains(f, "%d") {
+				u = fmt.Sprintf(f, port)
+			}
+			if code, body := absoluteGet(t, srv.Listener.Addr().String(), u); code != http.StatusOK || body != "api:/x" {
+				t.Errorf("GET %s through the proxy to %s = %d %q, want 200 %q", u, c.upstream, code, body, "api:/x")
+			}
+		}
+		if code, _ := absoluteGet(t, srv.Listener.Addr().String(), fmt.Sprintf("http://api.localhost:%d/x", port)); code != http.StatusBadGateway {
+			t.Errorf("GET http://api.localhost:%d/x through the proxy to %s = %d, want 502", port, c.upstream, code)
+		}
+		srv.Close()
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if n := errs.Load(); n != 1 {
+			t.Errorf("upstream %s: OnError told %d times, want once (for api.localhost)", c.upstream, n)
+		}
+	}
+}
+
+// absoluteGet sends "GET target HTTP/1.1" to the server at addr as written
+// (Go's client writes no trailing dot, nor an IPv4 address as IPv6, as
+// curl does) and returns the status and body.
+func absoluteGet(t *testing.T, addr, target string) (int, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET "+target+" HTTP/1.1\r\nHost: ignored.invalid\r\nConnection: close\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }

@@ -171,13 +171,17 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 //
 // A request in absolute-form (GET http://host/path, as a client sends it
 // to its HTTP proxy: curl -x, HTTP_PROXY) for the upstream's host and
-// port (or its host, each URL on its scheme's default port:
-// http://api.example.com/x for the upstream https://api.example.com), or
-// for the proxy's own address, is forwarded to the upstream as any other. One for another host is answered 502 Bad Gateway, with a
-// message naming the host asked for and the upstream, and neither
-// forwarded nor recorded: the upstream would answer it in that host's
-// stead, and it would be stored under the upstream's host. [OnError] is
-// told why ([New] fails the test).
+// port, or for the proxy's own address, is forwarded to the upstream as
+// any other. The host may be spelled any way (localhost for 127.0.0.1 or
+// ::1 and back, an IPv4 address as IPv6, a name with a trailing dot), and
+// the upstream's host on the default port of the URL's scheme names an
+// upstream on the default port of its own (http://api.example.com/x the
+// upstream https://api.example.com). One
+// for another host is answered 502 Bad Gateway, with a message naming
+// the host asked for and the upstream, and neither forwarded nor
+// recorded: the upstream would answer it in that host's stead, and it
+// would be stored under the upstream's host. [OnError] is told why ([New]
+// fails the test).
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect {
 		msg := fmt.Sprintf("recorder: CONNECT %s asks the recording proxy for a tunnel, as a client does of the HTTPS proxy it was given "+
