@@ -21,6 +21,12 @@ func (p *Proxy) otherHost(r *http.Request) string {
 	if r.URL == nil || r.URL.Host == "" || forwarded.Asterisk(r.URL) {
 		return "" // origin-form (HTTP/2's too): sent to the proxy itself
 	}
+	if r.Context().Value(http.LocalAddrContextKey) == nil {
+		// Given to ServeHTTP directly, not read by a server from a
+		// client (httptest.NewRequest("GET", "http://example.com/x",
+		// nil)): no proxy request, forwarded as before.
+		return ""
+	}
 	if namesUpstream(r.URL, p.upstream) || ownAddress(r) {
 		return ""
 	}

@@ -266,3 +266,35 @@ func absoluteGet(t *testing.T, addr, target string) (int, string) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
 }
+
+// A request given to the proxy's ServeHTTP directly, with an absolute URL
+// as httptest.NewRequest makes it, is no client's proxy request: it is
+// forwarded to the upstream and recorded, as before the refusal of other
+// hosts, whatever host its URL names.
+func TestAbsoluteURLOfARequestGivenToServeHTTPIsForwarded(t *testing.T) {
+	var got atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		io.WriteString(w, "api:"+r.URL.Path)
+	}))
+	defer api.Close()
+	lib := openLibrary(t, filepath.Join(t.TempDir(), "api"))
+	var stored atomic.Int32
+	p, err := recorder.NewProxy(api.URL, lib,
+		recorder.OnError(func(err error) { t.Errorf("OnError: %v", err) }),
+		recorder.OnRecord(func(string, library.Exchange) { stored.Add(1) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	p.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "http://example.com/x", nil))
+	if w.Code != http.StatusOK || w.Body.String() != "api:/x" {
+		t.Errorf("ServeHTTP(GET http://example.com/x) = %d %q, want 200 %q", w.Code, w.Body.String(), "api:/x")
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Load() != 1 || stored.Load() != 1 {
+		t.Errorf("the upstream got %d request(s) and %d exchange(s) were recorded, want 1 and 1", got.Load(), stored.Load())
+	}
+}

@@ -181,7 +181,9 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 // the host asked for and the upstream, and neither forwarded nor
 // recorded: the upstream would answer it in that host's stead, and it
 // would be stored under the upstream's host. [OnError] is told why ([New]
-// fails the test).
+// fails the test). Only requests a server read are so checked: one given
+// to ServeHTTP directly (httptest.NewRequest("GET",
+// "http://example.com/x", nil)) goes upstream whatever its URL's host.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect {
 		msg := fmt.Sprintf("recorder: CONNECT %s asks the recording proxy for a tunnel, as a client does of the HTTPS proxy it was given "+
