@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/cassette-go/cassette/library"
@@ -63,12 +64,27 @@ func FuzzSharedByItsInputs(f *testing.F) {
 	srv := replayserver.New(f, recorded, replayserver.WithMode(replayserver.ModeRecord), replayserver.Upstream(up.URL), replayserver.UpstreamTransport(toUp))
 	c := &http.Client{Transport: replayserver.NewTransport(f, replayed)}
 	// What http.Transport refuses before it dials, which the transport
-	// refuses too, with its error: one that would dial gets errDialed.
+	// refuses too, with its error: one that would dial (connect, or send
+	// a DNS query) gets errDialed, from net's own dialer, which first
+	// checks the address as it does for any request. What a resolver
+	// makes of a host (Go's finds no host for a name like `"` without a
+	// query, the system's may ask) is the resolver's, not the request's:
+	// any DNS error counts as dialed.
 	errDialed := errors.New("dialed")
-	ref := &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) { return nil, errDialed }}
+	fail := func(context.Context, string, string) (net.Conn, error) { return nil, errDialed }
+	d := &net.Dialer{
+		Resolver: &net.Resolver{PreferGo: true, Dial: fail},
+		Control:  func(string, string, syscall.RawConn) error { return errDialed },
+	}
+	ref := &http.Transport{DialContext: d.DialContext}
+	dialed := func(err error) bool {
+		var dns *net.DNSError
+		return errors.Is(err, errDialed) || errors.As(err, &dns)
+	}
 	f.Add("/a")
 	f.Add("/b?x=1")
 	f.Add("@") // http://api.example.com@: a user name, no host
+	f.Add("]") // http://api.example.com]: an address net's dial does not split
 	f.Fuzz(func(t *testing.T, p string) {
 		if strings.ContainsFunc(p, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 			// A query holding them is sent as it is, in a request line
@@ -87,15 +103,16 @@ func FuzzSharedByItsInputs(f *testing.F) {
 				if err != nil {
 					t.Fatalf("GET %s: %v", u, err)
 				}
-				if _, err := ref.RoundTrip(req); !errors.Is(err, errDialed) {
+				if _, err := ref.RoundTrip(req); !dialed(err) {
 					refused = err
 				}
 			}
 			resp, err := cl.Get(u)
 			if refused != nil {
-				// As http.Transport refuses it (a URL without a host), the
-				// transport does, with its error (see
-				// TestTransportRefusesWhatHTTPTransportRefuses).
+				// As http.Transport refuses it (a URL without a host, an
+				// address its dial does not split), the transport does,
+				// with its error (see TestTransportRefusesWhatHTTPTransportRefuses
+				// and TestTransportRefusesAnAddressHTTPTransportCannotDial).
 				if resp != nil {
 					resp.Body.Close()
 				}
