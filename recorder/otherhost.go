@@ -1,7 +1,6 @@
 package recorder
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cassette-go/cassette/internal/forwarded"
+	"github.com/cassette-go/cassette/internal/refusal"
 )
 
 // otherHost returns the scheme and host a request in absolute-form (GET
@@ -98,12 +98,13 @@ func ownAddress(r *http.Request) bool {
 // than the upstream's (see otherHost), forwarding and recording nothing,
 // and tells [OnError] why ([New] fails the test).
 func (p *Proxy) refuseOtherHost(w http.ResponseWriter, r *http.Request, host string) {
-	msg := fmt.Sprintf("recorder: %s %s asks the recording proxy for %s, as a client does of its HTTP proxy (curl -x, HTTP_PROXY), "+
-		"but the proxy forwards to and records only %s: not forwarded, not recorded. "+
-		"Record %s with a recording proxy of its own (recorder.New, or cassette record -upstream %s), "+
-		"or a client that calls several hosts with recorder.NewTransport (or replayserver.New and srv.Client())",
-		r.Method, p.redact.URL(r.URL), host, p.upstream.Redacted(), host, host)
-	msg = strings.ReplaceAll(msg, "\n", " ")
-	p.cfg.storeFailed(errors.New(msg))
-	http.Error(w, msg, http.StatusBadGateway)
+	p.refuse(w, &refusal.Error{Kind: refusal.OtherHost, Method: r.Method, Target: p.redact.URL(r.URL).String(), Host: host, Upstream: p.upstream.Redacted()})
+}
+
+// refuse answers a request the proxy refuses with its status and
+// message, and tells [OnError] (a *refusal.Error, which the command line
+// reads by its fields).
+func (p *Proxy) refuse(w http.ResponseWriter, refused *refusal.Error) {
+	p.cfg.storeFailed(refused)
+	http.Error(w, refused.Error(), refused.Status())
 }

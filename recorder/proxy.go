@@ -18,6 +18,7 @@ import (
 	"github.com/cassette-go/cassette/internal/forwarded"
 	"github.com/cassette-go/cassette/internal/ownheader"
 	"github.com/cassette-go/cassette/internal/redact"
+	"github.com/cassette-go/cassette/internal/refusal"
 	"github.com/cassette-go/cassette/internal/trailer"
 	"github.com/cassette-go/cassette/library"
 )
@@ -186,19 +187,11 @@ func proxyTransport(timeout time.Duration) *http.Transport {
 // "http://example.com/x", nil)) goes upstream whatever its URL's host.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodConnect {
-		msg := fmt.Sprintf("recorder: CONNECT %s asks the recording proxy for a tunnel, as a client does of the HTTPS proxy it was given "+
-			"(HTTPS_PROXY, or its transport's Proxy, set to the proxy's URL): the proxy forwards requests to %s, it opens no tunnels, "+
-			"and what would pass through one is encrypted, so nothing of it is recorded. Point the client's base URL at the proxy's URL, "+
-			"or record a client with hard-coded URLs with recorder.NewTransport (or replayserver.New and srv.Client())",
-			forwarded.ConnectTarget(r), p.upstream.Redacted())
+		refused := &refusal.Error{Kind: refusal.Tunnel, Target: forwarded.ConnectTarget(r), Upstream: p.upstream.Redacted()}
 		if to := forwarded.HandOver(r); to != "" {
-			msg = fmt.Sprintf("recorder: CONNECT %s asks the recording proxy to hand the connection over to another protocol (%s), "+
-				"as net/rpc's DialHTTP does, or HTTP/2's extended CONNECT for a WebSocket: that is no request answered, so it is not forwarded "+
-				"to %s, and nothing of it is recorded. Serve it from a server of the test's own, or run the test against the real server",
-				forwarded.ConnectTarget(r), to, p.upstream.Redacted())
+			refused.Kind, refused.Protocol = refusal.HandOver, to
 		}
-		p.cfg.storeFailed(errors.New(msg))
-		http.Error(w, msg, http.StatusNotImplemented)
+		p.refuse(w, refused)
 		return
 	}
 	if host := p.otherHost(r); host != "" {

@@ -187,7 +187,7 @@ func runRecord(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			mu.Unlock()
 		}),
 		recorder.OnError(func(err error) {
-			if msg, ok := refusedAdvice(err.Error(), "cassette record", self); ok {
+			if msg, ok := refusedAdvice(err, "cassette record", self); ok {
 				logf("%s", msg)
 				mu.Lock()
 				refused++
