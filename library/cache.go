@@ -153,7 +153,7 @@ func readCached(path, abs string, decode func([]byte) (decoded, error)) (v decod
 		return decoded{}, fileStamp{}, nil
 	}
 	if err != nil {
-		return decoded{}, fileStamp{}, fmt.Errorf("read %s: %w", path, unwrapPath(err))
+		return decoded{}, fileStamp{}, fmt.Errorf("read %s: %w", path, inTheWay(path, abs, unwrapPath(err)))
 	}
 	defer f.Close()
 	// Stat the open file: it is what is read, even if the path is

@@ -26,6 +26,7 @@ type dirListing struct {
 	notExist    bool              // there is no folder
 	notDirError error             // the path is not a folder, or cannot be read
 	isFile      bool              // the path is a file
+	abs         string            // the folder listed
 }
 
 // listErr returns the error of a listing whose notDirError is set, of the
@@ -34,7 +35,7 @@ func (ls *dirListing) listErr(path string) error {
 	if ls.isFile {
 		return errKind(path, true)
 	}
-	return fmt.Errorf("list cassettes in %s: %w", path, ls.notDirError)
+	return fmt.Errorf("list cassettes in %s: %w", path, inTheWay(path, ls.abs, ls.notDirError))
 }
 
 type dirProblem struct {
@@ -55,7 +56,7 @@ func IgnoredFile(name string) bool { return atomicfile.LeftAlone(name) }
 // scanDir lists the folder at abs. It reads no cassette file, and stats
 // only symbolic links.
 func scanDir(abs string) dirListing {
-	ls := dirListing{files: make(map[string]string)}
+	ls := dirListing{files: make(map[string]string), abs: abs}
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() && !fi.Mode().IsRegular() {
 		// Not opened: opening a named pipe waits for a writer.
 		ls.notDirError = errors.New("not a folder: a named pipe, a device or a socket")
@@ -585,7 +586,7 @@ func mkdirAll(path, abs string) error {
 			return fmt.Errorf("create folder %s: %s a symbolic link to %s, which does not exist: create that folder, or remove the link", path, what, target)
 		}
 	}
-	return withDiskHint(fmt.Errorf("create folder %s: %w", path, unwrapPath(err)))
+	return withDiskHint(fmt.Errorf("create folder %s: %w", path, inTheWay(path, abs, unwrapPath(err))))
 }
 
 // inside returns the absolute path of file in the folder, checking that it

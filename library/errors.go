@@ -3,7 +3,10 @@ package library
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
+	"syscall"
 	"unicode"
 	"unicode/utf8"
 
@@ -85,4 +88,35 @@ func withDiskHint(err error) error {
 		return fmt.Errorf("%w (%s)", err, h)
 	}
 	return err
+}
+
+// inTheWay returns err, an error of the file or folder at abs (called
+// path in errors), saying what to do when it failed because a folder on
+// the way to abs, or the folder abs to be made, is a file (ENOTDIR: a
+// stray file named testdata, or a path mistyped), and naming that file as
+// path names it; err as it is otherwise. The system's "not a directory"
+// named no file, or the folder to be made, not the file in its way.
+func inTheWay(path, abs string, err error) error {
+	if !errors.Is(err, syscall.ENOTDIR) {
+		return err
+	}
+	for a, p := abs, path; ; a, p = filepath.Dir(a), filepath.Dir(p) {
+		fi, serr := os.Stat(a)
+		if serr == nil {
+			if fi.IsDir() {
+				return err
+			}
+			what := p + " is"
+			switch base := filepath.Base(p); {
+			case a == abs:
+				what = "it is"
+			case base == "." || base == ".." || filepath.Base(a) != base:
+				what = a + " is" // path does not name it as abs does (a ".." in it)
+			}
+			return fmt.Errorf("%s a file, not a folder: rename or remove it, or give the library another path (%w)", what, err)
+		}
+		if !errors.Is(serr, syscall.ENOTDIR) || filepath.Dir(a) == a {
+			return err
+		}
+	}
 }

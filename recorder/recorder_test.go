@@ -293,7 +293,7 @@ func TestNewTransportFailsTheTestWhenStoringFails(t *testing.T) {
 		t.Errorf("body = %q, %v; want %q: the client gets the response even when storing fails", b, err, "ok")
 	}
 	ft.end()
-	want := "recorder: save " + path + ": create folder " + dir + "/file: not a directory"
+	want := "recorder: save " + path + ": create folder " + dir + "/file: it is a file, not a folder: rename or remove it, or give the library another path (not a directory)"
 	if len(ft.errors) != 1 || ft.errors[0] != want {
 		t.Errorf("errors = %q; want one, %q (the same failure at the end is not told twice)", ft.errors, want)
 	}
