@@ -29,7 +29,7 @@ func TestASaveTheDiskRefusesSaysWhatToDo(t *testing.T) {
 			if err == nil {
 				t.Fatalf("Save past the file size limit = nil, want an error")
 			}
-			if msg := err.Error(); !strings.Contains(msg, "(a file size limit was reached (ulimit -f))") || strings.Contains(msg, "fix or delete it") {
+			if msg := err.Error(); !strings.Contains(msg, "(a file size limit was reached: raise it (ulimit -f))") || strings.Contains(msg, "fix or delete it") {
 				t.Errorf("Save past the file size limit = %q; want it to say a file size limit was reached, not to fix or delete the cassette", msg)
 			}
 		})

@@ -19,7 +19,7 @@ func TestNotSavedForTheDiskSaysWhatToDo(t *testing.T) {
 		{syscall.ENOSPC, `cassette "GET_a" not saved: open /lib/.cassette-1.tmp: no space left on device (the disk is full: free space on it)`, "next Save"},
 		{syscall.EDQUOT, "(the disk is full: free space on it)", "fix or delete it"},
 		{syscall.EROFS, "(the file system is read-only: use a library on a writable one)", "fix or delete it"},
-		{syscall.EFBIG, "(a file size limit was reached (ulimit -f))", "fix or delete it"},
+		{syscall.EFBIG, "(a file size limit was reached: raise it (ulimit -f))", "fix or delete it"},
 		{syscall.EINVAL, "fix or delete it", "(the disk"},
 	} {
 		write := &fs.PathError{Op: "open", Path: "/lib/.cassette-1.tmp", Err: tc.err}

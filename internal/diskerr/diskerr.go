@@ -17,11 +17,11 @@ func Hint(err error) string {
 	case full(err):
 		return "the disk is full: free space on it"
 	case errors.Is(err, syscall.EFBIG):
-		return "a file size limit was reached (ulimit -f)"
+		return "a file size limit was reached: raise it (ulimit -f)"
 	case errors.Is(err, syscall.EROFS):
 		return "the file system is read-only: use a library on a writable one"
 	case errors.Is(err, fs.ErrPermission):
-		return "no permission to write there"
+		return "no permission to write there: make its folder writable for this user, or give a path you can write"
 	}
 	return ""
 }
