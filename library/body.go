@@ -734,7 +734,7 @@ func (l *Library) sweepBodies(cs []Cassette, dropped map[string]bool, cleared bo
 			continue
 		}
 		if err := atomicfile.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("remove body file %s: %w", p, unwrapPath(err))
+			return withDiskHint(fmt.Errorf("remove body file %s: %w", p, unwrapPath(err)))
 		}
 	}
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) == 0 {

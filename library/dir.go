@@ -437,7 +437,7 @@ func (p *dirPlan) write(l *Library) (failed dirFailure, err error) {
 			}
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				failed.removes = append(failed.removes, file)
-				errs = append(errs, fmt.Errorf("remove %s: %w", filepath.Join(l.path, file), unwrapPath(err)))
+				errs = append(errs, withDiskHint(fmt.Errorf("remove %s: %w", filepath.Join(l.path, file), unwrapPath(err))))
 			}
 		}
 	}
