@@ -1,44 +1,16 @@
 package recorder_test
 
 import (
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/h2cupstream"
 	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
-
-// h2cAPI is an upstream that accepts an h2c upgrade (as h2c.NewHandler
-// does): it answers 101 and then speaks what is not HTTP/1.1. Without an
-// upgrade it answers over HTTP/1.1, saying whether HTTP2-Settings came.
-func h2cAPI(t *testing.T) *httptest.Server {
-	t.Helper()
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, v := range r.Header.Values("Upgrade") {
-			for tok := range strings.SplitSeq(v, ",") {
-				if strings.EqualFold(strings.TrimSpace(tok), "h2c") {
-					conn, brw, err := http.NewResponseController(w).Hijack()
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					defer conn.Close()
-					brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nspliced, not HTTP/1.1")
-					brw.Flush()
-					return
-				}
-			}
-		}
-		fmt.Fprintf(w, "%s %s settings=%q", r.Proto, r.URL.Path, r.Header.Get("HTTP2-Settings"))
-	}))
-	t.Cleanup(api.Close)
-	return api
-}
 
 // h2cRequests are the h2c upgrades a client asks for: as curl --http2
 // does, in other cases, with HTTP2-Settings not named in Connection, and
@@ -57,7 +29,7 @@ var h2cRequests = []struct {
 // recorded. It was passed on, and an upstream accepting it had the
 // connection spliced through: nothing recorded, nothing logged.
 func TestH2CUpgradeIsRecordedOverHTTP1(t *testing.T) {
-	api := h2cAPI(t)
+	api := h2cupstream.New(t)
 	path := filepath.Join(t.TempDir(), "api.json")
 	rec := recorder.New(t, api.URL, path)
 	for _, c := range h2cRequests {

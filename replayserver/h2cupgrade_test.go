@@ -1,14 +1,12 @@
 package replayserver_test
 
 import (
-	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"testing"
 
+	"github.com/cassette-go/cassette/internal/h2cupstream"
 	"github.com/cassette-go/cassette/replayserver"
 )
 
@@ -18,23 +16,7 @@ import (
 // accepting it (as h2c.NewHandler does) had the connection spliced
 // through: nothing recorded, nothing logged.
 func TestH2CUpgradeIsRecordedAndReplayed(t *testing.T) {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for tok := range strings.SplitSeq(r.Header.Get("Upgrade"), ",") {
-			if strings.EqualFold(strings.TrimSpace(tok), "h2c") {
-				conn, brw, err := http.NewResponseController(w).Hijack()
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				defer conn.Close()
-				brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nspliced, not HTTP/1.1")
-				brw.Flush()
-				return
-			}
-		}
-		fmt.Fprintf(w, "%s %s settings=%q", r.Proto, r.URL.Path, r.Header.Get("HTTP2-Settings"))
-	}))
-	defer api.Close()
+	api := h2cupstream.New(t)
 	path := filepath.Join(t.TempDir(), "api.json")
 	get := func(t *testing.T, base string) {
 		t.Helper()

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/cassette-go/cassette/internal/h2cupstream"
 )
 
 // curl --http2 over http:// asks cassette record for an h2c upgrade: the
@@ -17,26 +15,12 @@ import (
 func TestCurlHTTP2UpgradeIsRecorded(t *testing.T) {
 	curl := lookTool(t, "curl")
 	t.Setenv("CASSETTE_MODE", "")
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.EqualFold(r.Header.Get("Upgrade"), "h2c") {
-			conn, brw, err := http.NewResponseController(w).Hijack()
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			defer conn.Close()
-			brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\nspliced, not HTTP/2")
-			brw.Flush()
-			return
-		}
-		fmt.Fprintf(w, "%s %s", r.Proto, r.URL.Path)
-	}))
-	defer api.Close()
+	api := h2cupstream.New(t)
 	lib := filepath.Join(t.TempDir(), "api")
 	p := start(t, "record", "-upstream", api.URL, lib)
 	out := runTool(t, nil, curl, "-sS", "--http2", p.baseURL()+"/x")
-	if out != "HTTP/1.1 /x" {
-		t.Errorf("curl --http2 %s/x printed %q, want %q", p.baseURL(), out, "HTTP/1.1 /x")
+	if want := `HTTP/1.1 /x settings=""`; out != want {
+		t.Errorf("curl --http2 %s/x printed %q, want %q", p.baseURL(), out, want)
 	}
 	if code := p.stop(); code != 0 {
 		t.Errorf("record exited with %d, want 0; stderr:\n%s", code, p.stderr.String())
