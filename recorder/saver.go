@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"errors"
 	"sync"
 
 	"github.com/cassette-go/cassette/library"
@@ -19,6 +20,8 @@ type saver struct {
 	idle    sync.Cond  // signalled, with mu, when running turns false
 	running bool       // a goroutine is saving
 	pending bool       // something was recorded since the last save began
+
+	told map[string]bool // the errors the saves of loop reported, by text (used by loop alone)
 }
 
 func newSaver(lib *library.Library, onErr func(error)) *saver {
@@ -53,9 +56,45 @@ func (s *saver) loop() {
 		s.pending = false
 		s.mu.Unlock()
 		if err := s.lib.Save(); err != nil {
-			s.onErr(err)
+			if err = s.untold(err); err != nil {
+				s.onErr(err)
+			}
 		}
 	}
+}
+
+// untold returns the errors in err, a Save's error, that no earlier save
+// of loop reported, joined; nil when every one was. A Save's error joins
+// one error for each cassette it could not save, and a save that fails
+// for a cassette fails again at every save after it: a recording into a
+// library that cannot be written would otherwise tell, at each save, the
+// whole growing list of cassettes not saved. flush reports what is left
+// whole.
+func (s *saver) untold(err error) error {
+	if s.told == nil {
+		s.told = make(map[string]bool)
+	}
+	var fresh []error
+	for _, e := range leaves(err) {
+		if msg := e.Error(); !s.told[msg] {
+			s.told[msg] = true
+			fresh = append(fresh, e)
+		}
+	}
+	return errors.Join(fresh...)
+}
+
+// leaves returns the errors err joins (errors.Join, at any depth), or err.
+func leaves(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var all []error
+	for _, e := range j.Unwrap() {
+		all = append(all, leaves(e)...)
+	}
+	return all
 }
 
 // flush waits for the background save to end, then saves what is left. No
