@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/cassette-go/cassette/internal/h2cupstream"
-	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
 
@@ -49,23 +48,12 @@ func TestH2CUpgradeIsRecordedOverHTTP1(t *testing.T) {
 	if err := rec.Save(); err != nil {
 		t.Fatal(err)
 	}
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	stored := storedExchanges(t, path)
+	if len(stored) != len(h2cRequests) {
+		t.Errorf("library holds %d cassettes, want the %d of the h2c requests", len(stored), len(h2cRequests))
 	}
-	names, err := lib.Names()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(names) != len(h2cRequests) {
-		t.Errorf("library holds %q, want the %d cassettes of the h2c requests", names, len(h2cRequests))
-	}
-	for _, name := range names {
-		c, _, err := lib.Get(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ex := range c.Exchanges {
+	for name, exs := range stored {
+		for _, ex := range exs {
 			for k := range ex.Request.Header {
 				if strings.EqualFold(k, "HTTP2-Settings") || strings.EqualFold(k, "Upgrade") {
 					t.Errorf("%s: stored request header %s: %q", name, k, ex.Request.Header[k])

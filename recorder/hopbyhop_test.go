@@ -93,6 +93,26 @@ func openLibrary(t *testing.T, path string) *library.Library {
 	return lib
 }
 
+// storedExchanges returns the exchanges of every cassette of the library
+// at path, by cassette name.
+func storedExchanges(t *testing.T, path string) map[string][]library.Exchange {
+	t.Helper()
+	lib := openLibrary(t, path)
+	names, err := lib.Names()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := make(map[string][]library.Exchange, len(names))
+	for _, name := range names {
+		c, _, err := lib.Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all[name] = c.Exchanges
+	}
+	return all
+}
+
 // A request holding hop-by-hop fields was recorded through a proxy
 // (recorder.New, NewProxy, a recording replay server) as the proxy
 // forwarded it, without them, and named so; replayed, through the server

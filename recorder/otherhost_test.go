@@ -29,12 +29,7 @@ import (
 // answered in the other host's stead, and stored under the upstream's
 // host.
 func TestAbsoluteFormForAnotherHostIsRefused(t *testing.T) {
-	var got atomic.Int32
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got.Add(1)
-		io.WriteString(w, "api:"+r.URL.Path)
-	}))
-	defer api.Close()
+	api, got := pathAPI(t, false)
 	path := filepath.Join(t.TempDir(), "api")
 	lib := openLibrary(t, path)
 	var (
@@ -135,20 +130,8 @@ func dialingTo(addr string) *http.Transport {
 // https://api.example.com, each on its scheme's port, and goes upstream;
 // it was refused 502 as a request for another host (port 80, not 443).
 func TestAbsoluteFormForAnHTTPSUpstreamByHTTP(t *testing.T) {
-	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "api:"+r.URL.Path)
-	}))
-	defer api.Close()
-	var errs atomic.Int32
-	p, err := recorder.NewProxy("https://api.example.com", openLibrary(t, filepath.Join(t.TempDir(), "api")),
-		recorder.Transport(dialingTo(api.Listener.Addr().String())),
-		recorder.OnError(func(error) { errs.Add(1) }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	srv := httptest.NewServer(p)
-	defer srv.Close()
+	api, _ := pathAPI(t, true)
+	srv, errs := countingProxy(t, "https://api.example.com", recorder.Transport(dialingTo(api.Listener.Addr().String())))
 	for _, u := range []string{"http://api.example.com/x", "http://api.example.com:80/x", "http://API.example.com:443/x"} {
 		if code, body := proxiedGet(t, srv.URL, u); code != http.StatusOK || body != "api:/x" {
 			t.Errorf("GET %s through the proxy to https://api.example.com = %d %q, want 200 %q", u, code, body, "api:/x")
@@ -169,19 +152,8 @@ func TestAbsoluteFormForAnHTTPSUpstreamByHTTP(t *testing.T) {
 // request for another host: the proxy split the host from the port with
 // net.SplitHostPort, which takes no IPv6 address without its brackets.
 func TestAbsoluteFormForTheProxysOwnIPv6Address(t *testing.T) {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "api:"+r.URL.Path)
-	}))
-	defer api.Close()
-	var errs atomic.Int32
-	p, err := recorder.NewProxy(api.URL, openLibrary(t, filepath.Join(t.TempDir(), "api")),
-		recorder.OnError(func(error) { errs.Add(1) }))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	srv := httptest.NewServer(p)
-	defer srv.Close()
+	api, _ := pathAPI(t, false)
+	srv, errs := countingProxy(t, api.URL)
 	port := srv.Listener.Addr().(*net.TCPAddr).Port
 	u := fmt.Sprintf("http://[::ffff:127.0.0.1]:%d/x", port)
 	if code, body := proxiedGet(t, srv.URL, u); code != http.StatusOK || body != "api:/x" {
@@ -199,10 +171,7 @@ func TestAbsoluteFormForTheProxysOwnIPv6Address(t *testing.T) {
 // refused 502 as a request for another host; a loopback name under
 // .localhost (a host of its own behind a dev proxy) still is.
 func TestAbsoluteFormForTheUpstreamSpelledOtherwise(t *testing.T) {
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "api:"+r.URL.Path)
-	}))
-	defer api.Close()
+	api, _ := pathAPI(t, false)
 	port := api.Listener.Addr().(*net.TCPAddr).Port
 	for _, c := range []struct {
 		upstream string
@@ -213,16 +182,11 @@ func TestAbsoluteFormForTheUpstreamSpelledOtherwise(t *testing.T) {
 		{fmt.Sprintf("http://localhost:%d", port), nil, []string{"http://127.0.0.1:%d/x", "http://[::1]:%d/x", "http://localhost.:%d/x"}},
 		{"http://api.example.com", dialingTo(api.Listener.Addr().String()), []string{"http://api.example.com./x", "http://API.EXAMPLE.COM.:80/x"}},
 	} {
-		var errs atomic.Int32
-		opts := []recorder.Option{recorder.OnError(func(error) { errs.Add(1) })}
+		var opts []recorder.Option
 		if c.via != nil {
 			opts = append(opts, recorder.Transport(c.via))
 		}
-		p, err := recorder.NewProxy(c.upstream, openLibrary(t, filepath.Join(t.TempDir(), "api")), opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(p)
+		srv, errs := countingProxy(t, c.upstream, opts...)
 		for _, f := range c.asked {
 			u := f
 			if strings.Contains(f, "%d") {
@@ -234,10 +198,6 @@ func TestAbsoluteFormForTheUpstreamSpelledOtherwise(t *testing.T) {
 		}
 		if code, _ := absoluteGet(t, srv.Listener.Addr().String(), fmt.Sprintf("http://api.localhost:%d/x", port)); code != http.StatusBadGateway {
 			t.Errorf("GET http://api.localhost:%d/x through the proxy to %s = %d, want 502", port, c.upstream, code)
-		}
-		srv.Close()
-		if err := p.Close(); err != nil {
-			t.Fatal(err)
 		}
 		if n := errs.Load(); n != 1 {
 			t.Errorf("upstream %s: OnError told %d times, want once (for api.localhost)", c.upstream, n)
@@ -272,12 +232,7 @@ func absoluteGet(t *testing.T, addr, target string) (int, string) {
 // forwarded to the upstream and recorded, as before the refusal of other
 // hosts, whatever host its URL names.
 func TestAbsoluteURLOfARequestGivenToServeHTTPIsForwarded(t *testing.T) {
-	var got atomic.Int32
-	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got.Add(1)
-		io.WriteString(w, "api:"+r.URL.Path)
-	}))
-	defer api.Close()
+	api, got := pathAPI(t, false)
 	lib := openLibrary(t, filepath.Join(t.TempDir(), "api"))
 	var stored atomic.Int32
 	p, err := recorder.NewProxy(api.URL, lib,
@@ -297,4 +252,41 @@ func TestAbsoluteURLOfARequestGivenToServeHTTPIsForwarded(t *testing.T) {
 	if got.Load() != 1 || stored.Load() != 1 {
 		t.Errorf("the upstream got %d request(s) and %d exchange(s) were recorded, want 1 and 1", got.Load(), stored.Load())
 	}
+}
+
+// pathAPI starts an upstream (over TLS if tls), closed when the test ends,
+// that answers "api:" and the path of each request, and counts them.
+func pathAPI(t *testing.T, tls bool) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	got := new(atomic.Int32)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got.Add(1)
+		io.WriteString(w, "api:"+r.URL.Path)
+	})
+	api := httptest.NewUnstartedServer(h)
+	if tls {
+		api.StartTLS()
+	} else {
+		api.Start()
+	}
+	t.Cleanup(api.Close)
+	return api, got
+}
+
+// countingProxy starts a recording proxy to upstream with opts, into a
+// library of its own, served by a test server; both are closed when the
+// test ends, the server first. It returns the server and the count of the
+// errors told to OnError.
+func countingProxy(t *testing.T, upstream string, opts ...recorder.Option) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	errs := new(atomic.Int32)
+	p, err := recorder.NewProxy(upstream, openLibrary(t, filepath.Join(t.TempDir(), "api")),
+		append([]recorder.Option{recorder.OnError(func(error) { errs.Add(1) })}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	return srv, errs
 }

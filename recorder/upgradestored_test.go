@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cassette-go/cassette/library"
 	"github.com/cassette-go/cassette/recorder"
 )
 
@@ -87,23 +86,12 @@ func TestRefusedUpgradeStoresNoHopByHopFields(t *testing.T) {
 	if err := rec.Save(); err != nil {
 		t.Fatal(err)
 	}
-	lib, err := library.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	stored := storedExchanges(t, path)
+	if len(stored) != 2 {
+		t.Errorf("library holds %d cassettes, want those of /h2c and /refused", len(stored))
 	}
-	names, err := lib.Names()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(names) != 2 {
-		t.Errorf("library holds %q, want the cassettes of /h2c and /refused", names)
-	}
-	for _, name := range names {
-		c, _, err := lib.Get(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ex := range c.Exchanges {
+	for name, exs := range stored {
+		for _, ex := range exs {
 			for k := range ex.Request.Header {
 				switch http.CanonicalHeaderKey(k) {
 				case "Connection", "Upgrade":
